@@ -1,0 +1,206 @@
+"""`rehearse import`, `export`, `roles` and `questions`: thin wrappers over the bank service."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from rehearse.bootstrap import open_database
+
+console = Console()
+errors = Console(stderr=True)
+questions_app = typer.Typer(help="Browse, show and search questions.", no_args_is_help=True)
+
+LARGE_IMPORT = 500  # show a progress bar from this many questions up
+
+
+def _fail(message: str, code: int = 2) -> None:
+    errors.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    raise typer.Exit(code)
+
+
+def import_files(
+    paths: Annotated[list[Path], typer.Argument(help="Bank files or folders of Markdown question files.")],
+    format: Annotated[str | None, typer.Option("--format", "-f", help="page, markdown, json, yaml or csv.")] = None,
+) -> None:
+    """Import banks; all files in one transaction, so a bad file changes nothing.
+
+    Example: rehearse import interview-page.txt my-bank.yaml
+    """
+    from rich.progress import Progress
+
+    from rehearse.bank.service import ImportSummary, import_bank
+    from rehearse.formats import READ_FORMATS, FormatError, read_path
+
+    if format and format not in READ_FORMATS:
+        _fail(f"unknown format {format!r}; choose one of {', '.join(READ_FORMATS)}")
+    parsed = []
+    for path in paths:
+        if not path.exists():
+            _fail(f"{path}: no such file or folder")
+        try:
+            parsed.append(read_path(path, format))
+        except FormatError as error:
+            _fail(f"{error} — nothing was imported")
+    for result in parsed:
+        for warning in result.warnings:
+            errors.print(f"[yellow]warning:[/] {warning}", highlight=False)
+    total = sum(result.bank.question_count for result in parsed)
+    summary = ImportSummary()
+    database = open_database()
+    with database.transaction() as session, Progress(console=errors, disable=total < LARGE_IMPORT,
+                                                      transient=True) as progress:
+        task = progress.add_task("Importing", total=total)
+        for result in parsed:
+            import_bank(session, result.bank, summary=summary,
+                        progress=lambda n: progress.advance(task, n))
+            summary.warnings.extend(result.warnings)
+    console.print(
+        f"Imported {total} questions into {', '.join(dict.fromkeys(summary.banks))}: "
+        f"{summary.created} new, {summary.updated} updated, {summary.unchanged} unchanged."
+    )
+
+
+def export_bank(
+    format: Annotated[str, typer.Option("--format", "-f", help="page, markdown, json, yaml, csv, anki, prep-sheet.")],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="File to write; standard output if omitted.")] = None,
+    bank: Annotated[str | None, typer.Option(help="Bank slug or name; all banks if omitted.")] = None,
+) -> None:
+    """Export banks in any supported format.
+
+    Example: rehearse export --format anki --out leadership.apkg
+    """
+    from rehearse.bank.service import export_bank as export_docs
+    from rehearse.formats import WRITE_FORMATS, BankDoc, write
+
+    if format not in WRITE_FORMATS:
+        _fail(f"unknown format {format!r}; choose one of {', '.join(WRITE_FORMATS)}")
+    with open_database().transaction() as session:
+        docs = export_docs(session, bank)
+    if not docs:
+        _fail(f"no bank named {bank!r}" if bank else "there are no banks to export")
+    if len(docs) == 1:
+        doc = docs[0]
+    else:  # several banks become one document whose roles carry the bank name
+        doc = BankDoc(name="Rehearse export", roles=tuple(role for d in docs for role in d.roles))
+    data = write(doc, format)
+    if out:
+        out.write_bytes(data)
+        errors.print(f"Wrote {doc.question_count} questions to {out}")
+    elif format == "anki":
+        _fail("an Anki deck is binary: give --out deck.apkg")
+    else:
+        sys.stdout.write(data.decode("utf-8"))
+
+
+def roles(json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """List roles with their question counts.
+
+    Example: rehearse roles --json
+    """
+    from rehearse.bank.schemas import RoleRead
+    from rehearse.bank.service import list_roles
+
+    with open_database().transaction() as session:
+        rows = [RoleRead.of(role, count) for role, count in list_roles(session)]
+    if json_output:
+        print(json.dumps([row.model_dump() for row in rows], indent=2, ensure_ascii=False))
+        return
+    table = Table("id", "role", "bank", "questions")
+    for row in rows:
+        table.add_row(str(row.id), f"{row.name} ({row.slug})", row.bank, str(row.question_count))
+    console.print(table)
+
+
+def _print_questions(questions, json_output: bool, full: bool = True) -> None:
+    from rehearse.bank.schemas import QuestionRead, summarize
+    from rehearse.bank.service import example_answers_for
+
+    if json_output:
+        if full:
+            with open_database(migrate=False).transaction() as session:
+                answers = example_answers_for(session, [q.id for q in questions])
+            rows = [QuestionRead.of(q, answers.get(q.id)).model_dump() for q in questions]
+        else:
+            rows = [summarize(q).model_dump() for q in questions]
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    table = Table("id", "question", "kind", "competencies", "role")
+    for q in questions:
+        table.add_row(str(q.id), q.text, q.kind, ", ".join(q.competency_names), q.role.name)
+    console.print(table)
+
+
+@questions_app.command("list")
+def list_questions(
+    role: Annotated[str | None, typer.Option(help="Role id or slug.")] = None,
+    competency: Annotated[str | None, typer.Option(help="Competency tag, e.g. hiring.")] = None,
+    bank: Annotated[str | None, typer.Option(help="Bank slug.")] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List questions, optionally filtered.
+
+    Example: rehearse questions list --competency hiring --json
+    """
+    from rehearse.bank.service import list_questions as query
+
+    with open_database().transaction() as session:
+        questions = query(session, role=role, competency=competency, bank=bank)
+    _print_questions(questions, json_output)
+
+
+@questions_app.command("show")
+def show_question(
+    reference: Annotated[str, typer.Argument(help="Question id, slug, or a unique part of its text.")],
+    json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show one question with its intent, talking points and example answer.
+
+    Example: rehearse questions show "hiring bar"
+    """
+    from rehearse.bank.schemas import QuestionRead
+    from rehearse.bank.service import QuestionNotFound, current_example_answer, get_question
+
+    with open_database().transaction() as session:
+        try:
+            question = get_question(session, reference)
+        except QuestionNotFound as error:
+            _fail(str(error))
+        read = QuestionRead.of(question, current_example_answer(session, question.id))
+    if json_output:
+        print(json.dumps(read.model_dump(), indent=2, ensure_ascii=False))
+        return
+    console.print(f"[bold]{read.text}[/]  [dim]({read.kind}; {', '.join(read.competencies)}; {read.role})[/]")
+    if read.intent:
+        console.print(f"\n[italic]{read.intent}[/]")
+    console.print("\n[bold]Talking points[/]")
+    for number, point in enumerate(read.talking_points, start=1):
+        console.print(f"  {number}. {point}")
+    if read.example_answer:
+        console.print(f"\n[bold]Example answer[/]\n{read.example_answer}")
+
+
+@questions_app.command("search")
+def search_questions(
+    query: Annotated[str, typer.Argument(help="Words to look for.")],
+    limit: Annotated[int, typer.Option(min=1, max=200)] = 10,
+    json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Full-text search across all banks, best match first.
+
+    Example: rehearse questions search "hiring bar"
+    """
+    from rehearse.bank.service import search
+
+    with open_database().transaction() as session:
+        questions = search(session, query, limit=limit)
+    if not questions and not json_output:
+        console.print("No questions match.")
+        return
+    _print_questions(questions, json_output)

@@ -1,0 +1,42 @@
+"""JSON API for banks, roles and questions."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query
+
+from rehearse.web.deps import SessionDep
+
+from . import service
+from .schemas import QuestionRead, QuestionSummary, RoleRead, summarize
+
+router = APIRouter(prefix="/api", tags=["bank"])
+
+
+@router.get("/roles", response_model=list[RoleRead])
+def list_roles(session: SessionDep) -> list[RoleRead]:
+    return [RoleRead.of(role, count) for role, count in service.list_roles(session)]
+
+
+@router.get("/questions", response_model=list[QuestionSummary])
+def list_questions(
+    session: SessionDep,
+    role: Annotated[str | None, Query(description="Role id or slug.")] = None,
+    competency: Annotated[str | None, Query(description="Competency tag.")] = None,
+    q: Annotated[str | None, Query(max_length=500, description="Full-text query.")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[QuestionSummary]:
+    questions = service.list_questions(session, role=role, competency=competency, query=q, limit=limit,
+                                       offset=offset)
+    return [summarize(question) for question in questions]
+
+
+@router.get("/questions/{question_id}", response_model=QuestionRead)
+def get_question(question_id: int, session: SessionDep) -> QuestionRead:
+    try:
+        question = service.get_question(session, question_id)
+    except service.QuestionNotFound:
+        raise HTTPException(404, f"no question with id {question_id}") from None
+    return QuestionRead.of(question, service.current_example_answer(session, question.id))

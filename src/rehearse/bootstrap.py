@@ -1,0 +1,19 @@
+"""Bring a database to a usable state: migrate it, then load the built-in bank on first start."""
+
+from __future__ import annotations
+
+from rehearse.db.database import Database
+from rehearse.settings import Settings
+
+
+def open_database(settings: Settings | None = None, *, migrate: bool = True) -> Database:
+    settings = settings or Settings()
+    database = Database.from_settings(settings)
+    if migrate:
+        database.upgrade()
+        if settings.load_builtin_bank:
+            from rehearse.bank.builtin import load_builtin
+
+            with database.transaction() as session:
+                load_builtin(session)
+    return database

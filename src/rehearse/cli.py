@@ -1,0 +1,50 @@
+"""The `rehearse` command. Each command is a thin wrapper; heavy imports happen inside commands."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from rehearse.bank import cli as bank_cli
+
+app = typer.Typer(help="Rehearse: interview preparation with explainable feedback.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(bank_cli.questions_app, name="questions")
+app.command("import")(bank_cli.import_files)
+app.command("export")(bank_cli.export_bank)
+app.command("roles")(bank_cli.roles)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply migrations and load the built-in bank if it is missing.
+
+    Example: REHEARSE_DATABASE_URL=postgresql://localhost/rehearse rehearse db upgrade
+    """
+    from rehearse.bootstrap import open_database
+    from rehearse.db.migrate import current_revision
+
+    database = open_database()
+    typer.echo(f"Database at revision {current_revision(database.engine)} ({database.dialect}).")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+) -> None:
+    """Serve the web app and JSON API.
+
+    Example: rehearse serve --host 0.0.0.0 --port 8000
+    """
+    import uvicorn
+
+    from rehearse.bootstrap import open_database
+
+    open_database().dispose()  # migrate and seed once, before workers start
+    uvicorn.run("rehearse.web.app:create_app", factory=True, host=host, port=port, workers=workers,
+                log_level="info")

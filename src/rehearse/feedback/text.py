@@ -1,0 +1,216 @@
+"""Text handling for the feedback engine: cleaning, sentences, words, stems, synonyms."""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+
+import snowballstemmer
+
+_STEMMER = snowballstemmer.stemmer("english")
+
+_TAG = re.compile(r"<[^>]{0,400}>")
+_SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.I | re.S)
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_EMPH = re.compile(r"(\*\*|__|\*|~~|`+)")
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*", re.M)
+_MD_QUOTE = re.compile(r"^\s{0,3}>\s?", re.M)
+_MD_RULE = re.compile(r"^\s*([-*_]\s*){3,}$", re.M)
+_BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,2}[.)])\s+", re.M)
+_BLOCK_TAGS = re.compile(r"</?(p|div|li|ul|ol|br|h[1-6]|tr|table|section|blockquote)\b[^>]*>", re.I)
+_WS = re.compile(r"[ \t\f\v\u00a0]+")
+_SPACE_PUNCT = re.compile(r" ([.,;:!?])(?=\s|$)")
+
+# A sentence ends at . ! ? (optionally followed by a quote/bracket) before whitespace and
+# a capital, digit or quote; common abbreviations are protected first.
+_ABBREV = re.compile(r"\b(e\.g|i\.e|etc|vs|mr|mrs|ms|dr|inc|ltd|approx|no|jr|sr)\.", re.I)
+_SENT_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9])")
+_CLAUSE = re.compile(r"\s*;\s*|\s+(?:—|–|-{2})\s+")
+
+LONG_SENTENCE_WORDS = 45  # MiniLM reads up to 256 tokens; shorter units also localise evidence
+_WORD = re.compile(r"[a-z0-9]+(?:[-'’][a-z0-9]+)*")
+
+
+def clean(text: str) -> str:
+    """Strip HTML tags, entities and Markdown markup; keep one line per block/bullet."""
+    t = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "<" in t:
+        t = _SCRIPT.sub(" ", t)
+        t = _BLOCK_TAGS.sub("\n", t)
+        t = _TAG.sub(" ", t)
+    t = html.unescape(t)
+    t = _MD_LINK.sub(r"\1", t)
+    t = _MD_RULE.sub("", t)
+    t = _MD_HEADING.sub("", t)
+    t = _MD_QUOTE.sub("", t)
+    t = _BULLET.sub("", t)
+    t = _MD_EMPH.sub("", t)
+    t = _WS.sub(" ", t)
+    t = _SPACE_PUNCT.sub(r"\1", t)
+    lines = [ln.strip() for ln in t.split("\n")]
+    return "\n".join(ln for ln in lines if ln)
+
+
+def sentences(text: str) -> list[str]:
+    """Split cleaned text into sentences (lines first, then sentence ends); split long ones."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        protected = _ABBREV.sub(lambda m: m.group(0).replace(".", "\u2024"), line)
+        for part in _SENT_END.split(protected):
+            part = part.replace("\u2024", ".").strip()
+            if not part:
+                continue
+            out.extend(_split_long(part))
+    return [s for s in out if _WORD.search(s.lower())]
+
+
+def _split_long(sentence: str) -> list[str]:
+    words = sentence.split()
+    if len(words) <= LONG_SENTENCE_WORDS:
+        return [sentence]
+    pieces = [p for p in _CLAUSE.split(sentence) if p.strip()]
+    if len(pieces) > 1:
+        return [q for p in pieces for q in _split_long(p)]
+    step = 30  # fixed-size windows when a run-on sentence has no clause breaks
+    return [" ".join(words[i : i + step]) for i in range(0, len(words), step)]
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens."""
+    return [w.replace("’", "'") for w in _WORD.findall(text.lower())]
+
+
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are aren't as at be because been
+    before being below between both but by can can't cannot could couldn't did didn't do does
+    doesn't doing don't down during each either else even ever every few for from further get
+    gets got had hadn't has hasn't have haven't having he he'd he'll he's her here here's hers
+    herself him himself his how how's i i'd i'll i'm i've if in into is isn't it it's its itself
+    just let let's like make made many may me might more most much must mustn't my myself need
+    no nor not now of off on once one only or other ought our ours ourselves out over own per
+    quite rather really said same say says see she she'd she'll she's should shouldn't so some
+    such than that that's the their theirs them themselves then there there's these they they'd
+    they'll they're they've thing things this those though through to too under until up upon
+    us use used using very via was wasn't way we we'd we'll we're we've were weren't what what's
+    when when's where where's whether which while who who's whom whose why why's will with
+    within without won't would wouldn't yes yet you you'd you'll you're you've your yours
+    yourself yourselves e.g i.e etc within well back lot lots""".split()
+)
+
+# Words that carry no substance on their own in an interview answer (used to tell a
+# keyword-only mention from a sentence that does something).
+VAGUE = frozenset(
+    """important importance key crucial critical essential vital always never think believe
+    feel really very definitely basically actually generally usually often sometimes stuff
+    thing things good great best better nice big huge lot lots kind sort type way ways
+    everything something anything everyone someone people person aspect aspects area areas
+    matter matters focus focused keep try tried trying want wanted like love passionate
+    value values priority top level end day obviously clearly certainly truly simply make
+    sure whole overall general""".split()
+)
+
+# Small synonym groups of interview language: every member maps to the group's first word.
+_SYNONYM_GROUPS = [
+    "goal objective okr target aim milestone",
+    "metric measure kpi indicator measurement number",
+    "stakeholder partner executive leadership sponsor",
+    "hire recruit hiring recruiting recruitment candidate",
+    "engineer developer programmer",
+    "incident outage downtime breach",
+    "postmortem post-mortem retrospective retro",
+    "debt legacy",
+    "deploy deployment release ship rollout launch",
+    "customer user client",
+    "plan roadmap",
+    "prioritise prioritize priority triage",
+    "tradeoff trade-off compromise",
+    "feedback critique",
+    "coach mentor mentoring coaching",
+    "budget cost spend spending funding",
+    "team squad group",
+    "manager lead leader",
+    "conflict disagreement dispute tension",
+    "risk danger exposure",
+    "test testing qa",
+    "quality reliability",
+    "communicate communication update inform share",
+    "decide decision choice",
+    "estimate estimation forecast sizing",
+    "culture norms",
+    "ceo founder cto board",
+    "quarter quarterly",
+    "improve improvement increase reduce reduction cut",
+    "align alignment tie link map connect",
+    "expectation expectations bar standard",
+    "document documentation write-up writeup",
+    "underperform underperformance underperforming struggling",
+    "career growth promotion progression development",
+    "remote distributed async asynchronous",
+    "security vulnerability threat",
+    "architecture design system",
+    "velocity throughput speed",
+    "scope requirement requirements",
+    "process practice ritual",
+]
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Snowball stem of one lower-case word."""
+    return _STEMMER.stemWord(word.replace("'", ""))
+
+
+def _build_synonyms() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for group in _SYNONYM_GROUPS:
+        members = group.split()
+        head = stem(members[0])
+        for m in members:
+            table.setdefault(stem(m), head)
+    return table
+
+
+SYNONYMS = _build_synonyms()
+
+
+def content_stems(text: str) -> list[str]:
+    """Stems of the content words (stopwords dropped), synonyms mapped to one form."""
+    out = []
+    for w in words(text):
+        if w in STOPWORDS or len(w) < 2:
+            continue
+        s = stem(w)
+        out.append(SYNONYMS.get(s, s))
+    return out
+
+
+def substance_words(text: str, exclude: frozenset[str] = frozenset()) -> list[str]:
+    """Content words that are neither vague nor in `exclude` (stems): what the sentence adds."""
+    out = []
+    for w in words(text):
+        if w in STOPWORDS or w in VAGUE or len(w) < 3:
+            continue
+        s = stem(w)
+        s = SYNONYMS.get(s, s)
+        if s in exclude or s in _VAGUE_STEMS:
+            continue
+        out.append(w)
+    return out
+
+
+_VAGUE_STEMS = frozenset(stem(w) for w in VAGUE)
+
+# Common English words that are never "job terms" even when a bank repeats them.
+GENERIC_WORDS = """able across add added agree agreed ahead already another answer ask asked
+    away become began begin bring brought build built call called came case change changed
+    clear come comes company context cover day days decide decided describe did done each
+    early example explain face felt find first found gave give given goes going gone hand
+    happen happened help helped hold how idea include including instead interview keep kept
+    know knew last later lead learn learned least left less long look looked lost made main
+    mean meant meet meeting met month months move moved name new next night number once open
+    part people person place point points put question ran reason right run said second set
+    show showed side since small someone start started step still take taken talk team teams
+    tell than time times took turn turned two three four five six ten understand week weeks
+    went whole work worked working year years would""".split()
+GENERIC_STEMS = frozenset(stem(w) for w in GENERIC_WORDS)

@@ -1,0 +1,86 @@
+"""Reading and writing bank files. Pure: text in, `BankDoc` out, and back.
+
+`read_path` picks the reader from the extension (or `format=`); `write` turns a
+bank into the bytes of a file in the chosen format.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .external import is_docusaurus, is_question_file, read_docusaurus, read_question_file, read_question_tree
+from .markdown import read_markdown, write_markdown
+from .model import (
+    BankDoc,
+    FormatError,
+    ImportWarning,
+    ParseResult,
+    QuestionDoc,
+    RoleDoc,
+    detect_kind,
+    slugify,
+)
+from .page import read_page, write_page
+from .printable import write_anki, write_prep_sheet
+from .structured import read_json, read_yaml, write_json, write_yaml
+from .tabular import read_csv, write_csv
+from .talking_points import parse_talking_points
+
+__all__ = [
+    "BankDoc", "FormatError", "ImportWarning", "ParseResult", "QuestionDoc", "RoleDoc",
+    "READ_FORMATS", "WRITE_FORMATS", "detect_kind", "parse_talking_points", "read_path", "read_text",
+    "slugify", "write",
+]
+
+READ_FORMATS = ("page", "markdown", "json", "yaml", "csv")
+WRITE_FORMATS = ("page", "markdown", "json", "yaml", "csv", "anki", "prep-sheet")
+EXTENSIONS = {
+    ".txt": "page", ".md": "markdown", ".markdown": "markdown", ".json": "json", ".yaml": "yaml",
+    ".yml": "yaml", ".csv": "csv", ".apkg": "anki", ".html": "prep-sheet",
+}
+_READERS = {"page": read_page, "json": read_json, "yaml": read_yaml, "csv": read_csv}
+_WRITERS = {"page": write_page, "markdown": write_markdown, "json": write_json, "yaml": write_yaml,
+            "csv": write_csv, "anki": write_anki, "prep-sheet": write_prep_sheet}
+
+
+def format_for(path: Path) -> str | None:
+    return EXTENSIONS.get(path.suffix.lower())
+
+
+def read_text(text: str, *, file: str, format: str) -> ParseResult:
+    """Parse text of a known format; Markdown also recognises the two external layouts."""
+    if format == "markdown":
+        if is_question_file(text):
+            question = read_question_file(text, file)
+            name = Path(file).stem
+            return ParseResult(bank=BankDoc(name=name, source=file, roles=(RoleDoc(name=name, questions=(question,)),)))
+        if is_docusaurus(text) and "\nbank:" not in text.split("---", 2)[1]:
+            return read_docusaurus(text, file)
+        return read_markdown(text, file)
+    if format not in _READERS:
+        raise FormatError(file, None, f"a format Rehearse can import ({', '.join(READ_FORMATS)}), not {format!r}")
+    return _READERS[format](text, file)
+
+
+def read_path(path: Path, format: str | None = None) -> ParseResult:
+    """Read one file, or a folder of one-question-per-file Markdown."""
+    if path.is_dir():
+        return read_question_tree(path)
+    chosen = format or format_for(path)
+    if chosen is None:
+        raise FormatError(str(path), None, f"a known extension ({', '.join(sorted(EXTENSIONS))}) or --format")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = path.read_bytes()[: error.start].count(b"\n") + 1
+        raise FormatError(str(path), line, "UTF-8 text") from None
+    except OSError as error:
+        raise FormatError(str(path), None, f"a readable file ({error.strerror})") from None
+    return read_text(text, file=str(path), format=chosen)
+
+
+def write(bank: BankDoc, format: str) -> bytes:
+    if format not in _WRITERS:
+        raise ValueError(f"unknown export format {format!r}; choose one of {', '.join(WRITE_FORMATS)}")
+    output = _WRITERS[format](bank)
+    return output if isinstance(output, bytes) else output.encode("utf-8")

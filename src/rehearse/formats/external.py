@@ -1,0 +1,117 @@
+"""Two real-world layouts written by others.
+
+* A folder tree with one Markdown file per question ("Why This Is Asked",
+  "Key Points to Cover", "Example Response"); the folder names are
+  competencies and a `questions.md` in a folder is only an index.
+* A Docusaurus page listing questions as Markdown lists, with front matter and
+  MDX lines (imports, JSX tags) to skip; questions come without guidance.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .model import BankDoc, FormatError, ParseResult, QuestionDoc, RoleDoc, detect_kind
+
+_SECTION = re.compile(r"^##\s+(?P<title>.+?)\s*$")
+_BULLET = re.compile(r"^\s*[-*]\s+(?P<text>.+)$")
+
+
+def is_question_file(text: str) -> bool:
+    return bool(re.search(r"^##\s+(Why This Is Asked|Key Points to Cover)\s*$", text, re.MULTILINE))
+
+
+def _competency(folder_name: str) -> str:
+    """'04_hiring_and_team_building' -> 'hiring-and-team-building'."""
+    return re.sub(r"^\d+[_-]*", "", folder_name).replace("_", "-").lower() or folder_name.lower()
+
+
+def read_question_file(text: str, file: str, competency: str | None = None) -> QuestionDoc:
+    lines = text.splitlines()
+    title = next(((n, l[2:].strip()) for n, l in enumerate(lines, 1) if l.startswith("# ")), None)
+    if title is None:
+        raise FormatError(file, 1, "a '# question' title line")
+    sections: dict[str, list[str]] = {}
+    current = None
+    for line in lines[title[0]:]:
+        match = _SECTION.match(line)
+        if match:
+            current = match.group("title").lower()
+            sections[current] = []
+        elif current is not None:
+            sections[current].append(line)
+    if "key points to cover" not in sections:
+        raise FormatError(file, title[0], "a '## Key Points to Cover' section with a bulleted list")
+    points = tuple(m.group("text").strip() for m in map(_BULLET.match, sections["key points to cover"]) if m)
+    response = "\n".join(sections.get("example response", [])).strip() or None
+    intent = " ".join(" ".join(sections.get("why this is asked", [])).split()) or None
+    return QuestionDoc(
+        text=title[1], kind=detect_kind(title[1]), competencies=(competency,) if competency else (),
+        intent=intent, talking_points=points or None, example_answer=response, line=title[0],
+    )
+
+
+def read_question_tree(folder: Path) -> ParseResult:
+    """Every question file under the folder; the folder's name becomes the bank and role."""
+    questions = []
+    for path in sorted(folder.rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        if not is_question_file(text):
+            continue  # indexes such as questions.md, READMEs
+        competency = _competency(path.parent.name) if path.parent != folder else None
+        questions.append(read_question_file(text, str(path), competency))
+    if not questions:
+        raise FormatError(str(folder), None, "Markdown question files with a '## Key Points to Cover' section")
+    name = folder.resolve().name
+    role = RoleDoc(name=name.replace("-", " ").replace("_", " ").title(), questions=tuple(questions))
+    return ParseResult(bank=BankDoc(name=name, source=str(folder), roles=(role,)))
+
+
+def is_docusaurus(text: str) -> bool:
+    return text.startswith("---") and bool(re.search(r"^(id|title|sidebar_label):", text[:2000], re.MULTILINE))
+
+
+_MDX = re.compile(r"^\s*(import\s|export\s|<[A-Za-z/!]|\{/\*)")
+_LIST_ITEM = re.compile(r"^\s*(?:\d+[.)]|[-*])\s+(?P<text>.+?)\s*$")
+
+
+def read_docusaurus(text: str, file: str = "<docusaurus>") -> ParseResult:
+    lines = text.splitlines()
+    title, start = None, 0
+    if lines and lines[0].strip() == "---":
+        end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+        if end is None:
+            raise FormatError(file, 1, "a closing '---' for the front matter")
+        for line in lines[1:end]:
+            if line.startswith("title:"):
+                title = line.split(":", 1)[1].strip().strip("'\"")
+        start = end + 1
+    questions, in_jsx = [], False
+    for number, line in enumerate(lines[start:], start=start + 1):
+        stripped = line.strip()
+        if stripped.startswith("<") and not stripped.endswith("/>") and not stripped.startswith("</"):
+            in_jsx = not re.search(r"</\w+>\s*$", stripped)
+            continue
+        if in_jsx:
+            in_jsx = not stripped.startswith("</")
+            continue
+        if _MDX.match(line):
+            continue
+        match = _LIST_ITEM.match(line)
+        if not match:
+            continue
+        question = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", match.group("text"))  # keep link text only
+        question = question.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+        if len(question.split()) < 3 or not re.search(r"[?.]$", question):
+            continue  # navigation or prose bullets rather than questions
+        questions.append(QuestionDoc(text=question, kind=detect_kind(question), line=number))
+    if not questions:
+        raise FormatError(file, None, "a Markdown list of questions")
+    seen, unique = set(), []
+    for q in questions:
+        if q.text.casefold() not in seen:
+            seen.add(q.text.casefold())
+            unique.append(q)
+    name = title or Path(file).stem
+    return ParseResult(bank=BankDoc(name=name, source=file, roles=(RoleDoc(name=name, questions=tuple(unique)),)))

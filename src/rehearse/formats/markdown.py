@@ -1,0 +1,185 @@
+"""Rehearse's own Markdown layout, readable by people and round-trippable.
+
+    ---
+    bank: Rehearse leadership bank
+    source: Written by the Rehearse project
+    licence: CC-BY-4.0
+    ---
+
+    ## Role: Engineering Manager
+    Slug: engineering-manager
+
+    Optional description of the role.
+
+    ### How would you grow a team from 5 to 15 engineers?
+    - Slug: em-grow-team
+    - Kind: situational
+    - Competencies: hiring, people-management
+
+    #### Intent
+    Interviewers ask this to ... In your answer, cover A, B, and C.
+
+    #### Talking points
+    1. A
+    2. B
+
+    #### Example answer
+    The answer, any number of paragraphs.
+"""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from .model import BankDoc, FormatError, ParseResult, QuestionDoc, RoleDoc, detect_kind
+
+_FIELD = re.compile(r"^-\s+(?P<key>Slug|Kind|Competencies):\s*(?P<value>.*)$", re.IGNORECASE)
+_NUMBERED = re.compile(r"^\s*(?:\d+[.)]|[-*])\s+(?P<text>.+)$")
+_SECTIONS = {"intent": "intent", "talking points": "talking_points", "example answer": "example_answer"}
+
+
+def _front_matter(lines: list[str], file: str) -> tuple[dict, int]:
+    if not lines or lines[0].strip() != "---":
+        return {}, 0
+    for index in range(1, len(lines)):
+        if lines[index].strip() == "---":
+            try:
+                meta = yaml.safe_load("\n".join(lines[1:index])) or {}
+            except yaml.YAMLError:
+                raise FormatError(file, 2, "valid YAML front matter between '---' lines") from None
+            if not isinstance(meta, dict):
+                raise FormatError(file, 2, "front matter with 'key: value' lines")
+            return meta, index + 1
+    raise FormatError(file, 1, "a closing '---' line for the front matter")
+
+
+def read_markdown(text: str, file: str = "<markdown>") -> ParseResult:
+    lines = text.splitlines()
+    meta, start = _front_matter(lines, file)
+    bank_name = meta.get("bank")
+    roles: list[dict] = []
+    question: dict | None = None
+    section: str | None = None
+    role_intro: list[str] = []
+
+    def finish_question() -> None:
+        if question is not None:
+            roles[-1]["questions"].append(question)
+
+    for number, raw in enumerate(lines[start:], start=start + 1):
+        line = raw.rstrip()
+        if line.startswith("# ") and not bank_name:
+            bank_name = line[2:].strip()
+        elif line.startswith("## "):
+            finish_question()
+            question, section = None, None
+            name = re.sub(r"^Role:\s*", "", line[3:].strip(), flags=re.IGNORECASE)
+            roles.append({"name": name, "slug": None, "description": [], "questions": [], "line": number})
+            role_intro = roles[-1]["description"]
+        elif line.startswith("### "):
+            if not roles:
+                raise FormatError(file, number, "a '## Role: …' heading before the first question")
+            finish_question()
+            question = {"text": line[4:].strip(), "line": number, "fields": {}, "intent": [], "talking_points": [],
+                        "example_answer": []}
+            section = None
+        elif line.startswith("#### "):
+            if question is None:
+                raise FormatError(file, number, "a '### question' heading before this section")
+            title = line[5:].strip().lower().rstrip(":")
+            if title not in _SECTIONS:
+                raise FormatError(file, number, "a section named 'Intent', 'Talking points' or 'Example answer'")
+            section = _SECTIONS[title]
+        elif question is None:
+            if roles and re.match(r"^Slug:\s*", line, re.IGNORECASE) and roles[-1]["slug"] is None:
+                roles[-1]["slug"] = line.split(":", 1)[1].strip()
+            elif roles:
+                role_intro.append(line)
+        elif section is None:
+            match = _FIELD.match(line)
+            if match:
+                question["fields"][match.group("key").lower()] = match.group("value").strip()
+            elif line.strip():
+                raise FormatError(file, number, "'- Slug:', '- Kind:' or '- Competencies:' or a '#### ' section")
+        elif section == "talking_points":
+            match = _NUMBERED.match(line)
+            if match:
+                question["talking_points"].append(match.group("text").strip())
+            elif line.strip():
+                raise FormatError(file, number, "a numbered talking point such as '1. …'")
+        else:
+            question[section].append(line)
+    finish_question()
+
+    if not bank_name:
+        raise FormatError(file, 1, "a bank name: front matter 'bank: …' or a '# Title' line")
+    if not roles:
+        raise FormatError(file, len(lines) or 1, "at least one '## Role: …' section")
+    return ParseResult(bank=BankDoc(
+        name=str(bank_name),
+        source=meta.get("source"),
+        licence=meta.get("licence"),
+        description=meta.get("description"),
+        roles=tuple(_role(role, file) for role in roles),
+    ))
+
+
+def _paragraphs(lines: list[str]) -> str | None:
+    return "\n".join(lines).strip() or None
+
+
+def _role(role: dict, file: str) -> RoleDoc:
+    questions = []
+    for q in role["questions"]:
+        kind = q["fields"].get("kind") or None
+        if kind and kind.lower() not in ("behavioural", "situational", "other"):
+            raise FormatError(file, q["line"], "'Kind:' to be behavioural, situational or other")
+        competencies = tuple(c.strip().lower() for c in q["fields"].get("competencies", "").split(",") if c.strip())
+        questions.append(
+            QuestionDoc(
+                text=q["text"],
+                slug=q["fields"].get("slug") or None,
+                kind=kind.lower() if kind else detect_kind(q["text"]),
+                competencies=competencies,
+                intent=_paragraphs(q["intent"]),
+                talking_points=tuple(q["talking_points"]) if q["talking_points"] else None,
+                example_answer=_paragraphs(q["example_answer"]),
+                line=q["line"],
+            )
+        )
+    return RoleDoc(name=role["name"], slug=role["slug"], description=_paragraphs(role["description"]),
+                   questions=tuple(questions))
+
+
+def write_markdown(bank: BankDoc) -> str:
+    meta = {key: value for key, value in
+            (("bank", bank.name), ("source", bank.source), ("licence", bank.licence), ("description", bank.description))
+            if value}
+    out = ["---", yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000).strip(), "---", ""]
+    for role in bank.roles:
+        out.append(f"## Role: {role.name}")
+        if role.slug:
+            out.append(f"Slug: {role.slug}")
+        out.append("")
+        if role.description:
+            out += [role.description, ""]
+        for q in role.questions:
+            out.append(f"### {q.text}")
+            if q.slug:
+                out.append(f"- Slug: {q.slug}")
+            if q.kind:
+                out.append(f"- Kind: {q.kind}")
+            if q.competencies:
+                out.append(f"- Competencies: {', '.join(q.competencies)}")
+            out.append("")
+            if q.intent:
+                out += ["#### Intent", q.intent, ""]
+            if q.talking_points:
+                out.append("#### Talking points")
+                out += [f"{i}. {point}" for i, point in enumerate(q.talking_points, start=1)]
+                out.append("")
+            if q.example_answer:
+                out += ["#### Example answer", q.example_answer, ""]
+    return "\n".join(out).rstrip() + "\n"

@@ -1,0 +1,114 @@
+"""The format-neutral shape of a bank, shared by every reader and writer.
+
+Readers turn a file into a `BankDoc`; writers turn a `BankDoc` back into a
+file. Nothing here knows about storage.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+KINDS = ("behavioural", "situational", "other")
+
+
+@dataclass(frozen=True)
+class QuestionDoc:
+    text: str
+    slug: str | None = None
+    kind: str | None = None
+    competencies: tuple[str, ...] = ()
+    intent: str | None = None
+    # None means "derive from the intent"; an explicit tuple is an editor's override.
+    talking_points: tuple[str, ...] | None = None
+    example_answer: str | None = None
+    line: int | None = None  # where the question starts in its source file, for messages
+
+
+@dataclass(frozen=True)
+class RoleDoc:
+    name: str
+    questions: tuple[QuestionDoc, ...] = ()
+    slug: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class BankDoc:
+    name: str
+    roles: tuple[RoleDoc, ...] = ()
+    source: str | None = None
+    licence: str | None = None
+    description: str | None = None
+
+    @property
+    def question_count(self) -> int:
+        return sum(len(role.questions) for role in self.roles)
+
+
+@dataclass(frozen=True)
+class ImportWarning:
+    file: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    bank: BankDoc
+    warnings: tuple[ImportWarning, ...] = field(default_factory=tuple)
+
+
+class FormatError(ValueError):
+    """A file that cannot be read as a bank: says which file, which line and what was expected."""
+
+    def __init__(self, file: str, line: int | None, expected: str):
+        self.file, self.line, self.expected = file, line, expected
+        where = f"{file}:{line}" if line else file
+        super().__init__(f"{where}: {expected}")
+
+
+def slugify(text: str, max_length: int = 80) -> str:
+    """A stable, URL-safe slug: ASCII, lowercase, words joined by hyphens, cut at a word."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    slug = ""
+    for word in words:
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > max_length:
+            break
+        slug = candidate
+    return slug or "untitled"
+
+
+def detect_kind(text: str) -> str:
+    """Behavioural questions ask for a past story; situational ones for an approach."""
+    lowered = text.lower().replace("\u2019", "'")
+    behavioural = (
+        r"\btell (me|us) about (a|an|the) (time|situation|project|occasion)",
+        r"\bdescribe (a|an) (time|situation|occasion|moment)",
+        r"\bgive (me |us )?an example\b",
+        r"\b(share|walk (me|us) through) (a|an) (time|situation|example|story)",
+        r"\btalk about a time\b",
+        r"\bhave you ever\b",
+        r"\btell me a (time|situation)\b",
+        r"\bwhat was the most (difficult|challenging)",
+    )
+    situational = (
+        r"\bhow (would|do|will|should|can) you\b",
+        r"\bwhat(?:'s| is| would be) your (approach|framework|process|plan|strategy|philosophy)",
+        r"\bwhat would you do\b",
+        r"\bif (you|we)\b",
+        r"\bimagine\b",
+        r"\bwalk (me |us )?through your approach\b",
+    )
+    if any(re.search(pattern, lowered) for pattern in behavioural):
+        return "behavioural"
+    if any(re.search(pattern, lowered) for pattern in situational):
+        return "situational"
+    return "other"

@@ -1,0 +1,160 @@
+"""The published-page format: a title, an intro, the list of questions, "-", then one block per question.
+
+A block is the question, the "Employers ask ..." guidance, `Answer Example: "..."`
+and the line "Help us improve this answer. / -". The list at the top is checked
+against the blocks; a mismatch is a warning that names the lines.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .model import BankDoc, FormatError, ImportWarning, ParseResult, QuestionDoc, RoleDoc, detect_kind
+from .talking_points import parse_talking_points
+
+ANSWER_PREFIX = "Answer Example:"
+IMPROVE_LINE = re.compile(r"^Help us improve this answer\.\s*(/\s*-?)?\s*$")
+_TITLE_SUFFIX = re.compile(r"\s+Interview Questions\s*$", re.IGNORECASE)
+_FOR_ROLE = re.compile(r"^Interview Questions for\s+(?P<role>.+)$", re.IGNORECASE)
+_QUOTES = "\"“”"
+
+
+def _numbered(text: str) -> list[tuple[int, str]]:
+    return [(number, line.rstrip()) for number, line in enumerate(text.splitlines(), start=1)]
+
+
+def read_page(text: str, file: str = "<page>") -> ParseResult:
+    """Parse a page; raises FormatError naming the line where the structure breaks."""
+    lines = [(n, line) for n, line in _numbered(text) if line.strip()]
+    if not lines:
+        raise FormatError(file, 1, "a title line such as 'Head of Software Engineering Interview Questions'")
+    title_line, title = lines[0]
+    separator_index = next((i for i, (_, line) in enumerate(lines) if line.strip() == "-"), None)
+    if separator_index is None:
+        raise FormatError(file, lines[-1][0], "a line holding only '-' after the list of questions")
+
+    header = lines[1:separator_index]
+    role_name = _TITLE_SUFFIX.sub("", title).strip() or title.strip()
+    intro, listed, list_started = [], [], False
+    for number, line in header:
+        match = _FOR_ROLE.match(line.strip())
+        if match:
+            role_name, list_started = match.group("role").strip(), True
+        elif list_started:
+            listed.append((number, line.strip()))
+        else:
+            intro.append(line.strip())
+    if not list_started:  # no "Interview Questions for" heading: the intro is one line, the rest the list
+        intro, listed = [line.strip() for _, line in header[:1]], [(n, line.strip()) for n, line in header[1:]]
+
+    questions = _read_blocks(lines[separator_index + 1 :], file, after_line=lines[separator_index][0])
+    warnings = _cross_check(file, listed, questions)
+    role = RoleDoc(name=role_name, questions=tuple(questions))
+    bank = BankDoc(name=title.strip(), roles=(role,), description=" ".join(intro) or None, source=file)
+    return ParseResult(bank=bank, warnings=tuple(warnings))
+
+
+def _read_blocks(lines: list[tuple[int, str]], file: str, after_line: int) -> list[QuestionDoc]:
+    questions: list[QuestionDoc] = []
+    index = 0
+    while index < len(lines):
+        question_line, question = lines[index]
+        question = question.strip()
+        if question.startswith(ANSWER_PREFIX) or IMPROVE_LINE.match(question):
+            raise FormatError(file, question_line, "a question line to start the next block")
+        index += 1
+        intent_parts = []
+        while index < len(lines) and not lines[index][1].lstrip().startswith(ANSWER_PREFIX):
+            number, line = lines[index]
+            if IMPROVE_LINE.match(line.strip()):
+                raise FormatError(file, number, f"'{ANSWER_PREFIX} \"…\"' for the question on line {question_line}")
+            intent_parts.append(line.strip())
+            index += 1
+        if index >= len(lines):
+            last = lines[-1][0]
+            raise FormatError(
+                file, last, f"'{ANSWER_PREFIX} \"…\"' for the question on line {question_line}; the file ends first"
+            )
+        answer_line, answer_text = lines[index]
+        answer_parts = [answer_text.strip()[len(ANSWER_PREFIX) :].strip()]
+        index += 1
+        while index < len(lines) and not IMPROVE_LINE.match(lines[index][1].strip()):
+            answer_parts.append(lines[index][1].strip())
+            index += 1
+        if index >= len(lines):
+            raise FormatError(
+                file,
+                lines[-1][0],
+                f"the line 'Help us improve this answer. / -' closing the block that starts on line {question_line};"
+                " the file ends first",
+            )
+        index += 1  # the "Help us improve" line
+        answer = "\n".join(answer_parts).strip()
+        if len(answer) < 2 or answer[0] not in _QUOTES or answer[-1] not in _QUOTES:
+            raise FormatError(file, answer_line, "an example answer in quotes after 'Answer Example:'")
+        intent = " ".join(intent_parts).strip() or None
+        questions.append(
+            QuestionDoc(
+                text=question,
+                kind=detect_kind(question),
+                intent=intent,
+                talking_points=None,
+                example_answer=answer[1:-1].strip(),
+                line=question_line,
+            )
+        )
+    if not questions:
+        raise FormatError(file, after_line + 1, "at least one question block after the '-' line")
+    return questions
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+def _cross_check(file: str, listed: list[tuple[int, str]], questions: list[QuestionDoc]) -> list[ImportWarning]:
+    warnings = []
+    block_texts = {_normal(q.text): q for q in questions}
+    listed_texts = {_normal(text): number for number, text in listed}
+    for number, text in listed:
+        if _normal(text) not in block_texts:
+            warnings.append(ImportWarning(file, number, f"listed question has no answer block: {text!r}"))
+    for question in questions:
+        if _normal(question.text) not in listed_texts:
+            warnings.append(
+                ImportWarning(file, question.line, f"question block is missing from the list at the top: {question.text!r}")
+            )
+    listed_order = [t for t in (_normal(text) for _, text in listed) if t in block_texts]
+    block_order = [t for t in (_normal(q.text) for q in questions) if t in listed_texts]
+    if listed_order != block_order:
+        warnings.append(ImportWarning(file, listed[0][0] if listed else None, "the list at the top and the blocks are in a different order"))
+    return warnings
+
+
+def write_page(bank: BankDoc) -> str:
+    """One page per role is the format's unit; several roles are written one after another."""
+    chunks = []
+    for role in bank.roles:
+        out = [f"{role.name} Interview Questions"]
+        out.append(role.description or bank.description or f"Practice questions for {role.name}.")
+        out.append(f"Interview Questions for {role.name}")
+        out.extend(question.text for question in role.questions)
+        out.append("-")
+        for question in role.questions:
+            out.append(question.text)
+            intent = question.intent or ""
+            if question.talking_points and tuple(parse_talking_points(intent)) != tuple(question.talking_points):
+                intent = (intent + " " if intent else "") + "In your answer, " + _join_points(question.talking_points) + "."
+            if intent:
+                out.append(intent)
+            out.append(f'{ANSWER_PREFIX} "{question.example_answer or ""}"')
+            out.append("Help us improve this answer. / -")
+        chunks.append("\n".join(out) + "\n")
+    return "\n".join(chunks)
+
+
+def _join_points(points: tuple[str, ...]) -> str:
+    lowered = [p[0].lower() + p[1:] if p else p for p in points]
+    if len(lowered) <= 2:
+        return " and ".join(lowered) if len(lowered) == 2 else "".join(lowered)
+    return ", ".join(lowered[:-1]) + ", and " + lowered[-1]

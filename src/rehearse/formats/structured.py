@@ -1,0 +1,192 @@
+"""JSON and YAML banks: the same document shape, validated with line numbers in errors.
+
+    bank: {name, source, licence, description}
+    roles:
+      - {name, slug, description, questions: [{slug, text, kind, competencies,
+         intent, talking_points, example_answer}]}
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .model import BankDoc, FormatError, ParseResult, QuestionDoc, RoleDoc, detect_kind
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class _QuestionIn(_Strict):
+    text: str = Field(min_length=1)
+    slug: str | None = None
+    kind: Literal["behavioural", "situational", "other"] | None = None
+    competencies: list[str] = []
+    intent: str | None = None
+    talking_points: list[str] | None = None
+    example_answer: str | None = None
+
+    @field_validator("competencies", mode="before")
+    @classmethod
+    def _split_string(cls, value: Any) -> Any:
+        return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
+
+
+class _RoleIn(_Strict):
+    name: str = Field(min_length=1)
+    slug: str | None = None
+    description: str | None = None
+    questions: list[_QuestionIn] = []
+
+
+class _BankMetaIn(_Strict):
+    name: str = Field(min_length=1)
+    source: str | None = None
+    licence: str | None = None
+    description: str | None = None
+
+
+class _BankFileIn(_Strict):
+    bank: _BankMetaIn
+    roles: list[_RoleIn] = Field(min_length=1)
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that remembers the line of every mapping and sequence item."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
+    mapping = loader.construct_mapping(node, deep=True)
+    return _Located(mapping, node.start_mark.line + 1)
+
+
+class _Located(dict):
+    def __init__(self, mapping: dict, line: int):
+        super().__init__(mapping)
+        self.line = line
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _line_of(document: Any, location: tuple) -> int | None:
+    """Walk a pydantic error location through the located document to the nearest known line."""
+    node, line = document, getattr(document, "line", None)
+    for key in location:
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            break
+        line = getattr(node, "line", line)
+    return line
+
+
+def _describe(error: dict) -> str:
+    path = ".".join(str(part) for part in error["loc"])
+    return f"{path}: {error['msg'].lower()}"
+
+
+def _to_bank(parsed: _BankFileIn) -> BankDoc:
+    roles = []
+    for role in parsed.roles:
+        questions = tuple(
+            QuestionDoc(
+                text=q.text,
+                slug=q.slug or None,
+                kind=q.kind or detect_kind(q.text),
+                competencies=tuple(c.strip().lower() for c in q.competencies if c.strip()),
+                intent=q.intent or None,
+                talking_points=tuple(q.talking_points) if q.talking_points is not None else None,
+                example_answer=q.example_answer or None,
+            )
+            for q in role.questions
+        )
+        roles.append(RoleDoc(name=role.name, slug=role.slug, description=role.description, questions=questions))
+    meta = parsed.bank
+    return BankDoc(
+        name=meta.name, source=meta.source, licence=meta.licence, description=meta.description, roles=tuple(roles)
+    )
+
+
+def _validate(document: Any, file: str, locate: Any) -> ParseResult:
+    if not isinstance(document, dict):
+        raise FormatError(file, 1, "a mapping with the keys 'bank' and 'roles'")
+    try:
+        parsed = _BankFileIn.model_validate(dict(document))
+    except ValidationError as error:
+        first = error.errors()[0]
+        raise FormatError(file, locate(first["loc"]), f"a valid bank document ({_describe(first)})") from None
+    return ParseResult(bank=_to_bank(parsed))
+
+
+def read_yaml(text: str, file: str = "<yaml>") -> ParseResult:
+    try:
+        document = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        raise FormatError(file, mark.line + 1 if mark else None, f"valid YAML ({error.problem})") from None
+    return _validate(document, file, lambda loc: _line_of(document, loc))
+
+
+def read_json(text: str, file: str = "<json>") -> ParseResult:
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise FormatError(file, error.lineno, f"valid JSON ({error.msg})") from None
+
+    def locate(loc: tuple) -> int | None:
+        try:  # JSON is (nearly) YAML: reuse the line-aware loader to place the error.
+            return _line_of(yaml.load(text, Loader=_LineLoader), loc)  # noqa: S506
+        except yaml.YAMLError:
+            return None
+
+    return _validate(document, file, locate)
+
+
+def bank_to_mapping(bank: BankDoc) -> dict:
+    """The document shape shared by the JSON and YAML writers; empty fields are left out."""
+
+    def compact(mapping: dict) -> dict:
+        return {key: value for key, value in mapping.items() if value not in (None, [], ())}
+
+    return {
+        "bank": compact(
+            {"name": bank.name, "source": bank.source, "licence": bank.licence, "description": bank.description}
+        ),
+        "roles": [
+            compact(
+                {
+                    "name": role.name,
+                    "slug": role.slug,
+                    "description": role.description,
+                    "questions": [
+                        compact(
+                            {
+                                "slug": q.slug,
+                                "text": q.text,
+                                "kind": q.kind,
+                                "competencies": list(q.competencies),
+                                "intent": q.intent,
+                                "talking_points": list(q.talking_points) if q.talking_points is not None else None,
+                                "example_answer": q.example_answer,
+                            }
+                        )
+                        for q in role.questions
+                    ],
+                }
+            )
+            for role in bank.roles
+        ],
+    }
+
+
+def write_json(bank: BankDoc) -> str:
+    return json.dumps(bank_to_mapping(bank), ensure_ascii=False, indent=2) + "\n"
+
+
+def write_yaml(bank: BankDoc) -> str:
+    return yaml.safe_dump(bank_to_mapping(bank), allow_unicode=True, sort_keys=False, width=100)

@@ -1,0 +1,59 @@
+"""One typed settings object, read from REHEARSE_* environment variables when asked for."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from platformdirs import user_data_path
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET = "dev-only-insecure-secret"
+
+
+def default_data_dir() -> Path:
+    return user_data_path("rehearse", appauthor=False)
+
+
+class Settings(BaseSettings):
+    """Every setting Rehearse reads; the README's configuration table lists each one."""
+
+    model_config = SettingsConfigDict(env_prefix="REHEARSE_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=default_data_dir, description="Folder for the SQLite file and caches.")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default: a SQLite file `rehearse.db` in the data folder."
+    )
+    secret_key: str = Field(
+        default="",
+        description="Signs session cookies and CSRF tokens. Required in production; "
+        "when empty, a random key is generated and kept in the data folder.",
+    )
+    environment: str = Field(default="development", description="`development` or `production`.")
+    load_builtin_bank: bool = Field(default=True, description="Load the built-in bank on first start.")
+    feedback_backend: str = Field(default="auto", description="`auto`, `onnx` or `lexical`.")
+    max_answer_chars: int = Field(default=20_000, description="Longest answer accepted, in characters.")
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_secret(self) -> Settings:
+        if self.environment == "production" and (not self.secret_key or self.secret_key == DEV_SECRET):
+            raise ValueError("REHEARSE_SECRET_KEY must be set to a long random value in production")
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'rehearse.db'}"
+
+    def resolved_secret_key(self) -> str:
+        """The configured key, or one generated once and stored next to the database."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()

@@ -1,0 +1,129 @@
+"""Transcribing synthesised speech end to end with the real model (skipped without it)."""
+
+import re
+
+import numpy as np
+import pytest
+
+import rehearse.speech
+from rehearse.speech import TranscriptionError, TranscriptionJobs, transcribe
+
+pytestmark = pytest.mark.usefixtures("speech_ready")
+
+DEPLOY = "We cut deploy time from two hours to fifteen minutes."
+
+# Whisper writes numbers as digits; the sentences are written out in words.
+NUMBERS = {"2": "two", "6": "six", "15": "fifteen", "40": "forty", "40%": "forty percent"}
+
+
+def words(text: str) -> list[str]:
+    tokens = re.findall(r"[a-z0-9%']+", text.lower())
+    return " ".join(NUMBERS.get(t, t) for t in tokens).split()
+
+
+def word_error_rate(expected: str, heard: str) -> float:
+    """Word-level Levenshtein distance over the expected length."""
+    ref, hyp = words(expected), words(heard)
+    row = list(range(len(hyp) + 1))
+    for i, r in enumerate(ref, 1):
+        prev, row[0] = row[0], i
+        for j, h in enumerate(hyp, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (r != h))
+    return row[-1] / len(ref)
+
+
+@pytest.mark.parametrize(
+    ("expected", "heard", "rate"),
+    [
+        ("two hours", "2 hours", 0.0),
+        ("we cut deploy time", "we cut diploid time", 0.25),
+        ("a b c d", "a c d", 0.25),
+    ],
+)
+def test_word_error_rate_helper(expected, heard, rate):
+    assert word_error_rate(expected, heard) == pytest.approx(rate)
+
+
+def test_sentence_is_recovered(deploy_wav, deploy_speech):
+    samples, rate = deploy_speech
+    transcript = transcribe(deploy_wav)
+    # espeak's voice is robotic; Whisper base hears "deploy" as "diploid" (1 word in 10)
+    assert word_error_rate(DEPLOY, transcript.text) <= 0.25, transcript.text
+    assert transcript.duration_s == pytest.approx(samples.size / rate, abs=0.05)
+    assert 0.5 * transcript.duration_s < transcript.speaking_s <= transcript.duration_s
+    assert 100 <= transcript.words_per_minute <= 300  # espeak speaks at a brisk ~200
+    assert transcript.word_count == pytest.approx(10, abs=1)
+    assert transcript.pauses == ()
+    assert transcript.language == "en"
+    assert transcript.segments and transcript.segments[0].start_s < 0.5
+
+
+def test_three_second_silence_is_reported_as_a_pause(audio):
+    first, rate = audio.synthesise("I led the migration to the new platform.")
+    second, _ = audio.synthesise("It took six months and saved forty percent of our cloud bill.")
+    clip = np.concatenate([first, np.zeros(3 * rate, dtype=np.int16), second])
+    transcript = transcribe(audio.to_wav(clip, rate))
+    assert len(transcript.pauses) == 1, transcript.pauses
+    start, length = transcript.pauses[0]
+    first_s = first.size / rate
+    assert first_s - 1.0 < start < first_s  # where the first sentence stops being voiced
+    assert 2.5 < length < 4.5  # the 3 s of silence plus espeak's own trailing quiet
+    # the long pause is not counted as speaking time
+    assert transcript.speaking_s < transcript.duration_s - 3
+    assert "migration" in transcript.text and "months" in transcript.text
+
+
+def test_browser_webm_opus_is_transcribed(audio, deploy_speech):
+    webm = audio.encode(*deploy_speech, "webm", "libopus")
+    transcript = transcribe(webm)
+    assert word_error_rate(DEPLOY, transcript.text) <= 0.25, transcript.text
+
+
+def test_silence_is_refused_with_a_reason(audio):
+    silence = audio.to_wav(np.zeros(4 * 16000, dtype=np.int16), 16000)
+    with pytest.raises(TranscriptionError, match="No speech"):
+        transcribe(silence)
+
+
+def test_garbage_bytes_are_refused():
+    with pytest.raises(TranscriptionError, match="could not be decoded"):
+        transcribe(b"\x1aE\xdf\xa3 not really webm" * 100)
+
+
+def test_progress_is_reported_up_to_the_end(deploy_wav):
+    seen: list[float] = []
+    transcribe(deploy_wav, on_progress=seen.append)
+    assert seen and seen == sorted(seen) and 0.5 < seen[-1] <= 1.0
+
+
+def test_jobs_run_off_thread_and_report_done_or_failed(deploy_wav):
+    jobs = TranscriptionJobs()
+    try:
+        good = jobs.submit(deploy_wav)
+        bad = jobs.submit(b"not audio" * 100)
+        assert jobs.status(good)["state"] in ("queued", "running", "done")
+        done = jobs.wait(good, timeout=120)
+        assert done["state"] == "done" and done["progress"] == 1.0
+        assert "fifteen" in words(done["transcript"]["text"])
+        assert jobs.result(good).text == done["transcript"]["text"]
+        failed = jobs.wait(bad, timeout=30)
+        assert failed["state"] == "failed" and "could not be decoded" in failed["error"]
+        assert jobs.result(bad) is None
+        with pytest.raises(KeyError):
+            jobs.status("no-such-job")
+        with pytest.raises(TranscriptionError, match="empty"):
+            jobs.submit(b"")
+    finally:
+        jobs.shutdown()
+
+
+def test_jobs_refuse_work_past_the_queue_limit(deploy_wav):
+    jobs = TranscriptionJobs(max_pending=1)
+    try:
+        first = jobs.submit(deploy_wav)
+        with pytest.raises(rehearse.speech.JobQueueFull):
+            jobs.submit(deploy_wav)
+        jobs.wait(first, timeout=120)
+        jobs.wait(jobs.submit(deploy_wav), timeout=120)  # room again once it finished
+    finally:
+        jobs.shutdown()
