@@ -36,7 +36,7 @@ TARGETS_S = (15, 60)
 
 
 def synthesise_clip(target_s: float) -> tuple[bytes, str]:
-    """A WAV of at least `target_s` seconds built by repeating the script; returns it and its text."""
+    """A WAV of at least `target_s` seconds (the script, repeated) and the text it speaks."""
     chunks, spoken, total, rate = [], [], 0.0, 22050
     while total < target_s:
         for sentence in SCRIPT:
@@ -61,10 +61,14 @@ def synthesise_clip(target_s: float) -> tuple[bytes, str]:
     return buffer.getvalue(), " ".join(spoken)
 
 
+# Whisper writes the script's numbers as digits; score them as the words that were spoken.
+NUMBERS = {"2": "two", "20": "twenty", "2%": "two percent", "6": "six", "5": "five"}
+
+
 def word_error_rate(expected: str, heard: str) -> float:
-    """Word-level edit distance over the expected length (digits not normalised)."""
+    """Word-level edit distance over the expected length."""
     ref = re.findall(r"[a-z']+", expected.lower())
-    hyp = re.findall(r"[a-z0-9']+", heard.lower())
+    hyp = " ".join(NUMBERS.get(t, t) for t in re.findall(r"[a-z0-9%']+", heard.lower())).split()
     row = list(range(len(hyp) + 1))
     for i, r in enumerate(ref, 1):
         prev, row[0] = row[0], i

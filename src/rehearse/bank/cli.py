@@ -13,8 +13,8 @@ from rich.table import Table
 
 from rehearse.bootstrap import open_database
 
-console = Console()
-errors = Console(stderr=True)
+console = Console(soft_wrap=True)
+errors = Console(stderr=True, soft_wrap=True)
 questions_app = typer.Typer(help="Browse, show and search questions.", no_args_is_help=True)
 
 LARGE_IMPORT = 500  # show a progress bar from this many questions up

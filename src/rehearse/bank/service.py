@@ -75,8 +75,8 @@ def import_bank(session: Session, doc: BankDoc, *, progress: Progress | None = N
     all_questions = [q for role in doc.roles for q in role.questions]
     slugs = iter(_unique_slugs([q.slug or slugify(q.text) for q in all_questions]))
     changed_before = summary.created + summary.updated
-    for role_position, role_doc in enumerate(doc.roles):
-        role = _upsert_role(session, bank, role_doc, role_position, existing_roles)
+    for role_doc in doc.roles:
+        role = _upsert_role(session, bank, role_doc, existing_roles)
         new_rows = []
         for position, question_doc in enumerate(role_doc.questions):
             slug = next(slugs)
@@ -96,11 +96,13 @@ def import_bank(session: Session, doc: BankDoc, *, progress: Progress | None = N
     return summary
 
 
-def _upsert_role(session: Session, bank: Bank, doc: RoleDoc, position: int, existing: dict[str, Role]) -> Role:
+def _upsert_role(session: Session, bank: Bank, doc: RoleDoc, existing: dict[str, Role]) -> Role:
     slug = doc.slug or slugify(doc.name)
     role = existing.get(slug)
     if role is None:
-        role = Role(bank_id=bank.id, slug=slug, name=doc.name, description=doc.description, position=position)
+        # A bank built from several files keeps its roles in the order they arrived.
+        role = Role(bank_id=bank.id, slug=slug, name=doc.name, description=doc.description,
+                    position=max((r.position for r in existing.values()), default=-1) + 1)
         session.add(role)
         session.flush()
         existing[slug] = role
@@ -245,7 +247,7 @@ def list_questions(session: Session, *, role: str | None = None, competency: str
         questions = [q for q in session.scalars(statement.where(Question.id.in_(ranked)))]
         questions.sort(key=lambda q: order[q.id])
         return questions[offset: offset + limit if limit else None]
-    statement = statement.order_by(Bank.name, Role.position, Question.position).offset(offset)
+    statement = statement.order_by(Bank.name, Role.position, Role.id, Question.position).offset(offset)
     return list(session.scalars(statement.limit(limit) if limit else statement))
 
 

@@ -1,6 +1,8 @@
 """All ORM models imported in one place, so Alembic and create_all see every table."""
 
+from rehearse.accounts import models as accounts_models  # noqa: F401
 from rehearse.bank import models as bank_models  # noqa: F401
 from rehearse.db.base import Base
+from rehearse.practice import models as practice_models  # noqa: F401
 
 target_metadata = Base.metadata

@@ -201,6 +201,19 @@ def substance_words(text: str, exclude: frozenset[str] = frozenset()) -> list[st
 
 _VAGUE_STEMS = frozenset(stem(w) for w in VAGUE)
 
+
+def substance_stems(text: str) -> frozenset[str]:
+    """Stems (synonyms folded) of the non-vague content words of a text."""
+    out = set()
+    for w in words(text):
+        if w in STOPWORDS or w in VAGUE or len(w) < 3:
+            continue
+        s = stem(w)
+        s = SYNONYMS.get(s, s)
+        if s not in _VAGUE_STEMS:
+            out.add(s)
+    return frozenset(out)
+
 # Common English words that are never "job terms" even when a bank repeats them.
 GENERIC_WORDS = """able across add added agree agreed ahead already another answer ask asked
     away become began begin bring brought build built call called came case change changed

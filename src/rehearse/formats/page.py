@@ -24,11 +24,33 @@ def _numbered(text: str) -> list[tuple[int, str]]:
 
 
 def read_page(text: str, file: str = "<page>") -> ParseResult:
-    """Parse a page; raises FormatError naming the line where the structure breaks."""
+    """Parse a page (or several pages, one per role, one after another).
+
+    Raises FormatError naming the line where the structure breaks.
+    """
     lines = [(n, line) for n, line in _numbered(text) if line.strip()]
     if not lines:
         raise FormatError(file, 1, "a title line such as 'Head of Software Engineering Interview Questions'")
-    title_line, title = lines[0]
+    roles, warnings = [], []
+    for page in _split_pages(lines):
+        role, page_warnings = _read_one_page(page, file)
+        roles.append(role)
+        warnings += page_warnings
+    bank = BankDoc(name=lines[0][1].strip(), roles=tuple(roles), source=file)
+    return ParseResult(bank=bank, warnings=tuple(warnings))
+
+
+def _split_pages(lines: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+    """A new page starts after a block's closing line when a title, intro and heading follow."""
+    starts = [0]
+    for index in range(1, len(lines) - 2):
+        if IMPROVE_LINE.match(lines[index - 1][1].strip()) and _FOR_ROLE.match(lines[index + 2][1].strip()):
+            starts.append(index)
+    return [lines[start:end] for start, end in zip(starts, starts[1:] + [len(lines)], strict=True)]
+
+
+def _read_one_page(lines: list[tuple[int, str]], file: str) -> tuple[RoleDoc, list[ImportWarning]]:
+    title = lines[0][1]
     separator_index = next((i for i, (_, line) in enumerate(lines) if line.strip() == "-"), None)
     if separator_index is None:
         raise FormatError(file, lines[-1][0], "a line holding only '-' after the list of questions")
@@ -48,10 +70,8 @@ def read_page(text: str, file: str = "<page>") -> ParseResult:
         intro, listed = [line.strip() for _, line in header[:1]], [(n, line.strip()) for n, line in header[1:]]
 
     questions = _read_blocks(lines[separator_index + 1 :], file, after_line=lines[separator_index][0])
-    warnings = _cross_check(file, listed, questions)
-    role = RoleDoc(name=role_name, questions=tuple(questions))
-    bank = BankDoc(name=title.strip(), roles=(role,), description=" ".join(intro) or None, source=file)
-    return ParseResult(bank=bank, warnings=tuple(warnings))
+    role = RoleDoc(name=role_name, questions=tuple(questions), description=" ".join(intro) or None)
+    return role, _cross_check(file, listed, questions)
 
 
 def _read_blocks(lines: list[tuple[int, str]], file: str, after_line: int) -> list[QuestionDoc]:
@@ -136,7 +156,7 @@ def write_page(bank: BankDoc) -> str:
     chunks = []
     for role in bank.roles:
         out = [f"{role.name} Interview Questions"]
-        out.append(role.description or bank.description or f"Practice questions for {role.name}.")
+        out.append(role.description or f"Practice questions for {role.name}.")
         out.append(f"Interview Questions for {role.name}")
         out.extend(question.text for question in role.questions)
         out.append("-")

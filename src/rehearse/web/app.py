@@ -2,23 +2,58 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 
 from rehearse import __version__
 from rehearse.settings import Settings
 
+DESCRIPTION = """Interview preparation with explainable feedback: banks, practice, feedback.
+
+Authenticate with a personal API token (create one on the settings page, or with
+`POST /api/auth/token`) sent as `Authorization: Bearer <token>`. Errors are JSON
+objects with a `detail` sentence saying what was wrong."""
+
 
 def create_app(settings: Settings | None = None) -> FastAPI:
+    from rehearse.accounts.views import router as accounts_router
     from rehearse.bank.views import router as bank_router
     from rehearse.bootstrap import open_database
+    from rehearse.practice.transcriptions import Transcriptions
+    from rehearse.practice.views import router as practice_router
+    from rehearse.web import errors
+    from rehearse.web.headers import SecurityHeaders
+    from rehearse.web.limits import BodyLimit
+    from rehearse.web.pages import router as pages_router
+    from rehearse.web.templating import STATIC, make_templates
 
     settings = settings or Settings()
-    app = FastAPI(title="Rehearse", version=__version__,
-                  description="Interview preparation with explainable feedback: banks, practice, feedback.")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        app.state.transcriptions.shutdown()
+        app.state.database.dispose()
+
+    app = FastAPI(title="Rehearse", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings
     app.state.database = open_database(settings)
+    app.state.secret_key = settings.resolved_secret_key()
+    app.state.templates = make_templates()
+    app.state.transcriptions = Transcriptions()
+    app.state.speech_available = app.state.transcriptions.available()
+    app.add_middleware(BodyLimit)
+    app.add_middleware(SecurityHeaders)
+    errors.install(app)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(bank_router)
+    app.include_router(accounts_router)
+    app.include_router(practice_router)
+    app.include_router(pages_router)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> JSONResponse:

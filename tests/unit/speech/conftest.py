@@ -18,6 +18,8 @@ DEPLOY = "We cut deploy time from two hours to fifteen minutes."
 
 def synthesise(text: str, *, words_per_minute: int = 160) -> tuple[np.ndarray, int]:
     """Speak `text` with espeak-ng; return int16 mono samples and their rate."""
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is not installed (apt-get install -y espeak-ng)")
     wav = subprocess.run(
         ["espeak-ng", "-v", "en-us", "-s", str(words_per_minute), "--stdout", text],
         check=True,
@@ -71,8 +73,6 @@ def audio():
 @pytest.fixture(scope="session")
 def deploy_speech() -> tuple[np.ndarray, int]:
     """The deploy-time sentence as samples."""
-    if shutil.which("espeak-ng") is None:
-        pytest.skip("espeak-ng is not installed (apt-get install -y espeak-ng)")
     return synthesise(DEPLOY)
 
 

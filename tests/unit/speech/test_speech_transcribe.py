@@ -13,7 +13,15 @@ pytestmark = pytest.mark.usefixtures("speech_ready")
 DEPLOY = "We cut deploy time from two hours to fifteen minutes."
 
 # Whisper writes numbers as digits; the sentences are written out in words.
-NUMBERS = {"2": "two", "6": "six", "15": "fifteen", "40": "forty", "40%": "forty percent"}
+NUMBERS = {
+    "2": "two",
+    "2%": "two percent",
+    "6": "six",
+    "15": "fifteen",
+    "20": "twenty",
+    "40": "forty",
+    "40%": "forty percent",
+}
 
 
 def words(text: str) -> list[str]:
@@ -71,6 +79,29 @@ def test_three_second_silence_is_reported_as_a_pause(audio):
     # the long pause is not counted as speaking time
     assert transcript.speaking_s < transcript.duration_s - 3
     assert "migration" in transcript.text and "months" in transcript.text
+
+
+LONG_ANSWER = [
+    "When I joined, a release took two days and failed one time in five.",
+    "I set a goal with the team: ship any change to production within an hour, safely.",
+    "We moved the build to a single pipeline and added contract tests between services.",
+    "Every deploy became a canary that rolls back by itself when error rates rise.",
+    "Within six months we shipped twenty times a day and failures dropped below two percent.",
+    "What I learned is that speed and safety come from the same habits.",
+]
+
+
+def test_long_answer_is_neither_cut_nor_repeated(audio):
+    """Said twice, as a rambling answer might: conditioning on earlier text made Whisper skip
+    a sentence and loop on another here, so it is turned off."""
+    parts = [audio.synthesise(sentence, words_per_minute=150) for sentence in LONG_ANSWER * 2]
+    rate = parts[0][1]
+    transcript = transcribe(audio.to_wav(np.concatenate([p for p, _ in parts]), rate))
+    assert transcript.duration_s > 50
+    assert word_error_rate(" ".join(LONG_ANSWER * 2), transcript.text) <= 0.2, transcript.text
+    heard = words(transcript.text)
+    for marker in ("joined", "pipeline", "canary", "months", "learned"):
+        assert heard.count(marker) == 2, (marker, transcript.text)
 
 
 def test_browser_webm_opus_is_transcribed(audio, deploy_speech):

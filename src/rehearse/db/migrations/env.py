@@ -19,11 +19,17 @@ def run_migrations_online() -> None:
         _run(connection)
 
 
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Leave the FTS5 search table and its shadow tables to the migration that made them."""
+    return not (type_ == "table" and reflected and compare_to is None and name.startswith("question_search"))
+
+
 def _run(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
-        render_as_batch=True,  # SQLite cannot ALTER most things; batch mode copies the table
+        render_as_batch=True,
+        include_object=include_object,  # SQLite cannot ALTER most things; batch mode copies the table
         version_table_schema=config.attributes.get("schema"),
     )
     with context.begin_transaction():

@@ -1,0 +1,64 @@
+"""What the accounts API takes and returns."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .models import ApiToken, User
+
+
+class UserCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: str = Field(max_length=320)
+    password: str = Field(max_length=1024, description="At least 10 characters.")
+    display_name: str | None = Field(default=None, max_length=120)
+
+
+class TokenRequest(BaseModel):
+    """Sign in with e-mail and password and get an API token (rate limited like the sign-in page)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email: str = Field(max_length=320)
+    password: str = Field(max_length=1024)
+    name: str = Field(default="API token", max_length=100)
+
+
+class TokenCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(default="API token", max_length=100)
+
+
+class UserRead(BaseModel):
+    id: int
+    email: str
+    display_name: str
+    role: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, user: User) -> UserRead:
+        return cls(id=user.id, email=user.email, display_name=user.display_name, role=user.role,
+                   created_at=user.created_at)
+
+
+class TokenRead(BaseModel):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+    @classmethod
+    def of(cls, token: ApiToken) -> TokenRead:
+        return cls(id=token.id, name=token.name, prefix=token.prefix, created_at=token.created_at,
+                   last_used_at=token.last_used_at, revoked_at=token.revoked_at)
+
+
+class TokenIssued(TokenRead):
+    token: str = Field(description="The secret; shown once. Send it as `Authorization: Bearer <token>`.")

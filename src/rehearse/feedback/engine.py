@@ -1,0 +1,443 @@
+"""analyze(): an answer and its question in, an explainable Report out."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import calibration as _cal
+from . import signals as _sig
+from . import text as _text
+from .backends import ENGINE_VERSION, Backend, fallback_reason, load_backend
+from .lexicon import Lexicon
+from .models import (
+    MAX_ANSWER_CHARS,
+    AnswerTooLong,
+    BreakdownItem,
+    Question,
+    Report,
+    Specificity,
+    Suggestion,
+    TalkingPointResult,
+)
+
+WEIGHTS = {"coverage": 55.0, "structure": 15.0, "specificity": 15.0, "delivery": 15.0}
+WEIGHTS_NO_RUBRIC = {"structure": 35.0, "specificity": 35.0, "delivery": 30.0}
+OFF_TOPIC_FACTOR = 0.35  # an off-topic answer keeps a third of its score...
+OFF_TOPIC_CAP = 25  # ...and never more than this
+MAX_PSEUDO_POINTS = 6  # example-answer sentences used as the rubric when a question has none
+SUBSTANCE_WORDS = 12  # this many new content words make a sentence fully "substantive"
+GRADES = ((85, "excellent"), (70, "strong"), (50, "fair"), (30, "weak"), (0, "poor"))
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
+
+
+def _logit(coefs: dict[str, float], feats: dict[str, float]) -> float:
+    return coefs["bias"] + sum(coefs[k] * v for k, v in feats.items() if k in coefs)
+
+
+# ---------------------------------------------------------------- question side (cached)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    points: tuple[str, ...]
+    point_vecs: np.ndarray  # (k, d)
+    point_stems: tuple[frozenset[str], ...]
+    point_stem_lists: tuple[tuple[str, ...], ...]
+    example_sents: tuple[str, ...]
+    exemplar: tuple[int | None, ...]  # index into example_sents for each point
+    exemplar_vecs: np.ndarray  # (k, d); zeros where no exemplar
+    exemplar2_vecs: np.ndarray  # (k, d): the second-best example sentence for each point
+    profile: np.ndarray  # (2, d): question+points, example answer
+    basis: str
+
+
+_PREPARED: OrderedDict[tuple, _Prepared] = OrderedDict()
+_BANKS: OrderedDict[tuple, tuple[np.ndarray, tuple[str, ...]]] = OrderedDict()
+_PREP_LOCK = threading.Lock()
+_PREPARED_MAX = 512  # questions whose rubric vectors stay prepared
+_BANKS_MAX = 8
+
+
+def _question_key(q: Question) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for part in (q.text, q.intent or "", "\x1f".join(q.talking_points), q.example_answer or ""):
+        h.update(part.encode("utf-8"))
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+def _profile_texts(q: Question) -> list[str]:
+    head = q.text.strip()
+    if q.talking_points:
+        head += " " + "; ".join(q.talking_points)
+    example = _text.clean(q.example_answer or "") or head
+    return [head, example]
+
+
+def _lexical_overlap(point_stems: Sequence[str], unit_stems: set[str], lexicon) -> float:
+    if not point_stems:
+        return 0.0
+    weights = [lexicon.weight(s) if lexicon else 1.0 for s in point_stems]
+    hit = sum(w for s, w in zip(point_stems, weights, strict=True) if s in unit_stems)
+    return hit / sum(weights)
+
+
+def _prepare(q: Question, backend: Backend, lexicon: Lexicon | None) -> _Prepared:
+    key = (id(backend), _question_key(q), lexicon.key if lexicon else None)
+    with _PREP_LOCK:
+        hit = _PREPARED.get(key)
+        if hit is not None:
+            _PREPARED.move_to_end(key)
+            return hit
+    example_sents = tuple(_text.sentences(_text.clean(q.example_answer or "")))
+    points = tuple(_text.clean(p) for p in q.talking_points if _text.clean(p))
+    basis = "talking_points"
+    if not points and example_sents:
+        # no rubric: the example answer's most contentful sentences stand in for it
+        ranked = sorted(example_sents, key=lambda s: -len(_text.content_stems(s)))
+        keep = set(ranked[:MAX_PSEUDO_POINTS])
+        points = tuple(s for s in example_sents if s in keep)
+        basis = "example_answer"
+    elif not points:
+        basis = "none"
+    texts = list(points) + list(example_sents) + _profile_texts(q)
+    vecs = backend.encode_cached(texts) if texts else np.zeros((0, 1), dtype=np.float32)
+    k, m = len(points), len(example_sents)
+    dim = vecs.shape[1] if len(texts) else 1
+    pv, ev, prof = vecs[:k], vecs[k : k + m], vecs[k + m :]
+    stem_lists = tuple(tuple(dict.fromkeys(_text.content_stems(p))) for p in points)
+    exemplar: list[int | None] = []
+    ex_vecs = np.zeros((k, dim), dtype=np.float32)
+    ex2_vecs = np.zeros((k, dim), dtype=np.float32)
+    if m and k and basis == "talking_points":
+        sim = pv @ ev.T
+        ex_stems = [set(_text.content_stems(s)) for s in example_sents]
+        for i in range(k):
+            lex = np.array([_lexical_overlap(stem_lists[i], st, lexicon) for st in ex_stems])
+            order = np.argsort(-(sim[i] + 0.5 * lex), kind="stable")
+            exemplar.append(int(order[0]))
+            ex_vecs[i] = ev[order[0]]
+            ex2_vecs[i] = ev[order[1]] if m > 1 else ev[order[0]]
+    elif basis == "example_answer":
+        exemplar = [example_sents.index(p) for p in points]
+        ex_vecs = pv.copy()
+        ex2_vecs = pv.copy()
+    else:
+        exemplar = [None] * k
+    prep = _Prepared(points, pv, tuple(frozenset(s) for s in stem_lists), stem_lists,
+                     example_sents, tuple(exemplar), ex_vecs, ex2_vecs, prof, basis)
+    with _PREP_LOCK:
+        _PREPARED[key] = prep
+        while len(_PREPARED) > _PREPARED_MAX:
+            _PREPARED.popitem(last=False)
+    return prep
+
+
+def _bank_profiles(backend: Backend, lexicon: Lexicon) -> tuple[np.ndarray, tuple[str, ...]]:
+    """(n, 2, d) profile vectors of every question of the bank, and their keys."""
+    key = (id(backend), lexicon.key)
+    with _PREP_LOCK:
+        hit = _BANKS.get(key)
+        if hit is not None:
+            return hit
+    texts = [t for q in lexicon.questions for t in _profile_texts(q)]
+    vecs = backend.encode_cached(texts)
+    out = (vecs.reshape(len(lexicon.questions), 2, -1),
+           tuple(_question_key(q) for q in lexicon.questions))
+    with _PREP_LOCK:
+        _BANKS[key] = out
+        while len(_BANKS) > _BANKS_MAX:
+            _BANKS.popitem(last=False)
+    return out
+
+
+# ---------------------------------------------------------------- answer side
+
+
+@dataclass
+class _Answer:
+    raw: str
+    cleaned: str
+    sents: list[str]
+    units: list[str]  # sentences, then adjacent pairs
+    unit_vecs: np.ndarray
+    unit_stems: list[set[str]]
+    unit_substance: list[frozenset[str]]  # stems of each unit's non-vague content words
+    vec: np.ndarray  # whole-answer vector
+
+
+def _units(sents: list[str]) -> list[str]:
+    return sents + [sents[i] + " " + sents[i + 1] for i in range(len(sents) - 1)]
+
+
+def _answer(raw: str, cleaned: str, sents: list[str], sent_vecs: np.ndarray) -> _Answer:
+    units = _units(sents)
+    if len(sents) > 1:
+        pair = sent_vecs[:-1] + sent_vecs[1:]
+        pair /= np.maximum(np.linalg.norm(pair, axis=1, keepdims=True), 1e-9)
+        unit_vecs = np.vstack([sent_vecs, pair])
+    else:
+        unit_vecs = sent_vecs
+    weights = np.array([max(1, len(s.split())) for s in sents], dtype=np.float32)
+    vec = (sent_vecs * weights[:, None]).sum(0)
+    vec /= max(float(np.linalg.norm(vec)), 1e-9)
+    stems = [set(_text.content_stems(u)) for u in units]
+    substance = [_text.substance_stems(u) for u in units]
+    return _Answer(raw, cleaned, sents, units, unit_vecs, stems, substance, vec)
+
+
+POINT_FEATURES = ("cos_point", "cos_example", "lexical", "substance", "rel_example")
+
+
+def _unit_features(prep: _Prepared, ans: _Answer, lexicon: Lexicon | None) -> np.ndarray:
+    """(points, units, features) array of POINT_FEATURES for every point and answer unit.
+
+    cos_point: cosine to the talking point; cos_example: best cosine to the example answer's
+    two sentences that show the point; lexical: weighted share of the point's content stems
+    present; substance: new, non-vague content words (a keyword-only mention has none);
+    rel_example: cos to this point's example sentence minus the mean for the other points
+    (a vague sentence is equally close to every point).
+    """
+    k, n = len(prep.points), len(ans.units)
+    f = np.zeros((k, n, len(POINT_FEATURES)), dtype=np.float64)
+    if not k or not n:
+        return f
+    f[:, :, 0] = prep.point_vecs @ ans.unit_vecs.T
+    primary = prep.exemplar_vecs @ ans.unit_vecs.T
+    f[:, :, 1] = np.maximum(primary, prep.exemplar2_vecs @ ans.unit_vecs.T)
+    for i in range(k):
+        if prep.exemplar[i] is None:
+            f[i, :, 1] = f[i, :, 0]
+            primary[i] = f[i, :, 0]
+    if k > 1:
+        f[:, :, 4] = primary - (primary.sum(0, keepdims=True) - primary) / (k - 1)
+    for i in range(k):
+        exclude = prep.point_stems[i]
+        for u in range(n):
+            f[i, u, 2] = _lexical_overlap(prep.point_stem_lists[i], ans.unit_stems[u], lexicon)
+            f[i, u, 3] = min(len(ans.unit_substance[u] - exclude), SUBSTANCE_WORDS) / SUBSTANCE_WORDS
+    return f
+
+
+def _point_results(prep: _Prepared, ans: _Answer, backend: Backend, lexicon: Lexicon | None):
+    """(point, strength, evidence unit, features, example sentence) for each talking point."""
+    coefs = _cal.POINT.get(backend.name, _cal.POINT["lexical"])
+    feats = _unit_features(prep, ans, lexicon)
+    if not prep.points:
+        return []
+    w = np.array([coefs[name] for name in POINT_FEATURES])
+    z = coefs["bias"] + feats @ w  # (k, u)
+    results = []
+    for i, point in enumerate(prep.points):
+        u = int(np.argmax(z[i]))
+        ex_idx = prep.exemplar[i]
+        results.append((point, _sigmoid(float(z[i, u])), ans.units[u],
+                        dict(zip(POINT_FEATURES, feats[i, u].tolist(), strict=True)),
+                        prep.example_sents[ex_idx] if ex_idx is not None else None))
+    return results
+
+
+def _relevance(prep: _Prepared, q: Question, ans: _Answer, coverage: float | None,
+               backend: Backend, lexicon: Lexicon | None) -> tuple[float, bool, dict]:
+    aff_parts = prep.profile @ ans.vec
+    affinity = float(0.5 * aff_parts[0] + 0.5 * aff_parts[1])
+    detail: dict = {"affinity": round(affinity, 4)}
+    margin = 0.0
+    if lexicon is not None and len(lexicon.questions) > 1:
+        profiles, keys = _bank_profiles(backend, lexicon)
+        affs = 0.5 * (profiles[:, 0, :] @ ans.vec) + 0.5 * (profiles[:, 1, :] @ ans.vec)
+        own = _question_key(q)
+        others = [(float(a), j) for j, a in enumerate(affs) if keys[j] != own]
+        if others:
+            best_other, j = max(others)
+            margin = affinity - best_other
+            detail["margin"] = round(margin, 4)
+            detail["closest_other_question"] = lexicon.questions[j].text
+            detail["rank"] = 1 + sum(1 for a, _ in others if a > affinity)
+        coefs = _cal.TOPIC.get(backend.name, _cal.TOPIC["lexical"])
+        detail["basis"] = "bank"
+    else:
+        coefs = _cal.TOPIC_NO_BANK.get(backend.name, _cal.TOPIC_NO_BANK["lexical"])
+        detail["basis"] = "absolute"
+    feats = {"affinity": affinity, "margin": margin, "coverage": coverage or 0.0}
+    p = _sigmoid(_logit(coefs, feats))
+    return p, p >= _cal.TOPIC_THRESHOLD, detail
+
+
+# ---------------------------------------------------------------- report
+
+
+def _grade(score: int, on_topic: bool) -> str:
+    if not on_topic:
+        return "off-topic"
+    return next(name for floor, name in GRADES if score >= floor)
+
+
+def _suggestions(points, structure, spec: Specificity, delivery, on_topic, detail, basis):
+    out: list[Suggestion] = []
+    if not on_topic:
+        other = detail.get("closest_other_question")
+        msg = "This answer does not seem to address the question asked."
+        if other and detail.get("margin", 0) < 0:
+            msg += f" It reads more like an answer to: “{other}”"
+        out.append(Suggestion("off_topic", msg))
+    for p in points:
+        if not p.covered:
+            what = "point" if basis == "talking_points" else "part of the example answer"
+            msg = (f"Cover the {what} “{p.point}”" if basis == "talking_points"
+                   else f"Cover this {what}: “{p.point}”")
+            if p.strength >= 0.3 and p.evidence:
+                msg += f": you touch on it (“{_short(p.evidence)}”) but give it no substance."
+            else:
+                msg += "."
+            out.append(Suggestion("missed_point", msg, p.example))
+    if structure.kind == "behavioural":
+        missing = [k for k, v in (structure.star or {}).items() if not v]
+        if missing:
+            out.append(Suggestion("structure", "Use STAR: add the missing "
+                                  + ", ".join(missing) + "."))
+        if not structure.result_quantified:
+            out.append(Suggestion("quantify_result", "Quantify the result: a number, a metric or "
+                                  "a time frame that shows what changed."))
+    elif structure.kind == "situational" and not structure.framework:
+        out.append(Suggestion("structure", "Lay out your approach as steps (first…, then…, "
+                              "finally…) or name the framework you would use."))
+    if spec.score < 0.4:
+        out.append(Suggestion("specificity", "Add specifics: numbers, time frames, and the "
+                              "practices or tools you used."))
+    if delivery.length_verdict == "short":
+        out.append(Suggestion("length", f"Too short: about {delivery.speaking_seconds:.0f} s "
+                              f"spoken; aim for {delivery.target_seconds[0]}–"
+                              f"{delivery.target_seconds[1]} s."))
+    elif delivery.length_verdict == "long":
+        out.append(Suggestion("length", f"Too long: about {delivery.speaking_seconds:.0f} s "
+                              f"spoken; keep it under {delivery.target_seconds[1]} s."))
+    if (structure.kind == "behavioural" and delivery.we_share is not None
+            and delivery.we_share > 0.6 and delivery.we_count >= 4):
+        out.append(Suggestion("we", f"Too much “we” ({delivery.we_count} vs "
+                              f"{delivery.i_count} “I”): say what you did yourself."))
+    for label, counts in (("filler words", delivery.fillers), ("hedges", delivery.hedges)):
+        if sum(counts.values()) >= 3:
+            top = ", ".join(f"“{k}” ×{v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
+            out.append(Suggestion("delivery", f"Cut the {label}: {top}."))
+    if delivery.cliches:
+        out.append(Suggestion("delivery", "Replace clichés with specifics: "
+                              + ", ".join(f"“{k}”" for k in delivery.cliches) + "."))
+    return tuple(out)
+
+
+def _short(s: str, n: int = 80) -> str:
+    return s if len(s) <= n else s[: n - 1].rstrip() + "…"
+
+
+def _engine_info(backend: Backend) -> dict:
+    info = dict(backend.info())
+    info["engine_version"] = ENGINE_VERSION
+    reason = fallback_reason()
+    if backend.name == "lexical" and reason:
+        info["fallback_reason"] = reason
+    return info
+
+
+def _empty_report(q: Question, kind: str, kind_source: str, prep, backend) -> Report:
+    points = tuple(TalkingPointResult(p, False, 0.0, None,
+                                      prep.example_sents[e] if e is not None else None)
+                   for p, e in zip(prep.points, prep.exemplar, strict=True))
+    if prep.basis != "talking_points":
+        points = ()
+    structure = _sig.structure(kind, kind_source, [])
+    spec = _sig.specificity("", None)
+    delivery = _sig.delivery("", 0)
+    weights = WEIGHTS if prep.basis != "none" else WEIGHTS_NO_RUBRIC
+    breakdown = tuple(BreakdownItem(k, w, 0.0, 0.0, "no answer") for k, w in weights.items())
+    return Report(0, "no answer", breakdown, 0.0 if prep.basis != "none" else None, prep.basis,
+                  points, False, 0.0, {"basis": "empty answer"}, structure, spec, delivery,
+                  (Suggestion("empty", "Write or say an answer: there is nothing to score yet."),),
+                  _engine_info(backend))
+
+
+def _check(answer: str) -> None:
+    if not isinstance(answer, str):
+        raise TypeError("answer must be a string")
+    if len(answer) > MAX_ANSWER_CHARS:
+        raise AnswerTooLong(len(answer))
+
+
+def _report(q: Question, raw: str, cleaned: str, sents: list[str], sent_vecs, backend: Backend,
+            lexicon: Lexicon | None) -> Report:
+    kind_source = "question" if q.kind else "detected"
+    kind = q.kind or _sig.detect_kind(q.text)
+    prep = _prepare(q, backend, lexicon)
+    if not sents:
+        return _empty_report(q, kind, kind_source, prep, backend)
+    ans = _answer(raw, cleaned, sents, sent_vecs)
+    raw_points = _point_results(prep, ans, backend, lexicon)
+    tps = tuple(TalkingPointResult(p, s >= 0.5, round(s, 3), ev if s >= 0.5 else
+                                   (ev if s >= 0.3 else None), ex)
+                for p, s, ev, _f, ex in raw_points)
+    coverage = (sum(t.strength for t in tps) / len(tps)) if tps else None
+    relevance, on_topic, detail = _relevance(prep, q, ans, coverage, backend, lexicon)
+    structure = _sig.structure(kind, kind_source, sents)
+    spec = _sig.specificity(cleaned, lexicon)
+    delivery = _sig.delivery(cleaned, len(sents))
+    values = {"coverage": coverage, "structure": structure.score, "specificity": spec.score,
+              "delivery": delivery.score}
+    weights = WEIGHTS if coverage is not None else WEIGHTS_NO_RUBRIC
+    items = [BreakdownItem(k, w, round(values[k], 4), round(w * values[k], 2))
+             for k, w in weights.items()]
+    total = sum(i.points for i in items)
+    if not on_topic:
+        capped = min(total * OFF_TOPIC_FACTOR, OFF_TOPIC_CAP)
+        items.append(BreakdownItem("off_topic", 0.0, 0.0, round(capped - total, 2),
+                                   "answer judged off-topic: score capped"))
+        total = capped
+    score = int(round(max(0.0, min(100.0, total))))
+    shown = tps if prep.basis == "talking_points" else ()
+    suggestions = _suggestions(tps, structure, spec, delivery, on_topic, detail, prep.basis)
+    return Report(score, _grade(score, on_topic), tuple(items),
+                  None if coverage is None else round(coverage, 4), prep.basis, shown, on_topic,
+                  round(relevance, 4), detail, structure, spec, delivery, suggestions,
+                  _engine_info(backend))
+
+
+def _split(answer: str) -> tuple[str, list[str]]:
+    cleaned = _text.clean(answer)
+    return cleaned, _text.sentences(cleaned)
+
+
+def analyze(question: Question, answer: str, *, backend: Backend | None = None,
+            lexicon: Lexicon | None = None) -> Report:
+    """Score one answer against its question; see the package README for the report."""
+    _check(answer)
+    backend = backend or load_backend("auto")
+    cleaned, sents = _split(answer)
+    vecs = backend.encode(sents) if sents else None
+    return _report(question, answer, cleaned, sents, vecs, backend, lexicon)
+
+
+def analyze_many(pairs: Iterable[tuple[Question, str]], *, backend: Backend | None = None,
+                 lexicon: Lexicon | None = None) -> list[Report]:
+    """analyze() for many (question, answer) pairs, encoding all answers' sentences together."""
+    pairs = list(pairs)
+    for _, a in pairs:
+        _check(a)
+    backend = backend or load_backend("auto")
+    split = [_split(a) for _, a in pairs]
+    flat = [s for _, sents in split for s in sents]
+    vecs = backend.encode(flat) if flat else None
+    out, start = [], 0
+    for (q, a), (cleaned, sents) in zip(pairs, split, strict=True):
+        v = vecs[start : start + len(sents)] if sents else None
+        start += len(sents)
+        out.append(_report(q, a, cleaned, sents, v, backend, lexicon))
+    return out

@@ -1,0 +1,196 @@
+"""Rule-based signals of an answer: question kind, STAR/framework, specificity, delivery."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from . import text as _text
+from .lexicon import Lexicon
+from .models import Delivery, Specificity, Structure
+
+WORDS_PER_MINUTE = 150  # a typical interview speaking rate
+TARGET_SECONDS = (60, 180)  # about one to three minutes spoken
+
+_BEHAVIOURAL = re.compile(
+    r"\b(tell (me|us) about a (time|situation|moment|project)|describe an? (time|situation|"
+    r"moment|occasion|project|instance|example)|give (me |us )?an? (example|instance)|share an? "
+    r"(example|experience|time|story)|walk (me|us) through an? (time|situation|project)|"
+    r"(have you|did you) ever|when (was|did) the last time|recall a time|talk about a time|"
+    r"what (was|is) the (hardest|toughest|most difficult|biggest)|can you think of a time)\b",
+    re.I,
+)
+_SITUATIONAL = re.compile(
+    r"\b(how (would|will|do|should|could|can) you|what would you|what'?s your approach|"
+    r"what is your approach|what (is|are) your (strategy|process|framework|plan)|imagine|"
+    r"suppose|if you (were|had|joined|inherit)|say you|what steps|how do you (approach|handle|"
+    r"decide|build|measure|ensure|manage|balance|structure|run|scale|think))\b",
+    re.I,
+)
+
+
+def detect_kind(question_text: str) -> str:
+    """'behavioural', 'situational' or 'other' from the wording of the question."""
+    if _BEHAVIOURAL.search(question_text):
+        return "behavioural"
+    if _SITUATIONAL.search(question_text):
+        return "situational"
+    return "other"
+
+
+_STAR = {
+    "situation": re.compile(
+        r"\b(when i (joined|arrived|took over|started|inherited)|at my (last|previous|current|"
+        r"first)|at (a|an|our) [a-z\- ]{0,30}(company|startup|firm|scale-?up|bank|team|org)|"
+        r"(last|that|this|one) (year|quarter|summer|spring|autumn|fall|winter)|in (19|20)\d\d|"
+        r"(years|months) ago|back (then|in)|there was|there were|we were|we had|the team (was|"
+        r"had)|our (team|company|product|platform|system) (was|had)|i was (the|a|an|leading|"
+        r"managing|running|working)|situation|context|background)\b", re.I),
+    "task": re.compile(
+        r"\b(i (needed|had|wanted) to|my (job|task|goal|role|responsibility|mandate|brief|"
+        r"challenge) (was|became)|i was (asked|tasked|responsible|expected|brought in|hired)|"
+        r"the (goal|task|challenge|ask|mandate|aim) was|we needed to|it was my|i owned|"
+        r"i was accountable|task|responsib)\w*", re.I),
+    "action": re.compile(
+        r"\b(i|we) (then |first |also |personally |quickly )?([a-z]+ed|set|ran|met|wrote|"
+        r"began|built|made|took|led|held|put|brought|sat|spoke|gave|chose|drove|kept|sent|"
+        r"split|cut|shut|let|dug|paid|sought|taught|bought|went|told|found|rewrote|"
+        r"rebuilt|hired|fired|moved|pushed|pulled|proposed|pitched|created|agreed)\b", re.I),
+    "result": re.compile(
+        r"\b(as a result|result(ed|s)?|outcome|in the end|by the end|ended up|since then|"
+        r"within (a|an|one|two|three|four|five|six|\d+) |went (from|down|up)|dropped|fell|rose|"
+        r"grew|reduced|increased|improved|cut|doubled|halved|tripled|saved|shipped|launched|"
+        r"delivered|succeeded|achieved|we hit|i learned|lesson|today|now (the|our|we))\b",
+        re.I),
+}
+_NUMBER = re.compile(
+    r"(?<![\w.])(?:[$€£]\s?)?\d+(?:[.,]\d+)*\s?(?:%|percent|x|k|m|bn|ms|s|h|hrs|hours|days|"
+    r"weeks|months|years|people|engineers|teams|customers|users|points|minutes)?\b"
+    r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+    r"thirty|forty|fifty|hundred|thousand|million|dozen|half|double|twice|triple)\b",
+    re.I,
+)
+_DIGIT = re.compile(r"\d")
+_TIME_FRAME = re.compile(
+    r"\b(?:within|in|over|after|for|by|every|each|per|first|next|last|the first) "
+    r"(?:a |an |the )?(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|few|"
+    r"couple of )?\s?(?:-?\s?)?(?:day|week|sprint|month|quarter|year|half|days|weeks|sprints|"
+    r"months|quarters|years|minutes|hours)\b|\bq[1-4]\b|\b(?:quarterly|weekly|monthly|daily|"
+    r"fortnightly|annual|annually|biweekly)\b|\b\d{1,3}[- ](?:day|week|month)\b",
+    re.I,
+)
+# Named practices, metrics and tools an interviewer recognises as concrete (generic, any role).
+_PRACTICES = re.compile(
+    r"\b(okrs?|kpis?|dora|mttr|mttd|slos?|slas?|slis?|error budgets?|p9[059]|latency|uptime|"
+    r"availability|nps|churn|retention|conversion|throughput|lead time|cycle time|"
+    r"deployment frequency|change failure rate|postmortems?|post-mortems?|blameless|"
+    r"retrospectives?|retros?|rfcs?|adrs?|design docs?|design reviews?|code reviews?|pairing|"
+    r"pair programming|mob programming|1:1s?|one-on-ones?|skip-levels?|pips?|performance "
+    r"improvement plan|career ladders?|levell?ing|calibration|scorecards?|structured "
+    r"interviews?|rubrics?|kanban|scrum|sprints?|standups?|stand-ups?|backlog|roadmaps?|"
+    r"ci/cd|ci|cd|continuous (?:integration|delivery|deployment)|feature flags?|canary|"
+    r"blue-green|trunk-based|monorepo|microservices?|monolith|kubernetes|k8s|terraform|aws|"
+    r"gcp|azure|jira|github|gitlab|slack|datadog|grafana|prometheus|pagerduty|on-call|"
+    r"runbooks?|incident commander|raci|swot|rice|moscow|wsjf|a/b tests?|experiments?|"
+    r"dashboards?|brag docs?|okr|north star|tech radar|threat model(?:ling|ing)?|pen ?tests?|"
+    r"soc ?2|iso ?27001|gdpr|budget|headcount|capex|opex|unit economics|sla)\b",
+    re.I,
+)
+_STEP_MARKERS = re.compile(
+    r"(?:^|[\s,;(])(first(?:ly)?|second(?:ly)?|third(?:ly)?|then|next|after that|afterwards|"
+    r"finally|lastly|step (?:one|two|three|\d)|phase (?:one|two|three|\d)|to start|"
+    r"start(?:ing)? (?:by|with)|in (?:the )?(?:first|second|next) \d+ (?:days|weeks|months)|"
+    r"(?:day|week|month) \d+|once that|from there|in parallel|meanwhile|at the same time)\b",
+    re.I,
+)
+
+FILLERS = ("um", "uh", "er", "erm", "hmm", "you know", "like,", "i mean", "basically",
+           "literally", "actually", "so yeah", "kind of", "sort of", "stuff like that")
+HEDGES = ("i think", "i guess", "i believe", "maybe", "perhaps", "probably", "possibly",
+          "might", "i suppose", "hopefully", "not sure", "i feel like", "somewhat", "kind of",
+          "sort of", "more or less")
+CLICHES = ("at the end of the day", "people person", "team player", "outside the box",
+           "hit the ground running", "synergy", "move the needle", "low-hanging fruit",
+           "110%", "hundred and ten percent", "perfectionist", "work hard", "circle back",
+           "touch base", "win-win", "game changer", "game-changer", "passionate about",
+           "go above and beyond", "think big", "bring to the table", "wear many hats",
+           "best practices", "results-driven", "self-starter", "it is what it is",
+           "communication is key", "lead by example", "open door policy", "open-door policy")
+
+_I = re.compile(r"\b(i|me|my|mine|myself|i'm|i've|i'd|i'll)\b", re.I)
+_WE = re.compile(r"\b(we|us|our|ours|ourselves|we're|we've|we'd|we'll)\b", re.I)
+
+
+def _count_phrases(lower: str, phrases: tuple[str, ...]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for p in phrases:
+        core = p.rstrip(",")
+        pat = r"(?<![\w'])" + re.escape(core) + (r"\s*," if p.endswith(",") else r"(?![\w'])")
+        n = len(re.findall(pat, lower))
+        if n:
+            out[core] = n
+    return out
+
+
+def structure(kind: str, kind_source: str, sents: list[str]) -> Structure:
+    """STAR parts for behavioural answers, steps/framework for situational ones."""
+    steps = sum(len(_STEP_MARKERS.findall(s)) for s in sents)
+    if kind == "behavioural":
+        star = {part: any(p.search(s) for s in sents) for part, p in _STAR.items()}
+        result_sents = [s for s in sents if _STAR["result"].search(s)]
+        quantified = any(_DIGIT.search(s) or _NUMBER.search(s) for s in result_sents)
+        score = 0.8 * sum(star.values()) / 4 + (0.2 if quantified else 0.0)
+        return Structure(kind, kind_source, star, quantified, None, steps, round(score, 3))
+    if kind == "situational":
+        framework = steps >= 2 or (len(sents) >= 4 and steps >= 1)
+        score = 1.0 if steps >= 3 else 0.8 if framework else 0.5 if len(sents) >= 4 else 0.3
+        return Structure(kind, kind_source, None, None, framework, steps, score)
+    score = 1.0 if len(sents) >= 4 else 0.6 if len(sents) >= 2 else 0.3
+    return Structure(kind, kind_source, None, None, None, steps, score)
+
+
+def specificity(answer: str, lexicon: Lexicon | None) -> Specificity:
+    """Numbers, time frames, named practices and the bank's job terms found in the answer."""
+    numbers = tuple(dict.fromkeys(m.group(0).strip() for m in _NUMBER.finditer(answer)))
+    frames = tuple(dict.fromkeys(m.group(0).strip().lower() for m in _TIME_FRAME.finditer(answer)))
+    practices = tuple(dict.fromkeys(m.group(0).lower() for m in _PRACTICES.finditer(answer)))
+    terms: list[str] = []
+    if lexicon is not None and lexicon.job_terms:
+        ws = _text.words(answer)
+        stems = [_text.stem(w) for w in ws]
+        present = set(stems) | {a + " " + b for a, b in zip(stems, stems[1:], strict=False)}
+        terms = [lexicon.job_terms[s] for s in lexicon.job_terms if s in present]
+    digits = sum(1 for n in numbers if _DIGIT.search(n))
+    raw = (min(digits, 3) * 1.0 + min(len(numbers) - digits, 2) * 0.5 + min(len(frames), 2) * 0.75
+           + min(len(practices), 3) * 0.75 + min(len(terms), 6) * 0.25)
+    score = min(1.0, raw / 5.0)  # five "units" of specifics make a fully specific answer
+    return Specificity(numbers, frames, practices, tuple(terms[:25]), round(score, 3))
+
+
+def delivery(answer: str, n_sentences: int) -> Delivery:
+    """Length, speaking time, fillers, hedges, clichés, I vs we."""
+    lower = answer.lower().replace("’", "'")
+    n_words = len(_text.words(answer))
+    seconds = round(n_words / WORDS_PER_MINUTE * 60, 1)
+    lo, hi = TARGET_SECONDS
+    verdict = "empty" if n_words == 0 else "short" if seconds < lo else "long" if seconds > hi else "ok"
+    fillers = _count_phrases(lower, FILLERS)
+    hedges = _count_phrases(lower, HEDGES)
+    cliches = _count_phrases(lower, CLICHES)
+    i_n, we_n = len(_I.findall(lower)), len(_WE.findall(lower))
+    we_share = round(we_n / (i_n + we_n), 3) if i_n + we_n else None
+    if n_words == 0:
+        score = 0.0
+    else:
+        if verdict == "ok":
+            length = 1.0
+        elif verdict == "short":
+            length = max(0.2, seconds / lo)
+        else:
+            length = max(0.3, 1.0 - (seconds - hi) / (2 * hi))
+        per100 = 100.0 / max(n_words, 1)
+        noise = (sum(fillers.values()) * 1.0 + sum(hedges.values()) * 0.6
+                 + sum(cliches.values()) * 1.5) * per100
+        score = length * max(0.0, 1.0 - noise / 8.0)  # ~8 noise words per 100 zero it
+    return Delivery(n_words, n_sentences, WORDS_PER_MINUTE, seconds, TARGET_SECONDS, verdict,
+                    dict(Counter(fillers)), hedges, cliches, i_n, we_n, we_share, round(score, 3))

@@ -1,0 +1,76 @@
+"""What the practice API takes and returns."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .models import Attempt
+
+
+class FeedbackRequest(BaseModel):
+    """An answer to score. Nothing is stored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question_id: int = Field(description="The question's id (GET /api/questions lists them).")
+    answer: str = Field(description="The answer text; at most Settings.max_answer_chars characters "
+                                    "(REHEARSE_MAX_ANSWER_CHARS, 20,000 by default).")
+
+
+class AttemptCreate(FeedbackRequest):
+    """An answer to score and keep in the signed-in user's history."""
+
+    mode: Literal["typed", "spoken"] = "typed"
+    duration_s: float | None = Field(default=None, ge=0, description="Seconds spent answering.")
+    transcription_id: str | None = Field(
+        default=None, max_length=64,
+        description="For spoken answers: the id from POST /api/transcriptions; adds pace and pauses.")
+    previous_attempt_id: int | None = Field(default=None, description="The attempt this one tries again.")
+
+
+class AttemptSummary(BaseModel):
+    id: int
+    question_id: int
+    question: str
+    role: str
+    score: int
+    grade: str
+    mode: str
+    duration_s: float | None
+    created_at: datetime
+    previous_attempt_id: int | None
+
+    @classmethod
+    def of(cls, attempt: Attempt) -> AttemptSummary:
+        return cls(id=attempt.id, question_id=attempt.question_id, question=attempt.question.text,
+                   role=attempt.question.role.name, score=attempt.score, grade=attempt.grade,
+                   mode=attempt.mode, duration_s=attempt.duration_s, created_at=attempt.created_at,
+                   previous_attempt_id=attempt.previous_attempt_id)
+
+
+class AttemptRead(AttemptSummary):
+    answer: str
+    report: dict[str, Any]
+    speech: dict[str, Any] | None
+    comparison: dict[str, Any] | None = None
+
+    @classmethod
+    def full(cls, attempt: Attempt, comparison: dict[str, Any] | None = None) -> AttemptRead:
+        return cls(**AttemptSummary.of(attempt).model_dump(), answer=attempt.answer, report=attempt.report,
+                   speech=attempt.speech, comparison=comparison)
+
+
+class TranscriptionStatus(BaseModel):
+    id: str
+    state: Literal["queued", "running", "done", "failed"]
+    progress: float
+    transcript: dict[str, Any] | None = None
+    error: str | None = None
+
+
+class SpeechStatus(BaseModel):
+    available: bool
+    reason: str | None

@@ -1,0 +1,77 @@
+"""Score an answer to a stored question with the feedback engine.
+
+The one place that turns a database question into the engine's plain
+`Question` and supplies the bank's job-term lexicon; the CLI, the API and the
+practice pages all call `analyze_answer` or `analyze_many`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from rehearse import feedback
+from rehearse.bank.models import ExampleAnswer, Question
+from rehearse.bank.service import example_answers_for
+
+_lexicons: dict[tuple, feedback.Lexicon] = {}
+_lock = threading.Lock()
+MAX_CACHED_LEXICONS = 32  # one per bank in use; banks are few
+
+
+def to_engine_question(question: Question, example_answer: str | None) -> feedback.Question:
+    return feedback.Question(
+        text=question.text,
+        talking_points=tuple(question.talking_points),
+        example_answer=example_answer,
+        intent=question.intent,
+        kind=question.kind if question.kind in ("behavioural", "situational") else None,
+        competencies=tuple(question.competency_names),
+    )
+
+
+def bank_lexicon(session: Session, bank_id: int) -> feedback.Lexicon:
+    """The job-term lexicon of a bank, rebuilt only when its questions or answers change."""
+    version = session.execute(
+        select(func.count(Question.id), func.max(ExampleAnswer.id))
+        .select_from(Question).outerjoin(ExampleAnswer, ExampleAnswer.question_id == Question.id)
+        .where(Question.bank_id == bank_id)
+    ).one()
+    key = (str(session.get_bind().url), bank_id, *version)
+    with _lock:
+        cached = _lexicons.get(key)
+    if cached is not None:
+        return cached
+    questions = session.scalars(select(Question).where(Question.bank_id == bank_id)).all()
+    answers = example_answers_for(session, [q.id for q in questions])
+    lexicon = feedback.Lexicon.from_questions([to_engine_question(q, answers.get(q.id)) for q in questions])
+    with _lock:
+        if len(_lexicons) >= MAX_CACHED_LEXICONS:
+            _lexicons.clear()
+        _lexicons[key] = lexicon
+    return lexicon
+
+
+def analyze_answer(session: Session, question: Question, answer: str, *, backend: str = "auto") -> feedback.Report:
+    """The feedback report for one answer; raises feedback.AnswerTooLong above the limit."""
+    example = example_answers_for(session, [question.id]).get(question.id)
+    return feedback.analyze(
+        to_engine_question(question, example), answer,
+        backend=feedback.load_backend(backend), lexicon=bank_lexicon(session, question.bank_id),
+    )
+
+
+def analyze_many(session: Session, pairs: Sequence[tuple[Question, str]], *,
+                 backend: str = "auto") -> list[feedback.Report]:
+    """Reports for many (question, answer) pairs, in order, with the model loaded once."""
+    loaded = feedback.load_backend(backend)
+    answers = example_answers_for(session, list({q.id for q, _ in pairs}))
+    items = [(to_engine_question(q, answers.get(q.id)), answer, bank_lexicon(session, q.bank_id))
+             for q, answer in pairs]
+    analyze_many_in_engine = getattr(feedback, "analyze_many", None)
+    if analyze_many_in_engine is not None and len({id(lexicon) for *_, lexicon in items}) == 1 and items:
+        return list(analyze_many_in_engine([(q, a) for q, a, _ in items], backend=loaded, lexicon=items[0][2]))
+    return [feedback.analyze(q, a, backend=loaded, lexicon=lexicon) for q, a, lexicon in items]

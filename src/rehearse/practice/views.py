@@ -1,0 +1,170 @@
+"""JSON API for practice: score an answer, keep attempts, transcribe spoken answers."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import JSONResponse
+
+from rehearse.bank import service as bank
+from rehearse.bank.models import Question
+from rehearse.web.deps import SessionDep, SettingsDep
+from rehearse.web.security import CSRF_COOKIE, ApiUser, CsrfApi, OptionalUser
+
+from . import service
+from .schemas import (AttemptCreate, AttemptRead, AttemptSummary, FeedbackRequest, SpeechStatus,
+                      TranscriptionStatus)
+from .transcriptions import TranscriptionNotFound, owner_key
+
+router = APIRouter(prefix="/api", tags=["practice"])
+
+REPORT_EXAMPLE = {"score": 72, "grade": "good", "coverage": 0.67, "on_topic": True,
+                  "talking_points": [{"point": "phased roadmap", "covered": True, "strength": 0.81,
+                                      "evidence": "We planned the year in three phases."}],
+                  "structure": {}, "specificity": {}, "delivery": {}, "suggestions": [], "engine": {}}
+
+
+def question_or_404(session, question_id: int) -> Question:
+    try:
+        return bank.get_question(session, question_id)
+    except bank.QuestionNotFound:
+        raise HTTPException(404, f"There is no question with id {question_id}.") from None
+
+
+def _score(session, settings, question: Question, answer: str) -> dict[str, Any]:
+    try:
+        return service.score(session, question=question, answer=answer, max_chars=settings.max_answer_chars)
+    except service.AnswerRejected as rejected:
+        raise HTTPException(rejected.status, str(rejected)) from None
+
+
+@router.post("/feedback", responses={200: {"content": {"application/json": {"example": REPORT_EXAMPLE}},
+                                           "description": "The feedback report (see PRODUCT.md)."},
+                                      404: {"description": "No such question"},
+                                      413: {"description": "Answer longer than the limit"},
+                                      422: {"description": "Empty answer or missing field"}})
+def feedback(body: FeedbackRequest, session: SessionDep, settings: SettingsDep) -> dict[str, Any]:
+    """Score an answer to a question and return the report. Nothing is stored."""
+    try:
+        service.check_answer(body.answer, max_chars=settings.max_answer_chars)  # before any database work
+    except service.AnswerRejected as rejected:
+        raise HTTPException(rejected.status, str(rejected)) from None
+    question = question_or_404(session, body.question_id)
+    return _score(session, settings, question, body.answer)
+
+
+@router.post("/attempts", response_model=AttemptRead, status_code=201, dependencies=[CsrfApi])
+def create_attempt(body: AttemptCreate, request: Request, user: ApiUser, session: SessionDep,
+                   settings: SettingsDep) -> AttemptRead:
+    """Score an answer and keep it in your history; committed before the response is sent."""
+    question = question_or_404(session, body.question_id)
+    report = _score(session, settings, question, body.answer)
+    speech = None
+    if body.transcription_id:
+        speech = _transcript(request, body.transcription_id, owner_key(user.id, None))
+    attempt = service.record(session, user=user, question=question, answer=body.answer, report=report,
+                             mode=body.mode, duration_s=body.duration_s, speech=speech,
+                             previous_attempt_id=body.previous_attempt_id)
+    return AttemptRead.full(attempt, _comparison(session, user, attempt))
+
+
+def _comparison(session, user, attempt) -> dict[str, Any] | None:
+    if attempt.previous_attempt_id is None:
+        return None
+    previous = service.get(session, user=user, attempt_id=attempt.previous_attempt_id)
+    if previous is None:
+        return None
+    comparison = service.compare(previous.report, attempt.report)
+    return {"previous_attempt_id": previous.id, **comparison.__dict__}
+
+
+def _transcript(request: Request, job_id: str, owner: str | None) -> dict[str, Any] | None:
+    try:
+        status = request.app.state.transcriptions.status(job_id, owner=owner)
+    except TranscriptionNotFound:
+        raise HTTPException(404, "That transcription is unknown here (or has expired).") from None
+    if status["state"] != "done":
+        raise HTTPException(409, f"That transcription is {status['state']}; wait until it is done.")
+    return service.speech_summary(status.get("transcript"))
+
+
+@router.get("/attempts", response_model=list[AttemptSummary])
+def list_attempts(user: ApiUser, session: SessionDep,
+                  question_id: Annotated[int | None, Query(description="Only attempts at this question.")] = None,
+                  limit: Annotated[int, Query(ge=1, le=500)] = 50,
+                  offset: Annotated[int, Query(ge=0)] = 0) -> list[AttemptSummary]:
+    """Your attempts, newest first."""
+    return [AttemptSummary.of(a) for a in service.history(session, user=user, limit=limit, offset=offset,
+                                                          question_id=question_id)]
+
+
+@router.get("/attempts/{attempt_id}", response_model=AttemptRead)
+def read_attempt(attempt_id: int, user: ApiUser, session: SessionDep) -> AttemptRead:
+    """One of your attempts with its full report; other people's attempts are not found."""
+    attempt = service.get(session, user=user, attempt_id=attempt_id)
+    if attempt is None:
+        raise HTTPException(404, f"You have no attempt with id {attempt_id}.")
+    return AttemptRead.full(attempt, _comparison(session, user, attempt))
+
+
+@router.get("/speech", response_model=SpeechStatus)
+def speech_status(request: Request) -> SpeechStatus:
+    """Whether spoken answers can be transcribed on this server, and why not."""
+    jobs = request.app.state.transcriptions
+    return SpeechStatus(available=jobs.available(), reason=jobs.unavailable_reason())
+
+
+@router.post("/transcriptions", response_model=TranscriptionStatus, status_code=202, dependencies=[CsrfApi],
+             openapi_extra={"requestBody": {"content": {
+                 "multipart/form-data": {"schema": {"type": "object", "properties": {
+                     "audio": {"type": "string", "format": "binary"}}}},
+                 "audio/*": {"schema": {"type": "string", "format": "binary"}}}}})
+async def create_transcription(request: Request, user: OptionalUser) -> JSONResponse:
+    """Upload a recording (multipart field `audio`, or the raw audio as the body); poll its status."""
+    audio = await read_audio(request)
+    job_id = submit(request, audio, owner_key(user.id if user else None, request.cookies.get(CSRF_COOKIE)))
+    return JSONResponse({"id": job_id, "state": "queued", "progress": 0.0}, status_code=202,
+                        headers={"Location": f"/api/transcriptions/{job_id}"})
+
+
+async def read_audio(request: Request) -> bytes:
+    kind = request.headers.get("content-type", "")
+    if kind.startswith("multipart/form-data"):
+        try:
+            form = await request.form()
+        except HTTPException:
+            raise
+        except Exception:  # noqa: BLE001 - any parse failure is the client's malformed upload
+            raise HTTPException(400, "The upload is not a valid multipart form.") from None
+        upload = form.get("audio")
+        if upload is None or isinstance(upload, str):
+            raise HTTPException(422, "Send the recording as a file in the form field `audio`.")
+        return await upload.read()
+    return await request.body()
+
+
+def submit(request: Request, audio: bytes, owner: str | None) -> str:
+    from rehearse import speech
+
+    jobs = request.app.state.transcriptions
+    if not jobs.available():
+        raise HTTPException(503, f"Spoken answers are not available on this server: "
+                                 f"{jobs.unavailable_reason()}. Type your answer instead.")
+    try:
+        return jobs.submit(audio, owner=owner)
+    except speech.TranscriptionError as error:
+        raise HTTPException(422, str(error)) from None
+    except speech.JobQueueFull as error:
+        raise HTTPException(503, str(error), headers={"Retry-After": "10"}) from None
+
+
+@router.get("/transcriptions/{job_id}", response_model=TranscriptionStatus)
+def read_transcription(job_id: str, request: Request, user: OptionalUser) -> TranscriptionStatus:
+    """A transcription's progress, and its transcript once done. Only its uploader can read it."""
+    owner = owner_key(user.id if user else None, request.cookies.get(CSRF_COOKIE))
+    try:
+        status = request.app.state.transcriptions.status(job_id[:64], owner=owner)
+    except TranscriptionNotFound:
+        raise HTTPException(404, "No such transcription (it may have expired).") from None
+    return TranscriptionStatus(id=job_id, **status)

@@ -1,0 +1,102 @@
+"""Errors as people and programs want them: JSON {"detail": ...} under /api/, a page elsewhere.
+
+Nothing a client sends should produce a 500: validation errors become 400/422 with a
+sentence saying what was wrong, and unexpected errors are logged and answered with a
+plain 500 page that leaks no internals.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from rehearse.web.security import CsrfFailed, SignInRequired
+
+log = logging.getLogger("rehearse.web")
+
+TITLES = {400: "That request was not understood", 401: "Please sign in", 403: "Not allowed",
+          404: "Not found", 405: "Not allowed here", 413: "Too long", 422: "Please check what you sent",
+          429: "Slow down", 500: "Something went wrong", 503: "Not available right now"}
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
+
+
+def _location(error: dict[str, Any]) -> str:
+    parts = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "form")]
+    return ".".join(parts)
+
+
+def describe_validation(exc: RequestValidationError) -> tuple[int, str]:
+    """(status, one readable sentence) for a request that failed validation."""
+    errors = list(exc.errors())
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return 400, "The request body is not valid JSON."
+    messages = []
+    for error in errors[:5]:
+        where = _location(error)
+        kind = error.get("type", "")
+        if kind == "missing":
+            messages.append(f"{where or 'the request body'} is required")
+        elif kind in ("model_attributes_type", "dict_type") and not where:
+            messages.append("the request body must be a JSON object")
+        else:
+            text = str(error.get("msg", "is not valid"))
+            messages.append(f"{where}: {text}" if where else text)
+    return 422, "; ".join(messages).capitalize() + "." if messages else "The request is not valid."
+
+
+def page(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    from rehearse.web.templating import render
+
+    return render(request, "errors/error.html",
+                  {"status": status, "title": TITLES.get(status, "Error"), "message": message},
+                  status_code=status, headers=headers)
+
+
+def error_response(request: Request, status: int, message: str, headers: dict[str, str] | None = None,
+                   extra: dict[str, Any] | None = None) -> Response:
+    if wants_json(request):
+        return JSONResponse({"detail": message, **(extra or {})}, status_code=status, headers=headers)
+    return page(request, status, message, headers)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        detail = exc.detail if isinstance(exc.detail, str) else TITLES.get(exc.status_code, "Error")
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = "There is nothing at this address."
+        elif exc.status_code == 405 and detail == "Method Not Allowed":
+            detail = f"{request.method} is not supported at this address."
+        return error_response(request, exc.status_code, detail, getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        status, message = describe_validation(exc)
+        extra = {"errors": [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")),
+                             "type": e.get("type", "")} for e in list(exc.errors())[:20]]}
+        return error_response(request, status, message, extra=extra)
+
+    @app.exception_handler(SignInRequired)
+    async def sign_in_required(request: Request, exc: SignInRequired) -> Response:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/signin?next={quote(target, safe='')}", status_code=303)
+
+    @app.exception_handler(CsrfFailed)
+    async def csrf_failed(request: Request, exc: CsrfFailed) -> Response:
+        return error_response(request, 403, "This form has expired or did not come from this site. "
+                                            "Go back, reload the page and send it again.")
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return error_response(request, 500, "Something went wrong on our side. It has been logged; "
+                                            "please try again.")

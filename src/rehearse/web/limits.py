@@ -1,0 +1,73 @@
+"""Refuse oversized request bodies before anything reads them (pure ASGI, no per-request overhead)."""
+
+from __future__ import annotations
+
+import json
+
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+# Forms and JSON: a 20,000-character answer is ~80 KB even fully escaped; 1 MiB leaves room
+# for a 100,000-character answer to arrive and be refused with a clear message.
+MAX_BODY = 1024 * 1024
+# Audio uploads: the speech library's own limit (64 MiB) plus multipart framing.
+MAX_AUDIO_BODY = 65 * 1024 * 1024
+AUDIO_PATHS = ("/api/transcriptions", "/recording")
+
+
+class BodyTooLarge(HTTPException):
+    """Raised from receive(); FastAPI and Starlette pass HTTPExceptions to the error handlers."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, _message(limit))
+
+
+def _message(limit: int) -> str:
+    return (f"The request body is larger than {limit // 1024:,} KiB; "
+            "shorten the answer (or the recording) and send it again.")
+
+
+class BodyLimit:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        limit = MAX_AUDIO_BODY if path.endswith(AUDIO_PATHS) else MAX_BODY
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                try:
+                    too_big = int(value) > limit
+                except ValueError:
+                    too_big = False
+                if too_big:
+                    await _refuse(scope, send, limit)
+                    return
+        received = 0
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise BodyTooLarge(limit)
+            return message
+
+        await self.app(scope, counting_receive, send)
+
+
+async def _refuse(scope: Scope, send: Send, limit: int) -> None:
+    message = _message(limit)
+    if scope["path"].startswith("/api/"):
+        body, kind = json.dumps({"detail": message}).encode(), b"application/json"
+    else:
+        body = (f"<!doctype html><html lang=en><title>Too large</title><main><h1>Too large</h1>"
+                f"<p>{message}</p></main></html>").encode()
+        kind = b"text/html; charset=utf-8"
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", kind), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,175 @@
+"""Practice pages: answer a question (typed or spoken), see the report, try again, history."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+
+from rehearse.practice import service as practice
+from rehearse.practice.transcriptions import TranscriptionNotFound, owner_key
+from rehearse.practice.views import submit as submit_recording
+from rehearse.web import questions as question_cache
+from rehearse.web.deps import SessionDep, SettingsDep
+from rehearse.web.security import CSRF_COOKIE, CsrfForm, OptionalUser, PageUser
+from rehearse.web.templating import render
+
+router = APIRouter()
+WORDS_PER_MINUTE = 150  # the speaking rate the engine assumes (feedback.signals.WORDS_PER_MINUTE)
+TARGET_SECONDS = (60, 180)  # the engine's target answer length (feedback.signals.TARGET_SECONDS)
+
+
+def pacing() -> dict[str, Any]:
+    """The engine's assumed speaking rate and target length, for the timer and word counter."""
+    try:
+        from rehearse.feedback import signals
+
+        wpm, target = signals.WORDS_PER_MINUTE, signals.TARGET_SECONDS
+    except (ImportError, AttributeError):
+        wpm, target = WORDS_PER_MINUTE, TARGET_SECONDS
+    return {"wpm": wpm, "target": target, "target_words": (target[0] * wpm // 60, target[1] * wpm // 60)}
+
+
+def _question(request: Request, session, question_id: int):
+    view = question_cache.get(request.app, session, question_id)
+    if view is None:
+        raise HTTPException(404, f"There is no question with id {question_id}.")
+    return view
+
+
+def _owner(request: Request, user) -> str | None:
+    return owner_key(user.id if user else None, request.cookies.get(CSRF_COOKIE))
+
+
+def _practice_page(request: Request, q, *, user, session, answer: str = "", error: str | None = None,
+                   status: int = 200, previous=None, previous_answer: str | None = None,
+                   transcription: dict[str, Any] | None = None, transcription_id: str | None = None,
+                   report: dict[str, Any] | None = None, comparison=None, attempt=None, mode: str = "typed",
+                   speech: dict[str, Any] | None = None) -> Response:
+    settings = request.app.state.settings
+    return render(request, "practice/practice.html", {
+        "q": q, "answer": answer, "error": error, "previous": previous, "previous_answer": previous_answer,
+        "transcription": transcription, "transcription_id": transcription_id, "report": report,
+        "comparison": comparison, "attempt": attempt, "mode": mode, "speech": speech,
+        "pacing": pacing(), "max_chars": settings.max_answer_chars,
+        "speech_reason": None if request.app.state.speech_available
+        else request.app.state.transcriptions.unavailable_reason(),
+    }, status_code=status)
+
+
+@router.get("/practice/{question_id}")
+def practise(question_id: int, request: Request, session: SessionDep, user: OptionalUser,
+             previous: int | None = None, transcription: Annotated[str | None, "job id"] = None) -> Response:
+    q = _question(request, session, question_id)
+    earlier = practice.get(session, user=user, attempt_id=previous) if user and previous else None
+    status_data, answer, mode = None, "", "typed"
+    if transcription:
+        try:
+            status_data = request.app.state.transcriptions.status(transcription[:64], owner=_owner(request, user))
+        except TranscriptionNotFound:
+            status_data = {"state": "failed", "progress": 1.0,
+                           "error": "That recording is unknown here (it may have expired); record it again."}
+        if status_data.get("transcript"):
+            answer, mode = status_data["transcript"]["text"], "spoken"
+    return _practice_page(request, q, user=user, session=session, previous=earlier, answer=answer, mode=mode,
+                          transcription=status_data, transcription_id=transcription if answer else None)
+
+
+@router.post("/practice/{question_id}", dependencies=[CsrfForm])
+def submit_answer(question_id: int, request: Request, session: SessionDep, user: OptionalUser,
+                  settings: SettingsDep,
+                  answer: Annotated[str, Form()] = "",
+                  mode: Annotated[str, Form(max_length=10)] = "typed",
+                  duration_s: Annotated[str, Form(max_length=20)] = "",
+                  transcription_id: Annotated[str, Form(max_length=64)] = "",
+                  previous_attempt_id: Annotated[str, Form(max_length=20)] = "",
+                  previous_answer: Annotated[str, Form()] = "") -> Response:
+    """Score the answer; signed in, keep it and show it at its own address; else show it here."""
+    q = _question(request, session, question_id)
+    mode = mode if mode in ("typed", "spoken") else "typed"
+    earlier = None
+    if user and previous_attempt_id.isdigit():
+        earlier = practice.get(session, user=user, attempt_id=int(previous_attempt_id))
+    speech = None
+    if mode == "spoken" and transcription_id:
+        try:
+            status = request.app.state.transcriptions.status(transcription_id, owner=_owner(request, user))
+            speech = practice.speech_summary(status.get("transcript"))
+        except TranscriptionNotFound:
+            speech = None
+    try:
+        report = practice.score(session, question=session.get(_question_model(), question_id), answer=answer,
+                                max_chars=settings.max_answer_chars)
+    except practice.AnswerRejected as rejected:
+        return _practice_page(request, q, user=user, session=session, answer=answer, error=str(rejected),
+                              status=rejected.status, previous=earlier, mode=mode,
+                              previous_answer=previous_answer or None)
+    if user is not None:
+        attempt = practice.record(session, user=user, question=session.get(_question_model(), question_id),
+                                  answer=answer, report=report, mode=mode, duration_s=_seconds(duration_s),
+                                  speech=speech, previous_attempt_id=earlier.id if earlier else None)
+        session.commit()  # stored before it is acknowledged
+        return RedirectResponse(f"/attempts/{attempt.id}", status_code=303)
+    comparison = None
+    if previous_answer.strip() and len(previous_answer) <= settings.max_answer_chars:
+        # Anonymous practice keeps nothing on the server; the earlier answer rides along in the form.
+        try:
+            before = practice.score(session, question=session.get(_question_model(), question_id),
+                                    answer=previous_answer, max_chars=settings.max_answer_chars)
+            comparison = practice.compare(before, report)
+        except practice.AnswerRejected:
+            comparison = None
+    return _practice_page(request, q, user=None, session=session, answer=answer, report=report, mode=mode,
+                          comparison=comparison, speech=speech, previous_answer=previous_answer or None)
+
+
+def _question_model():
+    from rehearse.bank.models import Question
+
+    return Question
+
+
+def _seconds(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if 0 <= value <= practice.MAX_DURATION_S else None
+
+
+@router.get("/attempts/{attempt_id}")
+def show_attempt(attempt_id: int, request: Request, session: SessionDep, user: PageUser) -> Response:
+    attempt = practice.get(session, user=user, attempt_id=attempt_id)
+    if attempt is None:
+        raise HTTPException(404, "You have no attempt at this address.")
+    q = _question(request, session, attempt.question_id)
+    earlier = comparison = None
+    if attempt.previous_attempt_id:
+        earlier = practice.get(session, user=user, attempt_id=attempt.previous_attempt_id)
+        if earlier is not None:
+            comparison = practice.compare(earlier.report, attempt.report)
+    return _practice_page(request, q, user=user, session=session, answer=attempt.answer, report=attempt.report,
+                          attempt=attempt, previous=earlier, comparison=comparison, mode=attempt.mode,
+                          speech=attempt.speech)
+
+
+@router.get("/history")
+def show_history(request: Request, session: SessionDep, user: PageUser, page: int = 1) -> Response:
+    page = max(1, min(page, 10_000))
+    attempts = practice.history(session, user=user, limit=practice.HISTORY_PAGE,
+                                offset=(page - 1) * practice.HISTORY_PAGE)
+    total = practice.count(session, user=user)
+    return render(request, "practice/history.html", {
+        "attempts": attempts, "page": page, "total": total,
+        "has_next": page * practice.HISTORY_PAGE < total})
+
+
+@router.post("/practice/{question_id}/recording", dependencies=[CsrfForm])
+async def upload_recording(question_id: int, request: Request, user: OptionalUser,
+                           audio: Annotated[UploadFile | None, Form()] = None) -> Response:
+    """The no-JavaScript way to send a recording: upload it, then the page polls by reloading."""
+    if audio is None:
+        raise HTTPException(422, "Choose a recording to upload.")
+    job_id = submit_recording(request, await audio.read(), _owner(request, user))
+    return RedirectResponse(f"/practice/{question_id}?transcription={job_id}", status_code=303)

@@ -1,0 +1,89 @@
+"""A short-lived, per-process cache of what the question and practice pages show of a question.
+
+The question page is the most visited page; with this cache an anonymous view costs no
+database query at all. Entries live QUESTION_TTL_S seconds, so an edit made through
+another process shows within that time; an edit through this process can call forget().
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+from fastapi import FastAPI
+from sqlalchemy.orm import Session
+
+from rehearse.bank import service as bank
+
+QUESTION_TTL_S = 5.0  # seconds a cached question may lag an edit made by another process
+MAX_CACHED = 5000  # questions; a full cache is simply emptied (banks are read far more than edited)
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    id: int
+    slug: str
+    text: str
+    kind: str
+    intent: str | None
+    talking_points: tuple[str, ...]
+    competencies: tuple[str, ...]
+    role_id: int
+    role_slug: str
+    role_name: str
+    bank_name: str
+    example_answer: str | None
+
+
+class _Cache:
+    def __init__(self) -> None:
+        self.entries: dict[int, tuple[float, QuestionView | None]] = {}
+        self.lock = threading.Lock()
+
+
+def _cache(app: FastAPI) -> _Cache:
+    cache = getattr(app.state, "question_cache", None)
+    if cache is None:
+        cache = app.state.question_cache = _Cache()
+    return cache
+
+
+def load(session: Session, question_id: int) -> QuestionView | None:
+    """Read one question for display, straight from the database."""
+    try:
+        question = bank.get_question(session, question_id)
+    except bank.QuestionNotFound:
+        return None
+    if question.id != question_id:  # get_question also matches slugs and text; pages want ids only
+        return None
+    return QuestionView(
+        id=question.id, slug=question.slug, text=question.text, kind=question.kind, intent=question.intent,
+        talking_points=tuple(question.talking_points), competencies=tuple(question.competency_names),
+        role_id=question.role.id, role_slug=question.role.slug, role_name=question.role.name,
+        bank_name=question.role.bank.name, example_answer=bank.current_example_answer(session, question.id))
+
+
+def get(app: FastAPI, session: Session, question_id: int) -> QuestionView | None:
+    """The question, from the cache when it is fresh."""
+    cache = _cache(app)
+    now = time.monotonic()
+    entry = cache.entries.get(question_id)
+    if entry is not None and entry[0] > now:
+        return entry[1]
+    view = load(session, question_id)
+    with cache.lock:
+        if len(cache.entries) >= MAX_CACHED:
+            cache.entries.clear()
+        cache.entries[question_id] = (now + QUESTION_TTL_S, view)
+    return view
+
+
+def forget(app: FastAPI, question_id: int | None = None) -> None:
+    """Drop one question (or all) from this process's cache after an edit."""
+    cache = _cache(app)
+    with cache.lock:
+        if question_id is None:
+            cache.entries.clear()
+        else:
+            cache.entries.pop(question_id, None)

@@ -1,0 +1,160 @@
+"""Who is asking, and did they mean it: session cookies, bearer tokens and CSRF tokens.
+
+Sessions live in the database (accounts.models.UserSession), so they survive restarts
+and work across app processes. CSRF uses a double-submit cookie: the browser holds a
+random value in an HttpOnly cookie, and every state-changing form (or the page's
+fetch calls, as an X-CSRF-Token header) carries an HMAC of it under the app's secret
+key. A foreign site can neither read the cookie nor compute the HMAC.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from typing import Annotated
+
+from fastapi import Depends, Form, HTTPException, Request, Response
+from sqlalchemy.orm import Session
+
+from rehearse.accounts import service as accounts
+from rehearse.accounts.models import User
+from rehearse.web.deps import SessionDep
+
+SESSION_COOKIE = "rehearse_session"
+CSRF_COOKIE = "rehearse_csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class SignInRequired(Exception):
+    """Raised by pages that need an account; rendered as a redirect to the sign-in page."""
+
+
+class CsrfFailed(Exception):
+    """A state-changing request without a valid CSRF token."""
+
+
+def _secure(request: Request) -> bool:
+    return request.url.scheme == "https" or request.app.state.settings.environment == "production"
+
+
+# --- current user ------------------------------------------------------------------------------
+
+
+def bearer_secret(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def resolve_user(request: Request, session: Session) -> User | None:
+    """The user behind a bearer token or a session cookie, looked up once per request."""
+    if hasattr(request.state, "user"):
+        return request.state.user
+    user = None
+    token = bearer_secret(request)
+    if token is not None:
+        user = accounts.user_for_token(session, token)
+        if user is None:
+            raise HTTPException(401, "The API token is not valid or has been revoked.",
+                                headers={"WWW-Authenticate": "Bearer"})
+        request.state.via_token = True
+    else:
+        cookie = request.cookies.get(SESSION_COOKIE)
+        if cookie:
+            user = accounts.user_for_session(session, cookie)
+    request.state.user = user
+    return user
+
+
+def optional_user(request: Request, session: SessionDep) -> User | None:
+    return resolve_user(request, session)
+
+
+def page_user(request: Request, session: SessionDep) -> User:
+    """Pages that need an account send anonymous visitors to sign in first."""
+    user = resolve_user(request, session)
+    if user is None:
+        raise SignInRequired()
+    return user
+
+
+def api_user(request: Request, session: SessionDep) -> User:
+    user = resolve_user(request, session)
+    if user is None:
+        raise HTTPException(401, "Sign in or send an API token (Authorization: Bearer ...) to use this.",
+                            headers={"WWW-Authenticate": "Bearer"})
+    return user
+
+
+OptionalUser = Annotated[User | None, Depends(optional_user)]
+PageUser = Annotated[User, Depends(page_user)]
+ApiUser = Annotated[User, Depends(api_user)]
+
+
+def set_session_cookie(request: Request, response: Response, secret: str) -> None:
+    response.set_cookie(SESSION_COOKIE, secret, max_age=accounts.SESSION_DAYS * 86400, httponly=True,
+                        samesite="lax", secure=_secure(request), path="/")
+
+
+def clear_session_cookie(response: Response) -> None:
+    response.delete_cookie(SESSION_COOKIE, path="/")
+
+
+# --- CSRF --------------------------------------------------------------------------------------
+
+
+def _sign(request: Request, value: str) -> str:
+    key = request.app.state.secret_key.encode()
+    return hmac.new(key, b"csrf:" + value.encode(), hashlib.sha256).hexdigest()
+
+
+def csrf_token(request: Request) -> str:
+    """The token for this browser's forms; mints the cookie when the browser has none yet."""
+    value = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "new_csrf_cookie", None)
+    if not value or len(value) > 100:
+        value = secrets.token_urlsafe(24)
+        request.state.new_csrf_cookie = value
+    return _sign(request, value)
+
+
+def attach_csrf_cookie(request: Request, response: Response) -> None:
+    """Send the cookie minted by csrf_token() during this request, if any."""
+    value = getattr(request.state, "new_csrf_cookie", None)
+    if value:
+        response.set_cookie(CSRF_COOKIE, value, max_age=365 * 86400, httponly=True, samesite="lax",
+                            secure=_secure(request), path="/")
+
+
+def valid_csrf(request: Request, token: str | None) -> bool:
+    value = request.cookies.get(CSRF_COOKIE)
+    return bool(value and token) and hmac.compare_digest(_sign(request, value), token)
+
+
+def verify_csrf_form(request: Request, csrf_token: Annotated[str, Form()] = "") -> None:
+    """Dependency for HTML forms: the hidden csrf_token field must match the cookie."""
+    if not valid_csrf(request, csrf_token):
+        raise CsrfFailed()
+
+
+def verify_csrf_api(request: Request) -> None:
+    """Dependency for state-changing API calls made with the browser's cookies.
+
+    Bearer-token clients carry no ambient authority and need no CSRF token; neither do
+    anonymous calls without a session cookie. A call riding on a session cookie must
+    send the X-CSRF-Token header the page got from its <meta name="csrf-token">.
+    """
+    if request.method in SAFE_METHODS or bearer_secret(request) is not None:
+        return
+    if request.cookies.get(SESSION_COOKIE) and not valid_csrf(request, request.headers.get(CSRF_HEADER)):
+        raise HTTPException(403, "Missing or invalid X-CSRF-Token header (needed with a session cookie).")
+
+
+CsrfForm = Depends(verify_csrf_form)
+CsrfApi = Depends(verify_csrf_api)
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"

@@ -1,0 +1,66 @@
+"""Jinja2 environment, filters and the render() helper every page uses."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from rehearse import __version__
+from rehearse.web.highlight import highlight
+from rehearse.web.security import attach_csrf_cookie, csrf_token
+
+TEMPLATES = Path(__file__).with_name("templates")
+STATIC = Path(__file__).with_name("static")
+
+
+def _when(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.strftime("%d %b %Y, %H:%M UTC")
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    seconds = int(round(seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{round(value * 100)}%"
+
+
+def score_band(score: int | None) -> str:
+    """A word for CSS and screen readers: how good a score is."""
+    if score is None:
+        return "none"
+    return "high" if score >= 75 else "mid" if score >= 50 else "low"
+
+
+def make_templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(TEMPLATES))
+    env = templates.env
+    env.trim_blocks = True
+    env.lstrip_blocks = True
+    env.filters.update(when=_when, duration=_duration, percent=_percent, band=score_band,
+                       highlight=highlight)
+    env.globals.update(version=__version__)
+    return templates
+
+
+def render(request: Request, name: str, context: dict[str, Any] | None = None, *,
+           status_code: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
+    """Render a page with the signed-in user and a CSRF token in its context."""
+    templates: Jinja2Templates = request.app.state.templates
+    ctx = {"user": getattr(request.state, "user", None), "csrf_token": lambda: csrf_token(request),
+           "speech_available": request.app.state.speech_available, **(context or {})}
+    response = templates.TemplateResponse(request, name, ctx, status_code=status_code, headers=headers)
+    attach_csrf_cookie(request, response)
+    return response
