@@ -148,6 +148,14 @@ def calibrate(backend, lexicon, bank, dev, slugs) -> None:
             feats = E._unit_features(prep, ans, lexicon)
             for i in range(len(prep.points)):
                 rows.append((feats[i], float(i in a.covers)))
+    # another question's strong answer covers none of this question's points
+    for asked, other in off_topic_pairs(slugs, dev):
+        prep = E._prepare(bank[asked], backend, lexicon)
+        text = strong_answer(dev, other).text
+        cleaned, sents = E._split(text)
+        ans = E._answer(text, cleaned, sents, backend.encode(sents))
+        feats = E._unit_features(prep, ans, lexicon)
+        rows.extend((feats[i], 0.0) for i in range(len(prep.points)))
     from rehearse.feedback import calibration as C
 
     c = C.POINT[backend.name]
@@ -170,27 +178,23 @@ def calibrate(backend, lexicon, bank, dev, slugs) -> None:
         prep = E._prepare(q, backend, lexicon)
         cleaned, sents = E._split(answer)
         ans = E._answer(answer, cleaned, sents, backend.encode(sents))
-        pts = E._point_results(prep, ans, backend, lexicon)
-        cov = float(np.mean([p[1] for p in pts])) if pts else 0.0
-        _, _, detail = E._relevance(prep, q, ans, cov, backend, lexicon)
-        feats_bank.append([detail["affinity"], detail.get("margin", 0.0), cov])
-        feats_abs.append([detail["affinity"], cov])
+        _, _, detail = E._relevance(prep, q, ans, None, backend, lexicon)
+        margin = detail.get("margin", 0.0)
+        feats_bank.append([margin, detail["affinity"] - margin])
+        feats_abs.append([detail["affinity"]])
         ys.append(y)
     y = np.array(ys)
-    wb = fit_logistic(np.array(feats_bank), y, l2=0.01, nonneg=False)
-    wa = fit_logistic(np.array(feats_abs), y, l2=0.01)
-    print(f"TOPIC[{backend.name!r}] = " + str({"bias": round(float(wb[0]), 3),
-          "affinity": round(float(wb[1]), 3), "margin": round(float(wb[2]), 3),
-          "coverage": round(float(wb[3]), 3)}))
-    print(f"TOPIC_NO_BANK[{backend.name!r}] = " + str({"bias": round(float(wa[0]), 3),
-          "affinity": round(float(wa[1]), 3), "margin": 0.0,
-          "coverage": round(float(wa[2]), 3)}))
-    # the threshold that keeps false alarms on train at or under 3%
-    p_on = 1 / (1 + np.exp(-(wb[0] + np.array(feats_bank) @ wb[1:])))
-    on = np.sort(p_on[y == 1])
-    print("on-topic probability quantiles (train, own answers): "
-          f"1%={np.quantile(on, 0.01):.3f} 3%={np.quantile(on, 0.03):.3f} "
-          f"5%={np.quantile(on, 0.05):.3f}; off max={p_on[y == 0].max():.3f}")
+    for name, names, x in (("TOPIC", ("margin", "other"), np.array(feats_bank)),
+                           ("TOPIC_NO_BANK", ("affinity",), np.array(feats_abs))):
+        w = fit_logistic(x, y, l2=0.01, nonneg=False)
+        p = 1 / (1 + np.exp(-(w[0] + x @ w[1:])))
+        # the threshold that flags about 3% of the train split's own answers
+        t = float(np.quantile(p[y == 1], 0.03))
+        coefs = {"bias": round(float(w[0]), 3)} | {
+            n: round(float(v), 3) for n, v in zip(names, w[1:], strict=True)}
+        print(f"{name}[{backend.name!r}] = " + str({"coefs": coefs, "threshold": round(t, 3)}))
+        print(f"   train: caught {np.mean(p[y == 0] < t):.1%}, "
+              f"false alarms {np.mean(p[y == 1] < t):.1%}")
 
 
 # ------------------------------------------------------------------ external sets

@@ -31,6 +31,17 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     "remote": ("remote", "distributed", "time zone", "async"),
 }
 MAX_TAGS = 3
+_ORDER = {tag: index for index, tag in enumerate(KEYWORDS)}
+
+
+def _has_word_starting(text: str, keyword: str) -> bool:
+    """`keyword` occurs at the start of a word; a cheap substring test first, as imports run this often."""
+    start = text.find(keyword)
+    while start != -1:
+        if start == 0 or not text[start - 1].isalnum():
+            return True
+        start = text.find(keyword, start + 1)
+    return False
 
 
 def infer_competencies(text: str) -> list[str]:
@@ -38,7 +49,7 @@ def infer_competencies(text: str) -> list[str]:
     lowered = text.lower()
     scores = []
     for tag, words in KEYWORDS.items():
-        hits = sum(1 for word in words if re.search(r"\b" + re.escape(word), lowered))
+        hits = sum(1 for word in words if _has_word_starting(lowered, word))
         if hits:
-            scores.append((-hits, list(KEYWORDS).index(tag), tag))
+            scores.append((-hits, _ORDER[tag], tag))
     return [tag for *_, tag in sorted(scores)[:MAX_TAGS]]

@@ -11,21 +11,22 @@ from __future__ import annotations
 # features: cos_point, cos_example (the example answer's sentence for this point),
 # lexical (weighted share of the point's content stems present), substance (0-1).
 POINT = {
-    "onnx": {"bias": -20.0, "cos_point": 0.0, "cos_example": 8.0, "lexical": 4.0,
-             "substance": 16.0, "rel_example": 4.0},
-    "lexical": {"bias": -10.0, "cos_point": 3.0, "cos_example": 3.0, "lexical": 4.0,
-                "substance": 8.0, "rel_example": 2.0},
+    "onnx": {"bias": -15.758, "cos_point": 0.0, "cos_example": 10.798, "lexical": 3.871,
+             "substance": 9.509, "rel_example": 1.844},
+    "lexical": {"bias": -16.134, "cos_point": 0.0, "cos_example": 12.117, "lexical": 3.436,
+                "substance": 12.956, "rel_example": 1.877},
 }
 
-# On-topic probability = sigmoid(bias + sum(w * feature)); on topic when >= THRESHOLD.
-# features: affinity (answer vs this question's profile), margin (affinity minus the best
-# other question of the bank; 0 without a bank), coverage (mean point strength).
+# On-topic probability = sigmoid(bias + sum(w * feature)); on topic when >= threshold (chosen
+# so that about 3% of the train split's own answers are flagged).
+# features: affinity (answer vs this question's profile: question + points, example answer),
+# margin (affinity minus the best other question of the bank), other (that best affinity).
 TOPIC = {
-    "onnx": {"bias": -6.0, "affinity": 12.0, "margin": 20.0, "coverage": 3.0},
-    "lexical": {"bias": -3.0, "affinity": 10.0, "margin": 12.0, "coverage": 3.0},
+    "onnx": {"coefs": {"bias": 7.133, "margin": 20.505, "other": -10.845}, "threshold": 0.411},
+    "lexical": {"coefs": {"bias": 3.27, "margin": 28.806, "other": -6.741}, "threshold": 0.44},
 }
+# Without a bank there is nothing to compare with: a weak absolute test (few false alarms).
 TOPIC_NO_BANK = {
-    "onnx": {"bias": -6.0, "affinity": 12.0, "margin": 0.0, "coverage": 3.0},
-    "lexical": {"bias": -3.0, "affinity": 10.0, "margin": 0.0, "coverage": 3.0},
+    "onnx": {"coefs": {"bias": -3.134, "affinity": 9.651}, "threshold": 0.163},
+    "lexical": {"coefs": {"bias": -1.406, "affinity": 13.552}, "threshold": 0.281},
 }
-TOPIC_THRESHOLD = 0.5

@@ -264,14 +264,15 @@ def _relevance(prep: _Prepared, q: Question, ans: _Answer, coverage: float | Non
             detail["margin"] = round(margin, 4)
             detail["closest_other_question"] = lexicon.questions[j].text
             detail["rank"] = 1 + sum(1 for a, _ in others if a > affinity)
-        coefs = _cal.TOPIC.get(backend.name, _cal.TOPIC["lexical"])
+        cal = _cal.TOPIC.get(backend.name, _cal.TOPIC["lexical"])
         detail["basis"] = "bank"
     else:
-        coefs = _cal.TOPIC_NO_BANK.get(backend.name, _cal.TOPIC_NO_BANK["lexical"])
+        cal = _cal.TOPIC_NO_BANK.get(backend.name, _cal.TOPIC_NO_BANK["lexical"])
         detail["basis"] = "absolute"
-    feats = {"affinity": affinity, "margin": margin, "coverage": coverage or 0.0}
-    p = _sigmoid(_logit(coefs, feats))
-    return p, p >= _cal.TOPIC_THRESHOLD, detail
+    feats = {"affinity": affinity, "margin": margin, "other": affinity - margin}
+    p = _sigmoid(_logit(cal["coefs"], feats))
+    detail["threshold"] = cal["threshold"]
+    return p, p >= cal["threshold"], detail
 
 
 # ---------------------------------------------------------------- report

@@ -28,4 +28,7 @@ def get_session(request: Request) -> Iterator[Session]:
 
 DatabaseDep = Annotated[Database, Depends(get_database)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": the transaction commits when the view returns, before the response is
+# sent, so whatever a response acknowledges is already stored (and a failed commit is a 500,
+# not a silent loss after a 201).
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]

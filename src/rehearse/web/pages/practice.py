@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
+from rehearse.bank import service as bank
 from rehearse.practice import service as practice
 from rehearse.practice.transcriptions import TranscriptionNotFound, owner_key
 from rehearse.practice.views import submit as submit_recording
@@ -60,7 +61,7 @@ def _practice_page(request: Request, q, *, user, session, answer: str = "", erro
 
 @router.get("/practice/{question_id}")
 def practise(question_id: int, request: Request, session: SessionDep, user: OptionalUser,
-             previous: int | None = None, transcription: Annotated[str | None, "job id"] = None) -> Response:
+             previous: int | None = None, transcription: Annotated[str | None, Query(max_length=64)] = None) -> Response:
     q = _question(request, session, question_id)
     earlier = practice.get(session, user=user, attempt_id=previous) if user and previous else None
     status_data, answer, mode = None, "", "typed"
@@ -87,6 +88,7 @@ def submit_answer(question_id: int, request: Request, session: SessionDep, user:
                   previous_answer: Annotated[str, Form()] = "") -> Response:
     """Score the answer; signed in, keep it and show it at its own address; else show it here."""
     q = _question(request, session, question_id)
+    question = bank.get_question(session, question_id)
     mode = mode if mode in ("typed", "spoken") else "typed"
     earlier = None
     if user and previous_attempt_id.isdigit():
@@ -99,35 +101,29 @@ def submit_answer(question_id: int, request: Request, session: SessionDep, user:
         except TranscriptionNotFound:
             speech = None
     try:
-        report = practice.score(session, question=session.get(_question_model(), question_id), answer=answer,
+        report = practice.score(session, question=question, answer=answer,
                                 max_chars=settings.max_answer_chars)
     except practice.AnswerRejected as rejected:
         return _practice_page(request, q, user=user, session=session, answer=answer, error=str(rejected),
                               status=rejected.status, previous=earlier, mode=mode,
                               previous_answer=previous_answer or None)
     if user is not None:
-        attempt = practice.record(session, user=user, question=session.get(_question_model(), question_id),
+        attempt = practice.record(session, user=user, question=question,
                                   answer=answer, report=report, mode=mode, duration_s=_seconds(duration_s),
                                   speech=speech, previous_attempt_id=earlier.id if earlier else None)
-        session.commit()  # stored before it is acknowledged
+        # SessionDep commits when this view returns, before the redirect is sent: stored, then acknowledged.
         return RedirectResponse(f"/attempts/{attempt.id}", status_code=303)
     comparison = None
     if previous_answer.strip() and len(previous_answer) <= settings.max_answer_chars:
         # Anonymous practice keeps nothing on the server; the earlier answer rides along in the form.
         try:
-            before = practice.score(session, question=session.get(_question_model(), question_id),
+            before = practice.score(session, question=question,
                                     answer=previous_answer, max_chars=settings.max_answer_chars)
             comparison = practice.compare(before, report)
         except practice.AnswerRejected:
             comparison = None
     return _practice_page(request, q, user=None, session=session, answer=answer, report=report, mode=mode,
                           comparison=comparison, speech=speech, previous_answer=previous_answer or None)
-
-
-def _question_model():
-    from rehearse.bank.models import Question
-
-    return Question
 
 
 def _seconds(text: str) -> float | None:

@@ -1,0 +1,104 @@
+"""Account pages: sign up, sign in, sign out, and settings with API tokens."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+
+from rehearse.accounts import service as accounts
+from rehearse.accounts.views import sign_in
+from rehearse.web.deps import DatabaseDep, SessionDep
+from rehearse.web.security import (SESSION_COOKIE, CsrfForm, OptionalUser, PageUser, clear_session_cookie,
+                                   set_session_cookie)
+from rehearse.web.templating import render
+
+router = APIRouter()
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: never another host (an open redirect)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target[:500]
+
+
+def _signed_in(request: Request, secret: str, target: str) -> Response:
+    response = RedirectResponse(safe_next(target), status_code=303)
+    set_session_cookie(request, response, secret)
+    return response
+
+
+@router.get("/signup")
+def signup_page(request: Request, user: OptionalUser, next: str = "/") -> Response:
+    return render(request, "accounts/signup.html", {"next": safe_next(next), "email": "", "name": ""})
+
+
+@router.post("/signup", dependencies=[CsrfForm])
+def signup(request: Request, session: SessionDep,
+           email: Annotated[str, Form(max_length=320)] = "",
+           password: Annotated[str, Form(max_length=1024)] = "",
+           display_name: Annotated[str, Form(max_length=120)] = "",
+           next: Annotated[str, Form(max_length=500)] = "/") -> Response:
+    try:
+        user = accounts.create_user(session, email=email, password=password, display_name=display_name)
+    except accounts.AccountError as error:
+        return render(request, "accounts/signup.html",
+                      {"error": str(error), "email": email, "name": display_name, "next": safe_next(next)},
+                      status_code=422)
+    return _signed_in(request, accounts.start_session(session, user=user), next)
+
+
+@router.get("/signin")
+def signin_page(request: Request, user: OptionalUser, next: str = "/") -> Response:
+    return render(request, "accounts/signin.html", {"next": safe_next(next), "email": ""})
+
+
+@router.post("/signin", dependencies=[CsrfForm])
+def signin(request: Request, database: DatabaseDep,
+           email: Annotated[str, Form(max_length=320)] = "",
+           password: Annotated[str, Form(max_length=1024)] = "",
+           next: Annotated[str, Form(max_length=500)] = "/") -> Response:
+    user, error = sign_in(database, request, email=email, password=password)
+    if error is not None:
+        return render(request, "accounts/signin.html",
+                      {"error": error.detail, "email": email, "next": safe_next(next)},
+                      status_code=error.status_code, headers=error.headers)
+    with database.transaction() as session:
+        secret = accounts.start_session(session, user=user)
+    return _signed_in(request, secret, next)
+
+
+@router.post("/signout", dependencies=[CsrfForm])
+def signout(request: Request, session: SessionDep) -> Response:
+    accounts.end_session(session, request.cookies.get(SESSION_COOKIE, ""))
+    response = RedirectResponse("/", status_code=303)
+    clear_session_cookie(response)
+    return response
+
+
+@router.get("/settings")
+def settings_page(request: Request, session: SessionDep, user: PageUser) -> Response:
+    return render(request, "accounts/settings.html", {"tokens": accounts.list_tokens(session, user=user)})
+
+
+@router.post("/settings/tokens", dependencies=[CsrfForm])
+def create_token(request: Request, session: SessionDep, user: PageUser,
+                 name: Annotated[str, Form(max_length=100)] = "") -> Response:
+    try:
+        issued = accounts.create_token(session, user=user, name=name)
+    except accounts.AccountError as error:
+        return render(request, "accounts/settings.html",
+                      {"tokens": accounts.list_tokens(session, user=user), "error": str(error)}, status_code=409)
+    return render(request, "accounts/settings.html",
+                  {"tokens": accounts.list_tokens(session, user=user), "issued": issued}, status_code=201)
+
+
+@router.post("/settings/tokens/{token_id}/revoke", dependencies=[CsrfForm])
+def revoke_token(token_id: int, session: SessionDep, user: PageUser) -> Response:
+    try:
+        accounts.revoke_token(session, user=user, token_id=token_id)
+    except LookupError:
+        raise HTTPException(404, "You have no token with that id.") from None
+    return RedirectResponse("/settings", status_code=303)
