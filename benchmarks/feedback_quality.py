@@ -164,6 +164,10 @@ def calibrate(backend, lexicon, bank, dev, slugs) -> None:
         x = np.array([f[int(np.argmax(w[0] + f @ w[1:]))] for f, _ in rows])
         y = np.array([lab for _, lab in rows])
         w = fit_logistic(x, y, l2=0.01)
+    # move the bias so that "covered" (strength >= 0.5) sits at the F1-best cut on train
+    z = np.array([(w[0] + f @ w[1:]).max() for f, _ in rows])
+    cut = max(np.unique(np.round(z, 2)), key=lambda t: f1(list(z >= t), list(y > 0)))
+    w[0] -= cut
     point = {"bias": round(float(w[0]), 3)} | {
         n: round(float(v), 3) for n, v in zip(E.POINT_FEATURES, w[1:], strict=True)}
     print(f"POINT[{backend.name!r}] = {point}")

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from rehearse.bank import cli as bank_cli
+from rehearse.practice import cli as practice_cli
 
 app = typer.Typer(help="Rehearse: interview preparation with explainable feedback.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -16,6 +17,7 @@ app.add_typer(bank_cli.questions_app, name="questions")
 app.command("import")(bank_cli.import_files)
 app.command("export")(bank_cli.export_bank)
 app.command("roles")(bank_cli.roles)
+app.command("feedback")(practice_cli.feedback)
 
 
 @db_app.command("upgrade")

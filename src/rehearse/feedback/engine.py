@@ -14,7 +14,7 @@ import numpy as np
 from . import calibration as _cal
 from . import signals as _sig
 from . import text as _text
-from .backends import ENGINE_VERSION, Backend, fallback_reason, load_backend
+from .backends import ENGINE_VERSION, Backend, LexicalBackend, fallback_reason, load_backend
 from .lexicon import Lexicon
 from .models import (
     MAX_ANSWER_CHARS,
@@ -33,6 +33,7 @@ OFF_TOPIC_FACTOR = 0.35  # an off-topic answer keeps a third of its score...
 OFF_TOPIC_CAP = 25  # ...and never more than this
 MAX_PSEUDO_POINTS = 6  # example-answer sentences used as the rubric when a question has none
 SUBSTANCE_WORDS = 12  # this many new content words make a sentence fully "substantive"
+_HASHER = LexicalBackend()  # word-overlap vectors, used next to any backend
 GRADES = ((85, "excellent"), (70, "strong"), (50, "fair"), (30, "weak"), (0, "poor"))
 
 
@@ -57,6 +58,7 @@ class _Prepared:
     exemplar: tuple[int | None, ...]  # index into example_sents for each point
     exemplar_vecs: np.ndarray  # (k, d); zeros where no exemplar
     exemplar2_vecs: np.ndarray  # (k, d): the second-best example sentence for each point
+    exemplar_hash: np.ndarray  # (2, k, h): lexical (hashed-stem) vectors of both sentences
     profile: np.ndarray  # (2, d): question+points, example answer
     basis: str
 
@@ -119,6 +121,7 @@ def _prepare(q: Question, backend: Backend, lexicon: Lexicon | None) -> _Prepare
     exemplar: list[int | None] = []
     ex_vecs = np.zeros((k, dim), dtype=np.float32)
     ex2_vecs = np.zeros((k, dim), dtype=np.float32)
+    first, second = [], []
     if m and k and basis == "talking_points":
         sim = pv @ ev.T
         ex_stems = [set(_text.content_stems(s)) for s in example_sents]
@@ -128,14 +131,22 @@ def _prepare(q: Question, backend: Backend, lexicon: Lexicon | None) -> _Prepare
             exemplar.append(int(order[0]))
             ex_vecs[i] = ev[order[0]]
             ex2_vecs[i] = ev[order[1]] if m > 1 else ev[order[0]]
+            first.append(int(order[0]))
+            second.append(int(order[1]) if m > 1 else int(order[0]))
     elif basis == "example_answer":
         exemplar = [example_sents.index(p) for p in points]
         ex_vecs = pv.copy()
         ex2_vecs = pv.copy()
     else:
         exemplar = [None] * k
+    ex_hash = np.zeros((2, k, _HASHER.DIM), dtype=np.float32)
+    if m and k and basis == "talking_points":
+        hv = _HASHER.encode_cached(list(example_sents))
+        ex_hash[0], ex_hash[1] = hv[first], hv[second]
+    elif k:
+        ex_hash[0] = ex_hash[1] = _HASHER.encode_cached(list(points))
     prep = _Prepared(points, pv, tuple(frozenset(s) for s in stem_lists), stem_lists,
-                     example_sents, tuple(exemplar), ex_vecs, ex2_vecs, prof, basis)
+                     example_sents, tuple(exemplar), ex_vecs, ex2_vecs, ex_hash, prof, basis)
     with _PREP_LOCK:
         _PREPARED[key] = prep
         while len(_PREPARED) > _PREPARED_MAX:
@@ -174,6 +185,7 @@ class _Answer:
     unit_stems: list[set[str]]
     unit_substance: list[frozenset[str]]  # stems of each unit's non-vague content words
     vec: np.ndarray  # whole-answer vector
+    unit_hash: np.ndarray  # lexical (hashed-stem) vectors of the units
 
 
 def _units(sents: list[str]) -> list[str]:
@@ -193,10 +205,12 @@ def _answer(raw: str, cleaned: str, sents: list[str], sent_vecs: np.ndarray) -> 
     vec /= max(float(np.linalg.norm(vec)), 1e-9)
     stems = [set(_text.content_stems(u)) for u in units]
     substance = [_text.substance_stems(u) for u in units]
-    return _Answer(raw, cleaned, sents, units, unit_vecs, stems, substance, vec)
+    return _Answer(raw, cleaned, sents, units, unit_vecs, stems, substance, vec,
+                   _HASHER.encode(units))
 
 
-POINT_FEATURES = ("cos_point", "cos_example", "lexical", "substance", "rel_example")
+POINT_FEATURES = ("cos_point", "cos_example", "lexical", "substance", "rel_example",
+                  "hash_example")
 
 
 def _unit_features(prep: _Prepared, ans: _Answer, lexicon: Lexicon | None) -> np.ndarray:
@@ -206,7 +220,8 @@ def _unit_features(prep: _Prepared, ans: _Answer, lexicon: Lexicon | None) -> np
     two sentences that show the point; lexical: weighted share of the point's content stems
     present; substance: new, non-vague content words (a keyword-only mention has none);
     rel_example: cos to this point's example sentence minus the mean for the other points
-    (a vague sentence is equally close to every point).
+    (a vague sentence is equally close to every point); hash_example: cos_example with
+    hashed-stem vectors (word overlap with the example sentences, synonyms folded).
     """
     k, n = len(prep.points), len(ans.units)
     f = np.zeros((k, n, len(POINT_FEATURES)), dtype=np.float64)
@@ -219,6 +234,8 @@ def _unit_features(prep: _Prepared, ans: _Answer, lexicon: Lexicon | None) -> np
         if prep.exemplar[i] is None:
             f[i, :, 1] = f[i, :, 0]
             primary[i] = f[i, :, 0]
+    f[:, :, 5] = np.maximum(prep.exemplar_hash[0] @ ans.unit_hash.T,
+                            prep.exemplar_hash[1] @ ans.unit_hash.T)
     if k > 1:
         f[:, :, 4] = primary - (primary.sum(0, keepdims=True) - primary) / (k - 1)
     for i in range(k):

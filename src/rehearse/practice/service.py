@@ -52,14 +52,15 @@ def check_answer(answer: str | None, *, max_chars: int) -> str:
     return answer
 
 
-def score(session: Session, *, question: Question, answer: str, max_chars: int) -> dict[str, Any]:
+def score(session: Session, *, question: Question, answer: str, max_chars: int,
+          backend: str = "auto") -> dict[str, Any]:
     """The feedback report of an answer, as JSON-ready data."""
     from rehearse import feedback
     from rehearse.practice.scoring import analyze_answer
 
     check_answer(answer, max_chars=max_chars)
     try:
-        report = analyze_answer(session, question, answer)
+        report = analyze_answer(session, question, answer, backend=backend)
     except feedback.AnswerTooLong as error:
         raise AnswerRejected(str(error), 413) from None
     return report.to_dict()

@@ -34,7 +34,8 @@ def question_or_404(session, question_id: int) -> Question:
 
 def _score(session, settings, question: Question, answer: str) -> dict[str, Any]:
     try:
-        return service.score(session, question=question, answer=answer, max_chars=settings.max_answer_chars)
+        return service.score(session, question=question, answer=answer, max_chars=settings.max_answer_chars,
+                             backend=settings.feedback_backend)
     except service.AnswerRejected as rejected:
         raise HTTPException(rejected.status, str(rejected)) from None
 

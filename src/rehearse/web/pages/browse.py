@@ -73,7 +73,8 @@ def search(request: Request, session: SessionDep, user: OptionalUser,
         source = question_cache.get(request.app, session, like)
         if source is None:
             raise HTTPException(404, f"There is no question with id {like}.")
-        results, method = similar_questions(session, like)
+        results, method = similar_questions(session, like,
+                                             backend=request.app.state.settings.feedback_backend)
     else:
         results, method = (bank.search(session, query, limit=30) if query else []), "full-text"
     scores = practice.last_scores(session, user=user, question_ids=[r.id for r in results])

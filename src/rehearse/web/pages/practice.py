@@ -102,7 +102,7 @@ def submit_answer(question_id: int, request: Request, session: SessionDep, user:
             speech = None
     try:
         report = practice.score(session, question=question, answer=answer,
-                                max_chars=settings.max_answer_chars)
+                                max_chars=settings.max_answer_chars, backend=settings.feedback_backend)
     except practice.AnswerRejected as rejected:
         return _practice_page(request, q, user=user, session=session, answer=answer, error=str(rejected),
                               status=rejected.status, previous=earlier, mode=mode,
@@ -118,7 +118,7 @@ def submit_answer(question_id: int, request: Request, session: SessionDep, user:
         # Anonymous practice keeps nothing on the server; the earlier answer rides along in the form.
         try:
             before = practice.score(session, question=question,
-                                    answer=previous_answer, max_chars=settings.max_answer_chars)
+                                    answer=previous_answer, max_chars=settings.max_answer_chars, backend=settings.feedback_backend)
             comparison = practice.compare(before, report)
         except practice.AnswerRejected:
             comparison = None

@@ -1,0 +1,138 @@
+"""`rehearse feedback`: score an answer, or a JSONL batch of answers, against stored questions."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+errors = Console(stderr=True, soft_wrap=True)
+BATCH_CHUNK = 32  # answers encoded together; large enough to amortise the model call, small enough for progress
+
+
+def _fail(message: str) -> None:
+    errors.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(2)
+
+
+def _read_answer(answer_file: Path | None) -> str:
+    if answer_file is not None:
+        try:
+            return answer_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            _fail(f"{answer_file}: cannot read the answer ({error})")
+    if sys.stdin.isatty():
+        _fail("give the answer with --answer-file FILE or on standard input")
+    return sys.stdin.read()
+
+
+def feedback(
+    question: Annotated[str | None, typer.Argument(help="Question id, slug, or a unique part of its text.")] = None,
+    answer_file: Annotated[Path | None, typer.Option("--answer-file", "-a", help="File holding the answer.")] = None,
+    batch: Annotated[Path | None, typer.Option(help='JSONL file: one {"question": ..., "answer": ...} per line.')]
+    = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    backend: Annotated[str, typer.Option(help="auto, onnx or lexical.")] = "auto",
+) -> None:
+    """Score an answer against a question's talking points and print the feedback report.
+
+    Example: rehearse feedback "hiring bar" --answer-file my-answer.txt --json
+    """
+    from rehearse.bootstrap import open_database
+
+    if batch is not None:
+        if question is not None:
+            _fail("give either a QUESTION or --batch, not both")
+        _run_batch(open_database(), batch, backend)
+        return
+    if question is None:
+        _fail("give a QUESTION (id, slug or part of its text), or --batch FILE.jsonl")
+    answer = _read_answer(answer_file)
+
+    from rehearse import feedback as engine
+    from rehearse.bank.service import QuestionNotFound, get_question
+
+    from .scoring import analyze_answer
+
+    with open_database().transaction() as session:
+        try:
+            stored = get_question(session, question)
+        except QuestionNotFound as error:
+            _fail(str(error))
+        try:
+            report = analyze_answer(session, stored, answer, backend=backend)
+        except engine.AnswerTooLong as error:
+            _fail(str(error))
+        except engine.BackendUnavailable as error:
+            _fail(str(error))
+    if json_output:
+        print(json.dumps(report.to_dict(), ensure_ascii=False))
+    else:
+        from .report_view import render_report
+
+        render_report(Console(), stored.text, report.to_dict())
+
+
+def _run_batch(database, path: Path, backend: str) -> None:
+    """One output line per input line, in order; a bad line gets an error object, not a crash."""
+    from rich.progress import Progress
+
+    from rehearse import feedback as engine
+    from rehearse.bank.service import QuestionNotFound, get_question
+
+    from .scoring import analyze_many
+
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        _fail(f"{path}: cannot read the batch file ({error})")
+    outputs: list[dict | None] = [None] * len(lines)
+    pending: list[tuple[int, object, str]] = []
+    failures = 0
+    with database.transaction() as session, Progress(console=errors, transient=True) as progress:
+        task = progress.add_task("Scoring", total=len(lines))
+        questions: dict[str, object] = {}
+        for index, line in enumerate(lines):
+            where = f"{path}:{index + 1}"
+            if not line.strip():
+                outputs[index] = {"error": f"{where}: empty line"}
+                continue
+            try:
+                item = json.loads(line)
+                reference, answer = str(item["question"]), item["answer"]
+                if not isinstance(answer, str):
+                    raise TypeError
+            except (json.JSONDecodeError, KeyError, TypeError):
+                outputs[index] = {"error": f'{where}: expected {{"question": ..., "answer": "..."}}'}
+                continue
+            try:
+                if reference not in questions:
+                    questions[reference] = get_question(session, reference)
+            except QuestionNotFound as error:
+                outputs[index] = {"error": f"{where}: {error}"}
+                continue
+            if len(answer) > engine.MAX_ANSWER_CHARS:
+                outputs[index] = {"error": f"{where}: answer longer than {engine.MAX_ANSWER_CHARS:,} characters"}
+                continue
+            pending.append((index, questions[reference], answer))
+        progress.advance(task, len(lines) - len(pending))
+        try:
+            engine.load_backend(backend)
+        except engine.BackendUnavailable as error:
+            _fail(str(error))
+        for start in range(0, len(pending), BATCH_CHUNK):
+            chunk = pending[start: start + BATCH_CHUNK]
+            reports = analyze_many(session, [(q, a) for _, q, a in chunk], backend=backend)
+            for (index, _, _), report in zip(chunk, reports, strict=True):
+                outputs[index] = report.to_dict()
+            progress.advance(task, len(chunk))
+    for output in outputs:
+        failures += "error" in output
+        sys.stdout.write(json.dumps(output, ensure_ascii=False) + "\n")
+    if failures:
+        errors.print(f"[yellow]{failures} of {len(lines)} lines could not be scored; see their error objects[/]")
+        raise typer.Exit(1)

@@ -1,0 +1,45 @@
+"""The feedback report for a terminal, drawn with Rich."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+
+def _counts(mapping: dict) -> str:
+    return ", ".join(f"{word} ×{count}" for word, count in mapping.items()) or "none"
+
+
+def render_report(console: Console, question: str, report: dict) -> None:
+    colour = "green" if report["score"] >= 70 else "yellow" if report["score"] >= 45 else "red"
+    console.print(f"[bold]{question}[/]")
+    console.print(f"\nScore [bold {colour}]{report['score']}[/] / 100 ({report.get('grade', '')})"
+                  f"  ·  coverage {report['coverage']:.0%}")
+    if not report["on_topic"]:
+        console.print("[bold red]This answer does not seem to address this question.[/]")
+    if report.get("breakdown"):
+        console.print("  " + "  ".join(f"{part['part']} {part['points']:.0f}/{part['weight']:.0f}"
+                                       for part in report["breakdown"]))
+    table = Table("", "talking point", "strength", "evidence from your answer", show_lines=False)
+    for point in report["talking_points"]:
+        mark = "[green]✓[/]" if point["covered"] else "[red]✗[/]"
+        table.add_row(mark, point["point"], f"{point['strength']:.2f}", point["evidence"] or "—")
+    if report["talking_points"]:
+        console.print(table)
+    structure = report["structure"]
+    if structure.get("star"):
+        parts = ", ".join(f"{'✓' if present else '✗'} {name}" for name, present in structure["star"].items())
+        console.print(f"Structure (STAR): {parts}")
+    elif structure.get("kind") == "situational":
+        console.print(f"Structure: {'a clear framework or steps' if structure.get('framework') else 'no clear steps'}")
+    delivery = report["delivery"]
+    console.print(f"Delivery: {delivery['words']} words, about {delivery['speaking_seconds']:.0f} s spoken "
+                  f"({delivery.get('length_verdict', '')}); fillers: {_counts(delivery.get('fillers', {}))}; "
+                  f"hedges: {_counts(delivery.get('hedges', {}))}; clichés: {_counts(delivery.get('cliches', {}))}")
+    if report["suggestions"]:
+        console.print("\n[bold]Suggestions[/]")
+        for suggestion in report["suggestions"]:
+            console.print(f"• {suggestion['message']}")
+            if suggestion.get("example"):
+                console.print(f"  [dim]e.g. “{suggestion['example']}”[/]")
+    console.print(f"\n[dim]engine: {report['engine'].get('backend')} {report['engine'].get('version', '')}[/]")

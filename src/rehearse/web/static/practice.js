@@ -1,0 +1,198 @@
+// Practice page: timer, live word count and speaking time, and spoken answers.
+// Everything here is an enhancement: without JavaScript the forms still post and the
+// recording upload falls back to a page that reloads until the transcript is ready.
+(function () {
+  "use strict";
+
+  function fmt(seconds) {
+    seconds = Math.max(0, Math.round(seconds));
+    return Math.floor(seconds / 60) + ":" + String(seconds % 60).padStart(2, "0");
+  }
+
+  function countWords(text) {
+    var words = text.trim().match(/\S+/g);
+    return words ? words.length : 0;
+  }
+
+  function setUp(root) {
+    var wpm = Number(root.dataset.wpm) || 150;
+    var targetMax = Number(root.dataset.targetMax) || 180;
+    var form = root.querySelector("[data-answer-form]");
+    var textarea = root.querySelector("[data-answer]");
+    var timerEl = root.querySelector("[data-timer]");
+    var toggle = root.querySelector("[data-timer-toggle]");
+    var reset = root.querySelector("[data-timer-reset]");
+    var wordsEl = root.querySelector("[data-word-count]");
+    var speakEl = root.querySelector("[data-speaking-time]");
+    var durationInput = root.querySelector("[data-duration]");
+    if (!form || !textarea) return;
+
+    // --- timer: starts with the first keystroke or recording, can be paused and reset
+    var elapsed = 0, startedAt = null, tick = null;
+    function now() { return (startedAt === null ? 0 : (Date.now() - startedAt) / 1000) + elapsed; }
+    function render() {
+      var t = now();
+      timerEl.textContent = fmt(t);
+      timerEl.classList.toggle("over", t > targetMax);
+    }
+    function start() {
+      if (startedAt !== null) return;
+      startedAt = Date.now();
+      tick = setInterval(render, 250);
+      toggle.hidden = false; reset.hidden = false;
+      toggle.textContent = "Pause";
+    }
+    function pause() {
+      if (startedAt === null) return;
+      elapsed = now(); startedAt = null;
+      clearInterval(tick); render();
+      toggle.textContent = "Resume";
+    }
+    toggle.addEventListener("click", function () { startedAt === null ? start() : pause(); });
+    reset.addEventListener("click", function () {
+      pause(); elapsed = 0; render(); toggle.textContent = "Start";
+    });
+
+    // --- live word count and estimated speaking time
+    function update() {
+      var n = countWords(textarea.value);
+      wordsEl.textContent = String(n);
+      speakEl.textContent = fmt(n / wpm * 60);
+    }
+    textarea.addEventListener("input", function () { start(); update(); });
+    update();
+
+    form.addEventListener("submit", function (event) {
+      if (!textarea.value.trim()) {
+        // The server says the same thing; saying it here saves a round trip.
+        event.preventDefault();
+        showError(form, "The answer is empty. Type (or record) an answer, then send it.");
+        textarea.focus();
+        return;
+      }
+      if (durationInput) durationInput.value = now() > 0 ? now().toFixed(1) : "";
+    });
+
+    setUpRecorder(root, textarea, start, update);
+  }
+
+  function showError(form, message) {
+    var box = form.querySelector("[data-form-error]");
+    if (!box) {
+      box = document.createElement("p");
+      box.className = "callout error";
+      box.setAttribute("role", "alert");
+      box.setAttribute("data-form-error", "");
+      form.querySelector("textarea").before(box);
+    }
+    box.textContent = message;
+  }
+
+  // --- spoken answers -----------------------------------------------------------------------
+  function setUpRecorder(root, textarea, startTimer, update) {
+    var panel = root.querySelector("[data-recorder]");
+    if (!panel || panel.dataset.speechAvailable !== "true") return;
+    var uploadForm = panel.querySelector("[data-upload-form]");
+    var fileInput = panel.querySelector("[data-audio-file]");
+    var progress = panel.querySelector("[data-transcribe-progress]");
+    var bar = panel.querySelector("[data-transcribe-bar]");
+    var label = panel.querySelector("[data-transcribe-label]");
+    var playback = panel.querySelector("[data-playback]");
+    var csrf = uploadForm.querySelector("input[name=csrf_token]").value;
+    var modeInput = root.querySelector("[data-mode]");
+    var jobInput = root.querySelector("[data-transcription-id]");
+
+    function say(text) { label.textContent = text; }
+
+    function transcribe(blob, name) {
+      var body = new FormData();
+      body.append("audio", blob, name || "answer.webm");
+      progress.hidden = false; bar.value = 0; say("Uploading…");
+      fetch("/api/transcriptions", { method: "POST", body: body, credentials: "same-origin",
+                                      headers: { "X-CSRF-Token": csrf } })
+        .then(function (r) { return r.json().then(function (data) { return { ok: r.ok, data: data }; }); })
+        .then(function (res) {
+          if (!res.ok) throw new Error(res.data.detail || "The upload failed.");
+          say("Transcribing…");
+          poll(res.data.id);
+        })
+        .catch(function (err) { say(err.message); bar.value = 0; });
+    }
+
+    function poll(id) {
+      fetch("/api/transcriptions/" + encodeURIComponent(id), { credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (status) {
+          bar.value = status.progress || 0;
+          if (status.state === "done") {
+            textarea.value = status.transcript.text;
+            modeInput.value = "spoken";
+            jobInput.value = id;
+            bar.value = 1;
+            say("Transcribed (" + Math.round(status.transcript.words_per_minute) +
+                " words a minute). Correct any misheard words, then get feedback.");
+            panel.dataset.transcribed = "true";
+            update();
+            textarea.focus();
+          } else if (status.state === "failed") {
+            say(status.error || "The recording could not be transcribed.");
+          } else {
+            setTimeout(function () { poll(id); }, 700);
+          }
+        })
+        .catch(function () { say("Lost contact with the server; try again."); });
+    }
+
+    uploadForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (!fileInput.files.length) { say("Choose a recording first."); progress.hidden = false; return; }
+      transcribe(fileInput.files[0], fileInput.files[0].name);
+    });
+    fileInput.addEventListener("change", function () {
+      if (fileInput.files.length) transcribe(fileInput.files[0], fileInput.files[0].name);
+    });
+
+    // In-browser recording, where the browser can record.
+    if (!(window.MediaRecorder && navigator.mediaDevices && navigator.mediaDevices.getUserMedia)) return;
+    var controls = panel.querySelector("[data-record-controls]");
+    var startBtn = panel.querySelector("[data-record-start]");
+    var stopBtn = panel.querySelector("[data-record-stop]");
+    var state = panel.querySelector("[data-record-state]");
+    controls.hidden = false;
+    var recorder = null, chunks = [], began = 0, clock = null;
+
+    startBtn.addEventListener("click", function () {
+      navigator.mediaDevices.getUserMedia({ audio: true }).then(function (stream) {
+        chunks = [];
+        recorder = new MediaRecorder(stream);
+        recorder.addEventListener("dataavailable", function (e) { if (e.data.size) chunks.push(e.data); });
+        recorder.addEventListener("stop", function () {
+          stream.getTracks().forEach(function (t) { t.stop(); });
+          clearInterval(clock);
+          var blob = new Blob(chunks, { type: recorder.mimeType || "audio/webm" });
+          playback.src = URL.createObjectURL(blob);
+          playback.hidden = false;
+          state.classList.remove("recording");
+          state.textContent = "Recorded " + fmt((Date.now() - began) / 1000) + ". Play it back below.";
+          transcribe(blob, "answer." + ((recorder.mimeType || "").indexOf("ogg") >= 0 ? "ogg" : "webm"));
+        });
+        recorder.start(1000);
+        began = Date.now();
+        startTimer();
+        startBtn.disabled = true; stopBtn.disabled = false;
+        state.classList.add("recording");
+        clock = setInterval(function () { state.textContent = "Recording… " + fmt((Date.now() - began) / 1000); }, 500);
+        stopBtn.focus();
+      }).catch(function () {
+        state.textContent = "The microphone is not available; upload a recording or type instead.";
+      });
+    });
+    stopBtn.addEventListener("click", function () {
+      if (recorder && recorder.state !== "inactive") recorder.stop();
+      startBtn.disabled = false; stopBtn.disabled = true;
+      startBtn.focus();
+    });
+  }
+
+  document.querySelectorAll("[data-practice]").forEach(setUp);
+})();
