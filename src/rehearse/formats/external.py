@@ -102,6 +102,7 @@ def read_docusaurus(text: str, file: str = "<docusaurus>") -> ParseResult:
         if not match:
             continue
         question = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", match.group("text"))  # keep link text only
+        question = re.sub(r"(?<!\w)([_*]{1,2})(\S.*?\S|\S)\1(?!\w)", r"\2", question)  # drop *emphasis*
         question = question.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
         if len(question.split()) < 3 or not re.search(r"[?.]$", question):
             continue  # navigation or prose bullets rather than questions

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -17,6 +19,18 @@ DESCRIPTION = """Interview preparation with explainable feedback: banks, practic
 Authenticate with a personal API token (create one on the settings page, or with
 `POST /api/auth/token`) sent as `Authorization: Bearer <token>`. Errors are JSON
 objects with a `detail` sentence saying what was wrong."""
+
+
+log = logging.getLogger("rehearse.web")
+
+
+def _warm_feedback(backend: str) -> None:
+    try:
+        from rehearse.feedback import load_backend
+
+        load_backend(backend)
+    except Exception:  # noqa: BLE001 - scoring will report the problem when it is asked to score
+        log.exception("could not load the feedback backend %r ahead of time", backend)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -35,6 +49,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Load the feedback model in the background, so the first answer is not kept waiting.
+        threading.Thread(target=_warm_feedback, args=(settings.feedback_backend,), daemon=True,
+                         name="rehearse-warm-feedback").start()
         yield
         app.state.transcriptions.shutdown()
         app.state.database.dispose()

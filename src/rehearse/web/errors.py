@@ -50,7 +50,10 @@ def describe_validation(exc: RequestValidationError) -> tuple[int, str]:
         else:
             text = str(error.get("msg", "is not valid"))
             messages.append(f"{where}: {text}" if where else text)
-    return 422, "; ".join(messages).capitalize() + "." if messages else "The request is not valid."
+    if not messages:
+        return 422, "The request is not valid."
+    text = "; ".join(messages)
+    return 422, (text if "_" in text.split(" ", 1)[0] else text[0].upper() + text[1:]) + "."
 
 
 def page(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:

@@ -1,0 +1,160 @@
+"""The library contract: names, input limits, bad input, determinism, purity."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import subprocess
+import sys
+
+import pytest
+
+from rehearse.feedback import (
+    MAX_ANSWER_CHARS,
+    AnswerTooLong,
+    Lexicon,
+    Question,
+    Report,
+    analyze,
+    analyze_many,
+    load_backend,
+)
+
+from .conftest import INCIDENTS, STRATEGY, UNDERPERFORMER
+
+GOOD = ("First I would interview the CEO and the leads. Then I would split the year into three "
+        "phases, each with a milestone. We would pause feature work for a quarter to pay down "
+        "debt, and every engineering objective would map to a company OKR.")
+
+REPORT_KEYS = {"score", "grade", "breakdown", "coverage", "talking_points", "on_topic",
+               "relevance", "structure", "specificity", "delivery", "suggestions", "engine"}
+
+
+def test_importing_the_engine_loads_no_web_or_database_code():
+    code = ("import sys, rehearse.feedback; "
+            "bad = [m for m in ('fastapi', 'sqlalchemy', 'starlette') if m in sys.modules]; "
+            "print(','.join(bad)); sys.exit(1 if bad else 0)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, f"rehearse.feedback imported {out.stdout.strip()}"
+
+
+def test_importing_the_engine_loads_no_model_runtime():
+    code = ("import sys, rehearse.feedback; "
+            "sys.exit(1 if 'onnxruntime' in sys.modules or 'tokenizers' in sys.modules else 0)")
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_report_json_has_the_contract_keys(backend):
+    d = analyze(STRATEGY, GOOD, backend=backend).to_dict()
+    assert REPORT_KEYS <= set(d)
+    json.dumps(d)  # JSON-able
+    assert 0 <= d["score"] <= 100 and isinstance(d["score"], int)
+    assert 0 <= d["coverage"] <= 1
+    for tp in d["talking_points"]:
+        assert set(tp) >= {"point", "covered", "strength", "evidence"}
+        assert 0 <= tp["strength"] <= 1
+    assert d["engine"]["backend"] == backend.name and d["engine"]["version"]
+
+
+def test_reports_and_questions_are_frozen(backend):
+    r = analyze(STRATEGY, GOOD, backend=backend)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        r.score = 100  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        STRATEGY.text = "x"  # type: ignore[misc]
+
+
+def test_same_input_same_report(backend, lexicon):
+    a = analyze(STRATEGY, GOOD, backend=backend, lexicon=lexicon).to_dict()
+    b = analyze(STRATEGY, GOOD, backend=backend, lexicon=lexicon).to_dict()
+    assert a == b
+
+
+def test_analyze_many_matches_analyze_in_order(backend, lexicon):
+    pairs = [(STRATEGY, GOOD), (UNDERPERFORMER, "   "), (INCIDENTS, "We set up on-call.")]
+    many = analyze_many(pairs, backend=backend, lexicon=lexicon)
+    one = [analyze(q, a, backend=backend, lexicon=lexicon) for q, a in pairs]
+    assert [r.score for r in many] == [r.score for r in one]
+    assert [r.coverage for r in many] == pytest.approx([r.coverage for r in one], abs=1e-3)
+
+
+@pytest.mark.parametrize("answer", ["", "   ", "\n\t \n", "<p> </p>", "**  **"])
+def test_empty_answer_gives_score_zero_and_a_suggestion(backend, answer):
+    r = analyze(STRATEGY, answer, backend=backend)
+    assert r.score == 0 and r.grade == "no answer"
+    assert r.suggestions and r.suggestions[0].kind == "empty"
+    assert all(not t.covered for t in r.talking_points)
+
+
+def test_a_20000_character_answer_is_accepted(backend):
+    long = (GOOD + " ") * (20_000 // (len(GOOD) + 1) + 1)
+    long = long[:20_000]
+    r = analyze(STRATEGY, long, backend=backend)
+    assert r.delivery.length_verdict == "long"
+    assert any(s.kind == "length" for s in r.suggestions)
+
+
+def test_an_answer_over_the_limit_is_a_clear_error(backend):
+    with pytest.raises(AnswerTooLong, match="at most") as exc:
+        analyze(STRATEGY, "x" * (MAX_ANSWER_CHARS + 1), backend=backend)
+    assert isinstance(exc.value, ValueError)
+    assert MAX_ANSWER_CHARS >= 20_000
+
+
+def test_html_and_markdown_are_stripped_before_analysis(backend):
+    html = ("<p><b>First</b> I would interview the CEO and the leads.</p><ul><li>Then I would "
+            "split the year into three phases, each with a milestone.</li></ul><script>x()"
+            "</script>")
+    r = analyze(STRATEGY, html, backend=backend)
+    evidence = " ".join(t.evidence or "" for t in r.talking_points)
+    assert "<" not in evidence and "script" not in evidence
+    md = analyze(STRATEGY, "## My plan\n\n- **First** I would interview the CEO.\n- Then "
+                 "[phases](http://x) with milestones.", backend=backend)
+    assert "**" not in " ".join(t.evidence or "" for t in md.talking_points)
+    assert "http" not in " ".join(t.evidence or "" for t in md.talking_points)
+
+
+def test_non_english_answer_gives_a_report(backend, lexicon):
+    r = analyze(STRATEGY, "Je commencerais par écouter l'équipe pendant un mois, puis je "
+                "définirais trois phases avec des jalons.", backend=backend, lexicon=lexicon)
+    assert isinstance(r, Report) and r.score < 50
+
+
+def test_question_without_talking_points_uses_the_example_answer(backend):
+    q = Question(text=STRATEGY.text, example_answer=STRATEGY.example_answer)
+    r = analyze(q, GOOD, backend=backend)
+    assert r.coverage_basis == "example_answer" and r.coverage is not None
+    assert r.talking_points == ()
+
+
+def test_question_without_talking_points_or_example_has_null_coverage(backend):
+    q = Question(text="What does good engineering culture look like to you?")
+    d = analyze(q, GOOD, backend=backend).to_dict()
+    assert d["coverage"] is None and d["coverage_basis"] == "none"
+    assert {b["part"] for b in d["breakdown"]} == {"structure", "specificity", "delivery"}
+
+
+def test_question_accepts_lists_and_rejects_an_unknown_kind():
+    q = Question(text="Q?", talking_points=["a", "b"])  # type: ignore[arg-type]
+    assert q.talking_points == ("a", "b")
+    with pytest.raises(ValueError, match="kind"):
+        Question(text="Q?", kind="trick")
+
+
+def test_load_backend_is_cached_and_validated():
+    assert load_backend("lexical") is load_backend("lexical")
+    with pytest.raises(ValueError, match="unknown feedback backend"):
+        load_backend("gpt")
+
+
+def test_auto_backend_says_which_backend_scored(backend):
+    auto = load_backend("auto")
+    info = analyze(STRATEGY, GOOD, backend=auto).engine
+    assert info["backend"] in ("onnx", "lexical")
+    assert "engine_version" in info
+
+
+def test_lexicon_learns_job_terms_from_the_bank(lexicon):
+    assert isinstance(lexicon, Lexicon) and len(lexicon.questions) == 3
+    assert "milestone" in lexicon.job_terms.values() or "okr" in " ".join(lexicon.job_terms.values())
+    assert "the" not in lexicon.job_terms.values()

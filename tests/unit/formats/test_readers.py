@@ -1,0 +1,87 @@
+"""Every reader refuses a malformed file with its name, the line and what it expected."""
+
+import pytest
+
+from rehearse.formats import FormatError, read_text
+from tests.conftest import require_shared
+
+MALFORMED = [
+    ("json", '{"bank": {"name": "B"},\n "roles": [\n  {"name": "R", "questions": [\n   {"kind": "other"}]}]}\n',
+     4, "text"),
+    ("json", '{"bank": {"name": "B"}, "roles": [}\n', 1, "valid JSON"),
+    ("yaml", "bank:\n  name: B\nroles:\n  - name: R\n    questions:\n      - text: Q?\n        kind: sideways\n",
+     6, "kind"),
+    ("yaml", "bank: [unclosed\n", 2, "valid YAML"),
+    ("yaml", "- just\n- a list\n", 1, "mapping"),
+    ("csv", "bank,role,text\nB,R,Why?\nB,,What?\n", 3, "'role'"),
+    ("csv", "bank,role,question\nB,R,Why?\n", 1, "missing: text"),
+    ("csv", "bank,role,text,kind\nB,R,Why?,sideways\n", 2, "kind"),
+    ("markdown", "---\nbank: B\n---\n### A question without a role?\n", 4, "Role"),
+    ("markdown", "---\nbank: B\n---\n## Role: R\n### Q?\n#### Notes\n", 6, "section named"),
+    ("markdown", "---\nbank: B\n---\n## Role: R\n### Q?\n#### Talking points\nnot a list item\n", 7, "numbered"),
+    ("page", "Title Interview Questions\nIntro\n", 2, "'-'"),
+]
+
+
+@pytest.mark.parametrize(("format", "text", "line", "expected"), MALFORMED)
+def test_malformed_files_name_the_line(format, text, line, expected):
+    with pytest.raises(FormatError) as caught:
+        read_text(text, file=f"bank.{format}", format=format)
+    assert (caught.value.file, caught.value.line) == (f"bank.{format}", line)
+    assert expected in caught.value.expected
+
+
+def test_rehearse_markdown_reads_all_fields():
+    text = """---
+bank: Team bank
+licence: MIT
+---
+## Role: Tech Lead
+Slug: tech-lead
+
+Leads a team.
+
+### How would you run a retro?
+- Slug: tl-retro
+- Kind: situational
+- Competencies: culture, delivery
+
+#### Intent
+To see facilitation. In your answer, describe the format and the follow-up.
+
+#### Talking points
+1. the format
+2. the follow-up
+
+#### Example answer
+First paragraph.
+
+Second paragraph.
+"""
+    bank = read_text(text, file="b.md", format="markdown").bank
+    [question] = bank.roles[0].questions
+    assert (bank.name, bank.licence, bank.roles[0].slug, bank.roles[0].description) == (
+        "Team bank", "MIT", "tech-lead", "Leads a team.")
+    assert (question.slug, question.kind, question.competencies) == ("tl-retro", "situational", ("culture", "delivery"))
+    assert question.talking_points == ("the format", "the follow-up")
+    assert question.example_answer == "First paragraph.\n\nSecond paragraph."
+
+
+def test_a_docusaurus_page_gives_its_questions_without_guidance():
+    path = require_shared("external", "tech-interview-handbook", "behavioral-interview-questions.md")
+    bank = read_text(path.read_text(encoding="utf-8"), file=str(path), format="markdown").bank
+    texts = [q.text for q in bank.roles[0].questions]
+    assert texts[0] == "Why do you want to work for X company?"
+    assert "Tell me about a time when you had a conflict with a co-worker." in texts
+    assert not any(t.startswith(("import ", "<", "---")) for t in texts)
+    assert "What strengths do you think are most important for your job position?" in texts
+    assert all(q.intent is None and q.talking_points is None for q in bank.roles[0].questions)
+
+
+def test_one_question_file_reads_key_points_and_example_response():
+    path = require_shared("external", "chitamoor-interview-prep", "01_leadership_and_management",
+                          "q01_prioritize_tasks.md")
+    [question] = read_text(path.read_text(encoding="utf-8"), file=str(path), format="markdown").bank.roles[0].questions
+    assert question.text == "How do you prioritize tasks and projects for your team?"
+    assert len(question.talking_points) == 4
+    assert question.example_answer.startswith("**Situation:**")
