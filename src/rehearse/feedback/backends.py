@@ -262,7 +262,11 @@ class OnnxBackend:
     name = "onnx"
     semantic = True
     MAX_TOKENS = 256  # all-MiniLM-L6-v2 was trained with 256-token inputs
-    BATCH = 32
+    # One text per run: dynamic int8 quantisation picks its activation scale per tensor, so
+    # texts batched together (with padding) change each other's vectors (cosine down to
+    # 0.988). Single-text runs keep every vector independent of what it was encoded with,
+    # so reports are deterministic; on 2 cores it is no slower (no padding).
+    BATCH = 1
 
     def __init__(self, cache_dir: Path | None = None, derive: bool = True) -> None:
         import onnxruntime as ort
@@ -309,7 +313,7 @@ class OnnxBackend:
         return (hidden * m).sum(1) / np.maximum(m.sum(1), 1e-9)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Encode texts in batches of similar length (less padding); returns (n, 384)."""
+        """Encode texts (BATCH at a time, similar lengths together); returns (n, 384)."""
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))

@@ -31,7 +31,9 @@ WEIGHTS = {"coverage": 55.0, "structure": 15.0, "specificity": 15.0, "delivery":
 WEIGHTS_NO_RUBRIC = {"structure": 35.0, "specificity": 35.0, "delivery": 30.0}
 OFF_TOPIC_FACTOR = 0.35  # an off-topic answer keeps a third of its score...
 OFF_TOPIC_CAP = 25  # ...and never more than this
+SHORTLIST = 5  # other bank questions compared with the model (chosen by word overlap)
 MAX_PSEUDO_POINTS = 6  # example-answer sentences used as the rubric when a question has none
+SHORT_POINT = 8  # content words: talking points are short phrases, references are longer
 SUBSTANCE_WORDS = 12  # this many new content words make a sentence fully "substantive"
 _HASHER = LexicalBackend()  # word-overlap vectors, used next to any backend
 GRADES = ((85, "excellent"), (70, "strong"), (50, "fair"), (30, "weak"), (0, "poor"))
@@ -78,12 +80,21 @@ def _question_key(q: Question) -> str:
     return h.hexdigest()
 
 
-def _profile_texts(q: Question) -> list[str]:
+def _head_text(q: Question) -> str:
     head = q.text.strip()
     if q.talking_points:
         head += " " + "; ".join(q.talking_points)
-    example = _text.clean(q.example_answer or "") or head
-    return [head, example]
+    return head
+
+
+def _profile(head_vec: np.ndarray, example_vecs: np.ndarray) -> np.ndarray:
+    """(2, d): the question+points vector and the mean of the example sentences' vectors."""
+    if len(example_vecs):
+        ex = example_vecs.mean(0)
+        ex = ex / max(float(np.linalg.norm(ex)), 1e-9)
+    else:
+        ex = head_vec
+    return np.stack([head_vec, ex]).astype(np.float32)
 
 
 def _lexical_overlap(point_stems: Sequence[str], unit_stems: set[str], lexicon) -> float:
@@ -112,11 +123,12 @@ def _prepare(q: Question, backend: Backend, lexicon: Lexicon | None) -> _Prepare
         basis = "example_answer"
     elif not points:
         basis = "none"
-    texts = list(points) + list(example_sents) + _profile_texts(q)
+    texts = list(points) + list(example_sents) + [_head_text(q)]
     vecs = backend.encode_cached(texts) if texts else np.zeros((0, 1), dtype=np.float32)
     k, m = len(points), len(example_sents)
     dim = vecs.shape[1] if len(texts) else 1
-    pv, ev, prof = vecs[:k], vecs[k : k + m], vecs[k + m :]
+    pv, ev = vecs[:k], vecs[k : k + m]
+    prof = _profile(vecs[k + m], ev) if len(texts) else np.zeros((2, 1), dtype=np.float32)
     stem_lists = tuple(tuple(dict.fromkeys(_text.content_stems(p))) for p in points)
     exemplar: list[int | None] = []
     ex_vecs = np.zeros((k, dim), dtype=np.float32)
@@ -154,22 +166,27 @@ def _prepare(q: Question, backend: Backend, lexicon: Lexicon | None) -> _Prepare
     return prep
 
 
-def _bank_profiles(backend: Backend, lexicon: Lexicon) -> tuple[np.ndarray, tuple[str, ...]]:
-    """(n, 2, d) profile vectors of every question of the bank, and their keys."""
-    key = (id(backend), lexicon.key)
+def _bank_hashes(lexicon: Lexicon) -> tuple[np.ndarray, tuple[str, ...]]:
+    """(n, h) word-overlap vectors (question, points and example answer) of the whole bank."""
+    key = ("hash", lexicon.key)
     with _PREP_LOCK:
         hit = _BANKS.get(key)
         if hit is not None:
             return hit
-    texts = [t for q in lexicon.questions for t in _profile_texts(q)]
-    vecs = backend.encode_cached(texts)
-    out = (vecs.reshape(len(lexicon.questions), 2, -1),
-           tuple(_question_key(q) for q in lexicon.questions))
+    texts = [_head_text(q) + " " + _text.clean(q.example_answer or "") for q in lexicon.questions]
+    out = (_HASHER.encode(texts), tuple(_question_key(q) for q in lexicon.questions))
     with _PREP_LOCK:
         _BANKS[key] = out
         while len(_BANKS) > _BANKS_MAX:
             _BANKS.popitem(last=False)
     return out
+
+
+def _other_profile(q: Question, backend: Backend) -> np.ndarray:
+    """The (2, d) profile of another bank question (its vectors stay in the backend cache)."""
+    sents = _text.sentences(_text.clean(q.example_answer or ""))
+    vecs = backend.encode_cached([_head_text(q)] + sents)
+    return _profile(vecs[0], vecs[1:])
 
 
 # ---------------------------------------------------------------- answer side
@@ -239,10 +256,13 @@ def _unit_features(prep: _Prepared, ans: _Answer, lexicon: Lexicon | None) -> np
     if k > 1:
         f[:, :, 4] = primary - (primary.sum(0, keepdims=True) - primary) / (k - 1)
     for i in range(k):
-        exclude = prep.point_stems[i]
+        # a short talking point's own words are not substance ("OKRs matter" says nothing);
+        # a long reference answer (a sentence or more) is what the answer should restate
+        exclude = prep.point_stems[i] if len(prep.point_stems[i]) <= SHORT_POINT else frozenset()
         for u in range(n):
             f[i, u, 2] = _lexical_overlap(prep.point_stem_lists[i], ans.unit_stems[u], lexicon)
-            f[i, u, 3] = min(len(ans.unit_substance[u] - exclude), SUBSTANCE_WORDS) / SUBSTANCE_WORDS
+            new_words = len(ans.unit_substance[u] - exclude)
+            f[i, u, 3] = min(new_words, SUBSTANCE_WORDS) / SUBSTANCE_WORDS
     return f
 
 
@@ -271,16 +291,21 @@ def _relevance(prep: _Prepared, q: Question, ans: _Answer, coverage: float | Non
     detail: dict = {"affinity": round(affinity, 4)}
     margin = 0.0
     if lexicon is not None and len(lexicon.questions) > 1:
-        profiles, keys = _bank_profiles(backend, lexicon)
-        affs = 0.5 * (profiles[:, 0, :] @ ans.vec) + 0.5 * (profiles[:, 1, :] @ ans.vec)
+        # word overlap picks the few bank questions closest to the answer; only those are
+        # compared with the model (encoding a whole bank would cost seconds on first use)
+        hashes, keys = _bank_hashes(lexicon)
         own = _question_key(q)
-        others = [(float(a), j) for j, a in enumerate(affs) if keys[j] != own]
+        overlap = hashes @ _HASHER.encode([ans.cleaned])[0]
+        ranked = [j for j in np.argsort(-overlap, kind="stable") if keys[j] != own]
+        others = []
+        for j in ranked[:SHORTLIST]:
+            prof = _other_profile(lexicon.questions[j], backend) @ ans.vec
+            others.append((float(0.5 * prof[0] + 0.5 * prof[1]), int(j)))
         if others:
             best_other, j = max(others)
             margin = affinity - best_other
             detail["margin"] = round(margin, 4)
             detail["closest_other_question"] = lexicon.questions[j].text
-            detail["rank"] = 1 + sum(1 for a, _ in others if a > affinity)
         cal = _cal.TOPIC.get(backend.name, _cal.TOPIC["lexical"])
         detail["basis"] = "bank"
     else:

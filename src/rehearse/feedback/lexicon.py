@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable
 
@@ -12,6 +13,15 @@ from .models import Question
 
 MIN_TERM_QUESTIONS = 2  # a job term must appear in at least this many questions' material
 MAX_JOB_TERMS = 400  # keep the list readable in a report
+
+
+_CLAUSE_BREAK = re.compile(r"[.,;:!?()\n]+")
+
+
+def _plain(w: str) -> bool:
+    """A word that can be part of a job term: not a stopword, vague, generic or a number."""
+    return not (w in _text.STOPWORDS or w in _text.VAGUE or len(w) < 3 or w[0].isdigit()
+                or w.endswith("ly") or _text.stem(w) in _text.GENERIC_STEMS)
 
 
 class Lexicon:
@@ -45,23 +55,21 @@ class Lexicon:
             df.update(set(_text.content_stems(material)))
             # job terms come from what the bank says a good answer contains
             source = " ".join([q.intent or "", " ".join(q.talking_points), q.example_answer or ""])
-            ws = [w for w in _text.words(source)]
             seen: set[str] = set()
-            for w in ws:
-                if w in _text.STOPWORDS or w in _text.VAGUE or len(w) < 3 or w.isdigit():
-                    continue
-                s = _text.stem(w)
-                surface.setdefault(s, Counter())[w] += 1
-                seen.add(s)
-            # two-word terms ("error budget", "code review")
-            for a, b in zip(ws, ws[1:], strict=False):
-                if (a in _text.STOPWORDS or b in _text.STOPWORDS or a in _text.VAGUE
-                        or b in _text.VAGUE or len(a) < 3 or len(b) < 3
-                        or a.isdigit() or b.isdigit()):
-                    continue
-                s = _text.stem(a) + " " + _text.stem(b)
-                surface.setdefault(s, Counter())[a + " " + b] += 1
-                seen.add(s)
+            # terms never span a sentence or clause boundary
+            for clause in _CLAUSE_BREAK.split(source):
+                ws = _text.words(clause)
+                for w in ws:
+                    if _plain(w):
+                        s = _text.stem(w)
+                        surface.setdefault(s, Counter())[w] += 1
+                        seen.add(s)
+                # two-word terms ("error budget", "code review")
+                for a, b in zip(ws, ws[1:], strict=False):
+                    if _plain(a) and _plain(b):
+                        s = _text.stem(a) + " " + _text.stem(b)
+                        surface.setdefault(s, Counter())[a + " " + b] += 1
+                        seen.add(s)
             term_df.update(seen)
         n = max(1, len(qs))
         idf = {s: math.log((1 + n) / (1 + d)) + 1.0 for s, d in df.items()}

@@ -173,7 +173,8 @@ def delivery(answer: str, n_sentences: int) -> Delivery:
     n_words = len(_text.words(answer))
     seconds = round(n_words / WORDS_PER_MINUTE * 60, 1)
     lo, hi = TARGET_SECONDS
-    verdict = "empty" if n_words == 0 else "short" if seconds < lo else "long" if seconds > hi else "ok"
+    verdict = ("empty" if n_words == 0 else "short" if seconds < lo
+               else "long" if seconds > hi else "ok")
     fillers = _count_phrases(lower, FILLERS)
     hedges = _count_phrases(lower, HEDGES)
     cliches = _count_phrases(lower, CLICHES)

@@ -82,37 +82,42 @@ def words(text: str) -> list[str]:
 
 
 STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are aren't as at be because been
-    before being below between both but by can can't cannot could couldn't did didn't do does
-    doesn't doing don't down during each either else even ever every few for from further get
-    gets got had hadn't has hasn't have haven't having he he'd he'll he's her here here's hers
-    herself him himself his how how's i i'd i'll i'm i've if in into is isn't it it's its itself
-    just let let's like make made many may me might more most much must mustn't my myself need
-    no nor not now of off on once one only or other ought our ours ourselves out over own per
-    quite rather really said same say says see she she'd she'll she's should shouldn't so some
-    such than that that's the their theirs them themselves then there there's these they they'd
-    they'll they're they've thing things this those though through to too under until up upon
-    us use used using very via was wasn't way we we'd we'll we're we've were weren't what what's
-    when when's where where's whether which while who who's whom whose why why's will with
-    within without won't would wouldn't yes yet you you'd you'll you're you've your yours
-    yourself yourselves e.g i.e etc within well back lot lots""".split()
+    """
+    a about above after again against all also am an and any are aren't as at be because
+    been before being below between both but by can can't cannot could couldn't did
+    didn't do does doesn't doing don't down during each either else even ever every few
+    for from further get gets got had hadn't has hasn't have haven't having he he'd
+    he'll he's her here here's hers herself him himself his how how's i i'd i'll i'm
+    i've if in into is isn't it it's its itself just let let's like make made many may
+    me might more most much must mustn't my myself need no nor not now of off on once
+    one only or other ought our ours ourselves out over own per quite rather really said
+    same say says see she she'd she'll she's should shouldn't so some such than that
+    that's the their theirs them themselves then there there's these they they'd they'll
+    they're they've thing things this those though through to too under until up upon us
+    use used using very via was wasn't way we we'd we'll we're we've were weren't what
+    what's when when's where where's whether which while who who's whom whose why why's
+    will with within without won't would wouldn't yes yet you you'd you'll you're you've
+    your yours yourself yourselves e.g i.e etc within well back lot lots
+""".split()  # noqa: SIM905
 )
 
 # Words that carry no substance on their own in an interview answer (used to tell a
 # keyword-only mention from a sentence that does something).
 VAGUE = frozenset(
-    """important importance key crucial critical essential vital always never think believe
-    feel really very definitely basically actually generally usually often sometimes stuff
-    thing things good great best better nice big huge lot lots kind sort type way ways
-    everything something anything everyone someone people person aspect aspects area areas
-    matter matters focus focused keep try tried trying want wanted like love passionate
-    value values priority top level end day obviously clearly certainly truly simply make
-    sure whole overall general""".split()
+    """
+    important importance key crucial critical essential vital always never think believe
+    feel really very definitely basically actually generally usually often sometimes
+    stuff thing things good great best better nice big huge lot lots kind sort type way
+    ways everything something anything everyone someone people person aspect aspects
+    area areas matter matters focus focused keep try tried trying want wanted like love
+    passionate value values priority top level end day obviously clearly certainly truly
+    simply make sure whole overall general
+""".split()  # noqa: SIM905
 )
 
 # Small synonym groups of interview language: every member maps to the group's first word.
 _SYNONYM_GROUPS = [
-    "goal objective okr target aim milestone",
+    "goal objective okr target aim",
     "metric measure kpi indicator measurement number",
     "stakeholder partner executive leadership sponsor",
     "hire recruit hiring recruiting recruitment candidate",
@@ -215,15 +220,22 @@ def substance_stems(text: str) -> frozenset[str]:
     return frozenset(out)
 
 # Common English words that are never "job terms" even when a bank repeats them.
-GENERIC_WORDS = """able across add added agree agreed ahead already another answer ask asked
-    away become began begin bring brought build built call called came case change changed
-    clear come comes company context cover day days decide decided describe did done each
-    early example explain face felt find first found gave give given goes going gone hand
-    happen happened help helped hold how idea include including instead interview keep kept
-    know knew last later lead learn learned least left less long look looked lost made main
-    mean meant meet meeting met month months move moved name new next night number once open
-    part people person place point points put question ran reason right run said second set
-    show showed side since small someone start started step still take taken talk team teams
-    tell than time times took turn turned two three four five six ten understand week weeks
-    went whole work worked working year years would""".split()
+GENERIC_WORDS = """
+    able across add added agree agreed ahead already another answer ask asked away
+    become began begin bring brought build built call called came case change changed
+    clear come comes company context cover day days decide decided describe did done
+    each early example explain face felt find first found gave give given goes going
+    gone hand happen happened help helped hold how idea include including instead
+    interview keep kept know knew last later lead learn learned least left less long
+    look looked lost made main mean meant meet meeting met month months move moved name
+    new next night number once open part people person place point points put question
+    ran reason right run said second set show showed side since small someone start
+    started step still take taken talk team teams tell than time times took turn turned
+    two three four five six ten understand week weeks went whole work worked working
+    year years would
+    finally together real around roughly afterwards short needs need avoid staying
+    creating handle list head missing specific write written shared check stopped owns
+    dropped proposed measured percent getting explicit concrete offered noticed raising
+    confirmed handled watch pay spend
+""".split()  # noqa: SIM905
 GENERIC_STEMS = frozenset(stem(w) for w in GENERIC_WORDS)

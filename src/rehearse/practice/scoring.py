@@ -40,7 +40,7 @@ def bank_lexicon(session: Session, bank_id: int) -> feedback.Lexicon:
         .select_from(Question).outerjoin(ExampleAnswer, ExampleAnswer.question_id == Question.id)
         .where(Question.bank_id == bank_id)
     ).one()
-    key = (str(session.get_bind().url), bank_id, *version)
+    key = (str(session.get_bind().engine.url), bank_id, *version)
     with _lock:
         cached = _lexicons.get(key)
     if cached is not None:

@@ -23,20 +23,20 @@ class Transcriptions:
 
     def __init__(self) -> None:
         self._jobs = None
+        self._reason: tuple[str | None] | None = None
         self._owners: OrderedDict[str, str | None] = OrderedDict()
         self._lock = threading.Lock()
 
-    @staticmethod
-    def available() -> bool:
-        from rehearse import speech
+    def available(self) -> bool:
+        return self.unavailable_reason() is None
 
-        return speech.available()
+    def unavailable_reason(self) -> str | None:
+        """Why spoken answers cannot be transcribed here (checked once: installs do not change)."""
+        if self._reason is None:
+            from rehearse import speech
 
-    @staticmethod
-    def unavailable_reason() -> str | None:
-        from rehearse import speech
-
-        return speech.unavailable_reason()
+            self._reason = (speech.unavailable_reason(),)
+        return self._reason[0]
 
     def _runner(self):
         from rehearse.speech import TranscriptionJobs
@@ -68,8 +68,12 @@ class Transcriptions:
             raise TranscriptionNotFound(job_id) from None
 
     def shutdown(self) -> None:
-        if self._jobs is not None:
-            self._jobs.shutdown(wait=False)
+        """Stop the worker; a later submit starts a new one."""
+        with self._lock:
+            jobs, self._jobs = self._jobs, None
+            self._owners.clear()
+        if jobs is not None:
+            jobs.shutdown(wait=False)
 
 
 def owner_key(user_id: int | None, browser: str | None) -> str | None:

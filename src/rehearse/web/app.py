@@ -62,7 +62,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.secret_key = settings.resolved_secret_key()
     app.state.templates = make_templates()
     app.state.transcriptions = Transcriptions()
-    app.state.speech_available = app.state.transcriptions.available()
     app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders)
     errors.install(app)

@@ -65,6 +65,9 @@ def resolve_user(request: Request, session: Session) -> User | None:
         cookie = request.cookies.get(SESSION_COOKIE)
         if cookie:
             user = accounts.user_for_session(session, cookie)
+    if user is not None:
+        # Detached, so a rolled-back request (an error page) can still show who is signed in.
+        session.expunge(user)
     request.state.user = user
     return user
 

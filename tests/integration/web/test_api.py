@@ -1,0 +1,143 @@
+"""The JSON API: the feedback contract, attempts with bearer tokens, tokens, and errors that are never 500s."""
+
+import pytest
+from fastapi.testclient import TestClient
+
+from .conftest import PASSWORD, route_paths
+from .test_pages import STRONG
+
+REPORT_KEYS = {"score", "coverage", "talking_points", "on_topic", "structure", "specificity", "delivery",
+               "suggestions", "engine"}
+
+
+@pytest.fixture
+def api(app):
+    client = TestClient(app)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def token(api):
+    email = f"api-{id(api)}@example.com"
+    assert api.post("/api/users", json={"email": email, "password": PASSWORD}).status_code == 201
+    issued = api.post("/api/auth/token", json={"email": email, "password": PASSWORD, "name": "tests"})
+    assert issued.status_code == 201
+    return issued.json()["token"]
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_feedback_returns_the_report_of_the_product_contract(api, question):
+    response = api.post("/api/feedback", json={"question_id": question["id"], "answer": STRONG})
+    assert response.status_code == 200
+    report = response.json()
+    assert REPORT_KEYS <= set(report) and 0 <= report["score"] <= 100 and 0 <= report["coverage"] <= 1
+    for point in report["talking_points"]:
+        assert {"point", "covered", "strength", "evidence"} <= set(point)
+    assert any(p["covered"] and p["evidence"] for p in report["talking_points"])
+
+
+@pytest.mark.parametrize(("body", "status", "detail"), [
+    ({"question_id": "QID", "answer": ""}, 422, "The answer is empty"),
+    ({"question_id": "QID", "answer": "   "}, 422, "The answer is empty"),
+    ({"question_id": "QID", "answer": "x" * 100_000}, 413, "the limit is 20,000 characters"),
+    ({"answer": "An answer."}, 422, "question_id is required"),
+    ({"question_id": "QID"}, 422, "answer is required"),
+    ({"question_id": 99999999, "answer": "An answer."}, 404, "no question with id 99999999"),
+    ({"question_id": "seven", "answer": "An answer."}, 422, "question_id"),
+    ({"question_id": "QID", "answer": 12}, 422, "answer"),
+    ({"question_id": "QID", "answer": "ok", "surprise": 1}, 422, "surprise"),
+    ([1, 2, 3], 422, "JSON object"),
+])
+def test_feedback_refuses_bad_input_with_a_json_reason(api, question, body, status, detail):
+    if isinstance(body, dict):
+        body = {k: (question["id"] if v == "QID" else v) for k, v in body.items()}
+    response = api.post("/api/feedback", json=body)
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/json"
+    assert detail.lower() in response.json()["detail"].lower()
+
+
+@pytest.mark.parametrize(("content", "kind", "status"), [
+    (b"{not json", "application/json", 400),
+    (b"", "application/json", 422),
+    (b"question_id=1&answer=hi", "application/x-www-form-urlencoded", 422),
+    (b"\xff\xfe\x00garbage", "application/json", 400),
+    (b'{"question_id": 1, "answer": "' + b"x" * 2_000_000 + b'"}', "application/json", 413),
+])
+def test_malformed_bodies_get_4xx_json(api, content, kind, status):
+    response = api.post("/api/feedback", content=content, headers={"content-type": kind})
+    assert response.status_code == status and "detail" in response.json()
+
+
+def test_attempts_need_an_account(api, question):
+    response = api.post("/api/attempts", json={"question_id": question["id"], "answer": STRONG})
+    assert response.status_code == 401 and "API token" in response.json()["detail"]
+    assert api.get("/api/attempts").status_code == 401
+
+
+def test_attempts_with_a_bearer_token(api, question, token):
+    created = api.post("/api/attempts", json={"question_id": question["id"], "answer": STRONG, "duration_s": 70},
+                       headers=bearer(token))
+    assert created.status_code == 201
+    attempt = created.json()
+    assert attempt["answer"] == STRONG and REPORT_KEYS <= set(attempt["report"]) and attempt["duration_s"] == 70
+    again = api.post("/api/attempts", json={"question_id": question["id"], "answer": "I would ask them to wait.",
+                                            "previous_attempt_id": attempt["id"]}, headers=bearer(token)).json()
+    assert again["comparison"]["previous_attempt_id"] == attempt["id"]
+    assert again["comparison"]["score_change"] < 0
+    listed = api.get("/api/attempts", headers=bearer(token)).json()
+    assert [a["id"] for a in listed] == [again["id"], attempt["id"]]
+    assert api.get(f"/api/attempts/{attempt['id']}", headers=bearer(token)).json()["report"] == attempt["report"]
+
+
+def test_tokens_list_create_revoke(api, token):
+    me = api.get("/api/me", headers=bearer(token)).json()
+    assert me["role"] in ("candidate", "admin")
+    second = api.post("/api/tokens", json={"name": "ci"}, headers=bearer(token)).json()
+    names = [t["name"] for t in api.get("/api/tokens", headers=bearer(token)).json()]
+    assert {"tests", "ci"} <= set(names) and all("token" not in t for t in api.get(
+        "/api/tokens", headers=bearer(token)).json())
+    assert api.delete(f"/api/tokens/{second['id']}", headers=bearer(token)).json()["revoked_at"]
+    assert api.get("/api/me", headers=bearer(second["token"])).status_code == 401
+    assert api.get("/api/me", headers=bearer("rh_made-up")).status_code == 401
+
+
+def test_token_endpoint_refuses_wrong_passwords(api, token):
+    response = api.post("/api/auth/token", json={"email": "nobody@example.com", "password": "wrong password"})
+    assert response.status_code == 401 and "not right" in response.json()["detail"]
+
+
+def test_sign_up_conflicts_and_bad_input(api):
+    body = {"email": "dup@example.com", "password": PASSWORD}
+    assert api.post("/api/users", json=body).status_code == 201
+    assert api.post("/api/users", json=body).status_code == 409
+    assert api.post("/api/users", json={"email": "x", "password": PASSWORD}).status_code == 422
+
+
+def test_cookie_sessions_need_the_csrf_header_for_api_writes(browser, question):
+    browser.sign_up()
+    body = {"question_id": question["id"], "answer": STRONG}
+    refused = browser.post("/api/attempts", json=body)
+    assert refused.status_code == 403 and "X-CSRF-Token" in refused.json()["detail"]
+    accepted = browser.post("/api/attempts", json=body, headers=browser.page_csrf_header())
+    assert accepted.status_code == 201
+
+
+def test_openapi_describes_every_api_route(api, app):
+    spec = api.get("/openapi.json").json()
+    documented = set(spec["paths"])
+    api_paths = {path for path in route_paths(app.routes) if path.startswith("/api/")}
+    assert api_paths and api_paths <= documented, api_paths - documented
+    assert "/api/feedback" in documented and "/api/attempts" in documented
+    assert not any(p.startswith(("/practice", "/signin")) for p in documented)
+
+
+def test_api_errors_are_json_and_pages_are_html(api):
+    assert api.get("/api/questions/999999").headers["content-type"] == "application/json"
+    assert api.get("/api/nothing-here").json()["detail"]
+    assert api.get("/nothing-here").headers["content-type"].startswith("text/html")
+    assert api.put("/api/feedback").status_code == 405

@@ -1,0 +1,147 @@
+"""Every page renders for real: landmarks, labels, the question flow, sign-in redirects, human errors."""
+
+import re
+
+import pytest
+
+STRONG = ("First, I would get every request to the platform team into one visible list, with the requesting "
+          "team and the business goal. Then I would rank the list with the product leads against explicit "
+          "criteria: which company priority it unblocks and the cost of delay. Next, I would relieve the "
+          "platform team by building self-service tooling and lending an engineer for a quarter. Finally, I "
+          "would publish the ranked list and explain the trade-offs to every waiting team.")
+
+
+def landmarks(html: str) -> None:
+    assert '<main id="main"' in html and '<nav aria-label="Main"' in html and '<html lang="en">' in html
+
+
+@pytest.mark.parametrize("path", ["/", "/roles/head-of-software-engineering", "/search?q=incident",
+                                  "/signin", "/signup"])
+def test_public_pages_render_with_landmarks(browser, path):
+    response = browser.get(path)
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
+    landmarks(response.text)
+    assert "content-security-policy" in response.headers
+
+
+def test_home_lists_roles_search_and_random(browser):
+    html = browser.get("/").text
+    assert 'data-role="staff-engineer"' in html and 'action="/search"' in html and 'href="/random"' in html
+
+
+def test_question_page_folds_the_example_until_answered(browser, question):
+    html = browser.get(f"/questions/{question['id']}").text
+    assert question["talking_points"][0] in html.replace("&#39;", "'")
+    assert re.search(r"<details class=\"example\" data-example-answer\s*>", html)  # folded
+    assert "data-example-answer open" in browser.get(f"/questions/{question['id']}?show=example").text
+    assert 'href="/questions/%d/improve"' % question["id"] in html
+    browser.sign_up()
+    assert browser.answer(question["id"], STRONG).status_code == 303
+    assert "data-example-answer open" in browser.get(f"/questions/{question['id']}").text
+
+
+def test_role_page_groups_by_competency_and_shows_my_last_score(browser, question):
+    html = browser.get(f"/roles/{question['role_slug']}").text
+    assert html.count("data-competency=") >= 3 and "data-last-score" not in html
+    browser.sign_up()
+    attempt = browser.get(browser.answer(question["id"], STRONG).headers["location"])
+    score = re.search(r'data-score="(\d+)"', attempt.text).group(1)
+    html = browser.get(f"/roles/{question['role_slug']}").text
+    assert f'data-last-score="{score}"' in html
+
+
+def test_practice_page_has_timer_counter_target_and_labelled_box(browser, question):
+    html = browser.get(f"/practice/{question['id']}").text
+    for marker in ("data-timer", "data-word-count", "data-speaking-time", "data-target", 'for="answer"',
+                   'id="answer"'):
+        assert marker in html
+
+
+def test_anonymous_practice_shows_the_report_without_keeping_it(browser, question):
+    response = browser.answer(question["id"], STRONG)
+    assert response.status_code == 200 and "data-report" in response.text
+    assert "data-evidence" in response.text and 'data-point-covered="true"' in response.text
+    assert "Sign up" in response.text and browser.get("/history", follow_redirects=False).status_code == 303
+
+
+def test_signed_in_practice_redirects_to_the_stored_report_and_history(browser, question):
+    browser.sign_up()
+    response = browser.answer(question["id"], STRONG, duration_s="65.2")
+    assert response.status_code == 303 and response.headers["location"].startswith("/attempts/")
+    report = browser.get(response.headers["location"]).text
+    assert "data-checklist" in report and "data-evidence" in report and "Try again" in report
+    history = browser.get("/history").text
+    assert response.headers["location"] in history
+
+
+def test_try_again_keeps_the_earlier_attempt_for_comparison(browser, question):
+    browser.sign_up()
+    first = browser.answer(question["id"], "I would ask the teams to wait.").headers["location"]
+    first_id = first.rsplit("/", 1)[1]
+    page = browser.get(f"/practice/{question['id']}?previous={first_id}").text
+    assert f'data-earlier-attempt="{first_id}"' in page
+    second = browser.answer(question["id"], STRONG, previous_attempt_id=first_id).headers["location"]
+    html = browser.get(second).text
+    assert "data-comparison" in html and f'data-earlier-attempt="{first_id}"' in html
+    change = int(re.search(r'data-score-change="(-?\d+)"', html).group(1))
+    assert change > 0
+
+
+def test_anonymous_try_again_carries_the_earlier_answer(browser, question):
+    html = browser.answer(question["id"], STRONG, previous_answer="I would ask the teams to wait.").text
+    assert "data-comparison" in html and "data-earlier-attempt" in html
+
+
+def test_answer_text_is_escaped_in_the_report(browser, question):
+    hostile = STRONG + ' <script>document.title="pwned"</script> <img src=x onerror="alert(1)">'
+    html = browser.answer(question["id"], hostile).text
+    assert "<script>document.title" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;document.title" in html and "&lt;img src=x onerror=" in html
+
+
+@pytest.mark.parametrize(("answer", "status", "message"), [
+    ("", 422, "The answer is empty"),
+    ("x" * 100_000, 413, "100,000 characters long; the limit is 20,000"),
+])
+def test_bad_answers_get_a_human_page_that_keeps_the_text(browser, question, answer, status, message):
+    response = browser.answer(question["id"], answer)
+    assert response.status_code == status and message in response.text
+    assert "data-form-error" in response.text and "<textarea" in response.text
+    if answer:
+        assert answer[:1000] in response.text
+
+
+@pytest.mark.parametrize("path", ["/questions/999999", "/practice/999999", "/roles/nope", "/no-such-page",
+                                  "/questions/abc", "/attempts/999999"])
+def test_missing_things_get_a_human_404_page(browser, path):
+    browser.sign_up()
+    response = browser.get(path)
+    assert response.status_code in (404, 422) and "data-error" in response.text
+    assert response.headers["content-type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("path", ["/history", "/settings", "/attempts/1"])
+def test_account_pages_send_visitors_to_sign_in(browser, path):
+    response = browser.get(path, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"].startswith("/signin?next=")
+
+
+def test_search_and_similar_questions(browser, question):
+    html = browser.get("/search", params={"q": "incident"}).text
+    assert int(re.search(r'data-result-count="(\d+)"', html).group(1)) >= 1
+    similar = browser.get("/search", params={"like": question["id"]}).text
+    assert "Questions like" in similar and similar.count("data-question=") >= 3
+    assert f'data-question="{question["id"]}"' not in similar
+    assert "data-no-results" in browser.get("/search", params={"q": "zzzzqqqq"}).text
+
+
+def test_random_question_redirects_to_practice(browser, question):
+    response = browser.get("/random", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"].startswith("/practice/")
+
+
+def test_pages_say_typing_is_the_way_without_speech(browser, question, app, monkeypatch):
+    monkeypatch.setattr(app.state.transcriptions, "unavailable_reason", lambda: "the speech extra is missing")
+    html = browser.get(f"/practice/{question['id']}").text
+    assert "data-speech-unavailable" in html and "Typing is the way" in html
+    assert "the speech extra is missing" in html

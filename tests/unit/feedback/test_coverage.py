@@ -1,0 +1,109 @@
+"""What a report must say about particular answers: coverage, relevance, score, suggestions."""
+
+from __future__ import annotations
+
+import pytest
+
+from rehearse.feedback import analyze
+
+from .conftest import INCIDENTS, STRATEGY, UNDERPERFORMER, needs_model
+
+STRONG = ("In my first month I'd interview the leads and the CEO. Then I'd break the year into "
+          "three stages with a checkpoint each: fix reliability in Q1, rebuild the platform in "
+          "Q2 and Q3, and speed up delivery in Q4. I'd accept slower feature delivery for two "
+          "quarters in exchange for halving incidents, and say so openly. We agreed quarterly "
+          "goals with the CEO and mapped every engineering milestone to one of them.")
+WEAK = ("Um, I think strategy is really important, you know. At the end of the day I'm a "
+        "people person and I would basically talk to everyone and make a plan.")
+KEYWORDS_ONLY = ("OKRs are important, I always think about OKRs. Trade-offs matter too. "
+                 "Milestones are key.")
+INCIDENT_ANSWER = ("I'd set up an on-call rotation with three severity levels so it is clear "
+                   "who responds. After every serious incident we run a blameless postmortem "
+                   "and track each action item in Jira until it is closed. I'd report mean time "
+                   "to recovery monthly; at my last company it fell from four hours to forty "
+                   "minutes in two quarters.")
+
+
+@pytest.mark.parametrize(("answer", "covered", "needs_semantics"), [
+    (STRONG, {0, 2}, False),
+    ("I would plan the year in three phases: stabilise the platform by March, grow the team "
+     "over the summer, then speed up delivery, each phase ending with a milestone we review "
+     "with the leadership team.", {0}, True),
+])
+def test_an_answer_covers_the_points_it_makes(backend, lexicon, answer, covered,
+                                              needs_semantics):
+    if needs_semantics and not backend.semantic:
+        pytest.skip("a paraphrase: the lexical fallback is not expected to see it")
+    r = analyze(STRATEGY, answer, backend=backend, lexicon=lexicon)
+    got = {i for i, t in enumerate(r.talking_points) if t.covered}
+    assert covered <= got
+    for i in covered:
+        assert r.talking_points[i].evidence  # each covered point names its sentence
+
+
+@pytest.mark.parametrize("answer", [KEYWORDS_ONLY, WEAK])
+def test_keywords_or_vagueness_without_substance_cover_nothing(backend, lexicon, answer):
+    r = analyze(STRATEGY, answer, backend=backend, lexicon=lexicon)
+    assert not any(t.covered for t in r.talking_points)
+    assert r.coverage < 0.3
+
+
+def test_a_strong_answer_beats_a_weak_one(backend, lexicon):
+    strong = analyze(STRATEGY, STRONG, backend=backend, lexicon=lexicon)
+    weak = analyze(STRATEGY, WEAK, backend=backend, lexicon=lexicon)
+    assert strong.score > weak.score + 20
+    assert strong.coverage > weak.coverage
+
+
+def test_missed_points_come_with_the_example_sentence_that_shows_them(backend, lexicon):
+    r = analyze(STRATEGY, WEAK, backend=backend, lexicon=lexicon)
+    missed = [s for s in r.suggestions if s.kind == "missed_point"]
+    assert len(missed) == 3
+    assert all(s.example and s.example in STRATEGY.example_answer for s in missed)
+    assert "trade-offs" in missed[1].message
+
+
+@pytest.mark.parametrize(("asked", "answer"), [
+    (STRATEGY, INCIDENT_ANSWER),
+    (UNDERPERFORMER, INCIDENT_ANSWER),
+])
+def test_a_strong_answer_to_another_question_is_off_topic(backend, lexicon, asked, answer):
+    r = analyze(asked, answer, backend=backend, lexicon=lexicon)
+    assert r.on_topic is False and r.grade == "off-topic"
+    assert r.score <= 25
+    assert r.suggestions[0].kind == "off_topic"
+    assert INCIDENTS.text in r.suggestions[0].message
+
+
+def test_the_same_answer_to_its_own_question_is_on_topic(backend, lexicon):
+    r = analyze(INCIDENTS, INCIDENT_ANSWER, backend=backend, lexicon=lexicon)
+    assert r.on_topic and r.score >= 60
+    assert r.coverage >= 0.6
+
+
+@pytest.mark.parametrize("answer", [
+    "I would talk to the team and the CEO and write a plan for the year.",
+    "I think I'd probably look at what the company wants and set some goals.",
+])
+def test_a_weak_but_on_topic_answer_stays_on_topic(backend, lexicon, answer):
+    assert analyze(STRATEGY, answer, backend=backend, lexicon=lexicon).on_topic
+
+
+@needs_model
+def test_paraphrase_counts_with_the_model(onnx_backend, lexicon):
+    answer = ("We agreed quarterly goals with the CEO and mapped every engineering milestone to "
+              "one of them, so each team could see which company objective its work served.")
+    r = analyze(STRATEGY, answer, backend=onnx_backend, lexicon=lexicon)
+    assert r.talking_points[2].covered
+    assert "quarterly goals" in r.talking_points[2].evidence
+
+
+@needs_model
+def test_the_model_backend_caches_rubric_vectors(onnx_backend):
+    from rehearse.feedback.backends import _VectorCache
+
+    cache: _VectorCache = onnx_backend._cache
+    analyze(UNDERPERFORMER, STRONG, backend=onnx_backend)
+    before = cache.misses
+    analyze(UNDERPERFORMER, WEAK, backend=onnx_backend)
+    assert cache.misses == before  # talking points and example were not encoded again

@@ -1,0 +1,119 @@
+"""Rule-based parts of a report: question kind, STAR/framework, specificity, delivery, text."""
+
+from __future__ import annotations
+
+import pytest
+
+from rehearse.feedback import Question, analyze
+from rehearse.feedback import signals as S
+from rehearse.feedback import text as T
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("Tell me about a time you turned around an underperforming engineer.", "behavioural"),
+    ("Describe a time you disagreed with your CEO.", "behavioural"),
+    ("Give an example of a hiring decision you got wrong.", "behavioural"),
+    ("Have you ever had to shut down a project?", "behavioural"),
+    ("How would you craft a 12-month engineering strategy?", "situational"),
+    ("What's your approach to technical debt?", "situational"),
+    ("What would you do if two senior engineers refused to work together?", "situational"),
+    ("Imagine you inherit a team with no tests. Where do you start?", "situational"),
+    ("What does good engineering culture look like?", "other"),
+])
+def test_question_kind_is_detected_from_its_wording(question, kind):
+    assert S.detect_kind(question) == kind
+
+
+def test_a_given_kind_wins_over_detection(backend):
+    q = Question(text="What does good look like?", kind="behavioural")
+    r = analyze(q, "At my last company we had no tests.", backend=backend)
+    assert r.structure.kind == "behavioural" and r.structure.kind_source == "question"
+
+
+STAR_Q = Question(text="Tell me about a time you fixed a failing release process.")
+
+
+@pytest.mark.parametrize(("answer", "present", "quantified"), [
+    ("When I joined, releases failed every week. My job was to fix it. I introduced a release "
+     "checklist and canary deploys. As a result failed releases dropped by 80% in two months.",
+     {"situation", "task", "action", "result"}, True),
+    ("When I joined, releases failed every week. I introduced a checklist. In the end things "
+     "improved a lot.", {"situation", "action", "result"}, False),
+    ("Releases are hard and quality matters.", set(), False),
+])
+def test_star_parts_and_a_quantified_result(backend, answer, present, quantified):
+    s = analyze(STAR_Q, answer, backend=backend).structure
+    assert {k for k, v in s.star.items() if v} >= present
+    assert s.result_quantified is quantified
+
+
+@pytest.mark.parametrize(("answer", "framework"), [
+    ("First I would meet every lead. Then I would map the systems. Finally I would agree a "
+     "plan with the CEO.", True),
+    ("I think it depends on the company and the people.", False),
+])
+def test_situational_answers_are_checked_for_steps(backend, answer, framework):
+    q = Question(text="How would you take over a struggling platform team?")
+    r = analyze(q, answer, backend=backend)
+    assert r.structure.framework is framework
+    assert any(s.kind == "structure" for s in r.suggestions) is (not framework)
+
+
+@pytest.mark.parametrize(("answer", "numbers", "frames", "practices"), [
+    ("We cut p95 latency from 800 ms to 200 ms within two quarters using canary releases and "
+     "blameless postmortems.", {"800 ms", "200 ms"}, {"within two quarters"},
+     {"p95", "canary", "blameless", "postmortems"}),
+    ("We held weekly 1:1s and tracked DORA metrics in Q3.", set(), {"weekly", "q3"},
+     {"1:1s", "dora"}),
+    ("I always try to do my best for the team.", set(), set(), set()),
+])
+def test_specificity_finds_numbers_time_frames_and_practices(answer, numbers, frames, practices):
+    spec = S.specificity(answer, None)
+    assert numbers <= set(spec.numbers)
+    assert frames <= set(spec.time_frames)
+    assert practices <= set(spec.named_practices)
+    assert (spec.score == 0) is (not numbers and not frames and not practices)
+
+
+@pytest.mark.parametrize(("answer", "fillers", "hedges", "cliches"), [
+    ("Um, you know, I basically fixed it, um.", {"um": 2, "you know": 1, "basically": 1}, {}, {}),
+    ("I think maybe we could probably try it.", {}, {"i think": 1, "maybe": 1, "probably": 1},
+     {}),
+    ("At the end of the day I'm a people person and a team player.", {}, {},
+     {"at the end of the day": 1, "people person": 1, "team player": 1}),
+])
+def test_delivery_counts_fillers_hedges_and_cliches(answer, fillers, hedges, cliches):
+    d = S.delivery(answer, 1)
+    assert d.fillers == fillers and d.hedges == hedges and d.cliches == cliches
+
+
+@pytest.mark.parametrize(("words", "verdict"), [(40, "short"), (300, "ok"), (600, "long")])
+def test_delivery_estimates_speaking_time_against_the_target(words, verdict):
+    d = S.delivery(" ".join(["word"] * words), 1)
+    assert d.words == words and d.length_verdict == verdict
+    assert d.speaking_seconds == pytest.approx(words / S.WORDS_PER_MINUTE * 60, abs=0.1)
+
+
+def test_too_much_we_in_a_behavioural_answer_is_flagged(backend):
+    answer = ("When we joined, our releases failed. We decided to add tests. We rewrote the "
+              "pipeline and we shipped it. Our failure rate fell by half.")
+    r = analyze(STAR_Q, answer, backend=backend)
+    assert r.delivery.we_count > r.delivery.i_count
+    assert any(s.kind == "we" for s in r.suggestions)
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("<p>Hello <b>world</b>.</p>", ["Hello world."]),
+    ("- first point\n- second point", ["first point", "second point"]),
+    ("We use e.g. canaries. Then we ship!", ["We use e.g. canaries.", "Then we ship!"]),
+    ("**Situation:** we had 3 outages. [Docs](http://x) helped.",
+     ["Situation: we had 3 outages.", "Docs helped."]),
+    ("&lt;tag&gt; &amp; more", ["<tag> & more"]),
+])
+def test_cleaning_and_sentence_splitting(raw, expected):
+    assert T.sentences(T.clean(raw)) == expected
+
+
+def test_run_on_sentences_are_split_for_the_model():
+    s = T.sentences(" ".join(["word"] * 200))
+    assert len(s) > 1 and all(len(x.split()) <= T.LONG_SENTENCE_WORDS for x in s)
