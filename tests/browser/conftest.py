@@ -19,8 +19,14 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 STARTUP_S = 60  # migrating, seeding the built-in bank and importing the app take a few seconds
@@ -46,14 +52,18 @@ def wait_for_server(url: str, process: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + STARTUP_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"rehearse serve exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+            raise RuntimeError(
+                f"rehearse serve exited with {process.returncode}:\n{log.read_text()[-3000:]}"
+            )
         try:
             with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
                 if response.status == 200:
                     return
         except OSError:
             time.sleep(0.2)
-    raise RuntimeError(f"rehearse serve did not answer /healthz in {STARTUP_S} s:\n{log.read_text()[-3000:]}")
+    raise RuntimeError(
+        f"rehearse serve did not answer /healthz in {STARTUP_S} s:\n{log.read_text()[-3000:]}"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -62,12 +72,19 @@ def server(tmp_path_factory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("serve")
     port = free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith("REHEARSE_")}
-    env.update(REHEARSE_DATA_DIR=str(folder / "data"), REHEARSE_DATABASE_URL=f"sqlite:///{folder / 'web.db'}",
-               REHEARSE_SECRET_KEY="browser-tests-" + "k" * 40)
+    env.update(
+        REHEARSE_DATA_DIR=str(folder / "data"),
+        REHEARSE_DATABASE_URL=f"sqlite:///{folder / 'web.db'}",
+        REHEARSE_SECRET_KEY="browser-tests-" + "k" * 40,
+    )
     log = folder / "server.log"
     with log.open("w") as output:
-        process = subprocess.Popen([sys.executable, "-m", "rehearse", "serve", "--port", str(port)], env=env,
-                                   stdout=output, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "rehearse", "serve", "--port", str(port)],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_for_server(url, process, log)
@@ -83,7 +100,9 @@ def server(tmp_path_factory) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def chromium():
     if not Path(CHROMIUM).exists():
-        skip_or_fail(f"{CHROMIUM} is missing (apt-get install chromium chromium-driver; make test does)")
+        skip_or_fail(
+            f"{CHROMIUM} is missing (apt-get install chromium chromium-driver; make test does)"
+        )
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:

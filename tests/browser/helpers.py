@@ -5,11 +5,14 @@ from __future__ import annotations
 import uuid
 
 PASSWORD = "a long enough password"
-STRONG = ("First, I would get every request to the platform team into one visible list, with the requesting "
-          "team and the business goal. Then I would rank the list with the product leads against explicit "
-          "criteria: which company priority it unblocks and the cost of delay. Next, I would relieve the "
-          "platform team by building self-service tooling and lending an engineer for a quarter. Finally, I "
-          "would publish the ranked list and explain the trade-offs to every waiting team.")
+STRONG = (
+    "First, I would get every request to the platform team into one visible list, with the "
+    "requesting team and the business goal. Then I would rank the list with the product "
+    "leads against explicit criteria: which company priority it unblocks and the cost of "
+    "delay. Next, I would relieve the platform team by building self-service tooling and "
+    "lending an engineer for a quarter. Finally, I would publish the ranked list and "
+    "explain the trade-offs to every waiting team."
+)
 
 
 def new_email() -> str:
@@ -49,4 +52,6 @@ def platform_question(page) -> dict:
 def submit_answer(page, answer: str) -> None:
     page.fill("[data-answer-form] [data-answer]", answer)
     page.click("[data-answer-form] [data-submit]")
-    page.wait_for_selector("[data-report]", timeout=60_000)  # the first answer may wait for the model to load
+    page.wait_for_selector(
+        "[data-report]", timeout=60_000
+    )  # the first answer may wait for the model to load

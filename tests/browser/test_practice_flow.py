@@ -70,17 +70,24 @@ def test_a_hostile_answer_is_shown_as_text_and_runs_nothing(page, screenshots):
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     question = platform_question(page)
-    hostile = (STRONG + '\n<script>window.__pwned = "script"; alert("script")</script>\n'
-               '<img src="x" onerror="window.__pwned = \'img\'; alert(\'img\')">\n'
-               '<a href="javascript:alert(1)">link</a> "quotes" & ampersands')
+    hostile = (
+        STRONG + '\n<script>window.__pwned = "script"; alert("script")</script>\n'
+        "<img src=\"x\" onerror=\"window.__pwned = 'img'; alert('img')\">\n"
+        '<a href="javascript:alert(1)">link</a> "quotes" & ampersands'
+    )
     page.goto(f"/practice/{question['id']}")
     submit_answer(page, hostile)
     page.wait_for_timeout(500)  # give any injected handler the chance to fire
     assert page.evaluate("window.__pwned") is None
     assert dialogs == []
     shown = page.text_content("[data-answer-text]")
-    assert '<script>window.__pwned = "script"' in shown and "<img src=\"x\" onerror=" in shown
-    assert page.locator("[data-answer-text] script, [data-answer-text] img, [data-answer-text] a").count() == 0
+    assert '<script>window.__pwned = "script"' in shown and '<img src="x" onerror=' in shown
+    assert (
+        page.locator(
+            "[data-answer-text] script, [data-answer-text] img, [data-answer-text] a"
+        ).count()
+        == 0
+    )
     page.screenshot(path=screenshots / "report-hostile-answer.png", full_page=True)
 
 
@@ -115,10 +122,14 @@ def test_timer_word_count_and_speaking_time_update_as_you_type(page):
     question = platform_question(page)
     page.goto(f"/practice/{question['id']}")
     assert page.text_content("[data-timer]") == "0:00"
-    page.type("[data-answer-form] [data-answer]", "one two three four five six seven eight nine ten " * 15)
+    page.type(
+        "[data-answer-form] [data-answer]", "one two three four five six seven eight nine ten " * 15
+    )
     assert page.text_content("[data-word-count]") == "150"
     assert page.text_content("[data-speaking-time]") == "1:00"  # 150 words at 150 words a minute
-    page.wait_for_function("document.querySelector('[data-timer]').textContent !== '0:00'", timeout=5000)
+    page.wait_for_function(
+        "document.querySelector('[data-timer]').textContent !== '0:00'", timeout=5000
+    )
 
 
 def test_an_empty_answer_is_refused_on_the_page(page):

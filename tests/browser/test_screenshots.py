@@ -14,15 +14,23 @@ def shoot(page, screenshots, name):
 
 def test_screenshots_of_the_main_pages(page, screenshots):
     question = platform_question(page)
-    for name, path in [("home", "/"), ("role", f"/roles/{question['role_slug']}"),
-                       ("question", f"/questions/{question['id']}"), ("practice", f"/practice/{question['id']}"),
-                       ("search", "/search?q=incident"), ("similar", f"/search?like={question['id']}"),
-                       ("signup", "/signup"), ("not-found", "/questions/999999")]:
+    for name, path in [
+        ("home", "/"),
+        ("role", f"/roles/{question['role_slug']}"),
+        ("question", f"/questions/{question['id']}"),
+        ("practice", f"/practice/{question['id']}"),
+        ("search", "/search?q=incident"),
+        ("similar", f"/search?like={question['id']}"),
+        ("signup", "/signup"),
+        ("not-found", "/questions/999999"),
+    ]:
         page.goto(path)
         shoot(page, screenshots, name)
     sign_up(page)
     page.goto(f"/practice/{question['id']}")
-    page.type("[data-answer-form] [data-answer]", "First, I would get every request into one list. ")
+    page.type(
+        "[data-answer-form] [data-answer]", "First, I would get every request into one list. "
+    )
     shoot(page, screenshots, "practice-typing")
     submit_answer(page, STRONG)
     page.goto("/history")
@@ -35,8 +43,13 @@ def test_screenshots_of_the_main_pages(page, screenshots):
 
 
 def test_screenshots_on_a_phone(chromium, server, screenshots):
-    context = chromium.new_context(base_url=server, viewport={"width": 390, "height": 844}, device_scale_factor=1,
-                                   is_mobile=True, has_touch=True)
+    context = chromium.new_context(
+        base_url=server,
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=1,
+        is_mobile=True,
+        has_touch=True,
+    )
     try:
         page = context.new_page()
         page.script_errors = []

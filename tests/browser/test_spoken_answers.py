@@ -10,9 +10,11 @@ from .helpers import platform_question, sign_up
 
 pytestmark = pytest.mark.browser
 
-SPOKEN = ("First, I would put every request to the platform team into one visible list. "
-          "Then I would rank the requests against company priorities and the cost of delay. "
-          "Finally, I would explain the trade-offs to every waiting team.")
+SPOKEN = (
+    "First, I would put every request to the platform team into one visible list. "
+    "Then I would rank the requests against company priorities and the cost of delay. "
+    "Finally, I would explain the trade-offs to every waiting team."
+)
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +32,9 @@ def speech_or_skip(page):
         pytest.skip(f"the server cannot transcribe: {status['reason']}")
 
 
-def test_a_spoken_answer_is_transcribed_corrected_and_scored_with_pace(page, recording, screenshots):
+def test_a_spoken_answer_is_transcribed_corrected_and_scored_with_pace(
+    page, recording, screenshots
+):
     sign_up(page)
     speech_or_skip(page)
     question = platform_question(page)
@@ -41,7 +45,9 @@ def test_a_spoken_answer_is_transcribed_corrected_and_scored_with_pace(page, rec
     assert "platform team" in transcript.lower() and "priorities" in transcript.lower()
     assert page.input_value("[data-mode]") == "spoken"
     # The transcript is editable, and the edited text is what gets scored.
-    page.fill("[data-answer-form] [data-answer]", transcript + " I would review the list every two weeks.")
+    page.fill(
+        "[data-answer-form] [data-answer]", transcript + " I would review the list every two weeks."
+    )
     page.click("[data-answer-form] [data-submit]")
     page.wait_for_selector("[data-report]", timeout=60_000)
     assert "every two weeks" in page.text_content("[data-answer-text]")

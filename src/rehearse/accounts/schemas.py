@@ -42,8 +42,13 @@ class UserRead(BaseModel):
 
     @classmethod
     def of(cls, user: User) -> UserRead:
-        return cls(id=user.id, email=user.email, display_name=user.display_name, role=user.role,
-                   created_at=user.created_at)
+        return cls(
+            id=user.id,
+            email=user.email,
+            display_name=user.display_name,
+            role=user.role,
+            created_at=user.created_at,
+        )
 
 
 class TokenRead(BaseModel):
@@ -56,9 +61,17 @@ class TokenRead(BaseModel):
 
     @classmethod
     def of(cls, token: ApiToken) -> TokenRead:
-        return cls(id=token.id, name=token.name, prefix=token.prefix, created_at=token.created_at,
-                   last_used_at=token.last_used_at, revoked_at=token.revoked_at)
+        return cls(
+            id=token.id,
+            name=token.name,
+            prefix=token.prefix,
+            created_at=token.created_at,
+            last_used_at=token.last_used_at,
+            revoked_at=token.revoked_at,
+        )
 
 
 class TokenIssued(TokenRead):
-    token: str = Field(description="The secret; shown once. Send it as `Authorization: Bearer <token>`.")
+    token: str = Field(
+        description="The secret; shown once. Send it as `Authorization: Bearer <token>`."
+    )

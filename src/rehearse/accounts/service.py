@@ -48,8 +48,10 @@ class RateLimited(AccountError):
     def __init__(self, retry_after: int):
         self.retry_after = retry_after
         minutes = max(1, round(retry_after / 60))
-        super().__init__(f"Too many failed sign-ins. Try again in about {minutes} minute"
-                         f"{'s' if minutes != 1 else ''}.")
+        super().__init__(
+            f"Too many failed sign-ins. Try again in about {minutes} minute"
+            f"{'s' if minutes != 1 else ''}."
+        )
 
 
 @dataclass(frozen=True)
@@ -69,8 +71,14 @@ def normalise_email(email: str) -> str:
 # --- users -------------------------------------------------------------------------------------
 
 
-def create_user(session: Session, *, email: str, password: str, display_name: str | None = None,
-                role: str | None = None) -> User:
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    display_name: str | None = None,
+    role: str | None = None,
+) -> User:
     """A new account; the first account of a fresh install is its admin."""
     email = normalise_email(email)
     if not _EMAIL.match(email) or len(email) > 320:
@@ -83,8 +91,13 @@ def create_user(session: Session, *, email: str, password: str, display_name: st
     if role not in ROLES:
         raise AccountError(f"Role must be one of {', '.join(ROLES)}.")
     name = (display_name or "").strip()[:120] or email.split("@")[0]
-    user = User(email=email, display_name=name, password_hash=_hasher.hash(password), role=role,
-                created_at=utcnow())
+    user = User(
+        email=email,
+        display_name=name,
+        password_hash=_hasher.hash(password),
+        role=role,
+        created_at=utcnow(),
+    )
     session.add(user)
     session.flush()
     return user
@@ -114,8 +127,9 @@ def get_user(session: Session, user_id: int) -> User | None:
 # --- signing in --------------------------------------------------------------------------------
 
 
-def authenticate(session: Session, *, email: str, password: str, client: str,
-                 now: datetime | None = None) -> User:
+def authenticate(
+    session: Session, *, email: str, password: str, client: str, now: datetime | None = None
+) -> User:
     """The user with this e-mail and password; raises AccountError or RateLimited.
 
     Failures are recorded in the database, so the limit holds across app processes.
@@ -132,7 +146,9 @@ def authenticate(session: Session, *, email: str, password: str, client: str,
         except (VerificationError, InvalidHashError):
             valid = False
     else:
-        _hasher.hash("timing-equaliser")  # as slow as a real check, so timing does not reveal accounts
+        _hasher.hash(
+            "timing-equaliser"
+        )  # as slow as a real check, so timing does not reveal accounts
     if not valid:
         session.add(SignInAttempt(email=email, client=client, attempted_at=now))
         session.flush()
@@ -146,11 +162,15 @@ def authenticate(session: Session, *, email: str, password: str, client: str,
 def _check_rate(session: Session, *, email: str, client: str, now: datetime) -> None:
     since = now - RATE_WINDOW
     session.execute(delete(SignInAttempt).where(SignInAttempt.attempted_at < since - RATE_WINDOW))
-    for column, value, limit in ((SignInAttempt.email, email, MAX_FAILURES_PER_EMAIL),
-                                 (SignInAttempt.client, client, MAX_FAILURES_PER_CLIENT)):
+    for column, value, limit in (
+        (SignInAttempt.email, email, MAX_FAILURES_PER_EMAIL),
+        (SignInAttempt.client, client, MAX_FAILURES_PER_CLIENT),
+    ):
         count, oldest = session.execute(
-            select(func.count(SignInAttempt.id), func.min(SignInAttempt.attempted_at))
-            .where(column == value, SignInAttempt.attempted_at >= since)).one()
+            select(func.count(SignInAttempt.id), func.min(SignInAttempt.attempted_at)).where(
+                column == value, SignInAttempt.attempted_at >= since
+            )
+        ).one()
         if count >= limit:
             oldest = _aware(oldest)
             raise RateLimited(max(1, int((oldest + RATE_WINDOW - now).total_seconds())))
@@ -167,8 +187,14 @@ def start_session(session: Session, *, user: User, now: datetime | None = None) 
     """A new sign-in session; returns the secret for the cookie."""
     now = now or utcnow()
     secret = secrets.token_urlsafe(32)
-    session.add(UserSession(token_hash=hash_secret(secret), user_id=user.id, created_at=now,
-                            expires_at=now + timedelta(days=SESSION_DAYS)))
+    session.add(
+        UserSession(
+            token_hash=hash_secret(secret),
+            user_id=user.id,
+            created_at=now,
+            expires_at=now + timedelta(days=SESSION_DAYS),
+        )
+    )
     session.flush()
     return secret
 
@@ -198,26 +224,41 @@ def end_all_sessions(session: Session, *, user: User) -> None:
 def create_token(session: Session, *, user: User, name: str) -> IssuedToken:
     """A new API token; its secret is returned once and only its hash is stored."""
     name = (name or "").strip()[:100] or "API token"
-    live = session.scalar(select(func.count(ApiToken.id)).where(ApiToken.user_id == user.id,
-                                                                ApiToken.revoked_at.is_(None)))
+    live = session.scalar(
+        select(func.count(ApiToken.id)).where(
+            ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)
+        )
+    )
     if live >= MAX_TOKENS:
         raise AccountError(f"You already have {MAX_TOKENS} tokens; revoke one first.")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=user.id, name=name, token_hash=hash_secret(secret), prefix=secret[:10],
-                     created_at=utcnow())
+    token = ApiToken(
+        user_id=user.id,
+        name=name,
+        token_hash=hash_secret(secret),
+        prefix=secret[:10],
+        created_at=utcnow(),
+    )
     session.add(token)
     session.flush()
     return IssuedToken(token, secret)
 
 
 def list_tokens(session: Session, *, user: User) -> list[ApiToken]:
-    return list(session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
-                                .order_by(ApiToken.revoked_at.is_not(None), ApiToken.id.desc())))
+    return list(
+        session.scalars(
+            select(ApiToken)
+            .where(ApiToken.user_id == user.id)
+            .order_by(ApiToken.revoked_at.is_not(None), ApiToken.id.desc())
+        )
+    )
 
 
 def revoke_token(session: Session, *, user: User, token_id: int) -> ApiToken:
     """Revoke one of the user's own tokens; another user's token is 'not found'."""
-    token = session.scalar(select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id))
+    token = session.scalar(
+        select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id)
+    )
     if token is None:
         raise LookupError(f"no token with id {token_id}")
     if token.revoked_at is None:
@@ -229,11 +270,15 @@ def user_for_token(session: Session, secret: str, *, now: datetime | None = None
     """The owner of a live API token, or None."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
         return None
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_secret(secret),
-                                                  ApiToken.revoked_at.is_(None)))
-    if token is None or not token.user.active:
+    row = session.execute(
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == hash_secret(secret), ApiToken.revoked_at.is_(None))
+    ).first()
+    if row is None or not row.User.active:
         return None
+    token, user = row
     now = now or utcnow()
     if token.last_used_at is None or _aware(token.last_used_at) < now - TOKEN_TOUCH_EVERY:
         session.execute(update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
-    return token.user
+    return user

@@ -19,16 +19,24 @@ router = APIRouter(prefix="/api", tags=["accounts"])
 def create_user(body: UserCreate, session: SessionDep) -> UserRead:
     """Create an account (a candidate; the first account of an install is its admin)."""
     try:
-        user = service.create_user(session, email=body.email, password=body.password,
-                                   display_name=body.display_name)
+        user = service.create_user(
+            session, email=body.email, password=body.password, display_name=body.display_name
+        )
     except service.AccountError as error:
         status = 409 if "already exists" in str(error) else 422
         raise HTTPException(status, str(error)) from None
     return UserRead.of(user)
 
 
-@router.post("/auth/token", response_model=TokenIssued, status_code=201, responses={
-    401: {"description": "Wrong e-mail or password"}, 429: {"description": "Too many failed sign-ins"}})
+@router.post(
+    "/auth/token",
+    response_model=TokenIssued,
+    status_code=201,
+    responses={
+        401: {"description": "Wrong e-mail or password"},
+        429: {"description": "Too many failed sign-ins"},
+    },
+)
 def issue_token(body: TokenRequest, request: Request, database: DatabaseDep) -> TokenIssued:
     """Exchange e-mail and password for a new API token."""
     user, error = sign_in(database, request, email=body.email, password=body.password)
@@ -39,8 +47,9 @@ def issue_token(body: TokenRequest, request: Request, database: DatabaseDep) -> 
         return TokenIssued(**TokenRead.of(issued.token).model_dump(), token=issued.secret)
 
 
-def sign_in(database: Database, request: Request, *, email: str, password: str
-            ) -> tuple[User | None, HTTPException | None]:
+def sign_in(
+    database: Database, request: Request, *, email: str, password: str
+) -> tuple[User | None, HTTPException | None]:
     """(user, None) or (None, the 401/429 to answer with).
 
     Runs in a transaction of its own that commits even when the password is wrong: each
@@ -48,10 +57,13 @@ def sign_in(database: Database, request: Request, *, email: str, password: str
     """
     with database.transaction() as session:
         try:
-            return service.authenticate(session, email=email, password=password,
-                                        client=client_address(request)), None
+            return service.authenticate(
+                session, email=email, password=password, client=client_address(request)
+            ), None
         except service.RateLimited as limited:
-            return None, HTTPException(429, str(limited), headers={"Retry-After": str(limited.retry_after)})
+            return None, HTTPException(
+                429, str(limited), headers={"Retry-After": str(limited.retry_after)}
+            )
         except service.AccountError as wrong:
             return None, HTTPException(401, str(wrong))
 

@@ -16,8 +16,10 @@ class FeedbackRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     question_id: int = Field(description="The question's id (GET /api/questions lists them).")
-    answer: str = Field(description="The answer text; at most Settings.max_answer_chars characters "
-                                    "(REHEARSE_MAX_ANSWER_CHARS, 20,000 by default).")
+    answer: str = Field(
+        description="The answer text; at most Settings.max_answer_chars characters "
+        "(REHEARSE_MAX_ANSWER_CHARS, 20,000 by default)."
+    )
 
 
 class AttemptCreate(FeedbackRequest):
@@ -26,9 +28,13 @@ class AttemptCreate(FeedbackRequest):
     mode: Literal["typed", "spoken"] = "typed"
     duration_s: float | None = Field(default=None, ge=0, description="Seconds spent answering.")
     transcription_id: str | None = Field(
-        default=None, max_length=64,
-        description="For spoken answers: the id from POST /api/transcriptions; adds pace and pauses.")
-    previous_attempt_id: int | None = Field(default=None, description="The attempt this one tries again.")
+        default=None,
+        max_length=64,
+        description="For spoken answers: the id from POST /api/transcriptions; adds pace and pauses.",
+    )
+    previous_attempt_id: int | None = Field(
+        default=None, description="The attempt this one tries again."
+    )
 
 
 class AttemptSummary(BaseModel):
@@ -45,10 +51,18 @@ class AttemptSummary(BaseModel):
 
     @classmethod
     def of(cls, attempt: Attempt) -> AttemptSummary:
-        return cls(id=attempt.id, question_id=attempt.question_id, question=attempt.question.text,
-                   role=attempt.question.role.name, score=attempt.score, grade=attempt.grade,
-                   mode=attempt.mode, duration_s=attempt.duration_s, created_at=attempt.created_at,
-                   previous_attempt_id=attempt.previous_attempt_id)
+        return cls(
+            id=attempt.id,
+            question_id=attempt.question_id,
+            question=attempt.question.text,
+            role=attempt.question.role.name,
+            score=attempt.score,
+            grade=attempt.grade,
+            mode=attempt.mode,
+            duration_s=attempt.duration_s,
+            created_at=attempt.created_at,
+            previous_attempt_id=attempt.previous_attempt_id,
+        )
 
 
 class AttemptRead(AttemptSummary):
@@ -59,8 +73,13 @@ class AttemptRead(AttemptSummary):
 
     @classmethod
     def full(cls, attempt: Attempt, comparison: dict[str, Any] | None = None) -> AttemptRead:
-        return cls(**AttemptSummary.of(attempt).model_dump(), answer=attempt.answer, report=attempt.report,
-                   speech=attempt.speech, comparison=comparison)
+        return cls(
+            **AttemptSummary.of(attempt).model_dump(),
+            answer=attempt.answer,
+            report=attempt.report,
+            speech=attempt.speech,
+            comparison=comparison,
+        )
 
 
 class TranscriptionStatus(BaseModel):

@@ -6,6 +6,8 @@ Scoring goes through `scoring.analyze_answer`, the one bridge to the feedback en
 
 from __future__ import annotations
 
+import os
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +19,9 @@ from rehearse.bank.models import Question, utcnow
 
 from .models import MODES, Attempt
 
+# Scoring is CPU-bound (the sentence model). Past one scoring per core, more at once only
+# makes them all slower and their order unfair, so the rest wait their turn here.
+_scoring = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
 MAX_DURATION_S = 4 * 3600  # a timer past four hours is a tab left open, not an answer
 HISTORY_PAGE = 50
 
@@ -48,19 +53,23 @@ def check_answer(answer: str | None, *, max_chars: int) -> str:
     if len(answer) > max_chars:
         raise AnswerRejected(
             f"The answer is {len(answer):,} characters long; the limit is {max_chars:,} characters "
-            f"(about {max_chars // 6:,} words). Shorten it and send it again.", 413)
+            f"(about {max_chars // 6:,} words). Shorten it and send it again.",
+            413,
+        )
     return answer
 
 
-def score(session: Session, *, question: Question, answer: str, max_chars: int,
-          backend: str = "auto") -> dict[str, Any]:
+def score(
+    session: Session, *, question: Question, answer: str, max_chars: int, backend: str = "auto"
+) -> dict[str, Any]:
     """The feedback report of an answer, as JSON-ready data."""
     from rehearse import feedback
     from rehearse.practice.scoring import analyze_answer
 
     check_answer(answer, max_chars=max_chars)
     try:
-        report = analyze_answer(session, question, answer, backend=backend)
+        with _scoring:
+            report = analyze_answer(session, question, answer, backend=backend)
     except feedback.AnswerTooLong as error:
         raise AnswerRejected(str(error), 413) from None
     return report.to_dict()
@@ -70,23 +79,52 @@ def speech_summary(transcript: dict[str, Any] | None) -> dict[str, Any] | None:
     """What a spoken attempt keeps of its transcript: pace, speaking time and long pauses."""
     if not transcript:
         return None
-    return {key: transcript.get(key) for key in
-            ("duration_s", "speaking_s", "words_per_minute", "pauses", "word_count", "language")}
+    return {
+        key: transcript.get(key)
+        for key in (
+            "duration_s",
+            "speaking_s",
+            "words_per_minute",
+            "pauses",
+            "word_count",
+            "language",
+        )
+    }
 
 
-def record(session: Session, *, user: User, question: Question, answer: str, report: dict[str, Any],
-           mode: str = "typed", duration_s: float | None = None, speech: dict[str, Any] | None = None,
-           previous_attempt_id: int | None = None) -> Attempt:
+def record(
+    session: Session,
+    *,
+    user: User,
+    question: Question,
+    answer: str,
+    report: dict[str, Any],
+    mode: str = "typed",
+    duration_s: float | None = None,
+    speech: dict[str, Any] | None = None,
+    previous_attempt_id: int | None = None,
+) -> Attempt:
     """Store an attempt; a previous attempt that is not the user's own is ignored."""
     if mode not in MODES:
         raise AnswerRejected(f"mode must be one of {', '.join(MODES)}")
     if duration_s is not None and not 0 <= duration_s <= MAX_DURATION_S:
         duration_s = None
-    previous = get(session, user=user, attempt_id=previous_attempt_id) if previous_attempt_id else None
-    attempt = Attempt(user_id=user.id, question_id=question.id, answer=answer, mode=mode,
-                      duration_s=duration_s, score=int(report["score"]), grade=str(report.get("grade", "")),
-                      report=report, speech=speech if mode == "spoken" else None,
-                      previous_attempt_id=previous.id if previous else None, created_at=utcnow())
+    previous = (
+        get(session, user=user, attempt_id=previous_attempt_id) if previous_attempt_id else None
+    )
+    attempt = Attempt(
+        user_id=user.id,
+        question_id=question.id,
+        answer=answer,
+        mode=mode,
+        duration_s=duration_s,
+        score=int(report["score"]),
+        grade=str(report.get("grade", "")),
+        report=report,
+        speech=speech if mode == "spoken" else None,
+        previous_attempt_id=previous.id if previous else None,
+        created_at=utcnow(),
+    )
     session.add(attempt)
     session.flush()
     return attempt
@@ -94,16 +132,30 @@ def record(session: Session, *, user: User, question: Question, answer: str, rep
 
 def get(session: Session, *, user: User, attempt_id: int) -> Attempt | None:
     """One of the user's own attempts; anybody else's is None, exactly like a missing one."""
-    return session.scalar(select(Attempt).where(Attempt.id == attempt_id, Attempt.user_id == user.id)
-                          .options(selectinload(Attempt.question).selectinload(Question.role)))
+    return session.scalar(
+        select(Attempt)
+        .where(Attempt.id == attempt_id, Attempt.user_id == user.id)
+        .options(selectinload(Attempt.question).selectinload(Question.role))
+    )
 
 
-def history(session: Session, *, user: User, limit: int = HISTORY_PAGE, offset: int = 0,
-            question_id: int | None = None) -> list[Attempt]:
+def history(
+    session: Session,
+    *,
+    user: User,
+    limit: int = HISTORY_PAGE,
+    offset: int = 0,
+    question_id: int | None = None,
+) -> list[Attempt]:
     """The user's attempts, newest first."""
-    statement = (select(Attempt).where(Attempt.user_id == user.id)
-                 .options(selectinload(Attempt.question).selectinload(Question.role))
-                 .order_by(Attempt.created_at.desc(), Attempt.id.desc()).limit(limit).offset(offset))
+    statement = (
+        select(Attempt)
+        .where(Attempt.user_id == user.id)
+        .options(selectinload(Attempt.question).selectinload(Question.role))
+        .order_by(Attempt.created_at.desc(), Attempt.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
     if question_id is not None:
         statement = statement.where(Attempt.question_id == question_id)
     return list(session.scalars(statement))
@@ -117,31 +169,51 @@ def last_scores(session: Session, *, user: User | None, question_ids: list[int])
     """The user's latest score on each of these questions (questions never tried are absent)."""
     if user is None or not question_ids:
         return {}
-    latest = (select(Attempt.question_id, func.max(Attempt.id).label("id"))
-              .where(Attempt.user_id == user.id, Attempt.question_id.in_(question_ids))
-              .group_by(Attempt.question_id).subquery())
-    rows = session.execute(select(Attempt.question_id, Attempt.score).join(latest, latest.c.id == Attempt.id))
+    latest = (
+        select(Attempt.question_id, func.max(Attempt.id).label("id"))
+        .where(Attempt.user_id == user.id, Attempt.question_id.in_(question_ids))
+        .group_by(Attempt.question_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Attempt.question_id, Attempt.score).join(latest, latest.c.id == Attempt.id)
+    )
     return dict(rows.all())
 
 
-def latest(session: Session, *, user: User | None, question_id: int) -> Attempt | None:
+@dataclass(frozen=True)
+class LastAttempt:
+    id: int
+    score: int
+
+
+def latest(session: Session, *, user: User | None, question_id: int) -> LastAttempt | None:
+    """The id and score of the user's latest attempt at a question (not its report: pages show a link)."""
     if user is None:
         return None
-    return session.scalar(select(Attempt).where(Attempt.user_id == user.id, Attempt.question_id == question_id)
-                          .order_by(Attempt.id.desc()).limit(1))
+    row = session.execute(
+        select(Attempt.id, Attempt.score)
+        .where(Attempt.user_id == user.id, Attempt.question_id == question_id)
+        .order_by(Attempt.id.desc())
+        .limit(1)
+    ).first()
+    return LastAttempt(row.id, row.score) if row else None
 
 
 def compare(previous: dict[str, Any], current: dict[str, Any]) -> Comparison:
     """Score change and talking points gained or lost between two reports."""
+
     def covered(report: dict[str, Any]) -> set[str]:
         return {p["point"] for p in report.get("talking_points", ()) if p.get("covered")}
 
     before, after = covered(previous), covered(current)
     order = [p["point"] for p in current.get("talking_points", ())]
-    return Comparison(previous_score=int(previous["score"]),
-                      score_change=int(current["score"]) - int(previous["score"]),
-                      newly_covered=tuple(p for p in order if p in after - before),
-                      no_longer_covered=tuple(p for p in order if p in before - after))
+    return Comparison(
+        previous_score=int(previous["score"]),
+        score_change=int(current["score"]) - int(previous["score"]),
+        newly_covered=tuple(p for p in order if p in after - before),
+        no_longer_covered=tuple(p for p in order if p in before - after),
+    )
 
 
 def random_question_id(session: Session, *, role_id: int | None = None) -> int | None:

@@ -13,16 +13,37 @@ from rehearse.web.deps import SessionDep, SettingsDep
 from rehearse.web.security import CSRF_COOKIE, ApiUser, CsrfApi, OptionalUser
 
 from . import service
-from .schemas import (AttemptCreate, AttemptRead, AttemptSummary, FeedbackRequest, SpeechStatus,
-                      TranscriptionStatus)
+from .schemas import (
+    AttemptCreate,
+    AttemptRead,
+    AttemptSummary,
+    FeedbackRequest,
+    SpeechStatus,
+    TranscriptionStatus,
+)
 from .transcriptions import TranscriptionNotFound, owner_key
 
 router = APIRouter(prefix="/api", tags=["practice"])
 
-REPORT_EXAMPLE = {"score": 72, "grade": "good", "coverage": 0.67, "on_topic": True,
-                  "talking_points": [{"point": "phased roadmap", "covered": True, "strength": 0.81,
-                                      "evidence": "We planned the year in three phases."}],
-                  "structure": {}, "specificity": {}, "delivery": {}, "suggestions": [], "engine": {}}
+REPORT_EXAMPLE = {
+    "score": 72,
+    "grade": "good",
+    "coverage": 0.67,
+    "on_topic": True,
+    "talking_points": [
+        {
+            "point": "phased roadmap",
+            "covered": True,
+            "strength": 0.81,
+            "evidence": "We planned the year in three phases.",
+        }
+    ],
+    "structure": {},
+    "specificity": {},
+    "delivery": {},
+    "suggestions": [],
+    "engine": {},
+}
 
 
 def question_or_404(session, question_id: int) -> Question:
@@ -34,21 +55,35 @@ def question_or_404(session, question_id: int) -> Question:
 
 def _score(session, settings, question: Question, answer: str) -> dict[str, Any]:
     try:
-        return service.score(session, question=question, answer=answer, max_chars=settings.max_answer_chars,
-                             backend=settings.feedback_backend)
+        return service.score(
+            session,
+            question=question,
+            answer=answer,
+            max_chars=settings.max_answer_chars,
+            backend=settings.feedback_backend,
+        )
     except service.AnswerRejected as rejected:
         raise HTTPException(rejected.status, str(rejected)) from None
 
 
-@router.post("/feedback", responses={200: {"content": {"application/json": {"example": REPORT_EXAMPLE}},
-                                           "description": "The feedback report (see PRODUCT.md)."},
-                                      404: {"description": "No such question"},
-                                      413: {"description": "Answer longer than the limit"},
-                                      422: {"description": "Empty answer or missing field"}})
+@router.post(
+    "/feedback",
+    responses={
+        200: {
+            "content": {"application/json": {"example": REPORT_EXAMPLE}},
+            "description": "The feedback report (see PRODUCT.md).",
+        },
+        404: {"description": "No such question"},
+        413: {"description": "Answer longer than the limit"},
+        422: {"description": "Empty answer or missing field"},
+    },
+)
 def feedback(body: FeedbackRequest, session: SessionDep, settings: SettingsDep) -> dict[str, Any]:
     """Score an answer to a question and return the report. Nothing is stored."""
     try:
-        service.check_answer(body.answer, max_chars=settings.max_answer_chars)  # before any database work
+        service.check_answer(
+            body.answer, max_chars=settings.max_answer_chars
+        )  # before any database work
     except service.AnswerRejected as rejected:
         raise HTTPException(rejected.status, str(rejected)) from None
     question = question_or_404(session, body.question_id)
@@ -56,17 +91,26 @@ def feedback(body: FeedbackRequest, session: SessionDep, settings: SettingsDep) 
 
 
 @router.post("/attempts", response_model=AttemptRead, status_code=201, dependencies=[CsrfApi])
-def create_attempt(body: AttemptCreate, request: Request, user: ApiUser, session: SessionDep,
-                   settings: SettingsDep) -> AttemptRead:
+def create_attempt(
+    body: AttemptCreate, request: Request, user: ApiUser, session: SessionDep, settings: SettingsDep
+) -> AttemptRead:
     """Score an answer and keep it in your history; committed before the response is sent."""
     question = question_or_404(session, body.question_id)
     report = _score(session, settings, question, body.answer)
     speech = None
     if body.transcription_id:
         speech = _transcript(request, body.transcription_id, owner_key(user.id, None))
-    attempt = service.record(session, user=user, question=question, answer=body.answer, report=report,
-                             mode=body.mode, duration_s=body.duration_s, speech=speech,
-                             previous_attempt_id=body.previous_attempt_id)
+    attempt = service.record(
+        session,
+        user=user,
+        question=question,
+        answer=body.answer,
+        report=report,
+        mode=body.mode,
+        duration_s=body.duration_s,
+        speech=speech,
+        previous_attempt_id=body.previous_attempt_id,
+    )
     return AttemptRead.full(attempt, _comparison(session, user, attempt))
 
 
@@ -91,13 +135,20 @@ def _transcript(request: Request, job_id: str, owner: str | None) -> dict[str, A
 
 
 @router.get("/attempts", response_model=list[AttemptSummary])
-def list_attempts(user: ApiUser, session: SessionDep,
-                  question_id: Annotated[int | None, Query(description="Only attempts at this question.")] = None,
-                  limit: Annotated[int, Query(ge=1, le=500)] = 50,
-                  offset: Annotated[int, Query(ge=0)] = 0) -> list[AttemptSummary]:
+def list_attempts(
+    user: ApiUser,
+    session: SessionDep,
+    question_id: Annotated[int | None, Query(description="Only attempts at this question.")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[AttemptSummary]:
     """Your attempts, newest first."""
-    return [AttemptSummary.of(a) for a in service.history(session, user=user, limit=limit, offset=offset,
-                                                          question_id=question_id)]
+    return [
+        AttemptSummary.of(a)
+        for a in service.history(
+            session, user=user, limit=limit, offset=offset, question_id=question_id
+        )
+    ]
 
 
 @router.get("/attempts/{attempt_id}", response_model=AttemptRead)
@@ -116,17 +167,36 @@ def speech_status(request: Request) -> SpeechStatus:
     return SpeechStatus(available=jobs.available(), reason=jobs.unavailable_reason())
 
 
-@router.post("/transcriptions", response_model=TranscriptionStatus, status_code=202, dependencies=[CsrfApi],
-             openapi_extra={"requestBody": {"content": {
-                 "multipart/form-data": {"schema": {"type": "object", "properties": {
-                     "audio": {"type": "string", "format": "binary"}}}},
-                 "audio/*": {"schema": {"type": "string", "format": "binary"}}}}})
+@router.post(
+    "/transcriptions",
+    response_model=TranscriptionStatus,
+    status_code=202,
+    dependencies=[CsrfApi],
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"audio": {"type": "string", "format": "binary"}},
+                    }
+                },
+                "audio/*": {"schema": {"type": "string", "format": "binary"}},
+            }
+        }
+    },
+)
 async def create_transcription(request: Request, user: OptionalUser) -> JSONResponse:
     """Upload a recording (multipart field `audio`, or the raw audio as the body); poll its status."""
     audio = await read_audio(request)
-    job_id = submit(request, audio, owner_key(user.id if user else None, request.cookies.get(CSRF_COOKIE)))
-    return JSONResponse({"id": job_id, "state": "queued", "progress": 0.0}, status_code=202,
-                        headers={"Location": f"/api/transcriptions/{job_id}"})
+    job_id = submit(
+        request, audio, owner_key(user.id if user else None, request.cookies.get(CSRF_COOKIE))
+    )
+    return JSONResponse(
+        {"id": job_id, "state": "queued", "progress": 0.0},
+        status_code=202,
+        headers={"Location": f"/api/transcriptions/{job_id}"},
+    )
 
 
 async def read_audio(request: Request) -> bytes:
@@ -150,8 +220,11 @@ def submit(request: Request, audio: bytes, owner: str | None) -> str:
 
     jobs = request.app.state.transcriptions
     if not jobs.available():
-        raise HTTPException(503, f"Spoken answers are not available on this server: "
-                                 f"{jobs.unavailable_reason()}. Type your answer instead.")
+        raise HTTPException(
+            503,
+            f"Spoken answers are not available on this server: "
+            f"{jobs.unavailable_reason()}. Type your answer instead.",
+        )
     try:
         return jobs.submit(audio, owner=owner)
     except speech.TranscriptionError as error:

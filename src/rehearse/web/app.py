@@ -42,7 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from rehearse.web import errors
     from rehearse.web.headers import SecurityHeaders
     from rehearse.web.limits import BodyLimit
-    from rehearse.web.pages import router as pages_router
+    from rehearse.web.pages import routers as page_routers
     from rehearse.web.templating import STATIC, make_templates
 
     settings = settings or Settings()
@@ -50,8 +50,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Load the feedback model in the background, so the first answer is not kept waiting.
-        threading.Thread(target=_warm_feedback, args=(settings.feedback_backend,), daemon=True,
-                         name="rehearse-warm-feedback").start()
+        threading.Thread(
+            target=_warm_feedback,
+            args=(settings.feedback_backend,),
+            daemon=True,
+            name="rehearse-warm-feedback",
+        ).start()
         yield
         app.state.transcriptions.shutdown()
         app.state.database.dispose()
@@ -66,16 +70,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for (
+        router
+    ) in page_routers:  # first: routes are matched in order, and pages are the most visited
+        app.include_router(router, include_in_schema=False)
     app.include_router(bank_router)
     app.include_router(accounts_router)
     app.include_router(practice_router)
-    app.include_router(pages_router)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> JSONResponse:
         """200 when the database answers, 503 otherwise."""
         if app.state.database.ping():
             return JSONResponse({"status": "ok", "database": app.state.database.dialect})
-        return JSONResponse({"status": "unavailable", "database": app.state.database.dialect}, status_code=503)
+        return JSONResponse(
+            {"status": "unavailable", "database": app.state.database.dialect}, status_code=503
+        )
 
     return app

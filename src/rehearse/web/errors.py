@@ -20,9 +20,18 @@ from rehearse.web.security import CsrfFailed, SignInRequired
 
 log = logging.getLogger("rehearse.web")
 
-TITLES = {400: "That request was not understood", 401: "Please sign in", 403: "Not allowed",
-          404: "Not found", 405: "Not allowed here", 413: "Too long", 422: "Please check what you sent",
-          429: "Slow down", 500: "Something went wrong", 503: "Not available right now"}
+TITLES = {
+    400: "That request was not understood",
+    401: "Please sign in",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Not allowed here",
+    413: "Too long",
+    422: "Please check what you sent",
+    429: "Slow down",
+    500: "Something went wrong",
+    503: "Not available right now",
+}
 
 
 def wants_json(request: Request) -> bool:
@@ -39,6 +48,8 @@ def describe_validation(exc: RequestValidationError) -> tuple[int, str]:
     errors = list(exc.errors())
     if any(e.get("type") == "json_invalid" for e in errors):
         return 400, "The request body is not valid JSON."
+    if any(tuple(e.get("loc", ()))[:1] == ("path",) for e in errors):
+        return 404, "There is nothing at this address."
     messages = []
     for error in errors[:5]:
         where = _location(error)
@@ -56,18 +67,31 @@ def describe_validation(exc: RequestValidationError) -> tuple[int, str]:
     return 422, (text if "_" in text.split(" ", 1)[0] else text[0].upper() + text[1:]) + "."
 
 
-def page(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+def page(
+    request: Request, status: int, message: str, headers: dict[str, str] | None = None
+) -> Response:
     from rehearse.web.templating import render
 
-    return render(request, "errors/error.html",
-                  {"status": status, "title": TITLES.get(status, "Error"), "message": message},
-                  status_code=status, headers=headers)
+    return render(
+        request,
+        "errors/error.html",
+        {"status": status, "title": TITLES.get(status, "Error"), "message": message},
+        status_code=status,
+        headers=headers,
+    )
 
 
-def error_response(request: Request, status: int, message: str, headers: dict[str, str] | None = None,
-                   extra: dict[str, Any] | None = None) -> Response:
+def error_response(
+    request: Request,
+    status: int,
+    message: str,
+    headers: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Response:
     if wants_json(request):
-        return JSONResponse({"detail": message, **(extra or {})}, status_code=status, headers=headers)
+        return JSONResponse(
+            {"detail": message, **(extra or {})}, status_code=status, headers=headers
+        )
     return page(request, status, message, headers)
 
 
@@ -84,8 +108,16 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         status, message = describe_validation(exc)
-        extra = {"errors": [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")),
-                             "type": e.get("type", "")} for e in list(exc.errors())[:20]]}
+        extra = {
+            "errors": [
+                {
+                    "loc": list(e.get("loc", ())),
+                    "msg": str(e.get("msg", "")),
+                    "type": e.get("type", ""),
+                }
+                for e in list(exc.errors())[:20]
+            ]
+        }
         return error_response(request, status, message, extra=extra)
 
     @app.exception_handler(SignInRequired)
@@ -95,11 +127,16 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(CsrfFailed)
     async def csrf_failed(request: Request, exc: CsrfFailed) -> Response:
-        return error_response(request, 403, "This form has expired or did not come from this site. "
-                                            "Go back, reload the page and send it again.")
+        return error_response(
+            request,
+            403,
+            "This form has expired or did not come from this site. "
+            "Go back, reload the page and send it again.",
+        )
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return error_response(request, 500, "Something went wrong on our side. It has been logged; "
-                                            "please try again.")
+        return error_response(
+            request, 500, "Something went wrong on our side. It has been logged; please try again."
+        )

@@ -80,10 +80,13 @@ def highlight(answer: str, evidence: Sequence[str | None]) -> Markup:
     out = []
     position = 0
     for span in evidence_spans(answer, evidence):
-        out.append(escape(answer[position:span.start]))
+        out.append(escape(answer[position : span.start]))
         labels = " ".join(str(i + 1) for i in span.points)
-        out.append(Markup('<mark class="evidence" data-evidence data-evidence-for="{}">{}</mark>').format(
-            labels, answer[span.start:span.end]))
+        out.append(
+            Markup('<mark class="evidence" data-evidence data-evidence-for="{}">{}</mark>').format(
+                labels, answer[span.start : span.end]
+            )
+        )
         position = span.end
     out.append(escape(answer[position:]))
     return Markup("").join(out)

@@ -1,4 +1,4 @@
-"""Refuse oversized request bodies before anything reads them (pure ASGI, no per-request overhead)."""
+"""Refuse oversized request bodies before anything reads them (pure ASGI, so it costs little)."""
 
 from __future__ import annotations
 
@@ -23,8 +23,10 @@ class BodyTooLarge(HTTPException):
 
 
 def _message(limit: int) -> str:
-    return (f"The request body is larger than {limit // 1024:,} KiB; "
-            "shorten the answer (or the recording) and send it again.")
+    return (
+        f"The request body is larger than {limit // 1024:,} KiB; "
+        "shorten the answer (or the recording) and send it again."
+    )
 
 
 class BodyLimit:
@@ -65,9 +67,16 @@ async def _refuse(scope: Scope, send: Send, limit: int) -> None:
     if scope["path"].startswith("/api/"):
         body, kind = json.dumps({"detail": message}).encode(), b"application/json"
     else:
-        body = (f"<!doctype html><html lang=en><title>Too large</title><main><h1>Too large</h1>"
-                f"<p>{message}</p></main></html>").encode()
+        body = (
+            f"<!doctype html><html lang=en><title>Too large</title><main><h1>Too large</h1>"
+            f"<p>{message}</p></main></html>"
+        ).encode()
         kind = b"text/html; charset=utf-8"
-    await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", kind), (b"content-length", str(len(body)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [(b"content-type", kind), (b"content-length", str(len(body)).encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

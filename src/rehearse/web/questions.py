@@ -1,8 +1,9 @@
 """A short-lived, per-process cache of what the question and practice pages show of a question.
 
 The question page is the most visited page; with this cache an anonymous view costs no
-database query at all. Entries live QUESTION_TTL_S seconds, so an edit made through
-another process shows within that time; an edit through this process can call forget().
+database query at all, and the page itself is kept, rendered, for anonymous visitors.
+Entries live QUESTION_TTL_S seconds, so an edit made through another process shows
+within that time; an edit through this process can call forget().
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class QuestionView:
 class _Cache:
     def __init__(self) -> None:
         self.entries: dict[int, tuple[float, QuestionView | None]] = {}
+        self.pages: dict[tuple, tuple[float, bytes]] = {}  # pages rendered for anonymous visitors
         self.lock = threading.Lock()
 
 
@@ -58,10 +60,19 @@ def load(session: Session, question_id: int) -> QuestionView | None:
     if question.id != question_id:  # get_question also matches slugs and text; pages want ids only
         return None
     return QuestionView(
-        id=question.id, slug=question.slug, text=question.text, kind=question.kind, intent=question.intent,
-        talking_points=tuple(question.talking_points), competencies=tuple(question.competency_names),
-        role_id=question.role.id, role_slug=question.role.slug, role_name=question.role.name,
-        bank_name=question.role.bank.name, example_answer=bank.current_example_answer(session, question.id))
+        id=question.id,
+        slug=question.slug,
+        text=question.text,
+        kind=question.kind,
+        intent=question.intent,
+        talking_points=tuple(question.talking_points),
+        competencies=tuple(question.competency_names),
+        role_id=question.role.id,
+        role_slug=question.role.slug,
+        role_name=question.role.name,
+        bank_name=question.role.bank.name,
+        example_answer=bank.current_example_answer(session, question.id),
+    )
 
 
 def get(app: FastAPI, session: Session, question_id: int) -> QuestionView | None:
@@ -79,11 +90,29 @@ def get(app: FastAPI, session: Session, question_id: int) -> QuestionView | None
     return view
 
 
+def cached_page(app: FastAPI, key: tuple) -> bytes | None:
+    """A page rendered for anonymous visitors in the last QUESTION_TTL_S seconds, if any."""
+    entry = _cache(app).pages.get(key)
+    return entry[1] if entry is not None and entry[0] > time.monotonic() else None
+
+
+def store_page(app: FastAPI, key: tuple, body: bytes) -> None:
+    """Keep a page that holds nothing personal (no user, no CSRF token) for anonymous visitors."""
+    cache = _cache(app)
+    with cache.lock:
+        if len(cache.pages) >= MAX_CACHED:
+            cache.pages.clear()
+        cache.pages[key] = (time.monotonic() + QUESTION_TTL_S, body)
+
+
 def forget(app: FastAPI, question_id: int | None = None) -> None:
     """Drop one question (or all) from this process's cache after an edit."""
     cache = _cache(app)
     with cache.lock:
         if question_id is None:
             cache.entries.clear()
+            cache.pages.clear()
         else:
             cache.entries.pop(question_id, None)
+            for key in [k for k in cache.pages if k[0] == question_id]:
+                del cache.pages[key]

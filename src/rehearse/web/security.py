@@ -58,8 +58,11 @@ def resolve_user(request: Request, session: Session) -> User | None:
     if token is not None:
         user = accounts.user_for_token(session, token)
         if user is None:
-            raise HTTPException(401, "The API token is not valid or has been revoked.",
-                                headers={"WWW-Authenticate": "Bearer"})
+            raise HTTPException(
+                401,
+                "The API token is not valid or has been revoked.",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
         request.state.via_token = True
     else:
         cookie = request.cookies.get(SESSION_COOKIE)
@@ -70,6 +73,11 @@ def resolve_user(request: Request, session: Session) -> User | None:
         session.expunge(user)
     request.state.user = user
     return user
+
+
+def is_anonymous(request: Request) -> bool:
+    """No credentials at all: the request can be answered with pages rendered for everyone."""
+    return SESSION_COOKIE not in request.cookies and "authorization" not in request.headers
 
 
 def optional_user(request: Request, session: SessionDep) -> User | None:
@@ -87,8 +95,11 @@ def page_user(request: Request, session: SessionDep) -> User:
 def api_user(request: Request, session: SessionDep) -> User:
     user = resolve_user(request, session)
     if user is None:
-        raise HTTPException(401, "Sign in or send an API token (Authorization: Bearer ...) to use this.",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            401,
+            "Sign in or send an API token (Authorization: Bearer ...) to use this.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     return user
 
 
@@ -98,8 +109,15 @@ ApiUser = Annotated[User, Depends(api_user)]
 
 
 def set_session_cookie(request: Request, response: Response, secret: str) -> None:
-    response.set_cookie(SESSION_COOKIE, secret, max_age=accounts.SESSION_DAYS * 86400, httponly=True,
-                        samesite="lax", secure=_secure(request), path="/")
+    response.set_cookie(
+        SESSION_COOKIE,
+        secret,
+        max_age=accounts.SESSION_DAYS * 86400,
+        httponly=True,
+        samesite="lax",
+        secure=_secure(request),
+        path="/",
+    )
 
 
 def clear_session_cookie(response: Response) -> None:
@@ -116,6 +134,9 @@ def _sign(request: Request, value: str) -> str:
 
 def csrf_token(request: Request) -> str:
     """The token for this browser's forms; mints the cookie when the browser has none yet."""
+    request.state.csrf_used = (
+        True  # a page with this browser's token must never be cached for others
+    )
     value = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "new_csrf_cookie", None)
     if not value or len(value) > 100:
         value = secrets.token_urlsafe(24)
@@ -127,8 +148,15 @@ def attach_csrf_cookie(request: Request, response: Response) -> None:
     """Send the cookie minted by csrf_token() during this request, if any."""
     value = getattr(request.state, "new_csrf_cookie", None)
     if value:
-        response.set_cookie(CSRF_COOKIE, value, max_age=365 * 86400, httponly=True, samesite="lax",
-                            secure=_secure(request), path="/")
+        response.set_cookie(
+            CSRF_COOKIE,
+            value,
+            max_age=365 * 86400,
+            httponly=True,
+            samesite="lax",
+            secure=_secure(request),
+            path="/",
+        )
 
 
 def valid_csrf(request: Request, token: str | None) -> bool:
@@ -151,8 +179,12 @@ def verify_csrf_api(request: Request) -> None:
     """
     if request.method in SAFE_METHODS or bearer_secret(request) is not None:
         return
-    if request.cookies.get(SESSION_COOKIE) and not valid_csrf(request, request.headers.get(CSRF_HEADER)):
-        raise HTTPException(403, "Missing or invalid X-CSRF-Token header (needed with a session cookie).")
+    if request.cookies.get(SESSION_COOKIE) and not valid_csrf(
+        request, request.headers.get(CSRF_HEADER)
+    ):
+        raise HTTPException(
+            403, "Missing or invalid X-CSRF-Token header (needed with a session cookie)."
+        )
 
 
 CsrfForm = Depends(verify_csrf_form)

@@ -1,4 +1,4 @@
-"""'Questions like this one': by meaning with the feedback engine's embeddings, else by shared words.
+"""'Questions like this one': by meaning with the engine's embeddings, else by shared words.
 
 With a semantic backend (the ONNX sentence model), every question's text is embedded
 once per process and kept; a look-up is one matrix product. Without one, or for banks
@@ -22,16 +22,71 @@ MAX_SIMILAR = 10
 # Embedding costs ~2 ms a question with the ONNX model; past this many, the first look-up
 # would keep a visitor waiting for seconds, so larger banks use the full-text index.
 MAX_EMBEDDED = 3000
-STOP = frozenset("""a an and are as at be by do does for from have how i in is it its me my of on or our
-so that the their them they this to was we what when where which who why will with would you your about
-tell time describe give example""".split())
+# Words too common in interview questions to say what one is about.
+STOP = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "do",
+        "does",
+        "for",
+        "from",
+        "have",
+        "how",
+        "i",
+        "in",
+        "is",
+        "it",
+        "its",
+        "me",
+        "my",
+        "of",
+        "on",
+        "or",
+        "our",
+        "so",
+        "that",
+        "the",
+        "their",
+        "them",
+        "they",
+        "this",
+        "to",
+        "was",
+        "we",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "about",
+        "tell",
+        "time",
+        "describe",
+        "give",
+        "example",
+    ]
+)
 
 _lock = threading.Lock()
 _matrix: dict[tuple, tuple[list[int], np.ndarray]] = {}
 
 
-def similar_questions(session: Session, question_id: int, *, backend: str = "auto",
-                      limit: int = MAX_SIMILAR) -> tuple[list[Question], str]:
+def similar_questions(
+    session: Session, question_id: int, *, backend: str = "auto", limit: int = MAX_SIMILAR
+) -> tuple[list[Question], str]:
     """(questions like this one, best first; the method used: "semantic" or "lexical")."""
     source = session.get(Question, question_id)
     if source is None:
@@ -39,12 +94,20 @@ def similar_questions(session: Session, question_id: int, *, backend: str = "aut
     ids, method = _semantic(session, source, backend, limit), "semantic"
     if ids is None:
         ids, method = _lexical(session, source, limit), "lexical"
-    questions = {q.id: q for q in session.scalars(
-        select(Question).where(Question.id.in_(ids)).options(selectinload(Question.role).selectinload(Role.bank)))}
+    questions = {
+        q.id: q
+        for q in session.scalars(
+            select(Question)
+            .where(Question.id.in_(ids))
+            .options(selectinload(Question.role).selectinload(Role.bank))
+        )
+    }
     return [questions[i] for i in ids if i in questions], method
 
 
-def _semantic(session: Session, source: Question, backend_name: str, limit: int) -> list[int] | None:
+def _semantic(
+    session: Session, source: Question, backend_name: str, limit: int
+) -> list[int] | None:
     try:
         from rehearse.feedback import load_backend
 
@@ -77,7 +140,9 @@ def _lexical(session: Session, source: Question, limit: int) -> list[int]:
     # The question's own words and its talking points make the query; the full-text index
     # (FTS5 bm25 / ts_rank) then ranks questions by how many of those terms they share.
     query = _distinctive(" ".join([source.text, *source.talking_points]))
-    return [i for i in search_index.search_ids(session, query, limit=limit + 1) if i != source.id][:limit]
+    return [i for i in search_index.search_ids(session, query, limit=limit + 1) if i != source.id][
+        :limit
+    ]
 
 
 def _distinctive(text: str) -> str:

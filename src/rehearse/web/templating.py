@@ -49,18 +49,31 @@ def make_templates() -> Jinja2Templates:
     env = templates.env
     env.trim_blocks = True
     env.lstrip_blocks = True
-    env.filters.update(when=_when, duration=_duration, percent=_percent, band=score_band,
-                       highlight=highlight)
+    env.filters.update(
+        when=_when, duration=_duration, percent=_percent, band=score_band, highlight=highlight
+    )
     env.globals.update(version=__version__)
     return templates
 
 
-def render(request: Request, name: str, context: dict[str, Any] | None = None, *,
-           status_code: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
+def render(
+    request: Request,
+    name: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
     """Render a page with the signed-in user and a CSRF token in its context."""
     templates: Jinja2Templates = request.app.state.templates
-    ctx = {"user": getattr(request.state, "user", None), "csrf_token": lambda: csrf_token(request),
-           "speech_available": request.app.state.transcriptions.available(), **(context or {})}
-    response = templates.TemplateResponse(request, name, ctx, status_code=status_code, headers=headers)
+    ctx = {
+        "user": getattr(request.state, "user", None),
+        "csrf_token": lambda: csrf_token(request),
+        "speech_available": request.app.state.transcriptions.available(),
+        **(context or {}),
+    }
+    response = templates.TemplateResponse(
+        request, name, ctx, status_code=status_code, headers=headers
+    )
     attach_csrf_cookie(request, response)
     return response

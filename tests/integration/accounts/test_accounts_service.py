@@ -16,19 +16,25 @@ def make_user(session, email="ann@example.com", **kwargs):
     return service.create_user(session, email=email, password=PASSWORD, **kwargs)
 
 
-@pytest.mark.parametrize(("email", "password", "message"), [
-    ("not-an-email", PASSWORD, "valid e-mail"),
-    ("ann@example.com", "short", "at least 10"),
-    ("ann@example.com", "x" * 2000, "at most 1024"),
-    ("", PASSWORD, "valid e-mail"),
-])
+@pytest.mark.parametrize(
+    ("email", "password", "message"),
+    [
+        ("not-an-email", PASSWORD, "valid e-mail"),
+        ("ann@example.com", "short", "at least 10"),
+        ("ann@example.com", "x" * 2000, "at most 1024"),
+        ("", PASSWORD, "valid e-mail"),
+    ],
+)
 def test_sign_up_refuses_bad_input_with_a_reason(session, email, password, message):
     with pytest.raises(service.AccountError, match=message):
         service.create_user(session, email=email, password=password)
 
 
 def test_first_account_is_admin_and_later_ones_candidates(session):
-    first, second = make_user(session, "first@example.com"), make_user(session, "second@example.com")
+    first, second = (
+        make_user(session, "first@example.com"),
+        make_user(session, "second@example.com"),
+    )
     assert (first.role, second.role) == ("admin", "candidate")
 
 
@@ -41,8 +47,10 @@ def test_e_mail_is_case_insensitive_and_unique(session):
     make_user(session, "Ann@Example.com")
     with pytest.raises(service.AccountError, match="already exists"):
         make_user(session, "ann@example.COM")
-    assert service.authenticate(session, email="ANN@example.com", password=PASSWORD, client="t").email == \
-        "ann@example.com"
+    assert (
+        service.authenticate(session, email="ANN@example.com", password=PASSWORD, client="t").email
+        == "ann@example.com"
+    )
 
 
 def test_wrong_password_and_unknown_account_give_the_same_answer(session):
@@ -60,22 +68,35 @@ def test_sign_in_is_limited_per_email_and_the_limit_expires(session):
     now = utcnow()
     for _ in range(service.MAX_FAILURES_PER_EMAIL):
         with pytest.raises(service.AccountError):
-            service.authenticate(session, email="ann@example.com", password="wrong password!", client="a", now=now)
+            service.authenticate(
+                session, email="ann@example.com", password="wrong password!", client="a", now=now
+            )
     with pytest.raises(service.RateLimited) as limited:
-        service.authenticate(session, email="ann@example.com", password=PASSWORD, client="b", now=now)
+        service.authenticate(
+            session, email="ann@example.com", password=PASSWORD, client="b", now=now
+        )
     assert 0 < limited.value.retry_after <= service.RATE_WINDOW.total_seconds()
     later = now + service.RATE_WINDOW + timedelta(seconds=1)
-    assert service.authenticate(session, email="ann@example.com", password=PASSWORD, client="b", now=later)
+    assert service.authenticate(
+        session, email="ann@example.com", password=PASSWORD, client="b", now=later
+    )
 
 
 def test_sign_in_is_limited_per_client_address_across_accounts(session):
     now = utcnow()
     for i in range(service.MAX_FAILURES_PER_CLIENT):
         with pytest.raises(service.AccountError):
-            service.authenticate(session, email=f"guess{i}@example.com", password="x" * 12, client="10.0.0.9",
-                                 now=now)
+            service.authenticate(
+                session,
+                email=f"guess{i}@example.com",
+                password="x" * 12,
+                client="10.0.0.9",
+                now=now,
+            )
     with pytest.raises(service.RateLimited):
-        service.authenticate(session, email="other@example.com", password="x" * 12, client="10.0.0.9", now=now)
+        service.authenticate(
+            session, email="other@example.com", password="x" * 12, client="10.0.0.9", now=now
+        )
 
 
 def test_sessions_are_stored_hashed_expire_and_end(session):
@@ -83,7 +104,12 @@ def test_sessions_are_stored_hashed_expire_and_end(session):
     secret = service.start_session(session, user=user)
     assert session.scalar(select(UserSession.token_hash)) != secret
     assert service.user_for_session(session, secret).id == user.id
-    assert service.user_for_session(session, secret, now=utcnow() + timedelta(days=service.SESSION_DAYS + 1)) is None
+    assert (
+        service.user_for_session(
+            session, secret, now=utcnow() + timedelta(days=service.SESSION_DAYS + 1)
+        )
+        is None
+    )
     service.end_session(session, secret)
     assert service.user_for_session(session, secret) is None
     assert service.user_for_session(session, "made-up") is None

@@ -19,8 +19,9 @@ def route_paths(routes) -> set[str]:
     """Every path the app serves, through included routers (FastAPI nests them)."""
     paths = set()
     for route in routes:
-        nested = getattr(route, "original_router", None) or (getattr(route, "routes", None)
-                                                               if not hasattr(route, "path") else None)
+        nested = getattr(route, "original_router", None) or (
+            getattr(route, "routes", None) if not hasattr(route, "path") else None
+        )
         if nested is not None:
             paths |= route_paths(nested.routes if hasattr(nested, "routes") else nested)
         elif getattr(route, "path", None) is not None:
@@ -28,7 +29,9 @@ def route_paths(routes) -> set[str]:
     return paths
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
 def database_url(request, tmp_path_factory):
     """A database of its own for this module: the app writes users and attempts for real."""
     if request.param == "sqlite":
@@ -42,7 +45,9 @@ def database_url(request, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def settings(database_url, tmp_path_factory) -> Settings:
-    return Settings(data_dir=tmp_path_factory.mktemp("data"), database_url=database_url, secret_key="k" * 48)
+    return Settings(
+        data_dir=tmp_path_factory.mktemp("data"), database_url=database_url, secret_key="k" * 48
+    )
 
 
 @pytest.fixture(scope="module")
@@ -60,20 +65,34 @@ class Browser(TestClient):
 
     def sign_up(self, email: str | None = None, password: str = PASSWORD) -> str:
         email = email or f"user-{uuid.uuid4().hex[:10]}@example.com"
-        response = self.post("/signup", data={"csrf_token": self.csrf("/signup"), "email": email,
-                                              "password": password, "display_name": email.split("@")[0]},
-                             follow_redirects=False)
+        response = self.post(
+            "/signup",
+            data={
+                "csrf_token": self.csrf("/signup"),
+                "email": email,
+                "password": password,
+                "display_name": email.split("@")[0],
+            },
+            follow_redirects=False,
+        )
         assert response.status_code == 303, response.text
         return email
 
     def sign_in(self, email: str, password: str = PASSWORD, **kwargs):
-        return self.post("/signin", data={"csrf_token": self.csrf("/signin"), "email": email,
-                                          "password": password}, follow_redirects=False, **kwargs)
+        return self.post(
+            "/signin",
+            data={"csrf_token": self.csrf("/signin"), "email": email, "password": password},
+            follow_redirects=False,
+            **kwargs,
+        )
 
     def answer(self, question_id: int, answer: str, **fields):
         token = self.csrf(f"/practice/{question_id}")
-        return self.post(f"/practice/{question_id}", data={"csrf_token": token, "answer": answer, **fields},
-                         follow_redirects=False)
+        return self.post(
+            f"/practice/{question_id}",
+            data={"csrf_token": token, "answer": answer, **fields},
+            follow_redirects=False,
+        )
 
     def page_csrf_header(self) -> dict[str, str]:
         """What the page's scripts send with fetch(): the token from <meta name="csrf-token">."""

@@ -11,8 +11,15 @@ from rehearse.web.security import SESSION_COOKIE
 
 from .conftest import PASSWORD, Browser
 
-FORMS = ["/signup", "/signin", "/signout", "/practice/1", "/practice/1/recording", "/settings/tokens",
-         "/settings/tokens/1/revoke"]
+FORMS = [
+    "/signup",
+    "/signin",
+    "/signout",
+    "/practice/1",
+    "/practice/1/recording",
+    "/settings/tokens",
+    "/settings/tokens/1/revoke",
+]
 
 
 @pytest.mark.parametrize("path", FORMS)
@@ -29,8 +36,9 @@ def test_every_form_refuses_a_missing_or_forged_csrf_token(browser, make_browser
 
 
 def test_sign_up_errors_are_shown_on_the_form(browser):
-    response = browser.post("/signup", data={"csrf_token": browser.csrf("/signup"), "email": "bad",
-                                             "password": "short"})
+    response = browser.post(
+        "/signup", data={"csrf_token": browser.csrf("/signup"), "email": "bad", "password": "short"}
+    )
     assert response.status_code == 422 and "valid e-mail address" in response.text
     assert 'value="bad"' in response.text
 
@@ -42,10 +50,17 @@ def test_sign_in_sign_out_and_wrong_password(browser, make_browser):
     right = browser.sign_in(email)
     assert right.status_code == 303 and "/history" in browser.get("/").text
     cookie = right.cookies.get(SESSION_COOKIE) or browser.cookies.get(SESSION_COOKIE)
-    assert cookie and 'HttpOnly' in right.headers["set-cookie"] and "SameSite=lax" in right.headers["set-cookie"]
+    assert (
+        cookie
+        and "HttpOnly" in right.headers["set-cookie"]
+        and "SameSite=lax" in right.headers["set-cookie"]
+    )
     html = browser.get("/").text
     token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-    assert browser.post("/signout", data={"csrf_token": token}, follow_redirects=False).status_code == 303
+    assert (
+        browser.post("/signout", data={"csrf_token": token}, follow_redirects=False).status_code
+        == 303
+    )
     # The old cookie no longer works, even if a copy was kept.
     stale = Browser(browser.app, cookies={SESSION_COOKIE: cookie})
     assert stale.get("/history", follow_redirects=False).status_code == 303
@@ -53,13 +68,24 @@ def test_sign_in_sign_out_and_wrong_password(browser, make_browser):
 
 def test_sign_in_goes_back_where_it_was_sent_from_but_never_off_site(browser, make_browser):
     email = make_browser().sign_up()
-    ok = browser.post("/signin", data={"csrf_token": browser.csrf(), "email": email, "password": PASSWORD,
-                                       "next": "/history"}, follow_redirects=False)
+    ok = browser.post(
+        "/signin",
+        data={
+            "csrf_token": browser.csrf(),
+            "email": email,
+            "password": PASSWORD,
+            "next": "/history",
+        },
+        follow_redirects=False,
+    )
     assert ok.headers["location"] == "/history"
     for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
         other = make_browser()
-        response = other.post("/signin", data={"csrf_token": other.csrf(), "email": email, "password": PASSWORD,
-                                               "next": target}, follow_redirects=False)
+        response = other.post(
+            "/signin",
+            data={"csrf_token": other.csrf(), "email": email, "password": PASSWORD, "next": target},
+            follow_redirects=False,
+        )
         assert response.headers["location"] == "/"
 
 
@@ -90,8 +116,12 @@ def test_a_session_survives_a_restart_and_works_in_another_process(settings, bro
         response = again.get("/history", follow_redirects=False)
         assert response.status_code == 200 and "Your answers" in response.text
         # The CSRF token of a page from the first process is valid in the second.
-        token = re.search(r'name="csrf_token" value="([^"]+)"', browser.get("/settings").text).group(1)
-        created = again.post("/settings/tokens", data={"csrf_token": token, "name": "from-process-2"})
+        token = re.search(
+            r'name="csrf_token" value="([^"]+)"', browser.get("/settings").text
+        ).group(1)
+        created = again.post(
+            "/settings/tokens", data={"csrf_token": token, "name": "from-process-2"}
+        )
         assert created.status_code == 200 and "data-token-secret" in created.text
     finally:
         restarted.state.database.dispose()
@@ -99,27 +129,46 @@ def test_a_session_survives_a_restart_and_works_in_another_process(settings, bro
 
 def test_tokens_are_created_shown_once_and_revoked_on_the_settings_page(browser):
     browser.sign_up()
-    created = browser.post("/settings/tokens", data={"csrf_token": browser.csrf("/settings"), "name": "laptop"})
+    created = browser.post(
+        "/settings/tokens", data={"csrf_token": browser.csrf("/settings"), "name": "laptop"}
+    )
     secret = re.search(r"data-token-secret>([^<]+)<", created.text).group(1)
     assert browser.get("/api/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
     listing = browser.get("/settings").text
     assert secret not in listing and 'data-token-state="active"' in listing
     token_id = re.search(r'data-token="(\d+)"', listing).group(1)
-    revoked = browser.post(f"/settings/tokens/{token_id}/revoke", data={"csrf_token": browser.csrf("/settings")},
-                           follow_redirects=False)
+    revoked = browser.post(
+        f"/settings/tokens/{token_id}/revoke",
+        data={"csrf_token": browser.csrf("/settings")},
+        follow_redirects=False,
+    )
     assert revoked.status_code == 303
     assert 'data-token-state="revoked"' in browser.get("/settings").text
-    assert TestClient(browser.app).get("/api/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
+    assert (
+        TestClient(browser.app)
+        .get("/api/me", headers={"Authorization": f"Bearer {secret}"})
+        .status_code
+        == 401
+    )
 
 
 def test_malformed_forms_get_4xx_pages_not_500(browser, question):
     token = browser.csrf(f"/practice/{question['id']}")
-    garbage = browser.post(f"/practice/{question['id']}", content=b"--x\r\nnot a form",
-                           headers={"content-type": "multipart/form-data; boundary=x"})
+    garbage = browser.post(
+        f"/practice/{question['id']}",
+        content=b"--x\r\nnot a form",
+        headers={"content-type": "multipart/form-data; boundary=x"},
+    )
     assert 400 <= garbage.status_code < 500
-    assert browser.post(f"/practice/{question['id']}", data={"csrf_token": token, "answer": ["a", "b"]}
-                        ).status_code < 500
-    huge = browser.post(f"/practice/{question['id']}", data={"csrf_token": token, "answer": "x" * 2_000_000})
+    assert (
+        browser.post(
+            f"/practice/{question['id']}", data={"csrf_token": token, "answer": ["a", "b"]}
+        ).status_code
+        < 500
+    )
+    huge = browser.post(
+        f"/practice/{question['id']}", data={"csrf_token": token, "answer": "x" * 2_000_000}
+    )
     assert huge.status_code == 413 and "text/html" in huge.headers["content-type"]
     no_file = browser.post(f"/practice/{question['id']}/recording", data={"csrf_token": token})
     assert no_file.status_code in (422, 503)

@@ -4,19 +4,27 @@ import re
 
 import pytest
 
-STRONG = ("First, I would get every request to the platform team into one visible list, with the requesting "
-          "team and the business goal. Then I would rank the list with the product leads against explicit "
-          "criteria: which company priority it unblocks and the cost of delay. Next, I would relieve the "
-          "platform team by building self-service tooling and lending an engineer for a quarter. Finally, I "
-          "would publish the ranked list and explain the trade-offs to every waiting team.")
+STRONG = (
+    "First, I would get every request to the platform team into one visible list, with the "
+    "requesting team and the business goal. Then I would rank the list with the product "
+    "leads against explicit criteria: which company priority it unblocks and the cost of "
+    "delay. Next, I would relieve the platform team by building self-service tooling and "
+    "lending an engineer for a quarter. Finally, I would publish the ranked list and "
+    "explain the trade-offs to every waiting team."
+)
 
 
 def landmarks(html: str) -> None:
-    assert '<main id="main"' in html and '<nav aria-label="Main"' in html and '<html lang="en">' in html
+    assert (
+        '<main id="main"' in html
+        and '<nav aria-label="Main"' in html
+        and '<html lang="en">' in html
+    )
 
 
-@pytest.mark.parametrize("path", ["/", "/roles/head-of-software-engineering", "/search?q=incident",
-                                  "/signin", "/signup"])
+@pytest.mark.parametrize(
+    "path", ["/", "/roles/head-of-software-engineering", "/search?q=incident", "/signin", "/signup"]
+)
 def test_public_pages_render_with_landmarks(browser, path):
     response = browser.get(path)
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
@@ -26,15 +34,21 @@ def test_public_pages_render_with_landmarks(browser, path):
 
 def test_home_lists_roles_search_and_random(browser):
     html = browser.get("/").text
-    assert 'data-role="staff-engineer"' in html and 'action="/search"' in html and 'href="/random"' in html
+    assert (
+        'data-role="staff-engineer"' in html
+        and 'action="/search"' in html
+        and 'href="/random"' in html
+    )
 
 
 def test_question_page_folds_the_example_until_answered(browser, question):
     html = browser.get(f"/questions/{question['id']}").text
     assert question["talking_points"][0] in html.replace("&#39;", "'")
     assert re.search(r"<details class=\"example\" data-example-answer\s*>", html)  # folded
-    assert "data-example-answer open" in browser.get(f"/questions/{question['id']}?show=example").text
-    assert 'href="/questions/%d/improve"' % question["id"] in html
+    assert (
+        "data-example-answer open" in browser.get(f"/questions/{question['id']}?show=example").text
+    )
+    assert f'href="/questions/{question["id"]}/improve"' in html
     browser.sign_up()
     assert browser.answer(question["id"], STRONG).status_code == 303
     assert "data-example-answer open" in browser.get(f"/questions/{question['id']}").text
@@ -52,8 +66,14 @@ def test_role_page_groups_by_competency_and_shows_my_last_score(browser, questio
 
 def test_practice_page_has_timer_counter_target_and_labelled_box(browser, question):
     html = browser.get(f"/practice/{question['id']}").text
-    for marker in ("data-timer", "data-word-count", "data-speaking-time", "data-target", 'for="answer"',
-                   'id="answer"'):
+    for marker in (
+        "data-timer",
+        "data-word-count",
+        "data-speaking-time",
+        "data-target",
+        'for="answer"',
+        'id="answer"',
+    ):
         assert marker in html
 
 
@@ -61,7 +81,10 @@ def test_anonymous_practice_shows_the_report_without_keeping_it(browser, questio
     response = browser.answer(question["id"], STRONG)
     assert response.status_code == 200 and "data-report" in response.text
     assert "data-evidence" in response.text and 'data-point-covered="true"' in response.text
-    assert "Sign up" in response.text and browser.get("/history", follow_redirects=False).status_code == 303
+    assert (
+        "Sign up" in response.text
+        and browser.get("/history", follow_redirects=False).status_code == 303
+    )
 
 
 def test_signed_in_practice_redirects_to_the_stored_report_and_history(browser, question):
@@ -80,7 +103,9 @@ def test_try_again_keeps_the_earlier_attempt_for_comparison(browser, question):
     first_id = first.rsplit("/", 1)[1]
     page = browser.get(f"/practice/{question['id']}?previous={first_id}").text
     assert f'data-earlier-attempt="{first_id}"' in page
-    second = browser.answer(question["id"], STRONG, previous_attempt_id=first_id).headers["location"]
+    second = browser.answer(question["id"], STRONG, previous_attempt_id=first_id).headers[
+        "location"
+    ]
     html = browser.get(second).text
     assert "data-comparison" in html and f'data-earlier-attempt="{first_id}"' in html
     change = int(re.search(r'data-score-change="(-?\d+)"', html).group(1))
@@ -88,7 +113,9 @@ def test_try_again_keeps_the_earlier_attempt_for_comparison(browser, question):
 
 
 def test_anonymous_try_again_carries_the_earlier_answer(browser, question):
-    html = browser.answer(question["id"], STRONG, previous_answer="I would ask the teams to wait.").text
+    html = browser.answer(
+        question["id"], STRONG, previous_answer="I would ask the teams to wait."
+    ).text
     assert "data-comparison" in html and "data-earlier-attempt" in html
 
 
@@ -99,11 +126,16 @@ def test_answer_text_is_escaped_in_the_report(browser, question):
     assert "&lt;script&gt;document.title" in html and "&lt;img src=x onerror=" in html
 
 
-@pytest.mark.parametrize(("answer", "status", "message"), [
-    ("", 422, "The answer is empty"),
-    ("x" * 100_000, 413, "100,000 characters long; the limit is 20,000"),
-])
-def test_bad_answers_get_a_human_page_that_keeps_the_text(browser, question, answer, status, message):
+@pytest.mark.parametrize(
+    ("answer", "status", "message"),
+    [
+        ("", 422, "The answer is empty"),
+        ("x" * 100_000, 413, "100,000 characters long; the limit is 20,000"),
+    ],
+)
+def test_bad_answers_get_a_human_page_that_keeps_the_text(
+    browser, question, answer, status, message
+):
     response = browser.answer(question["id"], answer)
     assert response.status_code == status and message in response.text
     assert "data-form-error" in response.text and "<textarea" in response.text
@@ -111,12 +143,21 @@ def test_bad_answers_get_a_human_page_that_keeps_the_text(browser, question, ans
         assert answer[:1000] in response.text
 
 
-@pytest.mark.parametrize("path", ["/questions/999999", "/practice/999999", "/roles/nope", "/no-such-page",
-                                  "/questions/abc", "/attempts/999999"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/questions/999999",
+        "/practice/999999",
+        "/roles/nope",
+        "/no-such-page",
+        "/questions/abc",
+        "/attempts/999999",
+    ],
+)
 def test_missing_things_get_a_human_404_page(browser, path):
     browser.sign_up()
     response = browser.get(path)
-    assert response.status_code in (404, 422) and "data-error" in response.text
+    assert response.status_code == 404 and "data-error" in response.text
     assert response.headers["content-type"].startswith("text/html")
 
 
@@ -141,7 +182,9 @@ def test_random_question_redirects_to_practice(browser, question):
 
 
 def test_pages_say_typing_is_the_way_without_speech(browser, question, app, monkeypatch):
-    monkeypatch.setattr(app.state.transcriptions, "unavailable_reason", lambda: "the speech extra is missing")
+    monkeypatch.setattr(
+        app.state.transcriptions, "unavailable_reason", lambda: "the speech extra is missing"
+    )
     html = browser.get(f"/practice/{question['id']}").text
     assert "data-speech-unavailable" in html and "Typing is the way" in html
     assert "the speech extra is missing" in html

@@ -23,9 +23,20 @@ class FakeJobs:
 
     def submit(self, audio: bytes, *, language: str = "en") -> str:
         job_id = uuid.uuid4().hex
-        self.jobs[job_id] = {"state": "done", "progress": 1.0, "transcript": {
-            "text": audio.decode(), "duration_s": 20.0, "speaking_s": 18.0, "words_per_minute": 131.0,
-            "pauses": [[4.0, 2.5]], "segments": [], "word_count": 40, "language": "en"}}
+        self.jobs[job_id] = {
+            "state": "done",
+            "progress": 1.0,
+            "transcript": {
+                "text": audio.decode(),
+                "duration_s": 20.0,
+                "speaking_s": 18.0,
+                "words_per_minute": 131.0,
+                "pauses": [[4.0, 2.5]],
+                "segments": [],
+                "word_count": 40,
+                "language": "en",
+            },
+        }
         return job_id
 
     def status(self, job_id: str) -> dict:
@@ -52,23 +63,49 @@ def ann(app, question, fake_speech):
     marker = f"MARKER-ann-{uuid.uuid4().hex[:8]}"
     browser = Browser(app)
     email = browser.sign_up(f"ann-{uuid.uuid4().hex[:6]}@example.com")
-    answer = (f"First, I would get every request into one visible list ({marker}). Then I would rank the "
-              "requests against company priorities and explain the trade-offs to every waiting team.")
+    answer = (
+        f"First, I would get every request into one visible list ({marker}). Then I would rank the "
+        "requests against company priorities and explain the trade-offs to every waiting team."
+    )
     page_attempt = int(browser.answer(question["id"], answer).headers["location"].rsplit("/", 1)[1])
-    token_page = browser.post("/settings/tokens", data={"csrf_token": browser.csrf("/settings"), "name": marker})
+    token_page = browser.post(
+        "/settings/tokens", data={"csrf_token": browser.csrf("/settings"), "name": marker}
+    )
     token = re.search(r"data-token-secret>([^<]+)<", token_page.text).group(1)
     token_id = int(re.search(r'data-token="(\d+)"', browser.get("/settings").text).group(1))
     auth = {"Authorization": f"Bearer {token}"}
-    job = browser.post("/api/transcriptions", files={"audio": ("a.wav", answer.encode(), "audio/wav")},
-                       headers=browser.page_csrf_header()).json()["id"]
-    spoken = browser.post("/api/attempts", json={"question_id": question["id"], "answer": answer, "mode": "spoken",
-                                                 "transcription_id": job}, headers=browser.page_csrf_header())
+    job = browser.post(
+        "/api/transcriptions",
+        files={"audio": ("a.wav", answer.encode(), "audio/wav")},
+        headers=browser.page_csrf_header(),
+    ).json()["id"]
+    spoken = browser.post(
+        "/api/attempts",
+        json={
+            "question_id": question["id"],
+            "answer": answer,
+            "mode": "spoken",
+            "transcription_id": job,
+        },
+        headers=browser.page_csrf_header(),
+    )
     assert spoken.status_code == 201 and spoken.json()["speech"]["words_per_minute"] == 131.0
-    api_attempt = TestClient(app).post("/api/attempts", json={"question_id": question["id"], "answer": answer},
-                                       headers=auth).json()["id"]
-    yield {"email": email, "marker": marker, "token": token, "token_prefix": token[:10], "token_id": token_id,
-           "attempts": [page_attempt, spoken.json()["id"], api_attempt], "job": job, "auth": auth,
-           "browser": browser}
+    api_attempt = (
+        TestClient(app)
+        .post("/api/attempts", json={"question_id": question["id"], "answer": answer}, headers=auth)
+        .json()["id"]
+    )
+    yield {
+        "email": email,
+        "marker": marker,
+        "token": token,
+        "token_prefix": token[:10],
+        "token_id": token_id,
+        "attempts": [page_attempt, spoken.json()["id"], api_attempt],
+        "job": job,
+        "auth": auth,
+        "browser": browser,
+    }
     browser.close()
 
 
@@ -79,37 +116,77 @@ def walk(client, ann, question, *, headers=None, csrf=None):
     a = ann["attempts"][0]
     form = {"csrf_token": csrf} if csrf else {}
     calls = [
-        ("GET", "/", {}), ("GET", f"/roles/{question['role_slug']}", {}), ("GET", f"/questions/{q}", {}),
-        ("GET", f"/questions/{q}/improve", {}), ("GET", "/search", {"params": {"q": "visible list priorities"}}),
-        ("GET", "/search", {"params": {"like": q}}), ("GET", "/random", {}),
+        ("GET", "/", {}),
+        ("GET", f"/roles/{question['role_slug']}", {}),
+        ("GET", f"/questions/{q}", {}),
+        ("GET", f"/questions/{q}/improve", {}),
+        ("GET", "/search", {"params": {"q": "visible list priorities"}}),
+        ("GET", "/search", {"params": {"like": q}}),
+        ("GET", "/random", {}),
         ("GET", f"/practice/{q}", {"params": {"previous": a}}),
         ("GET", f"/practice/{q}", {"params": {"transcription": ann["job"]}}),
-        ("POST", f"/practice/{q}", {"data": {**form, "answer": "Bob's own answer about lists.",
-                                             "previous_attempt_id": str(a), "mode": "spoken",
-                                             "transcription_id": ann["job"]}}),
-        ("POST", f"/practice/{q}/recording", {"data": form, "files": {"audio": ("b.wav", b"bob", "audio/wav")}}),
-        ("GET", f"/attempts/{a}", {}), ("GET", "/history", {}), ("GET", "/settings", {}),
-        ("GET", "/signup", {}), ("POST", "/signup", {"data": {**form, "email": ann["email"], "password": PASSWORD}}),
-        ("GET", "/signin", {}), ("POST", "/signin", {"data": {**form, "email": ann["email"], "password": "guess!!!!!!"}}),
+        (
+            "POST",
+            f"/practice/{q}",
+            {
+                "data": {
+                    **form,
+                    "answer": "Bob's own answer about lists.",
+                    "previous_attempt_id": str(a),
+                    "mode": "spoken",
+                    "transcription_id": ann["job"],
+                }
+            },
+        ),
+        (
+            "POST",
+            f"/practice/{q}/recording",
+            {"data": form, "files": {"audio": ("b.wav", b"bob", "audio/wav")}},
+        ),
+        ("GET", f"/attempts/{a}", {}),
+        ("GET", "/history", {}),
+        ("GET", "/settings", {}),
+        ("GET", "/signup", {}),
+        ("POST", "/signup", {"data": {**form, "email": ann["email"], "password": PASSWORD}}),
+        ("GET", "/signin", {}),
+        ("POST", "/signin", {"data": {**form, "email": ann["email"], "password": "guess!!!!!!"}}),
         ("POST", "/settings/tokens", {"data": {**form, "name": "bob"}}),
         ("POST", f"/settings/tokens/{ann['token_id']}/revoke", {"data": form}),
-        ("GET", "/api/roles", {}), ("GET", "/api/questions", {"params": {"q": ann["marker"]}}),
+        ("GET", "/api/roles", {}),
+        ("GET", "/api/questions", {"params": {"q": ann["marker"]}}),
         ("GET", f"/api/questions/{q}", {}),
         ("POST", "/api/users", {"json": {"email": ann["email"], "password": PASSWORD}}),
         ("POST", "/api/auth/token", {"json": {"email": ann["email"], "password": "guess!!!!!!"}}),
-        ("GET", "/api/me", {}), ("GET", "/api/tokens", {}), ("POST", "/api/tokens", {"json": {"name": "bob"}}),
+        ("GET", "/api/me", {}),
+        ("GET", "/api/tokens", {}),
+        ("POST", "/api/tokens", {"json": {"name": "bob"}}),
         ("DELETE", f"/api/tokens/{ann['token_id']}", {}),
         ("POST", "/api/feedback", {"json": {"question_id": q, "answer": "Bob's answer."}}),
-        ("POST", "/api/attempts", {"json": {"question_id": q, "answer": "Bob's answer.", "previous_attempt_id": a,
-                                            "transcription_id": ann["job"], "mode": "spoken"}}),
+        (
+            "POST",
+            "/api/attempts",
+            {
+                "json": {
+                    "question_id": q,
+                    "answer": "Bob's answer.",
+                    "previous_attempt_id": a,
+                    "transcription_id": ann["job"],
+                    "mode": "spoken",
+                }
+            },
+        ),
         ("GET", "/api/attempts", {}),
         *[("GET", f"/api/attempts/{attempt}", {}) for attempt in ann["attempts"]],
         *[("GET", f"/attempts/{attempt}", {}) for attempt in ann["attempts"]],
         ("GET", "/api/speech", {}),
         ("POST", "/api/transcriptions", {"files": {"audio": ("b.wav", b"bob", "audio/wav")}}),
         ("GET", f"/api/transcriptions/{ann['job']}", {}),
-        ("GET", "/healthz", {}), ("GET", "/openapi.json", {}), ("GET", "/docs", {}), ("GET", "/redoc", {}),
-        ("GET", "/docs/oauth2-redirect", {}), ("GET", "/static/rehearse.css", {}),
+        ("GET", "/healthz", {}),
+        ("GET", "/openapi.json", {}),
+        ("GET", "/docs", {}),
+        ("GET", "/redoc", {}),
+        ("GET", "/docs/oauth2-redirect", {}),
+        ("GET", "/static/rehearse.css", {}),
         ("POST", "/signout", {"data": form}),  # last: it ends Bob's session
     ]
     for method, path, kwargs in calls:
@@ -117,27 +194,65 @@ def walk(client, ann, question, *, headers=None, csrf=None):
         call_headers = {**headers}
         if csrf and path.startswith("/api/") and method != "GET":
             call_headers["X-CSRF-Token"] = csrf
-        response = client.request(method, path, headers=call_headers, follow_redirects=False, **extra)
+        response = client.request(
+            method, path, headers=call_headers, follow_redirects=False, **extra
+        )
         yield method, path, response
 
 
 WALKED_TEMPLATES = {
-    "/", "/roles/{reference}", "/questions/{question_id}", "/questions/{question_id}/improve", "/search", "/random",
-    "/practice/{question_id}", "/practice/{question_id}/recording", "/attempts/{attempt_id}", "/history",
-    "/settings", "/signup", "/signin", "/signout", "/settings/tokens", "/settings/tokens/{token_id}/revoke",
-    "/api/roles", "/api/questions", "/api/questions/{question_id}", "/api/users", "/api/auth/token", "/api/me",
-    "/api/tokens", "/api/tokens/{token_id}", "/api/feedback", "/api/attempts", "/api/attempts/{attempt_id}",
-    "/api/speech", "/api/transcriptions", "/api/transcriptions/{job_id}", "/healthz", "/openapi.json", "/docs",
-    "/redoc", "/docs/oauth2-redirect", "/static",
+    "/",
+    "/roles/{reference}",
+    "/questions/{question_id}",
+    "/questions/{question_id}/improve",
+    "/search",
+    "/random",
+    "/practice/{question_id}",
+    "/practice/{question_id}/recording",
+    "/attempts/{attempt_id}",
+    "/history",
+    "/settings",
+    "/signup",
+    "/signin",
+    "/signout",
+    "/settings/tokens",
+    "/settings/tokens/{token_id}/revoke",
+    "/api/roles",
+    "/api/questions",
+    "/api/questions/{question_id}",
+    "/api/users",
+    "/api/auth/token",
+    "/api/me",
+    "/api/tokens",
+    "/api/tokens/{token_id}",
+    "/api/feedback",
+    "/api/attempts",
+    "/api/attempts/{attempt_id}",
+    "/api/speech",
+    "/api/transcriptions",
+    "/api/transcriptions/{job_id}",
+    "/healthz",
+    "/openapi.json",
+    "/docs",
+    "/redoc",
+    "/docs/oauth2-redirect",
+    "/static",
 }
 
 
 def test_the_walk_covers_every_route_of_the_app(app):
     paths = route_paths(app.routes)
-    assert paths == WALKED_TEMPLATES, f"routes not walked by the privacy test: {paths - WALKED_TEMPLATES}"
+    assert paths == WALKED_TEMPLATES, (
+        f"routes not walked by the privacy test: {paths - WALKED_TEMPLATES}"
+    )
 
 
-ECHO_EMAIL = {"/signup", "/signin", "/api/users", "/api/auth/token"}  # forms show back what the caller typed
+ECHO_EMAIL = {
+    "/signup",
+    "/signin",
+    "/api/users",
+    "/api/auth/token",
+}  # forms show back what the caller typed
 
 
 def assert_nothing_of_anns(method, path, response, ann):
@@ -149,7 +264,9 @@ def assert_nothing_of_anns(method, path, response, ann):
     for secret in secrets:
         assert secret not in body, f"{method} {path} leaked {secret!r}"
     for attempt in ann["attempts"]:
-        assert f'href="/attempts/{attempt}"' not in body, f"{method} {path} links Ann's attempt {attempt}"
+        assert f'href="/attempts/{attempt}"' not in body, (
+            f"{method} {path} links Ann's attempt {attempt}"
+        )
 
 
 def test_another_signed_in_user_sees_nothing_of_anns(app, question, ann):
@@ -175,11 +292,16 @@ def test_another_signed_in_user_sees_nothing_of_anns(app, question, ann):
 def test_another_users_api_token_sees_nothing_of_anns(app, question, ann):
     client = TestClient(app)
     client.post("/api/users", json={"email": "bob-token@example.com", "password": PASSWORD})
-    token = client.post("/api/auth/token", json={"email": "bob-token@example.com", "password": PASSWORD}).json()
-    for method, path, response in walk(client, ann, question, headers={"Authorization": f"Bearer {token['token']}"}):
+    token = client.post(
+        "/api/auth/token", json={"email": "bob-token@example.com", "password": PASSWORD}
+    ).json()
+    for method, path, response in walk(
+        client, ann, question, headers={"Authorization": f"Bearer {token['token']}"}
+    ):
         assert_nothing_of_anns(method, path, response, ann)
         if path.startswith(("/api/attempts/", "/api/transcriptions/")) or (
-                method == "DELETE" and path.startswith("/api/tokens/")):
+            method == "DELETE" and path.startswith("/api/tokens/")
+        ):
             assert response.status_code == 404, (method, path)
     assert client.get("/api/me", headers=ann["auth"]).json()["email"] == ann["email"]
 
@@ -190,6 +312,8 @@ def test_an_anonymous_visitor_sees_nothing_of_anns(app, question, ann):
     for method, path, response in walk(visitor, ann, question, csrf=csrf):
         assert_nothing_of_anns(method, path, response, ann)
         if path in ("/history", "/settings") or path.startswith("/attempts/"):
-            assert response.status_code == 303 and response.headers["location"].startswith("/signin")
+            assert response.status_code == 303 and response.headers["location"].startswith(
+                "/signin"
+            )
         if path.startswith(("/api/attempts", "/api/tokens", "/api/me")):
             assert response.status_code == 401, (method, path)

@@ -1,10 +1,7 @@
 """The HTML pages: thin views that parse input, call one service, and render a template."""
 
-from fastapi import APIRouter
-
 from . import accounts, browse, practice
 
-router = APIRouter(include_in_schema=False)
-router.include_router(browse.router)
-router.include_router(practice.router)
-router.include_router(accounts.router)
+# Included one by one into the app (not nested in a parent router): every level of nesting
+# is one more round of route matching on each request.
+routers = [browse.router, practice.router, accounts.router]

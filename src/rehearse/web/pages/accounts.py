@@ -10,8 +10,14 @@ from fastapi.responses import RedirectResponse, Response
 from rehearse.accounts import service as accounts
 from rehearse.accounts.views import sign_in
 from rehearse.web.deps import DatabaseDep, SessionDep
-from rehearse.web.security import (SESSION_COOKIE, CsrfForm, OptionalUser, PageUser, clear_session_cookie,
-                                   set_session_cookie)
+from rehearse.web.security import (
+    SESSION_COOKIE,
+    CsrfForm,
+    OptionalUser,
+    PageUser,
+    clear_session_cookie,
+    set_session_cookie,
+)
 from rehearse.web.templating import render
 
 router = APIRouter()
@@ -32,21 +38,31 @@ def _signed_in(request: Request, secret: str, target: str) -> Response:
 
 @router.get("/signup")
 def signup_page(request: Request, user: OptionalUser, next: str = "/") -> Response:
-    return render(request, "accounts/signup.html", {"next": safe_next(next), "email": "", "name": ""})
+    return render(
+        request, "accounts/signup.html", {"next": safe_next(next), "email": "", "name": ""}
+    )
 
 
 @router.post("/signup", dependencies=[CsrfForm])
-def signup(request: Request, session: SessionDep,
-           email: Annotated[str, Form(max_length=320)] = "",
-           password: Annotated[str, Form(max_length=1024)] = "",
-           display_name: Annotated[str, Form(max_length=120)] = "",
-           next: Annotated[str, Form(max_length=500)] = "/") -> Response:
+def signup(
+    request: Request,
+    session: SessionDep,
+    email: Annotated[str, Form(max_length=320)] = "",
+    password: Annotated[str, Form(max_length=1024)] = "",
+    display_name: Annotated[str, Form(max_length=120)] = "",
+    next: Annotated[str, Form(max_length=500)] = "/",
+) -> Response:
     try:
-        user = accounts.create_user(session, email=email, password=password, display_name=display_name)
+        user = accounts.create_user(
+            session, email=email, password=password, display_name=display_name
+        )
     except accounts.AccountError as error:
-        return render(request, "accounts/signup.html",
-                      {"error": str(error), "email": email, "name": display_name, "next": safe_next(next)},
-                      status_code=422)
+        return render(
+            request,
+            "accounts/signup.html",
+            {"error": str(error), "email": email, "name": display_name, "next": safe_next(next)},
+            status_code=422,
+        )
     return _signed_in(request, accounts.start_session(session, user=user), next)
 
 
@@ -56,15 +72,22 @@ def signin_page(request: Request, user: OptionalUser, next: str = "/") -> Respon
 
 
 @router.post("/signin", dependencies=[CsrfForm])
-def signin(request: Request, database: DatabaseDep,
-           email: Annotated[str, Form(max_length=320)] = "",
-           password: Annotated[str, Form(max_length=1024)] = "",
-           next: Annotated[str, Form(max_length=500)] = "/") -> Response:
+def signin(
+    request: Request,
+    database: DatabaseDep,
+    email: Annotated[str, Form(max_length=320)] = "",
+    password: Annotated[str, Form(max_length=1024)] = "",
+    next: Annotated[str, Form(max_length=500)] = "/",
+) -> Response:
     user, error = sign_in(database, request, email=email, password=password)
     if error is not None:
-        return render(request, "accounts/signin.html",
-                      {"error": error.detail, "email": email, "next": safe_next(next)},
-                      status_code=error.status_code, headers=error.headers)
+        return render(
+            request,
+            "accounts/signin.html",
+            {"error": error.detail, "email": email, "next": safe_next(next)},
+            status_code=error.status_code,
+            headers=error.headers,
+        )
     with database.transaction() as session:
         secret = accounts.start_session(session, user=user)
     return _signed_in(request, secret, next)
@@ -80,19 +103,32 @@ def signout(request: Request, session: SessionDep) -> Response:
 
 @router.get("/settings")
 def settings_page(request: Request, session: SessionDep, user: PageUser) -> Response:
-    return render(request, "accounts/settings.html", {"tokens": accounts.list_tokens(session, user=user)})
+    return render(
+        request, "accounts/settings.html", {"tokens": accounts.list_tokens(session, user=user)}
+    )
 
 
 @router.post("/settings/tokens", dependencies=[CsrfForm])
-def create_token(request: Request, session: SessionDep, user: PageUser,
-                 name: Annotated[str, Form(max_length=100)] = "") -> Response:
+def create_token(
+    request: Request,
+    session: SessionDep,
+    user: PageUser,
+    name: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
     try:
         issued = accounts.create_token(session, user=user, name=name)
     except accounts.AccountError as error:
-        return render(request, "accounts/settings.html",
-                      {"tokens": accounts.list_tokens(session, user=user), "error": str(error)}, status_code=409)
-    return render(request, "accounts/settings.html",
-                  {"tokens": accounts.list_tokens(session, user=user), "issued": issued})
+        return render(
+            request,
+            "accounts/settings.html",
+            {"tokens": accounts.list_tokens(session, user=user), "error": str(error)},
+            status_code=409,
+        )
+    return render(
+        request,
+        "accounts/settings.html",
+        {"tokens": accounts.list_tokens(session, user=user), "issued": issued},
+    )
 
 
 @router.post("/settings/tokens/{token_id}/revoke", dependencies=[CsrfForm])

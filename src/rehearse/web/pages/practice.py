@@ -29,7 +29,11 @@ def pacing() -> dict[str, Any]:
         wpm, target = signals.WORDS_PER_MINUTE, signals.TARGET_SECONDS
     except (ImportError, AttributeError):
         wpm, target = WORDS_PER_MINUTE, TARGET_SECONDS
-    return {"wpm": wpm, "target": target, "target_words": (target[0] * wpm // 60, target[1] * wpm // 60)}
+    return {
+        "wpm": wpm,
+        "target": target,
+        "target_words": (target[0] * wpm // 60, target[1] * wpm // 60),
+    }
 
 
 def _question(request: Request, session, question_id: int):
@@ -43,48 +47,102 @@ def _owner(request: Request, user) -> str | None:
     return owner_key(user.id if user else None, request.cookies.get(CSRF_COOKIE))
 
 
-def _practice_page(request: Request, q, *, user, session, answer: str = "", error: str | None = None,
-                   status: int = 200, previous=None, previous_answer: str | None = None,
-                   transcription: dict[str, Any] | None = None, transcription_id: str | None = None,
-                   report: dict[str, Any] | None = None, comparison=None, attempt=None, mode: str = "typed",
-                   speech: dict[str, Any] | None = None) -> Response:
+def _practice_page(
+    request: Request,
+    q,
+    *,
+    user,
+    session,
+    answer: str = "",
+    error: str | None = None,
+    status: int = 200,
+    previous=None,
+    previous_answer: str | None = None,
+    transcription: dict[str, Any] | None = None,
+    transcription_id: str | None = None,
+    report: dict[str, Any] | None = None,
+    comparison=None,
+    attempt=None,
+    mode: str = "typed",
+    speech: dict[str, Any] | None = None,
+) -> Response:
     settings = request.app.state.settings
-    return render(request, "practice/practice.html", {
-        "q": q, "answer": answer, "error": error, "previous": previous, "previous_answer": previous_answer,
-        "transcription": transcription, "transcription_id": transcription_id, "report": report,
-        "comparison": comparison, "attempt": attempt, "mode": mode, "speech": speech,
-        "pacing": pacing(), "max_chars": settings.max_answer_chars,
-        "speech_reason": request.app.state.transcriptions.unavailable_reason(),
-    }, status_code=status)
+    return render(
+        request,
+        "practice/practice.html",
+        {
+            "q": q,
+            "answer": answer,
+            "error": error,
+            "previous": previous,
+            "previous_answer": previous_answer,
+            "transcription": transcription,
+            "transcription_id": transcription_id,
+            "report": report,
+            "comparison": comparison,
+            "attempt": attempt,
+            "mode": mode,
+            "speech": speech,
+            "pacing": pacing(),
+            "max_chars": settings.max_answer_chars,
+            "speech_reason": request.app.state.transcriptions.unavailable_reason(),
+        },
+        status_code=status,
+    )
 
 
 @router.get("/practice/{question_id}")
-def practise(question_id: int, request: Request, session: SessionDep, user: OptionalUser,
-             previous: int | None = None, transcription: Annotated[str | None, Query(max_length=64)] = None) -> Response:
+def practise(
+    question_id: int,
+    request: Request,
+    session: SessionDep,
+    user: OptionalUser,
+    previous: int | None = None,
+    transcription: Annotated[str | None, Query(max_length=64)] = None,
+) -> Response:
     q = _question(request, session, question_id)
     earlier = practice.get(session, user=user, attempt_id=previous) if user and previous else None
     status_data, answer, mode = None, "", "typed"
     if transcription:
         try:
-            status_data = request.app.state.transcriptions.status(transcription[:64], owner=_owner(request, user))
+            status_data = request.app.state.transcriptions.status(
+                transcription[:64], owner=_owner(request, user)
+            )
         except TranscriptionNotFound:
-            status_data = {"state": "failed", "progress": 1.0,
-                           "error": "That recording is unknown here (it may have expired); record it again."}
+            status_data = {
+                "state": "failed",
+                "progress": 1.0,
+                "error": "That recording is unknown here (it may have expired); record it again.",
+            }
         if status_data.get("transcript"):
             answer, mode = status_data["transcript"]["text"], "spoken"
-    return _practice_page(request, q, user=user, session=session, previous=earlier, answer=answer, mode=mode,
-                          transcription=status_data, transcription_id=transcription if answer else None)
+    return _practice_page(
+        request,
+        q,
+        user=user,
+        session=session,
+        previous=earlier,
+        answer=answer,
+        mode=mode,
+        transcription=status_data,
+        transcription_id=transcription if answer else None,
+    )
 
 
 @router.post("/practice/{question_id}", dependencies=[CsrfForm])
-def submit_answer(question_id: int, request: Request, session: SessionDep, user: OptionalUser,
-                  settings: SettingsDep,
-                  answer: Annotated[str, Form()] = "",
-                  mode: Annotated[str, Form(max_length=10)] = "typed",
-                  duration_s: Annotated[str, Form(max_length=20)] = "",
-                  transcription_id: Annotated[str, Form(max_length=64)] = "",
-                  previous_attempt_id: Annotated[str, Form(max_length=20)] = "",
-                  previous_answer: Annotated[str, Form()] = "") -> Response:
+def submit_answer(
+    question_id: int,
+    request: Request,
+    session: SessionDep,
+    user: OptionalUser,
+    settings: SettingsDep,
+    answer: Annotated[str, Form()] = "",
+    mode: Annotated[str, Form(max_length=10)] = "typed",
+    duration_s: Annotated[str, Form(max_length=20)] = "",
+    transcription_id: Annotated[str, Form(max_length=64)] = "",
+    previous_attempt_id: Annotated[str, Form(max_length=20)] = "",
+    previous_answer: Annotated[str, Form()] = "",
+) -> Response:
     """Score the answer; signed in, keep it and show it at its own address; else show it here."""
     q = _question(request, session, question_id)
     question = bank.get_question(session, question_id)
@@ -95,34 +153,73 @@ def submit_answer(question_id: int, request: Request, session: SessionDep, user:
     speech = None
     if mode == "spoken" and transcription_id:
         try:
-            status = request.app.state.transcriptions.status(transcription_id, owner=_owner(request, user))
+            status = request.app.state.transcriptions.status(
+                transcription_id, owner=_owner(request, user)
+            )
             speech = practice.speech_summary(status.get("transcript"))
         except TranscriptionNotFound:
             speech = None
     try:
-        report = practice.score(session, question=question, answer=answer,
-                                max_chars=settings.max_answer_chars, backend=settings.feedback_backend)
+        report = practice.score(
+            session,
+            question=question,
+            answer=answer,
+            max_chars=settings.max_answer_chars,
+            backend=settings.feedback_backend,
+        )
     except practice.AnswerRejected as rejected:
-        return _practice_page(request, q, user=user, session=session, answer=answer, error=str(rejected),
-                              status=rejected.status, previous=earlier, mode=mode,
-                              previous_answer=previous_answer or None)
+        return _practice_page(
+            request,
+            q,
+            user=user,
+            session=session,
+            answer=answer,
+            error=str(rejected),
+            status=rejected.status,
+            previous=earlier,
+            mode=mode,
+            previous_answer=previous_answer or None,
+        )
     if user is not None:
-        attempt = practice.record(session, user=user, question=question,
-                                  answer=answer, report=report, mode=mode, duration_s=_seconds(duration_s),
-                                  speech=speech, previous_attempt_id=earlier.id if earlier else None)
+        attempt = practice.record(
+            session,
+            user=user,
+            question=question,
+            answer=answer,
+            report=report,
+            mode=mode,
+            duration_s=_seconds(duration_s),
+            speech=speech,
+            previous_attempt_id=earlier.id if earlier else None,
+        )
         # SessionDep commits when this view returns, before the redirect is sent: stored, then acknowledged.
         return RedirectResponse(f"/attempts/{attempt.id}", status_code=303)
     comparison = None
     if previous_answer.strip() and len(previous_answer) <= settings.max_answer_chars:
         # Anonymous practice keeps nothing on the server; the earlier answer rides along in the form.
         try:
-            before = practice.score(session, question=question,
-                                    answer=previous_answer, max_chars=settings.max_answer_chars, backend=settings.feedback_backend)
+            before = practice.score(
+                session,
+                question=question,
+                answer=previous_answer,
+                max_chars=settings.max_answer_chars,
+                backend=settings.feedback_backend,
+            )
             comparison = practice.compare(before, report)
         except practice.AnswerRejected:
             comparison = None
-    return _practice_page(request, q, user=None, session=session, answer=answer, report=report, mode=mode,
-                          comparison=comparison, speech=speech, previous_answer=previous_answer or None)
+    return _practice_page(
+        request,
+        q,
+        user=None,
+        session=session,
+        answer=answer,
+        report=report,
+        mode=mode,
+        comparison=comparison,
+        speech=speech,
+        previous_answer=previous_answer or None,
+    )
 
 
 def _seconds(text: str) -> float | None:
@@ -134,7 +231,9 @@ def _seconds(text: str) -> float | None:
 
 
 @router.get("/attempts/{attempt_id}")
-def show_attempt(attempt_id: int, request: Request, session: SessionDep, user: PageUser) -> Response:
+def show_attempt(
+    attempt_id: int, request: Request, session: SessionDep, user: PageUser
+) -> Response:
     attempt = practice.get(session, user=user, attempt_id=attempt_id)
     if attempt is None:
         raise HTTPException(404, "You have no attempt at this address.")
@@ -144,25 +243,47 @@ def show_attempt(attempt_id: int, request: Request, session: SessionDep, user: P
         earlier = practice.get(session, user=user, attempt_id=attempt.previous_attempt_id)
         if earlier is not None:
             comparison = practice.compare(earlier.report, attempt.report)
-    return _practice_page(request, q, user=user, session=session, answer=attempt.answer, report=attempt.report,
-                          attempt=attempt, previous=earlier, comparison=comparison, mode=attempt.mode,
-                          speech=attempt.speech)
+    return _practice_page(
+        request,
+        q,
+        user=user,
+        session=session,
+        answer=attempt.answer,
+        report=attempt.report,
+        attempt=attempt,
+        previous=earlier,
+        comparison=comparison,
+        mode=attempt.mode,
+        speech=attempt.speech,
+    )
 
 
 @router.get("/history")
 def show_history(request: Request, session: SessionDep, user: PageUser, page: int = 1) -> Response:
     page = max(1, min(page, 10_000))
-    attempts = practice.history(session, user=user, limit=practice.HISTORY_PAGE,
-                                offset=(page - 1) * practice.HISTORY_PAGE)
+    attempts = practice.history(
+        session, user=user, limit=practice.HISTORY_PAGE, offset=(page - 1) * practice.HISTORY_PAGE
+    )
     total = practice.count(session, user=user)
-    return render(request, "practice/history.html", {
-        "attempts": attempts, "page": page, "total": total,
-        "has_next": page * practice.HISTORY_PAGE < total})
+    return render(
+        request,
+        "practice/history.html",
+        {
+            "attempts": attempts,
+            "page": page,
+            "total": total,
+            "has_next": page * practice.HISTORY_PAGE < total,
+        },
+    )
 
 
 @router.post("/practice/{question_id}/recording", dependencies=[CsrfForm])
-async def upload_recording(question_id: int, request: Request, user: OptionalUser,
-                           audio: Annotated[UploadFile | None, Form()] = None) -> Response:
+async def upload_recording(
+    question_id: int,
+    request: Request,
+    user: OptionalUser,
+    audio: Annotated[UploadFile | None, Form()] = None,
+) -> Response:
     """The no-JavaScript way to send a recording: upload it, then the page polls by reloading."""
     if audio is None:
         raise HTTPException(422, "Choose a recording to upload.")
