@@ -136,69 +136,178 @@ def eval_baseline(base, bank, dev, train, test) -> dict:
 # ------------------------------------------------------------------ calibration
 
 
-def calibrate(backend, lexicon, bank, dev, slugs) -> None:
-    """Fit the point and topic logistic regressions on the given (train) questions."""
-    rows = []  # (features (u,4), label)
-    for slug in slugs:
-        q = bank[slug]
-        prep = E._prepare(q, backend, lexicon)
-        for a in dev[slug]:
-            cleaned, sents = E._split(a.text)
-            ans = E._answer(a.text, cleaned, sents, backend.encode(sents))
-            feats = E._unit_features(prep, ans, lexicon)
-            for i in range(len(prep.points)):
-                rows.append((feats[i], float(i in a.covers)))
-    # another question's strong answer covers none of this question's points
-    for asked, other in off_topic_pairs(slugs, dev):
-        prep = E._prepare(bank[asked], backend, lexicon)
-        text = strong_answer(dev, other).text
+def _point_rows(backend, lexicon, bank, dev, slugs):
+    """Per talking point of every train answer: (unit features (u, f), covered label, answer
+    id); another question's strong answer covers none of this question's points."""
+    rows, aid = [], 0
+    items = [(slug, a.text, set(a.covers)) for slug in slugs for a in dev[slug]]
+    items += [(asked, strong_answer(dev, other).text, set())
+              for asked, other in off_topic_pairs(slugs, dev)]
+    for slug, text, covers in items:
+        prep = E._prepare(bank[slug], backend, lexicon)
         cleaned, sents = E._split(text)
         ans = E._answer(text, cleaned, sents, backend.encode(sents))
         feats = E._unit_features(prep, ans, lexicon)
-        rows.extend((feats[i], 0.0) for i in range(len(prep.points)))
+        rows.extend((feats[i], float(i in covers), aid) for i in range(len(prep.points)))
+        aid += 1
+    return rows
+
+
+def calibrate(backend, lexicon, bank, dev, slugs, write: bool = False) -> None:
+    """Fit the point and topic logistic regressions on the given (train) questions."""
     from rehearse.feedback import calibration as C
 
-    c = C.POINT[backend.name]
-    w = np.array([c["bias"]] + [c[n] for n in E.POINT_FEATURES])
-    for _ in range(4):  # pick each point's best unit under the current weights, refit
-        x = np.array([f[int(np.argmax(w[0] + f @ w[1:]))] for f, _ in rows])
-        y = np.array([lab for _, lab in rows])
-        w = fit_logistic(x, y, l2=0.01)
+    rows = _point_rows(backend, lexicon, bank, dev, slugs)
+    y = np.array([lab for _, lab, _ in rows])
+    ids = np.array([a for _, _, a in rows])
+    w = np.zeros(len(E.POINT_FEATURES) + 1)
+    for _ in range(6):  # pick each point's best unit under the current weights, refit
+        x = np.array([f[int(np.argmax(w[0] + f @ w[1:]))] for f, _, _ in rows])
+        w = fit_logistic(x, y, l2=0.05)
     # move the bias so that "covered" (strength >= 0.5) sits at the F1-best cut on train
-    z = np.array([(w[0] + f @ w[1:]).max() for f, _ in rows])
+    z = np.array([(w[0] + f @ w[1:]).max() for f, _, _ in rows])
     cut = max(np.unique(np.round(z, 2)), key=lambda t: f1(list(z >= t), list(y > 0)))
     w[0] -= cut
+    z = z - cut
+    # temperature: strength = sigmoid(z / T), T chosen so that the mean strength per answer
+    # best matches its labelled covered fraction (graded coverage; the cut is unchanged)
+    def mae(t):
+        s = 1 / (1 + np.exp(-z / t))
+        return np.mean([abs(s[ids == a].mean() - y[ids == a].mean()) for a in np.unique(ids)])
+    def corr(t):
+        s = 1 / (1 + np.exp(-z / t))
+        cov = [s[ids == a].mean() for a in np.unique(ids)]
+        frac = [y[ids == a].mean() for a in np.unique(ids)]
+        return float(np.corrcoef(cov, frac)[0, 1])
+    for t in (0.5, 1, 1.5, 2, 3, 4):
+        print(f"   T={t}: coverage MAE {mae(t):.3f}, r(coverage, covered fraction) {corr(t):.3f}")
+    temp = min(np.round(np.arange(0.5, 4.01, 0.1), 2), key=mae)
     point = {"bias": round(float(w[0]), 3)} | {
         n: round(float(v), 3) for n, v in zip(E.POINT_FEATURES, w[1:], strict=True)}
+    point["temperature"] = float(temp)
     print(f"POINT[{backend.name!r}] = {point}")
+    print(f"   train: F1 {f1(list(z >= 0), list(y > 0)):.3f}, coverage MAE {mae(temp):.3f}")
     C.POINT[backend.name] = point
+    reference = _calibrate_reference(backend, bank, dev, slugs)
     # topic: on-topic = own answers, off-topic = another question's strong answer
     feats_bank, feats_abs, ys = [], [], []
+    # every train question is also asked the strong and partial answers of every other train
+    # question (more negatives than the evaluation's pairs; the threshold comes from positives)
     items = [(slug, a.text, 1.0) for slug in slugs for a in dev[slug]]
-    items += [(asked, strong_answer(dev, other).text, 0.0)
-              for asked, other in off_topic_pairs(slugs, dev)]
-    for slug, answer, y in items:
+    items += [(asked, a.text, 0.0) for asked in slugs for other in slugs if other != asked
+              for a in dev[other] if a.label in ("strong", "partial")]
+    for slug, answer, lab in items:
         q = bank[slug]
         prep = E._prepare(q, backend, lexicon)
         cleaned, sents = E._split(answer)
         ans = E._answer(answer, cleaned, sents, backend.encode(sents))
-        _, _, detail = E._relevance(prep, q, ans, None, backend, lexicon)
+        pts = E._point_results(prep, ans, backend, lexicon)
+        cov = sum(p[1] for p in pts) / len(pts) if pts else None
+        _, _, detail = E._relevance(prep, q, ans, cov, backend, lexicon)
+        detail["coverage"] = cov or 0.0
         margin = detail.get("margin", 0.0)
-        feats_bank.append([margin, detail["affinity"] - margin])
+        feats_bank.append([margin, detail["affinity"] - margin]
+                          + [detail.get(n, 0.0) for n in E.TOPIC_FEATURES[2:]])
         feats_abs.append([detail["affinity"]])
-        ys.append(y)
-    y = np.array(ys)
-    for name, names, x in (("TOPIC", ("margin", "other"), np.array(feats_bank)),
+        ys.append(lab)
+    yt = np.array(ys)
+    topic = {}
+    import os
+    use = os.environ.get("TOPIC_USE", ",".join(E.TOPIC_FEATURES)).split(",")
+    cols = [E.TOPIC_FEATURES.index(n) for n in use]
+    for name, names, x in (("TOPIC", tuple(use), np.array(feats_bank)[:, cols]),
                            ("TOPIC_NO_BANK", ("affinity",), np.array(feats_abs))):
-        w = fit_logistic(x, y, l2=0.01, nonneg=False)
+        w = fit_logistic(x, yt, l2=0.1, nonneg=False)
         p = 1 / (1 + np.exp(-(w[0] + x @ w[1:])))
         # the threshold that flags about 3% of the train split's own answers
-        t = float(np.quantile(p[y == 1], 0.03))
+        t = float(np.quantile(p[yt == 1], 0.03))
         coefs = {"bias": round(float(w[0]), 3)} | {
             n: round(float(v), 3) for n, v in zip(names, w[1:], strict=True)}
-        print(f"{name}[{backend.name!r}] = " + str({"coefs": coefs, "threshold": round(t, 3)}))
-        print(f"   train: caught {np.mean(p[y == 0] < t):.1%}, "
-              f"false alarms {np.mean(p[y == 1] < t):.1%}")
+        topic[name] = {"coefs": coefs, "threshold": round(t, 3)}
+        print(f"{name}[{backend.name!r}] = " + str(topic[name]))
+        print(f"   train: caught {np.mean(p[yt == 0] < t):.1%}, "
+              f"false alarms {np.mean(p[yt == 1] < t):.1%}")
+    if write:
+        _write_calibration(backend.name, point, topic, reference)
+
+
+def _calibrate_reference(backend, bank, dev, slugs) -> dict:
+    """The one-point (reference answer) model: each train question re-posed with its example
+    answer as its only point; soft target = the answer's labelled covered fraction."""
+    from rehearse.feedback import calibration as C
+
+    rows, ys = [], []
+    items = [(s, a.text, len(set(a.covers)) / len(bank[s].talking_points))
+             for s in slugs for a in dev[s]]
+    items += [(asked, strong_answer(dev, o).text, 0.0) for asked, o in off_topic_pairs(slugs, dev)]
+    for slug, text, frac in items:
+        q0 = bank[slug]
+        q = Question(text=q0.text, talking_points=(q0.example_answer,),
+                     example_answer=q0.example_answer, kind=q0.kind)
+        prep = E._prepare(q, backend, None)
+        cleaned, sents = E._split(text)
+        ans = E._answer(text, cleaned, sents, backend.encode(sents))
+        rows.append(E._unit_features(prep, ans, None)[0])
+        ys.append(frac)
+    y = np.array(ys)
+    w = np.zeros(len(E.POINT_FEATURES) + 1)
+    for _ in range(6):
+        x = np.array([f[int(np.argmax(w[0] + f @ w[1:]))] for f in rows])
+        w = fit_logistic(x, y, l2=0.05)
+    p = 1 / (1 + np.exp(-(w[0] + x @ w[1:])))
+    ref = {"bias": round(float(w[0]), 3)} | {
+        n: round(float(v), 3) for n, v in zip(E.POINT_FEATURES, w[1:], strict=True) if v}
+    print(f"REFERENCE[{backend.name!r}] = {ref}")
+    print(f"   train: r(strength, covered fraction) {np.corrcoef(p, y)[0, 1]:.3f}, "
+          f"MAE {np.abs(p - y).mean():.3f}")
+    C.REFERENCE[backend.name] = ref
+    return ref
+
+
+def _write_calibration(name: str, point: dict, topic: dict, reference: dict) -> None:
+    """Replace this backend's entries in src/rehearse/feedback/calibration.py."""
+    import re
+
+    from rehearse.feedback import calibration as C
+
+    path = Path(C.__file__)
+    src = path.read_text(encoding="utf-8")
+    for var, value in (("POINT", point), ("REFERENCE", reference), ("TOPIC", topic["TOPIC"]),
+                       ("TOPIC_NO_BANK", topic["TOPIC_NO_BANK"])):
+        pat = re.compile(rf'(^{var} = \{{.*?^    "{name}": )(\{{)', re.S | re.M)
+        m = pat.search(src)
+        if not m:
+            raise SystemExit(f"cannot find {var}[{name!r}] in {path}")
+        end = _balanced_end(src, m.start(2))
+        src = src[: m.start(2)] + _format(value, len(name) + 8) + src[end:]
+    path.write_text(src, encoding="utf-8")
+    print(f"wrote {path}")
+
+
+def _format(value: dict, indent: int) -> str:
+    """A dict literal in double quotes, wrapped at 96 columns."""
+    import json
+
+    items = [f"{json.dumps(k)}: " + (_format(v, indent + len(k) + 5) if isinstance(v, dict)
+                                     else json.dumps(v)) for k, v in value.items()]
+    lines, cur = [], "{"
+    for i, it in enumerate(items):
+        piece = it + ("," if i < len(items) - 1 else "}")
+        if len(cur) + len(piece) + 1 + indent > 96 and cur != "{":
+            lines.append(cur.rstrip())
+            cur = " " * (indent + 1)
+        cur += piece + " "
+    lines.append(cur.rstrip())
+    return "\n".join(lines)
+
+
+def _balanced_end(src: str, start: int) -> int:
+    depth = 0
+    for i in range(start, len(src)):
+        depth += {"{": 1, "}": -1}.get(src[i], 0)
+        if depth == 0:
+            return i + 1
+    raise ValueError("unbalanced braces")
 
 
 # ------------------------------------------------------------------ external sets
@@ -259,6 +368,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--backend", default="auto", choices=["auto", "onnx", "lexical"])
     ap.add_argument("--split", default="test", choices=["test", "train", "all"])
     ap.add_argument("--calibrate", action="store_true", help="fit constants on the train split")
+    ap.add_argument("--write", action="store_true",
+                    help="with --calibrate: write the fitted constants into calibration.py")
     ap.add_argument("--skip-external", action="store_true")
     ap.add_argument("--mohler-limit", type=int, default=0, help="subsample Mohler (0 = all)")
     args = ap.parse_args(argv)
@@ -278,7 +389,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"bank: {len(bank)} questions; dev: {len(dev)} questions "
           f"({len(train)} train / {len(test)} held-out test); evaluating: {args.split}")
     if args.calibrate:
-        calibrate(backend, lexicon, bank, dev, train)
+        calibrate(backend, lexicon, bank, dev, train, write=args.write)
         return 0
 
     emb = EmbeddingBaseline(load_backend("onnx")) if backend.semantic else None

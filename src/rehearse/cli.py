@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from rehearse.accounts import cli as accounts_cli
 from rehearse.bank import cli as bank_cli
 from rehearse.practice import cli as practice_cli
 
@@ -14,6 +15,7 @@ app = typer.Typer(help="Rehearse: interview preparation with explainable feedbac
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(bank_cli.questions_app, name="questions")
+app.add_typer(accounts_cli.users_app, name="users")
 app.command("import")(bank_cli.import_files)
 app.command("export")(bank_cli.export_bank)
 app.command("roles")(bank_cli.roles)

@@ -115,7 +115,7 @@ def chromium():
 
 @pytest.fixture
 def page(chromium, server):
-    """A fresh browser context (no cookies) for each test, with failures of page scripts collected."""
+    """A fresh browser context (no cookies) for each test, collecting page script errors."""
     context = chromium.new_context(base_url=server, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
     page = context.new_page()

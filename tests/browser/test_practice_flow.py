@@ -1,4 +1,4 @@
-"""The main path in a real browser: sign up, open a role, practise, see the evidence, keep the history."""
+"""The main path in a real browser: sign up, open a role, practise, see the evidence, history."""
 
 import re
 
@@ -13,9 +13,9 @@ def test_sign_up_open_a_role_practise_and_see_evidence_highlighted(page, screens
     sign_up(page)
     question = platform_question(page)
     page.goto("/")
-    page.click(f"[data-role={question['role_slug']}] h3 a")
+    page.click(f"[data-role={question['role_slug']}] [data-role-link]")
     page.wait_for_selector("[data-competency]")
-    page.click(f"[data-question='{question['id']}'] .small-button")
+    page.click(f"[data-question='{question['id']}'] [data-action=practise-row]")
     page.wait_for_selector("[data-answer-form]")
     assert page.text_content("[data-question-text]") == question["text"]
     submit_answer(page, STRONG)

@@ -1,4 +1,4 @@
-"""Screenshots of the main pages, desktop and phone, for people to look at (test-artifacts/screenshots/)."""
+"""Screenshots of the main pages, desktop and phone, under test-artifacts/screenshots/."""
 
 import pytest
 

@@ -18,7 +18,7 @@ class UserCreate(BaseModel):
 
 
 class TokenRequest(BaseModel):
-    """Sign in with e-mail and password and get an API token (rate limited like the sign-in page)."""
+    """Sign in with e-mail and password and get an API token (rate limited like signing in)."""
 
     model_config = ConfigDict(extra="forbid")
 

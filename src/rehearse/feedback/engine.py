@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
@@ -31,10 +32,17 @@ WEIGHTS = {"coverage": 55.0, "structure": 15.0, "specificity": 15.0, "delivery":
 WEIGHTS_NO_RUBRIC = {"structure": 35.0, "specificity": 35.0, "delivery": 30.0}
 OFF_TOPIC_FACTOR = 0.35  # an off-topic answer keeps a third of its score...
 OFF_TOPIC_CAP = 25  # ...and never more than this
-SHORTLIST = 5  # other bank questions compared with the model (chosen by word overlap)
+SHORTLIST = 5  # other bank questions compared with the model (chosen by word overlap)...
+SHORTLIST_HEAD = 3  # ...plus the closest by the words of their question and points alone
+SHORTLIST_MODEL = 5  # ...plus the closest by the model's vectors of question and points
 MAX_PSEUDO_POINTS = 6  # example-answer sentences used as the rubric when a question has none
 SHORT_POINT = 8  # content words: talking points are short phrases, references are longer
 SUBSTANCE_WORDS = 12  # this many new content words make a sentence fully "substantive"
+SIZE_WORDS = 5  # a sentence with this many substantive words counts towards ans_size
+SIZE_PER_POINT = 2  # substantive sentences per talking point for a full-size answer
+CONCRETE_HITS = 3  # numbers, time frames or named practices that make a unit fully concrete
+ASSIGN_SHARPNESS = 40.0  # softmax over points of a unit's closeness (cosine units)
+ASSIGN_FLOOR = 4.0  # log-share floor: 0 when the unit is e^-4 times less about this point
 _HASHER = LexicalBackend()  # word-overlap vectors, used next to any backend
 GRADES = ((85, "excellent"), (70, "strong"), (50, "fair"), (30, "weak"), (0, "poor"))
 
@@ -54,6 +62,7 @@ def _logit(coefs: dict[str, float], feats: dict[str, float]) -> float:
 class _Prepared:
     points: tuple[str, ...]
     point_vecs: np.ndarray  # (k, d)
+    core_vecs: np.ndarray  # (k, d): the point without its parenthetical examples
     point_stems: tuple[frozenset[str], ...]
     point_stem_lists: tuple[tuple[str, ...], ...]
     example_sents: tuple[str, ...]
@@ -66,7 +75,7 @@ class _Prepared:
 
 
 _PREPARED: OrderedDict[tuple, _Prepared] = OrderedDict()
-_BANKS: OrderedDict[tuple, tuple[np.ndarray, tuple[str, ...]]] = OrderedDict()
+_BANKS: OrderedDict[tuple, object] = OrderedDict()
 _PREP_LOCK = threading.Lock()
 _PREPARED_MAX = 512  # questions whose rubric vectors stay prepared
 _BANKS_MAX = 8
@@ -105,6 +114,14 @@ def _lexical_overlap(point_stems: Sequence[str], unit_stems: set[str], lexicon) 
     return hit / sum(weights)
 
 
+_PAREN = re.compile(r"\s*\([^()]{3,}\)")
+
+
+def _core(point: str) -> str:
+    core = _PAREN.sub("", point).strip()
+    return core if len(_text.content_stems(core)) >= 2 else point
+
+
 def _prepare(q: Question, backend: Backend, lexicon: Lexicon | None) -> _Prepared:
     key = (id(backend), _question_key(q), lexicon.key if lexicon else None)
     with _PREP_LOCK:
@@ -128,6 +145,12 @@ def _prepare(q: Question, backend: Backend, lexicon: Lexicon | None) -> _Prepare
     k, m = len(points), len(example_sents)
     dim = vecs.shape[1] if len(texts) else 1
     pv, ev = vecs[:k], vecs[k : k + m]
+    # "a framework (e.g., impact vs effort, RICE)": the core phrase is encoded on its own too
+    cores = [_core(p) for p in points]
+    core_vecs = pv.copy()
+    with_core = [i for i, c in enumerate(cores) if c != points[i]]
+    if with_core:
+        core_vecs[with_core] = backend.encode_cached([cores[i] for i in with_core])
     prof = _profile(vecs[k + m], ev) if len(texts) else np.zeros((2, 1), dtype=np.float32)
     stem_lists = tuple(tuple(dict.fromkeys(_text.content_stems(p))) for p in points)
     exemplar: list[int | None] = []
@@ -157,7 +180,7 @@ def _prepare(q: Question, backend: Backend, lexicon: Lexicon | None) -> _Prepare
         ex_hash[0], ex_hash[1] = hv[first], hv[second]
     elif k:
         ex_hash[0] = ex_hash[1] = _HASHER.encode_cached(list(points))
-    prep = _Prepared(points, pv, tuple(frozenset(s) for s in stem_lists), stem_lists,
+    prep = _Prepared(points, pv, core_vecs, tuple(frozenset(s) for s in stem_lists), stem_lists,
                      example_sents, tuple(exemplar), ex_vecs, ex2_vecs, ex_hash, prof, basis)
     with _PREP_LOCK:
         _PREPARED[key] = prep
@@ -166,15 +189,36 @@ def _prepare(q: Question, backend: Backend, lexicon: Lexicon | None) -> _Prepare
     return prep
 
 
-def _bank_hashes(lexicon: Lexicon) -> tuple[np.ndarray, tuple[str, ...]]:
-    """(n, h) word-overlap vectors (question, points and example answer) of the whole bank."""
+def _bank_text(q: Question) -> str:
+    return _head_text(q) + " " + _text.clean(q.example_answer or "")
+
+
+def _bank_hashes(lexicon: Lexicon) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+    """(n, h) word-overlap vectors of the whole bank: question, points and example answer;
+    question and points alone; and the questions' keys."""
     key = ("hash", lexicon.key)
     with _PREP_LOCK:
         hit = _BANKS.get(key)
         if hit is not None:
             return hit
-    texts = [_head_text(q) + " " + _text.clean(q.example_answer or "") for q in lexicon.questions]
-    out = (_HASHER.encode(texts), tuple(_question_key(q) for q in lexicon.questions))
+    texts = [_bank_text(q) for q in lexicon.questions]
+    out = (_HASHER.encode(texts), _HASHER.encode([_head_text(q) for q in lexicon.questions]),
+           tuple(_question_key(q) for q in lexicon.questions))
+    with _PREP_LOCK:
+        _BANKS[key] = out
+        while len(_BANKS) > _BANKS_MAX:
+            _BANKS.popitem(last=False)
+    return out
+
+
+def _bank_heads(lexicon: Lexicon, backend: Backend) -> np.ndarray:
+    """(n, d) model vectors of every bank question's question + points (cached)."""
+    key = ("heads", id(backend), lexicon.key)
+    with _PREP_LOCK:
+        hit = _BANKS.get(key)
+        if hit is not None:
+            return hit
+    out = backend.encode_cached([_head_text(q) for q in lexicon.questions])
     with _PREP_LOCK:
         _BANKS[key] = out
         while len(_BANKS) > _BANKS_MAX:
@@ -203,6 +247,8 @@ class _Answer:
     unit_substance: list[frozenset[str]]  # stems of each unit's non-vague content words
     vec: np.ndarray  # whole-answer vector
     unit_hash: np.ndarray  # lexical (hashed-stem) vectors of the units
+    unit_concrete: np.ndarray  # numbers, time frames, named practices (0-1)
+    unit_plain: np.ndarray  # share of content words that are not vague or hedging (0-1)
 
 
 def _units(sents: list[str]) -> list[str]:
@@ -222,29 +268,39 @@ def _answer(raw: str, cleaned: str, sents: list[str], sent_vecs: np.ndarray) -> 
     vec /= max(float(np.linalg.norm(vec)), 1e-9)
     stems = [set(_text.content_stems(u)) for u in units]
     substance = [_text.substance_stems(u) for u in units]
+    concrete = np.array([min(_sig.concrete_count(u), CONCRETE_HITS) / CONCRETE_HITS
+                         for u in units])
+    plain = np.array([_text.plain_share(u) for u in units])
     return _Answer(raw, cleaned, sents, units, unit_vecs, stems, substance, vec,
-                   _HASHER.encode(units))
+                   _HASHER.encode(units), concrete, plain)
 
 
 POINT_FEATURES = ("cos_point", "cos_example", "lexical", "substance", "rel_example",
-                  "hash_example")
+                  "hash_example", "rel_point", "cos_answer", "concrete", "plain", "assign", "position", "ans_size", "ans_fit",
+                  "lexical_answer")
 
 
 def _unit_features(prep: _Prepared, ans: _Answer, lexicon: Lexicon | None) -> np.ndarray:
     """(points, units, features) array of POINT_FEATURES for every point and answer unit.
 
-    cos_point: cosine to the talking point; cos_example: best cosine to the example answer's
+    cos_point: cosine to the talking point (or to its core phrase without parenthetical
+    examples, whichever is higher); cos_example: best cosine to the example answer's
     two sentences that show the point; lexical: weighted share of the point's content stems
     present; substance: new, non-vague content words (a keyword-only mention has none);
     rel_example: cos to this point's example sentence minus the mean for the other points
     (a vague sentence is equally close to every point); hash_example: cos_example with
-    hashed-stem vectors (word overlap with the example sentences, synonyms folded).
+    hashed-stem vectors (word overlap with the example sentences, synonyms folded);
+    rel_point: cos_point minus its mean over the other points; cos_answer: cosine of the
+    whole answer to the point (the same for every unit: long reference points are restated
+    across sentences); lexical_answer: lexical over the whole answer; concrete: numbers, time frames, named practices in the unit; plain:
+    share of its content words that are not vague or hedges; assign: softmax over the points
+    of the unit's closeness, i.e. how much the unit is about this point.
     """
     k, n = len(prep.points), len(ans.units)
     f = np.zeros((k, n, len(POINT_FEATURES)), dtype=np.float64)
     if not k or not n:
         return f
-    f[:, :, 0] = prep.point_vecs @ ans.unit_vecs.T
+    f[:, :, 0] = np.maximum(prep.point_vecs @ ans.unit_vecs.T, prep.core_vecs @ ans.unit_vecs.T)
     primary = prep.exemplar_vecs @ ans.unit_vecs.T
     f[:, :, 1] = np.maximum(primary, prep.exemplar2_vecs @ ans.unit_vecs.T)
     for i in range(k):
@@ -255,6 +311,30 @@ def _unit_features(prep: _Prepared, ans: _Answer, lexicon: Lexicon | None) -> np
                             prep.exemplar_hash[1] @ ans.unit_hash.T)
     if k > 1:
         f[:, :, 4] = primary - (primary.sum(0, keepdims=True) - primary) / (k - 1)
+        cp = f[:, :, 0]
+        f[:, :, 6] = cp - (cp.sum(0, keepdims=True) - cp) / (k - 1)
+    whole = np.maximum(prep.point_vecs @ ans.vec, prep.core_vecs @ ans.vec)
+    f[:, :, 7] = whole[:, None]
+    f[:, :, 8] = ans.unit_concrete[None, :]
+    f[:, :, 9] = ans.unit_plain[None, :]
+    # how much the unit is about this point rather than the question's other points
+    close = ASSIGN_SHARPNESS * (f[:, :, 0] + f[:, :, 1]) / 2
+    close = np.exp(close - close.max(0, keepdims=True))
+    share = close / close.sum(0, keepdims=True)
+    f[:, :, 10] = 1.0 + np.maximum(np.log(np.maximum(share, 1e-9)), -ASSIGN_FLOOR) / ASSIGN_FLOOR
+    # rubrics tend to list points in the order an answer makes them (situation ... result)
+    ns = len(ans.sents)
+    pos = np.array([(j + 0.5) / ns for j in range(ns)] + [(j + 1.0) / ns for j in range(ns - 1)])
+    expected = (np.arange(k) + 0.5) / k
+    f[:, :, 11] = 1.0 - np.abs(pos[None, :] - expected[:, None])
+    # answer-level context: enough substantive sentences for the rubric, and how close the
+    # answer as a whole comes to this rubric (another question's answer is long but far)
+    full = sum(1 for j in range(ns) if len(ans.unit_substance[j]) >= SIZE_WORDS)
+    f[:, :, 12] = min(full / (SIZE_PER_POINT * k), 1.0)
+    f[:, :, 13] = _fit(prep, ans)
+    all_stems = set().union(*ans.unit_stems[:ns])
+    for i in range(k):
+        f[i, :, 14] = _lexical_overlap(prep.point_stem_lists[i], all_stems, lexicon)
     for i in range(k):
         # a short talking point's own words are not substance ("OKRs matter" says nothing);
         # a long reference answer (a sentence or more) is what the answer should restate
@@ -266,22 +346,50 @@ def _unit_features(prep: _Prepared, ans: _Answer, lexicon: Lexicon | None) -> np
     return f
 
 
+def _point_z(feats: np.ndarray, coefs: dict[str, float]) -> np.ndarray:
+    """(points, units) logit of each unit covering each point, shifted so 0 is the cut."""
+    w = np.array([coefs.get(name, 0.0) for name in POINT_FEATURES])
+    return coefs["bias"] + feats @ w
+
+
+def _point_coefs(backend: Backend, k: int) -> dict[str, float]:
+    """A one-point rubric is a reference answer: its strength is the whole coverage, graded
+    by its own model (calibration.REFERENCE); longer rubrics use calibration.POINT."""
+    table = _cal.REFERENCE if k == 1 else _cal.POINT
+    return table.get(backend.name, table["lexical"])
+
+
 def _point_results(prep: _Prepared, ans: _Answer, backend: Backend, lexicon: Lexicon | None):
     """(point, strength, evidence unit, features, example sentence) for each talking point."""
-    coefs = _cal.POINT.get(backend.name, _cal.POINT["lexical"])
+    coefs = _point_coefs(backend, len(prep.points))
     feats = _unit_features(prep, ans, lexicon)
     if not prep.points:
         return []
-    w = np.array([coefs[name] for name in POINT_FEATURES])
-    z = coefs["bias"] + feats @ w  # (k, u)
+    z = _point_z(feats, coefs)  # (k, u)
+    temp = coefs.get("temperature", 1.0)
     results = []
     for i, point in enumerate(prep.points):
         u = int(np.argmax(z[i]))
         ex_idx = prep.exemplar[i]
-        results.append((point, _sigmoid(float(z[i, u])), ans.units[u],
+        results.append((point, _sigmoid(float(z[i, u]) / temp), ans.units[u],
                         dict(zip(POINT_FEATURES, feats[i, u].tolist(), strict=True)),
                         prep.example_sents[ex_idx] if ex_idx is not None else None))
     return results
+
+
+def _fit(prep: _Prepared, ans: _Answer) -> float:
+    """How well the answer's best units match the question's points: mean over points of the
+    best cosine of any unit to the point or its example sentences (model vectors only)."""
+    if not prep.points or not len(ans.unit_vecs):
+        return 0.0
+    u = ans.unit_vecs.T
+    sim = np.maximum(np.maximum(prep.point_vecs @ u, prep.core_vecs @ u),
+                     np.maximum(prep.exemplar_vecs @ u, prep.exemplar2_vecs @ u))
+    return float(sim.max(1).mean())
+
+
+TOPIC_FEATURES = ("margin", "other", "fit_margin", "lex_margin", "head_margin",
+                  "example_margin", "coverage")
 
 
 def _relevance(prep: _Prepared, q: Question, ans: _Answer, coverage: float | None,
@@ -289,29 +397,52 @@ def _relevance(prep: _Prepared, q: Question, ans: _Answer, coverage: float | Non
     aff_parts = prep.profile @ ans.vec
     affinity = float(0.5 * aff_parts[0] + 0.5 * aff_parts[1])
     detail: dict = {"affinity": round(affinity, 4)}
-    margin = 0.0
+    feats = {"affinity": affinity, "margin": 0.0, "other": affinity, "fit_margin": 0.0,
+             "lex_margin": 0.0, "head_margin": 0.0, "example_margin": 0.0,
+             "coverage": coverage or 0.0}
     if lexicon is not None and len(lexicon.questions) > 1:
-        # word overlap picks the few bank questions closest to the answer; only those are
-        # compared with the model (encoding a whole bank would cost seconds on first use)
-        hashes, keys = _bank_hashes(lexicon)
+        # word overlap picks the few bank questions closest to the answer (by all their
+        # material, and by question and points alone: a behavioural example answer tells
+        # another story); only those are compared with the model (encoding a whole bank
+        # would cost seconds on first use)
+        hashes, head_hashes, keys = _bank_hashes(lexicon)
         own = _question_key(q)
-        overlap = hashes @ _HASHER.encode([ans.cleaned])[0]
+        ans_hash = _HASHER.encode([ans.cleaned])[0]
+        overlap = hashes @ ans_hash
+        own_overlap = float(_HASHER.encode_cached([_bank_text(q)])[0] @ ans_hash)
         ranked = [j for j in np.argsort(-overlap, kind="stable") if keys[j] != own]
+        by_head = [j for j in np.argsort(-(head_hashes @ ans_hash), kind="stable")
+                   if keys[j] != own]
+        # and the model compares the answer with every question's head (question + points;
+        # one short text each, encoded once per bank and backend)
+        head_sim = _bank_heads(lexicon, backend) @ ans.vec
+        by_model = [j for j in np.argsort(-head_sim, kind="stable") if keys[j] != own]
+        shortlist = list(dict.fromkeys(ranked[:SHORTLIST] + by_head[:SHORTLIST_HEAD]
+                                       + by_model[:SHORTLIST_MODEL]))
+        own_fit = _fit(prep, ans)
         others = []
-        for j in ranked[:SHORTLIST]:
-            prof = _other_profile(lexicon.questions[j], backend) @ ans.vec
-            others.append((float(0.5 * prof[0] + 0.5 * prof[1]), int(j)))
+        for j in shortlist:
+            oq = lexicon.questions[j]
+            prof = _other_profile(oq, backend) @ ans.vec
+            ofit = _fit(_prepare(oq, backend, lexicon), ans)
+            others.append((float(0.5 * prof[0] + 0.5 * prof[1]), ofit, float(prof[0]),
+                           float(prof[1]), int(j)))
         if others:
-            best_other, j = max(others)
-            margin = affinity - best_other
-            detail["margin"] = round(margin, 4)
-            detail["closest_other_question"] = lexicon.questions[j].text
+            best = max(others)
+            feats["margin"] = affinity - best[0]
+            feats["other"] = best[0]
+            feats["fit_margin"] = own_fit - max(o[1] for o in others)
+            feats["head_margin"] = float(aff_parts[0]) - max(o[2] for o in others)
+            feats["example_margin"] = float(aff_parts[1]) - max(o[3] for o in others)
+            feats["lex_margin"] = own_overlap - float(overlap[ranked[0]])
+            for name in ("margin", "fit_margin", "lex_margin", "head_margin", "example_margin"):
+                detail[name] = round(feats[name], 4)
+            detail["closest_other_question"] = lexicon.questions[best[4]].text
         cal = _cal.TOPIC.get(backend.name, _cal.TOPIC["lexical"])
         detail["basis"] = "bank"
     else:
         cal = _cal.TOPIC_NO_BANK.get(backend.name, _cal.TOPIC_NO_BANK["lexical"])
         detail["basis"] = "absolute"
-    feats = {"affinity": affinity, "margin": margin, "other": affinity - margin}
     p = _sigmoid(_logit(cal["coefs"], feats))
     detail["threshold"] = cal["threshold"]
     return p, p >= cal["threshold"], detail

@@ -239,3 +239,17 @@ GENERIC_WORDS = """
     confirmed handled watch pay spend
 """.split()  # noqa: SIM905
 GENERIC_STEMS = frozenset(stem(w) for w in GENERIC_WORDS)
+
+
+_HEDGE_WORDS = frozenset("maybe perhaps probably possibly guess somewhat kinda sorta um uh "
+                         "honestly yeah".split())
+
+
+def plain_share(text: str) -> float:
+    """Share of a text's content words that are neither vague nor hedges (0 when none)."""
+    ws = [w for w in words(text) if w not in STOPWORDS and len(w) > 1]
+    if not ws:
+        return 0.0
+    plain = [w for w in ws if w not in VAGUE and w not in _HEDGE_WORDS
+             and stem(w) not in _VAGUE_STEMS]
+    return len(plain) / len(ws)

@@ -30,7 +30,7 @@ class AttemptCreate(FeedbackRequest):
     transcription_id: str | None = Field(
         default=None,
         max_length=64,
-        description="For spoken answers: the id from POST /api/transcriptions; adds pace and pauses.",
+        description="Spoken answers: the id from POST /api/transcriptions; adds pace and pauses.",
     )
     previous_attempt_id: int | None = Field(
         default=None, description="The attempt this one tries again."

@@ -188,7 +188,7 @@ class LastAttempt:
 
 
 def latest(session: Session, *, user: User | None, question_id: int) -> LastAttempt | None:
-    """The id and score of the user's latest attempt at a question (not its report: pages show a link)."""
+    """The id and score of the user's latest attempt at a question (pages link to it)."""
     if user is None:
         return None
     row = session.execute(

@@ -77,7 +77,7 @@ class Transcriptions:
 
 
 def owner_key(user_id: int | None, browser: str | None) -> str | None:
-    """Who owns an upload: the account, else the browser's cookie, else nobody (the id is the key)."""
+    """Who owns an upload: account, else the browser's cookie, else none (the id is the key)."""
     if user_id is not None:
         return f"user:{user_id}"
     return f"browser:{browser}" if browser else None

@@ -187,7 +187,7 @@ def speech_status(request: Request) -> SpeechStatus:
     },
 )
 async def create_transcription(request: Request, user: OptionalUser) -> JSONResponse:
-    """Upload a recording (multipart field `audio`, or the raw audio as the body); poll its status."""
+    """Upload a recording (multipart field `audio`, or raw audio as the body); then poll it."""
     audio = await read_audio(request)
     job_id = submit(
         request, audio, owner_key(user.id if user else None, request.cookies.get(CSRF_COOKIE))

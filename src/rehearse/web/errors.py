@@ -43,13 +43,16 @@ def _location(error: dict[str, Any]) -> str:
     return ".".join(parts)
 
 
-def describe_validation(exc: RequestValidationError) -> tuple[int, str]:
+def describe_validation(exc: RequestValidationError, *, api: bool = True) -> tuple[int, str]:
     """(status, one readable sentence) for a request that failed validation."""
     errors = list(exc.errors())
     if any(e.get("type") == "json_invalid" for e in errors):
         return 400, "The request body is not valid JSON."
-    if any(tuple(e.get("loc", ()))[:1] == ("path",) for e in errors):
-        return 404, "There is nothing at this address."
+    if not api and any(tuple(e.get("loc", ()))[:1] == ("path",) for e in errors):
+        return (
+            404,
+            "There is nothing at this address.",
+        )  # /questions/abc is a wrong address to a person
     messages = []
     for error in errors[:5]:
         where = _location(error)
@@ -107,7 +110,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
-        status, message = describe_validation(exc)
+        status, message = describe_validation(exc, api=wants_json(request))
         extra = {
             "errors": [
                 {

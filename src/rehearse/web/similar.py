@@ -23,62 +23,12 @@ MAX_SIMILAR = 10
 # would keep a visitor waiting for seconds, so larger banks use the full-text index.
 MAX_EMBEDDED = 3000
 # Words too common in interview questions to say what one is about.
-STOP = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "by",
-        "do",
-        "does",
-        "for",
-        "from",
-        "have",
-        "how",
-        "i",
-        "in",
-        "is",
-        "it",
-        "its",
-        "me",
-        "my",
-        "of",
-        "on",
-        "or",
-        "our",
-        "so",
-        "that",
-        "the",
-        "their",
-        "them",
-        "they",
-        "this",
-        "to",
-        "was",
-        "we",
-        "what",
-        "when",
-        "where",
-        "which",
-        "who",
-        "why",
-        "will",
-        "with",
-        "would",
-        "you",
-        "your",
-        "about",
-        "tell",
-        "time",
-        "describe",
-        "give",
-        "example",
-    ]
+_STOP_WORDS = (
+    "a an and are as at be by do does for from have how i in is it its me my of on or our so "
+    "that the their them they this to was we what when where which who why will with would "
+    "you your about tell time describe give example"
 )
+STOP = frozenset(_STOP_WORDS.split())
 
 _lock = threading.Lock()
 _matrix: dict[tuple, tuple[list[int], np.ndarray]] = {}

@@ -1,4 +1,4 @@
-"""Accounts on a real database: sign-up rules, argon2id hashes, sessions, the sign-in limit, tokens."""
+"""Accounts on a real database: sign-up rules, argon2id, sessions, the sign-in limit, tokens."""
 
 from datetime import timedelta
 

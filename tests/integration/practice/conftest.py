@@ -24,13 +24,15 @@ def questions(session):
                     "how you communicated with customers",
                     "what you changed afterwards",
                 ],
-                "I led the response as incident commander and split the work. I posted updates to customers every 30 "
-                "minutes. Afterwards we added a canary stage and cut incidents by 40%.",
+                "I led the response as incident commander and split the work. I posted updates "
+                "to customers every 30 minutes. Afterwards we added a canary stage and cut "
+                "incidents by 40%.",
             ),
             (
                 "How would you grow a team from 10 to 30 engineers in a year?",
                 ["a hiring plan", "onboarding", "keeping the bar high"],
-                "I would write a hiring plan by quarter, build a two-week onboarding programme, and train interviewers.",
+                "I would write a hiring plan by quarter, build a two-week onboarding programme, "
+                "and train interviewers.",
             ),
         ]
     ):

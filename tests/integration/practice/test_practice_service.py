@@ -1,4 +1,4 @@
-"""Practice on a real database: scoring through the engine, attempts, history, privacy, comparison."""
+"""Practice on a real database: scoring, attempts, history, privacy and comparison."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""A real app (create_app) on a fresh database of each kind, and browsers-in-a-client that sign in."""
+"""A real app (create_app) on a fresh database of each kind, and clients that sign in."""
 
 from __future__ import annotations
 

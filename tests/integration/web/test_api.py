@@ -1,4 +1,4 @@
-"""The JSON API: the feedback contract, attempts with bearer tokens, tokens, and errors that are never 500s."""
+"""The JSON API: the feedback contract, attempts, tokens, and errors that are never 500s."""
 
 import pytest
 from fastapi.testclient import TestClient

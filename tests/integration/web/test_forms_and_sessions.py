@@ -1,4 +1,4 @@
-"""Accounts through the pages: CSRF on every form, sign-in limit, sessions across restarts and processes."""
+"""Accounts through the pages: CSRF on every form, sign-in limit, sessions across processes."""
 
 import re
 

@@ -1,4 +1,4 @@
-"""Every page renders for real: landmarks, labels, the question flow, sign-in redirects, human errors."""
+"""Every page renders for real: landmarks, the question flow, sign-in redirects, human errors."""
 
 import re
 

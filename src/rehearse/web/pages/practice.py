@@ -192,11 +192,11 @@ def submit_answer(
             speech=speech,
             previous_attempt_id=earlier.id if earlier else None,
         )
-        # SessionDep commits when this view returns, before the redirect is sent: stored, then acknowledged.
+        # SessionDep commits when this view returns, before the redirect is sent: stored first.
         return RedirectResponse(f"/attempts/{attempt.id}", status_code=303)
     comparison = None
     if previous_answer.strip() and len(previous_answer) <= settings.max_answer_chars:
-        # Anonymous practice keeps nothing on the server; the earlier answer rides along in the form.
+        # Anonymous practice keeps nothing on the server: the earlier answer rides in the form.
         try:
             before = practice.score(
                 session,

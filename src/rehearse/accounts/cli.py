@@ -1,0 +1,86 @@
+"""`rehearse users`: list accounts and change their roles (editors and admins moderate the bank).
+
+Wire into the root command with `app.add_typer(accounts_cli.users_app, name="users")`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+users_app = typer.Typer(
+    help="Accounts: list them, create one, change a role.", no_args_is_help=True
+)
+
+
+@users_app.command("list")
+def list_users(
+    json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Every account with its role.
+
+    Example: rehearse users list --json
+    """
+    from sqlalchemy import select
+
+    from rehearse.accounts.models import User
+    from rehearse.bootstrap import open_database
+
+    with open_database().transaction() as session:
+        users = session.scalars(select(User).order_by(User.id)).all()
+        rows = [
+            {"id": u.id, "email": u.email, "name": u.display_name, "role": u.role} for u in users
+        ]
+    if json_output:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    for row in rows:
+        typer.echo(f"{row['id']:>5}  {row['role']:<9}  {row['email']}")
+
+
+@users_app.command("create")
+def create_user(
+    email: Annotated[str, typer.Argument(help="E-mail address (the sign-in name).")],
+    role: Annotated[
+        str | None,
+        typer.Option(help="candidate, editor or admin (default: admin for the first account)."),
+    ] = None,
+) -> None:
+    """Create an account; the password is asked for, never passed on the command line.
+
+    Example: rehearse users create ed@example.com --role editor
+    """
+    from rehearse.accounts import service
+    from rehearse.bootstrap import open_database
+
+    password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        with open_database().transaction() as session:
+            user = service.create_user(session, email=email, password=password, role=role)
+            typer.echo(f"Created {user.email} ({user.role}).")
+    except service.AccountError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+
+
+@users_app.command("set-role")
+def set_role(
+    email: Annotated[str, typer.Argument(help="The account's e-mail address.")],
+    role: Annotated[str, typer.Argument(help="candidate, editor or admin.")],
+) -> None:
+    """Make an account a candidate, an editor or an admin.
+
+    Example: rehearse users set-role ed@example.com editor
+    """
+    from rehearse.accounts import service
+    from rehearse.bootstrap import open_database
+
+    try:
+        with open_database().transaction() as session:
+            user = service.set_role(session, email=email, role=role)
+            typer.echo(f"{user.email} is now {user.role}.")
+    except service.AccountError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None

@@ -1,0 +1,37 @@
+"""`rehearse users` through a Typer runner against a fresh SQLite file."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from rehearse.accounts.cli import users_app
+
+
+@pytest.fixture
+def runner(cli_env, monkeypatch):
+    for key, value in cli_env.items():
+        if key.startswith("REHEARSE_"):
+            monkeypatch.setenv(key, value)
+    monkeypatch.setenv("REHEARSE_LOAD_BUILTIN_BANK", "false")
+    return CliRunner()
+
+
+def test_create_list_and_set_role(runner):
+    created = runner.invoke(users_app, ["create", "ed@example.com"], input="long password 1\n" * 2)
+    assert created.exit_code == 0, created.output
+    assert "admin" in created.output or "candidate" in created.output
+    assert runner.invoke(users_app, ["set-role", "ed@example.com", "editor"]).exit_code == 0
+    listed = json.loads(runner.invoke(users_app, ["list", "--json"]).output)
+    assert listed == [
+        {"id": listed[0]["id"], "email": "ed@example.com", "name": "ed", "role": "editor"}
+    ]
+
+
+def test_bad_role_and_unknown_user_exit_2_with_a_reason(runner):
+    unknown = runner.invoke(users_app, ["set-role", "nobody@example.com", "editor"])
+    assert unknown.exit_code == 2 and "No account" in unknown.output
+    bad = runner.invoke(
+        users_app, ["create", "x@example.com", "--role", "emperor"], input="long password 1\n" * 2
+    )
+    assert bad.exit_code == 2 and "Role must be one of" in bad.output
