@@ -201,10 +201,7 @@ def calibrate(backend, lexicon, bank, dev, slugs, write: bool = False) -> None:
         prep = E._prepare(q, backend, lexicon)
         cleaned, sents = E._split(answer)
         ans = E._answer(answer, cleaned, sents, backend.encode(sents))
-        pts = E._point_results(prep, ans, backend, lexicon)
-        cov = sum(p[1] for p in pts) / len(pts) if pts else None
-        _, _, detail = E._relevance(prep, q, ans, cov, backend, lexicon)
-        detail["coverage"] = cov or 0.0
+        _, _, detail = E._relevance(prep, q, ans, None, backend, lexicon)
         margin = detail.get("margin", 0.0)
         feats_bank.append([margin, detail["affinity"] - margin]
                           + [detail.get(n, 0.0) for n in E.TOPIC_FEATURES[2:]])
@@ -212,10 +209,7 @@ def calibrate(backend, lexicon, bank, dev, slugs, write: bool = False) -> None:
         ys.append(lab)
     yt = np.array(ys)
     topic = {}
-    import os
-    use = os.environ.get("TOPIC_USE", ",".join(E.TOPIC_FEATURES)).split(",")
-    cols = [E.TOPIC_FEATURES.index(n) for n in use]
-    for name, names, x in (("TOPIC", tuple(use), np.array(feats_bank)[:, cols]),
+    for name, names, x in (("TOPIC", E.TOPIC_FEATURES, np.array(feats_bank)),
                            ("TOPIC_NO_BANK", ("affinity",), np.array(feats_abs))):
         w = fit_logistic(x, yt, l2=0.1, nonneg=False)
         p = 1 / (1 + np.exp(-(w[0] + x @ w[1:])))

@@ -6,8 +6,6 @@ replace the result. Tags match the ones the built-in bank uses.
 
 from __future__ import annotations
 
-import re
-
 KEYWORDS: dict[str, tuple[str, ...]] = {
     "strategy": ("strategy", "strategic", "roadmap", "vision", "long-term", "okr", "direction", "plan for"),
     "hiring": ("hiring", "hire", "recruit", "interview loop", "onboard", "headcount", "candidate"),

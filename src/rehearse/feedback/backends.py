@@ -113,15 +113,26 @@ class LexicalBackend:
         self.version = f"hashed-stems-{self.DIM}/{ENGINE_VERSION}"
         self._cache = _VectorCache()
 
-    def _vector(self, text: str) -> np.ndarray:
+    def _counts(self, text: str) -> np.ndarray:
         v = np.zeros(self.DIM, dtype=np.float32)
         stems = _text.content_stems(text)
         feats = [(s, 1.0) for s in stems]
         feats += [(a + " " + b, 0.5) for a, b in zip(stems, stems[1:], strict=False)]
         for f, w in feats:
             v[zlib.crc32(f.encode("utf-8")) % self.DIM] += w
+        return v
+
+    def _vector(self, text: str) -> np.ndarray:
+        v = self._counts(text)
         np.sqrt(v, out=v)  # sublinear term frequency
         return v
+
+    def counts(self, texts: Sequence[str]) -> np.ndarray:
+        """(n, DIM) raw weighted counts (add two texts' counts, then sqrt and normalise, to
+        get the vector of their concatenation up to the bigram across the join)."""
+        if not texts:
+            return np.zeros((0, self.DIM), dtype=np.float32)
+        return np.stack([self._counts(t) for t in texts])
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:

@@ -15,13 +15,16 @@ from __future__ import annotations
 # refitted, so strength only ever grows with similarity; the temperature is the one whose
 # mean strength per answer best matches the labelled covered fraction on train.
 POINT = {
-    "onnx": {"bias": -19.858, "cos_point": 0.0, "cos_example": 1.079, "lexical": 0.422,
-             "substance": 7.439, "rel_example": 2.474, "hash_example": 9.279,
-             "rel_point": 0.983, "cos_answer": 0.34, "concrete": 0.26,
-             "plain": 0.0, "assign": 1.265, "position": 2.638, "ans_size": 1.761,
-             "ans_fit": 10.828, "lexical_answer": 1.791, "temperature": 0.5},
-    "lexical": {"bias": -15.169, "cos_point": 0.0, "cos_example": 7.863, "lexical": 3.334,
-                "substance": 13.369, "rel_example": 1.886, "hash_example": 4.995},
+    "onnx": {"bias": -20.253, "cos_point": 0.0, "cos_example": 0.281, "lexical": 1.422,
+             "substance": 7.803, "rel_example": 1.751, "hash_example": 8.4,
+             "rel_point": 1.076, "cos_answer": 0.0, "plain": 0.399,
+             "assign": 1.617, "position": 2.597, "ans_size": 0.698,
+             "ans_fit": 12.909, "lexical_answer": 1.761, "temperature": 0.5},
+    "lexical": {"bias": -16.847, "cos_point": 0.0, "cos_example": 0.138, "lexical": 2.226,
+                "substance": 8.63, "rel_example": 4.947, "hash_example": 4.69,
+                "rel_point": 1.294, "cos_answer": 0.0, "plain": 1.067,
+                "assign": 0.783, "position": 1.682, "ans_size": 0.364,
+                "ans_fit": 15.363, "lexical_answer": 0.462, "temperature": 0.5},
 }
 
 # A rubric of one point is a reference answer (e.g. a desired answer of a short-answer
@@ -30,11 +33,14 @@ POINT = {
 # the train split's questions re-posed with their example answer as the only point, the
 # target being each answer's labelled covered fraction (0 for another question's answer).
 REFERENCE = {
-    "onnx": {"bias": -16.058, "cos_point": 0.776, "lexical": 0.729, "substance": 2.106,
-             "cos_answer": 5.579, "concrete": 0.098, "plain": 3.018,
-             "position": 2.793, "ans_size": 1.35, "ans_fit": 2.54,
-             "lexical_answer": 10.137},
-    "lexical": {"bias": 0.0},
+    "onnx": {"bias": -14.896, "cos_point": 0.215, "lexical": 2.242, "substance": 2.573,
+             "hash_example": 0.683, "cos_answer": 5.626, "plain": 2.772,
+             "position": 1.67, "ans_size": 1.251, "ans_fit": 2.268,
+             "lexical_answer": 10.01},
+    "lexical": {"bias": -12.005, "cos_example": 1.622, "lexical": 0.392, "substance": 2.267,
+                "hash_example": 0.342, "cos_answer": 5.823, "plain": 2.434,
+                "position": 1.561, "ans_size": 1.201, "ans_fit": 4.077,
+                "lexical_answer": 9.175},
 }
 
 # On-topic probability = sigmoid(bias + sum(w * feature)); on topic when >= threshold (chosen
@@ -45,14 +51,15 @@ REFERENCE = {
 # of those 5 questions'), lex_margin (hashed-stem overlap with this question's material minus
 # that with the closest other question's).
 TOPIC = {
-    "onnx": {"coefs": {"bias": 3.045, "margin": 6.38, "other": -5.367, "fit_margin": 7.238,
-                       "lex_margin": 7.601, "head_margin": 6.226,
-                       "example_margin": 5.76, "coverage": 1.469},
-             "threshold": 0.075},
-    "lexical": {"coefs": {"bias": 2.733, "margin": 25.234, "other": -3.966}, "threshold": 0.342},
+    "onnx": {"coefs": {"bias": 2.304, "margin": 13.472, "other": -4.074, "fit_margin": 9.762,
+                       "lex_margin": 9.473},
+             "threshold": 0.067},
+    "lexical": {"coefs": {"bias": -0.818, "margin": 10.496, "other": 1.484,
+                          "fit_margin": 7.565, "lex_margin": 16.224},
+                "threshold": 0.029},
 }
 # Without a bank there is nothing to compare with: a weak absolute test (few false alarms).
 TOPIC_NO_BANK = {
     "onnx": {"coefs": {"bias": -9.881, "affinity": 16.909}, "threshold": 0.005},
-    "lexical": {"coefs": {"bias": -1.258, "affinity": 12.048}, "threshold": 0.296},
+    "lexical": {"coefs": {"bias": -5.432, "affinity": 19.695}, "threshold": 0.012},
 }

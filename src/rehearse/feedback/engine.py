@@ -40,7 +40,6 @@ SHORT_POINT = 8  # content words: talking points are short phrases, references a
 SUBSTANCE_WORDS = 12  # this many new content words make a sentence fully "substantive"
 SIZE_WORDS = 5  # a sentence with this many substantive words counts towards ans_size
 SIZE_PER_POINT = 2  # substantive sentences per talking point for a full-size answer
-CONCRETE_HITS = 3  # numbers, time frames or named practices that make a unit fully concrete
 ASSIGN_SHARPNESS = 40.0  # softmax over points of a unit's closeness (cosine units)
 ASSIGN_FLOOR = 4.0  # log-share floor: 0 when the unit is e^-4 times less about this point
 _HASHER = LexicalBackend()  # word-overlap vectors, used next to any backend
@@ -65,6 +64,7 @@ class _Prepared:
     core_vecs: np.ndarray  # (k, d): the point without its parenthetical examples
     point_stems: tuple[frozenset[str], ...]
     point_stem_lists: tuple[tuple[str, ...], ...]
+    rubric_stems: frozenset[str]  # the question's and its short points' own content stems
     example_sents: tuple[str, ...]
     exemplar: tuple[int | None, ...]  # index into example_sents for each point
     exemplar_vecs: np.ndarray  # (k, d); zeros where no exemplar
@@ -180,7 +180,12 @@ def _prepare(q: Question, backend: Backend, lexicon: Lexicon | None) -> _Prepare
         ex_hash[0], ex_hash[1] = hv[first], hv[second]
     elif k:
         ex_hash[0] = ex_hash[1] = _HASHER.encode_cached(list(points))
+    rubric = set(_text.content_stems(q.text))
+    for st in stem_lists:
+        if len(st) <= SHORT_POINT:
+            rubric.update(st)
     prep = _Prepared(points, pv, core_vecs, tuple(frozenset(s) for s in stem_lists), stem_lists,
+                     frozenset(rubric),
                      example_sents, tuple(exemplar), ex_vecs, ex2_vecs, ex_hash, prof, basis)
     with _PREP_LOCK:
         _PREPARED[key] = prep
@@ -247,7 +252,6 @@ class _Answer:
     unit_substance: list[frozenset[str]]  # stems of each unit's non-vague content words
     vec: np.ndarray  # whole-answer vector
     unit_hash: np.ndarray  # lexical (hashed-stem) vectors of the units
-    unit_concrete: np.ndarray  # numbers, time frames, named practices (0-1)
     unit_plain: np.ndarray  # share of content words that are not vague or hedging (0-1)
 
 
@@ -266,18 +270,26 @@ def _answer(raw: str, cleaned: str, sents: list[str], sent_vecs: np.ndarray) -> 
     weights = np.array([max(1, len(s.split())) for s in sents], dtype=np.float32)
     vec = (sent_vecs * weights[:, None]).sum(0)
     vec /= max(float(np.linalg.norm(vec)), 1e-9)
-    stems = [set(_text.content_stems(u)) for u in units]
-    substance = [_text.substance_stems(u) for u in units]
-    concrete = np.array([min(_sig.concrete_count(u), CONCRETE_HITS) / CONCRETE_HITS
-                         for u in units])
-    plain = np.array([_text.plain_share(u) for u in units])
+    # per sentence, then each adjacent pair from its two sentences (no second text pass)
+    stems = [set(_text.content_stems(u)) for u in sents]
+    substance = [_text.substance_stems(u) for u in sents]
+    plain = np.array([_text.plain_counts(u) for u in sents], dtype=np.float64).reshape(-1, 2)
+    raw_hash = _HASHER.counts(sents)
+    if len(sents) > 1:
+        stems += [stems[i] | stems[i + 1] for i in range(len(sents) - 1)]
+        substance += [substance[i] | substance[i + 1] for i in range(len(sents) - 1)]
+        plain = np.vstack([plain, plain[:-1] + plain[1:]])
+        raw_hash = np.vstack([raw_hash, raw_hash[:-1] + raw_hash[1:]])
+    unit_hash = np.sqrt(raw_hash)
+    unit_hash /= np.maximum(np.linalg.norm(unit_hash, axis=1, keepdims=True), 1e-9)
+    plain_share = plain[:, 0] / np.maximum(plain[:, 1], 1.0)
     return _Answer(raw, cleaned, sents, units, unit_vecs, stems, substance, vec,
-                   _HASHER.encode(units), concrete, plain)
+                   unit_hash.astype(np.float32), plain_share)
 
 
 POINT_FEATURES = ("cos_point", "cos_example", "lexical", "substance", "rel_example",
-                  "hash_example", "rel_point", "cos_answer", "concrete", "plain", "assign", "position", "ans_size", "ans_fit",
-                  "lexical_answer")
+                  "hash_example", "rel_point", "cos_answer", "plain", "assign",
+                  "position", "ans_size", "ans_fit", "lexical_answer")
 
 
 def _unit_features(prep: _Prepared, ans: _Answer, lexicon: Lexicon | None) -> np.ndarray:
@@ -292,7 +304,7 @@ def _unit_features(prep: _Prepared, ans: _Answer, lexicon: Lexicon | None) -> np
     hashed-stem vectors (word overlap with the example sentences, synonyms folded);
     rel_point: cos_point minus its mean over the other points; cos_answer: cosine of the
     whole answer to the point (the same for every unit: long reference points are restated
-    across sentences); lexical_answer: lexical over the whole answer; concrete: numbers, time frames, named practices in the unit; plain:
+    across sentences); lexical_answer: lexical over the whole answer; plain:
     share of its content words that are not vague or hedges; assign: softmax over the points
     of the unit's closeness, i.e. how much the unit is about this point.
     """
@@ -315,30 +327,30 @@ def _unit_features(prep: _Prepared, ans: _Answer, lexicon: Lexicon | None) -> np
         f[:, :, 6] = cp - (cp.sum(0, keepdims=True) - cp) / (k - 1)
     whole = np.maximum(prep.point_vecs @ ans.vec, prep.core_vecs @ ans.vec)
     f[:, :, 7] = whole[:, None]
-    f[:, :, 8] = ans.unit_concrete[None, :]
-    f[:, :, 9] = ans.unit_plain[None, :]
+    f[:, :, 8] = ans.unit_plain[None, :]
     # how much the unit is about this point rather than the question's other points
     close = ASSIGN_SHARPNESS * (f[:, :, 0] + f[:, :, 1]) / 2
     close = np.exp(close - close.max(0, keepdims=True))
     share = close / close.sum(0, keepdims=True)
-    f[:, :, 10] = 1.0 + np.maximum(np.log(np.maximum(share, 1e-9)), -ASSIGN_FLOOR) / ASSIGN_FLOOR
+    f[:, :, 9] = 1.0 + np.maximum(np.log(np.maximum(share, 1e-9)), -ASSIGN_FLOOR) / ASSIGN_FLOOR
     # rubrics tend to list points in the order an answer makes them (situation ... result)
     ns = len(ans.sents)
     pos = np.array([(j + 0.5) / ns for j in range(ns)] + [(j + 1.0) / ns for j in range(ns - 1)])
     expected = (np.arange(k) + 0.5) / k
-    f[:, :, 11] = 1.0 - np.abs(pos[None, :] - expected[:, None])
+    f[:, :, 10] = 1.0 - np.abs(pos[None, :] - expected[:, None])
     # answer-level context: enough substantive sentences for the rubric, and how close the
     # answer as a whole comes to this rubric (another question's answer is long but far)
     full = sum(1 for j in range(ns) if len(ans.unit_substance[j]) >= SIZE_WORDS)
-    f[:, :, 12] = min(full / (SIZE_PER_POINT * k), 1.0)
-    f[:, :, 13] = _fit(prep, ans)
+    f[:, :, 11] = min(full / (SIZE_PER_POINT * k), 1.0)
+    f[:, :, 12] = _fit(prep, ans)
     all_stems = set().union(*ans.unit_stems[:ns])
     for i in range(k):
-        f[i, :, 14] = _lexical_overlap(prep.point_stem_lists[i], all_stems, lexicon)
+        f[i, :, 13] = _lexical_overlap(prep.point_stem_lists[i], all_stems, lexicon)
     for i in range(k):
-        # a short talking point's own words are not substance ("OKRs matter" says nothing);
-        # a long reference answer (a sentence or more) is what the answer should restate
-        exclude = prep.point_stems[i] if len(prep.point_stems[i]) <= SHORT_POINT else frozenset()
+        # the words of the question and its short talking points are not substance ("OKRs
+        # matter, and trade-offs" says nothing, and listing every point's keywords says no
+        # more); a long reference answer (a sentence or more) is what the answer should restate
+        exclude = prep.rubric_stems if len(prep.point_stems[i]) <= SHORT_POINT else frozenset()
         for u in range(n):
             f[i, u, 2] = _lexical_overlap(prep.point_stem_lists[i], ans.unit_stems[u], lexicon)
             new_words = len(ans.unit_substance[u] - exclude)
@@ -388,8 +400,7 @@ def _fit(prep: _Prepared, ans: _Answer) -> float:
     return float(sim.max(1).mean())
 
 
-TOPIC_FEATURES = ("margin", "other", "fit_margin", "lex_margin", "head_margin",
-                  "example_margin", "coverage")
+TOPIC_FEATURES = ("margin", "other", "fit_margin", "lex_margin")
 
 
 def _relevance(prep: _Prepared, q: Question, ans: _Answer, coverage: float | None,
@@ -398,8 +409,7 @@ def _relevance(prep: _Prepared, q: Question, ans: _Answer, coverage: float | Non
     affinity = float(0.5 * aff_parts[0] + 0.5 * aff_parts[1])
     detail: dict = {"affinity": round(affinity, 4)}
     feats = {"affinity": affinity, "margin": 0.0, "other": affinity, "fit_margin": 0.0,
-             "lex_margin": 0.0, "head_margin": 0.0, "example_margin": 0.0,
-             "coverage": coverage or 0.0}
+             "lex_margin": 0.0}
     if lexicon is not None and len(lexicon.questions) > 1:
         # word overlap picks the few bank questions closest to the answer (by all their
         # material, and by question and points alone: a behavioural example answer tells
@@ -425,19 +435,16 @@ def _relevance(prep: _Prepared, q: Question, ans: _Answer, coverage: float | Non
             oq = lexicon.questions[j]
             prof = _other_profile(oq, backend) @ ans.vec
             ofit = _fit(_prepare(oq, backend, lexicon), ans)
-            others.append((float(0.5 * prof[0] + 0.5 * prof[1]), ofit, float(prof[0]),
-                           float(prof[1]), int(j)))
+            others.append((float(0.5 * prof[0] + 0.5 * prof[1]), ofit, int(j)))
         if others:
             best = max(others)
             feats["margin"] = affinity - best[0]
             feats["other"] = best[0]
             feats["fit_margin"] = own_fit - max(o[1] for o in others)
-            feats["head_margin"] = float(aff_parts[0]) - max(o[2] for o in others)
-            feats["example_margin"] = float(aff_parts[1]) - max(o[3] for o in others)
             feats["lex_margin"] = own_overlap - float(overlap[ranked[0]])
-            for name in ("margin", "fit_margin", "lex_margin", "head_margin", "example_margin"):
+            for name in ("margin", "fit_margin", "lex_margin"):
                 detail[name] = round(feats[name], 4)
-            detail["closest_other_question"] = lexicon.questions[best[4]].text
+            detail["closest_other_question"] = lexicon.questions[best[2]].text
         cal = _cal.TOPIC.get(backend.name, _cal.TOPIC["lexical"])
         detail["basis"] = "bank"
     else:

@@ -96,12 +96,6 @@ _PRACTICES = re.compile(
     r"soc ?2|iso ?27001|gdpr|budget|headcount|capex|opex|unit economics|sla)\b",
     re.I,
 )
-def concrete_count(text: str) -> int:
-    """Numbers, time frames and named practices/tools in a text (a unit of an answer)."""
-    return (len(_NUMBER.findall(text)) + len(_TIME_FRAME.findall(text))
-            + len(_PRACTICES.findall(text)))
-
-
 _STEP_MARKERS = re.compile(
     r"(?:^|[\s,;(])(first(?:ly)?|second(?:ly)?|third(?:ly)?|then|next|after that|afterwards|"
     r"finally|lastly|step (?:one|two|three|\d)|phase (?:one|two|three|\d)|to start|"

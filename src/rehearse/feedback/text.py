@@ -245,11 +245,9 @@ _HEDGE_WORDS = frozenset("maybe perhaps probably possibly guess somewhat kinda s
                          "honestly yeah".split())
 
 
-def plain_share(text: str) -> float:
-    """Share of a text's content words that are neither vague nor hedges (0 when none)."""
+def plain_counts(text: str) -> tuple[int, int]:
+    """(content words that are neither vague nor hedges, all content words) of a text."""
     ws = [w for w in words(text) if w not in STOPWORDS and len(w) > 1]
-    if not ws:
-        return 0.0
     plain = [w for w in ws if w not in VAGUE and w not in _HEDGE_WORDS
              and stem(w) not in _VAGUE_STEMS]
-    return len(plain) / len(ws)
+    return len(plain), len(ws)

@@ -29,7 +29,7 @@ def _competency(folder_name: str) -> str:
 
 def read_question_file(text: str, file: str, competency: str | None = None) -> QuestionDoc:
     lines = text.splitlines()
-    title = next(((n, l[2:].strip()) for n, l in enumerate(lines, 1) if l.startswith("# ")), None)
+    title = next(((n, line[2:].strip()) for n, line in enumerate(lines, 1) if line.startswith("# ")), None)
     if title is None:
         raise FormatError(file, 1, "a '# question' title line")
     sections: dict[str, list[str]] = {}

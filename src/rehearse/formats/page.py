@@ -142,12 +142,14 @@ def _cross_check(file: str, listed: list[tuple[int, str]], questions: list[Quest
     for question in questions:
         if _normal(question.text) not in listed_texts:
             warnings.append(
-                ImportWarning(file, question.line, f"question block is missing from the list at the top: {question.text!r}")
+                ImportWarning(file, question.line,
+                              f"question block is missing from the list at the top: {question.text!r}")
             )
     listed_order = [t for t in (_normal(text) for _, text in listed) if t in block_texts]
     block_order = [t for t in (_normal(q.text) for q in questions) if t in listed_texts]
     if listed_order != block_order:
-        warnings.append(ImportWarning(file, listed[0][0] if listed else None, "the list at the top and the blocks are in a different order"))
+        first_line = listed[0][0] if listed else None
+        warnings.append(ImportWarning(file, first_line, "the list at the top and the blocks are in a different order"))
     return warnings
 
 
@@ -164,7 +166,8 @@ def write_page(bank: BankDoc) -> str:
             out.append(question.text)
             intent = question.intent or ""
             if question.talking_points and tuple(parse_talking_points(intent)) != tuple(question.talking_points):
-                intent = (intent + " " if intent else "") + "In your answer, " + _join_points(question.talking_points) + "."
+                guidance = "In your answer, " + _join_points(question.talking_points) + "."
+                intent = f"{intent} {guidance}" if intent else guidance
             if intent:
                 out.append(intent)
             out.append(f'{ANSWER_PREFIX} "{question.example_answer or ""}"')

@@ -24,7 +24,8 @@ def read_csv(text: str, file: str = "<csv>") -> ParseResult:
     header = reader.fieldnames or []
     missing = [column for column in REQUIRED if column not in header]
     if missing:
-        raise FormatError(file, 1, f"a header row with the columns {', '.join(REQUIRED)} (missing: {', '.join(missing)})")
+        raise FormatError(file, 1,
+                          f"a header row with the columns {', '.join(REQUIRED)} (missing: {', '.join(missing)})")
     unknown = [column for column in header if column not in COLUMNS]
     if unknown:
         raise FormatError(file, 1, f"only the columns {', '.join(COLUMNS)} (unknown: {', '.join(unknown)})")
@@ -62,7 +63,7 @@ def read_csv(text: str, file: str = "<csv>") -> ParseResult:
             kind=kind or detect_kind(row["text"]),
             competencies=tuple(c.strip().lower() for c in (row.get("competencies") or "").split(",") if c.strip()),
             intent=(row.get("intent") or "").strip() or None,
-            talking_points=tuple(p.strip() for p in points.split(POINT_SEPARATOR.strip()) if p.strip()) if points else None,
+            talking_points=_split_points(points),
             example_answer=(row.get("example_answer") or "").strip() or None,
             line=line,
         ))
@@ -72,6 +73,13 @@ def read_csv(text: str, file: str = "<csv>") -> ParseResult:
         name=bank_meta["name"], source=bank_meta["source"], licence=bank_meta["licence"],
         roles=tuple(RoleDoc(name=name, slug=r["slug"], questions=tuple(r["questions"])) for name, r in roles.items()),
     ))
+
+
+def _split_points(cell: str) -> tuple[str, ...] | None:
+    """None for an empty cell (derive points from the intent), else the listed points."""
+    if not cell:
+        return None
+    return tuple(point.strip() for point in cell.split(POINT_SEPARATOR.strip()) if point.strip())
 
 
 def write_csv(bank: BankDoc) -> str:
@@ -84,6 +92,7 @@ def write_csv(bank: BankDoc) -> str:
                 "bank": bank.name, "bank_source": bank.source or "", "bank_licence": bank.licence or "",
                 "role": role.name, "role_slug": role.slug or "", "slug": q.slug or "", "text": q.text,
                 "kind": q.kind or "", "competencies": ", ".join(q.competencies), "intent": q.intent or "",
-                "talking_points": POINT_SEPARATOR.join(q.talking_points or ()), "example_answer": q.example_answer or "",
+                "talking_points": POINT_SEPARATOR.join(q.talking_points or ()),
+                "example_answer": q.example_answer or "",
             })
     return out.getvalue()

@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 import pytest
-
 from tests.conftest import require_shared
 
 
@@ -106,8 +105,9 @@ def test_unknown_question_is_a_clear_error(cli_env):
 
 
 def test_every_command_has_help_with_an_example():
-    from rehearse.cli import app
     from typer.main import get_command
+
+    from rehearse.cli import app
 
     root = get_command(app)
     commands = []

@@ -2,10 +2,10 @@
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from tests.strategies import banks
 
 from rehearse.bank import service
 from rehearse.formats import read_text, write
-from tests.strategies import banks
 
 
 @pytest.mark.parametrize("format", ["json", "yaml", "markdown", "csv"])

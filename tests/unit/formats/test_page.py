@@ -1,9 +1,9 @@
 """The published-page format: read, cross-checked, refused with file and line when broken."""
 
 import pytest
+from tests.conftest import require_shared
 
 from rehearse.formats import FormatError, read_text, write
-from tests.conftest import require_shared
 
 PAGE = """Staff Engineer Interview Questions
 Practise for a staff engineer interview.

@@ -1,9 +1,9 @@
 """Every reader refuses a malformed file with its name, the line and what it expected."""
 
 import pytest
+from tests.conftest import require_shared
 
 from rehearse.formats import FormatError, read_text
-from tests.conftest import require_shared
 
 MALFORMED = [
     ("json", '{"bank": {"name": "B"},\n "roles": [\n  {"name": "R", "questions": [\n   {"kind": "other"}]}]}\n',

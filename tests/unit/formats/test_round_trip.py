@@ -4,9 +4,9 @@ from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
+from tests.strategies import banks
 
 from rehearse.formats import read_text, write
-from tests.strategies import banks
 
 
 def without_lines(bank):

@@ -3,8 +3,8 @@
 from alembic import context
 from sqlalchemy import pool
 
-from rehearse.db.metadata import target_metadata
 from rehearse.db.engine import make_engine
+from rehearse.db.metadata import target_metadata
 
 config = context.config
 
