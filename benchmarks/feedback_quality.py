@@ -202,9 +202,9 @@ def calibrate(backend, lexicon, bank, dev, slugs, write: bool = False) -> None:
         cleaned, sents = E._split(answer)
         ans = E._answer(answer, cleaned, sents, backend.encode(sents))
         _, _, detail = E._relevance(prep, q, ans, None, backend, lexicon)
-        margin = detail.get("margin", 0.0)
-        feats_bank.append([margin, detail["affinity"] - margin]
-                          + [detail.get(n, 0.0) for n in E.TOPIC_FEATURES[2:]])
+        hm = detail.get("head_margin", 0.0)
+        feats_bank.append([detail["affinity"], hm, float(prep.profile[0] @ ans.vec) - hm,
+                           detail.get("fit_margin", 0.0), detail.get("lex_margin", 0.0)])
         feats_abs.append([detail["affinity"]])
         ys.append(lab)
     yt = np.array(ys)

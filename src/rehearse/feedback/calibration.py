@@ -51,9 +51,9 @@ REFERENCE = {
 # of those 5 questions'), lex_margin (hashed-stem overlap with this question's material minus
 # that with the closest other question's).
 TOPIC = {
-    "onnx": {"coefs": {"bias": 2.304, "margin": 13.472, "other": -4.074, "fit_margin": 9.762,
-                       "lex_margin": 9.473},
-             "threshold": 0.067},
+    "onnx": {"coefs": {"bias": -0.679, "affinity": 6.399, "head_margin": 8.49, "other": -4.989,
+                       "fit_margin": 7.896, "lex_margin": 12.787},
+             "threshold": 0.077},
     "lexical": {"coefs": {"bias": -0.818, "margin": 10.496, "other": 1.484,
                           "fit_margin": 7.565, "lex_margin": 16.224},
                 "threshold": 0.029},

@@ -32,9 +32,8 @@ WEIGHTS = {"coverage": 55.0, "structure": 15.0, "specificity": 15.0, "delivery":
 WEIGHTS_NO_RUBRIC = {"structure": 35.0, "specificity": 35.0, "delivery": 30.0}
 OFF_TOPIC_FACTOR = 0.35  # an off-topic answer keeps a third of its score...
 OFF_TOPIC_CAP = 25  # ...and never more than this
-SHORTLIST = 5  # other bank questions compared with the model (chosen by word overlap)...
-SHORTLIST_HEAD = 3  # ...plus the closest by the words of their question and points alone
-SHORTLIST_MODEL = 5  # ...plus the closest by the model's vectors of question and points
+SHORTLIST_MODEL = 5  # other bank questions compared point by point: the closest by model...
+SHORTLIST = 3  # ...and by word overlap
 MAX_PSEUDO_POINTS = 6  # example-answer sentences used as the rubric when a question has none
 SHORT_POINT = 8  # content words: talking points are short phrases, references are longer
 SUBSTANCE_WORDS = 12  # this many new content words make a sentence fully "substantive"
@@ -198,17 +197,16 @@ def _bank_text(q: Question) -> str:
     return _head_text(q) + " " + _text.clean(q.example_answer or "")
 
 
-def _bank_hashes(lexicon: Lexicon) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
-    """(n, h) word-overlap vectors of the whole bank: question, points and example answer;
-    question and points alone; and the questions' keys."""
+def _bank_hashes(lexicon: Lexicon) -> tuple[np.ndarray, tuple[str, ...]]:
+    """(n, h) word-overlap vectors of the whole bank (question, points and example answer)
+    and the questions' keys."""
     key = ("hash", lexicon.key)
     with _PREP_LOCK:
         hit = _BANKS.get(key)
         if hit is not None:
             return hit
     texts = [_bank_text(q) for q in lexicon.questions]
-    out = (_HASHER.encode(texts), _HASHER.encode([_head_text(q) for q in lexicon.questions]),
-           tuple(_question_key(q) for q in lexicon.questions))
+    out = (_HASHER.encode(texts), tuple(_question_key(q) for q in lexicon.questions))
     with _PREP_LOCK:
         _BANKS[key] = out
         while len(_BANKS) > _BANKS_MAX:
@@ -229,13 +227,6 @@ def _bank_heads(lexicon: Lexicon, backend: Backend) -> np.ndarray:
         while len(_BANKS) > _BANKS_MAX:
             _BANKS.popitem(last=False)
     return out
-
-
-def _other_profile(q: Question, backend: Backend) -> np.ndarray:
-    """The (2, d) profile of another bank question (its vectors stay in the backend cache)."""
-    sents = _text.sentences(_text.clean(q.example_answer or ""))
-    vecs = backend.encode_cached([_head_text(q)] + sents)
-    return _profile(vecs[0], vecs[1:])
 
 
 # ---------------------------------------------------------------- answer side
@@ -400,7 +391,25 @@ def _fit(prep: _Prepared, ans: _Answer) -> float:
     return float(sim.max(1).mean())
 
 
-TOPIC_FEATURES = ("margin", "other", "fit_margin", "lex_margin")
+def _points_fit(point_vecs: np.ndarray, core_vecs: np.ndarray, ans: _Answer) -> float:
+    """The same from the points' own vectors only (comparable across questions)."""
+    if not len(point_vecs) or not len(ans.unit_vecs):
+        return 0.0
+    u = ans.unit_vecs.T
+    return float(np.maximum(point_vecs @ u, core_vecs @ u).max(1).mean())
+
+
+def _other_points(q: Question, backend: Backend) -> tuple[np.ndarray, np.ndarray]:
+    """Vectors of another bank question's points and their core phrases (backend-cached)."""
+    points = [_text.clean(p) for p in q.talking_points if _text.clean(p)]
+    if not points:  # no rubric: its question text stands in
+        points = [_text.clean(q.text)]
+    cores = [_core(p) for p in points]
+    vecs = backend.encode_cached(points + cores)
+    return vecs[: len(points)], vecs[len(points):]
+
+
+TOPIC_FEATURES = ("affinity", "head_margin", "other", "fit_margin", "lex_margin")
 
 
 def _relevance(prep: _Prepared, q: Question, ans: _Answer, coverage: float | None,
@@ -408,43 +417,35 @@ def _relevance(prep: _Prepared, q: Question, ans: _Answer, coverage: float | Non
     aff_parts = prep.profile @ ans.vec
     affinity = float(0.5 * aff_parts[0] + 0.5 * aff_parts[1])
     detail: dict = {"affinity": round(affinity, 4)}
-    feats = {"affinity": affinity, "margin": 0.0, "other": affinity, "fit_margin": 0.0,
-             "lex_margin": 0.0}
+    feats = {"affinity": affinity, "head_margin": 0.0, "other": float(aff_parts[0]),
+             "fit_margin": 0.0, "lex_margin": 0.0}
     if lexicon is not None and len(lexicon.questions) > 1:
-        # word overlap picks the few bank questions closest to the answer (by all their
-        # material, and by question and points alone: a behavioural example answer tells
-        # another story); only those are compared with the model (encoding a whole bank
-        # would cost seconds on first use)
-        hashes, head_hashes, keys = _bank_hashes(lexicon)
+        # the model compares the answer with every bank question's head (question + points:
+        # one short text each, encoded once per bank and backend); the closest few by that
+        # and by word overlap are compared point by point (their points are encoded on
+        # first use; no other question's example answer is ever encoded)
+        hashes, keys = _bank_hashes(lexicon)
         own = _question_key(q)
         ans_hash = _HASHER.encode([ans.cleaned])[0]
         overlap = hashes @ ans_hash
         own_overlap = float(_HASHER.encode_cached([_bank_text(q)])[0] @ ans_hash)
-        ranked = [j for j in np.argsort(-overlap, kind="stable") if keys[j] != own]
-        by_head = [j for j in np.argsort(-(head_hashes @ ans_hash), kind="stable")
-                   if keys[j] != own]
-        # and the model compares the answer with every question's head (question + points;
-        # one short text each, encoded once per bank and backend)
         head_sim = _bank_heads(lexicon, backend) @ ans.vec
-        by_model = [j for j in np.argsort(-head_sim, kind="stable") if keys[j] != own]
-        shortlist = list(dict.fromkeys(ranked[:SHORTLIST] + by_head[:SHORTLIST_HEAD]
-                                       + by_model[:SHORTLIST_MODEL]))
-        own_fit = _fit(prep, ans)
-        others = []
-        for j in shortlist:
-            oq = lexicon.questions[j]
-            prof = _other_profile(oq, backend) @ ans.vec
-            ofit = _fit(_prepare(oq, backend, lexicon), ans)
-            others.append((float(0.5 * prof[0] + 0.5 * prof[1]), ofit, int(j)))
+        others = [j for j in np.argsort(-head_sim, kind="stable") if keys[j] != own]
+        by_words = [j for j in np.argsort(-overlap, kind="stable") if keys[j] != own]
         if others:
-            best = max(others)
-            feats["margin"] = affinity - best[0]
-            feats["other"] = best[0]
-            feats["fit_margin"] = own_fit - max(o[1] for o in others)
-            feats["lex_margin"] = own_overlap - float(overlap[ranked[0]])
-            for name in ("margin", "fit_margin", "lex_margin"):
+            shortlist = list(dict.fromkeys(others[:SHORTLIST_MODEL] + by_words[:SHORTLIST]))
+            own_fit = _points_fit(prep.point_vecs, prep.core_vecs, ans) if prep.points else \
+                float(aff_parts[0])
+            best_fit = max(_points_fit(*_other_points(lexicon.questions[j], backend), ans)
+                           for j in shortlist)
+            feats["other"] = float(head_sim[others[0]])
+            feats["head_margin"] = float(aff_parts[0]) - feats["other"]
+            feats["fit_margin"] = own_fit - best_fit
+            feats["lex_margin"] = own_overlap - float(overlap[by_words[0]])
+            for name in ("head_margin", "fit_margin", "lex_margin"):
                 detail[name] = round(feats[name], 4)
-            detail["closest_other_question"] = lexicon.questions[best[2]].text
+            detail["margin"] = detail["head_margin"]
+            detail["closest_other_question"] = lexicon.questions[others[0]].text
         cal = _cal.TOPIC.get(backend.name, _cal.TOPIC["lexical"])
         detail["basis"] = "bank"
     else:
