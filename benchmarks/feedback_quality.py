@@ -136,28 +136,32 @@ def eval_baseline(base, bank, dev, train, test) -> dict:
 # ------------------------------------------------------------------ calibration
 
 
-def _point_rows(backend, lexicon, bank, dev, slugs):
+def _bare(q: Question) -> Question:
+    """The question without its example answer (banks without examples exist)."""
+    return Question(text=q.text, talking_points=q.talking_points, kind=q.kind)
+
+
+def _point_rows(backend, lexicon, bank, dev, slugs, bare: bool = False):
     """Per talking point of every train answer: (unit features (u, f), covered label, answer
-    id); another question's strong answer covers none of this question's points."""
-    rows, aid = [], 0
+    id); another question's strong answer covers none of this question's points. With bare,
+    every question is stripped of its example answer (for the model of rubrics without one)."""
+    rows = []
     items = [(slug, a.text, set(a.covers)) for slug in slugs for a in dev[slug]]
     items += [(asked, strong_answer(dev, other).text, set())
               for asked, other in off_topic_pairs(slugs, dev)]
-    for slug, text, covers in items:
-        prep = E._prepare(bank[slug], backend, lexicon)
+    items = [(_bare(bank[slug]) if bare else bank[slug], text, covers)
+             for slug, text, covers in items]
+    for aid, (q, text, covers) in enumerate(items):
+        prep = E._prepare(q, backend, lexicon)
         cleaned, sents = E._split(text)
         ans = E._answer(text, cleaned, sents, backend.encode(sents))
         feats = E._unit_features(prep, ans, lexicon)
         rows.extend((feats[i], float(i in covers), aid) for i in range(len(prep.points)))
-        aid += 1
     return rows
 
 
-def calibrate(backend, lexicon, bank, dev, slugs, write: bool = False) -> None:
-    """Fit the point and topic logistic regressions on the given (train) questions."""
-    from rehearse.feedback import calibration as C
-
-    rows = _point_rows(backend, lexicon, bank, dev, slugs)
+def _fit_points(rows, name: str, backend) -> dict:
+    """The multiple-instance logistic regression of talking point coverage (see calibration)."""
     y = np.array([lab for _, lab, _ in rows])
     ids = np.array([a for _, _, a in rows])
     w = np.zeros(len(E.POINT_FEATURES) + 1)
@@ -179,15 +183,25 @@ def calibrate(backend, lexicon, bank, dev, slugs, write: bool = False) -> None:
         cov = [s[ids == a].mean() for a in np.unique(ids)]
         frac = [y[ids == a].mean() for a in np.unique(ids)]
         return float(np.corrcoef(cov, frac)[0, 1])
-    for t in (0.5, 1, 1.5, 2, 3, 4):
-        print(f"   T={t}: coverage MAE {mae(t):.3f}, r(coverage, covered fraction) {corr(t):.3f}")
     temp = min(np.round(np.arange(0.5, 4.01, 0.1), 2), key=mae)
     point = {"bias": round(float(w[0]), 3)} | {
         n: round(float(v), 3) for n, v in zip(E.POINT_FEATURES, w[1:], strict=True)}
     point["temperature"] = float(temp)
-    print(f"POINT[{backend.name!r}] = {point}")
-    print(f"   train: F1 {f1(list(z >= 0), list(y > 0)):.3f}, coverage MAE {mae(temp):.3f}")
+    print(f"{name}[{backend.name!r}] = {point}")
+    print(f"   train: F1 {f1(list(z >= 0), list(y > 0)):.3f}, coverage MAE {mae(temp):.3f}, "
+          f"r(coverage, covered fraction) {corr(temp):.3f}")
+    return point
+
+
+def calibrate(backend, lexicon, bank, dev, slugs, write: bool = False) -> None:
+    """Fit the point and topic logistic regressions on the given (train) questions."""
+    from rehearse.feedback import calibration as C
+
+    point = _fit_points(_point_rows(backend, lexicon, bank, dev, slugs), "POINT", backend)
     C.POINT[backend.name] = point
+    bare = _fit_points(_point_rows(backend, lexicon, bank, dev, slugs, bare=True), "BARE",
+                       backend)
+    C.BARE[backend.name] = bare
     reference = _calibrate_reference(backend, bank, dev, slugs)
     # topic: on-topic = own answers, off-topic = another question's strong answer
     feats_bank, feats_abs, ys = [], [], []
@@ -204,7 +218,8 @@ def calibrate(backend, lexicon, bank, dev, slugs, write: bool = False) -> None:
         _, _, detail = E._relevance(prep, q, ans, None, backend, lexicon)
         hm = detail.get("head_margin", 0.0)
         feats_bank.append([detail["affinity"], hm, float(prep.profile[0] @ ans.vec) - hm,
-                           detail.get("fit_margin", 0.0), detail.get("lex_margin", 0.0)])
+                           detail.get("fit_margin", 0.0), detail.get("lex_margin", 0.0),
+                           detail.get("margin", 0.0) if not backend.semantic else 0.0])
         feats_abs.append([detail["affinity"]])
         ys.append(lab)
     yt = np.array(ys)
@@ -222,7 +237,7 @@ def calibrate(backend, lexicon, bank, dev, slugs, write: bool = False) -> None:
         print(f"   train: caught {np.mean(p[yt == 0] < t):.1%}, "
               f"false alarms {np.mean(p[yt == 1] < t):.1%}")
     if write:
-        _write_calibration(backend.name, point, topic, reference)
+        _write_calibration(backend.name, point, bare, topic, reference)
 
 
 def _calibrate_reference(backend, bank, dev, slugs) -> dict:
@@ -258,7 +273,7 @@ def _calibrate_reference(backend, bank, dev, slugs) -> dict:
     return ref
 
 
-def _write_calibration(name: str, point: dict, topic: dict, reference: dict) -> None:
+def _write_calibration(name: str, point: dict, bare: dict, topic: dict, reference: dict) -> None:
     """Replace this backend's entries in src/rehearse/feedback/calibration.py."""
     import re
 
@@ -266,7 +281,7 @@ def _write_calibration(name: str, point: dict, topic: dict, reference: dict) -> 
 
     path = Path(C.__file__)
     src = path.read_text(encoding="utf-8")
-    for var, value in (("POINT", point), ("REFERENCE", reference), ("TOPIC", topic["TOPIC"]),
+    for var, value in (("POINT", point), ("BARE", bare), ("REFERENCE", reference), ("TOPIC", topic["TOPIC"]),
                        ("TOPIC_NO_BANK", topic["TOPIC_NO_BANK"])):
         pat = re.compile(rf'(^{var} = \{{.*?^    "{name}": )(\{{)', re.S | re.M)
         m = pat.search(src)

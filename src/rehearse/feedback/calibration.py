@@ -9,22 +9,41 @@ and chitamoor are never used for fitting. No constant refers to a particular que
 from __future__ import annotations
 
 # Talking point strength = sigmoid((bias + sum(w * feature)) / temperature); covered when
-# strength >= 0.5. features (see engine._unit_features): cos_point, cos_example, lexical,
-# substance, rel_example, hash_example, rel_point, cos_answer. The bias is shifted to the
-# F1-best cut on train; features whose weight came out negative are dropped (0) and the rest
-# refitted, so strength only ever grows with similarity; the temperature is the one whose
-# mean strength per answer best matches the labelled covered fraction on train.
+# strength >= 0.5. features: engine.POINT_FEATURES (see engine._unit_features), computed for
+# every answer unit (sentence or adjacent pair); the best unit is the evidence. Fitted as a
+# multiple-instance logistic regression (L2 0.05): pick each point's best unit under the
+# current weights, refit, six rounds; rows are every talking point of the train answers plus
+# every point of a train question asked another train question's strong answer (not covered).
+# The bias is shifted to the F1-best cut on train; features whose weight came out negative
+# are dropped (0) and the rest refitted, so strength only ever grows with each feature; the
+# temperature is the one whose mean strength per answer best matches the labelled covered
+# fraction on train (searched from 0.5 to 4).
 POINT = {
-    "onnx": {"bias": -20.253, "cos_point": 0.0, "cos_example": 0.281, "lexical": 1.422,
-             "substance": 7.803, "rel_example": 1.751, "hash_example": 8.4,
-             "rel_point": 1.076, "cos_answer": 0.0, "plain": 0.399,
-             "assign": 1.617, "position": 2.597, "ans_size": 0.698,
-             "ans_fit": 12.909, "lexical_answer": 1.761, "temperature": 0.5},
-    "lexical": {"bias": -16.847, "cos_point": 0.0, "cos_example": 0.138, "lexical": 2.226,
-                "substance": 8.63, "rel_example": 4.947, "hash_example": 4.69,
-                "rel_point": 1.294, "cos_answer": 0.0, "plain": 1.067,
-                "assign": 0.783, "position": 1.682, "ans_size": 0.364,
-                "ans_fit": 15.363, "lexical_answer": 0.462, "temperature": 0.5},
+    "onnx": {"bias": -21.719, "cos_point": 0.0, "cos_example": 1.28, "lexical": 1.138,
+             "substance": 8.707, "rel_example": 2.443, "hash_example": 9.162,
+             "rel_point": 1.003, "cos_answer": 0.12, "plain": 0.386,
+             "assign": 0.791, "position": 2.352, "ans_size": 0.814,
+             "ans_fit": 13.228, "lexical_answer": 2.73, "temperature": 0.5},
+    "lexical": {"bias": -18.527, "cos_point": 0.0, "cos_example": 0.0, "lexical": 1.981,
+                "substance": 10.4, "rel_example": 7.838, "hash_example": 2.848,
+                "rel_point": 0.648, "cos_answer": 0.0, "plain": 1.418,
+                "assign": 0.0, "position": 1.324, "ans_size": 0.131,
+                "ans_fit": 17.009, "lexical_answer": 1.976, "temperature": 0.5},
+}
+
+# The same model fitted on the same rows with every question stripped of its example answer
+# (the example features then fall back to the point itself): used for questions without one.
+BARE = {
+    "onnx": {"bias": -21.653, "cos_point": 0.295, "cos_example": 0.295, "lexical": 1.505,
+             "substance": 11.222, "rel_example": 1.624, "hash_example": 2.856,
+             "rel_point": 1.624, "cos_answer": 0.0, "plain": 1.581, "assign": 0.0,
+             "position": 2.122, "ans_size": 1.163, "ans_fit": 14.851,
+             "lexical_answer": 2.389, "temperature": 0.5},
+    "lexical": {"bias": -18.584, "cos_point": 0.0, "cos_example": 0.0, "lexical": 1.049,
+                "substance": 11.843, "rel_example": 2.048, "hash_example": 0.0,
+                "rel_point": 2.048, "cos_answer": 0.0, "plain": 1.585,
+                "assign": 0.0, "position": 3.232, "ans_size": 0.0,
+                "ans_fit": 14.082, "lexical_answer": 3.241, "temperature": 0.5},
 }
 
 # A rubric of one point is a reference answer (e.g. a desired answer of a short-answer
@@ -33,33 +52,38 @@ POINT = {
 # the train split's questions re-posed with their example answer as the only point, the
 # target being each answer's labelled covered fraction (0 for another question's answer).
 REFERENCE = {
-    "onnx": {"bias": -14.896, "cos_point": 0.215, "lexical": 2.242, "substance": 2.573,
-             "hash_example": 0.683, "cos_answer": 5.626, "plain": 2.772,
-             "position": 1.67, "ans_size": 1.251, "ans_fit": 2.268,
-             "lexical_answer": 10.01},
-    "lexical": {"bias": -12.005, "cos_example": 1.622, "lexical": 0.392, "substance": 2.267,
-                "hash_example": 0.342, "cos_answer": 5.823, "plain": 2.434,
-                "position": 1.561, "ans_size": 1.201, "ans_fit": 4.077,
-                "lexical_answer": 9.175},
+    "onnx": {"bias": -14.41, "cos_example": 1.678, "lexical": 1.24, "substance": 2.063,
+             "cos_answer": 5.116, "plain": 2.358, "position": 2.492,
+             "ans_size": 1.316, "ans_fit": 0.294, "lexical_answer": 11.542},
+    "lexical": {"bias": -13.455, "cos_point": 0.234, "cos_example": 0.407, "lexical": 0.945,
+                "substance": 3.974, "hash_example": 0.305, "cos_answer": 6.034,
+                "plain": 2.442, "position": 0.977, "ans_size": 1.277,
+                "ans_fit": 4.597, "lexical_answer": 9.007},
 }
 
-# On-topic probability = sigmoid(bias + sum(w * feature)); on topic when >= threshold (chosen
-# so that about 3% of the train split's own answers are flagged).
-# features: margin (affinity to this question minus the best of the 5 bank questions closest
-# by word overlap; affinity = answer vs question + points and vs example answer), other (that
-# best affinity), fit_margin (mean best unit-to-point cosine for this question minus the best
-# of those 5 questions'), lex_margin (hashed-stem overlap with this question's material minus
-# that with the closest other question's).
+# On-topic probability = sigmoid(bias + sum(w * feature)); on topic when >= threshold, the
+# threshold flagging about 3% of the train split's own answers. Features (engine._relevance):
+# affinity (answer vs this question's profile: question + points, and example answer);
+# head_margin (cosine to this question + points minus the best other bank question's, over the
+# whole bank); other (that best other cosine); fit_margin (mean over points of the best
+# unit-to-point cosine, this question minus the best of 5 model-closest + 3 word-closest
+# questions); lex_margin (hashed-stem overlap with this question's material minus the
+# word-closest other's); margin (lexical backend only: whole-profile affinity margin over
+# the same shortlist). Fitted on the train split: positives = each question's own answers,
+# negatives = the strong and partial answers of every other train question.
 TOPIC = {
-    "onnx": {"coefs": {"bias": -0.679, "affinity": 6.399, "head_margin": 8.49, "other": -4.989,
-                       "fit_margin": 7.896, "lex_margin": 12.787},
-             "threshold": 0.077},
-    "lexical": {"coefs": {"bias": -0.818, "margin": 10.496, "other": 1.484,
-                          "fit_margin": 7.565, "lex_margin": 16.224},
-                "threshold": 0.029},
+    "onnx": {"coefs": {"bias": -0.71, "affinity": 6.06, "head_margin": 8.781, "other": -4.671,
+                       "fit_margin": 8.452, "lex_margin": 14.979,
+                       "margin": 0.0},
+             "threshold": 0.061},
+    "lexical": {"coefs": {"bias": -1.688, "affinity": 4.188, "head_margin": 5.223,
+                          "other": 2.077, "fit_margin": 2.386,
+                          "lex_margin": 18.655, "margin": 7.746},
+                "threshold": 0.014},
 }
-# Without a bank there is nothing to compare with: a weak absolute test (few false alarms).
+# Without a bank there is nothing to compare with: a weak absolute test on affinity alone (it
+# flags few answers; same data and threshold rule).
 TOPIC_NO_BANK = {
-    "onnx": {"coefs": {"bias": -9.881, "affinity": 16.909}, "threshold": 0.005},
-    "lexical": {"coefs": {"bias": -5.432, "affinity": 19.695}, "threshold": 0.012},
+    "onnx": {"coefs": {"bias": -10.537, "affinity": 17.316}, "threshold": 0.004},
+    "lexical": {"coefs": {"bias": -6.03, "affinity": 20.695}, "threshold": 0.008},
 }

@@ -34,6 +34,7 @@ OFF_TOPIC_FACTOR = 0.35  # an off-topic answer keeps a third of its score...
 OFF_TOPIC_CAP = 25  # ...and never more than this
 SHORTLIST_MODEL = 5  # other bank questions compared point by point: the closest by model...
 SHORTLIST = 3  # ...and by word overlap
+EXEMPLAR_SPECIFIC = 1.0  # weight of a sentence's specificity to a point when choosing exemplars
 MAX_PSEUDO_POINTS = 6  # example-answer sentences used as the rubric when a question has none
 SHORT_POINT = 8  # content words: talking points are short phrases, references are longer
 SUBSTANCE_WORDS = 12  # this many new content words make a sentence fully "substantive"
@@ -159,9 +160,13 @@ def _prepare(q: Question, backend: Backend, lexicon: Lexicon | None) -> _Prepare
     if m and k and basis == "talking_points":
         sim = pv @ ev.T
         ex_stems = [set(_text.content_stems(s)) for s in example_sents]
+        lexs = np.array([[_lexical_overlap(stem_lists[i], st, lexicon) for st in ex_stems]
+                         for i in range(k)])
+        score = sim + 0.5 * lexs
+        if k > 1:  # a sentence that shows this point rather than every point
+            score = score + EXEMPLAR_SPECIFIC * (score - (score.sum(0) - score) / (k - 1))
         for i in range(k):
-            lex = np.array([_lexical_overlap(stem_lists[i], st, lexicon) for st in ex_stems])
-            order = np.argsort(-(sim[i] + 0.5 * lex), kind="stable")
+            order = np.argsort(-score[i], kind="stable")
             exemplar.append(int(order[0]))
             ex_vecs[i] = ev[order[0]]
             ex2_vecs[i] = ev[order[1]] if m > 1 else ev[order[0]]
@@ -355,16 +360,17 @@ def _point_z(feats: np.ndarray, coefs: dict[str, float]) -> np.ndarray:
     return coefs["bias"] + feats @ w
 
 
-def _point_coefs(backend: Backend, k: int) -> dict[str, float]:
+def _point_coefs(backend: Backend, k: int, has_example: bool = True) -> dict[str, float]:
     """A one-point rubric is a reference answer: its strength is the whole coverage, graded
-    by its own model (calibration.REFERENCE); longer rubrics use calibration.POINT."""
-    table = _cal.REFERENCE if k == 1 else _cal.POINT
+    by its own model (calibration.REFERENCE); longer rubrics use calibration.POINT, or
+    calibration.BARE when the question has no example answer to compare with."""
+    table = _cal.REFERENCE if k == 1 else (_cal.POINT if has_example else _cal.BARE)
     return table.get(backend.name, table["lexical"])
 
 
 def _point_results(prep: _Prepared, ans: _Answer, backend: Backend, lexicon: Lexicon | None):
     """(point, strength, evidence unit, features, example sentence) for each talking point."""
-    coefs = _point_coefs(backend, len(prep.points))
+    coefs = _point_coefs(backend, len(prep.points), bool(prep.example_sents))
     feats = _unit_features(prep, ans, lexicon)
     if not prep.points:
         return []
@@ -391,6 +397,14 @@ def _fit(prep: _Prepared, ans: _Answer) -> float:
     return float(sim.max(1).mean())
 
 
+def _other_profile(q: Question, backend: Backend) -> np.ndarray:
+    """Another bank question's profile vector: mean of its head and example-answer vectors."""
+    sents = _text.sentences(_text.clean(q.example_answer or ""))
+    vecs = backend.encode_cached([_head_text(q)] + sents)
+    prof = _profile(vecs[0], vecs[1:])
+    return 0.5 * (prof[0] + prof[1])
+
+
 def _points_fit(point_vecs: np.ndarray, core_vecs: np.ndarray, ans: _Answer) -> float:
     """The same from the points' own vectors only (comparable across questions)."""
     if not len(point_vecs) or not len(ans.unit_vecs):
@@ -409,7 +423,7 @@ def _other_points(q: Question, backend: Backend) -> tuple[np.ndarray, np.ndarray
     return vecs[: len(points)], vecs[len(points):]
 
 
-TOPIC_FEATURES = ("affinity", "head_margin", "other", "fit_margin", "lex_margin")
+TOPIC_FEATURES = ("affinity", "head_margin", "other", "fit_margin", "lex_margin", "margin")
 
 
 def _relevance(prep: _Prepared, q: Question, ans: _Answer, coverage: float | None,
@@ -418,7 +432,7 @@ def _relevance(prep: _Prepared, q: Question, ans: _Answer, coverage: float | Non
     affinity = float(0.5 * aff_parts[0] + 0.5 * aff_parts[1])
     detail: dict = {"affinity": round(affinity, 4)}
     feats = {"affinity": affinity, "head_margin": 0.0, "other": float(aff_parts[0]),
-             "fit_margin": 0.0, "lex_margin": 0.0}
+             "fit_margin": 0.0, "lex_margin": 0.0, "margin": 0.0}
     if lexicon is not None and len(lexicon.questions) > 1:
         # the model compares the answer with every bank question's head (question + points:
         # one short text each, encoded once per bank and backend); the closest few by that
@@ -444,7 +458,14 @@ def _relevance(prep: _Prepared, q: Question, ans: _Answer, coverage: float | Non
             feats["lex_margin"] = own_overlap - float(overlap[by_words[0]])
             for name in ("head_margin", "fit_margin", "lex_margin"):
                 detail[name] = round(feats[name], 4)
-            detail["margin"] = detail["head_margin"]
+            if not backend.semantic:
+                # without a model encoding is cheap: compare whole profiles (question, points
+                # and example answer) too; a model backend never encodes other questions'
+                # example answers (seconds on first use)
+                best = max(float(_other_profile(lexicon.questions[j], backend) @ ans.vec)
+                           for j in shortlist)
+                feats["margin"] = affinity - best
+            detail["margin"] = round(feats["margin"] or feats["head_margin"], 4)
             detail["closest_other_question"] = lexicon.questions[others[0]].text
         cal = _cal.TOPIC.get(backend.name, _cal.TOPIC["lexical"])
         detail["basis"] = "bank"

@@ -241,8 +241,8 @@ GENERIC_WORDS = """
 GENERIC_STEMS = frozenset(stem(w) for w in GENERIC_WORDS)
 
 
-_HEDGE_WORDS = frozenset("maybe perhaps probably possibly guess somewhat kinda sorta um uh "
-                         "honestly yeah".split())
+_HEDGE_WORDS = frozenset(("maybe", "perhaps", "probably", "possibly", "guess", "somewhat",
+                          "kinda", "sorta", "um", "uh", "honestly", "yeah"))
 
 
 def plain_counts(text: str) -> tuple[int, int]:

@@ -102,12 +102,11 @@ def _read_blocks(lines: list[tuple[int, str]], file: str, after_line: int) -> li
             answer_parts.append(lines[index][1].strip())
             index += 1
         if index >= len(lines):
-            raise FormatError(
-                file,
-                lines[-1][0],
-                f"the line 'Help us improve this answer. / -' closing the block that starts on line {question_line};"
-                " the file ends first",
-            )
+            unclosed = not answer_parts[-1].rstrip().endswith(tuple(_QUOTES))
+            missing = (f"the closing quote of the example answer that starts on line {answer_line}" if unclosed
+                       else f"the line 'Help us improve this answer. / -' closing the block that starts on line "
+                            f"{question_line}")
+            raise FormatError(file, lines[-1][0], f"{missing}; the file ends first (is it truncated?)")
         index += 1  # the "Help us improve" line
         answer = "\n".join(answer_parts).strip()
         if len(answer) < 2 or answer[0] not in _QUOTES or answer[-1] not in _QUOTES:
