@@ -62,12 +62,13 @@ def test_a_listed_question_without_a_block_is_a_warning_naming_its_line():
     [
         (lambda t: t[: t.index('Answer Example: "We')], 12, "Answer Example"),
         (lambda t: t.rsplit("Help us improve", 1)[0], 13, "Help us improve this answer"),
+        (lambda t: t[: t.index("I built a prototype")], 13, "closing quote of the example answer"),
         (lambda t: t.replace('Answer Example: "I circulate', "Answer Example: I circulate"), 9, "in quotes"),
         (lambda t: t.replace("-\nHow would you run", "How would you run", 1), 13, "'-'"),
         (lambda t: t.replace('Answer Example: "I circulate the doc two days before — with a clear question '
                              'to decide."\n', ""), 9, "Answer Example"),
     ],
-    ids=["truncated before an answer", "truncated after the last answer", "answer without quotes",
+    ids=["truncated before an answer", "truncated after the last answer", "truncated inside an answer", "answer without quotes",
          "no separator line", "block without an answer"],
 )
 def test_broken_pages_are_refused_with_file_and_line(damage, line, expected):
