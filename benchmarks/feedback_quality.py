@@ -3,6 +3,8 @@
     python benchmarks/feedback_quality.py                 # held-out split (default)
     python benchmarks/feedback_quality.py --split all --backend lexical
     python benchmarks/feedback_quality.py --calibrate     # fit constants on the train split
+    python benchmarks/feedback_quality.py --calibrate --write [--backend lexical]
+                                                          # ...and write them to calibration.py
 
 Prints, for the engine and the baselines (TF-IDF cosine and embedding cosine of the answer
 against the example answer), in the same run: ordering accuracy, talking-point F1 and
