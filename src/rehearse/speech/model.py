@@ -66,11 +66,12 @@ def available() -> bool:
 
 
 def default_cache_dir() -> Path:
-    """The folder the joined model goes to: the user cache dir, one folder per weights version."""
+    """The folder the joined model goes to: $REHEARSE_CACHE_DIR or the user cache dir, one folder per version."""
     import platformdirs
 
     versions = "+".join(importlib.metadata.version(d) for d in PART_DISTRIBUTIONS)
-    return Path(platformdirs.user_cache_dir("rehearse")) / f"whisper-base-{versions}"
+    root = os.environ.get("REHEARSE_CACHE_DIR") or platformdirs.user_cache_dir("rehearse")
+    return Path(root) / f"whisper-base-{versions}"
 
 
 def model_dir(cache_dir: Path | None = None) -> Path:
