@@ -14,6 +14,6 @@ def open_database(settings: Settings | None = None, *, migrate: bool = True) -> 
         if settings.load_builtin_bank:
             from rehearse.bank.builtin import load_builtin
 
-            with database.transaction() as session:
+            with database.transaction(writes=True) as session:
                 load_builtin(session)
     return database

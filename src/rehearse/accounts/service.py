@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from rehearse.bank.models import utcnow
@@ -280,5 +281,9 @@ def user_for_token(session: Session, secret: str, *, now: datetime | None = None
     token, user = row
     now = now or utcnow()
     if token.last_used_at is None or _aware(token.last_used_at) < now - TOKEN_TOUCH_EVERY:
-        session.execute(update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
+        try:  # best effort: a read-only request must not fail because another one is writing
+            with session.begin_nested():
+                session.execute(update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
+        except OperationalError:
+            pass
     return user

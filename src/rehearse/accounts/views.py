@@ -42,7 +42,7 @@ def issue_token(body: TokenRequest, request: Request, database: DatabaseDep) -> 
     user, error = sign_in(database, request, email=body.email, password=body.password)
     if error is not None:
         raise error
-    with database.transaction() as session:
+    with database.transaction(writes=True) as session:
         issued = service.create_token(session, user=session.merge(user), name=body.name)
         return TokenIssued(**TokenRead.of(issued.token).model_dump(), token=issued.secret)
 
@@ -55,7 +55,7 @@ def sign_in(
     Runs in a transaction of its own that commits even when the password is wrong: each
     failure is stored, and the stored failures are what the rate limit counts.
     """
-    with database.transaction() as session:
+    with database.transaction(writes=True) as session:
         try:
             return service.authenticate(
                 session, email=email, password=password, client=client_address(request)

@@ -54,7 +54,7 @@ def import_files(
     total = sum(result.bank.question_count for result in parsed)
     summary = ImportSummary()
     database = open_database()
-    with database.transaction() as session, Progress(console=errors, disable=total < LARGE_IMPORT,
+    with database.transaction(writes=True) as session, Progress(console=errors, disable=total < LARGE_IMPORT,
                                                       transient=True) as progress:
         task = progress.add_task("Importing", total=total)
         for result in parsed:

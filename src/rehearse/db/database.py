@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from rehearse.settings import Settings
 
 from . import migrate
-from .engine import make_engine, make_session_factory
+from .engine import WRITE_OPTION, make_engine, make_session_factory
 
 
 class Database:
@@ -32,9 +32,15 @@ class Database:
         migrate.upgrade(self.engine)
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """Everything done in the block is committed together, or rolled back on error."""
+    def transaction(self, *, writes: bool = False) -> Iterator[Session]:
+        """Everything done in the block is committed together, or rolled back on error.
+
+        `writes=True` says the block will write: on SQLite it takes the write lock at the
+        start, so concurrent writers queue instead of failing.
+        """
         with self.sessions() as session, session.begin():
+            if writes:
+                session.connection(execution_options={WRITE_OPTION: True})
             yield session
 
     def ping(self) -> bool:

@@ -23,14 +23,34 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _sqlite_begin(connection) -> None:
+    """BEGIN, or BEGIN IMMEDIATE for a transaction that means to write.
+
+    A deferred transaction that reads and then writes fails at once with "database is
+    locked" when another connection committed in between (SQLite cannot upgrade a stale
+    snapshot); taking the write lock up front makes it wait its turn (busy_timeout) instead.
+    """
+    immediate = connection.get_execution_options().get(WRITE_OPTION)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+WRITE_OPTION = "rehearse_writes"
+
+
 def make_engine(url: str, **options) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        # A web process runs up to 40 request threads; a pool that small would open and close
+        # (and re-run the pragmas for) a fresh connection for most requests under load.
+        options.setdefault("pool_size", 20)
+        options.setdefault("max_overflow", 20)
+        if parsed.database in (None, "", ":memory:"):
+            options.pop("pool_size"), options.pop("max_overflow")
         engine = create_engine(url, connect_args={"check_same_thread": False}, **options)
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN"))
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)

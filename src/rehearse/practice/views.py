@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from rehearse.bank import service as bank
 from rehearse.bank.models import Question
-from rehearse.web.deps import SessionDep, SettingsDep
+from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep
 from rehearse.web.security import CSRF_COOKIE, ApiUser, CsrfApi, OptionalUser
 
 from . import service
@@ -78,7 +78,7 @@ def _score(session, settings, question: Question, answer: str) -> dict[str, Any]
         422: {"description": "Empty answer or missing field"},
     },
 )
-def feedback(body: FeedbackRequest, session: SessionDep, settings: SettingsDep) -> dict[str, Any]:
+def feedback(body: FeedbackRequest, session: ReadSessionDep, settings: SettingsDep) -> dict[str, Any]:
     """Score an answer to a question and return the report. Nothing is stored."""
     try:
         service.check_answer(

@@ -88,7 +88,7 @@ def signin(
             status_code=error.status_code,
             headers=error.headers,
         )
-    with database.transaction() as session:
+    with database.transaction(writes=True) as session:
         secret = accounts.start_session(session, user=user)
     return _signed_in(request, secret, next)
 
