@@ -26,26 +26,49 @@ class Span:
     points: tuple[int, ...]  # indexes of the talking points this text is evidence for
 
 
-def _pattern(evidence: str) -> re.Pattern[str] | None:
-    words = _WORD.findall(evidence)
-    if not words or len(words) > MAX_EVIDENCE_WORDS:
+_TAG = re.compile(r"<[^<>]{0,200}>")
+
+
+def _answer_words(answer: str) -> list[tuple[str, int, int]]:
+    """(lowercased word, start, end) for every word of the answer outside markup tags."""
+    tags = [match.span() for match in _TAG.finditer(answer)]
+    words, tag = [], 0
+    for match in _WORD.finditer(answer):
+        while tag < len(tags) and tags[tag][1] <= match.start():
+            tag += 1
+        if tag < len(tags) and tags[tag][0] <= match.start():
+            continue  # a word inside <tag ...>, which the engine stripped
+        words.append((match.group().lower(), match.start(), match.end()))
+    return words
+
+
+def _locate(answer: str, words: list[tuple[str, int, int]], evidence: str) -> tuple[int, int] | None:
+    """The span of the answer whose words are the evidence's words, in order.
+
+    A plain word-sequence search rather than one big regular expression: the user writes
+    the answer, and a pattern with optional separators between 200 words can take
+    exponential time on crafted punctuation.
+    """
+    target = [word.lower() for word in _WORD.findall(evidence)]
+    if not target or len(target) > MAX_EVIDENCE_WORDS:
         return None
-    # Between words: punctuation, spaces or markup the engine stripped; after the last word,
-    # its closing punctuation ("30%!"), so the highlight ends where the sentence does.
-    between = r"(?:<[^<>]{0,200}>|\W)+?"
-    body = between.join(re.escape(w) for w in words)
-    return re.compile(r"(?<!\w)" + body + r"(?!\w)[^\w\s<]*", re.IGNORECASE)
+    tokens = [word for word, _, _ in words]
+    size = len(target)
+    for index in range(len(tokens) - size + 1):
+        if tokens[index] == target[0] and tokens[index : index + size] == target:
+            start, end = words[index][1], words[index + size - 1][2]
+            while end < len(answer) and not answer[end].isspace() and not _WORD.match(answer[end]) \
+                    and answer[end] != "<":
+                end += 1  # the sentence's closing punctuation ("30%!")
+            return start, end
+    return None
 
 
-def find(answer: str, evidence: str) -> list[tuple[int, int]]:
+def find(answer: str, evidence: str, words: list[tuple[str, int, int]] | None = None) -> list[tuple[int, int]]:
     """Where the evidence stands in the answer: one span, or one per sentence, or none."""
+    words = _answer_words(answer) if words is None else words
     for parts in ([evidence], _SENTENCE_BREAK.split(evidence)):
-        spans = []
-        for part in parts:
-            pattern = _pattern(part)
-            match = pattern.search(answer) if pattern else None
-            if match:
-                spans.append(match.span())
+        spans = [span for part in parts if (span := _locate(answer, words, part))]
         if spans:
             return spans
     return []
@@ -55,10 +78,11 @@ def evidence_spans(answer: str, evidence: Sequence[str | None]) -> list[Span]:
     """Non-overlapping spans of the answer, each labelled with the points it is evidence for."""
     cuts = {0, len(answer)}
     located = []
+    words = _answer_words(answer)
     for index, text in enumerate(evidence):
         if not text:
             continue
-        for start, end in find(answer, text):
+        for start, end in find(answer, text, words):
             located.append((start, end, index))
             cuts.update((start, end))
     if not located:
