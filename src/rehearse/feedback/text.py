@@ -29,6 +29,10 @@ _SENT_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9])")
 _CLAUSE = re.compile(r"\s*;\s*|\s+(?:—|–|-{2})\s+")
 
 LONG_SENTENCE_WORDS = 45  # MiniLM reads up to 256 tokens; shorter units also localise evidence
+# A 20,000-character answer of real prose has about 150 sentences; beyond this many units
+# (thousands of one-word lines) neighbours are packed together, so the cost of an answer
+# is bounded by its length, not by how often it breaks lines.
+MAX_UNITS = 160
 _WORD = re.compile(r"[a-z0-9]+(?:[-'’][a-z0-9]+)*")
 
 
@@ -62,7 +66,25 @@ def sentences(text: str) -> list[str]:
             if not part:
                 continue
             out.extend(_split_long(part))
-    return [s for s in out if _WORD.search(s.lower())]
+    units = [s for s in out if _WORD.search(s.lower())]
+    return _pack(units) if len(units) > MAX_UNITS else units
+
+
+def _pack(units: list[str]) -> list[str]:
+    """Join consecutive units until each holds about its share of the words (at most MAX_UNITS)."""
+    share = -(-sum(len(u.split()) for u in units) // MAX_UNITS)  # ceiling division
+    packed: list[str] = []
+    current: list[str] = []
+    size = 0
+    for unit in units:
+        current.append(unit)
+        size += len(unit.split())
+        if size >= share:
+            packed.append(" ".join(current))
+            current, size = [], 0
+    if current:
+        packed.append(" ".join(current))
+    return packed
 
 
 def _split_long(sentence: str) -> list[str]:

@@ -117,3 +117,12 @@ def test_cleaning_and_sentence_splitting(raw, expected):
 def test_run_on_sentences_are_split_for_the_model():
     s = T.sentences(" ".join(["word"] * 200))
     assert len(s) > 1 and all(len(x.split()) <= T.LONG_SENTENCE_WORDS for x in s)
+
+
+def test_an_answer_of_thousands_of_lines_is_packed_into_a_bounded_number_of_units():
+    from rehearse.feedback.text import MAX_UNITS, sentences
+
+    units = sentences("we hired\n" * 5000)
+    assert len(units) <= MAX_UNITS
+    assert sum(len(unit.split()) for unit in units) == 10_000  # no words lost
+    assert sentences("We hired two people. Then we trained them.") == ["We hired two people.", "Then we trained them."]
