@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from rehearse.bank.models import utcnow
@@ -267,8 +266,11 @@ def revoke_token(session: Session, *, user: User, token_id: int) -> ApiToken:
     return token
 
 
-def user_for_token(session: Session, secret: str, *, now: datetime | None = None) -> User | None:
-    """The owner of a live API token, or None."""
+def token_owner(session: Session, secret: str, *, now: datetime | None = None) -> tuple[User, bool] | None:
+    """The owner of a live API token and whether its last-used time is due a refresh; None if unknown.
+
+    Read-only, so looking a token up never takes a write lock; `touch_token` does the write.
+    """
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
         return None
     row = session.execute(
@@ -280,10 +282,16 @@ def user_for_token(session: Session, secret: str, *, now: datetime | None = None
         return None
     token, user = row
     now = now or utcnow()
-    if token.last_used_at is None or _aware(token.last_used_at) < now - TOKEN_TOUCH_EVERY:
-        try:  # best effort: a read-only request must not fail because another one is writing
-            with session.begin_nested():
-                session.execute(update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
-        except OperationalError:
-            pass
-    return user
+    return user, token.last_used_at is None or _aware(token.last_used_at) < now - TOKEN_TOUCH_EVERY
+
+
+def user_for_token(session: Session, secret: str, *, now: datetime | None = None) -> User | None:
+    """The owner of a live API token, or None."""
+    found = token_owner(session, secret, now=now)
+    return found[0] if found else None
+
+
+def touch_token(session: Session, secret: str, *, now: datetime | None = None) -> None:
+    """Record that a token was used (at most every TOKEN_TOUCH_EVERY; shown on the settings page)."""
+    session.execute(update(ApiToken).where(ApiToken.token_hash == hash_secret(secret))
+                    .values(last_used_at=now or utcnow()))

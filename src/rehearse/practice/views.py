@@ -92,26 +92,31 @@ def feedback(body: FeedbackRequest, session: ReadSessionDep, settings: SettingsD
 
 @router.post("/attempts", response_model=AttemptRead, status_code=201, dependencies=[CsrfApi])
 def create_attempt(
-    body: AttemptCreate, request: Request, user: ApiUser, session: SessionDep, settings: SettingsDep
+    body: AttemptCreate, request: Request, user: ApiUser, session: ReadSessionDep, settings: SettingsDep
 ) -> AttemptRead:
-    """Score an answer and keep it in your history; committed before the response is sent."""
+    """Score an answer and keep it in your history; committed before the response is sent.
+
+    Scoring reads; only the insert writes, in a short transaction of its own, so SQLite's
+    write lock is not held while the model runs.
+    """
     question = question_or_404(session, body.question_id)
     report = _score(session, settings, question, body.answer)
     speech = None
     if body.transcription_id:
         speech = _transcript(request, body.transcription_id, owner_key(user.id, None))
-    attempt = service.record(
-        session,
-        user=user,
-        question=question,
-        answer=body.answer,
-        report=report,
-        mode=body.mode,
-        duration_s=body.duration_s,
-        speech=speech,
-        previous_attempt_id=body.previous_attempt_id,
-    )
-    return AttemptRead.full(attempt, _comparison(session, user, attempt))
+    with request.app.state.database.transaction(writes=True) as writer:
+        attempt = service.record(
+            writer,
+            user=user,
+            question=question,
+            answer=body.answer,
+            report=report,
+            mode=body.mode,
+            duration_s=body.duration_s,
+            speech=speech,
+            previous_attempt_id=body.previous_attempt_id,
+        )
+        return AttemptRead.full(attempt, _comparison(writer, user, attempt))
 
 
 def _comparison(session, user, attempt) -> dict[str, Any] | None:

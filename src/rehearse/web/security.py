@@ -15,11 +15,12 @@ import secrets
 from typing import Annotated
 
 from fastapi import Depends, Form, HTTPException, Request, Response
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from rehearse.accounts import service as accounts
 from rehearse.accounts.models import User
-from rehearse.web.deps import SessionDep
+from rehearse.web.deps import ReadSessionDep
 
 SESSION_COOKIE = "rehearse_session"
 CSRF_COOKIE = "rehearse_csrf"
@@ -56,7 +57,10 @@ def resolve_user(request: Request, session: Session) -> User | None:
     user = None
     token = bearer_secret(request)
     if token is not None:
-        user = accounts.user_for_token(session, token)
+        found = accounts.token_owner(session, token)
+        user = found[0] if found else None
+        if found and found[1]:
+            _touch_token(request, token)
         if user is None:
             raise HTTPException(
                 401,
@@ -75,16 +79,25 @@ def resolve_user(request: Request, session: Session) -> User | None:
     return user
 
 
+def _touch_token(request: Request, token: str) -> None:
+    """Best effort, in a short transaction of its own: a busy database skips it, fails nothing."""
+    try:
+        with request.app.state.database.transaction(writes=True) as writer:
+            accounts.touch_token(writer, token)
+    except OperationalError:
+        pass
+
+
 def is_anonymous(request: Request) -> bool:
     """No credentials at all: the request can be answered with pages rendered for everyone."""
     return SESSION_COOKIE not in request.cookies and "authorization" not in request.headers
 
 
-def optional_user(request: Request, session: SessionDep) -> User | None:
+def optional_user(request: Request, session: ReadSessionDep) -> User | None:
     return resolve_user(request, session)
 
 
-def page_user(request: Request, session: SessionDep) -> User:
+def page_user(request: Request, session: ReadSessionDep) -> User:
     """Pages that need an account send anonymous visitors to sign in first."""
     user = resolve_user(request, session)
     if user is None:
@@ -92,7 +105,7 @@ def page_user(request: Request, session: SessionDep) -> User:
     return user
 
 
-def api_user(request: Request, session: SessionDep) -> User:
+def api_user(request: Request, session: ReadSessionDep) -> User:
     user = resolve_user(request, session)
     if user is None:
         raise HTTPException(

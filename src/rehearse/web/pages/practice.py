@@ -12,7 +12,7 @@ from rehearse.practice import service as practice
 from rehearse.practice.transcriptions import TranscriptionNotFound, owner_key
 from rehearse.practice.views import submit as submit_recording
 from rehearse.web import questions as question_cache
-from rehearse.web.deps import SessionDep, SettingsDep
+from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep
 from rehearse.web.security import CSRF_COOKIE, CsrfForm, OptionalUser, PageUser
 from rehearse.web.templating import render
 
@@ -133,7 +133,7 @@ def practise(
 def submit_answer(
     question_id: int,
     request: Request,
-    session: SessionDep,
+    session: ReadSessionDep,
     user: OptionalUser,
     settings: SettingsDep,
     answer: Annotated[str, Form()] = "",
@@ -181,18 +181,20 @@ def submit_answer(
             previous_answer=previous_answer or None,
         )
     if user is not None:
-        attempt = practice.record(
-            session,
-            user=user,
-            question=question,
-            answer=answer,
-            report=report,
-            mode=mode,
-            duration_s=_seconds(duration_s),
-            speech=speech,
-            previous_attempt_id=earlier.id if earlier else None,
-        )
-        # SessionDep commits when this view returns, before the redirect is sent: stored first.
+        # Scoring only read; the insert gets a short write transaction of its own (SQLite's
+        # lock is not held while the model runs), committed before the redirect is sent.
+        with request.app.state.database.transaction(writes=True) as writer:
+            attempt = practice.record(
+                writer,
+                user=user,
+                question=question,
+                answer=answer,
+                report=report,
+                mode=mode,
+                duration_s=_seconds(duration_s),
+                speech=speech,
+                previous_attempt_id=earlier.id if earlier else None,
+            )
         return RedirectResponse(f"/attempts/{attempt.id}", status_code=303)
     comparison = None
     if previous_answer.strip() and len(previous_answer) <= settings.max_answer_chars:
