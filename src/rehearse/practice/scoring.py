@@ -66,12 +66,19 @@ def analyze_answer(session: Session, question: Question, answer: str, *, backend
 
 def analyze_many(session: Session, pairs: Sequence[tuple[Question, str]], *,
                  backend: str = "auto") -> list[feedback.Report]:
-    """Reports for many (question, answer) pairs, in order, with the model loaded once."""
+    """Reports for many (question, answer) pairs, in order, with the model loaded once.
+
+    Pairs are grouped by bank, so each group is scored with its own lexicon in one engine call.
+    """
     loaded = feedback.load_backend(backend)
     answers = example_answers_for(session, list({q.id for q, _ in pairs}))
-    items = [(to_engine_question(q, answers.get(q.id)), answer, bank_lexicon(session, q.bank_id))
-             for q, answer in pairs]
-    analyze_many_in_engine = getattr(feedback, "analyze_many", None)
-    if analyze_many_in_engine is not None and len({id(lexicon) for *_, lexicon in items}) == 1 and items:
-        return list(analyze_many_in_engine([(q, a) for q, a, _ in items], backend=loaded, lexicon=items[0][2]))
-    return [feedback.analyze(q, a, backend=loaded, lexicon=lexicon) for q, a, lexicon in items]
+    by_bank: dict[int, list[int]] = {}
+    for index, (question, _) in enumerate(pairs):
+        by_bank.setdefault(question.bank_id, []).append(index)
+    reports: list[feedback.Report | None] = [None] * len(pairs)
+    for bank_id, indexes in by_bank.items():
+        group = [(to_engine_question(pairs[i][0], answers.get(pairs[i][0].id)), pairs[i][1]) for i in indexes]
+        scored = feedback.analyze_many(group, backend=loaded, lexicon=bank_lexicon(session, bank_id))
+        for index, report in zip(indexes, scored, strict=True):
+            reports[index] = report
+    return reports  # type: ignore[return-value]

@@ -159,14 +159,12 @@ def submit_answer(
             speech = practice.speech_summary(status.get("transcript"))
         except TranscriptionNotFound:
             speech = None
+    def score(text: str) -> dict[str, Any]:
+        return practice.score(session, question=question, answer=text, max_chars=settings.max_answer_chars,
+                              backend=settings.feedback_backend)
+
     try:
-        report = practice.score(
-            session,
-            question=question,
-            answer=answer,
-            max_chars=settings.max_answer_chars,
-            backend=settings.feedback_backend,
-        )
+        report = score(answer)
     except practice.AnswerRejected as rejected:
         return _practice_page(
             request,
@@ -200,14 +198,7 @@ def submit_answer(
     if previous_answer.strip() and len(previous_answer) <= settings.max_answer_chars:
         # Anonymous practice keeps nothing on the server: the earlier answer rides in the form.
         try:
-            before = practice.score(
-                session,
-                question=question,
-                answer=previous_answer,
-                max_chars=settings.max_answer_chars,
-                backend=settings.feedback_backend,
-            )
-            comparison = practice.compare(before, report)
+            comparison = practice.compare(score(previous_answer), report)
         except practice.AnswerRejected:
             comparison = None
     return _practice_page(
