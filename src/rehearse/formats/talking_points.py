@@ -62,14 +62,33 @@ def _items(clause: str) -> list[str]:
     # short ones is one point whose object is a list, not several points.
     for index, piece in enumerate(pieces[:-1]):
         if len(piece.split()) >= 5 and all(len(rest.split()) <= 3 for rest in pieces[index + 1 :]):
+            if index == 0:
+                # ...unless that list is all the guidance asks for: then each item is a point that can
+                # be checked on its own ("practices that reinforce ownership", "... learning", ...).
+                return _distribute(piece, pieces[1:]) or [_clean(",".join(raw))]
             pieces = pieces[:index] + [_clean(",".join(raw[index:]))]
             break
     if len(pieces) == 1:
-        # "X and Y" with no commas: split on a top-level " and " only when both sides are substantial.
-        halves = re.split(r"\s+and\s+(?![^()]*\))", pieces[0], maxsplit=1)
+        # "X and Y" (or "X while Y") with no commas: split only when both sides are substantial.
+        halves = re.split(r"\s+(?:and|while)\s+(?![^()]*\))", pieces[0], maxsplit=1)
         if len(halves) == 2 and all(len(half.split()) >= 3 for half in halves):
             pieces = [_clean(half) for half in halves]
     return pieces
+
+
+_EXAMPLES_LEAD = re.compile(r"\b(?:such as|like|e\.g\.|including|for example)$", re.IGNORECASE)
+
+
+def _distribute(head_item: str, rest: list[str]) -> list[str] | None:
+    """"practices that reinforce ownership", ["learning", "safety"] -> one point per list item.
+
+    None when the list is a list of examples ("tools such as A, B"), which stays one point.
+    """
+    head, _, first = head_item.rpartition(" ")
+    if not head or _EXAMPLES_LEAD.search(head):
+        return None
+    items = [first] + [_clean(item) for item in rest]
+    return [f"{head} {item}" for item in items if item]
 
 
 def guidance_clause(intent: str) -> str | None:

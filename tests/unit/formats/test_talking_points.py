@@ -26,8 +26,26 @@ CASES = [
     ),
     pytest.param(
         "In your answer, name concrete practices that reinforce ownership, learning, and psychological safety.",
-        ("concrete practices that reinforce ownership, learning, and psychological safety",),
-        id="a list that is the object of one point stays one point",
+        ("concrete practices that reinforce ownership", "concrete practices that reinforce learning",
+         "concrete practices that reinforce psychological safety"),
+        id="a list that is all the guidance asks for: one checkable point per item",
+    ),
+    pytest.param(
+        "In your answer, describe cadences and artifacts you use to inform up, down, and across the org.",
+        ("cadences and artifacts you use to inform up", "cadences and artifacts you use to inform down",
+         "cadences and artifacts you use to inform across the org"),
+        id="the shared head is repeated for each item",
+    ),
+    pytest.param(
+        "In your answer, name the tools you would adopt such as linters, CI, and code review.",
+        ("the tools you would adopt such as linters, CI, and code review",),
+        id="a list of examples stays one point",
+    ),
+    pytest.param(
+        "In your answer, outline a stabilization plan that protects the near-term goal while setting up "
+        "long-term improvements.",
+        ("a stabilization plan that protects the near-term goal", "setting up long-term improvements"),
+        id="two substantial halves joined by while",
     ),
     pytest.param(
         "In your answer, describe shared rituals, decision criteria, and how you make space for discovery, "
