@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from functools import lru_cache
 
 import snowballstemmer
 
-_STEMMER = snowballstemmer.stemmer("english")
+# A Snowball stemmer keeps its working buffer on the object, so two threads sharing one
+# corrupt each other's stems: every thread gets its own.
+_STEMMERS = threading.local()
 
 _TAG = re.compile(r"<[^>]{0,400}>")
 _SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.I | re.S)
@@ -184,8 +187,11 @@ _SYNONYM_GROUPS = [
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """Snowball stem of one lower-case word."""
-    return _STEMMER.stemWord(word.replace("'", ""))
+    """Snowball stem of one lower-case word (thread-safe; the cache is shared)."""
+    stemmer = getattr(_STEMMERS, "english", None)
+    if stemmer is None:
+        stemmer = _STEMMERS.english = snowballstemmer.stemmer("english")
+    return stemmer.stemWord(word.replace("'", ""))
 
 
 def _build_synonyms() -> dict[str, str]:
