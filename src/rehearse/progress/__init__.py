@@ -1,0 +1,1 @@
+"""Progress: the figures and charts of a user's preparation over time."""

@@ -1,0 +1,1 @@
+"""Spaced repetition: a review card for every practised question, scheduled with FSRS."""
