@@ -1,0 +1,115 @@
+"""The blind development set: answers written without seeing the rubric, labelled afterwards.
+
+`benchmarks/data/blind/*.yaml` holds, per question, answers written by people who saw only
+the question and a persona (never the talking points or the model answer), in many voices,
+and labels given afterwards by someone else, point by point: 2 covered with substance,
+1 covered briefly, 0 not covered (a keyword without content is 0), the quote that covers it,
+and whether the answer is on this question at all. See benchmarks/data/blind/README.md.
+
+The questions' rubrics come from where a user would get them: the built-in bank (package
+data), the seed page and the chitamoor bank (../shared, skipped with a reason when absent),
+all read with rehearse.formats as `rehearse import` reads them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from rehearse.feedback import Question
+from rehearse.formats import parse_talking_points, read_path, slugify
+
+ROOT = Path(__file__).resolve().parents[1]
+BLIND_DIR = ROOT / "benchmarks" / "data" / "blind"
+SHARED = ROOT.parent / "shared"
+SOURCES = {
+    "builtin": ROOT / "src" / "rehearse" / "data" / "bank",
+    "seed": SHARED / "seed" / "head-of-software-engineering.txt",
+    "chitamoor": SHARED / "external" / "chitamoor-interview-prep",
+}
+QUALITIES = ("strong", "partial", "weak", "stuffed")
+
+
+def blind_split(slug: str) -> str:
+    """Held out by question: a fixed hash of the slug puts about 30% of questions in 'test'."""
+    return "test" if int(hashlib.sha256(slug.encode()).hexdigest(), 16) % 10 < 3 else "train"
+
+
+@dataclass(frozen=True)
+class BlindAnswer:
+    id: str
+    quality: str  # what the writer set out to write: strong / partial / weak / stuffed
+    voice: str
+    language: str  # "English" unless the writer was asked for another language
+    text: str
+    points: tuple[int, ...]  # labeller's 0/1/2 per talking point
+    evidence: tuple[str | None, ...]
+    on_topic: bool
+
+    @property
+    def covered(self) -> tuple[bool, ...]:
+        return tuple(v >= 1 for v in self.points)
+
+    @property
+    def covered_fraction(self) -> float:
+        return sum(self.covered) / len(self.points) if self.points else 0.0
+
+
+@dataclass(frozen=True)
+class BlindQuestion:
+    slug: str
+    source: str
+    question: Question
+    answers: tuple[BlindAnswer, ...]
+
+    @property
+    def split(self) -> str:
+        return blind_split(self.slug)
+
+
+def _question(doc) -> Question:
+    points = doc.talking_points if doc.talking_points is not None else parse_talking_points(doc.intent)
+    return Question(text=doc.text, talking_points=tuple(points), example_answer=doc.example_answer,
+                    intent=doc.intent, kind=doc.kind, competencies=tuple(doc.competencies))
+
+
+def load_sources() -> tuple[dict[str, dict[str, Question]], list[str]]:
+    """source -> slug -> Question for each source present, and why any source is missing."""
+    out: dict[str, dict[str, Question]] = {}
+    missing = []
+    for source, path in SOURCES.items():
+        if not path.exists():
+            missing.append(f"{source}: {path} is absent")
+            continue
+        files = sorted(path.glob("*.yaml")) if source == "builtin" else [path]
+        bank: dict[str, Question] = {}
+        for f in files:
+            for role in read_path(f).bank.roles:
+                for doc in role.questions:
+                    bank[doc.slug or slugify(doc.text)] = _question(doc)
+        out[source] = bank
+    return out, missing
+
+
+def load_blind(sources: dict[str, dict[str, Question]], blind_dir: Path = BLIND_DIR) -> list[BlindQuestion]:
+    """Every labelled question whose source is present; labels must fit the rubric's length."""
+    out = []
+    for path in sorted(blind_dir.glob("*.yaml")):
+        for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+            bank = sources.get(item["source"])
+            if bank is None:
+                continue
+            question = bank[item["question"]]
+            k = len(question.talking_points)
+            answers = []
+            for a in item["answers"]:
+                if len(a["points"]) != k:
+                    raise ValueError(f"{path}: answer {a['id']} has {len(a['points'])} labels for {k} points")
+                answers.append(BlindAnswer(a["id"], a["quality"], a["voice"], a.get("language", "English"),
+                                           a["text"], tuple(a["points"]), tuple(a.get("evidence") or [None] * k),
+                                           bool(a.get("on_topic", True))))
+            out.append(BlindQuestion(item["question"], item["source"], question, tuple(answers)))
+    return out

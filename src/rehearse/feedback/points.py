@@ -1,0 +1,151 @@
+"""Talking-point judging: features of every (point, answer unit) pair and the fitted model."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from . import calibration as _cal
+from .answer import Answer
+from .backends import Backend
+from .lexicon import Lexicon
+from .prepare import SHORT_POINT, Prepared, lexical_overlap
+
+SUBSTANCE_WORDS = 12  # this many new content words make a sentence fully "substantive"
+SIZE_WORDS = 5  # a sentence with this many substantive words counts towards ans_size
+SIZE_PER_POINT = 2  # substantive sentences per talking point for a full-size answer
+ASSIGN_SHARPNESS = 40.0  # softmax over points of a unit's closeness (cosine units)
+ASSIGN_FLOOR = 4.0  # log-share floor: 0 when the unit is e^-4 times less about this point
+
+
+def sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
+
+
+POINT_FEATURES = ("cos_point", "cos_example", "lexical", "substance", "rel_example",
+                  "hash_example", "rel_point", "cos_answer", "plain", "assign",
+                  "position", "ans_size", "ans_fit", "lexical_answer",
+                  "q_point", "q_rel", "q_answer", "q_share", "q_lift")
+QUERY_SHARPNESS = 60.0  # softmax over points of query cosines (e5's cosines lie close together)
+
+
+def unit_features(prep: Prepared, ans: Answer, lexicon: Lexicon | None) -> np.ndarray:
+    """(points, units, features) array of POINT_FEATURES for every point and answer unit.
+
+    cos_point: cosine to the talking point (or to its core phrase without parenthetical
+    examples, whichever is higher); cos_example: best cosine to the example answer's
+    two sentences that show the point; lexical: weighted share of the point's content stems
+    present; substance: new, non-vague content words (a keyword-only mention has none);
+    rel_example: cos to this point's example sentence minus the mean for the other points
+    (a vague sentence is equally close to every point); hash_example: cos_example with
+    hashed-stem vectors (word overlap with the example sentences, synonyms folded);
+    rel_point: cos_point minus its mean over the other points; cos_answer: cosine of the
+    whole answer to the point (the same for every unit: long reference points are restated
+    across sentences); lexical_answer: lexical over the whole answer; plain:
+    share of its content words that are not vague or hedges; assign: softmax over the points
+    of the unit's closeness, i.e. how much the unit is about this point.
+    """
+    k, n = len(prep.points), len(ans.units)
+    f = np.zeros((k, n, len(POINT_FEATURES)), dtype=np.float64)
+    if not k or not n:
+        return f
+    f[:, :, 0] = np.maximum(prep.point_vecs @ ans.unit_vecs.T, prep.core_vecs @ ans.unit_vecs.T)
+    primary = prep.exemplar_vecs @ ans.unit_vecs.T
+    f[:, :, 1] = np.maximum(primary, prep.exemplar2_vecs @ ans.unit_vecs.T)
+    for i in range(k):
+        if prep.exemplar[i] is None:
+            f[i, :, 1] = f[i, :, 0]
+            primary[i] = f[i, :, 0]
+    f[:, :, 5] = np.maximum(prep.exemplar_hash[0] @ ans.unit_hash.T,
+                            prep.exemplar_hash[1] @ ans.unit_hash.T)
+    if k > 1:
+        f[:, :, 4] = primary - (primary.sum(0, keepdims=True) - primary) / (k - 1)
+        cp = f[:, :, 0]
+        f[:, :, 6] = cp - (cp.sum(0, keepdims=True) - cp) / (k - 1)
+    whole = np.maximum(prep.point_vecs @ ans.vec, prep.core_vecs @ ans.vec)
+    f[:, :, 7] = whole[:, None]
+    f[:, :, 8] = ans.unit_plain[None, :]
+    # how much the unit is about this point rather than the question's other points
+    close = ASSIGN_SHARPNESS * (f[:, :, 0] + f[:, :, 1]) / 2
+    close = np.exp(close - close.max(0, keepdims=True))
+    share = close / close.sum(0, keepdims=True)
+    f[:, :, 9] = 1.0 + np.maximum(np.log(np.maximum(share, 1e-9)), -ASSIGN_FLOOR) / ASSIGN_FLOOR
+    # rubrics tend to list points in the order an answer makes them (situation ... result)
+    ns = len(ans.sents)
+    pos = np.array([(j + 0.5) / ns for j in range(ns)] + [(j + 1.0) / ns for j in range(ns - 1)])
+    expected = (np.arange(k) + 0.5) / k
+    f[:, :, 10] = 1.0 - np.abs(pos[None, :] - expected[:, None])
+    # answer-level context: enough substantive sentences for the rubric, and how close the
+    # answer as a whole comes to this rubric (another question's answer is long but far)
+    full = sum(1 for j in range(ns) if len(ans.unit_substance[j]) >= SIZE_WORDS)
+    f[:, :, 11] = min(full / (SIZE_PER_POINT * k), 1.0)
+    # the point as a query (e5: "query: The answer covers <point>") against each unit as a passage
+    q = np.maximum(prep.query_vecs @ ans.unit_vecs.T, prep.core_query_vecs @ ans.unit_vecs.T)
+    f[:, :, 14] = q
+    if k > 1:
+        f[:, :, 15] = q - (q.sum(0, keepdims=True) - q) / (k - 1)
+    f[:, :, 16] = np.maximum(prep.query_vecs @ ans.vec, prep.core_query_vecs @ ans.vec)[:, None]
+    qc = QUERY_SHARPNESS * q
+    qc = np.exp(qc - qc.max(0, keepdims=True))
+    f[:, :, 17] = qc / qc.sum(0, keepdims=True)
+    f[:, :, 18] = q - prep.query_floor[:, None]
+    f[:, :, 12] = _fit(prep, ans)
+    all_stems = set().union(*ans.unit_stems[:ns])
+    for i in range(k):
+        f[i, :, 13] = lexical_overlap(prep.point_stem_lists[i], all_stems, lexicon)
+    for i in range(k):
+        # the words of the question and its short talking points are not substance ("OKRs
+        # matter, and trade-offs" says nothing, and listing every point's keywords says no
+        # more); a long reference answer (a sentence or more) is what the answer should restate
+        exclude = prep.rubric_stems if len(prep.point_stems[i]) <= SHORT_POINT else frozenset()
+        for u in range(n):
+            f[i, u, 2] = lexical_overlap(prep.point_stem_lists[i], ans.unit_stems[u], lexicon)
+            new_words = len(ans.unit_substance[u] - exclude)
+            f[i, u, 3] = min(new_words, SUBSTANCE_WORDS) / SUBSTANCE_WORDS
+    return f
+
+
+def _point_z(feats: np.ndarray, coefs: dict[str, float]) -> np.ndarray:
+    """(points, units) logit of each unit covering each point, shifted so 0 is the cut."""
+    w = np.array([coefs.get(name, 0.0) for name in POINT_FEATURES])
+    return coefs["bias"] + feats @ w
+
+
+def _point_coefs(backend: Backend, k: int, has_example: bool = True) -> dict[str, float]:
+    """A one-point rubric is a reference answer: its strength is the whole coverage, graded
+    by its own model (calibration.REFERENCE); longer rubrics use calibration.POINT, or
+    calibration.BARE when the question has no example answer to compare with."""
+    table = _cal.REFERENCE if k == 1 else (_cal.POINT if has_example else _cal.BARE)
+    return table.get(backend.name, table["lexical"])
+
+
+def point_results(prep: Prepared, ans: Answer, backend: Backend, lexicon: Lexicon | None):
+    """(point, strength, evidence unit, features, example sentence) for each talking point."""
+    coefs = _point_coefs(backend, len(prep.points), bool(prep.example_sents))
+    feats = unit_features(prep, ans, lexicon)
+    if not prep.points:
+        return []
+    z = _point_z(feats, coefs)  # (k, u)
+    temp = coefs.get("temperature", 1.0)
+    results = []
+    for i, point in enumerate(prep.points):
+        u = int(np.argmax(z[i]))
+        ex_idx = prep.exemplar[i]
+        results.append((point, sigmoid(float(z[i, u]) / temp), ans.units[u],
+                        dict(zip(POINT_FEATURES, feats[i, u].tolist(), strict=True)),
+                        prep.example_sents[ex_idx] if ex_idx is not None else None))
+    return results
+
+
+def _fit(prep: Prepared, ans: Answer) -> float:
+    """How well the answer's best units match the question's points: mean over points of the
+    best cosine of any unit to the point or its example sentences (model vectors only)."""
+    if not prep.points or not len(ans.unit_vecs):
+        return 0.0
+    u = ans.unit_vecs.T
+    sim = np.maximum(np.maximum(prep.point_vecs @ u, prep.core_vecs @ u),
+                     np.maximum(prep.exemplar_vecs @ u, prep.exemplar2_vecs @ u))
+    return float(sim.max(1).mean())
+
+

@@ -1,0 +1,103 @@
+"""Relevance: is the answer about this question at all, or about another of the bank's?"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import calibration as _cal
+from . import text as _text
+from .answer import Answer
+from .backends import Backend
+from .lexicon import Lexicon
+from .models import Question
+from .points import sigmoid
+from .prepare import HASHER, Prepared, bank_hashes, bank_heads, bank_text, core, head_text, profile, question_key
+
+SHORTLIST_MODEL = 5  # other bank questions compared point by point: the closest by model...
+SHORTLIST = 3  # ...and by word overlap
+
+
+def _logit(coefs: dict[str, float], feats: dict[str, float]) -> float:
+    return coefs["bias"] + sum(coefs[k] * v for k, v in feats.items() if k in coefs)
+
+
+def _otherprofile(q: Question, backend: Backend) -> np.ndarray:
+    """Another bank question's profile vector: mean of its head and example-answer vectors."""
+    sents = _text.sentences(_text.clean(q.example_answer or ""))
+    vecs = backend.encode_cached([head_text(q)] + sents)
+    prof = profile(vecs[0], vecs[1:])
+    return 0.5 * (prof[0] + prof[1])
+
+
+def _points_fit(point_vecs: np.ndarray, core_vecs: np.ndarray, ans: Answer) -> float:
+    """The same from the points' own vectors only (comparable across questions)."""
+    if not len(point_vecs) or not len(ans.unit_vecs):
+        return 0.0
+    u = ans.unit_vecs.T
+    return float(np.maximum(point_vecs @ u, core_vecs @ u).max(1).mean())
+
+
+def _other_points(q: Question, backend: Backend) -> tuple[np.ndarray, np.ndarray]:
+    """Vectors of another bank question's points and their core phrases (backend-cached)."""
+    points = [_text.clean(p) for p in q.talking_points if _text.clean(p)]
+    if not points:  # no rubric: its question text stands in
+        points = [_text.clean(q.text)]
+    cores = [core(p) for p in points]
+    vecs = backend.encode_cached(points + cores)
+    return vecs[: len(points)], vecs[len(points):]
+
+
+TOPIC_FEATURES = ("affinity", "head_margin", "other", "fit_margin", "lex_margin", "margin")
+
+
+def judge_relevance(prep: Prepared, q: Question, ans: Answer, coverage: float | None,
+               backend: Backend, lexicon: Lexicon | None) -> tuple[float, bool, dict]:
+    aff_parts = prep.profile @ ans.vec
+    affinity = float(0.5 * aff_parts[0] + 0.5 * aff_parts[1])
+    detail: dict = {"affinity": round(affinity, 4)}
+    feats = {"affinity": affinity, "head_margin": 0.0, "other": float(aff_parts[0]),
+             "fit_margin": 0.0, "lex_margin": 0.0, "margin": 0.0}
+    if lexicon is not None and len(lexicon.questions) > 1:
+        # the model compares the answer with every bank question's head (question + points:
+        # one short text each, encoded once per bank and backend); the closest few by that
+        # and by word overlap are compared point by point (their points are encoded on
+        # first use; no other question's example answer is ever encoded)
+        hashes, keys = bank_hashes(lexicon)
+        own = question_key(q)
+        ans_hash = HASHER.encode([ans.cleaned])[0]
+        overlap = hashes @ ans_hash
+        own_overlap = float(HASHER.encode_cached([bank_text(q)])[0] @ ans_hash)
+        head_sim = bank_heads(lexicon, backend) @ ans.vec
+        others = [j for j in np.argsort(-head_sim, kind="stable") if keys[j] != own]
+        by_words = [j for j in np.argsort(-overlap, kind="stable") if keys[j] != own]
+        if others:
+            shortlist = list(dict.fromkeys(others[:SHORTLIST_MODEL] + by_words[:SHORTLIST]))
+            own_fit = _points_fit(prep.point_vecs, prep.core_vecs, ans) if prep.points else \
+                float(aff_parts[0])
+            best_fit = max(_points_fit(*_other_points(lexicon.questions[j], backend), ans)
+                           for j in shortlist)
+            feats["other"] = float(head_sim[others[0]])
+            feats["head_margin"] = float(aff_parts[0]) - feats["other"]
+            feats["fit_margin"] = own_fit - best_fit
+            feats["lex_margin"] = own_overlap - float(overlap[by_words[0]])
+            for name in ("head_margin", "fit_margin", "lex_margin"):
+                detail[name] = round(feats[name], 4)
+            if not backend.semantic:
+                # without a model encoding is cheap: compare whole profiles (question, points
+                # and example answer) too; a model backend never encodes other questions'
+                # example answers (seconds on first use)
+                best = max(float(_otherprofile(lexicon.questions[j], backend) @ ans.vec)
+                           for j in shortlist)
+                feats["margin"] = affinity - best
+            detail["margin"] = round(feats["margin"] or feats["head_margin"], 4)
+            detail["closest_other_question"] = lexicon.questions[others[0]].text
+        cal = _cal.TOPIC.get(backend.name, _cal.TOPIC["lexical"])
+        detail["basis"] = "bank"
+    else:
+        cal = _cal.TOPIC_NO_BANK.get(backend.name, _cal.TOPIC_NO_BANK["lexical"])
+        detail["basis"] = "absolute"
+    p = sigmoid(_logit(cal["coefs"], feats))
+    detail["threshold"] = cal["threshold"]
+    return p, p >= cal["threshold"], detail
+
+
