@@ -53,17 +53,21 @@ class Lexicon:
             material = " ".join([q.text, q.intent or "", " ".join(q.talking_points),
                                  q.example_answer or ""])
             df.update(set(_text.content_stems(material)))
-            # job terms come from what the bank says a good answer contains
-            source = " ".join([q.intent or "", " ".join(q.talking_points), q.example_answer or ""])
+            # job terms come from what the bank says a good answer contains: single words from the
+            # guidance and talking points only (an example answer's story is full of plain words
+            # such as "told" or "nobody"), two-word terms from the example answer too
+            guidance = " ".join([q.intent or "", " ".join(q.talking_points)])
+            source = guidance + ". " + (q.example_answer or "")
             seen: set[str] = set()
-            # terms never span a sentence or clause boundary
-            for clause in _CLAUSE_BREAK.split(source):
-                ws = _text.words(clause)
-                for w in ws:
+            for clause in _CLAUSE_BREAK.split(guidance):
+                for w in _text.words(clause):
                     if _plain(w):
                         s = _text.stem(w)
                         surface.setdefault(s, Counter())[w] += 1
                         seen.add(s)
+            # terms never span a sentence or clause boundary
+            for clause in _CLAUSE_BREAK.split(source):
+                ws = _text.words(clause)
                 # two-word terms ("error budget", "code review")
                 for a, b in zip(ws, ws[1:], strict=False):
                     if _plain(a) and _plain(b):

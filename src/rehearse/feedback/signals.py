@@ -132,11 +132,22 @@ def _count_phrases(lower: str, phrases: tuple[str, ...]) -> dict[str, int]:
     return out
 
 
+_PAST = re.compile(r"\b(was|were|had|used to|grew|became|\w{3,}ed)\b", re.I)
+_SCENE_MIN_WORDS = 6  # "It worked." is not a scene
+
+
+def _sets_scene(sents: list[str]) -> bool:
+    """The opening sentence tells of a past state ("Our platform group had grown to fourteen")."""
+    return bool(sents) and len(sents[0].split()) >= _SCENE_MIN_WORDS and bool(_PAST.search(sents[0]))
+
+
 def structure(kind: str, kind_source: str, sents: list[str]) -> Structure:
     """STAR parts for behavioural answers, steps/framework for situational ones."""
     steps = sum(len(_STEP_MARKERS.findall(s)) for s in sents)
     if kind == "behavioural":
         star = {part: any(p.search(s) for s in sents) for part, p in _STAR.items()}
+        # a story that opens in the past tense opens by setting the scene, whatever its words
+        star["situation"] = star["situation"] or _sets_scene(sents)
         result_sents = [s for s in sents if _STAR["result"].search(s)]
         quantified = any(_DIGIT.search(s) or _NUMBER.search(s) for s in result_sents)
         score = 0.8 * sum(star.values()) / 4 + (0.2 if quantified else 0.0)

@@ -40,11 +40,21 @@ STAR_Q = Question(text="Tell me about a time you fixed a failing release process
     ("When I joined, releases failed every week. I introduced a checklist. In the end things "
      "improved a lot.", {"situation", "action", "result"}, False),
     ("Releases are hard and quality matters.", set(), False),
+    ("Our platform group had grown to fourteen people and planning dragged on for hours. I split it in "
+     "two along code that never changed together.", {"situation", "action"}, False),
 ])
 def test_star_parts_and_a_quantified_result(backend, answer, present, quantified):
     s = analyze(STAR_Q, answer, backend=backend).structure
     assert {k for k, v in s.star.items() if v} >= present
     assert s.result_quantified is quantified
+
+
+@pytest.mark.parametrize("answer", [
+    "Releases are hard and quality matters.",
+    "Quality matters to me. I believe in checklists.",
+])
+def test_an_opening_that_tells_no_past_state_is_no_situation(backend, answer):
+    assert analyze(STAR_Q, answer, backend=backend).structure.star["situation"] is False
 
 
 @pytest.mark.parametrize(("answer", "framework"), [

@@ -1,0 +1,192 @@
+"""Fit the engine's constants (calibration.py) on the blind set's train split.
+
+Only train questions are used; held-out questions, the team's dev set, Mohler and chitamoor
+never are. Every model is a logistic regression with non-negative weights (a feature can only
+raise a strength), so each constant can be read and explained.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+from _blind_data import BlindQuestion
+from _feedback_baselines import f1, fit_logistic
+from feedback_quality import off_topic_pairs
+
+from rehearse.feedback import Question
+from rehearse.feedback import calibration as C
+from rehearse.feedback.answer import build_answer
+from rehearse.feedback.engine import split_answer
+from rehearse.feedback.points import POINT_FEATURES, unit_features
+from rehearse.feedback.prepare import prepare
+from rehearse.feedback.relevance import TOPIC_FEATURES, judge_relevance
+
+
+def _bare(q: Question) -> Question:
+    """The question without its example answer (banks without examples exist)."""
+    return Question(text=q.text, talking_points=q.talking_points, kind=q.kind)
+
+
+def _items(train: list[BlindQuestion]):
+    """(question, answer text, covered point indexes, covered fraction) for fitting: every train
+    answer, and each train question asked other questions' strong answers (covers nothing)."""
+    items = [(q, a.text, {i for i, c in enumerate(a.covered) if c}, a.covered_fraction)
+             for q in train for a in q.answers]
+    items += [(q, text, set(), 0.0) for q, text in off_topic_pairs(train)]
+    return items
+
+
+def _features(backend, question, text, lexicon):
+    prep = prepare(question, backend, lexicon)
+    cleaned, sents = split_answer(text)
+    ans = build_answer(text, cleaned, sents, backend.encode(sents))
+    return prep, ans, unit_features(prep, ans, lexicon)
+
+
+def _fit_points(rows, name: str, backend) -> dict:
+    """Multiple-instance logistic regression: each point's best unit under the current weights."""
+    y = np.array([lab for _, lab, _ in rows])
+    ids = np.array([a for _, _, a in rows])
+    w = np.zeros(len(POINT_FEATURES) + 1)
+    for _ in range(6):
+        x = np.array([f[int(np.argmax(w[0] + f @ w[1:]))] for f, _, _ in rows])
+        w = fit_logistic(x, y, l2=0.05)
+    z = np.array([(w[0] + f @ w[1:]).max() for f, _, _ in rows])
+    cut = max(np.unique(np.round(z, 2)), key=lambda t: f1(list(z >= t), list(y > 0)))
+    w[0] -= cut
+    z = z - cut
+    answers = np.unique(ids)
+
+    def mae(t):
+        s = 1 / (1 + np.exp(-z / t))
+        return np.mean([abs(s[ids == a].mean() - y[ids == a].mean()) for a in answers])
+
+    temp = min(np.round(np.arange(0.5, 4.01, 0.1), 2), key=mae)
+    point = {"bias": round(float(w[0]), 3)} | {
+        n: round(float(v), 3) for n, v in zip(POINT_FEATURES, w[1:], strict=True)}
+    point["temperature"] = float(temp)
+    print(f"{name}[{backend.name!r}] = {point}")
+    print(f"   train: F1 {f1(list(z >= 0), list(y > 0)):.3f}, coverage MAE {mae(temp):.3f}")
+    return point
+
+
+def calibrate(backend, train: list[BlindQuestion], lexicons: dict, write: bool = False) -> None:
+    items = _items(train)
+    rows, bare_rows, ref_rows, ref_y = [], [], [], []
+    for aid, (q, text, covers, frac) in enumerate(items):
+        lexicon = lexicons[q.source]
+        _, _, feats = _features(backend, q.question, text, lexicon)
+        rows.extend((feats[i], float(i in covers), aid) for i in range(len(feats)))
+        _, _, feats = _features(backend, _bare(q.question), text, lexicon)
+        bare_rows.extend((feats[i], float(i in covers), aid) for i in range(len(feats)))
+        if q.question.example_answer:
+            one = Question(text=q.question.text, talking_points=(q.question.example_answer,),
+                           example_answer=q.question.example_answer, kind=q.question.kind)
+            ref_rows.append(_features(backend, one, text, None)[2][0])
+            ref_y.append(frac)
+    point = _fit_points(rows, "POINT", backend)
+    bare = _fit_points(bare_rows, "BARE", backend)
+    reference = _fit_reference(ref_rows, np.array(ref_y), backend)
+    C.POINT[backend.name], C.BARE[backend.name], C.REFERENCE[backend.name] = point, bare, reference
+    topic = _fit_topic(backend, train, lexicons)
+    if write:
+        _write(backend.name, {"POINT": point, "BARE": bare, "REFERENCE": reference} | topic)
+
+
+def _fit_reference(rows, y, backend) -> dict:
+    """The one-point (reference answer) model; soft target = the labelled covered fraction."""
+    w = np.zeros(len(POINT_FEATURES) + 1)
+    for _ in range(6):
+        x = np.array([f[int(np.argmax(w[0] + f @ w[1:]))] for f in rows])
+        w = fit_logistic(x, y, l2=0.05)
+    p = 1 / (1 + np.exp(-(w[0] + x @ w[1:])))
+    ref = {"bias": round(float(w[0]), 3)} | {
+        n: round(float(v), 3) for n, v in zip(POINT_FEATURES, w[1:], strict=True) if v}
+    print(f"REFERENCE[{backend.name!r}] = {ref}")
+    print(f"   train: r(strength, covered fraction) {np.corrcoef(p, y)[0, 1]:.3f}, MAE {np.abs(p - y).mean():.3f}")
+    return ref
+
+
+def _fit_topic(backend, train, lexicons) -> dict:
+    """On-topic = a question's own answers; off-topic = every other train question's strong and
+    partial answers from the same bank. The threshold flags about 3% of own answers on train."""
+    by_source: dict[str, list[BlindQuestion]] = {}
+    for q in train:
+        by_source.setdefault(q.source, []).append(q)
+    items = [(q, a.text, 1.0) for q in train for a in q.answers if a.on_topic]
+    for group in by_source.values():
+        items += [(q, a.text, 0.0) for q in group for o in group if o is not q
+                  for a in o.answers if a.quality in ("strong", "partial")]
+    feats_bank, feats_abs, ys = [], [], []
+    for q, text, lab in items:
+        lexicon = lexicons[q.source]
+        prep = prepare(q.question, backend, lexicon)
+        cleaned, sents = split_answer(text)
+        if not sents:
+            continue
+        ans = build_answer(text, cleaned, sents, backend.encode_cached(sents))
+        _, _, detail = judge_relevance(prep, q.question, ans, None, backend, lexicon)
+        hm = detail.get("head_margin", 0.0)
+        feats_bank.append([detail["affinity"], hm, float(prep.profile[0] @ ans.vec) - hm,
+                           detail.get("fit_margin", 0.0), detail.get("lex_margin", 0.0),
+                           detail.get("margin", 0.0) if not backend.semantic else 0.0])
+        feats_abs.append([detail["affinity"]])
+        ys.append(lab)
+    yt = np.array(ys)
+    topic = {}
+    for name, names, x in (("TOPIC", TOPIC_FEATURES, np.array(feats_bank)),
+                           ("TOPIC_NO_BANK", ("affinity",), np.array(feats_abs))):
+        w = fit_logistic(x, yt, l2=0.1, nonneg=False)
+        p = 1 / (1 + np.exp(-(w[0] + x @ w[1:])))
+        t = float(np.quantile(p[yt == 1], 0.03))
+        coefs = {"bias": round(float(w[0]), 3)} | {
+            n: round(float(v), 3) for n, v in zip(names, w[1:], strict=True)}
+        topic[name] = {"coefs": coefs, "threshold": round(t, 3)}
+        getattr(C, name)[backend.name] = topic[name]
+        print(f"{name}[{backend.name!r}] = {topic[name]}")
+        print(f"   train: caught {np.mean(p[yt == 0] < t):.1%}, false alarms {np.mean(p[yt == 1] < t):.1%}")
+    return topic
+
+
+def _write(name: str, tables: dict[str, dict]) -> None:
+    """Replace (or add) this backend's entry in each table of calibration.py."""
+    path = Path(C.__file__)
+    src = path.read_text(encoding="utf-8")
+    for var, value in tables.items():
+        head = re.search(rf"^{var} = \{{\n", src, re.M)
+        if not head:
+            raise SystemExit(f"cannot find {var} in {path}")
+        end = _balanced_end(src, head.end() - 2)
+        table = dict(getattr(C, var))
+        table[name] = value
+        body = "{\n" + "".join(f"    {json.dumps(k)}: {_format(v, len(k) + 8)},\n" for k, v in table.items()) + "}"
+        src = src[: head.end() - 2] + body + src[end:]
+    path.write_text(src, encoding="utf-8")
+    print(f"wrote {path}")
+
+
+def _format(value: dict, indent: int) -> str:
+    """A dict literal in double quotes, wrapped at 110 columns."""
+    items = [f"{json.dumps(k)}: " + (_format(v, indent + len(k) + 4) if isinstance(v, dict) else json.dumps(v))
+             for k, v in value.items()]
+    lines, cur = [], "{"
+    for i, it in enumerate(items):
+        piece = it + ("," if i < len(items) - 1 else "}")
+        if len(cur) + len(piece) + 1 + indent > 110 and cur != "{":
+            lines.append(cur.rstrip())
+            cur = " " * (indent + 1)
+        cur += piece + " "
+    lines.append(cur.rstrip())
+    return "\n".join(lines)
+
+
+def _balanced_end(src: str, start: int) -> int:
+    depth = 0
+    for i in range(start, len(src)):
+        depth += {"{": 1, "}": -1}.get(src[i], 0)
+        if depth == 0:
+            return i + 1
+    raise ValueError("unbalanced braces")
