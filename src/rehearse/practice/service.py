@@ -127,6 +127,10 @@ def record(
     )
     session.add(attempt)
     session.flush()
+    # Every practised question becomes a review card (FSRS), and the dashboard gets its figures.
+    from rehearse.review.service import after_attempt
+
+    after_attempt(session, attempt)
     return attempt
 
 

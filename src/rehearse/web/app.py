@@ -39,6 +39,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from rehearse.bootstrap import open_database
     from rehearse.practice.transcriptions import Transcriptions
     from rehearse.practice.views import router as practice_router
+    from rehearse.review.views import router as review_router
     from rehearse.web import errors
     from rehearse.web.headers import SecurityHeaders
     from rehearse.web.limits import BodyLimit
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(bank_router)
     app.include_router(accounts_router)
     app.include_router(practice_router)
+    app.include_router(review_router)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> JSONResponse:

@@ -65,6 +65,7 @@ def _practice_page(
     attempt=None,
     mode: str = "typed",
     speech: dict[str, Any] | None = None,
+    review: dict[str, Any] | None = None,
 ) -> Response:
     settings = request.app.state.settings
     return render(
@@ -83,6 +84,7 @@ def _practice_page(
             "attempt": attempt,
             "mode": mode,
             "speech": speech,
+            "review": review,
             "pacing": pacing(),
             "max_chars": settings.max_answer_chars,
             "speech_reason": request.app.state.transcriptions.unavailable_reason(),
@@ -236,6 +238,8 @@ def show_attempt(
         earlier = practice.get(session, user=user, attempt_id=attempt.previous_attempt_id)
         if earlier is not None:
             comparison = practice.compare(earlier.report, attempt.report)
+    from rehearse.review import service as review
+
     return _practice_page(
         request,
         q,
@@ -243,6 +247,7 @@ def show_attempt(
         session=session,
         answer=attempt.answer,
         report=attempt.report,
+        review=review.attempt_review(session, user=user, attempt_id=attempt.id),
         attempt=attempt,
         previous=earlier,
         comparison=comparison,

@@ -1,0 +1,232 @@
+"""Review use cases: schedule practised questions with FSRS, the due queue, overrides, optimising.
+
+Every read and write takes the user and filters by it: a card is its owner's alone.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from rehearse import scheduling
+from rehearse.accounts.models import User
+from rehearse.bank.models import Question, utcnow
+from rehearse.practice.models import Attempt
+from rehearse.progress.metrics import metrics_of
+from rehearse.progress.models import AttemptMetrics
+from rehearse.scheduling.fsrs_card import CardState, review_logs, utc
+
+from .models import ReviewCard, ReviewLogEntry, SchedulerParameters
+
+# The library's optimiser needs enough history to beat its defaults; Anki, which ships the same
+# optimiser, asks for 400 reviews before it will optimise, and so do we.
+MIN_REVIEWS_TO_OPTIMISE = 400
+QUEUE_PAGE = 50
+
+
+class RatingRejected(ValueError):
+    """A rating or review that cannot be applied; `status` is the HTTP status that says why."""
+
+    def __init__(self, message: str, status: int = 422):
+        self.status = status
+        super().__init__(message)
+
+
+def _scheduler(session: Session, user_id: int):
+    params = session.get(SchedulerParameters, user_id)
+    if params is None:
+        return scheduling.scheduler_for()
+    return scheduling.scheduler_for(params.parameters, params.desired_retention)
+
+
+def _state(card: ReviewCard) -> CardState:
+    return CardState(due=card.due, state=card.state, step=card.step, stability=card.stability,
+                     difficulty=card.difficulty, last_review=card.last_review)
+
+
+def _apply(card: ReviewCard, state: CardState) -> None:
+    card.state, card.step, card.stability = state.state, state.step, state.stability
+    card.difficulty, card.due, card.last_review = state.difficulty, state.due, state.last_review
+
+
+def after_attempt(session: Session, attempt: Attempt) -> ReviewLogEntry:
+    """Keep the attempt's dashboard figures and review its card with the rating its score stands for."""
+    m = metrics_of(attempt.report, attempt.speech)
+    session.add(AttemptMetrics(
+        attempt_id=attempt.id, user_id=attempt.user_id, question_id=attempt.question_id,
+        created_at=attempt.created_at, score=m.score, points_total=m.points_total,
+        points_covered=m.points_covered, words=m.words, fillers=m.fillers, hedges=m.hedges,
+        words_per_minute=m.words_per_minute,
+    ))
+    return review_question(session, user_id=attempt.user_id, question_id=attempt.question_id,
+                           score=attempt.score, attempt_id=attempt.id, now=attempt.created_at)
+
+
+def review_question(session: Session, *, user_id: int, question_id: int, score: int | None,
+                    rating: scheduling.Rating | None = None, attempt_id: int | None = None,
+                    now: datetime | None = None) -> ReviewLogEntry:
+    """Review a question's card (made on first practice): the rating given, or the score's."""
+    now = utc(now or utcnow())
+    suggested = scheduling.rating_for_score(max(0, min(100, score))) if score is not None else None
+    used = rating or suggested
+    if used is None:
+        raise RatingRejected("A review needs a score or a rating.")
+    card = session.scalar(select(ReviewCard).where(ReviewCard.user_id == user_id,
+                                                   ReviewCard.question_id == question_id))
+    if card is None:
+        card = ReviewCard(user_id=user_id, question_id=question_id, created_at=now, reviews=0)
+        _apply(card, CardState.new(now))
+        session.add(card)
+        session.flush()
+    _apply(card, scheduling.review(_state(card), used, now, _scheduler(session, user_id)))
+    card.reviews = (card.reviews or 0) + 1
+    entry = ReviewLogEntry(card_id=card.id, user_id=user_id, attempt_id=attempt_id, score=score,
+                           suggested_rating=int(suggested) if suggested else None, rating=int(used),
+                           source="score" if rating is None else "override", reviewed_at=now)
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def recompute_card(session: Session, card: ReviewCard) -> None:
+    """Replay the card's review log through FSRS (after an override or new parameters)."""
+    entries = session.scalars(select(ReviewLogEntry).where(ReviewLogEntry.card_id == card.id)
+                              .order_by(ReviewLogEntry.reviewed_at, ReviewLogEntry.id)).all()
+    state = scheduling.recompute(card.created_at, [(scheduling.Rating(e.rating), e.reviewed_at) for e in entries],
+                                 _scheduler(session, card.user_id))
+    _apply(card, state)
+    card.reviews = len(entries)
+
+
+def override(session: Session, *, user: User, attempt_id: int, rating: str | int) -> ReviewLogEntry:
+    """Use the user's own rating for the review an attempt made, and reschedule its card."""
+    try:
+        chosen = scheduling.parse_rating(rating)
+    except ValueError as error:
+        raise RatingRejected(str(error)) from None
+    entry = session.scalar(select(ReviewLogEntry).where(ReviewLogEntry.attempt_id == attempt_id,
+                                                        ReviewLogEntry.user_id == user.id))
+    if entry is None:
+        raise RatingRejected(f"You have no reviewed attempt with id {attempt_id}.", 404)
+    entry.rating, entry.source = int(chosen), "override"
+    session.flush()
+    recompute_card(session, session.get(ReviewCard, entry.card_id))
+    return entry
+
+
+def rating_of_attempt(session: Session, *, user: User, attempt_id: int) -> ReviewLogEntry | None:
+    return session.scalar(select(ReviewLogEntry).where(ReviewLogEntry.attempt_id == attempt_id,
+                                                       ReviewLogEntry.user_id == user.id))
+
+
+def attempt_review(session: Session, *, user: User, attempt_id: int) -> dict[str, Any] | None:
+    """What the attempt page shows of the review an attempt made: the entry, when its card is due, what is left."""
+    entry = rating_of_attempt(session, user=user, attempt_id=attempt_id)
+    if entry is None:
+        return None
+    card = session.get(ReviewCard, entry.card_id)
+    return {"entry": entry, "card_due": card.due, "due_next": due_count(session, user_id=user.id)}
+
+
+def due_cards(session: Session, *, user: User, now: datetime | None = None, limit: int = QUEUE_PAGE,
+              offset: int = 0) -> list[ReviewCard]:
+    """The user's cards due by now, most overdue first (one range scan of the (user, due) index)."""
+    now = utc(now or utcnow())
+    return list(session.scalars(
+        select(ReviewCard).where(ReviewCard.user_id == user.id, ReviewCard.due <= now)
+        .order_by(ReviewCard.due, ReviewCard.id).limit(limit).offset(offset)
+        .options(selectinload(ReviewCard.question).selectinload(Question.role))
+    ))
+
+
+def due_count(session: Session, *, user_id: int, now: datetime | None = None) -> int:
+    now = utc(now or utcnow())
+    return session.scalar(select(func.count()).select_from(ReviewCard)
+                          .where(ReviewCard.user_id == user_id, ReviewCard.due <= now)) or 0
+
+
+def next_due_question(session: Session, *, user: User, now: datetime | None = None) -> int | None:
+    now = utc(now or utcnow())
+    return session.scalar(select(ReviewCard.question_id)
+                          .where(ReviewCard.user_id == user.id, ReviewCard.due <= now)
+                          .order_by(ReviewCard.due, ReviewCard.id).limit(1))
+
+
+def card_count(session: Session, *, user: User) -> int:
+    return session.scalar(select(func.count()).select_from(ReviewCard).where(ReviewCard.user_id == user.id)) or 0
+
+
+def upcoming(session: Session, *, user_id: int, now: datetime | None = None, days: int = 14) -> list[tuple[str, int]]:
+    """How many cards fall due on each of the coming days (today counts the overdue too)."""
+    now = utc(now or utcnow())
+    start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    end = start + timedelta(days=days)
+    dues = session.scalars(select(ReviewCard.due).where(ReviewCard.user_id == user_id, ReviewCard.due < end))
+    counts = Counter(max(0, (utc(d) - start).days) for d in dues)
+    return [((start + timedelta(days=i)).date().isoformat(), counts.get(i, 0)) for i in range(days)]
+
+
+@dataclass(frozen=True)
+class Optimisation:
+    done: bool
+    reason: str
+    review_count: int
+    parameters: list[float] | None = None
+
+
+def optimiser_available() -> str | None:
+    """None when the library's optimiser can run here, else why not."""
+    try:
+        from fsrs import Optimizer
+
+        Optimizer([])
+    except ImportError:
+        return "the FSRS optimiser is not installed here (pip install 'fsrs[optimizer]', which brings torch)"
+    except Exception:  # noqa: BLE001 - an empty log is refused by a working optimiser: it is installed
+        return None
+    return None
+
+
+def optimise(session: Session, *, user: User) -> Optimisation:
+    """Fit the user's FSRS parameters to their own review log, when there are enough reviews."""
+    count = session.scalar(select(func.count()).select_from(ReviewLogEntry)
+                           .where(ReviewLogEntry.user_id == user.id)) or 0
+    if count < MIN_REVIEWS_TO_OPTIMISE:
+        return Optimisation(False, f"You have {count} reviews; the optimiser needs at least "
+                                   f"{MIN_REVIEWS_TO_OPTIMISE}. Until then the library's defaults are used.", count)
+    missing = optimiser_available()
+    if missing:
+        return Optimisation(False, f"Not optimised: {missing}. The library's defaults are used.", count)
+    from fsrs import Optimizer
+
+    rows = session.execute(select(ReviewLogEntry.card_id, ReviewLogEntry.rating, ReviewLogEntry.reviewed_at)
+                           .where(ReviewLogEntry.user_id == user.id)).all()
+    logs = [log for card_id, rating, moment in rows
+            for log in review_logs(card_id, [(scheduling.Rating(rating), moment)])]
+    parameters = list(Optimizer(logs).compute_optimal_parameters())
+    params = session.get(SchedulerParameters, user.id) or SchedulerParameters(user_id=user.id)
+    params.parameters, params.review_count, params.optimised_at = parameters, count, utcnow()
+    params.desired_retention = params.desired_retention or 0.9
+    session.merge(params)
+    session.flush()
+    for card in session.scalars(select(ReviewCard).where(ReviewCard.user_id == user.id)):
+        recompute_card(session, card)
+    return Optimisation(True, f"Optimised from your {count} reviews.", count, parameters)
+
+
+def reset_parameters(session: Session, *, user: User) -> None:
+    session.execute(delete(SchedulerParameters).where(SchedulerParameters.user_id == user.id))
+
+
+def card_summary(card: ReviewCard, now: datetime | None = None) -> dict[str, Any]:
+    now = utc(now or datetime.now(UTC))
+    return {
+        "id": card.id, "question_id": card.question_id, "question": card.question.text,
+        "role": card.question.role.name, "due": utc(card.due), "overdue_days": max(0, (now - utc(card.due)).days),
+        "state": card.state, "reviews": card.reviews, "stability": card.stability, "difficulty": card.difficulty,
+    }

@@ -1,0 +1,59 @@
+"""Review pages: the due queue, the next due question, rating overrides, optimising parameters."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Path, Request
+from fastapi.responses import RedirectResponse, Response
+
+from rehearse.review import service as review
+from rehearse.web.deps import SessionDep
+from rehearse.web.security import CsrfForm, PageUser
+from rehearse.web.templating import render
+
+router = APIRouter()
+MAX_ID = 2**31 - 1
+
+
+@router.get("/review")
+def show_queue(request: Request, session: SessionDep, user: PageUser) -> Response:
+    return _queue_page(request, session, user)
+
+
+def _queue_page(request: Request, session, user, message: str | None = None) -> Response:
+    cards = review.due_cards(session, user=user)
+    return render(request, "review/queue.html", {
+        "cards": cards,
+        "due_total": (due_total := review.due_count(session, user_id=user.id)),
+        "review_due": due_total,
+        "card_total": review.card_count(session, user=user),
+        "upcoming": review.upcoming(session, user_id=user.id, days=7),
+        "min_reviews": review.MIN_REVIEWS_TO_OPTIMISE,
+        "message": message,
+    }, headers={"Cache-Control": "no-store"})
+
+
+@router.get("/review/next")
+def next_due(session: SessionDep, user: PageUser) -> Response:
+    """The next due question's practice page; the queue itself when nothing is due."""
+    question_id = review.next_due_question(session, user=user)
+    if question_id is None:
+        return RedirectResponse("/review", status_code=303)
+    return RedirectResponse(f"/practice/{question_id}?review=1", status_code=303)
+
+
+@router.post("/attempts/{attempt_id}/rating", dependencies=[CsrfForm])
+def rate_attempt(attempt_id: Annotated[int, Path(ge=1, le=MAX_ID)], session: SessionDep, user: PageUser,
+                 rating: Annotated[str, Form(max_length=10)] = "") -> Response:
+    try:
+        review.override(session, user=user, attempt_id=attempt_id, rating=rating)
+    except review.RatingRejected as rejected:
+        raise HTTPException(rejected.status, str(rejected)) from None
+    return RedirectResponse(f"/attempts/{attempt_id}#review", status_code=303)
+
+
+@router.post("/review/optimise", dependencies=[CsrfForm])
+def optimise(request: Request, session: SessionDep, user: PageUser) -> Response:
+    result = review.optimise(session, user=user)
+    return _queue_page(request, session, user, message=result.reason)

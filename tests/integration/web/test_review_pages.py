@@ -1,0 +1,72 @@
+"""The review queue through the pages and the API: practice makes a card, the nav counts it, ratings override."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from rehearse.review.models import ReviewCard, ReviewLogEntry
+
+from .conftest import Browser
+
+ANSWER = ("First, I would put every request in one visible list. Then I would rank it with the product leads "
+          "against company priorities, and explain the trade-offs to every waiting team.")
+
+
+def test_practice_puts_the_question_in_the_queue_and_an_override_reschedules_it(app, question):
+    ann = Browser(app)
+    ann.sign_up()
+    empty = ann.get("/review")
+    assert empty.status_code == 200 and "data-review-empty" in empty.text
+    attempt = ann.answer(question["id"], ANSWER).headers["location"]
+    page = ann.get(attempt)
+    rated = re.search(r'data-review-rating="(\w+)"', page.text).group(1)
+    assert rated in ("again", "hard", "good", "easy")
+    # The user says they did not know it: "again" brings it back within minutes.
+    attempt_id = int(attempt.rsplit("/", 1)[1])
+    again = ann.post(f"/attempts/{attempt_id}/rating", data={"csrf_token": ann.csrf(attempt), "rating": "again"},
+                     follow_redirects=False)
+    assert again.status_code == 303
+    assert 'data-review-rating="again"' in ann.get(attempt).text
+    api = ann.get("/api/review/due").json()
+    assert api["count"] in (0, 1)  # due within ten minutes (the library's first relearning step)
+    upcoming = ann.get("/api/review/upcoming", params={"days": 3}).json()
+    assert sum(day["due"] for day in upcoming) == 1
+    bad = ann.put(f"/api/review/attempts/{attempt_id}/rating", json={"rating": "perfect"},
+                  headers=ann.page_csrf_header())
+    assert bad.status_code == 422 and "not a rating" in bad.json()["detail"]
+    form_bad = ann.post(f"/attempts/{attempt_id}/rating", data={"csrf_token": ann.csrf(attempt), "rating": "9"})
+    assert form_bad.status_code == 422 and "not a rating" in form_bad.text
+    good = ann.put(f"/api/review/attempts/{attempt_id}/rating", json={"rating": "easy"},
+                   headers=ann.page_csrf_header())
+    assert good.status_code == 200 and good.json()["rating"] == "easy" and good.json()["source"] == "override"
+    queue = ann.get("/review")
+    assert "data-review-done" in queue.text or "data-due-list" in queue.text
+
+
+def test_the_nav_counts_due_cards_and_next_leads_to_the_question(app, question):
+    ann = Browser(app)
+    ann.sign_up()
+    attempt = ann.answer(question["id"], "I don't know.").headers["location"]  # a weak answer: Again
+    attempt_id = int(attempt.rsplit("/", 1)[1])
+    ann.post(f"/attempts/{attempt_id}/rating", data={"csrf_token": ann.csrf(attempt), "rating": "again"})
+    # Again is due in one minute: the queue is empty now, and the review API says when it comes back.
+    cards = ann.get("/api/review/upcoming", params={"days": 1}).json()
+    assert cards[0]["due"] == 1
+    assert ann.get("/api/review/due").json()["count"] == 0
+    with app.state.database.transaction(writes=True) as session:  # an hour passes
+        card = session.query(ReviewCard).join(ReviewLogEntry, ReviewLogEntry.card_id == ReviewCard.id).filter(
+            ReviewLogEntry.attempt_id == attempt_id).one()
+        card.due = datetime.now(UTC) - timedelta(minutes=1)
+    assert re.search(r"data-due-count>1<", ann.get("/review").text)
+    assert ann.get("/api/review/due").json()["count"] == 1  # what the navigation bar shows on other pages
+    nxt = ann.get("/review/next", follow_redirects=False)
+    assert nxt.status_code == 303 and nxt.headers["location"] == f"/practice/{question['id']}?review=1"
+    assert f'data-due-card="{question["id"]}"' in ann.get("/review").text
+
+
+def test_optimise_without_enough_reviews_explains_itself(app):
+    ann = Browser(app)
+    ann.sign_up()
+    page = ann.post("/review/optimise", data={"csrf_token": ann.csrf("/settings")})
+    assert page.status_code == 200
+    api = ann.post("/api/review/optimise", headers=ann.page_csrf_header()).json()
+    assert api["optimised"] is False and api["min_reviews"] == 400 and "needs at least 400" in api["reason"]
