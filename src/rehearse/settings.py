@@ -34,6 +34,16 @@ class Settings(BaseSettings):
     load_builtin_bank: bool = Field(default=True, description="Load the built-in bank on first start.")
     feedback_backend: str = Field(default="auto", description="`auto`, `onnx` or `lexical`.")
     max_answer_chars: int = Field(default=20_000, description="Longest answer accepted, in characters.")
+    database_pool_size: int | None = Field(
+        default=None, ge=1, le=1000,
+        description="Connections each app process keeps open (and as many again at peaks); "
+        "default 20 for SQLite, 10 for PostgreSQL.",
+    )
+    database_pool_timeout: float = Field(
+        default=10.0, gt=0, le=300,
+        description="Seconds a request waits for a free database connection before it is "
+        "answered 503 (try again).",
+    )
 
     @model_validator(mode="after")
     def _refuse_unsafe_secret(self) -> Settings:
@@ -46,6 +56,13 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.data_dir / 'rehearse.db'}"
+
+    def pool_options(self) -> dict[str, float | int]:
+        """Connection-pool options for the database engine."""
+        options: dict[str, float | int] = {"pool_timeout": self.database_pool_timeout}
+        if self.database_pool_size is not None:
+            options.update(pool_size=self.database_pool_size, max_overflow=self.database_pool_size)
+        return options
 
     def resolved_secret_key(self) -> str:
         """The configured key, or one generated once and stored next to the database."""

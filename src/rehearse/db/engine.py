@@ -47,13 +47,19 @@ def make_engine(url: str, **options) -> Engine:
         options.setdefault("pool_size", 20)
         options.setdefault("max_overflow", 20)
         if parsed.database in (None, "", ":memory:"):
-            options.pop("pool_size"), options.pop("max_overflow")
+            options.pop("pool_size"), options.pop("max_overflow"), options.pop("pool_timeout", None)
         engine = create_engine(url, connect_args={"check_same_thread": False}, **options)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    if parsed.get_backend_name() == "postgresql":
+        # Each request holds one connection at a time and none while it scores, so ten (and
+        # ten more at peaks) serve the 40 request threads; two app processes and their
+        # workers stay well inside PostgreSQL's default max_connections of 100.
+        options.setdefault("pool_size", 10)
+        options.setdefault("max_overflow", 10)
     return create_engine(url, pool_pre_ping=True, **options)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -55,13 +56,29 @@ def bank_lexicon(session: Session, bank_id: int) -> feedback.Lexicon:
     return lexicon
 
 
+@dataclass(frozen=True)
+class PreparedQuestion:
+    """Everything scoring needs from the database, read up front so scoring itself needs none."""
+
+    question: feedback.Question
+    lexicon: feedback.Lexicon
+
+
+def prepare(session: Session, question: Question) -> PreparedQuestion:
+    """Read what scoring an answer to this question needs (example answer, the bank's lexicon)."""
+    example = example_answers_for(session, [question.id]).get(question.id)
+    return PreparedQuestion(to_engine_question(question, example), bank_lexicon(session, question.bank_id))
+
+
+def analyze_prepared(prepared: PreparedQuestion, answer: str, *, backend: str = "auto") -> feedback.Report:
+    """The feedback report for one answer, with no database work; raises feedback.AnswerTooLong."""
+    return feedback.analyze(prepared.question, answer, backend=feedback.load_backend(backend),
+                            lexicon=prepared.lexicon)
+
+
 def analyze_answer(session: Session, question: Question, answer: str, *, backend: str = "auto") -> feedback.Report:
     """The feedback report for one answer; raises feedback.AnswerTooLong above the limit."""
-    example = example_answers_for(session, [question.id]).get(question.id)
-    return feedback.analyze(
-        to_engine_question(question, example), answer,
-        backend=feedback.load_backend(backend), lexicon=bank_lexicon(session, question.bank_id),
-    )
+    return analyze_prepared(prepare(session, question), answer, backend=backend)
 
 
 def analyze_many(session: Session, pairs: Sequence[tuple[Question, str]], *,

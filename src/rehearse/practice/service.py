@@ -60,16 +60,30 @@ def check_answer(answer: str | None, *, max_chars: int) -> str:
 
 
 def score(
-    session: Session, *, question: Question, answer: str, max_chars: int, backend: str = "auto"
+    session: Session,
+    *,
+    question: Question,
+    answer: str,
+    max_chars: int,
+    backend: str = "auto",
+    release_connection: bool = False,
 ) -> dict[str, Any]:
-    """The feedback report of an answer, as JSON-ready data."""
+    """The feedback report of an answer, as JSON-ready data.
+
+    `release_connection=True` ends the session's (read) transaction once the question's data
+    is read, so no pooled connection is held while the answer waits for and runs the model.
+    """
     from rehearse import feedback
-    from rehearse.practice.scoring import analyze_answer
+    from rehearse.db.database import release
+    from rehearse.practice.scoring import analyze_prepared, prepare
 
     check_answer(answer, max_chars=max_chars)
+    prepared = prepare(session, question)
+    if release_connection:
+        release(session)
     try:
         with _scoring:
-            report = analyze_answer(session, question, answer, backend=backend)
+            report = analyze_prepared(prepared, answer, backend=backend)
     except feedback.AnswerTooLong as error:
         raise AnswerRejected(str(error), 413) from None
     return report.to_dict()

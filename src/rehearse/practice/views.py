@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from rehearse.bank import service as bank
 from rehearse.bank.models import Question
-from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep
+from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep, begin_writing
 from rehearse.web.security import CSRF_COOKIE, ApiUser, CsrfApi, OptionalUser
 
 from . import service
@@ -61,6 +61,7 @@ def _score(session, settings, question: Question, answer: str) -> dict[str, Any]
             answer=answer,
             max_chars=settings.max_answer_chars,
             backend=settings.feedback_backend,
+            release_connection=True,
         )
     except service.AnswerRejected as rejected:
         raise HTTPException(rejected.status, str(rejected)) from None
@@ -96,27 +97,28 @@ def create_attempt(
 ) -> AttemptRead:
     """Score an answer and keep it in your history; committed before the response is sent.
 
-    Scoring reads; only the insert writes, in a short transaction of its own, so SQLite's
-    write lock is not held while the model runs.
+    Scoring reads, then gives its connection back while the model runs; only the insert
+    writes, in a short transaction of its own, so SQLite's write lock is not held while
+    the model runs and the request never holds two connections.
     """
     question = question_or_404(session, body.question_id)
     report = _score(session, settings, question, body.answer)
     speech = None
     if body.transcription_id:
         speech = _transcript(request, body.transcription_id, owner_key(user.id, None))
-    with request.app.state.database.transaction(writes=True) as writer:
-        attempt = service.record(
-            writer,
-            user=user,
-            question=question,
-            answer=body.answer,
-            report=report,
-            mode=body.mode,
-            duration_s=body.duration_s,
-            speech=speech,
-            previous_attempt_id=body.previous_attempt_id,
-        )
-        return AttemptRead.full(attempt, _comparison(writer, user, attempt))
+    begin_writing(session)
+    attempt = service.record(
+        session,
+        user=user,
+        question=question,
+        answer=body.answer,
+        report=report,
+        mode=body.mode,
+        duration_s=body.duration_s,
+        speech=speech,
+        previous_attempt_id=body.previous_attempt_id,
+    )
+    return AttemptRead.full(attempt, _comparison(session, user, attempt))
 
 
 def _comparison(session, user, attempt) -> dict[str, Any] | None:

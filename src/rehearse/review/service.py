@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from rehearse import scheduling
@@ -76,13 +77,7 @@ def review_question(session: Session, *, user_id: int, question_id: int, score: 
     used = rating or suggested
     if used is None:
         raise RatingRejected("A review needs a score or a rating.")
-    card = session.scalar(select(ReviewCard).where(ReviewCard.user_id == user_id,
-                                                   ReviewCard.question_id == question_id))
-    if card is None:
-        card = ReviewCard(user_id=user_id, question_id=question_id, created_at=now, reviews=0)
-        _apply(card, CardState.new(now))
-        session.add(card)
-        session.flush()
+    card = _locked_card(session, user_id=user_id, question_id=question_id, now=now)
     _apply(card, scheduling.review(_state(card), used, now, _scheduler(session, user_id)))
     card.reviews = (card.reviews or 0) + 1
     entry = ReviewLogEntry(card_id=card.id, user_id=user_id, attempt_id=attempt_id, score=score,
@@ -91,6 +86,29 @@ def review_question(session: Session, *, user_id: int, question_id: int, score: 
     session.add(entry)
     session.flush()
     return entry
+
+
+def _locked_card(session: Session, *, user_id: int, question_id: int, now: datetime) -> ReviewCard:
+    """The user's card for a question, made if missing, locked until the transaction ends.
+
+    Two saves of the same question at once (PostgreSQL runs them side by side) must not both
+    make the card, nor both update it from the same old state: the row lock orders them, and
+    the one that loses the race to create it reads the winner's card instead.
+    """
+    query = (select(ReviewCard).where(ReviewCard.user_id == user_id, ReviewCard.question_id == question_id)
+             .with_for_update())
+    card = session.scalar(query)
+    if card is not None:
+        return card
+    try:
+        with session.begin_nested():
+            card = ReviewCard(user_id=user_id, question_id=question_id, created_at=now, reviews=0)
+            _apply(card, CardState.new(now))
+            session.add(card)
+            session.flush()
+        return card
+    except IntegrityError:
+        return session.scalar(query.execution_options(populate_existing=True))
 
 
 def recompute_card(session: Session, card: ReviewCard) -> None:

@@ -1,4 +1,11 @@
-"""Typed dependencies shared by every router."""
+"""Typed dependencies shared by every router.
+
+One database session per request, and at most one pooled connection per request at any
+moment: `SessionDep` and `ReadSessionDep` are two views of the same session, and code that
+reads first and writes later (scoring, then storing) ends the read transaction before the
+write one starts (`begin_writing`), so a request never waits for a second connection while
+holding a first. Waiting requests therefore always drain, however many arrive at once.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +15,17 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from rehearse.db.database import Database
+from rehearse.db.database import Database, begin_writing, release
 from rehearse.settings import Settings
+
+__all__ = [
+    "DatabaseDep",
+    "ReadSessionDep",
+    "SessionDep",
+    "SettingsDep",
+    "begin_writing",
+    "release",
+]
 
 
 def get_database(request: Request) -> Database:
@@ -23,27 +39,54 @@ def get_settings(request: Request) -> Settings:
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """One transaction per request: committed when the view returns, rolled back on error.
+def request_session(request: Request) -> Iterator[Session]:
+    """The request's one session: committed when the view returns, rolled back on error.
 
-    Requests that may write (POST, PUT, DELETE) declare it up front, so on SQLite they queue
-    for the write lock instead of failing when another request commits first.
+    It connects lazily, so a request that needs no database never takes a connection, and
+    work done after it is closed (e.g. noting that an API token was used) runs with this
+    request's connection already back in the pool.
     """
-    writes = request.method not in READ_ONLY_METHODS
-    with request.app.state.database.transaction(writes=writes) as session:
+    from rehearse.web.security import after_request_session
+
+    session = request.app.state.database.session()
+    try:
         yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+        after_request_session(request)
 
 
-def get_read_session(request: Request) -> Iterator[Session]:
-    """A read-only transaction, for a POST that computes without storing (e.g. feedback)."""
-    with request.app.state.database.transaction() as session:
-        yield session
+# scope="function": the transaction commits when the view returns, before the response is
+# sent, so whatever a response acknowledges is already stored (and a failed commit is an
+# error answer, not a silent loss after a 201). Every use must spell the same Depends, so
+# FastAPI hands the same session to the user lookup and to the view.
+_RequestSession = Annotated[Session, Depends(request_session, scope="function")]
+
+
+def get_session(request: Request, session: _RequestSession) -> Session:
+    """The request's session; for POST, PUT, PATCH and DELETE, in a write transaction.
+
+    Requests that may write declare it up front, so on SQLite they queue for the write lock
+    instead of failing when another request commits first. A read transaction already
+    begun in this request (looking up who is asking) is committed first: its connection
+    goes back to the pool before the write one is taken.
+    """
+    if request.method not in READ_ONLY_METHODS:
+        begin_writing(session)
+    return session
+
+
+def get_read_session(session: _RequestSession) -> Session:
+    """The same session without the up-front write lock: for a POST that computes first
+    (e.g. scores an answer) and stores later through `begin_writing(session)`, or never."""
+    return session
 
 
 DatabaseDep = Annotated[Database, Depends(get_database)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-# scope="function": the transaction commits when the view returns, before the response is
-# sent, so whatever a response acknowledges is already stored (and a failed commit is a 500,
-# not a silent loss after a 201).
-SessionDep = Annotated[Session, Depends(get_session, scope="function")]
-ReadSessionDep = Annotated[Session, Depends(get_read_session, scope="function")]
+SessionDep = Annotated[Session, Depends(get_session)]
+ReadSessionDep = Annotated[Session, Depends(get_read_session)]

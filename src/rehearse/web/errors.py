@@ -14,11 +14,14 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rehearse.web.security import CsrfFailed, SignInRequired
 
 log = logging.getLogger("rehearse.web")
+DATABASE_RETRY_AFTER_S = 5  # a restarted database or a burst of writers is usually over by then
 
 TITLES = {
     400: "That request was not understood",
@@ -135,6 +138,19 @@ def install(app: FastAPI) -> None:
             403,
             "This form has expired or did not come from this site. "
             "Go back, reload the page and send it again.",
+        )
+
+    @app.exception_handler(SQLAlchemyTimeoutError)
+    @app.exception_handler(OperationalError)
+    async def database_unavailable(request: Request, exc: Exception) -> Response:
+        # A pool with no free connection in time, a lost connection (a restarted or
+        # terminated server), or SQLite's lock held past the busy timeout: say so at once and
+        # ask for a retry. The pool replaces broken connections, so the next request recovers.
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path,
+                    str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        return error_response(
+            request, 503, "The database is busy or unreachable right now; please try again in a few seconds.",
+            {"Retry-After": str(DATABASE_RETRY_AFTER_S)},
         )
 
     @app.exception_handler(Exception)

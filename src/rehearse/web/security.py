@@ -16,6 +16,7 @@ from typing import Annotated
 
 from fastapi import Depends, Form, HTTPException, Request, Response
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlalchemy.orm import Session
 
 from rehearse.accounts import service as accounts
@@ -60,7 +61,7 @@ def resolve_user(request: Request, session: Session) -> User | None:
         found = accounts.token_owner(session, token)
         user = found[0] if found else None
         if found and found[1]:
-            _touch_token(request, token)
+            request.state.touch_token = token  # written once this request's session is closed
         if user is None:
             raise HTTPException(
                 401,
@@ -79,12 +80,20 @@ def resolve_user(request: Request, session: Session) -> User | None:
     return user
 
 
-def _touch_token(request: Request, token: str) -> None:
-    """Best effort, in a short transaction of its own: a busy database skips it, fails nothing."""
+def after_request_session(request: Request) -> None:
+    """Work left for when the request's session has closed and its connection is back in the pool.
+
+    Noting an API token's last use is best effort, in a short transaction of its own taken
+    only now, so a request never holds two connections: a busy database skips it, fails nothing.
+    """
+    token = getattr(request.state, "touch_token", None)
+    if token is None:
+        return
+    request.state.touch_token = None
     try:
         with request.app.state.database.transaction(writes=True) as writer:
             accounts.touch_token(writer, token)
-    except OperationalError:
+    except (OperationalError, SQLAlchemyTimeoutError):
         pass
 
 

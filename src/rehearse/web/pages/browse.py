@@ -13,7 +13,7 @@ from rehearse.bank import service as bank
 from rehearse.practice import service as practice
 from rehearse.web import questions as question_cache
 from rehearse.web.deps import SessionDep
-from rehearse.web.security import OptionalUser, is_anonymous, resolve_user
+from rehearse.web.security import OptionalUser, after_request_session, is_anonymous, resolve_user
 from rehearse.web.similar import similar_questions
 from rehearse.web.templating import render
 
@@ -67,6 +67,13 @@ async def show_question(question_id: int, request: Request) -> Response:
 
 
 def _question_page(request: Request, question_id: int, show_example: bool) -> Response:
+    try:
+        return _render_question_page(request, question_id, show_example)
+    finally:
+        after_request_session(request)
+
+
+def _render_question_page(request: Request, question_id: int, show_example: bool) -> Response:
     with request.app.state.database.transaction() as session:
         user = resolve_user(request, session)
         view = question_cache.get(request.app, session, question_id)

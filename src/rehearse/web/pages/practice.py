@@ -12,7 +12,7 @@ from rehearse.practice import service as practice
 from rehearse.practice.transcriptions import TranscriptionNotFound, owner_key
 from rehearse.practice.views import submit as submit_recording
 from rehearse.web import questions as question_cache
-from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep
+from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep, begin_writing
 from rehearse.web.security import CSRF_COOKIE, CsrfForm, OptionalUser, PageUser
 from rehearse.web.templating import render
 
@@ -163,7 +163,7 @@ def submit_answer(
             speech = None
     def score(text: str) -> dict[str, Any]:
         return practice.score(session, question=question, answer=text, max_chars=settings.max_answer_chars,
-                              backend=settings.feedback_backend)
+                              backend=settings.feedback_backend, release_connection=True)
 
     try:
         report = score(answer)
@@ -181,20 +181,21 @@ def submit_answer(
             previous_answer=previous_answer or None,
         )
     if user is not None:
-        # Scoring only read; the insert gets a short write transaction of its own (SQLite's
-        # lock is not held while the model runs), committed before the redirect is sent.
-        with request.app.state.database.transaction(writes=True) as writer:
-            attempt = practice.record(
-                writer,
-                user=user,
-                question=question,
-                answer=answer,
-                report=report,
-                mode=mode,
-                duration_s=_seconds(duration_s),
-                speech=speech,
-                previous_attempt_id=earlier.id if earlier else None,
-            )
+        # Scoring only read (and gave its connection back while the model ran); the insert gets
+        # a short write transaction of its own, committed before the redirect is sent.
+        begin_writing(session)
+        attempt = practice.record(
+            session,
+            user=user,
+            question=question,
+            answer=answer,
+            report=report,
+            mode=mode,
+            duration_s=_seconds(duration_s),
+            speech=speech,
+            previous_attempt_id=earlier.id if earlier else None,
+        )
+        session.flush()
         return RedirectResponse(f"/attempts/{attempt.id}", status_code=303)
     comparison = None
     if previous_answer.strip() and len(previous_answer) <= settings.max_answer_chars:

@@ -1,0 +1,108 @@
+"""Many requests at once: no request may wait on the connection pool for a second connection.
+
+Each request holds at most one pooled connection at a time, so however many requests run
+together, none can deadlock waiting for a connection that another waiting request holds.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from rehearse.practice.models import Attempt
+from rehearse.settings import Settings
+
+from .conftest import PASSWORD
+
+SAVERS = 40  # the anyio thread pool's size: every request thread busy at once
+
+
+@pytest.fixture(scope="module")
+def settings(database_url, tmp_path_factory) -> Settings:
+    # The lexical backend scores in milliseconds, so the test measures waiting, not scoring.
+    return Settings(
+        data_dir=tmp_path_factory.mktemp("data"),
+        database_url=database_url,
+        secret_key="k" * 48,
+        feedback_backend="lexical",
+    )
+
+
+def _tokens(app, count: int) -> list[str]:
+    client = TestClient(app)
+    tokens = []
+    for _ in range(count):
+        email = f"saver-{uuid.uuid4().hex[:10]}@example.com"
+        assert client.post("/api/users", json={"email": email, "password": PASSWORD}).status_code == 201
+        issued = client.post("/api/auth/token", json={"email": email, "password": PASSWORD})
+        assert issued.status_code == 201, issued.text
+        tokens.append(issued.json()["token"])
+    return tokens
+
+
+def _run_together(count: int, work) -> list:
+    """Run work(i) in `count` threads released at the same moment; returns results in order."""
+    results: list = [None] * count
+    start = threading.Barrier(count)
+
+    def run(index: int) -> None:
+        start.wait()
+        try:
+            results[index] = work(index)
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            results[index] = error
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+def test_forty_concurrent_savers_all_succeed_and_are_stored(app, question):
+    tokens = _tokens(app, 4)
+    database = app.state.database
+
+    def save(index: int):
+        client = TestClient(app)
+        return client.post(
+            "/api/attempts",
+            json={"question_id": question["id"], "answer": f"Attempt {index}: I would start with a roadmap."},
+            headers={"Authorization": f"Bearer {tokens[index % len(tokens)]}"},
+        )
+
+    responses = _run_together(SAVERS, save)
+    failures = [r if isinstance(r, Exception) else (r.status_code, r.text[:200]) for r in responses
+                if isinstance(r, Exception) or r.status_code != 201]
+    assert failures == []
+    ids = {r.json()["id"] for r in responses}
+    assert len(ids) == SAVERS
+    with database.transaction() as session:
+        stored = session.scalar(select(func.count(Attempt.id)).where(Attempt.id.in_(ids)))
+    assert stored == SAVERS
+
+
+def test_concurrent_page_views_and_saves_by_signed_in_browsers(app, question, make_browser):
+    """Pages that resolve the user and then read more must not take a second connection either."""
+    tokens = _tokens(app, 2)
+
+    def work(index: int):
+        client = TestClient(app)
+        headers = {"Authorization": f"Bearer {tokens[index % 2]}"}
+        if index % 2:
+            return client.get(f"/api/attempts?question_id={question['id']}", headers=headers)
+        return client.post(
+            "/api/attempts",
+            json={"question_id": question["id"], "answer": "We phased the roadmap over a year."},
+            headers=headers,
+        )
+
+    responses = _run_together(SAVERS, work)
+    bad = [r if isinstance(r, Exception) else r.status_code for r in responses
+           if isinstance(r, Exception) or r.status_code >= 400]
+    assert bad == []
