@@ -1,0 +1,1 @@
+"""Rate limits kept in the database, so every app process counts against the same numbers."""
