@@ -84,7 +84,10 @@ class QuestionCompetency(Base):
 
 
 class ExampleAnswer(Base):
-    """One revision of a question's example answer; the highest revision is current."""
+    """One revision of a question: its example answer, and (from community edits on) a snapshot of its
+    intent and talking points, with who made it and why. The highest revision is current; `text` is
+    empty when the question has no example answer at that revision.
+    """
 
     __tablename__ = "example_answers"
     __table_args__ = (UniqueConstraint("question_id", "revision"),)
@@ -93,8 +96,15 @@ class ExampleAnswer(Base):
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"), index=True)
     revision: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
-    source: Mapped[str] = mapped_column(String(40), default="import")  # import | edit | suggestion
-    note: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(40), default="import")  # import | edit | suggestion | revert
+    note: Mapped[str | None] = mapped_column(Text)  # the reason given for the change
+    intent: Mapped[str | None] = mapped_column(Text)  # None on rows written before snapshots were kept
+    talking_points: Mapped[list[str] | None] = mapped_column(JSON)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    suggestion_id: Mapped[int | None] = mapped_column(Integer)  # the accepted suggestion, if any
+    reverted_from: Mapped[int | None] = mapped_column(Integer)  # the revision a revert restored
+    # What the imported file said, on import revisions: the base an import's three-way merge compares with.
+    file_values: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     question: Mapped[Question] = relationship(back_populates="example_answers")

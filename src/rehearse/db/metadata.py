@@ -2,6 +2,7 @@
 
 from rehearse.accounts import models as accounts_models  # noqa: F401
 from rehearse.bank import models as bank_models  # noqa: F401
+from rehearse.community import models as community_models  # noqa: F401
 from rehearse.db.base import Base
 from rehearse.idempotency import models as idempotency_models  # noqa: F401
 from rehearse.mock import models as mock_models  # noqa: F401

@@ -38,6 +38,8 @@ class Attempt(Base):
         Float
     )  # time spent answering, from the page's timer
     score: Mapped[int] = mapped_column(Integer)
+    # The question's revision (example answer and talking points) the answer was scored against.
+    example_revision: Mapped[int | None] = mapped_column(Integer)
     grade: Mapped[str] = mapped_column(String(40))
     report: Mapped[dict[str, Any]] = mapped_column(JSON)
     # Spoken answers: pace and long pauses measured from the recording.

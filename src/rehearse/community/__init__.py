@@ -1,0 +1,1 @@
+"""Community improvement: suggestions, votes, comments, moderation, revision history, notifications."""
