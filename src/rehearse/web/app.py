@@ -37,6 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from rehearse.accounts.views import router as accounts_router
     from rehearse.bank.views import router as bank_router
     from rehearse.bootstrap import open_database
+    from rehearse.mock.views import router as mock_router
     from rehearse.practice.transcriptions import Transcriptions
     from rehearse.practice.views import router as practice_router
     from rehearse.review.views import router as review_router
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(accounts_router)
     app.include_router(practice_router)
     app.include_router(review_router)
+    app.include_router(mock_router)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> JSONResponse:

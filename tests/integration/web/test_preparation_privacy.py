@@ -25,6 +25,17 @@ PREPARATION_ROUTES = {
     "/api/review/upcoming",
     "/api/review/attempts/{attempt_id}/rating",
     "/api/review/optimise",
+    "/mock",
+    "/mocks/{mock_id}",
+    "/mocks/{mock_id}/answer",
+    "/mocks/{mock_id}/resume",
+    "/mocks/{mock_id}/share",
+    "/shared/mocks/{token}",
+    "/api/mocks",
+    "/api/mocks/{mock_id}",
+    "/api/mocks/{mock_id}/answers",
+    "/api/mocks/{mock_id}/resume",
+    "/api/mocks/{mock_id}/share",
 }
 
 
@@ -35,13 +46,27 @@ def ann(app, question):
     browser.sign_up()
     location = browser.answer(question["id"], ANSWER.format(marker=marker)).headers["location"]
     attempt_id = int(location.rsplit("/", 1)[1])
+    headers = browser.page_csrf_header()
+    role = question["role_slug"]
+    done = browser.post("/api/mocks", json={"role": role, "questions": 1, "follow_ups": False}, headers=headers).json()
+    browser.post(f"/api/mocks/{done['id']}/answers", headers=headers,
+                 json={"item_id": done["current_item_id"], "answer": ANSWER.format(marker=marker)})
+    token = browser.post(f"/api/mocks/{done['id']}/share", headers=headers).json()["share_url"].rsplit("/", 1)[1]
+    open_mock = browser.post("/api/mocks", json={"role": role, "questions": 2}, headers=headers).json()
     due_before = browser.get("/api/review/upcoming", params={"days": 365}).json()
-    yield {"browser": browser, "marker": marker, "attempt": attempt_id, "upcoming": due_before}
+    yield {"browser": browser, "marker": marker, "attempt": attempt_id, "upcoming": due_before,
+           "mock": open_mock["id"], "item": open_mock["current_item_id"], "done": done["id"], "token": token,
+           "state": state_of(browser, open_mock["id"], done["id"])}
     browser.close()
 
 
+def state_of(browser, *mock_ids):
+    """What Ann sees of her mocks: nobody else may change it."""
+    return [browser.get(f"/api/mocks/{m}").json() for m in mock_ids]
+
+
 def walk(client, ann, csrf):
-    a = ann["attempt"]
+    a, m, done = ann["attempt"], ann["mock"], ann["done"]
     api_headers = {"X-CSRF-Token": csrf} if csrf else {}
     calls = [
         ("GET", "/review", {}),
@@ -52,6 +77,22 @@ def walk(client, ann, csrf):
         ("GET", "/api/review/upcoming", {}),
         ("PUT", f"/api/review/attempts/{a}/rating", {"json": {"rating": "easy"}, "headers": api_headers}),
         ("POST", "/api/review/optimise", {"headers": api_headers}),
+        ("GET", "/mock", {}),
+        ("POST", "/mock", {"data": {"csrf_token": csrf, "role": "1", "questions": "1", "minutes": "1"}}),
+        ("GET", f"/mocks/{m}", {}),
+        ("GET", f"/mocks/{done}", {}),
+        ("POST", f"/mocks/{m}/answer", {"data": {"csrf_token": csrf, "item_id": str(ann["item"]), "answer": "x"}}),
+        ("POST", f"/mocks/{m}/resume", {"data": {"csrf_token": csrf}}),
+        ("POST", f"/mocks/{done}/share", {"data": {"csrf_token": csrf, "action": "revoke"}}),
+        ("GET", "/api/mocks", {}),
+        ("POST", "/api/mocks", {"json": {"role": "1", "questions": 1}, "headers": api_headers}),
+        ("GET", f"/api/mocks/{m}", {}),
+        ("GET", f"/api/mocks/{done}", {}),
+        ("POST", f"/api/mocks/{m}/answers", {"json": {"item_id": ann["item"], "answer": "x"}, "headers": api_headers}),
+        ("POST", f"/api/mocks/{m}/resume", {"headers": api_headers}),
+        ("POST", f"/api/mocks/{done}/share", {"headers": api_headers}),
+        ("DELETE", f"/api/mocks/{done}/share", {"headers": api_headers}),
+        ("GET", f"/shared/mocks/{ann['token']}", {}),
     ]
     for method, path, kwargs in calls:
         yield method, path, client.request(method, path, follow_redirects=False, **kwargs)
@@ -73,10 +114,16 @@ def test_bob_sees_and_changes_nothing_of_anns(app, ann):
         statuses[(method, path)] = response.status_code
     assert statuses[("POST", f"/attempts/{ann['attempt']}/rating")] == 404
     assert statuses[("PUT", f"/api/review/attempts/{ann['attempt']}/rating")] == 404
+    for (method, path), status in statuses.items():
+        if f"/mocks/{ann['mock']}" in path or f"/mocks/{ann['done']}" in path:
+            assert status == 404, (method, path, status)
+    assert statuses[("GET", f"/shared/mocks/{ann['token']}")] == 200  # the link is for whoever has it
+    assert ann["done"] not in [m["id"] for m in bob.get("/api/mocks").json()]
     assert bob.get("/api/review/upcoming", params={"days": 365}).json() == [
         {**day, "due": 0} for day in bob.get("/api/review/upcoming", params={"days": 365}).json()]
-    # Ann's schedule is as it was.
+    # Ann's schedule and mocks are as they were.
     assert ann["browser"].get("/api/review/upcoming", params={"days": 365}).json() == ann["upcoming"]
+    assert state_of(ann["browser"], ann["mock"], ann["done"]) == ann["state"]
 
 
 def test_an_anonymous_visitor_is_sent_to_sign_in(app, ann):
@@ -84,8 +131,17 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(app, ann):
     csrf = visitor.csrf("/signin")
     for method, path, response in walk(visitor, ann, csrf):
         assert_nothing_of_anns(method, path, response, ann)
-        if path.startswith("/api/"):
+        if path.startswith("/shared/"):
+            assert response.status_code == 200
+        elif path.startswith("/api/"):
             assert response.status_code == 401, (method, path)
         else:
             assert response.status_code == 303 and response.headers["location"].startswith("/signin"), (method, path)
     assert ann["browser"].get("/api/review/upcoming", params={"days": 365}).json() == ann["upcoming"]
+    assert state_of(ann["browser"], ann["mock"], ann["done"]) == ann["state"]
+
+
+def test_a_revoked_link_is_gone_for_everyone(app, ann):
+    headers = ann["browser"].page_csrf_header()
+    ann["browser"].delete(f"/api/mocks/{ann['done']}/share", headers=headers)
+    assert Browser(app).get(f"/shared/mocks/{ann['token']}").status_code == 404

@@ -1,0 +1,109 @@
+"""PURE: the one follow-up question an interviewer asks after an answer, from what the answer lacked.
+
+In order: the first talking point the answer missed (points are listed most important first),
+then a missing STAR part, then a result without numbers, then a situational answer with no steps.
+The wording comes from the point itself, through a small set of templates chosen by what the
+point is about. No model is needed, and the same report always gives the same follow-up.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    reason: str  # missed_point | star_situation | star_task | star_action | star_result | quantify | steps
+    point: str  # what the follow-up asks for: it is the talking point the follow-up is scored against
+    prompt: str  # the interviewer's words
+
+
+# (kind, words that show it, closing words for a story told (behavioural), for a plan (situational));
+# checked in order, the first match wins.
+POINT_KINDS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
+    ("measure", ("measur", "metric", "number", "kpi", "result", "impact", "outcome", "success", "data", "okr",
+                 "cost", "roi"), "what changed, in numbers?", "what would you measure, and what number would "
+                                                              "tell you it worked?"),
+    ("people", ("stakeholder", "team", "people", "customer", "communicat", "hire", "hiring", "engineer",
+                "leader", "buy-in", "align", "coach", "onboard"),
+     "who was involved, and how did you bring them along?", "who would you involve, and how would you bring them "
+                                                            "along?"),
+    ("tradeoff", ("trade-off", "tradeoff", "trade off", "priorit", "balance", "versus", " vs", "option"),
+     "what did you weigh, and what did you give up?", "what would you weigh, and what would you give up?"),
+    ("risk", ("risk", "fail", "incident", "burnout", "security", "mitigat", "safety"),
+     "what went wrong or could have, and how did you catch it?", "what could go wrong, and how would you catch it "
+                                                                 "early?"),
+    ("plan", ("plan", "approach", "process", "step", "phase", "roadmap", "loop", "rotation", "framework",
+              "strategy"), "what did you do first, and what next?", "what would you do first, and what next?"),
+)
+DEFAULT_CLOSES = ("can you tell me about that?", "how would you cover that?")
+STAR_PROMPTS = {
+    "situation": "Set the scene for me: what was the situation, and what was at stake?",
+    "task": "What exactly were you responsible for there?",
+    "action": "What did you personally do — walk me through your own actions?",
+    "result": "How did it end? What was the result, and what did you learn?",
+}
+STAR_POINTS = {
+    "situation": "the situation and what was at stake",
+    "task": "what you were responsible for",
+    "action": "the actions you took yourself",
+    "result": "the result and what you learned",
+}
+QUESTION_WORDS = ("how", "what", "why", "when", "where", "which", "whether", "who")
+
+
+def point_kind(point: str, question_kind: str | None = None) -> tuple[str, str]:
+    """What a talking point is about, and the closing words of its follow-up (past tense for a
+    behavioural question, conditional for the others)."""
+    lowered = f" {point.lower()} "
+    tense = 0 if question_kind == "behavioural" else 1
+    for kind, words, *closes in POINT_KINDS:
+        if any(word in lowered for word in words):
+            return kind, closes[tense]
+    return "other", DEFAULT_CLOSES[tense]
+
+
+def _as_clause(point: str) -> str:
+    point = point.strip().rstrip(".;:")
+    first = point.split(" ", 1)[0]
+    if sum(ch.isupper() for ch in first) < 2:  # keep acronyms such as OKRs, SLOs
+        point = point[:1].lower() + point[1:]
+    return point
+
+
+def phrase_missed_point(point: str, question_kind: str | None = None) -> str:
+    """The interviewer's follow-up for a talking point the answer missed."""
+    clause = _as_clause(point)
+    verb = "say" if re.match(rf"({'|'.join(QUESTION_WORDS)})\b", clause) else "mention"
+    _, close = point_kind(point, question_kind)
+    return f"You didn't {verb} {clause} — {close}"
+
+
+def choose(report: dict[str, Any], *, talking_points: list[str] | tuple[str, ...] = (),
+           question_kind: str | None = None) -> FollowUp | None:
+    """The follow-up for an answer's report, or None when the answer left nothing obvious out."""
+    if not report or (report.get("delivery") or {}).get("length_verdict") == "empty":
+        return None
+    points = report.get("talking_points") or []
+    order = {p: i for i, p in enumerate(talking_points)}
+    missed = [p for p in points if not p.get("covered")]
+    missed.sort(key=lambda p: order.get(p.get("point"), len(order)))  # rubric order: most important first
+    if missed:
+        point = missed[0]["point"]
+        kind = question_kind or (report.get("structure") or {}).get("kind")
+        return FollowUp("missed_point", point, phrase_missed_point(point, kind))
+    structure = report.get("structure") or {}
+    star = structure.get("star")
+    if star:
+        for part in ("result", "action", "situation", "task"):  # the parts whose absence costs most first
+            if star.get(part) is False:
+                return FollowUp(f"star_{part}", STAR_POINTS[part], STAR_PROMPTS[part])
+        if structure.get("result_quantified") is False:
+            return FollowUp("quantify", "the result in numbers",
+                            "You mentioned the result — can you put numbers on it? What changed, and by how much?")
+    elif structure.get("framework") is False:
+        return FollowUp("steps", "the steps in order",
+                        "How would you sequence that — what would you do first, second and third?")
+    return None

@@ -1,0 +1,103 @@
+"""What the mock interview API takes and returns."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from . import service
+from .models import MockInterview, MockItem
+
+
+class MockCreate(BaseModel):
+    """A new mock interview: a role (or a bank) and how it runs."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: str | None = Field(default=None, max_length=200, description="A role's slug or id (or give `bank`).")
+    bank: str | None = Field(default=None, max_length=200, description="A bank's slug, to draw from all its roles.")
+    questions: int = Field(default=service.DEFAULT_QUESTIONS,
+                           description=f"{service.MIN_QUESTIONS}-{service.MAX_QUESTIONS} questions.")
+    seconds_per_answer: int = Field(default=service.DEFAULT_SECONDS,
+                                    description=f"{service.MIN_SECONDS}-{service.MAX_SECONDS} seconds.")
+    mode: Literal["typed"] = Field(default="typed", description="Typed answers (spoken mocks are not built yet).")
+    follow_ups: bool = Field(default=True, description="Ask one follow-up after an answer that missed something.")
+    seed: int | None = Field(default=None, description="Replays a draw; a random one is chosen and kept otherwise.")
+
+
+class MockAnswer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    item_id: int = Field(ge=1, le=2**31 - 1, description="The current item's id (GET the mock to see it).")
+    answer: str = Field(default="", description="The answer as it stands; may be empty when time ran out.")
+    timed_out: bool = Field(default=False, description="True when the countdown reached zero.")
+
+
+class ItemRead(BaseModel):
+    id: int
+    number: int
+    follow_up: bool
+    question_id: int
+    question: str
+    answered: bool
+    seconds_left: int | None = None
+    # Only once the mock is finished: no feedback during the interview.
+    answer: str | None = None
+    score: int | None = None
+    missed: list[str] | None = None
+    timed_out: bool | None = None
+
+    @classmethod
+    def of(cls, mock: MockInterview, item: MockItem, *, current: bool) -> ItemRead:
+        finished = mock.status == "finished"
+        report = item.report or {}
+        return cls(
+            id=item.id, number=item.number, follow_up=item.follow_up, question_id=item.question_id,
+            question=item.prompt or item.question.text, answered=item.answered_at is not None,
+            seconds_left=service.remaining_seconds(mock, item) if current else None,
+            answer=item.answer if finished else None, score=item.score if finished else None,
+            missed=[p["point"] for p in report.get("talking_points", ()) if not p.get("covered")] if finished
+            else None,
+            timed_out=item.timed_out if finished else None,
+        )
+
+
+class MockRead(BaseModel):
+    id: int
+    title: str
+    status: Literal["in_progress", "finished"]
+    seed: int
+    question_count: int
+    seconds_per_answer: int
+    mode: str
+    follow_ups: bool
+    created_at: datetime
+    finished_at: datetime | None
+    current_item_id: int | None
+    items: list[ItemRead]
+    summary: dict[str, Any] | None
+    share_url: str | None
+
+    @classmethod
+    def of(cls, mock: MockInterview, *, visible_items: bool = True) -> MockRead:
+        current = service.current_item(mock)
+        shown = [i for i in mock.items if i.answered_at is not None or i is current]
+        return cls(
+            id=mock.id, title=mock.title, status=mock.status, seed=mock.seed, question_count=mock.question_count,
+            seconds_per_answer=mock.seconds_per_answer, mode=mock.mode, follow_ups=mock.follow_ups,
+            created_at=mock.created_at, finished_at=mock.finished_at,
+            current_item_id=current.id if current else None,
+            items=[ItemRead.of(mock, i, current=i is current) for i in shown] if visible_items else [],
+            summary=mock.summary, share_url=f"/shared/mocks/{mock.share_token}" if mock.share_token else None,
+        )
+
+
+class MockSummaryRead(BaseModel):
+    id: int
+    title: str
+    status: str
+    question_count: int
+    score: int | None
+    created_at: datetime

@@ -1,0 +1,280 @@
+"""Mock interview use cases: start (a seeded, balanced draw), answer one item at a time, follow-ups,
+finish with the end report, share read-only, resume.
+
+Every read takes the user and filters by it: a mock is its owner's alone (a shared link shows the
+finished report, read-only, and nothing else).
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from rehearse.accounts.models import User
+from rehearse.bank.models import Bank, Question, Role, utcnow
+from rehearse.scheduling.fsrs_card import utc
+
+from . import draw as drawing
+from . import followup, summary
+from .models import MockInterview, MockItem
+
+MIN_QUESTIONS, MAX_QUESTIONS, DEFAULT_QUESTIONS = 1, 15, 5
+# Per answer: below 30 s nobody can answer a leadership question; past 15 min it is no longer an interview.
+MIN_SECONDS, MAX_SECONDS, DEFAULT_SECONDS = 30, 900, 180
+RECENT_MOCKS = 3  # questions answered in the user's last three mocks are drawn only when the rest run out
+MODES = ("typed",)  # spoken mocks: not yet (the practice page records and transcribes single answers)
+SEED_LIMIT = 2**31 - 1  # the seed column is a 32-bit integer on PostgreSQL
+GRACE_S = 10  # a submission this long after zero still counts as on time (network, slow machines)
+
+
+class MockRejected(ValueError):
+    """The request cannot be carried out; `status` is the HTTP status that says why."""
+
+    def __init__(self, message: str, status: int = 422):
+        self.status = status
+        super().__init__(message)
+
+
+def _check(count: int, seconds: int, mode: str, seed: int | None) -> None:
+    if not MIN_QUESTIONS <= count <= MAX_QUESTIONS:
+        raise MockRejected(f"A mock has {MIN_QUESTIONS} to {MAX_QUESTIONS} questions, not {count}.")
+    if not MIN_SECONDS <= seconds <= MAX_SECONDS:
+        raise MockRejected(f"The time per answer is {MIN_SECONDS} s to {MAX_SECONDS // 60} minutes, not {seconds} s.")
+    if mode not in MODES:
+        raise MockRejected(f"Mock interviews are typed for now, not {mode!r}.")
+    if seed is not None and not 0 <= seed <= SEED_LIMIT:
+        raise MockRejected(f"The seed is a whole number from 0 to {SEED_LIMIT}.")
+
+
+def _scope(session: Session, role: str | None, bank: str | None) -> tuple[Role | None, Bank | None, str]:
+    if role:
+        from rehearse.bank import service as bank_service
+
+        found = bank_service.get_role(session, role)
+        if found is None:
+            raise MockRejected(f"There is no role {role!r}.", 404)
+        return found, None, found.name
+    if bank:
+        found_bank = session.scalar(select(Bank).where(Bank.slug == bank))
+        if found_bank is None:
+            raise MockRejected(f"There is no bank {bank!r}.", 404)
+        return None, found_bank, found_bank.name
+    raise MockRejected("Choose a role (or a bank) for the mock interview.")
+
+
+def recent_question_ids(session: Session, *, user: User) -> set[int]:
+    recent = select(MockInterview.id).where(MockInterview.user_id == user.id) \
+        .order_by(MockInterview.created_at.desc(), MockInterview.id.desc()).limit(RECENT_MOCKS).subquery()
+    return set(session.scalars(select(MockItem.question_id).where(MockItem.mock_id.in_(select(recent.c.id)))))
+
+
+def create(session: Session, *, user: User, role: str | None = None, bank: str | None = None,
+           count: int = DEFAULT_QUESTIONS, seconds: int = DEFAULT_SECONDS, mode: str = "typed",
+           follow_ups: bool = True, seed: int | None = None, now: datetime | None = None) -> MockInterview:
+    """A new mock: questions drawn (seeded, balanced), the first one's countdown started."""
+    _check(count, seconds, mode, seed)
+    found_role, found_bank, name = _scope(session, role, bank)
+    statement = select(Question).options(selectinload(Question.competencies))
+    statement = statement.where(Question.role_id == found_role.id) if found_role else \
+        statement.where(Question.bank_id == found_bank.id)
+    questions = session.scalars(statement).all()
+    if not questions:
+        raise MockRejected(f"{name} has no questions to draw from.", 409)
+    seed = secrets.randbelow(SEED_LIMIT) if seed is None else seed
+    candidates = [drawing.Candidate(q.id, tuple(q.competency_names), q.kind) for q in questions]
+    ids = drawing.draw(candidates, count, seed, avoid=recent_question_ids(session, user=user))
+    now = now or utcnow()
+    mock = MockInterview(user_id=user.id, role_id=found_role.id if found_role else None,
+                         bank_id=found_bank.id if found_bank else None, title=f"Mock interview: {name}", seed=seed,
+                         question_count=len(ids), seconds_per_answer=seconds, mode=mode, follow_ups=follow_ups,
+                         status="in_progress", created_at=now)
+    session.add(mock)
+    session.flush()
+    for number, question_id in enumerate(ids, start=1):
+        session.add(MockItem(mock_id=mock.id, number=number, follow_up=False, question_id=question_id,
+                             started_at=now if number == 1 else None, timed_out=False))
+    session.flush()
+    return mock
+
+
+def get(session: Session, *, user: User, mock_id: int) -> MockInterview | None:
+    """One of the user's own mocks; anybody else's is None, exactly like a missing one."""
+    return session.scalar(select(MockInterview).where(MockInterview.id == mock_id, MockInterview.user_id == user.id)
+                          .options(selectinload(MockInterview.items).selectinload(MockItem.question)
+                                   .selectinload(Question.competencies)))
+
+
+def get_or_404(session: Session, *, user: User, mock_id: int) -> MockInterview:
+    mock = get(session, user=user, mock_id=mock_id)
+    if mock is None:
+        raise MockRejected(f"You have no mock interview with id {mock_id}.", 404)
+    return mock
+
+
+def list_mocks(session: Session, *, user: User, limit: int = 50) -> list[MockInterview]:
+    return list(session.scalars(select(MockInterview).where(MockInterview.user_id == user.id)
+                                .order_by(MockInterview.created_at.desc(), MockInterview.id.desc()).limit(limit)))
+
+
+def current_item(mock: MockInterview) -> MockItem | None:
+    """The item waiting for an answer (items are ordered question, its follow-up, next question...)."""
+    return next((item for item in mock.items if item.answered_at is None), None)
+
+
+def remaining_seconds(mock: MockInterview, item: MockItem, now: datetime | None = None) -> int:
+    """Whole seconds left on the item's countdown; 0 when it ran out (the page was closed past zero)."""
+    now = utc(now or utcnow())
+    if item.started_at is None:
+        return mock.seconds_per_answer
+    left = mock.seconds_per_answer - (now - utc(item.started_at)).total_seconds()
+    return max(0, int(left + 0.999))
+
+
+def resume(session: Session, *, user: User, mock_id: int, now: datetime | None = None) -> MockInterview:
+    """Coming back to a mock whose countdown ran out while away: the current question's time starts again."""
+    mock = get_or_404(session, user=user, mock_id=mock_id)
+    item = current_item(mock)
+    if item is not None and remaining_seconds(mock, item, now) == 0:
+        item.started_at = now or utcnow()
+        session.flush()
+    return mock
+
+
+def prepare_item(session: Session, item: MockItem):
+    """Read what scoring an item's answer needs, so that scoring itself needs no database."""
+    from rehearse import feedback
+    from rehearse.practice.scoring import PreparedQuestion, prepare
+
+    if not item.follow_up:
+        return prepare(session, item.question)
+    # A follow-up is scored against the one point it asks for.
+    kind = item.question.kind if item.question.kind in ("behavioural", "situational") else None
+    question = feedback.Question(text=item.prompt or item.question.text,
+                                 talking_points=(item.follow_up_point,) if item.follow_up_point else (),
+                                 kind=kind, competencies=tuple(item.question.competency_names))
+    return PreparedQuestion(question, prepare(session, item.question).lexicon)
+
+
+def score_prepared(prepared, answer: str, *, backend: str) -> dict[str, Any]:
+    """The report of an answer (an empty one, sent when time ran out, scores as empty)."""
+    from rehearse.practice.scoring import analyze_prepared
+
+    return analyze_prepared(prepared, answer, backend=backend).to_dict()
+
+
+def score_item(session: Session, item: MockItem, answer: str, *, backend: str) -> dict[str, Any]:
+    return score_prepared(prepare_item(session, item), answer, backend=backend)
+
+
+def check_answer(mock: MockInterview, item_id: int, answer: str, *, max_chars: int) -> MockItem | None:
+    """The item this answer is for; None when it was answered already (a repeated submit changes nothing)."""
+    if mock.status == "finished":
+        return None
+    item = next((i for i in mock.items if i.id == item_id), None)
+    if item is None:
+        raise MockRejected(f"Question {item_id} is not part of this mock.", 404)
+    if item.answered_at is not None:
+        return None
+    if item is not current_item(mock):
+        raise MockRejected("Answer the questions in order: this one is not the current question.", 409)
+    if len(answer) > max_chars:
+        raise MockRejected(f"The answer is {len(answer):,} characters long; the limit is {max_chars:,}.", 413)
+    if "\x00" in answer:
+        raise MockRejected("The answer contains a NUL character; send plain text.", 400)
+    return item
+
+
+def record_answer(session: Session, *, user: User, mock: MockInterview, item: MockItem, answer: str,
+                  report: dict[str, Any], timed_out: bool = False, speech: dict[str, Any] | None = None,
+                  now: datetime | None = None) -> MockItem | None:
+    """Keep an answer and its report, ask the follow-up if one is due, start the next countdown.
+
+    Returns the next item (None when the mock is finished, with its end report kept).
+    """
+    from rehearse.practice import service as practice
+
+    now = now or utcnow()
+    item.answer, item.answered_at, item.timed_out = answer, now, timed_out
+    item.duration_s = min((utc(now) - utc(item.started_at)).total_seconds(), float(mock.seconds_per_answer + GRACE_S)) \
+        if item.started_at else None
+    item.score, item.report = int(report["score"]), report
+    if not item.follow_up and answer.strip():
+        # A drawn question answered in a mock is practice too: history, review card, dashboard.
+        attempt = practice.record(session, user=user, question=item.question, answer=answer, report=report,
+                                  mode="spoken" if speech else "typed", duration_s=item.duration_s, speech=speech)
+        item.attempt_id = attempt.id
+    if speech:
+        item.report = {**report, "speech": speech}
+    session.flush()
+    if mock.follow_ups and not item.follow_up:
+        chosen = followup.choose(report, talking_points=tuple(item.question.talking_points),
+                                 question_kind=item.question.kind)
+        if chosen is not None:
+            follow = MockItem(mock_id=mock.id, number=item.number, follow_up=True, question_id=item.question_id,
+                              prompt=chosen.prompt, follow_up_reason=chosen.reason, follow_up_point=chosen.point,
+                              started_at=now, timed_out=False)
+            session.add(follow)
+            session.flush()
+            session.refresh(mock, attribute_names=["items"])
+            return follow
+    following = current_item(mock)
+    if following is None:
+        finish(session, mock=mock, now=now)
+        return None
+    following.started_at = now
+    session.flush()
+    return following
+
+
+def summary_items(mock: MockInterview) -> list[summary.Item]:
+    return [summary.Item(number=i.number, follow_up=i.follow_up, question=i.question.text,
+                         competencies=tuple(i.question.competency_names), score=i.score, report=i.report,
+                         timed_out=i.timed_out, prompt=i.prompt,
+                         words_per_minute=((i.report or {}).get("speech") or {}).get("words_per_minute"))
+            for i in mock.items]
+
+
+def finish(session: Session, *, mock: MockInterview, now: datetime | None = None) -> None:
+    mock.status, mock.finished_at = "finished", now or utcnow()
+    mock.summary = summary.summarise(summary_items(mock))
+    session.flush()
+
+
+def share(session: Session, *, user: User, mock_id: int) -> MockInterview:
+    """A read-only link to a finished mock's report (the same link until it is revoked)."""
+    mock = get_or_404(session, user=user, mock_id=mock_id)
+    if mock.status != "finished":
+        raise MockRejected("Only a finished mock interview can be shared.", 409)
+    if mock.share_token is None:
+        mock.share_token = secrets.token_urlsafe(24)
+    session.flush()
+    return mock
+
+
+def unshare(session: Session, *, user: User, mock_id: int) -> MockInterview:
+    """Revoke the link: whoever has it now gets a 404."""
+    mock = get_or_404(session, user=user, mock_id=mock_id)
+    mock.share_token = None
+    session.flush()
+    return mock
+
+
+def shared(session: Session, *, token: str) -> MockInterview | None:
+    if not token or len(token) > 64:
+        return None
+    return session.scalar(select(MockInterview).where(MockInterview.share_token == token,
+                                                      MockInterview.status == "finished")
+                          .options(selectinload(MockInterview.items).selectinload(MockItem.question)))
+
+
+def count_in_progress(session: Session, *, user: User) -> int:
+    return session.scalar(select(func.count()).select_from(MockInterview)
+                          .where(MockInterview.user_id == user.id, MockInterview.status == "in_progress")) or 0
+
+
+def deadline(mock: MockInterview, item: MockItem) -> datetime | None:
+    return utc(item.started_at) + timedelta(seconds=mock.seconds_per_answer) if item.started_at else None

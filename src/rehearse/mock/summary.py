@@ -1,0 +1,105 @@
+"""PURE: a mock interview's end report from its answered items.
+
+Per question: the score, the talking points missed, the follow-up beside its parent. Overall:
+delivery (length, fillers, hedges, pace of spoken answers), the three suggestions that would
+raise the score most (each weighed by the points its part of the score lost across answers),
+and the mean score by competency (for the chart).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from statistics import mean
+from typing import Any
+
+# Which part of the score each kind of suggestion would raise (engine breakdown parts).
+SUGGESTION_PART = {
+    "missed_point": "coverage", "off_topic": "coverage", "empty": "coverage",
+    "structure": "structure", "quantify_result": "structure",
+    "specificity": "specificity",
+    "length": "delivery", "delivery": "delivery", "we": "delivery",
+}
+TOP_SUGGESTIONS = 3
+
+
+@dataclass(frozen=True)
+class Item:
+    number: int
+    follow_up: bool
+    question: str
+    competencies: tuple[str, ...]
+    score: int | None
+    report: dict[str, Any] | None
+    timed_out: bool = False
+    words_per_minute: float | None = None
+    prompt: str | None = None
+
+
+@dataclass
+class _Suggestion:
+    kind: str
+    message: str
+    weight: float = 0.0
+    questions: list[int] = field(default_factory=list)
+
+
+def _lost(report: dict[str, Any], part: str) -> float:
+    for item in report.get("breakdown") or ():
+        if item.get("part") == part:
+            return float(item.get("weight", 0)) * (1.0 - float(item.get("value", 0)))
+    return 0.0
+
+
+def summarise(items: list[Item]) -> dict[str, Any]:
+    """The end report, as JSON-ready data."""
+    answered = [i for i in items if i.report is not None]
+    mains = [i for i in answered if not i.follow_up]
+    by_number: dict[int, dict[str, Any]] = {}
+    for item in sorted(answered, key=lambda i: (i.number, i.follow_up)):
+        missed = [p["point"] for p in item.report.get("talking_points") or () if not p.get("covered")]
+        entry = {"question": item.prompt or item.question, "score": item.score, "missed": missed,
+                 "points": len(item.report.get("talking_points") or ()), "timed_out": item.timed_out}
+        if item.follow_up:
+            by_number.setdefault(item.number, {"number": item.number})["follow_up"] = entry
+        else:
+            by_number.setdefault(item.number, {"number": item.number}).update(entry,
+                                                                             competencies=list(item.competencies))
+
+    suggestions: dict[str, _Suggestion] = {}
+    for item in answered:
+        for s in item.report.get("suggestions") or ():
+            kind = s.get("kind", "")
+            key = kind if kind != "missed_point" else f"{kind}:{s.get('message')}"
+            found = suggestions.setdefault(key, _Suggestion(kind, s.get("message", "")))
+            found.weight += _lost(item.report, SUGGESTION_PART.get(kind, "delivery")) or 1.0
+            if item.number not in found.questions:
+                found.questions.append(item.number)
+    top = sorted(suggestions.values(), key=lambda s: (-s.weight, s.kind, s.message))[:TOP_SUGGESTIONS]
+
+    words = [int((i.report.get("delivery") or {}).get("words") or 0) for i in answered]
+    fillers = sum(sum((i.report.get("delivery") or {}).get("fillers", {}).values()) for i in answered)
+    hedges = sum(sum((i.report.get("delivery") or {}).get("hedges", {}).values()) for i in answered)
+    paces = [i.words_per_minute for i in answered if i.words_per_minute]
+    competency_scores: dict[str, list[int]] = defaultdict(list)
+    for item in mains:
+        for name in item.competencies or ("other",):
+            competency_scores[name].append(item.score or 0)
+    return {
+        "score": round(mean(i.score or 0 for i in mains)) if mains else None,
+        "answered": len(mains),
+        "follow_ups": sum(1 for i in answered if i.follow_up),
+        "timed_out": sum(1 for i in answered if i.timed_out),
+        "questions": [by_number[n] for n in sorted(by_number)],
+        "delivery": {
+            "mean_words": round(mean(words)) if words else 0,
+            "fillers": fillers,
+            "fillers_per_100_words": round(100 * fillers / sum(words), 1) if sum(words) else 0.0,
+            "hedges": hedges,
+            "words_per_minute": round(mean(paces)) if paces else None,
+        },
+        "suggestions": [{"kind": s.kind, "message": s.message, "questions": s.questions,
+                         "points_at_stake": round(s.weight, 1)} for s in top],
+        "competencies": [{"competency": name, "score": round(mean(scores)), "questions": len(scores)}
+                         for name, scores in sorted(competency_scores.items())],
+    }

@@ -1,0 +1,110 @@
+"""JSON API for mock interviews: start, answer item by item, read the end report, share read-only."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path, Request
+
+from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep, begin_writing, release
+from rehearse.web.security import ApiUser, CsrfApi
+
+from . import service
+from .schemas import MockAnswer, MockCreate, MockRead, MockSummaryRead
+
+router = APIRouter(prefix="/api", tags=["mock interviews"])
+MockId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+def _rejected(error: service.MockRejected) -> HTTPException:
+    return HTTPException(error.status, str(error))
+
+
+@router.post("/mocks", response_model=MockRead, status_code=201, dependencies=[CsrfApi])
+def create_mock(body: MockCreate, user: ApiUser, session: SessionDep) -> MockRead:
+    """Start a mock interview: questions drawn balanced across competencies (the seed is kept)."""
+    try:
+        mock = service.create(session, user=user, role=body.role, bank=body.bank, count=body.questions,
+                              seconds=body.seconds_per_answer, mode=body.mode, follow_ups=body.follow_ups,
+                              seed=body.seed)
+    except service.MockRejected as error:
+        raise _rejected(error) from None
+    return MockRead.of(service.get(session, user=user, mock_id=mock.id))
+
+
+@router.get("/mocks", response_model=list[MockSummaryRead])
+def list_mocks(user: ApiUser, session: SessionDep) -> list[MockSummaryRead]:
+    """Your mock interviews, newest first."""
+    return [MockSummaryRead(id=m.id, title=m.title, status=m.status, question_count=m.question_count,
+                            score=(m.summary or {}).get("score"), created_at=m.created_at)
+            for m in service.list_mocks(session, user=user)]
+
+
+@router.get("/mocks/{mock_id}", response_model=MockRead)
+def read_mock(mock_id: MockId, user: ApiUser, session: SessionDep) -> MockRead:
+    """A mock: the current question and its seconds left; scores and the end report once finished."""
+    try:
+        return MockRead.of(service.get_or_404(session, user=user, mock_id=mock_id))
+    except service.MockRejected as error:
+        raise _rejected(error) from None
+
+
+@router.post("/mocks/{mock_id}/answers", response_model=MockRead, dependencies=[CsrfApi])
+def answer_mock(mock_id: MockId, body: MockAnswer, request: Request, user: ApiUser, session: ReadSessionDep,
+                settings: SettingsDep) -> MockRead:
+    """Answer the current item (as it stands when time runs out); the next item, a follow-up, or the report."""
+    return answer_item(request, session, settings, user=user, mock_id=mock_id, item_id=body.item_id,
+                       answer=body.answer, timed_out=body.timed_out)
+
+
+def answer_item(request: Request, session, settings, *, user, mock_id: int, item_id: int, answer: str,
+                timed_out: bool, speech: dict | None = None) -> MockRead:
+    """Read, then score with no connection held, then store in a short write transaction."""
+    try:
+        mock = service.get_or_404(session, user=user, mock_id=mock_id)
+        item = service.check_answer(mock, item_id, answer, max_chars=settings.max_answer_chars)
+    except service.MockRejected as error:
+        raise _rejected(error) from None
+    if item is None:
+        return MockRead.of(mock)  # answered already: a repeated submit changes nothing
+    prepared = service.prepare_item(session, item)
+    release(session)
+    report = service.score_prepared(prepared, answer, backend=settings.feedback_backend)
+    begin_writing(session)
+    session.expire_all()  # read again under the write lock: another submit may have been first
+    mock = service.get_or_404(session, user=user, mock_id=mock_id)
+    try:
+        item = service.check_answer(mock, item_id, answer, max_chars=settings.max_answer_chars)
+    except service.MockRejected as error:
+        raise _rejected(error) from None
+    if item is not None:  # None: a repeated submit of the same answer was first
+        service.record_answer(session, user=user, mock=mock, item=item, answer=answer, report=report,
+                              timed_out=timed_out, speech=speech)
+    return MockRead.of(service.get(session, user=user, mock_id=mock_id))
+
+
+@router.post("/mocks/{mock_id}/resume", response_model=MockRead, dependencies=[CsrfApi])
+def resume_mock(mock_id: MockId, user: ApiUser, session: SessionDep) -> MockRead:
+    """Start the current question's time again when it ran out while you were away."""
+    try:
+        return MockRead.of(service.resume(session, user=user, mock_id=mock_id))
+    except service.MockRejected as error:
+        raise _rejected(error) from None
+
+
+@router.post("/mocks/{mock_id}/share", response_model=MockRead, dependencies=[CsrfApi])
+def share_mock(mock_id: MockId, user: ApiUser, session: SessionDep) -> MockRead:
+    """Make a read-only link to the finished report (`share_url`)."""
+    try:
+        return MockRead.of(service.share(session, user=user, mock_id=mock_id))
+    except service.MockRejected as error:
+        raise _rejected(error) from None
+
+
+@router.delete("/mocks/{mock_id}/share", response_model=MockRead, dependencies=[CsrfApi])
+def unshare_mock(mock_id: MockId, user: ApiUser, session: SessionDep) -> MockRead:
+    """Revoke the read-only link; whoever has it gets a 404 from now on."""
+    try:
+        return MockRead.of(service.unshare(session, user=user, mock_id=mock_id))
+    except service.MockRejected as error:
+        raise _rejected(error) from None

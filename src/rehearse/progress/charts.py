@@ -1,0 +1,63 @@
+"""Server-rendered SVG charts (pygal), readable without colour: values printed on the marks,
+each line series with its own dash pattern and marker, and a data table beside every chart.
+
+Charts are embedded as `<img src="data:image/svg+xml,...">`: an image cannot run scripts, and the
+page's Content-Security-Policy (no inline styles) does not have to be loosened for pygal's CSS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from urllib.parse import quote
+
+import pygal
+from pygal.style import Style
+
+# Dark-on-light, WCAG AA colours; the dash patterns below carry the same distinction without colour.
+STYLE = Style(
+    background="#ffffff", plot_background="#ffffff", foreground="#1d2433", foreground_strong="#1d2433",
+    foreground_subtle="#4f5868", colors=("#3142b8", "#a8231c", "#17693b", "#8a5a00", "#5b2a86"),
+    font_family="system-ui, sans-serif", label_font_size=13, major_label_font_size=13, value_font_size=12,
+    legend_font_size=13, title_font_size=15, value_colors=("#1d2433",),
+)
+DASHES = ("0", "8,4", "2,4", "12,4,2,4", "4,8")  # solid, dashed, dotted, dash-dot, sparse
+WIDTH, HEIGHT = 760, 320
+MAX_X_LABELS = 12  # more labels than this overlap at the chart's width
+
+
+def _common(**extra) -> dict:
+    return {"style": STYLE, "js": [], "width": WIDTH, "height": HEIGHT, "explicit_size": True,
+            "show_legend": True, "legend_at_bottom": True, "truncate_label": 40, "print_values": False, **extra}
+
+
+def bar(title: str, labels: Sequence[str], values: Sequence[float | None], *, unit: str = "",
+        max_value: float | None = 100, horizontal: bool = True) -> str:
+    """A bar chart with each bar's value written on it."""
+    kind = pygal.HorizontalBar if horizontal else pygal.Bar
+    chart = kind(**_common(title=title, print_values=True, show_legend=False,
+                           height=max(HEIGHT // 2, 48 * len(labels) + 80) if horizontal else HEIGHT,
+                           range=(0, max_value) if max_value else None,
+                           formatter=lambda v: "" if v is None else f"{v:g}{unit}"))
+    chart.x_labels = list(labels)
+    chart.add(title, list(values))
+    return chart.render(is_unicode=True)
+
+
+def line(title: str, x_labels: Sequence[str], series: dict[str, Sequence[float | None]], *, unit: str = "",
+         max_value: float | None = None) -> str:
+    """Lines over time; each series dashed differently and named in the legend."""
+    chart = pygal.Line(**_common(title=title, show_minor_x_labels=False, allow_interruptions=True,
+                                 x_label_rotation=0, range=(0, max_value) if max_value else None,
+                                 formatter=lambda v: "" if v is None else f"{v:g}{unit}"))
+    chart.x_labels = list(x_labels)
+    step = max(1, len(x_labels) // MAX_X_LABELS)
+    chart.x_labels_major = list(x_labels)[::step]
+    for index, (name, values) in enumerate(series.items()):
+        chart.add(name, list(values), stroke_style={"width": 2.5, "dasharray": DASHES[index % len(DASHES)]},
+                  dots_size=3 + index)
+    return chart.render(is_unicode=True)
+
+
+def data_uri(svg: str) -> str:
+    """The SVG as an image address (percent-encoded: smaller than base64 for text)."""
+    return "data:image/svg+xml," + quote(svg, safe=" ,:;=/()'-.")  # never '#': it would end the address

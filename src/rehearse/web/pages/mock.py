@@ -1,0 +1,133 @@
+"""Mock interview pages: start one, answer question by question against the clock, the end report,
+a read-only shared link."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Path, Request
+from fastapi.responses import RedirectResponse, Response
+
+from rehearse.bank import service as bank
+from rehearse.mock import service as mocks
+from rehearse.mock.views import answer_item
+from rehearse.progress import charts
+from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep
+from rehearse.web.security import CsrfForm, PageUser
+from rehearse.web.templating import render
+
+router = APIRouter()
+MockId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def _whole(text: str, name: str) -> int:
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise HTTPException(422, f"{name} must be a whole number, not {text[:20]!r}.") from None
+
+
+def _start_page(request: Request, session, user, *, error: str | None = None, form: dict | None = None,
+                status: int = 200) -> Response:
+    return render(request, "mock/start.html", {
+        "roles": bank.list_roles(session), "mocks": mocks.list_mocks(session, user=user), "error": error,
+        "form": form or {}, "limits": mocks, "chosen_role": request.query_params.get("role", "")[:120],
+    }, status_code=status, headers=NO_STORE)
+
+
+@router.get("/mock")
+def start_page(request: Request, session: SessionDep, user: PageUser) -> Response:
+    return _start_page(request, session, user)
+
+
+@router.post("/mock", dependencies=[CsrfForm])
+def start_mock(request: Request, session: SessionDep, user: PageUser,
+               role: Annotated[str, Form(max_length=200)] = "",
+               questions: Annotated[str, Form(max_length=20)] = str(mocks.DEFAULT_QUESTIONS),
+               minutes: Annotated[str, Form(max_length=20)] = str(mocks.DEFAULT_SECONDS / 60),
+               mode: Annotated[str, Form(max_length=10)] = "typed",
+               follow_ups: Annotated[str, Form(max_length=5)] = "") -> Response:
+    form = {"role": role, "questions": questions, "minutes": minutes, "mode": mode, "follow_ups": bool(follow_ups)}
+    try:
+        try:
+            seconds = round(float(minutes) * 60)
+        except ValueError:
+            raise mocks.MockRejected(f"The time per answer is a number of minutes, not {minutes[:20]!r}.") from None
+        mock = mocks.create(session, user=user, role=role or None, count=_whole(questions, "The number of questions"),
+                            seconds=seconds, mode=mode, follow_ups=bool(follow_ups))
+    except mocks.MockRejected as error:
+        return _start_page(request, session, user, error=str(error), form=form, status=error.status)
+    return RedirectResponse(f"/mocks/{mock.id}", status_code=303)
+
+
+def _mock_or_404(session, user, mock_id: int):
+    mock = mocks.get(session, user=user, mock_id=mock_id)
+    if mock is None:
+        raise HTTPException(404, "You have no mock interview at this address.")
+    return mock
+
+
+def report_context(mock) -> dict:
+    summary = mock.summary or {}
+    rows = summary.get("competencies") or []
+    chart = charts.data_uri(charts.bar("Mean score by competency (out of 100)",
+                                       [r["competency"].replace("-", " ") for r in rows],
+                                       [r["score"] for r in rows])) if rows else None
+    return {"mock": mock, "summary": summary, "chart": chart}
+
+
+@router.get("/mocks/{mock_id}")
+def show_mock(mock_id: MockId, request: Request, session: SessionDep, user: PageUser) -> Response:
+    """The current question with its countdown, or the end report once the mock is finished."""
+    mock = _mock_or_404(session, user, mock_id)
+    item = mocks.current_item(mock)
+    if item is None:
+        return render(request, "mock/report.html", {**report_context(mock), "owner": True}, headers=NO_STORE)
+    parent = next((i for i in mock.items if i.number == item.number and not i.follow_up), None)
+    return render(request, "mock/interview.html", {
+        "mock": mock, "item": item, "parent": parent, "seconds_left": mocks.remaining_seconds(mock, item),
+        "main_total": mock.question_count,
+    }, headers=NO_STORE)
+
+
+@router.post("/mocks/{mock_id}/answer", dependencies=[CsrfForm])
+def answer(mock_id: MockId, request: Request, session: ReadSessionDep, user: PageUser, settings: SettingsDep,
+           item_id: Annotated[str, Form(max_length=20)] = "", answer: Annotated[str, Form()] = "",
+           timed_out: Annotated[str, Form(max_length=5)] = "") -> Response:
+    _mock_or_404(session, user, mock_id)
+    answer_item(request, session, settings, user=user, mock_id=mock_id, item_id=_whole(item_id, "item_id"),
+                answer=answer, timed_out=timed_out == "1")
+    return RedirectResponse(f"/mocks/{mock_id}", status_code=303)
+
+
+@router.post("/mocks/{mock_id}/resume", dependencies=[CsrfForm])
+def resume(mock_id: MockId, session: SessionDep, user: PageUser) -> Response:
+    try:
+        mocks.resume(session, user=user, mock_id=mock_id)
+    except mocks.MockRejected as error:
+        raise HTTPException(error.status, str(error)) from None
+    return RedirectResponse(f"/mocks/{mock_id}", status_code=303)
+
+
+@router.post("/mocks/{mock_id}/share", dependencies=[CsrfForm])
+def share(mock_id: MockId, session: SessionDep, user: PageUser,
+          action: Annotated[str, Form(max_length=10)] = "share") -> Response:
+    try:
+        if action == "revoke":
+            mocks.unshare(session, user=user, mock_id=mock_id)
+        else:
+            mocks.share(session, user=user, mock_id=mock_id)
+    except mocks.MockRejected as error:
+        raise HTTPException(error.status, str(error)) from None
+    return RedirectResponse(f"/mocks/{mock_id}#share", status_code=303)
+
+
+@router.get("/shared/mocks/{token}")
+def show_shared(token: Annotated[str, Path(max_length=64)], request: Request, session: SessionDep) -> Response:
+    """A finished mock's report, read-only, for whoever has the link (until its owner revokes it)."""
+    mock = mocks.shared(session, token=token)
+    if mock is None:
+        raise HTTPException(404, "This link is not valid (its owner may have revoked it).")
+    return render(request, "mock/report.html", {**report_context(mock), "owner": False},
+                  headers={"Cache-Control": "no-store", "X-Robots-Tag": "noindex"})

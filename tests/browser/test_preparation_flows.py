@@ -1,0 +1,87 @@
+"""Mock interviews and the review queue in a real browser."""
+
+import re
+
+import pytest
+
+from .helpers import STRONG, platform_question, sign_up, submit_answer
+
+pytestmark = pytest.mark.browser
+WEAK = "I worked on it with the team and it went well."
+SCORING_MS = 60_000  # the first answer may wait for the model to load
+
+
+def send(page) -> None:
+    """Click Next; the next question (or the report) comes once the answer is scored."""
+    page.click("[data-mock-answer-form] [data-submit]", no_wait_after=True)
+    page.wait_for_load_state("load", timeout=SCORING_MS)
+
+
+def test_a_two_question_mock_with_a_follow_up_resumed_after_a_reload(page, screenshots):
+    page.clock.install()  # the countdown runs on Playwright's clock, so "time runs out" takes no real time
+    sign_up(page)
+    question = platform_question(page)
+    page.goto(f"/roles/{question['role_slug']}")
+    page.click("[data-action=mock-role]")
+    page.fill("[data-field=questions]", "2")
+    page.fill("[data-field=minutes]", "0.5")
+    page.click("[data-mock-form] [data-submit]")
+    page.wait_for_selector("[data-mock-question]")
+    assert page.text_content("[data-countdown]").strip() in ("0:30", "0:29")
+    first = page.text_content("[data-mock-question]")
+
+    # Type half an answer, reload: the same question, the draft kept, the clock still running.
+    page.fill("[data-answer]", WEAK)
+    page.reload()
+    page.wait_for_selector("[data-mock-question]")
+    assert page.text_content("[data-mock-question]") == first
+    assert page.input_value("[data-answer]") == WEAK
+    send(page)
+
+    # The follow-up asks for what the answer missed; let its time run out: it is sent as it is.
+    page.wait_for_selector("[data-follow-up]", timeout=SCORING_MS)
+    assert page.text_content("[data-mock-question]").startswith("You didn")
+    page.fill("[data-answer]", "I would measure it every week.")
+    page.clock.run_for(31_000)
+    page.wait_for_function("() => !document.querySelector('[data-follow-up]')", timeout=SCORING_MS)
+
+    # Second question, then its follow-up (if any), answered in time.
+    for _ in range(2):
+        page.wait_for_selector("[data-mock-question], [data-mock-report]", timeout=SCORING_MS)
+        if page.locator("[data-mock-report]").count():
+            break
+        page.fill("[data-answer]", STRONG)
+        send(page)
+    page.wait_for_selector("[data-mock-report]", timeout=SCORING_MS)
+    assert page.locator("[data-mock-result]").count() == 2
+    assert page.locator("[data-mock-result='1'] [data-mock-follow-up]").count() == 1
+    assert "(time ran out)" not in page.text_content("[data-mock-result='1'] > p")
+    chart = page.locator("[data-chart=competencies]")
+    assert chart.evaluate("img => img.complete && img.naturalWidth > 0")
+    page.screenshot(path=screenshots / "mock-report.png", full_page=True)
+    page.click("[data-action=share]")
+    link = page.get_attribute("[data-share-link]", "href")
+    page.click("[data-action=revoke-share]")
+    assert page.request.get(link).status == 404
+    assert page.script_errors == []
+
+
+def test_the_review_queue_after_answering(page, screenshots):
+    sign_up(page)
+    page.goto("/review")
+    page.wait_for_selector("[data-review-empty]")
+    question = platform_question(page)
+    page.goto(f"/practice/{question['id']}")
+    submit_answer(page, "I don't know.")
+    page.wait_for_selector("[data-review-rating]")
+    page.click("[data-rate=again]")
+    page.wait_for_selector("[data-review-rating=again]")
+    # Again brings the question back within minutes: jump the browser's clock? No, the server decides:
+    # the queue says when, and the coming-week table counts it today.
+    page.goto("/review")
+    assert page.locator("[data-review-done], [data-due-list]").count() == 1
+    today = page.locator("[data-upcoming] tbody tr").first.locator("td").text_content()
+    assert today.strip() == "1"
+    page.screenshot(path=screenshots / "review.png", full_page=True)
+    assert re.search(r"/review$", page.url)
+    assert page.script_errors == []

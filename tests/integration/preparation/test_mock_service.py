@@ -1,0 +1,149 @@
+"""Mock interviews on a real database: the seeded draw, follow-ups, the end report, resuming, sharing."""
+
+from datetime import timedelta
+
+import pytest
+
+from rehearse.bank.models import utcnow
+from rehearse.mock import service as mocks
+from rehearse.mock.followup import phrase_missed_point
+from rehearse.practice.models import Attempt
+from rehearse.review.models import ReviewCard
+
+from .conftest import fake_report
+
+WEAK = "I worked on it with the team and it went well."
+
+
+def start(session, bank, user, **kwargs):
+    return mocks.create(session, user=user, role=str(bank["role"].id), **kwargs)
+
+
+def answer_current(session, user, mock, answer=WEAK, report=None, **kwargs):
+    item = mocks.current_item(mock)
+    points = tuple(item.question.talking_points) if not item.follow_up else (item.follow_up_point,)
+    report = report or fake_report(30, points=points, covered=(False,) * len(points))
+    return item, mocks.record_answer(session, user=user, mock=mock, item=item, answer=answer, report=report, **kwargs)
+
+
+def test_the_seed_is_kept_and_replays_the_draw(session, bank, users):
+    ann, bob = users
+    first = start(session, bank, ann, count=4, seed=42)
+    again = start(session, bank, bob, count=4, seed=42)  # bob has no recent mocks either
+    assert first.seed == 42
+    assert [i.question_id for i in first.items] == [i.question_id for i in again.items]
+    kinds = [i.question.kind for i in first.items]
+    assert kinds.count("behavioural") == kinds.count("situational") == 2
+    assert len({i.question.competency_names[0] for i in first.items}) == 4
+
+
+def test_the_next_mock_avoids_the_questions_of_the_last_ones(session, bank, users):
+    ann = users[0]
+    first = start(session, bank, ann, count=4, seed=1)
+    second = start(session, bank, ann, count=4, seed=1)
+    assert not {i.question_id for i in first.items} & {i.question_id for i in second.items}
+
+
+def test_a_missed_point_brings_a_follow_up_scored_against_that_point(session, bank, users):
+    ann = users[0]
+    mock = start(session, bank, ann, count=2, seed=3)
+    item, follow = answer_current(session, ann, mock)
+    first_point = item.question.talking_points[0]
+    assert follow.follow_up and follow.number == item.number
+    assert (follow.follow_up_reason, follow.follow_up_point) == ("missed_point", first_point)
+    assert follow.prompt == phrase_missed_point(first_point, item.question.kind)
+    report = mocks.score_item(session, follow, "I would measure it weekly and share the numbers.", backend="lexical")
+    assert [p["point"] for p in report["talking_points"]] == [first_point]
+
+
+def test_follow_ups_can_be_turned_off(session, bank, users):
+    ann = users[0]
+    mock = start(session, bank, ann, count=2, seed=3, follow_ups=False)
+    _, following = answer_current(session, ann, mock)
+    assert not following.follow_up and following.number == 2
+
+
+def test_a_whole_mock_ends_with_its_report_and_feeds_history_and_review(session, bank, users):
+    ann = users[0]
+    mock = start(session, bank, ann, count=2, seed=5)
+    answered = 0
+    while mocks.current_item(mock) is not None:
+        answer_current(session, ann, mock, timed_out=answered == 1)
+        answered += 1
+    assert answered == 4  # two questions, each with its follow-up
+    assert mock.status == "finished" and mock.finished_at is not None
+    summary = mock.summary
+    assert summary["answered"] == 2 and summary["follow_ups"] == 2 and summary["timed_out"] == 1
+    assert [q["number"] for q in summary["questions"]] == [1, 2]
+    assert all(q["follow_up"]["question"].startswith("You didn't") for q in summary["questions"])
+    assert {c["competency"] for c in summary["competencies"]} == {
+        i.question.competency_names[0] for i in mock.items if not i.follow_up}
+    attempts = session.query(Attempt).filter_by(user_id=ann.id).count()
+    cards = session.query(ReviewCard).filter_by(user_id=ann.id).count()
+    assert attempts == cards == 2  # the drawn questions, not the follow-ups
+
+
+def test_a_repeated_or_out_of_order_answer_is_refused_or_ignored(session, bank, users):
+    ann = users[0]
+    mock = start(session, bank, ann, count=2, seed=9, follow_ups=False)
+    first, _ = answer_current(session, ann, mock)
+    assert mocks.check_answer(mock, first.id, "again", max_chars=100) is None  # answered: nothing changes
+    last = mock.items[-1]
+    assert mocks.check_answer(mock, last.id, "x", max_chars=100) is last  # it is the current one now
+    with pytest.raises(mocks.MockRejected) as rejected:
+        mocks.check_answer(mock, 10**6, "x", max_chars=100)
+    assert rejected.value.status == 404
+    with pytest.raises(mocks.MockRejected) as rejected:
+        mocks.check_answer(mock, last.id, "x" * 101, max_chars=100)
+    assert rejected.value.status == 413
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"count": 0}, "1 to 15 questions, not 0"),
+    ({"count": 500}, "1 to 15 questions, not 500"),
+    ({"seconds": 0}, "30 s to 15 minutes, not 0 s"),
+    ({"seconds": 86_400}, "30 s to 15 minutes, not 86400 s"),
+    ({"mode": "telepathy"}, "typed"),
+    ({"seed": -1}, "seed"),
+])
+def test_bad_settings_are_refused_and_nothing_is_saved(session, bank, users, kwargs, message):
+    ann = users[0]
+    with pytest.raises(mocks.MockRejected, match=message) as rejected:
+        start(session, bank, ann, **kwargs)
+    assert rejected.value.status == 422
+    assert mocks.list_mocks(session, user=ann) == []
+
+
+def test_an_unknown_role_is_a_404(session, bank, users):
+    with pytest.raises(mocks.MockRejected) as rejected:
+        mocks.create(session, user=users[0], role="no-such-role")
+    assert rejected.value.status == 404
+
+
+def test_a_countdown_that_ran_out_while_away_starts_again_on_resume(session, bank, users):
+    ann = users[0]
+    mock = start(session, bank, ann, count=1, seconds=60)
+    item = mocks.current_item(mock)
+    assert mocks.remaining_seconds(mock, item) == 60
+    later = utcnow() + timedelta(hours=3)
+    assert mocks.remaining_seconds(mock, item, now=later) == 0
+    mocks.resume(session, user=ann, mock_id=mock.id, now=later)
+    assert mocks.remaining_seconds(mock, item, now=later + timedelta(seconds=5)) == 55
+
+
+def test_sharing_is_read_only_revocable_and_the_owners_alone(session, bank, users):
+    ann, bob = users
+    mock = start(session, bank, ann, count=1, follow_ups=False)
+    with pytest.raises(mocks.MockRejected, match="finished"):
+        mocks.share(session, user=ann, mock_id=mock.id)
+    answer_current(session, ann, mock)
+    token = mocks.share(session, user=ann, mock_id=mock.id).share_token
+    assert mocks.shared(session, token=token).id == mock.id
+    assert mocks.share(session, user=ann, mock_id=mock.id).share_token == token  # the same link again
+    for call in (mocks.share, mocks.unshare, mocks.resume, mocks.get_or_404):
+        with pytest.raises(mocks.MockRejected) as rejected:
+            call(session, user=bob, mock_id=mock.id)
+        assert rejected.value.status == 404
+    assert mocks.get(session, user=bob, mock_id=mock.id) is None
+    mocks.unshare(session, user=ann, mock_id=mock.id)
+    assert mocks.shared(session, token=token) is None

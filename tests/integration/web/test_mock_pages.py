@@ -1,0 +1,87 @@
+"""A mock interview through the pages: bad settings, the whole flow with a follow-up, reloading, sharing."""
+
+import re
+
+import pytest
+
+from .conftest import Browser
+
+WEAK = "I worked on it with the team and it went well."
+
+
+def csrf(page: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def start(client, question, **fields):
+    page = client.get(f"/mock?role={question['role_slug']}").text
+    role = re.search(r'<option value="(\d+)" selected', page).group(1)
+    data = {"csrf_token": csrf(page), "role": role, "questions": "2", "minutes": "1", "follow_ups": "1", **fields}
+    return client.post("/mock", data=data, follow_redirects=False)
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"questions": "0"}, "1 to 15 questions, not 0"),
+    ({"questions": "500"}, "1 to 15 questions, not 500"),
+    ({"questions": "many"}, "must be a whole number"),
+    ({"minutes": "0"}, "30 s to 15 minutes, not 0 s"),
+    ({"minutes": "1440"}, "30 s to 15 minutes, not 86400 s"),
+    ({"role": "999999"}, "There is no role"),
+])
+def test_bad_settings_get_a_clear_4xx_and_save_nothing(app, question, fields, message):
+    ann = Browser(app)
+    ann.sign_up()
+    response = start(ann, question, **fields)
+    assert 400 <= response.status_code < 500 and message in response.text
+    assert ann.get("/api/mocks").json() == []
+
+
+def test_a_whole_mock_with_follow_ups_reloads_and_ends_with_a_shareable_report(app, question):
+    ann = Browser(app)
+    ann.sign_up()
+    location = start(ann, question).headers["location"]
+    seen, follow_ups = [], 0
+    for _ in range(6):
+        page = ann.get(location).text
+        if "data-mock-report" in page:
+            break
+        item = re.search(r'name="item_id" value="(\d+)"', page).group(1)
+        assert ann.get(location).text.count(f'value="{item}"') == 1  # a reload shows the same question
+        follow_ups += "data-follow-up=" in page
+        seen.append(item)
+        assert "data-report" not in page and "score-pill" not in page  # no feedback until the end
+        ann.post(f"{location}/answer", data={"csrf_token": csrf(page), "item_id": item, "answer": WEAK})
+        # sending the same answer twice (a double click) changes nothing
+        again = ann.post(f"{location}/answer", data={"csrf_token": csrf(page), "item_id": item, "answer": WEAK})
+        assert again.status_code == 200
+    assert len(seen) == len(set(seen)) == 4 and follow_ups == 2
+    report = ann.get(location).text
+    assert report.count("data-mock-result=") == 2 and report.count("data-mock-follow-up") == 2
+    assert 'data-chart="competencies"' in report and "data-chart-table" in report
+    mock_id = int(location.rsplit("/", 1)[1])
+    ann.post(f"{location}/share", data={"csrf_token": csrf(report), "action": "share"})
+    link = re.search(r'href="(/shared/mocks/[^"]+)" data-share-link', ann.get(location).text).group(1)
+    shared = Browser(app).get(link)
+    assert shared.status_code == 200 and "data-mock-report" in shared.text and "data-action" not in shared.text
+    assert WEAK not in shared.text
+    ann.post(f"{location}/share", data={"csrf_token": csrf(report), "action": "revoke"})
+    assert Browser(app).get(link).status_code == 404
+    api = ann.get(f"/api/mocks/{mock_id}").json()
+    assert api["status"] == "finished" and api["summary"]["answered"] == 2 and api["share_url"] is None
+    assert all(i["score"] is not None for i in api["items"])
+
+
+def test_the_api_hides_scores_until_the_end(app, question):
+    ann = Browser(app)
+    ann.sign_up()
+    headers = ann.page_csrf_header()
+    mock = ann.post("/api/mocks", json={"role": question["role_slug"], "questions": 1, "seed": 7,
+                                        "follow_ups": False}, headers=headers).json()
+    assert mock["seed"] == 7 and mock["items"][0]["score"] is None and mock["items"][0]["seconds_left"] == 180
+    wrong = ann.post(f"/api/mocks/{mock['id']}/answers", json={"item_id": 2**31 - 1, "answer": WEAK}, headers=headers)
+    assert wrong.status_code == 404
+    done = ann.post(f"/api/mocks/{mock['id']}/answers", json={"item_id": mock["current_item_id"], "answer": WEAK,
+                                                              "timed_out": True}, headers=headers).json()
+    assert done["status"] == "finished" and done["items"][0]["timed_out"] is True
+    assert ann.post("/api/mocks", json={"role": question["role_slug"], "questions": 1, "mode": "sung"},
+                    headers=headers).status_code == 422

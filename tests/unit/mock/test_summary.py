@@ -1,0 +1,53 @@
+"""The end report of a mock: per question with follow-ups beside, delivery, top suggestions, by competency."""
+
+from rehearse.mock.summary import Item, summarise
+
+
+def report(score, missed=(), covered=(), suggestions=(), lost=None, words=100, fillers=None):
+    points = [{"point": p, "covered": False} for p in missed] + [{"point": p, "covered": True} for p in covered]
+    breakdown = [{"part": part, "weight": weight, "value": value} for part, (weight, value) in (lost or {}).items()]
+    return {"score": score, "talking_points": points, "suggestions": [{"kind": k, "message": m} for k, m in suggestions],
+            "breakdown": breakdown, "delivery": {"words": words, "fillers": fillers or {}, "hedges": {}}}
+
+
+def test_questions_follow_ups_and_competencies():
+    items = [
+        Item(1, False, "Q1", ("hiring",), 40, report(40, missed=["a plan"], covered=["b"])),
+        Item(1, True, "Q1", ("hiring",), 70, report(70), prompt="You didn't mention a plan — ..."),
+        Item(2, False, "Q2", ("strategy", "hiring"), 80, report(80), timed_out=True),
+    ]
+    summary = summarise(items)
+    assert summary["score"] == 60 and summary["answered"] == 2 and summary["follow_ups"] == 1
+    assert summary["timed_out"] == 1
+    first = summary["questions"][0]
+    assert (first["score"], first["missed"], first["follow_up"]["score"]) == (40, ["a plan"], 70)
+    assert first["follow_up"]["question"].startswith("You didn't mention a plan")
+    assert summary["competencies"] == [{"competency": "hiring", "score": 60, "questions": 2},
+                                       {"competency": "strategy", "score": 80, "questions": 1}]
+
+
+def test_the_top_three_suggestions_are_those_with_most_points_at_stake():
+    items = [
+        Item(1, False, "Q1", (), 50, report(50, suggestions=[("length", "Too short"), ("structure", "Use STAR")],
+                                           lost={"delivery": (15, 0.9), "structure": (15, 0.2)})),
+        Item(2, False, "Q2", (), 50, report(50, suggestions=[("specificity", "Add numbers"), ("structure", "Use STAR"),
+                                                             ("we", "Say I")],
+                                           lost={"specificity": (15, 0.5), "structure": (15, 0.6),
+                                                 "delivery": (15, 0.9)})),
+    ]
+    top = summarise(items)["suggestions"]
+    assert [s["kind"] for s in top] == ["structure", "specificity", "length"]
+    assert top[0]["questions"] == [1, 2] and top[0]["points_at_stake"] == 18.0
+
+
+def test_delivery_totals():
+    items = [Item(1, False, "Q", (), 50, report(50, words=100, fillers={"um": 3}), words_per_minute=140.0),
+             Item(2, False, "Q", (), 50, report(50, words=300, fillers={"like": 1}))]
+    delivery = summarise(items)["delivery"]
+    assert delivery == {"mean_words": 200, "fillers": 4, "fillers_per_100_words": 1.0, "hedges": 0,
+                        "words_per_minute": 140}
+
+
+def test_nothing_answered():
+    summary = summarise([Item(1, False, "Q", (), None, None)])
+    assert summary["score"] is None and summary["questions"] == [] and summary["suggestions"] == []
