@@ -83,7 +83,8 @@ def import_bank(session: Session, doc: BankDoc, *, progress: Progress | None = N
             current = existing.get(slug)
             if current is None:
                 new_rows.append((slug, position, question_doc))
-            elif _update_question(session, current, role, position, question_doc):
+            elif _update_question(session, current, role, position, question_doc, summary,
+                                  doc.source or doc.name):
                 summary.updated += 1
             else:
                 summary.unchanged += 1
@@ -143,9 +144,11 @@ def _insert_questions(session: Session, bank: Bank, role: Role, rows: list[tuple
     for question_id, row, (doc, points, competencies) in zip(ids, values, extras, strict=True):
         competency_rows += [{"question_id": question_id, "name": name, "position": i}
                             for i, name in enumerate(competencies)]
-        if doc.example_answer:
-            answer_rows.append({"question_id": question_id, "revision": 1, "text": doc.example_answer,
-                                "source": "import", "created_at": utcnow()})
+        # Every question starts with revision 1, a full snapshot (empty text: no example answer), so
+        # community edits and later imports share one history and have a base to compare with.
+        answer_rows.append({"question_id": question_id, "revision": 1, "text": doc.example_answer or "",
+                            "source": "import", "created_at": utcnow(), "intent": doc.intent,
+                            "talking_points": points, "file_values": _file_values(doc, points)})
         index_rows.append(search_index.IndexRow(question_id, row["text"], doc.intent, points, competencies,
                                                 doc.example_answer))
     if competency_rows:
@@ -155,21 +158,52 @@ def _insert_questions(session: Session, bank: Bank, role: Role, rows: list[tuple
     search_index.write(session, index_rows)
 
 
-def _update_question(session: Session, question: Question, role: Role, position: int, doc: QuestionDoc) -> bool:
-    """Bring a stored question in line with the file; returns whether anything changed."""
+def _file_values(doc: QuestionDoc, points: Sequence[str]) -> dict:
+    return {"example_answer": doc.example_answer or None, "intent": doc.intent, "talking_points": list(points)}
+
+
+def _update_question(session: Session, question: Question, role: Role, position: int, doc: QuestionDoc,
+                     summary: ImportSummary | None = None, file: str = "") -> bool:
+    """Bring a stored question in line with the file; returns whether anything changed.
+
+    The example answer, intent and talking points are merged with the question's history: a field
+    the file did not change since the last import keeps any community edit made since; a field the
+    file changed takes the file's value, and a community edit it replaces is reported as a warning.
+    """
     changes: dict = {}
     for attribute, value in (("role_id", role.id), ("text", doc.text), ("kind", doc.kind or "other"),
-                             ("position", position), ("intent", doc.intent)):
+                             ("position", position)):
         if getattr(question, attribute) != value:
             changes[attribute] = value
     points, source = _points_of(doc)
-    if question.talking_points_source != "editor" and list(question.talking_points) != points:
-        changes["talking_points"], changes["talking_points_source"] = points, source
     competencies = _competencies_of(doc)
     competencies_changed = question.competency_names != competencies
     current_answer = question.example_answers[-1] if question.example_answers else None
-    answer_changed = bool(doc.example_answer) and (current_answer is None or current_answer.text != doc.example_answer)
-    if not changes and not competencies_changed and not answer_changed:
+    imported = next((row.file_values for row in reversed(question.example_answers) if row.file_values), None)
+    now = {"example_answer": (current_answer.text or None) if current_answer else None,
+           "intent": question.intent, "talking_points": list(question.talking_points or ())}
+    incoming = _file_values(doc, points)
+    merged = dict(now)
+    for name, value in incoming.items():
+        if name == "example_answer" and not value:
+            continue  # a file without an example answer never removes one
+        if imported is not None and imported.get(name) == value:
+            continue  # the file has not changed this field since it was last imported: keep edits
+        if imported is None and name == "talking_points" and question.talking_points_source == "editor":
+            continue
+        if value != now[name] and summary is not None and imported is not None and imported.get(name) != now[name]:
+            summary.warnings.append(ImportWarning(
+                file, doc.line,
+                f"question {question.slug!r}: the file changed the {name.replace('_', ' ')}, replacing a "
+                "community edit made since the last import (it stays in the question's history)"))
+        merged[name] = value
+    if merged["intent"] != question.intent:
+        changes["intent"] = merged["intent"]
+    if merged["talking_points"] != now["talking_points"]:
+        changes["talking_points"] = merged["talking_points"]
+        changes["talking_points_source"] = source if merged["talking_points"] == points else "editor"
+    content_changed = merged != now
+    if not changes and not competencies_changed and not content_changed and imported == incoming:
         return False
     if changes:
         session.execute(update(Question).where(Question.id == question.id).values(**changes))
@@ -177,14 +211,18 @@ def _update_question(session: Session, question: Question, role: Role, position:
         session.execute(delete(QuestionCompetency).where(QuestionCompetency.question_id == question.id))
         session.execute(insert(QuestionCompetency), [
             {"question_id": question.id, "name": name, "position": i} for i, name in enumerate(competencies)])
-    if answer_changed:
-        revision = (current_answer.revision if current_answer else 0) + 1
-        session.add(ExampleAnswer(question_id=question.id, revision=revision, text=doc.example_answer,
-                                  source="import", created_at=utcnow()))
+    if content_changed or imported != incoming:
+        if content_changed or current_answer is None:
+            revision = (current_answer.revision if current_answer else 0) + 1
+            session.add(ExampleAnswer(question_id=question.id, revision=revision, text=merged["example_answer"] or "",
+                                      intent=merged["intent"], talking_points=merged["talking_points"],
+                                      file_values=incoming, source="import", created_at=utcnow()))
+        else:  # the file moved on, but the question already says it all: remember what the file says now
+            current_answer.file_values = incoming
     session.flush()
     session.expire(question)
     reindex_question(session, question.id)
-    return True
+    return content_changed or bool(changes) or competencies_changed
 
 
 def reindex_question(session: Session, question_id: int) -> None:
@@ -199,8 +237,9 @@ def reindex_question(session: Session, question_id: int) -> None:
 
 
 def current_example_answer(session: Session, question_id: int) -> str | None:
+    """The current revision's example answer; None when it has none (stored as empty text)."""
     return session.scalar(select(ExampleAnswer.text).where(ExampleAnswer.question_id == question_id)
-                          .order_by(ExampleAnswer.revision.desc()).limit(1))
+                          .order_by(ExampleAnswer.revision.desc()).limit(1)) or None
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -292,7 +331,7 @@ def example_answers_for(session: Session, question_ids: Sequence[int]) -> dict[i
               .where(ExampleAnswer.question_id.in_(question_ids)).group_by(ExampleAnswer.question_id).subquery())
     rows = session.execute(select(ExampleAnswer.question_id, ExampleAnswer.text).join(
         latest, (latest.c.question_id == ExampleAnswer.question_id) & (latest.c.revision == ExampleAnswer.revision)))
-    return dict(rows.all())
+    return {question_id: text for question_id, text in rows.all() if text}
 
 
 def export_bank(session: Session, bank_slug: str | None = None) -> list[BankDoc]:

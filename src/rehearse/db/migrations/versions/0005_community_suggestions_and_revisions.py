@@ -126,6 +126,35 @@ def upgrade() -> None:
 
     with op.batch_alter_table("attempts", schema=None) as batch_op:
         batch_op.add_column(sa.Column("example_revision", sa.Integer(), nullable=True))
+    _backfill_snapshots()
+
+
+def _backfill_snapshots() -> None:
+    """Every question gets a current revision holding a full snapshot (empty text: no example answer),
+    so suggestions always have a base to compare with and imports a base to merge against."""
+    bind = op.get_bind()
+    questions = sa.table("questions", sa.column("id", sa.Integer), sa.column("intent", sa.Text),
+                         sa.column("talking_points", sa.JSON))
+    answers = sa.table("example_answers", sa.column("id", sa.Integer), sa.column("question_id", sa.Integer),
+                       sa.column("revision", sa.Integer), sa.column("text", sa.Text), sa.column("source", sa.String),
+                       sa.column("intent", sa.Text), sa.column("talking_points", sa.JSON),
+                       sa.column("file_values", sa.JSON), sa.column("created_at", sa.DateTime(timezone=True)))
+    latest = dict(bind.execute(sa.select(answers.c.question_id, sa.func.max(answers.c.revision))
+                               .group_by(answers.c.question_id)).all())
+    now = sa.func.current_timestamp()
+    for question_id, intent, points in bind.execute(sa.select(questions.c.id, questions.c.intent,
+                                                              questions.c.talking_points)).all():
+        if question_id in latest:
+            text = bind.scalar(sa.select(answers.c.text).where(answers.c.question_id == question_id,
+                                                               answers.c.revision == latest[question_id]))
+            bind.execute(answers.update().where(answers.c.question_id == question_id,
+                                                answers.c.revision == latest[question_id])
+                         .values(intent=intent, talking_points=points,
+                                 file_values={"example_answer": text, "intent": intent, "talking_points": points}))
+        else:
+            bind.execute(answers.insert().values(
+                question_id=question_id, revision=1, text="", source="import", intent=intent, talking_points=points,
+                file_values={"example_answer": None, "intent": intent, "talking_points": points}, created_at=now))
 
 
 def downgrade() -> None:

@@ -1,0 +1,221 @@
+"""Suggest, vote, comment, moderate, revert and notify, through the service, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from rehearse.bank import service as bank
+from rehearse.bank.models import utcnow
+from rehearse.community import service as community
+
+from .conftest import ANSWER, POINTS, bank_doc
+
+NEW_ANSWER = ANSWER.replace("three engineering bets", "three engineering bets with explicit trade-offs")
+
+
+def suggest(session, author, question, **fields):
+    fields.setdefault("example_answer", NEW_ANSWER)
+    return community.suggest_edit(session, user=author, question_id=question.id, reason="Names the trade-offs.",
+                                  accept_licence=True, **fields)
+
+
+def test_a_suggestion_records_its_base_and_only_the_fields_it_changes(session, question, author):
+    suggestion = suggest(session, author, question)
+    assert suggestion.status == "pending" and suggestion.base_revision == 1
+    assert suggestion.example_answer == NEW_ANSWER
+    assert suggestion.intent is None and suggestion.talking_points is None
+    assert suggestion.licence == "CC-BY-SA-4.0"
+
+
+def test_preview_shows_a_word_diff_and_the_engine_says_which_point_was_dropped(session, question):
+    preview = community.preview_edit(session, question_id=question.id, example_answer="We hire people.",
+                                     backend="lexical")
+    deleted = "".join(c.text for c in preview.diffs["example_answer"] if c.op == "delete")
+    assert "quarter" in deleted and preview.changed_fields == ["example_answer"]
+    assert preview.report is not None and preview.report["missed"]
+    assert "ties to company OKRs" in preview.report["missed"]
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"example_answer": ANSWER}, "changes nothing"),
+    ({"example_answer": "   "}, "empty"),
+    ({"example_answer": "x" * 1_000_000}, "most allowed is 20,000"),
+    ({"talking_points": ["p"] * 50}, "most allowed is 20"),
+])
+def test_bad_suggestions_are_refused_with_the_reason(session, question, author, fields, message):
+    with pytest.raises(community.CommunityError, match=message):
+        suggest(session, author, question, **fields)
+
+
+def test_a_suggestion_needs_a_reason_the_licence_and_a_question(session, question, author):
+    with pytest.raises(community.CommunityError, match="reason is empty"):
+        community.suggest_edit(session, user=author, question_id=question.id, reason=" ", accept_licence=True,
+                               example_answer=NEW_ANSWER)
+    with pytest.raises(community.CommunityError, match="CC-BY-SA-4.0"):
+        community.suggest_edit(session, user=author, question_id=question.id, reason="r", accept_licence=False,
+                               example_answer=NEW_ANSWER)
+    with pytest.raises(community.NotFound, match="no question with id 987654"):
+        community.suggest_edit(session, user=author, question_id=987654, reason="r", accept_licence=True,
+                               example_answer=NEW_ANSWER)
+
+
+def test_votes_one_per_user_changeable_never_on_ones_own(session, question, author, voter, editor):
+    suggestion = suggest(session, author, question)
+    community.vote(session, user=voter, suggestion_id=suggestion.id, value=1)
+    community.vote(session, user=editor, suggestion_id=suggestion.id, value=1)
+    again = community.vote(session, user=voter, suggestion_id=suggestion.id, value=1)
+    assert (again.votes, again.up, again.down) == (2, 2, 0)
+    changed = community.vote(session, user=voter, suggestion_id=suggestion.id, value=-1)
+    assert (changed.votes, changed.up, changed.down) == (0, 1, 1)
+    with pytest.raises(community.Forbidden, match="your own"):
+        community.vote(session, user=author, suggestion_id=suggestion.id, value=1)
+
+
+def test_accept_makes_a_new_revision_crediting_the_author_and_tells_them(session, question, author, editor):
+    suggestion = suggest(session, author, question, talking_points=[*POINTS, "how you measure progress"])
+    row = community.accept(session, editor=editor, suggestion_id=suggestion.id)
+    assert row.revision == 2 and row.author_id == author.id and row.source == "suggestion"
+    assert bank.current_example_answer(session, question.id) == NEW_ANSWER
+    session.refresh(question)
+    assert question.talking_points[-1] == "how you measure progress"
+    assert community.unread_count(session, user_id=author.id) == 1
+    assert "accepted as revision 2" in community.notifications(session, user_id=author.id)[0].message
+    assert community.contributors(session) == [(author.display_name, 1)]
+    with pytest.raises(community.Conflict, match="accepted already"):
+        community.accept(session, editor=editor, suggestion_id=suggestion.id)
+
+
+def test_reject_needs_a_reason_that_the_author_sees(session, question, author, editor):
+    suggestion = suggest(session, author, question)
+    with pytest.raises(community.CommunityError, match="reason"):
+        community.reject(session, editor=editor, suggestion_id=suggestion.id, reason="")
+    community.reject(session, editor=editor, suggestion_id=suggestion.id, reason="Too long for a spoken answer.")
+    mine = community.user_suggestions(session, user_id=author.id)
+    assert mine[0].status == "rejected" and mine[0].decision_reason == "Too long for a spoken answer."
+    assert community.author_records(session, [author.id])[author.id] == {"accepted": 0, "rejected": 1}
+
+
+def test_candidates_cannot_moderate(session, question, author, voter):
+    suggestion = suggest(session, author, question)
+    for action in (lambda: community.accept(session, editor=voter, suggestion_id=suggestion.id),
+                   lambda: community.reject(session, editor=voter, suggestion_id=suggestion.id, reason="no"),
+                   lambda: community.revert(session, editor=voter, question_id=question.id, to_revision=1,
+                                            reason="no")):
+        with pytest.raises(community.Forbidden):
+            action()
+
+
+def test_a_stale_suggestion_merges_when_the_changes_do_not_overlap(session, question, author, voter, editor):
+    first = suggest(session, author, question)
+    second = community.suggest_edit(session, user=voter, question_id=question.id, reason="Shorter review.",
+                                    accept_licence=True,
+                                    example_answer=ANSWER.replace("every quarter", "every month"))
+    community.accept(session, editor=editor, suggestion_id=first.id)
+    view = community.view_suggestion(session, second.id)
+    assert view.stale and view.conflict is None
+    row = community.accept(session, editor=editor, suggestion_id=second.id)
+    assert row.revision == 3
+    assert "explicit trade-offs" in row.text and "every month" in row.text  # neither change is lost
+
+
+def test_a_stale_suggestion_cannot_overwrite_a_newer_revision(session, question, author, voter, editor):
+    first = suggest(session, author, question)
+    rival = community.suggest_edit(session, user=voter, question_id=question.id, reason="Other bets.",
+                                   accept_licence=True,
+                                   example_answer=ANSWER.replace("engineering bets", "big wagers"))
+    community.accept(session, editor=editor, suggestion_id=first.id)
+    view = community.view_suggestion(session, rival.id)
+    assert view.stale and view.conflict and "Revision 2" in view.conflict
+    with pytest.raises(community.Conflict, match="changed the same part"):
+        community.accept(session, editor=editor, suggestion_id=rival.id)
+    assert bank.current_example_answer(session, question.id) == NEW_ANSWER
+    # Edit, then accept against the current revision: the editor's merge is stored as revision 3.
+    row = community.accept(session, editor=editor, suggestion_id=rival.id, edited_base=2, edited={
+        "example_answer": NEW_ANSWER.replace("engineering bets", "big wagers")})
+    assert row.revision == 3 and "three big wagers with explicit trade-offs" in row.text
+
+
+def test_history_and_revert_keep_every_revision(session, question, author, editor):
+    community.accept(session, editor=editor, suggestion_id=suggest(session, author, question).id)
+    reverted = community.revert(session, editor=editor, question_id=question.id, to_revision=1, reason="Vandalism")
+    assert reverted.revision == 3 and reverted.reverted_from == 1 and reverted.text == ANSWER
+    entries, total = community.history(session, question_id=question.id)
+    assert total == 3 and [e.revision for e in entries] == [3, 2, 1]
+    assert entries[0].source == "revert" and entries[1].author == author.display_name
+    assert entries[1].changed == ("example_answer",)
+    inserted = "".join(c.text for c in entries[1].diffs["example_answer"] if c.op == "insert")
+    assert "explicit trade-offs" in inserted
+
+
+def test_an_import_keeps_community_edits_unless_the_file_changed_that_field(session, question, author, editor):
+    community.accept(session, editor=editor, suggestion_id=suggest(session, author, question).id)
+    summary = bank.import_bank(session, bank_doc())  # the same file again
+    assert summary.updated == 0 and bank.current_example_answer(session, question.id) == NEW_ANSWER
+    summary = bank.import_bank(session, bank_doc(intent="Show how you plan a year and a half."))
+    session.refresh(question)
+    assert question.intent == "Show how you plan a year and a half."
+    assert bank.current_example_answer(session, question.id) == NEW_ANSWER  # the edit survives
+    assert not summary.warnings
+    summary = bank.import_bank(session, bank_doc(answer="A rewritten answer from the file.",
+                                                 intent="Show how you plan a year and a half."))
+    assert bank.current_example_answer(session, question.id) == "A rewritten answer from the file."
+    assert any("replacing a community edit" in str(w) for w in summary.warnings)
+    entries, _ = community.history(session, question_id=question.id)
+    assert [e.source for e in entries] == ["import", "import", "suggestion", "import"]
+
+
+def test_comments_reports_hiding_and_no_replies_to_hidden_comments(session, question, author, voter, editor):
+    suggestion = suggest(session, author, question)
+    comment = community.add_comment(session, user=voter, suggestion_id=suggestion.id, body="**Good** change")
+    assert community.unread_count(session, user_id=author.id) == 1
+    community.report_comment(session, user=author, comment_id=comment.id, reason="spam")
+    with pytest.raises(community.Conflict, match="already"):
+        community.report_comment(session, user=author, comment_id=comment.id, reason="spam")
+    assert [c.id for c in community.reported_comments(session)] == [comment.id]
+    with pytest.raises(community.Forbidden):
+        community.hide_comment(session, editor=voter, comment_id=comment.id, reason="x")
+    community.hide_comment(session, editor=editor, comment_id=comment.id, reason="Off topic")
+    with pytest.raises(community.Conflict, match="hidden"):
+        community.add_comment(session, user=author, suggestion_id=suggestion.id, body="reply", reply_to=comment.id)
+
+
+def test_rate_limits_count_rows_in_the_database(session, question, author):
+    start = utcnow()
+    for index in range(community.SUGGESTION_LIMIT.count):
+        community.suggest_edit(session, user=author, question_id=question.id, reason="r", accept_licence=True,
+                               example_answer=f"{ANSWER} Variant {index}.", now=start)
+    with pytest.raises(community.RateLimited, match="Too many suggestions"):
+        suggest(session, author, question, now=start + timedelta(minutes=1))
+    later = start + community.SUGGESTION_LIMIT.window + timedelta(seconds=1)
+    assert suggest(session, author, question, now=later).status == "pending"
+
+
+def test_banning_withdraws_pending_suggestions(session, question, author, admin, editor):
+    suggestion = suggest(session, author, question)
+    with pytest.raises(community.Forbidden):
+        community.ban(session, admin=editor, user_id=author.id, reason="spam")
+    assert community.ban(session, admin=admin, user_id=author.id, reason="spam") == 1
+    session.refresh(suggestion)
+    assert suggestion.status == "withdrawn" and not author.active
+    with pytest.raises(community.Forbidden, match="suspended"):
+        suggest(session, author, question)
+
+
+def test_admins_manage_editors(session, author, admin, editor):
+    with pytest.raises(community.Forbidden):
+        community.set_role(session, admin=editor, user_id=author.id, role="editor")
+    assert community.set_role(session, admin=admin, user_id=author.id, role="editor").role == "editor"
+
+
+def test_a_suggested_question_becomes_a_question_with_its_author_credited(session, question, author, editor):
+    suggestion = community.suggest_question(
+        session, user=author, role_id=question.role_id, text="How do you run incident reviews?", reason="Missing",
+        accept_licence=True, intent="Show blameless reviews.", talking_points="blameless\nfollow-up actions",
+        example_answer="We hold a blameless review within two days and track follow-up actions.")
+    row = community.accept(session, editor=editor, suggestion_id=suggestion.id)
+    created = bank.get_question(session, row.question_id)
+    assert created.text == "How do you run incident reviews?" and created.talking_points == [
+        "blameless", "follow-up actions"]
+    assert row.author_id == author.id and bank.search(session, "incident reviews")[0].id == created.id
