@@ -4,11 +4,18 @@ import re
 
 import pytest
 
-from .helpers import STRONG, platform_question, sign_up, submit_answer
+from .helpers import STRONG, platform_question, sign_up
 
 pytestmark = pytest.mark.browser
 WEAK = "I worked on it with the team and it went well."
 SCORING_MS = 60_000  # the first answer may wait for the model to load
+
+
+def answer_question(page, text: str) -> None:
+    """Submit a practice answer and wait for its report (the first may wait for the model)."""
+    page.fill("[data-answer-form] [data-answer]", text)
+    page.click("[data-answer-form] [data-submit]", no_wait_after=True)
+    page.wait_for_selector("[data-report]", timeout=SCORING_MS)
 
 
 def send(page) -> None:
@@ -72,7 +79,7 @@ def test_the_review_queue_after_answering(page, screenshots):
     page.wait_for_selector("[data-review-empty]")
     question = platform_question(page)
     page.goto(f"/practice/{question['id']}")
-    submit_answer(page, "I don't know.")
+    answer_question(page, "I don't know.")
     page.wait_for_selector("[data-review-rating]")
     page.click("[data-rate=again]")
     page.wait_for_selector("[data-review-rating=again]")
@@ -84,4 +91,22 @@ def test_the_review_queue_after_answering(page, screenshots):
     assert today.strip() == "1"
     page.screenshot(path=screenshots / "review.png", full_page=True)
     assert re.search(r"/review$", page.url)
+    assert page.script_errors == []
+
+
+def test_the_dashboard_empty_then_with_data(page, screenshots):
+    sign_up(page)
+    page.goto("/progress")
+    page.wait_for_selector("[data-progress-empty]")
+    question = platform_question(page)
+    page.goto(f"/practice/{question['id']}")
+    answer_question(page, STRONG)
+    page.click("[data-nav=progress]")
+    page.wait_for_selector("[data-totals]")
+    assert page.text_content("[data-total=attempts]") == "1"
+    for name in ("score", "coverage", "length", "fillers", "due"):
+        image = page.locator(f"img[data-chart={name}]")
+        assert image.evaluate("img => img.complete && img.naturalWidth > 0"), name
+    assert page.locator("[data-needs-work-question]").count() == 1
+    page.screenshot(path=screenshots / "progress.png", full_page=True)
     assert page.script_errors == []

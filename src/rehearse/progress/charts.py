@@ -8,6 +8,7 @@ page's Content-Security-Policy (no inline styles) does not have to be loosened f
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from urllib.parse import quote
 
 import pygal
@@ -33,6 +34,15 @@ def _common(**extra) -> dict:
 def bar(title: str, labels: Sequence[str], values: Sequence[float | None], *, unit: str = "",
         max_value: float | None = 100, horizontal: bool = True) -> str:
     """A bar chart with each bar's value written on it."""
+    return _bar(title, tuple(labels), tuple(values), unit, max_value, horizontal)
+
+
+CACHED_CHARTS = 256  # a chart changes only when its user practises again; rendering one takes milliseconds
+
+
+@lru_cache(maxsize=CACHED_CHARTS)
+def _bar(title: str, labels: tuple[str, ...], values: tuple[float | None, ...], unit: str,
+         max_value: float | None, horizontal: bool) -> str:
     kind = pygal.HorizontalBar if horizontal else pygal.Bar
     chart = kind(**_common(title=title, print_values=True, show_legend=False,
                            height=max(HEIGHT // 2, 48 * len(labels) + 80) if horizontal else HEIGHT,
@@ -46,18 +56,26 @@ def bar(title: str, labels: Sequence[str], values: Sequence[float | None], *, un
 def line(title: str, x_labels: Sequence[str], series: dict[str, Sequence[float | None]], *, unit: str = "",
          max_value: float | None = None) -> str:
     """Lines over time; each series dashed differently and named in the legend."""
+    return _line(title, tuple(x_labels), tuple((name, tuple(values)) for name, values in series.items()), unit,
+                 max_value)
+
+
+@lru_cache(maxsize=CACHED_CHARTS)
+def _line(title: str, x_labels: tuple[str, ...], series: tuple[tuple[str, tuple[float | None, ...]], ...],
+          unit: str, max_value: float | None) -> str:
     chart = pygal.Line(**_common(title=title, show_minor_x_labels=False, allow_interruptions=True,
                                  x_label_rotation=0, range=(0, max_value) if max_value else None,
                                  formatter=lambda v: "" if v is None else f"{v:g}{unit}"))
     chart.x_labels = list(x_labels)
     step = max(1, len(x_labels) // MAX_X_LABELS)
     chart.x_labels_major = list(x_labels)[::step]
-    for index, (name, values) in enumerate(series.items()):
+    for index, (name, values) in enumerate(series):
         chart.add(name, list(values), stroke_style={"width": 2.5, "dasharray": DASHES[index % len(DASHES)]},
                   dots_size=3 + index)
     return chart.render(is_unicode=True)
 
 
+@lru_cache(maxsize=CACHED_CHARTS)
 def data_uri(svg: str) -> str:
     """The SVG as an image address (percent-encoded: smaller than base64 for text)."""
     return "data:image/svg+xml," + quote(svg, safe=" ,:;=/()'-.")  # never '#': it would end the address

@@ -40,6 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from rehearse.mock.views import router as mock_router
     from rehearse.practice.transcriptions import Transcriptions
     from rehearse.practice.views import router as practice_router
+    from rehearse.progress.views import router as progress_router
     from rehearse.review.views import router as review_router
     from rehearse.web import errors
     from rehearse.web.headers import SecurityHeaders
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(practice_router)
     app.include_router(review_router)
     app.include_router(mock_router)
+    app.include_router(progress_router)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> JSONResponse:

@@ -36,6 +36,8 @@ PREPARATION_ROUTES = {
     "/api/mocks/{mock_id}/answers",
     "/api/mocks/{mock_id}/resume",
     "/api/mocks/{mock_id}/share",
+    "/progress",
+    "/api/progress",
 }
 
 
@@ -93,6 +95,8 @@ def walk(client, ann, csrf):
         ("POST", f"/api/mocks/{done}/share", {"headers": api_headers}),
         ("DELETE", f"/api/mocks/{done}/share", {"headers": api_headers}),
         ("GET", f"/shared/mocks/{ann['token']}", {}),
+        ("GET", "/progress", {}),
+        ("GET", "/api/progress", {}),
     ]
     for method, path, kwargs in calls:
         yield method, path, client.request(method, path, follow_redirects=False, **kwargs)
@@ -119,6 +123,7 @@ def test_bob_sees_and_changes_nothing_of_anns(app, ann):
             assert status == 404, (method, path, status)
     assert statuses[("GET", f"/shared/mocks/{ann['token']}")] == 200  # the link is for whoever has it
     assert ann["done"] not in [m["id"] for m in bob.get("/api/mocks").json()]
+    assert bob.get("/api/progress").json()["totals"]["attempts"] == 0
     assert bob.get("/api/review/upcoming", params={"days": 365}).json() == [
         {**day, "due": 0} for day in bob.get("/api/review/upcoming", params={"days": 365}).json()]
     # Ann's schedule and mocks are as they were.

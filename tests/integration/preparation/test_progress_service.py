@@ -1,0 +1,75 @@
+"""Progress figures on a real database, from attempts made at known times."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from rehearse.practice import service as practice
+from rehearse.practice.models import Attempt
+from rehearse.progress import service as progress
+from rehearse.progress.dashboard import charts_for
+
+from .conftest import fake_report
+
+NOW = datetime(2026, 6, 10, 12, 0, tzinfo=UTC)  # a Wednesday
+
+
+def practise(session, user, question, score, when, covered=(True, False, False)):
+    attempt = practice.record(session, user=user, question=question, answer="An answer.",
+                              report=fake_report(score, covered=covered))
+    return attempt, when
+
+
+def at(session, attempt, when):
+    """Move an attempt (and its figures) to a moment in the past."""
+    from rehearse.progress.models import AttemptMetrics
+
+    session.get(Attempt, attempt.id).created_at = when
+    session.get(AttemptMetrics, attempt.id).created_at = when
+    session.flush()
+
+
+@pytest.mark.parametrize(("days", "today", "expected"), [
+    (set(), date(2026, 6, 10), 0),
+    ({date(2026, 6, 10)}, date(2026, 6, 10), 1),
+    ({date(2026, 6, 8), date(2026, 6, 9)}, date(2026, 6, 10), 2),  # nothing today yet: the streak is alive
+    ({date(2026, 6, 8), date(2026, 6, 10)}, date(2026, 6, 10), 1),  # a gap ends it
+    ({date(2026, 6, 7), date(2026, 6, 8)}, date(2026, 6, 10), 0),
+])
+def test_streak(days, today, expected):
+    assert progress.streak(days, today) == expected
+
+
+def test_a_new_user_has_empty_figures_and_no_charts(session, users):
+    figures = progress.figures(session, user=users[0], now=NOW)
+    assert figures["totals"]["attempts"] == 0 and figures["needs_work"] == []
+    assert len(figures["weeks"]) == progress.WEEKS and all(w["attempts"] == 0 for w in figures["weeks"])
+    assert set(charts_for(figures).values()) == {None}
+
+
+def test_figures_by_week_competency_and_weakest_question(session, bank, users):
+    ann, bob = users
+    qs = bank["questions"]
+    plan = [(qs[0], 40, NOW - timedelta(days=1), (False, False, False)),  # Tuesday this week
+            (qs[1], 80, NOW - timedelta(days=2), (True, True, False)),   # Monday this week
+            (qs[1], 90, NOW - timedelta(days=9), (True, True, True)),    # last week
+            (qs[2], 60, NOW - timedelta(days=400), (True, False, False))]  # over a year ago: totals only
+    for question, score, when, covered in plan:
+        attempt, _ = practise(session, ann, question, score, when, covered)
+        at(session, attempt, when)
+    practise(session, bob, qs[3], 10, NOW)  # Bob's attempt counts nowhere in Ann's figures
+    figures = progress.figures(session, user=ann, now=NOW)
+    totals = figures["totals"]
+    assert (totals["attempts"], totals["attempts_this_year"], totals["questions_practised"]) == (4, 3, 3)
+    assert totals["mean_score_30_days"] == 70.0 and totals["streak_days"] == 2
+    this_week, last_week = figures["weeks"][-1], figures["weeks"][-2]
+    assert this_week["week"] == "2026-06-08" and (this_week["attempts"], this_week["mean_score"]) == (2, 60.0)
+    assert (last_week["attempts"], last_week["mean_score"]) == (1, 90.0)
+    assert this_week["fillers_per_100_words"] == pytest.approx(100 * 4 / 240, abs=0.01)
+    by_name = {c["competency"]: c for c in figures["coverage_by_competency"]}
+    assert by_name["incidents"]["coverage"] == 0.0
+    assert by_name["hiring"]["coverage"] == round(5 / 6, 3) and by_name["hiring"]["attempts"] == 2
+    assert [w["question_id"] for w in figures["needs_work"]][:2] == [qs[0].id, qs[2].id]
+    assert figures["needs_work"][0]["points_missed"] == 3
+    charts = charts_for(figures)
+    assert charts["score"].startswith("data:image/svg+xml,") and charts["coverage"]

@@ -1,0 +1,34 @@
+"""The dashboard through the page and the API: empty state, then charts with their tables."""
+
+from .conftest import Browser
+
+ANSWER = ("First, I would put every request in one visible list. Then I would rank it with the product leads "
+          "against company priorities, and explain the trade-offs to every waiting team.")
+
+
+def test_empty_then_with_data(app, question):
+    ann = Browser(app)
+    ann.sign_up()
+    empty = ann.get("/progress")
+    assert empty.status_code == 200 and "data-progress-empty" in empty.text and "data-chart=" not in empty.text
+    assert ann.get("/api/progress").json()["totals"]["attempts"] == 0
+    ann.answer(question["id"], ANSWER)
+    page = ann.get("/progress")
+    assert "data-progress-empty" not in page.text
+    for chart in ("score", "coverage", "length", "fillers", "due"):
+        assert f'data-chart="{chart}"' in page.text, chart
+    for table in ("score", "coverage", "due"):
+        assert f'data-chart-table="{table}"' in page.text, table
+    assert "<script" not in page.text.split("data-chart=")[1][:5000]  # the SVG is an image: no script
+    api = ann.get("/api/progress").json()
+    assert api["totals"]["attempts"] == 1 and api["totals"]["questions_practised"] == 1
+    assert api["weeks"][-1]["attempts"] == 1
+    assert api["needs_work"][0]["question_id"] == question["id"]
+    assert str(api["needs_work"][0]["last_score"]) in page.text
+    assert sum(day["due"] for day in api["due_by_day"]) == 1
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(app):
+    visitor = Browser(app)
+    assert visitor.get("/progress", follow_redirects=False).status_code == 303
+    assert visitor.get("/api/progress").status_code == 401
