@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from rehearse import __version__
+from rehearse.community.markdown import render as markdown
 from rehearse.web.highlight import highlight
 from rehearse.web.security import attach_csrf_cookie, csrf_token
 
@@ -50,7 +51,8 @@ def make_templates() -> Jinja2Templates:
     env.trim_blocks = True
     env.lstrip_blocks = True
     env.filters.update(
-        when=_when, duration=_duration, percent=_percent, band=score_band, highlight=highlight
+        when=_when, duration=_duration, percent=_percent, band=score_band, highlight=highlight,
+        markdown=markdown,
     )
     env.globals.update(version=__version__)
     return templates

@@ -241,10 +241,11 @@ WALKED_TEMPLATES = {
 
 
 def test_the_walk_covers_every_route_of_the_app(app):
+    from .test_community import COMMUNITY_ROUTES  # suggestions, moderation, history: walked there
     from .test_preparation_privacy import PREPARATION_ROUTES  # review, mocks, progress, stories: walked there
 
     paths = route_paths(app.routes)
-    walked = WALKED_TEMPLATES | PREPARATION_ROUTES
+    walked = WALKED_TEMPLATES | PREPARATION_ROUTES | COMMUNITY_ROUTES
     assert paths == walked, f"routes not walked by a privacy test: {paths - walked}"
 
 

@@ -90,16 +90,6 @@ def _render_question_page(request: Request, question_id: int, show_example: bool
     return response
 
 
-@router.get("/questions/{question_id}/improve")
-def improve_answer(
-    question_id: int, request: Request, session: SessionDep, user: OptionalUser
-) -> Response:
-    view = question_cache.get(request.app, session, question_id)
-    if view is None:
-        raise HTTPException(404, f"There is no question with id {question_id}.")
-    return render(request, "bank/improve.html", {"q": view})
-
-
 @router.get("/search")
 def search(
     request: Request,

@@ -1,0 +1,266 @@
+"""Pydantic schemas of the community API: what clients send and what they get back."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from . import diff as diffs
+from . import service
+from .markdown import render as render_markdown
+from .models import Comment, Notification, Suggestion
+
+# Bodies larger than these are refused by validation before the service sees them; the service's
+# own limits (service.MAX_*) give the readable message for anything in between.
+_BIG = 100_000
+
+
+class Chunk(BaseModel):
+    op: Literal["equal", "insert", "delete"]
+    text: str
+
+
+def chunks(items: list[diffs.Chunk]) -> list[Chunk]:
+    return [Chunk(op=c.op, text=c.text) for c in items]  # type: ignore[arg-type]
+
+
+class EditFields(BaseModel):
+    example_answer: str | None = Field(None, max_length=_BIG, description="The whole suggested example answer.")
+    intent: str | None = Field(None, max_length=_BIG)
+    talking_points: list[str] | None = Field(None, max_length=200)
+
+
+class SuggestionCreate(EditFields):
+    """A suggested edit: give only the fields you change."""
+
+    reason: str = Field(..., max_length=_BIG, description="Why this is better.")
+    accept_licence: bool = Field(False, description="You agree to publish the suggestion under the bank's licence.")
+    base_revision: int | None = Field(None, ge=0, description="The revision you edited (default: the current one).")
+
+
+class QuestionSuggestionCreate(EditFields):
+    text: str = Field(..., max_length=_BIG, description="The new question.")
+    reason: str = Field(..., max_length=_BIG)
+    accept_licence: bool = False
+
+
+class PreviewRead(BaseModel):
+    base_revision: int
+    changed: list[str]
+    diffs: dict[str, list[Chunk]]
+    report: dict[str, Any] | None = Field(None, description="The feedback engine's report of the suggested "
+                                                            "example answer against the (suggested) talking points.")
+
+    @classmethod
+    def of(cls, preview: service.Preview) -> PreviewRead:
+        return cls(base_revision=preview.base.revision, changed=preview.changed_fields,
+                   diffs={k: chunks(v) for k, v in preview.diffs.items()}, report=preview.report)
+
+
+class CommentRead(BaseModel):
+    id: int
+    author: str
+    reply_to: int | None
+    created_at: datetime
+    hidden: bool
+    body: str | None = Field(None, description="The Markdown as written (null when hidden).")
+    html: str | None = Field(None, description="The Markdown rendered safely (null when hidden).")
+
+    @classmethod
+    def of(cls, comment: Comment) -> CommentRead:
+        visible = not comment.hidden
+        return cls(id=comment.id, author=comment.author.display_name, reply_to=comment.reply_to_id,
+                   created_at=comment.created_at, hidden=comment.hidden, body=comment.body if visible else None,
+                   html=str(render_markdown(comment.body)) if visible else None)
+
+
+class SuggestionSummary(BaseModel):
+    id: int
+    kind: str
+    question_id: int | None
+    role_id: int | None
+    status: str
+    reason: str
+    votes: int
+    up: int
+    down: int
+    base_revision: int | None
+    revision: int | None = Field(None, description="The revision an acceptance made.")
+    decision_reason: str | None
+    created_at: datetime
+    decided_at: datetime | None
+
+    @classmethod
+    def of(cls, s: Suggestion) -> SuggestionSummary:
+        return cls(id=s.id, kind=s.kind, question_id=s.question_id, role_id=s.role_id, status=s.status,
+                   reason=s.reason, votes=s.votes, up=s.up, down=s.down, base_revision=s.base_revision,
+                   revision=s.revision, decision_reason=s.decision_reason, created_at=s.created_at,
+                   decided_at=s.decided_at)
+
+
+class SuggestionRead(SuggestionSummary):
+    author: str
+    author_record: dict[str, int]
+    question_text: str | None
+    proposed: dict[str, Any]
+    diffs: dict[str, list[Chunk]]
+    report: dict[str, Any] | None
+    licence: str | None
+    stale: bool
+    current_revision: int | None
+    changed_since: dict[str, list[Chunk]] = Field(default_factory=dict,
+                                                  description="Stale only: base revision -> current revision.")
+    merged: dict[str, Any] | None = Field(None, description="Stale only: what accepting would store.")
+    conflict: str | None = None
+    my_vote: int = 0
+    comments: list[CommentRead]
+
+    @classmethod
+    def of_view(cls, view: service.SuggestionView) -> SuggestionRead:
+        s = view.suggestion
+        return cls(**SuggestionSummary.of(s).model_dump(), author=s.author.display_name,
+                   author_record=view.author_record,
+                   question_text=s.question.text if s.question else s.question_text, proposed=view.proposed,
+                   diffs={k: chunks(v) for k, v in view.diffs.items()}, report=s.report, licence=s.licence,
+                   stale=view.stale, current_revision=view.current.revision if view.current else None,
+                   changed_since={k: chunks(v) for k, v in view.since.items()}, merged=view.merge,
+                   conflict=view.conflict, my_vote=view.my_vote,
+                   comments=[CommentRead.of(c) for c in view.comments])
+
+
+class QueueItemRead(BaseModel):
+    id: int
+    kind: str
+    question_id: int | None
+    question_text: str
+    author: str
+    author_accepted: int
+    author_rejected: int
+    reason: str
+    votes: int
+    up: int
+    down: int
+    comments: int
+    created_at: datetime
+    fields: list[str]
+    base_revision: int | None
+    current_revision: int | None
+    stale: bool
+    score: int | None
+    missed_points: list[str]
+
+    @classmethod
+    def of(cls, item: service.QueueItem) -> QueueItemRead:
+        return cls(id=item.id, kind=item.kind, question_id=item.question_id, question_text=item.question_text,
+                   author=item.author_name, author_accepted=item.accepted, author_rejected=item.rejected,
+                   reason=item.reason, votes=item.votes, up=item.up, down=item.down, comments=item.comments,
+                   created_at=item.created_at, fields=list(item.fields), base_revision=item.base_revision,
+                   current_revision=item.current_revision, stale=item.stale, score=item.score,
+                   missed_points=list(item.missed))
+
+
+class QueueRead(BaseModel):
+    total: int
+    items: list[QueueItemRead]
+
+
+class VoteCreate(BaseModel):
+    value: Literal[-1, 0, 1] = Field(..., description="1 up, -1 down, 0 takes your vote back.")
+
+
+class CommentCreate(BaseModel):
+    body: str = Field(..., max_length=_BIG, description="Markdown; raw HTML is shown as text.")
+    reply_to: int | None = None
+
+
+class ReasonBody(BaseModel):
+    reason: str = Field(..., max_length=_BIG)
+
+
+class HideBody(ReasonBody):
+    hidden: bool = True
+
+
+class AcceptBody(BaseModel):
+    note: str | None = Field(None, max_length=_BIG, description="An editor's note, added to the revision's reason.")
+    edited: EditFields | None = Field(None, description="Edit, then accept: these values replace the suggested ones.")
+    edited_base: int | None = Field(None, ge=0, description="The revision the edit was made against.")
+
+
+class RevertBody(BaseModel):
+    revision: int = Field(..., ge=1)
+    reason: str = Field(..., max_length=_BIG)
+
+
+class RevisionRead(BaseModel):
+    revision: int
+    question_id: int
+    source: str
+    author_id: int | None
+    suggestion_id: int | None
+    reverted_from: int | None
+    created_at: datetime
+
+
+class HistoryEntryRead(BaseModel):
+    revision: int
+    created_at: datetime
+    source: str
+    author: str | None
+    reason: str | None
+    suggestion_id: int | None
+    reverted_from: int | None
+    changed: list[str]
+    diffs: dict[str, list[Chunk]]
+
+    @classmethod
+    def of(cls, entry: service.HistoryEntry) -> HistoryEntryRead:
+        return cls(revision=entry.revision, created_at=entry.created_at, source=entry.source, author=entry.author,
+                   reason=entry.reason, suggestion_id=entry.suggestion_id, reverted_from=entry.reverted_from,
+                   changed=list(entry.changed), diffs={k: chunks(v) for k, v in entry.diffs.items()})
+
+
+class HistoryRead(BaseModel):
+    question_id: int
+    total: int
+    page: int
+    revisions: list[HistoryEntryRead]
+
+
+class NotificationRead(BaseModel):
+    id: int
+    kind: str
+    suggestion_id: int | None
+    message: str
+    created_at: datetime
+    read: bool
+
+    @classmethod
+    def of(cls, n: Notification) -> NotificationRead:
+        return cls(id=n.id, kind=n.kind, suggestion_id=n.suggestion_id, message=n.message, created_at=n.created_at,
+                   read=n.read_at is not None)
+
+
+class UnreadRead(BaseModel):
+    unread: int
+
+
+class MarkRead(BaseModel):
+    ids: list[int] | None = Field(None, description="Notifications to mark read; all when omitted.")
+
+
+class RoleBody(BaseModel):
+    role: Literal["candidate", "editor", "admin"]
+
+
+class UserRead(BaseModel):
+    id: int
+    display_name: str
+    role: str
+    active: bool
+
+
+class BanRead(BaseModel):
+    withdrawn: int = Field(..., description="How many pending suggestions were withdrawn.")

@@ -1,0 +1,300 @@
+"""JSON API for the community workflow: suggest, vote, comment, moderate, history, notifications.
+
+Who may call what is declared per route by the user dependency: `ApiUser` (any signed-in
+account), `EditorUser` (editors and admins) or `AdminUser`; the service checks the same again.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi.responses import Response
+
+from rehearse.accounts.models import User
+from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep, begin_writing
+from rehearse.web.security import ApiUser, CsrfApi, OptionalUser
+
+from . import schemas, service
+
+router = APIRouter(prefix="/api", tags=["community"])
+
+
+def editor_user(user: ApiUser) -> User:
+    if user.role not in ("editor", "admin") or not user.active:
+        raise HTTPException(403, "Only editors can do this.")
+    return user
+
+
+def admin_user(user: ApiUser) -> User:
+    if user.role != "admin" or not user.active:
+        raise HTTPException(403, "Only admins can do this.")
+    return user
+
+
+EditorUser = Annotated[User, Depends(editor_user)]
+AdminUser = Annotated[User, Depends(admin_user)]
+
+ERRORS = {400: {"description": "Bad input; `detail` says what"}, 403: {"description": "Not allowed"},
+          404: {"description": "No such question, suggestion or comment"},
+          409: {"description": "Decided already, or stale and conflicting"},
+          429: {"description": "Rate limited; see Retry-After"}}
+
+
+def failed(error: service.CommunityError) -> HTTPException:
+    """The service's refusal as an HTTP error with its sentence."""
+    headers = {"Retry-After": str(error.retry_after)} if isinstance(error, service.RateLimited) else None
+    return HTTPException(error.status, str(error), headers=headers)
+
+
+# --- suggesting ----------------------------------------------------------------------------------
+
+
+@router.post("/questions/{question_id}/suggestions/preview", response_model=schemas.PreviewRead,
+             responses=ERRORS, dependencies=[CsrfApi])
+def preview_suggestion(question_id: int, body: schemas.EditFields, user: ApiUser, session: ReadSessionDep,
+                       settings: SettingsDep) -> schemas.PreviewRead:
+    """The word-level diff against the current revision and the engine's report; nothing is stored."""
+    try:
+        preview = service.preview_edit(session, question_id=question_id, backend=settings.feedback_backend,
+                                       **body.model_dump())
+    except service.CommunityError as error:
+        raise failed(error) from None
+    return schemas.PreviewRead.of(preview)
+
+
+@router.post("/questions/{question_id}/suggestions", response_model=schemas.SuggestionRead, status_code=201,
+             responses=ERRORS, dependencies=[CsrfApi])
+def create_suggestion(question_id: int, body: schemas.SuggestionCreate, user: ApiUser, session: ReadSessionDep,
+                      settings: SettingsDep) -> schemas.SuggestionRead:
+    """Suggest an edit of the example answer, intent or talking points (give only what you change)."""
+    fields = body.model_dump(include={"example_answer", "intent", "talking_points"})
+    try:
+        preview = service.preview_edit(session, question_id=question_id, backend=settings.feedback_backend,
+                                       **fields)
+        begin_writing(session)
+        suggestion = service.suggest_edit(session, user=user, question_id=question_id, reason=body.reason,
+                                          accept_licence=body.accept_licence, base_revision=body.base_revision,
+                                          report=preview.report, **fields)
+        return schemas.SuggestionRead.of_view(service.view_suggestion(session, suggestion.id, viewer=user))
+    except service.CommunityError as error:
+        raise failed(error) from None
+
+
+@router.post("/roles/{role_id}/suggestions", response_model=schemas.SuggestionRead, status_code=201,
+             responses=ERRORS, dependencies=[CsrfApi])
+def create_question_suggestion(role_id: int, body: schemas.QuestionSuggestionCreate, user: ApiUser,
+                               session: ReadSessionDep, settings: SettingsDep) -> schemas.SuggestionRead:
+    """Suggest a new question (with intent, talking points and example answer) for a role."""
+    try:
+        report = service.engine_report(session, None, body.model_dump(), backend=settings.feedback_backend,
+                                       question_text=body.text)
+        begin_writing(session)
+        suggestion = service.suggest_question(session, user=user, role_id=role_id, report=report,
+                                              **body.model_dump())
+        return schemas.SuggestionRead.of_view(service.view_suggestion(session, suggestion.id, viewer=user))
+    except service.CommunityError as error:
+        raise failed(error) from None
+
+
+@router.get("/questions/{question_id}/suggestions", response_model=list[schemas.SuggestionSummary],
+            responses=ERRORS)
+def list_question_suggestions(question_id: int, session: SessionDep) -> list[schemas.SuggestionSummary]:
+    """Pending suggestions for a question, most votes first."""
+    return [schemas.SuggestionSummary.of(s) for s in service.question_suggestions(session, question_id=question_id)]
+
+
+@router.get("/suggestions/mine", response_model=list[schemas.SuggestionSummary])
+def my_suggestions(user: ApiUser, session: SessionDep) -> list[schemas.SuggestionSummary]:
+    """Your suggestions with their decisions (and an editor's reason for a rejection)."""
+    return [schemas.SuggestionSummary.of(s) for s in service.user_suggestions(session, user_id=user.id)]
+
+
+@router.get("/suggestions/{suggestion_id}", response_model=schemas.SuggestionRead, responses=ERRORS)
+def get_suggestion(suggestion_id: int, session: SessionDep, user: OptionalUser) -> schemas.SuggestionRead:
+    """A suggestion with its diffs, the engine's report, staleness, votes and comments."""
+    try:
+        return schemas.SuggestionRead.of_view(service.view_suggestion(session, suggestion_id, viewer=user))
+    except service.CommunityError as error:
+        raise failed(error) from None
+
+
+@router.post("/suggestions/{suggestion_id}/withdraw", response_model=schemas.SuggestionSummary,
+             responses=ERRORS, dependencies=[CsrfApi])
+def withdraw_suggestion(suggestion_id: int, user: ApiUser, session: SessionDep) -> schemas.SuggestionSummary:
+    try:
+        return schemas.SuggestionSummary.of(service.withdraw(session, user=user, suggestion_id=suggestion_id))
+    except service.CommunityError as error:
+        raise failed(error) from None
+
+
+# --- votes and comments --------------------------------------------------------------------------
+
+
+@router.post("/suggestions/{suggestion_id}/vote", response_model=schemas.SuggestionSummary, responses=ERRORS,
+             dependencies=[CsrfApi])
+def vote(suggestion_id: int, body: schemas.VoteCreate, user: ApiUser, session: SessionDep) -> schemas.SuggestionSummary:
+    """One vote per user, changeable; not on your own suggestion."""
+    try:
+        return schemas.SuggestionSummary.of(service.vote(session, user=user, suggestion_id=suggestion_id,
+                                                         value=body.value))
+    except service.CommunityError as error:
+        raise failed(error) from None
+
+
+@router.post("/suggestions/{suggestion_id}/comments", response_model=schemas.CommentRead, status_code=201,
+             responses=ERRORS, dependencies=[CsrfApi])
+def add_comment(suggestion_id: int, body: schemas.CommentCreate, user: ApiUser,
+                session: SessionDep) -> schemas.CommentRead:
+    try:
+        comment = service.add_comment(session, user=user, suggestion_id=suggestion_id, body=body.body,
+                                      reply_to=body.reply_to)
+    except service.CommunityError as error:
+        raise failed(error) from None
+    session.refresh(comment, ["author"])
+    return schemas.CommentRead.of(comment)
+
+
+@router.post("/comments/{comment_id}/report", status_code=204, responses=ERRORS, dependencies=[CsrfApi])
+def report_comment(comment_id: int, body: schemas.ReasonBody, user: ApiUser, session: SessionDep) -> Response:
+    """Flag a comment for the editors."""
+    try:
+        service.report_comment(session, user=user, comment_id=comment_id, reason=body.reason)
+    except service.CommunityError as error:
+        raise failed(error) from None
+    return Response(status_code=204)
+
+
+# --- moderation (editors) ------------------------------------------------------------------------
+
+
+@router.get("/community/queue", response_model=schemas.QueueRead, responses=ERRORS)
+def moderation_queue(user: EditorUser, session: SessionDep, limit: Annotated[int, Query(ge=1, le=200)] = 50,
+                     offset: Annotated[int, Query(ge=0)] = 0) -> schemas.QueueRead:
+    """Pending suggestions, most votes first, then oldest first (editors)."""
+    items, total = service.queue(session, limit=limit, offset=offset)
+    return schemas.QueueRead(total=total, items=[schemas.QueueItemRead.of(i) for i in items])
+
+
+@router.post("/suggestions/{suggestion_id}/accept", response_model=schemas.SuggestionRead, responses=ERRORS,
+             dependencies=[CsrfApi])
+def accept_suggestion(suggestion_id: int, body: schemas.AcceptBody, user: EditorUser,
+                      session: SessionDep) -> schemas.SuggestionRead:
+    """Accept into a new revision crediting the author; `edited` accepts your edit of it instead (editors).
+
+    A suggestion made against an older revision is merged onto the current one; where both
+    changed the same words the answer is 409 and nothing changes."""
+    try:
+        service.accept(session, editor=user, suggestion_id=suggestion_id, note=body.note,
+                       edited=body.edited.model_dump() if body.edited else None, edited_base=body.edited_base)
+        return schemas.SuggestionRead.of_view(service.view_suggestion(session, suggestion_id, viewer=user))
+    except service.CommunityError as error:
+        raise failed(error) from None
+
+
+@router.post("/suggestions/{suggestion_id}/reject", response_model=schemas.SuggestionSummary, responses=ERRORS,
+             dependencies=[CsrfApi])
+def reject_suggestion(suggestion_id: int, body: schemas.ReasonBody, user: EditorUser,
+                      session: SessionDep) -> schemas.SuggestionSummary:
+    """Reject with a reason the author sees (editors)."""
+    try:
+        return schemas.SuggestionSummary.of(service.reject(session, editor=user, suggestion_id=suggestion_id,
+                                                           reason=body.reason))
+    except service.CommunityError as error:
+        raise failed(error) from None
+
+
+@router.post("/comments/{comment_id}/hide", status_code=204, responses=ERRORS, dependencies=[CsrfApi])
+def hide_comment(comment_id: int, body: schemas.HideBody, user: EditorUser, session: SessionDep) -> Response:
+    """Hide (or show again) a comment (editors)."""
+    try:
+        service.hide_comment(session, editor=user, comment_id=comment_id, reason=body.reason, hidden=body.hidden)
+    except service.CommunityError as error:
+        raise failed(error) from None
+    return Response(status_code=204)
+
+
+@router.get("/community/reported-comments", response_model=list[schemas.CommentRead], responses=ERRORS)
+def reported_comments(user: EditorUser, session: SessionDep) -> list[schemas.CommentRead]:
+    return [schemas.CommentRead.of(c) for c in service.reported_comments(session)]
+
+
+# --- history -------------------------------------------------------------------------------------
+
+
+@router.get("/questions/{question_id}/history", response_model=schemas.HistoryRead, responses=ERRORS)
+def question_history(question_id: int, session: SessionDep,
+                     page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> schemas.HistoryRead:
+    """A question's revisions, newest first, with author, date, reason and diff (50 a page)."""
+    try:
+        entries, total = service.history(session, question_id=question_id, page=page)
+    except service.CommunityError as error:
+        raise failed(error) from None
+    return schemas.HistoryRead(question_id=question_id, total=total, page=page,
+                               revisions=[schemas.HistoryEntryRead.of(e) for e in entries])
+
+
+@router.post("/questions/{question_id}/revert", response_model=schemas.RevisionRead, status_code=201,
+             responses=ERRORS, dependencies=[CsrfApi])
+def revert_question(question_id: int, body: schemas.RevertBody, user: EditorUser,
+                    session: SessionDep) -> schemas.RevisionRead:
+    """Restore an earlier revision as a new revision; nothing is erased (editors)."""
+    try:
+        row = service.revert(session, editor=user, question_id=question_id, to_revision=body.revision,
+                             reason=body.reason)
+    except service.CommunityError as error:
+        raise failed(error) from None
+    return schemas.RevisionRead(revision=row.revision, question_id=question_id, source=row.source,
+                                author_id=row.author_id, suggestion_id=row.suggestion_id,
+                                reverted_from=row.reverted_from, created_at=row.created_at)
+
+
+# --- notifications -------------------------------------------------------------------------------
+
+
+@router.get("/notifications", response_model=list[schemas.NotificationRead])
+def list_notifications(user: ApiUser, session: SessionDep) -> list[schemas.NotificationRead]:
+    return [schemas.NotificationRead.of(n) for n in service.notifications(session, user_id=user.id)]
+
+
+@router.get("/notifications/unread", response_model=schemas.UnreadRead)
+def unread_notifications(user: ApiUser, session: SessionDep) -> schemas.UnreadRead:
+    return schemas.UnreadRead(unread=service.unread_count(session, user_id=user.id))
+
+
+@router.post("/notifications/read", response_model=schemas.UnreadRead, dependencies=[CsrfApi])
+def mark_notifications_read(body: schemas.MarkRead, user: ApiUser, session: SessionDep) -> schemas.UnreadRead:
+    service.mark_read(session, user_id=user.id, ids=body.ids)
+    return schemas.UnreadRead(unread=service.unread_count(session, user_id=user.id))
+
+
+# --- administration (admins) ---------------------------------------------------------------------
+
+
+@router.get("/community/users", response_model=list[schemas.UserRead], responses=ERRORS)
+def list_users(user: AdminUser, session: SessionDep) -> list[schemas.UserRead]:
+    """Accounts, admins and editors first (admins)."""
+    return [schemas.UserRead(id=u.id, display_name=u.display_name, role=u.role, active=u.active)
+            for u in service.list_users(session)]
+
+
+@router.put("/community/users/{user_id}/role", response_model=schemas.UserRead, responses=ERRORS,
+            dependencies=[CsrfApi])
+def set_user_role(user_id: int, body: schemas.RoleBody, user: AdminUser, session: SessionDep) -> schemas.UserRead:
+    """Make someone an editor (or a candidate again) (admins)."""
+    try:
+        changed = service.set_role(session, admin=user, user_id=user_id, role=body.role)
+    except service.CommunityError as error:
+        raise failed(error) from None
+    return schemas.UserRead(id=changed.id, display_name=changed.display_name, role=changed.role,
+                            active=changed.active)
+
+
+@router.post("/community/users/{user_id}/ban", response_model=schemas.BanRead, responses=ERRORS,
+             dependencies=[CsrfApi])
+def ban_user(user_id: int, body: schemas.ReasonBody, user: AdminUser, session: SessionDep) -> schemas.BanRead:
+    """Suspend an account; its pending suggestions are withdrawn (admins). Answers how many."""
+    try:
+        return schemas.BanRead(withdrawn=service.ban(session, admin=user, user_id=user_id, reason=body.reason))
+    except service.CommunityError as error:
+        raise failed(error) from None

@@ -1,0 +1,299 @@
+"""Community pages: "Help us improve this answer", suggestions, votes and comments, the editors'
+queue, a question's history, notifications and the admins' editor list. Thin: each view parses the
+form, calls one service function and renders (or redirects back)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from rehearse.accounts.models import User
+from rehearse.bank import service as bank
+from rehearse.community import service as community
+from rehearse.web import questions as question_cache
+from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep, begin_writing
+from rehearse.web.security import CsrfForm, OptionalUser, PageUser
+from rehearse.web.templating import render
+
+router = APIRouter()
+_BIG = 100_000  # form fields past this are refused by validation; the service gives the exact limit
+
+
+def page_editor(user: PageUser) -> User:
+    if user.role not in ("editor", "admin") or not user.active:
+        raise HTTPException(403, "Only editors can see this page.")
+    return user
+
+
+def page_admin(user: PageUser) -> User:
+    if user.role != "admin" or not user.active:
+        raise HTTPException(403, "Only admins can see this page.")
+    return user
+
+
+EditorPage = Annotated[User, Depends(page_editor)]
+AdminPage = Annotated[User, Depends(page_admin)]
+Text = Annotated[str, Form(max_length=_BIG)]
+
+
+def _back(path: str) -> Response:
+    return RedirectResponse(path, status_code=303)
+
+
+def _question(request: Request, session, question_id: int):
+    view = question_cache.get(request.app, session, question_id)
+    if view is None:
+        raise HTTPException(404, f"There is no question with id {question_id}.")
+    return view
+
+
+# --- suggest -------------------------------------------------------------------------------------
+
+
+def _improve_page(request: Request, session, question_id: int, *, form: dict | None = None,
+                  preview: community.Preview | None = None, error: str | None = None, status_code: int = 200):
+    q = _question(request, session, question_id)
+    now = community.current(session, question_id)
+    form = form or {"example_answer": now.example_answer or "", "intent": now.intent or "",
+                    "talking_points": "\n".join(now.talking_points), "reason": "", "base_revision": now.revision}
+    return render(request, "community/improve.html", {
+        "q": q, "form": form, "preview": preview, "error": error, "revision": now.revision,
+        "licence": community.licence_of(session, question_id=question_id),
+        "pending": community.question_suggestions(session, question_id=question_id),
+    }, status_code=status_code)
+
+
+@router.get("/questions/{question_id}/improve")
+def improve_answer(question_id: int, request: Request, session: SessionDep, user: OptionalUser) -> Response:
+    return _improve_page(request, session, question_id)
+
+
+@router.post("/questions/{question_id}/improve", dependencies=[CsrfForm])
+def suggest_edit(question_id: int, request: Request, session: ReadSessionDep, settings: SettingsDep,
+                 user: PageUser, example_answer: Text = "", intent: Text = "", talking_points: Text = "",
+                 reason: Text = "", base_revision: Annotated[int, Form(ge=0)] = 0,
+                 accept_licence: Annotated[bool, Form()] = False,
+                 action: Annotated[str, Form(max_length=20)] = "preview") -> Response:
+    """Preview (diff and engine report) or send a suggested edit."""
+    form = {"example_answer": example_answer, "intent": intent, "talking_points": talking_points,
+            "reason": reason, "base_revision": base_revision, "accept_licence": accept_licence}
+    fields = {"example_answer": example_answer, "intent": intent, "talking_points": talking_points}
+    try:
+        preview = community.preview_edit(session, question_id=question_id, backend=settings.feedback_backend,
+                                         **fields)
+        if action != "send":
+            return _improve_page(request, session, question_id, form=form, preview=preview)
+        begin_writing(session)
+        suggestion = community.suggest_edit(session, user=user, question_id=question_id, reason=reason,
+                                            accept_licence=accept_licence, base_revision=base_revision,
+                                            report=preview.report, **fields)
+    except community.NotFound:
+        raise
+    except community.CommunityError as error:
+        return _improve_page(request, session, question_id, form=form, error=str(error), status_code=error.status)
+    return _back(f"/suggestions/{suggestion.id}")
+
+
+@router.get("/roles/{role_id}/suggest")
+def suggest_question_page(role_id: int, request: Request, session: SessionDep, user: PageUser) -> Response:
+    role = bank.get_role(session, str(role_id))
+    if role is None:
+        raise HTTPException(404, f"There is no role with id {role_id}.")
+    return render(request, "community/new_question.html", {
+        "role": role, "form": {}, "licence": community.licence_of(session, role_id=role_id)})
+
+
+@router.post("/roles/{role_id}/suggest", dependencies=[CsrfForm])
+def suggest_question(role_id: int, request: Request, session: ReadSessionDep, settings: SettingsDep,
+                     user: PageUser, text: Text = "", example_answer: Text = "", intent: Text = "",
+                     talking_points: Text = "", reason: Text = "",
+                     accept_licence: Annotated[bool, Form()] = False) -> Response:
+    role = bank.get_role(session, str(role_id))
+    if role is None:
+        raise HTTPException(404, f"There is no role with id {role_id}.")
+    form = {"text": text, "example_answer": example_answer, "intent": intent, "talking_points": talking_points,
+            "reason": reason}
+    try:
+        points = community.clean_points(talking_points) or []
+        report = community.engine_report(session, None, {"example_answer": example_answer, "intent": intent,
+                                                         "talking_points": points},
+                                         backend=settings.feedback_backend, question_text=text)
+        begin_writing(session)
+        suggestion = community.suggest_question(session, user=user, role_id=role_id, text=text, reason=reason,
+                                                accept_licence=accept_licence, intent=intent, talking_points=points,
+                                                example_answer=example_answer, report=report)
+    except community.CommunityError as error:
+        return render(request, "community/new_question.html", {
+            "role": role, "form": form, "error": str(error),
+            "licence": community.licence_of(session, role_id=role_id)}, status_code=error.status)
+    return _back(f"/suggestions/{suggestion.id}")
+
+
+# --- a suggestion: read, vote, comment, decide ---------------------------------------------------
+
+
+def _suggestion_page(request: Request, session, suggestion_id: int, user, *, error: str | None = None,
+                     status_code: int = 200) -> Response:
+    try:
+        view = community.view_suggestion(session, suggestion_id, viewer=user)
+    except community.NotFound as missing:
+        raise HTTPException(404, str(missing)) from None
+    editor = user is not None and user.role in ("editor", "admin") and user.active
+    edit_values = view.merge or view.proposed
+    return render(request, "community/suggestion.html", {
+        "v": view, "s": view.suggestion, "error": error, "is_editor": editor,
+        "edit": {**edit_values, "talking_points": "\n".join(edit_values.get("talking_points") or ())},
+    }, status_code=status_code)
+
+
+@router.get("/suggestions/{suggestion_id}")
+def show_suggestion(suggestion_id: int, request: Request, session: SessionDep, user: OptionalUser) -> Response:
+    return _suggestion_page(request, session, suggestion_id, user)
+
+
+def _act(request: Request, session, suggestion_id: int, user, action) -> Response:
+    """Run one service call; back to the suggestion on success, the page with the reason otherwise."""
+    try:
+        action()
+    except community.CommunityError as error:
+        session.rollback()
+        return _suggestion_page(request, session, suggestion_id, user, error=str(error), status_code=error.status)
+    return _back(f"/suggestions/{suggestion_id}")
+
+
+@router.post("/suggestions/{suggestion_id}/vote", dependencies=[CsrfForm])
+def vote(suggestion_id: int, request: Request, session: SessionDep, user: PageUser,
+         value: Annotated[int, Form(ge=-1, le=1)] = 0) -> Response:
+    return _act(request, session, suggestion_id, user,
+                lambda: community.vote(session, user=user, suggestion_id=suggestion_id, value=value))
+
+
+@router.post("/suggestions/{suggestion_id}/comments", dependencies=[CsrfForm])
+def add_comment(suggestion_id: int, request: Request, session: SessionDep, user: PageUser, body: Text = "",
+                reply_to: Annotated[int | None, Form()] = None) -> Response:
+    return _act(request, session, suggestion_id, user, lambda: community.add_comment(
+        session, user=user, suggestion_id=suggestion_id, body=body, reply_to=reply_to))
+
+
+@router.post("/suggestions/{suggestion_id}/comments/{comment_id}/report", dependencies=[CsrfForm])
+def report_comment(suggestion_id: int, comment_id: int, request: Request, session: SessionDep, user: PageUser,
+                   reason: Text = "") -> Response:
+    return _act(request, session, suggestion_id, user, lambda: community.report_comment(
+        session, user=user, comment_id=comment_id, reason=reason or "reported from the page"))
+
+
+@router.post("/suggestions/{suggestion_id}/comments/{comment_id}/hide", dependencies=[CsrfForm])
+def hide_comment(suggestion_id: int, comment_id: int, request: Request, session: SessionDep, user: EditorPage,
+                 reason: Text = "") -> Response:
+    return _act(request, session, suggestion_id, user, lambda: community.hide_comment(
+        session, editor=user, comment_id=comment_id, reason=reason))
+
+
+@router.post("/suggestions/{suggestion_id}/withdraw", dependencies=[CsrfForm])
+def withdraw(suggestion_id: int, request: Request, session: SessionDep, user: PageUser) -> Response:
+    return _act(request, session, suggestion_id, user,
+                lambda: community.withdraw(session, user=user, suggestion_id=suggestion_id))
+
+
+@router.post("/suggestions/{suggestion_id}/accept", dependencies=[CsrfForm])
+def accept(suggestion_id: int, request: Request, session: SessionDep, user: EditorPage, note: Text = "",
+           edit: Annotated[bool, Form()] = False, example_answer: Text = "", intent: Text = "",
+           talking_points: Text = "", edited_base: Annotated[int | None, Form(ge=0)] = None) -> Response:
+    """Accept as suggested, or (edit=true) accept the editor's edit of it."""
+    edited = {"example_answer": example_answer, "intent": intent, "talking_points": talking_points} if edit else None
+    response = _act(request, session, suggestion_id, user, lambda: community.accept(
+        session, editor=user, suggestion_id=suggestion_id, note=note or None, edited=edited,
+        edited_base=edited_base))
+    suggestion = community.get_suggestion(session, suggestion_id)
+    if suggestion.question_id:
+        question_cache.forget(request.app, suggestion.question_id)
+    return response
+
+
+@router.post("/suggestions/{suggestion_id}/reject", dependencies=[CsrfForm])
+def reject(suggestion_id: int, request: Request, session: SessionDep, user: EditorPage,
+           reason: Text = "") -> Response:
+    return _act(request, session, suggestion_id, user, lambda: community.reject(
+        session, editor=user, suggestion_id=suggestion_id, reason=reason))
+
+
+# --- editors' queue and history -------------------------------------------------------------------
+
+
+@router.get("/community/queue")
+def moderation_queue(request: Request, session: SessionDep, user: EditorPage,
+                     page: Annotated[int, Query(ge=1, le=10_000)] = 1) -> Response:
+    items, total = community.queue(session, limit=community.QUEUE_PAGE, offset=(page - 1) * community.QUEUE_PAGE)
+    return render(request, "community/queue.html", {
+        "items": items, "total": total, "page": page,
+        "pages": max(1, -(-total // community.QUEUE_PAGE)), "reported": community.reported_comments(session)})
+
+
+@router.get("/questions/{question_id}/history")
+def question_history(question_id: int, request: Request, session: SessionDep, user: OptionalUser,
+                     page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> Response:
+    q = _question(request, session, question_id)
+    entries, total = community.history(session, question_id=question_id, page=page)
+    return render(request, "community/history.html", {
+        "q": q, "entries": entries, "total": total, "page": page,
+        "pages": max(1, -(-total // community.HISTORY_PAGE)),
+        "is_editor": user is not None and user.role in ("editor", "admin"), "error": None})
+
+
+@router.post("/questions/{question_id}/revert", dependencies=[CsrfForm])
+def revert(question_id: int, request: Request, session: SessionDep, user: EditorPage,
+           revision: Annotated[int, Form(ge=1)] = 1, reason: Text = "") -> Response:
+    try:
+        community.revert(session, editor=user, question_id=question_id, to_revision=revision, reason=reason)
+    except community.CommunityError as error:
+        session.rollback()
+        q = _question(request, session, question_id)
+        entries, total = community.history(session, question_id=question_id)
+        return render(request, "community/history.html", {
+            "q": q, "entries": entries, "total": total, "page": 1, "pages": 1, "is_editor": True,
+            "error": str(error)}, status_code=error.status)
+    question_cache.forget(request.app, question_id)
+    return _back(f"/questions/{question_id}/history")
+
+
+# --- notifications, my suggestions ---------------------------------------------------------------
+
+
+@router.get("/notifications")
+def notifications(request: Request, session: SessionDep, user: PageUser) -> Response:
+    return render(request, "community/notifications.html", {
+        "notes": community.notifications(session, user_id=user.id),
+        "unread": community.unread_count(session, user_id=user.id),
+        "mine": community.user_suggestions(session, user_id=user.id)})
+
+
+@router.post("/notifications/read", dependencies=[CsrfForm])
+def mark_read(session: SessionDep, user: PageUser) -> Response:
+    community.mark_read(session, user_id=user.id)
+    return _back("/notifications")
+
+
+# --- admins: editors and bans --------------------------------------------------------------------
+
+
+@router.get("/community/editors")
+def editors(request: Request, session: SessionDep, user: AdminPage) -> Response:
+    return render(request, "community/editors.html", {"users": community.list_users(session), "error": None})
+
+
+@router.post("/community/editors", dependencies=[CsrfForm])
+def set_role(request: Request, session: SessionDep, user: AdminPage, user_id: Annotated[int, Form()],
+             role: Annotated[str, Form(max_length=20)] = "", ban: Annotated[bool, Form()] = False,
+             reason: Text = "") -> Response:
+    try:
+        if ban:
+            community.ban(session, admin=user, user_id=user_id, reason=reason)
+        else:
+            community.set_role(session, admin=user, user_id=user_id, role=role)
+    except community.CommunityError as error:
+        session.rollback()
+        return render(request, "community/editors.html", {"users": community.list_users(session),
+                                                          "error": str(error)}, status_code=error.status)
+    return _back("/community/editors")

@@ -1,0 +1,231 @@
+"""The community workflow through the pages and the JSON API: suggest, vote, comment, moderate, history.
+
+Three people: an author, a voter (both candidates) and an editor. A candidate reaches no moderation
+route (every one tried, pages and API), and whatever anyone types comes back escaped.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from rehearse.accounts import service as accounts
+
+from .conftest import Browser, route_paths
+
+# Every route the community feature adds; test_privacy.py checks that the app has no route nobody walks.
+COMMUNITY_ROUTES = {
+    "/questions/{question_id}/improve",
+    "/roles/{role_id}/suggest",
+    "/suggestions/{suggestion_id}",
+    "/suggestions/{suggestion_id}/vote",
+    "/suggestions/{suggestion_id}/comments",
+    "/suggestions/{suggestion_id}/comments/{comment_id}/report",
+    "/suggestions/{suggestion_id}/comments/{comment_id}/hide",
+    "/suggestions/{suggestion_id}/withdraw",
+    "/suggestions/{suggestion_id}/accept",
+    "/suggestions/{suggestion_id}/reject",
+    "/community/queue",
+    "/questions/{question_id}/history",
+    "/questions/{question_id}/revert",
+    "/notifications",
+    "/notifications/read",
+    "/community/editors",
+    "/api/questions/{question_id}/suggestions/preview",
+    "/api/questions/{question_id}/suggestions",
+    "/api/roles/{role_id}/suggestions",
+    "/api/suggestions/mine",
+    "/api/suggestions/{suggestion_id}",
+    "/api/suggestions/{suggestion_id}/withdraw",
+    "/api/suggestions/{suggestion_id}/vote",
+    "/api/suggestions/{suggestion_id}/comments",
+    "/api/comments/{comment_id}/report",
+    "/api/community/queue",
+    "/api/suggestions/{suggestion_id}/accept",
+    "/api/suggestions/{suggestion_id}/reject",
+    "/api/comments/{comment_id}/hide",
+    "/api/community/reported-comments",
+    "/api/questions/{question_id}/history",
+    "/api/questions/{question_id}/revert",
+    "/api/notifications",
+    "/api/notifications/unread",
+    "/api/notifications/read",
+    "/api/community/users",
+    "/api/community/users/{user_id}/role",
+    "/api/community/users/{user_id}/ban",
+}
+# The moderation routes among them: editors' (and admins') only.
+MODERATION = [
+    ("GET", "/community/queue"), ("POST", "/suggestions/{suggestion_id}/accept"),
+    ("POST", "/suggestions/{suggestion_id}/reject"), ("POST", "/suggestions/{suggestion_id}/comments/{comment_id}/hide"),
+    ("POST", "/questions/{question_id}/revert"), ("GET", "/community/editors"), ("POST", "/community/editors"),
+    ("GET", "/api/community/queue"), ("POST", "/api/suggestions/{suggestion_id}/accept"),
+    ("POST", "/api/suggestions/{suggestion_id}/reject"), ("POST", "/api/comments/{comment_id}/hide"),
+    ("GET", "/api/community/reported-comments"), ("POST", "/api/questions/{question_id}/revert"),
+    ("GET", "/api/community/users"), ("PUT", "/api/community/users/{user_id}/role"),
+    ("POST", "/api/community/users/{user_id}/ban"),
+]
+SCRIPT = '<script>document.title="pwned"</script><img src=x onerror="alert(1)">'
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def make_editor(app, email: str, role: str = "editor") -> None:
+    with app.state.database.transaction(writes=True) as session:
+        accounts.set_role(session, email=email, role=role)
+
+
+@pytest.fixture
+def people(app, make_browser):
+    author, voter, editor = make_browser(), make_browser(), make_browser()
+    emails = [client.sign_up() for client in (author, voter, editor)]
+    make_editor(app, emails[2])
+    return author, voter, editor
+
+
+def form(client: Browser, path: str, data: dict, *, page: str | None = None):
+    token = _CSRF.search(client.get(page or path).text).group(1)
+    return client.post(path, data={"csrf_token": token, **data}, follow_redirects=False)
+
+
+def send_suggestion(client: Browser, question: dict, answer: str, reason: str = "Names the trade-offs."):
+    return form(client, f"/questions/{question['id']}/improve",
+                {"example_answer": answer, "intent": question["intent"] or "",
+                 "talking_points": "\n".join(question["talking_points"]), "reason": reason,
+                 "accept_licence": "true", "action": "send", "base_revision": "0"})
+
+
+def current_answer(client, question_id: int) -> str:
+    return client.get(f"/api/questions/{question_id}").json()["example_answer"]
+
+
+def test_suggest_preview_vote_accept_history_revert(app, question, people):
+    author, voter, editor = people
+    page = author.get(f"/questions/{question['id']}/improve")
+    assert page.status_code == 200 and "data-licence" in page.text
+    original = current_answer(author, question["id"])
+    changed = original + " We reviewed the list every Monday with the product leads."
+    preview = form(author, f"/questions/{question['id']}/improve", {
+        "example_answer": changed, "intent": question["intent"] or "",
+        "talking_points": "\n".join(question["talking_points"]), "reason": "Adds a cadence.", "action": "preview"})
+    assert preview.status_code == 200
+    assert "<ins>" in preview.text and "every Monday" in preview.text and "data-engine-report" in preview.text
+    sent = send_suggestion(author, question, changed)
+    assert sent.status_code == 303, sent.text
+    suggestion_path = sent.headers["location"]
+    suggestion_id = int(suggestion_path.rsplit("/", 1)[1])
+
+    assert form(voter, f"{suggestion_path}/vote", {"value": "1"}, page=suggestion_path).status_code == 303
+    own = form(author, f"{suggestion_path}/vote", {"value": "1"}, page=suggestion_path)
+    assert own.status_code == 403 and "your own suggestion" in own.text
+    queue = editor.get("/community/queue")
+    assert queue.status_code == 200 and f'data-queue-item="{suggestion_id}"' in queue.text
+
+    accepted = form(editor, f"{suggestion_path}/accept", {"note": "Thanks"}, page=suggestion_path)
+    assert accepted.status_code == 303, accepted.text
+    assert current_answer(author, question["id"]) == changed
+    history = author.get(f"/questions/{question['id']}/history").text
+    assert "Community suggestion" in history and "every Monday" in history
+    assert author.get("/api/notifications/unread").json()["unread"] == 1
+
+    revisions = editor.get(f"/api/questions/{question['id']}/history").json()["revisions"]
+    newest, previous = revisions[0]["revision"], revisions[1]["revision"]
+    reverted = form(editor, f"/questions/{question['id']}/revert", {"revision": str(previous), "reason": "Too long"},
+                    page=f"/questions/{question['id']}/history")
+    assert reverted.status_code == 303
+    assert current_answer(author, question["id"]) == original
+    after = editor.get(f"/api/questions/{question['id']}/history").json()
+    assert after["revisions"][0]["revision"] == newest + 1 and after["revisions"][0]["source"] == "revert"
+
+
+def test_a_candidate_reaches_no_moderation_route(app, question, people):
+    author, voter, _ = people
+    assert send_suggestion(author, question, current_answer(author, question["id"]) + " Extra.").status_code == 303
+    paths = route_paths(app.routes)
+    assert {path for _, path in MODERATION} <= paths
+    ids = {"suggestion_id": "1", "comment_id": "1", "question_id": str(question["id"]), "user_id": "1"}
+    page_token = _CSRF.search(voter.get("/notifications").text).group(1)
+    headers = voter.page_csrf_header()
+    for method, path in MODERATION:
+        url = path.format(**ids)
+        if path.startswith("/api/"):
+            body = {"reason": "x", "revision": 1, "role": "admin", "hidden": True}
+            response = voter.request(method, url, json=body, headers=headers)
+        else:
+            response = voter.request(method, url, data={"csrf_token": page_token, "reason": "x", "revision": "1",
+                                                        "user_id": "1", "role": "admin"}, follow_redirects=False)
+        assert response.status_code == 403, (method, url, response.status_code)
+        anonymous = Browser(app).request(method, url, follow_redirects=False)
+        assert anonymous.status_code in (303, 401, 403), (method, url, anonymous.status_code)
+
+
+def test_scripts_stay_text(app, question, people):
+    author, voter, editor = people
+    sent = send_suggestion(author, question, current_answer(author, question["id"]) + SCRIPT, reason=SCRIPT)
+    path = sent.headers["location"]
+    assert form(voter, f"{path}/comments", {"body": f"Nice [link](javascript:alert(1)) {SCRIPT}"},
+                page=path).status_code == 303
+    for client in (author, editor):
+        html = client.get(path).text
+        assert "<script>document.title" not in html and "<img src=x" not in html
+        assert "&lt;script&gt;" in html
+        assert 'href="javascript:' not in html
+    comment = voter.get(f"/api{path}").json()["comments"][0]
+    assert "<script>" not in comment["html"] and comment["body"].endswith(SCRIPT)
+
+
+def test_markdown_links_are_nofollow_ugc(app, question, people):
+    author, voter, _ = people
+    path = send_suggestion(author, question, current_answer(author, question["id"]) + " More.").headers["location"]
+    form(voter, f"{path}/comments", {"body": "See [the guide](https://example.com/guide) and **this**."}, page=path)
+    html = author.get(path).text
+    assert '<a href="https://example.com/guide" rel="nofollow ugc">the guide</a>' in html
+    assert "<strong>this</strong>" in html
+
+
+def test_api_bad_input_gets_clear_errors(app, question, people):
+    author, voter, editor = people
+    headers = author.page_csrf_header()
+    qid = question["id"]
+    empty = author.post(f"/api/questions/{qid}/suggestions", json={"reason": "r", "accept_licence": True},
+                        headers=headers)
+    assert empty.status_code == 400 and "changes nothing" in empty.json()["detail"]
+    huge = author.post(f"/api/questions/{qid}/suggestions", json={"example_answer": "word " * 220_000, "reason": "r",
+                                                                 "accept_licence": True}, headers=headers)
+    assert huge.status_code in (413, 422) and huge.json()["detail"]
+    big = author.post(f"/api/questions/{qid}/suggestions", json={"example_answer": "word " * 10_000, "reason": "r",
+                                                                "accept_licence": True}, headers=headers)
+    assert big.status_code == 400 and "most allowed is 20,000" in big.json()["detail"]
+    missing = author.post("/api/questions/999999/suggestions", json={"example_answer": "x", "reason": "r",
+                                                                     "accept_licence": True}, headers=headers)
+    assert missing.status_code == 404 and "no question" in missing.json()["detail"]
+    created = author.post(f"/api/questions/{qid}/suggestions", json={
+        "example_answer": current_answer(author, qid) + " API.", "reason": "r", "accept_licence": True},
+        headers=headers)
+    assert created.status_code == 201, created.text
+    body = created.json()
+    assert body["report"]["score"] >= 0 and body["diffs"]["example_answer"]
+    sid = body["id"]
+    own = author.post(f"/api/suggestions/{sid}/vote", json={"value": 1}, headers=headers)
+    assert own.status_code == 403 and "own" in own.json()["detail"]
+    comment = voter.post(f"/api/suggestions/{sid}/comments", json={"body": "meh"}, headers=voter.page_csrf_header())
+    assert comment.status_code == 201
+    editor_headers = editor.page_csrf_header()
+    assert editor.post(f"/api/comments/{comment.json()['id']}/hide", json={"reason": "rude"},
+                       headers=editor_headers).status_code == 204
+    reply = author.post(f"/api/suggestions/{sid}/comments", json={"body": "re", "reply_to": comment.json()["id"]},
+                        headers=headers)
+    assert reply.status_code == 409 and "hidden" in reply.json()["detail"]
+    queue = editor.get("/api/community/queue").json()
+    assert any(item["id"] == sid for item in queue["items"])
+    rejected = editor.post(f"/api/suggestions/{sid}/reject", json={"reason": "Not needed"}, headers=editor_headers)
+    assert rejected.status_code == 200 and rejected.json()["status"] == "rejected"
+    mine = author.get("/api/suggestions/mine").json()
+    assert any(s["id"] == sid and s["decision_reason"] == "Not needed" for s in mine)
+
+
+def test_openapi_documents_the_community_api(app, people):
+    schema = people[0].get("/openapi.json").json()
+    for path in ("/api/questions/{question_id}/suggestions", "/api/community/queue",
+                 "/api/suggestions/{suggestion_id}/accept", "/api/questions/{question_id}/history"):
+        assert path in schema["paths"]
