@@ -37,6 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from rehearse.accounts.views import router as accounts_router
     from rehearse.bank.views import router as bank_router
     from rehearse.bootstrap import open_database
+    from rehearse.community.views import router as community_router
     from rehearse.mock.views import router as mock_router
     from rehearse.practice.transcriptions import Transcriptions
     from rehearse.practice.views import router as practice_router
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(accounts_router)
     app.include_router(practice_router)
     app.include_router(review_router)
+    app.include_router(community_router)
     app.include_router(mock_router)
     app.include_router(progress_router)
 
