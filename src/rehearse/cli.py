@@ -50,5 +50,7 @@ def serve(
     from rehearse.bootstrap import open_database
 
     open_database().dispose()  # migrate and seed once, before workers start
+    # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from any local peer;
+    # the app believes it only from REHEARSE_TRUSTED_PROXIES (see web.app.create_app).
     uvicorn.run("rehearse.web.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level="info")
+                log_level="info", proxy_headers=False)

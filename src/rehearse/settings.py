@@ -34,6 +34,24 @@ class Settings(BaseSettings):
     load_builtin_bank: bool = Field(default=True, description="Load the built-in bank on first start.")
     feedback_backend: str = Field(default="auto", description="`auto`, `onnx` or `lexical`.")
     max_answer_chars: int = Field(default=20_000, description="Longest answer accepted, in characters.")
+    max_anonymous_answer_chars: int = Field(
+        default=5_000, ge=1,
+        description="Longest answer scored for someone not signed in (scoring costs CPU; 5,000 "
+        "characters is about six minutes of speech).",
+    )
+    signups_per_address_per_hour: int = Field(
+        default=20, ge=1, description="Accounts one network address may create in an hour."
+    )
+    anonymous_scorings_per_minute: int = Field(
+        default=20, ge=1,
+        description="Answers one network address may have scored per minute without signing in "
+        "(per app process).",
+    )
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated addresses or networks of reverse proxies whose "
+        "X-Forwarded-For and X-Forwarded-Proto are believed; empty (the default): none are.",
+    )
     database_pool_size: int | None = Field(
         default=None, ge=1, le=1000,
         description="Connections each app process keeps open (and as many again at peaks); "
@@ -56,6 +74,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.data_dir / 'rehearse.db'}"
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return [host.strip() for host in self.trusted_proxies.split(",") if host.strip()]
 
     def pool_options(self) -> dict[str, float | int]:
         """Connection-pool options for the database engine."""

@@ -44,13 +44,14 @@ def list_users(
 def create_user(
     email: Annotated[str, typer.Argument(help="E-mail address (the sign-in name).")],
     role: Annotated[
-        str | None,
-        typer.Option(help="candidate, editor or admin (default: admin for the first account)."),
-    ] = None,
+        str,
+        typer.Option(help="candidate, editor or admin. The web app only ever makes candidates, "
+                          "so the first admin is made here."),
+    ] = "candidate",
 ) -> None:
     """Create an account; the password is asked for, never passed on the command line.
 
-    Example: rehearse users create ed@example.com --role editor
+    Example: rehearse users create you@example.com --role admin
     """
     from rehearse.accounts import service
     from rehearse.bootstrap import open_database

@@ -1,4 +1,4 @@
-"""Storage of accounts: users, sign-in sessions, sign-in attempts and API tokens.
+"""Storage of accounts: users, sign-in sessions and API tokens (failed sign-ins: rehearse.throttle).
 
 Secrets (session cookies, API tokens) are stored only as SHA-256 hashes, so a copy of
 the database cannot be used to sign in as anyone.
@@ -48,19 +48,6 @@ class UserSession(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     user: Mapped[User] = relationship(lazy="joined")
-
-
-class SignInAttempt(Base):
-    """One failed sign-in, kept for the rate limit (by e-mail and by client address)."""
-
-    __tablename__ = "sign_in_attempts"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(320), index=True)
-    client: Mapped[str] = mapped_column(String(64), index=True)
-    attempted_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, index=True
-    )
 
 
 class ApiToken(Base):

@@ -18,15 +18,28 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from rehearse.bank.models import utcnow
+from rehearse.throttle import service as throttle
+from rehearse.throttle.service import Rule
 
-from .models import ROLES, ApiToken, SignInAttempt, User, UserSession
+from .models import ROLES, ApiToken, User, UserSession
 
 SESSION_DAYS = 30  # a signed-in browser stays signed in for a month unless it signs out
-# Sign-in limits: five wrong passwords for one e-mail in 15 minutes is past any typo streak;
-# thirty from one address covers a shared office NAT without inviting guessing.
-RATE_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_EMAIL = 5
-MAX_FAILURES_PER_CLIENT = 30
+# Failed sign-ins slow the guesser down instead of locking the owner out. Each attempt counts
+# in three buckets; past its free attempts a bucket makes the next attempt wait 1 s, then 2 s,
+# 4 s ... and an hour without attempts forgets it. A success from an address clears that
+# account-and-address bucket.
+# * one account from one address: five tries cover any typo streak; the wait then grows to
+#   15 minutes, so one address gets a few dozen guesses a day at most;
+SIGN_IN_ACCOUNT_ADDRESS = Rule("signin-account-address", free=5, window=timedelta(hours=1),
+                               backoff=timedelta(seconds=1), max_delay=timedelta(minutes=15))
+# * one account from anywhere (guessing spread over many addresses): the wait stops at a
+#   minute, so the owner, signing in from their own address, waits a minute at worst;
+SIGN_IN_ACCOUNT = Rule("signin-account", free=20, window=timedelta(hours=1),
+                       backoff=timedelta(seconds=1), max_delay=timedelta(minutes=1))
+# * one address, any account (spraying many accounts): generous for a shared office NAT, and
+#   again at most a minute's wait for the people behind it.
+SIGN_IN_ADDRESS = Rule("signin-address", free=50, window=timedelta(hours=1),
+                       backoff=timedelta(seconds=1), max_delay=timedelta(minutes=1))
 MIN_PASSWORD = 10  # NIST SP 800-63B asks for at least 8; 10 keeps guessing costly
 MAX_PASSWORD = 1024  # argon2 hashes any length, but a megabyte password is a denial of service
 TOKEN_PREFIX = "rh_"
@@ -43,15 +56,16 @@ class AccountError(ValueError):
 
 
 class RateLimited(AccountError):
-    """Too many failed sign-ins; `retry_after` seconds until the next try is allowed."""
+    """Too many attempts; `retry_after` seconds until the next try is allowed."""
 
-    def __init__(self, retry_after: int):
+    def __init__(self, retry_after: int, what: str = "failed sign-ins"):
         self.retry_after = retry_after
-        minutes = max(1, round(retry_after / 60))
-        super().__init__(
-            f"Too many failed sign-ins. Try again in about {minutes} minute"
-            f"{'s' if minutes != 1 else ''}."
-        )
+        if retry_after < 90:
+            wait = f"{retry_after} second{'s' if retry_after != 1 else ''}"
+        else:
+            minutes = round(retry_after / 60)
+            wait = f"about {minutes} minute{'s' if minutes != 1 else ''}"
+        super().__init__(f"Too many {what}. Try again in {wait}.")
 
 
 @dataclass(frozen=True)
@@ -75,32 +89,57 @@ def create_user(
     session: Session,
     *,
     email: str,
-    password: str,
+    password: str | None = None,
+    password_hash: str | None = None,
     display_name: str | None = None,
-    role: str | None = None,
+    role: str = "candidate",
 ) -> User:
-    """A new account; the first account of a fresh install is its admin."""
-    email = normalise_email(email)
-    if not _EMAIL.match(email) or len(email) > 320:
-        raise AccountError("Enter a valid e-mail address, like name@example.com.")
-    check_password(password)
+    """A new account, a candidate unless told otherwise (the first admin is made with the CLI).
+
+    Pass `password_hash` from `hash_password` to keep the slow hashing out of the transaction.
+    """
+    email = check_email(email)
+    if password_hash is None:
+        password_hash = hash_password(password or "")
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise AccountError("An account with this e-mail address already exists; sign in instead.")
-    if role is None:
-        role = "admin" if session.scalar(select(func.count(User.id))) == 0 else "candidate"
     if role not in ROLES:
         raise AccountError(f"Role must be one of {', '.join(ROLES)}.")
     name = (display_name or "").strip()[:120] or email.split("@")[0]
     user = User(
         email=email,
         display_name=name,
-        password_hash=_hasher.hash(password),
+        password_hash=password_hash,
         role=role,
         created_at=utcnow(),
     )
     session.add(user)
     session.flush()
     return user
+
+
+def check_email(email: str) -> str:
+    """The e-mail address, normalised; AccountError when it is not one."""
+    email = normalise_email(email)
+    if not _EMAIL.match(email) or len(email) > 320:
+        raise AccountError("Enter a valid e-mail address, like name@example.com.")
+    return email
+
+
+def hash_password(password: str) -> str:
+    """The argon2id hash of an acceptable new password (slow on purpose: call it outside a transaction)."""
+    check_password(password)
+    return _hasher.hash(password)
+
+
+def check_sign_up(session: Session, *, client: str, now: datetime | None = None, per_hour: int) -> None:
+    """Count a sign-up from this address; RateLimited past `per_hour` in an hour."""
+    rule = Rule("signup-address", free=per_hour, window=timedelta(hours=1))
+    try:
+        with session.begin_nested():
+            throttle.hit(session, rule, client[:64], now=now or utcnow())
+    except throttle.Limited as limited:
+        raise RateLimited(limited.retry_after, "sign-ups from your network") from None
 
 
 def check_password(password: str) -> None:
@@ -127,53 +166,74 @@ def get_user(session: Session, user_id: int) -> User | None:
 # --- signing in --------------------------------------------------------------------------------
 
 
+def start_sign_in(session: Session, *, email: str, client: str, now: datetime | None = None) -> User | None:
+    """Count a sign-in attempt before checking it; returns the active account of that e-mail, if any.
+
+    Raises RateLimited (counting nothing) while one of the attempt's buckets must wait. The
+    attempt is counted as a failure up front, in the same locked step as the check, so
+    concurrent guesses are each checked against the count of those before them; a success
+    takes its count back (`finish_sign_in`). Needs a writing transaction; commit it before
+    checking the password, so the lock is not held while argon2 runs.
+    """
+    now = now or utcnow()
+    email, client = normalise_email(email)[:320], client[:64]
+    try:
+        with session.begin_nested():
+            for rule, subject in _sign_in_buckets(email, client):
+                throttle.hit(session, rule, subject, now=now)
+    except throttle.Limited as limited:
+        raise RateLimited(limited.retry_after) from None
+    user = session.scalar(select(User).where(User.email == email))
+    return user if user is not None and user.active else None
+
+
+def password_matches(user: User | None, password: str) -> bool:
+    """Whether the password is the user's (argon2id; as slow for an unknown account, so timing tells nothing)."""
+    if user is None:
+        _hasher.hash("timing-equaliser")
+        return False
+    try:
+        return _hasher.verify(user.password_hash, password[:MAX_PASSWORD])
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def finish_sign_in(session: Session, *, user: User | None, email: str, client: str, valid: bool,
+                   password: str = "") -> User:
+    """The signed-in user, or AccountError; on success the attempt's counts are taken back."""
+    if user is None or not valid:
+        raise AccountError("The e-mail address or password is not right.")
+    email, client = normalise_email(email)[:320], client[:64]
+    for rule, subject in _sign_in_buckets(email, client):
+        if rule is SIGN_IN_ACCOUNT_ADDRESS:
+            throttle.clear(session, rule, subject)
+        else:
+            throttle.undo(session, rule, subject)
+    user = session.merge(user, load=True)
+    if password and _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    return user
+
+
 def authenticate(
     session: Session, *, email: str, password: str, client: str, now: datetime | None = None
 ) -> User:
     """The user with this e-mail and password; raises AccountError or RateLimited.
 
-    Failures are recorded in the database, so the limit holds across app processes.
+    All in the caller's transaction (the CLI and tests); the web app runs the three steps
+    with the password check outside any transaction.
     """
-    now = now or utcnow()
-    email = normalise_email(email)[:320]
-    client = client[:64]
-    _check_rate(session, email=email, client=client, now=now)
-    user = session.scalar(select(User).where(User.email == email))
-    valid = False
-    if user is not None and user.active:
-        try:
-            valid = _hasher.verify(user.password_hash, password[:MAX_PASSWORD])
-        except (VerificationError, InvalidHashError):
-            valid = False
-    else:
-        _hasher.hash(
-            "timing-equaliser"
-        )  # as slow as a real check, so timing does not reveal accounts
-    if not valid:
-        session.add(SignInAttempt(email=email, client=client, attempted_at=now))
-        session.flush()
-        raise AccountError("The e-mail address or password is not right.")
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
-    session.execute(delete(SignInAttempt).where(SignInAttempt.email == email))
-    return user
+    user = start_sign_in(session, email=email, client=client, now=now)
+    valid = password_matches(user, password)
+    return finish_sign_in(session, user=user, email=email, client=client, valid=valid, password=password)
 
 
-def _check_rate(session: Session, *, email: str, client: str, now: datetime) -> None:
-    since = now - RATE_WINDOW
-    session.execute(delete(SignInAttempt).where(SignInAttempt.attempted_at < since - RATE_WINDOW))
-    for column, value, limit in (
-        (SignInAttempt.email, email, MAX_FAILURES_PER_EMAIL),
-        (SignInAttempt.client, client, MAX_FAILURES_PER_CLIENT),
-    ):
-        count, oldest = session.execute(
-            select(func.count(SignInAttempt.id), func.min(SignInAttempt.attempted_at)).where(
-                column == value, SignInAttempt.attempted_at >= since
-            )
-        ).one()
-        if count >= limit:
-            oldest = _aware(oldest)
-            raise RateLimited(max(1, int((oldest + RATE_WINDOW - now).total_seconds())))
+def _sign_in_buckets(email: str, client: str) -> tuple[tuple[Rule, str], ...]:
+    return (
+        (SIGN_IN_ACCOUNT_ADDRESS, f"{email}|{client}"),
+        (SIGN_IN_ACCOUNT, email),
+        (SIGN_IN_ADDRESS, client),
+    )
 
 
 def _aware(moment: datetime) -> datetime:

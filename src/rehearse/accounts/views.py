@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request
+from sqlalchemy.orm import Session
 
-from rehearse.db.database import Database
-from rehearse.web.deps import DatabaseDep, SessionDep
+from rehearse.settings import Settings
+from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep, begin_writing, release
 from rehearse.web.security import ApiUser, CsrfApi, client_address
 
 from . import service
@@ -15,17 +16,41 @@ from .schemas import TokenCreate, TokenIssued, TokenRead, TokenRequest, UserCrea
 router = APIRouter(prefix="/api", tags=["accounts"])
 
 
-@router.post("/users", response_model=UserRead, status_code=201, dependencies=[CsrfApi])
-def create_user(body: UserCreate, session: SessionDep) -> UserRead:
-    """Create an account (a candidate; the first account of an install is its admin)."""
+@router.post(
+    "/users",
+    response_model=UserRead,
+    status_code=201,
+    dependencies=[CsrfApi],
+    responses={409: {"description": "An account with this e-mail exists"},
+               429: {"description": "Too many sign-ups from this address"}},
+)
+def create_user(body: UserCreate, request: Request, session: ReadSessionDep, settings: SettingsDep) -> UserRead:
+    """Create a candidate account (admins are made with `rehearse users create --role admin`)."""
     try:
-        user = service.create_user(
-            session, email=body.email, password=body.password, display_name=body.display_name
-        )
+        user = sign_up(session, request, settings, email=body.email, password=body.password,
+                       display_name=body.display_name)
+    except service.RateLimited as limited:
+        raise HTTPException(429, str(limited), headers={"Retry-After": str(limited.retry_after)}) from None
     except service.AccountError as error:
         status = 409 if "already exists" in str(error) else 422
         raise HTTPException(status, str(error)) from None
     return UserRead.of(user)
+
+
+def sign_up(session: Session, request: Request, settings: Settings, *, email: str, password: str,
+            display_name: str | None) -> User:
+    """Count the sign-up against the address, hash the password, then create the account.
+
+    The argon2 hash (the slow part) runs between two short transactions, never inside one,
+    so a burst of sign-ups cannot keep SQLite's write lock from other writers.
+    """
+    begin_writing(session)
+    service.check_sign_up(session, client=client_address(request), per_hour=settings.signups_per_address_per_hour)
+    release(session)
+    email = service.check_email(email)
+    password_hash = service.hash_password(password)
+    begin_writing(session)
+    return service.create_user(session, email=email, password_hash=password_hash, display_name=display_name)
 
 
 @router.post(
@@ -37,35 +62,38 @@ def create_user(body: UserCreate, session: SessionDep) -> UserRead:
         429: {"description": "Too many failed sign-ins"},
     },
 )
-def issue_token(body: TokenRequest, request: Request, database: DatabaseDep) -> TokenIssued:
+def issue_token(body: TokenRequest, request: Request, session: ReadSessionDep) -> TokenIssued:
     """Exchange e-mail and password for a new API token."""
-    user, error = sign_in(database, request, email=body.email, password=body.password)
+    user, error = sign_in(session, request, email=body.email, password=body.password)
     if error is not None:
         raise error
-    with database.transaction(writes=True) as session:
-        issued = service.create_token(session, user=session.merge(user), name=body.name)
-        return TokenIssued(**TokenRead.of(issued.token).model_dump(), token=issued.secret)
+    issued = service.create_token(session, user=user, name=body.name)
+    return TokenIssued(**TokenRead.of(issued.token).model_dump(), token=issued.secret)
 
 
 def sign_in(
-    database: Database, request: Request, *, email: str, password: str
+    session: Session, request: Request, *, email: str, password: str
 ) -> tuple[User | None, HTTPException | None]:
-    """(user, None) or (None, the 401/429 to answer with).
+    """(user, None) or (None, the 401/429 to answer with); on success the session is left writing.
 
-    Runs in a transaction of its own that commits even when the password is wrong: each
-    failure is stored, and the stored failures are what the rate limit counts.
+    The attempt is counted (and the limit checked) in one short locked step that is
+    committed at once, so it is kept even when the password turns out wrong; the password
+    is then checked outside any transaction.
     """
-    with database.transaction(writes=True) as session:
-        try:
-            return service.authenticate(
-                session, email=email, password=password, client=client_address(request)
-            ), None
-        except service.RateLimited as limited:
-            return None, HTTPException(
-                429, str(limited), headers={"Retry-After": str(limited.retry_after)}
-            )
-        except service.AccountError as wrong:
-            return None, HTTPException(401, str(wrong))
+    client = client_address(request)
+    begin_writing(session)
+    try:
+        user = service.start_sign_in(session, email=email, client=client)
+    except service.RateLimited as limited:
+        return None, HTTPException(429, str(limited), headers={"Retry-After": str(limited.retry_after)})
+    release(session)
+    valid = service.password_matches(user, password)
+    begin_writing(session)
+    try:
+        return service.finish_sign_in(session, user=user, email=email, client=client, valid=valid,
+                                      password=password), None
+    except service.AccountError as wrong:
+        return None, HTTPException(401, str(wrong))
 
 
 @router.get("/me", response_model=UserRead)

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from rehearse.bank import service as bank
 from rehearse.bank.models import Question
 from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep, begin_writing
+from rehearse.web.limits import refuse_anonymous_overuse
 from rehearse.web.security import CSRF_COOKIE, ApiUser, CsrfApi, OptionalUser
 
 from . import service
@@ -53,13 +54,13 @@ def question_or_404(session, question_id: int) -> Question:
         raise HTTPException(404, f"There is no question with id {question_id}.") from None
 
 
-def _score(session, settings, question: Question, answer: str) -> dict[str, Any]:
+def _score(session, settings, question: Question, answer: str, *, max_chars: int | None = None) -> dict[str, Any]:
     try:
         return service.score(
             session,
             question=question,
             answer=answer,
-            max_chars=settings.max_answer_chars,
+            max_chars=max_chars or settings.max_answer_chars,
             backend=settings.feedback_backend,
             release_connection=True,
         )
@@ -79,16 +80,35 @@ def _score(session, settings, question: Question, answer: str) -> dict[str, Any]
         422: {"description": "Empty answer or missing field"},
     },
 )
-def feedback(body: FeedbackRequest, session: ReadSessionDep, settings: SettingsDep) -> dict[str, Any]:
-    """Score an answer to a question and return the report. Nothing is stored."""
+def feedback(
+    body: FeedbackRequest, request: Request, user: OptionalUser, session: ReadSessionDep, settings: SettingsDep
+) -> dict[str, Any]:
+    """Score an answer to a question and return the report. Nothing is stored.
+
+    Without an account, answers are limited to REHEARSE_MAX_ANONYMOUS_ANSWER_CHARS and each
+    network address to REHEARSE_ANONYMOUS_SCORINGS_PER_MINUTE (scoring costs CPU).
+    """
+    max_chars = answer_limit(settings, user)
     try:
-        service.check_answer(
-            body.answer, max_chars=settings.max_answer_chars
-        )  # before any database work
+        service.check_answer(body.answer, max_chars=max_chars)  # before any database work
     except service.AnswerRejected as rejected:
-        raise HTTPException(rejected.status, str(rejected)) from None
+        raise HTTPException(rejected.status, _signed_in_hint(str(rejected), user, settings)) from None
+    if user is None:
+        refuse_anonymous_overuse(request)
     question = question_or_404(session, body.question_id)
-    return _score(session, settings, question, body.answer)
+    return _score(session, settings, question, body.answer, max_chars=max_chars)
+
+
+def answer_limit(settings, user) -> int:
+    """The longest answer scored for this user: lower for someone not signed in."""
+    return settings.max_answer_chars if user is not None else min(
+        settings.max_answer_chars, settings.max_anonymous_answer_chars)
+
+
+def _signed_in_hint(message: str, user, settings) -> str:
+    if user is None and "the limit is" in message and settings.max_anonymous_answer_chars < settings.max_answer_chars:
+        return f"{message} Signed-in users may send up to {settings.max_answer_chars:,} characters."
+    return message
 
 
 @router.post("/attempts", response_model=AttemptRead, status_code=201, dependencies=[CsrfApi])
@@ -195,6 +215,8 @@ def speech_status(request: Request) -> SpeechStatus:
 )
 async def create_transcription(request: Request, user: OptionalUser) -> JSONResponse:
     """Upload a recording (multipart field `audio`, or raw audio as the body); then poll it."""
+    if user is None:
+        refuse_anonymous_overuse(request)
     audio = await read_audio(request)
     job_id = submit(
         request, audio, owner_key(user.id if user else None, request.cookies.get(CSRF_COOKIE))

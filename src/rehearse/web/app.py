@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from rehearse.review.views import router as review_router
     from rehearse.web import errors
     from rehearse.web.headers import SecurityHeaders
-    from rehearse.web.limits import BodyLimit
+    from rehearse.web.limits import AnonymousWork, BodyLimit
     from rehearse.web.pages import routers as page_routers
     from rehearse.web.templating import STATIC, make_templates
 
@@ -70,8 +70,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.secret_key = settings.resolved_secret_key()
     app.state.templates = make_templates()
     app.state.transcriptions = Transcriptions()
+    app.state.anonymous_work = AnonymousWork(settings.anonymous_scorings_per_minute)
     app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders)
+    if settings.trusted_proxy_list:
+        # Only named proxies may say who the client is; uvicorn's own handling is off (cli.serve).
+        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for (

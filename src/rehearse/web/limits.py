@@ -80,3 +80,44 @@ async def _refuse(scope: Scope, send: Send, limit: int) -> None:
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+class AnonymousWork:
+    """How much CPU-heavy work (scoring, transcribing) each address may ask for without an account.
+
+    Counted in this process's memory with the `limits` library's moving window (thread-safe):
+    CPU is spent per process and per machine, so a per-process count is the one that matters,
+    and it costs no database write per anonymous request. Signed-in users are not counted here.
+    """
+
+    def __init__(self, per_minute: int) -> None:
+        from limits import RateLimitItemPerMinute, storage, strategies
+
+        self._limiter = strategies.MovingWindowRateLimiter(storage.MemoryStorage())
+        self._item = RateLimitItemPerMinute(per_minute)
+
+    def retry_after(self, address: str) -> int | None:
+        """Count one piece of work for `address`: None when it may go ahead, else seconds to wait."""
+        import math
+        import time
+
+        if self._limiter.hit(self._item, address):
+            return None
+        reset = self._limiter.get_window_stats(self._item, address).reset_time
+        return max(1, math.ceil(reset - time.time()))
+
+
+def refuse_anonymous_overuse(request) -> None:
+    """Raise 429 when this anonymous address has asked for too much scoring lately."""
+    from fastapi import HTTPException
+
+    from rehearse.web.security import client_address
+
+    wait = request.app.state.anonymous_work.retry_after(client_address(request))
+    if wait is not None:
+        raise HTTPException(
+            429,
+            f"Too many answers scored from your network without an account; try again in {wait} "
+            "seconds, or sign in (signed-in practice is not limited this way).",
+            headers={"Retry-After": str(wait)},
+        )

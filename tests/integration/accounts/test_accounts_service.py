@@ -30,12 +30,13 @@ def test_sign_up_refuses_bad_input_with_a_reason(session, email, password, messa
         service.create_user(session, email=email, password=password)
 
 
-def test_first_account_is_admin_and_later_ones_candidates(session):
+def test_every_account_is_a_candidate_unless_made_otherwise_even_the_first(session):
     first, second = (
         make_user(session, "first@example.com"),
         make_user(session, "second@example.com"),
     )
-    assert (first.role, second.role) == ("admin", "candidate")
+    assert (first.role, second.role) == ("candidate", "candidate")
+    assert make_user(session, "boss@example.com", role="admin").role == "admin"
 
 
 def test_passwords_are_stored_as_argon2id_hashes_only(session):
@@ -63,40 +64,80 @@ def test_wrong_password_and_unknown_account_give_the_same_answer(session):
     assert len(messages) == 1
 
 
-def test_sign_in_is_limited_per_email_and_the_limit_expires(session):
+def _fail(session, email, client, now, password="wrong password!"):
+    with pytest.raises(service.AccountError) as error:
+        service.authenticate(session, email=email, password=password, client=client, now=now)
+    return error.value
+
+
+def test_failed_sign_ins_back_off_exponentially_for_one_account_at_one_address(session):
     make_user(session)
     now = utcnow()
-    for _ in range(service.MAX_FAILURES_PER_EMAIL):
-        with pytest.raises(service.AccountError):
-            service.authenticate(
-                session, email="ann@example.com", password="wrong password!", client="a", now=now
-            )
-    with pytest.raises(service.RateLimited) as limited:
-        service.authenticate(
-            session, email="ann@example.com", password=PASSWORD, client="b", now=now
-        )
-    assert 0 < limited.value.retry_after <= service.RATE_WINDOW.total_seconds()
-    later = now + service.RATE_WINDOW + timedelta(seconds=1)
-    assert service.authenticate(
-        session, email="ann@example.com", password=PASSWORD, client="b", now=later
-    )
+    for _ in range(service.SIGN_IN_ACCOUNT_ADDRESS.free):
+        assert not isinstance(_fail(session, "ann@example.com", "10.0.0.1", now), service.RateLimited)
+    waits = []
+    for _ in range(4):
+        limited = _fail(session, "ann@example.com", "10.0.0.1", now, password=PASSWORD)
+        assert isinstance(limited, service.RateLimited)  # even the right password waits its turn
+        waits.append(limited.retry_after)
+        now += timedelta(seconds=limited.retry_after)
+        assert not isinstance(_fail(session, "ann@example.com", "10.0.0.1", now), service.RateLimited)
+    assert waits == [1, 2, 4, 8]
+    # The wait never passes the cap, and an hour of quiet forgets the failures.
+    assert service.SIGN_IN_ACCOUNT_ADDRESS.max_delay == timedelta(minutes=15)
+    later = now + timedelta(hours=1, minutes=20)
+    assert service.authenticate(session, email="ann@example.com", password=PASSWORD, client="10.0.0.1", now=later)
 
 
-def test_sign_in_is_limited_per_client_address_across_accounts(session):
+def test_the_owner_is_not_locked_out_from_their_own_address(session):
+    make_user(session)
     now = utcnow()
-    for i in range(service.MAX_FAILURES_PER_CLIENT):
-        with pytest.raises(service.AccountError):
-            service.authenticate(
-                session,
-                email=f"guess{i}@example.com",
-                password="x" * 12,
-                client="10.0.0.9",
-                now=now,
-            )
-    with pytest.raises(service.RateLimited):
-        service.authenticate(
-            session, email="other@example.com", password="x" * 12, client="10.0.0.9", now=now
-        )
+    for _ in range(30):  # a guesser hammering the account from elsewhere
+        _fail(session, "ann@example.com", "203.0.113.9", now)
+    assert service.authenticate(session, email="ann@example.com", password=PASSWORD, client="10.0.0.1", now=now)
+
+
+def test_guessing_from_many_addresses_slows_the_account_to_a_minute_at_most(session):
+    make_user(session)
+    now = utcnow()
+    for i in range(service.SIGN_IN_ACCOUNT.free):
+        _fail(session, "ann@example.com", f"198.51.100.{i}", now)
+    limited = _fail(session, "ann@example.com", "10.0.0.1", now, password=PASSWORD)
+    assert isinstance(limited, service.RateLimited) and limited.retry_after <= 60
+    now += timedelta(seconds=limited.retry_after)
+    assert service.authenticate(session, email="ann@example.com", password=PASSWORD, client="10.0.0.1", now=now)
+
+
+def test_many_failures_from_one_address_do_not_lock_out_its_other_users(session):
+    make_user(session, "colleague@example.com")
+    now = utcnow()
+    for i in range(service.SIGN_IN_ADDRESS.free + 3):
+        _fail(session, f"guess{i}@example.com", "10.0.0.9", now)
+    try:  # the colleague behind the same address waits a minute at most
+        service.authenticate(session, email="colleague@example.com", password=PASSWORD, client="10.0.0.9", now=now)
+    except service.RateLimited as limited:
+        assert limited.retry_after <= 60
+        now += timedelta(seconds=limited.retry_after)
+        assert service.authenticate(session, email="colleague@example.com", password=PASSWORD, client="10.0.0.9",
+                                    now=now)
+
+
+def test_a_successful_sign_in_takes_back_its_count(session):
+    make_user(session)
+    now = utcnow()
+    for _ in range(service.SIGN_IN_ACCOUNT.free * 2):  # an owner signing in from many devices
+        assert service.authenticate(session, email="ann@example.com", password=PASSWORD, client="10.0.0.1", now=now)
+
+
+def test_sign_ups_are_limited_per_address(session):
+    now = utcnow()
+    for _ in range(3):
+        service.check_sign_up(session, client="10.0.0.5", per_hour=3, now=now)
+    with pytest.raises(service.RateLimited) as limited:
+        service.check_sign_up(session, client="10.0.0.5", per_hour=3, now=now)
+    assert 3500 < limited.value.retry_after <= 3600
+    service.check_sign_up(session, client="10.0.0.6", per_hour=3, now=now)
+    service.check_sign_up(session, client="10.0.0.5", per_hour=3, now=now + timedelta(hours=1))
 
 
 def test_sessions_are_stored_hashed_expire_and_end(session):

@@ -46,7 +46,12 @@ def database_url(request, tmp_path_factory):
 @pytest.fixture(scope="module")
 def settings(database_url, tmp_path_factory) -> Settings:
     return Settings(
-        data_dir=tmp_path_factory.mktemp("data"), database_url=database_url, secret_key="k" * 48
+        data_dir=tmp_path_factory.mktemp("data"),
+        database_url=database_url,
+        secret_key="k" * 48,
+        # Every test client comes from one address; the per-address limits have tests of their own.
+        signups_per_address_per_hour=10_000,
+        anonymous_scorings_per_minute=10_000,
     )
 
 

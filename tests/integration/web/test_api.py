@@ -58,7 +58,7 @@ def test_feedback_returns_the_report_of_the_product_contract(api, question):
     [
         ({"question_id": "QID", "answer": ""}, 422, "The answer is empty"),
         ({"question_id": "QID", "answer": "   "}, 422, "The answer is empty"),
-        ({"question_id": "QID", "answer": "x" * 100_000}, 413, "the limit is 20,000 characters"),
+        ({"question_id": "QID", "answer": "x" * 100_000}, 413, "the limit is 5,000 characters"),  # not signed in
         ({"answer": "An answer."}, 422, "question_id is required"),
         ({"question_id": "QID"}, 422, "answer is required"),
         ({"question_id": 99999999, "answer": "An answer."}, 404, "no question with id 99999999"),

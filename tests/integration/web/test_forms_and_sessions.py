@@ -5,7 +5,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from rehearse.accounts.service import MAX_FAILURES_PER_EMAIL
+from rehearse.accounts.service import SIGN_IN_ACCOUNT_ADDRESS
 from rehearse.web.app import create_app
 from rehearse.web.security import SESSION_COOKIE
 
@@ -94,10 +94,10 @@ def test_sign_in_limit_holds_across_two_app_processes(settings, make_browser):
     # Two app instances on one database stand for two server processes behind a load balancer.
     first, second = Browser(create_app(settings)), Browser(create_app(settings))
     try:
-        for attempt in range(MAX_FAILURES_PER_EMAIL):
+        for attempt in range(SIGN_IN_ACCOUNT_ADDRESS.free):
             client = first if attempt % 2 else second
             assert client.sign_in(email, "wrong password!!").status_code == 401
-        limited = first.sign_in(email)  # even the right password waits now
+        limited = first.sign_in(email)  # even the right password waits its turn now
         assert limited.status_code == 429 and "Too many failed sign-ins" in limited.text
         assert int(limited.headers["retry-after"]) > 0
         assert second.sign_in(email).status_code == 429

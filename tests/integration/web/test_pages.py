@@ -130,7 +130,7 @@ def test_answer_text_is_escaped_in_the_report(browser, question):
     ("answer", "status", "message"),
     [
         ("", 422, "The answer is empty"),
-        ("x" * 100_000, 413, "100,000 characters long; the limit is 20,000"),
+        ("x" * 100_000, 413, "100,000 characters long; the limit is 5,000"),  # not signed in
     ],
 )
 def test_bad_answers_get_a_human_page_that_keeps_the_text(

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from rehearse.accounts import service as accounts
-from rehearse.accounts.views import sign_in
-from rehearse.web.deps import DatabaseDep, SessionDep
+from rehearse.accounts.views import sign_in, sign_up
+from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep
 from rehearse.web.security import (
     SESSION_COOKIE,
     CsrfForm,
@@ -46,22 +46,23 @@ def signup_page(request: Request, user: OptionalUser, next: str = "/") -> Respon
 @router.post("/signup", dependencies=[CsrfForm])
 def signup(
     request: Request,
-    session: SessionDep,
+    session: ReadSessionDep,
+    settings: SettingsDep,
     email: Annotated[str, Form(max_length=320)] = "",
     password: Annotated[str, Form(max_length=1024)] = "",
     display_name: Annotated[str, Form(max_length=120)] = "",
     next: Annotated[str, Form(max_length=500)] = "/",
 ) -> Response:
     try:
-        user = accounts.create_user(
-            session, email=email, password=password, display_name=display_name
-        )
+        user = sign_up(session, request, settings, email=email, password=password, display_name=display_name)
     except accounts.AccountError as error:
+        limited = isinstance(error, accounts.RateLimited)
         return render(
             request,
             "accounts/signup.html",
             {"error": str(error), "email": email, "name": display_name, "next": safe_next(next)},
-            status_code=422,
+            status_code=429 if limited else 422,
+            headers={"Retry-After": str(error.retry_after)} if limited else None,
         )
     return _signed_in(request, accounts.start_session(session, user=user), next)
 
@@ -74,12 +75,12 @@ def signin_page(request: Request, user: OptionalUser, next: str = "/") -> Respon
 @router.post("/signin", dependencies=[CsrfForm])
 def signin(
     request: Request,
-    database: DatabaseDep,
+    session: ReadSessionDep,
     email: Annotated[str, Form(max_length=320)] = "",
     password: Annotated[str, Form(max_length=1024)] = "",
     next: Annotated[str, Form(max_length=500)] = "/",
 ) -> Response:
-    user, error = sign_in(database, request, email=email, password=password)
+    user, error = sign_in(session, request, email=email, password=password)
     if error is not None:
         return render(
             request,
@@ -88,9 +89,7 @@ def signin(
             status_code=error.status_code,
             headers=error.headers,
         )
-    with database.transaction(writes=True) as session:
-        secret = accounts.start_session(session, user=user)
-    return _signed_in(request, secret, next)
+    return _signed_in(request, accounts.start_session(session, user=user), next)
 
 
 @router.post("/signout", dependencies=[CsrfForm])

@@ -10,9 +10,11 @@ from fastapi.responses import RedirectResponse, Response
 from rehearse.bank import service as bank
 from rehearse.practice import service as practice
 from rehearse.practice.transcriptions import TranscriptionNotFound, owner_key
+from rehearse.practice.views import answer_limit
 from rehearse.practice.views import submit as submit_recording
 from rehearse.web import questions as question_cache
 from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep, begin_writing
+from rehearse.web.limits import refuse_anonymous_overuse
 from rehearse.web.security import CSRF_COOKIE, CsrfForm, OptionalUser, PageUser
 from rehearse.web.templating import render
 
@@ -86,7 +88,7 @@ def _practice_page(
             "speech": speech,
             "review": review,
             "pacing": pacing(),
-            "max_chars": settings.max_answer_chars,
+            "max_chars": answer_limit(settings, user),
             "speech_reason": request.app.state.transcriptions.unavailable_reason(),
         },
         status_code=status,
@@ -161,8 +163,12 @@ def submit_answer(
             speech = practice.speech_summary(status.get("transcript"))
         except TranscriptionNotFound:
             speech = None
+    max_chars = answer_limit(settings, user)
+    if user is None and answer.strip():
+        refuse_anonymous_overuse(request)
+
     def score(text: str) -> dict[str, Any]:
-        return practice.score(session, question=question, answer=text, max_chars=settings.max_answer_chars,
+        return practice.score(session, question=question, answer=text, max_chars=max_chars,
                               backend=settings.feedback_backend, release_connection=True)
 
     try:
@@ -198,7 +204,7 @@ def submit_answer(
         session.flush()
         return RedirectResponse(f"/attempts/{attempt.id}", status_code=303)
     comparison = None
-    if previous_answer.strip() and len(previous_answer) <= settings.max_answer_chars:
+    if previous_answer.strip() and len(previous_answer) <= max_chars:
         # Anonymous practice keeps nothing on the server: the earlier answer rides in the form.
         try:
             comparison = practice.compare(score(previous_answer), report)
@@ -286,5 +292,7 @@ async def upload_recording(
     """The no-JavaScript way to send a recording: upload it, then the page polls by reloading."""
     if audio is None:
         raise HTTPException(422, "Choose a recording to upload.")
+    if user is None:
+        refuse_anonymous_overuse(request)
     job_id = submit_recording(request, await audio.read(), _owner(request, user))
     return RedirectResponse(f"/practice/{question_id}?transcription={job_id}", status_code=303)

@@ -1,0 +1,164 @@
+"""Limits that slow down guessing and unpaid CPU without locking anyone out, on both databases."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import uuid
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import make_url
+
+from rehearse.accounts import service as accounts
+from rehearse.settings import Settings
+from rehearse.web.app import create_app
+
+from .conftest import PASSWORD, Browser
+
+
+@pytest.fixture(scope="module")
+def settings(database_url, tmp_path_factory) -> Settings:
+    return Settings(
+        data_dir=tmp_path_factory.mktemp("data"),
+        database_url=database_url,
+        secret_key="k" * 48,
+        feedback_backend="lexical",
+        signups_per_address_per_hour=1000,
+        anonymous_scorings_per_minute=1000,
+    )
+
+
+def _account(app) -> str:
+    email = f"owner-{uuid.uuid4().hex[:10]}@example.com"
+    assert TestClient(app).post("/api/users", json={"email": email, "password": PASSWORD}).status_code == 201
+    return email
+
+
+def _token(client: TestClient, email: str, password: str, address: str | None = None):
+    headers = {"X-Forwarded-For": address} if address else {}
+    return client.post("/api/auth/token", json={"email": email, "password": password}, headers=headers)
+
+
+def test_rotating_x_forwarded_for_does_not_bypass_the_limit_by_default(app):
+    email, client = _account(app), TestClient(app)
+    for i in range(accounts.SIGN_IN_ACCOUNT_ADDRESS.free):
+        assert _token(client, email, "wrong password!", f"198.51.100.{i}").status_code == 401
+    limited = _token(client, email, PASSWORD, "198.51.100.200")
+    assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1
+
+
+def test_behind_a_trusted_proxy_the_owner_at_another_address_is_not_locked_out(settings):
+    app = create_app(settings.model_copy(update={"trusted_proxies": "testclient"}))
+    try:
+        email, client = _account(app), TestClient(app)
+        for _ in range(12):
+            assert _token(client, email, "wrong password!", "203.0.113.9").status_code in (401, 429)
+        assert _token(client, email, PASSWORD, "203.0.113.9").status_code == 429  # the guesser waits
+        assert _token(client, email, PASSWORD, "192.0.2.44").status_code == 201  # the owner does not
+    finally:
+        app.state.database.dispose()
+
+
+def test_concurrent_wrong_guesses_are_each_checked_against_the_count_before_them(app):
+    email = _account(app)
+    guesses = 12
+    start, results = threading.Barrier(guesses), []
+
+    def guess() -> None:
+        start.wait()
+        results.append(_token(TestClient(app), email, "wrong password!").status_code)
+
+    threads = [threading.Thread(target=guess) for _ in range(guesses)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(results) == [401] * accounts.SIGN_IN_ACCOUNT_ADDRESS.free + [429] * (
+        guesses - accounts.SIGN_IN_ACCOUNT_ADDRESS.free
+    )
+
+
+def test_sign_ups_are_limited_per_address(settings):
+    app = create_app(settings.model_copy(update={"signups_per_address_per_hour": 2, "trusted_proxies": "testclient"}))
+    address = {"X-Forwarded-For": f"192.0.2.{uuid.uuid4().int % 250}"}  # an address of this test's own
+    try:
+        client = TestClient(app)
+        statuses = [
+            client.post("/api/users", json={"email": f"s{i}-{uuid.uuid4().hex[:6]}@example.com",
+                                            "password": PASSWORD}, headers=address).status_code
+            for i in range(3)
+        ]
+        assert statuses == [201, 201, 429]
+        page = Browser(app)
+        refused = page.post("/signup", data={"csrf_token": page.csrf("/signup"), "email": "p@example.com",
+                                             "password": PASSWORD}, headers=address)
+        assert refused.status_code == 429 and "Too many sign-ups" in refused.text
+    finally:
+        app.state.database.dispose()
+
+
+def test_anonymous_scoring_is_limited_per_address_and_signed_in_scoring_is_not(settings, question):
+    app = create_app(settings.model_copy(update={"anonymous_scorings_per_minute": 2}))
+    try:
+        client = TestClient(app)
+        body = {"question_id": question["id"], "answer": "I would phase the roadmap and tie it to OKRs."}
+        statuses = [client.post("/api/feedback", json=body).status_code for _ in range(3)]
+        assert statuses == [200, 200, 429]
+        email = _account(app)
+        token = _token(client, email, PASSWORD).json()["token"]
+        signed_in = [client.post("/api/feedback", json=body, headers={"Authorization": f"Bearer {token}"})
+                     for _ in range(3)]
+        assert [r.status_code for r in signed_in] == [200, 200, 200]
+    finally:
+        app.state.database.dispose()
+
+
+def test_anonymous_answers_have_a_lower_length_cap(app, question):
+    client = TestClient(app)
+    long_answer = "We phased the roadmap. " * 300  # 6,900 characters
+    anonymous = client.post("/api/feedback", json={"question_id": question["id"], "answer": long_answer})
+    assert anonymous.status_code == 413 and "Signed-in users may send up to 20,000" in anonymous.json()["detail"]
+    email = _account(app)
+    token = _token(client, email, PASSWORD).json()["token"]
+    signed_in = client.post("/api/feedback", json={"question_id": question["id"], "answer": long_answer},
+                            headers={"Authorization": f"Bearer {token}"})
+    assert signed_in.status_code == 200
+
+
+def test_password_hashing_never_holds_the_sqlite_write_lock(app, database_url, monkeypatch):
+    """While argon2 runs for a sign-up or a sign-in, another connection can take the write lock at once."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite's database-wide write lock")
+    path = make_url(database_url).database
+    seen: list[bool] = []
+
+    def write_lock_is_free() -> bool:
+        other = sqlite3.connect(path, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            return True
+        except sqlite3.OperationalError:
+            return False
+        finally:
+            other.close()
+
+    real = accounts._hasher
+
+    class Spy:
+        def hash(self, *args, **kwargs):
+            seen.append(write_lock_is_free())
+            return real.hash(*args, **kwargs)
+
+        def verify(self, *args, **kwargs):
+            seen.append(write_lock_is_free())
+            return real.verify(*args, **kwargs)
+
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+    monkeypatch.setattr(accounts, "_hasher", Spy())
+    email = _account(app)
+    assert _token(TestClient(app), email, PASSWORD).status_code == 201
+    assert len(seen) >= 2 and all(seen)
