@@ -1,0 +1,96 @@
+"""`rehearse community export-queue` and `apply FILE`: a subprocess against a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from rehearse.accounts import service as accounts
+from rehearse.bank import service as bank
+from rehearse.community import service as community
+from rehearse.db.database import Database
+
+from .conftest import ANSWER, bank_doc
+
+
+def rehearse(env, *args):
+    return subprocess.run([sys.executable, "-m", "rehearse", *args], env=env, capture_output=True, text=True,
+                          timeout=120)
+
+
+@pytest.fixture
+def queue_db(cli_env):
+    database = Database(cli_env["REHEARSE_DATABASE_URL"])
+    database.upgrade()
+    with database.transaction(writes=True) as session:
+        bank.import_bank(session, bank_doc())
+        question = bank.get_question(session, "strategy")
+        author = accounts.create_user(session, email="author@example.com", password="a long enough password")
+        accounts.create_user(session, email="editor@example.com", password="a long enough password", role="editor")
+        ids = [community.suggest_edit(session, user=author, question_id=question.id, reason=f"reason {i}",
+                                      accept_licence=True, example_answer=f"{ANSWER} Addition {i}.").id
+               for i in range(3)]
+    yield database, ids
+    database.dispose()
+
+
+def statuses(database, ids):
+    with database.transaction() as session:
+        return [community.get_suggestion(session, i).status for i in ids]
+
+
+def test_export_then_apply_decisions(cli_env, queue_db, tmp_path):
+    database, ids = queue_db
+    out = tmp_path / "queue.jsonl"
+    exported = rehearse(cli_env, "community", "export-queue", "--out", str(out))
+    assert exported.returncode == 0, exported.stderr
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert lines[0]["format"] == "rehearse-community-queue" and [r["id"] for r in lines[1:]] == ids
+    lines[1].update(decision="accept", decision_reason="Good")
+    lines[2].update(decision="reject", decision_reason="Duplicate")
+    out.write_text("".join(json.dumps(r) + "\n" for r in lines))
+    applied = rehearse(cli_env, "community", "apply", str(out), "--as", "editor@example.com")
+    assert applied.returncode == 0, applied.stderr
+    assert "Accepted 1, rejected 1." in applied.stdout
+    assert statuses(database, ids) == ["accepted", "rejected", "pending"]
+
+
+@pytest.mark.parametrize(("edit", "line", "message"), [
+    (lambda lines: lines.__setitem__(2, "{not json"), 3, "not valid JSON"),
+    (lambda lines: lines.__setitem__(0, json.dumps({"format": "csv"})), 1, "not a queue export"),
+    (lambda lines: lines.__setitem__(3, json.dumps({"id": 999999, "decision": "accept"})), 4,
+     "no suggestion with id 999999"),
+    (lambda lines: lines.__setitem__(3, json.dumps({"id": 0, "decision": "maybe"})), 4, "decision must be one of"),
+    (lambda lines: lines.__setitem__(3, json.dumps({"id": 0, "decision": "reject"})), 4, "needs a decision_reason"),
+])
+def test_a_bad_decision_file_names_file_and_line_and_applies_nothing(cli_env, queue_db, tmp_path, edit, line,
+                                                                     message):
+    database, ids = queue_db
+    records = [{"format": "rehearse-community-queue", "version": 1}] + [
+        {"id": i, "decision": "accept", "decision_reason": "ok"} for i in ids]
+    lines = [json.dumps(r) for r in records]
+    lines[1] = json.dumps({"id": ids[0], "decision": "accept"})  # valid, and before the bad line
+    edit(lines)
+    lines = [line_.replace('"id": 0', f'"id": {ids[2]}') for line_ in lines]
+    path = tmp_path / "decisions.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    result = rehearse(cli_env, "community", "apply", str(path), "--as", "editor@example.com")
+    assert result.returncode == 1
+    assert f"{path}:{line}:" in result.stderr and message in result.stderr and "Nothing was applied" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert statuses(database, ids) == ["pending", "pending", "pending"]
+
+
+def test_a_conflict_while_applying_rolls_everything_back(cli_env, queue_db, tmp_path):
+    database, ids = queue_db
+    # Both accept decisions append at the same place of the same answer: the second conflicts.
+    path = tmp_path / "decisions.jsonl"
+    path.write_text("\n".join([json.dumps({"format": "rehearse-community-queue", "version": 1}),
+                               json.dumps({"id": ids[0], "decision": "accept"}),
+                               json.dumps({"id": ids[1], "decision": "accept"})]) + "\n")
+    result = rehearse(cli_env, "community", "apply", str(path), "--as", "editor@example.com")
+    assert result.returncode == 1 and f"{path}:3:" in result.stderr and "changed the same part" in result.stderr
+    assert statuses(database, ids) == ["pending", "pending", "pending"]
