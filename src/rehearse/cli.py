@@ -8,6 +8,7 @@ import typer
 
 from rehearse.accounts import cli as accounts_cli
 from rehearse.bank import cli as bank_cli
+from rehearse.community import cli as community_cli
 from rehearse.practice import cli as practice_cli
 
 app = typer.Typer(help="Rehearse: interview preparation with explainable feedback.", no_args_is_help=True,
@@ -16,6 +17,7 @@ db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(bank_cli.questions_app, name="questions")
 app.add_typer(accounts_cli.users_app, name="users")
+app.add_typer(community_cli.community_app, name="community")
 app.command("import")(bank_cli.import_files)
 app.command("export")(bank_cli.export_bank)
 app.command("roles")(bank_cli.roles)
