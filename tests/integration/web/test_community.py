@@ -229,3 +229,16 @@ def test_openapi_documents_the_community_api(app, people):
     for path in ("/api/questions/{question_id}/suggestions", "/api/community/queue",
                  "/api/suggestions/{suggestion_id}/accept", "/api/questions/{question_id}/history"):
         assert path in schema["paths"]
+
+
+def test_scoring_uses_the_accepted_revision_and_old_attempts_keep_theirs(app, question, people):
+    author, voter, editor = people
+    before = voter.get(f"/api/questions/{question['id']}/history").json()["revisions"][0]["revision"]
+    answer = "I would keep one visible list of requests and rank it with the product leads every quarter."
+    old_attempt = voter.answer(question["id"], answer).headers["location"]
+    assert f'data-scored-revision="{before}"' in voter.get(old_attempt).text
+    path = send_suggestion(author, question, current_answer(author, question["id"]) + " Revised.").headers["location"]
+    assert form(editor, f"{path}/accept", {}, page=path).status_code == 303
+    new_attempt = voter.answer(question["id"], answer).headers["location"]
+    assert f'data-scored-revision="{before + 1}"' in voter.get(new_attempt).text
+    assert f'data-scored-revision="{before}"' in voter.get(old_attempt).text
