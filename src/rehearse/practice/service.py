@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from rehearse.accounts.models import User
-from rehearse.bank.models import Question, utcnow
+from rehearse.bank.models import ExampleAnswer, Question, utcnow
 
 from .models import MODES, Attempt
 
@@ -137,6 +137,11 @@ def record(
         report=report,
         speech=speech if mode == "spoken" else None,
         previous_attempt_id=previous.id if previous else None,
+        # The revision (example answer, talking points) it was scored against: later community edits
+        # change what new answers are scored against, never this attempt's report.
+        example_revision=session.scalar(
+            select(func.max(ExampleAnswer.revision)).where(ExampleAnswer.question_id == question.id)
+        ),
         created_at=utcnow(),
     )
     session.add(attempt)
