@@ -38,7 +38,7 @@ MAX_QUESTION = 1_000
 MAX_REASON = 2_000
 MAX_COMMENT = 5_000
 QUEUE_PAGE = 50
-HISTORY_PAGE = 50  # revisions (with their diffs) per history page; the diffs are the cost
+HISTORY_PAGE = 20  # revisions (with their diffs) per history page; the diffs are the cost
 
 
 @dataclass(frozen=True)
