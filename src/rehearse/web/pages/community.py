@@ -89,8 +89,8 @@ def suggest_edit(question_id: int, request: Request, session: ReadSessionDep, se
         suggestion = community.suggest_edit(session, user=user, question_id=question_id, reason=reason,
                                             accept_licence=accept_licence, base_revision=base_revision,
                                             report=preview.report, **fields)
-    except community.NotFound:
-        raise
+    except community.NotFound as missing:
+        raise HTTPException(404, str(missing)) from None
     except community.CommunityError as error:
         return _improve_page(request, session, question_id, form=form, error=str(error), status_code=error.status)
     return _back(f"/suggestions/{suggestion.id}")
