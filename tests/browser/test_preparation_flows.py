@@ -110,3 +110,26 @@ def test_the_dashboard_empty_then_with_data(page, screenshots):
     assert page.locator("[data-needs-work-question]").count() == 1
     page.screenshot(path=screenshots / "progress.png", full_page=True)
     assert page.script_errors == []
+
+
+def test_a_story_is_suggested_on_the_practice_page(page):
+    sign_up(page)
+    page.goto("/stories")
+    page.wait_for_selector("[data-stories-empty]")
+    page.fill("[data-field=title]", "The platform queue")
+    page.fill("[data-field=situation]", "Five product teams were waiting on one platform team.")
+    page.fill("[data-field=action]", "I put every request into one visible list and ranked it with the product "
+                                     "leads against company priorities.")
+    page.fill("[data-field=result]", "We explained the trade-offs to every waiting team and halved the wait.")
+    page.fill("[data-field=competencies]", "stakeholders, delivery")
+    page.click("[data-story-form] [data-submit]")
+    page.wait_for_selector("[data-story-title]")
+    question = platform_question(page)
+    page.goto(f"/practice/{question['id']}", timeout=SCORING_MS)  # the story is scored to say why it fits
+    suggestions = page.locator("[data-story-suggestions]")
+    suggestions.locator("summary").click()
+    story = suggestions.locator("[data-suggested-story]").first
+    assert "The platform queue" in story.text_content() and "covers" in story.text_content()
+    story.get_by_text("Score it against this question").click()
+    page.wait_for_selector("[data-story-score]", timeout=SCORING_MS)
+    assert page.script_errors == []

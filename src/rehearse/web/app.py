@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from rehearse.practice.views import router as practice_router
     from rehearse.progress.views import router as progress_router
     from rehearse.review.views import router as review_router
+    from rehearse.stories.views import router as stories_router
     from rehearse.web import errors
     from rehearse.web.headers import SecurityHeaders
     from rehearse.web.limits import AnonymousWork, BodyLimit
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(community_router)
     app.include_router(mock_router)
     app.include_router(progress_router)
+    app.include_router(stories_router)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> JSONResponse:

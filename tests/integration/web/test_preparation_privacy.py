@@ -38,6 +38,14 @@ PREPARATION_ROUTES = {
     "/api/mocks/{mock_id}/share",
     "/progress",
     "/api/progress",
+    "/stories",
+    "/stories/{story_id}",
+    "/stories/{story_id}/delete",
+    "/stories/{story_id}/score",
+    "/api/stories",
+    "/api/stories/suggestions",
+    "/api/stories/{story_id}",
+    "/api/stories/{story_id}/score",
 }
 
 
@@ -55,20 +63,27 @@ def ann(app, question):
                  json={"item_id": done["current_item_id"], "answer": ANSWER.format(marker=marker)})
     token = browser.post(f"/api/mocks/{done['id']}/share", headers=headers).json()["share_url"].rsplit("/", 1)[1]
     open_mock = browser.post("/api/mocks", json={"role": role, "questions": 2}, headers=headers).json()
+    story = browser.post("/api/stories", headers=headers, json={
+        "title": f"Story {marker}", "action": f"I ranked every request ({marker}) against company priorities."}).json()
     due_before = browser.get("/api/review/upcoming", params={"days": 365}).json()
     yield {"browser": browser, "marker": marker, "attempt": attempt_id, "upcoming": due_before,
            "mock": open_mock["id"], "item": open_mock["current_item_id"], "done": done["id"], "token": token,
-           "state": state_of(browser, open_mock["id"], done["id"])}
+           "state": state_of(browser, open_mock["id"], done["id"]), "story": story["id"], "question": question["id"],
+           "stories": browser.get("/api/stories").json()}
     browser.close()
 
 
 def state_of(browser, *mock_ids):
-    """What Ann sees of her mocks: nobody else may change it."""
-    return [browser.get(f"/api/mocks/{m}").json() for m in mock_ids]
+    """What Ann sees of her mocks (less the running clock): nobody else may change it."""
+    states = [browser.get(f"/api/mocks/{m}").json() for m in mock_ids]
+    for state in states:
+        for item in state["items"]:
+            item.pop("seconds_left")
+    return states
 
 
 def walk(client, ann, csrf):
-    a, m, done = ann["attempt"], ann["mock"], ann["done"]
+    a, m, done, s, q = ann["attempt"], ann["mock"], ann["done"], ann["story"], ann["question"]
     api_headers = {"X-CSRF-Token": csrf} if csrf else {}
     calls = [
         ("GET", "/review", {}),
@@ -97,6 +112,20 @@ def walk(client, ann, csrf):
         ("GET", f"/shared/mocks/{ann['token']}", {}),
         ("GET", "/progress", {}),
         ("GET", "/api/progress", {}),
+        ("GET", "/stories", {}),
+        ("POST", "/stories", {"data": {"csrf_token": csrf, "title": "Bob's", "action": "x"}}),
+        ("GET", f"/stories/{s}", {}),
+        ("POST", f"/stories/{s}", {"data": {"csrf_token": csrf, "title": "Bob was here", "action": "x"}}),
+        ("GET", f"/stories/{s}/score", {"params": {"question_id": q}}),
+        ("GET", f"/practice/{q}", {}),  # the practice page suggests the caller's own stories only
+        ("GET", "/api/stories", {}),
+        ("POST", "/api/stories", {"json": {"title": "Bob's", "action": "x"}, "headers": api_headers}),
+        ("GET", "/api/stories/suggestions", {"params": {"question_id": q}}),
+        ("GET", f"/api/stories/{s}", {}),
+        ("PUT", f"/api/stories/{s}", {"json": {"title": "Bob was here", "action": "x"}, "headers": api_headers}),
+        ("POST", f"/api/stories/{s}/score", {"json": {"question_id": q}}),
+        ("DELETE", f"/api/stories/{s}", {"headers": api_headers}),
+        ("POST", f"/stories/{s}/delete", {"data": {"csrf_token": csrf}}),
     ]
     for method, path, kwargs in calls:
         yield method, path, client.request(method, path, follow_redirects=False, **kwargs)
@@ -124,11 +153,15 @@ def test_bob_sees_and_changes_nothing_of_anns(app, ann):
     assert statuses[("GET", f"/shared/mocks/{ann['token']}")] == 200  # the link is for whoever has it
     assert ann["done"] not in [m["id"] for m in bob.get("/api/mocks").json()]
     assert bob.get("/api/progress").json()["totals"]["attempts"] == 0
+    for (method, path), status in statuses.items():
+        if f"/stories/{ann['story']}" in path:
+            assert status == 404, (method, path, status)
     assert bob.get("/api/review/upcoming", params={"days": 365}).json() == [
         {**day, "due": 0} for day in bob.get("/api/review/upcoming", params={"days": 365}).json()]
     # Ann's schedule and mocks are as they were.
     assert ann["browser"].get("/api/review/upcoming", params={"days": 365}).json() == ann["upcoming"]
     assert state_of(ann["browser"], ann["mock"], ann["done"]) == ann["state"]
+    assert ann["browser"].get("/api/stories").json() == ann["stories"]
 
 
 def test_an_anonymous_visitor_is_sent_to_sign_in(app, ann):
@@ -136,14 +169,15 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(app, ann):
     csrf = visitor.csrf("/signin")
     for method, path, response in walk(visitor, ann, csrf):
         assert_nothing_of_anns(method, path, response, ann)
-        if path.startswith("/shared/"):
-            assert response.status_code == 200
+        if path.startswith(("/shared/", "/practice/")):
+            assert response.status_code == 200  # a shared link, and practice, are open to everyone
         elif path.startswith("/api/"):
             assert response.status_code == 401, (method, path)
         else:
             assert response.status_code == 303 and response.headers["location"].startswith("/signin"), (method, path)
     assert ann["browser"].get("/api/review/upcoming", params={"days": 365}).json() == ann["upcoming"]
     assert state_of(ann["browser"], ann["mock"], ann["done"]) == ann["state"]
+    assert ann["browser"].get("/api/stories").json() == ann["stories"]
 
 
 def test_a_revoked_link_is_gone_for_everyone(app, ann):

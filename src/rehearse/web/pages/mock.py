@@ -85,9 +85,13 @@ def show_mock(mock_id: MockId, request: Request, session: SessionDep, user: Page
     if item is None:
         return render(request, "mock/report.html", {**report_context(mock), "owner": True}, headers=NO_STORE)
     parent = next((i for i in mock.items if i.number == item.number and not i.follow_up), None)
+    from rehearse.stories import service as stories
+
+    suggestions = stories.suggest(session, user=user, question=item.question,
+                                  backend=request.app.state.settings.feedback_backend)
     return render(request, "mock/interview.html", {
         "mock": mock, "item": item, "parent": parent, "seconds_left": mocks.remaining_seconds(mock, item),
-        "main_total": mock.question_count,
+        "main_total": mock.question_count, "story_suggestions": suggestions, "question_id": item.question_id,
     }, headers=NO_STORE)
 
 

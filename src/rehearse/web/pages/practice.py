@@ -68,6 +68,7 @@ def _practice_page(
     mode: str = "typed",
     speech: dict[str, Any] | None = None,
     review: dict[str, Any] | None = None,
+    story_suggestions: list[dict[str, Any]] | None = None,
 ) -> Response:
     settings = request.app.state.settings
     return render(
@@ -87,6 +88,7 @@ def _practice_page(
             "mode": mode,
             "speech": speech,
             "review": review,
+            "story_suggestions": story_suggestions or [],
             "pacing": pacing(),
             "max_chars": answer_limit(settings, user),
             "speech_reason": request.app.state.transcriptions.unavailable_reason(),
@@ -130,7 +132,18 @@ def practise(
         mode=mode,
         transcription=status_data,
         transcription_id=transcription if answer else None,
+        story_suggestions=_story_suggestions(request, session, user, question_id),
     )
+
+
+def _story_suggestions(request: Request, session, user, question_id: int) -> list[dict[str, Any]]:
+    """The signed-in user's stories that fit the question (none for anonymous visitors)."""
+    if user is None:
+        return []
+    from rehearse.stories import service as stories
+
+    return stories.suggest(session, user=user, question=bank.get_question(session, question_id),
+                           backend=request.app.state.settings.feedback_backend)
 
 
 @router.post("/practice/{question_id}", dependencies=[CsrfForm])

@@ -1,0 +1,51 @@
+"""PURE: rank stories for a question by meaning (sentence vectors) and shared competencies.
+
+Vectors come from whatever feedback backend is configured; without one, word overlap ranks them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+COMPETENCY_BONUS = 0.05  # a shared competency tag lifts a story as much as a clearly closer meaning
+_WORD = re.compile(r"[a-z0-9]+")
+_STOP = frozenset(("a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "how", "i", "in",
+                   "is", "it", "its", "of", "on", "or", "our", "that", "the", "their", "this", "to", "was", "we",
+                   "were", "what", "when", "which", "who", "why", "will", "with", "would", "you", "your"))
+
+
+@dataclass(frozen=True)
+class Ranked:
+    index: int  # the story's position in the input
+    similarity: float
+    shared: tuple[str, ...]  # competencies the story and the question share
+
+
+def _words(text: str) -> set[str]:
+    return {w[:6] for w in _WORD.findall(text.lower()) if w not in _STOP}  # a crude stem: the first six letters
+
+
+def word_similarity(a: str, b: str) -> float:
+    """Share of words in common (Jaccard), for when no sentence vectors are available."""
+    left, right = _words(a), _words(b)
+    return len(left & right) / len(left | right) if left and right else 0.0
+
+
+def cosine(query: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(rows, axis=1) * (np.linalg.norm(query) or 1.0)
+    return (rows @ query) / np.where(norms == 0, 1.0, norms)
+
+
+def rank(similarities: Sequence[float], story_competencies: Sequence[Sequence[str]],
+         question_competencies: Sequence[str], limit: int = 3) -> list[Ranked]:
+    """The best `limit` stories: similarity plus a bonus per shared competency; ties keep input order."""
+    wanted = set(question_competencies)
+    scored = []
+    for index, (similarity, names) in enumerate(zip(similarities, story_competencies, strict=True)):
+        shared = tuple(n for n in names if n in wanted)
+        scored.append((-(similarity + COMPETENCY_BONUS * len(shared)), index, Ranked(index, similarity, shared)))
+    return [item for *_, item in sorted(scored)[:limit]]

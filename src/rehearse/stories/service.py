@@ -1,0 +1,187 @@
+"""Story use cases: a user's own STAR stories, suggested for a question, scored against one.
+
+Every read and write takes the user and filters by it: a story is its owner's alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rehearse.accounts.models import User
+from rehearse.bank.models import Question, utcnow
+
+from . import fit
+from .models import Story
+
+log = logging.getLogger("rehearse.stories")
+MAX_TITLE = 200
+MAX_PART = 5_000  # characters in each of situation, task, action and result: a story, not a memoir
+MAX_TAGS, MAX_TAG = 20, 40
+MAX_STORIES = 500  # per user
+PARTS = ("situation", "task", "action", "result")
+
+
+class StoryRejected(ValueError):
+    def __init__(self, message: str, status: int = 422):
+        self.status = status
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class StoryInput:
+    title: str
+    situation: str = ""
+    task: str = ""
+    action: str = ""
+    result: str = ""
+    competencies: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+
+
+def _clean_names(values, what: str) -> list[str]:
+    names: list[str] = []
+    for value in values:
+        name = " ".join(str(value).split()).lower().replace(" ", "-")
+        if not name:
+            continue
+        if len(name) > MAX_TAG:
+            raise StoryRejected(f"A {what} is at most {MAX_TAG} characters: {name[:MAX_TAG]}…")
+        if name not in names:
+            names.append(name)
+    if len(names) > MAX_TAGS:
+        raise StoryRejected(f"A story has at most {MAX_TAGS} {what}s, not {len(names)}.")
+    return names
+
+
+def check(data: StoryInput) -> StoryInput:
+    """The input cleaned, or StoryRejected saying which field is wrong and why."""
+    title = " ".join(data.title.split())
+    if not title:
+        raise StoryRejected("Give the story a title.")
+    if len(title) > MAX_TITLE:
+        raise StoryRejected(f"The title is {len(title):,} characters long; the limit is {MAX_TITLE}.")
+    parts = {}
+    for part in PARTS:
+        text = getattr(data, part).strip()
+        if len(text) > MAX_PART:
+            raise StoryRejected(f"The {part} is {len(text):,} characters long; the limit is {MAX_PART:,}. "
+                                "Tell it as you would in an interview.", 413)
+        if "\x00" in text:
+            raise StoryRejected(f"The {part} contains a NUL character; send plain text.", 400)
+        parts[part] = text
+    if not any(parts.values()):
+        raise StoryRejected("Write at least one of situation, task, action and result.")
+    return StoryInput(title, **parts, competencies=tuple(_clean_names(data.competencies, "competency")),
+                      tags=tuple(_clean_names(data.tags, "tag")))
+
+
+def create(session: Session, *, user: User, data: StoryInput) -> Story:
+    data = check(data)
+    if len(list_stories(session, user=user)) >= MAX_STORIES:
+        raise StoryRejected(f"You have {MAX_STORIES} stories, the most one account keeps; delete one first.", 409)
+    now = utcnow()
+    story = Story(user_id=user.id, title=data.title, situation=data.situation, task=data.task, action=data.action,
+                  result=data.result, competencies=list(data.competencies), tags=list(data.tags), created_at=now,
+                  updated_at=now)
+    session.add(story)
+    session.flush()
+    return story
+
+
+def get(session: Session, *, user: User, story_id: int) -> Story | None:
+    return session.scalar(select(Story).where(Story.id == story_id, Story.user_id == user.id))
+
+
+def get_or_404(session: Session, *, user: User, story_id: int) -> Story:
+    story = get(session, user=user, story_id=story_id)
+    if story is None:
+        raise StoryRejected(f"You have no story with id {story_id}.", 404)
+    return story
+
+
+def update(session: Session, *, user: User, story_id: int, data: StoryInput) -> Story:
+    story = get_or_404(session, user=user, story_id=story_id)
+    data = check(data)
+    for name in ("title", *PARTS):
+        setattr(story, name, getattr(data, name))
+    story.competencies, story.tags, story.updated_at = list(data.competencies), list(data.tags), utcnow()
+    session.flush()
+    return story
+
+
+def delete(session: Session, *, user: User, story_id: int) -> None:
+    session.delete(get_or_404(session, user=user, story_id=story_id))
+    session.flush()
+
+
+def list_stories(session: Session, *, user: User) -> list[Story]:
+    return list(session.scalars(select(Story).where(Story.user_id == user.id)
+                                .order_by(Story.updated_at.desc(), Story.id.desc())))
+
+
+# --- fit: suggestions and scoring --------------------------------------------------------------
+
+_reports: OrderedDict[tuple, dict[str, Any]] = OrderedDict()
+_reports_lock = threading.Lock()
+CACHED_REPORTS = 512  # (story version, question) pairs; a story scored once is not scored again
+
+
+def score(session: Session, *, story: Story, question: Question, backend: str = "auto") -> dict[str, Any]:
+    """The feedback engine's report of the story told as the answer to the question."""
+    from rehearse.practice.scoring import analyze_answer
+
+    key = (story.id, story.updated_at.isoformat(), question.id, backend)
+    with _reports_lock:
+        if key in _reports:
+            _reports.move_to_end(key)
+            return _reports[key]
+    report = analyze_answer(session, question, story.text[:MAX_PART * 4], backend=backend).to_dict()
+    with _reports_lock:
+        _reports[key] = report
+        while len(_reports) > CACHED_REPORTS:
+            _reports.popitem(last=False)
+    return report
+
+
+def _similarities(question: Question, stories: list[Story], backend: str) -> tuple[list[float], str]:
+    """How close each story is in meaning to the question, and how that was measured."""
+    texts = [f"{s.title}. {s.text}" for s in stories]
+    query = " ".join(filter(None, [question.text, question.intent or ""]))
+    try:
+        from rehearse import feedback
+
+        loaded = feedback.load_backend(backend)
+        vectors = loaded.encode_cached([query, *texts])
+        return [float(v) for v in fit.cosine(vectors[0], vectors[1:])], str(loaded.info().get("backend", "vectors"))
+    except Exception:  # noqa: BLE001 - any backend failure falls back to word overlap, and says so
+        log.exception("story suggestions: sentence vectors unavailable, using word overlap")
+        return [fit.word_similarity(query, text) for text in texts], "word overlap"
+
+
+def suggest(session: Session, *, user: User, question: Question, limit: int = 3,
+            backend: str = "auto") -> list[dict[str, Any]]:
+    """The stories that fit the question best, each with why: shared competencies and the talking points it
+    covers (the engine's own judgement of the story told as the answer)."""
+    stories = list_stories(session, user=user)
+    if not stories:
+        return []
+    similarities, measure = _similarities(question, stories, backend)
+    ranked = fit.rank(similarities, [s.competencies for s in stories], question.competency_names, limit)
+    out = []
+    for item in ranked:
+        story = stories[item.index]
+        report = score(session, story=story, question=question, backend=backend)
+        out.append({
+            "story_id": story.id, "title": story.title, "similarity": round(item.similarity, 3), "measure": measure,
+            "shared_competencies": list(item.shared),
+            "covers": [p["point"] for p in report.get("talking_points", ()) if p.get("covered")],
+            "score": report.get("score"),
+        })
+    return out

@@ -1,0 +1,127 @@
+"""Story bank pages: your STAR stories, one story's form, and a story scored against a question."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Path, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+
+from rehearse.bank import service as bank
+from rehearse.bank.models import Question, QuestionCompetency
+from rehearse.stories import service as stories
+from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep
+from rehearse.web.security import CsrfForm, PageUser
+from rehearse.web.templating import render
+
+router = APIRouter()
+Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
+NO_STORE = {"Cache-Control": "no-store"}
+QUESTION_CHOICES = 60  # questions offered for scoring a story: those sharing its competencies first
+
+
+class StoryForm:
+    """The story form's fields (each part is checked for length by the service, which names the field)."""
+
+    def __init__(self, title: Annotated[str, Form()] = "", situation: Annotated[str, Form()] = "",
+                 task: Annotated[str, Form()] = "", action: Annotated[str, Form()] = "",
+                 result: Annotated[str, Form()] = "", competencies: Annotated[str, Form()] = "",
+                 tags: Annotated[str, Form()] = ""):
+        self.values = {"title": title, "situation": situation, "task": task, "action": action, "result": result,
+                       "competencies": competencies, "tags": tags}
+
+    def data(self) -> stories.StoryInput:
+        v = self.values
+        return stories.StoryInput(title=v["title"], situation=v["situation"], task=v["task"], action=v["action"],
+                                  result=v["result"], competencies=tuple(v["competencies"].split(",")),
+                                  tags=tuple(v["tags"].split(",")))
+
+
+def _form_values(story) -> dict:
+    return {"title": story.title, "situation": story.situation, "task": story.task, "action": story.action,
+            "result": story.result, "competencies": ", ".join(story.competencies), "tags": ", ".join(story.tags)}
+
+
+def _questions_for(session, story) -> list[Question]:
+    shared = select(QuestionCompetency.question_id).where(QuestionCompetency.name.in_(story.competencies or [""]))
+    first = list(session.scalars(select(Question).where(Question.id.in_(shared)).order_by(Question.id)
+                                 .limit(QUESTION_CHOICES)))
+    if len(first) < QUESTION_CHOICES:
+        first += list(session.scalars(select(Question).where(Question.id.not_in([q.id for q in first] or [0]))
+                                      .order_by(Question.id).limit(QUESTION_CHOICES - len(first))))
+    return first
+
+
+def _list_page(request, session, user, *, form=None, error=None, status=200) -> Response:
+    return render(request, "stories/list.html", {
+        "stories": stories.list_stories(session, user=user), "form": form or {}, "error": error,
+        "limits": stories}, status_code=status, headers=NO_STORE)
+
+
+@router.get("/stories")
+def list_page(request: Request, session: SessionDep, user: PageUser) -> Response:
+    return _list_page(request, session, user)
+
+
+@router.post("/stories", dependencies=[CsrfForm])
+def create(request: Request, session: SessionDep, user: PageUser, form: Annotated[StoryForm, Depends()]) -> Response:
+    try:
+        story = stories.create(session, user=user, data=form.data())
+    except stories.StoryRejected as error:
+        return _list_page(request, session, user, form=form.values, error=str(error), status=error.status)
+    return RedirectResponse(f"/stories/{story.id}", status_code=303)
+
+
+def _story_page(request, session, user, story, *, form=None, error=None, status=200) -> Response:
+    return render(request, "stories/edit.html", {
+        "story": story, "form": form or _form_values(story), "error": error, "limits": stories,
+        "questions": _questions_for(session, story)}, status_code=status, headers=NO_STORE)
+
+
+def _story_or_404(session, user, story_id: int):
+    story = stories.get(session, user=user, story_id=story_id)
+    if story is None:
+        raise HTTPException(404, "You have no story at this address.")
+    return story
+
+
+@router.get("/stories/{story_id}")
+def show(story_id: Id, request: Request, session: SessionDep, user: PageUser) -> Response:
+    return _story_page(request, session, user, _story_or_404(session, user, story_id))
+
+
+@router.post("/stories/{story_id}", dependencies=[CsrfForm])
+def update(story_id: Id, request: Request, session: SessionDep, user: PageUser,
+           form: Annotated[StoryForm, Depends()]) -> Response:
+    story = _story_or_404(session, user, story_id)
+    try:
+        stories.update(session, user=user, story_id=story_id, data=form.data())
+    except stories.StoryRejected as error:
+        session.rollback()  # nothing half-saved
+        return _story_page(request, session, user, _story_or_404(session, user, story_id), form=form.values,
+                           error=str(error), status=error.status)
+    return RedirectResponse(f"/stories/{story.id}?saved=1", status_code=303)
+
+
+@router.post("/stories/{story_id}/delete", dependencies=[CsrfForm])
+def delete(story_id: Id, session: SessionDep, user: PageUser) -> Response:
+    try:
+        stories.delete(session, user=user, story_id=story_id)
+    except stories.StoryRejected as error:
+        raise HTTPException(error.status, str(error)) from None
+    return RedirectResponse("/stories", status_code=303)
+
+
+@router.get("/stories/{story_id}/score")
+def score(story_id: Id, request: Request, session: ReadSessionDep, user: PageUser, settings: SettingsDep,
+          question_id: Annotated[int, Query(ge=1, le=2**31 - 1)]) -> Response:
+    """The story told as the answer to a question: the engine's report, before the story is used."""
+    story = _story_or_404(session, user, story_id)
+    try:
+        question = bank.get_question(session, question_id)
+    except bank.QuestionNotFound:
+        raise HTTPException(404, f"There is no question with id {question_id}.") from None
+    report = stories.score(session, story=story, question=question, backend=settings.feedback_backend)
+    return render(request, "stories/score.html", {"story": story, "question": question, "report": report},
+                  headers=NO_STORE)

@@ -1,0 +1,101 @@
+"""Stories on a real database: checked input, private to their owner, suggested by meaning, scored."""
+
+import pytest
+
+from rehearse.stories import fit
+from rehearse.stories import service as stories
+
+INCIDENT = stories.StoryInput(
+    title="The checkout outage", situation="Checkout went down for an hour on our busiest day.",
+    task="I was the incident commander.", action="I coordinated the response across three teams and "
+    "posted updates to customers every thirty minutes.", result="We restored service in 58 minutes and "
+    "afterwards added a canary stage, which cut incidents by 40%.", competencies=("Incidents",), tags=("2023",))
+HIRING = stories.StoryInput(
+    title="Doubling the team", situation="We had to grow from 10 to 20 engineers in a year.",
+    task="I owned the hiring plan.", action="I wrote a hiring plan by quarter, trained interviewers and built "
+    "a two-week onboarding programme.", result="We hired 11 engineers and kept the bar high.",
+    competencies=("hiring",))
+
+
+def test_stories_are_cleaned_and_private(session, users):
+    ann, bob = users
+    story = stories.create(session, user=ann, data=INCIDENT)
+    assert story.competencies == ["incidents"] and story.tags == ["2023"]
+    assert story.text.startswith("Checkout went down") and story.text.endswith("by 40%.")
+    assert stories.list_stories(session, user=bob) == []
+    for call in (stories.get_or_404, stories.delete):
+        with pytest.raises(stories.StoryRejected) as rejected:
+            call(session, user=bob, story_id=story.id)
+        assert rejected.value.status == 404
+    with pytest.raises(stories.StoryRejected):
+        stories.update(session, user=bob, story_id=story.id, data=HIRING)
+    assert stories.get(session, user=ann, story_id=story.id).title == "The checkout outage"
+
+
+@pytest.mark.parametrize(("change", "status", "message"), [
+    ({"title": ""}, 422, "title"),
+    ({"title": "x" * 201}, 422, "201 characters"),
+    ({"action": "x" * 100_000}, 413, "The action is 100,000 characters long; the limit is 5,000"),
+    ({"situation": "", "task": "", "action": "", "result": ""}, 422, "at least one"),
+    ({"result": "nul\x00"}, 400, "NUL"),
+    ({"tags": tuple(f"t{i}" for i in range(21))}, 422, "at most 20 tags"),
+    ({"competencies": ("x" * 41,)}, 422, "at most 40 characters"),
+])
+def test_bad_stories_are_refused_with_the_field_and_nothing_is_saved(session, users, change, status, message):
+    ann = users[0]
+    data = stories.StoryInput(**{**INCIDENT.__dict__, **change})
+    with pytest.raises(stories.StoryRejected, match=message) as rejected:
+        stories.create(session, user=ann, data=data)
+    assert rejected.value.status == status
+    assert stories.list_stories(session, user=ann) == []
+
+
+@pytest.mark.parametrize("backend", ["lexical", "auto"])
+def test_the_story_that_fits_comes_first_with_why(session, bank, users, backend):
+    ann = users[0]
+    incident = stories.create(session, user=ann, data=INCIDENT)
+    hiring = stories.create(session, user=ann, data=HIRING)
+    question = bank["questions"][0]  # a major production incident
+    suggested = stories.suggest(session, user=ann, question=question, backend=backend)
+    assert [s["story_id"] for s in suggested] == [incident.id, hiring.id]
+    best = suggested[0]
+    assert best["shared_competencies"] == ["incidents"]
+    assert "how you coordinated the response" in best["covers"]
+    assert best["score"] > suggested[1]["score"]
+    hiring_question = bank["questions"][1]
+    assert stories.suggest(session, user=ann, question=hiring_question, backend=backend)[0]["story_id"] == hiring.id
+
+
+def test_without_sentence_vectors_word_overlap_ranks_and_says_so(session, bank, users, monkeypatch):
+    from rehearse import feedback
+
+    def broken(name):
+        raise feedback.BackendUnavailable("no model here")
+
+    monkeypatch.setattr(feedback, "load_backend", broken)
+    ann = users[0]
+    stories.create(session, user=ann, data=HIRING)
+    incident = stories.create(session, user=ann, data=INCIDENT)
+    similarities, measure = stories._similarities(bank["questions"][0], stories.list_stories(session, user=ann),
+                                                   "auto")
+    assert measure == "word overlap"
+    ordered = stories.list_stories(session, user=ann)
+    assert ordered[similarities.index(max(similarities))].id == incident.id
+
+
+@pytest.mark.parametrize(("similarities", "competencies", "wanted", "expected"), [
+    ([0.2, 0.5, 0.4], [[], [], []], [], [1, 2, 0]),
+    ([0.50, 0.48], [[], ["hiring"]], ["hiring"], [1, 0]),  # a shared competency outweighs a small gap
+    ([0.60, 0.48], [[], ["hiring"]], ["hiring"], [0, 1]),  # but not a large one
+    ([0.3, 0.3, 0.3, 0.3], [[], [], [], []], [], [0, 1, 2]),  # ties keep order; three at most
+])
+def test_ranking(similarities, competencies, wanted, expected):
+    assert [r.index for r in fit.rank(similarities, competencies, wanted)] == expected
+
+
+def test_a_story_is_scored_against_a_question_with_the_engine(session, bank, users):
+    ann = users[0]
+    story = stories.create(session, user=ann, data=INCIDENT)
+    report = stories.score(session, story=story, question=bank["questions"][0], backend="lexical")
+    assert {"score", "talking_points", "structure", "suggestions"} <= set(report)
+    assert [p["point"] for p in report["talking_points"]] == bank["questions"][0].talking_points

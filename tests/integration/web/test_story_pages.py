@@ -1,0 +1,54 @@
+"""The story bank through the pages and the API; suggestions on the practice page."""
+
+import re
+
+from .conftest import Browser
+
+STORY = {"title": "The checkout outage", "situation": "Checkout went down for an hour on our busiest day.",
+         "task": "I led the response.", "action": "I put every request into one visible list and ranked the "
+         "requests with the product leads against company priorities.", "result": "We explained the trade-offs "
+         "to every waiting team and cut the wait by 40%.", "competencies": "stakeholders, delivery", "tags": "2024"}
+
+
+def csrf(page: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def test_write_a_story_see_it_suggested_and_score_it(app, question):
+    ann = Browser(app)
+    ann.sign_up()
+    assert "data-stories-empty" in ann.get("/stories").text
+    created = ann.post("/stories", data={"csrf_token": csrf(ann.get("/stories").text), **STORY},
+                       follow_redirects=False)
+    assert created.status_code == 303
+    story_id = int(created.headers["location"].rsplit("/", 1)[1])
+    practice = ann.get(f"/practice/{question['id']}").text
+    assert f'data-suggested-story="{story_id}"' in practice and "covers" in practice
+    scored = ann.get(f"/stories/{story_id}/score", params={"question_id": question["id"]})
+    assert scored.status_code == 200 and "data-story-score" in scored.text
+    api = ann.get("/api/stories/suggestions", params={"question_id": question["id"]}).json()
+    assert api[0]["story_id"] == story_id and api[0]["measure"]
+    report = ann.post(f"/api/stories/{story_id}/score", json={"question_id": question["id"]}).json()["report"]
+    assert report["score"] == int(re.search(r'data-story-score="(\d+)"', scored.text).group(1))
+
+
+def test_bad_input_is_a_clear_4xx_and_nothing_half_saved(app, question):
+    ann = Browser(app)
+    ann.sign_up()
+    token = csrf(ann.get("/stories").text)
+    huge = ann.post("/stories", data={"csrf_token": token, **STORY, "action": "x" * 100_000})
+    assert huge.status_code == 413 and "The action is 100,000 characters long" in huge.text
+    headers = ann.page_csrf_header()
+    api = ann.post("/api/stories", json={"title": "t", "result": "y" * 100_000}, headers=headers)
+    assert api.status_code == 413 and "result" in api.json()["detail"]
+    assert ann.get("/api/stories").json() == []
+    story = ann.post("/api/stories", json={"title": "Kept", "action": "I did it."}, headers=headers).json()
+    edit = ann.put(f"/api/stories/{story['id']}", json={"title": "", "action": "changed"}, headers=headers)
+    assert edit.status_code == 422
+    assert ann.get(f"/api/stories/{story['id']}").json()["action"] == "I did it."
+    page_edit = ann.post(f"/stories/{story['id']}", data={"csrf_token": token, "title": "New", "task": "t" * 6000})
+    assert page_edit.status_code == 413 and ann.get(f"/api/stories/{story['id']}").json()["title"] == "Kept"
+    assert ann.get("/api/stories/suggestions", params={"question_id": 2**31 - 1}).status_code == 404
+    assert ann.get("/api/stories/suggestions", params={"question_id": 0}).status_code == 422
+    assert ann.delete(f"/api/stories/{story['id']}", headers=headers).status_code == 204
+    assert ann.get(f"/api/stories/{story['id']}").status_code == 404
