@@ -340,6 +340,7 @@ def export_bank(session: Session, bank_slug: str | None = None) -> list[BankDoc]
     if bank_slug:
         statement = statement.where(or_(Bank.slug == bank_slug, Bank.name == bank_slug))
     banks = session.scalars(statement).all()
+    credits = contributors_of(session, [bank.id for bank in banks])
     question_ids = [q.id for bank in banks for role in bank.roles for q in role.questions]
     answers = example_answers_for(session, question_ids) if question_ids else {}
     docs = []
@@ -352,5 +353,24 @@ def export_bank(session: Session, bank_slug: str | None = None) -> list[BankDoc]
             ) for q in role.questions),
         ) for role in bank.roles)
         docs.append(BankDoc(name=bank.name, source=bank.source, licence=bank.licence,
-                            description=bank.description, roles=roles))
+                            description=bank.description, roles=roles, contributors=tuple(credits.get(bank.id, ()))))
     return docs
+
+
+def contributors_of(session: Session, bank_ids: Sequence[int]) -> dict[int, list[str]]:
+    """Per bank, the display names of people whose suggestions were accepted into it, most revisions first."""
+    from rehearse.accounts.models import User
+
+    if not bank_ids:
+        return {}
+    count = func.count(ExampleAnswer.id)
+    rows = session.execute(
+        select(Question.bank_id, User.display_name, count)
+        .join(ExampleAnswer, ExampleAnswer.question_id == Question.id).join(User, User.id == ExampleAnswer.author_id)
+        .where(Question.bank_id.in_(bank_ids), ExampleAnswer.source == "suggestion")
+        .group_by(Question.bank_id, User.id, User.display_name).order_by(Question.bank_id, count.desc(),
+                                                                         User.display_name))
+    credits: dict[int, list[str]] = {}
+    for bank_id, name, _ in rows:
+        credits.setdefault(bank_id, []).append(name)
+    return credits

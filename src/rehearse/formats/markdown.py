@@ -155,7 +155,8 @@ def _role(role: dict, file: str) -> RoleDoc:
 
 def write_markdown(bank: BankDoc) -> str:
     meta = {key: value for key, value in
-            (("bank", bank.name), ("source", bank.source), ("licence", bank.licence), ("description", bank.description))
+            (("bank", bank.name), ("source", bank.source), ("licence", bank.licence), ("description", bank.description),
+             ("contributors", list(bank.contributors)))
             if value}
     out = ["---", yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000).strip(), "---", ""]
     for role in bank.roles:

@@ -41,6 +41,9 @@ class BankDoc:
     source: str | None = None
     licence: str | None = None
     description: str | None = None
+    # People whose community suggestions were accepted into the bank (written on export, credited
+    # under the licence; ignored on import, where the history is the record).
+    contributors: tuple[str, ...] = ()
 
     @property
     def question_count(self) -> int:

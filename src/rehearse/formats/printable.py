@@ -68,6 +68,11 @@ def write_prep_sheet(bank: BankDoc) -> str:
     out.write(f"<h1>{e(bank.name)}</h1>")
     if bank.description:
         out.write(f"<p>{e(bank.description)}</p>")
+    if bank.licence or bank.contributors:
+        credits = f"Licence: {e(bank.licence)}." if bank.licence else ""
+        if bank.contributors:
+            credits += f" Contributors: {e(', '.join(bank.contributors))}."
+        out.write(f"<p class=credits>{credits.strip()}</p>")
     for role in bank.roles:
         out.write(f"<h2>{e(role.name)}</h2>")
         for number, q in enumerate(role.questions, start=1):

@@ -48,6 +48,7 @@ class _BankMetaIn(_Strict):
     source: str | None = None
     licence: str | None = None
     description: str | None = None
+    contributors: list[str] = []  # written on export; not read back (the history is the record)
 
 
 class _BankFileIn(_Strict):
@@ -155,7 +156,8 @@ def bank_to_mapping(bank: BankDoc) -> dict:
 
     return {
         "bank": compact(
-            {"name": bank.name, "source": bank.source, "licence": bank.licence, "description": bank.description}
+            {"name": bank.name, "source": bank.source, "licence": bank.licence, "description": bank.description,
+             "contributors": list(bank.contributors)}
         ),
         "roles": [
             compact(

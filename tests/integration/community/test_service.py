@@ -219,3 +219,14 @@ def test_a_suggested_question_becomes_a_question_with_its_author_credited(sessio
     assert created.text == "How do you run incident reviews?" and created.talking_points == [
         "blameless", "follow-up actions"]
     assert row.author_id == author.id and bank.search(session, "incident reviews")[0].id == created.id
+
+
+def test_the_bank_export_states_the_licence_and_credits_contributors(session, question, author, editor):
+    from rehearse.formats import write
+
+    community.accept(session, editor=editor, suggestion_id=suggest(session, author, question).id)
+    doc = next(d for d in bank.export_bank(session) if d.name == "Community test bank")
+    assert doc.licence == "CC-BY-SA-4.0" and doc.contributors == (author.display_name,)
+    for fmt in ("json", "yaml", "markdown", "prep-sheet"):
+        written = write(doc, fmt).decode()
+        assert author.display_name in written and "CC-BY-SA-4.0" in written
