@@ -10,6 +10,7 @@ from rehearse.accounts import cli as accounts_cli
 from rehearse.bank import cli as bank_cli
 from rehearse.community import cli as community_cli
 from rehearse.practice import cli as practice_cli
+from rehearse.practice import terminal as practice_terminal
 
 app = typer.Typer(help="Rehearse: interview preparation with explainable feedback.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -22,6 +23,7 @@ app.command("import")(bank_cli.import_files)
 app.command("export")(bank_cli.export_bank)
 app.command("roles")(bank_cli.roles)
 app.command("feedback")(practice_cli.feedback)
+app.command("practice")(practice_terminal.practice_command)
 
 
 @db_app.command("upgrade")

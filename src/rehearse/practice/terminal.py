@@ -1,0 +1,246 @@
+"""`rehearse practice`: the practice loop in a terminal (works over SSH).
+
+Asks a question, takes a multi-line answer (typed, or written in $EDITOR), shows the report,
+records the attempt and its review for the local user, and lets the user change the rating.
+Nothing is written until an answer is scored, and each answer is stored in one transaction,
+so Ctrl-C at any moment leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import getpass
+import re
+import secrets
+import time
+from collections.abc import Iterator
+from typing import Annotated
+
+import click
+import typer
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+
+console = Console(highlight=False)
+END_OF_ANSWER = "."  # a line with only a full stop ends the answer
+RATINGS = {"a": "again", "h": "hard", "g": "good", "e": "easy"}
+
+
+def _fail(message: str) -> None:
+    Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(2)
+
+
+def local_email() -> str:
+    """The local profile's address: the operating-system user name on a reserved domain."""
+    name = re.sub(r"[^a-z0-9._-]", "", getpass.getuser().lower()) or "me"
+    return f"{name}@rehearse.localhost"
+
+
+def resolve_user(database, email: str | None):
+    """The account named by --user, or the local profile (made on first use, with no usable password)."""
+    from sqlalchemy import select
+
+    from rehearse.accounts import service as accounts
+    from rehearse.accounts.models import User
+
+    wanted = accounts.normalise_email(email) if email else local_email()
+    with database.transaction() as session:
+        user = session.scalar(select(User).where(User.email == wanted))
+    if user is not None:
+        return user
+    if email:
+        _fail(f"no account with the e-mail address {email!r} (rehearse users create EMAIL makes one)")
+    password_hash = accounts.hash_password(secrets.token_urlsafe(32))  # nobody knows it: a local profile only
+    with database.transaction(writes=True) as session:
+        user = accounts.create_user(session, email=wanted, password_hash=password_hash, display_name="Local profile")
+    console.print(f"[dim]Made a local profile, {wanted}, for your answers and reviews.[/]")
+    return user
+
+
+def read_answer(use_editor: bool) -> str:
+    """Lines until one with only a full stop (or end of input); '/edit' opens $EDITOR instead."""
+    if use_editor:
+        return (click.edit("\n\n# Write your answer above. Lines starting with # are ignored.\n") or "").split(
+            "\n# Write your answer above.")[0].strip()
+    console.print(f"[dim]Type your answer; end it with a line holding only “{END_OF_ANSWER}”, "
+                  "or type /edit to write it in $EDITOR.[/]")
+    lines: list[str] = []
+    while True:
+        try:
+            line = input()
+        except EOFError:
+            break
+        if line.strip() == END_OF_ANSWER:
+            break
+        if not lines and line.strip() == "/edit":
+            return read_answer(True)
+        lines.append(line)
+    return "\n".join(lines).strip()
+
+
+def ask(prompt: str) -> str:
+    try:
+        return input(prompt).strip().lower()
+    except EOFError:
+        return ""
+
+
+def _questions(database, user, role: str | None, due: bool) -> Iterator[int]:
+    from sqlalchemy import func, select
+
+    from rehearse.bank import service as bank
+    from rehearse.bank.models import Question
+    from rehearse.review import service as review
+
+    if due:
+        while True:
+            with database.transaction() as session:
+                question_id = review.next_due_question(session, user=user)
+            if question_id is None:
+                console.print("[green]Nothing is due for review. Well done.[/]")
+                return
+            yield question_id
+    with database.transaction() as session:
+        role_id = None
+        if role:
+            found = bank.get_role(session, role)
+            if found is None:
+                _fail(f"there is no role {role!r} (rehearse roles lists them)")
+            role_id = found.id
+    while True:
+        with database.transaction() as session:
+            statement = select(Question.id).order_by(func.random()).limit(1)
+            if role_id is not None:
+                statement = statement.where(Question.role_id == role_id)
+            question_id = session.scalar(statement)
+        if question_id is None:
+            _fail("there are no questions; import a bank first (rehearse import FILE)")
+        yield question_id
+
+
+def practise_one(database, user, question_id: int, *, backend: str, use_editor: bool, max_chars: int) -> bool:
+    """Ask, score, store, show; False when the user gave no answer (and nothing was stored)."""
+    from rehearse.bank import service as bank
+    from rehearse.practice import service as practice
+    from rehearse.review import service as review
+
+    from .report_view import render_report
+
+    with database.transaction() as session:
+        question = bank.get_question(session, question_id)
+        console.print(Panel(question.text, title=f"{question.role.name}", expand=False))
+    started = time.monotonic()
+    answer = read_answer(use_editor)  # no transaction is open while the user types
+    if not answer:
+        console.print("[yellow]No answer given; nothing was recorded.[/]")
+        return False
+    with database.transaction() as session:
+        question = bank.get_question(session, question_id)
+        try:
+            report = practice.score(session, question=question, answer=answer, max_chars=max_chars, backend=backend)
+        except practice.AnswerRejected as rejected:
+            console.print(f"[red]{rejected}[/]")
+            return False
+    with database.transaction(writes=True) as session:
+        question = bank.get_question(session, question_id)
+        attempt = practice.record(session, user=user, question=question, answer=answer, report=report,
+                                  duration_s=time.monotonic() - started)
+        attempt_id = attempt.id
+        entry = review.attempt_review(session, user=user, attempt_id=attempt_id)
+    render_report(console, question.text, report)
+    names = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+    console.print(f"\nRecorded. Review rating: [bold]{names[entry['entry'].rating]}[/] from the score; "
+                  f"next review {entry['card_due']:%d %b %Y %H:%M} UTC.")
+    choice = ask("Change the rating? [a]gain [h]ard [g]ood [e]asy, Enter keeps it: ")
+    if choice in RATINGS:
+        with database.transaction(writes=True) as session:
+            review.override(session, user=user, attempt_id=attempt_id, rating=RATINGS[choice])
+            due = review.attempt_review(session, user=user, attempt_id=attempt_id)["card_due"]
+        console.print(f"Rated {RATINGS[choice]}; next review {due:%d %b %Y %H:%M} UTC.")
+    return True
+
+
+def run_mock(database, user, role: str | None, count: int, *, backend: str, use_editor: bool,
+             max_chars: int) -> None:
+    """A mock interview in the terminal: the drawn questions and follow-ups, then the end report."""
+    from rehearse.mock import service as mocks
+
+    if not role:
+        _fail("a mock interview needs --role R (rehearse roles lists them)")
+    with database.transaction(writes=True) as session:
+        try:
+            mock_id = mocks.create(session, user=user, role=role, count=count).id
+        except mocks.MockRejected as error:
+            _fail(str(error))
+    while True:
+        with database.transaction() as session:
+            mock = mocks.get(session, user=user, mock_id=mock_id)
+            item = mocks.current_item(mock)
+            if item is None:
+                break
+            title = f"Question {item.number} of {mock.question_count}" + (" · follow-up" if item.follow_up else "")
+            console.print(Panel(item.prompt or item.question.text, title=title, expand=False))
+            console.print(f"[dim]You have {mock.seconds_per_answer // 60} min {mock.seconds_per_answer % 60} s; "
+                          "no feedback until the end.[/]")
+            item_id = item.id
+        started = time.monotonic()
+        answer = read_answer(use_editor)[:max_chars]  # no transaction is open while the user types
+        with database.transaction() as session:
+            mock = mocks.get(session, user=user, mock_id=mock_id)
+            prepared = mocks.prepare_item(session, next(i for i in mock.items if i.id == item_id))
+        report = mocks.score_prepared(prepared, answer, backend=backend)
+        timed_out = time.monotonic() - started > mock.seconds_per_answer + mocks.GRACE_S
+        with database.transaction(writes=True) as session:
+            mock = mocks.get(session, user=user, mock_id=mock_id)
+            item = mocks.check_answer(mock, item_id, answer, max_chars=max_chars)
+            if item is not None:
+                mocks.record_answer(session, user=user, mock=mock, item=item, answer=answer, report=report,
+                                    timed_out=timed_out)
+    with database.transaction() as session:
+        summary = mocks.get(session, user=user, mock_id=mock_id).summary
+    table = Table("#", "question", "score", "missed", "follow-up")
+    for q in summary["questions"]:
+        follow = q.get("follow_up")
+        table.add_row(str(q["number"]), q["question"], str(q["score"]), "; ".join(q["missed"]) or "—",
+                      f"{follow['score']}: {follow['question']}" if follow else "—")
+    console.print(table)
+    console.print(f"Overall [bold]{summary['score']}[/] / 100.")
+    for s in summary["suggestions"]:
+        console.print(f"• {s['message']}")
+
+
+def practice_command(
+    role: Annotated[str | None, typer.Option(help="Practise this role's questions (slug or id).")] = None,
+    due: Annotated[bool, typer.Option("--due", help="Answer the questions due for review, one after another.")]
+    = False,
+    mock: Annotated[int | None, typer.Option("--mock", help="A mock interview of N questions (needs --role).")]
+    = None,
+    user: Annotated[str | None, typer.Option("--user", help="Record for this account (default: a local profile).")]
+    = None,
+    editor: Annotated[bool, typer.Option("--editor", help="Write every answer in $EDITOR.")] = False,
+) -> None:
+    """Practise in the terminal: a question, your answer, the report; recorded with its review.
+
+    Example: rehearse practice --role engineering-manager
+    Example: rehearse practice --due
+    """
+    from rehearse.bootstrap import open_database
+    from rehearse.settings import Settings
+
+    settings = Settings()
+    try:
+        database = open_database(settings)
+        account = resolve_user(database, user)
+        if mock is not None:
+            run_mock(database, account, role, mock, backend=settings.feedback_backend, use_editor=editor,
+                     max_chars=settings.max_answer_chars)
+            return
+        for question_id in _questions(database, account, role, due):
+            practise_one(database, account, question_id, backend=settings.feedback_backend, use_editor=editor,
+                         max_chars=settings.max_answer_chars)
+            if ask("\nAnother question? [Y/n] ") in ("n", "no", "q"):
+                break
+    except KeyboardInterrupt:
+        console.print("\n[yellow]Stopped. Every answer you finished is saved; the one in progress was not.[/]")
+        raise typer.Exit(130) from None

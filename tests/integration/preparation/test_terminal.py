@@ -1,0 +1,102 @@
+"""`rehearse practice` driven through a pseudo-terminal, as a person at a keyboard (or over SSH) would."""
+
+import sqlite3
+import sys
+
+import pexpect
+import pytest
+
+ANSWER = [
+    "First I would list every request in one place.",
+    "Then I would rank them with the product leads against company priorities,",
+    "and explain the trade-offs to every team that has to wait.",
+]
+TIMEOUT = 120  # the first run migrates the database and loads the bank
+
+
+@pytest.fixture
+def env(cli_env):
+    return {**cli_env, "REHEARSE_FEEDBACK_BACKEND": "lexical", "TERM": "dumb", "COLUMNS": "120"}
+
+
+def spawn(env, *args):
+    return pexpect.spawn(sys.executable, ["-m", "rehearse", "practice", *args], env=env, encoding="utf-8",
+                         timeout=TIMEOUT, dimensions=(50, 120))
+
+
+def rows(env, query):
+    path = env["REHEARSE_DATABASE_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(path) as connection:
+        return connection.execute(query).fetchall()
+
+
+def answer(child, lines=ANSWER):
+    child.expect("end it with a line holding only")
+    for line in lines:
+        child.sendline(line)
+    child.sendline(".")
+
+
+def test_answer_see_the_report_override_the_rating_then_review_it_when_due(env):
+    child = spawn(env, "--role", "engineering-manager")
+    child.expect("Made a local profile")
+    answer(child)
+    child.expect("Score")
+    child.expect(r"Change the rating\?")
+    child.sendline("a")
+    child.expect("Rated again")
+    child.expect(r"Another question\?")
+    child.sendline("n")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    attempts = rows(env, "select question_id, answer from attempts")
+    assert len(attempts) == 1 and attempts[0][1] == "\n".join(ANSWER)
+    assert rows(env, "select rating, source from review_logs") == [(1, "override")]
+    # The card falls due; `--due` asks it again, then says nothing is left.
+    rows(env, "update review_cards set due = '2000-01-01 00:00:00.000000'")
+    child = spawn(env, "--due")
+    answer(child)
+    child.expect(r"Change the rating\?")
+    child.sendline("")
+    child.expect(r"Another question\?")
+    child.sendline("y")
+    child.expect("Nothing is due for review")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert rows(env, "select count(*), count(distinct question_id) from attempts") == [(2, 1)]
+
+
+def test_ctrl_c_while_answering_leaves_nothing_half_written(env):
+    child = spawn(env, "--role", "engineering-manager")
+    child.expect("end it with a line holding only")
+    child.sendline("Half of an answer")
+    child.sendintr()
+    child.expect("Stopped")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert rows(env, "select count(*) from attempts") == [(0,)]
+    assert rows(env, "select count(*) from review_cards") == [(0,)]
+
+
+def test_an_unknown_account_is_a_clear_error(env):
+    child = spawn(env, "--user", "nobody@example.com")
+    child.expect("no account with the e-mail address")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 2
+
+
+def test_a_mock_interview_in_the_terminal(env):
+    child = spawn(env, "--role", "engineering-manager", "--mock", "1")
+    answer(child, ["I worked on it with the team and it went well."])
+    child.expect("follow-up")
+    answer(child, ["I would measure it every week."])
+    child.expect("Overall")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert rows(env, "select status from mock_interviews") == [("finished",)]
+    assert rows(env, "select count(*) from mock_items where answer is not null") == [(2,)]
