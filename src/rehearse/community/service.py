@@ -22,6 +22,8 @@ from rehearse.accounts.models import ROLES, User
 from rehearse.bank import service as bank
 from rehearse.bank.models import Bank, ExampleAnswer, Question, Role, utcnow
 from rehearse.formats import slugify
+from rehearse.throttle import service as throttle
+from rehearse.throttle.service import Rule
 
 from . import diff as diffs
 from .models import Comment, CommentReport, Notification, Suggestion, Vote
@@ -41,17 +43,12 @@ QUEUE_PAGE = 50
 HISTORY_PAGE = 20  # revisions (with their diffs) per history page; the diffs are the cost
 
 
-@dataclass(frozen=True)
-class Limit:
-    action: str
-    count: int
-    window: timedelta
-
-
-# Per-user limits, counted from the rows each action writes, so they hold across app processes.
-SUGGESTION_LIMIT = Limit("suggestions", 20, timedelta(hours=1))  # a keen contributor does a few an hour
-COMMENT_LIMIT = Limit("comments", 30, timedelta(minutes=10))
-VOTE_LIMIT = Limit("votes", 120, timedelta(minutes=10))  # reading the queue and voting quickly is fine
+# Per-user limits, counted in the database (rehearse.throttle: one locked row per rule and user), so
+# they hold across app processes. Fixed windows: a keen contributor suggests a few an hour.
+SUGGESTION_LIMIT = Rule("community-suggestions", free=20, window=timedelta(hours=1))
+COMMENT_LIMIT = Rule("community-comments", free=30, window=timedelta(minutes=10))
+VOTE_LIMIT = Rule("community-votes", free=120, window=timedelta(minutes=10))  # voting down a queue is fine
+_ACTIONS = {SUGGESTION_LIMIT.name: "suggestions", COMMENT_LIMIT.name: "comments", VOTE_LIMIT.name: "votes"}
 
 
 class CommunityError(ValueError):
@@ -77,11 +74,11 @@ class Conflict(CommunityError):
 class RateLimited(CommunityError):
     status = 429
 
-    def __init__(self, limit: Limit, retry_after: int):
+    def __init__(self, limit: Rule, retry_after: int):
         self.retry_after = max(1, retry_after)
         minutes = max(1, round(self.retry_after / 60))
-        super().__init__(f"Too many {limit.action}: at most {limit.count} in {_span(limit.window)}. "
-                         f"Try again in about {minutes} minute{'s' if minutes != 1 else ''}.")
+        super().__init__(f"Too many {_ACTIONS.get(limit.name, limit.name)}: at most {limit.free} in "
+                         f"{_span(limit.window)}. Try again in about {minutes} minute{'s' if minutes != 1 else ''}.")
 
 
 def _span(window: timedelta) -> str:
@@ -203,13 +200,13 @@ def _editor(user: User) -> None:
         raise Forbidden("Only editors can do this.")
 
 
-def _rate(session: Session, user: User, limit: Limit, column, owner_column, now: datetime) -> None:
-    since = now - limit.window
-    count, oldest = session.execute(select(func.count(), func.min(column)).where(owner_column == user.id,
-                                                                                  column >= since)).one()
-    if count >= limit.count:
-        oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=now.tzinfo)
-        raise RateLimited(limit, int((oldest + limit.window - now).total_seconds()) + 1)
+def _rate(session: Session, user: User, limit: Rule, now: datetime) -> None:
+    """Count one action by this user; RateLimited (and nothing counted) once past the rule."""
+    try:
+        with session.begin_nested():
+            throttle.hit(session, limit, f"user:{user.id}", now=now)
+    except throttle.Limited as limited:
+        raise RateLimited(limit, limited.retry_after) from None
 
 
 def licence_of(session: Session, *, question_id: int | None = None, role_id: int | None = None) -> str:
@@ -334,15 +331,15 @@ def suggest_edit(session: Session, *, user: User, question_id: int, reason: str,
     if not accept_licence:
         raise CommunityError(f"Agree to publish your suggestion under the bank's licence "
                              f"({licence_of(session, question_id=question_id)}) to send it.")
-    _rate(session, user, SUGGESTION_LIMIT, Suggestion.created_at, Suggestion.author_id, now)
+    if "example_answer" in changed and not proposed["example_answer"]:
+        raise CommunityError("The suggested example answer is empty.")
+    _rate(session, user, SUGGESTION_LIMIT, now)
     suggestion = Suggestion(
         kind="edit", question_id=question_id, author_id=user.id, base_revision=seen.revision,
         reason=reason, licence=licence_of(session, question_id=question_id), report=report, status="pending",
         votes=0, up=0, down=0, comment_count=0, created_at=now,
         **{name: (proposed[name] if name in changed else None) for name in FIELDS},
     )
-    if "example_answer" in changed and not proposed["example_answer"]:
-        raise CommunityError("The suggested example answer is empty.")
     session.add(suggestion)
     session.flush()
     return suggestion
@@ -363,7 +360,7 @@ def suggest_question(session: Session, *, user: User, role_id: int, text: str, r
     if not accept_licence:
         raise CommunityError(f"Agree to publish your suggestion under the bank's licence "
                              f"({licence_of(session, role_id=role_id)}) to send it.")
-    _rate(session, user, SUGGESTION_LIMIT, Suggestion.created_at, Suggestion.author_id, now)
+    _rate(session, user, SUGGESTION_LIMIT, now)
     suggestion = Suggestion(
         kind="new_question", role_id=role_id, author_id=user.id, question_text=text, reason=reason,
         intent=_text(intent, "intent", MAX_INTENT) or None, talking_points=clean_points(talking_points) or [],
@@ -478,7 +475,7 @@ def vote(session: Session, *, user: User, suggestion_id: int, value: int, now: d
         raise Forbidden("You cannot vote on your own suggestion.")
     if suggestion.status != "pending":
         raise Conflict(f"This suggestion was {suggestion.status}; votes are closed.")
-    _rate(session, user, VOTE_LIMIT, Vote.updated_at, Vote.user_id, now)
+    _rate(session, user, VOTE_LIMIT, now)
     existing = session.scalar(select(Vote).where(Vote.suggestion_id == suggestion_id, Vote.user_id == user.id)
                               .with_for_update())
     old = existing.value if existing else 0
@@ -517,7 +514,7 @@ def add_comment(session: Session, *, user: User, suggestion_id: int, body: str, 
             raise NotFound(f"There is no comment {reply_to} on this suggestion.")
         if parent.hidden:
             raise Conflict("That comment was hidden by an editor; it cannot be replied to.")
-    _rate(session, user, COMMENT_LIMIT, Comment.created_at, Comment.author_id, now)
+    _rate(session, user, COMMENT_LIMIT, now)
     comment = Comment(suggestion_id=suggestion_id, author_id=user.id, reply_to_id=reply_to, body=body,
                       hidden=False, reports=0, created_at=now)
     session.add(comment)

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from rehearse.accounts.models import User
+from rehearse.web import questions as question_cache
 from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep, begin_writing
 from rehearse.web.security import ApiUser, CsrfApi, OptionalUser
 
@@ -178,15 +179,16 @@ def moderation_queue(user: EditorUser, session: SessionDep, limit: Annotated[int
 
 @router.post("/suggestions/{suggestion_id}/accept", response_model=schemas.SuggestionRead, responses=ERRORS,
              dependencies=[CsrfApi])
-def accept_suggestion(suggestion_id: int, body: schemas.AcceptBody, user: EditorUser,
-                      session: SessionDep) -> schemas.SuggestionRead:
+def accept_suggestion(suggestion_id: int, body: schemas.AcceptBody, user: EditorUser, session: SessionDep,
+                      request: Request) -> schemas.SuggestionRead:
     """Accept into a new revision crediting the author; `edited` accepts your edit of it instead (editors).
 
     A suggestion made against an older revision is merged onto the current one; where both
     changed the same words the answer is 409 and nothing changes."""
     try:
-        service.accept(session, editor=user, suggestion_id=suggestion_id, note=body.note,
-                       edited=body.edited.model_dump() if body.edited else None, edited_base=body.edited_base)
+        row = service.accept(session, editor=user, suggestion_id=suggestion_id, note=body.note,
+                             edited=body.edited.model_dump() if body.edited else None, edited_base=body.edited_base)
+        question_cache.forget(request.app, row.question_id)  # this process shows the new revision at once
         return schemas.SuggestionRead.of_view(service.view_suggestion(session, suggestion_id, viewer=user))
     except service.CommunityError as error:
         raise failed(error) from None
@@ -236,14 +238,15 @@ def question_history(question_id: int, session: SessionDep,
 
 @router.post("/questions/{question_id}/revert", response_model=schemas.RevisionRead, status_code=201,
              responses=ERRORS, dependencies=[CsrfApi])
-def revert_question(question_id: int, body: schemas.RevertBody, user: EditorUser,
-                    session: SessionDep) -> schemas.RevisionRead:
+def revert_question(question_id: int, body: schemas.RevertBody, user: EditorUser, session: SessionDep,
+                    request: Request) -> schemas.RevisionRead:
     """Restore an earlier revision as a new revision; nothing is erased (editors)."""
     try:
         row = service.revert(session, editor=user, question_id=question_id, to_revision=body.revision,
                              reason=body.reason)
     except service.CommunityError as error:
         raise failed(error) from None
+    question_cache.forget(request.app, question_id)
     return schemas.RevisionRead(revision=row.revision, question_id=question_id, source=row.source,
                                 author_id=row.author_id, suggestion_id=row.suggestion_id,
                                 reverted_from=row.reverted_from, created_at=row.created_at)

@@ -183,7 +183,7 @@ def test_comments_reports_hiding_and_no_replies_to_hidden_comments(session, ques
 
 def test_rate_limits_count_rows_in_the_database(session, question, author):
     start = utcnow()
-    for index in range(community.SUGGESTION_LIMIT.count):
+    for index in range(community.SUGGESTION_LIMIT.free):
         community.suggest_edit(session, user=author, question_id=question.id, reason="r", accept_licence=True,
                                example_answer=f"{ANSWER} Variant {index}.", now=start)
     with pytest.raises(community.RateLimited, match="Too many suggestions"):
