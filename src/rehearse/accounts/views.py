@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from rehearse.settings import Settings
 from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep, begin_writing, release
+from rehearse.web.params import IdPath
 from rehearse.web.security import ApiUser, CsrfApi, client_address
 
 from . import service
@@ -116,7 +117,7 @@ def create_token(body: TokenCreate, user: ApiUser, session: SessionDep) -> Token
 
 
 @router.delete("/tokens/{token_id}", response_model=TokenRead, dependencies=[CsrfApi])
-def revoke_token(token_id: int, user: ApiUser, session: SessionDep) -> TokenRead:
+def revoke_token(token_id: IdPath, user: ApiUser, session: SessionDep) -> TokenRead:
     try:
         return TokenRead.of(service.revoke_token(session, user=user, token_id=token_id))
     except LookupError:

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query
 
 from rehearse.web.deps import SessionDep
+from rehearse.web.params import IdPath, OffsetQuery
 
 from . import service
 from .schemas import QuestionRead, QuestionSummary, RoleRead, summarize
@@ -26,7 +27,7 @@ def list_questions(
     competency: Annotated[str | None, Query(description="Competency tag.")] = None,
     q: Annotated[str | None, Query(max_length=500, description="Full-text query.")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: OffsetQuery = 0,
 ) -> list[QuestionSummary]:
     questions = service.list_questions(session, role=role, competency=competency, query=q, limit=limit,
                                        offset=offset)
@@ -34,7 +35,7 @@ def list_questions(
 
 
 @router.get("/questions/{question_id}", response_model=QuestionRead)
-def get_question(question_id: int, session: SessionDep) -> QuestionRead:
+def get_question(question_id: IdPath, session: SessionDep) -> QuestionRead:
     try:
         question = service.get_question(session, question_id)
     except service.QuestionNotFound:

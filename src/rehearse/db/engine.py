@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import types as sqltypes
+from sqlalchemy.dialects.sqlite.base import DATETIME as SQLITE_DATETIME
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,6 +26,22 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+class _UtcDateTime(SQLITE_DATETIME):
+    """SQLite keeps no time zone; every time Rehearse stores is UTC, so `DateTime(timezone=True)`
+    columns come back as aware UTC datetimes, as they do from PostgreSQL (and JSON shows `Z`/+00:00)."""
+
+    def result_processor(self, dialect, coltype):
+        parse = super().result_processor(dialect, coltype)
+        if not self.timezone:
+            return parse
+
+        def process(value):
+            value = parse(value) if parse is not None else value
+            return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+
+        return process
+
+
 def _sqlite_begin(connection) -> None:
     """BEGIN, or BEGIN IMMEDIATE for a transaction that means to write.
 
@@ -35,6 +54,45 @@ def _sqlite_begin(connection) -> None:
 
 
 WRITE_OPTION = "rehearse_writes"
+_INT64 = (-(2**63), 2**63 - 1)
+
+
+class UnstorableValue(ValueError):
+    """A statement parameter no database can store: NUL or a lone surrogate in text, or an
+    integer past 64 bits. Bad input that got past the web layer's checks; answered 400."""
+
+
+def _storable(value) -> bool:
+    if isinstance(value, str):
+        if "\x00" in value:
+            return False
+        if not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
+        return True
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _INT64[0] <= value <= _INT64[1]
+    return True
+
+
+def _refuse_unstorable(conn, cursor, statement, parameters, context, executemany) -> None:
+    """Last line of defence: refuse a statement whose parameters cannot be stored, before the
+    driver turns them into an opaque error (and a 500)."""
+    for value in _values(parameters):
+        if not _storable(value):
+            raise UnstorableValue("a value in the request cannot be stored")
+
+
+def _values(parameters):
+    """Every value of a statement's parameters: a dict, a sequence, or a sequence of either."""
+    items = parameters.values() if isinstance(parameters, dict) else (parameters or ())
+    for item in items:
+        if isinstance(item, dict | list | tuple):
+            yield from _values(item)
+        else:
+            yield item
 
 
 def make_engine(url: str, **options) -> Engine:
@@ -49,8 +107,10 @@ def make_engine(url: str, **options) -> Engine:
         if parsed.database in (None, "", ":memory:"):
             options.pop("pool_size"), options.pop("max_overflow"), options.pop("pool_timeout", None)
         engine = create_engine(url, connect_args={"check_same_thread": False}, **options)
+        engine.dialect.colspecs = {**engine.dialect.colspecs, sqltypes.DateTime: _UtcDateTime}
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "before_cursor_execute", _refuse_unstorable)
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
@@ -60,7 +120,9 @@ def make_engine(url: str, **options) -> Engine:
         # workers stay well inside PostgreSQL's default max_connections of 100.
         options.setdefault("pool_size", 10)
         options.setdefault("max_overflow", 10)
-    return create_engine(url, pool_pre_ping=True, **options)
+    engine = create_engine(url, pool_pre_ping=True, **options)
+    event.listen(engine, "before_cursor_execute", _refuse_unstorable)
+    return engine
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -7,6 +7,7 @@ Scoring goes through `scoring.analyze_answer`, the one bridge to the feedback en
 from __future__ import annotations
 
 import os
+import re
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,7 @@ from .models import MODES, Attempt
 # Scoring is CPU-bound (the sentence model). Past one scoring per core, more at once only
 # makes them all slower and their order unfair, so the rest wait their turn here.
 _scoring = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # a valid pair decodes to one character, never these
 MAX_DURATION_S = 4 * 3600  # a timer past four hours is a tab left open, not an answer
 HISTORY_PAGE = 50
 
@@ -48,8 +50,8 @@ def check_answer(answer: str | None, *, max_chars: int) -> str:
     """The answer, or AnswerRejected saying why it cannot be scored."""
     if answer is None or not answer.strip():
         raise AnswerRejected("The answer is empty. Type (or record) an answer, then send it.")
-    if "\x00" in answer:
-        raise AnswerRejected("The answer contains a NUL character; send plain text.", 400)
+    if "\x00" in answer or _LONE_SURROGATE.search(answer):
+        raise AnswerRejected("The answer contains a NUL character or an unpaired surrogate; send plain text.", 400)
     if len(answer) > max_chars:
         raise AnswerRejected(
             f"The answer is {len(answer):,} characters long; the limit is {max_chars:,} characters "

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Header, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 
 from rehearse.bank import service as bank
-from rehearse.bank.models import Question
+from rehearse.bank.models import Question, utcnow
+from rehearse.idempotency import service as idempotency
 from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep, begin_writing
 from rehearse.web.limits import refuse_anonymous_overuse
+from rehearse.web.params import MAX_ID, IdPath, OffsetQuery
 from rehearse.web.security import CSRF_COOKIE, ApiUser, CsrfApi, OptionalUser
 
 from . import service
@@ -111,22 +113,68 @@ def _signed_in_hint(message: str, user, settings) -> str:
     return message
 
 
-@router.post("/attempts", response_model=AttemptRead, status_code=201, dependencies=[CsrfApi])
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        max_length=200,
+        description="Any unique string (a UUID). Sending the same request again with the same key "
+        "returns the first answer instead of storing a second attempt (kept for 24 hours).",
+    ),
+]
+
+
+@router.post(
+    "/attempts",
+    response_model=AttemptRead,
+    status_code=201,
+    dependencies=[CsrfApi],
+    responses={
+        200: {"model": AttemptRead, "description": "A retry with an Idempotency-Key already answered: "
+              "the attempt stored the first time."},
+        404: {"description": "No such question"},
+        409: {"description": "The transcription is not done yet"},
+        413: {"description": "Answer longer than the limit"},
+    },
+)
 def create_attempt(
-    body: AttemptCreate, request: Request, user: ApiUser, session: ReadSessionDep, settings: SettingsDep
-) -> AttemptRead:
+    body: AttemptCreate,
+    request: Request,
+    user: ApiUser,
+    session: ReadSessionDep,
+    settings: SettingsDep,
+    idempotency_key: IdempotencyKey = None,
+) -> Any:
     """Score an answer and keep it in your history; committed before the response is sent.
 
     Scoring reads, then gives its connection back while the model runs; only the insert
     writes, in a short transaction of its own, so SQLite's write lock is not held while
     the model runs and the request never holds two connections.
     """
+    key = print_ = None
+    if idempotency_key is not None:
+        try:
+            key = idempotency.check_key(idempotency_key)
+            print_ = idempotency.fingerprint("POST", "/api/attempts", body.model_dump(mode="json"))
+            replay = idempotency.find(session, user_id=user.id, key=key, print_=print_)
+        except idempotency.KeyMisused as misused:
+            raise HTTPException(422, str(misused)) from None
+        if replay is not None:
+            return _replayed(replay)
     question = question_or_404(session, body.question_id)
     report = _score(session, settings, question, body.answer)
     speech = None
     if body.transcription_id:
         speech = _transcript(request, body.transcription_id, owner_key(user.id, None))
     begin_writing(session)
+    claimed = None
+    if key is not None:
+        try:
+            claimed = idempotency.claim(session, user_id=user.id, key=key, print_=print_, now=utcnow())
+        except idempotency.KeyMisused as misused:
+            raise HTTPException(422, str(misused)) from None
+        if isinstance(claimed, idempotency.Replay):
+            return _replayed(claimed)
     attempt = service.record(
         session,
         user=user,
@@ -138,7 +186,15 @@ def create_attempt(
         speech=speech,
         previous_attempt_id=body.previous_attempt_id,
     )
-    return AttemptRead.full(attempt, _comparison(session, user, attempt))
+    result = AttemptRead.full(attempt, _comparison(session, user, attempt))
+    if claimed is not None:
+        # A replay answers 200 (nothing new was created) with the same body.
+        idempotency.complete(claimed, status=200, response=result.model_dump(mode="json"))
+    return JSONResponse(result.model_dump(mode="json"), status_code=201)
+
+
+def _replayed(replay) -> JSONResponse:
+    return JSONResponse(replay.response, status_code=replay.status, headers={"Idempotent-Replayed": "true"})
 
 
 def _comparison(session, user, attempt) -> dict[str, Any] | None:
@@ -165,9 +221,9 @@ def _transcript(request: Request, job_id: str, owner: str | None) -> dict[str, A
 def list_attempts(
     user: ApiUser,
     session: SessionDep,
-    question_id: Annotated[int | None, Query(description="Only attempts at this question.")] = None,
+    question_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="Only attempts at this question.")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: OffsetQuery = 0,
 ) -> list[AttemptSummary]:
     """Your attempts, newest first."""
     return [
@@ -179,7 +235,7 @@ def list_attempts(
 
 
 @router.get("/attempts/{attempt_id}", response_model=AttemptRead)
-def read_attempt(attempt_id: int, user: ApiUser, session: SessionDep) -> AttemptRead:
+def read_attempt(attempt_id: IdPath, user: ApiUser, session: SessionDep) -> AttemptRead:
     """One of your attempts with its full report; other people's attempts are not found."""
     attempt = service.get(session, user=user, attempt_id=attempt_id)
     if attempt is None:

@@ -44,11 +44,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from rehearse.progress.views import router as progress_router
     from rehearse.review.views import router as review_router
     from rehearse.stories.views import router as stories_router
-    from rehearse.web import errors
+    from rehearse.web import docs, errors
     from rehearse.web.headers import SecurityHeaders
     from rehearse.web.limits import AnonymousWork, BodyLimit
     from rehearse.web.pages import routers as page_routers
     from rehearse.web.templating import STATIC, make_templates
+    from rehearse.web.text_guard import TextGuard
 
     settings = settings or Settings()
 
@@ -65,13 +66,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.transcriptions.shutdown()
         app.state.database.dispose()
 
-    app = FastAPI(title="Rehearse", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    # docs_url/redoc_url None: web.docs serves both pages with assets from an installed package.
+    app = FastAPI(title="Rehearse", version=__version__, description=DESCRIPTION, lifespan=lifespan,
+                  docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.database = open_database(settings)
     app.state.secret_key = settings.resolved_secret_key()
     app.state.templates = make_templates()
     app.state.transcriptions = Transcriptions()
     app.state.anonymous_work = AnonymousWork(settings.anonymous_scorings_per_minute)
+    app.add_middleware(TextGuard)  # inside BodyLimit: it reads only bodies already bounded
     app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders)
     if settings.trusted_proxy_list:
@@ -81,6 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    docs.install(app)
     for (
         router
     ) in page_routers:  # first: routes are matched in order, and pages are the most visited

@@ -14,10 +14,11 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from rehearse.db.engine import UnstorableValue
 from rehearse.web.security import CsrfFailed, SignInRequired
 
 log = logging.getLogger("rehearse.web")
@@ -138,6 +139,18 @@ def install(app: FastAPI) -> None:
             403,
             "This form has expired or did not come from this site. "
             "Go back, reload the page and send it again.",
+        )
+
+    @app.exception_handler(UnstorableValue)
+    @app.exception_handler(DataError)
+    async def unstorable(request: Request, exc: Exception) -> Response:
+        # Input the web layer's checks let through but the database cannot hold (a number out
+        # of a column's range, text too long for a column on PostgreSQL): the client's to fix.
+        log.warning("refused unstorable input on %s %s: %s", request.method, request.url.path,
+                    str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        return error_response(
+            request, 400, "A value in the request is out of range or cannot be stored (a number too large, "
+            "text too long, or a NUL character); correct it and send it again.",
         )
 
     @app.exception_handler(SQLAlchemyTimeoutError)

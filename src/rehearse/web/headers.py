@@ -21,7 +21,17 @@ PAGE = [
     (b"content-security-policy", CSP.encode()),
     (b"permissions-policy", b"microphone=(self), camera=(), geolocation=()"),
 ]
-DOCS = ("/docs", "/redoc")  # FastAPI's interactive docs load Swagger UI from a CDN
+DOCS = ("/docs", "/redoc")
+# Anything answered to a signed-in browser or a token holder may be private (history, settings,
+# attempts, the page that shows who is signed in): no browser or proxy cache may keep it.
+NO_STORE = (b"cache-control", b"no-store")
+
+
+def _has_credentials(scope: Scope) -> bool:
+    for name, value in scope["headers"]:
+        if name == b"authorization" or (name == b"cookie" and b"rehearse_session=" in value):
+            return True
+    return False  # FastAPI's interactive docs load Swagger UI from a CDN
 
 
 class SecurityHeaders:
@@ -33,10 +43,14 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         extra = COMMON if scope["path"].startswith(DOCS) else PAGE
+        private = _has_credentials(scope)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", ()), *extra]
+                headers = [*message.get("headers", ()), *extra]
+                if private and not any(name.lower() == b"cache-control" for name, _ in headers):
+                    headers.append(NO_STORE)
+                message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

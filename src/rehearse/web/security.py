@@ -3,8 +3,10 @@
 Sessions live in the database (accounts.models.UserSession), so they survive restarts
 and work across app processes. CSRF uses a double-submit cookie: the browser holds a
 random value in an HttpOnly cookie, and every state-changing form (or the page's
-fetch calls, as an X-CSRF-Token header) carries an HMAC of it under the app's secret
-key. A foreign site can neither read the cookie nor compute the HMAC.
+fetch calls, as an X-CSRF-Token header) carries an HMAC of it and of the sign-in
+session under the app's secret key. A foreign site can neither read the cookie nor
+compute the HMAC, and a pair planted from a sibling origin does not fit the victim's
+session. The cookie is replaced at sign-in and sign-out.
 """
 
 from __future__ import annotations
@@ -150,8 +152,16 @@ def clear_session_cookie(response: Response) -> None:
 
 
 def _sign(request: Request, value: str) -> str:
+    """The token for a CSRF cookie value, bound to the browser's sign-in session (if any).
+
+    Binding to the session means a pair planted by someone who can set cookies for this site
+    (a sibling subdomain) is worthless once the victim is signed in: it was minted for no
+    session, or for the planter's.
+    """
     key = request.app.state.secret_key.encode()
-    return hmac.new(key, b"csrf:" + value.encode(), hashlib.sha256).hexdigest()
+    session = request.cookies.get(SESSION_COOKIE, "")
+    binding = hashlib.sha256(session.encode()).hexdigest() if session else ""
+    return hmac.new(key, f"csrf:{value}:{binding}".encode(), hashlib.sha256).hexdigest()
 
 
 def csrf_token(request: Request) -> str:
@@ -164,6 +174,12 @@ def csrf_token(request: Request) -> str:
         value = secrets.token_urlsafe(24)
         request.state.new_csrf_cookie = value
     return _sign(request, value)
+
+
+def rotate_csrf_cookie(request: Request, response: Response) -> None:
+    """A fresh CSRF cookie (at sign-in and sign-out): tokens minted before no longer count."""
+    request.state.new_csrf_cookie = secrets.token_urlsafe(24)
+    attach_csrf_cookie(request, response)
 
 
 def attach_csrf_cookie(request: Request, response: Response) -> None:

@@ -235,7 +235,7 @@ WALKED_TEMPLATES = {
     "/openapi.json",
     "/docs",
     "/redoc",
-    "/docs/oauth2-redirect",
+    "/docs/assets",  # Swagger UI and ReDoc files from the fastapi-offline package
     "/static",
 }
 

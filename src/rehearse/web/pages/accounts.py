@@ -10,12 +10,14 @@ from fastapi.responses import RedirectResponse, Response
 from rehearse.accounts import service as accounts
 from rehearse.accounts.views import sign_in, sign_up
 from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep
+from rehearse.web.params import IdPath
 from rehearse.web.security import (
     SESSION_COOKIE,
     CsrfForm,
     OptionalUser,
     PageUser,
     clear_session_cookie,
+    rotate_csrf_cookie,
     set_session_cookie,
 )
 from rehearse.web.templating import render
@@ -33,6 +35,7 @@ def safe_next(target: str | None) -> str:
 def _signed_in(request: Request, secret: str, target: str) -> Response:
     response = RedirectResponse(safe_next(target), status_code=303)
     set_session_cookie(request, response, secret)
+    rotate_csrf_cookie(request, response)
     return response
 
 
@@ -97,6 +100,7 @@ def signout(request: Request, session: SessionDep) -> Response:
     accounts.end_session(session, request.cookies.get(SESSION_COOKIE, ""))
     response = RedirectResponse("/", status_code=303)
     clear_session_cookie(response)
+    rotate_csrf_cookie(request, response)
     return response
 
 
@@ -131,7 +135,7 @@ def create_token(
 
 
 @router.post("/settings/tokens/{token_id}/revoke", dependencies=[CsrfForm])
-def revoke_token(token_id: int, session: SessionDep, user: PageUser) -> Response:
+def revoke_token(token_id: IdPath, session: SessionDep, user: PageUser) -> Response:
     try:
         accounts.revoke_token(session, user=user, token_id=token_id)
     except LookupError:

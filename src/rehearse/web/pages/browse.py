@@ -13,6 +13,7 @@ from rehearse.bank import service as bank
 from rehearse.practice import service as practice
 from rehearse.web import questions as question_cache
 from rehearse.web.deps import SessionDep
+from rehearse.web.params import IdPath, OptionalIdQuery
 from rehearse.web.security import OptionalUser, after_request_session, is_anonymous, resolve_user
 from rehearse.web.similar import similar_questions
 from rehearse.web.templating import render
@@ -51,7 +52,7 @@ def show_role(
 
 
 @router.get("/questions/{question_id}")
-async def show_question(question_id: int, request: Request) -> Response:
+async def show_question(question_id: IdPath, request: Request) -> Response:
     """The most visited page. Its common case, an anonymous visitor, costs no database query
     and no thread hop: the page rendered for everyone in the last few seconds is sent again.
 
@@ -96,7 +97,7 @@ def search(
     session: SessionDep,
     user: OptionalUser,
     q: Annotated[str, Query(max_length=2000)] = "",
-    like: Annotated[int | None, Query()] = None,
+    like: OptionalIdQuery = None,
 ) -> Response:
     query = q.strip()[:MAX_QUERY]
     source = None
@@ -118,7 +119,7 @@ def search(
 
 
 @router.get("/random")
-def random_question(session: SessionDep, role: Annotated[int | None, Query()] = None) -> Response:
+def random_question(session: SessionDep, role: OptionalIdQuery = None) -> Response:
     question_id = practice.random_question_id(session, role_id=role)
     if question_id is None:
         raise HTTPException(404, "There are no questions to practise yet; import a bank first.")

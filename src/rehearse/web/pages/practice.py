@@ -15,6 +15,7 @@ from rehearse.practice.views import submit as submit_recording
 from rehearse.web import questions as question_cache
 from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep, begin_writing
 from rehearse.web.limits import refuse_anonymous_overuse
+from rehearse.web.params import IdPath, OptionalIdQuery, PageQuery
 from rehearse.web.security import CSRF_COOKIE, CsrfForm, OptionalUser, PageUser
 from rehearse.web.templating import render
 
@@ -99,11 +100,11 @@ def _practice_page(
 
 @router.get("/practice/{question_id}")
 def practise(
-    question_id: int,
+    question_id: IdPath,
     request: Request,
     session: SessionDep,
     user: OptionalUser,
-    previous: int | None = None,
+    previous: OptionalIdQuery = None,
     transcription: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Response:
     q = _question(request, session, question_id)
@@ -148,7 +149,7 @@ def _story_suggestions(request: Request, session, user, question_id: int) -> lis
 
 @router.post("/practice/{question_id}", dependencies=[CsrfForm])
 def submit_answer(
-    question_id: int,
+    question_id: IdPath,
     request: Request,
     session: ReadSessionDep,
     user: OptionalUser,
@@ -247,7 +248,7 @@ def _seconds(text: str) -> float | None:
 
 @router.get("/attempts/{attempt_id}")
 def show_attempt(
-    attempt_id: int, request: Request, session: SessionDep, user: PageUser
+    attempt_id: IdPath, request: Request, session: SessionDep, user: PageUser
 ) -> Response:
     attempt = practice.get(session, user=user, attempt_id=attempt_id)
     if attempt is None:
@@ -277,7 +278,7 @@ def show_attempt(
 
 
 @router.get("/history")
-def show_history(request: Request, session: SessionDep, user: PageUser, page: int = 1) -> Response:
+def show_history(request: Request, session: SessionDep, user: PageUser, page: PageQuery = 1) -> Response:
     page = max(1, min(page, 10_000))
     attempts = practice.history(
         session, user=user, limit=practice.HISTORY_PAGE, offset=(page - 1) * practice.HISTORY_PAGE
@@ -297,7 +298,7 @@ def show_history(request: Request, session: SessionDep, user: PageUser, page: in
 
 @router.post("/practice/{question_id}/recording", dependencies=[CsrfForm])
 async def upload_recording(
-    question_id: int,
+    question_id: IdPath,
     request: Request,
     user: OptionalUser,
     audio: Annotated[UploadFile | None, Form()] = None,

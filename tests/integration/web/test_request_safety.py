@@ -1,0 +1,120 @@
+"""Retries that store once, CSRF pairs bound to the session, private pages never cached, offline docs."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from rehearse.practice.models import Attempt
+from rehearse.web.security import CSRF_COOKIE, SESSION_COOKIE
+
+from .conftest import PASSWORD
+
+
+def _token(app) -> str:
+    client = TestClient(app)
+    email = f"retry-{uuid.uuid4().hex[:10]}@example.com"
+    assert client.post("/api/users", json={"email": email, "password": PASSWORD}).status_code == 201
+    return client.post("/api/auth/token", json={"email": email, "password": PASSWORD}).json()["token"]
+
+
+def _stored(app, ids) -> int:
+    with app.state.database.transaction() as session:
+        return session.scalar(select(func.count(Attempt.id)).where(Attempt.id.in_(ids)))
+
+
+def test_a_retried_save_with_the_same_idempotency_key_stores_one_attempt(app, question):
+    token, key = _token(app), str(uuid.uuid4())
+    client = TestClient(app)
+    headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": key}
+    body = {"question_id": question["id"], "answer": "We phased the plan over a year and tied it to OKRs."}
+    first = client.post("/api/attempts", json=body, headers=headers)
+    again = client.post("/api/attempts", json=body, headers=headers)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.headers["idempotent-replayed"] == "true" and again.json() == first.json()
+    assert _stored(app, [first.json()["id"]]) == 1
+    other = client.post("/api/attempts", json={**body, "answer": "Something else."}, headers=headers)
+    assert other.status_code == 422 and "different request" in other.json()["detail"]
+    fresh = client.post("/api/attempts", json=body, headers={**headers, "Idempotency-Key": str(uuid.uuid4())})
+    assert fresh.status_code == 201 and fresh.json()["id"] != first.json()["id"]
+
+
+def test_concurrent_retries_with_one_key_store_one_attempt(app, question):
+    token, key = _token(app), str(uuid.uuid4())
+    headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": key}
+    body = {"question_id": question["id"], "answer": "Three phases, each with a measurable goal."}
+    count = 8
+    start, responses = threading.Barrier(count), []
+
+    def send() -> None:
+        start.wait()
+        responses.append(TestClient(app).post("/api/attempts", json=body, headers=headers))
+
+    threads = [threading.Thread(target=send) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(r.status_code for r in responses) == [200] * (count - 1) + [201]
+    ids = {r.json()["id"] for r in responses}
+    assert len(ids) == 1
+    with app.state.database.transaction() as session:
+        mine = session.scalar(select(func.count(Attempt.id)).where(Attempt.answer == body["answer"]))
+    assert mine == 1
+
+
+def test_a_csrf_pair_planted_from_another_browser_is_refused_once_signed_in(make_browser):
+    attacker, victim = make_browser(), make_browser()
+    planted_token = attacker.csrf("/signin")  # an anonymous pair, from the attacker's own visit
+    planted_cookie = attacker.cookies[CSRF_COOKIE]
+    victim.sign_up()
+    victim.cookies.set(CSRF_COOKIE, planted_cookie)  # set from a sibling subdomain
+    response = victim.post("/settings/tokens", data={"csrf_token": planted_token, "name": "planted"})
+    assert response.status_code == 403
+    api = victim.post("/api/tokens", json={"name": "planted"}, headers={"X-CSRF-Token": planted_token})
+    assert api.status_code == 403
+    # The victim's own pages still work.
+    own = victim.post("/settings/tokens", data={"csrf_token": victim.csrf("/settings"), "name": "mine"})
+    assert own.status_code == 200
+
+
+def test_the_csrf_cookie_is_replaced_at_sign_in_and_old_tokens_stop_working(browser, make_browser):
+    email = make_browser().sign_up()
+    old_token = browser.csrf("/signin")
+    before = browser.cookies[CSRF_COOKIE]
+    assert browser.sign_in(email).status_code == 303
+    assert browser.cookies[CSRF_COOKIE] != before and browser.cookies.get(SESSION_COOKIE)
+    stale = browser.post("/settings/tokens", data={"csrf_token": old_token, "name": "stale"})
+    assert stale.status_code == 403
+
+
+def test_private_answers_are_never_cached(browser, app):
+    browser.sign_up()
+    for path in ["/history", "/settings", "/", "/api/me"]:
+        response = browser.get(path)
+        assert response.headers.get("cache-control") == "no-store", path
+    token = _token(app)
+    assert TestClient(app).get("/api/tokens", headers={"Authorization": f"Bearer {token}"}).headers[
+        "cache-control"] == "no-store"
+
+
+def test_the_api_docs_load_everything_from_this_server(browser):
+    for path in ["/docs", "/redoc"]:
+        page = browser.get(path)
+        assert page.status_code == 200
+        assert "cdn." not in page.text and "https://" not in page.text.split("<body")[1]
+    assert browser.get("/docs/assets/swagger-ui-bundle.js").status_code == 200
+    assert browser.get("/docs/assets/redoc.standalone.js").status_code == 200
+
+
+def test_times_in_the_api_carry_their_time_zone(app):
+    client = TestClient(app)
+    email = f"tz-{uuid.uuid4().hex[:8]}@example.com"
+    created = client.post("/api/users", json={"email": email, "password": PASSWORD}).json()["created_at"]
+    assert created.endswith(("Z", "+00:00"))
+    token = client.post("/api/auth/token", json={"email": email, "password": PASSWORD}).json()["token"]
+    me = client.get("/api/me", headers={"Authorization": f"Bearer {token}"}).json()
+    assert me["created_at"].endswith(("Z", "+00:00"))
