@@ -44,7 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from rehearse.progress.views import router as progress_router
     from rehearse.review.views import router as review_router
     from rehearse.stories.views import router as stories_router
-    from rehearse.web import docs, errors
+    from rehearse.web import docs, errors, openapi
     from rehearse.web.headers import SecurityHeaders
     from rehearse.web.limits import AnonymousWork, BodyLimit
     from rehearse.web.pages import routers as page_routers
@@ -86,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     docs.install(app)
+    openapi.install(app)
     for (
         router
     ) in page_routers:  # first: routes are matched in order, and pages are the most visited
@@ -99,7 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(progress_router)
     app.include_router(stories_router)
 
-    @app.get("/healthz", tags=["ops"])
+    @app.get("/healthz", tags=["ops"], responses={503: {"description": "The database cannot be reached"}})
     def healthz() -> JSONResponse:
         """200 when the database answers, 503 otherwise."""
         if app.state.database.ping():

@@ -118,3 +118,19 @@ def test_times_in_the_api_carry_their_time_zone(app):
     token = client.post("/api/auth/token", json={"email": email, "password": PASSWORD}).json()["token"]
     me = client.get("/api/me", headers={"Authorization": f"Bearer {token}"}).json()
     assert me["created_at"].endswith(("Z", "+00:00"))
+
+
+def test_the_openapi_schema_documents_the_error_body_every_operation_can_answer(app):
+    schema = TestClient(app).get("/openapi.json").json()
+    assert "HTTPValidationError" not in schema["components"]["schemas"]
+    error_body = schema["components"]["schemas"]["ErrorBody"]
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            for status in ("400", "401", "403", "404", "413", "422", "429", "503"):
+                assert status in operation["responses"], (method, path, status)
+            assert operation["responses"]["422"]["content"]["application/json"]["schema"] == {
+                "$ref": "#/components/schemas/ErrorBody"}
+    # And a real 422 has exactly that shape.
+    body = TestClient(app).post("/api/feedback", json={"question_id": "seven"}).json()
+    assert set(body) <= set(error_body["properties"]) and isinstance(body["detail"], str)
+    assert all(set(e) == {"loc", "msg", "type"} for e in body["errors"])
