@@ -4,7 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-SCRIPTS = ["bank_speed", "feedback_speed", "feedback_quality", "web_speed", "speech_speed", "community_speed"]
+SCRIPTS = ["bank_speed", "feedback_speed", "feedback_quality", "web_speed", "speech_speed", "community_speed",
+           "preparation_speed"]
 
 
 def main() -> int:

@@ -1,18 +1,19 @@
 """The figures of a user's progress: score over time, coverage by competency, delivery trends,
 reviews due in the coming days, the streak, and the questions that most need work.
 
-One pass over the user's attempt metrics for the year (an index range scan), two grouped queries,
-and the review schedule; the page and the API show the same figures.
+The database sums the user's attempt figures by day (an index range scan, at most a year of rows
+back), two more grouped queries find coverage by competency and the weakest questions, and the
+review schedule adds what is due; the page and the API show the same figures. "Last 30 days"
+counts whole UTC days.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
-from statistics import mean
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Date, cast, func, select
 from sqlalchemy.orm import Session
 
 from rehearse.accounts.models import User
@@ -42,37 +43,52 @@ def streak(days: set[date], today: date) -> int:
     return count
 
 
+def _day(session: Session):
+    """The UTC calendar day of an attempt, as the database computes it."""
+    if session.get_bind().dialect.name == "postgresql":
+        return cast(func.timezone("UTC", AttemptMetrics.created_at), Date)
+    return func.substr(AttemptMetrics.created_at, 1, 10)  # SQLite keeps UTC times as 'YYYY-MM-DD HH:MM:SS'
+
+
 def figures(session: Session, *, user: User, now: datetime | None = None) -> dict[str, Any]:
     now = utc(now or utcnow())
     today = now.date()
     first_week = _week(today) - timedelta(weeks=WEEKS - 1)
     since = datetime.combine(first_week, datetime.min.time(), tzinfo=now.tzinfo)
-    rows = session.execute(
-        select(AttemptMetrics.created_at, AttemptMetrics.score, AttemptMetrics.words, AttemptMetrics.fillers,
-               AttemptMetrics.words_per_minute)
+    # One row per day practised (at most a year's worth), summed by the database.
+    day = _day(session).label("day")
+    by_day = session.execute(
+        select(day, func.count(), func.sum(AttemptMetrics.score), func.sum(AttemptMetrics.words),
+               func.sum(AttemptMetrics.fillers), func.sum(AttemptMetrics.words_per_minute),
+               func.count(AttemptMetrics.words_per_minute))
         .where(AttemptMetrics.user_id == user.id, AttemptMetrics.created_at >= since)
+        .group_by(day)
     ).all()
     total = session.scalar(select(func.count()).select_from(AttemptMetrics)
                            .where(AttemptMetrics.user_id == user.id)) or 0
 
-    weekly: dict[date, list] = defaultdict(list)
+    weekly: dict[date, list[float]] = defaultdict(lambda: [0, 0, 0, 0, 0.0, 0])
     days: set[date] = set()
-    for created, score, words, fillers, pace in rows:
-        day = utc(created).date()
-        days.add(day)
-        weekly[_week(day)].append((score, words, fillers, pace))
+    recent_count = recent_score = 0
+    month_ago = today - timedelta(days=30)
+    for when, count, score, words, fillers, pace_sum, pace_count in by_day:
+        day_date = when if isinstance(when, date) else date.fromisoformat(str(when))
+        days.add(day_date)
+        sums = weekly[_week(day_date)]
+        for index, value in enumerate((count, score, words, fillers, pace_sum or 0.0, pace_count)):
+            sums[index] += value or 0
+        if day_date > month_ago:
+            recent_count, recent_score = recent_count + count, recent_score + (score or 0)
     weeks = [first_week + timedelta(weeks=i) for i in range(WEEKS)]
     timeline = []
     for week in weeks:
-        entries = weekly.get(week, [])
-        words = sum(e[1] for e in entries)
-        paces = [e[3] for e in entries if e[3]]
+        count, score, words, fillers, pace_sum, pace_count = weekly.get(week, (0, 0, 0, 0, 0.0, 0))
         timeline.append({
-            "week": week.isoformat(), "attempts": len(entries),
-            "mean_score": round(mean(e[0] for e in entries), 1) if entries else None,
-            "mean_words": round(words / len(entries)) if entries else None,
-            "fillers_per_100_words": round(100 * sum(e[2] for e in entries) / words, 2) if words else None,
-            "words_per_minute": round(mean(paces)) if paces else None,
+            "week": week.isoformat(), "attempts": count,
+            "mean_score": round(score / count, 1) if count else None,
+            "mean_words": round(words / count) if count else None,
+            "fillers_per_100_words": round(100 * fillers / words, 2) if words else None,
+            "words_per_minute": round(pace_sum / pace_count) if pace_count else None,
         })
 
     coverage = [
@@ -104,14 +120,13 @@ def figures(session: Session, *, user: User, now: datetime | None = None) -> dic
                    "due": utc(due).isoformat() if due else None}
                   for qid, text, score, total_points, covered, attempts, attempt_id, due in weakest]
 
-    recent = [r for r in rows if utc(r[0]) >= now - timedelta(days=30)]
     return {
         "generated_at": now.isoformat(),
         "totals": {
             "attempts": total,
-            "attempts_this_year": len(rows),
+            "attempts_this_year": sum(w["attempts"] for w in timeline),
             "questions_practised": review.card_count(session, user=user),
-            "mean_score_30_days": round(mean(r[1] for r in recent), 1) if recent else None,
+            "mean_score_30_days": round(recent_score / recent_count, 1) if recent_count else None,
             "streak_days": streak(days, today),
             "due_now": review.due_count(session, user_id=user.id, now=now),
         },

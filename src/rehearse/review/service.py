@@ -12,11 +12,11 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from rehearse import scheduling
 from rehearse.accounts.models import User
-from rehearse.bank.models import Question, utcnow
+from rehearse.bank.models import Question, Role, utcnow
 from rehearse.practice.models import Attempt
 from rehearse.progress.metrics import metrics_of
 from rehearse.progress.models import AttemptMetrics
@@ -151,15 +151,33 @@ def attempt_review(session: Session, *, user: User, attempt_id: int) -> dict[str
     return {"entry": entry, "card_due": card.due, "due_next": due_count(session, user_id=user.id)}
 
 
+@dataclass(frozen=True)
+class DueCard:
+    """A due card as the queue shows it: read in one joined query, no ORM objects."""
+
+    id: int
+    question_id: int
+    question: str
+    role: str
+    due: datetime
+    reviews: int
+    state: int
+    stability: float | None
+    difficulty: float | None
+
+
 def due_cards(session: Session, *, user: User, now: datetime | None = None, limit: int = QUEUE_PAGE,
-              offset: int = 0) -> list[ReviewCard]:
+              offset: int = 0) -> list[DueCard]:
     """The user's cards due by now, most overdue first (one range scan of the (user, due) index)."""
     now = utc(now or utcnow())
-    return list(session.scalars(
-        select(ReviewCard).where(ReviewCard.user_id == user.id, ReviewCard.due <= now)
+    rows = session.connection().execute(
+        select(ReviewCard.id, ReviewCard.question_id, Question.text, Role.name, ReviewCard.due, ReviewCard.reviews,
+               ReviewCard.state, ReviewCard.stability, ReviewCard.difficulty)
+        .join(Question, Question.id == ReviewCard.question_id).join(Role, Role.id == Question.role_id)
+        .where(ReviewCard.user_id == user.id, ReviewCard.due <= now)
         .order_by(ReviewCard.due, ReviewCard.id).limit(limit).offset(offset)
-        .options(selectinload(ReviewCard.question).selectinload(Question.role))
-    ))
+    ).all()
+    return [DueCard(*row[:4], utc(row[4]), *row[5:]) for row in rows]
 
 
 def due_count(session: Session, *, user_id: int, now: datetime | None = None) -> int:
@@ -241,10 +259,10 @@ def reset_parameters(session: Session, *, user: User) -> None:
     session.execute(delete(SchedulerParameters).where(SchedulerParameters.user_id == user.id))
 
 
-def card_summary(card: ReviewCard, now: datetime | None = None) -> dict[str, Any]:
+def card_summary(card: DueCard, now: datetime | None = None) -> dict[str, Any]:
     now = utc(now or datetime.now(UTC))
     return {
-        "id": card.id, "question_id": card.question_id, "question": card.question.text,
-        "role": card.question.role.name, "due": utc(card.due), "overdue_days": max(0, (now - utc(card.due)).days),
-        "state": card.state, "reviews": card.reviews, "stability": card.stability, "difficulty": card.difficulty,
+        "id": card.id, "question_id": card.question_id, "question": card.question, "role": card.role,
+        "due": card.due, "overdue_days": max(0, (now - card.due).days), "state": card.state,
+        "reviews": card.reviews, "stability": card.stability, "difficulty": card.difficulty,
     }

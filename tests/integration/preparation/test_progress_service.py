@@ -72,4 +72,4 @@ def test_figures_by_week_competency_and_weakest_question(session, bank, users):
     assert [w["question_id"] for w in figures["needs_work"]][:2] == [qs[0].id, qs[2].id]
     assert figures["needs_work"][0]["points_missed"] == 3
     charts = charts_for(figures)
-    assert charts["score"].startswith("data:image/svg+xml,") and charts["coverage"]
+    assert charts["score"].startswith("data:image/svg+xml;base64,") and charts["coverage"]
