@@ -138,6 +138,22 @@ def test_suggest_preview_vote_accept_history_revert(app, question, people):
     assert after["revisions"][0]["revision"] == newest + 1 and after["revisions"][0]["source"] == "revert"
 
 
+def _guarded(dependant, guards) -> bool:
+    return any(d.call in guards or _guarded(d, guards) for d in dependant.dependencies)
+
+
+def test_the_moderation_list_is_every_route_that_needs_an_editor_or_admin(app):
+    """So that the test below tries every moderation route: the list is derived, not remembered."""
+    from rehearse.community.views import admin_user, editor_user
+    from rehearse.web.pages.community import page_admin, page_editor
+    from rehearse.web.routes import api_routes
+
+    guards = {admin_user, editor_user, page_admin, page_editor}
+    guarded = {(method, path) for path, route in api_routes(app) if _guarded(route.dependant, guards)
+               for method in route.methods - {"HEAD"}}
+    assert guarded == set(MODERATION)
+
+
 def test_a_candidate_reaches_no_moderation_route(app, question, people):
     author, voter, _ = people
     assert send_suggestion(author, question, current_answer(author, question["id"]) + " Extra.").status_code == 303
