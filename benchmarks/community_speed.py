@@ -123,13 +123,14 @@ def measure(name: str, url: str, data_dir: Path) -> list[tuple[str, str, float, 
 
     def service_queue():
         with database.transaction() as session:
-            community.queue(session)
+            items, _ = community.queue(session)
+            community.queue_diffs(session, items)
 
     def service_history():
         with database.transaction() as session:
             community.history(session, question_id=question_id)
 
-    results.append((name, "queue, service (first page of 50)", *timed(service_queue)))
+    results.append((name, "queue, service (first page of 20, with diffs)", *timed(service_queue)))
     results.append((name, f"history, service ({REVISIONS} revisions, page of 20)", *timed(service_history)))
     app = create_app(Settings(data_dir=data_dir, database_url=url, secret_key="k" * 48, feedback_backend="lexical",
                               load_builtin_bank=False))
@@ -148,7 +149,7 @@ def measure(name: str, url: str, data_dir: Path) -> list[tuple[str, str, float, 
             assert client.get("/api/community/queue").status_code == 200
 
         results.append((name, "queue page", *timed(page_queue)))
-        results.append((name, "queue API", *timed(api_queue)))
+        results.append((name, "queue API (50 a page, no diffs)", *timed(api_queue)))
         results.append((name, "history page", *timed(page_history)))
     database.dispose()
     return results

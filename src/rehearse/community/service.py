@@ -39,7 +39,7 @@ MAX_POINT = 300
 MAX_QUESTION = 1_000
 MAX_REASON = 2_000
 MAX_COMMENT = 5_000
-QUEUE_PAGE = 50
+QUEUE_PAGE = 20  # suggestions per queue page, each shown with its diff (the diffs are the cost)
 HISTORY_PAGE = 20  # revisions (with their diffs) per history page; the diffs are the cost
 
 
@@ -601,6 +601,29 @@ def author_records(session: Session, author_ids: Sequence[int]) -> dict[int, dic
                 .group_by(Suggestion.author_id, Suggestion.status)):
             records[author_id][status] = count
     return records
+
+
+def queue_diffs(session: Session, items: Sequence[QueueItem]) -> dict[int, dict[str, list[diffs.Chunk]]]:
+    """The changed fields' diffs of a page of queue items against the revisions they were made on,
+    in two queries (the suggestions' texts, then their base revisions)."""
+    edits = [item for item in items if item.kind == "edit" and item.question_id is not None]
+    if not edits:
+        return {}
+    suggestions = {s.id: s for s in session.scalars(select(Suggestion).where(
+        Suggestion.id.in_([item.id for item in edits])))}
+    wanted = {(item.question_id, item.base_revision) for item in edits}
+    bases = {(row.question_id, row.revision): row for row in session.scalars(select(ExampleAnswer).where(
+        ExampleAnswer.question_id.in_({q for q, _ in wanted}), ExampleAnswer.revision.in_({r for _, r in wanted})))}
+    result: dict[int, dict[str, list[diffs.Chunk]]] = {}
+    for item in edits:
+        suggestion, base = suggestions[item.id], bases.get((item.question_id, item.base_revision))
+        old = {"example_answer": (base.text or None) if base else None, "intent": base.intent if base else None,
+               "talking_points": list(base.talking_points or ()) if base else []}
+        result[item.id] = {
+            name: (diffs.list_diff(old[name], suggestion.talking_points) if name == "talking_points"
+                   else diffs.word_diff(old[name], getattr(suggestion, name)))
+            for name in item.fields}
+    return result
 
 
 def queue(session: Session, *, limit: int = QUEUE_PAGE, offset: int = 0) -> tuple[list[QueueItem], int]:

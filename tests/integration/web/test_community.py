@@ -120,6 +120,7 @@ def test_suggest_preview_vote_accept_history_revert(app, question, people):
     assert own.status_code == 403 and "your own suggestion" in own.text
     queue = editor.get("/community/queue")
     assert queue.status_code == 200 and f'data-queue-item="{suggestion_id}"' in queue.text
+    assert "data-queue-diff" in queue.text and "every Monday" in queue.text
 
     accepted = form(editor, f"{suggestion_path}/accept", {"note": "Thanks"}, page=suggestion_path)
     assert accepted.status_code == 303, accepted.text

@@ -227,7 +227,7 @@ def moderation_queue(request: Request, session: SessionDep, user: EditorPage,
                      page: Annotated[int, Query(ge=1, le=10_000)] = 1) -> Response:
     items, total = community.queue(session, limit=community.QUEUE_PAGE, offset=(page - 1) * community.QUEUE_PAGE)
     return render(request, "community/queue.html", {
-        "items": items, "total": total, "page": page,
+        "items": items, "total": total, "page": page, "diffs": community.queue_diffs(session, items),
         "pages": max(1, -(-total // community.QUEUE_PAGE)), "reported": community.reported_comments(session)})
 
 
