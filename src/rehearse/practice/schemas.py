@@ -72,6 +72,9 @@ class AttemptRead(AttemptSummary):
     report: dict[str, Any]
     speech: dict[str, Any] | None
     comparison: dict[str, Any] | None = None
+    example_revision: int | None = Field(
+        None, description="The question's revision (example answer, talking points) the report was scored against."
+    )
 
     @classmethod
     def full(cls, attempt: Attempt, comparison: dict[str, Any] | None = None) -> AttemptRead:
@@ -81,6 +84,7 @@ class AttemptRead(AttemptSummary):
             report=attempt.report,
             speech=attempt.speech,
             comparison=comparison,
+            example_revision=attempt.example_revision,
         )
 
 

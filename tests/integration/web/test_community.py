@@ -259,3 +259,4 @@ def test_scoring_uses_the_accepted_revision_and_old_attempts_keep_theirs(app, qu
     new_attempt = voter.answer(question["id"], answer).headers["location"]
     assert f'data-scored-revision="{before + 1}"' in voter.get(new_attempt).text
     assert f'data-scored-revision="{before}"' in voter.get(old_attempt).text
+    assert voter.get(f"/api{old_attempt}").json()["example_revision"] == before
