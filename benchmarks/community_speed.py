@@ -44,10 +44,11 @@ def phrase(rng: random.Random, n: int) -> str:
 
 def populate(database: Database, rng: random.Random) -> tuple[int, str]:
     """Questions, voters, 10,000 pending suggestions with 100,000 votes, 500 revisions of one question."""
+    answers = [phrase(rng, 200) for _ in range(QUESTIONS)]
     doc = BankDoc(name="Benchmark bank", source="bench", licence="CC-BY-4.0", description=None, roles=(RoleDoc(
         name="Leader", slug="leader", description=None, questions=tuple(QuestionDoc(
             text=f"How would you handle {phrase(rng, 5)} (case {i})?", slug=f"q{i}", intent=phrase(rng, 12),
-            talking_points=(phrase(rng, 3), phrase(rng, 3), phrase(rng, 3)), example_answer=phrase(rng, 200))
+            talking_points=(phrase(rng, 3), phrase(rng, 3), phrase(rng, 3)), example_answer=answers[i])
             for i in range(QUESTIONS))),))
     with database.transaction(writes=True) as session:
         bank.import_bank(session, doc)
@@ -57,12 +58,18 @@ def populate(database: Database, rng: random.Random) -> tuple[int, str]:
                                         "password_hash": "x", "role": "candidate", "active": True,
                                         "created_at": now} for i in range(VOTERS)])
         voters = list(session.scalars(select(User.id).where(User.role == "candidate")))
-        questions = list(session.scalars(select(Question.id).order_by(Question.id)))
+        questions = list(session.scalars(select(Question.id).order_by(Question.position, Question.id)))
         report = {"score": 61, "grade": "fair", "coverage": 0.67, "missed": ["a point"], "talking_points": []}
-        rows = [{"kind": "edit", "question_id": rng.choice(questions), "author_id": rng.choice(voters),
-                 "base_revision": 1, "example_answer": phrase(rng, 200), "reason": phrase(rng, 10),
-                 "licence": "CC-BY-4.0", "report": report, "status": "pending", "votes": 0, "up": 0, "down": 0,
-                 "comment_count": 0, "created_at": now} for _ in range(SUGGESTIONS)]
+        rows = []
+        for _ in range(SUGGESTIONS):  # a suggestion edits a few words of its question's answer
+            index = rng.randrange(QUESTIONS)
+            words = answers[index].split()
+            for _ in range(4):
+                words[rng.randrange(len(words))] = rng.choice(WORDS)
+            rows.append({"kind": "edit", "question_id": questions[index], "author_id": rng.choice(voters),
+                         "base_revision": 1, "example_answer": " ".join(words), "reason": phrase(rng, 10),
+                         "licence": "CC-BY-4.0", "report": report, "status": "pending", "votes": 0, "up": 0,
+                         "down": 0, "comment_count": 0, "created_at": now})
         session.execute(insert(Suggestion), rows)
         suggestion_ids = list(session.scalars(select(Suggestion.id)))
         pairs: set[tuple[int, int]] = set()
