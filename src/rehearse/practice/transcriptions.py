@@ -32,11 +32,12 @@ class Transcriptions:
 
     def unavailable_reason(self) -> str | None:
         """Why spoken answers cannot be transcribed here (checked once: installs do not change)."""
-        if self._reason is None:
+        reason = self._reason  # set once, as a whole tuple, so a reader never sees half of it
+        if reason is None:
             from rehearse import speech
 
-            self._reason = (speech.unavailable_reason(),)
-        return self._reason[0]
+            reason = self._reason = (speech.unavailable_reason(),)
+        return reason[0]
 
     def _runner(self):
         from rehearse.speech import TranscriptionJobs
@@ -60,10 +61,11 @@ class Transcriptions:
         with self._lock:
             known = job_id in self._owners
             job_owner = self._owners.get(job_id)
-        if not known or (job_owner is not None and job_owner != owner) or self._jobs is None:
+            jobs = self._jobs  # one reference: shutdown() may clear the attribute meanwhile
+        if not known or (job_owner is not None and job_owner != owner) or jobs is None:
             raise TranscriptionNotFound(job_id)
         try:
-            return self._jobs.status(job_id)
+            return jobs.status(job_id)
         except KeyError:
             raise TranscriptionNotFound(job_id) from None
 

@@ -44,10 +44,16 @@ class _Cache:
         self.lock = threading.Lock()
 
 
+_creating = threading.Lock()
+
+
 def _cache(app: FastAPI) -> _Cache:
     cache = getattr(app.state, "question_cache", None)
     if cache is None:
-        cache = app.state.question_cache = _Cache()
+        with _creating:  # two first requests at once must not each make (and half-fill) a cache
+            cache = getattr(app.state, "question_cache", None)
+            if cache is None:
+                cache = app.state.question_cache = _Cache()
     return cache
 
 

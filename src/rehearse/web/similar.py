@@ -31,6 +31,7 @@ _STOP_WORDS = (
 STOP = frozenset(_STOP_WORDS.split())
 
 _lock = threading.Lock()
+_building = threading.Lock()
 _matrix: dict[tuple, tuple[list[int], np.ndarray]] = {}
 
 
@@ -73,11 +74,15 @@ def _semantic(
     with _lock:
         cached = _matrix.get(key)
     if cached is None:
-        rows = session.execute(select(Question.id, Question.text).order_by(Question.id)).all()
-        cached = ([r.id for r in rows], backend.encode([r.text for r in rows]))
-        with _lock:
-            _matrix.clear()  # one database per process in practice; keep only the current bank
-            _matrix[key] = cached
+        with _building:  # requests that miss together wait for one encoding of the bank, not one each
+            with _lock:
+                cached = _matrix.get(key)
+            if cached is None:
+                rows = session.execute(select(Question.id, Question.text).order_by(Question.id)).all()
+                cached = ([r.id for r in rows], backend.encode([r.text for r in rows]))
+                with _lock:
+                    _matrix.clear()  # one database per process in practice; keep only the current bank
+                    _matrix[key] = cached
     ids, vectors = cached
     if source.id not in ids:
         return None
