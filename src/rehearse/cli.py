@@ -11,11 +11,13 @@ from rehearse.bank import cli as bank_cli
 from rehearse.community import cli as community_cli
 from rehearse.practice import cli as practice_cli
 from rehearse.practice import terminal as practice_terminal
+from rehearse.userdata import cli as userdata_cli
 
 app = typer.Typer(help="Rehearse: interview preparation with explainable feedback.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(userdata_cli.data_app, name="data")
 app.add_typer(bank_cli.questions_app, name="questions")
 app.add_typer(accounts_cli.users_app, name="users")
 app.add_typer(community_cli.community_app, name="community")

@@ -28,6 +28,11 @@ QUESTIONS = [
 
 @pytest.fixture
 def bank(session):
+    return make_bank(session)
+
+
+def make_bank(session):
+    """The small bank, in this session (so that a second database can have the same one)."""
     bank = Bank(slug="prep-bank", name="Prep bank")
     session.add(bank)
     session.flush()

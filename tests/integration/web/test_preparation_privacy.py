@@ -46,6 +46,11 @@ PREPARATION_ROUTES = {
     "/api/stories/suggestions",
     "/api/stories/{story_id}",
     "/api/stories/{story_id}/score",
+    "/account/data",
+    "/account/data.json",
+    "/account/delete",
+    "/api/me/data",
+    "/api/me/account",
 }
 
 
@@ -126,6 +131,11 @@ def walk(client, ann, csrf):
         ("POST", f"/api/stories/{s}/score", {"json": {"question_id": q}}),
         ("DELETE", f"/api/stories/{s}", {"headers": api_headers}),
         ("POST", f"/stories/{s}/delete", {"data": {"csrf_token": csrf}}),
+        ("GET", "/account/data", {}),
+        ("GET", "/account/data.json", {}),
+        ("GET", "/api/me/data", {}),
+        ("POST", "/account/delete", {"data": {"csrf_token": csrf, "password": "guess guess guess"}}),
+        ("DELETE", "/api/me/account", {"params": {"confirm": "ann@example.com"}, "headers": api_headers}),
     ]
     for method, path, kwargs in calls:
         yield method, path, client.request(method, path, follow_redirects=False, **kwargs)

@@ -1,0 +1,72 @@
+"""`rehearse data export|import`: a user's data as one JSON document, from the terminal."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+data_app = typer.Typer(help="A user's data: export it as JSON, import it into another Rehearse.",
+                       no_args_is_help=True)
+errors = Console(stderr=True, highlight=False)
+
+
+def _user(session, email: str):
+    from sqlalchemy import select
+
+    from rehearse.accounts.models import User
+    from rehearse.accounts.service import normalise_email
+
+    user = session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        errors.print(f"[bold red]error:[/] no account with the e-mail address {email!r}")
+        raise typer.Exit(2)
+    return user
+
+
+@data_app.command("export")
+def export_data(email: Annotated[str, typer.Argument(help="The account's e-mail address.")],
+                out: Annotated[Path | None, typer.Option(help="Write here instead of standard output.")] = None
+                ) -> None:
+    """Everything one account has, as JSON.
+
+    Example: rehearse data export ann@example.com --out ann.json
+    """
+    from rehearse.bootstrap import open_database
+
+    from .service import export_user
+
+    with open_database().transaction() as session:
+        text = json.dumps(export_user(session, user=_user(session, email)), ensure_ascii=False, indent=1)
+    if out is None:
+        typer.echo(text)
+    else:
+        out.write_text(text + "\n", encoding="utf-8")
+
+
+@data_app.command("import")
+def import_data(email: Annotated[str, typer.Argument(help="The (empty) account to load it into.")],
+                file: Annotated[Path, typer.Argument(help="A document made by `rehearse data export`.")]) -> None:
+    """Load an exported document into an empty account; all of it, or nothing.
+
+    Example: rehearse data import ann@example.com ann.json
+    """
+    from rehearse.bootstrap import open_database
+
+    from .service import ImportRejected, import_user
+
+    try:
+        document = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        errors.print(f"[bold red]error:[/] {file}: {error}")
+        raise typer.Exit(2) from None
+    try:
+        with open_database().transaction(writes=True) as session:
+            counts = import_user(session, user=_user(session, email), document=document)
+    except ImportRejected as error:
+        errors.print(f"[bold red]error:[/] {file}: {error}")
+        raise typer.Exit(2) from None
+    typer.echo(", ".join(f"{n} {what}" for what, n in counts.items()) + " imported.")

@@ -1,0 +1,250 @@
+"""Export a user's data as one JSON document, import it into another Rehearse, delete an account.
+
+Questions are referred to by their bank's slug and their own slug, so a document made on one
+server imports on another that has the same banks. The document holds no time of export and
+no database ids, so export → import → export gives the same document again. An import is
+one transaction: a document that does not fit is refused whole, naming what is wrong.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, selectinload
+
+from rehearse.accounts.models import User
+from rehearse.bank.models import Bank, Question, Role
+from rehearse.mock.models import MockInterview, MockItem
+from rehearse.practice.models import Attempt
+from rehearse.progress.metrics import metrics_of
+from rehearse.progress.models import AttemptMetrics
+from rehearse.review.models import ReviewCard, ReviewLogEntry, SchedulerParameters
+from rehearse.scheduling.fsrs_card import utc
+from rehearse.stories.models import Story
+
+FORMAT, VERSION = "rehearse-user-data", 1
+MAX_DOCUMENT_BYTES = 50 * 1024 * 1024  # far past a year of daily practice (about 5 MB)
+
+
+class ImportRejected(ValueError):
+    def __init__(self, message: str, status: int = 422):
+        self.status = status
+        super().__init__(message)
+
+
+def _time(moment: datetime | None) -> str | None:
+    return utc(moment).isoformat() if moment else None
+
+
+def _parse_time(value: Any, where: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return utc(datetime.fromisoformat(str(value)))
+    except ValueError:
+        raise ImportRejected(f"{where}: {value!r} is not an ISO date and time") from None
+
+
+# --- export ------------------------------------------------------------------------------------
+
+
+def export_user(session: Session, *, user: User) -> dict[str, Any]:
+    """Everything the user has: attempts with their reports, cards and their review log, parameters,
+    stories and mock interviews."""
+    questions: dict[int, dict[str, str]] = {}
+
+    def ref(question_id: int) -> dict[str, str]:
+        if question_id not in questions:
+            slug, bank = session.execute(select(Question.slug, Bank.slug).join(Bank, Bank.id == Question.bank_id)
+                                         .where(Question.id == question_id)).one()
+            questions[question_id] = {"bank": bank, "question": slug}
+        return questions[question_id]
+
+    attempts = session.scalars(select(Attempt).where(Attempt.user_id == user.id).order_by(Attempt.id)).all()
+    number = {a.id: index + 1 for index, a in enumerate(attempts)}  # attempts are referred to by their number
+    cards = session.scalars(select(ReviewCard).where(ReviewCard.user_id == user.id)
+                            .order_by(ReviewCard.created_at, ReviewCard.id)).all()
+    logs: dict[int, list[ReviewLogEntry]] = {}
+    for entry in session.scalars(select(ReviewLogEntry).where(ReviewLogEntry.user_id == user.id)
+                                 .order_by(ReviewLogEntry.reviewed_at, ReviewLogEntry.id)):
+        logs.setdefault(entry.card_id, []).append(entry)
+    params = session.get(SchedulerParameters, user.id)
+    mocks = session.scalars(select(MockInterview).where(MockInterview.user_id == user.id)
+                            .order_by(MockInterview.created_at, MockInterview.id)
+                            .options(selectinload(MockInterview.items))).all()
+    stories = session.scalars(select(Story).where(Story.user_id == user.id)
+                              .order_by(Story.created_at, Story.id)).all()
+    roles = {r.id: r for r in session.scalars(select(Role).where(Role.id.in_({m.role_id for m in mocks if m.role_id})))}
+    banks = {b.id: b.slug for b in session.scalars(select(Bank))}
+    return {
+        "format": FORMAT, "version": VERSION,
+        "user": {"email": user.email, "display_name": user.display_name},
+        "attempts": [{
+            "number": number[a.id], "question": ref(a.question_id), "answer": a.answer, "mode": a.mode,
+            "duration_s": a.duration_s, "score": a.score, "grade": a.grade, "report": a.report, "speech": a.speech,
+            "created_at": _time(a.created_at), "tries_again": number.get(a.previous_attempt_id),
+        } for a in attempts],
+        "cards": [{
+            "question": ref(c.question_id), "state": c.state, "step": c.step, "stability": c.stability,
+            "difficulty": c.difficulty, "due": _time(c.due), "last_review": _time(c.last_review),
+            "reviews": c.reviews, "created_at": _time(c.created_at),
+            "log": [{"attempt": number.get(e.attempt_id), "score": e.score, "suggested_rating": e.suggested_rating,
+                     "rating": e.rating, "source": e.source, "reviewed_at": _time(e.reviewed_at)}
+                    for e in logs.get(c.id, [])],
+        } for c in cards],
+        "scheduler": {"parameters": params.parameters, "desired_retention": params.desired_retention,
+                      "review_count": params.review_count, "optimised_at": _time(params.optimised_at)}
+        if params else None,
+        "stories": [{"title": s.title, "situation": s.situation, "task": s.task, "action": s.action,
+                     "result": s.result, "competencies": s.competencies, "tags": s.tags,
+                     "created_at": _time(s.created_at), "updated_at": _time(s.updated_at)} for s in stories],
+        "mocks": [{
+            "title": m.title,
+            "role": {"bank": banks[roles[m.role_id].bank_id], "role": roles[m.role_id].slug} if m.role_id else None,
+            "bank": banks.get(m.bank_id) if m.bank_id else None, "seed": m.seed, "question_count": m.question_count,
+            "seconds_per_answer": m.seconds_per_answer, "mode": m.mode, "follow_ups": m.follow_ups,
+            "status": m.status, "summary": m.summary,  # a share link is not carried over: it is a capability
+            "created_at": _time(m.created_at), "finished_at": _time(m.finished_at),
+            "items": [{
+                "number": i.number, "follow_up": i.follow_up, "question": ref(i.question_id), "prompt": i.prompt,
+                "follow_up_reason": i.follow_up_reason, "follow_up_point": i.follow_up_point,
+                "started_at": _time(i.started_at), "answer": i.answer, "answered_at": _time(i.answered_at),
+                "duration_s": i.duration_s, "timed_out": i.timed_out, "score": i.score, "report": i.report,
+                "attempt": number.get(i.attempt_id),
+            } for i in m.items],
+        } for m in mocks],
+    }
+
+
+# --- import ------------------------------------------------------------------------------------
+
+
+def _has_data(session: Session, user: User) -> bool:
+    return any(session.scalar(select(model.id).where(model.user_id == user.id).limit(1)) is not None
+               for model in (Attempt, ReviewCard, Story, MockInterview))
+
+
+def import_user(session: Session, *, user: User, document: Any) -> dict[str, int]:
+    """Load an exported document into this (empty) account; counts of what was loaded."""
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ImportRejected(f"This is not a Rehearse user-data document (expected \"format\": \"{FORMAT}\").")
+    if document.get("version") != VERSION:
+        raise ImportRejected(f"This document is version {document.get('version')!r}; this Rehearse reads "
+                             f"version {VERSION}.")
+    if _has_data(session, user):
+        raise ImportRejected("This account already has answers, cards, stories or mocks; import into a new, "
+                             "empty account.", 409)
+    try:
+        with session.begin_nested():  # a document that fails half-way leaves nothing behind
+            return _load(session, user, document)
+    except (KeyError, TypeError, AttributeError, ValueError) as error:
+        if isinstance(error, ImportRejected):
+            raise
+        raise ImportRejected(f"The document is missing or misshapes a field ({error.__class__.__name__}: "
+                             f"{error}); nothing was imported.") from None
+
+
+def _questions(session: Session, document: dict) -> dict[tuple[str, str], int]:
+    wanted = set()
+    for a in document["attempts"]:
+        wanted.add((a["question"]["bank"], a["question"]["question"]))
+    for c in document["cards"]:
+        wanted.add((c["question"]["bank"], c["question"]["question"]))
+    for m in document["mocks"]:
+        for i in m["items"]:
+            wanted.add((i["question"]["bank"], i["question"]["question"]))
+    bank_slugs = sorted({b for b, _ in wanted})
+    rows = session.execute(select(Bank.slug, Question.slug, Question.id).join(Bank, Bank.id == Question.bank_id)
+                           .where(Bank.slug.in_(bank_slugs))).all() if bank_slugs else []
+    found = {(b, q): i for b, q, i in rows}
+    missing = sorted(wanted - set(found))
+    if missing:
+        shown = ", ".join(f"{b}/{q}" for b, q in missing[:5])
+        raise ImportRejected(f"{len(missing)} question(s) of the document are not on this server ({shown}"
+                             f"{'…' if len(missing) > 5 else ''}); import their banks first. Nothing was imported.")
+    return found
+
+
+def _load(session: Session, user: User, document: dict) -> dict[str, int]:
+    questions = _questions(session, document)
+
+    def qid(ref: dict) -> int:
+        return questions[(ref["bank"], ref["question"])]
+
+    attempt_ids: dict[int, int] = {}
+    for a in document["attempts"]:
+        created = _parse_time(a["created_at"], f"attempt {a['number']}")
+        attempt = Attempt(user_id=user.id, question_id=qid(a["question"]), answer=a["answer"], mode=a["mode"],
+                          duration_s=a["duration_s"], score=int(a["score"]), grade=a["grade"], report=a["report"],
+                          speech=a["speech"], created_at=created,
+                          previous_attempt_id=attempt_ids.get(a["tries_again"]) if a["tries_again"] else None)
+        session.add(attempt)
+        session.flush()
+        attempt_ids[a["number"]] = attempt.id
+        m = metrics_of(a["report"], a["speech"])
+        session.add(AttemptMetrics(attempt_id=attempt.id, user_id=user.id, question_id=attempt.question_id,
+                                   created_at=created, score=attempt.score, points_total=m.points_total,
+                                   points_covered=m.points_covered, words=m.words, fillers=m.fillers,
+                                   hedges=m.hedges, words_per_minute=m.words_per_minute))
+    for index, c in enumerate(document["cards"]):
+        where = f"card {index + 1}"
+        card = ReviewCard(user_id=user.id, question_id=qid(c["question"]), state=c["state"], step=c["step"],
+                          stability=c["stability"], difficulty=c["difficulty"], due=_parse_time(c["due"], where),
+                          last_review=_parse_time(c["last_review"], where), reviews=c["reviews"],
+                          created_at=_parse_time(c["created_at"], where))
+        session.add(card)
+        session.flush()
+        for e in c["log"]:
+            if e["rating"] not in (1, 2, 3, 4):
+                raise ImportRejected(f"{where}: the rating {e['rating']!r} does not exist (1-4).")
+            session.add(ReviewLogEntry(card_id=card.id, user_id=user.id, attempt_id=attempt_ids.get(e["attempt"]),
+                                       score=e["score"], suggested_rating=e["suggested_rating"], rating=e["rating"],
+                                       source=e["source"], reviewed_at=_parse_time(e["reviewed_at"], where)))
+    if document.get("scheduler"):
+        p = document["scheduler"]
+        session.add(SchedulerParameters(user_id=user.id, parameters=list(p["parameters"]),
+                                        desired_retention=p["desired_retention"], review_count=p["review_count"],
+                                        optimised_at=_parse_time(p["optimised_at"], "scheduler")))
+    for s in document["stories"]:
+        session.add(Story(user_id=user.id, title=s["title"], situation=s["situation"], task=s["task"],
+                          action=s["action"], result=s["result"], competencies=list(s["competencies"]),
+                          tags=list(s["tags"]), created_at=_parse_time(s["created_at"], "story"),
+                          updated_at=_parse_time(s["updated_at"], "story")))
+    for index, m in enumerate(document["mocks"]):
+        where = f"mock {index + 1}"
+        role_id = bank_id = None
+        if m["role"]:
+            role_id = session.scalar(select(Role.id).join(Bank, Bank.id == Role.bank_id)
+                                     .where(Bank.slug == m["role"]["bank"], Role.slug == m["role"]["role"]))
+        if m["bank"]:
+            bank_id = session.scalar(select(Bank.id).where(Bank.slug == m["bank"]))
+        mock = MockInterview(user_id=user.id, role_id=role_id, bank_id=bank_id, title=m["title"], seed=m["seed"],
+                             question_count=m["question_count"], seconds_per_answer=m["seconds_per_answer"],
+                             mode=m["mode"], follow_ups=m["follow_ups"], status=m["status"],
+                             share_token=None, summary=m["summary"], created_at=_parse_time(m["created_at"], where),
+                             finished_at=_parse_time(m["finished_at"], where))
+        session.add(mock)
+        session.flush()
+        for i in m["items"]:
+            session.add(MockItem(mock_id=mock.id, number=i["number"], follow_up=i["follow_up"],
+                                 question_id=qid(i["question"]), prompt=i["prompt"],
+                                 follow_up_reason=i["follow_up_reason"], follow_up_point=i["follow_up_point"],
+                                 started_at=_parse_time(i["started_at"], where), answer=i["answer"],
+                                 answered_at=_parse_time(i["answered_at"], where), duration_s=i["duration_s"],
+                                 timed_out=i["timed_out"], score=i["score"], report=i["report"],
+                                 attempt_id=attempt_ids.get(i["attempt"])))
+    session.flush()
+    return {"attempts": len(document["attempts"]), "cards": len(document["cards"]),
+            "reviews": sum(len(c["log"]) for c in document["cards"]), "stories": len(document["stories"]),
+            "mocks": len(document["mocks"])}
+
+
+# --- deletion ----------------------------------------------------------------------------------
+
+
+def delete_account(session: Session, *, user: User) -> None:
+    """Delete the account and everything it holds (the database cascades to every table that refers to it)."""
+    session.execute(delete(User).where(User.id == user.id))
+    session.flush()

@@ -1,0 +1,67 @@
+"""Your data: download it, load it into a new account, delete the account."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+
+from rehearse.accounts import service as accounts
+from rehearse.userdata import service
+from rehearse.userdata.views import download
+from rehearse.web.deps import SessionDep
+from rehearse.web.security import CsrfForm, PageUser, clear_session_cookie
+from rehearse.web.templating import render
+
+router = APIRouter()
+
+
+def _page(request: Request, user, *, message: str | None = None, error: str | None = None,
+          status: int = 200) -> Response:
+    return render(request, "userdata/data.html", {"message": message, "error": error}, status_code=status,
+                  headers={"Cache-Control": "no-store"})
+
+
+@router.get("/account/data")
+def data_page(request: Request, user: PageUser) -> Response:
+    return _page(request, user)
+
+
+@router.get("/account/data.json")
+def export(session: SessionDep, user: PageUser) -> Response:
+    return download(service.export_user(session, user=user))
+
+
+@router.post("/account/data", dependencies=[CsrfForm])
+async def import_file(request: Request, session: SessionDep, user: PageUser,
+                      document: Annotated[UploadFile | None, Form()] = None) -> Response:
+    if document is None:
+        return _page(request, user, error="Choose the file you downloaded (rehearse-data.json).", status=422)
+    raw = await document.read(service.MAX_DOCUMENT_BYTES + 1)
+    try:
+        if len(raw) > service.MAX_DOCUMENT_BYTES:
+            raise service.ImportRejected(f"The file is larger than {service.MAX_DOCUMENT_BYTES // 2**20} MB.", 413)
+        try:
+            parsed = json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            raise service.ImportRejected(f"The file is not valid JSON: {error}.", 400) from None
+        counts = service.import_user(session, user=user, document=parsed)
+    except service.ImportRejected as error:
+        session.rollback()
+        return _page(request, user, error=str(error), status=error.status)
+    return _page(request, user, message=f"Loaded {counts['attempts']} answers, {counts['cards']} review cards "
+                                        f"({counts['reviews']} reviews), {counts['stories']} stories and "
+                                        f"{counts['mocks']} mock interviews.")
+
+
+@router.post("/account/delete", dependencies=[CsrfForm])
+def delete(request: Request, session: SessionDep, user: PageUser,
+           password: Annotated[str, Form(max_length=1000)] = "") -> Response:
+    if not accounts.password_matches(user, password):
+        return _page(request, user, error="That is not your password; nothing was deleted.", status=403)
+    service.delete_account(session, user=user)
+    response = RedirectResponse("/?deleted=1", status_code=303)
+    clear_session_cookie(response)
+    return response

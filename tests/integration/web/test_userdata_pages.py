@@ -1,0 +1,55 @@
+"""Your data through the pages and the API: download, load into a new account elsewhere, delete."""
+
+import re
+
+from .conftest import PASSWORD, Browser
+
+ANSWER = ("First, I would put every request in one visible list. Then I would rank it with the product leads "
+          "against company priorities, and explain the trade-offs to every waiting team.")
+
+
+def csrf(page: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def test_download_load_into_a_new_account_then_delete(app, question):
+    ann = Browser(app)
+    email = ann.sign_up()
+    ann.answer(question["id"], ANSWER)
+    headers = ann.page_csrf_header()
+    ann.post("/api/stories", json={"title": "A story", "action": "I did it."}, headers=headers)
+    download = ann.get("/account/data.json")
+    assert download.status_code == 200 and "attachment" in download.headers["content-disposition"]
+    document = download.json()
+    assert len(document["attempts"]) == 1 and len(document["cards"]) == 1 and len(document["stories"]) == 1
+    assert ann.get("/api/me/data").json() == document
+    # A new account loads it: the same document comes back (less who it belongs to).
+    ben = Browser(app)
+    ben.sign_up()
+    loaded = ben.post("/account/data", data={"csrf_token": csrf(ben.get("/account/data").text)},
+                      files={"document": ("rehearse-data.json", download.content, "application/json")})
+    assert loaded.status_code == 200 and "data-import-done" in loaded.text
+    again = ben.get("/api/me/data").json()
+    assert {**again, "user": None} == {**document, "user": None}
+    twice = ben.post("/api/me/data", content=download.content, headers=ben.page_csrf_header())
+    assert twice.status_code == 409
+    # Deleting needs the password; then nothing of Ann's is left and she cannot sign in.
+    page = ann.get("/account/data").text
+    wrong = ann.post("/account/delete", data={"csrf_token": csrf(page), "password": "not my password!"})
+    assert wrong.status_code == 403 and ann.get("/api/me/data").json() == document
+    gone = ann.post("/account/delete", data={"csrf_token": csrf(page), "password": PASSWORD}, follow_redirects=False)
+    assert gone.status_code == 303
+    assert Browser(app).sign_in(email).status_code != 303
+    assert ben.get("/api/me/data").json() == again  # Ben's copy is his own
+
+
+def test_bad_documents_and_api_deletion(app):
+    cat = Browser(app)
+    email = cat.sign_up()
+    headers = cat.page_csrf_header()
+    assert cat.post("/api/me/data", content=b"{not json", headers=headers).status_code == 400
+    bad = cat.post("/api/me/data", json={"format": "something else"}, headers=headers)
+    assert bad.status_code == 422 and "not a Rehearse user-data document" in bad.json()["detail"]
+    assert cat.delete("/api/me/account", params={"confirm": "someone@else.com"}, headers=headers).status_code == 422
+    assert cat.delete("/api/me/account", params={"confirm": email}, headers=headers).status_code == 204
+    assert cat.get("/api/me/data").status_code == 401
