@@ -260,3 +260,24 @@ def test_scoring_uses_the_accepted_revision_and_old_attempts_keep_theirs(app, qu
     assert f'data-scored-revision="{before + 1}"' in voter.get(new_attempt).text
     assert f'data-scored-revision="{before}"' in voter.get(old_attempt).text
     assert voter.get(f"/api{old_attempt}").json()["example_revision"] == before
+
+
+def test_a_stale_conflicting_suggestion_shows_three_ways_and_cannot_overwrite(app, question, people):
+    author, voter, editor = people
+    qid = question["id"]
+    base = current_answer(author, qid)
+    first = send_suggestion(author, question, base + " Ending A.").headers["location"]
+    rival = send_suggestion(voter, question, base + " Ending B.").headers["location"]
+    assert form(editor, f"{first}/accept", {}, page=first).status_code == 303
+    page = editor.get(rival).text
+    assert "data-stale" in page and "data-three-way" in page and "data-conflict" in page
+    refused = form(editor, f"{rival}/accept", {}, page=rival)
+    assert refused.status_code == 409 and "changed the same part" in refused.text
+    assert current_answer(author, qid) == base + " Ending A."
+    latest = editor.get(f"/api/questions/{qid}/history").json()["revisions"][0]["revision"]
+    resolved = form(editor, f"{rival}/accept", {"edit": "true", "edited_base": str(latest),
+                                                "example_answer": base + " Ending A. Ending B.",
+                                                "intent": question["intent"] or "",
+                                                "talking_points": "\n".join(question["talking_points"])}, page=rival)
+    assert resolved.status_code == 303
+    assert current_answer(author, qid) == base + " Ending A. Ending B."
