@@ -6,6 +6,7 @@ from rehearse.community import models as community_models  # noqa: F401
 from rehearse.db.base import Base
 from rehearse.idempotency import models as idempotency_models  # noqa: F401
 from rehearse.mock import models as mock_models  # noqa: F401
+from rehearse.plans import models as plans_models  # noqa: F401
 from rehearse.practice import models as practice_models  # noqa: F401
 from rehearse.progress import models as progress_models  # noqa: F401
 from rehearse.review import models as review_models  # noqa: F401

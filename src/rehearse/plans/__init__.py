@@ -1,0 +1,1 @@
+"""Prep plans: a pasted job posting turned into the questions to practise, in order."""
