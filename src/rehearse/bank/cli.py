@@ -57,14 +57,19 @@ def import_files(
     with database.transaction(writes=True) as session, Progress(console=errors, disable=total < LARGE_IMPORT,
                                                       transient=True) as progress:
         task = progress.add_task("Importing", total=total)
+        merged = []  # community edits an import replaced: said after the summary
         for result in parsed:
+            start = len(summary.warnings)
             import_bank(session, result.bank, summary=summary,
                         progress=lambda n: progress.advance(task, n))
+            merged += summary.warnings[start:]
             summary.warnings.extend(result.warnings)
     console.print(
         f"Imported {total} questions into {', '.join(dict.fromkeys(summary.banks))}: "
         f"{summary.created} new, {summary.updated} updated, {summary.unchanged} unchanged."
     )
+    for warning in merged:
+        errors.print(f"[yellow]warning:[/] {warning}", highlight=False)
 
 
 def export_bank(

@@ -94,3 +94,27 @@ def test_a_conflict_while_applying_rolls_everything_back(cli_env, queue_db, tmp_
     result = rehearse(cli_env, "community", "apply", str(path), "--as", "editor@example.com")
     assert result.returncode == 1 and f"{path}:3:" in result.stderr and "changed the same part" in result.stderr
     assert statuses(database, ids) == ["pending", "pending", "pending"]
+
+
+def test_an_import_says_when_it_replaces_a_community_edit(cli_env, tmp_path):
+    from rehearse.formats import write
+
+    path = tmp_path / "bank.yaml"
+    path.write_bytes(write(bank_doc(), "yaml"))
+    assert rehearse(cli_env, "import", str(path)).returncode == 0
+    database = Database(cli_env["REHEARSE_DATABASE_URL"])
+    with database.transaction(writes=True) as session:
+        question = bank.get_question(session, "strategy")
+        author = accounts.create_user(session, email="a@example.com", password="a long enough password")
+        editor = accounts.create_user(session, email="e@example.com", password="a long enough password",
+                                      role="editor")
+        suggestion = community.suggest_edit(session, user=author, question_id=question.id, reason="r",
+                                            accept_licence=True, example_answer=ANSWER + " Community edit.")
+        community.accept(session, editor=editor, suggestion_id=suggestion.id)
+    database.dispose()
+    kept = rehearse(cli_env, "import", str(path))  # the file did not change: the edit stays, silently
+    assert kept.returncode == 0 and "warning" not in kept.stderr
+    path.write_bytes(write(bank_doc(answer="The file's new answer."), "yaml"))
+    replaced = rehearse(cli_env, "import", str(path))
+    assert replaced.returncode == 0
+    assert "replacing a community edit" in replaced.stderr and "example answer" in replaced.stderr
