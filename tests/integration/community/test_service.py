@@ -230,3 +230,27 @@ def test_the_bank_export_states_the_licence_and_credits_contributors(session, qu
     for fmt in ("json", "yaml", "markdown", "prep-sheet"):
         written = write(doc, fmt).decode()
         assert author.display_name in written and "CC-BY-SA-4.0" in written
+
+
+def test_a_deleted_question_takes_its_suggestions_with_it_and_refuses_new_ones(session, question, author, editor):
+    from rehearse.community.models import Suggestion
+
+    suggestion_id = suggest(session, author, question).id
+    session.delete(question)
+    session.flush()
+    session.expire_all()
+    assert session.get(Suggestion, suggestion_id) is None
+    with pytest.raises(community.NotFound, match="may have been deleted"):
+        suggest(session, author, question)
+
+
+def test_notifications_are_read_by_their_owner_only(session, question, author, voter, editor):
+    suggestion = suggest(session, author, question)
+    community.add_comment(session, user=voter, suggestion_id=suggestion.id, body="hello")
+    community.reject(session, editor=editor, suggestion_id=suggestion.id, reason="no")
+    mine = community.notifications(session, user_id=author.id)
+    assert [n.kind for n in mine] == ["rejected", "commented"]
+    assert community.mark_read(session, user_id=voter.id, ids=[n.id for n in mine]) == 0  # not voter's
+    assert community.unread_count(session, user_id=author.id) == 2
+    assert community.mark_read(session, user_id=author.id, ids=[mine[0].id]) == 1
+    assert community.unread_count(session, user_id=author.id) == 1
