@@ -281,3 +281,8 @@ def test_a_stale_conflicting_suggestion_shows_three_ways_and_cannot_overwrite(ap
                                                 "talking_points": "\n".join(question["talking_points"])}, page=rival)
     assert resolved.status_code == 303
     assert current_answer(author, qid) == base + " Ending A. Ending B."
+
+
+def test_the_role_page_states_the_banks_licence_and_invites_questions(app, question, people):
+    page = people[0].get(f"/roles/{question['role_slug']}").text
+    assert "data-bank-licence" in page and "CC-BY-4.0" in page and 'data-action="suggest-question"' in page
