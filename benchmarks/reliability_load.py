@@ -1,0 +1,331 @@
+"""Bounded loopback load: 50 simulated people for 60 s against one `rehearse serve`, SQLite then PostgreSQL.
+
+Each simulated person has an account and an API token and, after a short pause, picks what
+to do next the way people use the app: browse pages (home, a role, a question, search), open
+the practice page, save a scored attempt (POST /api/attempts, with an Idempotency-Key and one
+retry with the same key after a timeout), ask for feedback without signing in, read their
+history, or upload a short recording and poll it. Everything goes to 127.0.0.1, every request
+has a 30 s timeout, and the run stops by itself after DURATION_S.
+
+Afterwards the database is opened directly and every acknowledged attempt is looked for:
+the figures to read are server errors (5xx) and timeouts (goal 0), acknowledged vs stored
+attempts (goal: all there, no duplicates), and p50/p95/p99 per kind of request.
+
+Run: python -m benchmarks.reliability_load        (RELIABILITY_SECONDS=20 for a short run;
+     REHEARSE_BENCH_POSTGRES_URL, default the test server, or "none" to skip PostgreSQL)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import math
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+import wave
+from collections import defaultdict
+from pathlib import Path
+
+import httpx
+
+from benchmarks.web_speed import free_port, wait_until_up
+
+USERS = 50
+DURATION_S = int(os.environ.get("RELIABILITY_SECONDS", "60"))
+TIMEOUT_S = 30.0
+THINK_S = (1.0, 3.0)  # a person reads for a moment between clicks
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results" / "reliability_load.json"
+POSTGRES = os.environ.get("REHEARSE_BENCH_POSTGRES_URL",
+                          os.environ.get("REHEARSE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"))
+# (what, weight). Writing an answer takes a person minutes, so saves and anonymous feedback are a
+# few percent of the clicks: 50 people then ask for about 1.5 scorings a second, inside what two
+# cores can score (about 3 a second with the current engine). A heavier mix saturates the CPU:
+# nothing fails, but every request waits behind the scoring queue (see the README).
+ACTIONS = [
+    ("page", 62),
+    ("practice_page", 14),
+    ("history", 13),
+    ("save", 5),
+    ("feedback", 4),
+    ("transcribe", 2),
+]
+ANSWER = (
+    "First I would put every request to the platform team into one visible list with the team "
+    "asking and the goal it serves. Then I would rank it with the product leads against two "
+    "criteria, the company priority it unblocks and the cost of delay, build self-service "
+    "tooling for the most common asks, and publish the ranking with the trade-offs explained."
+)
+
+
+def _wav(seconds: float = 1.5) -> bytes:
+    """A short 16 kHz mono recording: a tone with a pause, enough to exercise the whole path."""
+    rate, buffer = 16_000, io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1), out.setsampwidth(2), out.setframerate(rate)
+        frames = bytearray()
+        for i in range(int(rate * seconds)):
+            value = int(8000 * math.sin(2 * math.pi * 220 * i / rate)) if (i // 4000) % 2 == 0 else 0
+            frames += value.to_bytes(2, "little", signed=True)
+        out.writeframes(bytes(frames))
+    return buffer.getvalue()
+
+
+def prepare(url: str, data_dir: Path) -> tuple[list[str], list[int], list[str]]:
+    """Migrate, load the bank, and make the accounts (one argon2 hash shared: setup is not measured)."""
+    from rehearse.accounts import service as accounts
+    from rehearse.bank.models import Question, Role
+    from rehearse.bootstrap import open_database
+    from rehearse.settings import Settings
+    from sqlalchemy import select
+
+    database = open_database(Settings(data_dir=data_dir, database_url=url, secret_key="b" * 48))
+    try:
+        password_hash = accounts.hash_password("load test password")
+        tokens = []
+        with database.transaction(writes=True) as session:
+            for i in range(USERS):
+                user = accounts.create_user(session, email=f"load{i}-{uuid.uuid4().hex[:6]}@example.com",
+                                            password_hash=password_hash)
+                tokens.append(accounts.create_token(session, user=user, name="load").secret)
+            question_ids = list(session.scalars(select(Question.id).limit(60)))
+            role_slugs = list(session.scalars(select(Role.slug)))
+        return tokens, question_ids, role_slugs
+    finally:
+        database.dispose()
+
+
+class Tally:
+    def __init__(self) -> None:
+        self.latency: dict[str, list[float]] = defaultdict(list)
+        self.status: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        self.timeouts: dict[str, int] = defaultdict(int)
+        self.acknowledged: set[int] = set()
+        self.retries = 0
+        self.transcripts: dict[str, int] = defaultdict(int)
+
+    async def send(self, kind: str, client: httpx.AsyncClient, method: str, path: str, **kwargs):
+        start = time.perf_counter()
+        try:
+            response = await client.request(method, path, timeout=TIMEOUT_S, **kwargs)
+        except httpx.TimeoutException:
+            self.timeouts[kind] += 1
+            return None
+        except httpx.TransportError:
+            self.status[kind][0] += 1  # connection refused or reset: counted with the errors
+            return None
+        self.latency[kind].append(time.perf_counter() - start)
+        self.status[kind][response.status_code] += 1
+        return response
+
+
+async def person(index: int, base: str, token: str, questions: list[int], roles: list[str], until: float,
+                 tally: Tally, audio: bytes, speech: bool) -> None:
+    rng = random.Random(index)
+    auth = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=base, headers=auth) as signed_in, \
+            httpx.AsyncClient(base_url=base) as anonymous:
+        while time.monotonic() < until:
+            await asyncio.sleep(rng.uniform(*THINK_S))
+            if time.monotonic() >= until:
+                break
+            action = rng.choices([a for a, _ in ACTIONS], [w for _, w in ACTIONS])[0]
+            question = rng.choice(questions)
+            if action == "page":
+                path = rng.choice([
+                    "/", f"/roles/{rng.choice(roles)}", f"/questions/{question}", f"/questions/{question}",
+                    "/search?q=" + rng.choice(["hiring", "incident", "roadmap", "platform team"]),
+                ])
+                await tally.send("pages", rng.choice([signed_in, anonymous]), "GET", path)
+            elif action == "practice_page":
+                await tally.send("pages", signed_in, "GET", f"/practice/{question}")
+            elif action == "history":
+                await tally.send("api reads", signed_in, "GET", "/api/attempts?limit=20")
+            elif action == "feedback":
+                await tally.send("feedback (anonymous)", anonymous, "POST", "/api/feedback",
+                                 json={"question_id": question, "answer": ANSWER})
+            elif action == "save":
+                body = {"question_id": question, "answer": f"{ANSWER} ({index}-{rng.random():.6f})"}
+                headers = {"Idempotency-Key": str(uuid.uuid4())}
+                for _attempt in range(2):  # one retry, with the same key, after a timeout
+                    response = await tally.send("saves", signed_in, "POST", "/api/attempts", json=body,
+                                                headers=headers)
+                    if response is not None:
+                        if response.status_code in (200, 201):
+                            tally.acknowledged.add(response.json()["id"])
+                        break
+                    tally.retries += 1
+            elif action == "transcribe" and speech:
+                files = {"audio": ("answer.wav", audio, "audio/wav")}
+                response = await tally.send("transcription upload", signed_in, "POST", "/api/transcriptions",
+                                            files=files)
+                if response is not None and response.status_code == 202:
+                    job = response.json()["id"]
+                    for _ in range(60):
+                        await asyncio.sleep(0.5)
+                        polled = await tally.send("transcription polls", signed_in, "GET",
+                                                  f"/api/transcriptions/{job}")
+                        if polled is None or polled.status_code != 200 or polled.json()["state"] in ("done", "failed"):
+                            if polled is not None and polled.status_code == 200:
+                                tally.transcripts[polled.json()["state"]] += 1
+                            break
+
+
+def stored_attempts(url: str, data_dir: Path, ids: set[int]) -> tuple[int, int]:
+    """(how many acknowledged ids are stored, how many attempts the load users stored in all)."""
+    from rehearse.accounts.models import User
+    from rehearse.db.database import Database
+    from rehearse.practice.models import Attempt
+    from sqlalchemy import func, select
+
+    database = Database(url)
+    try:
+        with database.transaction() as session:
+            found = session.scalar(select(func.count(Attempt.id)).where(Attempt.id.in_(ids))) if ids else 0
+            total = session.scalar(select(func.count(Attempt.id)).join(User, User.id == Attempt.user_id)
+                                   .where(User.email.like("load%@example.com")))
+        return found, total
+    finally:
+        database.dispose()
+
+
+def run(label: str, url: str) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        tokens, questions, roles = prepare(url, folder / "data")
+        port = free_port()
+        env = {k: v for k, v in os.environ.items() if not k.startswith("REHEARSE_")}
+        env.update(
+            REHEARSE_DATA_DIR=str(folder / "data"),
+            REHEARSE_DATABASE_URL=url,
+            REHEARSE_SECRET_KEY="b" * 48,
+            # Every simulated person comes from 127.0.0.1: the per-address limits would see one
+            # visitor doing the work of fifty.
+            REHEARSE_ANONYMOUS_SCORINGS_PER_MINUTE="100000",
+            REHEARSE_SIGNUPS_PER_ADDRESS_PER_HOUR="100000",
+        )
+        log = (folder / "server.log").open("w")
+        server = subprocess.Popen([sys.executable, "-m", "rehearse", "serve", "--port", str(port)],
+                                  env=env, stdout=log, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
+        tally = Tally()
+        try:
+            wait_until_up(f"{base}/healthz", server)
+            speech = httpx.get(f"{base}/api/speech").json()["available"]
+            # Warm the scoring model and the caches, as a running server would be.
+            for question in questions[:3]:
+                httpx.post(f"{base}/api/feedback", json={"question_id": question, "answer": ANSWER}, timeout=120)
+            audio = _wav()
+
+            async def everyone() -> float:
+                until = time.monotonic() + DURATION_S
+                began = time.monotonic()
+                await asyncio.gather(*[person(i, base, tokens[i], questions, roles, until, tally, audio, speech)
+                                       for i in range(USERS)])
+                return time.monotonic() - began
+
+            elapsed = asyncio.run(everyone())
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+            log.close()
+        found, total = stored_attempts(url, folder / "data", tally.acknowledged)
+        server_log = (folder / "server.log").read_text(errors="replace")
+    kinds = {}
+    for kind, samples in sorted(tally.latency.items()):
+        cuts = statistics.quantiles(samples, n=100) if len(samples) >= 2 else [samples[0] * 1000] * 99
+        kinds[kind] = {
+            "requests": len(samples) + tally.timeouts.get(kind, 0),
+            "server_errors": sum(n for code, n in tally.status[kind].items() if code >= 500 or code == 0),
+            "timeouts": tally.timeouts.get(kind, 0),
+            "statuses": dict(sorted(tally.status[kind].items())),
+            "p50_ms": cuts[49] * 1000, "p95_ms": cuts[94] * 1000, "p99_ms": cuts[98] * 1000,
+        }
+    requests = sum(k["requests"] for k in kinds.values())
+    return {
+        "database": label,
+        "users": USERS,
+        "seconds": round(elapsed, 1),
+        "requests": requests,
+        "requests_per_s": requests / elapsed,
+        "server_errors": sum(k["server_errors"] for k in kinds.values()),
+        "timeouts": sum(k["timeouts"] for k in kinds.values()),
+        "retries": tally.retries,
+        "acknowledged_attempts": len(tally.acknowledged),
+        "stored_acknowledged": found,
+        "stored_total": total,
+        "transcriptions": dict(tally.transcripts),
+        "speech_available": speech,
+        "tracebacks_in_server_log": server_log.count("Traceback"),
+        "kinds": kinds,
+    }
+
+
+def _postgres_url() -> tuple[str, str] | None:
+    if POSTGRES.lower() in ("", "none"):
+        return None
+    from sqlalchemy import create_engine, text
+
+    schema = f"rehearse_load_{uuid.uuid4().hex[:10]}"
+    try:
+        engine = create_engine(POSTGRES.replace("postgresql://", "postgresql+psycopg://", 1))
+        with engine.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        engine.dispose()
+    except Exception as error:  # noqa: BLE001 - reported, and the PostgreSQL run is skipped
+        print(f"(PostgreSQL at {POSTGRES} is not reachable: {error.__class__.__name__}; skipped)")
+        return None
+    separator = "&" if "?" in POSTGRES else "?"
+    return f"{POSTGRES}{separator}options=-csearch_path%3D{schema}", schema
+
+
+def _drop(schema: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(POSTGRES.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    engine.dispose()
+
+
+def main() -> int:
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        results.append(run("SQLite", f"sqlite:///{Path(tmp) / 'load.db'}"))
+    postgres = _postgres_url()
+    if postgres is not None:
+        url, schema = postgres
+        try:
+            results.append(run("PostgreSQL", url))
+        finally:
+            _drop(schema)
+    print(f"reliability_load: {USERS} simulated people, {DURATION_S} s each run, loopback, {os.cpu_count()} CPUs")
+    for r in results:
+        print(f"\n{r['database']}: {r['requests']} requests in {r['seconds']} s ({r['requests_per_s']:.1f}/s); "
+              f"server errors {r['server_errors']}, timeouts {r['timeouts']}, save retries {r['retries']}; "
+              f"attempts acknowledged {r['acknowledged_attempts']}, of those stored {r['stored_acknowledged']}, "
+              f"stored in all {r['stored_total']}; transcriptions {r['transcriptions'] or 'none'}"
+              f"{'' if r['speech_available'] else ' (speech not installed)'}; "
+              f"tracebacks in the server log {r['tracebacks_in_server_log']}")
+        print(f"  {'kind':24} {'requests':>8} {'5xx':>5} {'t/o':>4} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  statuses")
+        for kind, k in r["kinds"].items():
+            print(f"  {kind:24} {k['requests']:8d} {k['server_errors']:5d} {k['timeouts']:4d} {k['p50_ms']:8.1f} "
+                  f"{k['p95_ms']:8.1f} {k['p99_ms']:8.1f}  {k['statuses']}")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2))
+    bad = [r for r in results if r["server_errors"] or r["timeouts"] or r["stored_acknowledged"] != r[
+        "acknowledged_attempts"] or r["stored_total"] != r["acknowledged_attempts"]]
+    print("\n" + ("goal met: no server errors, no timeouts, every acknowledged attempt stored once"
+                  if not bad else f"goal MISSED on {', '.join(r['database'] for r in bad)}"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
