@@ -80,11 +80,12 @@ def _wav(seconds: float = 1.5) -> bytes:
 
 def prepare(url: str, data_dir: Path) -> tuple[list[str], list[int], list[str]]:
     """Migrate, load the bank, and make the accounts (one argon2 hash shared: setup is not measured)."""
+    from sqlalchemy import select
+
     from rehearse.accounts import service as accounts
     from rehearse.bank.models import Question, Role
     from rehearse.bootstrap import open_database
     from rehearse.settings import Settings
-    from sqlalchemy import select
 
     database = open_database(Settings(data_dir=data_dir, database_url=url, secret_key="b" * 48))
     try:
@@ -180,10 +181,11 @@ async def person(index: int, base: str, token: str, questions: list[int], roles:
 
 def stored_attempts(url: str, data_dir: Path, ids: set[int]) -> tuple[int, int]:
     """(how many acknowledged ids are stored, how many attempts the load users stored in all)."""
+    from sqlalchemy import func, select
+
     from rehearse.accounts.models import User
     from rehearse.db.database import Database
     from rehearse.practice.models import Attempt
-    from sqlalchemy import func, select
 
     database = Database(url)
     try:
@@ -314,7 +316,8 @@ def main() -> int:
               f"stored in all {r['stored_total']}; transcriptions {r['transcriptions'] or 'none'}"
               f"{'' if r['speech_available'] else ' (speech not installed)'}; "
               f"tracebacks in the server log {r['tracebacks_in_server_log']}")
-        print(f"  {'kind':24} {'requests':>8} {'5xx':>5} {'t/o':>4} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  statuses")
+        print(f"  {'kind':24} {'requests':>8} {'5xx':>5} {'t/o':>4} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"
+              "  statuses")
         for kind, k in r["kinds"].items():
             print(f"  {kind:24} {k['requests']:8d} {k['server_errors']:5d} {k['timeouts']:4d} {k['p50_ms']:8.1f} "
                   f"{k['p95_ms']:8.1f} {k['p99_ms']:8.1f}  {k['statuses']}")
