@@ -74,22 +74,30 @@ def recent_question_ids(session: Session, *, user: User) -> set[int]:
 
 def create(session: Session, *, user: User, role: str | None = None, bank: str | None = None,
            count: int = DEFAULT_QUESTIONS, seconds: int = DEFAULT_SECONDS, mode: str = "typed",
-           follow_ups: bool = True, seed: int | None = None, now: datetime | None = None) -> MockInterview:
-    """A new mock: questions drawn (seeded, balanced), the first one's countdown started."""
+           follow_ups: bool = True, seed: int | None = None, now: datetime | None = None,
+           question_ids: list[int] | None = None, title: str | None = None) -> MockInterview:
+    """A new mock: questions drawn (seeded, balanced), or the given ones in order (a prep plan's);
+    the first one's countdown started."""
     _check(count, seconds, mode, seed)
-    found_role, found_bank, name = _scope(session, role, bank)
-    statement = select(Question).options(selectinload(Question.competencies))
-    statement = statement.where(Question.role_id == found_role.id) if found_role else \
-        statement.where(Question.bank_id == found_bank.id)
-    questions = session.scalars(statement).all()
-    if not questions:
-        raise MockRejected(f"{name} has no questions to draw from.", 409)
     seed = secrets.randbelow(SEED_LIMIT) if seed is None else seed
-    candidates = [drawing.Candidate(q.id, tuple(q.competency_names), q.kind) for q in questions]
-    ids = drawing.draw(candidates, count, seed, avoid=recent_question_ids(session, user=user))
+    if question_ids:
+        found_role = found_bank = None
+        ids = list(question_ids)[:count]
+        name = title or "Mock interview"
+    else:
+        found_role, found_bank, name = _scope(session, role, bank)
+        statement = select(Question).options(selectinload(Question.competencies))
+        statement = statement.where(Question.role_id == found_role.id) if found_role else \
+            statement.where(Question.bank_id == found_bank.id)
+        questions = session.scalars(statement).all()
+        if not questions:
+            raise MockRejected(f"{name} has no questions to draw from.", 409)
+        candidates = [drawing.Candidate(q.id, tuple(q.competency_names), q.kind) for q in questions]
+        ids = drawing.draw(candidates, count, seed, avoid=recent_question_ids(session, user=user))
+        name = f"Mock interview: {name}"
     now = now or utcnow()
     mock = MockInterview(user_id=user.id, role_id=found_role.id if found_role else None,
-                         bank_id=found_bank.id if found_bank else None, title=f"Mock interview: {name}", seed=seed,
+                         bank_id=found_bank.id if found_bank else None, title=name[:300], seed=seed,
                          question_count=len(ids), seconds_per_answer=seconds, mode=mode, follow_ups=follow_ups,
                          status="in_progress", created_at=now)
     session.add(mock)

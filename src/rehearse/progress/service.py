@@ -50,6 +50,22 @@ def _day(session: Session):
     return func.substr(AttemptMetrics.created_at, 1, 10)  # SQLite keeps UTC times as 'YYYY-MM-DD HH:MM:SS'
 
 
+def coverage_by_competency(session: Session, *, user: User) -> list[dict[str, Any]]:
+    """Per competency: answers, the share of talking points covered, the mean score."""
+    return [
+        {"competency": name, "attempts": attempts,
+         "coverage": round(covered / points, 3) if points else None,
+         "mean_score": round(float(score), 1)}
+        for name, attempts, covered, points, score in session.execute(
+            select(QuestionCompetency.name, func.count(), func.sum(AttemptMetrics.points_covered),
+                   func.sum(AttemptMetrics.points_total), func.avg(AttemptMetrics.score))
+            .join(QuestionCompetency, QuestionCompetency.question_id == AttemptMetrics.question_id)
+            .where(AttemptMetrics.user_id == user.id)
+            .group_by(QuestionCompetency.name).order_by(QuestionCompetency.name)
+        ).all()
+    ]
+
+
 def figures(session: Session, *, user: User, now: datetime | None = None) -> dict[str, Any]:
     now = utc(now or utcnow())
     today = now.date()
@@ -91,18 +107,7 @@ def figures(session: Session, *, user: User, now: datetime | None = None) -> dic
             "words_per_minute": round(pace_sum / pace_count) if pace_count else None,
         })
 
-    coverage = [
-        {"competency": name, "attempts": attempts,
-         "coverage": round(covered / points, 3) if points else None,
-         "mean_score": round(float(score), 1)}
-        for name, attempts, covered, points, score in session.execute(
-            select(QuestionCompetency.name, func.count(), func.sum(AttemptMetrics.points_covered),
-                   func.sum(AttemptMetrics.points_total), func.avg(AttemptMetrics.score))
-            .join(QuestionCompetency, QuestionCompetency.question_id == AttemptMetrics.question_id)
-            .where(AttemptMetrics.user_id == user.id)
-            .group_by(QuestionCompetency.name).order_by(QuestionCompetency.name)
-        ).all()
-    ]
+    coverage = coverage_by_competency(session, user=user)
 
     latest = (select(AttemptMetrics.question_id, func.max(AttemptMetrics.attempt_id).label("attempt_id"),
                      func.count().label("attempts"))

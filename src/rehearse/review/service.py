@@ -111,6 +111,17 @@ def _locked_card(session: Session, *, user_id: int, question_id: int, now: datet
         return session.scalar(query.execution_options(populate_existing=True))
 
 
+def ensure_card(session: Session, *, user_id: int, question_id: int, now: datetime | None = None) -> int:
+    """A card for the question, due now, unless the user has one already (1 when one was made)."""
+    now = utc(now or utcnow())
+    exists = session.scalar(select(ReviewCard.id).where(ReviewCard.user_id == user_id,
+                                                        ReviewCard.question_id == question_id))
+    if exists is not None:
+        return 0
+    _locked_card(session, user_id=user_id, question_id=question_id, now=now)
+    return 1
+
+
 def recompute_card(session: Session, card: ReviewCard) -> None:
     """Replay the card's review log through FSRS (after an override or new parameters)."""
     entries = session.scalars(select(ReviewLogEntry).where(ReviewLogEntry.card_id == card.id)

@@ -44,6 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from rehearse.progress.views import router as progress_router
     from rehearse.review.views import router as review_router
     from rehearse.stories.views import router as stories_router
+    from rehearse.plans.views import router as plans_router
     from rehearse.userdata.views import router as userdata_router
     from rehearse.web import docs, errors, openapi
     from rehearse.web.headers import SecurityHeaders
@@ -101,6 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(progress_router)
     app.include_router(stories_router)
     app.include_router(userdata_router)
+    app.include_router(plans_router)
 
     @app.get("/healthz", tags=["ops"], responses={503: {"description": "The database cannot be reached"}})
     def healthz() -> JSONResponse:

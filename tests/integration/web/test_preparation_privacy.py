@@ -51,6 +51,14 @@ PREPARATION_ROUTES = {
     "/account/delete",
     "/api/me/data",
     "/api/me/account",
+    "/plans",
+    "/plans/{plan_id}",
+    "/plans/{plan_id}/review",
+    "/plans/{plan_id}/mock",
+    "/api/plans",
+    "/api/plans/{plan_id}",
+    "/api/plans/{plan_id}/review",
+    "/api/plans/{plan_id}/mock",
 }
 
 
@@ -70,11 +78,14 @@ def ann(app, question):
     open_mock = browser.post("/api/mocks", json={"role": role, "questions": 2}, headers=headers).json()
     story = browser.post("/api/stories", headers=headers, json={
         "title": f"Story {marker}", "action": f"I ranked every request ({marker}) against company priorities."}).json()
+    posting = f"Platform lead ({marker}): rank the requests of several product teams against company priorities."
+    plan = browser.post("/api/plans", json={"posting": posting * 2}, headers=headers).json()
     due_before = browser.get("/api/review/upcoming", params={"days": 365}).json()
     yield {"browser": browser, "marker": marker, "attempt": attempt_id, "upcoming": due_before,
            "mock": open_mock["id"], "item": open_mock["current_item_id"], "done": done["id"], "token": token,
            "state": state_of(browser, open_mock["id"], done["id"]), "story": story["id"], "question": question["id"],
-           "stories": browser.get("/api/stories").json()}
+           "stories": browser.get("/api/stories").json(), "plan": plan["id"],
+           "plans": browser.get("/api/plans").json()}
     browser.close()
 
 
@@ -88,7 +99,7 @@ def state_of(browser, *mock_ids):
 
 
 def walk(client, ann, csrf):
-    a, m, done, s, q = ann["attempt"], ann["mock"], ann["done"], ann["story"], ann["question"]
+    a, m, done, s, q, p = ann["attempt"], ann["mock"], ann["done"], ann["story"], ann["question"], ann["plan"]
     api_headers = {"X-CSRF-Token": csrf} if csrf else {}
     calls = [
         ("GET", "/review", {}),
@@ -131,6 +142,16 @@ def walk(client, ann, csrf):
         ("POST", f"/api/stories/{s}/score", {"json": {"question_id": q}}),
         ("DELETE", f"/api/stories/{s}", {"headers": api_headers}),
         ("POST", f"/stories/{s}/delete", {"data": {"csrf_token": csrf}}),
+        ("GET", "/plans", {}),
+        ("POST", "/plans", {"data": {"csrf_token": csrf, "posting": "short"}}),
+        ("GET", f"/plans/{p}", {}),
+        ("POST", f"/plans/{p}/review", {"data": {"csrf_token": csrf}}),
+        ("POST", f"/plans/{p}/mock", {"data": {"csrf_token": csrf}}),
+        ("GET", "/api/plans", {}),
+        ("POST", "/api/plans", {"json": {"posting": "short"}, "headers": api_headers}),
+        ("GET", f"/api/plans/{p}", {}),
+        ("POST", f"/api/plans/{p}/review", {"headers": api_headers}),
+        ("POST", f"/api/plans/{p}/mock", {"headers": api_headers}),
         ("GET", "/account/data", {}),
         ("GET", "/account/data.json", {}),
         ("GET", "/api/me/data", {}),
@@ -164,7 +185,7 @@ def test_bob_sees_and_changes_nothing_of_anns(app, ann):
     assert ann["done"] not in [m["id"] for m in bob.get("/api/mocks").json()]
     assert bob.get("/api/progress").json()["totals"]["attempts"] == 0
     for (method, path), status in statuses.items():
-        if f"/stories/{ann['story']}" in path:
+        if f"/stories/{ann['story']}" in path or f"/plans/{ann['plan']}" in path:
             assert status == 404, (method, path, status)
     assert bob.get("/api/review/upcoming", params={"days": 365}).json() == [
         {**day, "due": 0} for day in bob.get("/api/review/upcoming", params={"days": 365}).json()]
@@ -172,6 +193,8 @@ def test_bob_sees_and_changes_nothing_of_anns(app, ann):
     assert ann["browser"].get("/api/review/upcoming", params={"days": 365}).json() == ann["upcoming"]
     assert state_of(ann["browser"], ann["mock"], ann["done"]) == ann["state"]
     assert ann["browser"].get("/api/stories").json() == ann["stories"]
+    assert ann["browser"].get("/api/plans").json() == ann["plans"]
+    assert bob.get("/api/review/due").json()["count"] == 0  # Ann's plan fed nobody's queue
 
 
 def test_an_anonymous_visitor_is_sent_to_sign_in(app, ann):

@@ -1,0 +1,88 @@
+"""PURE: match a job posting's responsibilities to questions, by meaning and by shared job terms.
+
+The posting is cut into phrases (its lines and sentences); each question is compared with every
+phrase (cosine of sentence vectors, given by the caller) and with the posting's job terms (stemmed
+words and word pairs that are not everyday words). Its relevance mixes the two; the phrase it is
+closest to, and the terms it shares, are kept to show the user why the question is there.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import snowballstemmer
+
+MAX_PHRASES = 150  # a long posting's first 150 lines and sentences carry its responsibilities
+MIN_PHRASE_WORDS = 3  # "Benefits", "Apply now": headings, not responsibilities
+MEANING_WEIGHT = 0.7  # relevance = 0.7 × closeness in meaning + 0.3 × share of the question's terms found
+_SPLIT = re.compile(r"(?:\n+|(?<=[.!?;])\s+)")
+_BULLET = re.compile(r"^\s*(?:[-*•·–]|\d+[.)])\s*")
+_WORD = re.compile(r"[a-z][a-z0-9+#-]*")
+_STOP_WORDS = """
+a an and are as at be been being but by can could did do does for from had has have how i if in  into is it
+its may more most must no not of on or our out over should so some such than that  the their them then there
+these they this those through to under up us very was we were what  when where which while who why will with
+within without would you your yours about across  after also all any both each every few like make made many
+much new other own same well able  ability work working strong experience years year team teams role company
+help including  tell time describe give example
+"""
+STOP = frozenset(_STOP_WORDS.split())
+
+
+def phrases(posting: str) -> list[str]:
+    """The posting's lines and sentences that are long enough to say something, bullets removed."""
+    out = []
+    for piece in _SPLIT.split(posting):
+        text = _BULLET.sub("", piece).strip()
+        if len(text.split()) >= MIN_PHRASE_WORDS and text not in out:
+            out.append(text)
+        if len(out) == MAX_PHRASES:
+            break
+    return out
+
+
+def terms(text: str) -> set[str]:
+    """Stemmed content words and adjacent pairs of them."""
+    words = [w for w in _WORD.findall(text.lower()) if w not in STOP and len(w) > 2]
+    stems = [snowballstemmer.stemmer("english").stemWord(w) for w in words]  # a stemmer each call: thread-safe
+    return set(stems) | {f"{a} {b}" for a, b in zip(stems, stems[1:], strict=False)}
+
+
+@dataclass(frozen=True)
+class Match:
+    index: int  # the question's position in the input
+    relevance: float
+    meaning: float
+    phrase: str | None  # the posting's phrase closest in meaning
+    shared_terms: tuple[str, ...]
+
+
+def match(posting_phrases: Sequence[str], phrase_vectors: np.ndarray | None, question_texts: Sequence[str],
+          question_vectors: np.ndarray | None, posting_terms: set[str], question_terms: Sequence[set[str]]
+          ) -> list[Match]:
+    """Every question with its relevance to the posting, most relevant first (ties keep input order)."""
+    meaning = np.zeros((len(question_texts), max(1, len(posting_phrases))), dtype=np.float32)
+    if phrase_vectors is not None and question_vectors is not None and len(posting_phrases):
+        q = question_vectors / np.maximum(np.linalg.norm(question_vectors, axis=1, keepdims=True), 1e-9)
+        p = phrase_vectors / np.maximum(np.linalg.norm(phrase_vectors, axis=1, keepdims=True), 1e-9)
+        meaning = q @ p.T
+    results = []
+    for index, own in enumerate(question_terms):
+        best = int(np.argmax(meaning[index])) if len(posting_phrases) else 0
+        closeness = float(meaning[index, best]) if len(posting_phrases) else 0.0
+        shared = own & posting_terms
+        term_share = len(shared) / len(own) if own else 0.0
+        relevance = MEANING_WEIGHT * max(0.0, closeness) + (1 - MEANING_WEIGHT) * term_share
+        results.append(Match(index, round(relevance, 4), round(closeness, 4),
+                             posting_phrases[best] if len(posting_phrases) and closeness > 0 else None,
+                             tuple(sorted(t for t in shared if " " not in t))[:8]))
+    return sorted(results, key=lambda m: (-m.relevance, m.index))
+
+
+def order(relevance: Sequence[float], weakness: Sequence[float]) -> list[int]:
+    """Positions in the order to practise: relevant questions in the user's weakest competencies first."""
+    priority = [r * (0.5 + w) for r, w in zip(relevance, weakness, strict=True)]  # weakness 0-1 lifts up to 3×
+    return sorted(range(len(priority)), key=lambda i: (-priority[i], i))

@@ -1,0 +1,75 @@
+"""Prep plan pages: paste a job posting, see the plan, send it to the review queue or a mock."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Path, Request
+from fastapi.responses import RedirectResponse, Response
+
+from rehearse.plans import service as plans
+from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep, begin_writing
+from rehearse.web.security import CsrfForm, PageUser
+from rehearse.web.templating import render
+
+router = APIRouter()
+Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def _list(request: Request, session, user, *, posting: str = "", error: str | None = None,
+          status: int = 200) -> Response:
+    return render(request, "plans/list.html", {"plans": plans.list_plans(session, user=user), "posting": posting,
+                                               "error": error, "limits": plans}, status_code=status,
+                  headers=NO_STORE)
+
+
+@router.get("/plans")
+def list_page(request: Request, session: SessionDep, user: PageUser) -> Response:
+    plans.warm_in_background(request.app.state.database, backend=request.app.state.settings.feedback_backend)
+    return _list(request, session, user)
+
+
+@router.post("/plans", dependencies=[CsrfForm])
+def create(request: Request, session: ReadSessionDep, user: PageUser, settings: SettingsDep,
+           posting: Annotated[str, Form()] = "") -> Response:
+    try:
+        planned = plans.compute(session, user=user, posting=posting, backend=settings.feedback_backend)
+    except plans.PlanRejected as error:
+        return _list(request, session, user, posting=posting[:plans.MAX_POSTING], error=str(error),
+                     status=error.status)
+    begin_writing(session)
+    plan = plans.store(session, user=user, planned=planned)
+    return RedirectResponse(f"/plans/{plan.id}", status_code=303)
+
+
+def _plan_or_404(session, user, plan_id: int):
+    plan = plans.get(session, user=user, plan_id=plan_id)
+    if plan is None:
+        raise HTTPException(404, "You have no prep plan at this address.")
+    return plan
+
+
+@router.get("/plans/{plan_id}")
+def show(plan_id: Id, request: Request, session: SessionDep, user: PageUser, added: int | None = None) -> Response:
+    plan = _plan_or_404(session, user, plan_id)
+    return render(request, "plans/plan.html", {"plan": plan, "items": plans.plan_view(session, plan),
+                                               "added": added}, headers=NO_STORE)
+
+
+@router.post("/plans/{plan_id}/review", dependencies=[CsrfForm])
+def to_review(plan_id: Id, session: SessionDep, user: PageUser) -> Response:
+    try:
+        added = plans.to_review(session, user=user, plan_id=plan_id)
+    except plans.PlanRejected as error:
+        raise HTTPException(error.status, str(error)) from None
+    return RedirectResponse(f"/plans/{plan_id}?added={added}", status_code=303)
+
+
+@router.post("/plans/{plan_id}/mock", dependencies=[CsrfForm])
+def to_mock(plan_id: Id, session: SessionDep, user: PageUser) -> Response:
+    try:
+        mock = plans.start_mock(session, user=user, plan_id=plan_id)
+    except plans.PlanRejected as error:
+        raise HTTPException(error.status, str(error)) from None
+    return RedirectResponse(f"/mocks/{mock.id}", status_code=303)
