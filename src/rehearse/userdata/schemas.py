@@ -11,3 +11,4 @@ class ImportResult(BaseModel):
     reviews: int
     stories: int
     mocks: int
+    plans: int = 0

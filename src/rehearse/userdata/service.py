@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from rehearse.accounts.models import User
 from rehearse.bank.models import Bank, Question, Role
 from rehearse.mock.models import MockInterview, MockItem
+from rehearse.plans.models import PrepPlan
 from rehearse.practice.models import Attempt
 from rehearse.progress.metrics import metrics_of
 from rehearse.progress.models import AttemptMetrics
@@ -76,7 +77,10 @@ def export_user(session: Session, *, user: User) -> dict[str, Any]:
                             .options(selectinload(MockInterview.items))).all()
     stories = session.scalars(select(Story).where(Story.user_id == user.id)
                               .order_by(Story.created_at, Story.id)).all()
-    roles = {r.id: r for r in session.scalars(select(Role).where(Role.id.in_({m.role_id for m in mocks if m.role_id})))}
+    plans = session.scalars(select(PrepPlan).where(PrepPlan.user_id == user.id)
+                            .order_by(PrepPlan.created_at, PrepPlan.id)).all()
+    role_ids = {m.role_id for m in mocks if m.role_id} | {p.role_id for p in plans if p.role_id}
+    roles = {r.id: r for r in session.scalars(select(Role).where(Role.id.in_(role_ids)))}
     banks = {b.id: b.slug for b in session.scalars(select(Bank))}
     return {
         "format": FORMAT, "version": VERSION,
@@ -115,6 +119,12 @@ def export_user(session: Session, *, user: User) -> dict[str, Any]:
                 "attempt": number.get(i.attempt_id),
             } for i in m.items],
         } for m in mocks],
+        "plans": [{
+            "title": p.title, "posting": p.posting, "created_at": _time(p.created_at),
+            "role": {"bank": banks[roles[p.role_id].bank_id], "role": roles[p.role_id].slug} if p.role_id else None,
+            "items": [{**{k: v for k, v in item.items() if k != "question_id"}, "question": ref(item["question_id"])}
+                      for item in p.items],
+        } for p in plans],
     }
 
 
@@ -123,7 +133,7 @@ def export_user(session: Session, *, user: User) -> dict[str, Any]:
 
 def _has_data(session: Session, user: User) -> bool:
     return any(session.scalar(select(model.id).where(model.user_id == user.id).limit(1)) is not None
-               for model in (Attempt, ReviewCard, Story, MockInterview))
+               for model in (Attempt, ReviewCard, Story, MockInterview, PrepPlan))
 
 
 def import_user(session: Session, *, user: User, document: Any) -> dict[str, int]:
@@ -154,6 +164,9 @@ def _questions(session: Session, document: dict) -> dict[tuple[str, str], int]:
         wanted.add((c["question"]["bank"], c["question"]["question"]))
     for m in document["mocks"]:
         for i in m["items"]:
+            wanted.add((i["question"]["bank"], i["question"]["question"]))
+    for p in document.get("plans", ()):
+        for i in p["items"]:
             wanted.add((i["question"]["bank"], i["question"]["question"]))
     bank_slugs = sorted({b for b, _ in wanted})
     rows = session.execute(select(Bank.slug, Question.slug, Question.id).join(Bank, Bank.id == Question.bank_id)
@@ -235,10 +248,19 @@ def _load(session: Session, user: User, document: dict) -> dict[str, int]:
                                  answered_at=_parse_time(i["answered_at"], where), duration_s=i["duration_s"],
                                  timed_out=i["timed_out"], score=i["score"], report=i["report"],
                                  attempt_id=attempt_ids.get(i["attempt"])))
+    for index, p in enumerate(document.get("plans", ())):
+        role_id = None
+        if p["role"]:
+            role_id = session.scalar(select(Role.id).join(Bank, Bank.id == Role.bank_id)
+                                     .where(Bank.slug == p["role"]["bank"], Role.slug == p["role"]["role"]))
+        items = [{**{k: v for k, v in item.items() if k != "question"}, "question_id": qid(item["question"])}
+                 for item in p["items"]]
+        session.add(PrepPlan(user_id=user.id, title=p["title"], posting=p["posting"], role_id=role_id, items=items,
+                             created_at=_parse_time(p["created_at"], f"plan {index + 1}")))
     session.flush()
     return {"attempts": len(document["attempts"]), "cards": len(document["cards"]),
             "reviews": sum(len(c["log"]) for c in document["cards"]), "stories": len(document["stories"]),
-            "mocks": len(document["mocks"])}
+            "mocks": len(document["mocks"]), "plans": len(document.get("plans", ()))}
 
 
 # --- deletion ----------------------------------------------------------------------------------

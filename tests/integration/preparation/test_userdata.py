@@ -13,6 +13,7 @@ from rehearse.accounts import service as accounts
 from rehearse.bank.models import utcnow
 from rehearse.db.database import Database
 from rehearse.mock import service as mocks
+from rehearse.plans import service as plans
 from rehearse.practice import service as practice
 from rehearse.review import service as review
 from rehearse.stories import service as stories
@@ -27,6 +28,8 @@ attempt_st = st.tuples(st.integers(0, 7), st.integers(0, 100), printable.filter(
 story_st = st.tuples(printable.filter(str.strip), printable, printable.filter(str.strip),
                      st.lists(st.sampled_from(["hiring", "incidents", "x y"]), max_size=2))
 mock_st = st.tuples(st.integers(1, 3), st.integers(0, 2**31 - 1), st.booleans(), st.integers(0, 6))
+POSTING = ("Lead incident response and on-call for our platform; hire engineers and build the interview loop; "
+           "set the strategy and tie it to OKRs.")
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +41,7 @@ def other_rehearse(tmp_path_factory):
     db.dispose()
 
 
-def fill(session, user, questions, attempts, story_list, mock_list):
+def fill(session, user, questions, attempts, story_list, mock_list, plan_count=0):
     """Give the user attempts (some re-rated), stories and mock interviews, as the app would."""
     for index, (q, score, answer, covered, days_ago, override) in enumerate(attempts):
         made = practice.record(session, user=user, question=questions[q], answer=answer,
@@ -58,19 +61,22 @@ def fill(session, user, questions, attempts, story_list, mock_list):
             points = (item.follow_up_point,) if item.follow_up else tuple(item.question.talking_points)
             mocks.record_answer(session, user=user, mock=mock, item=item, answer="An answer.",
                                 report=fake_report(40, points=points, covered=(False,) * len(points)))
+    for _ in range(plan_count):
+        plans.make(session, user=user, posting=POSTING, backend="lexical")
     session.flush()
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                  HealthCheck.too_slow])
 @given(attempts=st.lists(attempt_st, max_size=6), story_list=st.lists(story_st, max_size=3),
-       mock_list=st.lists(mock_st, max_size=2))
-def test_export_import_export_gives_the_same_document(session, other_rehearse, attempts, story_list, mock_list):
+       mock_list=st.lists(mock_st, max_size=2), plan_count=st.integers(0, 1))
+def test_export_import_export_gives_the_same_document(session, other_rehearse, attempts, story_list, mock_list,
+                                                      plan_count):
     here = session.begin_nested()
     try:
         questions = make_bank(session)["questions"]
         ann = accounts.create_user(session, email="ann@example.com", password_hash="-")
-        fill(session, ann, questions, attempts, story_list, mock_list)
+        fill(session, ann, questions, attempts, story_list, mock_list, plan_count)
         first = userdata.export_user(session, user=ann)
     finally:
         here.rollback()
@@ -112,7 +118,7 @@ def test_deleting_an_account_deletes_everything_in_it(session, bank, users):
     ann, bob = users
     fill(session, ann, bank["questions"], [(0, 50, "Ann's answer.", [True, False, False], 3, "easy"),
                                            (1, 90, "Another.", [True, True, True], 1, None)],
-         [("Ann's story", "", "I did it.", ["hiring"])], [(2, 5, True, 3)])
+         [("Ann's story", "", "I did it.", ["hiring"])], [(2, 5, True, 3)], plan_count=1)
     fill(session, bob, bank["questions"], [(0, 60, "Bob's answer.", [True, False, False], 2, None)], [], [])
     accounts.start_session(session, user=ann)
     accounts.create_token(session, user=ann, name="laptop")
