@@ -59,6 +59,8 @@ PREPARATION_ROUTES = {
     "/api/plans/{plan_id}",
     "/api/plans/{plan_id}/review",
     "/api/plans/{plan_id}/mock",
+    "/prep-sheets/{role_ref}",
+    "/prep-sheets/{role_ref}.pdf",
 }
 
 
@@ -85,7 +87,7 @@ def ann(app, question):
            "mock": open_mock["id"], "item": open_mock["current_item_id"], "done": done["id"], "token": token,
            "state": state_of(browser, open_mock["id"], done["id"]), "story": story["id"], "question": question["id"],
            "stories": browser.get("/api/stories").json(), "plan": plan["id"],
-           "plans": browser.get("/api/plans").json()}
+           "plans": browser.get("/api/plans").json(), "role": role}
     browser.close()
 
 
@@ -152,6 +154,8 @@ def walk(client, ann, csrf):
         ("GET", f"/api/plans/{p}", {}),
         ("POST", f"/api/plans/{p}/review", {"headers": api_headers}),
         ("POST", f"/api/plans/{p}/mock", {"headers": api_headers}),
+        ("GET", f"/prep-sheets/{ann['role']}", {}),
+        ("GET", f"/prep-sheets/{ann['role']}.pdf", {}),
         ("GET", "/account/data", {}),
         ("GET", "/account/data.json", {}),
         ("GET", "/api/me/data", {}),

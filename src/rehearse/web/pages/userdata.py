@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request, UploadFile
+from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from rehearse.accounts import service as accounts
@@ -54,6 +54,41 @@ async def import_file(request: Request, session: SessionDep, user: PageUser,
     return _page(request, user, message=f"Loaded {counts['attempts']} answers, {counts['cards']} review cards "
                                         f"({counts['reviews']} reviews), {counts['stories']} stories and "
                                         f"{counts['mocks']} mock interviews.")
+
+
+def _sheet(request: Request, session, user, role_ref: str) -> dict:
+    from rehearse.bank import service as bank
+    from rehearse.bank.models import utcnow
+    from rehearse.userdata.sheet import sheet
+
+    role = bank.get_role(session, role_ref[:120])
+    if role is None:
+        raise HTTPException(404, "There is no role at this address.")
+    return {**sheet(session, user=user, role=role), "user": user, "now": utcnow()}
+
+
+@router.get("/prep-sheets/{role_ref}.pdf")
+def sheet_pdf(role_ref: str, request: Request, session: SessionDep, user: PageUser) -> Response:
+    """The prep sheet as PDF (WeasyPrint, offline)."""
+    from rehearse.userdata.sheet import PdfUnavailable, to_pdf
+    from rehearse.web.templating import STATIC
+
+    context = _sheet(request, session, user, role_ref)
+    html = request.app.state.templates.env.get_template("userdata/sheet_pdf.html").render(context)
+    try:
+        pdf = to_pdf(html, stylesheet=(STATIC / "prep-sheet.css").read_text(encoding="utf-8"))
+    except PdfUnavailable as error:
+        raise HTTPException(503, f"{error}. The HTML sheet prints too: /prep-sheets/{role_ref}") from None
+    return Response(pdf, media_type="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="prep-sheet-{context["role"].slug}.pdf"',
+        "Cache-Control": "no-store"})
+
+
+@router.get("/prep-sheets/{role_ref}")
+def sheet_page(role_ref: str, request: Request, session: SessionDep, user: PageUser) -> Response:
+    """A printable prep sheet for a role: your best answers, the points you miss, your stories."""
+    return render(request, "userdata/sheet_page.html", _sheet(request, session, user, role_ref),
+                  headers={"Cache-Control": "no-store"})
 
 
 @router.post("/account/delete", dependencies=[CsrfForm])

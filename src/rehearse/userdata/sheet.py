@@ -1,0 +1,60 @@
+"""A printable prep sheet for a role: your best answer to each question you practised, the talking
+points you tend to miss, and your stories. HTML for the screen, PDF through WeasyPrint."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rehearse.accounts.models import User
+from rehearse.bank.models import Question, Role
+from rehearse.practice.models import Attempt
+from rehearse.stories.models import Story
+
+MOST_MISSED = 10  # talking points listed under "you tend to miss"
+
+
+def sheet(session: Session, *, user: User, role: Role) -> dict[str, Any]:
+    questions = session.scalars(select(Question).where(Question.role_id == role.id)
+                                .order_by(Question.position, Question.id)).all()
+    by_id = {q.id: q for q in questions}
+    attempts = session.scalars(select(Attempt).where(Attempt.user_id == user.id,
+                                                     Attempt.question_id.in_(list(by_id)))
+                               .order_by(Attempt.id)).all()
+    best: dict[int, Attempt] = {}
+    missed: Counter[tuple[int, str]] = Counter()
+    tries: Counter[int] = Counter()
+    for attempt in attempts:
+        tries[attempt.question_id] += 1
+        if attempt.question_id not in best or attempt.score > best[attempt.question_id].score:
+            best[attempt.question_id] = attempt
+        for point in attempt.report.get("talking_points") or ():
+            if not point.get("covered"):
+                missed[(attempt.question_id, point.get("point", ""))] += 1
+    competencies = {name for q in questions for name in q.competency_names}
+    stories = session.scalars(select(Story).where(Story.user_id == user.id).order_by(Story.title)).all()
+    stories = sorted(stories, key=lambda s: (not set(s.competencies) & competencies, s.title.lower()))
+    return {
+        "role": role,
+        "answers": [{"question": q, "attempt": best[q.id], "tries": tries[q.id]} for q in questions if q.id in best],
+        "unpractised": [q for q in questions if q.id not in best],
+        "missed": [{"question": by_id[qid], "point": point, "times": times, "tries": tries[qid]}
+                   for (qid, point), times in missed.most_common(MOST_MISSED)],
+        "stories": stories,
+    }
+
+
+class PdfUnavailable(RuntimeError):
+    """WeasyPrint (the `pdf` extra) or its system libraries are missing here."""
+
+
+def to_pdf(html: str, *, stylesheet: str) -> bytes:
+    """The prep sheet as PDF (offline: WeasyPrint fetches nothing; the page has no external resource)."""
+    try:
+        from weasyprint import CSS, HTML
+    except (ImportError, OSError) as error:  # OSError: Pango is missing
+        raise PdfUnavailable(f"PDF needs WeasyPrint (pip install 'rehearse[pdf]'): {error}") from None
+    return HTML(string=html).write_pdf(stylesheets=[CSS(string=stylesheet)])
