@@ -57,6 +57,7 @@ def serve(
 
     open_database().dispose()  # migrate and seed once, before workers start
     # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from any local peer;
+    # access_log=False: the app writes one JSON line per request itself (web.requestlog).
     # the app believes it only from REHEARSE_TRUSTED_PROXIES (see web.app.create_app).
     uvicorn.run("rehearse.web.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level="info", proxy_headers=False)
+                log_level="info", proxy_headers=False, access_log=False)  # rehearse.access logs each request

@@ -69,6 +69,12 @@ class Transcriptions:
         except KeyError:
             raise TranscriptionNotFound(job_id) from None
 
+    def accepting(self) -> bool:
+        """Whether a submitted job would be taken: no runner yet (made on demand), or one not full."""
+        with self._lock:
+            jobs = self._jobs
+        return jobs is None or jobs.accepting()
+
     def shutdown(self) -> None:
         """Stop the worker; a later submit starts a new one."""
         with self._lock:

@@ -101,6 +101,12 @@ class TranscriptionJobs:
                 return status
             time.sleep(0.05)
 
+    def accepting(self) -> bool:
+        """Whether submit() would queue a job now (fewer than max_pending waiting or running)."""
+        with self._lock:
+            pending = sum(j.state in ("queued", "running") for j in self._jobs.values())
+        return pending < self._max_pending
+
     def shutdown(self, *, wait: bool = True) -> None:
         """Stop the worker; queued jobs that have not started are dropped."""
         self._executor.shutdown(wait=wait, cancel_futures=True)

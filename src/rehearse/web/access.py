@@ -50,6 +50,7 @@ class Route:
 ROUTES: tuple[Route, ...] = (
     # --- operations and docs
     Route("GET", "/healthz", PUBLIC),
+    Route("GET", "/readyz", PUBLIC),
     Route("GET", "/docs", PUBLIC),
     Route("GET", "/redoc", PUBLIC),
     # --- browsing pages
@@ -96,6 +97,13 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/stories/{story_id}", OWNER),
     Route("POST", "/stories/{story_id}/delete", OWNER),
     Route("GET", "/stories/{story_id}/score", OWNER),
+    Route("GET", "/plans", SIGNED_IN),
+    Route("POST", "/plans", SIGNED_IN),
+    Route("GET", "/plans/{plan_id}", OWNER),
+    Route("POST", "/plans/{plan_id}/mock", OWNER),
+    Route("POST", "/plans/{plan_id}/review", OWNER),
+    Route("GET", "/prep-sheets/{role_ref}", SIGNED_IN, "the signed-in user's own best answers and stories"),
+    Route("GET", "/prep-sheets/{role_ref}.pdf", SIGNED_IN, "the same sheet as PDF"),
     # --- community pages
     Route("GET", "/questions/{question_id}/improve", PUBLIC),
     Route("POST", "/questions/{question_id}/improve", SIGNED_IN),
@@ -158,6 +166,11 @@ ROUTES: tuple[Route, ...] = (
     Route("PUT", "/api/stories/{story_id}", OWNER),
     Route("DELETE", "/api/stories/{story_id}", OWNER),
     Route("POST", "/api/stories/{story_id}/score", OWNER),
+    Route("GET", "/api/plans", SIGNED_IN),
+    Route("POST", "/api/plans", SIGNED_IN),
+    Route("GET", "/api/plans/{plan_id}", OWNER),
+    Route("POST", "/api/plans/{plan_id}/mock", OWNER),
+    Route("POST", "/api/plans/{plan_id}/review", OWNER),
     # --- community API
     Route("POST", "/api/questions/{question_id}/suggestions/preview", SIGNED_IN),
     Route("POST", "/api/questions/{question_id}/suggestions", SIGNED_IN),

@@ -39,17 +39,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from rehearse.bootstrap import open_database
     from rehearse.community.views import router as community_router
     from rehearse.mock.views import router as mock_router
+    from rehearse.plans.views import router as plans_router
     from rehearse.practice.transcriptions import Transcriptions
     from rehearse.practice.views import router as practice_router
     from rehearse.progress.views import router as progress_router
     from rehearse.review.views import router as review_router
     from rehearse.stories.views import router as stories_router
-    from rehearse.plans.views import router as plans_router
     from rehearse.userdata.views import router as userdata_router
     from rehearse.web import docs, errors, openapi
     from rehearse.web.headers import SecurityHeaders
     from rehearse.web.limits import AnonymousWork, BodyLimit
     from rehearse.web.pages import routers as page_routers
+    from rehearse.web.requestlog import RequestLog, configure_logging
     from rehearse.web.templating import STATIC, make_templates
     from rehearse.web.text_guard import TextGuard
 
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.database.dispose()
 
     # docs_url/redoc_url None: web.docs serves both pages with assets from an installed package.
+    configure_logging()
     app = FastAPI(title="Rehearse", version=__version__, description=DESCRIPTION, lifespan=lifespan,
                   docs_url=None, redoc_url=None)
     app.state.settings = settings
@@ -80,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(TextGuard)  # inside BodyLimit: it reads only bodies already bounded
     app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestLog)  # outermost: every answer gets an id and a log line
     if settings.trusted_proxy_list:
         # Only named proxies may say who the client is; uvicorn's own handling is off (cli.serve).
         from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
@@ -103,6 +106,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(stories_router)
     app.include_router(userdata_router)
     app.include_router(plans_router)
+
+    @app.get("/readyz", tags=["ops"], responses={503: {"description": "Not ready: see which part"}})
+    def readyz() -> JSONResponse:
+        """200 when this process can serve: the database answers and the job queue accepts work."""
+        database = app.state.database.ping()
+        queue = app.state.transcriptions.accepting()
+        body = {"status": "ready" if database and queue else "unavailable", "database": database, "queue": queue}
+        return JSONResponse(body, status_code=200 if database and queue else 503)
 
     @app.get("/healthz", tags=["ops"], responses={503: {"description": "The database cannot be reached"}})
     def healthz() -> JSONResponse:

@@ -78,7 +78,10 @@ def samples(app, people, question) -> dict[str, Any]:
     suggestion = _api(a, "POST", f"/api/questions/{question['id']}/suggestions",
                       {"reason": "Clearer.", "accept_licence": True,
                        "example_answer": "I would phase the year: stabilise, then scale, then hire."})
-    for made in (attempt, spare, mock, story, story_2, suggestion):
+    plan = _api(a, "POST", "/api/plans", {"posting": "We are hiring a Head of Software Engineering to set the "
+                                          "engineering strategy, grow and hire the team, run incidents well, "
+                                          "and tie the roadmap to company OKRs."})
+    for made in (attempt, spare, mock, story, story_2, suggestion, plan):
         assert made.status_code == 201, made.text
     comment = _api(a, "POST", f"/api/suggestions/{suggestion.json()['id']}/comments", {"body": "Agreed."})
     assert comment.status_code == 201, comment.text
@@ -97,6 +100,8 @@ def samples(app, people, question) -> dict[str, Any]:
         "suggestion_id": suggestion.json()["id"],
         "comment_id": comment.json()["id"],
         "user_id": me["id"],  # a third account, for the admins' routes
+        "plan_id": plan.json()["id"],
+        "role_ref": role["slug"],
         "job_id": "no-such-job",
         "token": "no-such-share-token",
     }
@@ -106,7 +111,8 @@ def test_every_route_of_the_app_is_in_the_access_list_once(app):
     listed = [(r.method, r.path) for r in ROUTES]
     assert len(listed) == len(set(listed)), "a route is listed twice"
     served = endpoints(app) - {("GET", "/openapi.json")}
-    assert served - set(listed) == set(), "routes missing from rehearse.web.access.ROUTES"
+    assert served - set(listed) == set(), (
+        "routes missing from rehearse.web.access.ROUTES: add a Route line for each (see that module's docstring)")
     assert set(listed) - served == set(), "listed routes the app does not serve"
 
 

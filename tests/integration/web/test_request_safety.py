@@ -134,3 +134,25 @@ def test_the_openapi_schema_documents_the_error_body_every_operation_can_answer(
     body = TestClient(app).post("/api/feedback", json={"question_id": "seven"}).json()
     assert set(body) <= set(error_body["properties"]) and isinstance(body["detail"], str)
     assert all(set(e) == {"loc", "msg", "type"} for e in body["errors"])
+
+
+def test_every_answer_carries_a_request_id_and_one_json_log_line(app, caplog):
+    import json
+    import logging
+
+    client = TestClient(app)
+    with caplog.at_level(logging.INFO, logger="rehearse.access"):
+        mine = client.get("/api/roles", headers={"X-Request-ID": "trace-42"})
+        fresh = client.get("/no/such/page")
+        hostile = client.get("/api/roles", headers={"X-Request-ID": "<script>"})
+    assert mine.headers["x-request-id"] == "trace-42"
+    assert len(fresh.headers["x-request-id"]) == 32 and hostile.headers["x-request-id"] != "<script>"
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "rehearse.access"]
+    assert {(line["request_id"], line["path"], line["status"]) for line in lines} >= {
+        ("trace-42", "/api/roles", 200), (fresh.headers["x-request-id"], "/no/such/page", 404)}
+    assert all(isinstance(line["ms"], float) and line["ts"].endswith("Z") for line in lines)
+
+
+def test_ready_when_the_database_answers_and_the_queue_takes_work(app):
+    response = TestClient(app).get("/readyz")
+    assert response.status_code == 200 and response.json() == {"status": "ready", "database": True, "queue": True}

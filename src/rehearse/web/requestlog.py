@@ -1,0 +1,75 @@
+"""One JSON line per request, with a request id that is also returned as X-Request-ID.
+
+Pure ASGI, so it wraps everything (errors included) and costs a few microseconds. A client
+or proxy may send its own X-Request-ID (letters, digits, '-', '_', '.', at most 64); other
+requests get a fresh one. The lines go to the `rehearse.access` logger (standard error by
+default), e.g.:
+
+    {"ts": "2026-11-26T14:30:00.123Z", "request_id": "3f2a...", "method": "GET",
+     "path": "/questions/12", "status": 200, "ms": 4.1, "client": "127.0.0.1"}
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+import time
+import uuid
+from datetime import UTC, datetime
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = logging.getLogger("rehearse.access")
+_SANE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def configure_logging() -> None:
+    """Send access lines, as they are, to standard error (once, unless logging is set up already)."""
+    if not log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False
+
+
+class RequestLog:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = ""
+        for name, value in scope["headers"]:
+            if name == b"x-request-id":
+                candidate = value.decode("latin-1")
+                request_id = candidate if _SANE_ID.match(candidate) else ""
+        request_id = request_id or uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        started, status = time.perf_counter(), 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", ()), (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            if log.isEnabledFor(logging.INFO):
+                client = scope.get("client")
+                log.info(json.dumps({
+                    "ts": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+                    "request_id": request_id,
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status,
+                    "ms": round((time.perf_counter() - started) * 1000, 1),
+                    "client": client[0] if client else None,
+                }))
