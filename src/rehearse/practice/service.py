@@ -75,7 +75,7 @@ def score(
     `release_connection=True` ends the session's (read) transaction once the question's data
     is read, so no pooled connection is held while the answer waits for and runs the model.
     """
-    from rehearse import feedback
+    from rehearse import feedback, metrics
     from rehearse.db.database import release
     from rehearse.practice.scoring import analyze_prepared, prepare
 
@@ -84,7 +84,7 @@ def score(
     if release_connection:
         release(session)
     try:
-        with _scoring:
+        with metrics.SCORING.time(), _scoring:
             report = analyze_prepared(prepared, answer, backend=backend)
     except feedback.AnswerTooLong as error:
         raise AnswerRejected(str(error), 413) from None

@@ -69,6 +69,12 @@ class Transcriptions:
         except KeyError:
             raise TranscriptionNotFound(job_id) from None
 
+    def pending(self) -> int:
+        """Recordings waiting or being transcribed in this process."""
+        with self._lock:
+            jobs = self._jobs
+        return 0 if jobs is None else jobs.pending()
+
     def accepting(self) -> bool:
         """Whether a submitted job would be taken: no runner yet (made on demand), or one not full."""
         with self._lock:

@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from rehearse import metrics
 from rehearse.speech.audio import TranscriptionError, check_size
 from rehearse.speech.model import SpeechUnavailableError
 from rehearse.speech.transcribe import Transcript, transcribe
@@ -101,11 +102,14 @@ class TranscriptionJobs:
                 return status
             time.sleep(0.05)
 
+    def pending(self) -> int:
+        """Jobs queued or running."""
+        with self._lock:
+            return sum(j.state in ("queued", "running") for j in self._jobs.values())
+
     def accepting(self) -> bool:
         """Whether submit() would queue a job now (fewer than max_pending waiting or running)."""
-        with self._lock:
-            pending = sum(j.state in ("queued", "running") for j in self._jobs.values())
-        return pending < self._max_pending
+        return self.pending() < self._max_pending
 
     def shutdown(self, *, wait: bool = True) -> None:
         """Stop the worker; queued jobs that have not started are dropped."""
@@ -118,9 +122,10 @@ class TranscriptionJobs:
                 return
             job.state = "running"
         try:
-            transcript = transcribe(
-                audio, language=job.language, on_progress=lambda p: self._progress(job, p)
-            )
+            with metrics.TRANSCRIPTION.time():
+                transcript = transcribe(
+                    audio, language=job.language, on_progress=lambda p: self._progress(job, p)
+                )
         except (TranscriptionError, SpeechUnavailableError) as exc:
             self._finish(job, error=str(exc))
         except Exception as exc:  # a bug or a broken install: report it, keep the worker alive

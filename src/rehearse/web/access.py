@@ -51,6 +51,7 @@ ROUTES: tuple[Route, ...] = (
     # --- operations and docs
     Route("GET", "/healthz", PUBLIC),
     Route("GET", "/readyz", PUBLIC),
+    Route("GET", "/metrics", PUBLIC, "aggregate figures by route template; no ids, users or queries"),
     Route("GET", "/docs", PUBLIC),
     Route("GET", "/redoc", PUBLIC),
     # --- browsing pages

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 
 from rehearse import __version__
@@ -106,6 +106,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(stories_router)
     app.include_router(userdata_router)
     app.include_router(plans_router)
+
+    @app.get("/metrics", tags=["ops"], response_class=PlainTextResponse,
+             responses={200: {"content": {"text/plain": {}}, "description": "Prometheus text format"}})
+    def metrics() -> PlainTextResponse:
+        """This process's Prometheus metrics: requests and latencies by route, scoring and transcription
+        times, the transcription queue's depth."""
+        from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+        from rehearse import metrics as figures
+
+        figures.QUEUE_DEPTH.set(app.state.transcriptions.pending())
+        return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/readyz", tags=["ops"], responses={503: {"description": "Not ready: see which part"}})
     def readyz() -> JSONResponse:

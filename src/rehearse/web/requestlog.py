@@ -1,4 +1,4 @@
-"""One JSON line per request, with a request id that is also returned as X-Request-ID.
+"""One JSON line per request, with a request id that is also returned as X-Request-ID; and its metrics.
 
 Pure ASGI, so it wraps everything (errors included) and costs a few microseconds. A client
 or proxy may send its own X-Request-ID (letters, digits, '-', '_', '.', at most 64); other
@@ -20,6 +20,8 @@ import uuid
 from datetime import UTC, datetime
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from rehearse import metrics
 
 log = logging.getLogger("rehearse.access")
 _SANE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -62,6 +64,10 @@ class RequestLog:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
+            elapsed = time.perf_counter() - started
+            route = getattr(scope.get("route"), "path", None) or "unmatched"
+            metrics.REQUESTS.labels(scope["method"], route, str(status)).inc()
+            metrics.LATENCY.labels(scope["method"], route).observe(elapsed)
             if log.isEnabledFor(logging.INFO):
                 client = scope.get("client")
                 log.info(json.dumps({
@@ -70,6 +76,6 @@ class RequestLog:
                     "method": scope["method"],
                     "path": scope["path"],
                     "status": status,
-                    "ms": round((time.perf_counter() - started) * 1000, 1),
+                    "ms": round(elapsed * 1000, 1),
                     "client": client[0] if client else None,
                 }))

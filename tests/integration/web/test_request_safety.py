@@ -156,3 +156,14 @@ def test_every_answer_carries_a_request_id_and_one_json_log_line(app, caplog):
 def test_ready_when_the_database_answers_and_the_queue_takes_work(app):
     response = TestClient(app).get("/readyz")
     assert response.status_code == 200 and response.json() == {"status": "ready", "database": True, "queue": True}
+
+
+def test_metrics_count_requests_by_route_template_and_time_scoring(app, question):
+    client = TestClient(app)
+    client.get(f"/api/questions/{question['id']}")
+    client.post("/api/feedback", json={"question_id": question["id"], "answer": "We phased the roadmap."})
+    text = client.get("/metrics").text
+    assert 'rehearse_http_requests_total{method="GET",route="/api/questions/{question_id}",status="200"}' in text
+    assert f"/api/questions/{question['id']}\"" not in text  # templates, never ids
+    assert "rehearse_scoring_seconds_count" in text and "rehearse_transcription_queue_depth" in text
+    assert 'rehearse_http_request_seconds_bucket{le="0.005",method="GET",route="/api/questions/{question_id}"}' in text

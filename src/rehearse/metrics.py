@@ -1,0 +1,21 @@
+"""Prometheus metrics of this process (prometheus-client), served at /metrics.
+
+Per process: with several app processes, scrape each one. Labels are route templates
+(`/api/attempts/{attempt_id}`), never ids, users or query strings.
+"""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Gauge, Histogram
+
+# Buckets from a cached page (~1 ms) to a long scoring under load (~10 s).
+_LATENCY = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+
+REQUESTS = Counter("rehearse_http_requests", "HTTP requests answered", ["method", "route", "status"])
+LATENCY = Histogram("rehearse_http_request_seconds", "Time to answer an HTTP request", ["method", "route"],
+                    buckets=_LATENCY)
+SCORING = Histogram("rehearse_scoring_seconds", "Time to score one answer (waiting for a free core included)",
+                    buckets=_LATENCY)
+TRANSCRIPTION = Histogram("rehearse_transcription_seconds", "Time to transcribe one recording",
+                          buckets=_LATENCY)
+QUEUE_DEPTH = Gauge("rehearse_transcription_queue_depth", "Recordings waiting or being transcribed")
