@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -39,6 +40,38 @@ def db_upgrade() -> None:
 
     database = open_database()
     typer.echo(f"Database at revision {current_revision(database.engine)} ({database.dialect}).")
+
+
+@app.command()
+def backup(path: Annotated[Path, typer.Argument(help="The backup file to write (never overwritten).")]) -> None:
+    """Back up the database while the app runs (SQLite: online backup API; PostgreSQL: pg_dump).
+
+    Example: rehearse backup backups/rehearse-$(date +%F).db
+    """
+    from rehearse.db import backup as backups
+    from rehearse.settings import Settings
+
+    try:
+        typer.echo(backups.backup(Settings().resolved_database_url, path))
+    except backups.BackupError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def restore(path: Annotated[Path, typer.Argument(help="A file written by `rehearse backup`.")]) -> None:
+    """Replace the database with a backup (stop the app first; SQLite: backup API; PostgreSQL: pg_restore).
+
+    Example: rehearse restore backups/rehearse-2026-11-26.db
+    """
+    from rehearse.db import backup as backups
+    from rehearse.settings import Settings
+
+    try:
+        typer.echo(backups.restore(Settings().resolved_database_url, path))
+    except backups.BackupError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
 
 
 @app.command()

@@ -1,0 +1,115 @@
+"""Back up and restore the database: SQLite's online backup API, or PostgreSQL's pg_dump/pg_restore.
+
+SQLite: the backup is a consistent copy taken while the app keeps running (the backup API
+copies one snapshot; writers carry on in the WAL), checked with PRAGMA integrity_check.
+Restoring writes the copy over the database file through the same API: stop the app first.
+
+PostgreSQL: `pg_dump --format=custom` of the database in the URL (only its schema when the URL
+sets one with options=-csearch_path=NAME), restored with
+`pg_restore --clean --if-exists --no-owner`; both programs come with the PostgreSQL client
+(Debian: postgresql-client) and must match the server's major version or be newer.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+
+class BackupError(RuntimeError):
+    """A backup or restore that could not be done; the message says why and what to do."""
+
+
+def _sqlite_path(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    if parsed.database in (None, "", ":memory:"):
+        raise BackupError("an in-memory SQLite database cannot be backed up")
+    return Path(parsed.database)
+
+
+def _libpq_url(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def _schema(url: str) -> list[str]:
+    """`--schema=NAME` when the URL confines Rehearse to one schema (options=-csearch_path=NAME)."""
+    options = make_url(url).query.get("options", "")
+    options = options if isinstance(options, str) else " ".join(options)
+    for option in options.split():
+        if option.startswith("-csearch_path="):
+            return [f"--schema={option.split('=', 1)[1].split(',')[0]}"]
+    return []
+
+
+def _failed(program: str, done: subprocess.CompletedProcess) -> BackupError:
+    last = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit status {done.returncode}"
+    return BackupError(f"{program} failed: {last}")
+
+
+def _check(path: Path) -> None:
+    with sqlite3.connect(path) as copy:
+        verdict = copy.execute("PRAGMA integrity_check").fetchone()[0]
+        has_version = copy.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+        ).fetchone()[0]
+    if verdict != "ok":
+        raise BackupError(f"{path}: integrity check failed: {verdict}")
+    if not has_version:
+        raise BackupError(f"{path}: not a Rehearse database (no alembic_version table)")
+
+
+def backup(url: str, target: Path) -> str:
+    """Write a backup of the database at `url` to `target`; returns a one-line summary."""
+    target = Path(target)
+    if target.exists():
+        raise BackupError(f"{target} exists; choose a new file name (a backup never overwrites)")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    source = _sqlite_path(url)
+    if source is not None:
+        if not source.exists():
+            raise BackupError(f"{source}: no such database file")
+        partial = target.with_name(target.name + ".partial")
+        with sqlite3.connect(source, timeout=30) as live, sqlite3.connect(partial) as copy:
+            live.backup(copy)  # one consistent snapshot, while other connections keep writing
+        _check(partial)
+        partial.rename(target)
+        return f"SQLite backup of {source} written to {target} ({target.stat().st_size:,} bytes, integrity ok)"
+    _need("pg_dump")
+    done = subprocess.run(["pg_dump", "--format=custom", "--no-owner", *_schema(url), f"--file={target}",
+                           _libpq_url(url)], capture_output=True, text=True)
+    if done.returncode != 0:
+        target.unlink(missing_ok=True)
+        raise _failed("pg_dump", done)
+    return f"PostgreSQL backup written to {target} ({target.stat().st_size:,} bytes; pg_dump custom format)"
+
+
+def restore(url: str, source: Path) -> str:
+    """Replace the database at `url` with the backup in `source` (stop the app first)."""
+    source = Path(source)
+    if not source.exists():
+        raise BackupError(f"{source}: no such backup file")
+    target = _sqlite_path(url)
+    if target is not None:
+        _check(source)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with sqlite3.connect(source) as backup_copy, sqlite3.connect(target, timeout=30) as live:
+            backup_copy.backup(live)
+        _check(target)
+        return f"{target} restored from {source} (integrity ok)"
+    _need("pg_restore")
+    done = subprocess.run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
+                           f"--dbname={_libpq_url(url)}", str(source)], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise _failed("pg_restore", done)
+    return f"PostgreSQL database restored from {source}"
+
+
+def _need(program: str) -> None:
+    if shutil.which(program) is None:
+        raise BackupError(f"{program} is not installed (Debian: apt-get install postgresql-client)")
