@@ -204,6 +204,17 @@ def next_due_question(session: Session, *, user: User, now: datetime | None = No
                           .order_by(ReviewCard.due, ReviewCard.id).limit(1))
 
 
+def next_due_time(session: Session, *, user_id: int) -> datetime | None:
+    due = session.scalar(select(func.min(ReviewCard.due)).where(ReviewCard.user_id == user_id))
+    return utc(due) if due else None
+
+
+def parameters_info(session: Session, *, user_id: int) -> dict[str, Any]:
+    params = session.get(SchedulerParameters, user_id)
+    return {"optimised_at": params.optimised_at if params else None,
+            "optimised_count": params.review_count if params else None}
+
+
 def card_count(session: Session, *, user: User) -> int:
     return session.scalar(select(func.count()).select_from(ReviewCard).where(ReviewCard.user_id == user.id)) or 0
 

@@ -70,3 +70,17 @@ def test_optimise_without_enough_reviews_explains_itself(app):
     assert page.status_code == 200
     api = ann.post("/api/review/optimise", headers=ann.page_csrf_header()).json()
     assert api["optimised"] is False and api["min_reviews"] == 400 and "needs at least 400" in api["reason"]
+
+
+def test_the_home_page_lists_what_is_due(app, question):
+    ann = Browser(app)
+    ann.sign_up()
+    attempt = ann.answer(question["id"], "I don't know.").headers["location"]
+    attempt_id = int(attempt.rsplit("/", 1)[1])
+    assert "data-home-due" not in ann.get("/").text
+    with app.state.database.transaction(writes=True) as session:
+        card = session.query(ReviewCard).join(ReviewLogEntry, ReviewLogEntry.card_id == ReviewCard.id).filter(
+            ReviewLogEntry.attempt_id == attempt_id).one()
+        card.due = datetime.now(UTC) - timedelta(minutes=1)
+    home = ann.get("/").text
+    assert "data-home-due" in home and "Due today: 1 question" in home and "data-due-count>1<" in home

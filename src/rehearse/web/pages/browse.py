@@ -28,7 +28,13 @@ def home(request: Request, session: SessionDep, user: OptionalUser) -> Response:
     for role, count in bank.list_roles(session):
         banks.setdefault(role.bank.name, []).append((role, count))
     recent = practice.history(session, user=user, limit=5) if user else []
-    return render(request, "bank/home.html", {"banks": banks, "recent": recent})
+    due, due_total = [], 0
+    if user:
+        from rehearse.review import service as review
+
+        due, due_total = review.due_cards(session, user=user, limit=5), review.due_count(session, user_id=user.id)
+    return render(request, "bank/home.html", {"banks": banks, "recent": recent, "due": due, "due_total": due_total,
+                                              "review_due": due_total})
 
 
 @router.get("/roles/{reference}")

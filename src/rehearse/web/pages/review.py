@@ -30,6 +30,8 @@ def _queue_page(request: Request, session, user, message: str | None = None) -> 
         "card_total": review.card_count(session, user=user),
         "upcoming": review.upcoming(session, user_id=user.id, days=7),
         "min_reviews": review.MIN_REVIEWS_TO_OPTIMISE,
+        "next_due": review.next_due_time(session, user_id=user.id),
+        **review.parameters_info(session, user_id=user.id),
         "message": message,
     }, headers={"Cache-Control": "no-store"})
 
