@@ -133,3 +133,21 @@ def test_a_story_is_suggested_on_the_practice_page(page):
     story.get_by_text("Score it against this question").click()
     page.wait_for_selector("[data-story-score]", timeout=SCORING_MS)
     assert page.script_errors == []
+
+
+def test_a_spoken_mock_shows_the_recorder_and_still_takes_a_typed_answer(page):
+    sign_up(page)
+    if not page.request.get("/api/speech").json()["available"]:
+        pytest.skip("spoken answers are not available on this server")
+    question = platform_question(page)
+    page.goto(f"/roles/{question['role_slug']}")
+    page.click("[data-action=mock-role]")
+    page.fill("[data-field=questions]", "1")
+    page.check("[data-field=mode-spoken]")
+    page.uncheck("[data-field=follow-ups]")
+    page.click("[data-mock-form] [data-submit]")
+    page.wait_for_selector("[data-recorder]")
+    page.fill("[data-answer]", STRONG)
+    send(page)
+    page.wait_for_selector("[data-mock-report]", timeout=SCORING_MS)
+    assert page.script_errors == []

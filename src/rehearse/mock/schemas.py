@@ -22,7 +22,8 @@ class MockCreate(BaseModel):
                            description=f"{service.MIN_QUESTIONS}-{service.MAX_QUESTIONS} questions.")
     seconds_per_answer: int = Field(default=service.DEFAULT_SECONDS,
                                     description=f"{service.MIN_SECONDS}-{service.MAX_SECONDS} seconds.")
-    mode: Literal["typed"] = Field(default="typed", description="Typed answers (spoken mocks are not built yet).")
+    mode: Literal["typed", "spoken"] = Field(default="typed", description="Spoken: each answer is recorded and "
+                                             "transcribed on the server (when it can; GET /api/speech says).")
     follow_ups: bool = Field(default=True, description="Ask one follow-up after an answer that missed something.")
     seed: int | None = Field(default=None, description="Replays a draw; a random one is chosen and kept otherwise.")
 
@@ -33,6 +34,8 @@ class MockAnswer(BaseModel):
     item_id: int = Field(ge=1, le=2**31 - 1, description="The current item's id (GET the mock to see it).")
     answer: str = Field(default="", description="The answer as it stands; may be empty when time ran out.")
     timed_out: bool = Field(default=False, description="True when the countdown reached zero.")
+    transcription_id: str | None = Field(default=None, max_length=64,
+                                         description="Spoken answers: the id from POST /api/transcriptions.")
 
 
 class ItemRead(BaseModel):

@@ -26,7 +26,7 @@ MIN_QUESTIONS, MAX_QUESTIONS, DEFAULT_QUESTIONS = 1, 15, 5
 # Per answer: below 30 s nobody can answer a leadership question; past 15 min it is no longer an interview.
 MIN_SECONDS, MAX_SECONDS, DEFAULT_SECONDS = 30, 900, 180
 RECENT_MOCKS = 3  # questions answered in the user's last three mocks are drawn only when the rest run out
-MODES = ("typed",)  # spoken mocks: not yet (the practice page records and transcribes single answers)
+MODES = ("typed", "spoken")
 SEED_LIMIT = 2**31 - 1  # the seed column is a 32-bit integer on PostgreSQL
 GRACE_S = 10  # a submission this long after zero still counts as on time (network, slow machines)
 
@@ -45,7 +45,7 @@ def _check(count: int, seconds: int, mode: str, seed: int | None) -> None:
     if not MIN_SECONDS <= seconds <= MAX_SECONDS:
         raise MockRejected(f"The time per answer is {MIN_SECONDS} s to {MAX_SECONDS // 60} minutes, not {seconds} s.")
     if mode not in MODES:
-        raise MockRejected(f"Mock interviews are typed for now, not {mode!r}.")
+        raise MockRejected(f"The mode is typed or spoken, not {mode!r}.")
     if seed is not None and not 0 <= seed <= SEED_LIMIT:
         raise MockRejected(f"The seed is a whole number from 0 to {SEED_LIMIT}.")
 

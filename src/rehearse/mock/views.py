@@ -20,9 +20,34 @@ def _rejected(error: service.MockRejected) -> HTTPException:
     return HTTPException(error.status, str(error))
 
 
+def check_speech(request: Request, mode: str) -> None:
+    """A spoken mock needs a server that can transcribe."""
+    jobs = request.app.state.transcriptions
+    if mode == "spoken" and not jobs.available():
+        raise HTTPException(422, f"Spoken answers are not available on this server ({jobs.unavailable_reason()}); "
+                                 "choose typed.")
+
+
+def speech_of(request: Request, user, transcription_id: str | None) -> dict | None:
+    """Pace and pauses of a spoken answer, from its transcription (only its uploader's)."""
+    from rehearse.practice import service as practice
+    from rehearse.practice.transcriptions import TranscriptionNotFound, owner_key
+    from rehearse.web.security import CSRF_COOKIE
+
+    if not transcription_id:
+        return None
+    try:
+        status = request.app.state.transcriptions.status(
+            transcription_id[:64], owner=owner_key(user.id, request.cookies.get(CSRF_COOKIE)))
+    except TranscriptionNotFound:
+        return None
+    return practice.speech_summary(status.get("transcript")) if status.get("state") == "done" else None
+
+
 @router.post("/mocks", response_model=MockRead, status_code=201, dependencies=[CsrfApi])
-def create_mock(body: MockCreate, user: ApiUser, session: SessionDep) -> MockRead:
+def create_mock(body: MockCreate, request: Request, user: ApiUser, session: SessionDep) -> MockRead:
     """Start a mock interview: questions drawn balanced across competencies (the seed is kept)."""
+    check_speech(request, body.mode)
     try:
         mock = service.create(session, user=user, role=body.role, bank=body.bank, count=body.questions,
                               seconds=body.seconds_per_answer, mode=body.mode, follow_ups=body.follow_ups,
@@ -54,7 +79,8 @@ def answer_mock(mock_id: MockId, body: MockAnswer, request: Request, user: ApiUs
                 settings: SettingsDep) -> MockRead:
     """Answer the current item (as it stands when time runs out); the next item, a follow-up, or the report."""
     return answer_item(request, session, settings, user=user, mock_id=mock_id, item_id=body.item_id,
-                       answer=body.answer, timed_out=body.timed_out)
+                       answer=body.answer, timed_out=body.timed_out,
+                       speech=speech_of(request, user, body.transcription_id))
 
 
 def answer_item(request: Request, session, settings, *, user, mock_id: int, item_id: int, answer: str,

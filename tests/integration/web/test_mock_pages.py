@@ -85,3 +85,54 @@ def test_the_api_hides_scores_until_the_end(app, question):
     assert done["status"] == "finished" and done["items"][0]["timed_out"] is True
     assert ann.post("/api/mocks", json={"role": question["role_slug"], "questions": 1, "mode": "sung"},
                     headers=headers).status_code == 422
+
+
+class InstantTranscripts:
+    """Stands in for the speech job runner: the "audio" is the transcript's text, at 131 words a minute."""
+
+    def __init__(self):
+        self.jobs = {}
+
+    def submit(self, audio: bytes, *, language: str = "en") -> str:
+        job_id = f"job-{len(self.jobs) + 1}"
+        self.jobs[job_id] = {"state": "done", "progress": 1.0, "transcript": {
+            "text": audio.decode(), "duration_s": 30.0, "speaking_s": 27.0, "words_per_minute": 131.0,
+            "pauses": [], "segments": [], "word_count": 60, "language": "en"}}
+        return job_id
+
+    def status(self, job_id: str) -> dict:
+        return self.jobs[job_id]
+
+    def shutdown(self, wait: bool = False) -> None:
+        pass
+
+
+def test_a_spoken_mock_reports_the_pace(app, question, monkeypatch):
+    transcriptions = app.state.transcriptions
+    monkeypatch.setattr(transcriptions, "_jobs", InstantTranscripts())
+    monkeypatch.setattr(transcriptions, "unavailable_reason", lambda: None)
+    ann = Browser(app)
+    ann.sign_up()
+    location = start(ann, question, questions="1", follow_ups="", mode="spoken").headers["location"]
+    page = ann.get(location).text
+    assert "data-recorder" in page and "/static/practice.js" in page
+    item = re.search(r'name="item_id" value="(\d+)"', page).group(1)
+    job = ann.post("/api/transcriptions", files={"audio": ("a.wav", WEAK.encode(), "audio/wav")},
+                   headers=ann.page_csrf_header()).json()["id"]
+    ann.post(f"{location}/answer", data={"csrf_token": csrf(page), "item_id": item, "answer": WEAK,
+                                         "transcription_id": job, "mode": "spoken"})
+    report = ann.get(location).text
+    assert "131 words a minute (spoken)" in report
+    mock_id = int(location.rsplit("/", 1)[1])
+    assert ann.get(f"/api/mocks/{mock_id}").json()["summary"]["delivery"]["words_per_minute"] == 131
+
+
+def test_a_spoken_mock_needs_a_server_that_transcribes(app, question, monkeypatch):
+    monkeypatch.setattr(app.state.transcriptions, "available", lambda: False)
+    ann = Browser(app)
+    ann.sign_up()
+    refused = start(ann, question, mode="spoken")
+    assert refused.status_code == 422 and "Spoken answers are not available" in refused.text
+    api = ann.post("/api/mocks", json={"role": question["role_slug"], "mode": "spoken"},
+                   headers=ann.page_csrf_header())
+    assert api.status_code == 422

@@ -10,9 +10,10 @@ from fastapi.responses import RedirectResponse, Response
 
 from rehearse.bank import service as bank
 from rehearse.mock import service as mocks
-from rehearse.mock.views import answer_item
+from rehearse.mock.views import answer_item, speech_of
 from rehearse.progress import charts
 from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep
+from rehearse.web.pages.practice import pacing
 from rehearse.web.security import CsrfForm, PageUser
 from rehearse.web.templating import render
 
@@ -50,6 +51,8 @@ def start_mock(request: Request, session: SessionDep, user: PageUser,
                follow_ups: Annotated[str, Form(max_length=5)] = "") -> Response:
     form = {"role": role, "questions": questions, "minutes": minutes, "mode": mode, "follow_ups": bool(follow_ups)}
     try:
+        if mode == "spoken" and not request.app.state.transcriptions.available():
+            raise mocks.MockRejected("Spoken answers are not available on this server; choose typed.")
         try:
             seconds = round(float(minutes) * 60)
         except ValueError:
@@ -92,16 +95,18 @@ def show_mock(mock_id: MockId, request: Request, session: SessionDep, user: Page
     return render(request, "mock/interview.html", {
         "mock": mock, "item": item, "parent": parent, "seconds_left": mocks.remaining_seconds(mock, item),
         "main_total": mock.question_count, "story_suggestions": suggestions, "question_id": item.question_id,
+        "pacing": pacing(), "speech_reason": request.app.state.transcriptions.unavailable_reason(),
     }, headers=NO_STORE)
 
 
 @router.post("/mocks/{mock_id}/answer", dependencies=[CsrfForm])
 def answer(mock_id: MockId, request: Request, session: ReadSessionDep, user: PageUser, settings: SettingsDep,
            item_id: Annotated[str, Form(max_length=20)] = "", answer: Annotated[str, Form()] = "",
-           timed_out: Annotated[str, Form(max_length=5)] = "") -> Response:
+           timed_out: Annotated[str, Form(max_length=5)] = "",
+           transcription_id: Annotated[str, Form(max_length=64)] = "") -> Response:
     _mock_or_404(session, user, mock_id)
     answer_item(request, session, settings, user=user, mock_id=mock_id, item_id=_whole(item_id, "item_id"),
-                answer=answer, timed_out=timed_out == "1")
+                answer=answer, timed_out=timed_out == "1", speech=speech_of(request, user, transcription_id))
     return RedirectResponse(f"/mocks/{mock_id}", status_code=303)
 
 
