@@ -27,10 +27,22 @@ log = logging.getLogger("rehearse.access")
 _SANE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
+class _StandardError(logging.StreamHandler):
+    """Writes to whatever sys.stderr is at the time (test runners swap it between tests)."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
+
+
 def configure_logging() -> None:
     """Send access lines, as they are, to standard error (once, unless logging is set up already)."""
     if not log.handlers:
-        handler = logging.StreamHandler(sys.stderr)
+        handler = _StandardError()
         handler.setFormatter(logging.Formatter("%(message)s"))
         log.addHandler(handler)
         log.setLevel(logging.INFO)
