@@ -106,3 +106,11 @@ def test_concurrent_page_views_and_saves_by_signed_in_browsers(app, question, ma
     bad = [r if isinstance(r, Exception) else r.status_code for r in responses
            if isinstance(r, Exception) or r.status_code >= 400]
     assert bad == []
+
+
+def test_a_token_s_last_use_is_still_noted_after_the_request_s_own_connection_is_back(app):
+    token = _tokens(app, 1)[0]
+    client = TestClient(app)
+    assert client.get("/api/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    listed = client.get("/api/tokens", headers={"Authorization": f"Bearer {token}"}).json()
+    assert listed[0]["last_used_at"] is not None
