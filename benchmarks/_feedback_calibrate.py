@@ -8,12 +8,13 @@ raise a strength), so each constant can be read and explained.
 from __future__ import annotations
 
 import json
+import random
 import re
 from pathlib import Path
 
 import numpy as np
 from _blind_data import BlindQuestion
-from _feedback_baselines import f1, fit_logistic
+from _feedback_baselines import TfidfBaseline, f1, fit_logistic
 from feedback_quality import off_topic_pairs
 
 from rehearse.feedback import Question
@@ -23,6 +24,10 @@ from rehearse.feedback.engine import split_answer
 from rehearse.feedback.points import POINT_FEATURES, unit_features
 from rehearse.feedback.prepare import prepare
 from rehearse.feedback.relevance import TOPIC_FEATURES, judge_relevance
+
+SEED = 7
+NEAREST = 3  # the closest questions by wording are the hardest negatives for relevance
+RANDOM_OTHERS = 5
 
 
 def _bare(q: Question) -> Question:
@@ -39,10 +44,21 @@ def _items(train: list[BlindQuestion]):
     return items
 
 
+_SENTENCES: dict[str, np.ndarray] = {}  # every answer sentence is encoded once per run
+
+
+def _encode(backend, sents: list[str]) -> np.ndarray:
+    missing = [s for s in dict.fromkeys(sents) if (backend.name, s) not in _SENTENCES]
+    if missing:
+        for s, v in zip(missing, backend.encode(missing), strict=True):
+            _SENTENCES[(backend.name, s)] = v
+    return np.stack([_SENTENCES[(backend.name, s)] for s in sents]) if sents else np.zeros((0, 1))
+
+
 def _features(backend, question, text, lexicon):
     prep = prepare(question, backend, lexicon)
     cleaned, sents = split_answer(text)
-    ans = build_answer(text, cleaned, sents, backend.encode(sents))
+    ans = build_answer(text, cleaned, sents, _encode(backend, sents))
     return prep, ans, unit_features(prep, ans, lexicon)
 
 
@@ -111,15 +127,22 @@ def _fit_reference(rows, y, backend) -> dict:
 
 
 def _fit_topic(backend, train, lexicons) -> dict:
-    """On-topic = a question's own answers; off-topic = every other train question's strong and
-    partial answers from the same bank. The threshold flags about 3% of own answers on train."""
+    """On-topic = a question's own answers; off-topic = the strong and partial answers of other
+    train questions of the same bank: the NEAREST by wording and RANDOM_OTHERS more. The
+    threshold flags about 3% of own answers on train."""
     by_source: dict[str, list[BlindQuestion]] = {}
     for q in train:
         by_source.setdefault(q.source, []).append(q)
     items = [(q, a.text, 1.0) for q in train for a in q.answers if a.on_topic]
+    rng = random.Random(SEED)
     for group in by_source.values():
-        items += [(q, a.text, 0.0) for q in group for o in group if o is not q
-                  for a in o.answers if a.quality in ("strong", "partial")]
+        tfidf = TfidfBaseline([q.question.text for q in group])
+        for q in group:
+            others = [o for o in group if o is not q]
+            nearest = sorted(others, key=lambda o: -tfidf.sim(q.question.text, o.question.text))[:NEAREST]
+            rest = [o for o in others if o not in nearest]
+            chosen = nearest + rng.sample(rest, min(RANDOM_OTHERS, len(rest)))
+            items += [(q, a.text, 0.0) for o in chosen for a in o.answers if a.quality in ("strong", "partial")]
     feats_bank, feats_abs, ys = [], [], []
     for q, text, lab in items:
         lexicon = lexicons[q.source]
@@ -127,7 +150,7 @@ def _fit_topic(backend, train, lexicons) -> dict:
         cleaned, sents = split_answer(text)
         if not sents:
             continue
-        ans = build_answer(text, cleaned, sents, backend.encode_cached(sents))
+        ans = build_answer(text, cleaned, sents, _encode(backend, sents))
         _, _, detail = judge_relevance(prep, q.question, ans, None, backend, lexicon)
         hm = detail.get("head_margin", 0.0)
         feats_bank.append([detail["affinity"], hm, float(prep.profile[0] @ ans.vec) - hm,

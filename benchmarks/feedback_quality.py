@@ -297,8 +297,7 @@ def print_table(rows: dict[str, dict], title: str) -> None:
 
 def print_voices(rows: dict[str, dict]) -> None:
     voices = sorted({v for r in rows.values() for v in r["by_voice"]})
-    print("\nStrong answers: share of points marked covered, by voice (labels say "
-          + ", ".join(f"{k}" for k in ()) + "about 90-100%)\n")
+    print("\nStrong answers: share of their points the engine marks covered, by voice\n")
     print("| system | " + " | ".join(voices) + " |")
     print("|---|" + "---|" * len(voices))
     for name, r in rows.items():
@@ -363,7 +362,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_external:
         import feedback_quality_dev as dev
 
-        for name, backend in available.items():
+        for name in available:
             print(f"\n### Second opinions, engine ({name})")
             dev.main(["--backend", name, "--split", "test"] if name != "lexical"
                      else ["--backend", name, "--split", "test", "--mohler-limit", "600"])

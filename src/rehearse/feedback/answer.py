@@ -6,8 +6,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import signals as _sig
 from . import text as _text
 from .prepare import HASHER
+
+CONCRETE_MARKERS = 3  # this many checkable specifics make a unit fully concrete
+BUZZ_PER_WORDS = 8  # one buzzword in every 8 words makes a unit all buzz
 
 # ---------------------------------------------------------------- answer side
 
@@ -24,6 +28,10 @@ class Answer:
     vec: np.ndarray  # whole-answer vector
     unit_hash: np.ndarray  # lexical (hashed-stem) vectors of the units
     unit_plain: np.ndarray  # share of content words that are not vague or hedging (0-1)
+    unit_concrete: np.ndarray  # checkable specifics in the unit (0-1)
+    unit_unbuzzed: np.ndarray  # 1 minus the unit's buzzword density (0-1)
+    concrete: float  # the same over the whole answer
+    unbuzzed: float
 
 
 def answer_units(sents: list[str]) -> list[str]:
@@ -51,10 +59,18 @@ def build_answer(raw: str, cleaned: str, sents: list[str], sent_vecs: np.ndarray
         substance += [substance[i] | substance[i + 1] for i in range(len(sents) - 1)]
         plain = np.vstack([plain, plain[:-1] + plain[1:]])
         raw_hash = np.vstack([raw_hash, raw_hash[:-1] + raw_hash[1:]])
+    spec = np.array([_sig.concreteness(u) for u in sents], dtype=np.float64).reshape(-1, 3)
+    total = spec.sum(0)
+    if len(sents) > 1:
+        spec = np.vstack([spec, spec[:-1] + spec[1:]])
+    unit_concrete = np.minimum(spec[:, 0] / CONCRETE_MARKERS, 1.0)
+    unit_unbuzzed = 1.0 - np.minimum(spec[:, 1] * BUZZ_PER_WORDS / np.maximum(spec[:, 2], 1.0), 1.0)
+    concrete = float(min(total[0] / (CONCRETE_MARKERS * max(1, len(sents)) ** 0.5), 1.0))
+    unbuzzed = float(1.0 - min(total[1] * BUZZ_PER_WORDS / max(total[2], 1.0), 1.0))
     unit_hash = np.sqrt(raw_hash)
     unit_hash /= np.maximum(np.linalg.norm(unit_hash, axis=1, keepdims=True), 1e-9)
     plain_share = plain[:, 0] / np.maximum(plain[:, 1], 1.0)
     return Answer(raw, cleaned, sents, units, unit_vecs, stems, substance, vec,
-                   unit_hash.astype(np.float32), plain_share)
+                   unit_hash.astype(np.float32), plain_share, unit_concrete, unit_unbuzzed, concrete, unbuzzed)
 
 

@@ -26,7 +26,8 @@ def sigmoid(z: float) -> float:
 POINT_FEATURES = ("cos_point", "cos_example", "lexical", "substance", "rel_example",
                   "hash_example", "rel_point", "cos_answer", "plain", "assign",
                   "position", "ans_size", "ans_fit", "lexical_answer",
-                  "q_point", "q_rel", "q_answer", "q_share", "q_lift")
+                  "q_point", "q_rel", "q_answer", "q_share", "q_lift",
+                  "concrete", "unbuzzed", "ans_concrete", "ans_unbuzzed", "q_share_concrete")
 QUERY_SHARPNESS = 60.0  # softmax over points of query cosines (e5's cosines lie close together)
 
 
@@ -90,6 +91,12 @@ def unit_features(prep: Prepared, ans: Answer, lexicon: Lexicon | None) -> np.nd
     qc = np.exp(qc - qc.max(0, keepdims=True))
     f[:, :, 17] = qc / qc.sum(0, keepdims=True)
     f[:, :, 18] = q - prep.query_floor[:, None]
+    # substance a hiring manager could check, in the unit and in the whole answer
+    f[:, :, 19] = ans.unit_concrete[None, :]
+    f[:, :, 20] = ans.unit_unbuzzed[None, :]
+    f[:, :, 21] = ans.concrete
+    f[:, :, 22] = ans.unbuzzed
+    f[:, :, 23] = f[:, :, 17] * f[:, :, 19]
     f[:, :, 12] = _fit(prep, ans)
     all_stems = set().union(*ans.unit_stems[:ns])
     for i in range(k):

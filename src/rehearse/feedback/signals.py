@@ -104,6 +104,32 @@ _STEP_MARKERS = re.compile(
     re.I,
 )
 
+# Words that sound like an answer and say nothing on their own: a sentence made of them is
+# keyword-stuffing, however close it sits to the rubric.
+_BUZZ = re.compile(
+    r"\b(leverag\w*|synerg\w*|holistic\w*|paradigm\w*|ecosystem\w*|best[- ]practices?|world[- ]class|"
+    r"cutting[- ]edge|state[- ]of[- ]the[- ]art|data[- ]driven|value[- ](?:add|driven)|empower\w*|"
+    r"streamlin\w*|robust|seamless\w*|proactive\w*|innovat\w*|transformation\w*|mindset|"
+    r"north[- ]star|alignment|align|stakeholders?|strategic\w*|impactful|end[- ]to[- ]end|"
+    r"cross[- ]functional\w*|excellence|frameworks?|optimi[sz]\w*|scalab\w*|agile|"
+    r"visibility|transparen\w*|accountab\w*|outcomes?|drive|driving|enablement|"
+    r"game[- ]changer|move the needle|deliver value|key|crucial|critical|essential|vital)\b", re.I)
+_PROPER = re.compile(r"(?<=[a-z,;:] )[A-Z][a-zA-Z0-9]+")  # a capitalised word inside a sentence: a name
+_ACTION = _STAR["action"]
+
+
+def concreteness(sentence: str) -> tuple[int, int, int]:
+    """(concrete markers, buzzwords, words) of one sentence.
+
+    Markers: numbers, time frames, named practices or tools, names, and first-person
+    actions ("I moved", "we split"): what a hiring manager could check.
+    """
+    markers = (len(_NUMBER.findall(sentence)) + len(_TIME_FRAME.findall(sentence))
+               + len(_PRACTICES.findall(sentence)) + len(_PROPER.findall(sentence))
+               + len(_ACTION.findall(sentence)))
+    return markers, len(_BUZZ.findall(sentence)), len(sentence.split())
+
+
 FILLERS = ("um", "uh", "er", "erm", "hmm", "you know", "like,", "i mean", "basically",
            "literally", "actually", "so yeah", "kind of", "sort of", "stuff like that")
 HEDGES = ("i think", "i guess", "i believe", "maybe", "perhaps", "probably", "possibly",
