@@ -1,6 +1,6 @@
 """Speed of the feedback engine: warm latency vs the bare encoder, batch throughput, cold start.
 
-    python benchmarks/feedback_speed.py [--backend auto|onnx|lexical] [--runs 100]
+    python benchmarks/feedback_speed.py [--backend auto|e5|onnx|lexical] [--runs 100]
 
 Warm latency: analyze() on a 200-word answer to a question with 4 talking points, and in the
 same loop (interleaved, so both see the same machine load) the bare encoder on exactly the
@@ -170,7 +170,7 @@ def batch_cli(cli: str, n: int) -> tuple[float | None, str]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--backend", default="auto", choices=["auto", "onnx", "lexical"])
+    ap.add_argument("--backend", default="auto", choices=["auto", "e5", "onnx", "lexical"])
     ap.add_argument("--runs", type=int, default=100)
     ap.add_argument("--batch", type=int, default=300)
     args = ap.parse_args(argv)

@@ -32,7 +32,9 @@ class Settings(BaseSettings):
     )
     environment: str = Field(default="development", description="`development` or `production`.")
     load_builtin_bank: bool = Field(default=True, description="Load the built-in bank on first start.")
-    feedback_backend: str = Field(default="auto", description="`auto`, `onnx` or `lexical`.")
+    feedback_backend: str = Field(
+        default="auto", description="`auto` (e5, else onnx, else lexical), `e5`, `onnx` or `lexical`."
+    )
     max_answer_chars: int = Field(default=20_000, description="Longest answer accepted, in characters.")
     max_anonymous_answer_chars: int = Field(
         default=5_000, ge=1,

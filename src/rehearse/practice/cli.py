@@ -36,7 +36,7 @@ def feedback(
     batch: Annotated[Path | None, typer.Option(help='JSONL file: one {"question": ..., "answer": ...} per line.')]
     = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
-    backend: Annotated[str, typer.Option(help="auto, onnx or lexical.")] = "auto",
+    backend: Annotated[str, typer.Option(help="auto, e5, onnx or lexical.")] = "auto",
 ) -> None:
     """Score an answer against a question's talking points and print the feedback report.
 

