@@ -123,6 +123,7 @@ def test_suggest_vote_accept_history_revert(person, fresh_server, screenshots):
     editor.wait_for_selector("[data-moderation]")
     assert editor.locator("[data-engine-report]").count() == 1
     assert_inert(editor)
+    editor.screenshot(path=screenshots / "community-suggestion.png", full_page=True)
     editor.click("[data-action=accept]")
     editor.wait_for_selector("[data-suggestion-status]:text('accepted')")
 

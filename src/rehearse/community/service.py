@@ -243,6 +243,7 @@ def compact_report(report) -> dict[str, Any]:
         "score": report.score,
         "grade": report.grade,
         "coverage": report.coverage,
+        "on_topic": report.on_topic,
         "talking_points": [{"point": p.point, "covered": p.covered, "strength": round(p.strength, 3),
                             "evidence": p.evidence} for p in report.talking_points],
         "missed": [p.point for p in report.talking_points if not p.covered],
@@ -263,7 +264,9 @@ def engine_report(session: Session, question: Question | None, values: dict[str,
     engine_question = feedback.Question(
         text=question.text if question else (question_text or ""),
         talking_points=tuple(values.get("talking_points") or ()),
-        example_answer=None,  # judged on the points alone: the old answer is not the yardstick
+        # The question as practice scores it (the engine's relevance check reads the bank's lexicon,
+        # which knows this question by its current example answer); coverage is against the points.
+        example_answer=bank.current_example_answer(session, question.id) if question else None,
         intent=values.get("intent"),
         kind=question.kind if question and question.kind in ("behavioural", "situational") else None,
         competencies=tuple(question.competency_names) if question else (),

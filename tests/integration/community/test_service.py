@@ -38,6 +38,12 @@ def test_preview_shows_a_word_diff_and_the_engine_says_which_point_was_dropped(s
     assert "ties to company OKRs" in preview.report["missed"]
 
 
+def test_the_engine_judges_a_small_improvement_on_topic(session, question):
+    preview = community.preview_edit(session, question_id=question.id, backend="lexical",
+                                     example_answer=ANSWER + " We tie each bet to a company OKR.")
+    assert preview.report["on_topic"] is True and preview.report["grade"] != "off-topic"
+
+
 @pytest.mark.parametrize(("fields", "message"), [
     ({"example_answer": ANSWER}, "changes nothing"),
     ({"example_answer": "   "}, "empty"),
