@@ -1,9 +1,13 @@
 """Calibrated constants of the engine, one set per backend.
 
-Fitted by ``python benchmarks/feedback_quality.py --calibrate --write [--backend lexical]``
-on the *train* split of the project's labelled dev sets (benchmarks/data/dev_*.yaml;
-logistic regressions with numpy on the features named below); the held-out split, Mohler
-and chitamoor are never used for fitting. No constant refers to a particular question.
+The "e5" constants (the default judge) are fitted by
+``python -m benchmarks.feedback_quality --calibrate --write --backends e5`` on the *train*
+split of the blind development set (benchmarks/data/blind: answers written without seeing the
+rubric, labelled point by point by others); its held-out questions, the team's own dev set,
+Mohler and chitamoor are never used for fitting. The "onnx" and "lexical" constants are engine
+1.1's, fitted on the train split of the team's dev set (benchmarks/data/dev_*.yaml); they give
+the "before" figures. Logistic regressions with numpy on the features named below; no
+constant refers to a particular question.
 """
 
 from __future__ import annotations
@@ -19,16 +23,22 @@ from __future__ import annotations
 # temperature is the one whose mean strength per answer best matches the labelled covered
 # fraction on train (searched from 0.5 to 4).
 POINT = {
-    "onnx": {"bias": -21.719, "cos_point": 0.0, "cos_example": 1.28, "lexical": 1.138,
-             "substance": 8.707, "rel_example": 2.443, "hash_example": 9.162,
-             "rel_point": 1.003, "cos_answer": 0.12, "plain": 0.386,
-             "assign": 0.791, "position": 2.352, "ans_size": 0.814,
+    "onnx": {"bias": -21.719, "cos_point": 0.0, "cos_example": 1.28, "lexical": 1.138, "substance": 8.707,
+             "rel_example": 2.443, "hash_example": 9.162, "rel_point": 1.003, "cos_answer": 0.12,
+             "plain": 0.386, "assign": 0.791, "position": 2.352, "ans_size": 0.814,
              "ans_fit": 13.228, "lexical_answer": 2.73, "temperature": 0.5},
-    "lexical": {"bias": -18.527, "cos_point": 0.0, "cos_example": 0.0, "lexical": 1.981,
-                "substance": 10.4, "rel_example": 7.838, "hash_example": 2.848,
-                "rel_point": 0.648, "cos_answer": 0.0, "plain": 1.418,
-                "assign": 0.0, "position": 1.324, "ans_size": 0.131,
-                "ans_fit": 17.009, "lexical_answer": 1.976, "temperature": 0.5},
+    "lexical": {"bias": -18.527, "cos_point": 0.0, "cos_example": 0.0, "lexical": 1.981, "substance": 10.4,
+                "rel_example": 7.838, "hash_example": 2.848, "rel_point": 0.648,
+                "cos_answer": 0.0, "plain": 1.418, "assign": 0.0, "position": 1.324,
+                "ans_size": 0.131, "ans_fit": 17.009, "lexical_answer": 1.976,
+                "temperature": 0.5},
+    "e5": {"bias": -28.097, "cos_point": 3.44, "cos_example": 2.162, "lexical": 1.223, "substance": 1.107,
+           "rel_example": 4.666, "hash_example": 6.018, "rel_point": 0.0, "cos_answer": 0.0,
+           "plain": 0.173, "assign": 0.132, "position": 1.12, "ans_size": 0.0, "ans_fit": 11.766,
+           "lexical_answer": 0.913, "q_point": 0.106, "q_rel": 0.49, "q_answer": 0.0,
+           "q_share": 1.068, "q_lift": 0.0, "concrete": 0.0, "unbuzzed": 1.035,
+           "ans_concrete": 0.801, "ans_unbuzzed": 7.642, "q_share_concrete": 0.0,
+           "temperature": 0.5},
 }
 
 # The same model fitted on the same rows with every question stripped of its example answer
@@ -37,13 +47,20 @@ BARE = {
     "onnx": {"bias": -21.653, "cos_point": 0.295, "cos_example": 0.295, "lexical": 1.505,
              "substance": 11.222, "rel_example": 1.624, "hash_example": 2.856,
              "rel_point": 1.624, "cos_answer": 0.0, "plain": 1.581, "assign": 0.0,
-             "position": 2.122, "ans_size": 1.163, "ans_fit": 14.851,
-             "lexical_answer": 2.389, "temperature": 0.5},
-    "lexical": {"bias": -18.584, "cos_point": 0.0, "cos_example": 0.0, "lexical": 1.049,
-                "substance": 11.843, "rel_example": 2.048, "hash_example": 0.0,
-                "rel_point": 2.048, "cos_answer": 0.0, "plain": 1.585,
-                "assign": 0.0, "position": 3.232, "ans_size": 0.0,
-                "ans_fit": 14.082, "lexical_answer": 3.241, "temperature": 0.5},
+             "position": 2.122, "ans_size": 1.163, "ans_fit": 14.851, "lexical_answer": 2.389,
+             "temperature": 0.5},
+    "lexical": {"bias": -18.584, "cos_point": 0.0, "cos_example": 0.0, "lexical": 1.049, "substance": 11.843,
+                "rel_example": 2.048, "hash_example": 0.0, "rel_point": 2.048,
+                "cos_answer": 0.0, "plain": 1.585, "assign": 0.0, "position": 3.232,
+                "ans_size": 0.0, "ans_fit": 14.082, "lexical_answer": 3.241,
+                "temperature": 0.5},
+    "e5": {"bias": -20.324, "cos_point": 1.261, "cos_example": 1.261, "lexical": 1.32, "substance": 0.198,
+           "rel_example": 2.676, "hash_example": 1.818, "rel_point": 2.676, "cos_answer": 0.0,
+           "plain": 0.0, "assign": 0.0, "position": 1.023, "ans_size": 0.0, "ans_fit": 4.283,
+           "lexical_answer": 0.953, "q_point": 4.643, "q_rel": 0.508, "q_answer": 0.3,
+           "q_share": 0.525, "q_lift": 2.329, "concrete": 0.026, "unbuzzed": 0.026,
+           "ans_concrete": 1.256, "ans_unbuzzed": 7.651, "q_share_concrete": 0.0,
+           "temperature": 0.5},
 }
 
 # A rubric of one point is a reference answer (e.g. a desired answer of a short-answer
@@ -52,13 +69,17 @@ BARE = {
 # the train split's questions re-posed with their example answer as the only point, the
 # target being each answer's labelled covered fraction (0 for another question's answer).
 REFERENCE = {
-    "onnx": {"bias": -14.41, "cos_example": 1.678, "lexical": 1.24, "substance": 2.063,
-             "cos_answer": 5.116, "plain": 2.358, "position": 2.492,
-             "ans_size": 1.316, "ans_fit": 0.294, "lexical_answer": 11.542},
+    "onnx": {"bias": -14.41, "cos_example": 1.678, "lexical": 1.24, "substance": 2.063, "cos_answer": 5.116,
+             "plain": 2.358, "position": 2.492, "ans_size": 1.316, "ans_fit": 0.294,
+             "lexical_answer": 11.542},
     "lexical": {"bias": -13.455, "cos_point": 0.234, "cos_example": 0.407, "lexical": 0.945,
                 "substance": 3.974, "hash_example": 0.305, "cos_answer": 6.034,
-                "plain": 2.442, "position": 0.977, "ans_size": 1.277,
-                "ans_fit": 4.597, "lexical_answer": 9.007},
+                "plain": 2.442, "position": 0.977, "ans_size": 1.277, "ans_fit": 4.597,
+                "lexical_answer": 9.007},
+    "e5": {"bias": -16.562, "cos_point": 2.701, "lexical": 3.92, "substance": 0.277, "hash_example": 2.375,
+           "plain": 1.503, "assign": 0.0, "position": 0.675, "ans_size": 0.719, "ans_fit": 0.927,
+           "lexical_answer": 5.636, "q_point": 1.828, "q_share": 0.0, "q_lift": 3.117,
+           "ans_unbuzzed": 6.857},
 }
 
 # On-topic probability = sigmoid(bias + sum(w * feature)); on topic when >= threshold, the
@@ -73,17 +94,19 @@ REFERENCE = {
 # negatives = the strong and partial answers of every other train question.
 TOPIC = {
     "onnx": {"coefs": {"bias": -0.71, "affinity": 6.06, "head_margin": 8.781, "other": -4.671,
-                       "fit_margin": 8.452, "lex_margin": 14.979,
-                       "margin": 0.0},
+                      "fit_margin": 8.452, "lex_margin": 14.979, "margin": 0.0},
              "threshold": 0.061},
-    "lexical": {"coefs": {"bias": -1.688, "affinity": 4.188, "head_margin": 5.223,
-                          "other": 2.077, "fit_margin": 2.386,
-                          "lex_margin": 18.655, "margin": 7.746},
+    "lexical": {"coefs": {"bias": -1.688, "affinity": 4.188, "head_margin": 5.223, "other": 2.077,
+                         "fit_margin": 2.386, "lex_margin": 18.655, "margin": 7.746},
                 "threshold": 0.014},
+    "e5": {"coefs": {"bias": -7.404, "affinity": 12.789, "head_margin": 16.478, "other": -4.112,
+                    "fit_margin": 12.438, "lex_margin": 34.31, "margin": 0.0},
+           "threshold": 0.068},
 }
 # Without a bank there is nothing to compare with: a weak absolute test on affinity alone (it
 # flags few answers; same data and threshold rule).
 TOPIC_NO_BANK = {
     "onnx": {"coefs": {"bias": -10.537, "affinity": 17.316}, "threshold": 0.004},
     "lexical": {"coefs": {"bias": -6.03, "affinity": 20.695}, "threshold": 0.008},
+    "e5": {"coefs": {"bias": -18.509, "affinity": 18.605}, "threshold": 0.091},
 }
