@@ -13,7 +13,9 @@ def open_database(settings: Settings | None = None, *, migrate: bool = True) -> 
         database.upgrade()
         if settings.load_builtin_bank:
             from rehearse.bank.builtin import load_builtin
+            from rehearse.db.migrate import serialise_startup
 
             with database.transaction(writes=True) as session:
+                serialise_startup(session.connection())
                 load_builtin(session)
     return database
