@@ -121,6 +121,8 @@ def test_a_stale_suggestion_merges_when_the_changes_do_not_overlap(session, ques
     community.accept(session, editor=editor, suggestion_id=first.id)
     view = community.view_suggestion(session, second.id)
     assert view.stale and view.conflict is None
+    items, _ = community.queue(session)
+    assert {item.id: item.stale for item in items if item.id == second.id} == {second.id: True}
     row = community.accept(session, editor=editor, suggestion_id=second.id)
     assert row.revision == 3
     assert "explicit trade-offs" in row.text and "every month" in row.text  # neither change is lost

@@ -286,3 +286,23 @@ def test_a_stale_conflicting_suggestion_shows_three_ways_and_cannot_overwrite(ap
 def test_the_role_page_states_the_banks_licence_and_invites_questions(app, question, people):
     page = people[0].get(f"/roles/{question['role_slug']}").text
     assert "data-bank-licence" in page and "CC-BY-4.0" in page and 'data-action="suggest-question"' in page
+
+
+def test_admins_make_editors_and_suspend_accounts_through_the_api(app, question, people):
+    author, voter, _ = people
+    admin = Browser(app)
+    make_editor(app, admin.sign_up(), role="admin")
+    headers = admin.page_csrf_header()
+    users = admin.get("/api/community/users").json()
+    voter_id = next(u["id"] for u in users if u["display_name"] == voter.get("/api/me").json()["display_name"])
+    author_id = next(u["id"] for u in users if u["display_name"] == author.get("/api/me").json()["display_name"])
+    made = admin.put(f"/api/community/users/{voter_id}/role", json={"role": "editor"}, headers=headers)
+    assert made.status_code == 200 and made.json()["role"] == "editor"
+    assert voter.get("/api/community/queue").status_code == 200  # an editor now
+    pending = author.post(f"/api/questions/{question['id']}/suggestions", headers=author.page_csrf_header(), json={
+        "example_answer": current_answer(author, question["id"]) + " Spam.", "reason": "r", "accept_licence": True})
+    assert pending.status_code == 201
+    banned = admin.post(f"/api/community/users/{author_id}/ban", json={"reason": "spam"}, headers=headers)
+    assert banned.status_code == 200 and banned.json()["withdrawn"] >= 1
+    assert admin.get(f"/api/suggestions/{pending.json()['id']}").json()["status"] == "withdrawn"
+    admin.close()
