@@ -51,7 +51,8 @@ def platform_question(page) -> dict:
 
 def submit_answer(page, answer: str) -> None:
     page.fill("[data-answer-form] [data-answer]", answer)
-    page.click("[data-answer-form] [data-submit]")
+    # No waiting for the navigation inside click(): its 15 s default is shorter than a first model load.
+    page.click("[data-answer-form] [data-submit]", no_wait_after=True)
     page.wait_for_selector(
         "[data-report]", timeout=60_000
     )  # the first answer may wait for the model to load
