@@ -136,3 +136,18 @@ def test_a_spoken_mock_needs_a_server_that_transcribes(app, question, monkeypatc
     api = ann.post("/api/mocks", json={"role": question["role_slug"], "mode": "spoken"},
                    headers=ann.page_csrf_header())
     assert api.status_code == 422
+
+
+def test_a_mock_over_a_whole_bank(app, question):
+    ann = Browser(app)
+    ann.sign_up()
+    page = ann.get("/mock").text
+    bank = re.search(r'<option value="(bank:[^"]+)"', page).group(1)
+    made = ann.post("/mock", data={"csrf_token": csrf(page), "role": bank, "questions": "3", "minutes": "1"},
+                    follow_redirects=False)
+    assert made.status_code == 303
+    mock = ann.get(f"/api/mocks/{made.headers['location'].rsplit('/', 1)[1]}").json()
+    assert mock["question_count"] == 3 and mock["title"].startswith("Mock interview: ")
+    missing = ann.post("/mock", data={"csrf_token": csrf(page), "role": "bank:nope", "questions": "3",
+                                      "minutes": "1"})
+    assert missing.status_code == 404 and "There is no bank" in missing.text

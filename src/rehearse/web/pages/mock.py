@@ -32,7 +32,8 @@ def _whole(text: str, name: str) -> int:
 def _start_page(request: Request, session, user, *, error: str | None = None, form: dict | None = None,
                 status: int = 200) -> Response:
     return render(request, "mock/start.html", {
-        "roles": bank.list_roles(session), "mocks": mocks.list_mocks(session, user=user), "error": error,
+        "roles": (roles := bank.list_roles(session)), "mocks": mocks.list_mocks(session, user=user), "error": error,
+        "banks": list(dict.fromkeys((role.bank.slug, role.bank.name) for role, _ in roles)),
         "form": form or {}, "limits": mocks, "chosen_role": request.query_params.get("role", "")[:120],
     }, status_code=status, headers=NO_STORE)
 
@@ -57,8 +58,10 @@ def start_mock(request: Request, session: SessionDep, user: PageUser,
             seconds = round(float(minutes) * 60)
         except ValueError:
             raise mocks.MockRejected(f"The time per answer is a number of minutes, not {minutes[:20]!r}.") from None
-        mock = mocks.create(session, user=user, role=role or None, count=_whole(questions, "The number of questions"),
-                            seconds=seconds, mode=mode, follow_ups=bool(follow_ups))
+        whole_bank = role.removeprefix("bank:") if role.startswith("bank:") else None
+        mock = mocks.create(session, user=user, role=None if whole_bank else (role or None), bank=whole_bank,
+                            count=_whole(questions, "The number of questions"), seconds=seconds, mode=mode,
+                            follow_ups=bool(follow_ups))
     except mocks.MockRejected as error:
         return _start_page(request, session, user, error=str(error), form=form, status=error.status)
     return RedirectResponse(f"/mocks/{mock.id}", status_code=303)
