@@ -48,6 +48,7 @@ def test_a_two_question_mock_with_a_follow_up_resumed_after_a_reload(page, scree
     # The follow-up asks for what the answer missed; let its time run out: it is sent as it is.
     page.wait_for_selector("[data-follow-up]", timeout=SCORING_MS)
     assert page.text_content("[data-mock-question]").startswith("You didn")
+    page.screenshot(path=screenshots / "mock-follow-up.png", full_page=True)
     page.fill("[data-answer]", "I would measure it every week.")
     page.clock.run_for(31_000)
     page.wait_for_function("() => !document.querySelector('[data-follow-up]')", timeout=SCORING_MS)
@@ -112,7 +113,7 @@ def test_the_dashboard_empty_then_with_data(page, screenshots):
     assert page.script_errors == []
 
 
-def test_a_story_is_suggested_on_the_practice_page(page):
+def test_a_story_is_suggested_on_the_practice_page(page, screenshots):
     sign_up(page)
     page.goto("/stories")
     page.wait_for_selector("[data-stories-empty]")
@@ -130,6 +131,7 @@ def test_a_story_is_suggested_on_the_practice_page(page):
     suggestions.locator("summary").click()
     story = suggestions.locator("[data-suggested-story]").first
     assert "The platform queue" in story.text_content() and "covers" in story.text_content()
+    page.screenshot(path=screenshots / "story-suggested.png")
     story.get_by_text("Score it against this question").click()
     page.wait_for_selector("[data-story-score]", timeout=SCORING_MS)
     assert page.script_errors == []
