@@ -42,6 +42,12 @@ class FakeJobs:
     def status(self, job_id: str) -> dict:
         return self.jobs[job_id]
 
+    def pending(self) -> int:
+        return 0  # every job finishes at once
+
+    def accepting(self) -> bool:
+        return True
+
     def shutdown(self, wait: bool = False) -> None:
         pass
 
@@ -182,6 +188,8 @@ def walk(client, ann, question, *, headers=None, csrf=None):
         ("POST", "/api/transcriptions", {"files": {"audio": ("b.wav", b"bob", "audio/wav")}}),
         ("GET", f"/api/transcriptions/{ann['job']}", {}),
         ("GET", "/healthz", {}),
+        ("GET", "/readyz", {}),
+        ("GET", "/metrics", {}),
         ("GET", "/openapi.json", {}),
         ("GET", "/docs", {}),
         ("GET", "/redoc", {}),
@@ -232,6 +240,8 @@ WALKED_TEMPLATES = {
     "/api/transcriptions",
     "/api/transcriptions/{job_id}",
     "/healthz",
+    "/readyz",
+    "/metrics",
     "/openapi.json",
     "/docs",
     "/redoc",

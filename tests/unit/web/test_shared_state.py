@@ -96,6 +96,12 @@ class _FakeRunner:
     def status(self, job_id: str) -> dict:
         return self.jobs[job_id]
 
+    def pending(self) -> int:
+        return 0
+
+    def accepting(self) -> bool:
+        return True
+
     def shutdown(self, wait: bool = False) -> None:
         pass
 
