@@ -47,7 +47,8 @@ def phrases(posting: str) -> list[str]:
 def terms(text: str) -> set[str]:
     """Stemmed content words and adjacent pairs of them."""
     words = [w for w in _WORD.findall(text.lower()) if w not in STOP and len(w) > 2]
-    stems = [snowballstemmer.stemmer("english").stemWord(w) for w in words]  # a stemmer each call: thread-safe
+    stemmer = snowballstemmer.stemmer("english")  # one per call: a shared stemmer is not thread-safe
+    stems = [stemmer.stemWord(w) for w in words]
     return set(stems) | {f"{a} {b}" for a, b in zip(stems, stems[1:], strict=False)}
 
 
