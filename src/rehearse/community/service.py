@@ -23,6 +23,7 @@ from rehearse.bank import service as bank
 from rehearse.bank.models import Bank, ExampleAnswer, Question, Role, utcnow
 from rehearse.formats import slugify
 from rehearse.throttle import service as throttle
+from rehearse.throttle.models import Throttle
 from rehearse.throttle.service import Rule
 
 from . import diff as diffs
@@ -48,7 +49,10 @@ HISTORY_PAGE = 20  # revisions (with their diffs) per history page; the diffs ar
 SUGGESTION_LIMIT = Rule("community-suggestions", free=20, window=timedelta(hours=1))
 COMMENT_LIMIT = Rule("community-comments", free=30, window=timedelta(minutes=10))
 VOTE_LIMIT = Rule("community-votes", free=120, window=timedelta(minutes=10))  # voting down a queue is fine
-_ACTIONS = {SUGGESTION_LIMIT.name: "suggestions", COMMENT_LIMIT.name: "comments", VOTE_LIMIT.name: "votes"}
+# Previews run the feedback engine (CPU): checked before the engine runs, counted after.
+PREVIEW_LIMIT = Rule("community-previews", free=60, window=timedelta(minutes=10))
+_ACTIONS = {SUGGESTION_LIMIT.name: "suggestions", COMMENT_LIMIT.name: "comments", VOTE_LIMIT.name: "votes",
+            PREVIEW_LIMIT.name: "previews"}
 
 
 class CommunityError(ValueError):
@@ -207,6 +211,24 @@ def _rate(session: Session, user: User, limit: Rule, now: datetime) -> None:
             throttle.hit(session, limit, f"user:{user.id}", now=now)
     except throttle.Limited as limited:
         raise RateLimited(limit, limited.retry_after) from None
+
+
+def preview_allowed(session: Session, *, user: User, now: datetime | None = None) -> None:
+    """Refuse (RateLimited) a preview from a user past the preview limit; reads only, so the engine
+    is not run for someone who must wait. `count_preview` counts the preview once it has run."""
+    _active(user)
+    now = now or utcnow()
+    row = session.get(Throttle, throttle.key(PREVIEW_LIMIT, f"user:{user.id}"))
+    blocked = row.blocked_until if row is not None else None
+    if blocked is not None and blocked.tzinfo is None:
+        blocked = blocked.replace(tzinfo=now.tzinfo)
+    if blocked is not None and blocked > now:
+        raise RateLimited(PREVIEW_LIMIT, int((blocked - now).total_seconds()) + 1)
+
+
+def count_preview(session: Session, *, user: User, now: datetime | None = None) -> None:
+    """Count one preview (in a writing transaction)."""
+    _rate(session, user, PREVIEW_LIMIT, now or utcnow())
 
 
 def licence_of(session: Session, *, question_id: int | None = None, role_id: int | None = None) -> str:

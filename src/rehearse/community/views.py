@@ -57,8 +57,11 @@ def preview_suggestion(question_id: int, body: schemas.EditFields, user: ApiUser
                        settings: SettingsDep) -> schemas.PreviewRead:
     """The word-level diff against the current revision and the engine's report; nothing is stored."""
     try:
+        service.preview_allowed(session, user=user)
         preview = service.preview_edit(session, question_id=question_id, backend=settings.feedback_backend,
                                        **body.model_dump())
+        begin_writing(session)
+        service.count_preview(session, user=user)
     except service.CommunityError as error:
         raise failed(error) from None
     return schemas.PreviewRead.of(preview)
@@ -71,9 +74,11 @@ def create_suggestion(question_id: int, body: schemas.SuggestionCreate, user: Ap
     """Suggest an edit of the example answer, intent or talking points (give only what you change)."""
     fields = body.model_dump(include={"example_answer", "intent", "talking_points"})
     try:
+        service.preview_allowed(session, user=user)
         preview = service.preview_edit(session, question_id=question_id, backend=settings.feedback_backend,
                                        **fields)
         begin_writing(session)
+        service.count_preview(session, user=user)
         suggestion = service.suggest_edit(session, user=user, question_id=question_id, reason=body.reason,
                                           accept_licence=body.accept_licence, base_revision=body.base_revision,
                                           report=preview.report, **fields)
@@ -88,9 +93,11 @@ def create_question_suggestion(role_id: int, body: schemas.QuestionSuggestionCre
                                session: ReadSessionDep, settings: SettingsDep) -> schemas.SuggestionRead:
     """Suggest a new question (with intent, talking points and example answer) for a role."""
     try:
+        service.preview_allowed(session, user=user)
         report = service.engine_report(session, None, body.model_dump(), backend=settings.feedback_backend,
                                        question_text=body.text)
         begin_writing(session)
+        service.count_preview(session, user=user)
         suggestion = service.suggest_question(session, user=user, role_id=role_id, report=report,
                                               **body.model_dump())
         return schemas.SuggestionRead.of_view(service.view_suggestion(session, suggestion.id, viewer=user))

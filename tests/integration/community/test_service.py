@@ -262,3 +262,13 @@ def test_notifications_are_read_by_their_owner_only(session, question, author, v
     assert community.unread_count(session, user_id=author.id) == 2
     assert community.mark_read(session, user_id=author.id, ids=[mine[0].id]) == 1
     assert community.unread_count(session, user_id=author.id) == 1
+
+
+def test_previews_are_refused_before_the_engine_runs_once_past_the_limit(session, question, author):
+    start = utcnow()
+    for _ in range(community.PREVIEW_LIMIT.free):
+        community.preview_allowed(session, user=author, now=start)
+        community.count_preview(session, user=author, now=start)
+    with pytest.raises(community.RateLimited, match="Too many previews"):
+        community.preview_allowed(session, user=author, now=start + timedelta(seconds=1))
+    community.preview_allowed(session, user=author, now=start + community.PREVIEW_LIMIT.window)

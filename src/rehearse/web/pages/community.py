@@ -81,11 +81,13 @@ def suggest_edit(question_id: int, request: Request, session: ReadSessionDep, se
             "reason": reason, "base_revision": base_revision, "accept_licence": accept_licence}
     fields = {"example_answer": example_answer, "intent": intent, "talking_points": talking_points}
     try:
+        community.preview_allowed(session, user=user)
         preview = community.preview_edit(session, question_id=question_id, backend=settings.feedback_backend,
                                          **fields)
+        begin_writing(session)
+        community.count_preview(session, user=user)
         if action != "send":
             return _improve_page(request, session, question_id, form=form, preview=preview)
-        begin_writing(session)
         suggestion = community.suggest_edit(session, user=user, question_id=question_id, reason=reason,
                                             accept_licence=accept_licence, base_revision=base_revision,
                                             report=preview.report, **fields)
@@ -116,11 +118,13 @@ def suggest_question(role_id: int, request: Request, session: ReadSessionDep, se
     form = {"text": text, "example_answer": example_answer, "intent": intent, "talking_points": talking_points,
             "reason": reason}
     try:
+        community.preview_allowed(session, user=user)
         points = community.clean_points(talking_points) or []
         report = community.engine_report(session, None, {"example_answer": example_answer, "intent": intent,
                                                          "talking_points": points},
                                          backend=settings.feedback_backend, question_text=text)
         begin_writing(session)
+        community.count_preview(session, user=user)
         suggestion = community.suggest_question(session, user=user, role_id=role_id, text=text, reason=reason,
                                                 accept_licence=accept_licence, intent=intent, talking_points=points,
                                                 example_answer=example_answer, report=report)
