@@ -304,10 +304,11 @@ def engine_report(session: Session, question: Question | None, values: dict[str,
 
 def _proposed(base: Snapshot, *, example_answer: str | None, intent: str | None,
               talking_points: Sequence[str] | str | None) -> dict[str, Any]:
+    # An empty field (a form sends every field) means "none", as a question without one stores it.
     return {
-        "example_answer": _text(example_answer, "example answer", MAX_ANSWER) if example_answer is not None
+        "example_answer": (_text(example_answer, "example answer", MAX_ANSWER) or None) if example_answer is not None
         else base.example_answer,
-        "intent": _text(intent, "intent", MAX_INTENT) if intent is not None else base.intent,
+        "intent": (_text(intent, "intent", MAX_INTENT) or None) if intent is not None else base.intent,
         "talking_points": clean_points(talking_points) if talking_points is not None else list(base.talking_points),
     }
 

@@ -272,3 +272,14 @@ def test_previews_are_refused_before_the_engine_runs_once_past_the_limit(session
     with pytest.raises(community.RateLimited, match="Too many previews"):
         community.preview_allowed(session, user=author, now=start + timedelta(seconds=1))
     community.preview_allowed(session, user=author, now=start + community.PREVIEW_LIMIT.window)
+
+
+def test_a_form_with_every_field_changes_only_what_was_edited(session, author):
+    """A question without intent or example answer: empty form fields mean "none", not a change."""
+    bank.import_bank(session, bank_doc(answer=None, intent=None))
+    bare = bank.get_question(session, "strategy")
+    suggestion = community.suggest_edit(session, user=author, question_id=bare.id, reason="One more point.",
+                                        accept_licence=True, example_answer="", intent="",
+                                        talking_points="\n".join([*POINTS, "how you measure progress"]))
+    assert suggestion.talking_points[-1] == "how you measure progress"
+    assert suggestion.example_answer is None and suggestion.intent is None
