@@ -40,6 +40,7 @@ SIGN_IN_ACCOUNT = Rule("signin-account", free=20, window=timedelta(hours=1),
 #   again at most a minute's wait for the people behind it.
 SIGN_IN_ADDRESS = Rule("signin-address", free=50, window=timedelta(hours=1),
                        backoff=timedelta(seconds=1), max_delay=timedelta(minutes=1))
+FORGET_BUCKETS_AFTER = timedelta(days=1)  # longer than any window or wait above
 MIN_PASSWORD = 10  # NIST SP 800-63B asks for at least 8; 10 keeps guessing costly
 MAX_PASSWORD = 1024  # argon2 hashes any length, but a megabyte password is a denial of service
 TOKEN_PREFIX = "rh_"
@@ -177,6 +178,7 @@ def start_sign_in(session: Session, *, email: str, client: str, now: datetime | 
     """
     now = now or utcnow()
     email, client = normalise_email(email)[:320], client[:64]
+    throttle.prune(session, older_than=now - FORGET_BUCKETS_AFTER)  # indexed; keeps the table small
     try:
         with session.begin_nested():
             for rule, subject in _sign_in_buckets(email, client):

@@ -177,3 +177,17 @@ def test_set_role_promotes_an_editor(session):
     with pytest.raises(service.AccountError):
         service.set_role(session, email="ed@example.com", role="emperor")
     assert session.get(User, user.id).role == "editor"
+
+
+def test_old_sign_in_buckets_are_forgotten(session):
+    from sqlalchemy import func
+
+    from rehearse.throttle.models import Throttle
+
+    make_user(session)
+    long_ago = utcnow() - timedelta(days=2)
+    _fail(session, "ann@example.com", "10.0.0.1", long_ago)
+    assert session.scalar(select(func.count()).select_from(Throttle)) == 3
+    service.authenticate(session, email="ann@example.com", password=PASSWORD, client="10.0.0.2")
+    keys = set(session.scalars(select(Throttle.key)))
+    assert not any("10.0.0.1" in key for key in keys)  # two days old: gone
