@@ -25,6 +25,7 @@ DOCS = ("/docs", "/redoc")
 # Anything answered to a signed-in browser or a token holder may be private (history, settings,
 # attempts, the page that shows who is signed in): no browser or proxy cache may keep it.
 NO_STORE = (b"cache-control", b"no-store")
+PUBLIC_FILES = ("/static/", "/docs/assets/")  # the same for everyone: browsers may keep them
 
 
 def _has_credentials(scope: Scope) -> bool:
@@ -43,7 +44,7 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         extra = COMMON if scope["path"].startswith(DOCS) else PAGE
-        private = _has_credentials(scope)
+        private = _has_credentials(scope) and not scope["path"].startswith(PUBLIC_FILES)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

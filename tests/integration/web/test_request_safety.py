@@ -99,6 +99,7 @@ def test_private_answers_are_never_cached(browser, app):
     token = _token(app)
     assert TestClient(app).get("/api/tokens", headers={"Authorization": f"Bearer {token}"}).headers[
         "cache-control"] == "no-store"
+    assert browser.get("/static/rehearse.css").headers.get("cache-control") != "no-store"  # shared files
 
 
 def test_the_api_docs_load_everything_from_this_server(browser):
