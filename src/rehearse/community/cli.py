@@ -25,10 +25,10 @@ def export_queue(
     Example: rehearse community export-queue --out queue.jsonl
     """
     from rehearse.bootstrap import open_database
-    from rehearse.community import service
+    from rehearse.community import decisions
 
     with open_database().transaction() as session:
-        records = service.export_queue(session)
+        records = decisions.export_queue(session)
     text = "".join(json.dumps(record, ensure_ascii=False, default=str) + "\n" for record in records)
     if out is None:
         typer.echo(text, nl=False)
@@ -50,7 +50,7 @@ def apply(
 
     from rehearse.accounts.models import User
     from rehearse.bootstrap import open_database
-    from rehearse.community import service
+    from rehearse.community import decisions, service
 
     try:
         text = file.read_text(encoding="utf-8")
@@ -62,7 +62,7 @@ def apply(
             user = session.scalar(select(User).where(User.email == editor.strip().lower()))
             if user is None:
                 raise service.CommunityError(f"no account with the e-mail address {editor!r}")
-            counts = service.apply_decisions(session, editor=user, text=text, file=str(file))
+            counts = decisions.apply_decisions(session, editor=user, text=text, file=str(file))
     except service.CommunityError as error:
         typer.echo(f"error: {error}\nNothing was applied.", err=True)
         raise typer.Exit(1) from None

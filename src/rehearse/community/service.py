@@ -8,7 +8,6 @@ that reads a question (practice, search, scoring) sees what was last accepted.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -198,7 +197,8 @@ def _active(user: User) -> None:
         raise Forbidden("This account is suspended.")
 
 
-def _editor(user: User) -> None:
+def require_editor(user: User) -> None:
+    """Forbidden unless the user is an active editor or admin."""
     _active(user)
     if user.role not in ("editor", "admin"):
         raise Forbidden("Only editors can do this.")
@@ -570,7 +570,7 @@ def report_comment(session: Session, *, user: User, comment_id: int, reason: str
 
 
 def hide_comment(session: Session, *, editor: User, comment_id: int, reason: str, hidden: bool = True) -> Comment:
-    _editor(editor)
+    require_editor(editor)
     comment = session.get(Comment, comment_id)
     if comment is None:
         raise NotFound(f"There is no comment with id {comment_id}.")
@@ -694,7 +694,7 @@ def accept(session: Session, *, editor: User, suggestion_id: int, note: str | No
     raised and nothing changes, so a newer revision is never silently overwritten.
     """
     now = now or utcnow()
-    _editor(editor)
+    require_editor(editor)
     note = _text(note, "note", MAX_REASON)
     suggestion = get_suggestion(session, suggestion_id, lock=True)
     if suggestion.status != "pending":
@@ -764,7 +764,7 @@ def reject(session: Session, *, editor: User, suggestion_id: int, reason: str,
            now: datetime | None = None) -> Suggestion:
     """Reject with a reason the author sees on their page."""
     now = now or utcnow()
-    _editor(editor)
+    require_editor(editor)
     reason = _text(reason, "reason", MAX_REASON, required=True)
     suggestion = get_suggestion(session, suggestion_id, lock=True)
     if suggestion.status != "pending":
@@ -844,7 +844,7 @@ def history(session: Session, *, question_id: int, page: int = 1) -> tuple[list[
 
 def revert(session: Session, *, editor: User, question_id: int, to_revision: int, reason: str) -> ExampleAnswer:
     """Restore an earlier revision as a new one; nothing is erased."""
-    _editor(editor)
+    require_editor(editor)
     reason = _text(reason, "reason", MAX_REASON, required=True)
     question = _question(session, question_id, lock=True)
     latest = current(session, question_id)
@@ -942,108 +942,3 @@ def ban(session: Session, *, admin: User, user_id: int, reason: str) -> int:
 def list_users(session: Session, *, limit: int = 200) -> list[User]:
     return list(session.scalars(select(User).order_by(User.role != "admin", User.role != "editor", User.id)
                                 .limit(limit)))
-
-
-# --- decisions in a file (for editors who prefer files) ----------------------------------------
-
-QUEUE_FORMAT = "rehearse-community-queue"
-QUEUE_VERSION = 1
-DECISIONS = ("accept", "reject", "skip")
-
-
-class DecisionFileError(CommunityError):
-    """A decision file that cannot be applied; names the file and line. Nothing was applied."""
-
-    def __init__(self, file: str, line: int | None, message: str):
-        self.file, self.line = file, line
-        super().__init__(f"{file}:{line}: {message}" if line else f"{file}: {message}")
-
-
-def export_queue(session: Session) -> list[dict[str, Any]]:
-    """The pending queue as JSON Lines records: a header, then one suggestion a line, each with an
-    empty `decision` ("accept", "reject" or "skip"), `decision_reason` and optional `edited` fields."""
-    records: list[dict[str, Any]] = [{"format": QUEUE_FORMAT, "version": QUEUE_VERSION,
-                                      "exported_at": utcnow().isoformat(),
-                                      "help": "Fill in decision (accept | reject | skip) and decision_reason "
-                                              "(required to reject) on each line, then: rehearse community apply "
-                                              "FILE --as EDITOR-EMAIL"}]
-    offset = 0
-    while True:
-        items, _ = queue(session, limit=500, offset=offset)
-        if not items:
-            return records
-        for item in items:
-            suggestion = session.get(Suggestion, item.id)
-            records.append({
-                "id": item.id, "kind": item.kind, "question_id": item.question_id, "question": item.question_text,
-                "base_revision": item.base_revision, "current_revision": item.current_revision,
-                "stale": item.stale, "author": item.author_name, "votes": item.votes, "reason": item.reason,
-                "proposed": {name: getattr(suggestion, name) for name in FIELDS
-                             if getattr(suggestion, name) is not None},
-                "engine_score": item.score, "missed_points": list(item.missed),
-                "decision": None, "decision_reason": None,
-            })
-        offset += len(items)
-
-
-def apply_decisions(session: Session, *, editor: User, text: str, file: str) -> dict[str, int]:
-    """Apply an edited export: every line is checked first, then all decisions are made in the caller's
-    transaction; any error raises DecisionFileError (file and line) and the caller rolls everything back."""
-    _editor(editor)
-    lines = text.splitlines()
-    if not lines or not lines[0].strip():
-        raise DecisionFileError(file, 1, "the file is empty; expected the header line of an export")
-    parsed: list[tuple[int, dict[str, Any]]] = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise DecisionFileError(file, number, f"not valid JSON ({error.msg}, column {error.colno})") from None
-        if not isinstance(record, dict):
-            raise DecisionFileError(file, number, "each line must be a JSON object")
-        parsed.append((number, record))
-    header_line, header = parsed[0]
-    if header.get("format") != QUEUE_FORMAT or header.get("version") != QUEUE_VERSION:
-        raise DecisionFileError(file, header_line, f"not a queue export: the first line must say "
-                                                   f'"format": "{QUEUE_FORMAT}", "version": {QUEUE_VERSION}')
-    plan = []
-    for number, record in parsed[1:]:
-        decision = record.get("decision")
-        if decision in (None, "", "skip"):
-            continue
-        if decision not in DECISIONS:
-            raise DecisionFileError(file, number, f"decision must be one of {', '.join(DECISIONS)}, not {decision!r}")
-        suggestion_id = record.get("id")
-        if not isinstance(suggestion_id, int) or isinstance(suggestion_id, bool):
-            raise DecisionFileError(file, number, "id must be a suggestion id (a whole number)")
-        found = session.get(Suggestion, suggestion_id)
-        if found is None:
-            raise DecisionFileError(file, number, f"there is no suggestion with id {suggestion_id}")
-        if found.status != "pending":
-            raise DecisionFileError(file, number, f"suggestion {suggestion_id} was {found.status} already")
-        reason = record.get("decision_reason")
-        if reason is not None and not isinstance(reason, str):
-            raise DecisionFileError(file, number, "decision_reason must be text")
-        if decision == "reject" and not (reason or "").strip():
-            raise DecisionFileError(file, number, "a rejection needs a decision_reason (the author sees it)")
-        edited = record.get("edited")
-        if edited is not None and (not isinstance(edited, dict) or set(edited) - set(FIELDS)):
-            raise DecisionFileError(file, number, f"edited must be an object with some of {', '.join(FIELDS)}")
-        plan.append((number, decision, suggestion_id, reason, edited, record.get("edited_base")))
-    counts = {"accepted": 0, "rejected": 0}
-    for number, decision, suggestion_id, reason, edited, edited_base in plan:
-        try:
-            if decision == "accept":
-                accept(session, editor=editor, suggestion_id=suggestion_id, note=reason, edited=edited,
-                       edited_base=edited_base if isinstance(edited_base, int) else None)
-                counts["accepted"] += 1
-            else:
-                reject(session, editor=editor, suggestion_id=suggestion_id, reason=reason)
-                counts["rejected"] += 1
-        except DecisionFileError:
-            raise
-        except CommunityError as error:
-            raise DecisionFileError(file, number, str(error)) from None
-    return counts
