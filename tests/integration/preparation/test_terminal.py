@@ -72,6 +72,7 @@ def test_ctrl_c_while_answering_leaves_nothing_half_written(env):
     child = spawn(env, "--role", "engineering-manager")
     child.expect("end it with a line holding only")
     child.sendline("Half of an answer")
+    child.expect("Half of an answer")  # the terminal echoed it: the program is reading the answer
     child.sendintr()
     child.expect("Stopped")
     child.expect(pexpect.EOF)

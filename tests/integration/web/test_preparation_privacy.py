@@ -68,7 +68,7 @@ PREPARATION_ROUTES = {
 def ann(app, question):
     marker = f"MARKER-{uuid.uuid4().hex[:8]}"
     browser = Browser(app)
-    browser.sign_up()
+    email = browser.sign_up()
     location = browser.answer(question["id"], ANSWER.format(marker=marker)).headers["location"]
     attempt_id = int(location.rsplit("/", 1)[1])
     headers = browser.page_csrf_header()
@@ -83,7 +83,7 @@ def ann(app, question):
     posting = f"Platform lead ({marker}): rank the requests of several product teams against company priorities."
     plan = browser.post("/api/plans", json={"posting": posting * 2}, headers=headers).json()
     due_before = browser.get("/api/review/upcoming", params={"days": 365}).json()
-    yield {"browser": browser, "marker": marker, "attempt": attempt_id, "upcoming": due_before,
+    yield {"browser": browser, "marker": marker, "email": email, "attempt": attempt_id, "upcoming": due_before,
            "mock": open_mock["id"], "item": open_mock["current_item_id"], "done": done["id"], "token": token,
            "state": state_of(browser, open_mock["id"], done["id"]), "story": story["id"], "question": question["id"],
            "stories": browser.get("/api/stories").json(), "plan": plan["id"],
@@ -168,6 +168,10 @@ def walk(client, ann, csrf):
 
 def assert_nothing_of_anns(method, path, response, ann):
     assert response.status_code < 500, (method, path, response.status_code)
+    if path.startswith("/shared/"):
+        # The link Ann chose to share: her report, whose suggestions may quote her answer; never her account.
+        assert ann["email"] not in response.text and "/settings" not in response.text.split("</header>")[-1]
+        return
     assert ann["marker"] not in response.text, f"{method} {path} leaked Ann's answer"
     assert f"/attempts/{ann['attempt']}" not in response.text, f"{method} {path} links Ann's attempt"
 
