@@ -47,7 +47,8 @@ def test_no_number_in_any_path_or_query_gives_a_500(app, signed_in, number):
     csrf = browser.csrf("/settings")
     bad = []
     for method, template, path_ints, query_ints in _int_routes(app):
-        path = re.sub(r"\{(\w+)(:\w+)?\}", lambda m: str(number) if m.group(1) in path_ints else "x", template)
+        path = re.sub(r"\{(\w+)(:\w+)?\}", lambda m, ints=path_ints: str(number) if m.group(1) in ints else "x",
+                      template)
         params = {name: number for name in query_ints}
         headers = {"Authorization": f"Bearer {token}"} if template.startswith("/api/") else {}
         data = None if template.startswith("/api/") else {"csrf_token": csrf}
@@ -81,8 +82,8 @@ def test_nul_and_lone_surrogates_in_json_are_refused_with_400(app, signed_in, qu
 def test_a_valid_surrogate_pair_is_just_an_emoji(app, question):
     response = TestClient(app).post(
         "/api/feedback",
-        content='{"question_id": %d, "answer": "We shipped it \\ud83d\\ude80 in three phases with clear OKRs."}'
-        % question["id"],
+        content='{"question_id": ' + str(question["id"])
+        + ', "answer": "We shipped it \\ud83d\\ude80 in three phases with clear OKRs."}',
         headers={"content-type": "application/json"},
     )
     assert response.status_code == 200

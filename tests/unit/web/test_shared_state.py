@@ -6,6 +6,7 @@ shared structure ends consistent: nothing lost, nothing duplicated, nobody sees 
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from types import SimpleNamespace
 
@@ -138,9 +139,7 @@ def test_reading_a_job_while_the_table_shuts_down_is_not_found_never_a_crash(mon
             table._jobs = runner
             table._owners[job_id] = "user:1"
         else:
-            try:
+            with contextlib.suppress(TranscriptionNotFound):
                 table.status(job_id, owner="user:1")
-            except TranscriptionNotFound:
-                pass
 
     assert _together(work, rounds=300) == []
