@@ -62,8 +62,27 @@ def _features(backend, question, text, lexicon):
     return prep, ans, unit_features(prep, ans, lexicon)
 
 
+# English word-overlap features, left out of the multilingual e5 judge: chosen by 3-fold
+# cross-validation by question on the train split (F1 0.744 without them, 0.730 with; AUC
+# within partly covered answers 0.713 and 0.686), and they cannot read other languages.
+WORD_FEATURES = ("lexical", "hash_example", "lexical_answer", "substance", "plain")
+
+
+def _without_words(rows, backend):
+    if backend.name != "e5":
+        return rows
+    drop = [POINT_FEATURES.index(n) for n in WORD_FEATURES]
+    out = []
+    for f, *rest in rows:
+        f = f.copy()
+        f[..., drop] = 0.0
+        out.append((f, *rest))
+    return out
+
+
 def _fit_points(rows, name: str, backend) -> dict:
     """Multiple-instance logistic regression: each point's best unit under the current weights."""
+    rows = _without_words(rows, backend)
     y = np.array([lab for _, lab, _ in rows])
     ids = np.array([a for _, _, a in rows])
     w = np.zeros(len(POINT_FEATURES) + 1)
@@ -114,6 +133,7 @@ def calibrate(backend, train: list[BlindQuestion], lexicons: dict, write: bool =
 
 def _fit_reference(rows, y, backend) -> dict:
     """The one-point (reference answer) model; soft target = the labelled covered fraction."""
+    rows = [f for f, in _without_words([(f,) for f in rows], backend)]
     w = np.zeros(len(POINT_FEATURES) + 1)
     for _ in range(6):
         x = np.array([f[int(np.argmax(w[0] + f @ w[1:]))] for f in rows])
