@@ -4,7 +4,8 @@ The "e5" constants (the default judge) are fitted by
 ``python -m benchmarks.feedback_quality --calibrate --write --backends e5`` on the *train*
 split of the blind development set (benchmarks/data/blind: answers written without seeing the
 rubric, labelled point by point by others); its held-out questions, the team's own dev set,
-Mohler and chitamoor are never used for fitting. The "onnx" and "lexical" constants are engine
+Mohler and chitamoor are never used for fitting; the e5 point models leave out the English
+word-overlap features (benchmarks/_feedback_calibrate.py, WORD_FEATURES). The "onnx" and "lexical" constants are engine
 1.1's, fitted on the train split of the team's dev set (benchmarks/data/dev_*.yaml); they give
 the "before" figures. Logistic regressions with numpy on the features named below; no
 constant refers to a particular question.
@@ -32,12 +33,12 @@ POINT = {
                 "cos_answer": 0.0, "plain": 1.418, "assign": 0.0, "position": 1.324,
                 "ans_size": 0.131, "ans_fit": 17.009, "lexical_answer": 1.976,
                 "temperature": 0.5},
-    "e5": {"bias": -28.097, "cos_point": 3.44, "cos_example": 2.162, "lexical": 1.223, "substance": 1.107,
-           "rel_example": 4.666, "hash_example": 6.018, "rel_point": 0.0, "cos_answer": 0.0,
-           "plain": 0.173, "assign": 0.132, "position": 1.12, "ans_size": 0.0, "ans_fit": 11.766,
-           "lexical_answer": 0.913, "q_point": 0.106, "q_rel": 0.49, "q_answer": 0.0,
-           "q_share": 1.068, "q_lift": 0.0, "concrete": 0.0, "unbuzzed": 1.035,
-           "ans_concrete": 0.801, "ans_unbuzzed": 7.642, "q_share_concrete": 0.0,
+    "e5": {"bias": -35.086, "cos_point": 2.28, "cos_example": 4.72, "lexical": 0.0, "substance": 0.0,
+           "rel_example": 6.108, "hash_example": 0.0, "rel_point": 1.021, "cos_answer": 0.0,
+           "plain": 0.0, "assign": 0.992, "position": 0.604, "ans_size": 0.0, "ans_fit": 20.043,
+           "lexical_answer": 0.0, "q_point": 1.56, "q_rel": 3.914, "q_answer": 0.0,
+           "q_share": 1.029, "q_lift": 1.776, "concrete": 0.0, "unbuzzed": 0.719,
+           "ans_concrete": 0.993, "ans_unbuzzed": 6.653, "q_share_concrete": 0.0,
            "temperature": 0.5},
 }
 
@@ -54,12 +55,12 @@ BARE = {
                 "cos_answer": 0.0, "plain": 1.585, "assign": 0.0, "position": 3.232,
                 "ans_size": 0.0, "ans_fit": 14.082, "lexical_answer": 3.241,
                 "temperature": 0.5},
-    "e5": {"bias": -20.324, "cos_point": 1.261, "cos_example": 1.261, "lexical": 1.32, "substance": 0.198,
-           "rel_example": 2.676, "hash_example": 1.818, "rel_point": 2.676, "cos_answer": 0.0,
-           "plain": 0.0, "assign": 0.0, "position": 1.023, "ans_size": 0.0, "ans_fit": 4.283,
-           "lexical_answer": 0.953, "q_point": 4.643, "q_rel": 0.508, "q_answer": 0.3,
-           "q_share": 0.525, "q_lift": 2.329, "concrete": 0.026, "unbuzzed": 0.026,
-           "ans_concrete": 1.256, "ans_unbuzzed": 7.651, "q_share_concrete": 0.0,
+    "e5": {"bias": -23.392, "cos_point": 0.744, "cos_example": 0.744, "lexical": 0.0, "substance": 0.0,
+           "rel_example": 2.859, "hash_example": 0.0, "rel_point": 2.859, "cos_answer": 0.0,
+           "plain": 0.0, "assign": 0.0, "position": 0.835, "ans_size": 0.0, "ans_fit": 7.639,
+           "lexical_answer": 0.0, "q_point": 6.619, "q_rel": 3.654, "q_answer": 0.904,
+           "q_share": 1.02, "q_lift": 5.448, "concrete": 0.089, "unbuzzed": 0.845,
+           "ans_concrete": 1.109, "ans_unbuzzed": 6.06, "q_share_concrete": 0.0,
            "temperature": 0.5},
 }
 
