@@ -1,5 +1,6 @@
 """`rehearse practice` driven through a pseudo-terminal, as a person at a keyboard (or over SSH) would."""
 
+import signal
 import sqlite3
 import sys
 
@@ -19,9 +20,16 @@ def env(cli_env):
     return {**cli_env, "REHEARSE_FEEDBACK_BACKEND": "lexical", "TERM": "dumb", "COLUMNS": "120"}
 
 
+def _as_at_a_keyboard():
+    """A child inherits ignored and blocked signals from the test process (whatever an earlier
+    test or library left there); a person's shell starts it with Ctrl-C working."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
+
+
 def spawn(env, *args):
     return pexpect.spawn(sys.executable, ["-m", "rehearse", "practice", *args], env=env, encoding="utf-8",
-                         timeout=TIMEOUT, dimensions=(50, 120))
+                         timeout=TIMEOUT, dimensions=(50, 120), preexec_fn=_as_at_a_keyboard)
 
 
 def rows(env, query):
