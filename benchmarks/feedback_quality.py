@@ -233,35 +233,19 @@ def eval_route(route, train, test) -> dict:
     return summarise(k_te, results) | {"seconds": seconds}
 
 
-def routes(available) -> list[Route]:
-    out = []
-    tfidf_docs = None
+class TfidfRoute(Route):
+    """Best TF-IDF cosine of each point to any answer sentence (idf from the train answers)."""
 
-    def tfidf_route(questions):
-        nonlocal tfidf_docs
-        tfidf_docs = TfidfBaseline([a.text for q in questions for a in q.answers])
-        vec = tfidf_docs._vec
+    def __init__(self, train):
+        super().__init__("TF-IDF max sentence cosine", None, None)
+        self.tfidf = TfidfBaseline([a.text for q in train for a in q.answers])
 
-        def enc(texts):
-            vs = [vec(t) for t in texts]
-            keys = sorted({w for v in vs for w in v})
-            idx = {w: i for i, w in enumerate(keys)}
-            m = np.zeros((len(texts), max(1, len(keys))), dtype=np.float32)
-            for i, v in enumerate(vs):
-                for w, x in v.items():
-                    m[i, idx[w]] = x
-            return m
+    def strengths(self, question, text) -> list[float]:
+        return [self.tfidf.max_sentence_sim(text, point) for point in question.talking_points]
 
-        class _R(Route):
-            def strengths(self, question, text):
-                sents = T.sentences(T.clean(text)) or [text or " "]
-                m = enc(list(question.talking_points) + sents)
-                k = len(question.talking_points)
-                return (m[:k] @ m[k:].T).max(1).tolist()
 
-        return _R("TF-IDF max sentence cosine", None, None)
-
-    out.append(tfidf_route)
+def routes(available, train) -> list[Route]:
+    out: list[Route] = [TfidfRoute(train)]
     if "onnx" in available:
         b = available["onnx"]
         out.append(Route("MiniLM max sentence cosine", b.encode_cached, b.encode))
@@ -348,8 +332,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, backend in available.items():
         rows[f"engine ({name})"] = eval_engine(backend, evaluated, lexicons)
     if not args.no_routes:
-        for make in routes(available):
-            route = make(train) if callable(make) and not isinstance(make, Route) else make
+        for route in routes(available, train):
             rows[route.name] = eval_route(route, train, evaluated)
     print_table(rows, f"Blind set, {args.split} split ({len(evaluated)} questions, {n_ans} answers)")
     print(f"\n({GOALS}; route thresholds tuned on the train split)")
