@@ -5,6 +5,7 @@ from rehearse.bank import models as bank_models  # noqa: F401
 from rehearse.community import models as community_models  # noqa: F401
 from rehearse.db.base import Base
 from rehearse.idempotency import models as idempotency_models  # noqa: F401
+from rehearse.jobs import models as jobs_models  # noqa: F401
 from rehearse.mock import models as mock_models  # noqa: F401
 from rehearse.plans import models as plans_models  # noqa: F401
 from rehearse.practice import models as practice_models  # noqa: F401
