@@ -10,6 +10,7 @@ import typer
 from rehearse.accounts import cli as accounts_cli
 from rehearse.bank import cli as bank_cli
 from rehearse.community import cli as community_cli
+from rehearse.jobs import cli as jobs_cli
 from rehearse.practice import cli as practice_cli
 from rehearse.practice import terminal as practice_terminal
 from rehearse.userdata import cli as userdata_cli
@@ -27,6 +28,7 @@ app.command("export")(bank_cli.export_bank)
 app.command("roles")(bank_cli.roles)
 app.command("feedback")(practice_cli.feedback)
 app.command("practice")(practice_terminal.practice_command)
+app.command("worker")(jobs_cli.worker)
 
 
 @db_app.command("upgrade")

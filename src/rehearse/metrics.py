@@ -19,3 +19,8 @@ SCORING = Histogram("rehearse_scoring_seconds", "Time to score one answer (waiti
 TRANSCRIPTION = Histogram("rehearse_transcription_seconds", "Time to transcribe one recording",
                           buckets=_LATENCY)
 QUEUE_DEPTH = Gauge("rehearse_transcription_queue_depth", "Recordings waiting or being transcribed")
+JOB_QUEUE_DEPTH = Gauge("rehearse_job_queue_depth",
+                        "Jobs queued or running in the shared database, by kind and state (the same in every process)",
+                        ["kind", "state"])
+JOB_SECONDS = Histogram("rehearse_job_seconds", "Time a worker in this process spent on one job, by kind and outcome",
+                        ["kind", "outcome"], buckets=_LATENCY)

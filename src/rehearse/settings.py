@@ -65,6 +65,17 @@ class Settings(BaseSettings):
         "answered 503 (try again).",
     )
 
+    worker_in_process: bool = Field(
+        default=True,
+        description="Run one job worker (transcriptions) inside each `rehearse serve` process, so a single "
+        "process needs nothing else; set false when separate `rehearse worker` processes do the work.",
+    )
+    transcription_queue_limit: int = Field(
+        default=8, ge=1, le=10_000,
+        description="Recordings waiting or being transcribed, across all processes, past which new "
+        "uploads get 503 with Retry-After (and /readyz says the queue is not ready).",
+    )
+
     @model_validator(mode="after")
     def _refuse_unsafe_secret(self) -> Settings:
         if self.environment == "production" and (not self.secret_key or self.secret_key == DEV_SECRET):

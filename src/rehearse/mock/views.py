@@ -28,7 +28,7 @@ def check_speech(request: Request, mode: str) -> None:
                                  "choose typed.")
 
 
-def speech_of(request: Request, user, transcription_id: str | None) -> dict | None:
+def speech_of(request: Request, session, user, transcription_id: str | None) -> dict | None:
     """Pace and pauses of a spoken answer, from its transcription (only its uploader's)."""
     from rehearse.practice import service as practice
     from rehearse.practice.transcriptions import TranscriptionNotFound, owner_key
@@ -38,7 +38,7 @@ def speech_of(request: Request, user, transcription_id: str | None) -> dict | No
         return None
     try:
         status = request.app.state.transcriptions.status(
-            transcription_id[:64], owner=owner_key(user.id, request.cookies.get(CSRF_COOKIE)))
+            session, transcription_id[:64], owner=owner_key(user.id, request.cookies.get(CSRF_COOKIE)))
     except TranscriptionNotFound:
         return None
     return practice.speech_summary(status.get("transcript")) if status.get("state") == "done" else None
@@ -80,7 +80,7 @@ def answer_mock(mock_id: MockId, body: MockAnswer, request: Request, user: ApiUs
     """Answer the current item (as it stands when time runs out); the next item, a follow-up, or the report."""
     return answer_item(request, session, settings, user=user, mock_id=mock_id, item_id=body.item_id,
                        answer=body.answer, timed_out=body.timed_out,
-                       speech=speech_of(request, user, body.transcription_id))
+                       speech=speech_of(request, session, user, body.transcription_id))
 
 
 def answer_item(request: Request, session, settings, *, user, mock_id: int, item_id: int, answer: str,

@@ -1,31 +1,41 @@
-"""Spoken answers: hand recordings to the speech library's job runner, and remember whose they are.
+"""Spoken answers: recordings become `transcribe` jobs in the database, and stay their uploader's.
 
-A job's transcript is private to whoever uploaded it: a signed-in user, or an anonymous
-browser (known by its CSRF cookie). Jobs live in the process that accepted them (see
-rehearse.speech.jobs), so this registry is in memory too and bounded like the runner.
+The job (its recording, progress and transcript) lives in the jobs table, so whichever app
+process a poll reaches can answer it, and whichever worker is free does the work (see
+rehearse.jobs). A transcript is private to whoever uploaded it: a signed-in user, or an
+anonymous browser (known by its CSRF cookie); anyone else is told it does not exist.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
-MAX_OWNERS = 1000  # more than the runner keeps (200 finished + 8 pending)
+from sqlalchemy.orm import Session
+
+from rehearse.db.database import begin_writing
+from rehearse.jobs import service as jobs
+from rehearse.jobs.models import Job
+from rehearse.jobs.worker import JobContext, JobFailed
+
+KIND = "transcribe"
 
 
 class TranscriptionNotFound(LookupError):
     pass
 
 
-class Transcriptions:
-    """The app's one job runner, created on first use so the speech model loads only when needed."""
+class QueueFull(RuntimeError):
+    """Too many recordings are waiting; try again shortly or type the answer."""
 
-    def __init__(self) -> None:
-        self._jobs = None
+
+class Transcriptions:
+    """The app's door to the transcription queue: submit, read back, and how full it is."""
+
+    def __init__(self, *, limit: int = 8, wake: Callable[[], None] | None = None) -> None:
+        self.limit = limit
+        self._wake = wake or (lambda: None)  # the in-process worker, to look now rather than at its next poll
         self._reason: tuple[str | None] | None = None
-        self._owners: OrderedDict[str, str | None] = OrderedDict()
-        self._lock = threading.Lock()
 
     def available(self) -> bool:
         return self.unavailable_reason() is None
@@ -39,55 +49,76 @@ class Transcriptions:
             reason = self._reason = (speech.unavailable_reason(),)
         return reason[0]
 
-    def _runner(self):
-        from rehearse.speech import TranscriptionJobs
+    def submit(self, session: Session, audio: bytes, *, owner: str | None, language: str = "en") -> str:
+        """Queue a recording and commit it, so any worker can start; returns the job id.
 
-        with self._lock:
-            if self._jobs is None:
-                self._jobs = TranscriptionJobs()
-            return self._jobs
+        Raises speech.TranscriptionError for an empty or oversized upload, QueueFull when
+        `limit` recordings are already waiting or running. The limit is counted in the same
+        writing transaction (exact on SQLite; on PostgreSQL two uploads at the same instant
+        may both see room, so it can be passed by a few).
+        """
+        from rehearse.speech.audio import check_size
 
-    def submit(self, audio: bytes, *, owner: str | None) -> str:
-        """Queue a recording; raises speech.TranscriptionError or speech.JobQueueFull."""
-        job_id = self._runner().submit(audio)
-        with self._lock:
-            self._owners[job_id] = owner
-            while len(self._owners) > MAX_OWNERS:
-                self._owners.popitem(last=False)
-        return job_id
+        check_size(audio)
+        begin_writing(session)
+        if jobs.pending(session, kind=KIND) >= self.limit:
+            raise QueueFull("Too many recordings are being transcribed; try again shortly.")
+        job = jobs.enqueue(session, kind=KIND, payload={"owner": owner, "language": language}, data=audio,
+                           now=jobs.utcnow())
+        session.commit()
+        self._wake()
+        return job.id
 
-    def status(self, job_id: str, *, owner: str | None) -> dict[str, Any]:
-        """The job's state for its owner; anyone else gets TranscriptionNotFound."""
-        with self._lock:
-            known = job_id in self._owners
-            job_owner = self._owners.get(job_id)
-            jobs = self._jobs  # one reference: shutdown() may clear the attribute meanwhile
-        if not known or (job_owner is not None and job_owner != owner) or jobs is None:
+    def status(self, session: Session, job_id: str, *, owner: str | None) -> dict[str, Any]:
+        """The job's state for its owner; anyone else (or an unknown id) gets TranscriptionNotFound."""
+        job = jobs.get(session, job_id[:64])
+        if job is None or job.kind != KIND:
             raise TranscriptionNotFound(job_id)
-        try:
-            return jobs.status(job_id)
-        except KeyError:
-            raise TranscriptionNotFound(job_id) from None
+        job_owner = (job.payload or {}).get("owner")
+        if job_owner is not None and job_owner != owner:
+            raise TranscriptionNotFound(job_id)
+        return status_of(job)
 
-    def pending(self) -> int:
-        """Recordings waiting or being transcribed in this process."""
-        with self._lock:
-            jobs = self._jobs
-        return 0 if jobs is None else jobs.pending()
+    def pending(self, session: Session) -> int:
+        """Recordings waiting or being transcribed, in every process."""
+        return jobs.pending(session, kind=KIND)
 
-    def accepting(self) -> bool:
-        """Whether a submitted job would be taken: no runner yet (made on demand), or one not full."""
-        with self._lock:
-            jobs = self._jobs
-        return jobs is None or jobs.accepting()
 
-    def shutdown(self) -> None:
-        """Stop the worker; a later submit starts a new one."""
-        with self._lock:
-            jobs, self._jobs = self._jobs, None
-            self._owners.clear()
-        if jobs is not None:
-            jobs.shutdown(wait=False)
+def status_of(job: Job) -> dict[str, Any]:
+    """{"state", "progress"} plus "transcript" when done or "error" (for the user) when failed."""
+    status: dict[str, Any] = {"state": job.state, "progress": round(job.progress or 0.0, 3)}
+    if job.state == "done" and job.result is not None:
+        status["transcript"] = job.result
+    if job.state == "failed":
+        status["error"] = job.error or "Transcription failed."
+    return status
+
+
+def transcribe_audio(audio: bytes, *, language: str, on_progress: Callable[[float], None]) -> dict[str, Any]:
+    """The speech library's transcript as JSON (a seam: tests put a fake transcriber here)."""
+    from rehearse import metrics, speech
+
+    with metrics.TRANSCRIPTION.time():
+        return speech.transcribe(audio, language=language, on_progress=on_progress).to_dict()
+
+
+def run_job(job: JobContext) -> dict[str, Any]:
+    """The worker's handler for `transcribe` jobs: every failure is final and told to the user.
+
+    A bad recording fails the same way every time, so nothing is retried here; a worker that
+    dies mid-way is another matter (the queue tries the job again after its lease).
+    """
+    from rehearse import speech
+
+    audio = job.data()
+    if not audio:
+        raise JobFailed("The recording is no longer available; record it again.")
+    try:
+        return transcribe_audio(audio, language=job.payload.get("language") or "en", on_progress=job.progress)
+    except (speech.TranscriptionError, speech.SpeechUnavailableError) as error:
+        raise JobFailed(str(error)) from None
+    except Exception as error:  # noqa: BLE001 - a bug or a broken install: say so, keep the worker alive
+        raise JobFailed(f"Transcription failed unexpectedly: {error}") from None
 
 
 def owner_key(user_id: int | None, browser: str | None) -> str | None:

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from rehearse.bank import service as bank
 from rehearse.bank.models import Question, utcnow
@@ -24,7 +25,7 @@ from .schemas import (
     SpeechStatus,
     TranscriptionStatus,
 )
-from .transcriptions import TranscriptionNotFound, owner_key
+from .transcriptions import QueueFull, TranscriptionNotFound, owner_key
 
 router = APIRouter(prefix="/api", tags=["practice"])
 
@@ -165,7 +166,7 @@ def create_attempt(
     report = _score(session, settings, question, body.answer)
     speech = None
     if body.transcription_id:
-        speech = _transcript(request, body.transcription_id, owner_key(user.id, None))
+        speech = _transcript(request, session, body.transcription_id, owner_key(user.id, None))
     begin_writing(session)
     claimed = None
     if key is not None:
@@ -207,9 +208,9 @@ def _comparison(session, user, attempt) -> dict[str, Any] | None:
     return {"previous_attempt_id": previous.id, **comparison.__dict__}
 
 
-def _transcript(request: Request, job_id: str, owner: str | None) -> dict[str, Any] | None:
+def _transcript(request: Request, session, job_id: str, owner: str | None) -> dict[str, Any] | None:
     try:
-        status = request.app.state.transcriptions.status(job_id, owner=owner)
+        status = request.app.state.transcriptions.status(session, job_id, owner=owner)
     except TranscriptionNotFound:
         raise HTTPException(404, "That transcription is unknown here (or has expired).") from None
     if status["state"] != "done":
@@ -269,14 +270,13 @@ def speech_status(request: Request) -> SpeechStatus:
         }
     },
 )
-async def create_transcription(request: Request, user: OptionalUser) -> JSONResponse:
+async def create_transcription(request: Request, user: OptionalUser, session: ReadSessionDep) -> JSONResponse:
     """Upload a recording (multipart field `audio`, or raw audio as the body); then poll it."""
     if user is None:
         refuse_anonymous_overuse(request)
     audio = await read_audio(request)
-    job_id = submit(
-        request, audio, owner_key(user.id if user else None, request.cookies.get(CSRF_COOKIE))
-    )
+    owner = owner_key(user.id if user else None, request.cookies.get(CSRF_COOKIE))
+    job_id = await run_in_threadpool(submit, request, session, audio, owner)
     return JSONResponse(
         {"id": job_id, "state": "queued", "progress": 0.0},
         status_code=202,
@@ -300,7 +300,8 @@ async def read_audio(request: Request) -> bytes:
     return await request.body()
 
 
-def submit(request: Request, audio: bytes, owner: str | None) -> str:
+def submit(request: Request, session, audio: bytes, owner: str | None) -> str:
+    """Queue the recording as a job in the database (committed); 422 for a bad upload, 503 when full."""
     from rehearse import speech
 
     jobs = request.app.state.transcriptions
@@ -311,19 +312,21 @@ def submit(request: Request, audio: bytes, owner: str | None) -> str:
             f"{jobs.unavailable_reason()}. Type your answer instead.",
         )
     try:
-        return jobs.submit(audio, owner=owner)
+        return jobs.submit(session, audio, owner=owner)
     except speech.TranscriptionError as error:
         raise HTTPException(422, str(error)) from None
-    except speech.JobQueueFull as error:
+    except QueueFull as error:
         raise HTTPException(503, str(error), headers={"Retry-After": "10"}) from None
 
 
 @router.get("/transcriptions/{job_id}", response_model=TranscriptionStatus)
-def read_transcription(job_id: str, request: Request, user: OptionalUser) -> TranscriptionStatus:
-    """A transcription's progress, and its transcript once done. Only its uploader can read it."""
+def read_transcription(job_id: str, request: Request, user: OptionalUser,
+                       session: ReadSessionDep) -> TranscriptionStatus:
+    """A transcription's progress, and its transcript once done. Only its uploader can read it,
+    through any app process (the job is kept in the database)."""
     owner = owner_key(user.id if user else None, request.cookies.get(CSRF_COOKIE))
     try:
-        status = request.app.state.transcriptions.status(job_id[:64], owner=owner)
+        status = request.app.state.transcriptions.status(session, job_id[:64], owner=owner)
     except TranscriptionNotFound:
         raise HTTPException(404, "No such transcription (it may have expired).") from None
     return TranscriptionStatus(id=job_id, **status)

@@ -6,7 +6,6 @@ and show `unavailable_reason()` otherwise. See README.md beside this file.
 """
 
 from rehearse.speech.audio import MAX_AUDIO_BYTES, MAX_DURATION_S, TranscriptionError
-from rehearse.speech.jobs import JobQueueFull, TranscriptionJobs
 from rehearse.speech.model import SpeechUnavailableError, available, unavailable_reason
 from rehearse.speech.transcribe import PAUSE_MIN_S, Segment, Transcript, transcribe
 
@@ -14,12 +13,10 @@ __all__ = [
     "MAX_AUDIO_BYTES",
     "MAX_DURATION_S",
     "PAUSE_MIN_S",
-    "JobQueueFull",
     "Segment",
     "SpeechUnavailableError",
     "Transcript",
     "TranscriptionError",
-    "TranscriptionJobs",
     "available",
     "transcribe",
     "unavailable_reason",

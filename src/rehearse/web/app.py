@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from collections.abc import AsyncIterator
@@ -22,6 +23,8 @@ objects with a `detail` sentence saying what was wrong."""
 
 
 log = logging.getLogger("rehearse.web")
+# How long shutting down waits for the in-process worker's job (uvicorn waits for requests too).
+WORKER_STOP_S = 30.0
 
 
 def _warm_feedback(backend: str) -> None:
@@ -38,8 +41,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from rehearse.bank.views import router as bank_router
     from rehearse.bootstrap import open_database
     from rehearse.community.views import router as community_router
+    from rehearse.jobs.queue import JobQueue
+    from rehearse.jobs.worker import Worker
+    from rehearse.jobs.worker import default_name as default_worker_name
     from rehearse.mock.views import router as mock_router
     from rehearse.plans.views import router as plans_router
+    from rehearse.practice.transcriptions import KIND as TRANSCRIBE
     from rehearse.practice.transcriptions import Transcriptions
     from rehearse.practice.views import router as practice_router
     from rehearse.progress.views import router as progress_router
@@ -65,8 +72,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             daemon=True,
             name="rehearse-warm-feedback",
         ).start()
+        worker = app.state.worker
+        if worker is not None:
+            worker.start()
         yield
-        app.state.transcriptions.shutdown()
+        if worker is not None:
+            # Finish the job in hand; one still running after this is tried again once its lease ends.
+            await asyncio.to_thread(worker.stop, timeout=WORKER_STOP_S)
         app.state.database.dispose()
 
     # docs_url/redoc_url None: web.docs serves both pages with assets from an installed package.
@@ -77,7 +89,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.database = open_database(settings)
     app.state.secret_key = settings.resolved_secret_key()
     app.state.templates = make_templates()
-    app.state.transcriptions = Transcriptions()
+    # Job state lives in the database; unless turned off, one worker thread runs beside the app.
+    app.state.jobs = JobQueue(app.state.database)
+    app.state.worker = (Worker(app.state.jobs, name=f"{default_worker_name()}:serve")
+                        if settings.worker_in_process else None)
+    app.state.transcriptions = Transcriptions(limit=settings.transcription_queue_limit,
+                                              wake=app.state.worker.wake if app.state.worker else None)
     app.state.anonymous_work = AnonymousWork(settings.anonymous_scorings_per_minute)
     app.add_middleware(TextGuard)  # inside BodyLimit: it reads only bodies already bounded
     app.add_middleware(BodyLimit)
@@ -111,19 +128,32 @@ def create_app(settings: Settings | None = None) -> FastAPI:
              responses={200: {"content": {"text/plain": {}}, "description": "Prometheus text format"}})
     def metrics() -> PlainTextResponse:
         """This process's Prometheus metrics: requests and latencies by route, scoring and transcription
-        times, the transcription queue's depth."""
+        times, jobs run here; and the job queue's depth (read from the database, so every process
+        reports the same)."""
         from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
         from rehearse import metrics as figures
 
-        figures.QUEUE_DEPTH.set(app.state.transcriptions.pending())
+        try:
+            counts = app.state.jobs.counts()
+        except Exception:  # noqa: BLE001 - the database is away: keep the last figures
+            log.warning("could not read the job queue's depth", exc_info=True)
+        else:
+            figures.JOB_QUEUE_DEPTH.clear()
+            for (kind, state), count in counts.items():
+                figures.JOB_QUEUE_DEPTH.labels(kind, state).set(count)
+            figures.QUEUE_DEPTH.set(sum(n for (kind, _), n in counts.items() if kind == TRANSCRIBE))
         return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/readyz", tags=["ops"], responses={503: {"description": "Not ready: see which part"}})
     def readyz() -> JSONResponse:
-        """200 when this process can serve: the database answers and the job queue accepts work."""
+        """200 when this process can serve: the database answers and the job queue accepts work
+        (fewer recordings waiting than REHEARSE_TRANSCRIPTION_QUEUE_LIMIT)."""
         database = app.state.database.ping()
-        queue = app.state.transcriptions.accepting()
+        try:
+            queue = app.state.jobs.pending(kind=TRANSCRIBE) < settings.transcription_queue_limit
+        except Exception:  # noqa: BLE001 - the jobs table cannot be read: not ready
+            queue = False
         body = {"status": "ready" if database and queue else "unavailable", "database": database, "queue": queue}
         return JSONResponse(body, status_code=200 if database and queue else 503)
 

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from .conftest import Browser
+from .speech_fakes import install as install_speech
 
 WEAK = "I worked on it with the team and it went well."
 
@@ -87,30 +88,9 @@ def test_the_api_hides_scores_until_the_end(app, question):
                     headers=headers).status_code == 422
 
 
-class InstantTranscripts:
-    """Stands in for the speech job runner: the "audio" is the transcript's text, at 131 words a minute."""
-
-    def __init__(self):
-        self.jobs = {}
-
-    def submit(self, audio: bytes, *, language: str = "en") -> str:
-        job_id = f"job-{len(self.jobs) + 1}"
-        self.jobs[job_id] = {"state": "done", "progress": 1.0, "transcript": {
-            "text": audio.decode(), "duration_s": 30.0, "speaking_s": 27.0, "words_per_minute": 131.0,
-            "pauses": [], "segments": [], "word_count": 60, "language": "en"}}
-        return job_id
-
-    def status(self, job_id: str) -> dict:
-        return self.jobs[job_id]
-
-    def shutdown(self, wait: bool = False) -> None:
-        pass
-
-
 def test_a_spoken_mock_reports_the_pace(app, question, monkeypatch):
-    transcriptions = app.state.transcriptions
-    monkeypatch.setattr(transcriptions, "_jobs", InstantTranscripts())
-    monkeypatch.setattr(transcriptions, "unavailable_reason", lambda: None)
+    speech = install_speech(app, monkeypatch, duration_s=30.0, speaking_s=27.0, words_per_minute=131.0,
+                            pauses=[], word_count=60)
     ann = Browser(app)
     ann.sign_up()
     location = start(ann, question, questions="1", follow_ups="", mode="spoken").headers["location"]
@@ -119,6 +99,7 @@ def test_a_spoken_mock_reports_the_pace(app, question, monkeypatch):
     item = re.search(r'name="item_id" value="(\d+)"', page).group(1)
     job = ann.post("/api/transcriptions", files={"audio": ("a.wav", WEAK.encode(), "audio/wav")},
                    headers=ann.page_csrf_header()).json()["id"]
+    assert speech.run() == 1
     ann.post(f"{location}/answer", data={"csrf_token": csrf(page), "item_id": item, "answer": WEAK,
                                          "transcription_id": job, "mode": "spoken"})
     report = ann.get(location).text

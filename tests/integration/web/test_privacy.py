@@ -13,50 +13,15 @@ import pytest
 from fastapi.testclient import TestClient
 
 from .conftest import PASSWORD, Browser, route_paths
-
-
-class FakeJobs:
-    """Stands in for the speech job runner: instant transcripts, same interface."""
-
-    def __init__(self):
-        self.jobs = {}
-
-    def submit(self, audio: bytes, *, language: str = "en") -> str:
-        job_id = uuid.uuid4().hex
-        self.jobs[job_id] = {
-            "state": "done",
-            "progress": 1.0,
-            "transcript": {
-                "text": audio.decode(),
-                "duration_s": 20.0,
-                "speaking_s": 18.0,
-                "words_per_minute": 131.0,
-                "pauses": [[4.0, 2.5]],
-                "segments": [],
-                "word_count": 40,
-                "language": "en",
-            },
-        }
-        return job_id
-
-    def status(self, job_id: str) -> dict:
-        return self.jobs[job_id]
-
-    def pending(self) -> int:
-        return 0  # every job finishes at once
-
-    def accepting(self) -> bool:
-        return True
-
-    def shutdown(self, wait: bool = False) -> None:
-        pass
+from .speech_fakes import install as install_speech
 
 
 @pytest.fixture
 def fake_speech(app, monkeypatch):
-    transcriptions = app.state.transcriptions
-    monkeypatch.setattr(transcriptions, "_jobs", FakeJobs())
-    monkeypatch.setattr(transcriptions, "unavailable_reason", lambda: None)
+    speech = install_speech(app, monkeypatch, duration_s=20.0, speaking_s=18.0, words_per_minute=131.0,
+                            pauses=[[4.0, 2.5]], word_count=40)
+    yield speech
+    speech.run()  # recordings the walk uploaded: done, so the queue has room for the next test
 
 
 def csrf_of(html: str) -> str:
@@ -85,6 +50,7 @@ def ann(app, question, fake_speech):
         files={"audio": ("a.wav", answer.encode(), "audio/wav")},
         headers=browser.page_csrf_header(),
     ).json()["id"]
+    assert fake_speech.run() == 1
     spoken = browser.post(
         "/api/attempts",
         json={

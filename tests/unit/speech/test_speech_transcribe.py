@@ -5,8 +5,7 @@ import re
 import numpy as np
 import pytest
 
-import rehearse.speech
-from rehearse.speech import TranscriptionError, TranscriptionJobs, transcribe
+from rehearse.speech import TranscriptionError, transcribe
 
 pytestmark = pytest.mark.usefixtures("speech_ready")
 
@@ -125,36 +124,3 @@ def test_progress_is_reported_up_to_the_end(deploy_wav):
     seen: list[float] = []
     transcribe(deploy_wav, on_progress=seen.append)
     assert seen and seen == sorted(seen) and 0.5 < seen[-1] <= 1.0
-
-
-def test_jobs_run_off_thread_and_report_done_or_failed(deploy_wav):
-    jobs = TranscriptionJobs()
-    try:
-        good = jobs.submit(deploy_wav)
-        bad = jobs.submit(b"not audio" * 100)
-        assert jobs.status(good)["state"] in ("queued", "running", "done")
-        done = jobs.wait(good, timeout=120)
-        assert done["state"] == "done" and done["progress"] == 1.0
-        assert "fifteen" in words(done["transcript"]["text"])
-        assert jobs.result(good).text == done["transcript"]["text"]
-        failed = jobs.wait(bad, timeout=30)
-        assert failed["state"] == "failed" and "could not be decoded" in failed["error"]
-        assert jobs.result(bad) is None
-        with pytest.raises(KeyError):
-            jobs.status("no-such-job")
-        with pytest.raises(TranscriptionError, match="empty"):
-            jobs.submit(b"")
-    finally:
-        jobs.shutdown()
-
-
-def test_jobs_refuse_work_past_the_queue_limit(deploy_wav):
-    jobs = TranscriptionJobs(max_pending=1)
-    try:
-        first = jobs.submit(deploy_wav)
-        with pytest.raises(rehearse.speech.JobQueueFull):
-            jobs.submit(deploy_wav)
-        jobs.wait(first, timeout=120)
-        jobs.wait(jobs.submit(deploy_wav), timeout=120)  # room again once it finished
-    finally:
-        jobs.shutdown()

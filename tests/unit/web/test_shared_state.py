@@ -1,4 +1,7 @@
-"""The app's shared in-process state under many threads: caches, limit counters, the job table.
+"""The app's shared in-process state under many threads: caches and limit counters.
+
+(Transcription jobs are no longer in memory: they live in the database, and
+tests/integration/jobs/ races threads and processes over them.)
 
 Each test runs the same operations from 8 threads at once, many times, and checks that the
 shared structure ends consistent: nothing lost, nothing duplicated, nobody sees another's data.
@@ -6,13 +9,9 @@ shared structure ends consistent: nothing lost, nothing duplicated, nobody sees 
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from types import SimpleNamespace
 
-import pytest
-
-from rehearse.practice.transcriptions import TranscriptionNotFound, Transcriptions
 from rehearse.web import questions as question_cache
 from rehearse.web.limits import AnonymousWork
 
@@ -79,67 +78,3 @@ def test_the_anonymous_work_counter_counts_every_hit_exactly_once():
     assert _together(work, rounds=40) == []  # 320 tries at one address
     assert len(allowed) == 100
     assert limit.retry_after("198.51.100.8") is None  # another address has its own count
-
-
-class _FakeRunner:
-    """Stands in for the speech job runner: jobs finish at once."""
-
-    def __init__(self) -> None:
-        self._lock, self._next, self.jobs = threading.Lock(), 0, {}
-
-    def submit(self, audio: bytes) -> str:
-        with self._lock:
-            self._next += 1
-            job_id = f"job{self._next}"
-            self.jobs[job_id] = {"state": "done", "progress": 1.0, "transcript": {"text": audio.decode()}}
-        return job_id
-
-    def status(self, job_id: str) -> dict:
-        return self.jobs[job_id]
-
-    def pending(self) -> int:
-        return 0
-
-    def accepting(self) -> bool:
-        return True
-
-    def shutdown(self, wait: bool = False) -> None:
-        pass
-
-
-def test_the_transcription_table_keeps_each_recording_private_to_its_uploader(monkeypatch):
-    table = Transcriptions()
-    runner = _FakeRunner()
-    monkeypatch.setattr(table, "_runner", lambda: runner)
-    table._jobs = runner
-    submitted: dict[str, str] = {}
-
-    def work(thread: int, round_: int) -> None:
-        owner = f"user:{thread}"
-        job_id = table.submit(f"{owner} {round_}".encode(), owner=owner)
-        submitted[job_id] = owner
-        assert table.status(job_id, owner=owner)["transcript"]["text"] == f"{owner} {round_}"
-        with pytest.raises(TranscriptionNotFound):
-            table.status(job_id, owner=f"user:{thread + 100}")
-
-    assert _together(work, rounds=100) == []
-    assert len(submitted) == THREADS * 100  # no job id handed out twice
-
-
-def test_reading_a_job_while_the_table_shuts_down_is_not_found_never_a_crash(monkeypatch):
-    table = Transcriptions()
-    runner = _FakeRunner()
-    table._jobs = runner
-    job_id = runner.submit(b"hello")
-    table._owners[job_id] = "user:1"
-
-    def work(thread: int, round_: int) -> None:
-        if thread == 0 and round_ % 10 == 0:
-            table.shutdown()
-            table._jobs = runner
-            table._owners[job_id] = "user:1"
-        else:
-            with contextlib.suppress(TranscriptionNotFound):
-                table.status(job_id, owner="user:1")
-
-    assert _together(work, rounds=300) == []

@@ -109,7 +109,7 @@ def answer(mock_id: MockId, request: Request, session: ReadSessionDep, user: Pag
            transcription_id: Annotated[str, Form(max_length=64)] = "") -> Response:
     _mock_or_404(session, user, mock_id)
     answer_item(request, session, settings, user=user, mock_id=mock_id, item_id=_whole(item_id, "item_id"),
-                answer=answer, timed_out=timed_out == "1", speech=speech_of(request, user, transcription_id))
+                answer=answer, timed_out=timed_out == "1", speech=speech_of(request, session, user, transcription_id))
     return RedirectResponse(f"/mocks/{mock_id}", status_code=303)
 
 

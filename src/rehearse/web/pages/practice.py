@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from rehearse.bank import service as bank
 from rehearse.practice import service as practice
@@ -113,7 +114,7 @@ def practise(
     if transcription:
         try:
             status_data = request.app.state.transcriptions.status(
-                transcription[:64], owner=_owner(request, user)
+                session, transcription[:64], owner=_owner(request, user)
             )
         except TranscriptionNotFound:
             status_data = {
@@ -172,7 +173,7 @@ def submit_answer(
     if mode == "spoken" and transcription_id:
         try:
             status = request.app.state.transcriptions.status(
-                transcription_id, owner=_owner(request, user)
+                session, transcription_id, owner=_owner(request, user)
             )
             speech = practice.speech_summary(status.get("transcript"))
         except TranscriptionNotFound:
@@ -301,6 +302,7 @@ async def upload_recording(
     question_id: IdPath,
     request: Request,
     user: OptionalUser,
+    session: ReadSessionDep,
     audio: Annotated[UploadFile | None, Form()] = None,
 ) -> Response:
     """The no-JavaScript way to send a recording: upload it, then the page polls by reloading."""
@@ -308,5 +310,6 @@ async def upload_recording(
         raise HTTPException(422, "Choose a recording to upload.")
     if user is None:
         refuse_anonymous_overuse(request)
-    job_id = submit_recording(request, await audio.read(), _owner(request, user))
+    recording = await audio.read()
+    job_id = await run_in_threadpool(submit_recording, request, session, recording, _owner(request, user))
     return RedirectResponse(f"/practice/{question_id}?transcription={job_id}", status_code=303)

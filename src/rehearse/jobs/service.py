@@ -1,0 +1,178 @@
+"""The jobs table's operations, each within the caller's transaction.
+
+Claiming is the only delicate part: two workers must never take the same job. Rather than
+locks of our own, each database's own mechanism does it:
+
+* PostgreSQL: `SELECT ... FOR UPDATE SKIP LOCKED` picks the oldest claimable row that no
+  other transaction has locked, then an UPDATE marks it running, in one transaction.
+* SQLite: one `UPDATE ... WHERE id = (SELECT ...) AND <still claimable> RETURNING` statement
+  (SQLite 3.35+), in a transaction that began with the write lock (BEGIN IMMEDIATE), so the
+  pick and the mark cannot interleave with another claim.
+
+A claim is a lease: the worker renews it while it works (`heartbeat`). A job whose lease
+ran out (its worker died) is claimable again and is tried again, up to `max_attempts`
+claims; `attempts` doubles as a fencing token, so a worker that lost its lease cannot
+record an outcome over the newer try's.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from . import policy
+from .models import DONE, FAILED, QUEUED, RUNNING, Job
+
+PENDING = (QUEUED, RUNNING)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """What a worker needs to run a job it has just claimed (the input bytes are fetched apart)."""
+
+    id: str
+    kind: str
+    payload: dict[str, Any]
+    attempt: int
+    max_attempts: int
+
+
+def enqueue(session: Session, *, kind: str, payload: dict[str, Any], data: bytes | None = None,
+            max_attempts: int = policy.DEFAULT_MAX_ATTEMPTS, now: datetime) -> Job:
+    """Add a job; it is claimable once the caller's transaction commits."""
+    job = Job(id=secrets.token_urlsafe(18), kind=kind, payload=payload, data=data, state=QUEUED, attempts=0,
+              max_attempts=max_attempts, progress=0.0, run_after=now, created_at=now)
+    session.add(job)
+    session.flush()
+    return job
+
+
+def get(session: Session, job_id: str) -> Job | None:
+    """The job (without its input bytes), or None."""
+    return session.get(Job, job_id[:32])
+
+
+def data(session: Session, job_id: str) -> bytes | None:
+    """The job's input bytes (None when it had none, or once it is over)."""
+    return session.scalar(select(Job.data).where(Job.id == job_id))
+
+
+def counts(session: Session) -> dict[tuple[str, str], int]:
+    """How many jobs are queued or running, by (kind, state)."""
+    rows = session.execute(
+        select(Job.kind, Job.state, func.count()).where(Job.state.in_(PENDING)).group_by(Job.kind, Job.state)
+    )
+    return {(kind, state): count for kind, state, count in rows}
+
+
+def pending(session: Session, *, kind: str | None = None) -> int:
+    """Jobs queued or running (of one kind, or all)."""
+    query = select(func.count()).select_from(Job).where(Job.state.in_(PENDING))
+    if kind is not None:
+        query = query.where(Job.kind == kind)
+    return session.scalar(query) or 0
+
+
+def _claimable(now: datetime):
+    return and_(
+        Job.attempts < Job.max_attempts,
+        or_(and_(Job.state == QUEUED, Job.run_after <= now), and_(Job.state == RUNNING, Job.lease_expires_at < now)),
+    )
+
+
+def has_claimable(session: Session, *, now: datetime) -> bool:
+    """Whether a claim would find a job: a plain read, so idle workers do not take the write lock."""
+    return session.scalar(select(Job.id).where(_claimable(now)).limit(1)) is not None
+
+
+def claim(session: Session, *, worker: str, lease: timedelta, now: datetime) -> Claimed | None:
+    """Take the oldest claimable job for `worker` until `now + lease`; None when there is none.
+
+    The caller's transaction must be a writing one (SQLite: begun with the write lock); commit
+    it at once, as on PostgreSQL it holds the claimed row's lock.
+    """
+    oldest = select(Job.id).where(_claimable(now)).order_by(Job.created_at, Job.id).limit(1)
+    mark = (
+        update(Job)
+        .values(state=RUNNING, attempts=Job.attempts + 1, lease_expires_at=policy.lease_expiry(now, lease),
+                worker=worker[:100], started_at=now, progress=0.0)
+        .returning(Job.id, Job.kind, Job.payload, Job.attempts, Job.max_attempts)
+        .execution_options(synchronize_session=False)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        job_id = session.scalar(oldest.with_for_update(skip_locked=True))
+        if job_id is None:
+            return None
+        row = session.execute(mark.where(Job.id == job_id)).one()
+    else:
+        # The subquery picks, the outer condition re-checks, both inside one statement.
+        row = session.execute(mark.where(Job.id == oldest.scalar_subquery(), _claimable(now))).first()
+        if row is None:
+            return None
+    return Claimed(id=row.id, kind=row.kind, payload=row.payload, attempt=row.attempts,
+                   max_attempts=row.max_attempts)
+
+
+def _held(job_id: str, attempt: int):
+    """The job is still this try's: running, and not claimed again since."""
+    return and_(Job.id == job_id, Job.attempts == attempt, Job.state == RUNNING)
+
+
+def _update(session: Session, condition, **values) -> bool:
+    result = session.execute(update(Job).where(condition).values(**values)
+                             .execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
+def heartbeat(session: Session, *, job_id: str, attempt: int, lease: timedelta, now: datetime,
+              progress: float | None = None) -> bool:
+    """Extend the lease (and note progress); False when the job is no longer this try's."""
+    values: dict[str, Any] = {"lease_expires_at": policy.lease_expiry(now, lease)}
+    if progress is not None:
+        values["progress"] = progress
+    return _update(session, _held(job_id, attempt), **values)
+
+
+def complete(session: Session, *, job_id: str, attempt: int, result: dict[str, Any] | None,
+             now: datetime) -> bool:
+    """Record success; False (nothing recorded) when the lease was lost to another try."""
+    return _update(session, _held(job_id, attempt), state=DONE, result=result, error=None, progress=1.0,
+                   finished_at=now, lease_expires_at=None, data=None)
+
+
+def fail(session: Session, *, job_id: str, attempt: int, error: str, now: datetime,
+         retry_in: timedelta | None = None) -> bool:
+    """Record a failed try: queued again after `retry_in`, or failed for good when it is None."""
+    if retry_in is not None:
+        return _update(session, _held(job_id, attempt), state=QUEUED, error=error, lease_expires_at=None,
+                       run_after=now + retry_in)
+    return _update(session, _held(job_id, attempt), state=FAILED, error=error, progress=1.0, finished_at=now,
+                   lease_expires_at=None, data=None)
+
+
+def reap(session: Session, *, now: datetime) -> int:
+    """Fail the jobs whose lease ran out on their last allowed try; returns how many."""
+    expired = and_(Job.state == RUNNING, Job.lease_expires_at < now, Job.attempts >= Job.max_attempts)
+    failed = 0
+    for job_id, attempts in session.execute(select(Job.id, Job.attempts).where(expired)).all():
+        # Re-checked in the UPDATE: a claim or heartbeat may have come in between.
+        failed += _update(session, and_(Job.id == job_id, expired), state=FAILED,
+                          error=policy.given_up_message(attempts), progress=1.0, finished_at=now,
+                          lease_expires_at=None, data=None)
+    return failed
+
+
+def prune(session: Session, *, older_than: datetime) -> int:
+    """Delete jobs that finished before `older_than`; returns how many."""
+    result = session.execute(delete(Job).where(Job.state.in_((DONE, FAILED)), Job.finished_at < older_than)
+                             .execution_options(synchronize_session=False))
+    return result.rowcount or 0
