@@ -162,11 +162,49 @@ vendors. Build a culture of ownership, feedback and psychological safety across 
 """
 
 
+_FIRST_PLAN = """
+import sys, time
+from rehearse import feedback
+from rehearse.accounts.models import User
+from rehearse.db.database import Database
+from rehearse.plans import service as plans
+feedback.load_backend("auto")
+database = Database(sys.argv[1])
+if sys.argv[4] == "started":
+    plans.warm(database, backend="auto")  # what the app runs in the background at start
+with database.transaction() as session:
+    started = time.perf_counter()
+    plans.compute(session, user=session.get(User, int(sys.argv[2])), posting=sys.argv[3], backend="auto")
+    print(time.perf_counter() - started)
+"""
+SECOND_POSTING = """Director of Platform Engineering
+
+Lead the platform group: developer experience, CI/CD, observability and the internal cloud platform.
+Define the platform roadmap with product engineering leaders and measure adoption. Run architecture
+reviews and make build-versus-buy decisions for core infrastructure. Coach senior engineers and managers,
+and own the security and compliance posture of the platform together with the security team.
+"""
+
+
+def _first_plan_in_new_process(url: str, user_id: int, posting: str, *, started: bool) -> float:
+    """Seconds of the plan itself, in a new process that has loaded the model and, when `started`, run
+    the app's start-up warming (it stores nothing new here; it caches the questions' job terms)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _FIRST_PLAN, url, str(user_id), posting,
+                           "started" if started else "bare"], check=True,
+                          capture_output=True, text=True)
+    return float(done.stdout.strip().splitlines()[-1])
+
+
 def plan(folder: Path) -> None:
     """A prep plan from a posting over the built-in bank plus the 117-question chitamoor bank."""
     from rehearse.bootstrap import open_database
     from rehearse.formats import read_path
     from rehearse.plans import service as plans
+    from rehearse.plans import vectors
+    from rehearse.plans.models import QuestionVector
     from rehearse.settings import Settings
 
     chitamoor = Path(__file__).resolve().parents[2] / "shared" / "external" / "chitamoor-interview-prep"
@@ -174,8 +212,8 @@ def plan(folder: Path) -> None:
     if not chitamoor.exists():
         print(f"skipped: {chitamoor} is absent")
         return
-    database = open_database(Settings(data_dir=folder / "plan", database_url=f"sqlite:///{folder / 'plan.db'}",
-                                      secret_key="p" * 48))
+    url = f"sqlite:///{folder / 'plan.db'}"
+    database = open_database(Settings(data_dir=folder / "plan", database_url=url, secret_key="p" * 48))
     from rehearse.bank import service as bank
 
     with database.transaction(writes=True) as session:
@@ -185,21 +223,39 @@ def plan(folder: Path) -> None:
     from rehearse import feedback
 
     started = time.perf_counter()
-    feedback.load_backend("auto")  # the web app loads the model at start; its load is not the plan's time
+    encoder = feedback.load_backend("auto")  # the web app loads the model at start; its load is not the plan's time
     load = time.perf_counter() - started
+    measure = encoder.info()["backend"]
+    cold = _first_plan_in_new_process(url, user.id, POSTING, started=False)  # nothing stored: all encoded
+    started = time.perf_counter()
+    encoded = vectors.warm(database, encoder)  # what the app does in the background at start, the first time
+    warming = time.perf_counter() - started
+    with database.transaction() as session:
+        stored = session.scalar(select(func.count()).select_from(QuestionVector))
+    runs = (POSTING, SECOND_POSTING) * 3  # a new process each: the median of six, as the machine may be busy
+    bare = [_first_plan_in_new_process(url, user.id, p, started=False) for p in runs]
+    firsts = [_first_plan_in_new_process(url, user.id, p, started=True) for p in runs]
     timings = []
-    for _ in range(6):
+    for posting in (POSTING, SECOND_POSTING) * 3:
         with database.transaction() as session:
             started = time.perf_counter()
-            planned = plans.compute(session, user=session.get(User, user.id), posting=POSTING, backend="auto")
+            planned = plans.compute(session, user=session.get(User, user.id), posting=posting, backend="auto")
             timings.append(time.perf_counter() - started)
-    measure = planned["items"][0]["measure"]
+    assert planned["items"][0]["measure"] == measure
     print("| what | time | goal |\n|---|---|---|")
     print(f"| loading the sentence model ({measure}), once per process at start | {load:.2f} s | — |")
-    print(f"| first plan in a process ({count} questions encoded) | {timings[0]:.2f} s | ≤ 1 s |")
-    print(f"| next plans (question vectors cached), median | {statistics.median(timings[1:]):.2f} s | ≤ 1 s |")
-    print("\nThe plan page encodes every question in the background when it opens, so the plan made after")
-    print("pasting a posting is normally the cached case.")
+    print(f"| first plan in a new process, no question vector stored yet ({count} questions encoded) "
+          f"| {cold:.2f} s | — |")
+    print(f"| storing the question vectors ({encoded} encoded, {stored} stored), once per question text, "
+          f"in the background at start | {warming:.2f} s | — |")
+    print(f"| first plan in a new process, vectors stored, model loaded only: median (slowest) of six "
+          f"| {statistics.median(bare):.2f} s ({max(bare):.2f} s) | ≤ 1 s |")
+    print(f"| the same after the app's start-up warming (job terms cached) "
+          f"| {statistics.median(firsts):.2f} s ({max(firsts):.2f} s) | ≤ 1 s |")
+    print(f"| the same two postings again in the same process, median (their phrases cached too) "
+          f"| {statistics.median(timings):.2f} s | ≤ 1 s |")
+    print("\nThe app stores the vectors of new questions in the background at start, when the plan page opens")
+    print("and after each plan; a plan reads them from the database and encodes only the posting.")
     database.dispose()
 
 

@@ -9,8 +9,10 @@ closest to, and the terms it shares, are kept to show the user why the question 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import snowballstemmer
@@ -44,11 +46,20 @@ def phrases(posting: str) -> list[str]:
     return out
 
 
+_local = threading.local()  # a snowball stemmer keeps state while it works: one per thread
+
+
+@lru_cache(maxsize=50_000)  # words seen across banks and postings; a stem is ~1 µs cached, ~25 µs not
+def _stem(word: str) -> str:
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = _local.stemmer = snowballstemmer.stemmer("english")
+    return stemmer.stemWord(word)
+
+
 def terms(text: str) -> set[str]:
     """Stemmed content words and adjacent pairs of them."""
-    words = [w for w in _WORD.findall(text.lower()) if w not in STOP and len(w) > 2]
-    stemmer = snowballstemmer.stemmer("english")  # one per call: a shared stemmer is not thread-safe
-    stems = [stemmer.stemWord(w) for w in words]
+    stems = [_stem(w) for w in _WORD.findall(text.lower()) if w not in STOP and len(w) > 2]
     return set(stems) | {f"{a} {b}" for a, b in zip(stems, stems[1:], strict=False)}
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from rehearse.accounts.models import User
 from rehearse.bank.models import Question, Role, utcnow
 
-from . import match
+from . import match, vectors
 from .models import PrepPlan
 
 log = logging.getLogger("rehearse.plans")
@@ -47,44 +47,77 @@ def check_posting(posting: str) -> str:
     return text
 
 
-def _vectors(texts: list[str], backend: str) -> tuple[np.ndarray | None, str]:
+def _encoder(backend: str):
+    """The feedback engine's sentence encoder, or None when it cannot be loaded."""
     try:
         from rehearse import feedback
 
-        loaded = feedback.load_backend(backend)
-        return np.asarray(loaded.encode_cached(texts), dtype=np.float32), str(loaded.info().get("backend"))
+        return feedback.load_backend(backend)
     except Exception:  # noqa: BLE001 - without vectors the plan is made from shared job terms alone
         log.exception("prep plan: sentence vectors unavailable, matching job terms only")
-        return None, "job terms only"
+        return None
+
+
+def _vectors(session: Session, phrases: list[str], questions: list[str], backend: str
+             ) -> tuple[np.ndarray | None, np.ndarray | None, str]:
+    """Vectors of the posting's phrases and of the questions (stored ones read back), and what made them."""
+    encoder = _encoder(backend)
+    if encoder is None:
+        return None, None, "job terms only"
+    try:
+        phrase_vectors = np.asarray(encoder.encode_cached(phrases), dtype=np.float32)
+        return phrase_vectors, vectors.for_texts(session, encoder, questions), str(encoder.info().get("backend"))
+    except Exception:  # noqa: BLE001 - as above: the plan is still made, from job terms
+        log.exception("prep plan: sentence vectors unavailable, matching job terms only")
+        return None, None, "job terms only"
+
+
+def _documents(questions) -> list[str]:
+    """What a question's job terms are taken from: its text, intent and talking points."""
+    return [" ".join(filter(None, [q.text, q.intent or "", "; ".join(q.talking_points)])) for q in questions]
+
+
+def warm(database, *, backend: str) -> int:
+    """Get a process ready to plan: store the vectors of questions that have none yet, and read every
+    question's job terms once so that their stems are cached. Returns how many questions were encoded."""
+    encoder = _encoder(backend)
+    encoded = vectors.warm(database, encoder) if encoder is not None else 0
+    with database.transaction() as session:
+        for document in _documents(session.scalars(select(Question))):
+            match.terms(document)
+    return encoded
 
 
 _warming = threading.Lock()
-_warmed: set[tuple[str, str]] = set()
+_running: set[tuple[str, str]] = set()
 
 
-def warm_in_background(database, *, backend: str) -> None:
-    """Encode every question once, in a background thread, so the plan made after pasting is fast.
+def warm_in_background(database, *, backend: str) -> threading.Thread | None:
+    """Run `warm` in a daemon thread, unless one is already running for this database and backend.
 
-    The plan page calls it when it opens: pasting a posting takes longer than encoding a few hundred
-    questions, and a vector once computed stays in the backend's cache.
+    Called at start, when the plan page opens and after a plan is made: pasting a posting takes longer
+    than encoding a few hundred questions, and once stored a vector serves every process.
     """
     key = (database.url, backend)
     with _warming:
-        if key in _warmed:
-            return
-        _warmed.add(key)
+        if key in _running:
+            return None
+        _running.add(key)
 
     def run() -> None:
         try:
-            with database.transaction() as session:
-                texts = list(session.scalars(select(Question.text).order_by(Question.id)))
-            _vectors(texts, backend)
-        except Exception:  # noqa: BLE001 - warming is an optimisation; the plan still works without it
-            log.exception("prep plan: could not encode the questions ahead of time")
+            encoded = warm(database, backend=backend)
+            if encoded:
+                log.info("prep plan: %d question vectors encoded and stored", encoded)
+        except Exception:  # noqa: BLE001 - warming is an optimisation; a plan still works without it
+            log.exception("prep plan: could not get the questions ready ahead of time")
+        finally:
             with _warming:
-                _warmed.discard(key)
+                _running.discard(key)
 
-    threading.Thread(target=run, daemon=True, name="rehearse-plan-warm").start()
+    thread = threading.Thread(target=run, daemon=True, name="rehearse-plan-warm")
+    thread.start()
+    return thread
 
 
 def weakness_by_competency(session: Session, *, user: User) -> dict[str, float]:
@@ -115,10 +148,10 @@ def compute(session: Session, *, user: User, posting: str, backend: str = "auto"
     if not questions:
         raise PlanRejected("There are no questions to plan with; import a bank first.", 409)
     cut = match.phrases(posting)
-    texts = [" ".join(filter(None, [q.text, q.intent or "", "; ".join(q.talking_points)])) for q in questions]
-    vectors, measure = _vectors(cut + [q.text for q in questions], backend)
-    matches = match.match(cut, vectors[:len(cut)] if vectors is not None else None, [q.text for q in questions],
-                          vectors[len(cut):] if vectors is not None else None, match.terms(posting),
+    texts = _documents(questions)
+    question_texts = [q.text for q in questions]
+    phrase_vectors, question_vectors, measure = _vectors(session, cut, question_texts, backend)
+    matches = match.match(cut, phrase_vectors, question_texts, question_vectors, match.terms(posting),
                           [match.terms(t) for t in texts])
     by_role: dict[int, list[float]] = defaultdict(list)
     for m in matches:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path
 
-from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep, begin_writing
+from rehearse.web.deps import DatabaseDep, ReadSessionDep, SessionDep, SettingsDep, begin_writing
 from rehearse.web.security import ApiUser, CsrfApi
 
 from . import service
@@ -29,12 +29,15 @@ def plan_read(session, plan) -> PlanRead:
 
 
 @router.post("", response_model=PlanRead, status_code=201, dependencies=[CsrfApi])
-def create_plan(body: PlanCreate, user: ApiUser, session: ReadSessionDep, settings: SettingsDep) -> PlanRead:
+def create_plan(body: PlanCreate, user: ApiUser, session: ReadSessionDep, settings: SettingsDep,
+                database: DatabaseDep) -> PlanRead:
     """Match the posting to every bank's questions (by meaning and job terms), choose the role, order the plan
     by relevance and your weakest competencies, and keep it."""
     planned = _call(service.compute, session, user=user, posting=body.posting, backend=settings.feedback_backend)
     begin_writing(session)  # the matching read; only storing the plan writes
-    return plan_read(session, service.store(session, user=user, planned=planned))
+    plan = plan_read(session, service.store(session, user=user, planned=planned))
+    service.warm_in_background(database, backend=settings.feedback_backend)  # stores what this plan had to encode
+    return plan
 
 
 @router.get("", response_model=list[PlanSummary])

@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from rehearse.jobs.worker import Worker
     from rehearse.jobs.worker import default_name as default_worker_name
     from rehearse.mock.views import router as mock_router
+    from rehearse.plans import service as plans_service
     from rehearse.plans.views import router as plans_router
     from rehearse.practice.transcriptions import KIND as TRANSCRIBE
     from rehearse.practice.transcriptions import Transcriptions
@@ -72,6 +73,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             daemon=True,
             name="rehearse-warm-feedback",
         ).start()
+        # And store the vectors of questions that have none yet, so the first prep plan reads them back.
+        plans_service.warm_in_background(app.state.database, backend=settings.feedback_backend)
         worker = app.state.worker
         if worker is not None:
             worker.start()

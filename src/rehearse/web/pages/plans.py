@@ -40,6 +40,7 @@ def create(request: Request, session: ReadSessionDep, user: PageUser, settings: 
                      status=error.status)
     begin_writing(session)
     plan = plans.store(session, user=user, planned=planned)
+    plans.warm_in_background(request.app.state.database, backend=settings.feedback_backend)  # stores what it encoded
     return RedirectResponse(f"/plans/{plan.id}", status_code=303)
 
 

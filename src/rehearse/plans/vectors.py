@@ -1,0 +1,110 @@
+"""Question vectors kept in the database, so a prep plan never waits for the model to read every bank.
+
+Encoding a question with the e5 model takes about 35 ms, so the first plan in a process used to spend
+7 s encoding the built-in bank and a 117-question import. Vectors are now computed once per question
+text and model (in the background: at start, when the plan page opens and after a plan) and stored in
+`question_vectors`; a plan reads them back (a few milliseconds) and encodes only what is missing.
+
+The key is the model's version and a hash of the exact text encoded, so an edited question gets a new
+vector and a vector from another model is never read. Only semantic backends are stored: the lexical
+fallback is faster to recompute than to read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+import numpy as np
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from rehearse.bank.models import Question, utcnow
+
+from .models import QuestionVector
+
+WARM_BATCH = 32  # questions encoded, then stored, at a time: a warm that is stopped keeps what it did
+READ_CHUNK = 500  # hashes per IN (...) query, well under SQLite's limit on bound parameters
+
+
+def text_hash(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def stored(encoder) -> bool:
+    """Whether this backend's vectors are worth keeping in the database."""
+    return bool(getattr(encoder, "semantic", False))
+
+
+def _pack(vector: np.ndarray) -> bytes:
+    return np.asarray(vector, dtype="<f4").tobytes()
+
+
+def _unpack(blob: bytes) -> np.ndarray:
+    return np.frombuffer(blob, dtype="<f4").astype(np.float32)
+
+
+def read(session: Session, *, model: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
+    """The stored vectors among these hashes, by hash."""
+    unique = sorted(set(hashes))
+    found: dict[str, np.ndarray] = {}
+    for start in range(0, len(unique), READ_CHUNK):
+        rows = session.execute(select(QuestionVector.text_hash, QuestionVector.vector)
+                               .where(QuestionVector.model == model,
+                                      QuestionVector.text_hash.in_(unique[start:start + READ_CHUNK])))
+        found.update((h, _unpack(blob)) for h, blob in rows)
+    return found
+
+
+def write(session: Session, *, model: str, vectors: dict[str, np.ndarray]) -> None:
+    """Store vectors by hash; one another process stored meanwhile is left as it is (same text, same vector)."""
+    if not vectors:
+        return
+    rows = [{"model": model, "text_hash": h, "vector": _pack(v), "created_at": utcnow()} for h, v in vectors.items()]
+    dialect = session.get_bind().dialect.name
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    session.execute(insert(QuestionVector).values(rows).on_conflict_do_nothing())
+
+
+def for_texts(session: Session, encoder, texts: Sequence[str]) -> np.ndarray:
+    """The vectors of these question texts: stored ones read back, the rest encoded now (not stored here:
+    this runs in a reading transaction; warming stores them)."""
+    if not stored(encoder) or not texts:
+        return np.asarray(encoder.encode_cached(list(texts)), dtype=np.float32)
+    hashes = [text_hash(t) for t in texts]
+    found = read(session, model=encoder.version, hashes=hashes)
+    missing = [i for i, h in enumerate(hashes) if h not in found]
+    if missing:
+        fresh = np.asarray(encoder.encode_cached([texts[i] for i in missing]), dtype=np.float32)
+        for row, i in enumerate(missing):
+            found[hashes[i]] = fresh[row]
+    return np.stack([found[h] for h in hashes])
+
+
+def warm(database, encoder) -> int:
+    """Encode and store every question text that has no stored vector for this model; prune vectors of
+    texts no question has any more. Returns how many were encoded."""
+    if not stored(encoder):
+        return 0
+    model = encoder.version
+    with database.transaction() as session:
+        texts = list(dict.fromkeys(session.scalars(select(Question.text).order_by(Question.id))))
+        have = set(session.scalars(select(QuestionVector.text_hash).where(QuestionVector.model == model)))
+    by_hash = {text_hash(t): t for t in texts}
+    missing = [h for h in by_hash if h not in have]
+    for start in range(0, len(missing), WARM_BATCH):
+        batch = missing[start:start + WARM_BATCH]
+        vectors = np.asarray(encoder.encode_cached([by_hash[h] for h in batch]), dtype=np.float32)
+        with database.transaction(writes=True) as session:
+            write(session, model=model, vectors=dict(zip(batch, vectors, strict=True)))
+    gone = have - by_hash.keys()
+    if gone:
+        # A question edited or deleted: its old vector is never read again. (One added after the
+        # read above has no stored vector yet, so it is not among these.)
+        with database.transaction(writes=True) as session:
+            gone_list = sorted(gone)
+            for start in range(0, len(gone_list), READ_CHUNK):
+                session.execute(delete(QuestionVector).where(
+                    QuestionVector.model == model, QuestionVector.text_hash.in_(gone_list[start:start + READ_CHUNK])))
+    return len(missing)
