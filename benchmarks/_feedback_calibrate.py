@@ -28,6 +28,7 @@ from rehearse.feedback.relevance import TOPIC_FEATURES, judge_relevance
 SEED = 7
 NEAREST = 3  # the closest questions by wording are the hardest negatives for relevance
 RANDOM_OTHERS = 5
+NEGATIVE_QUALITIES = ("strong", "partial")  # others' answers that are clearly about their question
 
 
 def _bare(q: Question) -> Question:
@@ -162,7 +163,7 @@ def _fit_topic(backend, train, lexicons) -> dict:
             nearest = sorted(others, key=lambda o: -tfidf.sim(q.question.text, o.question.text))[:NEAREST]
             rest = [o for o in others if o not in nearest]
             chosen = nearest + rng.sample(rest, min(RANDOM_OTHERS, len(rest)))
-            items += [(q, a.text, 0.0) for o in chosen for a in o.answers if a.quality in ("strong", "partial")]
+            items += [(q, a.text, 0.0) for o in chosen for a in o.answers if a.quality in NEGATIVE_QUALITIES]
     feats_bank, feats_abs, ys = [], [], []
     for q, text, lab in items:
         lexicon = lexicons[q.source]
@@ -175,7 +176,8 @@ def _fit_topic(backend, train, lexicons) -> dict:
         hm = detail.get("head_margin", 0.0)
         feats_bank.append([detail["affinity"], hm, float(prep.profile[0] @ ans.vec) - hm,
                            detail.get("fit_margin", 0.0), detail.get("lex_margin", 0.0),
-                           detail.get("margin", 0.0) if not backend.semantic else 0.0])
+                           detail.get("margin", 0.0) if not backend.semantic else 0.0,
+                           detail.get("bm25_margin", 0.0)])
         feats_abs.append([detail["affinity"]])
         ys.append(lab)
     yt = np.array(ys)

@@ -91,8 +91,10 @@ REFERENCE = {
 # unit-to-point cosine, this question minus the best of 5 model-closest + 3 word-closest
 # questions); lex_margin (hashed-stem overlap with this question's material minus the
 # word-closest other's); margin (lexical backend only: whole-profile affinity margin over
-# the same shortlist). Fitted on the train split: positives = each question's own answers,
-# negatives = the strong and partial answers of every other train question.
+# the same shortlist); bm25_margin (BM25 of the answer's words against this question's
+# material minus the best other question's, feedback/bankwords.py; e5 only, zero elsewhere).
+# Fitted on the train split: positives = each question's own answers, negatives = the strong
+# and partial answers of the 3 nearest and 5 random other train questions of the same bank.
 TOPIC = {
     "onnx": {"coefs": {"bias": -0.71, "affinity": 6.06, "head_margin": 8.781, "other": -4.671,
                       "fit_margin": 8.452, "lex_margin": 14.979, "margin": 0.0},
@@ -100,9 +102,10 @@ TOPIC = {
     "lexical": {"coefs": {"bias": -1.688, "affinity": 4.188, "head_margin": 5.223, "other": 2.077,
                          "fit_margin": 2.386, "lex_margin": 18.655, "margin": 7.746},
                 "threshold": 0.014},
-    "e5": {"coefs": {"bias": -7.404, "affinity": 12.789, "head_margin": 16.478, "other": -4.112,
-                    "fit_margin": 12.438, "lex_margin": 34.31, "margin": 0.0},
-           "threshold": 0.068},
+    "e5": {"coefs": {"bias": -10.264, "affinity": 14.369, "head_margin": 11.601, "other": -1.864,
+                    "fit_margin": 11.005, "lex_margin": 17.038, "margin": 0.0,
+                    "bm25_margin": 0.152},
+           "threshold": 0.044},
 }
 # Without a bank there is nothing to compare with: a weak absolute test on affinity alone (it
 # flags few answers; same data and threshold rule).

@@ -8,6 +8,7 @@ from . import calibration as _cal
 from . import text as _text
 from .answer import Answer
 from .backends import Backend
+from .bankwords import bm25_margin
 from .lexicon import Lexicon
 from .models import Question
 from .points import sigmoid
@@ -47,7 +48,8 @@ def _other_points(q: Question, backend: Backend) -> tuple[np.ndarray, np.ndarray
     return vecs[: len(points)], vecs[len(points):]
 
 
-TOPIC_FEATURES = ("affinity", "head_margin", "other", "fit_margin", "lex_margin", "margin")
+TOPIC_FEATURES = ("affinity", "head_margin", "other", "fit_margin", "lex_margin", "margin",
+                  "bm25_margin")
 
 
 def judge_relevance(prep: Prepared, q: Question, ans: Answer, coverage: float | None,
@@ -56,7 +58,7 @@ def judge_relevance(prep: Prepared, q: Question, ans: Answer, coverage: float | 
     affinity = float(0.5 * aff_parts[0] + 0.5 * aff_parts[1])
     detail: dict = {"affinity": round(affinity, 4)}
     feats = {"affinity": affinity, "head_margin": 0.0, "other": float(aff_parts[0]),
-             "fit_margin": 0.0, "lex_margin": 0.0, "margin": 0.0}
+             "fit_margin": 0.0, "lex_margin": 0.0, "margin": 0.0, "bm25_margin": 0.0}
     if lexicon is not None and len(lexicon.questions) > 1:
         # the model compares the answer with every bank question's head (question + points:
         # one short text each, encoded once per bank and backend); the closest few by that
@@ -80,7 +82,8 @@ def judge_relevance(prep: Prepared, q: Question, ans: Answer, coverage: float | 
             feats["head_margin"] = float(aff_parts[0]) - feats["other"]
             feats["fit_margin"] = own_fit - best_fit
             feats["lex_margin"] = own_overlap - float(overlap[by_words[0]])
-            for name in ("head_margin", "fit_margin", "lex_margin"):
+            feats["bm25_margin"] = bm25_margin(lexicon, q, ans.cleaned)
+            for name in ("head_margin", "fit_margin", "lex_margin", "bm25_margin"):
                 detail[name] = round(feats[name], 4)
             if not backend.semantic:
                 # without a model encoding is cheap: compare whole profiles (question, points

@@ -1,0 +1,43 @@
+"""The answer's own words point to the question it answers, among a bank's questions."""
+
+from rehearse.feedback import Question
+from rehearse.feedback.bankwords import bank_words, bm25_margin
+from rehearse.feedback.lexicon import Lexicon
+
+QUALITY = Question(
+    text="How do you keep code quality high across your team?",
+    talking_points=("code review norms", "automated tests in CI", "linters and style guides"),
+    example_answer="Every change gets a review within a day, CI runs the unit tests, and a linter "
+    "blocks merges that break the style guide.",
+)
+MOTIVATION = Question(
+    text="How do you keep your team motivated?",
+    talking_points=("recognition of good work", "growth and career paths", "autonomy over how"),
+    example_answer="I thank people in public for good work, agree a career plan with each "
+    "engineer, and let the team choose how to reach its goals.",
+)
+BANK = Lexicon.from_questions([QUALITY, MOTIVATION])
+
+ON_QUALITY = ("Reviews happen on every pull request, our pipeline runs the test suite and the "
+              "linter, and nothing merges red.")
+ON_MOTIVATION = ("I praise good work in the weekly meeting and sit down with each engineer to "
+                 "plan their career.")
+
+
+def test_an_answer_points_to_its_own_question():
+    assert bm25_margin(BANK, QUALITY, ON_QUALITY) > 0
+    assert bm25_margin(BANK, MOTIVATION, ON_MOTIVATION) > 0
+
+
+def test_another_questions_answer_points_away():
+    assert bm25_margin(BANK, QUALITY, ON_MOTIVATION) < 0
+    assert bm25_margin(BANK, MOTIVATION, ON_QUALITY) < 0
+
+
+def test_the_index_is_built_once_per_bank():
+    assert bank_words(BANK) is bank_words(BANK)
+
+
+def test_a_bank_of_one_question_has_nothing_to_compare():
+    alone = Lexicon.from_questions([QUALITY])
+    assert bm25_margin(alone, QUALITY, ON_MOTIVATION) == 0.0
