@@ -1,0 +1,85 @@
+"""Two app instances on one database: a recording sent to one is transcribed by the other's
+worker and read back through either; /readyz and /metrics read the queue from the database."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import pytest
+from fastapi.testclient import TestClient
+
+from rehearse.practice import transcriptions
+from rehearse.settings import Settings
+from rehearse.web.app import create_app
+
+PASSWORD = "a long enough password"
+
+
+@pytest.fixture
+def make_app(database, database_url, tmp_path, monkeypatch):
+    """create_app on the shared database; the speech model replaced by an instant echo."""
+    monkeypatch.setattr(transcriptions, "transcribe_audio", lambda audio, *, language, on_progress: {
+        "text": audio.decode(), "duration_s": 12.0, "speaking_s": 10.0, "words_per_minute": 120.0,
+        "pauses": [], "segments": [], "word_count": 20, "language": language})
+    made = []
+
+    def make(**options):
+        settings = Settings(data_dir=tmp_path / "data", database_url=database_url, secret_key="s" * 48,
+                            load_builtin_bank=False, feedback_backend="lexical", signups_per_address_per_hour=1000,
+                            **options)
+        app = create_app(settings)
+        monkeypatch.setattr(app.state.transcriptions, "unavailable_reason", lambda: None)
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        app.state.database.dispose()
+
+
+def token_for(client: TestClient) -> dict[str, str]:
+    email = f"u-{uuid.uuid4().hex[:10]}@example.com"
+    assert client.post("/api/users", json={"email": email, "password": PASSWORD}).status_code == 201
+    token = client.post("/api/auth/token", json={"email": email, "password": PASSWORD}).json()["token"]
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_a_recording_sent_to_one_app_is_done_when_read_through_another(make_app):
+    web_only = make_app(worker_in_process=False)
+    with_worker = make_app()  # the default: one worker thread beside the app
+    one = TestClient(web_only)
+    ann, bob = token_for(one), token_for(one)
+    sent = one.post("/api/transcriptions", headers=ann,
+                    files={"audio": ("a.webm", b"sent to the first app", "audio/webm")})
+    assert sent.status_code == 202
+    job = sent.json()["id"]
+    time.sleep(1.5)
+    assert one.get(f"/api/transcriptions/{job}", headers=ann).json()["state"] == "queued"  # no worker there
+    with TestClient(with_worker) as other:  # its lifespan starts its worker
+        deadline = time.monotonic() + 30
+        while (status := other.get(f"/api/transcriptions/{job}", headers=ann).json())["state"] != "done":
+            assert time.monotonic() < deadline, status
+            time.sleep(0.1)
+        assert status["transcript"]["text"] == "sent to the first app" and status["progress"] == 1.0
+        assert other.get(f"/api/transcriptions/{job}", headers=bob).status_code == 404  # still only Ann's
+    # And the first app, which never ran it, reads the same outcome.
+    assert one.get(f"/api/transcriptions/{job}", headers=ann).json() == status
+
+
+def test_readiness_and_metrics_follow_the_queue_in_the_database(make_app):
+    app = make_app(worker_in_process=False, transcription_queue_limit=2)
+    other = TestClient(make_app(worker_in_process=False))
+    client = TestClient(app)
+    ann = token_for(client)
+    assert client.get("/readyz").json() == {"status": "ready", "database": True, "queue": True}
+    for _ in range(2):
+        assert other.post("/api/transcriptions", headers=ann,
+                          files={"audio": ("a.wav", b"words", "audio/wav")}).status_code == 202
+    full = client.post("/api/transcriptions", headers=ann, files={"audio": ("a.wav", b"more", "audio/wav")})
+    assert full.status_code == 503 and full.headers["Retry-After"] and "try again" in full.json()["detail"]
+    ready = client.get("/readyz")
+    assert ready.status_code == 503 and ready.json()["queue"] is False
+    metrics = client.get("/metrics").text
+    assert 'rehearse_job_queue_depth{kind="transcribe",state="queued"} 2.0' in metrics
+    assert "rehearse_transcription_queue_depth 2.0" in metrics
