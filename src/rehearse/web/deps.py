@@ -49,6 +49,7 @@ def request_session(request: Request) -> Iterator[Session]:
     from rehearse.web.security import after_request_session
 
     session = request.app.state.database.session()
+    request.state.session = session  # while the view runs: the layout counts the user's due reviews with it
     try:
         yield session
         session.commit()
@@ -56,6 +57,7 @@ def request_session(request: Request) -> Iterator[Session]:
         session.rollback()
         raise
     finally:
+        request.state.session = None  # closed: a page rendered after this (an error page) must not reopen it
         session.close()
         after_request_session(request)
 

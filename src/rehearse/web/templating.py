@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -9,12 +10,14 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import SQLAlchemyError
 
 from rehearse import __version__
 from rehearse.community.markdown import render as markdown
 from rehearse.web.highlight import highlight
 from rehearse.web.security import attach_csrf_cookie, csrf_token
 
+log = logging.getLogger("rehearse.web")
 TEMPLATES = Path(__file__).with_name("templates")
 STATIC = Path(__file__).with_name("static")
 
@@ -58,6 +61,21 @@ def make_templates() -> Jinja2Templates:
     return templates
 
 
+def review_due(request: Request, user) -> int | None:
+    """How many review questions are due for the signed-in user, for the navigation bar: one count over
+    the (user_id, due) index, in the request's own session while the view runs; None when there is none."""
+    from rehearse.review import service as review
+
+    session = getattr(request.state, "session", None)
+    if user is None or session is None:
+        return None
+    try:
+        return review.due_count(session, user_id=user.id)
+    except SQLAlchemyError:  # a session the view left failed: the link works without its number
+        log.warning("could not count the reviews due for the navigation bar", exc_info=True)
+        return None
+
+
 def render(
     request: Request,
     name: str,
@@ -74,6 +92,8 @@ def render(
         "speech_available": request.app.state.transcriptions.available(),
         **(context or {}),
     }
+    if ctx["user"] is not None and "review_due" not in ctx:
+        ctx["review_due"] = review_due(request, ctx["user"])
     response = templates.TemplateResponse(
         request, name, ctx, status_code=status_code, headers=headers
     )

@@ -81,6 +81,8 @@ def _question_page(request: Request, question_id: int, show_example: bool) -> Re
 
 
 def _render_question_page(request: Request, question_id: int, show_example: bool) -> Response:
+    from rehearse.review import service as review
+
     with request.app.state.database.transaction() as session:
         user = resolve_user(request, session)
         view = question_cache.get(request.app, session, question_id)
@@ -90,7 +92,8 @@ def _render_question_page(request: Request, question_id: int, show_example: bool
         response = render(
             request,
             "bank/question.html",
-            {"q": view, "last": last, "show_example": show_example or last is not None},
+            {"q": view, "last": last, "show_example": show_example or last is not None,
+             "review_due": review.due_count(session, user_id=user.id) if user else None},
         )
     if user is None and not getattr(request.state, "csrf_used", False):
         question_cache.store_page(request.app, (question_id, show_example), response.body)
