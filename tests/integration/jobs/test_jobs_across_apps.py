@@ -83,3 +83,28 @@ def test_readiness_and_metrics_follow_the_queue_in_the_database(make_app):
     metrics = client.get("/metrics").text
     assert 'rehearse_job_queue_depth{kind="transcribe",state="queued"} 2.0' in metrics
     assert "rehearse_transcription_queue_depth 2.0" in metrics
+
+
+def test_shutting_the_app_down_lets_its_worker_finish_the_job_in_hand(make_app):
+    import threading
+
+    from rehearse.jobs import handlers
+
+    started, results = threading.Event(), []
+
+    def slow(job):
+        started.set()
+        time.sleep(1.5)
+        results.append(job.id)
+        return {"finished": True}
+
+    handlers.register("test.shutdown", slow)
+    app = make_app()
+    with TestClient(app):
+        job = app.state.jobs.enqueue(kind="test.shutdown", payload={})
+        app.state.worker.wake()
+        assert started.wait(30)
+    # Leaving the block ran the app's shutdown: it waited for the job rather than abandoning it.
+    assert results == [job] and not app.state.worker.alive
+    stored = app.state.jobs.get(job)
+    assert (stored.state, stored.result) == ("done", {"finished": True})
