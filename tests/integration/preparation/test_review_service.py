@@ -114,16 +114,3 @@ def test_card_state_round_trips_through_the_database(session, bank, users):
                      difficulty=stored.difficulty, last_review=utc(stored.last_review)) == \
         recompute(made.created_at, [(Rating.Good, made.created_at)])
     assert card.id == stored.id
-
-
-def test_optimising_with_enough_reviews_runs_the_optimiser_or_says_it_is_missing(session, bank, users, monkeypatch):
-    ann = users[0]
-    for question, score in zip(bank["questions"], (20, 50, 70, 95, 40, 60, 85, 30), strict=True):
-        attempt(session, ann, question, score)
-    monkeypatch.setattr(review, "MIN_REVIEWS_TO_OPTIMISE", 5)
-    result = review.optimise(session, user=ann)
-    if review.optimiser_available() is None:
-        assert result.done and len(result.parameters) == 21
-    else:
-        assert not result.done and "not installed" in result.reason and "defaults are used" in result.reason
-        assert review.parameters_info(session, user_id=ann.id)["optimised_at"] is None

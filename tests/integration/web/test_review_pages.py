@@ -69,7 +69,7 @@ def test_optimise_without_enough_reviews_explains_itself(app):
     page = ann.post("/review/optimise", data={"csrf_token": ann.csrf("/settings")})
     assert page.status_code == 200
     api = ann.post("/api/review/optimise", headers=ann.page_csrf_header()).json()
-    assert api["optimised"] is False and api["min_reviews"] == 400 and "needs at least 400" in api["reason"]
+    assert api["optimised"] is False and api["min_reviews"] == 512 and "needs at least 512" in api["reason"]
 
 
 def test_the_home_page_lists_what_is_due(app, question):
