@@ -8,6 +8,8 @@ that reads a question (practice, search, scoring) sees what was last accepted.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -330,6 +332,42 @@ def preview_edit(session: Session, *, question_id: int, example_answer: str | No
     proposed = _proposed(base, example_answer=example_answer, intent=intent, talking_points=talking_points)
     preview = Preview(base=base, proposed=proposed, diffs=_diffs(base, proposed))
     preview.report = engine_report(session, _question(session, question_id), proposed, backend=backend)
+    return preview
+
+
+@dataclass
+class QuestionPreview:
+    """A suggested new question as the question page would show it, with the engine's report of its
+    example answer against its own talking points; `digest` names exactly this content."""
+
+    role: Role
+    text: str
+    intent: str | None
+    talking_points: list[str]
+    example_answer: str | None
+    report: dict[str, Any] | None = None
+
+    @property
+    def digest(self) -> str:
+        content = json.dumps([self.role.id, self.text, self.intent, self.talking_points, self.example_answer])
+        return hashlib.sha256(content.encode("utf-8")).hexdigest()[:32]
+
+
+def preview_question(session: Session, *, role_id: int, text: str | None, intent: str | None = None,
+                     talking_points: Sequence[str] | str | None = None, example_answer: str | None = None,
+                     backend: str = "auto") -> QuestionPreview:
+    """A suggested new question, checked as `suggest_question` checks it, and scored: nothing is stored."""
+    role = session.get(Role, role_id)
+    if role is None:
+        raise NotFound(f"There is no role with id {role_id}.")
+    preview = QuestionPreview(
+        role=role, text=_text(text, "question", MAX_QUESTION, required=True),
+        intent=_text(intent, "intent", MAX_INTENT) or None, talking_points=clean_points(talking_points) or [],
+        example_answer=_text(example_answer, "example answer", MAX_ANSWER) or None)
+    preview.report = engine_report(session, None, {"example_answer": preview.example_answer,
+                                                   "intent": preview.intent,
+                                                   "talking_points": preview.talking_points},
+                                   backend=backend, question_text=preview.text)
     return preview
 
 

@@ -98,40 +98,58 @@ def suggest_edit(question_id: int, request: Request, session: ReadSessionDep, se
     return _back(f"/suggestions/{suggestion.id}")
 
 
+def _new_question_page(request: Request, session, role, *, form: dict, preview=None, notice: str | None = None,
+                       error: str | None = None, status_code: int = 200) -> Response:
+    return render(request, "community/new_question.html", {
+        "role": role, "form": form, "preview": preview, "notice": notice, "error": error,
+        "licence": community.licence_of(session, role_id=role.id)}, status_code=status_code)
+
+
 @router.get("/roles/{role_id}/suggest")
 def suggest_question_page(role_id: int, request: Request, session: SessionDep, user: PageUser) -> Response:
     role = bank.get_role(session, str(role_id))
     if role is None:
         raise HTTPException(404, f"There is no role with id {role_id}.")
-    return render(request, "community/new_question.html", {
-        "role": role, "form": {}, "licence": community.licence_of(session, role_id=role_id)})
+    return _new_question_page(request, session, role, form={})
 
 
 @router.post("/roles/{role_id}/suggest", dependencies=[CsrfForm])
 def suggest_question(role_id: int, request: Request, session: ReadSessionDep, settings: SettingsDep,
                      user: PageUser, text: Text = "", example_answer: Text = "", intent: Text = "",
                      talking_points: Text = "", reason: Text = "",
-                     accept_licence: Annotated[bool, Form()] = False) -> Response:
+                     accept_licence: Annotated[bool, Form()] = False,
+                     action: Annotated[str, Form(max_length=20)] = "preview",
+                     previewed: Annotated[str, Form(max_length=64)] = "") -> Response:
+    """Preview a suggested new question (as its page would show it, with the engine's report), or send it.
+
+    It is sent only once its author has seen the preview of exactly what is sent: a send with no
+    preview, or after an edit since the last one, shows the (new) preview instead."""
     role = bank.get_role(session, str(role_id))
     if role is None:
         raise HTTPException(404, f"There is no role with id {role_id}.")
     form = {"text": text, "example_answer": example_answer, "intent": intent, "talking_points": talking_points,
-            "reason": reason}
+            "reason": reason, "accept_licence": accept_licence}
+    preview = None
     try:
         community.preview_allowed(session, user=user)
-        points = community.clean_points(talking_points) or []
-        report = community.engine_report(session, None, {"example_answer": example_answer, "intent": intent,
-                                                         "talking_points": points},
-                                         backend=settings.feedback_backend, question_text=text)
+        preview = community.preview_question(session, role_id=role_id, text=text, intent=intent,
+                                             talking_points=talking_points, example_answer=example_answer,
+                                             backend=settings.feedback_backend)
         begin_writing(session)
         community.count_preview(session, user=user)
-        suggestion = community.suggest_question(session, user=user, role_id=role_id, text=text, reason=reason,
-                                                accept_licence=accept_licence, intent=intent, talking_points=points,
-                                                example_answer=example_answer, report=report)
+        if action != "send" or previewed != preview.digest:
+            notice = ("Your question has changed since the preview, or has not been previewed: check it as it "
+                      "will appear, then send it." if action == "send" else None)
+            return _new_question_page(request, session, role, form=form, preview=preview, notice=notice)
+        suggestion = community.suggest_question(
+            session, user=user, role_id=role_id, text=preview.text, reason=reason, accept_licence=accept_licence,
+            intent=preview.intent, talking_points=preview.talking_points, example_answer=preview.example_answer,
+            report=preview.report)
+    except community.NotFound as missing:
+        raise HTTPException(404, str(missing)) from None
     except community.CommunityError as error:
-        return render(request, "community/new_question.html", {
-            "role": role, "form": form, "error": str(error),
-            "licence": community.licence_of(session, role_id=role_id)}, status_code=error.status)
+        return _new_question_page(request, session, role, form=form, preview=preview, error=str(error),
+                                  status_code=error.status)
     return _back(f"/suggestions/{suggestion.id}")
 
 
