@@ -33,13 +33,13 @@ POINT = {
                 "cos_answer": 0.0, "plain": 1.418, "assign": 0.0, "position": 1.324,
                 "ans_size": 0.131, "ans_fit": 17.009, "lexical_answer": 1.976,
                 "temperature": 0.5},
-    "e5": {"bias": -35.086, "cos_point": 2.28, "cos_example": 4.72, "lexical": 0.0, "substance": 0.0,
-           "rel_example": 6.108, "hash_example": 0.0, "rel_point": 1.021, "cos_answer": 0.0,
-           "plain": 0.0, "assign": 0.992, "position": 0.604, "ans_size": 0.0, "ans_fit": 20.043,
-           "lexical_answer": 0.0, "q_point": 1.56, "q_rel": 3.914, "q_answer": 0.0,
-           "q_share": 1.029, "q_lift": 1.776, "concrete": 0.0, "unbuzzed": 0.719,
-           "ans_concrete": 0.993, "ans_unbuzzed": 6.653, "q_share_concrete": 0.0,
-           "temperature": 0.5},
+    "e5": {"bias": -28.124, "cos_point": 4.413, "cos_example": 1.532, "lexical": 0.0, "substance": 0.0,
+           "rel_example": 4.606, "hash_example": 0.0, "rel_point": 0.0, "cos_answer": 0.0,
+           "plain": 0.0, "assign": 1.124, "position": 0.491, "ans_size": 0.0, "ans_fit": 12.905,
+           "lexical_answer": 0.0, "q_point": 1.75, "q_rel": 1.151, "q_answer": 0.0,
+           "q_share": 0.107, "q_lift": 1.592, "concrete": 0.0, "unbuzzed": 0.448,
+           "ans_concrete": 1.139, "ans_unbuzzed": 6.851, "q_share_concrete": 0.0, "q_ulift": 15.94,
+           "ex_ulift": 3.38, "fit_ulift": 4.21, "temperature": 0.5},
 }
 
 # The same model fitted on the same rows with every question stripped of its example answer
@@ -55,13 +55,13 @@ BARE = {
                 "cos_answer": 0.0, "plain": 1.585, "assign": 0.0, "position": 3.232,
                 "ans_size": 0.0, "ans_fit": 14.082, "lexical_answer": 3.241,
                 "temperature": 0.5},
-    "e5": {"bias": -23.392, "cos_point": 0.744, "cos_example": 0.744, "lexical": 0.0, "substance": 0.0,
-           "rel_example": 2.859, "hash_example": 0.0, "rel_point": 2.859, "cos_answer": 0.0,
-           "plain": 0.0, "assign": 0.0, "position": 0.835, "ans_size": 0.0, "ans_fit": 7.639,
-           "lexical_answer": 0.0, "q_point": 6.619, "q_rel": 3.654, "q_answer": 0.904,
-           "q_share": 1.02, "q_lift": 5.448, "concrete": 0.089, "unbuzzed": 0.845,
-           "ans_concrete": 1.109, "ans_unbuzzed": 6.06, "q_share_concrete": 0.0,
-           "temperature": 0.5},
+    "e5": {"bias": -13.625, "cos_point": 0.0, "cos_example": 0.0, "lexical": 0.0, "substance": 0.0,
+           "rel_example": 0.0, "hash_example": 0.0, "rel_point": 0.0, "cos_answer": 0.0,
+           "plain": 0.0, "assign": 0.0, "position": 0.685, "ans_size": 0.0, "ans_fit": 0.0,
+           "lexical_answer": 0.0, "q_point": 5.041, "q_rel": 0.0, "q_answer": 0.0,
+           "q_share": 0.207, "q_lift": 4.316, "concrete": 0.098, "unbuzzed": 0.242,
+           "ans_concrete": 1.306, "ans_unbuzzed": 6.519, "q_share_concrete": 0.0,
+           "q_ulift": 15.309, "ex_ulift": 9.379, "fit_ulift": 9.462, "temperature": 0.5},
 }
 
 # A rubric of one point is a reference answer (e.g. a desired answer of a short-answer
@@ -77,10 +77,10 @@ REFERENCE = {
                 "substance": 3.974, "hash_example": 0.305, "cos_answer": 6.034,
                 "plain": 2.442, "position": 0.977, "ans_size": 1.277, "ans_fit": 4.597,
                 "lexical_answer": 9.007},
-    "e5": {"bias": -16.562, "cos_point": 2.701, "lexical": 3.92, "substance": 0.277, "hash_example": 2.375,
-           "plain": 1.503, "assign": 0.0, "position": 0.675, "ans_size": 0.719, "ans_fit": 0.927,
-           "lexical_answer": 5.636, "q_point": 1.828, "q_share": 0.0, "q_lift": 3.117,
-           "ans_unbuzzed": 6.857},
+    "e5": {"bias": -13.748, "cos_point": 0.75, "lexical": 4.766, "substance": 0.215, "hash_example": 1.433,
+           "plain": 1.575, "assign": 0.0, "position": 0.537, "ans_size": 0.864, "ans_fit": 0.267,
+           "lexical_answer": 5.625, "q_point": 0.674, "q_lift": 2.099, "ans_concrete": 0.012,
+           "ans_unbuzzed": 6.838, "q_ulift": 6.533, "fit_ulift": 3.542},
 }
 
 # On-topic probability = sigmoid(bias + sum(w * feature)); on topic when >= threshold, the

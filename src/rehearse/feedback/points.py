@@ -27,7 +27,8 @@ POINT_FEATURES = ("cos_point", "cos_example", "lexical", "substance", "rel_examp
                   "hash_example", "rel_point", "cos_answer", "plain", "assign",
                   "position", "ans_size", "ans_fit", "lexical_answer",
                   "q_point", "q_rel", "q_answer", "q_share", "q_lift",
-                  "concrete", "unbuzzed", "ans_concrete", "ans_unbuzzed", "q_share_concrete")
+                  "concrete", "unbuzzed", "ans_concrete", "ans_unbuzzed", "q_share_concrete",
+                  "q_ulift", "ex_ulift", "fit_ulift")
 QUERY_SHARPNESS = 60.0  # softmax over points of query cosines (e5's cosines lie close together)
 
 
@@ -97,6 +98,13 @@ def unit_features(prep: Prepared, ans: Answer, lexicon: Lexicon | None) -> np.nd
     f[:, :, 21] = ans.concrete
     f[:, :, 22] = ans.unbuzzed
     f[:, :, 23] = f[:, :, 17] * f[:, :, 19]
+    # the same closeness over the unit's own floor (its mean cosine to generic talking
+    # points): comparable between languages, where the absolute cosines are not
+    floor_q = (prep.generic_query_vecs @ ans.unit_vecs.T).mean(0)
+    floor_p = (prep.generic_vecs @ ans.unit_vecs.T).mean(0)
+    f[:, :, 24] = q - floor_q[None, :]
+    f[:, :, 25] = f[:, :, 1] - floor_p[None, :]
+    f[:, :, 26] = np.maximum(f[:, :, 24], f[:, :, 25]).max(1).mean()
     f[:, :, 12] = _fit(prep, ans)
     all_stems = set().union(*ans.unit_stems[:ns])
     for i in range(k):

@@ -24,7 +24,6 @@ from .models import Question
 EXEMPLAR_SPECIFIC = 1.0  # weight of a sentence's specificity to a point when choosing exemplars
 MAX_PSEUDO_POINTS = 6  # example-answer sentences used as the rubric when a question has none
 SHORT_POINT = 8  # content words: talking points are short phrases, references are longer
-SHORT_POINT = 8  # content words: talking points are short phrases, references are longer
 HASHER = LexicalBackend()  # word-overlap vectors, used next to any backend
 # Sentences that say nothing: a point's query cosine to them is its floor (some points sit
 # closer to everything than others), so q_lift is how far above saying nothing a unit rises.
@@ -35,6 +34,20 @@ NOTHING_SAID = (
     "Communication and collaboration are key for success.",
     "I have a lot of experience with this kind of thing.",
     "That is a good question, I would say it is about finding the right balance.",
+)
+
+# Talking points of no question in particular. A unit's mean cosine to them is its floor: how
+# close it sits to any talking point at all. Cosines between languages run lower than within
+# one (an answer in Portuguese to English points: about 0.045 lower, three standard
+# deviations of the English spread); a unit's lift over its own floor mostly cancels that.
+GENERIC_POINTS = (
+    "how the work was planned and tracked", "the people involved and their roles",
+    "a decision and the reasons for it", "a measurable result", "what was learned afterwards",
+    "communication with stakeholders", "a risk and how it was handled",
+    "the technical approach taken", "how priorities were set", "feedback given or received",
+    "a process that was changed", "the cost or budget involved", "hiring or growing the team",
+    "quality and testing practices", "a timeline with milestones",
+    "a conflict and how it was resolved",
 )
 
 # ---------------------------------------------------------------- question side (cached)
@@ -58,6 +71,8 @@ class Prepared:
     exemplar_hash: np.ndarray  # (2, k, h): lexical (hashed-stem) vectors of both sentences
     profile: np.ndarray  # (2, d): question+points, example answer
     basis: str
+    generic_vecs: np.ndarray  # (g, d): GENERIC_POINTS as passages
+    generic_query_vecs: np.ndarray  # (g, d): and as queries (e5), else the same
 
 
 _PREPARED: OrderedDict[tuple, Prepared] = OrderedDict()
@@ -143,6 +158,9 @@ def prepare(q: Question, backend: Backend, lexicon: Lexicon | None) -> Prepared:
         core_query_vecs = query_vecs.copy()
         if with_core:
             core_query_vecs[with_core] = backend.encode_queries([cores[i] for i in with_core])
+    generic = backend.encode_cached(list(GENERIC_POINTS))
+    generic_queries = (backend.encode_queries(list(GENERIC_POINTS))
+                       if hasattr(backend, "encode_queries") else generic)
     nothing = backend.encode_cached(list(NOTHING_SAID))
     query_floor = (np.maximum(query_vecs @ nothing.T, core_query_vecs @ nothing.T).max(1) if k
                    else np.zeros(0, dtype=np.float32))
@@ -186,7 +204,8 @@ def prepare(q: Question, backend: Backend, lexicon: Lexicon | None) -> Prepared:
     prep = Prepared(points, pv, core_vecs, query_vecs, core_query_vecs, query_floor,
                     tuple(frozenset(s) for s in stem_lists), stem_lists,
                      frozenset(rubric),
-                     example_sents, tuple(exemplar), ex_vecs, ex2_vecs, ex_hash, prof, basis)
+                     example_sents, tuple(exemplar), ex_vecs, ex2_vecs, ex_hash, prof, basis,
+                     generic, generic_queries)
     with _PREP_LOCK:
         _PREPARED[key] = prep
         while len(_PREPARED) > _PREPARED_MAX:
