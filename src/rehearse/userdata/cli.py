@@ -69,4 +69,8 @@ def import_data(email: Annotated[str, typer.Argument(help="The (empty) account t
     except ImportRejected as error:
         errors.print(f"[bold red]error:[/] {file}: {error}")
         raise typer.Exit(2) from None
+    left_out = counts.pop("community_left_out", 0)
     typer.echo(", ".join(f"{n} {what}" for what, n in counts.items()) + " imported.")
+    if left_out:
+        typer.echo(f"{left_out} votes, comments or notifications on other people's suggestions that are not on "
+                   "this server were left out.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class ImportResult(BaseModel):
@@ -12,3 +12,9 @@ class ImportResult(BaseModel):
     stories: int
     mocks: int
     plans: int = 0
+    suggestions: int = 0
+    comments: int = 0
+    votes: int = 0
+    notifications: int = 0
+    community_left_out: int = Field(0, description="Votes, comments and notifications on someone else's "
+                                                   "suggestion that is not on this server, so not imported.")

@@ -25,6 +25,8 @@ from rehearse.review.models import ReviewCard, ReviewLogEntry, SchedulerParamete
 from rehearse.scheduling.fsrs_card import utc
 from rehearse.stories.models import Story
 
+from . import community
+
 FORMAT, VERSION = "rehearse-user-data", 1
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024  # far past a year of daily practice (about 5 MB)
 
@@ -53,7 +55,8 @@ def _parse_time(value: Any, where: str) -> datetime | None:
 
 def export_user(session: Session, *, user: User) -> dict[str, Any]:
     """Everything the user has: attempts with their reports, cards and their review log, parameters,
-    stories and mock interviews."""
+    stories, mock interviews, prep plans, and their community data (suggestions, comments, votes and
+    notifications)."""
     questions: dict[int, dict[str, str]] = {}
 
     def ref(question_id: int) -> dict[str, str]:
@@ -125,6 +128,7 @@ def export_user(session: Session, *, user: User) -> dict[str, Any]:
             "items": [{**{k: v for k, v in item.items() if k != "question_id"}, "question": ref(item["question_id"])}
                       for item in p.items],
         } for p in plans],
+        "community": community.export_community(session, user=user, ref=ref),
     }
 
 
@@ -133,7 +137,8 @@ def export_user(session: Session, *, user: User) -> dict[str, Any]:
 
 def _has_data(session: Session, user: User) -> bool:
     return any(session.scalar(select(model.id).where(model.user_id == user.id).limit(1)) is not None
-               for model in (Attempt, ReviewCard, Story, MockInterview, PrepPlan))
+               for model in (Attempt, ReviewCard, Story, MockInterview, PrepPlan)) \
+        or community.has_community_data(session, user)
 
 
 def import_user(session: Session, *, user: User, document: Any) -> dict[str, int]:
@@ -144,8 +149,8 @@ def import_user(session: Session, *, user: User, document: Any) -> dict[str, int
         raise ImportRejected(f"This document is version {document.get('version')!r}; this Rehearse reads "
                              f"version {VERSION}.")
     if _has_data(session, user):
-        raise ImportRejected("This account already has answers, cards, stories or mocks; import into a new, "
-                             "empty account.", 409)
+        raise ImportRejected("This account already has answers, cards, stories, mocks or community activity; "
+                             "import into a new, empty account.", 409)
     try:
         with session.begin_nested():  # a document that fails half-way leaves nothing behind
             return _load(session, user, document)
@@ -168,6 +173,8 @@ def _questions(session: Session, document: dict) -> dict[tuple[str, str], int]:
     for p in document.get("plans", ()):
         for i in p["items"]:
             wanted.add((i["question"]["bank"], i["question"]["question"]))
+    for ref in community.question_refs(document.get("community") or {}):
+        wanted.add((ref["bank"], ref["question"]))
     bank_slugs = sorted({b for b, _ in wanted})
     rows = session.execute(select(Bank.slug, Question.slug, Question.id).join(Bank, Bank.id == Question.bank_id)
                            .where(Bank.slug.in_(bank_slugs))).all() if bank_slugs else []
@@ -258,9 +265,11 @@ def _load(session: Session, user: User, document: dict) -> dict[str, int]:
         session.add(PrepPlan(user_id=user.id, title=p["title"], posting=p["posting"], role_id=role_id, items=items,
                              created_at=_parse_time(p["created_at"], f"plan {index + 1}")))
     session.flush()
+    shared = community.import_community(session, user=user, part=document.get("community") or {}, question_id=qid,
+                                        parse_time=_parse_time, rejected=ImportRejected)
     return {"attempts": len(document["attempts"]), "cards": len(document["cards"]),
             "reviews": sum(len(c["log"]) for c in document["cards"]), "stories": len(document["stories"]),
-            "mocks": len(document["mocks"]), "plans": len(document.get("plans", ()))}
+            "mocks": len(document["mocks"]), "plans": len(document.get("plans", ())), **shared}
 
 
 # --- deletion ----------------------------------------------------------------------------------

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 
 from rehearse.accounts import service as accounts
 from rehearse.bank.models import utcnow
+from rehearse.community import service as community
+from rehearse.community.models import Suggestion
 from rehearse.db.database import Database
 from rehearse.mock import service as mocks
 from rehearse.plans import service as plans
@@ -28,6 +30,16 @@ attempt_st = st.tuples(st.integers(0, 7), st.integers(0, 100), printable.filter(
 story_st = st.tuples(printable.filter(str.strip), printable, printable.filter(str.strip),
                      st.lists(st.sampled_from(["hiring", "incidents", "x y"]), max_size=2))
 mock_st = st.tuples(st.integers(1, 3), st.integers(0, 2**31 - 1), st.booleans(), st.integers(0, 6))
+# Ann's suggestions (question, kind, decision, reason), Bob's suggestions with Ann's vote on each, Ann's
+# comments (on her own first suggestion or on Bob's first), whether Bob comments on Ann's first suggestion,
+# whether an editor hides Ann's first comment, and whether Ann reads her notifications.
+community_st = st.tuples(
+    st.lists(st.tuples(st.integers(0, 7), st.sampled_from(["edit", "new_question"]),
+                       st.sampled_from(["pending", "accepted", "rejected", "withdrawn"]), printable.filter(str.strip)),
+             max_size=3),
+    st.lists(st.tuples(st.integers(0, 7), st.sampled_from([1, -1])), max_size=2),
+    st.lists(st.tuples(st.booleans(), printable.filter(str.strip)), max_size=3),
+    st.booleans(), st.booleans(), st.booleans())
 POSTING = ("Lead incident response and on-call for our platform; hire engineers and build the interview loop; "
            "set the strategy and tie it to OKRs.")
 
@@ -66,29 +78,87 @@ def fill(session, user, questions, attempts, story_list, mock_list, plan_count=0
     session.flush()
 
 
+def fill_community(session, ann, bob, editor, questions, plan) -> None:
+    """Community activity around Ann, as the app makes it: her suggestions and their decisions, her votes
+    and comments on Bob's suggestions and her own, Bob's comment on hers, an editor hiding one of hers."""
+    mine, theirs, comments, bob_comments, hide, read = plan
+    own = []
+    for index, (q, kind, decision, reason) in enumerate(mine):
+        if kind == "edit":
+            made = community.suggest_edit(session, user=ann, question_id=questions[q].id, reason=reason,
+                                          accept_licence=True, example_answer=f"Ann's better answer {index}.")
+        else:
+            made = community.suggest_question(session, user=ann, role_id=questions[q].role_id, reason=reason,
+                                              accept_licence=True, text=f"Ann's new question {index}?",
+                                              talking_points=["a point", "another"], example_answer="An answer.")
+        own.append(made)
+        if decision == "accepted" and kind == "edit":  # an accepted new question would add a question to the bank
+            community.accept(session, editor=editor, suggestion_id=made.id, note="Thanks")
+        elif decision in ("rejected", "accepted"):
+            community.reject(session, editor=editor, suggestion_id=made.id, reason="Not this time.")
+        elif decision == "withdrawn":
+            community.withdraw(session, user=ann, suggestion_id=made.id)
+    others = []
+    for index, (q, value) in enumerate(theirs):
+        made = community.suggest_edit(session, user=bob, question_id=questions[q].id, reason="Bob's reason.",
+                                      accept_licence=True, example_answer=f"Bob's better answer {index}.")
+        community.vote(session, user=ann, suggestion_id=made.id, value=value)
+        others.append(made)
+    written = []
+    for on_own, body in comments:
+        target = (own if on_own else others)[:1]
+        if target:
+            earlier = [c for c in written if c.suggestion_id == target[0].id]
+            written.append(community.add_comment(session, user=ann, suggestion_id=target[0].id, body=body,
+                                                 reply_to=earlier[-1].id if earlier else None))
+    if bob_comments and own:
+        community.add_comment(session, user=bob, suggestion_id=own[0].id, body="Bob's comment.")
+    if hide and written:
+        community.hide_comment(session, editor=editor, comment_id=written[0].id, reason="Off topic.")
+    if read:
+        community.mark_read(session, user_id=ann.id)
+    session.flush()
+
+
+def people(session):
+    ann = accounts.create_user(session, email="ann@example.com", password_hash="-")
+    bob = accounts.create_user(session, email="bob@example.com", password_hash="-", display_name="Bob Secret")
+    eve = accounts.create_user(session, email="eve@example.com", password_hash="-", display_name="Eve Editor")
+    accounts.set_role(session, email=eve.email, role="editor")
+    return ann, bob, eve
+
+
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                  HealthCheck.too_slow])
 @given(attempts=st.lists(attempt_st, max_size=6), story_list=st.lists(story_st, max_size=3),
-       mock_list=st.lists(mock_st, max_size=2), plan_count=st.integers(0, 1))
+       mock_list=st.lists(mock_st, max_size=2), plan_count=st.integers(0, 1), shared=community_st)
 def test_export_import_export_gives_the_same_document(session, other_rehearse, attempts, story_list, mock_list,
-                                                      plan_count):
+                                                      plan_count, shared):
     here = session.begin_nested()
     try:
         questions = make_bank(session)["questions"]
-        ann = accounts.create_user(session, email="ann@example.com", password_hash="-")
+        ann, bob, eve = people(session)
         fill(session, ann, questions, attempts, story_list, mock_list, plan_count)
+        fill_community(session, ann, bob, eve, questions, shared)
         first = userdata.export_user(session, user=ann)
+        bobs = userdata.export_user(session, user=bob)
     finally:
         here.rollback()
+    assert len(first["community"]["suggestions"]) == len(shared[0])
+    assert len(first["community"]["votes"]) == len(shared[1])
     with other_rehearse.engine.connect() as connection:
         outer = connection.begin()
         try:
             elsewhere = Session(bind=connection)
             make_bank(elsewhere)
-            ann_there = accounts.create_user(elsewhere, email="ann@example.com", password_hash="-")
+            ann_there, bob_there, _ = people(elsewhere)
+            # Bob first: Ann's votes and comments on his suggestions find them by what they change and when.
+            userdata.import_user(elsewhere, user=bob_there, document=bobs)
             counts = userdata.import_user(elsewhere, user=ann_there, document=first)
             assert counts["attempts"] == len(first["attempts"]) >= len(attempts)
             assert counts["stories"] == len(story_list)
+            assert counts["suggestions"] == len(shared[0]) and counts["votes"] == len(shared[1])
+            assert counts["community_left_out"] == 0
             again = userdata.export_user(elsewhere, user=ann_there)
             elsewhere.close()
         finally:
@@ -137,3 +207,64 @@ def test_deleting_an_account_deletes_everything_in_it(session, bank, users):
     assert left == {}
     assert session.execute(text("SELECT count(*) FROM mock_items")).scalar() == 0  # via the mocks
     assert len(userdata.export_user(session, user=bob)["attempts"]) == 1  # Bob keeps his
+
+
+def test_community_data_on_someone_elses_missing_suggestion_is_left_out_and_said(session, other_rehearse):
+    here = session.begin_nested()
+    try:
+        questions = make_bank(session)["questions"]
+        ann, bob, eve = people(session)
+        fill_community(session, ann, bob, eve, questions,
+                       ([(0, "edit", "rejected", "Clearer."), (1, "new_question", "pending", "Missing topic.")],
+                        [(2, 1), (3, -1)], [(True, "On mine."), (True, "A follow-up."), (False, "On Bob's.")],
+                        True, False, False))
+        document = userdata.export_user(session, user=ann)
+    finally:
+        here.rollback()
+    shared = document["community"]
+    text = repr({**document, "community": {**shared, "notifications": []}})  # a message may name who commented
+    assert "Bob Secret" not in text and "bob@example.com" not in text and "Eve Editor" not in text
+    assert "Bob's comment." not in text  # his comment on her suggestion is his; her notification about it stays
+    assert [n["kind"] for n in shared["notifications"]] == ["rejected", "commented"]
+    assert shared["comments"][1]["reply_to"] == 1 and shared["comments"][2]["on"]["kind"] == "edit"
+    with other_rehearse.engine.connect() as connection:
+        outer = connection.begin()
+        try:
+            elsewhere = Session(bind=connection)
+            make_bank(elsewhere)
+            ann_there = accounts.create_user(elsewhere, email="ann@example.com", password_hash="-")
+            counts = userdata.import_user(elsewhere, user=ann_there, document=document)
+            # Bob's two suggestions are not here: Ann's two votes and her comment on one are left out.
+            assert (counts["suggestions"], counts["comments"], counts["votes"], counts["notifications"],
+                    counts["community_left_out"]) == (2, 2, 0, 2, 3)
+            mine = elsewhere.query(Suggestion).filter_by(author_id=ann_there.id).order_by(Suggestion.id).all()
+            assert [(s.kind, s.status, s.comment_count, s.votes) for s in mine] == \
+                [("edit", "rejected", 2, 0), ("new_question", "pending", 0, 0)]
+            assert community.unread_count(elsewhere, user_id=ann_there.id) == 2
+            again = userdata.export_user(elsewhere, user=ann_there)["community"]
+            assert again["suggestions"] == shared["suggestions"] and again["votes"] == []
+            assert again["comments"] == shared["comments"][:2]
+        finally:
+            outer.rollback()
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda c: c["votes"].append({**c["votes"][0], "value": 5}), "a vote is 1 or -1"),
+    (lambda c: c["suggestions"][0].update(kind="rename"), "does not exist"),
+    (lambda c: c["comments"].append({**c["comments"][0], "number": 9, "on": {"mine": 42}}), "suggestion 42"),
+    (lambda c: c["suggestions"][0].update(question={"bank": "gone", "question": "q"}), "not on this server"),
+    (lambda c: c["suggestions"][0].update(created_at="yesterday"), "not an ISO date"),
+])
+def test_a_bad_community_part_is_refused_whole(session, bank, users, change, message):
+    ann, bob = users
+    eve = accounts.create_user(session, email="eve@example.com", password_hash="-")
+    accounts.set_role(session, email=eve.email, role="editor")
+    fill_community(session, ann, bob, eve, bank["questions"],
+                   ([(0, "edit", "pending", "Clearer.")], [(1, 1)], [(True, "On mine.")], False, False, False))
+    document = userdata.export_user(session, user=ann)
+    change(document["community"])
+    carol = accounts.create_user(session, email="carol@example.com", password_hash="-")
+    with pytest.raises(userdata.ImportRejected, match=message):
+        userdata.import_user(session, user=carol, document=document)
+    assert userdata.export_user(session, user=carol)["community"] == {
+        "suggestions": [], "comments": [], "votes": [], "notifications": []}

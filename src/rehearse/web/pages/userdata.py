@@ -51,9 +51,13 @@ async def import_file(request: Request, session: SessionDep, user: PageUser,
     except service.ImportRejected as error:
         session.rollback()
         return _page(request, user, error=str(error), status=error.status)
+    left_out = (f" {counts['community_left_out']} votes, comments or notifications on other people's suggestions "
+                "that are not on this server were left out." if counts["community_left_out"] else "")
     return _page(request, user, message=f"Loaded {counts['attempts']} answers, {counts['cards']} review cards "
-                                        f"({counts['reviews']} reviews), {counts['stories']} stories and "
-                                        f"{counts['mocks']} mock interviews.")
+                                        f"({counts['reviews']} reviews), {counts['stories']} stories, "
+                                        f"{counts['mocks']} mock interviews, {counts['plans']} prep plans, "
+                                        f"{counts['suggestions']} suggestions, {counts['comments']} comments and "
+                                        f"{counts['votes']} votes.{left_out}")
 
 
 def _sheet(request: Request, session, user, role_ref: str) -> dict:

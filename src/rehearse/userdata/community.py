@@ -1,0 +1,203 @@
+"""The user's community data in their export: their suggestions (with the decisions on them), their comments,
+their votes and their notifications; and loading it back.
+
+No database ids: the user's own suggestions and comments are numbered in the document, and a suggestion of
+someone else (one the user voted on or commented on) is named by what it changes (kind, question or role)
+and the moment it was made. On import such a suggestion is looked for on this server; when it is not there
+(another person's suggestion on another server), the vote or comment on it is left out and counted.
+What belongs to other people is never exported: their votes and comments, who decided, who hid a comment.
+Suggestion counters (votes, comments) are recomputed from what is loaded, so they are not in the document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from rehearse.accounts.models import User
+from rehearse.bank.models import Bank, Role
+from rehearse.community.models import Comment, Notification, Suggestion, Vote
+from rehearse.scheduling.fsrs_card import utc
+
+QuestionRef = Callable[[int], dict[str, str]]
+Rejected = type[ValueError]
+
+
+def _time(moment: datetime | None) -> str | None:
+    return utc(moment).isoformat() if moment else None
+
+
+def _role_refs(session: Session, role_ids: set[int]) -> dict[int, dict[str, str]]:
+    rows = session.execute(select(Role.id, Role.slug, Bank.slug).join(Bank, Bank.id == Role.bank_id)
+                           .where(Role.id.in_(role_ids))).all() if role_ids else []
+    return {role_id: {"bank": bank, "role": slug} for role_id, slug, bank in rows}
+
+
+def export_community(session: Session, *, user: User, ref: QuestionRef) -> dict[str, Any]:
+    """The "community" part of the user's document."""
+    own = session.scalars(select(Suggestion).where(Suggestion.author_id == user.id)
+                          .order_by(Suggestion.created_at, Suggestion.id)).all()
+    number = {s.id: index + 1 for index, s in enumerate(own)}
+    comments = session.scalars(select(Comment).where(Comment.author_id == user.id)
+                               .order_by(Comment.created_at, Comment.id)).all()
+    comment_number = {c.id: index + 1 for index, c in enumerate(comments)}
+    votes = session.scalars(select(Vote).where(Vote.user_id == user.id)
+                            .order_by(Vote.created_at, Vote.suggestion_id)).all()
+    notes = session.scalars(select(Notification).where(Notification.user_id == user.id)
+                            .order_by(Notification.created_at, Notification.id)).all()
+    others_ids = ({c.suggestion_id for c in comments} | {v.suggestion_id for v in votes}
+                  | {n.suggestion_id for n in notes if n.suggestion_id}) - set(number)
+    others = {s.id: s for s in session.scalars(select(Suggestion).where(Suggestion.id.in_(others_ids)))} \
+        if others_ids else {}
+    roles = _role_refs(session, {s.role_id for s in [*own, *others.values()] if s.role_id})
+
+    def target(s: Suggestion) -> dict[str, Any]:
+        return {"question": ref(s.question_id) if s.question_id else None,
+                "role": roles[s.role_id] if s.role_id else None}
+
+    def on(suggestion_id: int | None) -> dict[str, Any] | None:
+        if suggestion_id is None:
+            return None
+        if suggestion_id in number:
+            return {"mine": number[suggestion_id]}
+        s = others[suggestion_id]
+        return {"kind": s.kind, **target(s), "created_at": _time(s.created_at)}
+
+    return {
+        "suggestions": [{
+            "number": number[s.id], "kind": s.kind, **target(s), "base_revision": s.base_revision,
+            "question_text": s.question_text, "example_answer": s.example_answer, "intent": s.intent,
+            "talking_points": s.talking_points, "reason": s.reason, "licence": s.licence, "report": s.report,
+            "status": s.status, "decision_reason": s.decision_reason, "decided_at": _time(s.decided_at),
+            "revision": s.revision, "created_at": _time(s.created_at),
+        } for s in own],
+        "comments": [{
+            "number": comment_number[c.id], "on": on(c.suggestion_id), "body": c.body,
+            "reply_to": comment_number.get(c.reply_to_id),  # a reply to someone else's comment keeps no link
+            "hidden": c.hidden, "hidden_reason": c.hidden_reason, "created_at": _time(c.created_at),
+        } for c in comments],
+        "votes": [{"on": on(v.suggestion_id), "value": v.value, "created_at": _time(v.created_at),
+                   "updated_at": _time(v.updated_at)} for v in votes],
+        "notifications": [{"kind": n.kind, "on": on(n.suggestion_id), "message": n.message,
+                           "created_at": _time(n.created_at), "read_at": _time(n.read_at)} for n in notes],
+    }
+
+
+def has_community_data(session: Session, user: User) -> bool:
+    return any(session.scalar(select(column).where(owner == user.id).limit(1)) is not None
+               for column, owner in ((Suggestion.id, Suggestion.author_id), (Comment.id, Comment.author_id),
+                                     (Vote.suggestion_id, Vote.user_id), (Notification.id, Notification.user_id)))
+
+
+def question_refs(part: dict[str, Any]) -> list[dict[str, str]]:
+    """Every question the community part names, so the caller can check they are all on this server."""
+    refs = [s["question"] for s in part.get("suggestions", ()) if s.get("question")]
+    for key in ("comments", "votes", "notifications"):
+        refs += [item["on"]["question"] for item in part.get(key, ())
+                 if item.get("on") and "mine" not in item["on"] and item["on"].get("question")]
+    return refs
+
+
+def import_community(session: Session, *, user: User, part: dict[str, Any], question_id: Callable[[dict], int],
+                     parse_time: Callable[[Any, str], datetime | None], rejected: Rejected) -> dict[str, int]:
+    """Load the community part for this user; counts of what was loaded and of what was left out."""
+
+    def role_id(ref: dict[str, str] | None, where: str) -> int | None:
+        if ref is None:
+            return None
+        found = session.scalar(select(Role.id).join(Bank, Bank.id == Role.bank_id)
+                               .where(Bank.slug == ref["bank"], Role.slug == ref["role"]))
+        if found is None:
+            raise rejected(f"{where}: the role {ref['bank']}/{ref['role']} is not on this server; import its bank "
+                           "first. Nothing was imported.")
+        return found
+
+    own: dict[int, Suggestion] = {}
+    for index, s in enumerate(part.get("suggestions", ())):
+        where = f"suggestion {index + 1}"
+        if s["kind"] not in ("edit", "new_question") or s["status"] not in ("pending", "accepted", "rejected",
+                                                                              "withdrawn"):
+            raise rejected(f"{where}: kind {s['kind']!r} or status {s['status']!r} does not exist.")
+        suggestion = Suggestion(
+            kind=s["kind"], question_id=question_id(s["question"]) if s["question"] else None,
+            role_id=role_id(s["role"], where), author_id=user.id, base_revision=s["base_revision"],
+            question_text=s["question_text"], example_answer=s["example_answer"], intent=s["intent"],
+            talking_points=s["talking_points"], reason=s["reason"], licence=s["licence"], report=s["report"],
+            status=s["status"], votes=0, up=0, down=0, comment_count=0, decision_reason=s["decision_reason"],
+            decided_at=parse_time(s["decided_at"], where), revision=s["revision"],
+            created_at=parse_time(s["created_at"], where))
+        if suggestion.question_id is None and suggestion.role_id is None:
+            raise rejected(f"{where}: it names neither a question nor a role.")
+        session.add(suggestion)
+        session.flush()
+        own[s["number"]] = suggestion
+
+    def find(on: dict[str, Any] | None, where: str) -> int | None:
+        """The suggestion an item is on: the user's own by number, someone else's by what and when."""
+        if on is None:
+            return None
+        if "mine" in on:
+            if on["mine"] not in own:
+                raise rejected(f"{where}: it is on suggestion {on['mine']!r}, which the document does not have.")
+            return own[on["mine"]].id
+        statement = select(Suggestion.id).where(Suggestion.kind == on["kind"],
+                                                Suggestion.created_at == parse_time(on["created_at"], where))
+        if on.get("question"):
+            statement = statement.where(Suggestion.question_id == question_id(on["question"]))
+        if on.get("role"):
+            statement = statement.where(Suggestion.role_id == role_id(on["role"], where))
+        return session.scalar(statement.order_by(Suggestion.id).limit(1))
+
+    left_out = 0
+    comments: dict[int, int] = {}
+    for index, c in enumerate(part.get("comments", ())):
+        where = f"comment {index + 1}"
+        suggestion_id = find(c["on"], where)
+        if suggestion_id is None:
+            left_out += 1
+            continue
+        comment = Comment(suggestion_id=suggestion_id, author_id=user.id, body=c["body"],
+                          reply_to_id=comments.get(c["reply_to"]) if c["reply_to"] else None,
+                          hidden=bool(c["hidden"]), hidden_reason=c["hidden_reason"], reports=0,
+                          created_at=parse_time(c["created_at"], where))
+        session.add(comment)
+        session.flush()
+        comments[c["number"]] = comment.id
+        session.execute(update(Suggestion).where(Suggestion.id == suggestion_id)
+                        .values(comment_count=Suggestion.comment_count + 1))
+    votes = 0
+    for index, v in enumerate(part.get("votes", ())):
+        where = f"vote {index + 1}"
+        if v["value"] not in (-1, 1):
+            raise rejected(f"{where}: a vote is 1 or -1, not {v['value']!r}.")
+        suggestion_id = find(v["on"], where)
+        if suggestion_id is None:
+            left_out += 1
+            continue
+        if session.scalar(select(Suggestion.author_id).where(Suggestion.id == suggestion_id)) == user.id:
+            raise rejected(f"{where}: it is a vote on the user's own suggestion, which Rehearse does not allow.")
+        session.add(Vote(suggestion_id=suggestion_id, user_id=user.id, value=v["value"],
+                         created_at=parse_time(v["created_at"], where), updated_at=parse_time(v["updated_at"], where)))
+        session.execute(update(Suggestion).where(Suggestion.id == suggestion_id).values(
+            votes=Suggestion.votes + v["value"], up=Suggestion.up + int(v["value"] == 1),
+            down=Suggestion.down + int(v["value"] == -1)))
+        votes += 1
+    notifications = 0
+    for index, n in enumerate(part.get("notifications", ())):
+        where = f"notification {index + 1}"
+        suggestion_id = find(n["on"], where)
+        if n["on"] is not None and suggestion_id is None:
+            left_out += 1
+            continue
+        session.add(Notification(user_id=user.id, kind=n["kind"], suggestion_id=suggestion_id, message=n["message"],
+                                 created_at=parse_time(n["created_at"], where),
+                                 read_at=parse_time(n["read_at"], where)))
+        notifications += 1
+    session.flush()
+    return {"suggestions": len(own), "comments": len(comments), "votes": votes, "notifications": notifications,
+            "community_left_out": left_out}
+
