@@ -1,0 +1,100 @@
+"""A question's history: its revisions with author, date, reason and diff; reverting to an earlier one
+(a new revision: nothing is erased); the contributors whose suggestions were accepted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from rehearse.accounts.models import User
+from rehearse.bank.models import ExampleAnswer, Question
+
+from . import diff as diffs
+from .revisions import (
+    Snapshot,
+    current,
+    diff_fields,
+    question_or_404,
+    revision,
+    snapshot_of,
+    write_revision,
+)
+from .rules import (
+    FIELDS,
+    HISTORY_PAGE,
+    MAX_REASON,
+    Conflict,
+    NotFound,
+    checked_text,
+    require_editor,
+)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    revision: int
+    created_at: datetime
+    source: str
+    author: str | None
+    reason: str | None
+    suggestion_id: int | None
+    reverted_from: int | None
+    diffs: dict[str, list[diffs.Chunk]]
+    changed: tuple[str, ...]
+
+
+def history(session: Session, *, question_id: int, page: int = 1) -> tuple[list[HistoryEntry], int]:
+    """A question's revisions, newest first, each with its author, reason and the diff from the one before."""
+    question_or_404(session, question_id)
+    total = session.scalar(select(func.count()).where(ExampleAnswer.question_id == question_id)) or 0
+    start = max(0, (page - 1) * HISTORY_PAGE)
+    rows = session.execute(
+        select(ExampleAnswer, User.display_name).outerjoin(User, User.id == ExampleAnswer.author_id)
+        .where(ExampleAnswer.question_id == question_id).order_by(ExampleAnswer.revision.desc())
+        .offset(start).limit(HISTORY_PAGE + 1)).all()  # one more: the revision before the page's last
+    now = current(session, question_id)
+    snapshots = [snapshot_of(row, now) for row, _ in rows]
+    entries = []
+    for index, (row, author) in enumerate(rows[:HISTORY_PAGE]):
+        before = snapshots[index + 1] if index + 1 < len(snapshots) else Snapshot(0, None, None, ())
+        after = snapshots[index]
+        changes = diff_fields(before, {name: after.get(name) for name in FIELDS})
+        if row.talking_points is None:  # an old row: only its answer text was recorded
+            changes = {"example_answer": changes["example_answer"]}
+        entries.append(HistoryEntry(row.revision, row.created_at, row.source, author, row.note, row.suggestion_id,
+                                    row.reverted_from, changes,
+                                    tuple(name for name, chunks in changes.items() if diffs.changed(chunks))))
+    return entries, total
+
+
+def revert(session: Session, *, editor: User, question_id: int, to_revision: int, reason: str) -> ExampleAnswer:
+    """Restore an earlier revision as a new one; nothing is erased."""
+    require_editor(editor)
+    reason = checked_text(reason, "reason", MAX_REASON, required=True)
+    question = question_or_404(session, question_id, lock=True)
+    latest = current(session, question_id)
+    target = revision(session, question_id, to_revision)
+    if target is None:
+        raise NotFound(f"Question {question_id} has no revision {to_revision}.")
+    if to_revision == latest.revision:
+        raise Conflict(f"Revision {to_revision} is the current revision already.")
+    values = {name: target.get(name) for name in FIELDS}
+    return write_revision(session, question, latest, values, author_id=editor.id, source="revert",
+                          note=reason, reverted_from=to_revision)
+
+
+def contributors(session: Session, *, bank_id: int | None = None) -> list[tuple[str, int]]:
+    """Everyone whose suggestions were accepted (into this bank), with how many, most first."""
+    statement = (select(User.display_name, func.count(func.distinct(ExampleAnswer.suggestion_id)))
+                 .join(ExampleAnswer, ExampleAnswer.author_id == User.id)
+                 .where(ExampleAnswer.source == "suggestion"))
+    if bank_id is not None:
+        statement = statement.join(Question, Question.id == ExampleAnswer.question_id).where(
+            Question.bank_id == bank_id)
+    rows = session.execute(statement.group_by(User.id, User.display_name)
+                           .order_by(func.count(func.distinct(ExampleAnswer.suggestion_id)).desc(),
+                                     User.display_name)).all()
+    return [(name, count) for name, count in rows]

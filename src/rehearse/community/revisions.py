@@ -1,0 +1,144 @@
+"""Revisions of a question: snapshots of its example answer, intent and talking points, writing the next
+revision, and the diffs and three-way merges between them.
+
+Revisions are rows of `example_answers`, each a full snapshot of a question's example answer,
+intent and talking points; the question row keeps the current intent and points, so everything
+that reads a question (practice, search, scoring) sees what was last accepted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from rehearse.bank import service as bank
+from rehearse.bank.models import ExampleAnswer, Question, utcnow
+
+from . import diff as diffs
+from .rules import (
+    FIELDS,
+    MAX_ANSWER,
+    MAX_INTENT,
+    Conflict,
+    NotFound,
+    checked_text,
+    clean_points,
+)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    revision: int
+    example_answer: str | None
+    intent: str | None
+    talking_points: tuple[str, ...]
+
+    def get(self, name: str) -> Any:
+        value = getattr(self, name)
+        return list(value) if name == "talking_points" else value
+
+
+def question_or_404(session: Session, question_id: int, *, lock: bool = False) -> Question:
+    """The question (locked for a new revision when `lock`); NotFound if it does not exist."""
+    statement = select(Question).where(Question.id == question_id)
+    if lock:  # PostgreSQL: revisions of one question are made one at a time (SQLite: the write lock)
+        statement = statement.with_for_update()
+    question = session.scalar(statement.execution_options(populate_existing=True))
+    if question is None:
+        raise NotFound(f"There is no question with id {question_id} (it may have been deleted).")
+    return question
+
+
+def latest_row(session: Session, question_id: int) -> ExampleAnswer | None:
+    """The newest stored revision of the question, if any."""
+    return session.scalar(select(ExampleAnswer).where(ExampleAnswer.question_id == question_id)
+                          .order_by(ExampleAnswer.revision.desc()).limit(1))
+
+
+def current(session: Session, question_id: int, *, lock: bool = False) -> Snapshot:
+    """What the question says now, and its revision number (0 before any)."""
+    question = question_or_404(session, question_id, lock=lock)
+    row = latest_row(session, question_id)
+    return Snapshot(row.revision if row else 0, (row.text or None) if row else None, question.intent,
+                    tuple(question.talking_points or ()))
+
+
+def snapshot_of(row: ExampleAnswer, fallback: Snapshot) -> Snapshot:
+    """A stored revision; fields it did not record (rows older than snapshots) come from `fallback`."""
+    return Snapshot(row.revision, row.text or None,
+                    row.intent if row.talking_points is not None else fallback.intent,
+                    tuple(row.talking_points) if row.talking_points is not None else fallback.talking_points)
+
+
+def revision(session: Session, question_id: int, number: int) -> Snapshot | None:
+    row = session.scalar(select(ExampleAnswer).where(ExampleAnswer.question_id == question_id,
+                                                     ExampleAnswer.revision == number))
+    return snapshot_of(row, current(session, question_id)) if row else None
+
+
+def write_revision(session: Session, question: Question, base: Snapshot, values: dict[str, Any], *,
+                   author_id: int | None, source: str, note: str | None, suggestion_id: int | None = None,
+                   reverted_from: int | None = None) -> ExampleAnswer:
+    """Store the next revision (base.revision + 1) and bring the question row in line with it."""
+    points = list(values["talking_points"])
+    row = ExampleAnswer(question_id=question.id, revision=base.revision + 1, text=values["example_answer"] or "",
+                        intent=values["intent"], talking_points=points, author_id=author_id, source=source,
+                        note=note, suggestion_id=suggestion_id, reverted_from=reverted_from, created_at=utcnow())
+    session.add(row)
+    changes: dict[str, Any] = {}
+    if values["intent"] != question.intent:
+        changes["intent"] = values["intent"]
+    if points != list(question.talking_points or ()):
+        changes["talking_points"], changes["talking_points_source"] = points, "editor"
+    if changes:
+        session.execute(update(Question).where(Question.id == question.id).values(**changes))
+    session.flush()
+    bank.reindex_question(session, question.id)
+    return row
+
+
+def fill_proposed(base: Snapshot, *, example_answer: str | None, intent: str | None,
+                  talking_points: Sequence[str] | str | None) -> dict[str, Any]:
+    """The values a suggestion proposes: the fields it gives, checked, the others as in `base`."""
+    # An empty field (a form sends every field) means "none", as a question without one stores it.
+    return {
+        "example_answer": (checked_text(example_answer, "example answer", MAX_ANSWER) or None)
+        if example_answer is not None else base.example_answer,
+        "intent": (checked_text(intent, "intent", MAX_INTENT) or None) if intent is not None else base.intent,
+        "talking_points": clean_points(talking_points) if talking_points is not None else list(base.talking_points),
+    }
+
+
+def diff_fields(old: dict[str, Any] | Snapshot, new: dict[str, Any]) -> dict[str, list[diffs.Chunk]]:
+    """A word diff of each text field and a list diff of the talking points."""
+    get = old.get if isinstance(old, dict) else old.get
+    return {
+        "example_answer": diffs.word_diff(get("example_answer"), new["example_answer"]),
+        "intent": diffs.word_diff(get("intent"), new["intent"]),
+        "talking_points": diffs.list_diff(get("talking_points"), new["talking_points"]),
+    }
+
+
+def merge_onto(base: Snapshot, proposed: dict[str, Any], now: Snapshot) -> dict[str, Any]:
+    """Apply the suggestion's changes (base -> proposed) on top of the current revision, field by field."""
+    merged: dict[str, Any] = {}
+    for name in FIELDS:
+        old, mine, theirs = base.get(name), proposed[name], now.get(name)
+        if mine in (old, theirs):
+            merged[name] = theirs
+        elif theirs == old:
+            merged[name] = mine
+        else:
+            try:
+                merged[name] = (diffs.merge_list(old, mine, theirs) if name == "talking_points"
+                                else diffs.merge_text(old, mine, theirs) or None)
+            except diffs.MergeConflict:
+                label = name.replace("_", " ")
+                raise Conflict(f"Revision {now.revision} changed the same part of the {label} as this suggestion "
+                               f"(made against revision {base.revision}); edit it against the current revision, "
+                               "then accept.") from None
+    return merged

@@ -1,0 +1,161 @@
+"""Community rules shared by every part of the workflow: what is compared, the size limits, the per-user
+rate limits, the errors (each with the HTTP status that says why), input checks and permissions, and the
+licence contributions are published under."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rehearse.accounts.models import User
+from rehearse.bank.models import Bank, Question, Role, utcnow
+from rehearse.throttle import service as throttle
+from rehearse.throttle.models import Throttle
+from rehearse.throttle.service import Rule
+
+FIELDS = ("example_answer", "intent", "talking_points")
+DEFAULT_LICENCE = "CC-BY-4.0"  # banks that state none publish community edits under this licence
+# Size limits: a long example answer is ~600 words (~4,000 characters); these leave room for
+# five times that and refuse pasted books.
+MAX_ANSWER = 20_000
+MAX_INTENT = 2_000
+MAX_POINTS = 20
+MAX_POINT = 300
+MAX_QUESTION = 1_000
+MAX_REASON = 2_000
+MAX_COMMENT = 5_000
+QUEUE_PAGE = 20  # suggestions per queue page, each shown with its diff (the diffs are the cost)
+HISTORY_PAGE = 20  # revisions (with their diffs) per history page; the diffs are the cost
+
+
+# Per-user limits, counted in the database (rehearse.throttle: one locked row per rule and user), so
+# they hold across app processes. Fixed windows: a keen contributor suggests a few an hour.
+SUGGESTION_LIMIT = Rule("community-suggestions", free=20, window=timedelta(hours=1))
+COMMENT_LIMIT = Rule("community-comments", free=30, window=timedelta(minutes=10))
+VOTE_LIMIT = Rule("community-votes", free=120, window=timedelta(minutes=10))  # voting down a queue is fine
+# Previews run the feedback engine (CPU): checked before the engine runs, counted after.
+PREVIEW_LIMIT = Rule("community-previews", free=60, window=timedelta(minutes=10))
+_ACTIONS = {SUGGESTION_LIMIT.name: "suggestions", COMMENT_LIMIT.name: "comments", VOTE_LIMIT.name: "votes",
+            PREVIEW_LIMIT.name: "previews"}
+
+
+class CommunityError(ValueError):
+    """Bad input or a refused action; the message is safe to show."""
+
+    status = 400
+
+
+class NotFound(CommunityError):
+    status = 404
+
+
+class Forbidden(CommunityError):
+    status = 403
+
+
+class Conflict(CommunityError):
+    """The suggestion no longer fits the current revision, or was decided already."""
+
+    status = 409
+
+
+class RateLimited(CommunityError):
+    status = 429
+
+    def __init__(self, limit: Rule, retry_after: int):
+        self.retry_after = max(1, retry_after)
+        minutes = max(1, round(self.retry_after / 60))
+        super().__init__(f"Too many {_ACTIONS.get(limit.name, limit.name)}: at most {limit.free} in "
+                         f"{_span(limit.window)}. Try again in about {minutes} minute{'s' if minutes != 1 else ''}.")
+
+
+def _span(window: timedelta) -> str:
+    minutes = int(window.total_seconds() // 60)
+    return f"{minutes // 60} hour{'s' if minutes >= 120 else ''}" if minutes % 60 == 0 else f"{minutes} minutes"
+
+
+def checked_text(value: str | None, name: str, limit: int, *, required: bool = False) -> str | None:
+    """The text with Windows line ends folded and spaces trimmed; CommunityError if missing, empty or too long."""
+    if value is None:
+        if required:
+            raise CommunityError(f"The {name} is missing.")
+        return None
+    value = value.replace("\r\n", "\n").strip()
+    if required and not value:
+        raise CommunityError(f"The {name} is empty.")
+    if len(value) > limit:
+        raise CommunityError(f"The {name} is {len(value):,} characters long; the most allowed is {limit:,}.")
+    return value
+
+
+def clean_points(points: Sequence[str] | str | None) -> list[str] | None:
+    """Talking points from a list or from text with one point per line."""
+    if points is None:
+        return None
+    items = points.splitlines() if isinstance(points, str) else list(points)
+    cleaned = [" ".join(str(p).split()).lstrip("-*• ").strip() for p in items]
+    cleaned = [p for p in cleaned if p]
+    if len(cleaned) > MAX_POINTS:
+        raise CommunityError(f"There are {len(cleaned)} talking points; the most allowed is {MAX_POINTS}.")
+    for point in cleaned:
+        if len(point) > MAX_POINT:
+            raise CommunityError(f"A talking point is {len(point)} characters long; the most allowed is {MAX_POINT}.")
+    return cleaned
+
+
+def require_active(user: User) -> None:
+    """Forbidden for a suspended account."""
+    if not user.active:
+        raise Forbidden("This account is suspended.")
+
+
+def require_editor(user: User) -> None:
+    """Forbidden unless the user is an active editor or admin."""
+    require_active(user)
+    if user.role not in ("editor", "admin"):
+        raise Forbidden("Only editors can do this.")
+
+
+def count_action(session: Session, user: User, limit: Rule, now: datetime) -> None:
+    """Count one action by this user; RateLimited (and nothing counted) once past the rule."""
+    try:
+        with session.begin_nested():
+            throttle.hit(session, limit, f"user:{user.id}", now=now)
+    except throttle.Limited as limited:
+        raise RateLimited(limit, limited.retry_after) from None
+
+
+def preview_allowed(session: Session, *, user: User, now: datetime | None = None) -> None:
+    """Refuse (RateLimited) a preview from a user past the preview limit; reads only, so the engine
+    is not run for someone who must wait. `count_preview` counts the preview once it has run."""
+    require_active(user)
+    now = now or utcnow()
+    row = session.get(Throttle, throttle.key(PREVIEW_LIMIT, f"user:{user.id}"))
+    blocked = row.blocked_until if row is not None else None
+    if blocked is not None and blocked.tzinfo is None:
+        blocked = blocked.replace(tzinfo=now.tzinfo)
+    if blocked is not None and blocked > now:
+        raise RateLimited(PREVIEW_LIMIT, int((blocked - now).total_seconds()) + 1)
+
+
+def count_preview(session: Session, *, user: User, now: datetime | None = None) -> None:
+    """Count one preview (in a writing transaction)."""
+    count_action(session, user, PREVIEW_LIMIT, now or utcnow())
+
+
+def licence_of(session: Session, *, question_id: int | None = None, role_id: int | None = None) -> str:
+    """The licence community contributions to this question's (or role's) bank are published under."""
+    statement = select(Bank.licence)
+    if question_id is not None:
+        statement = statement.join(Question, Question.bank_id == Bank.id).where(Question.id == question_id)
+    else:
+        statement = statement.join(Role, Role.bank_id == Bank.id).where(Role.id == role_id)
+    return session.scalar(statement) or DEFAULT_LICENCE
+
+
+def shorten(text: str, limit: int = 80) -> str:
+    """The text cut to `limit` characters with an ellipsis, for a notification."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,320 @@
+"""Suggesting: an edit of a question's example answer, intent or talking points, or a new question;
+the preview (diffs and the feedback engine's report) before sending; reading a suggestion with its
+staleness and three-way difference; withdrawing it; a contributor's record."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from rehearse.accounts.models import User
+from rehearse.bank import service as bank
+from rehearse.bank.models import Question, Role, utcnow
+
+from . import diff as diffs
+from .models import Comment, Suggestion, Vote
+from .revisions import (
+    Snapshot,
+    current,
+    diff_fields,
+    fill_proposed,
+    merge_onto,
+    question_or_404,
+    revision,
+)
+from .rules import (
+    FIELDS,
+    MAX_ANSWER,
+    MAX_INTENT,
+    MAX_QUESTION,
+    MAX_REASON,
+    SUGGESTION_LIMIT,
+    CommunityError,
+    Conflict,
+    Forbidden,
+    NotFound,
+    checked_text,
+    clean_points,
+    count_action,
+    licence_of,
+    require_active,
+)
+
+
+@dataclass
+class Preview:
+    """What the author (and the editor) sees before a decision: diffs against the current revision
+    and the feedback engine's report of the suggested example answer against the suggested points."""
+
+    base: Snapshot
+    proposed: dict[str, Any]
+    diffs: dict[str, list[diffs.Chunk]] = field(default_factory=dict)
+    report: dict[str, Any] | None = None
+
+    @property
+    def changed_fields(self) -> list[str]:
+        return [name for name, chunks in self.diffs.items() if diffs.changed(chunks)]
+
+
+def compact_report(report) -> dict[str, Any]:
+    """The parts of a feedback Report a reviewer needs (stored with the suggestion)."""
+    return {
+        "score": report.score,
+        "grade": report.grade,
+        "coverage": report.coverage,
+        "on_topic": report.on_topic,
+        "talking_points": [{"point": p.point, "covered": p.covered, "strength": round(p.strength, 3),
+                            "evidence": p.evidence} for p in report.talking_points],
+        "missed": [p.point for p in report.talking_points if not p.covered],
+        "suggestions": [s.message for s in report.suggestions],
+        "engine": report.engine,
+    }
+
+
+def engine_report(session: Session, question: Question | None, values: dict[str, Any], *,
+                  backend: str = "auto", question_text: str | None = None) -> dict[str, Any] | None:
+    """The engine's report of the suggested example answer against the suggested talking points."""
+    from rehearse import feedback
+    from rehearse.practice.scoring import bank_lexicon
+
+    answer = values.get("example_answer")
+    if not answer:
+        return None
+    engine_question = feedback.Question(
+        text=question.text if question else (question_text or ""),
+        talking_points=tuple(values.get("talking_points") or ()),
+        # The question as practice scores it (the engine's relevance check reads the bank's lexicon,
+        # which knows this question by its current example answer); coverage is against the points.
+        example_answer=bank.current_example_answer(session, question.id) if question else None,
+        intent=values.get("intent"),
+        kind=question.kind if question and question.kind in ("behavioural", "situational") else None,
+        competencies=tuple(question.competency_names) if question else (),
+    )
+    lexicon = bank_lexicon(session, question.bank_id) if question else None
+    try:
+        report = feedback.analyze(engine_question, answer[:feedback.MAX_ANSWER_CHARS],
+                                  backend=feedback.load_backend(backend), lexicon=lexicon)
+    except feedback.AnswerTooLong:
+        return None
+    return compact_report(report)
+
+
+def preview_edit(session: Session, *, question_id: int, example_answer: str | None = None,
+                 intent: str | None = None, talking_points: Sequence[str] | str | None = None,
+                 backend: str = "auto") -> Preview:
+    """Diffs and the engine's report for a suggested edit, without storing anything."""
+    base = current(session, question_id)
+    proposed = fill_proposed(base, example_answer=example_answer, intent=intent, talking_points=talking_points)
+    preview = Preview(base=base, proposed=proposed, diffs=diff_fields(base, proposed))
+    preview.report = engine_report(session, question_or_404(session, question_id), proposed, backend=backend)
+    return preview
+
+
+@dataclass
+class QuestionPreview:
+    """A suggested new question as the question page would show it, with the engine's report of its
+    example answer against its own talking points; `digest` names exactly this content."""
+
+    role: Role
+    text: str
+    intent: str | None
+    talking_points: list[str]
+    example_answer: str | None
+    report: dict[str, Any] | None = None
+
+    @property
+    def digest(self) -> str:
+        content = json.dumps([self.role.id, self.text, self.intent, self.talking_points, self.example_answer])
+        return hashlib.sha256(content.encode("utf-8")).hexdigest()[:32]
+
+
+def preview_question(session: Session, *, role_id: int, text: str | None, intent: str | None = None,
+                     talking_points: Sequence[str] | str | None = None, example_answer: str | None = None,
+                     backend: str = "auto") -> QuestionPreview:
+    """A suggested new question, checked as `suggest_question` checks it, and scored: nothing is stored."""
+    role = session.get(Role, role_id)
+    if role is None:
+        raise NotFound(f"There is no role with id {role_id}.")
+    preview = QuestionPreview(
+        role=role, text=checked_text(text, "question", MAX_QUESTION, required=True),
+        intent=checked_text(intent, "intent", MAX_INTENT) or None, talking_points=clean_points(talking_points) or [],
+        example_answer=checked_text(example_answer, "example answer", MAX_ANSWER) or None)
+    preview.report = engine_report(session, None, {"example_answer": preview.example_answer,
+                                                   "intent": preview.intent,
+                                                   "talking_points": preview.talking_points},
+                                   backend=backend, question_text=preview.text)
+    return preview
+
+
+def suggest_edit(session: Session, *, user: User, question_id: int, reason: str, accept_licence: bool,
+                 example_answer: str | None = None, intent: str | None = None,
+                 talking_points: Sequence[str] | str | None = None, base_revision: int | None = None,
+                 report: dict[str, Any] | None = None, now: datetime | None = None) -> Suggestion:
+    """Store a suggested edit of a question's example answer, intent or talking points."""
+    now = now or utcnow()
+    require_active(user)
+    reason = checked_text(reason, "reason", MAX_REASON, required=True)
+    base = current(session, question_id)
+    if base_revision is not None and not 0 <= base_revision <= base.revision:
+        raise CommunityError(f"Revision {base_revision} of this question does not exist.")
+    seen = revision(session, question_id, base_revision) if base_revision else None
+    seen = seen or base
+    proposed = fill_proposed(seen, example_answer=example_answer, intent=intent, talking_points=talking_points)
+    changed = {name for name in FIELDS if proposed[name] != seen.get(name)}
+    if not changed:
+        raise CommunityError("The suggestion changes nothing: edit the example answer, the intent or the "
+                             "talking points first.")
+    if not accept_licence:
+        raise CommunityError(f"Agree to publish your suggestion under the bank's licence "
+                             f"({licence_of(session, question_id=question_id)}) to send it.")
+    if "example_answer" in changed and not proposed["example_answer"]:
+        raise CommunityError("The suggested example answer is empty.")
+    count_action(session, user, SUGGESTION_LIMIT, now)
+    suggestion = Suggestion(
+        kind="edit", question_id=question_id, author_id=user.id, base_revision=seen.revision,
+        reason=reason, licence=licence_of(session, question_id=question_id), report=report, status="pending",
+        votes=0, up=0, down=0, comment_count=0, created_at=now,
+        **{name: (proposed[name] if name in changed else None) for name in FIELDS},
+    )
+    session.add(suggestion)
+    session.flush()
+    return suggestion
+
+
+def suggest_question(session: Session, *, user: User, role_id: int, text: str, reason: str, accept_licence: bool,
+                     intent: str | None = None, talking_points: Sequence[str] | str | None = None,
+                     example_answer: str | None = None, report: dict[str, Any] | None = None,
+                     now: datetime | None = None) -> Suggestion:
+    """Store a suggested new question for a role."""
+    now = now or utcnow()
+    require_active(user)
+    if session.get(Role, role_id) is None:
+        raise NotFound(f"There is no role with id {role_id}.")
+    text = checked_text(text, "question", MAX_QUESTION, required=True)
+    reason = checked_text(reason, "reason", MAX_REASON, required=True)
+    example = checked_text(example_answer, "example answer", MAX_ANSWER) or None
+    if not accept_licence:
+        raise CommunityError(f"Agree to publish your suggestion under the bank's licence "
+                             f"({licence_of(session, role_id=role_id)}) to send it.")
+    count_action(session, user, SUGGESTION_LIMIT, now)
+    suggestion = Suggestion(
+        kind="new_question", role_id=role_id, author_id=user.id, question_text=text, reason=reason,
+        intent=checked_text(intent, "intent", MAX_INTENT) or None, talking_points=clean_points(talking_points) or [],
+        example_answer=example, licence=licence_of(session, role_id=role_id), report=report, status="pending",
+        votes=0, up=0, down=0, comment_count=0, created_at=now,
+    )
+    session.add(suggestion)
+    session.flush()
+    return suggestion
+
+
+def get_suggestion(session: Session, suggestion_id: int, *, lock: bool = False) -> Suggestion:
+    statement = select(Suggestion).where(Suggestion.id == suggestion_id).options(
+        selectinload(Suggestion.author), selectinload(Suggestion.question), selectinload(Suggestion.role))
+    if lock:
+        statement = statement.with_for_update(of=Suggestion)
+    suggestion = session.scalar(statement.execution_options(populate_existing=True))
+    if suggestion is None:
+        raise NotFound(f"There is no suggestion with id {suggestion_id}.")
+    return suggestion
+
+
+def proposed_values(session: Session, suggestion: Suggestion) -> tuple[Snapshot, dict[str, Any]]:
+    """The revision the suggestion was made against, and the values it proposes (unchanged fields filled in)."""
+    if suggestion.kind == "new_question":
+        empty = Snapshot(0, None, None, ())
+        return empty, {"example_answer": suggestion.example_answer, "intent": suggestion.intent,
+                       "talking_points": list(suggestion.talking_points or ())}
+    now = current(session, suggestion.question_id)
+    base = (revision(session, suggestion.question_id, suggestion.base_revision)
+            if suggestion.base_revision else None) or Snapshot(0, None, now.intent, now.talking_points)
+    values = {name: (getattr(suggestion, name) if getattr(suggestion, name) is not None else base.get(name))
+              for name in FIELDS}
+    return base, values
+
+
+def author_records(session: Session, author_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+    """How many suggestions each author has had accepted and rejected."""
+    records: dict[int, dict[str, int]] = {a: {"accepted": 0, "rejected": 0} for a in author_ids}
+    if author_ids:
+        for author_id, status, count in session.execute(
+                select(Suggestion.author_id, Suggestion.status, func.count())
+                .where(Suggestion.author_id.in_(set(author_ids)), Suggestion.status.in_(("accepted", "rejected")))
+                .group_by(Suggestion.author_id, Suggestion.status)):
+            records[author_id][status] = count
+    return records
+
+
+@dataclass
+class SuggestionView:
+    """A suggestion with everything a page shows: diffs, staleness and the three-way difference."""
+
+    suggestion: Suggestion
+    base: Snapshot
+    current: Snapshot | None
+    proposed: dict[str, Any]
+    diffs: dict[str, list[diffs.Chunk]]
+    stale: bool = False
+    since: dict[str, list[diffs.Chunk]] = field(default_factory=dict)  # base -> current, when stale
+    merge: dict[str, Any] | None = None  # what accepting would store, when stale and mergeable
+    conflict: str | None = None
+    author_record: dict[str, int] = field(default_factory=dict)
+    my_vote: int = 0
+    comments: list[Comment] = field(default_factory=list)
+
+    @property
+    def changed_fields(self) -> list[str]:
+        return [name for name, chunks in self.diffs.items() if diffs.changed(chunks)]
+
+
+def view_suggestion(session: Session, suggestion_id: int, *, viewer: User | None = None) -> SuggestionView:
+    suggestion = get_suggestion(session, suggestion_id)
+    base, proposed = proposed_values(session, suggestion)
+    now = current(session, suggestion.question_id) if suggestion.question_id else None
+    view = SuggestionView(suggestion, base, now, proposed, diff_fields(base, proposed))
+    if now is not None and suggestion.status == "pending" and now.revision != base.revision:
+        view.stale = True
+        view.since = diff_fields(base, {name: now.get(name) for name in FIELDS})
+        try:
+            view.merge = merge_onto(base, proposed, now)
+        except Conflict as error:
+            view.conflict = str(error)
+    view.author_record = author_records(session, [suggestion.author_id]).get(suggestion.author_id, {})
+    if viewer is not None:
+        view.my_vote = session.scalar(select(Vote.value).where(Vote.suggestion_id == suggestion_id,
+                                                               Vote.user_id == viewer.id)) or 0
+    view.comments = list(session.scalars(select(Comment).where(Comment.suggestion_id == suggestion_id)
+                                         .options(selectinload(Comment.author)).order_by(Comment.id)))
+    return view
+
+
+def withdraw(session: Session, *, user: User, suggestion_id: int) -> Suggestion:
+    suggestion = get_suggestion(session, suggestion_id, lock=True)
+    if suggestion.author_id != user.id:
+        raise Forbidden("Only its author can withdraw a suggestion.")
+    if suggestion.status != "pending":
+        raise Conflict(f"Suggestion #{suggestion_id} was {suggestion.status} already.")
+    suggestion.status, suggestion.decided_at = "withdrawn", utcnow()
+    session.flush()
+    return suggestion
+
+
+def user_suggestions(session: Session, *, user_id: int, limit: int = 100) -> list[Suggestion]:
+    """A contributor's suggestions, newest first, with their decisions."""
+    return list(session.scalars(select(Suggestion).where(Suggestion.author_id == user_id)
+                                .options(selectinload(Suggestion.question))
+                                .order_by(Suggestion.created_at.desc(), Suggestion.id.desc()).limit(limit)))
+
+
+def question_suggestions(session: Session, *, question_id: int) -> list[Suggestion]:
+    return list(session.scalars(select(Suggestion).where(Suggestion.question_id == question_id,
+                                                         Suggestion.status == "pending")
+                                .options(selectinload(Suggestion.author))
+                                .order_by(Suggestion.votes.desc(), Suggestion.created_at)))
