@@ -61,7 +61,8 @@ class Lexicon:
             seen: set[str] = set()
             for clause in _CLAUSE_BREAK.split(guidance):
                 for w in _text.words(clause):
-                    if _plain(w):
+                    # a past participle alone ("picked", "mapped") is how, not what
+                    if _plain(w) and not w.endswith("ed"):
                         s = _text.stem(w)
                         surface.setdefault(s, Counter())[w] += 1
                         seen.add(s)

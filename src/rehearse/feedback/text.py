@@ -265,6 +265,8 @@ GENERIC_WORDS = """
     creating handle list head missing specific write written shared check stopped owns
     dropped proposed measured percent getting explicit concrete offered noticed raising
     confirmed handled watch pay spend
+    nobody everybody anybody everyone anyone along past pick chose choose chosen told
+    wait waiting group groups fail failing map plan job jobs
 """.split()  # noqa: SIM905
 GENERIC_STEMS = frozenset(stem(w) for w in GENERIC_WORDS)
 

@@ -182,3 +182,13 @@ def test_auto_falls_back_to_lexical_and_says_why_when_no_model_is_installed(monk
         B.load_backend("e5")
     with pytest.raises(B.BackendUnavailable):
         B.load_backend("onnx")
+
+
+def test_job_terms_are_what_an_answer_names_not_how_a_story_is_told():
+    story = ("how you picked the leads", "signs that nobody owned the on-call rotation",
+             "what changed in the release cadence along the way")
+    other = ("how you set quarterly goals", "the budget you negotiated")
+    bank = [Question(text=f"Question {i}?", talking_points=story if i < 2 else other) for i in range(6)]
+    terms = set(Lexicon.from_questions(bank).job_terms.values())
+    assert {"rotation", "cadence", "release"} <= terms
+    assert not terms & {"picked", "nobody", "along", "owned"}
