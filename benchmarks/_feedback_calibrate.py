@@ -23,7 +23,7 @@ from rehearse.feedback.answer import build_answer
 from rehearse.feedback.engine import split_answer
 from rehearse.feedback.points import POINT_FEATURES, unit_features
 from rehearse.feedback.prepare import prepare
-from rehearse.feedback.relevance import TOPIC_FEATURES, judge_relevance
+from rehearse.feedback.relevance import HEAD_FEATURES, TOPIC_FEATURES, judge_relevance
 
 SEED = 7
 NEAREST = 3  # the closest questions by wording are the hardest negatives for relevance
@@ -164,6 +164,10 @@ def _fit_topic(backend, train, lexicons) -> dict:
             rest = [o for o in others if o not in nearest]
             chosen = nearest + rng.sample(rest, min(RANDOM_OTHERS, len(rest)))
             items += [(q, a.text, 0.0) for o in chosen for a in o.answers if a.quality in NEGATIVE_QUALITIES]
+    # the e5 judge reads no bank heads (relevance.HEAD_FEATURES): encoding a whole bank's heads
+    # cost a cold process seconds, and with the BM25 margin they added nothing on train
+    used = tuple(n for n in TOPIC_FEATURES if backend.name != "e5" or n not in HEAD_FEATURES)
+    C.TOPIC[backend.name] = {"coefs": {"bias": 0.0} | {n: 0.0 for n in used}, "threshold": 0.0}  # decides heads
     feats_bank, feats_abs, ys = [], [], []
     for q, text, lab in items:
         lexicon = lexicons[q.source]
@@ -174,15 +178,17 @@ def _fit_topic(backend, train, lexicons) -> dict:
         ans = build_answer(text, cleaned, sents, _encode(backend, sents))
         _, _, detail = judge_relevance(prep, q.question, ans, None, backend, lexicon)
         hm = detail.get("head_margin", 0.0)
-        feats_bank.append([detail["affinity"], hm, float(prep.profile[0] @ ans.vec) - hm,
-                           detail.get("fit_margin", 0.0), detail.get("lex_margin", 0.0),
-                           detail.get("margin", 0.0) if not backend.semantic else 0.0,
-                           detail.get("bm25_margin", 0.0)])
+        values = {"affinity": detail["affinity"], "head_margin": hm,
+                  "other": float(prep.profile[0] @ ans.vec) - hm,
+                  "fit_margin": detail.get("fit_margin", 0.0), "lex_margin": detail.get("lex_margin", 0.0),
+                  "margin": detail.get("margin", 0.0) if not backend.semantic else 0.0,
+                  "bm25_margin": detail.get("bm25_margin", 0.0)}
+        feats_bank.append([values[n] for n in used])
         feats_abs.append([detail["affinity"]])
         ys.append(lab)
     yt = np.array(ys)
     topic = {}
-    for name, names, x in (("TOPIC", TOPIC_FEATURES, np.array(feats_bank)),
+    for name, names, x in (("TOPIC", used, np.array(feats_bank)),
                            ("TOPIC_NO_BANK", ("affinity",), np.array(feats_abs))):
         w = fit_logistic(x, yt, l2=0.1, nonneg=False)
         p = 1 / (1 + np.exp(-(w[0] + x @ w[1:])))

@@ -93,6 +93,8 @@ REFERENCE = {
 # word-closest other's); margin (lexical backend only: whole-profile affinity margin over
 # the same shortlist); bm25_margin (BM25 of the answer's words against this question's
 # material minus the best other question's, feedback/bankwords.py; e5 only, zero elsewhere).
+# The e5 judge leaves out head_margin and other (relevance.HEAD_FEATURES), so it never encodes
+# a whole bank's heads; its point-by-point shortlist is the 6 word-closest questions.
 # Fitted on the train split: positives = each question's own answers, negatives = the strong
 # and partial answers of the 3 nearest and 5 random other train questions of the same bank.
 TOPIC = {
@@ -102,10 +104,9 @@ TOPIC = {
     "lexical": {"coefs": {"bias": -1.688, "affinity": 4.188, "head_margin": 5.223, "other": 2.077,
                          "fit_margin": 2.386, "lex_margin": 18.655, "margin": 7.746},
                 "threshold": 0.014},
-    "e5": {"coefs": {"bias": -10.264, "affinity": 14.369, "head_margin": 11.601, "other": -1.864,
-                    "fit_margin": 11.005, "lex_margin": 17.038, "margin": 0.0,
-                    "bm25_margin": 0.152},
-           "threshold": 0.044},
+    "e5": {"coefs": {"bias": -12.557, "affinity": 14.891, "fit_margin": 10.131, "lex_margin": 17.601,
+                    "margin": 0.0, "bm25_margin": 0.158},
+           "threshold": 0.038},
 }
 # Without a bank there is nothing to compare with: a weak absolute test on affinity alone (it
 # flags few answers; same data and threshold rule).

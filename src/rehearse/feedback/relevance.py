@@ -16,6 +16,8 @@ from .prepare import HASHER, Prepared, bank_hashes, bank_heads, bank_text, core,
 
 SHORTLIST_MODEL = 5  # other bank questions compared point by point: the closest by model...
 SHORTLIST = 3  # ...and by word overlap
+SHORTLIST_WORDS_ONLY = 6  # by word overlap alone, for a judge that does not read the heads
+HEAD_FEATURES = ("head_margin", "other")
 
 
 def _logit(coefs: dict[str, float], feats: dict[str, float]) -> float:
@@ -60,26 +62,34 @@ def judge_relevance(prep: Prepared, q: Question, ans: Answer, coverage: float | 
     feats = {"affinity": affinity, "head_margin": 0.0, "other": float(aff_parts[0]),
              "fit_margin": 0.0, "lex_margin": 0.0, "margin": 0.0, "bm25_margin": 0.0}
     if lexicon is not None and len(lexicon.questions) > 1:
-        # the model compares the answer with every bank question's head (question + points:
-        # one short text each, encoded once per bank and backend); the closest few by that
-        # and by word overlap are compared point by point (their points are encoded on
-        # first use; no other question's example answer is ever encoded)
+        cal = _cal.TOPIC.get(backend.name, _cal.TOPIC["lexical"])
+        # the closest few other questions by word overlap (and, for a judge fitted with them,
+        # by the model's cosine to every bank question's head: question + points, encoded
+        # once per bank) are compared point by point; their points are encoded on first use,
+        # no other question's example answer ever is. The e5 judge reads no heads: with the
+        # BM25 margin they added nothing, and encoding a whole bank's heads cost a cold
+        # process seconds.
         hashes, keys = bank_hashes(lexicon)
         own = question_key(q)
         ans_hash = HASHER.encode([ans.cleaned])[0]
         overlap = hashes @ ans_hash
         own_overlap = float(HASHER.encode_cached([bank_text(q)])[0] @ ans_hash)
-        head_sim = bank_heads(lexicon, backend) @ ans.vec
-        others = [j for j in np.argsort(-head_sim, kind="stable") if keys[j] != own]
         by_words = [j for j in np.argsort(-overlap, kind="stable") if keys[j] != own]
-        if others:
+        if any(name in cal["coefs"] for name in HEAD_FEATURES):
+            head_sim = bank_heads(lexicon, backend) @ ans.vec
+            others = [j for j in np.argsort(-head_sim, kind="stable") if keys[j] != own]
             shortlist = list(dict.fromkeys(others[:SHORTLIST_MODEL] + by_words[:SHORTLIST]))
+            if others:
+                feats["other"] = float(head_sim[others[0]])
+                feats["head_margin"] = float(aff_parts[0]) - feats["other"]
+        else:
+            others = by_words
+            shortlist = by_words[:SHORTLIST_WORDS_ONLY]
+        if others:
             own_fit = _points_fit(prep.point_vecs, prep.core_vecs, ans) if prep.points else \
                 float(aff_parts[0])
             best_fit = max(_points_fit(*_other_points(lexicon.questions[j], backend), ans)
                            for j in shortlist)
-            feats["other"] = float(head_sim[others[0]])
-            feats["head_margin"] = float(aff_parts[0]) - feats["other"]
             feats["fit_margin"] = own_fit - best_fit
             feats["lex_margin"] = own_overlap - float(overlap[by_words[0]])
             feats["bm25_margin"] = bm25_margin(lexicon, q, ans.cleaned)
@@ -92,9 +102,9 @@ def judge_relevance(prep: Prepared, q: Question, ans: Answer, coverage: float | 
                 best = max(float(_otherprofile(lexicon.questions[j], backend) @ ans.vec)
                            for j in shortlist)
                 feats["margin"] = affinity - best
-            detail["margin"] = round(feats["margin"] or feats["head_margin"], 4)
+            # its sign says whether another question fits better (the report then names it)
+            detail["margin"] = round(feats["margin"] or feats["head_margin"] or feats["bm25_margin"], 4)
             detail["closest_other_question"] = lexicon.questions[others[0]].text
-        cal = _cal.TOPIC.get(backend.name, _cal.TOPIC["lexical"])
         detail["basis"] = "bank"
     else:
         cal = _cal.TOPIC_NO_BANK.get(backend.name, _cal.TOPIC_NO_BANK["lexical"])
