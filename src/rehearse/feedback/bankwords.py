@@ -98,11 +98,14 @@ def bank_words(lexicon: Lexicon) -> BankWords:
 
 def bm25_margin(lexicon: Lexicon, q: Question, answer: str) -> float:
     """How far the answer's words point to this question rather than to the best other one of
-    its bank: this question's BM25 minus the best other's."""
+    its bank: this question's BM25 minus the best other's. The question's own entry, under
+    any revision the bank holds, is not "another question"."""
     index = bank_words(lexicon)
     scores = index.scores(answer)
     own = question_key(q)
-    others = np.array([k != own for k in index.keys])
+    text = q.text.strip()
+    others = np.array([k != own and other.text.strip() != text
+                       for k, other in zip(index.keys, lexicon.questions, strict=True)])
     if not others.any():
         return 0.0
     return index.own_score(bank_text(q), answer) - float(scores[others].max())

@@ -32,10 +32,14 @@ class Lexicon:
         self.questions = questions
         self.job_terms = job_terms  # stem -> display form
         self.idf = idf  # stem -> inverse document frequency over the bank's questions
+        # everything the bank-wide caches are built from (word indexes, heads), so a bank
+        # whose example answer or points were edited never reads a stale index
         h = hashlib.blake2b(digest_size=12)
         for q in questions:
-            h.update(q.text.encode())
-            h.update(b"\x00")
+            for part in (q.text, q.intent or "", "\x1f".join(q.talking_points), q.example_answer or ""):
+                h.update(part.encode("utf-8", "surrogatepass"))
+                h.update(b"\x00")
+            h.update(b"\x1e")
         self.key = h.hexdigest()
         self._default_idf = math.log(1 + len(questions)) + 1.0 if questions else 1.0
 

@@ -74,10 +74,14 @@ def judge_relevance(prep: Prepared, q: Question, ans: Answer, coverage: float | 
         ans_hash = HASHER.encode([ans.cleaned])[0]
         overlap = hashes @ ans_hash
         own_overlap = float(HASHER.encode_cached([bank_text(q)])[0] @ ans_hash)
-        by_words = [j for j in np.argsort(-overlap, kind="stable") if keys[j] != own]
+        # the question itself, under any revision the bank holds (an edited example answer or
+        # points: the bank may not be rebuilt yet), is never "another question"
+        same = {j for j, other in enumerate(lexicon.questions)
+                if keys[j] == own or other.text.strip() == q.text.strip()}
+        by_words = [j for j in np.argsort(-overlap, kind="stable") if j not in same]
         if any(name in cal["coefs"] for name in HEAD_FEATURES):
             head_sim = bank_heads(lexicon, backend) @ ans.vec
-            others = [j for j in np.argsort(-head_sim, kind="stable") if keys[j] != own]
+            others = [j for j in np.argsort(-head_sim, kind="stable") if j not in same]
             shortlist = list(dict.fromkeys(others[:SHORTLIST_MODEL] + by_words[:SHORTLIST]))
             if others:
                 feats["other"] = float(head_sim[others[0]])

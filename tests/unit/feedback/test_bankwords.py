@@ -41,3 +41,20 @@ def test_the_index_is_built_once_per_bank():
 def test_a_bank_of_one_question_has_nothing_to_compare():
     alone = Lexicon.from_questions([QUALITY])
     assert bm25_margin(alone, QUALITY, ON_MOTIVATION) == 0.0
+
+
+def test_an_edited_example_answer_gives_the_bank_a_new_index():
+    edited = Question(text=QUALITY.text, talking_points=QUALITY.talking_points,
+                      example_answer="We pair on risky changes and keep a test for every bug we fix.")
+    after = Lexicon.from_questions([edited, MOTIVATION])
+    assert after.key != BANK.key
+    assert bank_words(after) is not bank_words(BANK)
+    # the edited question is its own document, not "another question" that already says it
+    assert bm25_margin(after, edited, "We pair on risky changes and keep a test for every bug.") > 0
+
+
+def test_a_bank_still_holding_the_old_revision_does_not_count_it_as_another_question():
+    edited = Question(text=QUALITY.text, talking_points=QUALITY.talking_points,
+                      example_answer="We pair on risky changes and keep a test for every bug we fix.")
+    answer = "Reviews happen on every pull request, our pipeline runs the test suite and the linter."
+    assert bm25_margin(BANK, edited, answer) > 0  # BANK holds QUALITY, the revision before
