@@ -9,7 +9,9 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from sqlalchemy.exc import SQLAlchemyError
 
 from rehearse.bootstrap import open_database
 
@@ -21,7 +23,8 @@ LARGE_IMPORT = 500  # show a progress bar from this many questions up
 
 
 def _fail(message: str, code: int = 2) -> None:
-    errors.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    # The message may quote a file's contents: escaped, so "[/x]" in a slug prints as written.
+    errors.print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True)
     raise typer.Exit(code)
 
 
@@ -50,26 +53,32 @@ def import_files(
             _fail(f"{error} — nothing was imported")
     for result in parsed:
         for warning in result.warnings:
-            errors.print(f"[yellow]warning:[/] {warning}", highlight=False)
+            errors.print(f"[yellow]warning:[/] {escape(str(warning))}", highlight=False)
     total = sum(result.bank.question_count for result in parsed)
     summary = ImportSummary()
     database = open_database()
-    with database.transaction(writes=True) as session, Progress(console=errors, disable=total < LARGE_IMPORT,
-                                                      transient=True) as progress:
-        task = progress.add_task("Importing", total=total)
-        merged = []  # community edits an import replaced: said after the summary
-        for result in parsed:
-            start = len(summary.warnings)
-            import_bank(session, result.bank, summary=summary,
-                        progress=lambda n: progress.advance(task, n))
-            merged += summary.warnings[start:]
-            summary.warnings.extend(result.warnings)
+    storing = None
+    try:
+        with database.transaction(writes=True) as session, Progress(console=errors, disable=total < LARGE_IMPORT,
+                                                          transient=True) as progress:
+            task = progress.add_task("Importing", total=total)
+            merged = []  # community edits an import replaced: said after the summary
+            for path, result in zip(paths, parsed, strict=True):
+                storing = path
+                start = len(summary.warnings)
+                import_bank(session, result.bank, summary=summary,
+                            progress=lambda n: progress.advance(task, n))
+                merged += summary.warnings[start:]
+                summary.warnings.extend(result.warnings)
+    except SQLAlchemyError as error:  # the files were checked; this is the database (locked, gone, full)
+        reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+        _fail(f"{storing}: the database refused the import ({reason}) — nothing was imported", code=1)
     console.print(
-        f"Imported {total} questions into {', '.join(dict.fromkeys(summary.banks))}: "
+        f"Imported {total} questions into {escape(', '.join(dict.fromkeys(summary.banks)))}: "
         f"{summary.created} new, {summary.updated} updated, {summary.unchanged} unchanged."
     )
     for warning in merged:
-        errors.print(f"[yellow]warning:[/] {warning}", highlight=False)
+        errors.print(f"[yellow]warning:[/] {escape(str(warning))}", highlight=False)
 
 
 def export_bank(

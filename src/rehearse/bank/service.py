@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from rehearse.formats import BankDoc, ImportWarning, QuestionDoc, RoleDoc, parse_talking_points, slugify
+from rehearse.formats.checks import MAX_SLUG
 
 from . import search as search_index
 from .competencies import infer_competencies
@@ -35,12 +36,16 @@ class QuestionNotFound(LookupError):
 
 
 def _unique_slugs(wanted: Sequence[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    slugs = []
+    """Repeated slugs get -2, -3 …, skipping any slug another question asks for, within the column's size."""
+    taken, used, slugs = set(wanted), set(), []
     for slug in wanted:
-        count = seen.get(slug, 0) + 1
-        seen[slug] = count
-        slugs.append(slug if count == 1 else f"{slug}-{count}")
+        candidate, count = slug, 1
+        while candidate in used or (count > 1 and candidate in taken):
+            count += 1
+            suffix = f"-{count}"
+            candidate = slug[: MAX_SLUG - len(suffix)] + suffix
+        used.add(candidate)
+        slugs.append(candidate)
     return slugs
 
 
@@ -209,6 +214,7 @@ def _update_question(session: Session, question: Question, role: Role, position:
         session.execute(update(Question).where(Question.id == question.id).values(**changes))
     if competencies_changed:
         session.execute(delete(QuestionCompetency).where(QuestionCompetency.question_id == question.id))
+    if competencies_changed and competencies:  # insert() with no rows would insert one row of defaults
         session.execute(insert(QuestionCompetency), [
             {"question_id": question.id, "name": name, "position": i} for i, name in enumerate(competencies)])
     if content_changed or imported != incoming:

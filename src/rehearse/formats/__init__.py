@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .checks import check_bank
 from .external import is_docusaurus, is_question_file, read_docusaurus, read_question_file, read_question_tree
 from .markdown import read_markdown, write_markdown
 from .model import (
@@ -17,6 +18,7 @@ from .model import (
     ParseResult,
     QuestionDoc,
     RoleDoc,
+    decode,
     detect_kind,
     slugify,
 )
@@ -28,7 +30,7 @@ from .talking_points import parse_talking_points
 
 __all__ = [
     "BankDoc", "FormatError", "ImportWarning", "ParseResult", "QuestionDoc", "RoleDoc",
-    "READ_FORMATS", "WRITE_FORMATS", "detect_kind", "parse_talking_points", "read_path", "read_text",
+    "READ_FORMATS", "WRITE_FORMATS", "detect_kind", "parse_talking_points", "read_bytes", "read_path", "read_text",
     "slugify", "write",
 ]
 
@@ -48,7 +50,16 @@ def format_for(path: Path) -> str | None:
 
 
 def read_text(text: str, *, file: str, format: str) -> ParseResult:
-    """Parse text of a known format; Markdown also recognises the two external layouts."""
+    """Parse text of a known format and check it can be stored whole; Markdown also recognises the
+    two external layouts. Anything else raises FormatError naming the file and line."""
+    if format not in READ_FORMATS:
+        raise FormatError(file, None, f"a format Rehearse can import ({', '.join(READ_FORMATS)}), not {format!r}")
+    result = _parse(text, file=file, format=format)
+    check_bank(result.bank, file=file, text=text)
+    return result
+
+
+def _parse(text: str, *, file: str, format: str) -> ParseResult:
     if format == "markdown":
         if is_question_file(text):
             question = read_question_file(text, file)
@@ -57,9 +68,12 @@ def read_text(text: str, *, file: str, format: str) -> ParseResult:
         if is_docusaurus(text) and "\nbank:" not in text.split("---", 2)[1]:
             return read_docusaurus(text, file)
         return read_markdown(text, file)
-    if format not in _READERS:
-        raise FormatError(file, None, f"a format Rehearse can import ({', '.join(READ_FORMATS)}), not {format!r}")
     return _READERS[format](text, file)
+
+
+def read_bytes(data: bytes, *, file: str, format: str) -> ParseResult:
+    """Parse a file's bytes (UTF-8); what `read_path` does once it has read the file."""
+    return read_text(decode(data, file), file=file, format=format)
 
 
 def read_path(path: Path, format: str | None = None) -> ParseResult:
@@ -70,13 +84,10 @@ def read_path(path: Path, format: str | None = None) -> ParseResult:
     if chosen is None:
         raise FormatError(str(path), None, f"a known extension ({', '.join(sorted(EXTENSIONS))}) or --format")
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = path.read_bytes()[: error.start].count(b"\n") + 1
-        raise FormatError(str(path), line, "UTF-8 text") from None
+        data = path.read_bytes()
     except OSError as error:
         raise FormatError(str(path), None, f"a readable file ({error.strerror})") from None
-    return read_text(text, file=str(path), format=chosen)
+    return read_bytes(data, file=str(path), format=chosen)
 
 
 def write(bank: BankDoc, format: str) -> bytes:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .model import BankDoc, FormatError, ParseResult, QuestionDoc, RoleDoc, detect_kind
+from .checks import check_question
+from .model import BankDoc, FormatError, ParseResult, QuestionDoc, RoleDoc, decode, detect_kind, lines_of
 
 _SECTION = re.compile(r"^##\s+(?P<title>.+?)\s*$")
 _BULLET = re.compile(r"^\s*[-*]\s+(?P<text>.+)$")
@@ -28,7 +29,7 @@ def _competency(folder_name: str) -> str:
 
 
 def read_question_file(text: str, file: str, competency: str | None = None) -> QuestionDoc:
-    lines = text.splitlines()
+    lines = lines_of(text)
     title = next(((n, line[2:].strip()) for n, line in enumerate(lines, 1) if line.startswith("# ")), None)
     if title is None:
         raise FormatError(file, 1, "a '# question' title line")
@@ -56,11 +57,17 @@ def read_question_tree(folder: Path) -> ParseResult:
     """Every question file under the folder; the folder's name becomes the bank and role."""
     questions = []
     for path in sorted(folder.rglob("*.md")):
-        text = path.read_text(encoding="utf-8")
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise FormatError(str(path), None, f"a readable file ({error.strerror})") from None
+        text = decode(data, str(path))
         if not is_question_file(text):
             continue  # indexes such as questions.md, READMEs
         competency = _competency(path.parent.name) if path.parent != folder else None
-        questions.append(read_question_file(text, str(path), competency))
+        question = read_question_file(text, str(path), competency)
+        check_question(question, file=str(path), text=text)
+        questions.append(question)
     if not questions:
         raise FormatError(str(folder), None, "Markdown question files with a '## Key Points to Cover' section")
     name = folder.resolve().name
@@ -77,7 +84,7 @@ _LIST_ITEM = re.compile(r"^\s*(?:\d+[.)]|[-*])\s+(?P<text>.+?)\s*$")
 
 
 def read_docusaurus(text: str, file: str = "<docusaurus>") -> ParseResult:
-    lines = text.splitlines()
+    lines = lines_of(text)
     title, start = None, 0
     if lines and lines[0].strip() == "---":
         end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
@@ -108,7 +115,7 @@ def read_docusaurus(text: str, file: str = "<docusaurus>") -> ParseResult:
             continue  # navigation or prose bullets rather than questions
         questions.append(QuestionDoc(text=question, kind=detect_kind(question), line=number))
     if not questions:
-        raise FormatError(file, None, "a Markdown list of questions")
+        raise FormatError(file, min(start + 1, len(lines)) or 1, "a Markdown list of questions")
     seen, unique = set(), []
     for q in questions:
         if q.text.casefold() not in seen:

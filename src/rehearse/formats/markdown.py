@@ -33,7 +33,7 @@ import re
 
 import yaml
 
-from .model import BankDoc, FormatError, ParseResult, QuestionDoc, RoleDoc, detect_kind
+from .model import BankDoc, FormatError, ParseResult, QuestionDoc, RoleDoc, detect_kind, lines_of
 
 _FIELD = re.compile(r"^-\s+(?P<key>Slug|Kind|Competencies):\s*(?P<value>.*)$", re.IGNORECASE)
 _NUMBERED = re.compile(r"^\s*(?:\d+[.)]|[-*])\s+(?P<text>.+)$")
@@ -47,16 +47,30 @@ def _front_matter(lines: list[str], file: str) -> tuple[dict, int]:
         if lines[index].strip() == "---":
             try:
                 meta = yaml.safe_load("\n".join(lines[1:index])) or {}
-            except yaml.YAMLError:
+            except (yaml.YAMLError, RecursionError):
                 raise FormatError(file, 2, "valid YAML front matter between '---' lines") from None
             if not isinstance(meta, dict):
                 raise FormatError(file, 2, "front matter with 'key: value' lines")
-            return meta, index + 1
+            return _text_fields(meta, lines[1:index], file), index + 1
     raise FormatError(file, 1, "a closing '---' line for the front matter")
 
 
+def _text_fields(meta: dict, lines: list[str], file: str) -> dict:
+    """The front matter's bank fields as text: numbers and dates are written as they read, lists refused."""
+    fields = {}
+    for key in ("bank", "source", "licence", "description"):
+        value = meta.get(key)
+        if value is None or value == "":
+            continue
+        if isinstance(value, (dict, list, set, bytes)):
+            line = next((n for n, line in enumerate(lines, start=2) if line.startswith(f"{key}:")), 2)
+            raise FormatError(file, line, f"'{key}:' followed by text, not a {type(value).__name__}")
+        fields[key] = str(value)
+    return fields
+
+
 def read_markdown(text: str, file: str = "<markdown>") -> ParseResult:
-    lines = text.splitlines()
+    lines = lines_of(text)
     meta, start = _front_matter(lines, file)
     bank_name = meta.get("bank")
     roles: list[dict] = []
@@ -76,6 +90,8 @@ def read_markdown(text: str, file: str = "<markdown>") -> ParseResult:
             finish_question()
             question, section = None, None
             name = re.sub(r"^Role:\s*", "", line[3:].strip(), flags=re.IGNORECASE)
+            if not name:
+                raise FormatError(file, number, "a role name after '## Role:'")
             roles.append({"name": name, "slug": None, "description": [], "questions": [], "line": number})
             role_intro = roles[-1]["description"]
         elif line.startswith("### "):
@@ -149,7 +165,7 @@ def _role(role: dict, file: str) -> RoleDoc:
                 line=q["line"],
             )
         )
-    return RoleDoc(name=role["name"], slug=role["slug"], description=_paragraphs(role["description"]),
+    return RoleDoc(name=role["name"], slug=role["slug"] or None, description=_paragraphs(role["description"]),
                    questions=tuple(questions))
 
 

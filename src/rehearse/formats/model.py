@@ -6,6 +6,7 @@ file. Nothing here knows about storage.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -74,6 +75,38 @@ class FormatError(ValueError):
         self.file, self.line, self.expected = file, line, expected
         where = f"{file}:{line}" if line else file
         super().__init__(f"{where}: {expected}")
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def lines_of(text: str) -> list[str]:
+    """A file's lines as an editor numbers them: broken at \\n, \\r\\n or \\r only.
+
+    `str.splitlines` also breaks at form feeds, U+2028 and other separators, which would make the
+    line numbers in messages disagree with the editor the user opens.
+    """
+    lines = _LINE_BREAK.split(text)
+    return lines[:-1] if lines and not lines[-1] else lines
+
+
+class LineIndex:
+    """Character offset -> line number (1-based), in the numbering of `lines_of`."""
+
+    def __init__(self, text: str):
+        self.starts = [0] + [match.end() for match in _LINE_BREAK.finditer(text)]
+
+    def line(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset)
+
+
+def decode(data: bytes, file: str) -> str:
+    """A file's bytes as text: UTF-8 (a byte-order mark is dropped), or an error naming the line."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise FormatError(file, line, f"UTF-8 text (byte 0x{data[error.start]:02x} is not)") from None
 
 
 def slugify(text: str, max_length: int = 80) -> str:

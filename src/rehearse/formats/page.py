@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .model import BankDoc, FormatError, ImportWarning, ParseResult, QuestionDoc, RoleDoc, detect_kind
+from .model import BankDoc, FormatError, ImportWarning, ParseResult, QuestionDoc, RoleDoc, detect_kind, lines_of
 from .talking_points import parse_talking_points
 
 ANSWER_PREFIX = "Answer Example:"
@@ -20,7 +20,7 @@ _QUOTES = "\"“”"
 
 
 def _numbered(text: str) -> list[tuple[int, str]]:
-    return [(number, line.rstrip()) for number, line in enumerate(text.splitlines(), start=1)]
+    return [(number, line.rstrip()) for number, line in enumerate(lines_of(text), start=1)]
 
 
 def read_page(text: str, file: str = "<page>") -> ParseResult:
@@ -123,7 +123,7 @@ def _read_blocks(lines: list[tuple[int, str]], file: str, after_line: int) -> li
             )
         )
     if not questions:
-        raise FormatError(file, after_line + 1, "at least one question block after the '-' line")
+        raise FormatError(file, after_line, "at least one question block after this '-' line")
     return questions
 
 

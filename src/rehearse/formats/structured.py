@@ -14,7 +14,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .model import BankDoc, FormatError, ParseResult, QuestionDoc, RoleDoc, detect_kind
+from .model import BankDoc, FormatError, LineIndex, ParseResult, QuestionDoc, RoleDoc, detect_kind
 
 
 class _Strict(BaseModel):
@@ -59,10 +59,18 @@ class _BankFileIn(_Strict):
 class _LineLoader(yaml.SafeLoader):
     """A safe loader that remembers the line of every mapping and sequence item."""
 
+    lines: LineIndex | None = None
+
+    def line_of(self, mark: yaml.Mark) -> int:
+        # YAML also counts U+0085, U+2028 and U+2029 as line breaks; editors (and messages) do not.
+        if self.lines is None:
+            self.lines = LineIndex(self.buffer)
+        return self.lines.line(mark.index)
+
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
     mapping = loader.construct_mapping(node, deep=True)
-    return _Located(mapping, node.start_mark.line + 1)
+    return _Located(mapping, loader.line_of(node.start_mark))
 
 
 class _Located(dict):
@@ -91,9 +99,9 @@ def _describe(error: dict) -> str:
     return f"{path}: {error['msg'].lower()}"
 
 
-def _to_bank(parsed: _BankFileIn) -> BankDoc:
+def _to_bank(parsed: _BankFileIn, locate: Any | None) -> BankDoc:
     roles = []
-    for role in parsed.roles:
+    for r, role in enumerate(parsed.roles):
         questions = tuple(
             QuestionDoc(
                 text=q.text,
@@ -103,8 +111,9 @@ def _to_bank(parsed: _BankFileIn) -> BankDoc:
                 intent=q.intent or None,
                 talking_points=tuple(q.talking_points) if q.talking_points is not None else None,
                 example_answer=q.example_answer or None,
+                line=locate(("roles", r, "questions", n)) if locate else None,
             )
-            for q in role.questions
+            for n, q in enumerate(role.questions)
         )
         roles.append(RoleDoc(name=role.name, slug=role.slug, description=role.description, questions=questions))
     meta = parsed.bank
@@ -113,15 +122,16 @@ def _to_bank(parsed: _BankFileIn) -> BankDoc:
     )
 
 
-def _validate(document: Any, file: str, locate: Any) -> ParseResult:
+def _validate(document: Any, file: str, locate: Any, *, question_lines: bool = True) -> ParseResult:
     if not isinstance(document, dict):
         raise FormatError(file, 1, "a mapping with the keys 'bank' and 'roles'")
     try:
         parsed = _BankFileIn.model_validate(dict(document))
     except ValidationError as error:
         first = error.errors()[0]
-        raise FormatError(file, locate(first["loc"]), f"a valid bank document ({_describe(first)})") from None
-    return ParseResult(bank=_to_bank(parsed))
+        raise FormatError(file, locate(first["loc"]) or 1,
+                          f"a valid bank document ({_describe(first)})") from None
+    return ParseResult(bank=_to_bank(parsed, locate if question_lines else None))
 
 
 def read_yaml(text: str, file: str = "<yaml>") -> ParseResult:
@@ -129,7 +139,15 @@ def read_yaml(text: str, file: str = "<yaml>") -> ParseResult:
         document = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        raise FormatError(file, mark.line + 1 if mark else None, f"valid YAML ({error.problem})") from None
+        line = LineIndex(text).line(mark.index) if mark else 1
+        raise FormatError(file, line, f"valid YAML ({error.problem})") from None
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow (a NUL, a control character)
+        line = LineIndex(text).line(error.position)
+        raise FormatError(file, line, f"valid YAML (character {error.character!r} is not allowed)") from None
+    except yaml.YAMLError as error:
+        raise FormatError(file, 1, f"valid YAML ({error})") from None
+    except RecursionError:
+        raise FormatError(file, 1, "valid YAML nested less deeply") from None
     return _validate(document, file, lambda loc: _line_of(document, loc))
 
 
@@ -137,15 +155,21 @@ def read_json(text: str, file: str = "<json>") -> ParseResult:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        raise FormatError(file, error.lineno, f"valid JSON ({error.msg})") from None
+        raise FormatError(file, LineIndex(text).line(error.pos), f"valid JSON ({error.msg})") from None
+    except RecursionError:
+        raise FormatError(file, 1, "valid JSON nested less deeply") from None
+    located: list = []
 
     def locate(loc: tuple) -> int | None:
-        try:  # JSON is (nearly) YAML: reuse the line-aware loader to place the error.
-            return _line_of(yaml.load(text, Loader=_LineLoader), loc)  # noqa: S506
-        except yaml.YAMLError:
-            return None
+        if not located:  # JSON is (nearly) YAML: reuse the line-aware loader, once, to place lines.
+            try:
+                located.append(yaml.load(text, Loader=_LineLoader))  # noqa: S506
+            except (yaml.YAMLError, RecursionError):
+                located.append(None)
+        return _line_of(located[0], loc) if located[0] is not None else None
 
-    return _validate(document, file, locate)
+    # Question lines would need the (slow) YAML parse of the whole file: messages find them by text instead.
+    return _validate(document, file, locate, question_lines=False)
 
 
 def bank_to_mapping(bank: BankDoc) -> dict:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 
-from .model import BankDoc, FormatError, ParseResult, QuestionDoc, RoleDoc, detect_kind
+from .model import BankDoc, FormatError, ParseResult, QuestionDoc, RoleDoc, detect_kind, lines_of
 
 COLUMNS = (
     "bank", "bank_source", "bank_licence", "role", "role_slug", "slug", "text", "kind",
@@ -21,7 +21,10 @@ POINT_SEPARATOR = " | "
 
 def read_csv(text: str, file: str = "<csv>") -> ParseResult:
     reader = csv.DictReader(io.StringIO(text))
-    header = reader.fieldnames or []
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as error:
+        raise FormatError(file, max(reader.line_num, 1), f"a well-formed CSV header row ({error})") from None
     missing = [column for column in REQUIRED if column not in header]
     if missing:
         raise FormatError(file, 1,
@@ -34,10 +37,12 @@ def read_csv(text: str, file: str = "<csv>") -> ParseResult:
     try:
         rows = list(reader)
     except csv.Error as error:
-        raise FormatError(file, reader.line_num, f"well-formed CSV ({error})") from None
-    line = 1
+        raise FormatError(file, max(reader.line_num, 1), f"well-formed CSV ({error})") from None
+    next_line = 2
     for row in rows:
-        line += 1 + sum(cell.count("\n") for cell in row.values() if isinstance(cell, str))
+        # A row starts where the last one ended; quoted cells may hold line breaks.
+        line = next_line
+        next_line += 1 + sum(cell.count("\n") for cell in row.values() if isinstance(cell, str))
         if None in row:
             raise FormatError(file, line, f"at most {len(header)} cells in a row")
         if not any((value or "").strip() for value in row.values()):
@@ -68,7 +73,7 @@ def read_csv(text: str, file: str = "<csv>") -> ParseResult:
             line=line,
         ))
     if bank_meta is None:
-        raise FormatError(file, 2, "at least one question row after the header")
+        raise FormatError(file, min(2, len(lines_of(text))) or 1, "at least one question row after the header")
     return ParseResult(bank=BankDoc(
         name=bank_meta["name"], source=bank_meta["source"], licence=bank_meta["licence"],
         roles=tuple(RoleDoc(name=name, slug=r["slug"], questions=tuple(r["questions"])) for name, r in roles.items()),

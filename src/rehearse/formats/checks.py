@@ -1,0 +1,121 @@
+"""What every parsed bank must satisfy before it may be stored, checked once for all readers.
+
+A reader accepts what its format allows; this refuses what no database column can hold (a NUL
+character, half of a surrogate pair from a JSON or YAML escape, a name longer than its column)
+and what would break a page (an empty name, a slug that is not URL-safe), naming the file and
+the line, so a bad file is refused before anything is written rather than half-way through.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+from .model import BankDoc, FormatError, LineIndex, QuestionDoc, RoleDoc
+
+# The sizes of the storage columns (rehearse/bank/models.py); the text columns are unbounded.
+MAX_NAME = 300  # banks.name, roles.name
+MAX_SLUG = 120  # roles.slug, questions.slug
+MAX_LICENCE = 200  # banks.licence
+MAX_COMPETENCY = 80  # question_competencies.name
+
+# Unreserved URL characters only: slugs appear in links such as /roles/<slug>.
+_SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*")
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _problem(value: str) -> str | None:
+    found = _UNSTORABLE.search(value)
+    if found is None:
+        return None
+    if found.group() == "\x00":
+        return "text without NUL characters"
+    return f"text without unpaired surrogates (U+{ord(found.group()):04X}, from an escape such as \\ud800)"
+
+
+def _line_of(text: str, value: str, after: int = 1) -> int | None:
+    """The first line from `after` on that holds the value, as written or JSON-escaped."""
+    lines = LineIndex(text)
+    if after > len(lines.starts):
+        return None
+    start = lines.starts[after - 1]
+    for needle in (value.strip().split("\n", 1)[0][:60], json.dumps(value[:40])[1:-1]):
+        if needle:
+            position = text.find(needle, start)
+            if position >= 0:
+                return lines.line(position)
+    return None
+
+
+def _fields(question: QuestionDoc) -> Iterator[tuple[str, str | None]]:
+    yield "the question", question.text
+    yield "the slug", question.slug
+    yield "the intent", question.intent
+    yield "the example answer", question.example_answer
+    for point in question.talking_points or ():
+        yield "a talking point", point
+    for name in question.competencies:
+        yield "a competency", name
+
+
+def check_question(question: QuestionDoc, *, file: str, text: str = "") -> None:
+    """Refuse a question that cannot be stored, at its line (looked for only when refusing)."""
+
+    def at(value: str | None = None) -> int:
+        line = question.line or _line_of(text, question.text) or 1
+        return (_line_of(text, value, after=line) if value else None) or line
+
+    if not question.text.strip():
+        raise FormatError(file, at(), "a question with some text")
+    for label, value in _fields(question):
+        if value is not None and (problem := _problem(value)):
+            raise FormatError(file, at(value), f"{label} as {problem}")
+    if question.slug is not None and (len(question.slug) > MAX_SLUG or not _SLUG.fullmatch(question.slug)):
+        raise FormatError(file, at(question.slug),
+                          f"a slug of at most {MAX_SLUG} letters, digits and '-', not {question.slug!r}")
+    for name in question.competencies:
+        if len(name) > MAX_COMPETENCY:
+            raise FormatError(file, at(name), f"competencies of at most {MAX_COMPETENCY} characters")
+
+
+def _check_role(role: RoleDoc, *, file: str, text: str) -> None:
+    def at(value: str | None = None) -> int:
+        first = role.questions[0].line if role.questions else None
+        found = _line_of(text, value) if value and value.strip() else None
+        return found or (_line_of(text, role.name) if role.name.strip() else None) or first or 1
+
+    for label, value in (("the role's name", role.name), ("the role's slug", role.slug),
+                         ("the role's description", role.description)):
+        if value is not None and (problem := _problem(value)):
+            raise FormatError(file, at(value), f"{label} as {problem}")
+    if not role.name.strip():
+        raise FormatError(file, at(), "a role with a name")
+    if len(role.name) > MAX_NAME:
+        raise FormatError(file, at(), f"a role name of at most {MAX_NAME} characters")
+    if role.slug is not None and (len(role.slug) > MAX_SLUG or not _SLUG.fullmatch(role.slug)):
+        raise FormatError(file, at(role.slug),
+                          f"a role slug of at most {MAX_SLUG} letters, digits and '-', not {role.slug!r}")
+    for question in role.questions:
+        check_question(question, file=file, text=text)
+
+
+def check_bank(bank: BankDoc, *, file: str, text: str = "") -> None:
+    """Refuse a parsed bank that cannot be stored whole; `text` (the file) helps find the line."""
+    for label, value in (("the bank's name", bank.name), ("the bank's source", bank.source),
+                         ("the bank's licence", bank.licence), ("the bank's description", bank.description)):
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise FormatError(file, 1, f"{label} as text, not {type(value).__name__}")
+        if problem := _problem(value):
+            raise FormatError(file, _line_of(text, value) or 1, f"{label} as {problem}")
+    if not bank.name.strip():
+        raise FormatError(file, 1, "a bank with a name")
+    if len(bank.name) > MAX_NAME:
+        raise FormatError(file, _line_of(text, bank.name) or 1, f"a bank name of at most {MAX_NAME} characters")
+    if bank.licence is not None and len(bank.licence) > MAX_LICENCE:
+        raise FormatError(file, _line_of(text, bank.licence) or 1,
+                          f"a licence of at most {MAX_LICENCE} characters")
+    for role in bank.roles:
+        _check_role(role, file=file, text=text)
