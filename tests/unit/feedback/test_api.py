@@ -192,3 +192,27 @@ def test_job_terms_are_what_an_answer_names_not_how_a_story_is_told():
     terms = set(Lexicon.from_questions(bank).job_terms.values())
     assert {"rotation", "cadence", "release"} <= terms
     assert not terms & {"picked", "nobody", "along", "owned"}
+
+
+@pytest.mark.parametrize(("env", "threads"), [
+    ({}, 1),
+    ({"REHEARSE_ENCODER_THREADS": "2"}, 2),
+    ({"OMP_NUM_THREADS": "3"}, None),  # the user's own OpenMP setting is left alone
+    ({"REHEARSE_ENCODER_THREADS": "2", "OMP_NUM_THREADS": "3"}, 2),
+])
+def test_the_e5_engine_runs_one_thread_per_call_unless_told_otherwise(monkeypatch, env, threads):
+    from rehearse.feedback import backends as B
+
+    for name in ("REHEARSE_ENCODER_THREADS", "OMP_NUM_THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert B.encoder_threads() == threads
+
+
+def test_a_malformed_encoder_thread_count_is_refused_with_its_name(monkeypatch):
+    from rehearse.feedback import backends as B
+
+    monkeypatch.setenv("REHEARSE_ENCODER_THREADS", "two")
+    with pytest.raises(B.BackendUnavailable, match="REHEARSE_ENCODER_THREADS"):
+        B.encoder_threads()
