@@ -59,6 +59,29 @@ class PreviewRead(BaseModel):
                    diffs={k: chunks(v) for k, v in preview.diffs.items()}, report=preview.report)
 
 
+class QuestionFields(EditFields):
+    text: str = Field(..., max_length=_BIG, description="The new question.")
+
+
+class QuestionPreviewRead(BaseModel):
+    """A suggested new question as its page would show it, checked as a suggestion is."""
+
+    role_id: int
+    text: str
+    intent: str | None
+    talking_points: list[str]
+    example_answer: str | None
+    report: dict[str, Any] | None = Field(None, description="The feedback engine's report of the example "
+                                                            "answer against the question's own talking points.")
+    digest: str = Field(..., description="Names exactly this content.")
+
+    @classmethod
+    def of(cls, preview: service.QuestionPreview) -> QuestionPreviewRead:
+        return cls(role_id=preview.role.id, text=preview.text, intent=preview.intent,
+                   talking_points=preview.talking_points, example_answer=preview.example_answer,
+                   report=preview.report, digest=preview.digest)
+
+
 class CommentRead(BaseModel):
     id: int
     author: str

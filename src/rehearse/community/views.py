@@ -87,6 +87,23 @@ def create_suggestion(question_id: int, body: schemas.SuggestionCreate, user: Ap
         raise failed(error) from None
 
 
+@router.post("/roles/{role_id}/suggestions/preview", response_model=schemas.QuestionPreviewRead,
+             responses=ERRORS, dependencies=[CsrfApi])
+def preview_question_suggestion(role_id: int, body: schemas.QuestionFields, user: ApiUser,
+                                session: ReadSessionDep, settings: SettingsDep) -> schemas.QuestionPreviewRead:
+    """A suggested new question as its page would show it, and the engine's report of its example
+    answer against its own talking points; nothing is stored."""
+    try:
+        service.preview_allowed(session, user=user)
+        preview = service.preview_question(session, role_id=role_id, backend=settings.feedback_backend,
+                                           **body.model_dump())
+        begin_writing(session)
+        service.count_preview(session, user=user)
+    except service.CommunityError as error:
+        raise failed(error) from None
+    return schemas.QuestionPreviewRead.of(preview)
+
+
 @router.post("/roles/{role_id}/suggestions", response_model=schemas.SuggestionRead, status_code=201,
              responses=ERRORS, dependencies=[CsrfApi])
 def create_question_suggestion(role_id: int, body: schemas.QuestionSuggestionCreate, user: ApiUser,

@@ -175,6 +175,7 @@ ROUTES: tuple[Route, ...] = (
     # --- community API
     Route("POST", "/api/questions/{question_id}/suggestions/preview", SIGNED_IN),
     Route("POST", "/api/questions/{question_id}/suggestions", SIGNED_IN),
+    Route("POST", "/api/roles/{role_id}/suggestions/preview", SIGNED_IN),
     Route("POST", "/api/roles/{role_id}/suggestions", SIGNED_IN),
     Route("GET", "/api/questions/{question_id}/suggestions", PUBLIC),
     Route("GET", "/api/suggestions/mine", SIGNED_IN),

@@ -34,6 +34,7 @@ COMMUNITY_ROUTES = {
     "/community/editors",
     "/api/questions/{question_id}/suggestions/preview",
     "/api/questions/{question_id}/suggestions",
+    "/api/roles/{role_id}/suggestions/preview",
     "/api/roles/{role_id}/suggestions",
     "/api/suggestions/mine",
     "/api/suggestions/{suggestion_id}",
@@ -306,3 +307,27 @@ def test_admins_make_editors_and_suspend_accounts_through_the_api(app, question,
     assert banned.status_code == 200 and banned.json()["withdrawn"] >= 1
     assert admin.get(f"/api/suggestions/{pending.json()['id']}").json()["status"] == "withdrawn"
     admin.close()
+
+
+def test_api_previews_a_new_question_without_storing_it(app, question, people):
+    author, _voter, _editor = people
+    from rehearse.bank.models import Question
+
+    with app.state.database.transaction() as session:
+        role_id = session.get(Question, question["id"]).role_id
+    body = {"text": "How do you decide when to pay down technical debt?",
+            "talking_points": ["how you measure the cost of the debt", "how you agree the time with product"],
+            "example_answer": "I track how much each sprint loses to the worst modules and agree a fixed share "
+                              "of every sprint with the product lead to pay it down."}
+    preview = author.post(f"/api/roles/{role_id}/suggestions/preview", json=body, headers=author.page_csrf_header())
+    assert preview.status_code == 200, preview.text
+    shown = preview.json()
+    assert shown["text"] == body["text"] and shown["talking_points"] == body["talking_points"]
+    assert [p["point"] for p in shown["report"]["talking_points"]] == body["talking_points"]
+    assert shown["digest"]
+    assert author.get("/api/suggestions/mine").json() == []  # nothing was stored
+    missing = author.post("/api/roles/999999/suggestions/preview", json=body, headers=author.page_csrf_header())
+    assert missing.status_code == 404 and "no role" in missing.json()["detail"]
+    empty = author.post(f"/api/roles/{role_id}/suggestions/preview", json={**body, "text": "  "},
+                        headers=author.page_csrf_header())
+    assert empty.status_code == 400 and empty.json()["detail"]
