@@ -49,7 +49,8 @@ def _grade(score: int, on_topic: bool) -> str:
     return next(name for floor, name in GRADES if score >= floor)
 
 
-def _suggestions(points, structure, spec: Specificity, delivery, on_topic, detail, basis):
+def _suggestions(points, structure, spec: Specificity, delivery, on_topic, detail, basis,
+                 sents: list[str] = ()):
     out: list[Suggestion] = []
     if not on_topic:
         other = detail.get("closest_other_question")
@@ -67,6 +68,10 @@ def _suggestions(points, structure, spec: Specificity, delivery, on_topic, detai
             else:
                 msg += "."
             out.append(Suggestion("missed_point", msg, p.example))
+    if structure.kind == "behavioural" and _sig.hypothetical(list(sents)):
+        out.append(Suggestion("real_example", "The question asks about a time you did this: "
+                              "tell one real example (what was happening, what you did, what "
+                              "changed) rather than what you would do."))
     if structure.kind == "behavioural":
         missing = [k for k, v in (structure.star or {}).items() if not v]
         if missing:
@@ -169,7 +174,7 @@ def _report(q: Question, raw: str, cleaned: str, sents: list[str], sent_vecs, ba
         total = capped
     score = int(round(max(0.0, min(100.0, total))))
     shown = tps if prep.basis == "talking_points" else ()
-    suggestions = _suggestions(tps, structure, spec, delivery, on_topic, detail, prep.basis)
+    suggestions = _suggestions(tps, structure, spec, delivery, on_topic, detail, prep.basis, sents)
     return Report(score, _grade(score, on_topic), tuple(items),
                   None if coverage is None else round(coverage, 4), prep.basis, shown, on_topic,
                   round(relevance, 4), detail, structure, spec, delivery, suggestions,

@@ -167,6 +167,23 @@ def _sets_scene(sents: list[str]) -> bool:
     return bool(sents) and len(sents[0].split()) >= _SCENE_MIN_WORDS and bool(_PAST.search(sents[0]))
 
 
+_WOULD = re.compile(r"\b(i|we)\s*(would|'d|will|'ll|should|could|might)\b|\b(i|we)\s+(always|usually|tend to)\b"
+                    r"|^\s*(first|then|start|begin)\b", re.I)
+
+
+def hypothetical(sents: list[str]) -> bool:
+    """Most sentences say what the candidate would do, and none tells what happened.
+
+    A behavioural question ("Tell me about a time…") asks for one real example; interviewers
+    read "I would…" as having none. Told by wording only: conditional or habitual statements
+    ("I would", "I'd", "we always") in most sentences, and no past-tense sentence."""
+    if not sents:
+        return False
+    would = sum(1 for sent in sents if _WOULD.search(sent.replace("’", "'")))
+    past = sum(1 for sent in sents if _PAST.search(sent) and not _WOULD.search(sent.replace("’", "'")))
+    return would * 2 > len(sents) and past == 0
+
+
 def structure(kind: str, kind_source: str, sents: list[str]) -> Structure:
     """STAR parts for behavioural answers, steps/framework for situational ones."""
     steps = sum(len(_STEP_MARKERS.findall(s)) for s in sents)

@@ -136,3 +136,18 @@ def test_an_answer_of_thousands_of_lines_is_packed_into_a_bounded_number_of_unit
     assert len(units) <= MAX_UNITS
     assert sum(len(unit.split()) for unit in units) == 10_000  # no words lost
     assert sentences("We hired two people. Then we trained them.") == ["We hired two people.", "Then we trained them."]
+
+
+@pytest.mark.parametrize(("answer", "flagged"), [
+    ("I would start by agreeing with the founder on the outcome we both want, then pull numbers "
+     "from the last quarter, and if we still disagree I'd write a memo and let the CEO decide.", True),
+    ("I always start with the data. Then I agree on the goal with the founder. I usually write a memo.", True),
+    ("Last year our founder wanted to rewrite billing. I pulled six months of incident data and we "
+     "agreed to fix the two worst modules first. Outages fell by half.", False),
+    ("In 2022 I disagreed with our CTO. I would always start with data. I showed him the numbers.", False),
+])
+def test_a_behavioural_question_answered_with_what_one_would_do_is_asked_for_a_real_example(answer, flagged):
+    question = Question(text="Describe a time you disagreed with a founder on a technical decision.",
+                        talking_points=("shared outcomes", "data", "escalation"))
+    kinds = [s.kind for s in analyze(question, answer).suggestions]
+    assert ("real_example" in kinds) is flagged
