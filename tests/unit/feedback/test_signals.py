@@ -151,3 +151,16 @@ def test_a_behavioural_question_answered_with_what_one_would_do_is_asked_for_a_r
                         talking_points=("shared outcomes", "data", "escalation"))
     kinds = [s.kind for s in analyze(question, answer).suggestions]
     assert ("real_example" in kinds) is flagged
+
+
+def test_a_story_with_a_scene_and_actions_is_not_asked_for_its_task():
+    question = Question(text="Tell me about a time you split a team that had grown too large.",
+                        talking_points=("signals", "the split", "the leads", "the effect"))
+    story = ("Our platform team had grown to fourteen people and planning dragged past two hours. "
+             "I mapped which code changed together and split the team along that line. "
+             "Releases doubled within a quarter.")
+    report = analyze(question, story)
+    assert report.structure.star["task"] is False  # the report stays truthful: no task sentence
+    assert not [s for s in report.suggestions if s.kind == "structure" and "task" in s.message]
+    bare = "Releases doubled within a quarter."
+    assert any(s.kind == "structure" and "task" in s.message for s in analyze(question, bare).suggestions)
