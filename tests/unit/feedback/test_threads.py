@@ -45,3 +45,20 @@ def test_eight_threads_scoring_the_same_answers_give_the_reports_of_one_thread(b
     with ThreadPoolExecutor(max_workers=8) as pool:
         together = list(pool.map(report, ANSWERS * 8))
     assert together == alone * 8
+
+
+def test_eight_threads_building_the_bank_caches_at_once_give_the_reports_of_one_thread(backend, lexicon):
+    """The bank-wide caches (word index, hashed overlap vectors, prepared questions) are built
+    by whichever thread asks first; eight asking at once must see the same finished index."""
+    from rehearse.feedback import bankwords, prepare
+
+    def report(pair):
+        question, answer = pair
+        return json.dumps(analyze(question, answer, backend=backend, lexicon=lexicon).to_dict(), sort_keys=True)
+
+    alone = [report(pair) for pair in ANSWERS]
+    for cache in (bankwords._INDEXES, prepare._BANKS, prepare._PREPARED):
+        cache.clear()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        together = list(pool.map(report, ANSWERS * 8))
+    assert together == alone * 8
