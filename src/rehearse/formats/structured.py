@@ -4,6 +4,9 @@
     roles:
       - {name, slug, description, questions: [{slug, text, kind, competencies,
          intent, talking_points, example_answer}]}
+
+A talking point is a string, or {point, looks_like} with a line saying what covering it
+looks like.
 """
 
 from __future__ import annotations
@@ -21,14 +24,34 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+class _PointIn(_Strict):
+    """A talking point with what covering it looks like (a line the feedback engine reads)."""
+
+    point: str = Field(min_length=1)
+    looks_like: str | None = None
+
+    def as_text(self) -> str:
+        return f"{self.point} (looks like: {self.looks_like})" if self.looks_like else self.point
+
+
 class _QuestionIn(_Strict):
     text: str = Field(min_length=1)
     slug: str | None = None
     kind: Literal["behavioural", "situational", "other"] | None = None
     competencies: list[str] = []
     intent: str | None = None
-    talking_points: list[str] | None = None
+    talking_points: list[str | _PointIn] | None = None
     example_answer: str | None = None
+
+    @field_validator("talking_points")
+    @classmethod
+    def _points_as_text(cls, value: list[str | _PointIn] | None) -> list[str] | None:
+        """A point given with `looks_like` is kept as one text, "point (looks like: …)": it is
+        shown so on the question page, edited as one line, and the engine reads the whole of it
+        as the point and the part before the brackets as its core phrase."""
+        if value is None:
+            return None
+        return [item.as_text() if isinstance(item, _PointIn) else item for item in value]
 
     @field_validator("competencies", mode="before")
     @classmethod

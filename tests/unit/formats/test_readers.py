@@ -85,3 +85,20 @@ def test_one_question_file_reads_key_points_and_example_response():
     assert question.text == "How do you prioritize tasks and projects for your team?"
     assert len(question.talking_points) == 4
     assert question.example_answer.startswith("**Situation:**")
+
+
+def test_a_talking_point_may_say_what_covering_it_looks_like():
+    text = ("bank:\n  name: B\nroles:\n  - name: R\n    questions:\n      - text: How do you settle a disagreement?\n"
+            "        talking_points:\n          - shared outcomes\n"
+            "          - point: data\n            looks_like: figures that test each option\n")
+    doc = read_text(text, file="bank.yaml", format="yaml").bank
+    assert doc.roles[0].questions[0].talking_points == (
+        "shared outcomes", "data (looks like: figures that test each option)")
+
+
+def test_a_point_object_without_its_point_names_the_line():
+    text = ("bank:\n  name: B\nroles:\n  - name: R\n    questions:\n      - text: Q?\n"
+            "        talking_points:\n          - looks_like: numbers\n")
+    with pytest.raises(FormatError) as caught:
+        read_text(text, file="bank.yaml", format="yaml")
+    assert caught.value.line == 8 and "point" in caught.value.expected
