@@ -7,10 +7,12 @@ import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Literal
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field
 
 from rehearse import __version__
 from rehearse.settings import Settings
@@ -23,6 +25,23 @@ objects with a `detail` sentence saying what was wrong."""
 
 
 log = logging.getLogger("rehearse.web")
+
+
+class Health(BaseModel):
+    """/healthz: alive, and whether the database answers (503 when it does not)."""
+
+    status: Literal["ok", "unavailable"]
+    database: str = Field(description="The database's kind: sqlite or postgresql.")
+
+
+class Readiness(BaseModel):
+    """/readyz: whether this process can serve, and which part is not ready (503 then)."""
+
+    status: Literal["ready", "unavailable"]
+    database: bool = Field(description="The database answers.")
+    queue: bool = Field(description="The transcription queue accepts work (below its limit).")
+
+
 # How long shutting down waits for the in-process worker's job (uvicorn waits for requests too).
 WORKER_STOP_S = 30.0
 
@@ -148,7 +167,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             figures.QUEUE_DEPTH.set(sum(n for (kind, _), n in counts.items() if kind == TRANSCRIBE))
         return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
-    @app.get("/readyz", tags=["ops"], responses={503: {"description": "Not ready: see which part"}})
+    @app.get("/readyz", tags=["ops"], response_model=Readiness,
+             responses={503: {"model": Readiness, "description": "Not ready: see which part"}})
     def readyz() -> JSONResponse:
         """200 when this process can serve: the database answers and the job queue accepts work
         (fewer recordings waiting than REHEARSE_TRANSCRIPTION_QUEUE_LIMIT)."""
@@ -160,7 +180,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         body = {"status": "ready" if database and queue else "unavailable", "database": database, "queue": queue}
         return JSONResponse(body, status_code=200 if database and queue else 503)
 
-    @app.get("/healthz", tags=["ops"], responses={503: {"description": "The database cannot be reached"}})
+    @app.get("/healthz", tags=["ops"], response_model=Health,
+             responses={503: {"model": Health, "description": "The database cannot be reached"}})
     def healthz() -> JSONResponse:
         """200 when the database answers, 503 otherwise."""
         if app.state.database.ping():

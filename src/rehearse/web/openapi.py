@@ -47,6 +47,9 @@ COMMON = {
     "503": "The database is busy or unreachable; see Retry-After",
 }
 
+# Answers whose body is the route's own model rather than ErrorBody: the probes say which part is down.
+OWN_BODIES = {("/healthz", "503"), ("/readyz", "503")}
+
 
 def install(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
@@ -62,8 +65,8 @@ def install(app: FastAPI) -> None:
                 responses = operation.setdefault("responses", {})
                 for status, description in COMMON.items():
                     entry = responses.setdefault(status, {"description": description})
-                    if path == "/healthz" and status == "503":
-                        continue
+                    if (path, status) in OWN_BODIES:
+                        continue  # documented by the route itself
                     entry["content"] = {"application/json": {"schema": REF}}
         app.openapi_schema = schema
         return schema
