@@ -11,7 +11,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from rehearse import feedback
@@ -35,9 +35,15 @@ def to_engine_question(question: Question, example_answer: str | None) -> feedba
 
 
 def bank_lexicon(session: Session, bank_id: int) -> feedback.Lexicon:
-    """The job-term lexicon of a bank, rebuilt only when its questions or answers change."""
+    """The job-term lexicon of a bank, rebuilt only when its questions or answers change.
+
+    The version is the number of questions, the newest example answer and the total length of
+    the questions' texts, intents and talking points: an import or an edit that changes a
+    question's points (no new example answer) must not leave the old ones in the lexicon."""
     version = session.execute(
-        select(func.count(Question.id), func.max(ExampleAnswer.id))
+        select(func.count(Question.id), func.max(ExampleAnswer.id),
+               func.sum(func.length(Question.text) + func.length(func.coalesce(Question.intent, ""))
+                        + func.length(cast(Question.talking_points, Text))))
         .select_from(Question).outerjoin(ExampleAnswer, ExampleAnswer.question_id == Question.id)
         .where(Question.bank_id == bank_id)
     ).one()

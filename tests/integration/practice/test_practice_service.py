@@ -133,3 +133,15 @@ def test_random_question_comes_from_the_asked_role(session, questions):
         q.id for q in questions
     }
     assert service.random_question_id(session, role_id=-1) is None
+
+
+def test_the_bank_lexicon_follows_an_edit_of_talking_points(session, questions):
+    from rehearse.practice.scoring import bank_lexicon
+
+    before = bank_lexicon(session, questions[0].bank_id)
+    assert bank_lexicon(session, questions[0].bank_id) is before  # unchanged bank: the cached one
+    questions[1].talking_points = ["a hiring plan", "onboarding", "a calibrated interview rubric"]
+    session.flush()
+    after = bank_lexicon(session, questions[0].bank_id)
+    assert after is not before
+    assert any("a calibrated interview rubric" in q.talking_points for q in after.questions)
