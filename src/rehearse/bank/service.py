@@ -265,6 +265,29 @@ def list_roles(session: Session) -> list[tuple[Role, int]]:
     return [(role, count) for role, count in rows]
 
 
+@dataclass(frozen=True)
+class RoleCard:
+    """What the home page shows of a role: plain values, safe to keep between requests."""
+
+    id: int
+    slug: str
+    name: str
+    description: str | None
+    bank_name: str
+    question_count: int
+
+
+def role_cards(session: Session) -> list[RoleCard]:
+    """Every role with its bank's name and its question count, ordered by bank and position: one query."""
+    counts = select(Question.role_id, func.count().label("n")).group_by(Question.role_id).subquery()
+    rows = session.execute(
+        select(Role.id, Role.slug, Role.name, Role.description, Bank.name, func.coalesce(counts.c.n, 0))
+        .join(Bank, Bank.id == Role.bank_id).outerjoin(counts, counts.c.role_id == Role.id)
+        .order_by(Bank.name, Role.position)
+    )
+    return [RoleCard(*row) for row in rows]
+
+
 def get_role(session: Session, reference: str) -> Role | None:
     query = select(Role).options(selectinload(Role.bank))
     if reference.isdigit():

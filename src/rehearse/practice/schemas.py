@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from rehearse.web.params import MAX_ID
 
 from .models import Attempt
+from .service import AttemptRow
 
 
 class FeedbackRequest(BaseModel):
@@ -50,6 +51,12 @@ class AttemptSummary(BaseModel):
     duration_s: float | None
     created_at: datetime
     previous_attempt_id: int | None
+
+    @classmethod
+    def of_row(cls, row: AttemptRow) -> AttemptSummary:
+        return cls(id=row.id, question_id=row.question_id, question=row.question_text, role=row.role_name,
+                   score=row.score, grade=row.grade, mode=row.mode, duration_s=row.duration_s,
+                   created_at=row.created_at, previous_attempt_id=row.previous_attempt_id)
 
     @classmethod
     def of(cls, attempt: Attempt) -> AttemptSummary:

@@ -10,13 +10,14 @@ import os
 import re
 import threading
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from rehearse.accounts.models import User
-from rehearse.bank.models import ExampleAnswer, Question, utcnow
+from rehearse.bank.models import ExampleAnswer, Question, Role, utcnow
 
 from .models import MODES, Attempt
 
@@ -164,6 +165,38 @@ def get(session: Session, *, user: User, attempt_id: int) -> Attempt | None:
     )
 
 
+@dataclass(frozen=True)
+class AttemptRow:
+    """One line of a user's history: what lists show of an attempt, without its answer and report."""
+
+    id: int
+    question_id: int
+    question_text: str
+    role_name: str
+    score: int
+    grade: str
+    mode: str
+    duration_s: float | None
+    created_at: datetime
+    previous_attempt_id: int | None
+
+
+# Columns only, one query: loading whole attempts read every report (JSON, kilobytes each) to list them.
+_HISTORY = (
+    select(Attempt.id, Attempt.question_id, Question.text, Role.name, Attempt.score, Attempt.grade, Attempt.mode,
+           Attempt.duration_s, Attempt.created_at, Attempt.previous_attempt_id)
+    .join(Question, Question.id == Attempt.question_id).join(Role, Role.id == Question.role_id)
+    .where(Attempt.user_id == bindparam("user_id"))
+    .order_by(Attempt.created_at.desc(), Attempt.id.desc())
+    .limit(bindparam("limit")).offset(bindparam("offset"))
+)
+_HISTORY_OF_QUESTION = _HISTORY.where(Attempt.question_id == bindparam("question_id"))
+_COUNT = select(func.count(Attempt.id)).where(Attempt.user_id == bindparam("user_id"))
+_LATEST = (select(Attempt.id, Attempt.score)
+           .where(Attempt.user_id == bindparam("user_id"), Attempt.question_id == bindparam("question_id"))
+           .order_by(Attempt.id.desc()).limit(1))
+
+
 def history(
     session: Session,
     *,
@@ -171,23 +204,17 @@ def history(
     limit: int = HISTORY_PAGE,
     offset: int = 0,
     question_id: int | None = None,
-) -> list[Attempt]:
+) -> list[AttemptRow]:
     """The user's attempts, newest first."""
-    statement = (
-        select(Attempt)
-        .where(Attempt.user_id == user.id)
-        .options(selectinload(Attempt.question).selectinload(Question.role))
-        .order_by(Attempt.created_at.desc(), Attempt.id.desc())
-        .limit(limit)
-        .offset(offset)
-    )
+    params = {"user_id": user.id, "limit": limit, "offset": offset}
+    statement = _HISTORY
     if question_id is not None:
-        statement = statement.where(Attempt.question_id == question_id)
-    return list(session.scalars(statement))
+        statement, params["question_id"] = _HISTORY_OF_QUESTION, question_id
+    return [AttemptRow(*row) for row in session.connection().execute(statement, params)]
 
 
 def count(session: Session, *, user: User) -> int:
-    return session.scalar(select(func.count(Attempt.id)).where(Attempt.user_id == user.id)) or 0
+    return session.connection().execute(_COUNT, {"user_id": user.id}).scalar() or 0
 
 
 def last_scores(session: Session, *, user: User | None, question_ids: list[int]) -> dict[int, int]:
@@ -216,12 +243,7 @@ def latest(session: Session, *, user: User | None, question_id: int) -> LastAtte
     """The id and score of the user's latest attempt at a question (pages link to it)."""
     if user is None:
         return None
-    row = session.execute(
-        select(Attempt.id, Attempt.score)
-        .where(Attempt.user_id == user.id, Attempt.question_id == question_id)
-        .order_by(Attempt.id.desc())
-        .limit(1)
-    ).first()
+    row = session.connection().execute(_LATEST, {"user_id": user.id, "question_id": question_id}).first()
     return LastAttempt(row.id, row.score) if row else None
 
 

@@ -228,7 +228,7 @@ def list_attempts(
 ) -> list[AttemptSummary]:
     """Your attempts, newest first."""
     return [
-        AttemptSummary.of(a)
+        AttemptSummary.of_row(a)
         for a in service.history(
             session, user=user, limit=limit, offset=offset, question_id=question_id
         )

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -179,24 +179,30 @@ class DueCard:
     difficulty: float | None
 
 
+# Built once: every signed-in page counts the due cards (the navigation bar), and the home page lists them.
+_DUE_CARDS = (
+    select(ReviewCard.id, ReviewCard.question_id, Question.text, Role.name, ReviewCard.due, ReviewCard.reviews,
+           ReviewCard.state, ReviewCard.stability, ReviewCard.difficulty)
+    .join(Question, Question.id == ReviewCard.question_id).join(Role, Role.id == Question.role_id)
+    .where(ReviewCard.user_id == bindparam("user_id"), ReviewCard.due <= bindparam("now"))
+    .order_by(ReviewCard.due, ReviewCard.id).limit(bindparam("limit")).offset(bindparam("offset"))
+)
+_DUE_COUNT = (select(func.count()).select_from(ReviewCard)
+              .where(ReviewCard.user_id == bindparam("user_id"), ReviewCard.due <= bindparam("now")))
+
+
 def due_cards(session: Session, *, user: User, now: datetime | None = None, limit: int = QUEUE_PAGE,
               offset: int = 0) -> list[DueCard]:
     """The user's cards due by now, most overdue first (one range scan of the (user, due) index)."""
     now = utc(now or utcnow())
     rows = session.connection().execute(
-        select(ReviewCard.id, ReviewCard.question_id, Question.text, Role.name, ReviewCard.due, ReviewCard.reviews,
-               ReviewCard.state, ReviewCard.stability, ReviewCard.difficulty)
-        .join(Question, Question.id == ReviewCard.question_id).join(Role, Role.id == Question.role_id)
-        .where(ReviewCard.user_id == user.id, ReviewCard.due <= now)
-        .order_by(ReviewCard.due, ReviewCard.id).limit(limit).offset(offset)
-    ).all()
+        _DUE_CARDS, {"user_id": user.id, "now": now, "limit": limit, "offset": offset}).all()
     return [DueCard(*row[:4], utc(row[4]), *row[5:]) for row in rows]
 
 
 def due_count(session: Session, *, user_id: int, now: datetime | None = None) -> int:
     now = utc(now or utcnow())
-    return session.scalar(select(func.count()).select_from(ReviewCard)
-                          .where(ReviewCard.user_id == user_id, ReviewCard.due <= now)) or 0
+    return session.connection().execute(_DUE_COUNT, {"user_id": user_id, "now": now}).scalar() or 0
 
 
 def next_due_question(session: Session, *, user: User, now: datetime | None = None) -> int | None:

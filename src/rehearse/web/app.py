@@ -75,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from rehearse.userdata.views import router as userdata_router
     from rehearse.web import docs, errors, openapi
     from rehearse.web.headers import SecurityHeaders
+    from rehearse.web.identity import ForgetAfterWrites
     from rehearse.web.limits import AnonymousWork, BodyLimit
     from rehearse.web.pages import routers as page_routers
     from rehearse.web.requestlog import RequestLog, configure_logging
@@ -118,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.transcriptions = Transcriptions(limit=settings.transcription_queue_limit,
                                               wake=app.state.worker.wake if app.state.worker else None)
     app.state.anonymous_work = AnonymousWork(settings.anonymous_scorings_per_minute)
+    app.add_middleware(ForgetAfterWrites)  # a write answered here empties the identity cache (web/identity.py)
     app.add_middleware(TextGuard)  # inside BodyLimit: it reads only bodies already bounded
     app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders)

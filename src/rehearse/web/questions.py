@@ -41,6 +41,7 @@ class _Cache:
     def __init__(self) -> None:
         self.entries: dict[int, tuple[float, QuestionView | None]] = {}
         self.pages: dict[tuple, tuple[float, bytes]] = {}  # pages rendered for anonymous visitors
+        self.roles: tuple[float, list[bank.RoleCard]] | None = None  # the home page's list of roles
         self.lock = threading.Lock()
 
 
@@ -96,6 +97,14 @@ def get(app: FastAPI, session: Session, question_id: int) -> QuestionView | None
     return view
 
 
+def peek(app: FastAPI, question_id: int) -> tuple[bool, QuestionView | None]:
+    """(True, the question or None when there is none) if the cache holds it fresh; else (False, None)."""
+    entry = _cache(app).entries.get(question_id)
+    if entry is not None and entry[0] > time.monotonic():
+        return True, entry[1]
+    return False, None
+
+
 def cached_page(app: FastAPI, key: tuple) -> bytes | None:
     """A page rendered for anonymous visitors in the last QUESTION_TTL_S seconds, if any."""
     entry = _cache(app).pages.get(key)
@@ -111,9 +120,22 @@ def store_page(app: FastAPI, key: tuple, body: bytes) -> None:
         cache.pages[key] = (time.monotonic() + QUESTION_TTL_S, body)
 
 
-def forget(app: FastAPI, question_id: int | None = None) -> None:
-    """Drop one question (or all) from this process's cache after an edit."""
+def role_cards(app: FastAPI, session: Session) -> list[bank.RoleCard]:
+    """Every role with its question count, from the cache when it is fresh (the same for everyone)."""
     cache = _cache(app)
+    now = time.monotonic()
+    entry = cache.roles
+    if entry is not None and entry[0] > now:
+        return entry[1]
+    cards = bank.role_cards(session)
+    cache.roles = (now + QUESTION_TTL_S, cards)
+    return cards
+
+
+def forget(app: FastAPI, question_id: int | None = None) -> None:
+    """Drop one question (or all) from this process's cache after an edit; counts of roles too."""
+    cache = _cache(app)
+    cache.roles = None  # an accepted new question changes its role's count
     with cache.lock:
         if question_id is None:
             cache.entries.clear()

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from rehearse.accounts import service as accounts
 from rehearse.accounts.models import User
+from rehearse.web import identity
 from rehearse.web.deps import ReadSessionDep
 
 SESSION_COOKIE = "rehearse_session"
@@ -54,32 +55,67 @@ def bearer_secret(request: Request) -> str | None:
 
 
 def resolve_user(request: Request, session: Session) -> User | None:
-    """The user behind a bearer token or a session cookie, looked up once per request."""
+    """The user behind a bearer token or a session cookie, looked up once per request (and, for a
+    moment, remembered by this process: web/identity.py says what that costs and what keeps it safe)."""
     if hasattr(request.state, "user"):
         return request.state.user
     user = None
+    cache = identity.of(request.app)
     token = bearer_secret(request)
     if token is not None:
-        found = accounts.token_owner(session, token)
-        user = found[0] if found else None
-        if found and found[1]:
-            request.state.touch_token = token  # written once this request's session is closed
+        key = identity.credential_key("token", token)
+        user = cache.user(key)
         if user is None:
-            raise HTTPException(
-                401,
-                "The API token is not valid or has been revoked.",
-                headers={"WWW-Authenticate": "Bearer"},
-            )
+            generation = cache.generation
+            found = accounts.token_owner(session, token)
+            user = found[0] if found else None
+            if found and found[1]:
+                request.state.touch_token = token  # written once this request's session is closed
+            if user is None:
+                raise HTTPException(
+                    401,
+                    "The API token is not valid or has been revoked.",
+                    headers={"WWW-Authenticate": "Bearer"},
+                )
+            session.expunge(user)
+            cache.remember(key, user, generation=generation)
         request.state.via_token = True
+        request.state.identity_key = key
     else:
         cookie = request.cookies.get(SESSION_COOKIE)
         if cookie:
-            user = accounts.user_for_session(session, cookie)
-    if user is not None:
-        # Detached, so a rolled-back request (an error page) can still show who is signed in.
-        session.expunge(user)
+            key = identity.credential_key("session", cookie)
+            user = cache.user(key)
+            if user is None:
+                generation = cache.generation
+                found = accounts.session_owner(session, cookie)
+                if found is not None:
+                    user = found[0]
+                    session.expunge(user)
+                    cache.remember(key, user, generation=generation, expires_at=found[1])
+            if user is not None:
+                request.state.identity_key = key
+    # The user is detached, so a rolled-back request (an error page) can still show who is signed in.
     request.state.user = user
     return user
+
+
+def remembered_user(request: Request) -> tuple[User, str] | None:
+    """The user this process remembers for the request's credential (no database), with the cache key."""
+    token = bearer_secret(request)
+    if token is not None:
+        key = identity.credential_key("token", token)
+    elif cookie := request.cookies.get(SESSION_COOKIE):
+        key = identity.credential_key("session", cookie)
+    else:
+        return None
+    user = identity.of(request.app).user(key)
+    if user is None:
+        return None
+    request.state.user, request.state.identity_key = user, key
+    if token is not None:
+        request.state.via_token = True
+    return user, key
 
 
 def after_request_session(request: Request) -> None:
@@ -173,7 +209,10 @@ def csrf_token(request: Request) -> str:
     if not value or len(value) > 100:
         value = secrets.token_urlsafe(24)
         request.state.new_csrf_cookie = value
-    return _sign(request, value)
+    signed = getattr(request.state, "csrf_signed", None)  # a page asks two or three times: one HMAC
+    if signed is None or signed[0] != value:
+        signed = request.state.csrf_signed = (value, _sign(request, value))
+    return signed[1]
 
 
 def rotate_csrf_cookie(request: Request, response: Response) -> None:

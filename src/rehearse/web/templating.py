@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from rehearse import __version__
 from rehearse.community.markdown import render as markdown
+from rehearse.web import identity
 from rehearse.web.highlight import highlight
 from rehearse.web.security import attach_csrf_cookie, csrf_token
 
@@ -61,16 +62,18 @@ def make_templates() -> Jinja2Templates:
     return templates
 
 
-def review_due(request: Request, user) -> int | None:
+def review_due(request: Request, user, session=None, *, fresh: bool = False) -> int | None:
     """How many review questions are due for the signed-in user, for the navigation bar: one count over
-    the (user_id, due) index, in the request's own session while the view runs; None when there is none."""
+    the (user_id, due) index, in the request's own session while the view runs (this process reuses it
+    for a moment: web/identity.py); None when there is no session."""
     from rehearse.review import service as review
 
-    session = getattr(request.state, "session", None)
+    session = session if session is not None else getattr(request.state, "session", None)
     if user is None or session is None:
         return None
     try:
-        return review.due_count(session, user_id=user.id)
+        return identity.of(request.app).due_count(getattr(request.state, "identity_key", None),
+                                                  lambda: review.due_count(session, user_id=user.id), fresh=fresh)
     except SQLAlchemyError:  # a session the view left failed: the link works without its number
         log.warning("could not count the reviews due for the navigation bar", exc_info=True)
         return None

@@ -3,36 +3,47 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from rehearse.bank import service as bank
 from rehearse.practice import service as practice
+from rehearse.web import identity, one_hop
 from rehearse.web import questions as question_cache
 from rehearse.web.deps import SessionDep
 from rehearse.web.params import IdPath, OptionalIdQuery
-from rehearse.web.security import OptionalUser, after_request_session, is_anonymous, resolve_user
+from rehearse.web.security import (
+    OptionalUser,
+    after_request_session,
+    is_anonymous,
+    remembered_user,
+    resolve_user,
+)
 from rehearse.web.similar import similar_questions
-from rehearse.web.templating import render
+from rehearse.web.templating import render, review_due
 
 router = APIRouter()
 MAX_QUERY = 200  # characters of a search query that are used (the index reads at most 12 terms)
 
 
 @router.get("/")
-def home(request: Request, session: SessionDep, user: OptionalUser) -> Response:
+async def home(request: Request) -> Response:
+    return await one_hop.page(request, partial(_home, request))
+
+
+def _home(request: Request, session, user) -> Response:
+    from rehearse.review import service as review
+
     banks: OrderedDict[str, list] = OrderedDict()
-    for role, count in bank.list_roles(session):
-        banks.setdefault(role.bank.name, []).append((role, count))
+    for card in question_cache.role_cards(request.app, session):
+        banks.setdefault(card.bank_name, []).append((card, card.question_count))
     recent = practice.history(session, user=user, limit=5) if user else []
     due, due_total = [], 0
     if user:
-        from rehearse.review import service as review
-
-        due, due_total = review.due_cards(session, user=user, limit=5), review.due_count(session, user_id=user.id)
+        due, due_total = review.due_cards(session, user=user, limit=5), review_due(request, user, session, fresh=True)
     return render(request, "bank/home.html", {"banks": banks, "recent": recent, "due": due, "due_total": due_total,
                                               "review_due": due_total})
 
@@ -70,7 +81,27 @@ async def show_question(question_id: IdPath, request: Request) -> Response:
         page = question_cache.cached_page(request.app, (question_id, show_example))
         if page is not None:
             return HTMLResponse(page)
-    return await run_in_threadpool(_question_page, request, question_id, show_example)
+    else:  # signed in: when this process remembers all the page needs, neither database nor thread
+        page = _question_page_from_memory(request, question_id, show_example)
+        if page is not None:
+            return page
+    return await one_hop.in_lane(request, partial(_question_page, request, question_id, show_example))
+
+
+def _question_page_from_memory(request: Request, question_id: int, show_example: bool) -> Response | None:
+    found, view = question_cache.peek(request.app, question_id)
+    if not found or view is None:
+        return None
+    remembered = remembered_user(request)
+    if remembered is None:
+        return None
+    user, key = remembered
+    due, latest = identity.of(request.app).remembered(key)
+    if due is None or question_id not in latest:
+        return None
+    last = latest[question_id]
+    return render(request, "bank/question.html",
+                  {"q": view, "last": last, "show_example": show_example or last is not None, "review_due": due})
 
 
 def _question_page(request: Request, question_id: int, show_example: bool) -> Response:
@@ -81,19 +112,23 @@ def _question_page(request: Request, question_id: int, show_example: bool) -> Re
 
 
 def _render_question_page(request: Request, question_id: int, show_example: bool) -> Response:
-    from rehearse.review import service as review
-
+    cache = identity.of(request.app)
     with request.app.state.database.transaction() as session:
         user = resolve_user(request, session)
         view = question_cache.get(request.app, session, question_id)
         if view is None:
             raise HTTPException(404, f"There is no question with id {question_id}.")
-        last = practice.latest(session, user=user, question_id=question_id) if user else None
+        last = None
+        if user is not None:
+            generation = cache.generation
+            last = practice.latest(session, user=user, question_id=question_id)
+            cache.remember_latest(getattr(request.state, "identity_key", None), question_id, last,
+                                  generation=generation)
         response = render(
             request,
             "bank/question.html",
             {"q": view, "last": last, "show_example": show_example or last is not None,
-             "review_due": review.due_count(session, user_id=user.id) if user else None},
+             "review_due": review_due(request, user, session)},
         )
     if user is None and not getattr(request.state, "csrf_used", False):
         question_cache.store_page(request.app, (question_id, show_example), response.body)

@@ -13,6 +13,7 @@ from rehearse.practice import service as practice
 from rehearse.practice.transcriptions import TranscriptionNotFound, owner_key
 from rehearse.practice.views import answer_limit
 from rehearse.practice.views import submit as submit_recording
+from rehearse.web import one_hop
 from rehearse.web import questions as question_cache
 from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep, begin_writing
 from rehearse.web.limits import refuse_anonymous_overuse
@@ -279,22 +280,26 @@ def show_attempt(
 
 
 @router.get("/history")
-def show_history(request: Request, session: SessionDep, user: PageUser, page: PageQuery = 1) -> Response:
+async def show_history(request: Request, page: PageQuery = 1) -> Response:
     page = max(1, min(page, 10_000))
-    attempts = practice.history(
-        session, user=user, limit=practice.HISTORY_PAGE, offset=(page - 1) * practice.HISTORY_PAGE
-    )
-    total = practice.count(session, user=user)
-    return render(
-        request,
-        "practice/history.html",
-        {
-            "attempts": attempts,
-            "page": page,
-            "total": total,
-            "has_next": page * practice.HISTORY_PAGE < total,
-        },
-    )
+
+    def build(session, user) -> Response:
+        attempts = practice.history(
+            session, user=user, limit=practice.HISTORY_PAGE, offset=(page - 1) * practice.HISTORY_PAGE
+        )
+        total = practice.count(session, user=user)
+        return render(
+            request,
+            "practice/history.html",
+            {
+                "attempts": attempts,
+                "page": page,
+                "total": total,
+                "has_next": page * practice.HISTORY_PAGE < total,
+            },
+        )
+
+    return await one_hop.page(request, build, sign_in=True)
 
 
 @router.post("/practice/{question_id}/recording", dependencies=[CsrfForm])
