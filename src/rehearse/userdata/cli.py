@@ -70,7 +70,7 @@ def import_data(email: Annotated[str, typer.Argument(help="The (empty) account t
         errors.print(f"[bold red]error:[/] {file}: {error}")
         raise typer.Exit(2) from None
     left_out = counts.pop("community_left_out", 0)
-    typer.echo(", ".join(f"{n} {what}" for what, n in counts.items()) + " imported.")
+    typer.echo(", ".join(f"{n} {what.replace('_', ' ')}" for what, n in counts.items()) + " imported.")
     if left_out:
-        typer.echo(f"{left_out} votes, comments or notifications on other people's suggestions that are not on "
-                   "this server were left out.")
+        typer.echo(f"{left_out} votes, comments, notifications or reports of comments on other people's suggestions "
+                   "that are not on this server were left out.")

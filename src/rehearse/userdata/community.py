@@ -1,12 +1,15 @@
 """The user's community data in their export: their suggestions (with the decisions on them), their comments,
-their votes and their notifications; and loading it back.
+their votes, their reports of comments and their notifications; and loading it back.
 
 No database ids: the user's own suggestions and comments are numbered in the document, and a suggestion of
 someone else (one the user voted on or commented on) is named by what it changes (kind, question or role)
 and the moment it was made. On import such a suggestion is looked for on this server; when it is not there
-(another person's suggestion on another server), the vote or comment on it is left out and counted.
+(another person's suggestion on another server), the vote or comment on it is left out and counted. A report of
+someone else's comment names the comment by its suggestion and the moment it was written, and is left out the same
+way when that comment is not on this server.
 What belongs to other people is never exported: their votes and comments, who decided, who hid a comment.
-Suggestion counters (votes, comments) are recomputed from what is loaded, so they are not in the document.
+Suggestion and comment counters (votes, comments, reports) are recomputed from what is loaded, so they are not in
+the document.
 """
 
 from __future__ import annotations
@@ -15,12 +18,12 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from rehearse.accounts.models import User
 from rehearse.bank.models import Bank, Role
-from rehearse.community.models import Comment, Notification, Suggestion, Vote
+from rehearse.community.models import Comment, CommentReport, Notification, Suggestion, Vote
 from rehearse.scheduling.fsrs_card import utc
 
 QuestionRef = Callable[[int], dict[str, str]]
@@ -49,8 +52,12 @@ def export_community(session: Session, *, user: User, ref: QuestionRef) -> dict[
                             .order_by(Vote.created_at, Vote.suggestion_id)).all()
     notes = session.scalars(select(Notification).where(Notification.user_id == user.id)
                             .order_by(Notification.created_at, Notification.id)).all()
+    reports = session.execute(select(CommentReport, Comment).join(Comment, Comment.id == CommentReport.comment_id)
+                              .where(CommentReport.user_id == user.id)
+                              .order_by(CommentReport.created_at, CommentReport.comment_id)).all()
     others_ids = ({c.suggestion_id for c in comments} | {v.suggestion_id for v in votes}
-                  | {n.suggestion_id for n in notes if n.suggestion_id}) - set(number)
+                  | {n.suggestion_id for n in notes if n.suggestion_id}
+                  | {c.suggestion_id for _, c in reports}) - set(number)
     others = {s.id: s for s in session.scalars(select(Suggestion).where(Suggestion.id.in_(others_ids)))} \
         if others_ids else {}
     roles = _role_refs(session, {s.role_id for s in [*own, *others.values()] if s.role_id})
@@ -66,6 +73,12 @@ def export_community(session: Session, *, user: User, ref: QuestionRef) -> dict[
             return {"mine": number[suggestion_id]}
         s = others[suggestion_id]
         return {"kind": s.kind, **target(s), "created_at": _time(s.created_at)}
+
+    def comment(c: Comment) -> dict[str, Any]:
+        """The user's own comment by number; someone else's by its suggestion and when it was written."""
+        if c.id in comment_number:
+            return {"mine": comment_number[c.id]}
+        return {"on": on(c.suggestion_id), "created_at": _time(c.created_at)}
 
     return {
         "suggestions": [{
@@ -84,13 +97,31 @@ def export_community(session: Session, *, user: User, ref: QuestionRef) -> dict[
                    "updated_at": _time(v.updated_at)} for v in votes],
         "notifications": [{"kind": n.kind, "on": on(n.suggestion_id), "message": n.message,
                            "created_at": _time(n.created_at), "read_at": _time(n.read_at)} for n in notes],
+        "comment_reports": [{"comment": comment(c), "reason": r.reason, "created_at": _time(r.created_at)}
+                            for r, c in reports],
     }
 
 
 def has_community_data(session: Session, user: User) -> bool:
     return any(session.scalar(select(column).where(owner == user.id).limit(1)) is not None
                for column, owner in ((Suggestion.id, Suggestion.author_id), (Comment.id, Comment.author_id),
-                                     (Vote.suggestion_id, Vote.user_id), (Notification.id, Notification.user_id)))
+                                     (Vote.suggestion_id, Vote.user_id), (Notification.id, Notification.user_id),
+                                     (CommentReport.comment_id, CommentReport.user_id)))
+
+
+def forget(session: Session, *, user: User) -> None:
+    """Take the user's votes, comments and reports out of other people's counters, before the account goes
+    (the rows themselves go with it, by the database's cascades)."""
+    for suggestion_id, value in session.execute(select(Vote.suggestion_id, Vote.value).where(Vote.user_id == user.id)):
+        session.execute(update(Suggestion).where(Suggestion.id == suggestion_id).values(
+            votes=Suggestion.votes - value, up=Suggestion.up - int(value == 1), down=Suggestion.down - int(value == -1)))
+    for suggestion_id, count in session.execute(select(Comment.suggestion_id, func.count())
+                                                .where(Comment.author_id == user.id).group_by(Comment.suggestion_id)):
+        session.execute(update(Suggestion).where(Suggestion.id == suggestion_id)
+                        .values(comment_count=Suggestion.comment_count - count))
+    session.execute(update(Comment).where(Comment.id.in_(select(CommentReport.comment_id)
+                                                         .where(CommentReport.user_id == user.id)))
+                    .values(reports=Comment.reports - 1))
 
 
 def question_refs(part: dict[str, Any]) -> list[dict[str, str]]:
@@ -99,6 +130,10 @@ def question_refs(part: dict[str, Any]) -> list[dict[str, str]]:
     for key in ("comments", "votes", "notifications"):
         refs += [item["on"]["question"] for item in part.get(key, ())
                  if item.get("on") and "mine" not in item["on"] and item["on"].get("question")]
+    for report in part.get("comment_reports", ()):
+        on = report["comment"].get("on")
+        if on and "mine" not in on and on.get("question"):
+            refs.append(on["question"])
     return refs
 
 
@@ -197,7 +232,31 @@ def import_community(session: Session, *, user: User, part: dict[str, Any], ques
                                  created_at=parse_time(n["created_at"], where),
                                  read_at=parse_time(n["read_at"], where)))
         notifications += 1
+    reported: set[int] = set()
+    own_numbers = {c["number"] for c in part.get("comments", ())}
+    for index, r in enumerate(part.get("comment_reports", ())):
+        where = f"comment report {index + 1}"
+        ref = r["comment"]
+        if "mine" in ref:
+            if ref["mine"] not in own_numbers:
+                raise rejected(f"{where}: it is on comment {ref['mine']!r}, which the document does not have.")
+            comment_id = comments.get(ref["mine"])  # None when that comment was left out
+        else:
+            suggestion_id = find(ref["on"], where)
+            comment_id = None if suggestion_id is None else session.scalar(
+                select(Comment.id).where(Comment.suggestion_id == suggestion_id,
+                                         Comment.created_at == parse_time(ref["created_at"], where))
+                .order_by(Comment.id).limit(1))
+        if comment_id is None:
+            left_out += 1
+            continue
+        if comment_id in reported:
+            raise rejected(f"{where}: the same comment is reported twice; Rehearse keeps one report per person.")
+        reported.add(comment_id)
+        session.add(CommentReport(comment_id=comment_id, user_id=user.id, reason=r["reason"],
+                                  created_at=parse_time(r["created_at"], where)))
+        session.execute(update(Comment).where(Comment.id == comment_id).values(reports=Comment.reports + 1))
     session.flush()
     return {"suggestions": len(own), "comments": len(comments), "votes": votes, "notifications": notifications,
-            "community_left_out": left_out}
+            "comment_reports": len(reported), "community_left_out": left_out}
 

@@ -16,5 +16,7 @@ class ImportResult(BaseModel):
     comments: int = 0
     votes: int = 0
     notifications: int = 0
-    community_left_out: int = Field(0, description="Votes, comments and notifications on someone else's "
-                                                   "suggestion that is not on this server, so not imported.")
+    comment_reports: int = 0
+    community_left_out: int = Field(0, description="Votes, comments, notifications and reports of comments on "
+                                                   "someone else's suggestion that is not on this server, so not "
+                                                   "imported.")

@@ -55,8 +55,8 @@ def _parse_time(value: Any, where: str) -> datetime | None:
 
 def export_user(session: Session, *, user: User) -> dict[str, Any]:
     """Everything the user has: attempts with their reports, cards and their review log, parameters,
-    stories, mock interviews, prep plans, and their community data (suggestions, comments, votes and
-    notifications)."""
+    stories, mock interviews, prep plans, and their community data (suggestions, comments, votes, reports of
+    comments and notifications)."""
     questions: dict[int, dict[str, str]] = {}
 
     def ref(question_id: int) -> dict[str, str]:
@@ -277,5 +277,6 @@ def _load(session: Session, user: User, document: dict) -> dict[str, int]:
 
 def delete_account(session: Session, *, user: User) -> None:
     """Delete the account and everything it holds (the database cascades to every table that refers to it)."""
+    community.forget(session, user=user)
     session.execute(delete(User).where(User.id == user.id))
     session.flush()

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from rehearse.accounts import service as accounts
 from rehearse.bank.models import utcnow
 from rehearse.community import service as community
-from rehearse.community.models import Suggestion
+from rehearse.community.models import Comment, Suggestion
 from rehearse.db.database import Database
 from rehearse.mock import service as mocks
 from rehearse.plans import service as plans
@@ -32,14 +32,16 @@ story_st = st.tuples(printable.filter(str.strip), printable, printable.filter(st
 mock_st = st.tuples(st.integers(1, 3), st.integers(0, 2**31 - 1), st.booleans(), st.integers(0, 6))
 # Ann's suggestions (question, kind, decision, reason), Bob's suggestions with Ann's vote on each, Ann's
 # comments (on her own first suggestion or on Bob's first), whether Bob comments on Ann's first suggestion,
-# whether an editor hides Ann's first comment, and whether Ann reads her notifications.
+# whether an editor hides Ann's first comment, whether Ann reads her notifications, and Ann's reports of
+# comments (Bob's comment on his own first suggestion, her own first comment).
 community_st = st.tuples(
     st.lists(st.tuples(st.integers(0, 7), st.sampled_from(["edit", "new_question"]),
                        st.sampled_from(["pending", "accepted", "rejected", "withdrawn"]), printable.filter(str.strip)),
              max_size=3),
     st.lists(st.tuples(st.integers(0, 7), st.sampled_from([1, -1])), max_size=2),
     st.lists(st.tuples(st.booleans(), printable.filter(str.strip)), max_size=3),
-    st.booleans(), st.booleans(), st.booleans())
+    st.booleans(), st.booleans(), st.booleans(),
+    st.tuples(st.sampled_from([None, "Rude.", "Spam"]), st.sampled_from([None, "Off topic, mine."])))
 POSTING = ("Lead incident response and on-call for our platform; hire engineers and build the interview loop; "
            "set the strategy and tie it to OKRs.")
 
@@ -80,8 +82,10 @@ def fill(session, user, questions, attempts, story_list, mock_list, plan_count=0
 
 def fill_community(session, ann, bob, editor, questions, plan) -> None:
     """Community activity around Ann, as the app makes it: her suggestions and their decisions, her votes
-    and comments on Bob's suggestions and her own, Bob's comment on hers, an editor hiding one of hers."""
-    mine, theirs, comments, bob_comments, hide, read = plan
+    and comments on Bob's suggestions and her own, Bob's comment on hers, an editor hiding one of hers,
+    and her reports of Bob's comment on his own suggestion and of her own comment."""
+    mine, theirs, comments, bob_comments, hide, read, *rest = plan
+    report_bobs, report_own = rest[0] if rest else (None, None)
     own = []
     for index, (q, kind, decision, reason) in enumerate(mine):
         if kind == "edit":
@@ -113,6 +117,11 @@ def fill_community(session, ann, bob, editor, questions, plan) -> None:
                                                  reply_to=earlier[-1].id if earlier else None))
     if bob_comments and own:
         community.add_comment(session, user=bob, suggestion_id=own[0].id, body="Bob's comment.")
+    if report_bobs and others:
+        bobs = community.add_comment(session, user=bob, suggestion_id=others[0].id, body="Bob on his own.")
+        community.report_comment(session, user=ann, comment_id=bobs.id, reason=report_bobs)
+    if report_own and written:
+        community.report_comment(session, user=ann, comment_id=written[0].id, reason=report_own)
     if hide and written:
         community.hide_comment(session, editor=editor, comment_id=written[0].id, reason="Off topic.")
     if read:
@@ -146,6 +155,9 @@ def test_export_import_export_gives_the_same_document(session, other_rehearse, a
         here.rollback()
     assert len(first["community"]["suggestions"]) == len(shared[0])
     assert len(first["community"]["votes"]) == len(shared[1])
+    reports = first["community"]["comment_reports"]
+    ann_wrote = any(shared[0] if on_own else shared[1] for on_own, _ in shared[2])
+    assert len(reports) == bool(shared[6][0] and shared[1]) + bool(shared[6][1] and ann_wrote)
     with other_rehearse.engine.connect() as connection:
         outer = connection.begin()
         try:
@@ -158,6 +170,7 @@ def test_export_import_export_gives_the_same_document(session, other_rehearse, a
             assert counts["attempts"] == len(first["attempts"]) >= len(attempts)
             assert counts["stories"] == len(story_list)
             assert counts["suggestions"] == len(shared[0]) and counts["votes"] == len(shared[1])
+            assert counts["comment_reports"] == len(reports)
             assert counts["community_left_out"] == 0
             again = userdata.export_user(elsewhere, user=ann_there)
             elsewhere.close()
@@ -190,6 +203,12 @@ def test_deleting_an_account_deletes_everything_in_it(session, bank, users):
                                            (1, 90, "Another.", [True, True, True], 1, None)],
          [("Ann's story", "", "I did it.", ["hiring"])], [(2, 5, True, 3)], plan_count=1)
     fill(session, bob, bank["questions"], [(0, 60, "Bob's answer.", [True, False, False], 2, None)], [], [])
+    eve = accounts.create_user(session, email="eve@example.com", password_hash="-")
+    accounts.set_role(session, email=eve.email, role="editor")
+    fill_community(session, ann, bob, eve, bank["questions"],
+                   ([(0, "edit", "pending", "Clearer."), (1, "edit", "accepted", "Better.")], [(2, 1), (3, -1)],
+                    [(True, "On mine."), (False, "On Bob's.")], True, True, False, ("Rude.", "Mine.")))
+    assert userdata.export_user(session, user=ann)["community"]["comment_reports"]
     accounts.start_session(session, user=ann)
     accounts.create_token(session, user=ann, name="laptop")
     userdata.delete_account(session, user=ann)
@@ -207,6 +226,10 @@ def test_deleting_an_account_deletes_everything_in_it(session, bank, users):
     assert left == {}
     assert session.execute(text("SELECT count(*) FROM mock_items")).scalar() == 0  # via the mocks
     assert len(userdata.export_user(session, user=bob)["attempts"]) == 1  # Bob keeps his
+    # Bob's suggestions and comment no longer count Ann's votes, comment and report.
+    bobs = session.query(Suggestion).filter_by(author_id=bob.id).order_by(Suggestion.id).all()
+    assert [(s.votes, s.up, s.down, s.comment_count) for s in bobs] == [(0, 0, 0, 1), (0, 0, 0, 0)]
+    assert [c.reports for c in session.query(Comment).filter_by(author_id=bob.id)] == [0]
 
 
 def test_community_data_on_someone_elses_missing_suggestion_is_left_out_and_said(session, other_rehearse):
@@ -217,7 +240,7 @@ def test_community_data_on_someone_elses_missing_suggestion_is_left_out_and_said
         fill_community(session, ann, bob, eve, questions,
                        ([(0, "edit", "rejected", "Clearer."), (1, "new_question", "pending", "Missing topic.")],
                         [(2, 1), (3, -1)], [(True, "On mine."), (True, "A follow-up."), (False, "On Bob's.")],
-                        True, False, False))
+                        True, False, False, ("Rude.", "Mine, off topic.")))
         document = userdata.export_user(session, user=ann)
     finally:
         here.rollback()
@@ -227,6 +250,10 @@ def test_community_data_on_someone_elses_missing_suggestion_is_left_out_and_said
     assert "Bob's comment." not in text  # his comment on her suggestion is his; her notification about it stays
     assert [n["kind"] for n in shared["notifications"]] == ["rejected", "commented"]
     assert shared["comments"][1]["reply_to"] == 1 and shared["comments"][2]["on"]["kind"] == "edit"
+    assert [(r["comment"], r["reason"]) for r in shared["comment_reports"]] == [
+        ({"on": shared["votes"][0]["on"], "created_at": shared["comment_reports"][0]["comment"]["created_at"]},
+         "Rude."), ({"mine": 1}, "Mine, off topic.")]
+    assert "Bob on his own." not in text  # a report names the comment, it does not copy it
     with other_rehearse.engine.connect() as connection:
         outer = connection.begin()
         try:
@@ -234,9 +261,10 @@ def test_community_data_on_someone_elses_missing_suggestion_is_left_out_and_said
             make_bank(elsewhere)
             ann_there = accounts.create_user(elsewhere, email="ann@example.com", password_hash="-")
             counts = userdata.import_user(elsewhere, user=ann_there, document=document)
-            # Bob's two suggestions are not here: Ann's two votes and her comment on one are left out.
+            # Bob's two suggestions are not here: Ann's two votes, her comment on one and her report of Bob's
+            # comment on it are left out; her report of her own comment is kept.
             assert (counts["suggestions"], counts["comments"], counts["votes"], counts["notifications"],
-                    counts["community_left_out"]) == (2, 2, 0, 2, 3)
+                    counts["comment_reports"], counts["community_left_out"]) == (2, 2, 0, 2, 1, 4)
             mine = elsewhere.query(Suggestion).filter_by(author_id=ann_there.id).order_by(Suggestion.id).all()
             assert [(s.kind, s.status, s.comment_count, s.votes) for s in mine] == \
                 [("edit", "rejected", 2, 0), ("new_question", "pending", 0, 0)]
@@ -244,6 +272,8 @@ def test_community_data_on_someone_elses_missing_suggestion_is_left_out_and_said
             again = userdata.export_user(elsewhere, user=ann_there)["community"]
             assert again["suggestions"] == shared["suggestions"] and again["votes"] == []
             assert again["comments"] == shared["comments"][:2]
+            assert again["comment_reports"] == shared["comment_reports"][1:]
+            assert [c.reports for c in elsewhere.query(Comment).order_by(Comment.id)] == [1, 0]
         finally:
             outer.rollback()
 
@@ -254,17 +284,20 @@ def test_community_data_on_someone_elses_missing_suggestion_is_left_out_and_said
     (lambda c: c["comments"].append({**c["comments"][0], "number": 9, "on": {"mine": 42}}), "suggestion 42"),
     (lambda c: c["suggestions"][0].update(question={"bank": "gone", "question": "q"}), "not on this server"),
     (lambda c: c["suggestions"][0].update(created_at="yesterday"), "not an ISO date"),
+    (lambda c: c["comment_reports"].append({**c["comment_reports"][0], "comment": {"mine": 7}}), "comment 7"),
+    (lambda c: c["comment_reports"].append(c["comment_reports"][0]), "reported twice"),
 ])
 def test_a_bad_community_part_is_refused_whole(session, bank, users, change, message):
     ann, bob = users
     eve = accounts.create_user(session, email="eve@example.com", password_hash="-")
     accounts.set_role(session, email=eve.email, role="editor")
     fill_community(session, ann, bob, eve, bank["questions"],
-                   ([(0, "edit", "pending", "Clearer.")], [(1, 1)], [(True, "On mine.")], False, False, False))
+                   ([(0, "edit", "pending", "Clearer.")], [(1, 1)], [(True, "On mine.")], False, False, False,
+                    (None, "Mine.")))
     document = userdata.export_user(session, user=ann)
     change(document["community"])
     carol = accounts.create_user(session, email="carol@example.com", password_hash="-")
     with pytest.raises(userdata.ImportRejected, match=message):
         userdata.import_user(session, user=carol, document=document)
     assert userdata.export_user(session, user=carol)["community"] == {
-        "suggestions": [], "comments": [], "votes": [], "notifications": []}
+        "suggestions": [], "comments": [], "votes": [], "notifications": [], "comment_reports": []}
