@@ -38,6 +38,9 @@ class Suggestion(Base):
     role_id: Mapped[int | None] = mapped_column(ForeignKey("roles.id", ondelete="CASCADE"))
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     base_revision: Mapped[int | None] = mapped_column(Integer)  # the revision the author saw
+    # What the author saw ({example_answer, intent, talking_points}) when it is no revision of this server:
+    # a suggestion imported from another Rehearse, whose base_revision is then None.
+    imported_base: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     question_text: Mapped[str | None] = mapped_column(Text)  # new questions only
     example_answer: Mapped[str | None] = mapped_column(Text)
     intent: Mapped[str | None] = mapped_column(Text)

@@ -24,6 +24,7 @@ from .revisions import (
     Snapshot,
     current,
     fill_proposed,
+    imported_snapshot,
     merge_onto,
     question_or_404,
     revision,
@@ -90,6 +91,8 @@ def queue_diffs(session: Session, items: Sequence[QueueItem]) -> dict[int, dict[
         suggestion, base = suggestions[item.id], bases.get((item.question_id, item.base_revision))
         old = {"example_answer": (base.text or None) if base else None, "intent": base.intent if base else None,
                "talking_points": list(base.talking_points or ()) if base else []}
+        if suggestion.imported_base is not None:  # made on another Rehearse, against a text not in this history
+            old = {name: imported_snapshot(suggestion.imported_base).get(name) for name in FIELDS}
         result[item.id] = {
             name: (diffs.list_diff(old[name], suggestion.talking_points) if name == "talking_points"
                    else diffs.word_diff(old[name], getattr(suggestion, name)))

@@ -32,7 +32,7 @@ from .rules import (
 
 @dataclass(frozen=True)
 class Snapshot:
-    revision: int
+    revision: int | None  # None: a text that is no revision of this server (an imported suggestion's base)
     example_answer: str | None
     intent: str | None
     talking_points: tuple[str, ...]
@@ -78,6 +78,27 @@ def revision(session: Session, question_id: int, number: int) -> Snapshot | None
     row = session.scalar(select(ExampleAnswer).where(ExampleAnswer.question_id == question_id,
                                                      ExampleAnswer.revision == number))
     return snapshot_of(row, current(session, question_id)) if row else None
+
+
+def imported_snapshot(values: dict[str, Any]) -> Snapshot:
+    """The base an imported suggestion keeps as text: no revision of this server."""
+    return Snapshot(None, values.get("example_answer"), values.get("intent"), tuple(values.get("talking_points") or ()))
+
+
+def matching_revision(session: Session, question_id: int, values: dict[str, Any]) -> int | None:
+    """The newest revision of the question that says exactly `values` (0: the question before any
+    revision, when it has none), or None when no revision ever said it."""
+    now = current(session, question_id)
+    wanted = imported_snapshot(values)
+
+    def same(snapshot: Snapshot) -> bool:
+        return all(snapshot.get(name) == wanted.get(name) for name in FIELDS)
+
+    rows = session.scalars(select(ExampleAnswer).where(ExampleAnswer.question_id == question_id)
+                           .order_by(ExampleAnswer.revision.desc())).all()
+    if not rows:
+        return 0 if same(now) else None
+    return next((row.revision for row in rows if same(snapshot_of(row, now))), None)
 
 
 def write_revision(session: Session, question: Question, base: Snapshot, values: dict[str, Any], *,
@@ -138,7 +159,9 @@ def merge_onto(base: Snapshot, proposed: dict[str, Any], now: Snapshot) -> dict[
                                 else diffs.merge_text(old, mine, theirs) or None)
             except diffs.MergeConflict:
                 label = name.replace("_", " ")
+                made = (f"revision {base.revision}" if base.revision is not None
+                        else "a text imported from another Rehearse")
                 raise Conflict(f"Revision {now.revision} changed the same part of the {label} as this suggestion "
-                               f"(made against revision {base.revision}); edit it against the current revision, "
-                               "then accept.") from None
+                               f"(made against {made}); edit it against the current revision, then accept."
+                               ) from None
     return merged

@@ -25,6 +25,7 @@ from .revisions import (
     current,
     diff_fields,
     fill_proposed,
+    imported_snapshot,
     merge_onto,
     question_or_404,
     revision,
@@ -233,8 +234,11 @@ def proposed_values(session: Session, suggestion: Suggestion) -> tuple[Snapshot,
         return empty, {"example_answer": suggestion.example_answer, "intent": suggestion.intent,
                        "talking_points": list(suggestion.talking_points or ())}
     now = current(session, suggestion.question_id)
-    base = (revision(session, suggestion.question_id, suggestion.base_revision)
-            if suggestion.base_revision else None) or Snapshot(0, None, now.intent, now.talking_points)
+    if suggestion.imported_base is not None:
+        base = imported_snapshot(suggestion.imported_base)
+    else:
+        base = (revision(session, suggestion.question_id, suggestion.base_revision)
+                if suggestion.base_revision else None) or Snapshot(0, None, now.intent, now.talking_points)
     values = {name: (getattr(suggestion, name) if getattr(suggestion, name) is not None else base.get(name))
               for name in FIELDS}
     return base, values

@@ -10,6 +10,11 @@ way when that comment is not on this server.
 What belongs to other people is never exported: their votes and comments, who decided, who hid a comment.
 Suggestion and comment counters (votes, comments, reports) are recomputed from what is loaded, so they are not in
 the document.
+An edit suggestion carries the text it was made against ("base": example answer, intent and talking points),
+not that revision's number, which means nothing (or another text) on another server. On import it is re-based
+onto the newest revision here that says exactly that text, so it is stale when this server's question has
+moved on since; when no revision here ever said it, the text itself is kept as the suggestion's base. Either
+way the three-way difference is against what the author saw, and accepting never overwrites a newer text.
 """
 
 from __future__ import annotations
@@ -24,6 +29,9 @@ from sqlalchemy.orm import Session
 from rehearse.accounts.models import User
 from rehearse.bank.models import Bank, Role
 from rehearse.community.models import Comment, CommentReport, Notification, Suggestion, Vote
+from rehearse.community.revisions import matching_revision
+from rehearse.community.rules import FIELDS
+from rehearse.community.suggestions import proposed_values
 from rehearse.scheduling.fsrs_card import utc
 
 QuestionRef = Callable[[int], dict[str, str]]
@@ -74,6 +82,12 @@ def export_community(session: Session, *, user: User, ref: QuestionRef) -> dict[
         s = others[suggestion_id]
         return {"kind": s.kind, **target(s), "created_at": _time(s.created_at)}
 
+    def base(s: Suggestion) -> dict[str, Any] | None:
+        if s.kind != "edit" or s.question_id is None:
+            return None
+        seen, _ = proposed_values(session, s)
+        return {name: seen.get(name) for name in FIELDS}
+
     def comment(c: Comment) -> dict[str, Any]:
         """The user's own comment by number; someone else's by its suggestion and when it was written."""
         if c.id in comment_number:
@@ -82,7 +96,7 @@ def export_community(session: Session, *, user: User, ref: QuestionRef) -> dict[
 
     return {
         "suggestions": [{
-            "number": number[s.id], "kind": s.kind, **target(s), "base_revision": s.base_revision,
+            "number": number[s.id], "kind": s.kind, **target(s), "base": base(s),
             "question_text": s.question_text, "example_answer": s.example_answer, "intent": s.intent,
             "talking_points": s.talking_points, "reason": s.reason, "licence": s.licence, "report": s.report,
             "status": s.status, "decision_reason": s.decision_reason, "decided_at": _time(s.decided_at),
@@ -112,9 +126,11 @@ def has_community_data(session: Session, user: User) -> bool:
 def forget(session: Session, *, user: User) -> None:
     """Take the user's votes, comments and reports out of other people's counters, before the account goes
     (the rows themselves go with it, by the database's cascades)."""
-    for suggestion_id, value in session.execute(select(Vote.suggestion_id, Vote.value).where(Vote.user_id == user.id)):
+    for suggestion_id, value in session.execute(select(Vote.suggestion_id, Vote.value)
+                                                .where(Vote.user_id == user.id)):
         session.execute(update(Suggestion).where(Suggestion.id == suggestion_id).values(
-            votes=Suggestion.votes - value, up=Suggestion.up - int(value == 1), down=Suggestion.down - int(value == -1)))
+            votes=Suggestion.votes - value, up=Suggestion.up - int(value == 1),
+            down=Suggestion.down - int(value == -1)))
     for suggestion_id, count in session.execute(select(Comment.suggestion_id, func.count())
                                                 .where(Comment.author_id == user.id).group_by(Comment.suggestion_id)):
         session.execute(update(Suggestion).where(Suggestion.id == suggestion_id)
@@ -137,6 +153,23 @@ def question_refs(part: dict[str, Any]) -> list[dict[str, str]]:
     return refs
 
 
+def _rebased(session: Session, question: int | None, s: dict[str, Any], where: str,
+             rejected: Rejected) -> tuple[int | None, dict[str, Any] | None]:
+    """An imported edit's base here: the newest revision that says what the author saw, else that text itself."""
+    seen = s.get("base")
+    if seen is None or question is None:  # version 1 documents carry only the source's revision number
+        return None, None
+    values = {"example_answer": seen["example_answer"], "intent": seen["intent"],
+              "talking_points": seen["talking_points"]}
+    if not (all(isinstance(values[name], str | None) for name in ("example_answer", "intent"))
+            and isinstance(values["talking_points"], list)
+            and all(isinstance(point, str) for point in values["talking_points"])):
+        raise rejected(f"{where}: its base must hold an example answer and intent (text or null) and talking "
+                       "points (a list of text).")
+    number = matching_revision(session, question, values)
+    return (number, None) if number is not None else (None, values)
+
+
 def import_community(session: Session, *, user: User, part: dict[str, Any], question_id: Callable[[dict], int],
                      parse_time: Callable[[Any, str], datetime | None], rejected: Rejected) -> dict[str, int]:
     """Load the community part for this user; counts of what was loaded and of what was left out."""
@@ -157,9 +190,12 @@ def import_community(session: Session, *, user: User, part: dict[str, Any], ques
         if s["kind"] not in ("edit", "new_question") or s["status"] not in ("pending", "accepted", "rejected",
                                                                               "withdrawn"):
             raise rejected(f"{where}: kind {s['kind']!r} or status {s['status']!r} does not exist.")
+        question = question_id(s["question"]) if s["question"] else None
+        base_revision, imported_base = _rebased(session, question, s, where, rejected) if s["kind"] == "edit" \
+            else (None, None)
         suggestion = Suggestion(
-            kind=s["kind"], question_id=question_id(s["question"]) if s["question"] else None,
-            role_id=role_id(s["role"], where), author_id=user.id, base_revision=s["base_revision"],
+            kind=s["kind"], question_id=question, role_id=role_id(s["role"], where), author_id=user.id,
+            base_revision=base_revision, imported_base=imported_base,
             question_text=s["question_text"], example_answer=s["example_answer"], intent=s["intent"],
             talking_points=s["talking_points"], reason=s["reason"], licence=s["licence"], report=s["report"],
             status=s["status"], votes=0, up=0, down=0, comment_count=0, decision_reason=s["decision_reason"],

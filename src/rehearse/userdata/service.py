@@ -27,7 +27,10 @@ from rehearse.stories.models import Story
 
 from . import community
 
-FORMAT, VERSION = "rehearse-user-data", 1
+FORMAT, VERSION = "rehearse-user-data", 2
+# Version 1 named an edit suggestion's base by the source server's revision number; it still loads (the
+# base is then unknown here, so the suggestion counts as stale and accepting merges or refuses).
+READS = (1, 2)
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024  # far past a year of daily practice (about 5 MB)
 
 
@@ -145,9 +148,9 @@ def import_user(session: Session, *, user: User, document: Any) -> dict[str, int
     """Load an exported document into this (empty) account; counts of what was loaded."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ImportRejected(f"This is not a Rehearse user-data document (expected \"format\": \"{FORMAT}\").")
-    if document.get("version") != VERSION:
+    if document.get("version") not in READS:
         raise ImportRejected(f"This document is version {document.get('version')!r}; this Rehearse reads "
-                             f"version {VERSION}.")
+                             f"versions {', '.join(map(str, READS))}.")
     if _has_data(session, user):
         raise ImportRejected("This account already has answers, cards, stories, mocks or community activity; "
                              "import into a new, empty account.", 409)
