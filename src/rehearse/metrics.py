@@ -16,6 +16,9 @@ LATENCY = Histogram("rehearse_http_request_seconds", "Time to answer an HTTP req
                     buckets=_LATENCY)
 SCORING = Histogram("rehearse_scoring_seconds", "Time to score one answer (waiting for a free core included)",
                     buckets=_LATENCY)
+SCORING_WAIT = Histogram("rehearse_scoring_wait_seconds",
+                         "Time a request waited for an answer scored by a worker through the job queue, by outcome "
+                         "(done, failed, timeout)", ["outcome"], buckets=_LATENCY)
 TRANSCRIPTION = Histogram("rehearse_transcription_seconds", "Time to transcribe one recording",
                           buckets=_LATENCY)
 QUEUE_DEPTH = Gauge("rehearse_transcription_queue_depth", "Recordings waiting or being transcribed")

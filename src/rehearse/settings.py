@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from typing import Literal
 
 from platformdirs import user_data_path
 from pydantic import Field, model_validator
@@ -67,8 +68,19 @@ class Settings(BaseSettings):
 
     worker_in_process: bool = Field(
         default=True,
-        description="Run one job worker (transcriptions) inside each `rehearse serve` process, so a single "
-        "process needs nothing else; set false when separate `rehearse worker` processes do the work.",
+        description="Run one job worker (transcriptions, queued scoring) inside each `rehearse serve` process, "
+        "so a single process needs nothing else; set false when separate `rehearse worker` processes do the work.",
+    )
+    scoring_on_queue: Literal["auto", "always", "never"] = Field(
+        default="auto",
+        description="Where the web app scores answers: `auto` sends answers of 1,000 characters or more to "
+        "the job queue when separate workers do the work (worker_in_process false) and scores the rest in "
+        "the request; `always` queues every answer; `never` scores every answer in the request.",
+    )
+    scoring_timeout: float = Field(
+        default=30.0, gt=0, le=600,
+        description="Seconds a request waits for a worker to score its answer through the queue before it "
+        "is answered 503 with Retry-After (and the job is dropped).",
     )
     transcription_queue_limit: int = Field(
         default=8, ge=1, le=10_000,

@@ -14,10 +14,13 @@ def worker(
     concurrency: Annotated[int, typer.Option(min=1, max=64, help="Jobs run at once (threads).")] = 1,
     lease_seconds: Annotated[int, typer.Option(
         min=5, max=3600, help="How long a claim holds without renewal; a dead worker's job is retried after it.")] = 60,
+    poll_seconds: Annotated[float, typer.Option(
+        min=0.05, max=60, help="How often an idle worker looks for new jobs (an answer being scored waits on it).")]
+        = 0.1,
     metrics_port: Annotated[int, typer.Option(
         min=0, max=65535, help="Serve this process's Prometheus metrics on this port (0: off).")] = 0,
 ) -> None:
-    """Run background jobs (transcriptions of spoken answers) until SIGTERM or Ctrl-C.
+    """Run background jobs (transcriptions of spoken answers, scoring) until SIGTERM or Ctrl-C.
 
     The first signal finishes the jobs in hand and claims no more; a second exits at once (those
     jobs are tried again once their lease runs out). Start as many workers, on as many machines,
@@ -32,7 +35,8 @@ def worker(
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     database = open_database(Settings())
-    runner = Worker(JobQueue(database), concurrency=concurrency, lease=timedelta(seconds=lease_seconds))
+    runner = Worker(JobQueue(database), concurrency=concurrency, lease=timedelta(seconds=lease_seconds),
+                    poll_s=poll_seconds)
 
     def on_signal(signum: int, _frame) -> None:
         if runner.stopping:

@@ -12,7 +12,7 @@ from typing import Any
 
 from rehearse.db.database import Database
 
-from . import service
+from . import handlers, service
 from .models import Job
 from .service import Claimed
 
@@ -43,7 +43,8 @@ class JobQueue:
             if not service.has_claimable(session, now=now):
                 return None
         with self.database.transaction(writes=True) as session:
-            return service.claim(session, worker=worker, lease=lease, now=now)
+            return service.claim(session, worker=worker, lease=lease, now=now, urgent=handlers.URGENT,
+                                 leases=handlers.LEASES)
 
     def data(self, job_id: str) -> bytes | None:
         with self.database.transaction() as session:
@@ -62,6 +63,11 @@ class JobQueue:
         with self.database.transaction(writes=True) as session:
             return service.fail(session, job_id=job_id, attempt=attempt, error=error, now=self.clock(),
                                 retry_in=retry_in)
+
+    def take(self, job_id: str) -> tuple[str, dict[str, Any] | None, str | None] | None:
+        """Delete the job, returning (state, result, error) as it was; None when it is gone already."""
+        with self.database.transaction(writes=True) as session:
+            return service.take(session, job_id)
 
     def maintain(self) -> tuple[int, int]:
         """Fail jobs whose workers kept dying and delete old finished ones: (failed, deleted)."""

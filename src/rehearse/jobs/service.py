@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, case, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from . import policy
@@ -94,16 +94,27 @@ def has_claimable(session: Session, *, now: datetime) -> bool:
     return session.scalar(select(Job.id).where(_claimable(now)).limit(1)) is not None
 
 
-def claim(session: Session, *, worker: str, lease: timedelta, now: datetime) -> Claimed | None:
+def claim(session: Session, *, worker: str, lease: timedelta, now: datetime,
+          urgent: tuple[str, ...] = (), leases: dict[str, timedelta] | None = None) -> Claimed | None:
     """Take the oldest claimable job for `worker` until `now + lease`; None when there is none.
 
-    The caller's transaction must be a writing one (SQLite: begun with the write lock); commit
-    it at once, as on PostgreSQL it holds the claimed row's lock.
+    Jobs of the `urgent` kinds (someone is waiting on them) go before older ones of other kinds;
+    `leases` gives some kinds a shorter claim than `lease`. The caller's transaction must be a
+    writing one (SQLite: begun with the write lock); commit it at once, as on PostgreSQL it
+    holds the claimed row's lock.
     """
-    oldest = select(Job.id).where(_claimable(now)).order_by(Job.created_at, Job.id).limit(1)
+    order = [Job.created_at, Job.id]
+    if urgent:
+        order.insert(0, case((Job.kind.in_(urgent), 0), else_=1))
+    oldest = select(Job.id).where(_claimable(now)).order_by(*order).limit(1)
+    expiry = policy.lease_expiry(now, lease)
+    shorter = {kind: own for kind, own in (leases or {}).items() if own < lease}
+    if shorter:
+        expiry = case(*((Job.kind == kind, policy.lease_expiry(now, own)) for kind, own in shorter.items()),
+                      else_=expiry)
     mark = (
         update(Job)
-        .values(state=RUNNING, attempts=Job.attempts + 1, lease_expires_at=policy.lease_expiry(now, lease),
+        .values(state=RUNNING, attempts=Job.attempts + 1, lease_expires_at=expiry,
                 worker=worker[:100], started_at=now, progress=0.0)
         .returning(Job.id, Job.kind, Job.payload, Job.attempts, Job.max_attempts)
         .execution_options(synchronize_session=False)
@@ -169,6 +180,17 @@ def reap(session: Session, *, now: datetime) -> int:
                           error=policy.given_up_message(attempts), progress=1.0, finished_at=now,
                           lease_expires_at=None, data=None)
     return failed
+
+
+def take(session: Session, job_id: str) -> tuple[str, dict[str, Any] | None, str | None] | None:
+    """Delete a job whatever its state, returning its (state, result, error) as it was; None when gone.
+
+    For work whose result is handed to one waiter and kept no longer (a scored answer's report
+    quotes the answer). A worker still running it finds its lease lost and its outcome dropped.
+    """
+    row = session.execute(delete(Job).where(Job.id == job_id).returning(Job.state, Job.result, Job.error)
+                          .execution_options(synchronize_session=False)).first()
+    return None if row is None else (row.state, row.result, row.error)
 
 
 def prune(session: Session, *, older_than: datetime) -> int:

@@ -53,6 +53,8 @@ class JobContext:
         self.id, self.kind, self.payload = claimed.id, claimed.kind, claimed.payload
         self.attempt, self.max_attempts = claimed.attempt, claimed.max_attempts
         self.lost = threading.Event()  # set when another worker took the job: the outcome will be dropped
+        # The database the job came from, for handlers that read more than their payload (None with a fake queue).
+        self.database = getattr(queue, "database", None)
         self._queue = queue
         self._progress = 0.0
 
@@ -91,6 +93,7 @@ class Worker:
         self._threads: list[threading.Thread] = []
         self._busy = 0
         self._maintained_at: float | None = None
+        self._listeners: list[Callable[[str], None]] = []
 
     # -- running in the background -------------------------------------------------------------
 
@@ -134,6 +137,11 @@ class Worker:
     def wake(self) -> None:
         """A job was just queued: look now instead of at the next poll."""
         self._wake.set()
+
+    def listen(self, listener: Callable[[str], None]) -> None:
+        """Call `listener(job_id)` once each job run here has its outcome stored (so a waiter in this
+        process need not poll for it)."""
+        self._listeners.append(listener)
 
     def _loop(self) -> None:
         failures = 0
@@ -231,17 +239,23 @@ class Worker:
                 time.sleep(pause)
         if not kept:
             log.warning("job %s: its lease was lost before it finished; another try owns it", context.id)
+        for listener in self._listeners:
+            try:
+                listener(context.id)
+            except Exception:  # noqa: BLE001 - a waiter's bookkeeping must not stop the worker
+                log.exception("a listener failed on job %s", context.id)
 
     def _keep_alive(self, context: JobContext, finished: threading.Event) -> None:
         """Renew the lease (and write progress) until the handler returns or the lease is lost."""
         renewed_at, sent = time.monotonic(), context.reported_progress
+        lease = handlers.lease_for(context.kind, self.lease)  # as the claim set it
         while not finished.wait(self.tick_s):
             progress = context.reported_progress
             since = timedelta(seconds=time.monotonic() - renewed_at)
-            if progress == sent and not policy.renewal_due(since, self.lease):
+            if progress == sent and not policy.renewal_due(since, lease):
                 continue
             try:
-                held = self.queue.heartbeat(job_id=context.id, attempt=context.attempt, lease=self.lease,
+                held = self.queue.heartbeat(job_id=context.id, attempt=context.attempt, lease=lease,
                                             progress=progress)
             except Exception:  # noqa: BLE001 - try again at the next tick; the lease has slack
                 log.warning("could not renew the lease of job %s", context.id, exc_info=True)

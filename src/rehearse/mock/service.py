@@ -164,14 +164,18 @@ def prepare_item(session: Session, item: MockItem):
     question = feedback.Question(text=item.prompt or item.question.text,
                                  talking_points=(item.follow_up_point,) if item.follow_up_point else (),
                                  kind=kind, competencies=tuple(item.question.competency_names))
-    return PreparedQuestion(question, prepare(session, item.question).lexicon)
+    return PreparedQuestion(question, prepare(session, item.question).lexicon, item.question.bank_id)
 
 
-def score_prepared(prepared, answer: str, *, backend: str) -> dict[str, Any]:
-    """The report of an answer (an empty one, sent when time ran out, scores as empty)."""
-    from rehearse.practice.scoring import analyze_prepared
+def score_prepared(prepared, answer: str, *, backend: str, scorer=None) -> dict[str, Any]:
+    """The report of an answer (an empty one, sent when time ran out, scores as empty).
 
-    return analyze_prepared(prepared, answer, backend=backend).to_dict()
+    `scorer` (the web app's) may score it through the job queue; without one it is scored here."""
+    from rehearse.practice.queued_scoring import score_here
+
+    if scorer is not None:
+        return scorer.score(prepared, answer)
+    return score_here(prepared, answer, backend=backend)
 
 
 def score_item(session: Session, item: MockItem, answer: str, *, backend: str) -> dict[str, Any]:

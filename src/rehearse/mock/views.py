@@ -95,7 +95,8 @@ def answer_item(request: Request, session, settings, *, user, mock_id: int, item
         return MockRead.of(mock)  # answered already: a repeated submit changes nothing
     prepared = service.prepare_item(session, item)
     release(session)
-    report = service.score_prepared(prepared, answer, backend=settings.feedback_backend)
+    report = service.score_prepared(prepared, answer, backend=settings.feedback_backend,
+                                    scorer=request.app.state.scorer)  # here, or by a worker (queued)
     begin_writing(session)
     session.expire_all()  # read again under the write lock: another submit may have been first
     mock = service.get_or_404(session, user=user, mock_id=mock_id)

@@ -68,12 +68,14 @@ class PreparedQuestion:
 
     question: feedback.Question
     lexicon: feedback.Lexicon
+    bank_id: int | None = None  # whose lexicon it is: a worker scoring it elsewhere reads it again
 
 
 def prepare(session: Session, question: Question) -> PreparedQuestion:
     """Read what scoring an answer to this question needs (example answer, the bank's lexicon)."""
     example = example_answers_for(session, [question.id]).get(question.id)
-    return PreparedQuestion(to_engine_question(question, example), bank_lexicon(session, question.bank_id))
+    return PreparedQuestion(to_engine_question(question, example), bank_lexicon(session, question.bank_id),
+                            question.bank_id)
 
 
 def analyze_prepared(prepared: PreparedQuestion, answer: str, *, backend: str = "auto") -> feedback.Report:

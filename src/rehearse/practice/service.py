@@ -6,12 +6,10 @@ Scoring goes through `scoring.analyze_answer`, the one bridge to the feedback en
 
 from __future__ import annotations
 
-import os
 import re
-import threading
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, selectinload
@@ -21,9 +19,9 @@ from rehearse.bank.models import ExampleAnswer, Question, Role, utcnow
 
 from .models import MODES, Attempt
 
-# Scoring is CPU-bound (the sentence model). Past one scoring per core, more at once only
-# makes them all slower and their order unfair, so the rest wait their turn here.
-_scoring = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
+if TYPE_CHECKING:
+    from .queued_scoring import Scorer
+
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # a valid pair decodes to one character, never these
 MAX_DURATION_S = 4 * 3600  # a timer past four hours is a tab left open, not an answer
 HISTORY_PAGE = 50
@@ -70,26 +68,30 @@ def score(
     max_chars: int,
     backend: str = "auto",
     release_connection: bool = False,
+    scorer: Scorer | None = None,
 ) -> dict[str, Any]:
     """The feedback report of an answer, as JSON-ready data.
 
     `release_connection=True` ends the session's (read) transaction once the question's data
     is read, so no pooled connection is held while the answer waits for and runs the model.
+    `scorer` decides where it is scored (the web app's may queue it for a worker, and raise
+    ScoringUnavailable); without one it is scored here.
     """
-    from rehearse import feedback, metrics
+    from rehearse import feedback
     from rehearse.db.database import release
-    from rehearse.practice.scoring import analyze_prepared, prepare
+    from rehearse.practice.queued_scoring import score_here
+    from rehearse.practice.scoring import prepare
 
     check_answer(answer, max_chars=max_chars)
     prepared = prepare(session, question)
     if release_connection:
         release(session)
     try:
-        with metrics.SCORING.time(), _scoring:
-            report = analyze_prepared(prepared, answer, backend=backend)
+        if scorer is None:
+            return score_here(prepared, answer, backend=backend)
+        return scorer.score(prepared, answer)
     except feedback.AnswerTooLong as error:
         raise AnswerRejected(str(error), 413) from None
-    return report.to_dict()
 
 
 def speech_summary(transcript: dict[str, Any] | None) -> dict[str, Any] | None:

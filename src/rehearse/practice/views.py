@@ -57,7 +57,9 @@ def question_or_404(session, question_id: int) -> Question:
         raise HTTPException(404, f"There is no question with id {question_id}.") from None
 
 
-def _score(session, settings, question: Question, answer: str, *, max_chars: int | None = None) -> dict[str, Any]:
+def _score(request: Request, session, settings, question: Question, answer: str, *,
+           max_chars: int | None = None) -> dict[str, Any]:
+    """Score with no connection held: here, or by a worker through the queue (the app's Scorer)."""
     try:
         return service.score(
             session,
@@ -66,6 +68,7 @@ def _score(session, settings, question: Question, answer: str, *, max_chars: int
             max_chars=max_chars or settings.max_answer_chars,
             backend=settings.feedback_backend,
             release_connection=True,
+            scorer=request.app.state.scorer,
         )
     except service.AnswerRejected as rejected:
         raise HTTPException(rejected.status, str(rejected)) from None
@@ -81,6 +84,7 @@ def _score(session, settings, question: Question, answer: str, *, max_chars: int
         404: {"description": "No such question"},
         413: {"description": "Answer longer than the limit"},
         422: {"description": "Empty answer or missing field"},
+        503: {"description": "No worker scored the answer in time (queued scoring); see Retry-After"},
     },
 )
 def feedback(
@@ -99,7 +103,7 @@ def feedback(
     if user is None:
         refuse_anonymous_overuse(request)
     question = question_or_404(session, body.question_id)
-    return _score(session, settings, question, body.answer, max_chars=max_chars)
+    return _score(request, session, settings, question, body.answer, max_chars=max_chars)
 
 
 def answer_limit(settings, user) -> int:
@@ -163,7 +167,7 @@ def create_attempt(
         if replay is not None:
             return _replayed(replay)
     question = question_or_404(session, body.question_id)
-    report = _score(session, settings, question, body.answer)
+    report = _score(request, session, settings, question, body.answer)
     speech = None
     if body.transcription_id:
         speech = _transcript(request, session, body.transcription_id, owner_key(user.id, None))

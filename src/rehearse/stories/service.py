@@ -133,16 +133,28 @@ _reports_lock = threading.Lock()
 CACHED_REPORTS = 512  # (story version, question) pairs; a story scored once is not scored again
 
 
-def score(session: Session, *, story: Story, question: Question, backend: str = "auto") -> dict[str, Any]:
-    """The feedback engine's report of the story told as the answer to the question."""
-    from rehearse.practice.scoring import analyze_answer
+def score(session: Session, *, story: Story, question: Question, backend: str = "auto",
+          scorer=None) -> dict[str, Any]:
+    """The feedback engine's report of the story told as the answer to the question.
+
+    With the web app's `scorer` the read transaction ends before scoring (no connection is held
+    while it runs, or while a worker scores it through the queue); without one it is scored here.
+    """
+    from rehearse.db.database import release
+    from rehearse.practice.queued_scoring import score_here
+    from rehearse.practice.scoring import prepare
 
     key = (story.id, story.updated_at.isoformat(), question.id, backend)
     with _reports_lock:
         if key in _reports:
             _reports.move_to_end(key)
             return _reports[key]
-    report = analyze_answer(session, question, story.text[:MAX_PART * 4], backend=backend).to_dict()
+    prepared, answer = prepare(session, question), story.text[:MAX_PART * 4]
+    if scorer is not None:
+        release(session)
+        report = scorer.score(prepared, answer)
+    else:
+        report = score_here(prepared, answer, backend=backend)
     with _reports_lock:
         _reports[key] = report
         while len(_reports) > CACHED_REPORTS:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Query, Response
+from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 
 from rehearse.bank import service as bank
 from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep
@@ -74,11 +74,11 @@ def delete_story(story_id: Id, user: ApiUser, session: SessionDep) -> Response:
 
 
 @router.post("/{story_id}/score", response_model=StoryReport)
-def score_story(story_id: Id, body: StoryScore, user: ApiUser, session: ReadSessionDep,
+def score_story(story_id: Id, body: StoryScore, request: Request, user: ApiUser, session: ReadSessionDep,
                 settings: SettingsDep) -> StoryReport:
     """The feedback report of the story told as the answer to a question (nothing is stored)."""
     story = _call(service.get_or_404, session, user=user, story_id=story_id)
     question = _question(session, body.question_id)
     return StoryReport(story_id=story.id, question_id=question.id,
                        report=service.score(session, story=story, question=question,
-                                            backend=settings.feedback_backend))
+                                            backend=settings.feedback_backend, scorer=request.app.state.scorer))

@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from rehearse.mock.views import router as mock_router
     from rehearse.plans import service as plans_service
     from rehearse.plans.views import router as plans_router
+    from rehearse.practice.queued_scoring import Scorer
     from rehearse.practice.transcriptions import KIND as TRANSCRIBE
     from rehearse.practice.transcriptions import Transcriptions
     from rehearse.practice.views import router as practice_router
@@ -116,6 +117,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.jobs = JobQueue(app.state.database)
     app.state.worker = (Worker(app.state.jobs, name=f"{default_worker_name()}:serve")
                         if settings.worker_in_process else None)
+    # Where answers are scored: here, or (long answers, with dedicated workers) by a worker through the queue.
+    app.state.scorer = Scorer(app.state.jobs, backend=settings.feedback_backend, mode=settings.scoring_on_queue,
+                              timeout_s=settings.scoring_timeout, dedicated_workers=not settings.worker_in_process,
+                              wake=app.state.worker.wake if app.state.worker else None)
+    if app.state.worker is not None:
+        app.state.worker.listen(app.state.scorer.finished)
     app.state.transcriptions = Transcriptions(limit=settings.transcription_queue_limit,
                                               wake=app.state.worker.wake if app.state.worker else None)
     app.state.anonymous_work = AnonymousWork(settings.anonymous_scorings_per_minute)

@@ -19,6 +19,7 @@ from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rehearse.db.engine import UnstorableValue
+from rehearse.practice.queued_scoring import ScoringUnavailable
 from rehearse.web.security import CsrfFailed, SignInRequired
 
 log = logging.getLogger("rehearse.web")
@@ -152,6 +153,12 @@ def install(app: FastAPI) -> None:
             request, 400, "A value in the request is out of range or cannot be stored (a number too large, "
             "text too long, or a NUL character); correct it and send it again.",
         )
+
+    @app.exception_handler(ScoringUnavailable)
+    async def scoring_unavailable(request: Request, exc: ScoringUnavailable) -> Response:
+        # A queued answer no worker scored in time (or whose scoring failed there): nothing was
+        # stored, so sending it again is safe.
+        return error_response(request, 503, str(exc), {"Retry-After": str(exc.retry_after)})
 
     @app.exception_handler(SQLAlchemyTimeoutError)
     @app.exception_handler(OperationalError)

@@ -185,7 +185,8 @@ def submit_answer(
 
     def score(text: str) -> dict[str, Any]:
         return practice.score(session, question=question, answer=text, max_chars=max_chars,
-                              backend=settings.feedback_backend, release_connection=True)
+                              backend=settings.feedback_backend, release_connection=True,
+                              scorer=request.app.state.scorer)
 
     try:
         report = score(answer)

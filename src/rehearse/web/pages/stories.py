@@ -122,6 +122,7 @@ def score(story_id: Id, request: Request, session: ReadSessionDep, user: PageUse
         question = bank.get_question(session, question_id)
     except bank.QuestionNotFound:
         raise HTTPException(404, f"There is no question with id {question_id}.") from None
-    report = stories.score(session, story=story, question=question, backend=settings.feedback_backend)
+    report = stories.score(session, story=story, question=question, backend=settings.feedback_backend,
+                           scorer=request.app.state.scorer)
     return render(request, "stories/score.html", {"story": story, "question": question, "report": report},
                   headers=NO_STORE)

@@ -1,0 +1,260 @@
+"""Scoring through the job queue, on SQLite and PostgreSQL: an app without a worker of its own has
+long answers scored by another process's worker and answers with the report it would have made
+itself; with no worker at all the request gives up with a 503 and stores nothing; the default
+single process scores in the request as before; a worker killed mid-score has the job taken again."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from rehearse.jobs.models import Job
+from rehearse.jobs.queue import JobQueue
+from rehearse.jobs.worker import Worker
+from rehearse.practice.queued_scoring import AUTO_MIN_CHARS
+from rehearse.settings import Settings
+from rehearse.web.app import create_app
+
+PASSWORD = "a long enough password"
+SCRIPT = Path(__file__).with_name("score_worker_process.py")
+LEASE_S = 5
+# Long enough (over 1,000 characters) for `auto` to queue it when workers are separate.
+LONG_ANSWER = " ".join([
+    "When product teams kept asking the platform team for one-off changes, I set up a single intake",
+    "with a weekly triage, so every request had an owner and a decision within five working days.",
+    "We sorted requests into paved-road improvements, urgent fixes and bespoke asks, and published",
+    "the rules so that teams could predict what would happen to theirs. I met the product leads to",
+    "agree on what the platform would own, measured lead time for platform changes and the share",
+    "of requests served by self-service, and reviewed both monthly with engineering managers.",
+    "Within two quarters self-service covered sixty percent of requests, lead time fell from three",
+    "weeks to four days, and on-call pages for the platform dropped by a third. The trade-off was",
+    "saying no to some bespoke asks, so we offered office hours and templates instead, and we kept",
+    "a small budget of capacity for genuinely new needs that fitted the roadmap and the OKRs.",
+    "Looking back, I would have published the triage rules earlier, because most friction came from",
+    "teams who did not know how their requests would be judged until the first meeting.",
+])
+assert len(LONG_ANSWER) >= AUTO_MIN_CHARS
+SHORT_ANSWER = "I would set up an intake with weekly triage and measure the lead time of requests."
+
+
+@pytest.fixture(scope="module")
+def bank_loaded(database_url, tmp_path_factory) -> None:
+    """The built-in bank, loaded once into the module's database by a first app."""
+    settings = Settings(data_dir=tmp_path_factory.mktemp("bank"), database_url=database_url, secret_key="s" * 48,
+                        feedback_backend="lexical")
+    create_app(settings).state.database.dispose()
+
+
+@pytest.fixture
+def make_app(bank_loaded, database, database_url, tmp_path):
+    made = []
+
+    def make(**options):
+        settings = Settings(data_dir=tmp_path / "data", database_url=database_url, secret_key="s" * 48,
+                            load_builtin_bank=False, feedback_backend="lexical", signups_per_address_per_hour=1000,
+                            **options)
+        app = create_app(settings)
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        app.state.database.dispose()
+
+
+def token_for(client: TestClient) -> dict[str, str]:
+    email = f"u-{uuid.uuid4().hex[:10]}@example.com"
+    assert client.post("/api/users", json={"email": email, "password": PASSWORD}).status_code == 201
+    token = client.post("/api/auth/token", json={"email": email, "password": PASSWORD}).json()["token"]
+    return {"Authorization": f"Bearer {token}"}
+
+
+def question_id(client: TestClient) -> int:
+    return client.get("/api/questions", params={"q": "platform team requests"}).json()[0]["id"]
+
+
+def score_jobs(database) -> int:
+    with database.transaction() as session:
+        return session.scalar(select(func.count()).select_from(Job).where(Job.kind == "score"))
+
+
+def inline_report(make_app, qid: int, answer: str) -> dict:
+    client = TestClient(make_app(scoring_on_queue="never"))
+    response = client.post("/api/feedback", json={"question_id": qid, "answer": answer}, headers=token_for(client))
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_a_long_answer_sent_to_a_web_only_app_is_scored_by_another_process_worker(make_app, database):
+    web_only = make_app(worker_in_process=False)  # scoring_on_queue=auto
+    client = TestClient(web_only)
+    ann = token_for(client)
+    qid = question_id(client)
+    expected, short_expected = inline_report(make_app, qid, LONG_ANSWER), inline_report(make_app, qid, SHORT_ANSWER)
+    with_worker = make_app()
+    ran: list[str] = []
+    with_worker.state.worker.listen(ran.append)
+    with TestClient(with_worker):  # its lifespan starts its worker
+        feedback = client.post("/api/feedback", json={"question_id": qid, "answer": LONG_ANSWER}, headers=ann)
+        assert feedback.status_code == 200, feedback.text
+        assert feedback.json() == expected
+        saved = client.post("/api/attempts", json={"question_id": qid, "answer": LONG_ANSWER}, headers=ann)
+        assert saved.status_code == 201, saved.text
+        assert saved.json()["report"] == expected
+        assert len(ran) == 2  # both were scored by the other app's worker
+        short = client.post("/api/feedback", json={"question_id": qid, "answer": SHORT_ANSWER}, headers=ann)
+        assert short.json() == short_expected and len(ran) == 2  # a short answer is scored in the request
+    assert score_jobs(database) == 0  # each job was deleted once its report was read: no answer stays behind
+    metrics = client.get("/metrics").text
+    assert 'rehearse_job_seconds_count{kind="score",outcome="done"}' in metrics
+    assert 'rehearse_scoring_wait_seconds_count{outcome="done"}' in metrics
+
+
+def test_with_no_worker_anywhere_a_queued_answer_is_a_503_and_nothing_is_stored(make_app, database):
+    app = make_app(worker_in_process=False, scoring_on_queue="always", scoring_timeout=2)
+    client = TestClient(app)
+    ann = token_for(client)
+    qid = question_id(client)
+    seen: dict = {}
+
+    def watch() -> None:  # while the request waits: the job is visible to operators, and the app is ready
+        time.sleep(0.8)
+        seen["metrics"], seen["ready"] = client.get("/metrics").text, client.get("/readyz").status_code
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    started = time.monotonic()
+    response = client.post("/api/attempts", json={"question_id": qid, "answer": LONG_ANSWER}, headers=ann)
+    waited = time.monotonic() - started
+    watcher.join()
+    assert response.status_code == 503 and response.headers["Retry-After"] == "10"
+    assert "No worker scored this answer within 2 seconds" in response.json()["detail"]
+    assert 2 <= waited < 10
+    assert 'rehearse_job_queue_depth{kind="score",state="queued"} 1.0' in seen["metrics"] and seen["ready"] == 200
+    assert client.get("/api/attempts", headers=ann).json() == []  # no attempt without its report
+    assert score_jobs(database) == 0  # and the job (with the answer) was dropped
+    # Bad input is refused before anything is queued, at once.
+    assert client.post("/api/feedback", json={"question_id": qid, "answer": "x" * 20_001},
+                       headers=ann).status_code == 413
+    assert client.post("/api/feedback", json={"question_id": qid, "answer": "  "}, headers=ann).status_code == 422
+    assert client.post("/api/feedback", json={"question_id": 999_999, "answer": "An answer."},
+                       headers=ann).status_code == 404
+    assert score_jobs(database) == 0
+
+
+def test_the_default_single_process_scores_in_the_request_and_always_uses_its_own_worker(make_app, database):
+    default = make_app()
+    ran: list[str] = []
+    default.state.worker.listen(ran.append)
+    with TestClient(default) as client:
+        ann = token_for(client)
+        qid = question_id(client)
+        expected = inline_report(make_app, qid, LONG_ANSWER)
+        response = client.post("/api/feedback", json={"question_id": qid, "answer": LONG_ANSWER}, headers=ann)
+        assert response.json() == expected and ran == []  # no job: scored in the request, as before
+    always = make_app(scoring_on_queue="always")
+    always.state.worker.listen(ran.append)
+    with TestClient(always) as client:
+        started = time.monotonic()
+        response = client.post("/api/feedback", json={"question_id": qid, "answer": LONG_ANSWER}, headers=ann)
+        assert response.json() == expected and len(ran) == 1
+        assert time.monotonic() - started < 5  # woken by its own worker, not at a poll a second later
+    assert score_jobs(database) == 0
+
+
+def finished_mock(client: TestClient, headers: dict, role: str) -> dict:
+    """A two-question mock (follow-ups on, a fixed draw), every item answered with LONG_ANSWER."""
+    mock = client.post("/api/mocks", json={"role": role, "questions": 2, "seed": 7}, headers=headers).json()
+    while mock["status"] != "finished":
+        mock = client.post(f"/api/mocks/{mock['id']}/answers", headers=headers,
+                           json={"item_id": mock["current_item_id"], "answer": LONG_ANSWER}).json()
+    return mock
+
+
+def test_mock_items_and_stories_scored_through_the_queue_are_scored_alike(make_app):
+    web_only = make_app(worker_in_process=False, scoring_on_queue="always")
+    inline = make_app(scoring_on_queue="never")
+    with_worker = make_app()
+    ran: list[str] = []
+    with_worker.state.worker.listen(ran.append)
+    client, other = TestClient(web_only), TestClient(inline)
+    ann = token_for(client)
+    role = client.get("/api/roles").json()[0]["slug"]
+    parts = {"situation": LONG_ANSWER[:400], "task": LONG_ANSWER[400:600], "action": LONG_ANSWER[600:]}
+    story = client.post("/api/stories", json={"title": "Platform intake", **parts}, headers=ann)
+    assert story.status_code == 201, story.text
+    qid = question_id(client)
+    with TestClient(with_worker):
+        queued_mock = finished_mock(client, ann, role)
+        queued_story = client.post(f"/api/stories/{story.json()['id']}/score", json={"question_id": qid}, headers=ann)
+    assert len(ran) == len(queued_mock["items"]) + 1
+    here_mock = finished_mock(other, token_for(other), role)  # a new user: the draw avoids questions practised
+    here_story = other.post(f"/api/stories/{story.json()['id']}/score", json={"question_id": qid}, headers=ann)
+
+    def scored(mock: dict) -> list:
+        return [(i["question"], i["follow_up"], i["score"], i["missed"]) for i in mock["items"]]
+
+    assert scored(queued_mock) == scored(here_mock) and queued_mock["summary"] == here_mock["summary"]
+    assert queued_story.status_code == 200 and queued_story.json() == here_story.json()
+
+
+def test_the_claim_puts_scoring_first_with_its_own_shorter_lease(queue, clock):
+    recording = queue.enqueue(kind="transcribe", payload={})
+    clock.advance(1)
+    answer = queue.enqueue(kind="score", payload={})
+    first = queue.claim(worker="w", lease=timedelta(seconds=60))
+    assert first.id == answer  # someone is waiting on it; the older recording can wait
+    assert queue.get(answer).lease_expires_at == clock.now + timedelta(seconds=15)
+    assert queue.claim(worker="w", lease=timedelta(seconds=60)).id == recording
+    assert queue.get(recording).lease_expires_at == clock.now + timedelta(seconds=60)
+    assert queue.take(answer)[0] == "running" and queue.get(answer) is None and queue.take(answer) is None
+
+
+def test_a_worker_killed_mid_score_has_the_job_scored_again_within_the_wait(make_app, database, database_url,
+                                                                            tmp_path):
+    app = make_app(worker_in_process=False, scoring_on_queue="always", scoring_timeout=60)
+    client = TestClient(app)
+    ann = token_for(client)
+    qid = question_id(client)
+    expected = inline_report(make_app, qid, LONG_ANSWER)
+    answered: dict = {}
+    request = threading.Thread(target=lambda: answered.setdefault("response", client.post(
+        "/api/feedback", json={"question_id": qid, "answer": LONG_ANSWER}, headers=ann)))
+    request.start()
+    marker = tmp_path / "started"
+    env = {key: value for key, value in os.environ.items() if not key.startswith("REHEARSE_")}
+    env.update(REHEARSE_DATABASE_URL=database_url, REHEARSE_DATA_DIR=str(tmp_path / "data"),
+               REHEARSE_LOAD_BUILTIN_BANK="false", REHEARSE_FEEDBACK_BACKEND="lexical")
+    with (tmp_path / "worker.log").open("w") as log:
+        process = subprocess.Popen([sys.executable, str(SCRIPT), str(marker), "--lease-seconds", str(LEASE_S),
+                                    "--poll-seconds", "0.1"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while not marker.exists():
+            assert time.monotonic() < deadline, (tmp_path / "worker.log").read_text()
+            time.sleep(0.05)
+    finally:
+        process.kill()  # SIGKILL mid-score: no outcome, no more heartbeats
+        process.wait(10)
+    killed_at = time.monotonic()
+    rescuer = Worker(JobQueue(database), lease=timedelta(seconds=LEASE_S), poll_s=0.1, name="rescuer")
+    rescuer.start()
+    try:
+        request.join(60)
+    finally:
+        rescuer.stop(timeout=10)
+    response = answered["response"]
+    assert response.status_code == 200, response.text
+    assert response.json() == expected  # the second try's report, the same as scoring in the request
+    assert time.monotonic() - killed_at >= LEASE_S * 2 / 3 - 0.5  # taken again only once the lease ran out
+    assert score_jobs(database) == 0
