@@ -28,6 +28,7 @@ class FakeQueue:
         self.claims: list[str] = []
         self.outcomes: dict[str, tuple] = {}
         self.heartbeats: list[tuple[str, float | None]] = []
+        self.leases: list[timedelta] = []
         self.held = True
         self.claim_errors = 0
         self.complete_errors = 0
@@ -49,6 +50,7 @@ class FakeQueue:
     def heartbeat(self, *, job_id, attempt, lease, progress=None) -> bool:
         with self.lock:
             self.heartbeats.append((job_id, progress))
+            self.leases.append(lease)
         return self.held
 
     def complete(self, *, job_id, attempt, result) -> bool:
@@ -134,6 +136,23 @@ def test_the_lease_is_renewed_while_a_long_job_runs_even_without_progress():
     queue = FakeQueue(("a", "k"))
     make(queue, {"k": lambda job: time.sleep(0.5) or {}}, lease=timedelta(seconds=0.15)).drain()
     assert len(queue.heartbeats) >= 4  # every 0.05 s (a third of the lease) for 0.5 s
+
+
+def test_a_kind_with_a_shorter_lease_is_renewed_by_its_own(monkeypatch):
+    monkeypatch.setitem(handlers.LEASES, "quick", timedelta(seconds=0.3))
+    queue = FakeQueue(("a", "quick"), ("b", "slow"))
+    make(queue, {kind: lambda job: time.sleep(0.35) for kind in ("quick", "slow")}).drain()
+    # "quick" renewed every 0.1 s with its 0.3 s lease; "slow" kept the worker's 3 s (no renewal due).
+    assert queue.leases and set(queue.leases) == {timedelta(seconds=0.3)}
+
+
+def test_listeners_hear_of_each_job_once_its_outcome_is_stored():
+    queue = FakeQueue(("a", "k"), ("b", "k"))
+    heard: list[tuple[str, bool]] = []
+    runner = make(queue, {"k": lambda job: {}})
+    runner.listen(lambda job_id: heard.append((job_id, job_id in queue.outcomes)))
+    runner.listen(lambda job_id: 1 / 0)  # a failing listener stops neither the worker nor the others
+    assert runner.drain() == 2 and heard == [("a", True), ("b", True)]
 
 
 def test_a_lost_lease_is_noticed_by_the_handler():
