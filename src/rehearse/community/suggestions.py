@@ -65,25 +65,33 @@ class Preview:
 
 
 def compact_report(report) -> dict[str, Any]:
-    """The parts of a feedback Report a reviewer needs (stored with the suggestion)."""
+    """The parts of a feedback report (a Report, or its JSON form) a reviewer needs (stored with the suggestion)."""
+    data = report if isinstance(report, dict) else report.to_dict()
+    points = data["talking_points"]
     return {
-        "score": report.score,
-        "grade": report.grade,
-        "coverage": report.coverage,
-        "on_topic": report.on_topic,
-        "talking_points": [{"point": p.point, "covered": p.covered, "strength": round(p.strength, 3),
-                            "evidence": p.evidence} for p in report.talking_points],
-        "missed": [p.point for p in report.talking_points if not p.covered],
-        "suggestions": [s.message for s in report.suggestions],
-        "engine": report.engine,
+        "score": data["score"],
+        "grade": data["grade"],
+        "coverage": data["coverage"],
+        "on_topic": data["on_topic"],
+        "talking_points": [{"point": p["point"], "covered": p["covered"], "strength": round(p["strength"], 3),
+                            "evidence": p["evidence"]} for p in points],
+        "missed": [p["point"] for p in points if not p["covered"]],
+        "suggestions": [s["message"] for s in data["suggestions"]],
+        "engine": data["engine"],
     }
 
 
 def engine_report(session: Session, question: Question | None, values: dict[str, Any], *,
-                  backend: str = "auto", question_text: str | None = None) -> dict[str, Any] | None:
-    """The engine's report of the suggested example answer against the suggested talking points."""
+                  backend: str = "auto", question_text: str | None = None, scorer=None) -> dict[str, Any] | None:
+    """The engine's report of the suggested example answer against the suggested talking points.
+
+    With the web app's `scorer` the read transaction ends before scoring (no connection is held
+    while it runs, or while a worker scores it through the job queue); without one it is scored here.
+    """
     from rehearse import feedback
-    from rehearse.practice.scoring import bank_lexicon
+    from rehearse.db.database import release
+    from rehearse.practice.queued_scoring import score_here
+    from rehearse.practice.scoring import PreparedQuestion, bank_lexicon
 
     answer = values.get("example_answer")
     if not answer:
@@ -98,23 +106,24 @@ def engine_report(session: Session, question: Question | None, values: dict[str,
         kind=question.kind if question and question.kind in ("behavioural", "situational") else None,
         competencies=tuple(question.competency_names) if question else (),
     )
-    lexicon = bank_lexicon(session, question.bank_id) if question else None
-    try:
-        report = feedback.analyze(engine_question, answer[:feedback.MAX_ANSWER_CHARS],
-                                  backend=feedback.load_backend(backend), lexicon=lexicon)
-    except feedback.AnswerTooLong:
-        return None
-    return compact_report(report)
+    prepared = PreparedQuestion(engine_question, bank_lexicon(session, question.bank_id) if question else None,
+                                question.bank_id if question else None)
+    answer = answer[:feedback.MAX_ANSWER_CHARS]
+    if scorer is None:
+        return compact_report(score_here(prepared, answer, backend=backend))
+    release(session)
+    return compact_report(scorer.score(prepared, answer))
 
 
 def preview_edit(session: Session, *, question_id: int, example_answer: str | None = None,
                  intent: str | None = None, talking_points: Sequence[str] | str | None = None,
-                 backend: str = "auto") -> Preview:
+                 backend: str = "auto", scorer=None) -> Preview:
     """Diffs and the engine's report for a suggested edit, without storing anything."""
     base = current(session, question_id)
     proposed = fill_proposed(base, example_answer=example_answer, intent=intent, talking_points=talking_points)
     preview = Preview(base=base, proposed=proposed, diffs=diff_fields(base, proposed))
-    preview.report = engine_report(session, question_or_404(session, question_id), proposed, backend=backend)
+    preview.report = engine_report(session, question_or_404(session, question_id), proposed, backend=backend,
+                                   scorer=scorer)
     return preview
 
 
@@ -138,7 +147,7 @@ class QuestionPreview:
 
 def preview_question(session: Session, *, role_id: int, text: str | None, intent: str | None = None,
                      talking_points: Sequence[str] | str | None = None, example_answer: str | None = None,
-                     backend: str = "auto") -> QuestionPreview:
+                     backend: str = "auto", scorer=None) -> QuestionPreview:
     """A suggested new question, checked as `suggest_question` checks it, and scored: nothing is stored."""
     role = session.get(Role, role_id)
     if role is None:
@@ -150,7 +159,7 @@ def preview_question(session: Session, *, role_id: int, text: str | None, intent
     preview.report = engine_report(session, None, {"example_answer": preview.example_answer,
                                                    "intent": preview.intent,
                                                    "talking_points": preview.talking_points},
-                                   backend=backend, question_text=preview.text)
+                                   backend=backend, question_text=preview.text, scorer=scorer)
     return preview
 
 

@@ -53,12 +53,14 @@ def failed(error: service.CommunityError) -> HTTPException:
 
 @router.post("/questions/{question_id}/suggestions/preview", response_model=schemas.PreviewRead,
              responses=ERRORS, dependencies=[CsrfApi])
-def preview_suggestion(question_id: int, body: schemas.EditFields, user: ApiUser, session: ReadSessionDep,
+def preview_suggestion(question_id: int, body: schemas.EditFields,
+                       request: Request, user: ApiUser, session: ReadSessionDep,
                        settings: SettingsDep) -> schemas.PreviewRead:
     """The word-level diff against the current revision and the engine's report; nothing is stored."""
     try:
         service.preview_allowed(session, user=user)
         preview = service.preview_edit(session, question_id=question_id, backend=settings.feedback_backend,
+                                       scorer=request.app.state.scorer,
                                        **body.model_dump())
         begin_writing(session)
         service.count_preview(session, user=user)
@@ -69,13 +71,15 @@ def preview_suggestion(question_id: int, body: schemas.EditFields, user: ApiUser
 
 @router.post("/questions/{question_id}/suggestions", response_model=schemas.SuggestionRead, status_code=201,
              responses=ERRORS, dependencies=[CsrfApi])
-def create_suggestion(question_id: int, body: schemas.SuggestionCreate, user: ApiUser, session: ReadSessionDep,
+def create_suggestion(question_id: int, body: schemas.SuggestionCreate,
+                      request: Request, user: ApiUser, session: ReadSessionDep,
                       settings: SettingsDep) -> schemas.SuggestionRead:
     """Suggest an edit of the example answer, intent or talking points (give only what you change)."""
     fields = body.model_dump(include={"example_answer", "intent", "talking_points"})
     try:
         service.preview_allowed(session, user=user)
         preview = service.preview_edit(session, question_id=question_id, backend=settings.feedback_backend,
+                                       scorer=request.app.state.scorer,
                                        **fields)
         begin_writing(session)
         service.count_preview(session, user=user)
@@ -89,13 +93,14 @@ def create_suggestion(question_id: int, body: schemas.SuggestionCreate, user: Ap
 
 @router.post("/roles/{role_id}/suggestions/preview", response_model=schemas.QuestionPreviewRead,
              responses=ERRORS, dependencies=[CsrfApi])
-def preview_question_suggestion(role_id: int, body: schemas.QuestionFields, user: ApiUser,
+def preview_question_suggestion(role_id: int, body: schemas.QuestionFields, request: Request, user: ApiUser,
                                 session: ReadSessionDep, settings: SettingsDep) -> schemas.QuestionPreviewRead:
     """A suggested new question as its page would show it, and the engine's report of its example
     answer against its own talking points; nothing is stored."""
     try:
         service.preview_allowed(session, user=user)
         preview = service.preview_question(session, role_id=role_id, backend=settings.feedback_backend,
+                                           scorer=request.app.state.scorer,
                                            **body.model_dump())
         begin_writing(session)
         service.count_preview(session, user=user)
@@ -106,12 +111,13 @@ def preview_question_suggestion(role_id: int, body: schemas.QuestionFields, user
 
 @router.post("/roles/{role_id}/suggestions", response_model=schemas.SuggestionRead, status_code=201,
              responses=ERRORS, dependencies=[CsrfApi])
-def create_question_suggestion(role_id: int, body: schemas.QuestionSuggestionCreate, user: ApiUser,
+def create_question_suggestion(role_id: int, body: schemas.QuestionSuggestionCreate, request: Request, user: ApiUser,
                                session: ReadSessionDep, settings: SettingsDep) -> schemas.SuggestionRead:
     """Suggest a new question (with intent, talking points and example answer) for a role."""
     try:
         service.preview_allowed(session, user=user)
         report = service.engine_report(session, None, body.model_dump(), backend=settings.feedback_backend,
+                                       scorer=request.app.state.scorer,
                                        question_text=body.text)
         begin_writing(session)
         service.count_preview(session, user=user)

@@ -208,6 +208,28 @@ def test_mock_items_and_stories_scored_through_the_queue_are_scored_alike(make_a
     assert queued_story.status_code == 200 and queued_story.json() == here_story.json()
 
 
+def test_a_suggested_example_answer_is_previewed_through_the_queue_alike(make_app):
+    web_only = make_app(worker_in_process=False)  # auto: a long example answer goes to the queue
+    with_worker = make_app()
+    ran: list[str] = []
+    with_worker.state.worker.listen(ran.append)
+    client, other = TestClient(web_only), TestClient(make_app(scoring_on_queue="never"))
+    ann = token_for(client)
+    qid = question_id(client)
+    edit = {"example_answer": LONG_ANSWER, "talking_points": ["an intake with triage", "measured lead time"]}
+    new = {"text": "How would you handle a flood of requests to a platform team?", **edit}
+    role = client.get("/api/roles").json()[0]["id"]
+    with TestClient(with_worker):
+        queued = client.post(f"/api/questions/{qid}/suggestions/preview", json=edit, headers=ann)
+        queued_new = client.post(f"/api/roles/{role}/suggestions/preview", json=new, headers=ann)
+    assert queued.status_code == 200 and queued_new.status_code == 200, (queued.text, queued_new.text)
+    assert len(ran) == 2
+    here = other.post(f"/api/questions/{qid}/suggestions/preview", json=edit, headers=ann)
+    here_new = other.post(f"/api/roles/{role}/suggestions/preview", json=new, headers=ann)
+    assert queued.json()["report"] == here.json()["report"] and queued.json()["report"]["score"] >= 0
+    assert queued_new.json()["report"] == here_new.json()["report"]
+
+
 def test_the_claim_puts_scoring_first_with_its_own_shorter_lease(queue, clock):
     recording = queue.enqueue(kind="transcribe", payload={})
     clock.advance(1)

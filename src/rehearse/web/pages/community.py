@@ -83,6 +83,7 @@ def suggest_edit(question_id: int, request: Request, session: ReadSessionDep, se
     try:
         community.preview_allowed(session, user=user)
         preview = community.preview_edit(session, question_id=question_id, backend=settings.feedback_backend,
+                                         scorer=request.app.state.scorer,
                                          **fields)
         begin_writing(session)
         community.count_preview(session, user=user)
@@ -134,7 +135,7 @@ def suggest_question(role_id: int, request: Request, session: ReadSessionDep, se
         community.preview_allowed(session, user=user)
         preview = community.preview_question(session, role_id=role_id, text=text, intent=intent,
                                              talking_points=talking_points, example_answer=example_answer,
-                                             backend=settings.feedback_backend)
+                                             backend=settings.feedback_backend, scorer=request.app.state.scorer)
         begin_writing(session)
         community.count_preview(session, user=user)
         if action != "send" or previewed != preview.digest:
