@@ -6,6 +6,7 @@ single process scores in the request as before; a worker killed mid-score has th
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -142,6 +143,11 @@ def test_with_no_worker_anywhere_a_queued_answer_is_a_503_and_nothing_is_stored(
     assert 2 <= waited < 10
     assert 'rehearse_job_queue_depth{kind="score",state="queued"} 1.0' in seen["metrics"] and seen["ready"] == 200
     assert client.get("/api/attempts", headers=ann).json() == []  # no attempt without its report
+    page = TestClient(app)  # the practice page says the same, as a page
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.get(f"/practice/{qid}").text).group(1)
+    answered = page.post(f"/practice/{qid}", data={"csrf_token": token, "answer": LONG_ANSWER}, follow_redirects=False)
+    assert answered.status_code == 503 and answered.headers["Retry-After"] == "10"
+    assert "No worker scored this answer" in answered.text and "text/html" in answered.headers["content-type"]
     assert score_jobs(database) == 0  # and the job (with the answer) was dropped
     # Bad input is refused before anything is queued, at once.
     assert client.post("/api/feedback", json={"question_id": qid, "answer": "x" * 20_001},
