@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 data_app = typer.Typer(help="A user's data: export it as JSON, import it into another Rehearse.",
                        no_args_is_help=True)
@@ -22,7 +23,7 @@ def _user(session, email: str):
 
     user = session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None:
-        errors.print(f"[bold red]error:[/] no account with the e-mail address {email!r}")
+        errors.print(f"[bold red]error:[/] no account with the e-mail address {escape(repr(email))}")
         raise typer.Exit(2)
     return user
 
@@ -56,18 +57,21 @@ def import_data(email: Annotated[str, typer.Argument(help="The (empty) account t
     """
     from rehearse.bootstrap import open_database
 
-    from .service import ImportRejected, import_user
+    from .service import ImportRejected, import_user, read_document
 
     try:
-        document = json.loads(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        errors.print(f"[bold red]error:[/] {file}: {error}")
-        raise typer.Exit(2) from None
-    try:
+        try:
+            data = file.read_bytes()
+        except OSError as error:
+            raise ImportRejected(f"cannot read it ({error.strerror or error}); nothing was imported.") from None
+        document = read_document(data, file=str(file))
         with open_database().transaction(writes=True) as session:
             counts = import_user(session, user=_user(session, email), document=document)
     except ImportRejected as error:
-        errors.print(f"[bold red]error:[/] {file}: {error}")
+        where = f"{file}:{error.line}" if error.line else str(file)
+        said = str(error) if "nothing was imported" in str(error).lower() else f"{error} Nothing was imported."
+        # The message may quote the document ("[/x]"): printed as text, never read as console markup.
+        errors.print(f"[bold red]error:[/] {escape(where)}: {escape(said)}", soft_wrap=True)
         raise typer.Exit(2) from None
     left_out = counts.pop("community_left_out", 0)
     typer.echo(", ".join(f"{n} {what.replace('_', ' ')}" for what, n in counts.items()) + " imported.")

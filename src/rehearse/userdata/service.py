@@ -8,10 +8,12 @@ one transaction: a document that does not fit is refused whole, naming what is w
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import OperationalError, StatementError
 from sqlalchemy.orm import Session, selectinload
 
 from rehearse.accounts.models import User
@@ -26,6 +28,7 @@ from rehearse.scheduling.fsrs_card import utc
 from rehearse.stories.models import Story
 
 from . import community
+from .checks import Unfit, checked_rows
 
 FORMAT, VERSION = "rehearse-user-data", 2
 # Version 1 named an edit suggestion's base by the source server's revision number; it still loads (the
@@ -35,9 +38,36 @@ MAX_DOCUMENT_BYTES = 50 * 1024 * 1024  # far past a year of daily practice (abou
 
 
 class ImportRejected(ValueError):
-    def __init__(self, message: str, status: int = 422):
-        self.status = status
+    """A document that is not loaded, and why; `line` is set when the bytes are not JSON (where they break)."""
+
+    def __init__(self, message: str, status: int = 422, line: int | None = None):
+        self.status, self.line = status, line
         super().__init__(message)
+
+
+def _refuse_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a number JSON has")
+
+
+def read_document(data: bytes, *, file: str) -> Any:
+    """The JSON value in the bytes of an uploaded or given file; ImportRejected (400) with the line where
+    they stop being UTF-8 or JSON."""
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise ImportRejected(f"{file} is larger than {MAX_DOCUMENT_BYTES // 2**20} MB.", 413)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        raise ImportRejected(f"not UTF-8 text (byte {error.start + 1}); nothing was imported.", 400, line) from None
+    try:
+        return json.loads(text, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as error:
+        raise ImportRejected(f"not valid JSON ({error.msg}, column {error.colno}); nothing was imported.", 400,
+                             error.lineno) from None
+    except (ValueError, RecursionError) as error:  # NaN or Infinity, 4,300 digits and more, nesting too deep
+        reason = str(error) if "JSON has" in str(error) else (
+            "a number is too long" if isinstance(error, ValueError) else "the nesting is too deep")
+        raise ImportRejected(f"not a document this Rehearse reads ({reason}); nothing was imported.", 400) from None
 
 
 def _time(moment: datetime | None) -> str | None:
@@ -155,13 +185,25 @@ def import_user(session: Session, *, user: User, document: Any) -> dict[str, int
         raise ImportRejected("This account already has answers, cards, stories, mocks or community activity; "
                              "import into a new, empty account.", 409)
     try:
-        with session.begin_nested():  # a document that fails half-way leaves nothing behind
+        # A document that fails half-way leaves nothing behind; each row is checked against its columns first.
+        with session.begin_nested(), checked_rows(session):
             return _load(session, user, document)
-    except (KeyError, TypeError, AttributeError, ValueError) as error:
-        if isinstance(error, ImportRejected):
-            raise
+    except ImportRejected:
+        raise
+    except Unfit as error:
+        raise ImportRejected(f"A value does not fit: {error}; nothing was imported.") from None
+    except (LookupError, TypeError, AttributeError, ValueError, ArithmeticError, RecursionError) as error:
         raise ImportRejected(f"The document is missing or misshapes a field ({error.__class__.__name__}: "
-                             f"{error}); nothing was imported.") from None
+                             f"{_short(error)}); nothing was imported.") from None
+    except StatementError as error:
+        if isinstance(error, OperationalError):  # the database itself failed (locked, gone): not the document
+            raise
+        raise ImportRejected(f"The database refused a value ({_short(error.orig)}); nothing was imported.") from None
+
+
+def _short(error: BaseException | None) -> str:
+    text = str(error).splitlines()[0] if str(error) else error.__class__.__name__
+    return text if len(text) <= 200 else text[:197] + "..."
 
 
 def _questions(session: Session, document: dict) -> dict[tuple[str, str], int]:

@@ -31,13 +31,11 @@ def export_data(user: ApiUser, session: SessionDep) -> Response:
 
 
 async def read_document(request: Request) -> Any:
-    body = await request.body()
-    if len(body) > service.MAX_DOCUMENT_BYTES:
-        raise HTTPException(413, f"The document is larger than {service.MAX_DOCUMENT_BYTES // 2**20} MB.")
     try:
-        return json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise HTTPException(400, f"The document is not valid JSON: {error}.") from None
+        return service.read_document(await request.body(), file="The document")
+    except service.ImportRejected as error:
+        where = f"The document, line {error.line}" if error.line else "The document"
+        raise HTTPException(error.status, f"{where}: {error}") from None
 
 
 @router.post("/data", response_model=ImportResult, dependencies=[CsrfApi],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
@@ -41,16 +40,12 @@ async def import_file(request: Request, session: SessionDep, user: PageUser,
         return _page(request, user, error="Choose the file you downloaded (rehearse-data.json).", status=422)
     raw = await document.read(service.MAX_DOCUMENT_BYTES + 1)
     try:
-        if len(raw) > service.MAX_DOCUMENT_BYTES:
-            raise service.ImportRejected(f"The file is larger than {service.MAX_DOCUMENT_BYTES // 2**20} MB.", 413)
-        try:
-            parsed = json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
-            raise service.ImportRejected(f"The file is not valid JSON: {error}.", 400) from None
+        parsed = service.read_document(raw, file="The file")
         counts = service.import_user(session, user=user, document=parsed)
     except service.ImportRejected as error:
         session.rollback()
-        return _page(request, user, error=str(error), status=error.status)
+        where = f"Line {error.line}: " if error.line else ""
+        return _page(request, user, error=f"{where}{error}", status=error.status)
     left_out = (f" {counts['community_left_out']} votes, comments or notifications on other people's suggestions "
                 "that are not on this server were left out." if counts["community_left_out"] else "")
     return _page(request, user, message=f"Loaded {counts['attempts']} answers, {counts['cards']} review cards "
