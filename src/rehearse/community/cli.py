@@ -53,11 +53,11 @@ def apply(
     from rehearse.community import decisions, service
 
     try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        typer.echo(f"{file}: cannot read it ({error.__class__.__name__}: {error})", err=True)
-        raise typer.Exit(1) from None
-    try:
+        try:
+            data = file.read_bytes()
+        except OSError as error:
+            raise decisions.DecisionFileError(str(file), None, f"cannot read it ({error.strerror or error})") from None
+        text = decisions.decode(data, file=str(file))
         with open_database().transaction(writes=True) as session:
             user = session.scalar(select(User).where(User.email == editor.strip().lower()))
             if user is None:
@@ -65,5 +65,5 @@ def apply(
             counts = decisions.apply_decisions(session, editor=user, text=text, file=str(file))
     except service.CommunityError as error:
         typer.echo(f"error: {error}\nNothing was applied.", err=True)
-        raise typer.Exit(1) from None
+        raise typer.Exit(2) from None
     typer.echo(f"Accepted {counts['accepted']}, rejected {counts['rejected']}.")

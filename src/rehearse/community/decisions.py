@@ -4,12 +4,15 @@ the decisions, apply them all or none (service calls in the caller's transaction
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from rehearse.accounts.models import User
 from rehearse.bank.models import utcnow
+from rehearse.db.engine import UnstorableValue
 
 from .models import Suggestion
 from .service import FIELDS, CommunityError, accept, queue, reject, require_editor
@@ -17,6 +20,8 @@ from .service import FIELDS, CommunityError, accept, queue, reject, require_edit
 QUEUE_FORMAT = "rehearse-community-queue"
 QUEUE_VERSION = 1
 DECISIONS = ("accept", "reject", "skip")
+MAX_ID = 2**31 - 1  # suggestion ids and revision numbers are 32-bit integers on PostgreSQL
+UNSAFE_TEXT = re.compile("[\x00\ud800-\udfff]")  # NUL (PostgreSQL refuses it) and lone surrogates (no encoding)
 
 
 class DecisionFileError(CommunityError):
@@ -54,11 +59,44 @@ def export_queue(session: Session) -> list[dict[str, Any]]:
         offset += len(items)
 
 
+def decode(data: bytes, *, file: str) -> str:
+    """The text of a decision file; DecisionFileError at the line where its bytes stop being UTF-8."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise DecisionFileError(file, data[:error.start].count(b"\n") + 1,
+                                f"not UTF-8 text (byte {error.start + 1})") from None
+
+
+def _text(value: Any, what: str, file: str, number: int) -> None:
+    if value is not None and (not isinstance(value, str) or UNSAFE_TEXT.search(value)):
+        raise DecisionFileError(file, number, f"{what} must be text (without NUL characters or lone surrogates)")
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_edited(edited: Any, file: str, number: int) -> None:
+    if edited is None:
+        return
+    if not isinstance(edited, dict) or set(edited) - set(FIELDS):
+        raise DecisionFileError(file, number, f"edited must be an object with some of {', '.join(FIELDS)}")
+    for name, value in edited.items():
+        if name == "talking_points" and isinstance(value, list):
+            for point in value:
+                _text(point, "each edited talking point", file, number)
+        else:
+            _text(value, f"edited {name}", file, number)
+
+
 def apply_decisions(session: Session, *, editor: User, text: str, file: str) -> dict[str, int]:
     """Apply an edited export: every line is checked first, then all decisions are made in the caller's
     transaction; any error raises DecisionFileError (file and line) and the caller rolls everything back."""
     require_editor(editor)
-    lines = text.splitlines()
+    # Lines end at "\n" only: export-queue writes U+2028, U+0085 and form feeds inside texts as they are,
+    # and str.splitlines() would split a line there.
+    lines = text.split("\n")
     if not lines or not lines[0].strip():
         raise DecisionFileError(file, 1, "the file is empty; expected the header line of an export")
     parsed: list[tuple[int, dict[str, Any]]] = []
@@ -69,6 +107,9 @@ def apply_decisions(session: Session, *, editor: User, text: str, file: str) -> 
             record = json.loads(line)
         except json.JSONDecodeError as error:
             raise DecisionFileError(file, number, f"not valid JSON ({error.msg}, column {error.colno})") from None
+        except (ValueError, RecursionError) as error:  # 4,300 digits and more; nesting past Python's stack
+            reason = "a number is too long" if isinstance(error, ValueError) else "it nests too deep"
+            raise DecisionFileError(file, number, f"not a line this Rehearse reads ({reason})") from None
         if not isinstance(record, dict):
             raise DecisionFileError(file, number, "each line must be a JSON object")
         parsed.append((number, record))
@@ -84,28 +125,29 @@ def apply_decisions(session: Session, *, editor: User, text: str, file: str) -> 
         if decision not in DECISIONS:
             raise DecisionFileError(file, number, f"decision must be one of {', '.join(DECISIONS)}, not {decision!r}")
         suggestion_id = record.get("id")
-        if not isinstance(suggestion_id, int) or isinstance(suggestion_id, bool):
+        if not _whole(suggestion_id):
             raise DecisionFileError(file, number, "id must be a suggestion id (a whole number)")
-        found = session.get(Suggestion, suggestion_id)
+        found = session.get(Suggestion, suggestion_id) if 1 <= suggestion_id <= MAX_ID else None
         if found is None:
             raise DecisionFileError(file, number, f"there is no suggestion with id {suggestion_id}")
         if found.status != "pending":
             raise DecisionFileError(file, number, f"suggestion {suggestion_id} was {found.status} already")
         reason = record.get("decision_reason")
-        if reason is not None and not isinstance(reason, str):
-            raise DecisionFileError(file, number, "decision_reason must be text")
+        _text(reason, "decision_reason", file, number)
         if decision == "reject" and not (reason or "").strip():
             raise DecisionFileError(file, number, "a rejection needs a decision_reason (the author sees it)")
         edited = record.get("edited")
-        if edited is not None and (not isinstance(edited, dict) or set(edited) - set(FIELDS)):
-            raise DecisionFileError(file, number, f"edited must be an object with some of {', '.join(FIELDS)}")
-        plan.append((number, decision, suggestion_id, reason, edited, record.get("edited_base")))
+        _check_edited(edited, file, number)
+        edited_base = record.get("edited_base")
+        if edited_base is not None and not (_whole(edited_base) and 0 <= edited_base <= MAX_ID):
+            raise DecisionFileError(file, number, "edited_base must be the revision number the edit was made on")
+        plan.append((number, decision, suggestion_id, reason, edited, edited_base))
     counts = {"accepted": 0, "rejected": 0}
     for number, decision, suggestion_id, reason, edited, edited_base in plan:
         try:
             if decision == "accept":
                 accept(session, editor=editor, suggestion_id=suggestion_id, note=reason, edited=edited,
-                       edited_base=edited_base if isinstance(edited_base, int) else None)
+                       edited_base=edited_base)
                 counts["accepted"] += 1
             else:
                 reject(session, editor=editor, suggestion_id=suggestion_id, reason=reason)
@@ -114,4 +156,7 @@ def apply_decisions(session: Session, *, editor: User, text: str, file: str) -> 
             raise
         except CommunityError as error:
             raise DecisionFileError(file, number, str(error)) from None
+        except (UnstorableValue, DataError, IntegrityError) as error:  # a value the checks above did not foresee
+            raise DecisionFileError(file, number, f"the database cannot store this decision "
+                                                  f"({str(error).splitlines()[0][:200]})") from None
     return counts

@@ -78,7 +78,7 @@ def test_a_bad_decision_file_names_file_and_line_and_applies_nothing(cli_env, qu
     path = tmp_path / "decisions.jsonl"
     path.write_text("\n".join(lines) + "\n")
     result = rehearse(cli_env, "community", "apply", str(path), "--as", "editor@example.com")
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert f"{path}:{line}:" in result.stderr and message in result.stderr and "Nothing was applied" in result.stderr
     assert "Traceback" not in result.stderr
     assert statuses(database, ids) == ["pending", "pending", "pending"]
@@ -92,7 +92,7 @@ def test_a_conflict_while_applying_rolls_everything_back(cli_env, queue_db, tmp_
                                json.dumps({"id": ids[0], "decision": "accept"}),
                                json.dumps({"id": ids[1], "decision": "accept"})]) + "\n")
     result = rehearse(cli_env, "community", "apply", str(path), "--as", "editor@example.com")
-    assert result.returncode == 1 and f"{path}:3:" in result.stderr and "changed the same part" in result.stderr
+    assert result.returncode == 2 and f"{path}:3:" in result.stderr and "changed the same part" in result.stderr
     assert statuses(database, ids) == ["pending", "pending", "pending"]
 
 
