@@ -31,7 +31,7 @@ import numpy as np
 
 from . import text as _text
 
-ENGINE_VERSION = "2.1"  # bump when scoring changes, so stored reports say what scored them
+ENGINE_VERSION = "2.2"  # bump when scoring changes, so stored reports say what scored them
 _CACHE_SIZE = 8192  # vectors of question-side texts kept per backend (384 floats each: ~12 MB)
 
 
@@ -440,17 +440,18 @@ class E5Backend:
             return np.zeros((0, self.DIM), dtype=np.float32)
         return self._cache.get_many(texts, self.encode)
 
-    def _queries(self, points: Sequence[str]) -> np.ndarray:
-        texts = [self.QUERY_TEMPLATE.format(p) for p in points]
+    def _queries(self, texts: Sequence[str]) -> np.ndarray:
         with _signals_held():
-            vecs = self._model.query(texts)
+            vecs = self._model.query(list(texts))
         return _normalise(np.asarray(vecs, dtype=np.float32).reshape(len(texts), self.DIM))
 
-    def encode_queries(self, points: Sequence[str]) -> np.ndarray:
-        """Talking points as e5 queries ("query: The answer covers <point>"), cached."""
+    def encode_queries(self, points: Sequence[str], template: str | None = None) -> np.ndarray:
+        """Talking points as e5 queries, cached: by default "query: The answer covers <point>";
+        `template="{}"` gives the bare point as a query ("query: <point>")."""
         if not points:
             return np.zeros((0, self.DIM), dtype=np.float32)
-        return self._query_cache.get_many(points, self._queries)
+        template = self.QUERY_TEMPLATE if template is None else template
+        return self._query_cache.get_many([template.format(p) for p in points], self._queries)
 
     def info(self) -> dict:
         return {

@@ -33,13 +33,13 @@ POINT = {
                 "cos_answer": 0.0, "plain": 1.418, "assign": 0.0, "position": 1.324,
                 "ans_size": 0.131, "ans_fit": 17.009, "lexical_answer": 1.976,
                 "temperature": 0.5},
-    "e5": {"bias": -28.124, "cos_point": 4.413, "cos_example": 1.532, "lexical": 0.0, "substance": 0.0,
-           "rel_example": 4.606, "hash_example": 0.0, "rel_point": 0.0, "cos_answer": 0.0,
-           "plain": 0.0, "assign": 1.124, "position": 0.491, "ans_size": 0.0, "ans_fit": 12.905,
-           "lexical_answer": 0.0, "q_point": 1.75, "q_rel": 1.151, "q_answer": 0.0,
-           "q_share": 0.107, "q_lift": 1.592, "concrete": 0.0, "unbuzzed": 0.448,
-           "ans_concrete": 1.139, "ans_unbuzzed": 6.851, "q_share_concrete": 0.0, "q_ulift": 15.94,
-           "ex_ulift": 3.38, "fit_ulift": 4.21, "temperature": 0.5},
+    "e5": {"bias": -27.541, "cos_point": 1.446, "cos_example": 3.446, "lexical": 0.0, "substance": 0.0,
+           "rel_example": 4.232, "hash_example": 0.0, "rel_point": 0.0, "cos_answer": 0.0,
+           "plain": 0.0, "assign": 1.309, "position": 0.727, "ans_size": 0.0, "ans_fit": 12.436,
+           "lexical_answer": 0.0, "q_point": 0.0, "q_rel": 0.0, "q_answer": 0.0, "q_share": 0.0,
+           "q_lift": 1.177, "concrete": 0.044, "unbuzzed": 0.0, "ans_concrete": 1.157,
+           "ans_unbuzzed": 7.071, "q_share_concrete": 0.0, "q_ulift": 9.674, "ex_ulift": 2.378,
+           "fit_ulift": 3.223, "bq_point": 2.568, "bq_ulift": 12.065, "temperature": 0.5},
 }
 
 # The same model fitted on the same rows with every question stripped of its example answer
@@ -55,13 +55,14 @@ BARE = {
                 "cos_answer": 0.0, "plain": 1.585, "assign": 0.0, "position": 3.232,
                 "ans_size": 0.0, "ans_fit": 14.082, "lexical_answer": 3.241,
                 "temperature": 0.5},
-    "e5": {"bias": -13.625, "cos_point": 0.0, "cos_example": 0.0, "lexical": 0.0, "substance": 0.0,
+    "e5": {"bias": -14.438, "cos_point": 0.0, "cos_example": 0.0, "lexical": 0.0, "substance": 0.0,
            "rel_example": 0.0, "hash_example": 0.0, "rel_point": 0.0, "cos_answer": 0.0,
-           "plain": 0.0, "assign": 0.0, "position": 0.685, "ans_size": 0.0, "ans_fit": 0.0,
-           "lexical_answer": 0.0, "q_point": 5.041, "q_rel": 0.0, "q_answer": 0.0,
-           "q_share": 0.207, "q_lift": 4.316, "concrete": 0.098, "unbuzzed": 0.242,
-           "ans_concrete": 1.306, "ans_unbuzzed": 6.519, "q_share_concrete": 0.0,
-           "q_ulift": 15.309, "ex_ulift": 9.379, "fit_ulift": 9.462, "temperature": 0.5},
+           "plain": 0.0, "assign": 0.0, "position": 0.815, "ans_size": 0.0, "ans_fit": 0.0,
+           "lexical_answer": 0.0, "q_point": 2.285, "q_rel": 0.0, "q_answer": 0.0,
+           "q_share": 0.006, "q_lift": 4.319, "concrete": 0.065, "unbuzzed": 0.247,
+           "ans_concrete": 1.392, "ans_unbuzzed": 6.554, "q_share_concrete": 0.0,
+           "q_ulift": 10.025, "ex_ulift": 5.743, "fit_ulift": 7.743, "bq_point": 3.529,
+           "bq_ulift": 12.759, "temperature": 0.5},
 }
 
 # A rubric of one point is a reference answer (e.g. a desired answer of a short-answer
@@ -77,10 +78,10 @@ REFERENCE = {
                 "substance": 3.974, "hash_example": 0.305, "cos_answer": 6.034,
                 "plain": 2.442, "position": 0.977, "ans_size": 1.277, "ans_fit": 4.597,
                 "lexical_answer": 9.007},
-    "e5": {"bias": -13.748, "cos_point": 0.75, "lexical": 4.766, "substance": 0.215, "hash_example": 1.433,
-           "plain": 1.575, "assign": 0.0, "position": 0.537, "ans_size": 0.864, "ans_fit": 0.267,
-           "lexical_answer": 5.625, "q_point": 0.674, "q_lift": 2.099, "ans_concrete": 0.012,
-           "ans_unbuzzed": 6.838, "q_ulift": 6.533, "fit_ulift": 3.542},
+    "e5": {"bias": -14.786, "cos_point": 0.269, "lexical": 4.39, "substance": 0.936, "hash_example": 1.538,
+           "plain": 1.55, "position": 0.649, "ans_size": 0.592, "lexical_answer": 5.628,
+           "q_share": 0.0, "q_lift": 1.255, "ans_unbuzzed": 6.78, "q_ulift": 4.292,
+           "fit_ulift": 2.906, "bq_point": 2.092, "bq_ulift": 5.676},
 }
 
 # On-topic probability = sigmoid(bias + sum(w * feature)); on topic when >= threshold, the
@@ -104,7 +105,7 @@ TOPIC = {
     "lexical": {"coefs": {"bias": -1.688, "affinity": 4.188, "head_margin": 5.223, "other": 2.077,
                          "fit_margin": 2.386, "lex_margin": 18.655, "margin": 7.746},
                 "threshold": 0.014},
-    "e5": {"coefs": {"bias": -12.557, "affinity": 14.891, "fit_margin": 10.131, "lex_margin": 17.601,
+    "e5": {"coefs": {"bias": -12.558, "affinity": 14.892, "fit_margin": 10.131, "lex_margin": 17.601,
                     "margin": 0.0, "bm25_margin": 0.158},
            "threshold": 0.038},
 }

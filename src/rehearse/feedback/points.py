@@ -28,7 +28,7 @@ POINT_FEATURES = ("cos_point", "cos_example", "lexical", "substance", "rel_examp
                   "position", "ans_size", "ans_fit", "lexical_answer",
                   "q_point", "q_rel", "q_answer", "q_share", "q_lift",
                   "concrete", "unbuzzed", "ans_concrete", "ans_unbuzzed", "q_share_concrete",
-                  "q_ulift", "ex_ulift", "fit_ulift")
+                  "q_ulift", "ex_ulift", "fit_ulift", "bq_point", "bq_ulift")
 QUERY_SHARPNESS = 60.0  # softmax over points of query cosines (e5's cosines lie close together)
 
 
@@ -46,7 +46,9 @@ def unit_features(prep: Prepared, ans: Answer, lexicon: Lexicon | None) -> np.nd
     whole answer to the point (the same for every unit: long reference points are restated
     across sentences); lexical_answer: lexical over the whole answer; plain:
     share of its content words that are not vague or hedges; assign: softmax over the points
-    of the unit's closeness, i.e. how much the unit is about this point.
+    of the unit's closeness, i.e. how much the unit is about this point. The q_* features
+    read the point as an e5 query ("The answer covers <point>"), bq_* as the bare point;
+    *_ulift is the lift over the unit's own floor (its mean closeness to generic points).
     """
     k, n = len(prep.points), len(ans.units)
     f = np.zeros((k, n, len(POINT_FEATURES)), dtype=np.float64)
@@ -105,6 +107,10 @@ def unit_features(prep: Prepared, ans: Answer, lexicon: Lexicon | None) -> np.nd
     f[:, :, 24] = q - floor_q[None, :]
     f[:, :, 25] = f[:, :, 1] - floor_p[None, :]
     f[:, :, 26] = np.maximum(f[:, :, 24], f[:, :, 25]).max(1).mean()
+    # the bare point as a query ("query: <point>"), and its lift over the unit's floor
+    bq = prep.bare_query_vecs @ ans.unit_vecs.T
+    f[:, :, 27] = bq
+    f[:, :, 28] = bq - (prep.generic_bare_query_vecs @ ans.unit_vecs.T).mean(0)[None, :]
     f[:, :, 12] = _fit(prep, ans)
     all_stems = set().union(*ans.unit_stems[:ns])
     for i in range(k):

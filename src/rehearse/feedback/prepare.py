@@ -73,6 +73,8 @@ class Prepared:
     basis: str
     generic_vecs: np.ndarray  # (g, d): GENERIC_POINTS as passages
     generic_query_vecs: np.ndarray  # (g, d): and as queries (e5), else the same
+    bare_query_vecs: np.ndarray  # (k, d): the bare point as a query ("query: <point>"), else point_vecs
+    generic_bare_query_vecs: np.ndarray  # (g, d): GENERIC_POINTS the same way
 
 
 _PREPARED: OrderedDict[tuple, Prepared] = OrderedDict()
@@ -159,8 +161,15 @@ def prepare(q: Question, backend: Backend, lexicon: Lexicon | None) -> Prepared:
         if with_core:
             core_query_vecs[with_core] = backend.encode_queries([cores[i] for i in with_core])
     generic = backend.encode_cached(list(GENERIC_POINTS))
-    generic_queries = (backend.encode_queries(list(GENERIC_POINTS))
-                       if hasattr(backend, "encode_queries") else generic)
+    generic_queries = generic_bare = generic
+    bare_queries = pv
+    if hasattr(backend, "encode_queries"):
+        generic_queries = backend.encode_queries(list(GENERIC_POINTS))
+        # the bare point as a query reads differently from "The answer covers <point>": each
+        # misses points the other finds (cross-validated on the blind train split)
+        generic_bare = backend.encode_queries(list(GENERIC_POINTS), template="{}")
+        if k:
+            bare_queries = backend.encode_queries(list(points), template="{}")
     nothing = backend.encode_cached(list(NOTHING_SAID))
     query_floor = (np.maximum(query_vecs @ nothing.T, core_query_vecs @ nothing.T).max(1) if k
                    else np.zeros(0, dtype=np.float32))
@@ -205,7 +214,7 @@ def prepare(q: Question, backend: Backend, lexicon: Lexicon | None) -> Prepared:
                     tuple(frozenset(s) for s in stem_lists), stem_lists,
                      frozenset(rubric),
                      example_sents, tuple(exemplar), ex_vecs, ex2_vecs, ex_hash, prof, basis,
-                     generic, generic_queries)
+                     generic, generic_queries, bare_queries, generic_bare)
     with _PREP_LOCK:
         _PREPARED[key] = prep
         while len(_PREPARED) > _PREPARED_MAX:
