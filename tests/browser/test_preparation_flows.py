@@ -153,3 +153,31 @@ def test_a_spoken_mock_shows_the_recorder_and_still_takes_a_typed_answer(page):
     send(page)
     page.wait_for_selector("[data-mock-report]", timeout=SCORING_MS)
     assert page.script_errors == []
+
+
+DRAFT_KEYS = "() => Object.keys(localStorage).filter(k => k.startsWith('rehearse-mock-draft-'))"
+
+
+def test_an_answer_sent_while_the_server_is_down_is_still_there_when_it_is_back(page):
+    """Closing the tab or a restarting server must not lose what was typed: the draft stays in the
+    browser until the server has the answer, and goes once the mock moves on."""
+    sign_up(page)
+    question = platform_question(page)
+    page.goto(f"/roles/{question['role_slug']}")
+    page.click("[data-action=mock-role]")
+    page.fill("[data-field=questions]", "1")
+    page.uncheck("[data-field=follow-ups]")
+    page.click("[data-mock-form] [data-submit]")
+    page.wait_for_selector("[data-mock-question]")
+    address = page.url
+    page.route("**/answer", lambda route: route.abort("connectionrefused"))  # the server is down
+    page.fill("[data-answer]", STRONG)
+    with page.expect_event("requestfailed"):
+        page.click("[data-mock-answer-form] [data-submit]", no_wait_after=True)
+    page.unroute("**/answer")
+    page.goto(address)  # the server is back
+    assert page.input_value("[data-answer]") == STRONG
+    send(page)
+    page.wait_for_selector("[data-mock-report]", timeout=SCORING_MS)
+    assert page.evaluate(DRAFT_KEYS) == []  # the answer is on the server: no copy left in the browser
+    assert page.script_errors == []

@@ -1,16 +1,27 @@
 // Mock interview: the countdown, sending the answer as it is at zero, and keeping the draft
-// in this browser so that a reload or a closed tab loses nothing typed.
+// in this browser so that a reload, a closed tab or a server that was down when it was sent
+// loses nothing typed. A draft goes once the server has the answer: when the mock has moved on
+// to a later question, or to its report.
 (function () {
   "use strict";
+  var storage = null;
+  try { storage = window.localStorage; } catch (e) { storage = null; }
+  var holder = document.querySelector("[data-mock-drafts]");
   var panel = document.querySelector("[data-mock-item]");
+  var prefix = holder ? "rehearse-mock-draft-" + holder.dataset.mockDrafts + "-" : null;
+  var key = panel ? (prefix || "rehearse-mock-draft-") + panel.dataset.mockItem : null;
+  if (storage && prefix) {
+    // Every other draft of this mock belongs to a question the server has answered.
+    for (var i = storage.length - 1; i >= 0; i--) {
+      var name = storage.key(i);
+      if (name && name.indexOf(prefix) === 0 && name !== key) storage.removeItem(name);
+    }
+  }
   if (!panel) return;
   var form = panel.querySelector("[data-mock-answer-form]");
   var answer = panel.querySelector("[data-answer]");
   var clock = panel.querySelector("[data-countdown]");
   var timedOut = panel.querySelector("[data-timed-out]");
-  var key = "rehearse-mock-draft-" + panel.dataset.mockItem;
-  var storage = null;
-  try { storage = window.localStorage; } catch (e) { storage = null; }
 
   if (storage && answer && !answer.value) answer.value = storage.getItem(key) || "";
   if (answer) answer.addEventListener("input", function () {
@@ -18,8 +29,7 @@
   });
   var sent = false;
   form.addEventListener("submit", function () {
-    sent = true;
-    if (storage) storage.removeItem(key);
+    sent = true;  // the draft stays until the next page shows the server has the answer
   });
   if (!clock) return;
 
@@ -35,7 +45,6 @@
     if (left === 0 && !sent) {
       sent = true;
       timedOut.value = "1";
-      if (storage) storage.removeItem(key);
       form.submit();
       return;
     }
