@@ -57,6 +57,9 @@ class Suggestion(Base):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revision: Mapped[int | None] = mapped_column(Integer)  # the revision an acceptance made
+    # What an acceptance on another Rehearse made ({example_answer, intent, talking_points}) when no revision
+    # here says it: an imported accepted suggestion, whose revision is then None.
+    accepted_text: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     author: Mapped[User] = relationship(foreign_keys=[author_id])

@@ -85,17 +85,19 @@ def imported_snapshot(values: dict[str, Any]) -> Snapshot:
     return Snapshot(None, values.get("example_answer"), values.get("intent"), tuple(values.get("talking_points") or ()))
 
 
-def matching_revision(session: Session, question_id: int, values: dict[str, Any]) -> int | None:
-    """The newest revision of the question that says exactly `values` (0: the question before any
-    revision, when it has none), or None when no revision ever said it."""
+def matching_revision(session: Session, question_id: int, values: dict[str, Any], *,
+                      first: bool = False) -> int | None:
+    """The newest (with `first`: the oldest) revision of the question that says exactly `values` (0: the
+    question before any revision, when it has none), or None when no revision ever said it."""
     now = current(session, question_id)
     wanted = imported_snapshot(values)
 
     def same(snapshot: Snapshot) -> bool:
         return all(snapshot.get(name) == wanted.get(name) for name in FIELDS)
 
+    order = ExampleAnswer.revision.asc() if first else ExampleAnswer.revision.desc()
     rows = session.scalars(select(ExampleAnswer).where(ExampleAnswer.question_id == question_id)
-                           .order_by(ExampleAnswer.revision.desc())).all()
+                           .order_by(order)).all()
     if not rows:
         return 0 if same(now) else None
     return next((row.revision for row in rows if same(snapshot_of(row, now))), None)

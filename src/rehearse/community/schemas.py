@@ -110,7 +110,8 @@ class SuggestionSummary(BaseModel):
     up: int
     down: int
     base_revision: int | None
-    revision: int | None = Field(None, description="The revision an acceptance made.")
+    revision: int | None = Field(None, description="The revision an acceptance made (None for a suggestion "
+                                 "accepted on another Rehearse when no revision here says the text it made).")
     decision_reason: str | None
     created_at: datetime
     decided_at: datetime | None

@@ -15,6 +15,10 @@ not that revision's number, which means nothing (or another text) on another ser
 onto the newest revision here that says exactly that text, so it is stale when this server's question has
 moved on since; when no revision here ever said it, the text itself is kept as the suggestion's base. Either
 way the three-way difference is against what the author saw, and accepting never overwrites a newer text.
+An accepted suggestion likewise carries the text its acceptance made ("accepted"), not "accepted as revision N":
+on import it is linked to the first revision here that says exactly that text, and when none does it keeps no
+revision number (a number from another server would name another text, or nothing) but keeps the text, so it
+exports the same again.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from sqlalchemy.orm import Session
 from rehearse.accounts.models import User
 from rehearse.bank.models import Bank, Role
 from rehearse.community.models import Comment, CommentReport, Notification, Suggestion, Vote
-from rehearse.community.revisions import matching_revision
+from rehearse.community.revisions import matching_revision, revision
 from rehearse.community.rules import FIELDS
 from rehearse.community.suggestions import proposed_values
 from rehearse.scheduling.fsrs_card import utc
@@ -88,6 +92,15 @@ def export_community(session: Session, *, user: User, ref: QuestionRef) -> dict[
         seen, _ = proposed_values(session, s)
         return {name: seen.get(name) for name in FIELDS}
 
+    def accepted(s: Suggestion) -> dict[str, Any] | None:
+        """The text the acceptance made: that revision's here, or the text kept from another server."""
+        if s.status != "accepted":
+            return None
+        if s.accepted_text is not None:
+            return {name: s.accepted_text.get(name) for name in FIELDS}
+        made = revision(session, s.question_id, s.revision) if s.revision and s.question_id else None
+        return {name: made.get(name) for name in FIELDS} if made else None
+
     def comment(c: Comment) -> dict[str, Any]:
         """The user's own comment by number; someone else's by its suggestion and when it was written."""
         if c.id in comment_number:
@@ -100,7 +113,7 @@ def export_community(session: Session, *, user: User, ref: QuestionRef) -> dict[
             "question_text": s.question_text, "example_answer": s.example_answer, "intent": s.intent,
             "talking_points": s.talking_points, "reason": s.reason, "licence": s.licence, "report": s.report,
             "status": s.status, "decision_reason": s.decision_reason, "decided_at": _time(s.decided_at),
-            "revision": s.revision, "created_at": _time(s.created_at),
+            "accepted": accepted(s), "created_at": _time(s.created_at),
         } for s in own],
         "comments": [{
             "number": comment_number[c.id], "on": on(c.suggestion_id), "body": c.body,
@@ -153,21 +166,41 @@ def question_refs(part: dict[str, Any]) -> list[dict[str, str]]:
     return refs
 
 
+def _texts(seen: dict[str, Any], what: str, where: str, rejected: Rejected) -> dict[str, Any]:
+    """A question's texts as a document gives them (a base, or what an acceptance made), checked."""
+    values = {"example_answer": seen["example_answer"], "intent": seen["intent"],
+              "talking_points": seen["talking_points"]}
+    if not (all(isinstance(values[name], str | None) for name in ("example_answer", "intent"))
+            and isinstance(values["talking_points"], list)
+            and all(isinstance(point, str) for point in values["talking_points"])):
+        raise rejected(f"{where}: its {what} must hold an example answer and intent (text or null) and talking "
+                       "points (a list of text).")
+    return values
+
+
 def _rebased(session: Session, question: int | None, s: dict[str, Any], where: str,
              rejected: Rejected) -> tuple[int | None, dict[str, Any] | None]:
     """An imported edit's base here: the newest revision that says what the author saw, else that text itself."""
     seen = s.get("base")
     if seen is None or question is None:  # version 1 documents carry only the source's revision number
         return None, None
-    values = {"example_answer": seen["example_answer"], "intent": seen["intent"],
-              "talking_points": seen["talking_points"]}
-    if not (all(isinstance(values[name], str | None) for name in ("example_answer", "intent"))
-            and isinstance(values["talking_points"], list)
-            and all(isinstance(point, str) for point in values["talking_points"])):
-        raise rejected(f"{where}: its base must hold an example answer and intent (text or null) and talking "
-                       "points (a list of text).")
+    values = _texts(seen, "base", where, rejected)
     number = matching_revision(session, question, values)
     return (number, None) if number is not None else (None, values)
+
+
+def _accepted_as(session: Session, question: int | None, s: dict[str, Any], where: str,
+                 rejected: Rejected) -> tuple[int | None, dict[str, Any] | None]:
+    """An imported acceptance's revision here: the first that says the text it made, else no number and that text.
+
+    Version 1 and 2 documents name only the source's revision number, which is dropped: unchecked, it would
+    point at another text here, or at nothing."""
+    made = s.get("accepted")
+    if s["status"] != "accepted" or made is None or question is None:
+        return None, None
+    values = _texts(made, "accepted text", where, rejected)
+    number = matching_revision(session, question, values, first=True)
+    return (number, None) if number else (None, values)  # 0 is the question before any revision: none made it
 
 
 def import_community(session: Session, *, user: User, part: dict[str, Any], question_id: Callable[[dict], int],
@@ -193,13 +226,14 @@ def import_community(session: Session, *, user: User, part: dict[str, Any], ques
         question = question_id(s["question"]) if s["question"] else None
         base_revision, imported_base = _rebased(session, question, s, where, rejected) if s["kind"] == "edit" \
             else (None, None)
+        accepted_revision, accepted_text = _accepted_as(session, question, s, where, rejected)
         suggestion = Suggestion(
             kind=s["kind"], question_id=question, role_id=role_id(s["role"], where), author_id=user.id,
             base_revision=base_revision, imported_base=imported_base,
             question_text=s["question_text"], example_answer=s["example_answer"], intent=s["intent"],
             talking_points=s["talking_points"], reason=s["reason"], licence=s["licence"], report=s["report"],
             status=s["status"], votes=0, up=0, down=0, comment_count=0, decision_reason=s["decision_reason"],
-            decided_at=parse_time(s["decided_at"], where), revision=s["revision"],
+            decided_at=parse_time(s["decided_at"], where), revision=accepted_revision, accepted_text=accepted_text,
             created_at=parse_time(s["created_at"], where))
         if suggestion.question_id is None and suggestion.role_id is None:
             raise rejected(f"{where}: it names neither a question nor a role.")

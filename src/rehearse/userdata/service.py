@@ -30,10 +30,11 @@ from rehearse.stories.models import Story
 from . import community
 from .checks import Unfit, checked_rows
 
-FORMAT, VERSION = "rehearse-user-data", 2
+FORMAT, VERSION = "rehearse-user-data", 3
 # Version 1 named an edit suggestion's base by the source server's revision number; it still loads (the
-# base is then unknown here, so the suggestion counts as stale and accepting merges or refuses).
-READS = (1, 2)
+# base is then unknown here, so the suggestion counts as stale and accepting merges or refuses). Versions 1
+# and 2 named an accepted suggestion's revision by its number there; they load without that number.
+READS = (1, 2, 3)
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024  # far past a year of daily practice (about 5 MB)
 
 

@@ -56,7 +56,7 @@ def test_the_document_names_the_base_by_its_text(session, bank, users):
     ann, _ = users
     document = document_from_elsewhere(session, bank["questions"][0], ann)
     (suggestion,) = document["community"]["suggestions"]
-    assert document["version"] == 2 and "base_revision" not in suggestion
+    assert document["version"] >= 2 and "base_revision" not in suggestion
     assert suggestion["base"]["example_answer"] == SOURCE and suggestion["example_answer"] == ANN
 
 
