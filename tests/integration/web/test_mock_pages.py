@@ -4,6 +4,8 @@ import re
 
 import pytest
 
+from rehearse.web.app import create_app
+
 from .conftest import Browser
 from .speech_fakes import install as install_speech
 
@@ -132,3 +134,30 @@ def test_a_mock_over_a_whole_bank(app, question):
     missing = ann.post("/mock", data={"csrf_token": csrf(page), "role": "bank:nope", "questions": "3",
                                       "minutes": "1"})
     assert missing.status_code == 404 and "There is no bank" in missing.text
+
+
+def test_after_a_server_restart_the_mock_resumes_at_its_question_with_the_answers_given(app, settings, question):
+    ann = Browser(app)
+    ann.sign_up()
+    location = start(ann, question, follow_ups="").headers["location"]
+    page = ann.get(location).text
+    first = re.search(r'name="item_id" value="(\d+)"', page).group(1)
+    ann.post(f"{location}/answer", data={"csrf_token": csrf(page), "item_id": first, "answer": WEAK})
+    # A new server process on the same database; the browser keeps its cookies.
+    restarted = create_app(settings)
+    try:
+        again = Browser(restarted)
+        again.cookies = ann.cookies
+        page = again.get(location).text
+        assert "data-mock-question" in page and "question 2 of 2" in page
+        second = re.search(r'name="item_id" value="(\d+)"', page).group(1)
+        assert second != first
+        mock = again.get(f"/api/mocks/{location.rsplit('/', 1)[1]}").json()
+        assert [(str(i["id"]), i["answered"]) for i in mock["items"]] == [(first, True), (second, False)]
+        again.post(f"{location}/answer", data={"csrf_token": csrf(page), "item_id": second, "answer": WEAK})
+        report = again.get(location).text
+        assert report.count("data-mock-result=") == 2 and "data-mock-report" in report
+        assert again.get(f"/api/mocks/{location.rsplit('/', 1)[1]}").json()["items"][0]["answer"] == WEAK
+        again.close()
+    finally:
+        restarted.state.database.dispose()
