@@ -1,4 +1,4 @@
-"""Bounded loopback load: 50 simulated people for 60 s against one `rehearse serve`, SQLite then PostgreSQL.
+"""Bounded loopback load: 50 simulated people for 60 s against `rehearse serve`, SQLite then PostgreSQL.
 
 Each simulated person has an account and an API token and, after a short pause, picks what
 to do next the way people use the app: browse pages (home, a role, a question, search), open
@@ -13,12 +13,23 @@ Afterwards the database is opened directly and every acknowledged attempt is loo
 the figures to read are server errors (5xx) and timeouts (goal 0), acknowledged vs stored
 attempts (goal: all there, no duplicates), and p50/p95/p99 per kind of request.
 
+The scale-out layout (--layout scale-out) is the README's two-machine layout on one machine: two
+`rehearse serve` processes with REHEARSE_WORKER_IN_PROCESS=false and two `rehearse worker
+--concurrency 2` processes on one PostgreSQL schema. Every request goes to one of the two servers
+at random, as a load balancer without sticky sessions would send it (a recording uploaded to one
+is polled through either), and every answer is scored by a worker (REHEARSE_SCORING_ON_QUEUE=always,
+--scoring-on-queue to change it: the mix's answers are shorter than the 1,000 characters `auto`
+sends to the queue). The workers' own metrics say how many score and transcription jobs each ran.
+
 Run: python -m benchmarks.reliability_load        (RELIABILITY_SECONDS=20 for a short run;
      REHEARSE_BENCH_POSTGRES_URL, default the test server, or "none" to skip PostgreSQL)
+     python -m benchmarks.reliability_load --layout single --database postgresql --layout scale-out
+                                                  (one server on PostgreSQL, then the scale-out layout)
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import io
 import json
@@ -31,6 +42,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 import uuid
 import wave
 from collections import defaultdict
@@ -145,12 +157,35 @@ class Tally:
         return response
 
 
-async def person(index: int, base: str, token: str, questions: list[int], roles: list[str], until: float,
-                 tally: Tally, audio: bytes, speech: bool) -> None:
+class Balancer:
+    """One person's clients, signed in and not, for each server: every request goes to one at random."""
+
+    def __init__(self, bases: list[str], token: str, rng: random.Random) -> None:
+        auth = {"Authorization": f"Bearer {token}"}
+        self.rng = rng
+        self.clients = [(httpx.AsyncClient(base_url=base, headers=auth), httpx.AsyncClient(base_url=base))
+                        for base in bases]
+
+    @property
+    def signed_in(self) -> httpx.AsyncClient:
+        return self.rng.choice(self.clients)[0]
+
+    @property
+    def anonymous(self) -> httpx.AsyncClient:
+        return self.rng.choice(self.clients)[1]
+
+    async def close(self) -> None:
+        for pair in self.clients:
+            for client in pair:
+                await client.aclose()
+
+
+async def person(index: int, bases: list[str], token: str, questions: list[int], roles: list[str],
+                 until: float, tally: Tally, audio: bytes, speech: bool) -> None:
     rng = random.Random(index)
-    auth = {"Authorization": f"Bearer {token}"}
-    async with httpx.AsyncClient(base_url=base, headers=auth) as signed_in, \
-            httpx.AsyncClient(base_url=base) as anonymous:
+    # Its own random stream picks the server, so the clicks are the same whatever the layout.
+    servers = Balancer(bases, token, random.Random(-1 - index))
+    try:
         while time.monotonic() < until:
             await asyncio.sleep(rng.uniform(*THINK_S))
             if time.monotonic() >= until:
@@ -162,19 +197,20 @@ async def person(index: int, base: str, token: str, questions: list[int], roles:
                     "/", f"/roles/{rng.choice(roles)}", f"/questions/{question}", f"/questions/{question}",
                     "/search?q=" + rng.choice(["hiring", "incident", "roadmap", "platform team"]),
                 ])
-                await tally.send("pages", rng.choice([signed_in, anonymous]), "GET", path)
+                client = servers.signed_in if rng.choice([True, False]) else servers.anonymous
+                await tally.send("pages", client, "GET", path)
             elif action == "practice_page":
-                await tally.send("pages", signed_in, "GET", f"/practice/{question}")
+                await tally.send("pages", servers.signed_in, "GET", f"/practice/{question}")
             elif action == "history":
-                await tally.send("api reads", signed_in, "GET", "/api/attempts?limit=20")
+                await tally.send("api reads", servers.signed_in, "GET", "/api/attempts?limit=20")
             elif action == "feedback":
-                await tally.send("feedback (anonymous)", anonymous, "POST", "/api/feedback",
+                await tally.send("feedback (anonymous)", servers.anonymous, "POST", "/api/feedback",
                                  json={"question_id": question, "answer": ANSWER})
             elif action == "save":
                 body = {"question_id": question, "answer": f"{ANSWER} ({index}-{rng.random():.6f})"}
                 headers = {"Idempotency-Key": str(uuid.uuid4())}
-                for _attempt in range(2):  # one retry, with the same key, after a timeout
-                    response = await tally.send("saves", signed_in, "POST", "/api/attempts", json=body,
+                for _attempt in range(2):  # one retry, with the same key (to either server), after a timeout
+                    response = await tally.send("saves", servers.signed_in, "POST", "/api/attempts", json=body,
                                                 headers=headers)
                     if response is not None:
                         if response.status_code in (200, 201):
@@ -183,18 +219,20 @@ async def person(index: int, base: str, token: str, questions: list[int], roles:
                     tally.retries += 1
             elif action == "transcribe" and speech:
                 files = {"audio": ("answer.wav", audio, "audio/wav")}
-                response = await tally.send("transcription upload", signed_in, "POST", "/api/transcriptions",
-                                            files=files)
+                response = await tally.send("transcription upload", servers.signed_in, "POST",
+                                            "/api/transcriptions", files=files)
                 if response is not None and response.status_code == 202:
                     job = response.json()["id"]
                     for _ in range(60):
                         await asyncio.sleep(0.5)
-                        polled = await tally.send("transcription polls", signed_in, "GET",
+                        polled = await tally.send("transcription polls", servers.signed_in, "GET",
                                                   f"/api/transcriptions/{job}")
                         if polled is None or polled.status_code != 200 or polled.json()["state"] in ("done", "failed"):
                             if polled is not None and polled.status_code == 200:
                                 tally.transcripts[polled.json()["state"]] += 1
                             break
+    finally:
+        await servers.close()
 
 
 def stored_attempts(url: str, data_dir: Path, ids: set[int]) -> tuple[int, int]:
@@ -216,11 +254,37 @@ def stored_attempts(url: str, data_dir: Path, ids: set[int]) -> tuple[int, int]:
         database.dispose()
 
 
-def run(label: str, url: str) -> dict:
+def warm(bases: list[str], questions: list[int]) -> None:
+    """Load the scoring model and fill the caches, as in a server that has been running a while:
+    three rounds of two answers at once per server (with workers, each worker process gets some)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def ask(base_and_question: tuple[str, int]) -> None:
+        base, question = base_and_question
+        httpx.post(f"{base}/api/feedback", json={"question_id": question, "answer": ANSWER}, timeout=120)
+
+    with ThreadPoolExecutor(max_workers=2 * len(bases)) as pool:
+        for question in questions[:3]:
+            list(pool.map(ask, [(base, question) for base in bases for _ in range(2)]))
+
+
+def _metric_sums(port: int) -> dict[tuple[str, str], float]:
+    """A worker's rehearse_job_seconds_count by (kind, outcome), read from its metrics port."""
+    sums: dict[tuple[str, str], float] = defaultdict(float)
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as response:
+        for line in response.read().decode().splitlines():
+            if line.startswith("rehearse_job_seconds_count{"):
+                labels = dict(part.split("=", 1) for part in line[line.index("{") + 1:line.index("}")].split(","))
+                sums[(labels["kind"].strip('"'), labels["outcome"].strip('"'))] += float(line.rsplit(" ", 1)[1])
+    return sums
+
+
+def run(label: str, url: str, *, servers: int = 1, workers: int = 0, scoring_on_queue: str = "auto") -> dict:
+    """One timed run against `servers` app processes and `workers` worker processes (none: each
+    server runs its own worker thread, the default)."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         tokens, questions, roles = prepare(url, folder / "data")
-        port = free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith("REHEARSE_")}
         env.update(
             REHEARSE_DATA_DIR=str(folder / "data"),
@@ -231,33 +295,52 @@ def run(label: str, url: str) -> dict:
             REHEARSE_ANONYMOUS_SCORINGS_PER_MINUTE="100000",
             REHEARSE_SIGNUPS_PER_ADDRESS_PER_HOUR="100000",
         )
-        log = (folder / "server.log").open("w")
-        server = subprocess.Popen([sys.executable, "-m", "rehearse", "serve", "--port", str(port)],
-                                  env=env, stdout=log, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
+        if workers:
+            env.update(REHEARSE_WORKER_IN_PROCESS="false", REHEARSE_SCORING_ON_QUEUE=scoring_on_queue)
+        processes: list[tuple[subprocess.Popen, object]] = []  # (process, its log file)
+        ports, worker_ports = [free_port() for _ in range(servers)], [free_port() for _ in range(workers)]
+        commands = [["serve", "--port", str(port)] for port in ports]
+        # --concurrency 2: a worker thread busy with a recording does not hold up the next answer.
+        commands += [["worker", "--concurrency", "2", "--metrics-port", str(port)] for port in worker_ports]
+        for i, command in enumerate(commands):
+            log = (folder / f"process-{i}.log").open("w")
+            processes.append((subprocess.Popen([sys.executable, "-m", "rehearse", *command], env=env, stdout=log,
+                                               stderr=subprocess.STDOUT), log))
+        bases = [f"http://127.0.0.1:{port}" for port in ports]
         tally = Tally()
+        jobs: dict[tuple[str, str], float] = defaultdict(float)
+        per_worker: list[float] = []
+        load_before = os.getloadavg()
         try:
-            wait_until_up(f"{base}/healthz", server)
-            speech = httpx.get(f"{base}/api/speech").json()["available"]
-            # Warm the scoring model and the caches, as a running server would be.
-            for question in questions[:3]:
-                httpx.post(f"{base}/api/feedback", json={"question_id": question, "answer": ANSWER}, timeout=120)
+            for (process, _log), port in zip(processes, ports + worker_ports, strict=True):
+                wait_until_up(f"http://127.0.0.1:{port}/" + ("healthz" if port in ports else "metrics"), process)
+            speech = httpx.get(f"{bases[0]}/api/speech").json()["available"]
+            warm(bases, questions)
             audio = _spoken()
+            warmed = {port: _metric_sums(port) for port in worker_ports}
 
             async def everyone() -> float:
                 until = time.monotonic() + DURATION_S
                 began = time.monotonic()
-                await asyncio.gather(*[person(i, base, tokens[i], questions, roles, until, tally, audio, speech)
+                await asyncio.gather(*[person(i, bases, tokens[i], questions, roles, until, tally, audio, speech)
                                        for i in range(USERS)])
                 return time.monotonic() - began
 
             elapsed = asyncio.run(everyone())
+            load_after = os.getloadavg()
+            for port in worker_ports:  # what each worker ran during the timed run (warm-up left out)
+                sums = _metric_sums(port)
+                for key, value in sums.items():
+                    jobs[key] += value - warmed[port].get(key, 0)
+                per_worker.append(sums.get(("score", "done"), 0) - warmed[port].get(("score", "done"), 0))
         finally:
-            server.terminate()
-            server.wait(timeout=30)
-            log.close()
+            for process, _log in processes:
+                process.terminate()
+            for process, log in processes:
+                process.wait(timeout=30)
+                log.close()
         found, total = stored_attempts(url, folder / "data", tally.acknowledged)
-        server_log = (folder / "server.log").read_text(errors="replace")
+        logs = [(folder / f"process-{i}.log").read_text(errors="replace") for i in range(len(processes))]
     kinds = {}
     for kind, samples in sorted(tally.latency.items()):
         cuts = statistics.quantiles(samples, n=100) if len(samples) >= 2 else [samples[0] * 1000] * 99
@@ -272,6 +355,11 @@ def run(label: str, url: str) -> dict:
     requests = sum(k["requests"] for k in kinds.values())
     return {
         "database": label,
+        "servers": servers,
+        "workers": workers,
+        "scoring_on_queue": scoring_on_queue if workers else "in the server",
+        "load_average_before": [round(x, 2) for x in load_before],
+        "load_average_after": [round(x, 2) for x in load_after],
         "users": USERS,
         "seconds": round(elapsed, 1),
         "requests": requests,
@@ -285,7 +373,9 @@ def run(label: str, url: str) -> dict:
         "stored_total": total,
         "transcriptions": dict(tally.transcripts),
         "speech_available": speech,
-        "tracebacks_in_server_log": server_log.count("Traceback"),
+        "tracebacks_in_server_log": sum(log.count("Traceback") for log in logs),
+        "worker_jobs": {f"{kind} {outcome}": int(n) for (kind, outcome), n in sorted(jobs.items())},
+        "score_jobs_done_per_worker": [int(n) for n in per_worker],
         "kinds": kinds,
     }
 
@@ -317,17 +407,42 @@ def _drop(schema: str) -> None:
     engine.dispose()
 
 
-def main() -> int:
-    results = []
-    with tempfile.TemporaryDirectory() as tmp:
-        results.append(run("SQLite", f"sqlite:///{Path(tmp) / 'load.db'}"))
+def _postgres_run(label: str, **layout) -> dict | None:
+    """A run on a PostgreSQL schema of its own, dropped afterwards; None when the server is not there."""
     postgres = _postgres_url()
-    if postgres is not None:
-        url, schema = postgres
-        try:
-            results.append(run("PostgreSQL", url))
-        finally:
-            _drop(schema)
+    if postgres is None:
+        return None
+    url, schema = postgres
+    try:
+        return run(label, url, **layout)
+    finally:
+        _drop(schema)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--layout", action="append", choices=["single", "scale-out"],
+                        help="single: one `rehearse serve` with its worker thread (the default); scale-out: two "
+                             "servers without one and two `rehearse worker` processes, on PostgreSQL. "
+                             "Repeat to run both, back to back.")
+    parser.add_argument("--database", action="append", choices=["sqlite", "postgresql"],
+                        help="Databases for the single layout (default both).")
+    parser.add_argument("--scoring-on-queue", choices=["auto", "always"], default="always",
+                        help="REHEARSE_SCORING_ON_QUEUE in the scale-out layout (default always: the mix's "
+                             "answers are under the 1,000 characters that auto sends to the workers).")
+    args = parser.parse_args(argv)
+    results = []
+    for layout in args.layout or ["single"]:
+        if layout == "single":
+            for database in args.database or ["sqlite", "postgresql"]:
+                if database == "sqlite":
+                    with tempfile.TemporaryDirectory() as tmp:
+                        results.append(run("SQLite", f"sqlite:///{Path(tmp) / 'load.db'}"))
+                elif (result := _postgres_run("PostgreSQL")) is not None:
+                    results.append(result)
+        elif (result := _postgres_run("PostgreSQL, 2 servers + 2 workers", servers=2, workers=2,
+                                      scoring_on_queue=args.scoring_on_queue)) is not None:
+            results.append(result)
     print(f"reliability_load: {USERS} simulated people, {DURATION_S} s each run, loopback, {os.cpu_count()} CPUs")
     for r in results:
         print(f"\n{r['database']}: {r['requests']} requests in {r['seconds']} s ({r['requests_per_s']:.1f}/s); "
@@ -336,7 +451,12 @@ def main() -> int:
               f"attempts acknowledged {r['acknowledged_attempts']}, of those stored {r['stored_acknowledged']}, "
               f"stored in all {r['stored_total']}; transcriptions {r['transcriptions'] or 'none'}"
               f"{'' if r['speech_available'] else ' (speech not installed)'}; "
-              f"tracebacks in the server log {r['tracebacks_in_server_log']}")
+              f"tracebacks in the logs {r['tracebacks_in_server_log']}; load average "
+              f"{'/'.join(str(x) for x in r['load_average_before'])} before, "
+              f"{'/'.join(str(x) for x in r['load_average_after'])} after")
+        if r["workers"]:
+            print(f"  {r['workers']} workers (scoring on queue: {r['scoring_on_queue']}) ran {r['worker_jobs']}; "
+                  f"score jobs done per worker {r['score_jobs_done_per_worker']}")
         print(f"  {'kind':24} {'requests':>8} {'5xx':>5} {'t/o':>4} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"
               "  statuses")
         for kind, k in r["kinds"].items():
