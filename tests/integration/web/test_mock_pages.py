@@ -161,3 +161,24 @@ def test_after_a_server_restart_the_mock_resumes_at_its_question_with_the_answer
         again.close()
     finally:
         restarted.state.database.dispose()
+
+
+def test_the_owners_report_says_how_each_answer_counts_for_review_and_leads_to_changing_it(app, question):
+    ann = Browser(app)
+    ann.sign_up()
+    location = start(ann, question, follow_ups="").headers["location"]
+    for _ in range(2):
+        page = ann.get(location).text
+        item = re.search(r'name="item_id" value="(\d+)"', page).group(1)
+        ann.post(f"{location}/answer", data={"csrf_token": csrf(page), "item_id": item, "answer": WEAK})
+    report = ann.get(location).text
+    rated = re.findall(r'<a href="/attempts/(\d+)#review" data-mock-review="(\w+)"', report)
+    assert len(rated) == 2 and {rating for _, rating in rated} <= {"again", "hard", "good", "easy"}
+    attempt_id = rated[0][0]
+    attempt = ann.get(f"/attempts/{attempt_id}").text
+    ann.post(f"/attempts/{attempt_id}/rating", data={"csrf_token": csrf(attempt), "rating": "easy"})
+    assert f'<a href="/attempts/{attempt_id}#review" data-mock-review="easy"' in ann.get(location).text
+    ann.post(f"{location}/share", data={"csrf_token": csrf(report), "action": "share"})
+    link = re.search(r'href="(/shared/mocks/[^"]+)" data-share-link', ann.get(location).text).group(1)
+    shared = Browser(app).get(link).text
+    assert "data-mock-review" not in shared and "/attempts/" not in shared  # the owner's own, not the reader's

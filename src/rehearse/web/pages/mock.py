@@ -80,7 +80,24 @@ def report_context(mock) -> dict:
     chart = charts.data_uri(charts.bar("Mean score by competency (out of 100)",
                                        [r["competency"].replace("-", " ") for r in rows],
                                        [r["score"] for r in rows])) if rows else None
-    return {"mock": mock, "summary": summary, "chart": chart}
+    return {"mock": mock, "summary": summary, "chart": chart, "reviews": {}}
+
+
+RATING_NAMES = {1: "again", 2: "hard", 3: "good", 4: "easy"}
+
+
+def review_ratings(session, user, mock) -> dict[int, tuple[int, str]]:
+    """For the owner: each drawn question's attempt and the rating it gave the review card (changed on
+    the attempt's page, like any answer's)."""
+    from rehearse.review import service as review
+
+    found = {}
+    for item in mock.items:
+        if not item.follow_up and item.attempt_id is not None:
+            entry = review.rating_of_attempt(session, user=user, attempt_id=item.attempt_id)
+            if entry is not None:
+                found[item.number] = (item.attempt_id, RATING_NAMES[entry.rating])
+    return found
 
 
 @router.get("/mocks/{mock_id}")
@@ -89,7 +106,9 @@ def show_mock(mock_id: MockId, request: Request, session: SessionDep, user: Page
     mock = _mock_or_404(session, user, mock_id)
     item = mocks.current_item(mock)
     if item is None:
-        return render(request, "mock/report.html", {**report_context(mock), "owner": True}, headers=NO_STORE)
+        return render(request, "mock/report.html", {**report_context(mock), "owner": True,
+                                                    "reviews": review_ratings(session, user, mock)},
+                      headers=NO_STORE)
     parent = next((i for i in mock.items if i.number == item.number and not i.follow_up), None)
     from rehearse.stories import service as stories
 
