@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -11,7 +12,6 @@ import typer
 from rich.console import Console
 
 errors = Console(stderr=True, soft_wrap=True)
-BATCH_CHUNK = 32  # answers encoded together; large enough to amortise the model call, small enough for progress
 
 
 def _fail(message: str) -> None:
@@ -37,6 +37,9 @@ def feedback(
     = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     backend: Annotated[str, typer.Option(help="auto, e5, onnx or lexical.")] = "auto",
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, max=256,
+                                             help="With --batch: answers scored at once (default: one per CPU core).")]
+    = None,
 ) -> None:
     """Score an answer against a question's talking points and print the feedback report.
 
@@ -47,7 +50,7 @@ def feedback(
     if batch is not None:
         if question is not None:
             _fail("give either a QUESTION or --batch, not both")
-        _run_batch(open_database(), batch, backend)
+        _run_batch(open_database(), batch, backend, jobs or os.cpu_count() or 1)
         return
     if question is None:
         _fail("give a QUESTION (id, slug or part of its text), or --batch FILE.jsonl")
@@ -77,14 +80,20 @@ def feedback(
         render_report(Console(), stored.text, report.to_dict())
 
 
-def _run_batch(database, path: Path, backend: str) -> None:
-    """One output line per input line, in order; a bad line gets an error object, not a crash."""
+def _run_batch(database, path: Path, backend: str, jobs: int) -> None:
+    """One output line per input line, in order; a bad line gets an error object, not a crash.
+
+    The database is read once, up front, in this thread; then `jobs` threads score answers
+    side by side (the encoder runs outside the GIL, one core per call, and the engine gives
+    the same report whichever thread scores an answer)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from rich.progress import Progress
 
     from rehearse import feedback as engine
     from rehearse.bank.service import QuestionNotFound, get_question
 
-    from .scoring import analyze_many
+    from .scoring import analyze_prepared, prepare
 
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -124,12 +133,19 @@ def _run_batch(database, path: Path, backend: str) -> None:
             engine.load_backend(backend)
         except engine.BackendUnavailable as error:
             _fail(str(error))
-        for start in range(0, len(pending), BATCH_CHUNK):
-            chunk = pending[start: start + BATCH_CHUNK]
-            reports = analyze_many(session, [(q, a) for _, q, a in chunk], backend=backend)
-            for (index, _, _), report in zip(chunk, reports, strict=True):
-                outputs[index] = report.to_dict()
-            progress.advance(task, len(chunk))
+        prepared = {}
+        for _, question, _ in pending:
+            if question.id not in prepared:
+                prepared[question.id] = prepare(session, question)
+
+        def score(item):
+            _, question, answer = item
+            return analyze_prepared(prepared[question.id], answer, backend=backend).to_dict()
+
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            for (index, _, _), report in zip(pending, pool.map(score, pending), strict=True):
+                outputs[index] = report
+                progress.advance(task)
     for output in outputs:
         failures += "error" in output
         sys.stdout.write(json.dumps(output, ensure_ascii=False) + "\n")
