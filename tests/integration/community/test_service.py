@@ -283,3 +283,34 @@ def test_a_form_with_every_field_changes_only_what_was_edited(session, author):
                                         talking_points="\n".join([*POINTS, "how you measure progress"]))
     assert suggestion.talking_points[-1] == "how you measure progress"
     assert suggestion.example_answer is None and suggestion.intent is None
+
+
+def test_the_queue_puts_most_votes_first_then_the_longest_waiting_with_each_authors_record(
+        session, question, author, voter, editor):
+    start = utcnow() - timedelta(hours=3)
+    old, newer, popular = (
+        suggest(session, author, question, example_answer=f"{ANSWER} Change {index}.",
+                now=start + timedelta(minutes=index)) for index in range(3))
+    community.vote(session, user=voter, suggestion_id=popular.id, value=1)
+    community.reject(session, editor=editor, suggestion_id=suggest(session, author, question).id, reason="No")
+    items, total = community.queue(session)
+    assert total == 3 and [item.id for item in items] == [popular.id, old.id, newer.id]
+    assert {(item.accepted, item.rejected) for item in items} == {(0, 1)}
+    community.vote(session, user=voter, suggestion_id=popular.id, value=-1)  # changed: now the fewest votes
+    assert [item.id for item in community.queue(session)[0]] == [old.id, newer.id, popular.id]
+
+
+@pytest.mark.parametrize(("limit", "act"), [
+    (community.COMMENT_LIMIT, lambda s, user, target, i: community.add_comment(
+        s, user=user, suggestion_id=target.id, body=f"Comment {i}", now=utcnow())),
+    (community.VOTE_LIMIT, lambda s, user, target, i: community.vote(
+        s, user=user, suggestion_id=target.id, value=1 if i % 2 else -1, now=utcnow())),
+])
+def test_comments_and_votes_are_rate_limited_per_user(session, question, author, voter, limit, act):
+    target = suggest(session, author, question)
+    for index in range(limit.free):
+        act(session, voter, target, index)
+    with pytest.raises(community.RateLimited, match=f"at most {limit.free}"):
+        act(session, voter, target, limit.free)
+    if limit is community.COMMENT_LIMIT:  # a limit is per user: the author still comments
+        act(session, author, target, 0)

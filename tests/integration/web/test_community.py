@@ -331,3 +331,60 @@ def test_api_previews_a_new_question_without_storing_it(app, question, people):
     empty = author.post(f"/api/roles/{role_id}/suggestions/preview", json={**body, "text": "  "},
                         headers=author.page_csrf_header())
     assert empty.status_code == 400 and empty.json()["detail"]
+
+
+def test_the_preview_page_says_which_talking_point_a_suggestion_drops(app, question, people):
+    author = people[0]
+    dropped = question["talking_points"][-1]
+    preview = form(author, f"/questions/{question['id']}/improve", {
+        "example_answer": "We hire people.", "intent": question["intent"] or "",
+        "talking_points": "\n".join(question["talking_points"]), "reason": "Shorter.", "action": "preview"})
+    assert preview.status_code == 200
+    missed = re.search(r"data-report-missed>(.*?)</p>", preview.text, re.S)
+    assert missed and dropped in missed.group(1)
+    assert "<del>" in preview.text  # the words taken out, word by word
+    assert author.get("/api/suggestions/mine").json() == []  # a preview stores nothing
+
+
+def test_the_author_sees_the_reject_reason_on_their_page_as_text(app, question, people):
+    author, _, editor = people
+    path = send_suggestion(author, question, current_answer(author, question["id"]) + " More.").headers["location"]
+    assert form(editor, f"{path}/reject", {"reason": f"Too long. {SCRIPT}"}, page=path).status_code == 303
+    page = author.get("/notifications").text
+    reason = re.search(r"data-decision-reason>(.*?)</span>", page, re.S).group(1)
+    assert reason.startswith("Too long. &lt;script&gt;") and "<script>document.title" not in page
+    assert "rejected" in page and "<img src=x" not in page
+    accepted = send_suggestion(author, question, current_answer(author, question["id"]) + " Again.").headers["location"]
+    assert form(editor, f"{accepted}/accept", {}, page=accepted).status_code == 303
+    previous = editor.get(f"/api/questions/{question['id']}/history").json()["revisions"][1]["revision"]
+    reverted = form(editor, f"/questions/{question['id']}/revert", {"revision": str(previous), "reason": SCRIPT},
+                    page=f"/questions/{question['id']}/history")
+    assert reverted.status_code == 303  # a revert reason is shown in the history, escaped too
+    html = author.get(f"/questions/{question['id']}/history").text
+    assert "&lt;script&gt;" in html and "<script>document.title" not in html and "<img src=x" not in html
+
+
+def test_a_hidden_comment_is_shown_to_nobody(app, question, people):
+    author, voter, editor = people
+    path = send_suggestion(author, question, current_answer(author, question["id"]) + " More.").headers["location"]
+    form(voter, f"{path}/comments", {"body": "Buy cheap watches at example.com"}, page=path)
+    comment_id = voter.get(f"/api{path}").json()["comments"][0]["id"]
+    reported = author.post(f"/api/comments/{comment_id}/report", json={"reason": "spam"},
+                           headers=author.page_csrf_header())
+    assert reported.status_code == 204
+    assert [c["id"] for c in editor.get("/api/community/reported-comments").json()] == [comment_id]
+    assert form(editor, f"{path}/comments/{comment_id}/hide", {"reason": "Spam"}, page=path).status_code == 303
+    for client in (author, voter, editor):
+        assert "cheap watches" not in client.get(path).text and "data-hidden-comment" in client.get(path).text
+        shown = client.get(f"/api{path}").json()["comments"][0]
+        assert shown["hidden"] and shown["body"] is None and shown["html"] is None
+    assert editor.get("/api/community/reported-comments").json() == []
+
+
+def test_openapi_documents_every_community_api_route(app, people):
+    schema = people[0].get("/openapi.json").json()
+    api = {path for path in COMMUNITY_ROUTES if path.startswith("/api/")}
+    assert api - set(schema["paths"]) == set()
+    for path in api:
+        for operation in schema["paths"][path].values():
+            assert operation.get("summary") and operation.get("responses"), path
