@@ -61,8 +61,8 @@ def resolve_user(database, email: str | None):
 def read_answer(use_editor: bool) -> str:
     """Lines until one with only a full stop (or end of input); '/edit' opens $EDITOR instead."""
     if use_editor:
-        return (click.edit("\n\n# Write your answer above. Lines starting with # are ignored.\n") or "").split(
-            "\n# Write your answer above.")[0].strip()
+        written = click.edit("\n\n# Write your answer above. Lines starting with # are ignored.\n") or ""
+        return "\n".join(line for line in written.splitlines() if not line.lstrip().startswith("#")).strip()
     console.print(f"[dim]Type your answer; end it with a line holding only “{END_OF_ANSWER}”, "
                   "or type /edit to write it in $EDITOR.[/]")
     lines: list[str] = []

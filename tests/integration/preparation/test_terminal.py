@@ -109,3 +109,31 @@ def test_a_mock_interview_in_the_terminal(env):
     assert child.exitstatus == 0
     assert rows(env, "select status from mock_interviews") == [("finished",)]
     assert rows(env, "select count(*) from mock_items where answer is not null") == [(2,)]
+
+
+EDITOR_SCRIPT = """#!/bin/sh
+# Writes an answer above the instructions, as a person would in their editor.
+{ printf 'I ranked every request with the product leads.\\n# a note to myself, not part of the answer\\n'
+  printf 'Then I explained the trade-offs to each team.\\n'; cat "$1"; } > "$1.new" && mv "$1.new" "$1"
+"""
+
+
+@pytest.mark.parametrize("how", ["/edit", "--editor"])
+def test_an_answer_written_in_the_editor_keeps_its_lines_but_not_the_comments(env, tmp_path, how):
+    editor = tmp_path / "editor.sh"
+    editor.write_text(EDITOR_SCRIPT)
+    editor.chmod(0o755)
+    child = spawn({**env, "EDITOR": str(editor), "VISUAL": str(editor)}, "--role", "engineering-manager",
+                  *(["--editor"] if how == "--editor" else []))
+    if how == "/edit":
+        child.expect("end it with a line holding only")
+        child.sendline("/edit")
+    child.expect(r"Change the rating\?")
+    child.sendline("")
+    child.expect(r"Another question\?")
+    child.sendline("n")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert rows(env, "select answer from attempts") == [(
+        "I ranked every request with the product leads.\nThen I explained the trade-offs to each team.",)]
