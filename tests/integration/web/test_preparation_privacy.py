@@ -159,6 +159,9 @@ def walk(client, ann, csrf):
         ("GET", "/account/data", {}),
         ("GET", "/account/data.json", {}),
         ("GET", "/api/me/data", {}),
+        # Loading a document goes into the caller's own account only (an empty one is refused).
+        ("POST", "/account/data", {"data": {"csrf_token": csrf}}),
+        ("POST", "/api/me/data", {"json": {}, "headers": api_headers}),
         ("POST", "/account/delete", {"data": {"csrf_token": csrf, "password": "guess guess guess"}}),
         ("DELETE", "/api/me/account", {"params": {"confirm": "ann@example.com"}, "headers": api_headers}),
     ]
@@ -190,6 +193,7 @@ def test_bob_sees_and_changes_nothing_of_anns(app, ann):
         if f"/mocks/{ann['mock']}" in path or f"/mocks/{ann['done']}" in path:
             assert status == 404, (method, path, status)
     assert statuses[("GET", f"/shared/mocks/{ann['token']}")] == 200  # the link is for whoever has it
+    assert statuses[("POST", "/api/me/data")] == statuses[("POST", "/account/data")] == 422
     assert ann["done"] not in [m["id"] for m in bob.get("/api/mocks").json()]
     assert bob.get("/api/progress").json()["totals"]["attempts"] == 0
     for (method, path), status in statuses.items():
