@@ -21,7 +21,9 @@ STYLE = Style(
     font_family="system-ui, sans-serif", label_font_size=13, major_label_font_size=13, value_font_size=12,
     legend_font_size=13, title_font_size=15, value_colors=("#1d2433",),
 )
-DASHES = ("0", "8,4", "2,4", "12,4,2,4", "4,8")  # solid, dashed, dotted, dash-dot, sparse
+DASHES = ("0", "8,4", "2,4", "12,4,2,4", "4,8")
+# The legend names each line's pattern: its swatch is a colour, which tells lines apart only by colour.
+DASH_NAMES = ("solid line", "dashed line", "dotted line", "dash-dot line", "sparse dashes")
 WIDTH, HEIGHT = 760, 320
 MAX_X_LABELS = 12  # more labels than this overlap at the chart's width
 DOTS_UP_TO = 30  # points in a line chart up to which each point gets a marker
@@ -29,7 +31,8 @@ DOTS_UP_TO = 30  # points in a line chart up to which each point gets a marker
 
 def _common(**extra) -> dict:
     return {"style": STYLE, "js": [], "width": WIDTH, "height": HEIGHT, "explicit_size": True,
-            "show_legend": True, "legend_at_bottom": True, "truncate_label": 40, "print_values": False, **extra}
+            "show_legend": True, "legend_at_bottom": True, "truncate_label": 40, "truncate_legend": -1,
+            "print_values": False, **extra}
 
 
 def bar(title: str, labels: Sequence[str], values: Sequence[float | None], *, unit: str = "",
@@ -56,7 +59,7 @@ def _bar(title: str, labels: tuple[str, ...], values: tuple[float | None, ...], 
 
 def line(title: str, x_labels: Sequence[str], series: dict[str, Sequence[float | None]], *, unit: str = "",
          max_value: float | None = None) -> str:
-    """Lines over time; each series dashed differently and named in the legend."""
+    """Lines over time; each series dashed differently, and the legend names its pattern."""
     return _line(title, tuple(x_labels), tuple((name, tuple(values)) for name, values in series.items()), unit,
                  max_value)
 
@@ -74,6 +77,8 @@ def _line(title: str, x_labels: tuple[str, ...], series: tuple[tuple[str, tuple[
     step = max(1, len(x_labels) // MAX_X_LABELS)
     chart.x_labels_major = list(x_labels)[::step]
     for index, (name, values) in enumerate(series):
+        if len(series) > 1:
+            name = f"{name} ({DASH_NAMES[index % len(DASH_NAMES)]})"
         chart.add(name, list(values), stroke_style={"width": 2.5, "dasharray": DASHES[index % len(DASHES)]},
                   dots_size=3 + index)
     return chart.render(is_unicode=True)

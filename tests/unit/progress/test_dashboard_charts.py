@@ -1,0 +1,58 @@
+"""The dashboard's charts are readable without colour: lines differ by dash pattern and the legend
+names each pattern (its swatch is only a colour), bars carry their values as text."""
+
+import re
+from base64 import b64decode
+
+import pytest
+
+from rehearse.progress.dashboard import charts_for
+
+
+def week(day: str, score: float, words: int, fillers: float, pace: int | None) -> dict:
+    return {"week": day, "attempts": 2, "mean_score": score, "mean_words": words, "fillers_per_100_words": fillers,
+            "words_per_minute": pace}
+
+
+FIGURES = {
+    "weeks": [week("2026-10-05", 55.0, 180, 2.5, None), week("2026-10-12", 61.5, 210, 1.8, 131),
+              week("2026-10-19", 70.0, 240, 1.2, 142)],
+    "coverage_by_competency": [{"competency": "stakeholder-management", "attempts": 3, "coverage": 0.5,
+                                "mean_score": 60.0},
+                               {"competency": "hiring", "attempts": 2, "coverage": 0.75, "mean_score": 72.0}],
+    "due_by_day": [{"date": "2026-10-20", "due": 3}, {"date": "2026-10-21", "due": 0}],
+}
+
+
+def svg(address: str) -> str:
+    return b64decode(address.removeprefix("data:image/svg+xml;base64,")).decode()
+
+
+def series_styles(drawn: str) -> list[str]:
+    return re.findall(r"\.series\.serie-\d+\{[^}]*stroke-dasharray:([0-9,]+)", drawn)
+
+
+def test_two_lines_in_one_chart_differ_by_pattern_and_the_legend_says_which_is_which():
+    drawn = svg(charts_for(FIGURES)["fillers"])  # fillers and, for spoken answers, pace
+    assert len(set(series_styles(drawn))) == 2
+    texts = re.findall(r">([^<>]+)</text>", drawn)
+    assert "fillers per 100 words (solid line)" in texts
+    assert any(t.startswith("pace") and t.endswith("(dashed line)") for t in texts), texts
+
+
+@pytest.mark.parametrize("name", ["score", "length"])
+def test_a_single_line_needs_no_pattern_named(name):
+    texts = re.findall(r">([^<>]+)</text>", svg(charts_for(FIGURES)[name]))
+    assert not any(t.endswith(" line)") for t in texts)
+
+
+@pytest.mark.parametrize(("name", "values"), [("coverage", ["50%", "75%"]), ("due", ["3"])])
+def test_bars_carry_their_values_as_text(name, values):
+    texts = re.findall(r">([^<>]+)</text>", svg(charts_for(FIGURES)[name]))
+    for value in values:
+        assert value in texts, (name, value)
+
+
+def test_without_spoken_answers_the_filler_chart_has_one_line():
+    typed_only = {**FIGURES, "weeks": [{**w, "words_per_minute": None} for w in FIGURES["weeks"]]}
+    assert len(series_styles(svg(charts_for(typed_only)["fillers"]))) == 1
