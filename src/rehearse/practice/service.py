@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # a valid pair decodes to one character, never these
 MAX_DURATION_S = 4 * 3600  # a timer past four hours is a tab left open, not an answer
 HISTORY_PAGE = 50
+# session.info key: {question id: the revision `score` read with the question}, for `record` to keep. Scoring
+# holds no transaction, so an editor may accept a new revision before the attempt is written.
+_SCORED_REVISIONS = "rehearse.scored_revisions"
 
 
 class AnswerRejected(ValueError):
@@ -43,6 +46,13 @@ class Comparison:
     score_change: int
     newly_covered: tuple[str, ...]
     no_longer_covered: tuple[str, ...]
+
+
+_UNSCORED = object()  # `record` of a report that `score` did not make in this session
+
+
+def _latest_revision(session: Session, question_id: int) -> int | None:
+    return session.scalar(select(func.max(ExampleAnswer.revision)).where(ExampleAnswer.question_id == question_id))
 
 
 def check_answer(answer: str | None, *, max_chars: int) -> str:
@@ -84,6 +94,7 @@ def score(
 
     check_answer(answer, max_chars=max_chars)
     prepared = prepare(session, question)
+    session.info.setdefault(_SCORED_REVISIONS, {})[question.id] = _latest_revision(session, question.id)
     if release_connection:
         release(session)
     try:
@@ -131,6 +142,7 @@ def record(
     previous = (
         get(session, user=user, attempt_id=previous_attempt_id) if previous_attempt_id else None
     )
+    scored = session.info.get(_SCORED_REVISIONS, {}).pop(question.id, _UNSCORED)
     attempt = Attempt(
         user_id=user.id,
         question_id=question.id,
@@ -144,9 +156,7 @@ def record(
         previous_attempt_id=previous.id if previous else None,
         # The revision (example answer, talking points) it was scored against: later community edits
         # change what new answers are scored against, never this attempt's report.
-        example_revision=session.scalar(
-            select(func.max(ExampleAnswer.revision)).where(ExampleAnswer.question_id == question.id)
-        ),
+        example_revision=scored if scored is not _UNSCORED else _latest_revision(session, question.id),
         created_at=utcnow(),
     )
     session.add(attempt)
