@@ -118,3 +118,13 @@ def test_an_import_says_when_it_replaces_a_community_edit(cli_env, tmp_path):
     replaced = rehearse(cli_env, "import", str(path))
     assert replaced.returncode == 0
     assert "replacing a community edit" in replaced.stderr and "example answer" in replaced.stderr
+
+
+def test_a_candidate_cannot_apply_decisions_from_a_file(cli_env, queue_db, tmp_path):
+    database, ids = queue_db
+    path = tmp_path / "decisions.jsonl"
+    path.write_text("\n".join([json.dumps({"format": "rehearse-community-queue", "version": 1}),
+                               json.dumps({"id": ids[0], "decision": "accept"})]) + "\n")
+    result = rehearse(cli_env, "community", "apply", str(path), "--as", "author@example.com")
+    assert result.returncode == 2 and "Only editors" in result.stderr and "Nothing was applied" in result.stderr
+    assert statuses(database, ids) == ["pending", "pending", "pending"]
