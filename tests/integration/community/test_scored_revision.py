@@ -39,4 +39,5 @@ def test_an_attempt_keeps_the_revision_it_was_scored_against_when_one_is_accepte
     again = practice.record(session, user=author, question=question, answer=ATTEMPT,
                             report=practice.score(session, question=question, answer=ATTEMPT, max_chars=20_000,
                                                   backend="lexical"))
-    assert again.example_revision == 2
+    assert again.example_revision == 2  # and it is scored against revision 2's talking points
+    assert [p["point"] for p in again.report["talking_points"]] == ["a phased approach", "an owner for each bet"]
