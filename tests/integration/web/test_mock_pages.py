@@ -182,3 +182,28 @@ def test_the_owners_report_says_how_each_answer_counts_for_review_and_leads_to_c
     link = re.search(r'href="(/shared/mocks/[^"]+)" data-share-link', ann.get(location).text).group(1)
     shared = Browser(app).get(link).text
     assert "data-mock-review" not in shared and "/attempts/" not in shared  # the owner's own, not the reader's
+
+
+def test_a_question_whose_time_ran_out_while_the_tab_was_closed_can_be_started_again(app, question):
+    from datetime import timedelta
+
+    from rehearse.bank.models import utcnow
+    from rehearse.mock.models import MockItem
+
+    ann = Browser(app)
+    ann.sign_up()
+    location = start(ann, question, follow_ups="").headers["location"]
+    page = ann.get(location).text
+    first = re.search(r'name="item_id" value="(\d+)"', page).group(1)
+    ann.post(f"{location}/answer", data={"csrf_token": csrf(page), "item_id": first, "answer": WEAK})
+    second = int(re.search(r'name="item_id" value="(\d+)"', ann.get(location).text).group(1))
+    with app.state.database.transaction(writes=True) as session:  # the tab stays closed for an hour
+        session.get(MockItem, second).started_at = utcnow() - timedelta(hours=1)
+    away = ann.get(location).text
+    assert "data-countdown-expired" in away and f'value="{second}"' in away and "data-countdown " not in away
+    assert re.search(r"<textarea[^>]*data-answer disabled", away)
+    ann.post(f"{location}/resume", data={"csrf_token": csrf(away)})
+    back = ann.get(location).text
+    assert "data-countdown-expired" not in back and 'data-seconds-left="60"' in back and f'value="{second}"' in back
+    mock = ann.get(f"/api/mocks/{location.rsplit('/', 1)[1]}").json()
+    assert [(i["id"], i["answered"]) for i in mock["items"]] == [(int(first), True), (second, False)]
