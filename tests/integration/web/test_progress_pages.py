@@ -32,3 +32,18 @@ def test_anonymous_visitors_are_sent_to_sign_in(app):
     visitor = Browser(app)
     assert visitor.get("/progress", follow_redirects=False).status_code == 303
     assert visitor.get("/api/progress").status_code == 401
+
+
+def test_before_any_answer_the_questions_a_plan_made_due_are_pointed_to(app):
+    from .test_plan_pages import POSTING
+
+    ann = Browser(app)
+    ann.sign_up()
+    headers = ann.page_csrf_header()
+    plan = ann.post("/api/plans", json={"posting": POSTING}, headers=headers).json()
+    added = ann.post(f"/api/plans/{plan['id']}/review", headers=headers).json()
+    due = ann.get("/api/progress").json()["totals"]["due_now"]
+    assert due > 0 and ann.get("/api/progress").json()["totals"]["attempts"] == 0, added
+    page = ann.get("/progress").text
+    assert "data-progress-empty" in page
+    assert f'<a href="/review" data-progress-due>{due} question' in page
