@@ -138,6 +138,7 @@ class Tally:
         self.acknowledged: set[int] = set()
         self.retries = 0
         self.transcripts: dict[str, int] = defaultdict(int)
+        self.transport_errors: dict[str, int] = defaultdict(int)  # status 0, by what the client saw
 
     async def send(self, kind: str, client: httpx.AsyncClient, method: str, path: str, **kwargs):
         start = time.perf_counter()
@@ -146,8 +147,9 @@ class Tally:
         except httpx.TimeoutException:
             self.timeouts[kind] += 1
             return None
-        except httpx.TransportError:
+        except httpx.TransportError as error:
             self.status[kind][0] += 1  # connection refused or reset: counted with the errors
+            self.transport_errors[f"{kind}: {error.__class__.__name__}: {error}"[:160]] += 1
             return None
         self.latency[kind].append(time.perf_counter() - start)
         code = response.status_code
@@ -372,6 +374,7 @@ def run(label: str, url: str, *, servers: int = 1, workers: int = 0, scoring_on_
         "stored_acknowledged": found,
         "stored_total": total,
         "transcriptions": dict(tally.transcripts),
+        "connection_errors": dict(tally.transport_errors),
         "speech_available": speech,
         "tracebacks_in_server_log": sum(log.count("Traceback") for log in logs),
         "worker_jobs": {f"{kind} {outcome}": int(n) for (kind, outcome), n in sorted(jobs.items())},
@@ -454,6 +457,8 @@ def main(argv: list[str] | None = None) -> int:
               f"tracebacks in the logs {r['tracebacks_in_server_log']}; load average "
               f"{'/'.join(str(x) for x in r['load_average_before'])} before, "
               f"{'/'.join(str(x) for x in r['load_average_after'])} after")
+        if r["connection_errors"]:
+            print(f"  connection errors (status 0): {r['connection_errors']}")
         if r["workers"]:
             print(f"  {r['workers']} workers (scoring on queue: {r['scoring_on_queue']}) ran {r['worker_jobs']}; "
                   f"score jobs done per worker {r['score_jobs_done_per_worker']}")
