@@ -34,6 +34,7 @@ from .rules import (
     FIELDS,
     MAX_REASON,
     QUEUE_PAGE,
+    CommunityError,
     Conflict,
     NotFound,
     checked_text,
@@ -137,9 +138,11 @@ def accept(session: Session, *, editor: User, suggestion_id: int, note: str | No
     """Accept a suggestion into a new revision that credits its author.
 
     `edited` (edit, then accept) replaces the suggested values; `edited_base` is the revision the
-    editor edited against. A suggestion or an edit made against an older revision is merged onto the
-    current one, field by field and word by word; where both changed the same words, Conflict is
-    raised and nothing changes, so a newer revision is never silently overwritten.
+    editor edited against; without it, the edit is taken as made on what the suggestion was made on
+    (the queue file and the API show the suggestion's proposed text, which the editor tweaks). A
+    suggestion or an edit made against an older revision is merged onto the current one, field by
+    field and word by word; where both changed the same words, Conflict is raised and nothing changes,
+    so a newer revision is never silently overwritten.
     """
     now = now or utcnow()
     require_editor(editor)
@@ -153,7 +156,10 @@ def accept(session: Session, *, editor: User, suggestion_id: int, note: str | No
     latest = current(session, question.id)
     base, proposed = proposed_values(session, suggestion)
     if edited is not None:
-        base = (revision(session, question.id, edited_base) if edited_base else None) or latest
+        if edited_base is not None:
+            base = latest if edited_base in (0, latest.revision) else revision(session, question.id, edited_base)
+            if base is None:
+                raise CommunityError(f"Question {question.id} has no revision {edited_base} to have edited.")
         proposed = fill_proposed(base, example_answer=edited.get("example_answer"), intent=edited.get("intent"),
                                  talking_points=edited.get("talking_points"))
     values = merge_onto(base, proposed, latest) if base.revision != latest.revision else proposed

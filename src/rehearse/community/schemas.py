@@ -210,7 +210,8 @@ class HideBody(ReasonBody):
 class AcceptBody(BaseModel):
     note: str | None = Field(None, max_length=_BIG, description="An editor's note, added to the revision's reason.")
     edited: EditFields | None = Field(None, description="Edit, then accept: these values replace the suggested ones.")
-    edited_base: int | None = Field(None, ge=0, description="The revision the edit was made against.")
+    edited_base: int | None = Field(None, ge=0, description="The revision the edit was made against (default: the "
+                                    "one the suggestion was made against, so the edit is merged like it).")
 
 
 class RevertBody(BaseModel):

@@ -314,3 +314,19 @@ def test_comments_and_votes_are_rate_limited_per_user(session, question, author,
         act(session, voter, target, limit.free)
     if limit is community.COMMENT_LIMIT:  # a limit is per user: the author still comments
         act(session, author, target, 0)
+
+
+def test_an_edit_without_its_base_is_taken_as_made_on_the_suggestions_base_and_merged(
+        session, question, author, voter, editor):
+    """As the queue file and the API show it: the suggestion's proposed text, which the editor tweaks. Before,
+    such an edit was taken as made on the current revision and replaced it, losing what came in meanwhile."""
+    stale = community.suggest_edit(session, user=voter, question_id=question.id, reason="Monthly.",
+                                   accept_licence=True, example_answer=ANSWER.replace("every quarter", "every month"))
+    community.accept(session, editor=editor, suggestion_id=suggest(session, author, question).id)  # revision 2
+    tweaked = ANSWER.replace("every quarter", "every month, in writing,")
+    row = community.accept(session, editor=editor, suggestion_id=stale.id, edited={"example_answer": tweaked})
+    assert row.revision == 3 and "explicit trade-offs" in row.text and "every month, in writing," in row.text
+    with pytest.raises(community.CommunityError, match="no revision 9"):
+        community.accept(session, editor=editor, suggestion_id=suggest(session, author, question,
+                                                                        example_answer=ANSWER + " Nine.").id,
+                         edited={"example_answer": ANSWER + " Ten."}, edited_base=9)
