@@ -57,6 +57,11 @@ SHED = 1503  # a 503 with Retry-After: load shed on purpose, counted apart from 
 DURATION_S = int(os.environ.get("RELIABILITY_SECONDS", "60"))
 TIMEOUT_S = 30.0
 THINK_S = (1.0, 3.0)  # a person reads for a moment between clicks
+# Clients drop a connection idle this long, well under uvicorn's 5 s keep-alive timeout (as a load
+# balancer in front of it is set up): reusing one the server is closing at that moment gets a reset
+# (ReadError, seen 1-3 times a run at client idle times of 4.3-4.9 s on the loaded machine), which a
+# browser retries but this script would count as a server error.
+KEEPALIVE_S = 3.0
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "reliability_load.json"
 POSTGRES = os.environ.get("REHEARSE_BENCH_POSTGRES_URL",
@@ -139,9 +144,11 @@ class Tally:
         self.retries = 0
         self.transcripts: dict[str, int] = defaultdict(int)
         self.transport_errors: dict[str, int] = defaultdict(int)  # status 0, by what the client saw
+        self.last_used: dict[int, float] = {}
 
     async def send(self, kind: str, client: httpx.AsyncClient, method: str, path: str, **kwargs):
         start = time.perf_counter()
+        idle = start - self.last_used.get(id(client), start)  # since this client's last answer
         try:
             response = await client.request(method, path, timeout=TIMEOUT_S, **kwargs)
         except httpx.TimeoutException:
@@ -149,8 +156,13 @@ class Tally:
             return None
         except httpx.TransportError as error:
             self.status[kind][0] += 1  # connection refused or reset: counted with the errors
-            self.transport_errors[f"{kind}: {error.__class__.__name__}: {error}"[:160]] += 1
+            # With the client's idle time: just under uvicorn's 5 s keep-alive timeout points at a
+            # request sent as the server closed that idle connection.
+            self.transport_errors[f"{kind}: {error.__class__.__name__}: {error}"[:120]
+                                  + f" (client idle {idle:.1f} s)"] += 1
             return None
+        finally:
+            self.last_used[id(client)] = time.perf_counter()
         self.latency[kind].append(time.perf_counter() - start)
         code = response.status_code
         if code == 503 and "retry-after" in response.headers:
@@ -165,8 +177,9 @@ class Balancer:
     def __init__(self, bases: list[str], token: str, rng: random.Random) -> None:
         auth = {"Authorization": f"Bearer {token}"}
         self.rng = rng
-        self.clients = [(httpx.AsyncClient(base_url=base, headers=auth), httpx.AsyncClient(base_url=base))
-                        for base in bases]
+        limits = httpx.Limits(keepalive_expiry=KEEPALIVE_S)
+        self.clients = [(httpx.AsyncClient(base_url=base, headers=auth, limits=limits),
+                         httpx.AsyncClient(base_url=base, limits=limits)) for base in bases]
 
     @property
     def signed_in(self) -> httpx.AsyncClient:
