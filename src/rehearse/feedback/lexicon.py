@@ -16,12 +16,19 @@ MAX_JOB_TERMS = 400  # keep the list readable in a report
 
 
 _CLAUSE_BREAK = re.compile(r"[.,;:!?()\n]+")
+# numbers in words are counted as numbers; as job terms they counted twice ("the ones that
+# matter" in a guidance line made "ones" a term that any "one" in an answer matched)
+NUMBER_STEMS = frozenset(_text.stem(w) for w in (
+    "one", "ones", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "fifteen", "twenty", "thirty", "forty", "fifty", "hundred", "hundreds",
+    "thousand", "thousands", "million", "millions", "dozen", "half", "double", "twice", "triple"))
 
 
 def _plain(w: str) -> bool:
     """A word that can be part of a job term: not a stopword, vague, generic or a number."""
     return not (w in _text.STOPWORDS or w in _text.VAGUE or len(w) < 3 or w[0].isdigit()
-                or w.endswith("ly") or _text.stem(w) in _text.GENERIC_STEMS)
+                or w.endswith("ly") or _text.stem(w) in _text.GENERIC_STEMS
+                or _text.stem(w) in NUMBER_STEMS)
 
 
 class Lexicon:

@@ -19,6 +19,7 @@ from rehearse.feedback import (
     analyze_many,
     load_backend,
 )
+from rehearse.feedback.signals import specificity
 
 from .conftest import INCIDENTS, STRATEGY, UNDERPERFORMER
 
@@ -192,6 +193,17 @@ def test_job_terms_are_what_an_answer_names_not_how_a_story_is_told():
     terms = set(Lexicon.from_questions(bank).job_terms.values())
     assert {"rotation", "cadence", "release"} <= terms
     assert not terms & {"picked", "nobody", "along", "owned"}
+
+
+def test_numbers_in_words_are_numbers_not_job_terms():
+    guidance = ("the ones that matter most", "two or three metrics you tracked")
+    other = ("how you set quarterly goals", "the budget you negotiated")
+    bank = [Question(text=f"Question {i}?", talking_points=guidance if i < 2 else other) for i in range(6)]
+    lexicon = Lexicon.from_questions(bank)
+    assert "metrics" in set(lexicon.job_terms.values())
+    assert not set(lexicon.job_terms.values()) & {"ones", "two", "three"}
+    spec = specificity("We tracked one metric, then two more.", lexicon)
+    assert spec.job_terms == ("metrics",) and "one" in spec.numbers
 
 
 @pytest.mark.parametrize(("env", "threads"), [
