@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests import fuzz_bytes
 
 from rehearse.bank.models import Bank, Question, QuestionCompetency, Role
 from rehearse.formats import FormatError, ParseResult, read_bytes, read_path, write
@@ -76,22 +77,9 @@ FRAGMENTS = [
 ]
 
 
-@st.composite
-def mutated(draw, format: str) -> bytes:
-    data = draw(st.sampled_from(SEEDS[format]))
-    for _ in range(draw(st.integers(1, 5))):
-        at = draw(st.integers(0, len(data)))
-        edit = draw(st.sampled_from(["insert", "insert", "delete", "duplicate", "cut"]))
-        if edit == "insert":
-            data = data[:at] + draw(st.one_of(st.sampled_from(FRAGMENTS), st.binary(min_size=1, max_size=6))) + data[at:]
-        elif edit == "delete":
-            data = data[:at] + data[at + draw(st.integers(1, 80)):]
-        elif edit == "duplicate":
-            start = draw(st.integers(0, len(data)))
-            data = data[:at] + data[start:start + draw(st.integers(1, 200))] + data[at:]
-        else:
-            data = data[:at]
-    return data
+def mutated(format: str):
+    """One of the format's seed files with one to five edits, steered by FRAGMENTS."""
+    return fuzz_bytes.mutated(SEEDS[format], FRAGMENTS)
 
 
 def _strings(bank: BankDoc):
