@@ -358,7 +358,7 @@ def run(label: str, url: str, *, servers: int = 1, workers: int = 0, scoring_on_
         logs = [(folder / f"process-{i}.log").read_text(errors="replace") for i in range(len(processes))]
     kinds = {}
     for kind, samples in sorted(tally.latency.items()):
-        cuts = statistics.quantiles(samples, n=100) if len(samples) >= 2 else [samples[0] * 1000] * 99
+        cuts = statistics.quantiles(samples, n=100) if len(samples) >= 2 else [samples[0]] * 99
         kinds[kind] = {
             "requests": len(samples) + tally.timeouts.get(kind, 0),
             "server_errors": sum(n for code, n in tally.status[kind].items() if 500 <= code < 600 or code == 0),
