@@ -5,7 +5,7 @@ See README.md in this folder.
 """
 
 from .backends import Backend, BackendUnavailable, load_backend, prepare_model
-from .engine import analyze, analyze_many
+from .engine import analyze, analyze_many, prepare_question
 from .lexicon import Lexicon
 from .models import (
     MAX_ANSWER_CHARS,
@@ -38,4 +38,5 @@ __all__ = [
     "analyze_many",
     "load_backend",
     "prepare_model",
+    "prepare_question",
 ]

@@ -191,6 +191,14 @@ def split_answer(answer: str) -> tuple[str, list[str]]:
     return cleaned, _text.sentences(cleaned)
 
 
+def prepare_question(question: Question, *, backend: Backend | None = None,
+                     lexicon: Lexicon | None = None) -> None:
+    """Encode a question's rubric (points, example answer, queries) once, ahead of its answers:
+    analyze() would do it on first use; a batch warms many questions on several threads first,
+    so threads scoring answers to one question do not encode its rubric twice."""
+    prepare(question, backend or load_backend("auto"), lexicon)
+
+
 def analyze(question: Question, answer: str, *, backend: Backend | None = None,
             lexicon: Lexicon | None = None) -> Report:
     """Score one answer against its question; see the package README for the report."""

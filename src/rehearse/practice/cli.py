@@ -142,7 +142,11 @@ def _run_batch(database, path: Path, backend: str, jobs: int) -> None:
             _, question, answer = item
             return analyze_prepared(prepared[question.id], answer, backend=backend).to_dict()
 
+        def warm(ready):
+            engine.prepare_question(ready.question, backend=engine.load_backend(backend), lexicon=ready.lexicon)
+
         with ThreadPoolExecutor(max_workers=jobs) as pool:
+            list(pool.map(warm, prepared.values()))  # each question's rubric once, questions side by side
             for (index, _, _), report in zip(pending, pool.map(score, pending), strict=True):
                 outputs[index] = report
                 progress.advance(task)
