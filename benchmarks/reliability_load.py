@@ -11,7 +11,8 @@ A 503 that carries Retry-After (the transcription queue is full) is load shed on
 counted apart ("shed", status 1503 in the JSON), not as a server error.
 Afterwards the database is opened directly and every acknowledged attempt is looked for:
 the figures to read are server errors (5xx) and timeouts (goal 0), acknowledged vs stored
-attempts (goal: all there, no duplicates), and p50/p95/p99 per kind of request.
+attempts (goal: all there, no duplicates), and p50/p95/p99 per kind of request; for requests
+that score an answer, also with the scoring taken out (the server's `Server-Timing: score`).
 
 The scale-out layout (--layout scale-out) is the README's two-machine layout on one machine: two
 `rehearse serve` processes with REHEARSE_WORKER_IN_PROCESS=false and two `rehearse worker
@@ -145,6 +146,9 @@ class Tally:
         self.transcripts: dict[str, int] = defaultdict(int)
         self.transport_errors: dict[str, int] = defaultdict(int)  # status 0, by what the client saw
         self.last_used: dict[int, float] = {}
+        # each scored request's time less the scoring its Server-Timing header reports: the
+        # issue's "saves (scoring excluded)"
+        self.unscored: dict[str, list[float]] = defaultdict(list)
 
     async def send(self, kind: str, client: httpx.AsyncClient, method: str, path: str, **kwargs):
         start = time.perf_counter()
@@ -163,7 +167,11 @@ class Tally:
             return None
         finally:
             self.last_used[id(client)] = time.perf_counter()
-        self.latency[kind].append(time.perf_counter() - start)
+        took = time.perf_counter() - start
+        self.latency[kind].append(took)
+        timing = response.headers.get("server-timing", "")
+        if timing.startswith("score;dur="):
+            self.unscored[kind].append(max(0.0, took - float(timing.partition("=")[2]) / 1000))
         code = response.status_code
         if code == 503 and "retry-after" in response.headers:
             code = SHED  # refused on purpose (a full transcription queue): asked to come back later
@@ -368,6 +376,11 @@ def run(label: str, url: str, *, servers: int = 1, workers: int = 0, scoring_on_
             "p50_ms": cuts[49] * 1000, "p95_ms": cuts[94] * 1000, "p99_ms": cuts[98] * 1000,
         }
     requests = sum(k["requests"] for k in kinds.values())
+    scoring_excluded = {}
+    for kind, samples in sorted(tally.unscored.items()):
+        cuts = statistics.quantiles(samples, n=100) if len(samples) >= 2 else [samples[0]] * 99
+        scoring_excluded[kind] = {"requests": len(samples), "p50_ms": cuts[49] * 1000,
+                                  "p95_ms": cuts[94] * 1000, "p99_ms": cuts[98] * 1000}
     return {
         "database": label,
         "servers": servers,
@@ -393,6 +406,7 @@ def run(label: str, url: str, *, servers: int = 1, workers: int = 0, scoring_on_
         "worker_jobs": {f"{kind} {outcome}": int(n) for (kind, outcome), n in sorted(jobs.items())},
         "score_jobs_done_per_worker": [int(n) for n in per_worker],
         "kinds": kinds,
+        "scoring_excluded": scoring_excluded,
     }
 
 
@@ -480,6 +494,9 @@ def main(argv: list[str] | None = None) -> int:
         for kind, k in r["kinds"].items():
             print(f"  {kind:24} {k['requests']:8d} {k['server_errors']:5d} {k['timeouts']:4d} {k['p50_ms']:8.1f} "
                   f"{k['p95_ms']:8.1f} {k['p99_ms']:8.1f}  {k['statuses']}")
+        for kind, k in r["scoring_excluded"].items():
+            print(f"  {kind + ', scoring excluded':24} {k['requests']:8d} {'':5} {'':4} {k['p50_ms']:8.1f} "
+                  f"{k['p95_ms']:8.1f} {k['p99_ms']:8.1f}  (Server-Timing)")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2))
     bad = [r for r in results if r["server_errors"] or r["timeouts"] or r["stored_acknowledged"] != r[

@@ -23,6 +23,7 @@ import threading
 import time
 from collections.abc import Callable
 from contextlib import suppress
+from contextvars import ContextVar
 from typing import Any
 
 from rehearse import feedback, metrics
@@ -46,6 +47,12 @@ RETRY_AFTER_S = 10
 # Scoring is CPU-bound (the sentence model). Past one scoring per core, more at once only
 # makes them all slower and their order unfair, so the rest wait their turn here.
 _cores = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
+
+
+# Seconds the current request spent scoring (here, or waiting for a worker): the web app's request
+# log puts a list here for each request and reports the sum as `Server-Timing: score;dur=…`, so
+# a client or a load test can tell scoring from the rest of a request's time.
+REQUEST_SCORING: ContextVar[list[float] | None] = ContextVar("request_scoring", default=None)
 
 
 class ScoringUnavailable(RuntimeError):
@@ -126,9 +133,15 @@ class Scorer:
         """
         if len(answer) > feedback.MAX_ANSWER_CHARS:  # decided here, never by a worker
             raise feedback.AnswerTooLong(len(answer))
-        if not self.on_queue(answer):
-            return score_here(prepared, answer, backend=self.backend)
-        return self._through_queue(prepared, answer)
+        started = time.perf_counter()
+        try:
+            if not self.on_queue(answer):
+                return score_here(prepared, answer, backend=self.backend)
+            return self._through_queue(prepared, answer)
+        finally:
+            spent = REQUEST_SCORING.get()
+            if spent is not None:
+                spent.append(time.perf_counter() - started)
 
     def finished(self, job_id: str) -> None:
         """A worker in this process stored a job's outcome (Worker.listen): wake whoever waits on it."""

@@ -7,6 +7,9 @@ default), e.g.:
 
     {"ts": "2026-11-26T14:30:00.123Z", "request_id": "3f2a...", "method": "GET",
      "path": "/questions/12", "status": 200, "ms": 4.1, "client": "127.0.0.1"}
+
+A request that scored an answer also says how long that took, as `"scoring_ms"` in its line and
+as `Server-Timing: score;dur=<ms>` on its response.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from datetime import UTC, datetime
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from rehearse import metrics
+from rehearse.practice.queued_scoring import REQUEST_SCORING
 
 log = logging.getLogger("rehearse.access")
 _SANE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -65,17 +69,23 @@ class RequestLog:
         request_id = request_id or uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         started, status = time.perf_counter(), 500
+        scoring: list[float] = []  # filled by whatever scores an answer for this request
+        token = REQUEST_SCORING.set(scoring)
 
         async def send_with_id(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message["headers"] = [*message.get("headers", ()), (b"x-request-id", request_id.encode())]
+                extra = [(b"x-request-id", request_id.encode())]
+                if scoring:
+                    extra.append((b"server-timing", f"score;dur={1000 * sum(scoring):.1f}".encode()))
+                message["headers"] = [*message.get("headers", ()), *extra]
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
         finally:
+            REQUEST_SCORING.reset(token)
             elapsed = time.perf_counter() - started
             route = getattr(scope.get("route"), "path", None) or "unmatched"
             metrics.REQUESTS.labels(scope["method"], route, str(status)).inc()
@@ -89,5 +99,6 @@ class RequestLog:
                     "path": scope["path"],
                     "status": status,
                     "ms": round(elapsed * 1000, 1),
+                    **({"scoring_ms": round(1000 * sum(scoring), 1)} if scoring else {}),
                     "client": client[0] if client else None,
                 }))

@@ -154,6 +154,25 @@ def test_every_answer_carries_a_request_id_and_one_json_log_line(app, caplog):
     assert all(isinstance(line["ms"], float) and line["ts"].endswith("Z") for line in lines)
 
 
+def test_a_request_that_scores_says_how_long_scoring_took(app, question, caplog):
+    import json
+    import logging
+
+    client = TestClient(app)
+    with caplog.at_level(logging.INFO, logger="rehearse.access"):
+        scored = client.post("/api/feedback", json={"question_id": question["id"],
+                                                    "answer": "We phased the roadmap by quarter."})
+        page = client.get(f"/api/questions/{question['id']}")
+    assert scored.status_code == 200
+    name, _, duration = scored.headers["server-timing"].partition(";dur=")
+    assert name == "score" and 0 < float(duration) < 1000 * 60
+    assert "server-timing" not in page.headers
+    lines = {line["path"]: line for line in (json.loads(r.getMessage()) for r in caplog.records
+                                             if r.name == "rehearse.access")}
+    assert lines["/api/feedback"]["scoring_ms"] == float(duration)
+    assert "scoring_ms" not in lines[f"/api/questions/{question['id']}"]
+
+
 def test_ready_when_the_database_answers_and_the_queue_takes_work(app):
     response = TestClient(app).get("/readyz")
     assert response.status_code == 200 and response.json() == {"status": "ready", "database": True, "queue": True}
