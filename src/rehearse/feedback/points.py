@@ -152,7 +152,7 @@ def point_results(prep: Prepared, ans: Answer, backend: Backend, lexicon: Lexico
     results = []
     for i, point in enumerate(prep.points):
         u = int(np.argmax(z[i]))
-        ex_idx = prep.exemplar[i]
+        ex_idx = prep.shown_exemplar[i]
         results.append((point, sigmoid(float(z[i, u]) / temp), ans.units[u],
                         dict(zip(POINT_FEATURES, feats[i, u].tolist(), strict=True)),
                         prep.example_sents[ex_idx] if ex_idx is not None else None))

@@ -22,6 +22,13 @@ from .lexicon import Lexicon
 from .models import Question
 
 EXEMPLAR_SPECIFIC = 1.0  # weight of a sentence's specificity to a point when choosing exemplars
+# The example sentence *shown* for a point also leans on order: a rubric lists its points in the
+# order a model answer makes them (situation ... result), and sentence closeness alone often
+# showed the opening for "the measurable outcome". Per unit of distance between the point's place
+# in the rubric and the sentence's in the example answer (both 0-1). Judged by hand on 14 train
+# questions where it changed the choice: better 10 times, worse 2. Display only: the judge's
+# features keep the closest sentence (3-fold cross-validation: F1 0.736 -> 0.719 with it).
+SHOWN_EXAMPLE_ORDER = 0.1
 MAX_PSEUDO_POINTS = 6  # example-answer sentences used as the rubric when a question has none
 SHORT_POINT = 8  # content words: talking points are short phrases, references are longer
 HASHER = LexicalBackend()  # word-overlap vectors, used next to any backend
@@ -66,6 +73,7 @@ class Prepared:
     rubric_stems: frozenset[str]  # the question's and its short points' own content stems
     example_sents: tuple[str, ...]
     exemplar: tuple[int | None, ...]  # index into example_sents for each point
+    shown_exemplar: tuple[int | None, ...]  # the example sentence shown for each point (order-aware)
     exemplar_vecs: np.ndarray  # (k, d); zeros where no exemplar
     exemplar2_vecs: np.ndarray  # (k, d): the second-best example sentence for each point
     exemplar_hash: np.ndarray  # (2, k, h): lexical (hashed-stem) vectors of both sentences
@@ -176,6 +184,7 @@ def prepare(q: Question, backend: Backend, lexicon: Lexicon | None) -> Prepared:
     prof = profile(vecs[k + m], ev) if len(texts) else np.zeros((2, 1), dtype=np.float32)
     stem_lists = tuple(tuple(dict.fromkeys(_text.content_stems(p))) for p in points)
     exemplar: list[int | None] = []
+    shown: list[int | None] = []
     ex_vecs = np.zeros((k, dim), dtype=np.float32)
     ex2_vecs = np.zeros((k, dim), dtype=np.float32)
     first, second = [], []
@@ -187,6 +196,8 @@ def prepare(q: Question, backend: Backend, lexicon: Lexicon | None) -> Prepared:
         score = sim + 0.5 * lexs
         if k > 1:  # a sentence that shows this point rather than every point
             score = score + EXEMPLAR_SPECIFIC * (score - (score.sum(0) - score) / (k - 1))
+        placed = np.abs((np.arange(k)[:, None] + 0.5) / k - (np.arange(m)[None, :] + 0.5) / m) if k > 1 else 0.0
+        shown = [int(j) for j in np.argmax(score - SHOWN_EXAMPLE_ORDER * placed, axis=1)]
         for i in range(k):
             order = np.argsort(-score[i], kind="stable")
             exemplar.append(int(order[0]))
@@ -196,10 +207,12 @@ def prepare(q: Question, backend: Backend, lexicon: Lexicon | None) -> Prepared:
             second.append(int(order[1]) if m > 1 else int(order[0]))
     elif basis == "example_answer":
         exemplar = [example_sents.index(p) for p in points]
+        shown = list(exemplar)
         ex_vecs = pv.copy()
         ex2_vecs = pv.copy()
     else:
         exemplar = [None] * k
+        shown = list(exemplar)
     ex_hash = np.zeros((2, k, HASHER.DIM), dtype=np.float32)
     if m and k and basis == "talking_points":
         hv = HASHER.encode_cached(list(example_sents))
@@ -213,7 +226,7 @@ def prepare(q: Question, backend: Backend, lexicon: Lexicon | None) -> Prepared:
     prep = Prepared(points, pv, core_vecs, query_vecs, core_query_vecs, query_floor,
                     tuple(frozenset(s) for s in stem_lists), stem_lists,
                      frozenset(rubric),
-                     example_sents, tuple(exemplar), ex_vecs, ex2_vecs, ex_hash, prof, basis,
+                     example_sents, tuple(exemplar), tuple(shown), ex_vecs, ex2_vecs, ex_hash, prof, basis,
                      generic, generic_queries, bare_queries, generic_bare)
     with _PREP_LOCK:
         _PREPARED[key] = prep

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rehearse.feedback import analyze
+from rehearse.feedback import Question, analyze
 
 from .conftest import INCIDENTS, STRATEGY, UNDERPERFORMER, needs_model
 
@@ -107,3 +107,36 @@ def test_the_model_backend_caches_rubric_vectors(onnx_backend):
     before = cache.misses
     analyze(UNDERPERFORMER, WEAK, backend=onnx_backend)
     assert cache.misses == before  # talking points and example were not encoded again
+
+
+TURNAROUND = Question(
+    text="Tell me about a time you turned around an underperforming engineer. What did you do?",
+    talking_points=(
+        "how you noticed the problem and confirmed it with evidence",
+        "the conversation where you raised it directly",
+        "the concrete improvement plan and support you offered",
+        "the measurable outcome and what you learned",
+    ),
+    example_answer=(
+        "On my last team a mid-level backend engineer, Tom, had three pull requests in a row reverted "
+        "and kept missing his sprint commitments. Before saying anything I checked it was not just my "
+        "perception: I looked at two months of his work, read the review comments, and asked his tech "
+        "lead what she had seen. In our next one-on-one I raised it directly, with the specific examples, "
+        "and asked what was going on. He admitted he was unsure about our new event-driven architecture "
+        "and embarrassed to ask for help. We agreed a six-week plan: pairing twice a week with a senior "
+        "engineer, smaller tickets with clear acceptance criteria, and a 15-minute weekly check-in. By "
+        "week five he had shipped a full feature with no reverts, and six months later he was reviewing "
+        "other people's code on that service. My lesson was to raise concerns after two weeks rather "
+        "than two months."
+    ),
+)
+
+
+def test_the_example_shown_for_the_last_point_comes_from_the_end_of_the_model_answer(backend):
+    """Rubrics list points in the order an answer makes them: the outcome is not the opening."""
+    report = analyze(TURNAROUND, "I talked to him.", backend=backend)
+    outcome = report.talking_points[3]
+    assert outcome.example in ("By week five he had shipped a full feature with no reverts, and six months "
+                               "later he was reviewing other people's code on that service.",
+                               "My lesson was to raise concerns after two weeks rather than two months.")
+    assert "one-on-one" in report.talking_points[1].example
