@@ -63,10 +63,11 @@ _STAR = {
         r"delivered|succeeded|achieved|we hit|i learned|lesson|today|now (the|our|we))\b",
         re.I),
 }
+# "one" is a number unless it is "one of …", "no one" or part of "one-on-one"
 _NUMBER = re.compile(
     r"(?<![\w.])(?:[$€£]\s?)?\d+(?:[.,]\d+)*\s?(?:%|percent|x|k|m|bn|ms|s|h|hrs|hours|days|"
     r"weeks|months|years|people|engineers|teams|customers|users|points|minutes)?\b"
-    r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+    r"|\b(?:(?<!no )(?<!-)one(?!-|\s+of\b)|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
     r"thirty|forty|fifty|hundred|thousand|million|dozen|half|double|twice|triple)\b",
     re.I,
 )

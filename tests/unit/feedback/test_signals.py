@@ -164,3 +164,8 @@ def test_a_story_with_a_scene_and_actions_is_not_asked_for_its_task():
     assert not [s for s in report.suggestions if s.kind == "structure" and "task" in s.message]
     bare = "Releases doubled within a quarter."
     assert any(s.kind == "structure" and "task" in s.message for s in analyze(question, bare).suggestions)
+
+
+def test_one_is_a_number_only_when_it_counts_something():
+    assert S.specificity("One of my engineers had a one-on-one, and no one objected.", None).numbers == ()
+    assert S.specificity("We cut one service and merged two teams.", None).numbers == ("one", "two")
