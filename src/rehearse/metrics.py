@@ -6,6 +6,8 @@ Per process: with several app processes, scrape each one. Labels are route templ
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 from prometheus_client import Counter, Gauge, Histogram
 
 # Buckets from a cached page (~1 ms) to a long scoring under load (~10 s).
@@ -27,3 +29,8 @@ JOB_QUEUE_DEPTH = Gauge("rehearse_job_queue_depth",
                         ["kind", "state"])
 JOB_SECONDS = Histogram("rehearse_job_seconds", "Time a worker in this process spent on one job, by kind and outcome",
                         ["kind", "outcome"], buckets=_LATENCY)
+
+# Seconds the current request spent scoring (here, or waiting for a worker): the request log puts a
+# list here for each request and reports the sum as `Server-Timing: score;dur=…`, so a client or a
+# load test can tell scoring from the rest of a request's time.
+REQUEST_SCORING: ContextVar[list[float] | None] = ContextVar("request_scoring", default=None)

@@ -6,7 +6,8 @@ account), `EditorUser` (editors and admins) or `AdminUser`; the service checks t
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
@@ -17,6 +18,8 @@ from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep, begin_wri
 from rehearse.web.security import ApiUser, CsrfApi, OptionalUser
 
 from . import schemas, service
+
+T = TypeVar("T")
 
 router = APIRouter(prefix="/api", tags=["community"])
 
@@ -51,6 +54,17 @@ def failed(error: service.CommunityError) -> HTTPException:
 # --- suggesting ----------------------------------------------------------------------------------
 
 
+def counted_preview(session, user, make: Callable[[], T]) -> T:
+    """Run the engine for a preview (`make`) if the user is within the preview limit, then count it:
+    the check only reads, so no write lock is held while the answer is scored."""
+    service.preview_allowed(session, user=user)
+    made = make()
+    begin_writing(session)
+    service.count_preview(session, user=user)
+    return made
+
+
+
 @router.post("/questions/{question_id}/suggestions/preview", response_model=schemas.PreviewRead,
              responses=ERRORS, dependencies=[CsrfApi])
 def preview_suggestion(question_id: int, body: schemas.EditFields,
@@ -58,12 +72,9 @@ def preview_suggestion(question_id: int, body: schemas.EditFields,
                        settings: SettingsDep) -> schemas.PreviewRead:
     """The word-level diff against the current revision and the engine's report; nothing is stored."""
     try:
-        service.preview_allowed(session, user=user)
-        preview = service.preview_edit(session, question_id=question_id, backend=settings.feedback_backend,
-                                       scorer=request.app.state.scorer,
-                                       **body.model_dump())
-        begin_writing(session)
-        service.count_preview(session, user=user)
+        preview = counted_preview(session, user, lambda: service.preview_edit(
+            session, question_id=question_id, backend=settings.feedback_backend, scorer=request.app.state.scorer,
+            **body.model_dump()))
     except service.CommunityError as error:
         raise failed(error) from None
     return schemas.PreviewRead.of(preview)
@@ -77,12 +88,9 @@ def create_suggestion(question_id: int, body: schemas.SuggestionCreate,
     """Suggest an edit of the example answer, intent or talking points (give only what you change)."""
     fields = body.model_dump(include={"example_answer", "intent", "talking_points"})
     try:
-        service.preview_allowed(session, user=user)
-        preview = service.preview_edit(session, question_id=question_id, backend=settings.feedback_backend,
-                                       scorer=request.app.state.scorer,
-                                       **fields)
-        begin_writing(session)
-        service.count_preview(session, user=user)
+        preview = counted_preview(session, user, lambda: service.preview_edit(
+            session, question_id=question_id, backend=settings.feedback_backend, scorer=request.app.state.scorer,
+            **fields))
         suggestion = service.suggest_edit(session, user=user, question_id=question_id, reason=body.reason,
                                           accept_licence=body.accept_licence, base_revision=body.base_revision,
                                           report=preview.report, **fields)
@@ -98,12 +106,9 @@ def preview_question_suggestion(role_id: int, body: schemas.QuestionFields, requ
     """A suggested new question as its page would show it, and the engine's report of its example
     answer against its own talking points; nothing is stored."""
     try:
-        service.preview_allowed(session, user=user)
-        preview = service.preview_question(session, role_id=role_id, backend=settings.feedback_backend,
-                                           scorer=request.app.state.scorer,
-                                           **body.model_dump())
-        begin_writing(session)
-        service.count_preview(session, user=user)
+        preview = counted_preview(session, user, lambda: service.preview_question(
+            session, role_id=role_id, backend=settings.feedback_backend, scorer=request.app.state.scorer,
+            **body.model_dump()))
     except service.CommunityError as error:
         raise failed(error) from None
     return schemas.QuestionPreviewRead.of(preview)
@@ -115,12 +120,9 @@ def create_question_suggestion(role_id: int, body: schemas.QuestionSuggestionCre
                                session: ReadSessionDep, settings: SettingsDep) -> schemas.SuggestionRead:
     """Suggest a new question (with intent, talking points and example answer) for a role."""
     try:
-        service.preview_allowed(session, user=user)
-        report = service.engine_report(session, None, body.model_dump(), backend=settings.feedback_backend,
-                                       scorer=request.app.state.scorer,
-                                       question_text=body.text)
-        begin_writing(session)
-        service.count_preview(session, user=user)
+        report = counted_preview(session, user, lambda: service.engine_report(
+            session, None, body.model_dump(), backend=settings.feedback_backend, scorer=request.app.state.scorer,
+            question_text=body.text))
         suggestion = service.suggest_question(session, user=user, role_id=role_id, report=report,
                                               **body.model_dump())
         return schemas.SuggestionRead.of_view(service.view_suggestion(session, suggestion.id, viewer=user))

@@ -23,7 +23,6 @@ import threading
 import time
 from collections.abc import Callable
 from contextlib import suppress
-from contextvars import ContextVar
 from typing import Any
 
 from rehearse import feedback, metrics
@@ -47,12 +46,6 @@ RETRY_AFTER_S = 10
 # Scoring is CPU-bound (the sentence model). Past one scoring per core, more at once only
 # makes them all slower and their order unfair, so the rest wait their turn here.
 _cores = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
-
-
-# Seconds the current request spent scoring (here, or waiting for a worker): the web app's request
-# log puts a list here for each request and reports the sum as `Server-Timing: score;dur=…`, so
-# a client or a load test can tell scoring from the rest of a request's time.
-REQUEST_SCORING: ContextVar[list[float] | None] = ContextVar("request_scoring", default=None)
 
 
 class ScoringUnavailable(RuntimeError):
@@ -139,7 +132,7 @@ class Scorer:
                 return score_here(prepared, answer, backend=self.backend)
             return self._through_queue(prepared, answer)
         finally:
-            spent = REQUEST_SCORING.get()
+            spent = metrics.REQUEST_SCORING.get()
             if spent is not None:
                 spent.append(time.perf_counter() - started)
 

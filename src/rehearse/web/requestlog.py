@@ -25,7 +25,6 @@ from datetime import UTC, datetime
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from rehearse import metrics
-from rehearse.practice.queued_scoring import REQUEST_SCORING
 
 log = logging.getLogger("rehearse.access")
 _SANE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -70,7 +69,7 @@ class RequestLog:
         scope.setdefault("state", {})["request_id"] = request_id
         started, status = time.perf_counter(), 500
         scoring: list[float] = []  # filled by whatever scores an answer for this request
-        token = REQUEST_SCORING.set(scoring)
+        token = metrics.REQUEST_SCORING.set(scoring)
 
         async def send_with_id(message: Message) -> None:
             nonlocal status
@@ -85,7 +84,7 @@ class RequestLog:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            REQUEST_SCORING.reset(token)
+            metrics.REQUEST_SCORING.reset(token)
             elapsed = time.perf_counter() - started
             route = getattr(scope.get("route"), "path", None) or "unmatched"
             metrics.REQUESTS.labels(scope["method"], route, str(status)).inc()

@@ -62,6 +62,15 @@ def users(session):
     )
 
 
+@pytest.fixture
+def editor(session):
+    from rehearse.accounts import service as accounts
+
+    eve = accounts.create_user(session, email="eve@example.com", password_hash="-")
+    accounts.set_role(session, email=eve.email, role="editor")
+    return eve
+
+
 def fake_report(score: int, points=("a", "b", "c"), covered=(True, False, False)) -> dict:
     """A report shaped like the engine's, for tests that store attempts without scoring."""
     return {

@@ -3,24 +3,12 @@ a revision of the server it was accepted on, which here may say something else o
 carries the text that acceptance made instead; on import the suggestion is linked to the first revision here
 that says exactly that text, and when none does it keeps no number (and the text, so it exports the same)."""
 
-import pytest
 
 from rehearse.community import service as community
 from rehearse.community.models import Suggestion
 from rehearse.userdata import service as userdata
 
-from .test_userdata_rebase import SOURCE, revise
-
-ANN = "We paged the on-call lead at once. We told customers within the hour. We added a runbook."
-
-
-@pytest.fixture
-def editor(session):
-    from rehearse.accounts import service as accounts
-
-    eve = accounts.create_user(session, email="eve@example.com", password_hash="-")
-    accounts.set_role(session, email=eve.email, role="editor")
-    return eve
+from .test_userdata_rebase import ANN, SOURCE, revise
 
 
 def accepted_elsewhere(session, question, ann, editor):

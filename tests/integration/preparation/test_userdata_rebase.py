@@ -14,14 +14,6 @@ SOURCE = "We paged the on-call lead. We told customers within the hour. We added
 ANN = "We paged the on-call lead at once. We told customers within the hour. We added a runbook."
 
 
-@pytest.fixture
-def editor(session):
-    from rehearse.accounts import service as accounts
-
-    eve = accounts.create_user(session, email="eve@example.com", password_hash="-")
-    accounts.set_role(session, email=eve.email, role="editor")
-    return eve
-
 
 def revise(session, question, *texts):
     """New revisions of the question's example answer, as imports or accepted edits make them."""

@@ -12,8 +12,9 @@ from fastapi.responses import RedirectResponse, Response
 from rehearse.accounts.models import User
 from rehearse.bank import service as bank
 from rehearse.community import service as community
+from rehearse.community.views import counted_preview
 from rehearse.web import questions as question_cache
-from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep, begin_writing
+from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep
 from rehearse.web.security import CsrfForm, OptionalUser, PageUser
 from rehearse.web.templating import render
 
@@ -81,12 +82,9 @@ def suggest_edit(question_id: int, request: Request, session: ReadSessionDep, se
             "reason": reason, "base_revision": base_revision, "accept_licence": accept_licence}
     fields = {"example_answer": example_answer, "intent": intent, "talking_points": talking_points}
     try:
-        community.preview_allowed(session, user=user)
-        preview = community.preview_edit(session, question_id=question_id, backend=settings.feedback_backend,
-                                         scorer=request.app.state.scorer,
-                                         **fields)
-        begin_writing(session)
-        community.count_preview(session, user=user)
+        preview = counted_preview(session, user, lambda: community.preview_edit(
+            session, question_id=question_id, backend=settings.feedback_backend, scorer=request.app.state.scorer,
+            **fields))
         if action != "send":
             return _improve_page(request, session, question_id, form=form, preview=preview)
         suggestion = community.suggest_edit(session, user=user, question_id=question_id, reason=reason,
@@ -132,12 +130,9 @@ def suggest_question(role_id: int, request: Request, session: ReadSessionDep, se
             "reason": reason, "accept_licence": accept_licence}
     preview = None
     try:
-        community.preview_allowed(session, user=user)
-        preview = community.preview_question(session, role_id=role_id, text=text, intent=intent,
-                                             talking_points=talking_points, example_answer=example_answer,
-                                             backend=settings.feedback_backend, scorer=request.app.state.scorer)
-        begin_writing(session)
-        community.count_preview(session, user=user)
+        preview = counted_preview(session, user, lambda: community.preview_question(
+            session, role_id=role_id, text=text, intent=intent, talking_points=talking_points,
+            example_answer=example_answer, backend=settings.feedback_backend, scorer=request.app.state.scorer))
         if action != "send" or previewed != preview.digest:
             notice = ("Your question has changed since the preview, or has not been previewed: check it as it "
                       "will appear, then send it." if action == "send" else None)
