@@ -15,8 +15,8 @@ def worker(
     lease_seconds: Annotated[int, typer.Option(
         min=5, max=3600, help="How long a claim holds without renewal; a dead worker's job is retried after it.")] = 60,
     poll_seconds: Annotated[float, typer.Option(
-        min=0.05, max=60, help="How often an idle worker looks for new jobs (an answer being scored waits on it).")]
-        = 0.1,
+        min=0.05, max=60, help="How often an idle worker looks for new jobs when nothing tells it of them "
+        "(SQLite; on PostgreSQL it is notified at once and looks every 5 s besides).")] = 0.1,
     metrics_port: Annotated[int, typer.Option(
         min=0, max=65535, help="Serve this process's Prometheus metrics on this port (0: off).")] = 0,
 ) -> None:
@@ -53,7 +53,8 @@ def worker(
 
         start_http_server(metrics_port, addr="127.0.0.1")
     runner.start()
-    typer.echo(f"Worker {runner.name}: {concurrency} at a time, {database.dialect} database. Ctrl-C stops.",
+    told = "listens for new jobs" if database.dialect == "postgresql" else f"looks for jobs every {poll_seconds:g} s"
+    typer.echo(f"Worker {runner.name}: {concurrency} at a time, {database.dialect} database, {told}. Ctrl-C stops.",
                err=True)
     while not runner.join(timeout=0.5):  # short waits, so signals are handled promptly
         pass

@@ -39,6 +39,9 @@ class Job(Base):
     worker: Mapped[str | None] = mapped_column(String(100))  # who holds (or last held) it
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))  # None: SQL NULL
     error: Mapped[str | None] = mapped_column(Text)
+    # Not claimed after this: whoever waits for the result has given up by then (a scored answer's
+    # request). None: wanted whenever it runs (a transcription is read back later).
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)

@@ -11,6 +11,12 @@ FIRST_RETRY = timedelta(seconds=2)
 MAX_RETRY = timedelta(minutes=5)
 DEFAULT_LEASE = timedelta(seconds=60)
 DEFAULT_MAX_ATTEMPTS = 3
+# How often an idle worker looks anyway while PostgreSQL tells it of new jobs (notify.py): the
+# notices find new jobs, this only catches one missed while the listener reconnected.
+NOTIFIED_POLL = 5.0
+# Expired jobs (their waiter gave up) are deleted this long after: a waiter reading its result at
+# the very deadline must not find it gone.
+EXPIRED_KEPT = timedelta(minutes=1)
 
 
 def retry_delay(attempt: int) -> timedelta:
@@ -43,3 +49,11 @@ def given_up_message(attempts: int) -> str:
     """The error recorded for a job whose workers kept dying (a crash, kill -9, a lost machine)."""
     times = "once" if attempts == 1 else f"{attempts} times"
     return f"The worker running this job stopped {times} before finishing it; not tried again."
+
+
+def notified_wait(due_in: float | None, *, poll: float, slow_poll: float = NOTIFIED_POLL) -> float:
+    """Seconds an idle worker that is told of new jobs sleeps: until the next job comes due (a retry's
+    back-off, a lapsed lease), never more than `slow_poll`, never less than `poll`. `due_in` None: none will."""
+    if due_in is None:
+        return slow_poll
+    return min(slow_poll, max(due_in, poll))

@@ -12,7 +12,7 @@ from typing import Any
 
 from rehearse.db.database import Database
 
-from . import handlers, service
+from . import handlers, notify, policy, service
 from .models import Job
 from .service import Claimed
 
@@ -28,10 +28,10 @@ class JobQueue:
         self.clock = clock
 
     def enqueue(self, *, kind: str, payload: dict[str, Any], data: bytes | None = None,
-                max_attempts: int = 3) -> str:
+                max_attempts: int = 3, expires_in: timedelta | None = None) -> str:
         with self.database.transaction(writes=True) as session:
             return service.enqueue(session, kind=kind, payload=payload, data=data, max_attempts=max_attempts,
-                                   now=self.clock()).id
+                                   expires_in=expires_in, now=self.clock()).id
 
     def get(self, job_id: str) -> Job | None:
         with self.database.transaction() as session:
@@ -45,6 +45,17 @@ class JobQueue:
         with self.database.transaction(writes=True) as session:
             return service.claim(session, worker=worker, lease=lease, now=now, urgent=handlers.URGENT,
                                  leases=handlers.LEASES)
+
+    def due_in(self) -> float | None:
+        """Seconds until the first pending job becomes claimable (0 or less: one is); None: none will."""
+        now = self.clock()
+        with self.database.transaction() as session:
+            due = service.next_due(session, now=now)
+        return None if due is None else (due - now).total_seconds()
+
+    def subscribe(self, on_job: Callable[[], None]) -> notify.Listener | None:
+        """Call `on_job()` whenever a job is queued, from any process (PostgreSQL); None where it cannot."""
+        return notify.listen(self.database, on_job)
 
     def data(self, job_id: str) -> bytes | None:
         with self.database.transaction() as session:
@@ -70,10 +81,12 @@ class JobQueue:
             return service.take(session, job_id)
 
     def maintain(self) -> tuple[int, int]:
-        """Fail jobs whose workers kept dying and delete old finished ones: (failed, deleted)."""
+        """Fail jobs whose workers kept dying, delete old finished ones and expired ones: (failed, deleted)."""
         now = self.clock()
         with self.database.transaction(writes=True) as session:
-            return service.reap(session, now=now), service.prune(session, older_than=now - KEEP_FINISHED)
+            failed = service.reap(session, now=now)
+            deleted = service.prune(session, older_than=now - KEEP_FINISHED)
+            return failed, deleted + service.drop_expired(session, before=now - policy.EXPIRED_KEPT)
 
     def counts(self) -> dict[tuple[str, str], int]:
         with self.database.transaction() as session:

@@ -13,6 +13,13 @@ A claim is a lease: the worker renews it while it works (`heartbeat`). A job who
 ran out (its worker died) is claimable again and is tried again, up to `max_attempts`
 claims; `attempts` doubles as a fencing token, so a worker that lost its lease cannot
 record an outcome over the newer try's.
+
+A job may carry an expiry (`expires_at`): whoever waits for it has given up by then (a scored
+answer's request answers 503 at REHEARSE_SCORING_TIMEOUT), so it is not claimed after it, and
+`drop_expired` deletes it, input and result alike, even when its waiter died without doing so.
+
+On PostgreSQL, `enqueue` also sends NOTIFY in the enqueuing transaction, so idle workers that
+LISTEN (notify.py) are woken when the job commits instead of finding it at their next poll.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from sqlalchemy.orm import Session
 
 from . import policy
 from .models import DONE, FAILED, QUEUED, RUNNING, Job
+from .notify import CHANNEL
 
 PENDING = (QUEUED, RUNNING)
 
@@ -47,12 +55,17 @@ class Claimed:
 
 
 def enqueue(session: Session, *, kind: str, payload: dict[str, Any], data: bytes | None = None,
-            max_attempts: int = policy.DEFAULT_MAX_ATTEMPTS, now: datetime) -> Job:
-    """Add a job; it is claimable once the caller's transaction commits."""
+            max_attempts: int = policy.DEFAULT_MAX_ATTEMPTS, expires_in: timedelta | None = None,
+            now: datetime) -> Job:
+    """Add a job; it is claimable once the caller's transaction commits (and not after `expires_in`)."""
     job = Job(id=secrets.token_urlsafe(18), kind=kind, payload=payload, data=data, state=QUEUED, attempts=0,
-              max_attempts=max_attempts, progress=0.0, run_after=now, created_at=now)
+              max_attempts=max_attempts, progress=0.0, run_after=now, created_at=now,
+              expires_at=None if expires_in is None else now + expires_in)
     session.add(job)
     session.flush()
+    if session.get_bind().dialect.name == "postgresql":
+        # Delivered when this transaction commits, and dropped if it rolls back.
+        session.execute(select(func.pg_notify(CHANNEL, kind)))
     return job
 
 
@@ -82,16 +95,33 @@ def pending(session: Session, *, kind: str | None = None) -> int:
     return session.scalar(query) or 0
 
 
+def _wanted(now: datetime):
+    """Someone may still want the job's outcome: it has no expiry, or has not reached it."""
+    return or_(Job.expires_at.is_(None), Job.expires_at > now)
+
+
 def _claimable(now: datetime):
     return and_(
         Job.attempts < Job.max_attempts,
         or_(and_(Job.state == QUEUED, Job.run_after <= now), and_(Job.state == RUNNING, Job.lease_expires_at < now)),
+        _wanted(now),
     )
 
 
 def has_claimable(session: Session, *, now: datetime) -> bool:
     """Whether a claim would find a job: a plain read, so idle workers do not take the write lock."""
     return session.scalar(select(Job.id).where(_claimable(now)).limit(1)) is not None
+
+
+def next_due(session: Session, *, now: datetime) -> datetime | None:
+    """When the first pending job becomes claimable (a retry's back-off, a held lease's end); None: none will.
+
+    A time at or before `now` means one is claimable already. Jobs that expire before they come due
+    are counted too: the answer is a time to look again, never too late, sometimes early.
+    """
+    due = case((Job.state == QUEUED, Job.run_after), else_=Job.lease_expires_at)
+    return session.scalar(select(func.min(due)).where(Job.state.in_(PENDING), Job.attempts < Job.max_attempts,
+                                                      _wanted(now)))
 
 
 def claim(session: Session, *, worker: str, lease: timedelta, now: datetime,
@@ -191,6 +221,16 @@ def take(session: Session, job_id: str) -> tuple[str, dict[str, Any] | None, str
     row = session.execute(delete(Job).where(Job.id == job_id).returning(Job.state, Job.result, Job.error)
                           .execution_options(synchronize_session=False)).first()
     return None if row is None else (row.state, row.result, row.error)
+
+
+def drop_expired(session: Session, *, before: datetime) -> int:
+    """Delete the jobs that expired before `before`, whatever their state; returns how many.
+
+    Their waiter deletes them when it gives up; these are the ones whose waiter could not (its
+    process died, the database was away then), so no answer is left in the table.
+    """
+    result = session.execute(delete(Job).where(Job.expires_at < before).execution_options(synchronize_session=False))
+    return result.rowcount or 0
 
 
 def prune(session: Session, *, older_than: datetime) -> int:

@@ -6,6 +6,11 @@ Stopping is graceful: `stop()` makes every thread finish the job it holds and cl
 A worker that dies instead (kill -9, a lost machine) stops renewing its leases; its jobs
 become claimable once the lease runs out and are tried again elsewhere.
 
+An idle thread sleeps until it is woken (`wake()`: a job was queued in this process; or a
+PostgreSQL notice, see notify.py) or its poll comes round: every `poll_s` where nothing tells it
+of new jobs (SQLite, a listener reconnecting), else when the next job comes due, at most every
+`notified_poll_s`.
+
 Handlers raise JobFailed for failures a retry cannot fix (its message is for whoever waits
 on the job); any other exception is retried with back-off, up to the job's `max_attempts`.
 """
@@ -35,10 +40,20 @@ class JobFailed(Exception):
     """A failure that retrying cannot fix (bad input, a missing extra); the message is shown to users."""
 
 
+class Subscription(Protocol):
+    """Notices of new jobs (rehearse.jobs.notify.Listener)."""
+
+    @property
+    def listening(self) -> bool: ...
+    def stop(self, *, wait: bool = True, timeout: float | None = None) -> None: ...
+
+
 class Queue(Protocol):
     """What a worker needs from a queue (rehearse.jobs.queue.JobQueue; a fake in unit tests)."""
 
     def claim(self, *, worker: str, lease: timedelta) -> Claimed | None: ...
+    def due_in(self) -> float | None: ...
+    def subscribe(self, on_job: Callable[[], None]) -> Subscription | None: ...
     def data(self, job_id: str) -> bytes | None: ...
     def heartbeat(self, *, job_id: str, attempt: int, lease: timedelta, progress: float | None = None) -> bool: ...
     def complete(self, *, job_id: str, attempt: int, result: dict[str, Any] | None) -> bool: ...
@@ -79,16 +94,22 @@ class Worker:
     """`concurrency` threads that take jobs from `queue` until stopped."""
 
     def __init__(self, queue: Queue, *, concurrency: int = 1, lease: timedelta = policy.DEFAULT_LEASE,
-                 poll_s: float = 1.0, tick_s: float = 1.0, maintain_every_s: float = 60.0,
-                 name: str | None = None, resolve: Callable[[str], handlers.Handler] = handlers.resolve) -> None:
+                 poll_s: float = 1.0, notified_poll_s: float = policy.NOTIFIED_POLL, notices: bool = True,
+                 tick_s: float = 1.0, maintain_every_s: float = 60.0, name: str | None = None,
+                 resolve: Callable[[str], handlers.Handler] = handlers.resolve) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
         self.queue, self.concurrency, self.lease = queue, concurrency, lease
-        self.poll_s, self.tick_s, self.maintain_every_s = poll_s, tick_s, maintain_every_s
+        self.poll_s, self.notified_poll_s, self.notices = poll_s, max(poll_s, notified_poll_s), notices
+        self.tick_s, self.maintain_every_s = tick_s, maintain_every_s
         self.name = name or default_name()
         self.resolve = resolve
         self._stopping = threading.Event()
-        self._wake = threading.Event()
+        # Wakes are counted, not flagged: a thread sleeps only while none came since it last looked,
+        # so a wake that arrives while it is claiming is never lost to another thread's reset.
+        self._wakeup = threading.Condition()
+        self._wakes = 0
+        self._subscription: Subscription | None = None
         self._lock = threading.Lock()
         self._threads: list[threading.Thread] = []
         self._busy = 0
@@ -105,13 +126,17 @@ class Worker:
             self._stopping.clear()
             self._threads = [threading.Thread(target=self._loop, name=f"rehearse-worker-{i}", daemon=True)
                              for i in range(self.concurrency)]
+            if self.notices:
+                self._subscription = self.queue.subscribe(self.wake)
         for thread in self._threads:
             thread.start()
 
     def stop(self, *, wait: bool = True, timeout: float | None = None) -> bool:
         """Claim nothing more; with `wait`, let running jobs finish. True when every thread has ended."""
         self._stopping.set()
-        self._wake.set()
+        self.wake()
+        if self._subscription is not None:
+            self._subscription.stop(wait=False)
         return self.join(timeout) if wait else not self.alive
 
     def join(self, timeout: float | None = None) -> bool:
@@ -119,6 +144,8 @@ class Worker:
         deadline = None if timeout is None else time.monotonic() + timeout
         for thread in list(self._threads):
             thread.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
+        if self._subscription is not None and self.stopping and not self.alive:  # close its connection too
+            self._subscription.stop(timeout=None if deadline is None else max(0.0, deadline - time.monotonic()))
         return not self.alive
 
     @property
@@ -134,9 +161,16 @@ class Worker:
         """Jobs being run right now."""
         return self._busy
 
+    @property
+    def notified(self) -> bool:
+        """Whether this worker is being told of jobs queued by other processes now (PostgreSQL notices)."""
+        return self._subscription is not None and self._subscription.listening
+
     def wake(self) -> None:
         """A job was just queued: look now instead of at the next poll."""
-        self._wake.set()
+        with self._wakeup:
+            self._wakes += 1
+            self._wakeup.notify_all()
 
     def listen(self, listener: Callable[[str], None]) -> None:
         """Call `listener(job_id)` once each job run here has its outcome stored (so a waiter in this
@@ -146,10 +180,12 @@ class Worker:
     def _loop(self) -> None:
         failures = 0
         while not self._stopping.is_set():
+            seen = self._wakes  # wakes from here on end the sleep below
             try:
                 ran = self.run_once()
                 if not ran:
                     self._maintain_now_and_then()
+                    idle = self._idle_wait()
                 failures = 0
             except Exception:  # noqa: BLE001 - the database is away: wait, then try again
                 failures += 1
@@ -157,8 +193,18 @@ class Worker:
                 self._stopping.wait(policy.reconnect_delay(failures))
                 continue
             if not ran:
-                self._wake.wait(self.poll_s)
-                self._wake.clear()
+                self._sleep(seen, idle)
+
+    def _sleep(self, seen: int, timeout: float) -> None:
+        """Up to `timeout` seconds, unless a wake came since the count was `seen` (or stop() was called)."""
+        with self._wakeup:
+            self._wakeup.wait_for(lambda: self._wakes != seen or self._stopping.is_set(), timeout)
+
+    def _idle_wait(self) -> float:
+        """Seconds to sleep with nothing to claim, unless woken first."""
+        if not self.notified:
+            return self.poll_s
+        return policy.notified_wait(self.queue.due_in(), poll=self.poll_s, slow_poll=self.notified_poll_s)
 
     def _maintain_now_and_then(self) -> None:
         with self._lock:
@@ -238,7 +284,8 @@ class Worker:
                 log.warning("could not record the outcome of job %s; trying again", context.id, exc_info=True)
                 time.sleep(pause)
         if not kept:
-            log.warning("job %s: its lease was lost before it finished; another try owns it", context.id)
+            log.warning("job %s: lost before it finished (its lease lapsed and another try owns it, or whoever "
+                        "waited gave up and deleted it); outcome dropped", context.id)
         for listener in self._listeners:
             try:
                 listener(context.id)

@@ -13,6 +13,11 @@ example answer current then), so the report matches the revision an attempt reco
 reads only the bank's lexicon again. The answer travels in the job's data (cleared when the job
 ends) and the waiter deletes the job once it has the report (which quotes the answer), so nothing
 of an answer stays in the jobs table.
+
+A request that gives up deletes its job too, so no worker spends CPU on a report nobody will
+read; deleting is atomic against a claim (a job already claimed runs to its end, and its outcome
+is dropped). The job also expires at the request's deadline: should the waiter die instead (its
+process killed mid-wait), workers still never start it, and their maintenance deletes it.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import threading
 import time
 from collections.abc import Callable
 from contextlib import suppress
+from datetime import timedelta
 from typing import Any
 
 from rehearse import feedback, metrics
@@ -146,14 +152,16 @@ class Scorer:
     def _through_queue(self, prepared: PreparedQuestion, answer: str) -> dict[str, Any]:
         started = time.monotonic()
         job_id = self.queue.enqueue(kind=KIND, payload=job_payload(prepared, backend=self.backend),
-                                    data=answer.encode("utf-8", "surrogatepass"))
+                                    data=answer.encode("utf-8", "surrogatepass"),
+                                    expires_in=timedelta(seconds=self.timeout_s))  # when this request gives up
         done = threading.Event()
         with self._lock:
             self._waiting[job_id] = done
         self._wake()
         try:
             self._wait(job_id, done, deadline=started + self.timeout_s)
-            outcome = self.queue.take(job_id)  # read and delete in one step: the report quotes the answer
+            # Read and delete in one step: the report quotes the answer, and a job still queued is not run.
+            outcome = self.queue.take(job_id)
         except Exception:
             with suppress(Exception):
                 self.queue.take(job_id)  # the database is away: try not to leave the answer behind

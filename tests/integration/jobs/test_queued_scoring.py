@@ -12,13 +12,15 @@ import sys
 import threading
 import time
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
+from rehearse.jobs import policy
 from rehearse.jobs.models import Job
 from rehearse.jobs.queue import JobQueue
 from rehearse.jobs.worker import Worker
@@ -156,6 +158,27 @@ def test_with_no_worker_anywhere_a_queued_answer_is_a_503_and_nothing_is_stored(
     assert client.post("/api/feedback", json={"question_id": 999_999, "answer": "An answer."},
                        headers=ann).status_code == 404
     assert score_jobs(database) == 0
+
+
+def test_a_score_job_its_request_could_not_delete_is_never_run_and_is_deleted_later(make_app, database,
+                                                                                      monkeypatch):
+    app = make_app(worker_in_process=False, scoring_on_queue="always", scoring_timeout=1)
+    client = TestClient(app)
+    ann = token_for(client)
+    qid = question_id(client)
+
+    def away(job_id: str):  # the database goes away just as the request gives up (or its process dies)
+        raise OperationalError("DELETE FROM jobs", {}, ConnectionError("server closed the connection"))
+
+    monkeypatch.setattr(app.state.jobs, "take", away)
+    response = client.post("/api/feedback", json={"question_id": qid, "answer": LONG_ANSWER}, headers=ann)
+    assert response.status_code == 503
+    assert score_jobs(database) == 1  # left behind, answer and all
+    ran: list[str] = []
+    late = Worker(JobQueue(database), name="late", resolve=lambda kind: lambda job: ran.append(job.id) or {})
+    assert late.drain() == 0 and ran == []  # past its request's deadline: no CPU spent on it
+    a_minute_on = JobQueue(database, clock=lambda: datetime.now(UTC) + policy.EXPIRED_KEPT + timedelta(seconds=5))
+    assert a_minute_on.maintain() == (0, 1) and score_jobs(database) == 0  # and then the answer is gone
 
 
 def test_the_default_single_process_scores_in_the_request_and_always_uses_its_own_worker(make_app, database):

@@ -46,3 +46,13 @@ def test_a_worker_that_cannot_reach_the_database_waits_longer_each_time(failures
 def test_a_job_given_up_says_how_often_its_worker_died(attempts, says):
     message = policy.given_up_message(attempts)
     assert says in message and "not tried again" in message
+
+
+@pytest.mark.parametrize(("due_in", "seconds"), [
+    (None, 5.0),  # nothing pending: the notices will say; look every 5 s in case one was missed
+    (60.0, 5.0),  # a lease ending in a minute: still the slow poll
+    (2.0, 2.0),  # a retry's back-off ending in 2 s: look then
+    (0.0, 0.1), (-3.0, 0.1),  # due already (another thread took it, or it just came due): the fast poll
+])
+def test_a_worker_told_of_new_jobs_looks_when_the_next_comes_due_at_most_every_five_seconds(due_in, seconds):
+    assert policy.notified_wait(due_in, poll=0.1, slow_poll=policy.NOTIFIED_POLL) == seconds

@@ -18,8 +18,19 @@ from rehearse.jobs.service import Claimed
 from rehearse.jobs.worker import JobFailed, Worker
 
 
+class FakeSubscription:
+    """Notices of new jobs as a test drives them: `listening` says whether they arrive."""
+
+    def __init__(self, on_job) -> None:
+        self.on_job, self.listening, self.stopped = on_job, True, False
+
+    def stop(self, *, wait: bool = True, timeout: float | None = None) -> None:
+        self.stopped = True
+
+
 class FakeQueue:
-    """Jobs in a deque; every call recorded. `held=False` makes heartbeats report a lost lease."""
+    """Jobs in a deque; every call recorded. `held=False` makes heartbeats report a lost lease;
+    `notices=True` makes it tell the worker of new jobs (as PostgreSQL does), `due` is due_in()'s answer."""
 
     def __init__(self, *jobs: tuple[str, str], max_attempts: int = 3, attempt: int = 1) -> None:
         self.lock = threading.Lock()
@@ -32,9 +43,26 @@ class FakeQueue:
         self.held = True
         self.claim_errors = 0
         self.complete_errors = 0
+        self.looks = 0  # claims tried, found or not
+        self.notices = False
+        self.subscription: FakeSubscription | None = None
+        self.due: float | None = None
+
+    def add(self, job_id: str, kind: str) -> None:
+        with self.lock:
+            self.waiting.append(Claimed(id=job_id, kind=kind, payload={}, attempt=1, max_attempts=3))
+
+    def subscribe(self, on_job) -> FakeSubscription | None:
+        if self.notices:
+            self.subscription = FakeSubscription(on_job)
+        return self.subscription
+
+    def due_in(self) -> float | None:
+        return self.due
 
     def claim(self, *, worker: str, lease: timedelta) -> Claimed | None:
         with self.lock:
+            self.looks += 1
             if self.claim_errors:
                 self.claim_errors -= 1
                 raise ConnectionError("database away")
@@ -215,3 +243,53 @@ def test_an_outcome_is_stored_once_the_database_is_back(monkeypatch):
 def test_concurrency_below_one_is_refused():
     with pytest.raises(ValueError, match="at least 1"):
         Worker(FakeQueue(), concurrency=0)
+
+
+def test_an_idle_worker_that_is_told_of_new_jobs_stops_polling_and_runs_one_when_told():
+    queue = FakeQueue()
+    queue.notices = True
+    runner = make(queue, {"k": lambda job: {"ok": True}}, poll_s=0.01, notified_poll_s=60)
+    runner.start()
+    wait_for(lambda: queue.looks >= 1)
+    time.sleep(0.3)  # at its 0.01 s poll it would look ~30 times meanwhile
+    assert queue.looks <= 2 and runner.notified
+    queue.add("new", "k")
+    queue.subscription.on_job()  # the notice: nothing else would make it look within 60 s
+    wait_for(lambda: "new" in queue.outcomes)
+    runner.stop(timeout=5)
+    assert queue.subscription.stopped
+
+
+def test_a_told_worker_still_looks_when_the_next_job_comes_due():
+    queue = FakeQueue()
+    queue.notices, queue.due = True, 0.02  # a retry's back-off ends in 20 ms: no notice comes for it
+    runner = make(queue, {}, poll_s=0.01, notified_poll_s=60)
+    runner.start()
+    wait_for(lambda: queue.looks >= 5)  # with nothing due it would look once a minute
+    runner.stop(timeout=5)
+
+
+def test_a_worker_whose_notices_stop_polls_again():
+    queue = FakeQueue()
+    queue.notices = True
+    runner = make(queue, {}, poll_s=0.01, notified_poll_s=60)
+    runner.start()
+    wait_for(lambda: queue.looks >= 1)
+    queue.subscription.listening = False  # the listener lost its connection, and says so
+    queue.subscription.on_job()
+    looked = queue.looks
+    wait_for(lambda: queue.looks >= looked + 5)
+    assert not runner.notified
+    runner.stop(timeout=5)
+
+
+def test_without_notices_an_idle_worker_polls_and_a_wake_in_its_process_runs_a_job_at_once():
+    queue = FakeQueue()  # SQLite: subscribe() gives nothing
+    runner = make(queue, {"k": lambda job: {"ok": True}}, poll_s=60)
+    runner.start()
+    wait_for(lambda: queue.looks >= 1)
+    queue.add("new", "k")
+    runner.wake()  # as the Scorer does for the worker beside it
+    wait_for(lambda: "new" in queue.outcomes)
+    assert not runner.notified
+    runner.stop(timeout=5)
