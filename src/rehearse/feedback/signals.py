@@ -168,6 +168,11 @@ def _sets_scene(sents: list[str]) -> bool:
     return bool(sents) and len(sents[0].split()) >= _SCENE_MIN_WORDS and bool(_PAST.search(sents[0]))
 
 
+# "I'd write a memo", "we will pull the numbers": an action, told as a plan rather than a memory
+# (a behavioural answer in this voice gets the "tell one real example" advice, not "action missing")
+_PLANNED_ACTION = re.compile(
+    r"\b(i|we)\s*(would|'d|will|'ll)\s+(then |first |also |start by |begin by )?"
+    r"(?!(say|think|guess|imagine|like|love|probably|be|need|want|hope|try)\b)[a-z]{3,}", re.I)
 _WOULD = re.compile(r"\b(i|we)\s*(would|'d|will|'ll|should|could|might)\b|\b(i|we)\s+(always|usually|tend to)\b"
                     r"|^\s*(first|then|start|begin)\b", re.I)
 
@@ -192,6 +197,7 @@ def structure(kind: str, kind_source: str, sents: list[str]) -> Structure:
         star = {part: any(p.search(s) for s in sents) for part, p in _STAR.items()}
         # a story that opens in the past tense opens by setting the scene, whatever its words
         star["situation"] = star["situation"] or _sets_scene(sents)
+        star["action"] = star["action"] or any(_PLANNED_ACTION.search(s.replace("’", "'")) for s in sents)
         result_sents = [s for s in sents if _STAR["result"].search(s)]
         quantified = any(_DIGIT.search(s) or _NUMBER.search(s) for s in result_sents)
         score = 0.8 * sum(star.values()) / 4 + (0.2 if quantified else 0.0)

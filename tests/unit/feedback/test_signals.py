@@ -49,6 +49,23 @@ def test_star_parts_and_a_quantified_result(backend, answer, present, quantified
     assert s.result_quantified is quantified
 
 
+def test_actions_told_as_a_plan_are_actions_and_the_advice_asks_for_a_real_example(backend):
+    answer = ("I would start by agreeing with the founder on the outcome we both want, then pull numbers "
+              "from the last quarter, and if we still disagree I'd write a memo and let the CEO decide.")
+    r = analyze(STAR_Q, answer, backend=backend)
+    assert r.structure.star["action"] is True
+    assert "real_example" in {s.kind for s in r.suggestions}
+    assert not any("action" in s.message for s in r.suggestions if s.kind == "structure")
+
+
+@pytest.mark.parametrize("answer", [
+    "I would say quality matters. I think releases are hard.",
+    "Releases are hard and quality matters.",
+])
+def test_opinions_in_the_conditional_are_no_actions(backend, answer):
+    assert analyze(STAR_Q, answer, backend=backend).structure.star["action"] is False
+
+
 @pytest.mark.parametrize("answer", [
     "Releases are hard and quality matters.",
     "Quality matters to me. I believe in checklists.",
