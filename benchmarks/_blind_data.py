@@ -24,6 +24,7 @@ from rehearse.formats import parse_talking_points, read_path, slugify
 
 ROOT = Path(__file__).resolve().parents[1]
 BLIND_DIR = ROOT / "benchmarks" / "data" / "blind"
+UNSEEN_DIR = ROOT / "benchmarks" / "data" / "unseen"
 SHARED = ROOT.parent / "shared"
 SOURCES = {
     "builtin": ROOT / "src" / "rehearse" / "data" / "bank",
@@ -76,6 +77,15 @@ def _question(doc) -> Question:
                     intent=doc.intent, kind=doc.kind, competencies=tuple(doc.competencies))
 
 
+def _read_bank(files) -> dict[str, Question]:
+    bank: dict[str, Question] = {}
+    for f in files:
+        for role in read_path(f).bank.roles:
+            for doc in role.questions:
+                bank[doc.slug or slugify(doc.text)] = _question(doc)
+    return bank
+
+
 def load_sources() -> tuple[dict[str, dict[str, Question]], list[str]]:
     """source -> slug -> Question for each source present, and why any source is missing."""
     out: dict[str, dict[str, Question]] = {}
@@ -84,20 +94,26 @@ def load_sources() -> tuple[dict[str, dict[str, Question]], list[str]]:
         if not path.exists():
             missing.append(f"{source}: {path} is absent")
             continue
-        files = sorted(path.glob("*.yaml")) if source == "builtin" else [path]
-        bank: dict[str, Question] = {}
-        for f in files:
-            for role in read_path(f).bank.roles:
-                for doc in role.questions:
-                    bank[doc.slug or slugify(doc.text)] = _question(doc)
-        out[source] = bank
+        out[source] = _read_bank(sorted(path.glob("*.yaml")) if source == "builtin" else [path])
     return out, missing
 
 
-def load_blind(sources: dict[str, dict[str, Question]], blind_dir: Path = BLIND_DIR) -> list[BlindQuestion]:
+def load_unseen(unseen_dir: Path = UNSEEN_DIR) -> tuple[dict[str, dict[str, Question]], list[BlindQuestion]]:
+    """The unseen-domain set (nursing, B2B sales): its banks (source "unseen:<file stem>", one
+    bank per file) and blind answers, kept apart from the blind set so that nothing is ever
+    fitted or chosen on it (see its README)."""
+    bank_files = sorted((unseen_dir / "bank").glob("*.yaml"))
+    if not bank_files or not (unseen_dir / "answers.yaml").exists():
+        return {}, []
+    sources = {f"unseen:{f.stem}": _read_bank([f]) for f in bank_files}
+    return sources, load_blind(sources, unseen_dir, pattern="answers.yaml")
+
+
+def load_blind(sources: dict[str, dict[str, Question]], blind_dir: Path = BLIND_DIR,
+               pattern: str = "*.yaml") -> list[BlindQuestion]:
     """Every labelled question whose source is present; labels must fit the rubric's length."""
     out = []
-    for path in sorted(blind_dir.glob("*.yaml")):
+    for path in sorted(blind_dir.glob(pattern)):
         for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
             bank = sources.get(item["source"])
             if bank is None:

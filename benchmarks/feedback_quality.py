@@ -20,6 +20,8 @@ opinion), Mohler et al. (2011) and chitamoor from ../shared (skipped with a reas
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import re
 import sys
 import time
 from collections import defaultdict
@@ -29,7 +31,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _blind_data import BlindQuestion, load_blind, load_sources  # noqa: E402
+from _blind_data import BlindQuestion, load_blind, load_sources, load_unseen  # noqa: E402
 from _feedback_baselines import (  # noqa: E402
     TfidfBaseline,
     best_threshold_f1,
@@ -288,6 +290,38 @@ def print_voices(rows: dict[str, dict]) -> None:
         print(f"| {name} | " + " | ".join(_pct(r["by_voice"].get(v, float("nan"))) for v in voices) + " |")
 
 
+# ------------------------------------------------------------------ unseen domains
+
+_LOOKS_LIKE = re.compile(r"\s*\(looks like: .*\)\s*$")
+
+
+def without_looks_like(questions: list[BlindQuestion]) -> list[BlindQuestion]:
+    """The same questions with each point's "(looks like: …)" line dropped."""
+    return [dataclasses.replace(q, question=dataclasses.replace(
+        q.question, talking_points=tuple(_LOOKS_LIKE.sub("", p) for p in q.question.talking_points)))
+        for q in questions]
+
+
+def report_unseen(available, train, sources, unseen, routes_too: bool = True) -> None:
+    """Two professions nobody tuned on (benchmarks/data/unseen): the engines as shipped and the
+    routes with their train thresholds; then the engines without the points' looks-like lines."""
+    n_ans = sum(len(q.answers) for q in unseen)
+    stripped = without_looks_like(unseen)
+    lexicons = {name: Lexicon.from_questions(bank.values()) for name, bank in sources.items()}
+    bare_lexicons = {name: Lexicon.from_questions([q.question for q in stripped if q.source == name])
+                     for name in sources}
+    rows = {}
+    for name, backend in available.items():
+        rows[f"engine ({name})"] = eval_engine(backend, unseen, lexicons)
+        rows[f"engine ({name}), points without looks-like lines"] = eval_engine(backend, stripped, bare_lexicons)
+    if routes_too:
+        for route in routes(available, train):
+            rows[route.name] = eval_route(route, train, unseen)
+    print_table(rows, f"Unseen domains, never fitted ({len(unseen)} questions, {n_ans} answers: "
+                      "nursing and B2B sales)")
+    print_voices({k: v for k, v in rows.items() if k.startswith("engine") and "without" not in k})
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--split", default="test", choices=["test", "train", "all"])
@@ -341,6 +375,10 @@ def main(argv: list[str] | None = None) -> int:
         if r["stuffed_score"] == r["stuffed_score"] and name.startswith("engine"):
             print(f"{name}: mean score of strong answers {r['strong_score']:.1f}, "
                   f"of keyword-stuffed ones {r['stuffed_score']:.1f}")
+
+    unseen_sources, unseen = load_unseen()
+    if unseen and not args.calibrate:
+        report_unseen(available, train, unseen_sources, unseen, routes_too=not args.no_routes)
 
     if not args.skip_external:
         import feedback_quality_dev as dev
