@@ -229,6 +229,17 @@ def count(session: Session, *, user: User) -> int:
     return session.connection().execute(_COUNT, {"user_id": user.id}).scalar() or 0
 
 
+def history_page(session: Session, *, user: User, page: int = 1,
+                 per_page: int = HISTORY_PAGE) -> tuple[list[AttemptRow], int]:
+    """One page of the user's attempts, newest first, and how many they have in all (counted only when
+    the page is full or empty: a shorter page is the last, so it says the total itself)."""
+    offset = (page - 1) * per_page
+    rows = history(session, user=user, limit=per_page, offset=offset)
+    if 0 < len(rows) < per_page or (not rows and page == 1):
+        return rows, offset + len(rows)
+    return rows, count(session, user=user)
+
+
 def last_scores(session: Session, *, user: User | None, question_ids: list[int]) -> dict[int, int]:
     """The user's latest score on each of these questions (questions never tried are absent)."""
     if user is None or not question_ids:

@@ -132,6 +132,12 @@ def role_cards(app: FastAPI, session: Session) -> list[bank.RoleCard]:
     return cards
 
 
+def peek_roles(app: FastAPI) -> list[bank.RoleCard] | None:
+    """The role cards if the cache holds them fresh, else None (no database)."""
+    entry = _cache(app).roles
+    return entry[1] if entry is not None and entry[0] > time.monotonic() else None
+
+
 def forget(app: FastAPI, question_id: int | None = None) -> None:
     """Drop one question (or all) from this process's cache after an edit; counts of roles too."""
     cache = _cache(app)

@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 
 from rehearse import __version__
@@ -62,18 +63,21 @@ def make_templates() -> Jinja2Templates:
     return templates
 
 
-def review_due(request: Request, user, session=None, *, fresh: bool = False) -> int | None:
+def review_due(request: Request, user, session=None, *, fresh: bool = False, known: int | None = None) -> int | None:
     """How many review questions are due for the signed-in user, for the navigation bar: one count over
     the (user_id, due) index, in the request's own session while the view runs (this process reuses it
-    for a moment: web/identity.py); None when there is no session."""
+    for a moment: web/identity.py); None when there is no session. `known`: the number, read already
+    by the page (kept the same way, not counted again)."""
     from rehearse.review import service as review
 
     session = session if session is not None else getattr(request.state, "session", None)
     if user is None or session is None:
         return None
+    count = (lambda: known) if known is not None else (lambda: review.due_count(session, user_id=user.id))
     try:
-        return identity.of(request.app).due_count(getattr(request.state, "identity_key", None),
-                                                  lambda: review.due_count(session, user_id=user.id), fresh=fresh)
+        return identity.of(request.app).due_count(getattr(request.state, "identity_key", None), count,
+                                                  fresh=fresh or known is not None,
+                                                  generation=identity.request_generation(request))
     except SQLAlchemyError:  # a session the view left failed: the link works without its number
         log.warning("could not count the reviews due for the navigation bar", exc_info=True)
         return None
@@ -102,3 +106,9 @@ def render(
     )
     attach_csrf_cookie(request, response)
     return response
+
+
+def render_part(request: Request, name: str, **context: Any) -> Markup:
+    """A partial rendered with the given context alone (no user; asking for a CSRF token fails), so what
+    it renders may be kept and shown again to the same user."""
+    return Markup(request.app.state.templates.env.get_template(name).render(context))

@@ -74,6 +74,17 @@ def test_attempts_are_kept_newest_first_and_visible_to_their_owner_only(session,
     assert service.count(session, user=ann) == 2
 
 
+def test_a_history_page_says_the_total_whether_or_not_it_counts(session, questions, users):
+    ann, bob = users
+    report = service.score(session, question=questions[0], answer=WEAK, max_chars=LIMIT)
+    made = [service.record(session, user=ann, question=questions[i % 2], answer=WEAK, report=report).id
+            for i in range(3)]
+    pages = [service.history_page(session, user=ann, page=page, per_page=2) for page in (1, 2, 3)]
+    assert [[row.id for row in rows] for rows, _ in pages] == [made[:0:-1], [made[0]], []]
+    assert [total for _, total in pages] == [3, 3, 3]  # counted (full, empty) or read off a last, short page
+    assert service.history_page(session, user=bob) == ([], 0)
+
+
 def test_try_again_compares_with_the_earlier_attempt(session, questions, users):
     ann, bob = users
     weak = service.score(session, question=questions[0], answer=WEAK, max_chars=LIMIT)

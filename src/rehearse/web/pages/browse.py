@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from dataclasses import dataclass
 from functools import partial
 from typing import Annotated
 
@@ -29,23 +30,65 @@ router = APIRouter()
 MAX_QUERY = 200  # characters of a search query that are used (the index reads at most 12 terms)
 
 
+HOME = ("home",)  # the key of the home page's lists among what this process remembers for a user
+RECENT = 5  # answers and due cards the home page lists
+
+
+@dataclass(frozen=True)
+class HomeLists:
+    """What the home page shows of one user: shared by the requests of the next moment, so immutable."""
+
+    recent: tuple[practice.AttemptRow, ...]
+    due: tuple  # review.DueCard, most overdue first
+    due_total: int
+
+
 @router.get("/")
 async def home(request: Request) -> Response:
-    return await one_hop.page(request, partial(_home, request))
+    """Signed in and seen a moment ago: rendered from what this process remembers (web/identity.py),
+    no database and no thread; otherwise one trip to a page thread."""
+    if not is_anonymous(request):
+        page = _home_from_memory(request)
+        if page is not None:
+            return page
+    generation = identity.request_generation(request)
+    return await one_hop.page(request, partial(_home, request, generation))
 
 
-def _home(request: Request, session, user) -> Response:
+def _home_from_memory(request: Request) -> Response | None:
+    cards = question_cache.peek_roles(request.app)
+    remembered = remembered_user(request) if cards is not None else None
+    if remembered is None:
+        return None
+    lists = identity.of(request.app).view(remembered[1], HOME)
+    return None if lists is identity.MISSING else _render_home(request, cards, lists)
+
+
+def _home(request: Request, generation: int, session, user) -> Response:
     from rehearse.review import service as review
 
-    banks: OrderedDict[str, list] = OrderedDict()
-    for card in question_cache.role_cards(request.app, session):
-        banks.setdefault(card.bank_name, []).append((card, card.question_count))
-    recent = practice.history(session, user=user, limit=5) if user else []
-    due, due_total = [], 0
+    cards = question_cache.role_cards(request.app, session)
+    lists = None
     if user:
-        due, due_total = review.due_cards(session, user=user, limit=5), review_due(request, user, session, fresh=True)
-    return render(request, "bank/home.html", {"banks": banks, "recent": recent, "due": due, "due_total": due_total,
-                                              "review_due": due_total})
+        recent = tuple(practice.history(session, user=user, limit=RECENT))
+        due = tuple(review.due_cards(session, user=user, limit=RECENT))
+        # Fewer due than the list's length: that is all of them, no need to count.
+        due_total = review_due(request, user, session, fresh=True, known=len(due) if len(due) < RECENT else None)
+        lists = HomeLists(recent, due, due_total or 0)
+        if due_total is not None:  # counted (not a failed count shown as none)
+            identity.of(request.app).remember_view(getattr(request.state, "identity_key", None), HOME, lists,
+                                                   generation=generation)
+    return _render_home(request, cards, lists)
+
+
+def _render_home(request: Request, cards, lists: HomeLists | None) -> Response:
+    banks: OrderedDict[str, list] = OrderedDict()
+    for card in cards:
+        banks.setdefault(card.bank_name, []).append((card, card.question_count))
+    context = {"banks": banks, "recent": (), "due": (), "due_total": 0}
+    if lists is not None:
+        context.update(recent=lists.recent, due=lists.due, due_total=lists.due_total, review_due=lists.due_total)
+    return render(request, "bank/home.html", context)
 
 
 @router.get("/roles/{reference}")
@@ -120,7 +163,7 @@ def _render_question_page(request: Request, question_id: int, show_example: bool
             raise HTTPException(404, f"There is no question with id {question_id}.")
         last = None
         if user is not None:
-            generation = cache.generation
+            generation = identity.request_generation(request)
             last = practice.latest(session, user=user, question_id=question_id)
             cache.remember_latest(getattr(request.state, "identity_key", None), question_id, last,
                                   generation=generation)

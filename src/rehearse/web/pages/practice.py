@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
 from rehearse.bank import service as bank
@@ -13,13 +15,13 @@ from rehearse.practice import service as practice
 from rehearse.practice.transcriptions import TranscriptionNotFound, owner_key
 from rehearse.practice.views import answer_limit
 from rehearse.practice.views import submit as submit_recording
-from rehearse.web import one_hop
+from rehearse.web import identity, one_hop
 from rehearse.web import questions as question_cache
 from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep, begin_writing
 from rehearse.web.limits import refuse_anonymous_overuse
 from rehearse.web.params import IdPath, OptionalIdQuery, PageQuery
-from rehearse.web.security import CSRF_COOKIE, CsrfForm, OptionalUser, PageUser
-from rehearse.web.templating import render
+from rehearse.web.security import CSRF_COOKIE, CsrfForm, OptionalUser, PageUser, is_anonymous, remembered_user
+from rehearse.web.templating import render, render_part
 
 router = APIRouter()
 WORDS_PER_MINUTE = 150  # the speaking rate the engine assumes (feedback.signals.WORDS_PER_MINUTE)
@@ -280,27 +282,44 @@ def show_attempt(
     )
 
 
+@dataclass(frozen=True)
+class HistoryPage:
+    """One page of a user's history as the history page shows it."""
+
+    rows: Markup  # the table's rows, rendered from the attempts alone
+    total: int  # the user's attempts in all
+
+
 @router.get("/history")
 async def show_history(request: Request, page: PageQuery = 1) -> Response:
+    """Signed in and seen a moment ago: sent from what this process remembers (web/identity.py), no
+    database and no thread; otherwise one trip to a page thread."""
     page = max(1, min(page, 10_000))
+    name = ("history", page)  # the key of this page among what this process remembers for a user
+    if not is_anonymous(request) and (remembered := remembered_user(request)) is not None:
+        cache = identity.of(request.app)
+        due, _ = cache.remembered(remembered[1])
+        listed = cache.view(remembered[1], name)
+        if due is not None and listed is not identity.MISSING:
+            return _render_history(request, page, listed, review_due=due)
+    generation = identity.request_generation(request)
 
     def build(session, user) -> Response:
-        attempts = practice.history(
-            session, user=user, limit=practice.HISTORY_PAGE, offset=(page - 1) * practice.HISTORY_PAGE
-        )
-        total = practice.count(session, user=user)
-        return render(
-            request,
-            "practice/history.html",
-            {
-                "attempts": attempts,
-                "page": page,
-                "total": total,
-                "has_next": page * practice.HISTORY_PAGE < total,
-            },
-        )
+        attempts, total = practice.history_page(session, user=user, page=page)
+        # The rows rendered once (from the attempts alone) and kept with the count for the next moment.
+        listed = HistoryPage(render_part(request, "practice/_history_rows.html", attempts=attempts), total)
+        identity.of(request.app).remember_view(getattr(request.state, "identity_key", None), name, listed,
+                                               generation=generation)
+        return _render_history(request, page, listed)
 
     return await one_hop.page(request, build, sign_in=True)
+
+
+def _render_history(request: Request, page: int, listed: HistoryPage, **extra: Any) -> Response:
+    return render(request, "practice/history.html", {
+        "rows": listed.rows, "page": page, "total": listed.total,
+        "has_next": page * practice.HISTORY_PAGE < listed.total, **extra,
+    })
 
 
 @router.post("/practice/{question_id}/recording", dependencies=[CsrfForm])
