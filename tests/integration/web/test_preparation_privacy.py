@@ -182,7 +182,7 @@ def assert_nothing_of_anns(method, path, response, ann):
 def names(path, kind, id_):
     """Whether the path addresses that record: `/mocks/1/answers` names mock 1, `/shared/mocks/1abc` does not."""
     segments = path.split("?")[0].split("/")
-    return any(a == kind and b == str(id_) for a, b in zip(segments, segments[1:]))
+    return any(a == kind and b == str(id_) for a, b in zip(segments, segments[1:], strict=False))
 
 
 def test_bob_sees_and_changes_nothing_of_anns(app, ann):
