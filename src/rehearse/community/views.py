@@ -64,7 +64,6 @@ def counted_preview(session, user, make: Callable[[], T]) -> T:
     return made
 
 
-
 @router.post("/questions/{question_id}/suggestions/preview", response_model=schemas.PreviewRead,
              responses=ERRORS, dependencies=[CsrfApi])
 def preview_suggestion(question_id: int, body: schemas.EditFields,

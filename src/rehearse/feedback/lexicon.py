@@ -26,9 +26,10 @@ NUMBER_STEMS = frozenset(_text.stem(w) for w in (
 
 def _plain(w: str) -> bool:
     """A word that can be part of a job term: not a stopword, vague, generic or a number."""
-    return not (w in _text.STOPWORDS or w in _text.VAGUE or len(w) < 3 or w[0].isdigit()
-                or w.endswith("ly") or _text.stem(w) in _text.GENERIC_STEMS
-                or _text.stem(w) in NUMBER_STEMS)
+    if w in _text.STOPWORDS or w in _text.VAGUE or len(w) < 3 or w[0].isdigit() or w.endswith("ly"):
+        return False
+    stem = _text.stem(w)
+    return stem not in _text.GENERIC_STEMS and stem not in NUMBER_STEMS
 
 
 class Lexicon:
