@@ -4,14 +4,16 @@ licence contributions are published under."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rehearse.accounts.models import User
 from rehearse.bank.models import Bank, Question, Role, utcnow
+from rehearse.db.database import begin_writing
 from rehearse.throttle import service as throttle
 from rehearse.throttle.models import Throttle
 from rehearse.throttle.service import Rule
@@ -144,6 +146,19 @@ def preview_allowed(session: Session, *, user: User, now: datetime | None = None
 def count_preview(session: Session, *, user: User, now: datetime | None = None) -> None:
     """Count one preview (in a writing transaction)."""
     count_action(session, user, PREVIEW_LIMIT, now or utcnow())
+
+
+T = TypeVar("T")
+
+
+def counted_preview(session: Session, *, user: User, make: Callable[[], T]) -> T:
+    """Run the engine for a preview (`make`) if the user is within the preview limit, then count it:
+    the check only reads, so no write lock is held while the answer is scored."""
+    preview_allowed(session, user=user)
+    made = make()
+    begin_writing(session)
+    count_preview(session, user=user)
+    return made
 
 
 def licence_of(session: Session, *, question_id: int | None = None, role_id: int | None = None) -> str:

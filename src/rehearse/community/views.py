@@ -6,20 +6,17 @@ account), `EditorUser` (editors and admins) or `AdminUser`; the service checks t
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from rehearse.accounts.models import User
 from rehearse.web import questions as question_cache
-from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep, begin_writing
+from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep
 from rehearse.web.security import ApiUser, CsrfApi, OptionalUser
 
 from . import schemas, service
-
-T = TypeVar("T")
 
 router = APIRouter(prefix="/api", tags=["community"])
 
@@ -54,16 +51,6 @@ def failed(error: service.CommunityError) -> HTTPException:
 # --- suggesting ----------------------------------------------------------------------------------
 
 
-def counted_preview(session, user, make: Callable[[], T]) -> T:
-    """Run the engine for a preview (`make`) if the user is within the preview limit, then count it:
-    the check only reads, so no write lock is held while the answer is scored."""
-    service.preview_allowed(session, user=user)
-    made = make()
-    begin_writing(session)
-    service.count_preview(session, user=user)
-    return made
-
-
 @router.post("/questions/{question_id}/suggestions/preview", response_model=schemas.PreviewRead,
              responses=ERRORS, dependencies=[CsrfApi])
 def preview_suggestion(question_id: int, body: schemas.EditFields,
@@ -71,7 +58,7 @@ def preview_suggestion(question_id: int, body: schemas.EditFields,
                        settings: SettingsDep) -> schemas.PreviewRead:
     """The word-level diff against the current revision and the engine's report; nothing is stored."""
     try:
-        preview = counted_preview(session, user, lambda: service.preview_edit(
+        preview = service.counted_preview(session, user=user, make=lambda: service.preview_edit(
             session, question_id=question_id, backend=settings.feedback_backend, scorer=request.app.state.scorer,
             **body.model_dump()))
     except service.CommunityError as error:
@@ -87,7 +74,7 @@ def create_suggestion(question_id: int, body: schemas.SuggestionCreate,
     """Suggest an edit of the example answer, intent or talking points (give only what you change)."""
     fields = body.model_dump(include={"example_answer", "intent", "talking_points"})
     try:
-        preview = counted_preview(session, user, lambda: service.preview_edit(
+        preview = service.counted_preview(session, user=user, make=lambda: service.preview_edit(
             session, question_id=question_id, backend=settings.feedback_backend, scorer=request.app.state.scorer,
             **fields))
         suggestion = service.suggest_edit(session, user=user, question_id=question_id, reason=body.reason,
@@ -105,7 +92,7 @@ def preview_question_suggestion(role_id: int, body: schemas.QuestionFields, requ
     """A suggested new question as its page would show it, and the engine's report of its example
     answer against its own talking points; nothing is stored."""
     try:
-        preview = counted_preview(session, user, lambda: service.preview_question(
+        preview = service.counted_preview(session, user=user, make=lambda: service.preview_question(
             session, role_id=role_id, backend=settings.feedback_backend, scorer=request.app.state.scorer,
             **body.model_dump()))
     except service.CommunityError as error:
@@ -119,7 +106,7 @@ def create_question_suggestion(role_id: int, body: schemas.QuestionSuggestionCre
                                session: ReadSessionDep, settings: SettingsDep) -> schemas.SuggestionRead:
     """Suggest a new question (with intent, talking points and example answer) for a role."""
     try:
-        report = counted_preview(session, user, lambda: service.engine_report(
+        report = service.counted_preview(session, user=user, make=lambda: service.engine_report(
             session, None, body.model_dump(), backend=settings.feedback_backend, scorer=request.app.state.scorer,
             question_text=body.text))
         suggestion = service.suggest_question(session, user=user, role_id=role_id, report=report,

@@ -12,7 +12,6 @@ from fastapi.responses import RedirectResponse, Response
 from rehearse.accounts.models import User
 from rehearse.bank import service as bank
 from rehearse.community import service as community
-from rehearse.community.views import counted_preview
 from rehearse.web import questions as question_cache
 from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep
 from rehearse.web.security import CsrfForm, OptionalUser, PageUser
@@ -82,7 +81,7 @@ def suggest_edit(question_id: int, request: Request, session: ReadSessionDep, se
             "reason": reason, "base_revision": base_revision, "accept_licence": accept_licence}
     fields = {"example_answer": example_answer, "intent": intent, "talking_points": talking_points}
     try:
-        preview = counted_preview(session, user, lambda: community.preview_edit(
+        preview = community.counted_preview(session, user=user, make=lambda: community.preview_edit(
             session, question_id=question_id, backend=settings.feedback_backend, scorer=request.app.state.scorer,
             **fields))
         if action != "send":
@@ -130,7 +129,7 @@ def suggest_question(role_id: int, request: Request, session: ReadSessionDep, se
             "reason": reason, "accept_licence": accept_licence}
     preview = None
     try:
-        preview = counted_preview(session, user, lambda: community.preview_question(
+        preview = community.counted_preview(session, user=user, make=lambda: community.preview_question(
             session, role_id=role_id, text=text, intent=intent, talking_points=talking_points,
             example_answer=example_answer, backend=settings.feedback_backend, scorer=request.app.state.scorer))
         if action != "send" or previewed != preview.digest:
