@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import re
 import sys
 import time
 from collections import defaultdict
@@ -42,6 +41,7 @@ from _feedback_baselines import (  # noqa: E402
 
 from rehearse.feedback import BackendUnavailable, Lexicon, analyze_many, load_backend  # noqa: E402
 from rehearse.feedback import text as T  # noqa: E402
+from rehearse.formats.structured import without_looks_like as point_alone  # noqa: E402
 
 RANK = {"strong": 3, "partial": 2, "weak": 1}
 GOALS = ("goals: ordering >= 97%, strong points covered >= 85%, MAE <= 0.15, F1 >= 0.85, "
@@ -292,13 +292,10 @@ def print_voices(rows: dict[str, dict]) -> None:
 
 # ------------------------------------------------------------------ unseen domains
 
-_LOOKS_LIKE = re.compile(r"\s*\(looks like: .*\)\s*$")
-
-
 def without_looks_like(questions: list[BlindQuestion]) -> list[BlindQuestion]:
     """The same questions with each point's "(looks like: …)" line dropped."""
     return [dataclasses.replace(q, question=dataclasses.replace(
-        q.question, talking_points=tuple(_LOOKS_LIKE.sub("", p) for p in q.question.talking_points)))
+        q.question, talking_points=tuple(point_alone(p) for p in q.question.talking_points)))
         for q in questions]
 
 

@@ -24,6 +24,15 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+LOOKS_LIKE_OPEN = " (looks like: "  # a point kept with its line: "point (looks like: …)"
+
+
+def without_looks_like(point: str) -> str:
+    """The point alone, its "(looks like: …)" line dropped."""
+    head, sep, _ = point.partition(LOOKS_LIKE_OPEN)
+    return head if sep and point.endswith(")") else point
+
+
 class _PointIn(_Strict):
     """A talking point with what covering it looks like (a line the feedback engine reads)."""
 
@@ -31,7 +40,7 @@ class _PointIn(_Strict):
     looks_like: str | None = None
 
     def as_text(self) -> str:
-        return f"{self.point} (looks like: {self.looks_like})" if self.looks_like else self.point
+        return f"{self.point}{LOOKS_LIKE_OPEN}{self.looks_like})" if self.looks_like else self.point
 
 
 class _QuestionIn(_Strict):

@@ -4,6 +4,7 @@ import pytest
 from tests.conftest import require_shared
 
 from rehearse.formats import FormatError, read_text
+from rehearse.formats.structured import without_looks_like
 
 MALFORMED = [
     ("json", '{"bank": {"name": "B"},\n "roles": [\n  {"name": "R", "questions": [\n   {"kind": "other"}]}]}\n',
@@ -94,6 +95,13 @@ def test_a_talking_point_may_say_what_covering_it_looks_like():
     doc = read_text(text, file="bank.yaml", format="yaml").bank
     assert doc.roles[0].questions[0].talking_points == (
         "shared outcomes", "data (looks like: figures that test each option)")
+
+
+def test_a_point_read_with_its_looks_like_line_gives_the_point_back_alone():
+    assert without_looks_like("data (looks like: figures that test each option)") == "data"
+    assert without_looks_like("shared outcomes") == "shared outcomes"
+    # brackets that are not a looks-like line stay part of the point
+    assert without_looks_like("metrics (DORA, SPACE)") == "metrics (DORA, SPACE)"
 
 
 def test_a_point_object_without_its_point_names_the_line():
