@@ -4,16 +4,14 @@ worker and read back through either; /readyz and /metrics read the queue from th
 from __future__ import annotations
 
 import time
-import uuid
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.api_client import token_for
 
 from rehearse.practice import transcriptions
 from rehearse.settings import Settings
 from rehearse.web.app import create_app
-
-PASSWORD = "a long enough password"
 
 
 @pytest.fixture
@@ -36,13 +34,6 @@ def make_app(database, database_url, tmp_path, monkeypatch):
     yield make
     for app in made:
         app.state.database.dispose()
-
-
-def token_for(client: TestClient) -> dict[str, str]:
-    email = f"u-{uuid.uuid4().hex[:10]}@example.com"
-    assert client.post("/api/users", json={"email": email, "password": PASSWORD}).status_code == 201
-    token = client.post("/api/auth/token", json={"email": email, "password": PASSWORD}).json()["token"]
-    return {"Authorization": f"Bearer {token}"}
 
 
 def test_a_recording_sent_to_one_app_is_done_when_read_through_another(make_app):

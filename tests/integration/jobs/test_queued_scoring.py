@@ -11,7 +11,6 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
+from tests.api_client import token_for
 
 from rehearse.jobs import policy
 from rehearse.jobs.models import Job
@@ -28,7 +28,6 @@ from rehearse.practice.queued_scoring import AUTO_MIN_CHARS
 from rehearse.settings import Settings
 from rehearse.web.app import create_app
 
-PASSWORD = "a long enough password"
 SCRIPT = Path(__file__).with_name("score_worker_process.py")
 LEASE_S = 5
 # Long enough (over 1,000 characters) for `auto` to queue it when workers are separate.
@@ -73,13 +72,6 @@ def make_app(bank_loaded, database, database_url, tmp_path):
     yield make
     for app in made:
         app.state.database.dispose()
-
-
-def token_for(client: TestClient) -> dict[str, str]:
-    email = f"u-{uuid.uuid4().hex[:10]}@example.com"
-    assert client.post("/api/users", json={"email": email, "password": PASSWORD}).status_code == 201
-    token = client.post("/api/auth/token", json={"email": email, "password": PASSWORD}).json()["token"]
-    return {"Authorization": f"Bearer {token}"}
 
 
 def question_id(client: TestClient) -> int:
