@@ -31,7 +31,7 @@ import numpy as np
 
 from . import text as _text
 
-ENGINE_VERSION = "2.3"  # bump when scoring changes, so stored reports say what scored them
+ENGINE_VERSION = "2.4"  # bump when scoring changes, so stored reports say what scored them
 _CACHE_SIZE = 8192  # vectors of question-side texts kept per backend (384 floats each: ~12 MB)
 
 

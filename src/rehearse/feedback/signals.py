@@ -63,12 +63,22 @@ _STAR = {
         r"delivered|succeeded|achieved|we hit|i learned|lesson|today|now (the|our|we))\b",
         re.I),
 }
+# What an outcome sounds like once the story has told its action ("Afterwards both teams released
+# twice as often", "a month later nobody asked who owned it"): read only after the first action,
+# where "more than …" or "since …" no longer describe the starting point.
+_RESULT_AFTER_ACTION = re.compile(
+    r"\b(afterwards|after that|from then on|ever since|since then|later|no longer|never again|"
+    r"any ?more|as (often|fast|quickly|many|much) as|as often|times (as|more|faster|fewer|less)|"
+    r"(faster|fewer|more|less|lower|higher|better|shorter|quicker|cheaper) than (before|it was|"
+    r"we|they|the)|compared (to|with)|went away|stopped|recovered|stayed|retained|promoted|"
+    r"on time|for the first time|paid off|worked out|it worked|went (well|better|smoothly))\b", re.I)
 # "one" is a number unless it is "one of …", "no one" or part of "one-on-one"
 _NUMBER = re.compile(
     r"(?<![\w.])(?:[$€£]\s?)?\d+(?:[.,]\d+)*\s?(?:%|percent|x|k|m|bn|ms|s|h|hrs|hours|days|"
     r"weeks|months|years|people|engineers|teams|customers|users|points|minutes)?\b"
-    r"|\b(?:(?<!no )(?<!-)one(?!-|\s+of\b)|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
-    r"thirty|forty|fifty|hundred|thousand|million|dozen|half|double|twice|triple)\b",
+    r"|\b(?:(?<!no )(?<!-)one(?!-|\s+of\b)|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
+    r"seventy|eighty|ninety|hundred|thousand|million|billion|dozen|half|double|twice|triple)\b",
     re.I,
 )
 _DIGIT = re.compile(r"\d")
@@ -198,7 +208,11 @@ def structure(kind: str, kind_source: str, sents: list[str]) -> Structure:
         # a story that opens in the past tense opens by setting the scene, whatever its words
         star["situation"] = star["situation"] or _sets_scene(sents)
         star["action"] = star["action"] or any(_PLANNED_ACTION.search(s.replace("’", "'")) for s in sents)
-        result_sents = [s for s in sents if _STAR["result"].search(s)]
+        acted = [i for i, s in enumerate(sents) if _STAR["action"].search(s)
+                 or _PLANNED_ACTION.search(s.replace("’", "'"))]
+        result_sents = [s for i, s in enumerate(sents) if _STAR["result"].search(s)
+                        or (acted and i > acted[0] and _RESULT_AFTER_ACTION.search(s))]
+        star["result"] = bool(result_sents)
         quantified = any(_DIGIT.search(s) or _NUMBER.search(s) for s in result_sents)
         score = 0.8 * sum(star.values()) / 4 + (0.2 if quantified else 0.0)
         return Structure(kind, kind_source, star, quantified, None, steps, round(score, 3))
@@ -219,8 +233,13 @@ def specificity(answer: str, lexicon: Lexicon | None) -> Specificity:
     if lexicon is not None and lexicon.job_terms:
         ws = _text.words(answer)
         stems = [_text.stem(w) for w in ws]
-        present = set(stems) | {a + " " + b for a, b in zip(stems, stems[1:], strict=False)}
-        terms = [lexicon.job_terms[s] for s in lexicon.job_terms if s in present]
+        # each job term as the candidate wrote it ("commits", not the bank's "commitments")
+        written: dict[str, str] = {}
+        for i, st in enumerate(stems):
+            written.setdefault(st, ws[i])
+            if i + 1 < len(stems):
+                written.setdefault(st + " " + stems[i + 1], ws[i] + " " + ws[i + 1])
+        terms = list(dict.fromkeys(written[s] for s in lexicon.job_terms if s in written))
     digits = sum(1 for n in numbers if _DIGIT.search(n))
     raw = (min(digits, 3) * 1.0 + min(len(numbers) - digits, 2) * 0.5 + min(len(frames), 2) * 0.75
            + min(len(practices), 3) * 0.75 + min(len(terms), 6) * 0.25)

@@ -203,7 +203,20 @@ def test_numbers_in_words_are_numbers_not_job_terms():
     assert "metrics" in set(lexicon.job_terms.values())
     assert not set(lexicon.job_terms.values()) & {"ones", "two", "three"}
     spec = specificity("We tracked one metric, then two more.", lexicon)
-    assert spec.job_terms == ("metrics",) and "one" in spec.numbers
+    assert spec.job_terms == ("metric",) and "one" in spec.numbers
+
+
+def test_a_job_term_is_shown_as_the_candidate_wrote_it():
+    rubric = ("the release cadence you set", "how you ran the on-call rotation")
+    other = ("how you set quarterly goals", "the budget you negotiated")
+    bank = [Question(text=f"Question {i}?", talking_points=rubric if i < 2 else other) for i in range(6)]
+    spec = specificity("We released weekly and rotated the pager.", Lexicon.from_questions(bank))
+    assert "released" in spec.job_terms and "release" not in spec.job_terms
+
+
+@pytest.mark.parametrize("word", ["thirteen", "fourteen", "seventeen", "sixty", "ninety"])
+def test_every_number_word_is_a_number(word):
+    assert word in specificity(f"The group had grown to {word} people.", None).numbers
 
 
 @pytest.mark.parametrize(("env", "threads"), [

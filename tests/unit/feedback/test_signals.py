@@ -42,11 +42,24 @@ STAR_Q = Question(text="Tell me about a time you fixed a failing release process
     ("Releases are hard and quality matters.", set(), False),
     ("Our platform group had grown to fourteen people and planning dragged on for hours. I split it in "
      "two along code that never changed together.", {"situation", "action"}, False),
+    ("Our platform group had grown to fourteen people and planning dragged on for hours. I split it in "
+     "two along code that never changed together. Afterwards both teams released twice as often.",
+     {"situation", "action", "result"}, True),
+    ("So basically the team was too big and standups took forever. I talked to my boss and we split "
+     "it. It went much better and it paid off.", {"situation", "action", "result"}, False),
 ])
 def test_star_parts_and_a_quantified_result(backend, answer, present, quantified):
     s = analyze(STAR_Q, answer, backend=backend).structure
     assert {k for k, v in s.star.items() if v} >= present
     assert s.result_quantified is quantified
+
+
+@pytest.mark.parametrize("answer", [
+    "We had more than forty services and fewer engineers than the year before. I wrote a plan.",
+    "Since the merger, releases had stopped. I wrote a plan.",
+])
+def test_what_comes_before_any_action_sets_the_scene_and_is_no_result(backend, answer):
+    assert analyze(STAR_Q, answer, backend=backend).structure.star["result"] is False
 
 
 def test_actions_told_as_a_plan_are_actions_and_the_advice_asks_for_a_real_example(backend):
