@@ -24,14 +24,15 @@ from typer.testing import CliRunner
 from rehearse.bank import service
 from rehearse.bank.models import Bank, ExampleAnswer, Question
 from rehearse.cli import app
-from rehearse.formats import QuestionDoc, RoleDoc, read_bytes, write
+from rehearse.formats import QuestionDoc, RoleDoc, read_bytes, slugify, write
 
 EXTENSIONS = {"page": "txt", "markdown": "md", "json": "json", "yaml": "yaml", "csv": "csv"}
 
 
 def bank_rows(connection_or_session, name: str) -> tuple[int, int]:
-    """The bank's question count and its revision rows: what a half-written import would change."""
-    bank_id = select(Bank.id).where(Bank.name == name).scalar_subquery()
+    """The bank's question count and its revision rows: what a half-written import would change.
+    A bank is the one whose slug its name gives ("\\Fuzzing bank" renames "Fuzzing bank")."""
+    bank_id = select(Bank.id).where(Bank.slug == slugify(name)).scalar_subquery()
     questions = connection_or_session.scalar(select(func.count()).select_from(Question)
                                              .where(Question.bank_id == bank_id))
     revisions = connection_or_session.scalar(select(func.count()).select_from(ExampleAnswer).join(Question)
@@ -64,6 +65,15 @@ def test_whatever_a_reader_accepts_is_stored_whole_and_reimports_unchanged(sessi
             assert (again.created, again.updated) == (0, 0)
     finally:
         nested.rollback()
+
+
+def test_a_bank_whose_name_gives_the_same_slug_is_that_bank_renamed(session):
+    service.import_bank(session, _SAMPLE)
+    questions = bank_rows(session, _SAMPLE.name)
+    renamed = replace(_SAMPLE, name="\\" + _SAMPLE.name)  # found by the fuzzer above
+    summary = service.import_bank(session, renamed)
+    assert summary.created == 0 and bank_rows(session, renamed.name) == questions
+    assert session.scalar(select(Bank.name).where(Bank.slug == slugify(_SAMPLE.name))) == renamed.name
 
 
 @pytest.fixture(scope="module")
