@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from fastapi.testclient import TestClient
 
 STRONG = (
     "First, I would get every request to the platform team into one visible list, with the "
@@ -188,3 +189,18 @@ def test_pages_say_typing_is_the_way_without_speech(browser, question, app, monk
     html = browser.get(f"/practice/{question['id']}").text
     assert "data-speech-unavailable" in html and "Typing is the way" in html
     assert "the speech extra is missing" in html
+
+
+STORY = ("Last year my platform group had grown to fourteen people and planning dragged on for hours. "
+         "I split it in two along code that never changed together. Afterwards both teams released "
+         "twice as often.")
+
+
+def test_a_story_with_a_scene_and_an_action_shows_its_task_as_implied_not_missing(browser, app):
+    found = TestClient(app).get("/api/questions", params={"q": "grew too large split"}).json()[0]
+    html = browser.answer(found["id"], STORY).text
+    assert 'data-star="task" data-present="implied"' in html
+    for part in ("situation", "action", "result"):
+        assert f'data-star="{part}" data-present="true"' in html
+    html = browser.answer(found["id"], "I split the team in two. Afterwards both teams released twice as often.").text
+    assert 'data-star="task" data-present="false"' in html  # no scene: nothing implies the task
