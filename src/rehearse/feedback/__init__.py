@@ -4,7 +4,7 @@ No web, no SQL, no clock, no network: question and answer in, a frozen Report ou
 See README.md in this folder.
 """
 
-from .backends import Backend, BackendUnavailable, load_backend, prepare_model
+from .backends import Backend, BackendUnavailable, load_backend, prepare_model, remember
 from .engine import analyze, analyze_many, prepare_question
 from .lexicon import Lexicon
 from .models import (
@@ -19,6 +19,7 @@ from .models import (
     Suggestion,
     TalkingPointResult,
 )
+from .prepare import rubric_vectors
 
 __all__ = [
     "MAX_ANSWER_CHARS",
@@ -39,4 +40,6 @@ __all__ = [
     "load_backend",
     "prepare_model",
     "prepare_question",
+    "remember",
+    "rubric_vectors",
 ]

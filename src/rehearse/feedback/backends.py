@@ -22,7 +22,7 @@ import signal
 import threading
 import zlib
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
@@ -96,6 +96,29 @@ class _VectorCache:
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
         return np.stack([found[i] for i in range(len(texts))])
+
+    def put_many(self, items: Mapping[bytes, np.ndarray]) -> None:
+        """Add vectors computed before (read back from storage) without evicting newer ones."""
+        with self._lock:
+            for k, v in items.items():
+                if k not in self._data and len(self._data) < self.size:
+                    self._data[k] = np.asarray(v, dtype=np.float32)
+                    self._data.move_to_end(k, last=False)  # oldest: the first to go if space runs out
+
+
+def remember(backend: Backend, vectors: Mapping[str, Mapping[str, np.ndarray]]) -> None:
+    """Give a backend vectors it computed in an earlier process ({"passage" | "query": {key:
+    vector}}, keys as `cache_key` gives them), so that preparing those rubrics encodes nothing."""
+    caches = {"passage": getattr(backend, "_cache", None), "query": getattr(backend, "_query_cache", None)}
+    for kind, items in vectors.items():
+        cache = caches.get(kind)
+        if cache is not None and items:
+            cache.put_many({bytes.fromhex(k): v for k, v in items.items()})
+
+
+def cache_key(text: str) -> str:
+    """The key a backend's cache files a text's vector under (hex)."""
+    return _VectorCache.key(text).hex()
 
 
 def _normalise(m: np.ndarray) -> np.ndarray:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import text as _text
-from .backends import Backend, LexicalBackend
+from .backends import Backend, LexicalBackend, cache_key
 from .lexicon import Lexicon
 from .models import Question
 
@@ -140,6 +140,46 @@ def prepare(q: Question, backend: Backend, lexicon: Lexicon | None) -> Prepared:
         if hit is not None:
             _PREPARED.move_to_end(key)
             return hit
+    prep = _build(q, backend, lexicon)
+    with _PREP_LOCK:
+        _PREPARED[key] = prep
+        while len(_PREPARED) > _PREPARED_MAX:
+            _PREPARED.popitem(last=False)
+    return prep
+
+
+class _Recorder:
+    """Stands in for a backend while a rubric is prepared, keeping every vector handed out."""
+
+    def __init__(self, backend: Backend) -> None:
+        self._backend = backend
+        self.name, self.semantic = backend.name, backend.semantic
+        self.vectors: dict[str, dict[str, np.ndarray]] = {"passage": {}, "query": {}}
+        if hasattr(backend, "encode_queries"):
+            self.encode_queries = self._encode_queries
+
+    def encode_cached(self, texts: Sequence[str]) -> np.ndarray:
+        vecs = self._backend.encode_cached(texts)
+        self.vectors["passage"].update(zip(map(cache_key, texts), vecs, strict=True))
+        return vecs
+
+    def _encode_queries(self, points: Sequence[str], template: str | None = None) -> np.ndarray:
+        vecs = self._backend.encode_queries(points, template)
+        template = self._backend.QUERY_TEMPLATE if template is None else template
+        self.vectors["query"].update(zip((cache_key(template.format(p)) for p in points), vecs, strict=True))
+        return vecs
+
+
+def rubric_vectors(q: Question, backend: Backend, lexicon: Lexicon | None = None) -> dict[str, dict[str, np.ndarray]]:
+    """Every vector the model computes for this question's rubric ({"passage" | "query": {key:
+    vector}}): kept by the caller, given back with `backends.remember` in a later process, they
+    spare it the encoding (about half of a cold batch's time). Rubric text only, never answers."""
+    recorder = _Recorder(backend)
+    _build(q, recorder, lexicon)  # type: ignore[arg-type]: records, then hands on to the backend
+    return recorder.vectors
+
+
+def _build(q: Question, backend: Backend, lexicon: Lexicon | None) -> Prepared:
     example_sents = tuple(_text.sentences(_text.clean(q.example_answer or "")))
     points = tuple(_text.clean(p) for p in q.talking_points if _text.clean(p))
     basis = "talking_points"
@@ -228,10 +268,6 @@ def prepare(q: Question, backend: Backend, lexicon: Lexicon | None) -> Prepared:
                      frozenset(rubric),
                      example_sents, tuple(exemplar), tuple(shown), ex_vecs, ex2_vecs, ex_hash, prof, basis,
                      generic, generic_queries, bare_queries, generic_bare)
-    with _PREP_LOCK:
-        _PREPARED[key] = prep
-        while len(_PREPARED) > _PREPARED_MAX:
-            _PREPARED.popitem(last=False)
     return prep
 
 

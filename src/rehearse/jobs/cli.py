@@ -31,10 +31,13 @@ def worker(
     from rehearse.bootstrap import open_database
     from rehearse.jobs.queue import JobQueue
     from rehearse.jobs.worker import Worker
+    from rehearse.practice import rubric_store
     from rehearse.settings import Settings
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    database = open_database(Settings())
+    settings = Settings()
+    database = open_database(settings)
+    rubric_store.warm_in_background(database, backend=settings.feedback_backend)  # model and rubrics ready
     runner = Worker(JobQueue(database), concurrency=concurrency, lease=timedelta(seconds=lease_seconds),
                     poll_s=poll_seconds)
 

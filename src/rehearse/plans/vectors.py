@@ -57,6 +57,32 @@ def read(session: Session, *, model: str, hashes: Sequence[str]) -> dict[str, np
     return found
 
 
+def read_all(session: Session, *, model: str) -> dict[str, np.ndarray]:
+    """Every vector stored under this model label, by hash."""
+    rows = session.execute(select(QuestionVector.text_hash, QuestionVector.vector).where(QuestionVector.model == model))
+    return {h: _unpack(blob) for h, blob in rows}
+
+
+def hashes(session: Session, *, model: str) -> set[str]:
+    """The hashes stored under this model label (no vectors read)."""
+    return set(session.scalars(select(QuestionVector.text_hash).where(QuestionVector.model == model)))
+
+
+def drop_other_models(session: Session, *, suffix: str, model: str) -> None:
+    """Delete every vector whose label ends with `suffix` but is not `model` (an older version's)."""
+    session.execute(delete(QuestionVector).where(QuestionVector.model.endswith(suffix, autoescape=True),
+                                                 QuestionVector.model != model))
+
+
+def prune(session: Session, *, model: str, keep: set[str]) -> int:
+    """Delete the vectors of this model label whose hash is not in `keep`; returns how many."""
+    gone = sorted(hashes(session, model=model) - keep)
+    for start in range(0, len(gone), READ_CHUNK):
+        session.execute(delete(QuestionVector).where(
+            QuestionVector.model == model, QuestionVector.text_hash.in_(gone[start:start + READ_CHUNK])))
+    return len(gone)
+
+
 def write(session: Session, *, model: str, vectors: dict[str, np.ndarray]) -> None:
     """Store vectors by hash; one another process stored meanwhile is left as it is (same text, same vector)."""
     if not vectors:

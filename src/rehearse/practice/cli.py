@@ -59,25 +59,31 @@ def feedback(
     from rehearse import feedback as engine
     from rehearse.bank.service import QuestionNotFound, get_question
 
-    from .scoring import analyze_answer
+    from . import rubric_store
+    from .scoring import analyze_prepared, prepare
 
-    with open_database().transaction() as session:
+    database = open_database()
+    with database.transaction() as session:
         try:
-            stored = get_question(session, question)
+            prepared = prepare(session, get_question(session, question))
         except QuestionNotFound as error:
             _fail(str(error))
-        try:
-            report = analyze_answer(session, stored, answer, backend=backend)
-        except engine.AnswerTooLong as error:
-            _fail(str(error))
-        except engine.BackendUnavailable as error:
-            _fail(str(error))
+        stored_text = prepared.question.text
+    try:
+        loaded = engine.load_backend(backend)
+        rubric_store.load(database, loaded)
+        report = analyze_prepared(prepared, answer, backend=backend)
+    except engine.AnswerTooLong as error:
+        _fail(str(error))
+    except engine.BackendUnavailable as error:
+        _fail(str(error))
+    rubric_store.store(database, loaded, [prepared])
     if json_output:
         print(json.dumps(report.to_dict(), ensure_ascii=False))
     else:
         from .report_view import render_report
 
-        render_report(Console(), stored.text, report.to_dict())
+        render_report(Console(), stored_text, report.to_dict())
 
 
 def _run_batch(database, path: Path, backend: str, jobs: int) -> None:
@@ -93,6 +99,7 @@ def _run_batch(database, path: Path, backend: str, jobs: int) -> None:
     from rehearse import feedback as engine
     from rehearse.bank.service import QuestionNotFound, get_question
 
+    from . import rubric_store
     from .scoring import analyze_prepared, prepare
 
     try:
@@ -130,9 +137,10 @@ def _run_batch(database, path: Path, backend: str, jobs: int) -> None:
             pending.append((index, questions[reference], answer))
         progress.advance(task, len(lines) - len(pending))
         try:
-            engine.load_backend(backend)
+            loaded = engine.load_backend(backend)
         except engine.BackendUnavailable as error:
             _fail(str(error))
+        rubric_store.load(database, loaded)  # what earlier processes encoded is not encoded again
         prepared = {}
         for _, question, _ in pending:
             if question.id not in prepared:
@@ -150,6 +158,7 @@ def _run_batch(database, path: Path, backend: str, jobs: int) -> None:
             for (index, _, _), report in zip(pending, pool.map(score, pending), strict=True):
                 outputs[index] = report
                 progress.advance(task)
+    rubric_store.store(database, loaded, prepared.values())
     for output in outputs:
         failures += "error" in output
         sys.stdout.write(json.dumps(output, ensure_ascii=False) + "\n")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Literal
@@ -46,15 +45,6 @@ class Readiness(BaseModel):
 WORKER_STOP_S = 30.0
 
 
-def _warm_feedback(backend: str) -> None:
-    try:
-        from rehearse.feedback import load_backend
-
-        load_backend(backend)
-    except Exception:  # noqa: BLE001 - scoring will report the problem when it is asked to score
-        log.exception("could not load the feedback backend %r ahead of time", backend)
-
-
 def create_app(settings: Settings | None = None) -> FastAPI:
     from rehearse.accounts.views import router as accounts_router
     from rehearse.bank.views import router as bank_router
@@ -66,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from rehearse.mock.views import router as mock_router
     from rehearse.plans import service as plans_service
     from rehearse.plans.views import router as plans_router
+    from rehearse.practice import rubric_store
     from rehearse.practice.queued_scoring import Scorer
     from rehearse.practice.transcriptions import KIND as TRANSCRIBE
     from rehearse.practice.transcriptions import Transcriptions
@@ -87,13 +78,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # Load the feedback model in the background, so the first answer is not kept waiting.
-        threading.Thread(
-            target=_warm_feedback,
-            args=(settings.feedback_backend,),
-            daemon=True,
-            name="rehearse-warm-feedback",
-        ).start()
+        # Load the feedback model and the rubric vectors stored by earlier processes in the
+        # background, so the first answer is not kept waiting.
+        rubric_store.warm_in_background(app.state.database, backend=settings.feedback_backend)
         # And store the vectors of questions that have none yet, so the first prep plan reads them back.
         plans_service.warm_in_background(app.state.database, backend=settings.feedback_backend)
         worker = app.state.worker

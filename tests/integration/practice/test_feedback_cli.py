@@ -113,3 +113,25 @@ def test_a_batch_file_that_cannot_be_read_is_a_clear_error(bank_env, tmp_path):
     assert result.returncode == 2
     assert f"{missing}: cannot read the batch file" in result.stderr.replace("\n", "")
     assert "Traceback" not in result.stderr
+
+
+def _rubric_rows(env) -> int:
+    import sqlite3
+
+    with sqlite3.connect(env["REHEARSE_DATABASE_URL"].removeprefix("sqlite:///")) as db:
+        return db.execute("SELECT count(*) FROM question_vectors WHERE model LIKE '% rubric %'").fetchone()[0]
+
+
+def test_a_batch_keeps_the_rubric_vectors_and_the_next_one_scores_the_same_with_them(bank_env, tmp_path):
+    from rehearse import feedback
+
+    if not feedback.load_backend("auto").semantic:
+        pytest.skip("no sentence model installed: the lexical fallback stores nothing")
+    batch = write_batch(tmp_path, [json.dumps({"question": q, "answer": a}) for q, a in ANSWERS])
+    lexical = rehearse(bank_env, "feedback", "--batch", str(batch), "--backend", "lexical")
+    assert lexical.returncode == 0 and _rubric_rows(bank_env) == 0
+    cold = rehearse(bank_env, "feedback", "--batch", str(batch))
+    assert cold.returncode == 0, cold.stderr
+    assert _rubric_rows(bank_env) > 0  # both questions' points, example sentences and queries
+    warm = rehearse(bank_env, "feedback", "--batch", str(batch))
+    assert warm.stdout == cold.stdout

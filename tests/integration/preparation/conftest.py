@@ -2,8 +2,11 @@
 
 import pytest
 
+from rehearse import feedback
 from rehearse.accounts import service as accounts
+from rehearse.accounts.models import User
 from rehearse.bank.models import Bank, ExampleAnswer, Question, QuestionCompetency, Role
+from rehearse.db.database import Database
 
 # (text, kind, competencies, talking points)
 QUESTIONS = [
@@ -84,3 +87,30 @@ def fake_report(score: int, points=("a", "b", "c"), covered=(True, False, False)
         "delivery": {"words": 120, "fillers": {"um": 2}, "hedges": {"maybe": 1}, "speaking_seconds": 48},
         "suggestions": [], "breakdown": [], "engine": {},
     }
+
+
+@pytest.fixture(scope="module")
+def semantic():
+    backend = feedback.load_backend("auto")
+    if not backend.semantic:
+        pytest.skip("no semantic sentence model is installed here; only semantic vectors are stored")
+    return backend
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def fresh(request, tmp_path):
+    """An empty migrated database of its own (warming commits), with the small bank and one user."""
+    if request.param == "sqlite":
+        database, schema = Database(f"sqlite:///{tmp_path / 'vectors.db'}"), None
+    else:
+        shared = request.getfixturevalue("postgres_schema")
+        schema = type(shared)(shared.base_url)
+        database = Database(schema.url)
+    database.upgrade()
+    with database.transaction(writes=True) as session:
+        make_bank(session)
+        session.add(User(email="ann@example.com", display_name="ann", password_hash="-", role="candidate"))
+    yield database
+    database.dispose()
+    if schema is not None:
+        schema.drop()

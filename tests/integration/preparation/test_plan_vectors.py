@@ -6,14 +6,12 @@ from __future__ import annotations
 import time
 
 import numpy as np
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from rehearse import feedback
 from rehearse.accounts.models import User
 from rehearse.bank.models import Question
-from rehearse.db.database import Database
 from rehearse.plans import service as plans
 from rehearse.plans import vectors
 from rehearse.plans.models import QuestionVector
@@ -37,33 +35,6 @@ class CountingEncoder:
 
     def info(self):
         return self.inner.info()
-
-
-@pytest.fixture(scope="module")
-def semantic():
-    backend = feedback.load_backend("auto")
-    if not backend.semantic:
-        pytest.skip("no semantic sentence model is installed here; only semantic vectors are stored")
-    return backend
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def fresh(request, tmp_path):
-    """An empty migrated database of its own (warming commits), with the small bank and one user."""
-    if request.param == "sqlite":
-        database, schema = Database(f"sqlite:///{tmp_path / 'vectors.db'}"), None
-    else:
-        shared = request.getfixturevalue("postgres_schema")
-        schema = type(shared)(shared.base_url)
-        database = Database(schema.url)
-    database.upgrade()
-    with database.transaction(writes=True) as session:
-        make_bank(session)
-        session.add(User(email="ann@example.com", display_name="ann", password_hash="-", role="candidate"))
-    yield database
-    database.dispose()
-    if schema is not None:
-        schema.drop()
 
 
 def _stored(database) -> dict[str, np.ndarray]:
@@ -148,7 +119,8 @@ def test_the_app_stores_question_vectors_in_the_background_when_it_starts(tmp_pa
         deadline = time.monotonic() + 60  # eight short questions: a second or two, more on a busy machine
         while time.monotonic() < deadline:
             with app.state.database.transaction() as session:
-                count = session.scalar(select(func.count()).select_from(QuestionVector))
+                count = session.scalar(select(func.count()).select_from(QuestionVector)
+                                       .where(QuestionVector.model == semantic.version))
             if count == len(QUESTIONS):
                 break
             time.sleep(0.1)
