@@ -131,41 +131,58 @@ def cold_library(backend_name: str) -> float:
     return statistics.median(times)
 
 
-def cold_cli(cli: str) -> tuple[float | None, str]:
+def _fresh_env(folder: str) -> dict[str, str]:
+    """A new database with the built-in bank, nothing else stored (no rubric vectors yet)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REHEARSE_")}
+    env |= {"REHEARSE_DATA_DIR": str(Path(folder, "data")),
+            "REHEARSE_DATABASE_URL": f"sqlite:///{Path(folder, 'speed.db')}"}
+    subprocess.run([_cli() or "rehearse", "db", "upgrade"], env=env, check=True, capture_output=True)
+    return env
+
+
+def cold_cli(cli: str) -> tuple[list[float] | None, str]:
+    """Three new processes scoring one answer on a fresh database: the first encodes the question's
+    rubric and stores its vectors, the next two read them back."""
     with tempfile.TemporaryDirectory() as tmp:
+        env = _fresh_env(tmp)
         f = Path(tmp, "answer.txt")
         f.write_text(ANSWER, encoding="utf-8")
         ref = "em-underperformer"  # a slug of the built-in bank
-        times, last = [], ""
+        times = []
         for _ in range(3):
             t = time.perf_counter()
             p = subprocess.run([cli, "feedback", ref, "--answer-file", str(f), "--json"],
-                               capture_output=True, text=True)
+                               capture_output=True, text=True, env=env)
             times.append(time.perf_counter() - t)
-            last = (p.stderr or p.stdout)[-300:]
             if p.returncode != 0:
-                return None, f"exit {p.returncode}: {last.strip()}"
-        return statistics.median(times), ""
+                return None, f"exit {p.returncode}: {(p.stderr or p.stdout)[-300:].strip()}"
+        return times, ""
 
 
-def batch_cli(cli: str, n: int) -> tuple[float | None, str]:
+def batch_cli(cli: str, n: int) -> tuple[list[float] | None, str]:
+    """The same batch twice on a fresh database: the first run encodes every rubric it meets and
+    stores the vectors, the second reads them back. Answers per second, start-up included."""
     pairs = _bank_pairs(n)
     if not pairs:
         return None, "no dev answers to send"
     with tempfile.TemporaryDirectory() as tmp:
+        env = _fresh_env(tmp)
         f = Path(tmp, "batch.jsonl")
         f.write_text("".join(json.dumps({"question": q.text, "answer": a}) + "\n"
                              for q, a in pairs), encoding="utf-8")
-        t = time.perf_counter()
-        p = subprocess.run([cli, "feedback", "--batch", str(f), "--json"], capture_output=True,
-                           text=True)
-        dt = time.perf_counter() - t
-        if p.returncode != 0:
-            return None, f"exit {p.returncode}: {(p.stderr or p.stdout)[-300:].strip()}"
-        lines = [ln for ln in p.stdout.splitlines() if ln.strip()]
-        if len(lines) != len(pairs):
-            return None, f"{len(lines)} output lines for {len(pairs)} inputs"
-        return len(pairs) / dt, ""
+        rates = []
+        for _ in range(2):
+            t = time.perf_counter()
+            p = subprocess.run([cli, "feedback", "--batch", str(f), "--json"], capture_output=True,
+                               text=True, env=env)
+            dt = time.perf_counter() - t
+            if p.returncode != 0:
+                return None, f"exit {p.returncode}: {(p.stderr or p.stdout)[-300:].strip()}"
+            lines = [ln for ln in p.stdout.splitlines() if ln.strip()]
+            if len(lines) != len(pairs):
+                return None, f"{len(lines)} output lines for {len(pairs)} inputs"
+            rates.append(len(pairs) / dt)
+        return rates, ""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -197,18 +214,20 @@ def main(argv: list[str] | None = None) -> int:
     if cli is None:
         print("rehearse feedback --batch: skipped (the `rehearse` CLI is not installed)")
     else:
-        per_s, why = batch_cli(cli, min(args.batch, 200))
-        print(f"rehearse feedback --batch: {per_s:.0f} answers/s including start-up"
-              if per_s else f"rehearse feedback --batch: skipped ({why})")
+        rates, why = batch_cli(cli, min(args.batch, 200))
+        print(f"rehearse feedback --batch, start-up included: {rates[0]:.1f} answers/s on a new database, "
+              f"{rates[1]:.1f} answers/s once its rubric vectors are stored" if rates
+              else f"rehearse feedback --batch: skipped ({why})")
 
     print("\n## Cold start\n")
     print(f"new process, import + load model + one analyze(): {cold_library(args.backend):.2f} s")
     if cli is None:
         print("rehearse feedback ... --json: skipped (the `rehearse` CLI is not installed)")
     else:
-        s, why = cold_cli(cli)
-        print(f"rehearse feedback QUESTION --answer-file F --json: {s:.2f} s (goal <= 3 s)"
-              if s is not None else f"rehearse feedback ... --json: skipped ({why})")
+        times, why = cold_cli(cli)
+        print(f"rehearse feedback QUESTION --answer-file F --json: {times[0]:.2f} s on a new database, "
+              f"{statistics.median(times[1:]):.2f} s once the rubric's vectors are stored (goal <= 3 s)"
+              if times else f"rehearse feedback ... --json: skipped ({why})")
     return 0
 
 
