@@ -11,7 +11,9 @@ semantic backends (the lexical fallback is faster to recompute than to read).
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import threading
 from collections.abc import Iterable
 
@@ -115,6 +117,7 @@ def warm_in_background(database, *, backend: str) -> threading.Thread:
     not kept waiting for the model, and after the first start no rubric is encoded twice."""
 
     def run() -> None:
+        _yield_to_requests()
         try:
             loaded = feedback.load_backend(backend)
         except Exception:  # noqa: BLE001 - scoring will report the problem when it is asked to score
@@ -130,3 +133,12 @@ def warm_in_background(database, *, backend: str) -> threading.Thread:
     thread = threading.Thread(target=run, daemon=True, name="rehearse-warm-feedback")
     thread.start()
     return thread
+
+
+WARM_NICENESS = 10  # below requests: a first start's warm must not slow the answers being scored
+
+
+def _yield_to_requests() -> None:
+    """Lower this thread's CPU priority (Linux schedules threads one by one; elsewhere a no-op)."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WARM_NICENESS)

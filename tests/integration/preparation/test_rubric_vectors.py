@@ -114,3 +114,19 @@ def test_stored_vectors_are_the_models_own(fresh, semantic, kind):
         stored = rubric_store.stored_vectors.read_all(session, model=semantic.version + rubric_store.KINDS[kind])
     for key, vector in expected.items():
         np.testing.assert_array_equal(stored[key], vector)
+
+
+def test_the_warm_at_start_runs_below_the_priority_of_requests(fresh, monkeypatch):
+    import os
+    import threading
+
+    seen = []
+
+    def load_backend(name):
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+        raise feedback.BackendUnavailable("not needed here")
+
+    monkeypatch.setattr(rubric_store.feedback, "load_backend", load_backend)
+    rubric_store.warm_in_background(fresh, backend="e5").join(timeout=30)
+    assert seen == [rubric_store.WARM_NICENESS]
+    assert os.getpriority(os.PRIO_PROCESS, 0) < rubric_store.WARM_NICENESS  # the process itself is untouched
