@@ -228,9 +228,13 @@ def practice_command(
     from rehearse.bootstrap import open_database
     from rehearse.settings import Settings
 
+    from . import rubric_store
+
     settings = Settings()
     try:
         database = open_database(settings)
+        # the model and the stored rubric vectors load while the first question is read
+        rubric_store.warm_in_background(database, backend=settings.feedback_backend)
         account = resolve_user(database, user)
         if mock is not None:
             run_mock(database, account, role, mock, backend=settings.feedback_backend, use_editor=editor,
