@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from sqlalchemy import select
+from tests.encoder_spy import encoded_texts
 
 from rehearse import feedback
 from rehearse.bank.models import Question
@@ -24,16 +25,6 @@ def _new_process(semantic):
     """A backend as a new process has it: same model, empty caches, nothing read from the database."""
     rubric_store._loaded.clear()
     return type(semantic)()
-
-
-def _counting(backend) -> list[str]:
-    """Every text the model is asked to encode from now on (passages and queries)."""
-    seen: list[str] = []
-    passage, query = backend.encode, getattr(backend, "_queries", None)
-    backend.encode = lambda texts: (seen.extend(texts), passage(texts))[1]
-    if query is not None:
-        backend._queries = lambda texts: (seen.extend(texts), query(texts))[1]
-    return seen
 
 
 def _questions(database):
@@ -54,7 +45,7 @@ def test_a_new_process_reads_the_stored_rubrics_and_encodes_only_the_answer(fres
 
     warm = _new_process(semantic)
     assert rubric_store.load(fresh, warm) > 0
-    seen = _counting(warm)
+    seen = encoded_texts(warm)
     report = feedback.analyze(questions[0].question, ANSWER, backend=warm, lexicon=questions[0].lexicon)
     assert seen and set(seen) <= set(split_answer(ANSWER)[1]), f"rubric text encoded again: {seen}"
     assert report.to_dict() == cold_report.to_dict()

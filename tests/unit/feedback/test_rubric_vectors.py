@@ -2,6 +2,7 @@
 encodes only the answer, and scores it exactly as before."""
 
 import pytest
+from tests.encoder_spy import encoded_texts
 
 from rehearse.feedback import analyze, remember, rubric_vectors
 from rehearse.feedback.backends import cache_key
@@ -19,20 +20,11 @@ def fresh(backend):
     return type(backend)()
 
 
-def _spy(backend) -> list[str]:
-    seen: list[str] = []
-    passage, query = backend.encode, getattr(backend, "_queries", None)
-    backend.encode = lambda texts: (seen.extend(texts), passage(texts))[1]
-    if query is not None:
-        backend._queries = lambda texts: (seen.extend(texts), query(texts))[1]
-    return seen
-
-
 def test_remembered_rubric_vectors_spare_the_encoder_and_change_no_report(backend, fresh):
     kept = rubric_vectors(STRATEGY, backend)
     assert kept["passage"] and all(len(k) == 32 for k in kept["passage"])
     remember(fresh, kept)
-    seen = _spy(fresh)
+    seen = encoded_texts(fresh)
     report = analyze(STRATEGY, ANSWER, backend=fresh)
     assert set(seen) <= set(split_answer(ANSWER)[1])  # the answer only
     assert report.to_dict() == analyze(STRATEGY, ANSWER, backend=type(backend)()).to_dict()
