@@ -32,7 +32,7 @@ WRITE_CHUNK = 500  # rows per INSERT, well under SQLite's limit on bound paramet
 
 log = logging.getLogger(__name__)
 
-_loaded: set[tuple[str, str]] = set()  # (database, model) already read into this process
+_loaded: set[tuple[str, int]] = set()  # (database, backend) pairs already read in this process
 _lock = threading.Lock()
 
 
@@ -45,7 +45,7 @@ def load(database, backend) -> int:
     returns how many were read."""
     if not stored_vectors.stored(backend):
         return 0
-    key = (str(database.url), backend.version)
+    key = (str(database.url), id(backend))
     with _lock:
         if key in _loaded:
             return 0
