@@ -67,6 +67,11 @@ def import_bank(session: Session, doc: BankDoc, *, progress: Progress | None = N
         session.add(bank)
         session.flush()
     else:
+        if bank.name != doc.name:  # "Leadership Bank" and "leadership bank!" are one bank: say so
+            summary.warnings.append(ImportWarning(
+                doc.source or doc.name, None,
+                f"bank {bank.name!r} renamed to {doc.name!r} (a bank is the one its name's slug, "
+                f"{bank_slug!r}, gives); its questions are updated, not duplicated"))
         for attribute in ("name", "source", "licence", "description"):
             value = getattr(doc, attribute)
             if value is not None and getattr(bank, attribute) != value:

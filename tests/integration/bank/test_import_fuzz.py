@@ -73,6 +73,7 @@ def test_a_bank_whose_name_gives_the_same_slug_is_that_bank_renamed(session):
     renamed = replace(_SAMPLE, name="\\" + _SAMPLE.name)  # found by the fuzzer above
     summary = service.import_bank(session, renamed)
     assert summary.created == 0 and bank_rows(session, renamed.name) == questions
+    assert any("renamed" in w.message and repr(renamed.name) in w.message for w in summary.warnings)
     assert session.scalar(select(Bank.name).where(Bank.slug == slugify(_SAMPLE.name))) == renamed.name
 
 
