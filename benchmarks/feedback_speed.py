@@ -131,12 +131,12 @@ def cold_library(backend_name: str) -> float:
     return statistics.median(times)
 
 
-def _fresh_env(folder: str) -> dict[str, str]:
+def _fresh_env(cli: str, folder: str) -> dict[str, str]:
     """A new database with the built-in bank, nothing else stored (no rubric vectors yet)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("REHEARSE_")}
     env |= {"REHEARSE_DATA_DIR": str(Path(folder, "data")),
             "REHEARSE_DATABASE_URL": f"sqlite:///{Path(folder, 'speed.db')}"}
-    subprocess.run([_cli() or "rehearse", "db", "upgrade"], env=env, check=True, capture_output=True)
+    subprocess.run([cli, "db", "upgrade"], env=env, check=True, capture_output=True)
     return env
 
 
@@ -144,7 +144,7 @@ def cold_cli(cli: str) -> tuple[list[float] | None, str]:
     """Three new processes scoring one answer on a fresh database: the first encodes the question's
     rubric and stores its vectors, the next two read them back."""
     with tempfile.TemporaryDirectory() as tmp:
-        env = _fresh_env(tmp)
+        env = _fresh_env(cli, tmp)
         f = Path(tmp, "answer.txt")
         f.write_text(ANSWER, encoding="utf-8")
         ref = "em-underperformer"  # a slug of the built-in bank
@@ -166,7 +166,7 @@ def batch_cli(cli: str, n: int) -> tuple[list[float] | None, str]:
     if not pairs:
         return None, "no dev answers to send"
     with tempfile.TemporaryDirectory() as tmp:
-        env = _fresh_env(tmp)
+        env = _fresh_env(cli, tmp)
         f = Path(tmp, "batch.jsonl")
         f.write_text("".join(json.dumps({"question": q.text, "answer": a}) + "\n"
                              for q, a in pairs), encoding="utf-8")

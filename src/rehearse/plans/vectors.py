@@ -68,19 +68,24 @@ def hashes(session: Session, *, model: str) -> set[str]:
     return set(session.scalars(select(QuestionVector.text_hash).where(QuestionVector.model == model)))
 
 
-def drop_other_models(session: Session, *, suffix: str, model: str) -> None:
-    """Delete every vector whose label ends with `suffix` but is not `model` (an older version's)."""
-    session.execute(delete(QuestionVector).where(QuestionVector.model.endswith(suffix, autoescape=True),
-                                                 QuestionVector.model != model))
+def other_models(session: Session, *, suffix: str, model: str) -> list[str]:
+    """The labels ending with `suffix` other than `model` (an older version's vectors)."""
+    return list(session.scalars(select(QuestionVector.model).distinct().where(
+        QuestionVector.model.endswith(suffix, autoescape=True), QuestionVector.model != model)))
 
 
-def prune(session: Session, *, model: str, keep: set[str]) -> int:
-    """Delete the vectors of this model label whose hash is not in `keep`; returns how many."""
-    gone = sorted(hashes(session, model=model) - keep)
-    for start in range(0, len(gone), READ_CHUNK):
+def drop_models(session: Session, models: Sequence[str]) -> None:
+    """Delete every vector stored under these labels."""
+    if models:
+        session.execute(delete(QuestionVector).where(QuestionVector.model.in_(list(models))))
+
+
+def prune(session: Session, *, model: str, gone: set[str]) -> None:
+    """Delete these hashes' vectors of this model label (texts no question has any more)."""
+    gone_list = sorted(gone)
+    for start in range(0, len(gone_list), READ_CHUNK):
         session.execute(delete(QuestionVector).where(
-            QuestionVector.model == model, QuestionVector.text_hash.in_(gone[start:start + READ_CHUNK])))
-    return len(gone)
+            QuestionVector.model == model, QuestionVector.text_hash.in_(gone_list[start:start + READ_CHUNK])))
 
 
 def write(session: Session, *, model: str, vectors: dict[str, np.ndarray]) -> None:
@@ -116,7 +121,7 @@ def warm(database, encoder) -> int:
     model = encoder.version
     with database.transaction() as session:
         texts = list(dict.fromkeys(session.scalars(select(Question.text).order_by(Question.id))))
-        have = set(session.scalars(select(QuestionVector.text_hash).where(QuestionVector.model == model)))
+        have = hashes(session, model=model)
     by_hash = {text_hash(t): t for t in texts}
     missing = [h for h in by_hash if h not in have]
     for start in range(0, len(missing), WARM_BATCH):
@@ -129,8 +134,5 @@ def warm(database, encoder) -> int:
         # A question edited or deleted: its old vector is never read again. (One added after the
         # read above has no stored vector yet, so it is not among these.)
         with database.transaction(writes=True) as session:
-            gone_list = sorted(gone)
-            for start in range(0, len(gone_list), READ_CHUNK):
-                session.execute(delete(QuestionVector).where(
-                    QuestionVector.model == model, QuestionVector.text_hash.in_(gone_list[start:start + READ_CHUNK])))
+            prune(session, model=model, gone=gone)
     return len(missing)

@@ -100,7 +100,7 @@ def _run_batch(database, path: Path, backend: str, jobs: int) -> None:
     from rehearse.bank.service import QuestionNotFound, get_question
 
     from . import rubric_store
-    from .scoring import analyze_prepared, prepare
+    from .scoring import analyze_prepared, prepare_many
 
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -141,10 +141,8 @@ def _run_batch(database, path: Path, backend: str, jobs: int) -> None:
         except engine.BackendUnavailable as error:
             _fail(str(error))
         rubric_store.load(database, loaded)  # what earlier processes encoded is not encoded again
-        prepared = {}
-        for _, question, _ in pending:
-            if question.id not in prepared:
-                prepared[question.id] = prepare(session, question)
+        unique = list({question.id: question for _, question, _ in pending}.values())
+        prepared = {q.id: ready for q, ready in zip(unique, prepare_many(session, unique), strict=True)}
 
         def score(item):
             _, question, answer = item

@@ -15,6 +15,7 @@ import contextlib
 import logging
 import os
 import threading
+import weakref
 from collections.abc import Iterable
 
 import numpy as np
@@ -25,14 +26,14 @@ from rehearse import feedback
 from rehearse.bank.models import Question
 from rehearse.plans import vectors as stored_vectors
 
-from .scoring import PreparedQuestion, prepare
+from .scoring import PreparedQuestion, prepare_many
 
 KINDS = {"passage": " · rubric passage", "query": " · rubric query"}
 WRITE_CHUNK = 500  # rows per INSERT, well under SQLite's limit on bound parameters
 
 log = logging.getLogger(__name__)
 
-_loaded: set[tuple[str, int]] = set()  # (database, backend) pairs already read in this process
+_loaded: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # backend -> databases read into it
 _lock = threading.Lock()
 
 
@@ -41,15 +42,15 @@ def _label(backend, kind: str) -> str:
 
 
 def load(database, backend) -> int:
-    """Hand the backend every stored rubric vector of its model (once per process and database);
+    """Hand the backend every stored rubric vector of its model (once per backend and database);
     returns how many were read."""
     if not stored_vectors.stored(backend):
         return 0
-    key = (str(database.url), id(backend))
     with _lock:
-        if key in _loaded:
+        done = _loaded.setdefault(backend, set())
+        if str(database.url) in done:
             return 0
-        _loaded.add(key)
+        done.add(str(database.url))
     with database.transaction() as session:
         found = {kind: stored_vectors.read_all(session, model=_label(backend, kind)) for kind in KINDS}
     feedback.remember(backend, found)
@@ -64,52 +65,56 @@ def _vectors_of(questions: Iterable[PreparedQuestion], backend) -> dict[str, dic
     return found
 
 
+def _keep(database, backend, found: dict[str, dict[str, np.ndarray]], *, prune: bool = False) -> int:
+    """Write the vectors of `found` not stored yet (read first: a write transaction, SQLite's write
+    lock, is taken only when there is something to write); with `prune`, also delete this model's
+    vectors of rubrics not in `found`, and every older model's. Returns how many were written."""
+    new: dict[str, dict[str, np.ndarray]] = {}
+    gone: dict[str, set[str]] = {}
+    stale: list[str] = []
+    with database.transaction() as session:
+        for kind, items in found.items():
+            label = _label(backend, kind)
+            have = stored_vectors.hashes(session, model=label)
+            new[kind] = {h: v for h, v in items.items() if h not in have}
+            gone[kind] = have - items.keys() if prune else set()
+            if prune:
+                stale += stored_vectors.other_models(session, suffix=KINDS[kind], model=label)
+    if not any(new.values()) and not any(gone.values()) and not stale:
+        return 0
+    with database.transaction(writes=True) as session:
+        for kind, items in new.items():
+            label = _label(backend, kind)
+            rows = list(items.items())
+            for start in range(0, len(rows), WRITE_CHUNK):
+                stored_vectors.write(session, model=label, vectors=dict(rows[start:start + WRITE_CHUNK]))
+            stored_vectors.prune(session, model=label, gone=gone[kind])
+        stored_vectors.drop_models(session, stale)
+    return sum(len(items) for items in new.values())
+
+
 def store(database, backend, questions: Iterable[PreparedQuestion]) -> int:
     """Keep these questions' rubric vectors that are not stored yet (encoding any the backend has
     not computed); returns how many were written."""
     if not stored_vectors.stored(backend):
         return 0
-    found = _vectors_of(questions, backend)
-    written = 0
     try:
-        with database.transaction(writes=True) as session:
-            for kind, items in found.items():
-                have = stored_vectors.hashes(session, model=_label(backend, kind))
-                new = {h: v for h, v in items.items() if h not in have}
-                _write(session, _label(backend, kind), new)
-                written += len(new)
+        return _keep(database, backend, _vectors_of(questions, backend))
     except SQLAlchemyError:  # an optimisation: the report is made, the next process encodes again
         log.warning("feedback: could not store rubric vectors", exc_info=True)
         return 0
-    return written
-
-
-def _write(session, label: str, vectors: dict[str, np.ndarray]) -> None:
-    items = list(vectors.items())
-    for start in range(0, len(items), WRITE_CHUNK):
-        stored_vectors.write(session, model=label, vectors=dict(items[start:start + WRITE_CHUNK]))
 
 
 def warm(database, backend) -> int:
     """Store the rubric vectors of every question in the database, and forget those of rubrics no
-    question has any more (edited or deleted); returns how many were written. Stored vectors are
-    read first, so a warm process encodes only what is new."""
+    question has any more (edited or deleted) and of older models; returns how many were written.
+    Stored vectors are read first, so a warm process encodes only what is new."""
     if not stored_vectors.stored(backend):
         return 0
     load(database, backend)
     with database.transaction() as session:
-        questions = [prepare(session, q) for q in session.scalars(select(Question).order_by(Question.id))]
-    found = _vectors_of(questions, backend)
-    written = 0
-    with database.transaction(writes=True) as session:
-        for kind, items in found.items():
-            label = _label(backend, kind)
-            have = stored_vectors.hashes(session, model=label)
-            _write(session, label, {h: v for h, v in items.items() if h not in have})
-            written += len(items.keys() - have)
-            stored_vectors.prune(session, model=label, keep=set(items))
-            stored_vectors.drop_other_models(session, suffix=KINDS[kind], model=label)
-    return written
+        questions = prepare_many(session, session.scalars(select(Question).order_by(Question.id)).all())
+    return _keep(database, backend, _vectors_of(questions, backend), prune=True)
 
 
 def warm_in_background(database, *, backend: str) -> threading.Thread:

@@ -73,9 +73,15 @@ class PreparedQuestion:
 
 def prepare(session: Session, question: Question) -> PreparedQuestion:
     """Read what scoring an answer to this question needs (example answer, the bank's lexicon)."""
-    example = example_answers_for(session, [question.id]).get(question.id)
-    return PreparedQuestion(to_engine_question(question, example), bank_lexicon(session, question.bank_id),
-                            question.bank_id)
+    return prepare_many(session, [question])[0]
+
+
+def prepare_many(session: Session, questions: Sequence[Question]) -> list[PreparedQuestion]:
+    """`prepare` for many questions: their example answers in one query, each bank's lexicon once."""
+    examples = example_answers_for(session, [q.id for q in questions])
+    lexicons = {bank_id: bank_lexicon(session, bank_id) for bank_id in {q.bank_id for q in questions}}
+    return [PreparedQuestion(to_engine_question(q, examples.get(q.id)), lexicons[q.bank_id], q.bank_id)
+            for q in questions]
 
 
 def analyze_prepared(prepared: PreparedQuestion, answer: str, *, backend: str = "auto") -> feedback.Report:

