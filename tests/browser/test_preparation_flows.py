@@ -169,6 +169,7 @@ def test_an_answer_sent_while_the_server_is_down_is_still_there_when_it_is_back(
     page.uncheck("[data-field=follow-ups]")
     page.click("[data-mock-form] [data-submit]")
     page.wait_for_selector("[data-mock-question]")
+    page.wait_for_load_state("domcontentloaded")  # the page's deferred script has run
     address = page.url
     page.route("**/answer", lambda route: route.abort("connectionrefused"))  # the server is down
     page.fill("[data-answer]", STRONG)

@@ -23,12 +23,15 @@
   var clock = panel.querySelector("[data-countdown]");
   var timedOut = panel.querySelector("[data-timed-out]");
 
+  function keep() {
+    if (storage && answer && answer.value) storage.setItem(key, answer.value);
+  }
   if (storage && answer && !answer.value) answer.value = storage.getItem(key) || "";
-  if (answer) answer.addEventListener("input", function () {
-    if (storage) storage.setItem(key, answer.value);
-  });
+  keep();  // what was typed before this script ran
+  if (answer) answer.addEventListener("input", keep);
   var sent = false;
   form.addEventListener("submit", function () {
+    keep();
     sent = true;  // the draft stays until the next page shows the server has the answer
   });
   if (!clock) return;
