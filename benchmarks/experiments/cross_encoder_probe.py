@@ -122,6 +122,28 @@ def cross_encoder():
     return model
 
 
+def export_onnx(model, path: Path) -> None:
+    """The model as ONNX with dynamic int8 weights (per channel), as rehearse.feedback.judge
+    reads it: inputs input_ids, token_type_ids, attention_mask; output one logit per pair."""
+    import tempfile
+
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    model.eval()
+    tok = _tokenizer()
+    enc = tok.encode_batch([("a talking point", "an answer sentence about it"), ("b", "c")])
+    example = tuple(torch.tensor([getattr(e, k) for e in enc]) for k in ("ids", "type_ids", "attention_mask"))
+    names = ["input_ids", "token_type_ids", "attention_mask"]
+    axes = {n: {0: "pairs", 1: "tokens"} for n in names} | {"logits": {0: "pairs"}}
+    with tempfile.TemporaryDirectory() as tmp:
+        fp32 = Path(tmp) / "fp32.onnx"
+        torch.onnx.export(model, example, str(fp32), input_names=names, output_names=["logits"],
+                          dynamic_axes=axes, opset_version=17, dynamo=False)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        quantize_dynamic(str(fp32), str(path), weight_type=QuantType.QInt8, per_channel=True)
+
+
 def _tokenizer():
     from tokenizers import Tokenizer
 
@@ -163,15 +185,50 @@ def within(scores, labels, answer_ids) -> float:
     return float(np.mean(out))
 
 
+def _synthetic_pairs(paths, sources, held: set[str]) -> list[tuple[str, str, float]]:
+    """(point, snippet, covered) for every talking point of each snippet's question; snippets
+    were written by helpers who saw the points and labelled every point (0/1/2). Questions in
+    the fold being tested are left out."""
+    out = []
+    for path in paths:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            q = sources.get(row["source"], {}).get(row["slug"])
+            if q is None or row["slug"] in held or len(row["labels"]) != len(q.talking_points):
+                continue
+            out += [(p, row["text"], float(v >= 1)) for p, v in zip(q.talking_points, row["labels"])]
+    return out
+
+
+def _batches(data, rng):
+    """Shuffled batches of pairs of similar length (less padding: two CPU cores)."""
+    order = sorted(data, key=lambda d: len(d[0]) + len(d[1]) + rng.random() * 40)
+    chunks = [order[b : b + BATCH] for b in range(0, len(order), BATCH)]
+    rng.shuffle(chunks)
+    return chunks
+
+
 def main(argv=None) -> int:
     import torch
     from torch.nn import functional as F
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--fold", type=int, default=0, choices=[0, 1, 2])
+    ap.add_argument("--fold", type=int, default=0, choices=[-1, 0, 1, 2],
+                    help="the train questions to test on; -1: train on all of them, test nothing")
     ap.add_argument("--epochs", type=int, default=2)
+    ap.add_argument("--synthetic", type=Path, action="append", default=[],
+                    help="JSON Lines of labelled snippets (see _synthetic_pairs); repeatable")
+    ap.add_argument("--sentence-labels", type=Path, action="append", default=[],
+                    help="JSON Lines labelling each train answer sentence against every point; "
+                         "replaces the quote-based pairs for the answers it labels; repeatable")
+    ap.add_argument("--save", type=Path, help="write the fine-tuned weights here")
+    ap.add_argument("--onnx", type=Path, help="write the fine-tuned model here as int8 ONNX")
+    ap.add_argument("--load", type=Path, help="evaluate these weights instead of training")
     args = ap.parse_args(argv)
     torch.manual_seed(0)
+    torch.set_num_threads(2)
     rng = random.Random(0)
     sources, _ = load_sources()
     train = [q for q in load_blind(sources) if q.split == "train"]
@@ -184,9 +241,25 @@ def main(argv=None) -> int:
         points = q.question.talking_points
         items.append((q, split_answer(text)[1], [i in covers for i in range(len(points))],
                       list(answer.evidence) if answer else [None] * len(points), answer is not None, text))
+    sentence_labels = {}
+    for path in args.sentence_labels:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                sentence_labels.setdefault((row["slug"], row["answer_id"]), {})[row["sentence"]] = row["labels"]
+    by_text = {(q.slug, a.text): a.id for q in train for a in q.answers}
     positives, negatives = [], []
-    for q, sents, covered, evidence, _, _ in items:
+    for q, sents, covered, evidence, _, text in items:
         if fold_of(q.slug) == args.fold:
+            continue
+        labelled = sentence_labels.get((q.slug, by_text.get((q.slug, text))))
+        if labelled:
+            for j, s in enumerate(sents):
+                marks = labelled.get(j)
+                if marks is None or len(marks) != len(q.question.talking_points):
+                    continue
+                for point, mark in zip(q.question.talking_points, marks):
+                    (positives if mark >= 1 else negatives).append((point, s))
             continue
         for i, point in enumerate(q.question.talking_points):
             for s in sents:
@@ -198,16 +271,23 @@ def main(argv=None) -> int:
     data = [(p, s, 1.0) for p, s in positives] + [(p, s, 0.0) for p, s in negatives[: NEGATIVES * len(positives)]]
     print(f"fold {args.fold}: training on {len(positives)} positive and "
           f"{min(len(negatives), NEGATIVES * len(positives))} negative (point, sentence) pairs")
+    held = {q.slug for q in train if fold_of(q.slug) == args.fold}
+    synthetic = _synthetic_pairs(args.synthetic, sources, held)
+    if synthetic:
+        print(f"  and {sum(y for *_, y in synthetic):.0f} positive and "
+              f"{sum(1 - y for *_, y in synthetic):.0f} negative synthetic pairs")
+        data += synthetic
     model, tok = cross_encoder(), _tokenizer()
-    steps = args.epochs * -(-len(data) // BATCH)
+    if args.load:
+        model.load_state_dict(torch.load(args.load))
+        args.epochs = 0
+    steps = max(1, args.epochs) * -(-len(data) // BATCH)
     opt = torch.optim.AdamW(model.parameters(), lr=3e-5, weight_decay=0.01)
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, (s + 1) / (0.1 * steps)) * max(0.0, (steps - s) / steps))
     model.train()
     for _ in range(args.epochs):
-        rng.shuffle(data)
-        for b in range(0, len(data), BATCH):
-            chunk = data[b : b + BATCH]
+        for chunk in _batches(data, rng):
             loss = F.binary_cross_entropy_with_logits(model(*_encode(tok, [(p, s) for p, s, _ in chunk])),
                                                       torch.tensor([y for *_, y in chunk]))
             opt.zero_grad()
@@ -216,29 +296,43 @@ def main(argv=None) -> int:
             opt.step()
             sched.step()
     model.eval()
+    if args.save:
+        torch.save(model.state_dict(), args.save)
+    if args.onnx:
+        export_onnx(model, args.onnx)
+    if args.fold < 0:
+        return 0
     backend = load_backend("e5")
     coefs = C.POINT["e5"]
     w = np.array([coefs.get(n, 0.0) for n in POINT_FEATURES])
     drop = [POINT_FEATURES.index(n) for n in WORD_FEATURES]
+    engine_cache = Path(f"/tmp/cross_encoder_probe_engine_{args.fold}.json")  # e5 is the slow part
+    cached = json.loads(engine_cache.read_text()) if engine_cache.exists() else {}
     engine, ce, labels, answer_ids, is_own, slugs = [], [], [], [], [], []
     with torch.no_grad():
         for n, (q, sents, covered, _, mine, text) in enumerate(items):
             if fold_of(q.slug) != args.fold or not sents:
                 continue
-            feats = _features(backend, q.question, text, lexicons[q.source])[2]
             points = q.question.talking_points
+            if str(n) not in cached:
+                feats = _features(backend, q.question, text, lexicons[q.source])[2]
+                scores = []
+                for i in range(len(points)):
+                    f = feats[i].copy()
+                    f[..., drop] = 0.0
+                    scores.append(float((coefs["bias"] + f @ w).max()))
+                cached[str(n)] = scores
             pairs = [(p, s) for p in points for s in sents]
             logits = torch.cat([model(*_encode(tok, pairs[b : b + 64])) for b in range(0, len(pairs), 64)])
             logits = logits.numpy().reshape(len(points), len(sents))
             for i in range(len(points)):
-                f = feats[i].copy()
-                f[..., drop] = 0.0
-                engine.append(float((coefs["bias"] + f @ w).max()))
+                engine.append(cached[str(n)][i])
                 ce.append(float(logits[i].max()))
                 labels.append(covered[i])
                 answer_ids.append(n)
                 is_own.append(mine)
                 slugs.append(q.slug)
+    engine_cache.write_text(json.dumps(cached))
     engine, ce, labels, answer_ids, is_own = map(np.array, (engine, ce, labels, answer_ids, is_own))
     for name, s in (("engine", engine), ("cross-encoder", ce)):
         print(f"{name:14s} point AUC {auc(s[is_own], labels[is_own]):.3f} (own answers), "
