@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export REHEARSE_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: install serve test bench lint browser-deps clean train-judge
+.PHONY: install serve test bench lint browser-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,12 +38,6 @@ test: install browser-deps
 
 bench: install
 	$(BIN)/python -m benchmarks
-
-# Rebuild the point judge shipped in src/rehearse/feedback/judge_model/ and refit the engine's
-# constants with it (about an hour on two cores; needs the seed page and chitamoor in ../shared).
-train-judge: install
-	$(BIN)/python -m benchmarks.train_judge
-	$(BIN)/python -m benchmarks.feedback_quality --calibrate --write --judge-folds build/judge
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks

@@ -39,13 +39,6 @@ def blind_split(slug: str) -> str:
     return "test" if int(hashlib.sha256(slug.encode()).hexdigest(), 16) % 10 < 3 else "train"
 
 
-def judge_fold(slug: str) -> int:
-    """Which of three folds of the train questions a question falls in when the point judge is
-    cross-fitted (train_judge.py): the calibration reads each question with a judge that was
-    trained without it."""
-    return int(hashlib.sha1(slug.encode()).hexdigest(), 16) % 3
-
-
 @dataclass(frozen=True)
 class BlindAnswer:
     id: str

@@ -21,7 +21,7 @@ from rehearse.feedback import Question
 from rehearse.feedback import calibration as C
 from rehearse.feedback.answer import build_answer
 from rehearse.feedback.engine import split_answer
-from rehearse.feedback.points import JUDGED, POINT_FEATURES, unit_features
+from rehearse.feedback.points import POINT_FEATURES, unit_features
 from rehearse.feedback.prepare import prepare
 from rehearse.feedback.relevance import HEAD_FEATURES, TOPIC_FEATURES, judge_relevance
 
@@ -56,11 +56,11 @@ def _encode(backend, sents: list[str]) -> np.ndarray:
     return np.stack([_SENTENCES[(backend.name, s)] for s in sents]) if sents else np.zeros((0, 1))
 
 
-def _features(backend, question, text, lexicon, judge=None):
+def _features(backend, question, text, lexicon):
     prep = prepare(question, backend, lexicon)
     cleaned, sents = split_answer(text)
     ans = build_answer(text, cleaned, sents, _encode(backend, sents))
-    return prep, ans, unit_features(prep, ans, lexicon, judge if len(prep.points) > 1 else None)
+    return prep, ans, unit_features(prep, ans, lexicon)
 
 
 # English word-overlap features, left out of the multilingual e5 point judge (a one-point
@@ -110,43 +110,27 @@ def _fit_points(rows, name: str, backend) -> dict:
     return point
 
 
-def calibrate(backend, train: list[BlindQuestion], lexicons: dict, write: bool = False,
-              judge_of=None) -> None:
-    """Fit POINT, BARE, REFERENCE and the relevance tables for this backend; with `judge_of`
-    (train question -> the point judge that never saw it: cross-fitted, see train_judge.py)
-    also the "+judge" POINT and BARE tables, whose extra feature is the judge's."""
+def calibrate(backend, train: list[BlindQuestion], lexicons: dict, write: bool = False) -> None:
     items = _items(train)
-    point, bare = _fit_point_tables(backend, items, lexicons, None, "")
-    ref_rows, ref_y = [], []
-    for q, text, _, frac in items:
+    rows, bare_rows, ref_rows, ref_y = [], [], [], []
+    for aid, (q, text, covers, frac) in enumerate(items):
+        lexicon = lexicons[q.source]
+        _, _, feats = _features(backend, q.question, text, lexicon)
+        rows.extend((feats[i], float(i in covers), aid) for i in range(len(feats)))
+        _, _, feats = _features(backend, _bare(q.question), text, lexicon)
+        bare_rows.extend((feats[i], float(i in covers), aid) for i in range(len(feats)))
         if q.question.example_answer:
             one = Question(text=q.question.text, talking_points=(q.question.example_answer,),
                            example_answer=q.question.example_answer, kind=q.question.kind)
             ref_rows.append(_features(backend, one, text, None)[2][0])
             ref_y.append(frac)
+    point = _fit_points(rows, "POINT", backend)
+    bare = _fit_points(bare_rows, "BARE", backend)
     reference = _fit_reference(ref_rows, np.array(ref_y), backend)
     C.POINT[backend.name], C.BARE[backend.name], C.REFERENCE[backend.name] = point, bare, reference
-    tables = {"POINT": {backend.name: point}, "BARE": {backend.name: bare}, "REFERENCE": {backend.name: reference}}
-    if judge_of is not None:
-        name = backend.name + JUDGED
-        point_j, bare_j = _fit_point_tables(backend, items, lexicons, judge_of, JUDGED)
-        C.POINT[name], C.BARE[name] = point_j, bare_j
-        tables["POINT"][name], tables["BARE"][name] = point_j, bare_j
     topic = _fit_topic(backend, train, lexicons)
     if write:
-        _write(tables | {k: {backend.name: v} for k, v in topic.items()})
-
-
-def _fit_point_tables(backend, items, lexicons, judge_of, suffix: str):
-    rows, bare_rows = [], []
-    for aid, (q, text, covers, _) in enumerate(items):
-        lexicon = lexicons[q.source]
-        judge = judge_of(q) if judge_of else None
-        _, _, feats = _features(backend, q.question, text, lexicon, judge)
-        rows.extend((feats[i], float(i in covers), aid) for i in range(len(feats)))
-        _, _, feats = _features(backend, _bare(q.question), text, lexicon, judge)
-        bare_rows.extend((feats[i], float(i in covers), aid) for i in range(len(feats)))
-    return (_fit_points(rows, "POINT" + suffix, backend), _fit_points(bare_rows, "BARE" + suffix, backend))
+        _write(backend.name, {"POINT": point, "BARE": bare, "REFERENCE": reference} | topic)
 
 
 def _fit_reference(rows, y, backend) -> dict:
@@ -218,16 +202,17 @@ def _fit_topic(backend, train, lexicons) -> dict:
     return topic
 
 
-def _write(tables: dict[str, dict[str, dict]]) -> None:
-    """Replace (or add) the given entries of each table of calibration.py."""
+def _write(name: str, tables: dict[str, dict]) -> None:
+    """Replace (or add) this backend's entry in each table of calibration.py."""
     path = Path(C.__file__)
     src = path.read_text(encoding="utf-8")
-    for var, entries in tables.items():
+    for var, value in tables.items():
         head = re.search(rf"^{var} = \{{\n", src, re.M)
         if not head:
             raise SystemExit(f"cannot find {var} in {path}")
         end = _balanced_end(src, head.end() - 2)
-        table = dict(getattr(C, var)) | entries
+        table = dict(getattr(C, var))
+        table[name] = value
         body = "{\n" + "".join(f"    {json.dumps(k)}: {_format(v, len(k) + 8)},\n" for k, v in table.items()) + "}"
         src = src[: head.end() - 2] + body + src[end:]
     path.write_text(src, encoding="utf-8")

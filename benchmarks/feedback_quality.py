@@ -319,26 +319,12 @@ def report_unseen(available, train, sources, unseen, routes_too: bool = True) ->
     print_voices({k: v for k, v in rows.items() if k.startswith("engine") and "without" not in k})
 
 
-def fold_judges(folder: Path):
-    """train question -> the cross-fitted point judge that was trained without its fold."""
-    from _blind_data import judge_fold
-
-    from rehearse.feedback.judge import PointJudge
-
-    judges = {k: PointJudge(folder / f"fold-{k}.onnx") for k in range(3)}
-    return lambda q: judges[judge_fold(q.slug)]
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--split", default="test", choices=["test", "train", "all"])
     ap.add_argument("--backends", default="e5,onnx,lexical", help="comma-separated engine backends to measure")
     ap.add_argument("--calibrate", action="store_true", help="fit the engine's constants on the train split")
     ap.add_argument("--write", action="store_true", help="with --calibrate: write them into calibration.py")
-    ap.add_argument("--judge-folds", type=Path, metavar="DIR",
-                    help="with --calibrate: also fit the tables that use the point judge, reading each "
-                         "train question with the fold model that never saw it (DIR/fold-<k>.onnx, "
-                         "written by `make train-judge`)")
     ap.add_argument("--skip-external", action="store_true", help="skip the dev set, Mohler and chitamoor")
     ap.add_argument("--no-routes", action="store_true", help="skip the plain-route baselines")
     args = ap.parse_args(argv)
@@ -369,10 +355,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.calibrate:
         from _feedback_calibrate import calibrate
 
-        judge_of = fold_judges(args.judge_folds) if args.judge_folds else None
         for backend in available.values():
-            calibrate(backend, train, lexicons, write=args.write,
-                      judge_of=judge_of if backend.name == "e5" else None)
+            calibrate(backend, train, lexicons, write=args.write)
         return 0
 
     rows = {}

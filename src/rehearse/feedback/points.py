@@ -9,7 +9,6 @@ import numpy as np
 from . import calibration as _cal
 from .answer import Answer
 from .backends import Backend
-from .judge import PointJudge, load_judge
 from .lexicon import Lexicon
 from .prepare import SHORT_POINT, Prepared, lexical_overlap
 
@@ -29,14 +28,11 @@ POINT_FEATURES = ("cos_point", "cos_example", "lexical", "substance", "rel_examp
                   "position", "ans_size", "ans_fit", "lexical_answer",
                   "q_point", "q_rel", "q_answer", "q_share", "q_lift",
                   "concrete", "unbuzzed", "ans_concrete", "ans_unbuzzed", "q_share_concrete",
-                  "q_ulift", "ex_ulift", "fit_ulift", "bq_point", "bq_ulift", "judge")
-JUDGE_SENTENCES: int | None = None  # sentences per point the judge reads (None: all)
-JUDGED = "+judge"  # calibration key suffix of the tables fitted with the point judge's feature
+                  "q_ulift", "ex_ulift", "fit_ulift", "bq_point", "bq_ulift")
 QUERY_SHARPNESS = 60.0  # softmax over points of query cosines (e5's cosines lie close together)
 
 
-def unit_features(prep: Prepared, ans: Answer, lexicon: Lexicon | None,
-                  judge: PointJudge | None = None) -> np.ndarray:
+def unit_features(prep: Prepared, ans: Answer, lexicon: Lexicon | None) -> np.ndarray:
     """(points, units, features) array of POINT_FEATURES for every point and answer unit.
 
     cos_point: cosine to the talking point (or to its core phrase without parenthetical
@@ -53,8 +49,6 @@ def unit_features(prep: Prepared, ans: Answer, lexicon: Lexicon | None,
     of the unit's closeness, i.e. how much the unit is about this point. The q_* features
     read the point as an e5 query ("The answer covers <point>"), bq_* as the bare point;
     *_ulift is the lift over the unit's own floor (its mean closeness to generic points).
-    judge: the point judge's probability that the sentence covers the point (a pair of
-    sentences: the higher of the two); 0 when no judge is given.
     """
     k, n = len(prep.points), len(ans.units)
     f = np.zeros((k, n, len(POINT_FEATURES)), dtype=np.float64)
@@ -117,10 +111,6 @@ def unit_features(prep: Prepared, ans: Answer, lexicon: Lexicon | None,
     bq = prep.bare_query_vecs @ ans.unit_vecs.T
     f[:, :, 27] = bq
     f[:, :, 28] = bq - (prep.generic_bare_query_vecs @ ans.unit_vecs.T).mean(0)[None, :]
-    if judge is not None:
-        p = _judged(judge, prep.points, ans.sents, q[:, :ns])
-        f[:, :ns, 29] = p
-        f[:, ns:, 29] = np.maximum(p[:, :-1], p[:, 1:])
     f[:, :, 12] = _fit(prep, ans)
     all_stems = set().union(*ans.unit_stems[:ns])
     for i in range(k):
@@ -137,49 +127,24 @@ def unit_features(prep: Prepared, ans: Answer, lexicon: Lexicon | None,
     return f
 
 
-def _judged(judge: PointJudge, points, sents: list[str], closeness: np.ndarray) -> np.ndarray:
-    """(points, sentences) judge probabilities; with JUDGE_SENTENCES set, only each point's
-    closest sentences by the query cosine are read (the rest get 0): the judge costs a model
-    pass per pair."""
-    if JUDGE_SENTENCES is None or len(sents) <= JUDGE_SENTENCES:
-        return judge.probabilities(points, sents)
-    cells = [(i, j) for i in range(len(points))
-             for j in sorted(np.argsort(-closeness[i], kind="stable")[:JUDGE_SENTENCES].tolist())]
-    out = np.zeros((len(points), len(sents)))
-    out[tuple(zip(*cells, strict=True))] = judge.pair_probabilities([(points[i], sents[j]) for i, j in cells])
-    return out
-
-
 def _point_z(feats: np.ndarray, coefs: dict[str, float]) -> np.ndarray:
     """(points, units) logit of each unit covering each point, shifted so 0 is the cut."""
     w = np.array([coefs.get(name, 0.0) for name in POINT_FEATURES])
     return coefs["bias"] + feats @ w
 
 
-def _point_coefs(backend: Backend, k: int, has_example: bool = True,
-                 judged: bool = False) -> dict[str, float]:
+def _point_coefs(backend: Backend, k: int, has_example: bool = True) -> dict[str, float]:
     """A one-point rubric is a reference answer: its strength is the whole coverage, graded
     by its own model (calibration.REFERENCE); longer rubrics use calibration.POINT, or
-    calibration.BARE when the question has no example answer to compare with. `judged`: the
-    table fitted with the point judge's feature, where there is one for this backend."""
+    calibration.BARE when the question has no example answer to compare with."""
     table = _cal.REFERENCE if k == 1 else (_cal.POINT if has_example else _cal.BARE)
-    if judged and backend.name + JUDGED in table:
-        return table[backend.name + JUDGED]
     return table.get(backend.name, table["lexical"])
-
-
-def judge_for(backend: Backend) -> PointJudge | None:
-    """The point judge where this backend has tables fitted with it and it loads, else None."""
-    if backend.name + JUDGED not in _cal.POINT:
-        return None
-    return load_judge()
 
 
 def point_results(prep: Prepared, ans: Answer, backend: Backend, lexicon: Lexicon | None):
     """(point, strength, evidence unit, features, example sentence) for each talking point."""
-    judge = judge_for(backend) if len(prep.points) > 1 else None  # not for a reference answer
-    coefs = _point_coefs(backend, len(prep.points), bool(prep.example_sents), judge is not None)
-    feats = unit_features(prep, ans, lexicon, judge)
+    coefs = _point_coefs(backend, len(prep.points), bool(prep.example_sents))
+    feats = unit_features(prep, ans, lexicon)
     if not prep.points:
         return []
     z = _point_z(feats, coefs)  # (k, u)
