@@ -14,6 +14,7 @@ all read with rehearse.formats as `rehearse import` reads them.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,7 @@ SOURCES = {
     "seed": SHARED / "seed" / "head-of-software-engineering.txt",
     "chitamoor": SHARED / "external" / "chitamoor-interview-prep",
 }
+SENTENCE_LABELS = BLIND_DIR / "sentence_labels.jsonl"
 QUALITIES = ("strong", "partial", "weak", "stuffed")
 
 
@@ -128,4 +130,17 @@ def load_blind(sources: dict[str, dict[str, Question]], blind_dir: Path = BLIND_
                                            a["text"], tuple(a["points"]), tuple(a.get("evidence") or [None] * k),
                                            bool(a.get("on_topic", True))))
             out.append(BlindQuestion(item["question"], item["source"], question, tuple(answers)))
+    return out
+
+
+def load_sentence_labels(path: Path = SENTENCE_LABELS) -> dict[tuple[str, str], dict[int, tuple[int, ...]]]:
+    """(question slug, answer id) -> sentence index -> 0/1/2 per talking point: the second,
+    sentence-by-sentence labelling of the train answers (see README.md)."""
+    out: dict[tuple[str, str], dict[int, tuple[int, ...]]] = {}
+    if not path.exists():
+        return out
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            out.setdefault((row["slug"], row["answer_id"]), {})[row["sentence"]] = tuple(row["labels"])
     return out

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 import numpy as np
-from _blind_data import BlindQuestion
+from _blind_data import BlindQuestion, load_sentence_labels
 from _feedback_baselines import TfidfBaseline, f1, fit_logistic
 from feedback_quality import off_topic_pairs
 
@@ -125,12 +125,41 @@ def calibrate(backend, train: list[BlindQuestion], lexicons: dict, write: bool =
             ref_rows.append(_features(backend, one, text, None)[2][0])
             ref_y.append(frac)
     point = _fit_points(rows, "POINT", backend)
+    evidence = _fit_evidence(backend, train, items, lexicons)
     bare = _fit_points(bare_rows, "BARE", backend)
     reference = _fit_reference(ref_rows, np.array(ref_y), backend)
     C.POINT[backend.name], C.BARE[backend.name], C.REFERENCE[backend.name] = point, bare, reference
+    C.EVIDENCE[backend.name] = evidence
     topic = _fit_topic(backend, train, lexicons)
     if write:
-        _write(backend.name, {"POINT": point, "BARE": bare, "REFERENCE": reference} | topic)
+        _write(backend.name, {"POINT": point, "BARE": bare, "REFERENCE": reference, "EVIDENCE": evidence} | topic)
+
+
+def _fit_evidence(backend, train: list[BlindQuestion], items, lexicons) -> dict:
+    """Which unit to show as a point's evidence: a logistic regression on every (point, unit)
+    of the train answers, a unit being positive when the second labelling marks one of its
+    sentences as covering the point (another question's answer: no unit is). The point model
+    learns only from whole-answer labels and picks its best unit for itself; this one is told
+    which sentences cover what."""
+    labels = load_sentence_labels()
+    ids = {(q.slug, a.text): a.id for q in train for a in q.answers}
+    xs, ys = [], []
+    for q, text, _, _ in items:
+        _, ans, feats = _features(backend, q.question, text, lexicons[q.source])
+        ns, own = len(ans.sents), (q.slug, text) in ids
+        marks = labels.get((q.slug, ids.get((q.slug, text))))
+        if own and (marks is None or len(marks) != ns):
+            continue
+        for i in range(len(feats)):
+            s = np.array([marks[j][i] >= 1 for j in range(ns)]) if own else np.zeros(ns, bool)
+            xs.append(feats[i])
+            ys.append(np.r_[s, s[:-1] | s[1:]] if ns > 1 else s)
+    x, y = _without_words([(np.vstack(xs), None, None)], backend)[0][0], np.concatenate(ys).astype(float)
+    w = fit_logistic(x, y, l2=0.05)
+    table = {"bias": round(float(w[0]), 3)} | {
+        n: round(float(v), 3) for n, v in zip(POINT_FEATURES, w[1:], strict=True) if v}
+    print(f"EVIDENCE[{backend.name!r}] = {table}  ({int(y.sum())} covering units of {len(y)})")
+    return table
 
 
 def _fit_reference(rows, y, backend) -> dict:

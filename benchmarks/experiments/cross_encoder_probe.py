@@ -6,7 +6,7 @@ answer sentence) pairs from the blind set's train split — the sentence holding
 quote for a covered point is a positive, every sentence of an answer that misses the point a
 negative (NEGATIVES per positive, drawn at random) — plus, with --synthetic, the labelled
 passages of benchmarks/data/judge/snippets.jsonl, or, with --sentence-labels, the second
-labelling of every train answer sentence (benchmarks/data/judge/sentences.jsonl) in place of
+labelling of every train answer sentence (benchmarks/data/blind/sentence_labels.jsonl) in place of
 the quotes. It is scored on the train questions of one fold that it never saw (3 folds by
 question). Printed: point AUC of the engine's judge and of the cross-encoder (max over
 sentences), their AUC between the points of one answer, and F1 of the two mixed by a logistic

@@ -42,6 +42,21 @@ POINT = {
            "fit_ulift": 3.223, "bq_point": 2.568, "bq_ulift": 12.065, "temperature": 0.5},
 }
 
+# Which unit a talking point shows as its evidence (a rubric with an example answer): the
+# same features, fitted as a plain logistic regression on every (point, unit) of the train
+# answers, a unit positive when a second labelling of the answers sentence by sentence marks
+# one of its sentences as covering the point (benchmarks/data/blind/sentence_labels.jsonl).
+# The point model above learns from whole-answer labels only and may cover a point with a
+# neighbouring sentence; this one was told which sentences cover what (3-fold cross-validation
+# by question on train: the shown unit holds a covering sentence 66.2% -> 70.7%).
+EVIDENCE = {
+    "e5": {"bias": -38.44, "cos_example": 6.189, "rel_example": 4.476, "assign": 1.744, "position": 2.075,
+           "ans_fit": 16.468, "q_share": 0.827, "q_lift": 1.382, "concrete": 0.204,
+           "unbuzzed": 0.073, "ans_concrete": 1.341, "ans_unbuzzed": 7.88,
+           "q_share_concrete": 0.408, "q_ulift": 2.856, "ex_ulift": 2.277, "bq_point": 5.055,
+           "bq_ulift": 6.579},
+}
+
 # The same model fitted on the same rows with every question stripped of its example answer
 # (the example features then fall back to the point itself): used for questions without one.
 BARE = {

@@ -14,7 +14,7 @@ from typing import Protocol
 
 import numpy as np
 
-ENGINE_VERSION = "2.4"  # bump when scoring changes, so stored reports say what scored them
+ENGINE_VERSION = "2.5"  # bump when scoring changes, so stored reports say what scored them
 _CACHE_SIZE = 8192  # vectors of question-side texts kept per backend (384 floats each: ~12 MB)
 
 

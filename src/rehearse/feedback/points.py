@@ -142,18 +142,23 @@ def _point_coefs(backend: Backend, k: int, has_example: bool = True) -> dict[str
 
 
 def point_results(prep: Prepared, ans: Answer, backend: Backend, lexicon: Lexicon | None):
-    """(point, strength, evidence unit, features, example sentence) for each talking point."""
+    """(point, strength, evidence unit, features, example sentence) for each talking point: the
+    strength is the best unit's under the point model; the unit shown as evidence is the one
+    the evidence model (calibration.EVIDENCE) ranks first, where the backend has one."""
     coefs = _point_coefs(backend, len(prep.points), bool(prep.example_sents))
     feats = unit_features(prep, ans, lexicon)
     if not prep.points:
         return []
     z = _point_z(feats, coefs)  # (k, u)
     temp = coefs.get("temperature", 1.0)
+    shown = z
+    if coefs is _cal.POINT.get(backend.name) and backend.name in _cal.EVIDENCE:
+        shown = _point_z(feats, _cal.EVIDENCE[backend.name])
     results = []
     for i, point in enumerate(prep.points):
         u = int(np.argmax(z[i]))
         ex_idx = prep.shown_exemplar[i]
-        results.append((point, sigmoid(float(z[i, u]) / temp), ans.units[u],
+        results.append((point, sigmoid(float(z[i, u]) / temp), ans.units[int(np.argmax(shown[i]))],
                         dict(zip(POINT_FEATURES, feats[i, u].tolist(), strict=True)),
                         prep.example_sents[ex_idx] if ex_idx is not None else None))
     return results

@@ -110,3 +110,21 @@ def test_a_paraphrase_of_every_point_covers_most_of_the_rubric(onnx_backend, lex
     r = analyze(STRATEGY, answer, backend=onnx_backend, lexicon=lexicon)
     assert sum(t.covered for t in r.talking_points) >= 2
     assert r.on_topic
+
+
+
+INCIDENT_STORY = ("We put engineers on a weekly pager rotation with three severity levels.",
+                  "After each outage we held a blameless review and tracked every action to done.",
+                  "Mean time to recovery went from four hours to fifty minutes.")
+
+
+def test_the_evidence_shown_is_the_evidence_models_pick_and_the_strength_is_the_point_models(
+        backend, lexicon, monkeypatch):
+    """calibration.EVIDENCE chooses the sentence shown for a point; it never moves a strength."""
+    answer = " ".join(INCIDENT_STORY)
+    before = analyze(INCIDENTS, answer, backend=backend, lexicon=lexicon)
+    # a model that only reads order: point i's evidence becomes the answer's i-th sentence
+    monkeypatch.setitem(C.EVIDENCE, backend.name, {"bias": 0.0, "position": 100.0})
+    after = analyze(INCIDENTS, answer, backend=backend, lexicon=lexicon)
+    assert [t.evidence for t in after.talking_points] == list(INCIDENT_STORY)
+    assert [t.strength for t in after.talking_points] == [t.strength for t in before.talking_points]
