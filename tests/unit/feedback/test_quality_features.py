@@ -72,7 +72,7 @@ def test_a_question_without_an_example_answer_still_credits_its_points(backend, 
 
 
 def test_point_weights_are_non_negative_and_temperature_positive():
-    for table in (C.POINT, C.BARE, C.REFERENCE):
+    for table in (C.POINT, C.BARE, C.REFERENCE, C.EVIDENCE):
         for coefs in table.values():
             assert set(coefs) - {"bias", "temperature"} <= set(P.POINT_FEATURES)
             assert all(v >= 0 for k, v in coefs.items() if k not in ("bias",))
