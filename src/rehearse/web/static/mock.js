@@ -24,10 +24,12 @@
   var timedOut = panel.querySelector("[data-timed-out]");
 
   function keep() {
-    if (storage && answer && answer.value) storage.setItem(key, answer.value);
+    if (storage && answer) storage.setItem(key, answer.value);
   }
-  if (storage && answer && !answer.value) answer.value = storage.getItem(key) || "";
-  keep();  // what was typed before this script ran
+  if (storage && answer) {
+    if (!answer.value) answer.value = storage.getItem(key) || "";
+    else keep();  // typed before this script ran
+  }
   if (answer) answer.addEventListener("input", keep);
   var sent = false;
   form.addEventListener("submit", function () {
