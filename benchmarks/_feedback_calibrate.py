@@ -112,11 +112,16 @@ def _fit_points(rows, name: str, backend) -> dict:
 
 def calibrate(backend, train: list[BlindQuestion], lexicons: dict, write: bool = False) -> None:
     items = _items(train)
-    rows, bare_rows, ref_rows, ref_y = [], [], [], []
+    labels, ids = load_sentence_labels(), {(q.slug, a.text): a.id for q in train for a in q.answers}
+    rows, bare_rows, ref_rows, ref_y, unit_x, unit_y = [], [], [], [], [], []
     for aid, (q, text, covers, frac) in enumerate(items):
         lexicon = lexicons[q.source]
-        _, _, feats = _features(backend, q.question, text, lexicon)
+        _, ans, feats = _features(backend, q.question, text, lexicon)
         rows.extend((feats[i], float(i in covers), aid) for i in range(len(feats)))
+        marks = _covering_units(labels, ids, q, text, len(ans.sents), len(feats))
+        if marks is not None:
+            unit_x.append(feats.reshape(-1, feats.shape[-1]))
+            unit_y.append(marks.reshape(-1))
         _, _, feats = _features(backend, _bare(q.question), text, lexicon)
         bare_rows.extend((feats[i], float(i in covers), aid) for i in range(len(feats)))
         if q.question.example_answer:
@@ -125,7 +130,7 @@ def calibrate(backend, train: list[BlindQuestion], lexicons: dict, write: bool =
             ref_rows.append(_features(backend, one, text, None)[2][0])
             ref_y.append(frac)
     point = _fit_points(rows, "POINT", backend)
-    evidence = _fit_evidence(backend, train, items, lexicons)
+    evidence = _fit_evidence(np.vstack(unit_x), np.concatenate(unit_y), backend)
     bare = _fit_points(bare_rows, "BARE", backend)
     reference = _fit_reference(ref_rows, np.array(ref_y), backend)
     C.POINT[backend.name], C.BARE[backend.name], C.REFERENCE[backend.name] = point, bare, reference
@@ -135,27 +140,26 @@ def calibrate(backend, train: list[BlindQuestion], lexicons: dict, write: bool =
         _write(backend.name, {"POINT": point, "BARE": bare, "REFERENCE": reference, "EVIDENCE": evidence} | topic)
 
 
-def _fit_evidence(backend, train: list[BlindQuestion], items, lexicons) -> dict:
+def _covering_units(labels, ids, q, text: str, n_sents: int, n_points: int) -> np.ndarray | None:
+    """(points, units) True where the second labelling marks one of the unit's sentences as
+    covering the point; all False for another question's answer; None when unlabelled."""
+    if (q.slug, text) not in ids:
+        return np.zeros((n_points, n_sents + max(n_sents - 1, 0)), bool)
+    marks = labels.get((q.slug, ids[(q.slug, text)]))
+    if marks is None or len(marks) != n_sents:
+        return None
+    s = np.array([[marks[j][i] >= 1 for j in range(n_sents)] for i in range(n_points)]).reshape(n_points, n_sents)
+    return np.hstack([s, s[:, :-1] | s[:, 1:]])
+
+
+def _fit_evidence(x: np.ndarray, y: np.ndarray, backend) -> dict:
     """Which unit to show as a point's evidence: a logistic regression on every (point, unit)
     of the train answers, a unit being positive when the second labelling marks one of its
     sentences as covering the point (another question's answer: no unit is). The point model
     learns only from whole-answer labels and picks its best unit for itself; this one is told
     which sentences cover what."""
-    labels = load_sentence_labels()
-    ids = {(q.slug, a.text): a.id for q in train for a in q.answers}
-    xs, ys = [], []
-    for q, text, _, _ in items:
-        _, ans, feats = _features(backend, q.question, text, lexicons[q.source])
-        ns, own = len(ans.sents), (q.slug, text) in ids
-        marks = labels.get((q.slug, ids.get((q.slug, text))))
-        if own and (marks is None or len(marks) != ns):
-            continue
-        for i in range(len(feats)):
-            s = np.array([marks[j][i] >= 1 for j in range(ns)]) if own else np.zeros(ns, bool)
-            xs.append(feats[i])
-            ys.append(np.r_[s, s[:-1] | s[1:]] if ns > 1 else s)
-    x, y = _without_words([(np.vstack(xs), None, None)], backend)[0][0], np.concatenate(ys).astype(float)
-    w = fit_logistic(x, y, l2=0.05)
+    x = _without_words([(x, None, None)], backend)[0][0]
+    w = fit_logistic(x, y.astype(float), l2=0.05)
     table = {"bias": round(float(w[0]), 3)} | {
         n: round(float(v), 3) for n, v in zip(POINT_FEATURES, w[1:], strict=True) if v}
     print(f"EVIDENCE[{backend.name!r}] = {table}  ({int(y.sum())} covering units of {len(y)})")

@@ -36,7 +36,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from _blind_data import load_blind, load_sources  # noqa: E402
+from _blind_data import load_blind, load_sentence_labels, load_sources  # noqa: E402
 from _feedback_baselines import f1, fit_logistic  # noqa: E402
 from _feedback_calibrate import WORD_FEATURES, _features, _items  # noqa: E402
 
@@ -247,10 +247,7 @@ def main(argv=None) -> int:
                       list(answer.evidence) if answer else [None] * len(points), answer is not None, text))
     sentence_labels = {}
     for path in args.sentence_labels:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                row = json.loads(line)
-                sentence_labels.setdefault((row["slug"], row["answer_id"]), {})[row["sentence"]] = row["labels"]
+        sentence_labels |= load_sentence_labels(path)
     by_text = {(q.slug, a.text): a.id for q in train for a in q.answers}
     positives, negatives = [], []
     for q, sents, covered, evidence, _, text in items:
