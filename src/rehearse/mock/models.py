@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from rehearse.bank.models import Question, Role, utcnow
+from rehearse.bank.models import Bank, Question, Role, utcnow
 from rehearse.db.base import Base
 
 STATUSES = ("in_progress", "finished")
@@ -35,6 +35,7 @@ class MockInterview(Base):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     role: Mapped[Role | None] = relationship()
+    bank: Mapped[Bank | None] = relationship()
     items: Mapped[list[MockItem]] = relationship(
         back_populates="mock", cascade="all, delete-orphan", order_by=lambda: (MockItem.number, MockItem.follow_up)
     )

@@ -207,3 +207,43 @@ def test_a_question_whose_time_ran_out_while_the_tab_was_closed_can_be_started_a
     assert "data-countdown-expired" not in back and 'data-seconds-left="60"' in back and f'value="{second}"' in back
     mock = ann.get(f"/api/mocks/{location.rsplit('/', 1)[1]}").json()
     assert [(i["id"], i["answered"]) for i in mock["items"]] == [(int(first), True), (second, False)]
+
+
+def _form_state(page: str) -> dict:
+    return {"questions": re.search(r'id="mock-count"[^>]* value="([^"]+)"', page).group(1),
+            "minutes": re.search(r'id="mock-minutes"[^>]* value="([^"]+)"', page).group(1),
+            "follow_ups": bool(re.search(r'name="follow_ups" value="1" checked', page)),
+            "selected": re.findall(r'<option value="([^"]+)" selected', page)}
+
+
+def test_the_start_form_begins_where_the_last_mock_did(app, question):
+    ann = Browser(app)
+    ann.sign_up()
+    assert _form_state(ann.get("/mock").text) | {"selected": None} == {
+        "questions": "5", "minutes": "3", "follow_ups": True, "selected": None}
+    assert start(ann, question, questions="3", minutes="1.5", follow_ups="").status_code == 303
+    again = _form_state(ann.get("/mock").text)
+    assert again["questions"] == "3" and again["minutes"] == "1.5" and again["follow_ups"] is False
+    assert len(again["selected"]) == 1 and again["selected"][0].isdigit()
+    page = ann.get("/mock").text
+    bank = re.search(r'<option value="(bank:[^"]+)"', page).group(1)
+    ann.post("/mock", data={"csrf_token": csrf(page), "role": bank, "questions": "2", "minutes": "2",
+                            "follow_ups": "1"}, follow_redirects=False)
+    latest = _form_state(ann.get("/mock").text)
+    assert latest == {"questions": "2", "minutes": "2", "follow_ups": True, "selected": [bank]}
+    other = Browser(app)
+    other.sign_up(email="other@example.com")
+    assert _form_state(other.get("/mock").text)["follow_ups"] is True
+
+
+def test_a_role_page_link_chooses_its_role_over_the_last_mocks(app, question):
+    ann = Browser(app)
+    ann.sign_up()
+    page = ann.get("/mock").text
+    bank = re.search(r'<option value="(bank:[^"]+)"', page).group(1)
+    ann.post("/mock", data={"csrf_token": csrf(page), "role": bank, "questions": "2", "minutes": "1"},
+             follow_redirects=False)
+    linked = ann.get(f"/mock?role={question['role_slug']}").text
+    selected = re.findall(r'<option value="([^"]+)" selected', linked)
+    assert len(selected) == 1 and selected[0].isdigit()
+    assert _form_state(linked)["follow_ups"] is False  # the rest still comes from the last mock

@@ -29,12 +29,31 @@ def _whole(text: str, name: str) -> int:
         raise HTTPException(422, f"{name} must be a whole number, not {text[:20]!r}.") from None
 
 
+def last_choices(past, *, speech: bool) -> dict:
+    """The start form begins where the user's last mock did (its role or bank, length, timing,
+    mode, follow-ups on or off), so that turning follow-ups off or choosing spoken answers is
+    a choice made once, not before every mock."""
+    if not past:
+        return {}
+    last = past[0]
+    role = str(last.role_id) if last.role_id else (f"bank:{last.bank.slug}" if last.bank else "")
+    minutes = last.seconds_per_answer / 60
+    return {"role": role, "questions": str(last.question_count),
+            "minutes": f"{minutes:g}", "mode": last.mode if speech else "typed", "follow_ups": last.follow_ups}
+
+
 def _start_page(request: Request, session, user, *, error: str | None = None, form: dict | None = None,
                 status: int = 200) -> Response:
+    past = mocks.list_mocks(session, user=user)
+    chosen = request.query_params.get("role", "")[:120]
+    if form is None:
+        form = last_choices(past, speech=request.app.state.transcriptions.available())
+        if chosen:  # "Mock interview for this role" from a role page wins over the last role
+            form.pop("role", None)
     return render(request, "mock/start.html", {
-        "roles": (roles := bank.list_roles(session)), "mocks": mocks.list_mocks(session, user=user), "error": error,
+        "roles": (roles := bank.list_roles(session)), "mocks": past, "error": error,
         "banks": list(dict.fromkeys((role.bank.slug, role.bank.name) for role, _ in roles)),
-        "form": form or {}, "limits": mocks, "chosen_role": request.query_params.get("role", "")[:120],
+        "form": form, "limits": mocks, "chosen_role": chosen,
     }, status_code=status, headers=NO_STORE)
 
 
