@@ -8,6 +8,8 @@ that reads a question (practice, search, scoring) sees what was last accepted.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -78,6 +80,20 @@ def revision(session: Session, question_id: int, number: int) -> Snapshot | None
     row = session.scalar(select(ExampleAnswer).where(ExampleAnswer.question_id == question_id,
                                                      ExampleAnswer.revision == number))
     return snapshot_of(row, current(session, question_id)) if row else None
+
+
+def fingerprint(snapshot: Snapshot) -> str:
+    """A short digest of what a revision says (not its number), to find the same revision on another server."""
+    said = json.dumps({name: snapshot.get(name) for name in FIELDS}, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(said.encode("utf-8")).hexdigest()[:32]
+
+
+def revision_by_fingerprint(session: Session, question_id: int, wanted: str) -> int | None:
+    """The newest revision of the question that says what `wanted` fingerprints, or None."""
+    now = current(session, question_id)
+    rows = session.scalars(select(ExampleAnswer).where(ExampleAnswer.question_id == question_id)
+                           .order_by(ExampleAnswer.revision.desc())).all()
+    return next((row.revision for row in rows if fingerprint(snapshot_of(row, now)) == wanted), None)
 
 
 def imported_snapshot(values: dict[str, Any]) -> Snapshot:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from rehearse.accounts.models import User
 from rehearse.bank.models import Bank, Question, Role
+from rehearse.community import revisions
 from rehearse.mock.models import MockInterview, MockItem
 from rehearse.plans.models import PrepPlan
 from rehearse.practice.models import Attempt
@@ -30,11 +31,12 @@ from rehearse.stories.models import Story
 from . import community
 from .checks import Unfit, checked_rows
 
-FORMAT, VERSION = "rehearse-user-data", 3
+FORMAT, VERSION = "rehearse-user-data", 4
 # Version 1 named an edit suggestion's base by the source server's revision number; it still loads (the
 # base is then unknown here, so the suggestion counts as stale and accepting merges or refuses). Versions 1
 # and 2 named an accepted suggestion's revision by its number there; they load without that number.
-READS = (1, 2, 3)
+# Versions 1 to 3 did not say which revision an attempt was scored against; their attempts load without it.
+READS = (1, 2, 3, 4)
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024  # far past a year of daily practice (about 5 MB)
 
 
@@ -101,6 +103,17 @@ def export_user(session: Session, *, user: User) -> dict[str, Any]:
         return questions[question_id]
 
     attempts = session.scalars(select(Attempt).where(Attempt.user_id == user.id).order_by(Attempt.id)).all()
+    fingerprints: dict[tuple[int, int], str | None] = {}
+
+    def scored_against(question_id: int, number: int | None) -> str | None:
+        """The scored revision by what it said, not by its number: numbers differ between servers."""
+        if not number:
+            return None
+        if (question_id, number) not in fingerprints:
+            seen = revisions.revision(session, question_id, number)
+            fingerprints[(question_id, number)] = revisions.fingerprint(seen) if seen else None
+        return fingerprints[(question_id, number)]
+
     number = {a.id: index + 1 for index, a in enumerate(attempts)}  # attempts are referred to by their number
     cards = session.scalars(select(ReviewCard).where(ReviewCard.user_id == user.id)
                             .order_by(ReviewCard.created_at, ReviewCard.id)).all()
@@ -126,6 +139,7 @@ def export_user(session: Session, *, user: User) -> dict[str, Any]:
             "number": number[a.id], "question": ref(a.question_id), "answer": a.answer, "mode": a.mode,
             "duration_s": a.duration_s, "score": a.score, "grade": a.grade, "report": a.report, "speech": a.speech,
             "created_at": _time(a.created_at), "tries_again": number.get(a.previous_attempt_id),
+            "scored_against": scored_against(a.question_id, a.example_revision),
         } for a in attempts],
         "cards": [{
             "question": ref(c.question_id), "state": c.state, "step": c.step, "stability": c.stability,
@@ -240,11 +254,27 @@ def _load(session: Session, user: User, document: dict) -> dict[str, int]:
         return questions[(ref["bank"], ref["question"])]
 
     attempt_ids: dict[int, int] = {}
+    scored: dict[tuple[int, str], int | None] = {}
+
+    def scored_revision(question_id: int, fingerprint: Any, where: str) -> int | None:
+        """The revision here that says what the attempt was scored against; None when none does."""
+        if fingerprint is None:
+            return None
+        if not isinstance(fingerprint, str) or len(fingerprint) > 64:
+            raise ImportRejected(f"{where}: \"scored_against\" is a revision's fingerprint (a short text); "
+                                 "nothing was imported.")
+        if (question_id, fingerprint) not in scored:
+            scored[(question_id, fingerprint)] = revisions.revision_by_fingerprint(session, question_id, fingerprint)
+        return scored[(question_id, fingerprint)]
+
     for a in document["attempts"]:
-        created = _parse_time(a["created_at"], f"attempt {a['number']}")
-        attempt = Attempt(user_id=user.id, question_id=qid(a["question"]), answer=a["answer"], mode=a["mode"],
+        where = f"attempt {a['number']}"
+        created = _parse_time(a["created_at"], where)
+        question_id = qid(a["question"])
+        attempt = Attempt(user_id=user.id, question_id=question_id, answer=a["answer"], mode=a["mode"],
                           duration_s=a["duration_s"], score=int(a["score"]), grade=a["grade"], report=a["report"],
                           speech=a["speech"], created_at=created,
+                          example_revision=scored_revision(question_id, a.get("scored_against"), where),
                           previous_attempt_id=attempt_ids.get(a["tries_again"]) if a["tries_again"] else None)
         session.add(attempt)
         session.flush()
