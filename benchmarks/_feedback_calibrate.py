@@ -82,19 +82,27 @@ def _without_words(rows, backend):
     return out
 
 
-def _fit_points(rows, name: str, backend) -> dict:
-    """Multiple-instance logistic regression: each point's best unit under the current weights."""
-    rows = _without_words(rows, backend)
+def fit_multiple_instance(rows, l2: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
+    """Multiple-instance logistic regression on (units x features, label, answer id) rows: each
+    point's best unit under the current weights, refitted six times; the bias is shifted to the
+    F1-best cut. Returns [bias, weights...] and each row's logit at its best unit."""
     y = np.array([lab for _, lab, _ in rows])
-    ids = np.array([a for _, _, a in rows])
-    w = np.zeros(len(POINT_FEATURES) + 1)
+    w = np.zeros(rows[0][0].shape[-1] + 1)
     for _ in range(6):
         x = np.array([f[int(np.argmax(w[0] + f @ w[1:]))] for f, _, _ in rows])
-        w = fit_logistic(x, y, l2=0.05)
+        w = fit_logistic(x, y, l2=l2)
     z = np.array([(w[0] + f @ w[1:]).max() for f, _, _ in rows])
     cut = max(np.unique(np.round(z, 2)), key=lambda t: f1(list(z >= t), list(y > 0)))
     w[0] -= cut
-    z = z - cut
+    return w, z - cut
+
+
+def _fit_points(rows, name: str, backend) -> dict:
+    """The point model (fit_multiple_instance) and the temperature that best matches covered fractions."""
+    rows = _without_words(rows, backend)
+    y = np.array([lab for _, lab, _ in rows])
+    ids = np.array([a for _, _, a in rows])
+    w, z = fit_multiple_instance(rows)
     answers = np.unique(ids)
 
     def mae(t):

@@ -34,11 +34,12 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from _blind_data import load_blind, load_sentence_labels, load_sources  # noqa: E402
-from _feedback_baselines import f1, fit_logistic  # noqa: E402
-from _feedback_calibrate import WORD_FEATURES, _covering_units, _features  # noqa: E402
+from _feedback_baselines import f1  # noqa: E402
+from _feedback_calibrate import WORD_FEATURES, _covering_units, _features, fit_multiple_instance  # noqa: E402
 from feedback_quality import auc, off_topic_pairs, within_answer_auc  # noqa: E402
 
 from rehearse.feedback import Lexicon, load_backend  # noqa: E402
+from rehearse.feedback import calibration as C  # noqa: E402
 from rehearse.feedback.points import POINT_FEATURES  # noqa: E402
 from rehearse.feedback.prepare import GENERIC_POINTS  # noqa: E402
 
@@ -46,9 +47,6 @@ FOLDS = 3
 SNIPPETS = Path(__file__).resolve().parents[1] / "data" / "judge" / "snippets.jsonl"
 TEMPLATES = ("The candidate talks about {}", "How did you handle {}?", "An example of {}",
              "The interviewee describes {}", "{} in practice", "Evidence of {}")
-MINILM_FEATURES = ("cos_point", "cos_example", "lexical", "substance", "rel_example",
-                   "hash_example", "rel_point", "cos_answer", "plain", "assign", "position",
-                   "ans_size", "ans_fit", "lexical_answer")
 WORDLESS = [i for i, n in enumerate(POINT_FEATURES) if n not in WORD_FEATURES]
 
 
@@ -73,19 +71,6 @@ def collect(backend, train, lexicons) -> list[dict]:
     return items
 
 
-def fit_points(rows, l2: float = 0.05):
-    """The calibration's multiple-instance logistic regression (each point's best unit, six
-    rounds), its F1-best cut and the temperature that best matches covered fractions."""
-    y = np.array([lab for _, lab, _ in rows])
-    w = np.zeros(rows[0][0].shape[-1] + 1)
-    for _ in range(6):
-        x = np.array([f[int(np.argmax(w[0] + f @ w[1:]))] for f, _, _ in rows])
-        w = fit_logistic(x, y, l2=l2)
-    z = np.array([(w[0] + f @ w[1:]).max() for f, _, _ in rows])
-    w[0] -= max(np.unique(np.round(z, 2)), key=lambda t: f1(list(z >= t), list(y > 0)))
-    return w
-
-
 def cross_validate(items, columns, label: str) -> None:
     """columns(item, fold) -> (points, units, extra) added to the point model's features."""
     out = {"z": [], "y": [], "answer": [], "quality": []}
@@ -96,7 +81,7 @@ def cross_validate(items, columns, label: str) -> None:
 
         rows = [(x[i], it["y"][i], n) for n, it in enumerate(items) if it["fold"] != fold
                 for x in [features(it)] for i in range(len(x))]
-        w = fit_points(rows)
+        w, _ = fit_multiple_instance(rows)
         for n, it in enumerate(items):
             if it["fold"] == fold:
                 z = (w[0] + features(it) @ w[1:]).max(1)
@@ -126,7 +111,7 @@ def template_columns(backend, items):
 
 def minilm_columns(lexicons, items):
     minilm = load_backend("onnx")
-    keep = [POINT_FEATURES.index(n) for n in MINILM_FEATURES]
+    keep = [POINT_FEATURES.index(n) for n in C.POINT["onnx"] if n in POINT_FEATURES]  # MiniLM's own model's
     for it in items:
         q = it["question"]
         it["minilm"] = _features(minilm, q.question, it["text"], lexicons[q.source])[2][..., keep]

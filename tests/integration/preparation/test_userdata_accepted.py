@@ -8,22 +8,17 @@ from rehearse.community import service as community
 from rehearse.community.models import Suggestion
 from rehearse.userdata import service as userdata
 
-from .test_userdata_rebase import ANN, SOURCE, revise
+from .test_userdata_rebase import ANN, SOURCE, another_server, revise
 
 
 def accepted_elsewhere(session, question, ann, editor):
-    """Ann's document from a server where her edit of SOURCE (revision 2) was accepted as revision 3 there;
-    that server is then rolled back, so this database plays the other Rehearse."""
-    elsewhere = session.begin_nested()
-    try:
+    """Ann's document from a server where her edit of SOURCE (revision 2) was accepted as revision 3 there."""
+    with another_server(session):
         revise(session, question, SOURCE)
         made = community.suggest_edit(session, user=ann, question_id=question.id, reason="Say it was at once.",
                                       accept_licence=True, example_answer=ANN)
         assert community.accept(session, editor=editor, suggestion_id=made.id).revision == 3
-        document = userdata.export_user(session, user=ann)
-    finally:
-        elsewhere.rollback()
-    return document
+        return userdata.export_user(session, user=ann)
 
 
 def imported(session, ann, document) -> Suggestion:

@@ -3,6 +3,8 @@ saw, not the source's revision number. It is re-based onto the newest revision h
 (stale when this question has moved on since), or keeps that text as its base when no revision here ever said
 it; the three-way difference is then against what the author saw, and accepting never overwrites a newer text."""
 
+from contextlib import contextmanager
+
 import pytest
 
 from rehearse.community import service as community
@@ -24,19 +26,24 @@ def revise(session, question, *texts):
                                  author_id=None, source="import", note=None)
 
 
-def document_from_elsewhere(session, question, ann):
-    """Ann's document from a server where the question's revision 2 says SOURCE and she suggested ANN on it;
-    that server is then rolled back, so this database plays the other Rehearse."""
+@contextmanager
+def another_server(session):
+    """What is done inside is rolled back afterwards, so this database then plays the other Rehearse."""
     elsewhere = session.begin_nested()
     try:
+        yield
+    finally:
+        elsewhere.rollback()
+
+
+def document_from_elsewhere(session, question, ann):
+    """Ann's document from a server where the question's revision 2 says SOURCE and she suggested ANN on it."""
+    with another_server(session):
         revise(session, question, SOURCE)
         made = community.suggest_edit(session, user=ann, question_id=question.id, reason="Say it was at once.",
                                       accept_licence=True, example_answer=ANN)
         assert made.base_revision == 2
-        document = userdata.export_user(session, user=ann)
-    finally:
-        elsewhere.rollback()
-    return document
+        return userdata.export_user(session, user=ann)
 
 
 def imported(session, ann, document) -> Suggestion:

@@ -9,22 +9,18 @@ from rehearse.practice.models import Attempt
 from rehearse.userdata import service as userdata
 
 from .conftest import fake_report
-from .test_userdata_rebase import SOURCE, revise
+from .test_userdata_rebase import SOURCE, another_server, revise
 
 
 def document_scored_elsewhere(session, question, ann, *texts):
     """Ann's document from a server where her answer was scored against revision 1 + len(texts) (saying
-    texts[-1]); that server is then rolled back, so this database plays the other Rehearse."""
-    elsewhere = session.begin_nested()
-    try:
+    texts[-1])."""
+    with another_server(session):
         revise(session, question, *texts)
         attempt = practice.record(session, user=ann, question=question, answer="We paged on-call.",
                                   report=fake_report(60))
         assert attempt.example_revision == 1 + len(texts)
-        document = userdata.export_user(session, user=ann)
-    finally:
-        elsewhere.rollback()
-    return document
+        return userdata.export_user(session, user=ann)
 
 
 def imported_attempt(session, ann, document) -> Attempt:

@@ -112,7 +112,6 @@ def test_a_paraphrase_of_every_point_covers_most_of_the_rubric(onnx_backend, lex
     assert r.on_topic
 
 
-
 INCIDENT_STORY = ("We put engineers on a weekly pager rotation with three severity levels.",
                   "After each outage we held a blameless review and tracked every action to done.",
                   "Mean time to recovery went from four hours to fifty minutes.")
