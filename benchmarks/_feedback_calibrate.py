@@ -188,10 +188,10 @@ def _fit_reference(rows, y, backend) -> dict:
     return ref
 
 
-def _fit_topic(backend, train, lexicons) -> dict:
-    """On-topic = a question's own answers; off-topic = the strong and partial answers of other
-    train questions of the same bank: the NEAREST by wording and RANDOM_OTHERS more. The
-    threshold flags about 3% of own answers on train."""
+def topic_items(train: list[BlindQuestion]) -> list[tuple[BlindQuestion, str, float]]:
+    """(question, answer, on topic?) for fitting relevance. On topic = a question's own answers;
+    off topic = the strong and partial answers of other train questions of the same bank: the
+    NEAREST by wording and RANDOM_OTHERS more."""
     by_source: dict[str, list[BlindQuestion]] = {}
     for q in train:
         by_source.setdefault(q.source, []).append(q)
@@ -205,6 +205,12 @@ def _fit_topic(backend, train, lexicons) -> dict:
             rest = [o for o in others if o not in nearest]
             chosen = nearest + rng.sample(rest, min(RANDOM_OTHERS, len(rest)))
             items += [(q, a.text, 0.0) for o in chosen for a in o.answers if a.quality in NEGATIVE_QUALITIES]
+    return items
+
+
+def _fit_topic(backend, train, lexicons) -> dict:
+    """Relevance on topic_items(train); the threshold flags about 3% of own answers on train."""
+    items = topic_items(train)
     # the e5 judge reads no bank heads (relevance.HEAD_FEATURES): encoding a whole bank's heads
     # cost a cold process seconds, and with the BM25 margin they added nothing on train
     used = tuple(n for n in TOPIC_FEATURES if backend.name != "e5" or n not in HEAD_FEATURES)
