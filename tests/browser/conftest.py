@@ -118,12 +118,16 @@ def chromium():
 
 @pytest.fixture
 def page(chromium, server):
-    """A fresh browser context (no cookies) for each test, collecting page script errors."""
+    """A fresh browser context (no cookies) for each test, collecting page script errors and
+    sub-resources that failed to load."""
     context = chromium.new_context(base_url=server, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
     page = context.new_page()
     page.script_errors = []
     page.on("pageerror", lambda error: page.script_errors.append(str(error)))
+    page.missing_resources = []  # stylesheets, scripts, icons... that failed (never the page itself)
+    page.on("response", lambda response: page.missing_resources.append(f"{response.status} {response.url}")
+            if response.status >= 400 and response.request.resource_type != "document" else None)
     yield page
     context.close()
 

@@ -8,8 +8,10 @@ pytestmark = pytest.mark.browser
 
 
 def shoot(page, screenshots, name):
+    page.wait_for_load_state("networkidle")
     page.screenshot(path=screenshots / f"{name}.png", full_page=True)
     assert page.script_errors == [], page.script_errors
+    assert page.missing_resources == [], page.missing_resources
 
 
 def test_screenshots_of_the_main_pages(page, screenshots):

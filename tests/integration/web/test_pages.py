@@ -33,6 +33,14 @@ def test_public_pages_render_with_landmarks(browser, path):
     assert "content-security-policy" in response.headers
 
 
+def test_every_page_names_an_icon_that_is_served(browser):
+    html = browser.get("/").text
+    href = re.search(r'<link rel="icon" href="([^"]+)"', html).group(1)
+    icon = browser.get(href)
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+    assert icon.text.lstrip().startswith("<svg")
+
+
 def test_home_lists_roles_search_and_random(browser):
     html = browser.get("/").text
     assert (

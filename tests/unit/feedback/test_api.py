@@ -196,6 +196,17 @@ def test_job_terms_are_what_an_answer_names_not_how_a_story_is_told():
     assert not terms & {"picked", "nobody", "along", "owned"}
 
 
+def test_everyday_words_a_bank_repeats_are_not_job_terms():
+    guidance = ("making the decision with data", "the issues you hit and a similar past case",
+                "how the roadmap became realistic")
+    other = ("how you set quarterly goals", "the budget you negotiated")
+    bank = [Question(text=f"Question {i}?", talking_points=guidance if i < 2 else other) for i in range(6)]
+    lexicon = Lexicon.from_questions(bank)
+    assert {"decision", "data", "roadmap"} <= set(lexicon.job_terms.values())
+    spec = specificity("Making the call was hard: the issues were similar, so the data decided.", lexicon)
+    assert set(spec.job_terms) == {"data"}
+
+
 def test_numbers_in_words_are_numbers_not_job_terms():
     guidance = ("the ones that matter most", "two or three metrics you tracked")
     other = ("how you set quarterly goals", "the budget you negotiated")
