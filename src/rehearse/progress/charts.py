@@ -36,9 +36,11 @@ def _common(**extra) -> dict:
 
 
 def bar(title: str, labels: Sequence[str], values: Sequence[float | None], *, unit: str = "",
-        max_value: float | None = 100, horizontal: bool = True) -> str:
-    """A bar chart with each bar's value written on it."""
-    return _bar(title, tuple(labels), tuple(values), unit, max_value, horizontal)
+        max_value: float | None = 100, horizontal: bool = True, counts: bool = False,
+        size: tuple[int, int] = (WIDTH, HEIGHT)) -> str:
+    """A bar chart with each bar's value written on it. `counts`: whole numbers on the value axis
+    (no "0.2 reviews"); `size`: draw it at the size it is shown, so its text stays readable."""
+    return _bar(title, tuple(labels), tuple(values), unit, max_value, horizontal, counts, size)
 
 
 CACHED_CHARTS = 256  # a chart changes only when its user practises again; rendering one takes milliseconds
@@ -46,12 +48,19 @@ CACHED_CHARTS = 256  # a chart changes only when its user practises again; rende
 
 @lru_cache(maxsize=CACHED_CHARTS)
 def _bar(title: str, labels: tuple[str, ...], values: tuple[float | None, ...], unit: str,
-         max_value: float | None, horizontal: bool) -> str:
+         max_value: float | None, horizontal: bool, counts: bool, size: tuple[int, int]) -> str:
     kind = pygal.HorizontalBar if horizontal else pygal.Bar
-    chart = kind(**_common(title=title, print_values=True, show_legend=False,
-                           height=max(HEIGHT // 2, 48 * len(labels) + 80) if horizontal else HEIGHT,
+    extra = {}
+    if counts:
+        top = max([int(v) for v in values if v is not None] + [1])
+        step = max(1, -(-top // 5))  # at most about five ticks
+        extra = {"y_labels": list(range(0, top + step, step)), "range": (0, top),
+                 "x_label_rotation": 45 if not horizontal and len(labels) > 7 else 0,
+                 "formatter": lambda v: f"{v:g}{unit}" if v else ""}  # the table says 0; the bars need not
+    chart = kind(**_common(title=title, print_values=True, show_legend=False, width=size[0],
+                           height=max(HEIGHT // 2, 48 * len(labels) + 80) if horizontal else size[1],
                            range=(0, max_value) if max_value else None,
-                           formatter=lambda v: "" if v is None else f"{v:g}{unit}"))
+                           formatter=lambda v: "" if v is None else f"{v:g}{unit}") | extra)
     chart.x_labels = list(labels)
     chart.add(title, list(values))
     return chart.render(is_unicode=True)
@@ -69,9 +78,11 @@ def _line(title: str, x_labels: tuple[str, ...], series: tuple[tuple[str, tuple[
           unit: str, max_value: float | None) -> str:
     points = sum(v is not None for _, values in series for v in values)
     # Dots only where there are few points: one lonely week is otherwise invisible; many dots only cost time.
+    # the value axis starts at zero: a lone week of 27 words is otherwise drawn as the only tick
     chart = pygal.Line(**_common(title=title, show_minor_x_labels=False, allow_interruptions=True,
                                  show_dots=points <= DOTS_UP_TO, tooltip_fancy_mode=False,
                                  x_label_rotation=0, range=(0, max_value) if max_value else None,
+                                 include_x_axis=True,
                                  formatter=lambda v: "" if v is None else f"{v:g}{unit}"))
     chart.x_labels = list(x_labels)
     step = max(1, len(x_labels) // MAX_X_LABELS)

@@ -12,9 +12,21 @@ def _label(week: str) -> str:
     return date.fromisoformat(week).strftime("%d %b")
 
 
+MIN_WEEKS_SHOWN = 8  # a new user's first weeks are drawn over two months, not over a year of nothing
+DUE_CHART_SIZE = (440, 300)  # shown in half a row: drawn at that size, its text stays readable
+
+
+def shown_weeks(weeks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The weeks the time charts draw: from the week before the first practised one (at least
+    the last MIN_WEEKS_SHOWN) to now; the table and the API keep every week."""
+    practised = [i for i, w in enumerate(weeks) if w["attempts"]]
+    start = min(max(0, practised[0] - 1) if practised else len(weeks), len(weeks) - MIN_WEEKS_SHOWN)
+    return weeks[max(0, start):]
+
+
 def charts_for(figures: dict[str, Any]) -> dict[str, str | None]:
     """Image addresses of the dashboard's charts; None where there is nothing to draw."""
-    weeks = figures["weeks"]
+    weeks = shown_weeks(figures["weeks"])
     labels = [_label(w["week"]) for w in weeks]
     practised = any(w["attempts"] for w in weeks)
     coverage = [c for c in figures["coverage_by_competency"] if c["coverage"] is not None]
@@ -37,6 +49,7 @@ def charts_for(figures: dict[str, Any]) -> dict[str, str | None]:
         "fillers": charts.data_uri(charts.line("Filler words by week", labels, filler)) if practised else None,
         "due": charts.data_uri(charts.bar("Reviews due, next 14 days", [date.fromisoformat(d["date"]).strftime("%a %d")
                                                                         for d in due],
-                                          [d["due"] for d in due], horizontal=False, max_value=None))
+                                          [d["due"] for d in due], horizontal=False, max_value=None,
+                                          counts=True, size=DUE_CHART_SIZE))
         if any(d["due"] for d in due) else None,
     }

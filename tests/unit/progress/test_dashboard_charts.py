@@ -6,7 +6,7 @@ from base64 import b64decode
 
 import pytest
 
-from rehearse.progress.dashboard import charts_for
+from rehearse.progress.dashboard import charts_for, shown_weeks
 
 
 def week(day: str, score: float, words: int, fillers: float, pace: int | None) -> dict:
@@ -56,3 +56,27 @@ def test_bars_carry_their_values_as_text(name, values):
 def test_without_spoken_answers_the_filler_chart_has_one_line():
     typed_only = {**FIGURES, "weeks": [{**w, "words_per_minute": None} for w in FIGURES["weeks"]]}
     assert len(series_styles(svg(charts_for(typed_only)["fillers"]))) == 1
+
+
+def year_of_weeks(practised: dict[int, float]) -> list[dict]:
+    """52 weeks ending this week, practised (with that mean score) at the given indexes."""
+    return [{**week(f"2025-{1 + i // 5:02d}-{1 + i % 5:02d}", practised.get(i, 0.0), 150, 1.0, None),
+             "attempts": 1 if i in practised else 0} for i in range(52)]
+
+
+@pytest.mark.parametrize(("practised", "first_shown", "count"), [
+    ({51: 40.0}, 44, 8),           # a new user: the last eight weeks, not a year with one dot at its end
+    ({30: 50.0, 51: 60.0}, 29, 23),  # from the week before the first practised one
+    ({0: 50.0}, 0, 52),
+])
+def test_time_charts_start_near_the_first_practised_week(practised, first_shown, count):
+    weeks = year_of_weeks(practised)
+    shown = shown_weeks(weeks)
+    assert len(shown) == count and shown[0] is weeks[first_shown]
+
+
+def test_the_due_chart_counts_in_whole_reviews():
+    drawn = svg(charts_for({**FIGURES, "due_by_day": [{"date": "2026-10-20", "due": 2},
+                                                      {"date": "2026-10-21", "due": 0}]})["due"])
+    ticks = {float(t) for t in re.findall(r'<text[^>]*class="[^"]*"?[^>]*>(\d+(?:\.\d+)?)</text>', drawn)}
+    assert ticks and all(t == int(t) for t in ticks), ticks
