@@ -1,7 +1,8 @@
 """PURE: match a job posting's responsibilities to questions, by meaning and by shared job terms.
 
 The posting is cut into phrases (its lines and sentences); each question is compared with every
-phrase (cosine of sentence vectors, given by the caller) and with the posting's job terms (stemmed
+phrase (cosine of sentence vectors, given by the caller, lifted by how much closer it is than the
+other questions: PHRASE_LIFT) and with the posting's job terms (stemmed
 words and word pairs that are not everyday words). Its relevance mixes the two; the phrase it is
 closest to, and the terms it shares, are kept to show the user why the question is there.
 """
@@ -20,6 +21,11 @@ import snowballstemmer
 MAX_PHRASES = 150  # a long posting's first 150 lines and sentences carry its responsibilities
 MIN_PHRASE_WORDS = 3  # "Benefits", "Apply now": headings, not responsibilities
 MEANING_WEIGHT = 0.7  # relevance = 0.7 × closeness in meaning + 0.3 × share of the question's terms found
+# A question's closeness to a phrase counts, besides, twice what it is above the mean closeness of
+# every question to that phrase: "You have managed engineers, handled underperformance and can
+# explain trade-offs to executives" is close to every leadership question and, read raw, took 24
+# of a plan's 25 questions from the posting's responsibilities (incidents, roadmap, debt...).
+PHRASE_LIFT = 2.0
 _SPLIT = re.compile(r"(?:\n+|(?<=[.!?;])\s+)")
 _BULLET = re.compile(r"^\s*(?:[-*•·–]|\d+[.)])\s*")
 _WORD = re.compile(r"[a-z][a-z0-9+#-]*")
@@ -63,6 +69,32 @@ def terms(text: str) -> set[str]:
     return set(stems) | {f"{a} {b}" for a, b in zip(stems, stems[1:], strict=False)}
 
 
+def written_forms(text: str) -> dict[str, str]:
+    """Each stem of `terms(text)`'s single words with the word as the text first wrote it
+    ("engin" -> "engineers"): what the user is shown."""
+    out: dict[str, str] = {}
+    for w in _WORD.findall(text.lower()):
+        if w not in STOP and len(w) > 2:
+            out.setdefault(_stem(w), w)
+    return out
+
+
+def _title_words(text: str) -> list[str]:
+    return [w for w in _WORD.findall(text.lower()) if w not in STOP]
+
+
+def role_in_title(title: str, roles: dict[int, str]) -> int | None:
+    """The role whose name the posting's title says ("Senior Engineering Manager, Payments" names
+    Engineering Manager), the longest name where several fit; None where none does."""
+    words = _title_words(title)
+    named = []
+    for role_id, name in roles.items():
+        wanted = _title_words(name)
+        if wanted and any(words[i:i + len(wanted)] == wanted for i in range(len(words) - len(wanted) + 1)):
+            named.append((len(wanted), -role_id))
+    return -max(named)[1] if named else None
+
+
 @dataclass(frozen=True)
 class Match:
     index: int  # the question's position in the input
@@ -81,13 +113,15 @@ def match(posting_phrases: Sequence[str], phrase_vectors: np.ndarray | None, que
         q = question_vectors / np.maximum(np.linalg.norm(question_vectors, axis=1, keepdims=True), 1e-9)
         p = phrase_vectors / np.maximum(np.linalg.norm(phrase_vectors, axis=1, keepdims=True), 1e-9)
         meaning = q @ p.T
+    lifted = meaning + PHRASE_LIFT * (meaning - meaning.mean(0, keepdims=True)) if len(meaning) > 1 else meaning
     results = []
     for index, own in enumerate(question_terms):
-        best = int(np.argmax(meaning[index])) if len(posting_phrases) else 0
+        best = int(np.argmax(lifted[index])) if len(posting_phrases) else 0
         closeness = float(meaning[index, best]) if len(posting_phrases) else 0.0
         shared = own & posting_terms
         term_share = len(shared) / len(own) if own else 0.0
-        relevance = MEANING_WEIGHT * max(0.0, closeness) + (1 - MEANING_WEIGHT) * term_share
+        fit = min(1.0, max(0.0, float(lifted[index, best]))) if len(posting_phrases) and closeness > 0 else 0.0
+        relevance = MEANING_WEIGHT * fit + (1 - MEANING_WEIGHT) * term_share
         results.append(Match(index, round(relevance, 4), round(closeness, 4),
                              posting_phrases[best] if len(posting_phrases) and closeness > 0 else None,
                              tuple(sorted(t for t in shared if " " not in t))[:8]))

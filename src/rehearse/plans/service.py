@@ -156,7 +156,12 @@ def compute(session: Session, *, user: User, posting: str, backend: str = "auto"
     by_role: dict[int, list[float]] = defaultdict(list)
     for m in matches:
         by_role[questions[m.index].role_id].append(m.relevance)
-    role_id = max(by_role, key=lambda r: (mean(sorted(by_role[r], reverse=True)[:ROLE_TOP]), -r))
+    first_line = next((line.strip() for line in posting.splitlines() if line.strip()), "Job posting")
+    # the role the posting's title names, else the one whose questions fit it best
+    role_id = match.role_in_title(first_line, {r.id: r.name for r in session.scalars(
+        select(Role).where(Role.id.in_(by_role)))}) or max(
+        by_role, key=lambda r: (mean(sorted(by_role[r], reverse=True)[:ROLE_TOP]), -r))
+    written = match.written_forms(posting)
     weak = weakness_by_competency(session, user=user)
     kept = matches[:PLAN_SIZE]
 
@@ -170,10 +175,9 @@ def compute(session: Session, *, user: User, posting: str, backend: str = "auto"
         m = kept[position]
         q = questions[m.index]
         items.append({"question_id": q.id, "relevance": m.relevance, "meaning": m.meaning, "phrase": m.phrase,
-                      "terms": list(m.shared_terms), "weakness": round(weakness_of[position], 3),
+                      "terms": [written.get(t, t) for t in m.shared_terms], "weakness": round(weakness_of[position], 3),
                       "competencies": q.competency_names, "measure": measure})
     role = session.get(Role, role_id)
-    first_line = next((line.strip() for line in posting.splitlines() if line.strip()), "Job posting")
     return {"title": f"{first_line[:120]} — {role.name}"[:200], "posting": posting, "role_id": role_id,
             "items": items}
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from rehearse.plans.match import match, order, phrases, terms
+from rehearse.plans.match import PHRASE_LIFT, match, order, phrases, role_in_title, terms, written_forms
 
 POSTING = """Head of Platform Engineering
 
@@ -44,7 +44,11 @@ def test_relevance_mixes_meaning_and_shared_terms_and_names_the_phrase():
     assert [m.index for m in found] == [1, 0, 2]
     by_index = {m.index: m for m in found}
     assert by_index[0].phrase == "incident response and postmortems" and by_index[1].phrase == "hiring engineers"
-    assert by_index[0].relevance == pytest.approx(0.7 * 0.9 / np.hypot(0.9, 0.1) + 0.3 / 3, abs=1e-3)
+    closeness = 0.9 / np.hypot(0.9, 0.1)  # to its phrase; the three questions' mean is lower
+    mean = (closeness + 0.2 / np.hypot(0.2, 0.8) + 0.0) / 3
+    fit = min(1.0, closeness + PHRASE_LIFT * (closeness - mean))
+    assert by_index[0].meaning == pytest.approx(closeness, abs=1e-3)
+    assert by_index[0].relevance == pytest.approx(0.7 * fit + 0.3 / 3, abs=1e-3)
     assert "incid" in by_index[0].shared_terms and by_index[2].relevance == 0.0 and by_index[2].phrase is None
 
 
@@ -62,3 +66,32 @@ def test_without_vectors_shared_terms_alone_rank():
 ])
 def test_order(relevance, weakness, expected):
     assert order(relevance, weakness) == expected
+
+
+ROLES = {1: "Engineering Manager", 2: "Head of Software Engineering", 3: "Staff Engineer",
+         4: "VP of Engineering", 5: "Manager"}
+
+
+@pytest.mark.parametrize(("title", "expected"), [
+    ("Senior Engineering Manager, Payments Platform", 1),  # the longest name that fits: not "Manager"
+    ("Head of Software Engineering (remote)", 2),
+    ("VP, Engineering", 4),  # "of" and punctuation do not matter
+    ("Staff Software Engineer", None),  # the words must come together
+    ("Platform lead", None),
+])
+def test_the_role_a_posting_title_names(title, expected):
+    assert role_in_title(title, ROLES) == expected
+
+
+def test_shared_terms_are_shown_as_the_posting_wrote_them():
+    forms = written_forms("Hire and grow engineers; run incident response.")
+    assert forms[next(iter(terms("engineering")))] == "engineers" and forms["incid"] == "incident"
+
+
+def test_a_phrase_close_to_every_question_does_not_take_them_all():
+    cut = ["You have led engineers and talked to executives", "run incident response", "own the roadmap"]
+    vectors = np.eye(3, dtype=np.float32)
+    # every question sits close to the catch-all line; each is a little closer still to one responsibility
+    q_vectors = np.array([[0.8, 0.6, 0.0], [0.8, 0.0, 0.6], [0.9, 0.1, 0.1]], dtype=np.float32)
+    found = {m.index: m.phrase for m in match(cut, vectors, ["a", "b", "c"], q_vectors, set(), [set()] * 3)}
+    assert found == {0: "run incident response", 1: "own the roadmap", 2: cut[0]}
