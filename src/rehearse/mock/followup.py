@@ -26,13 +26,14 @@ POINT_KINDS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
     ("measure", ("measur", "metric", "number", "kpi", "result", "impact", "outcome", "success", "data", "okr",
                  "cost", "roi"), "what changed, in numbers?", "what would you measure, and what number would "
                                                               "tell you it worked?"),
-    ("people", ("stakeholder", "team", "people", "customer", "communicat", "hire", "hiring", "engineer",
+    # not "team" or "engineer": nearly every point names one ("options to relieve the platform team")
+    ("people", ("stakeholder", "people", "customer", "communicat", "hire", "hiring",
                 "leader", "buy-in", "align", "coach", "onboard"),
      "who was involved, and how did you bring them along?", "who would you involve, and how would you bring them "
                                                             "along?"),
     ("tradeoff", ("trade-off", "tradeoff", "trade off", "priorit", "balance", "versus", " vs", "option"),
      "what did you weigh, and what did you give up?", "what would you weigh, and what would you give up?"),
-    ("risk", ("risk", "fail", "incident", "burnout", "security", "mitigat", "safety"),
+    ("risk", ("risk", "fail", "incident", "burnout", "security", "mitigat"),
      "what went wrong or could have, and how did you catch it?", "what could go wrong, and how would you catch it "
                                                                  "early?"),
     ("plan", ("plan", "approach", "process", "step", "phase", "roadmap", "loop", "rotation", "framework",
@@ -54,10 +55,24 @@ STAR_POINTS = {
 QUESTION_WORDS = ("how", "what", "why", "when", "where", "which", "whether", "who")
 
 
+_SUBORDINATE = re.compile(r"\s(?:so|that|which|while|without|because)\s")
+ASKED_WORDS = 3  # "how you measured ...": the words after the question word say what it asks
+
+
+def _about(point: str) -> str:
+    """The words that say what a point is about: after a question word, the next few ("what you did
+    during the incident to support the responders" is about what was done, not about the incident);
+    otherwise its main phrase ("psychological safety so people raise problems" is not about people)."""
+    lowered = point.lower().strip()
+    if re.match(rf"({'|'.join(QUESTION_WORDS)})\b", lowered):
+        return " " + " ".join(lowered.split()[1:1 + ASKED_WORDS]) + " "
+    return " " + _SUBORDINATE.split(lowered, maxsplit=1)[0] + " "
+
+
 def point_kind(point: str, question_kind: str | None = None) -> tuple[str, str]:
     """What a talking point is about, and the closing words of its follow-up (past tense for a
     behavioural question, conditional for the others)."""
-    lowered = f" {point.lower()} "
+    lowered = _about(point)
     tense = 0 if question_kind == "behavioural" else 1
     for kind, words, *closes in POINT_KINDS:
         if any(word in lowered for word in words):

@@ -71,6 +71,11 @@ def test_rubric_order_wins_over_report_order():
      "You didn't mention your personal motivation — can you tell me about that?"),
     ("your personal motivation", None, "other", "You didn't mention your personal motivation — how would you cover "
                                                 "that?"),
+    # a point that already asks for something is read by what it asks, not by every word in it
+    ("what you did during the incident to support the responders", "behavioural", "other",
+     "You didn't say what you did during the incident to support the responders — can you tell me about that?"),
+    ("psychological safety so people raise real problems", None, "other",
+     "You didn't mention psychological safety so people raise real problems — how would you cover that?"),
 ])
 def test_the_prompt_is_phrased_from_the_point_by_its_kind(point, question_kind, kind, prompt):
     assert point_kind(point, question_kind)[0] == kind
