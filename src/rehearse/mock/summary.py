@@ -21,6 +21,18 @@ SUGGESTION_PART = {
     "length": "delivery", "delivery": "delivery", "we": "delivery",
 }
 TOP_SUGGESTIONS = 3
+# One suggestion of a kind stands for every answer that got one; where their words differ (each
+# off-topic answer names the question it read like; "too short: about 7 s" and "about 40 s"), the
+# mock report says it once for all of them, and each answer's own report keeps the details.
+ACROSS_ANSWERS = {
+    "off_topic": "Answer the question you are asked: these answers read more like answers to other "
+                 "questions (each answer's report names which).",
+    "structure": "Give each answer its structure: a story told as situation, task, action and result; "
+                 "a plan as steps (each answer's report says what was missing).",
+    "length": "Mind the length: aim for one to three minutes spoken (each answer's report gives its time).",
+    "delivery": "Cut the fillers, hedges and clichés each answer's report lists.",
+    "we": "Say “I” for what you did yourself: these answers said “we” far more.",
+}
 
 
 @dataclass(frozen=True)
@@ -72,6 +84,8 @@ def summarise(items: list[Item]) -> dict[str, Any]:
             kind = s.get("kind", "")
             key = kind if kind != "missed_point" else f"{kind}:{s.get('message')}"
             found = suggestions.setdefault(key, _Suggestion(kind, s.get("message", "")))
+            if s.get("message", "") != found.message:
+                found.message = ACROSS_ANSWERS.get(kind, found.message)
             found.weight += _lost(item.report, SUGGESTION_PART.get(kind, "delivery")) or 1.0
             if item.number not in found.questions:
                 found.questions.append(item.number)

@@ -1,6 +1,6 @@
 """The end report of a mock: per question with follow-ups beside, delivery, top suggestions, by competency."""
 
-from rehearse.mock.summary import Item, summarise
+from rehearse.mock.summary import ACROSS_ANSWERS, Item, summarise
 
 
 def report(score, missed=(), covered=(), suggestions=(), lost=None, words=100, fillers=None):
@@ -51,3 +51,16 @@ def test_delivery_totals():
 def test_nothing_answered():
     summary = summarise([Item(1, False, "Q", (), None, None)])
     assert summary["score"] is None and summary["questions"] == [] and summary["suggestions"] == []
+
+
+def test_one_suggestion_for_several_answers_says_what_holds_for_all_of_them():
+    items = [
+        Item(1, False, "Q1", (), 10, report(10, suggestions=[("off_topic", "This reads like an answer to: “Q7”")])),
+        Item(2, False, "Q2", (), 12, report(12, suggestions=[("off_topic", "This reads like an answer to: “Q9”")])),
+        Item(3, False, "Q3", (), 70, report(70, suggestions=[("length", "Too short: about 30 s spoken.")])),
+    ]
+    by_kind = {s["kind"]: s for s in summarise(items)["suggestions"]}
+    # neither answer's closer question is named for both: the report says it once, for both
+    assert "Q7" not in by_kind["off_topic"]["message"] and "Q9" not in by_kind["off_topic"]["message"]
+    assert by_kind["off_topic"]["message"] == ACROSS_ANSWERS["off_topic"] and by_kind["off_topic"]["questions"] == [1, 2]
+    assert by_kind["length"]["message"] == "Too short: about 30 s spoken."  # one answer: its own words
