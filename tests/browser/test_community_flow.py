@@ -94,6 +94,10 @@ def test_suggest_vote_accept_history_revert(person, fresh_server, screenshots):
     original = author.input_value("[data-field=example_answer]")
     author.fill("[data-field=example_answer]", f"{original}\n\n{ADDED} {SCRIPT}")
     author.fill("[data-field=reason]", f"Adds a review cadence. {SCRIPT}")
+    # the licence agreement is read before it is ticked: laid out as a line of text, not crushed
+    agreement = author.locator("label:has([data-field=accept_licence])").bounding_box()
+    form = author.locator("[data-suggest-form]").bounding_box()
+    assert agreement["width"] > 0.8 * form["width"] and agreement["height"] < 80, (agreement, form)
     author.check("[data-field=accept_licence]")
     author.click("[data-action=preview]")
     author.wait_for_selector("[data-preview]")
