@@ -66,6 +66,28 @@ def create_user(
         raise typer.Exit(2) from None
 
 
+@users_app.command("set-password")
+def set_password(
+    email: Annotated[str, typer.Argument(help="The account's e-mail address.")],
+) -> None:
+    """Set a new password for an account (Rehearse sends no e-mail: this is the reset for a
+    forgotten one). The password is asked for; every sign-in session of the account ends.
+
+    Example: rehearse users set-password you@example.com
+    """
+    from rehearse.accounts import service
+    from rehearse.bootstrap import open_database
+
+    password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        with open_database().transaction() as session:
+            user = service.set_password_by_email(session, email=email, password=password)
+            typer.echo(f"New password set for {user.email}; its sign-in sessions have ended.")
+    except service.AccountError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+
+
 @users_app.command("set-role")
 def set_role(
     email: Annotated[str, typer.Argument(help="The account's e-mail address.")],

@@ -33,6 +33,21 @@ class TokenCreate(BaseModel):
     name: str = Field(default="API token", max_length=100)
 
 
+class UserUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    display_name: str = Field(max_length=120, description="What the community pages credit you as.")
+
+
+class PasswordChange(BaseModel):
+    """The current password, checked (and rate limited) like signing in, and the new one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: str = Field(max_length=1024)
+    new_password: str = Field(max_length=1024, description="At least 10 characters.")
+
+
 class UserRead(BaseModel):
     id: int
     email: str

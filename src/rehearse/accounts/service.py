@@ -1,4 +1,4 @@
-"""Account use cases: sign up, sign in (rate limited), sessions and API tokens.
+"""Account use cases: sign up, sign in (rate limited), sessions, API tokens, name and password.
 
 The only code in accounts/ that touches the database session. Secrets handed to a
 browser or an API client are random; the database keeps only their SHA-256 hashes.
@@ -148,6 +148,41 @@ def check_password(password: str) -> None:
         raise AccountError(f"Use a password of at least {MIN_PASSWORD} characters.")
     if len(password) > MAX_PASSWORD:
         raise AccountError(f"Use a password of at most {MAX_PASSWORD} characters.")
+
+
+MAX_DISPLAY_NAME = 120
+
+
+def rename(session: Session, *, user: User, display_name: str) -> User:
+    """A new display name (what the community pages credit); AccountError when empty or too long."""
+    name = display_name.strip()
+    if not name:
+        raise AccountError("Enter a display name.")
+    if len(name) > MAX_DISPLAY_NAME:
+        raise AccountError(f"Use a display name of at most {MAX_DISPLAY_NAME} characters.")
+    user.display_name = name  # the caller's copy too: the page it renders shows the new name
+    return session.merge(user, load=True)
+
+
+def set_password(session: Session, *, user: User, password_hash: str, keep: str | None = None) -> User:
+    """Store a new password (hashed with `hash_password`, outside the transaction) and end every
+    sign-in session but the one whose secret is `keep`: whoever else knew the old password is out.
+    API tokens are separate credentials and stay valid (the settings page lists them to revoke)."""
+    user = session.merge(user, load=True)
+    user.password_hash = password_hash
+    others = delete(UserSession).where(UserSession.user_id == user.id)
+    if keep:
+        others = others.where(UserSession.token_hash != hash_secret(keep))
+    session.execute(others)
+    return user
+
+
+def set_password_by_email(session: Session, *, email: str, password: str) -> User:
+    """An administrator's reset (the CLI: a self-hosted Rehearse sends no e-mail); ends every session."""
+    user = session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        raise AccountError(f"No account with the e-mail address {email!r}.")
+    return set_password(session, user=user, password_hash=hash_password(password))
 
 
 def set_role(session: Session, *, email: str, role: str) -> User:

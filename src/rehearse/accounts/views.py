@@ -1,4 +1,4 @@
-"""JSON API for accounts: sign up, get an API token, who am I, list and revoke tokens."""
+"""JSON API for accounts: sign up, get an API token, who am I, name and password, list and revoke tokens."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from sqlalchemy.orm import Session
 from rehearse.settings import Settings
 from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep, begin_writing, release
 from rehearse.web.params import IdPath
-from rehearse.web.security import ApiUser, CsrfApi, client_address
+from rehearse.web.security import SESSION_COOKIE, ApiUser, CsrfApi, client_address
 
 from . import service
 from .models import User
-from .schemas import TokenCreate, TokenIssued, TokenRead, TokenRequest, UserCreate, UserRead
+from .schemas import PasswordChange, TokenCreate, TokenIssued, TokenRead, TokenRequest, UserCreate, UserRead, UserUpdate
 
 router = APIRouter(prefix="/api", tags=["accounts"])
 
@@ -100,6 +100,53 @@ def sign_in(
 @router.get("/me", response_model=UserRead)
 def read_me(user: ApiUser) -> UserRead:
     return UserRead.of(user)
+
+
+@router.patch("/me", response_model=UserRead, dependencies=[CsrfApi])
+def update_me(body: UserUpdate, user: ApiUser, session: SessionDep) -> UserRead:
+    """Change your display name."""
+    try:
+        return UserRead.of(service.rename(session, user=user, display_name=body.display_name))
+    except service.AccountError as error:
+        raise HTTPException(422, str(error)) from None
+
+
+@router.post(
+    "/me/password",
+    status_code=204,
+    dependencies=[CsrfApi],
+    responses={403: {"description": "The current password is not right"},
+               429: {"description": "Too many failed attempts"}},
+)
+def change_my_password(body: PasswordChange, request: Request, user: ApiUser, session: ReadSessionDep) -> None:
+    """Change your password. Every sign-in session but the one making the request ends; API tokens
+    stay valid (revoke them separately)."""
+    error = change_password(session, request, user=user, current=body.current_password, new=body.new_password,
+                            keep=request.cookies.get(SESSION_COOKIE))
+    if error is not None:
+        raise error
+
+
+def change_password(session: Session, request: Request, *, user: User, current: str, new: str,
+                    keep: str | None) -> HTTPException | None:
+    """None when the password was changed, else the 403/422/429 to answer with.
+
+    The current password is checked like a sign-in (the same counted, rate-limited attempt, so a
+    stolen session cannot guess it faster than a stranger could), and both argon2 steps run
+    outside any transaction.
+    """
+    try:
+        service.check_password(new)
+    except service.AccountError as error:
+        return HTTPException(422, str(error))
+    checked, error = sign_in(session, request, email=user.email, password=current)
+    if error is not None:
+        return HTTPException(403, "Your current password is not right.") if error.status_code == 401 else error
+    release(session)
+    password_hash = service.hash_password(new)
+    begin_writing(session)
+    service.set_password(session, user=checked, password_hash=password_hash, keep=keep)
+    return None
 
 
 @router.get("/tokens", response_model=list[TokenRead])

@@ -36,3 +36,20 @@ def test_bad_role_and_unknown_user_exit_2_with_a_reason(runner):
         users_app, ["create", "x@example.com", "--role", "emperor"], input="long password 1\n" * 2
     )
     assert bad.exit_code == 2 and "Role must be one of" in bad.output
+
+
+def test_set_password_is_the_reset_for_a_forgotten_one(runner):
+    from rehearse.accounts import service
+    from rehearse.bootstrap import open_database
+
+    assert runner.invoke(users_app, ["create", "ann@example.com"], input="first password 1\n" * 2).exit_code == 0
+    reset = runner.invoke(users_app, ["set-password", "ann@example.com"], input="second password 2\n" * 2)
+    assert reset.exit_code == 0 and "sign-in sessions have ended" in reset.output
+    with open_database().transaction() as session:
+        user = session.scalar(service.select(service.User).where(service.User.email == "ann@example.com"))
+        assert service.password_matches(user, "second password 2")
+        assert not service.password_matches(user, "first password 1")
+    unknown = runner.invoke(users_app, ["set-password", "nobody@example.com"], input="third password 3\n" * 2)
+    assert unknown.exit_code == 2 and "No account" in unknown.output
+    short = runner.invoke(users_app, ["set-password", "ann@example.com"], input="short\n" * 2)
+    assert short.exit_code == 2 and "at least 10 characters" in short.output

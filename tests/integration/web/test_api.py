@@ -1,5 +1,7 @@
 """The JSON API: the feedback contract, attempts, tokens, and errors that are never 500s."""
 
+import uuid
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -180,3 +182,23 @@ def test_api_errors_are_json_and_pages_are_html(api):
     assert api.get("/api/nothing-here").json()["detail"]
     assert api.get("/nothing-here").headers["content-type"].startswith("text/html")
     assert api.put("/api/feedback").status_code == 405
+
+
+def test_name_and_password_through_the_api(api, make_browser):
+    email = f"renamer-{uuid.uuid4().hex[:8]}@example.com"
+    assert api.post("/api/users", json={"email": email, "password": PASSWORD}).status_code == 201
+    headers = bearer(api.post("/api/auth/token", json={"email": email, "password": PASSWORD}).json()["token"])
+    renamed = api.patch("/api/me", json={"display_name": "Grace H."}, headers=headers)
+    assert renamed.status_code == 200 and renamed.json()["display_name"] == "Grace H."
+    assert api.patch("/api/me", json={"display_name": " "}, headers=headers).status_code == 422
+
+    signed_in = make_browser()
+    assert signed_in.sign_in(email).status_code == 303
+    change = {"current_password": PASSWORD, "new_password": "another password 42"}
+    wrong = api.post("/api/me/password", json={**change, "current_password": "not the one"}, headers=headers)
+    assert wrong.status_code == 403 and wrong.json()["detail"] == "Your current password is not right."
+    assert api.post("/api/me/password", json=change, headers=headers).status_code == 204
+    # the browser's session ended; the token, a separate credential, still works
+    assert signed_in.get("/history", follow_redirects=False).status_code == 303
+    assert api.get("/api/me", headers=headers).status_code == 200
+    assert api.post("/api/auth/token", json={"email": email, "password": "another password 42"}).status_code == 201

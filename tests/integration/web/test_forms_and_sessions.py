@@ -19,6 +19,8 @@ FORMS = [
     "/practice/1/recording",
     "/settings/tokens",
     "/settings/tokens/1/revoke",
+    "/settings/name",
+    "/settings/password",
 ]
 
 
@@ -178,3 +180,42 @@ def test_security_headers_on_pages(browser):
     headers = browser.get("/").headers
     assert "script-src 'self'" in headers["content-security-policy"]
     assert headers["x-frame-options"] == "DENY" and headers["x-content-type-options"] == "nosniff"
+
+
+def settings_form(browser, path: str, **fields):
+    return browser.post(path, data={"csrf_token": browser.csrf("/settings"), **fields}, follow_redirects=False)
+
+
+def test_changing_the_password_signs_out_every_other_browser(browser, make_browser):
+    email = browser.sign_up()
+    elsewhere = make_browser()
+    assert elsewhere.sign_in(email).status_code == 303
+    wrong = settings_form(browser, "/settings/password", current_password="not it at all", new_password="a new one 1234")
+    assert wrong.status_code == 403 and "current password is not right" in wrong.text
+    short = settings_form(browser, "/settings/password", current_password=PASSWORD, new_password="short")
+    assert short.status_code == 422 and "at least 10 characters" in short.text
+    assert elsewhere.get("/history", follow_redirects=False).status_code == 200  # nothing changed yet
+
+    changed = settings_form(browser, "/settings/password", current_password=PASSWORD, new_password="a new one 1234")
+    assert changed.status_code == 200 and "every other sign-in has ended" in changed.text
+    assert browser.get("/history", follow_redirects=False).status_code == 200  # this browser stays in
+    assert elsewhere.get("/history", follow_redirects=False).status_code == 303  # the other is out
+    assert make_browser().sign_in(email).status_code == 401  # the old password is gone
+    assert make_browser().sign_in(email, "a new one 1234").status_code == 303
+
+
+def test_guessing_the_current_password_is_limited_like_signing_in(browser):
+    browser.sign_up()
+    answers = [settings_form(browser, "/settings/password", current_password=f"guess number {i}",
+                             new_password="a new one 1234").status_code
+               for i in range(SIGN_IN_ACCOUNT_ADDRESS.free + 1)]
+    assert answers[:-1] == [403] * SIGN_IN_ACCOUNT_ADDRESS.free and answers[-1] == 429
+
+
+def test_the_display_name_is_changed_on_the_settings_page(browser):
+    browser.sign_up()
+    saved = settings_form(browser, "/settings/name", display_name="  Ada L.  ")
+    assert saved.status_code == 200 and 'value="Ada L."' in saved.text
+    assert browser.get("/api/me").json()["display_name"] == "Ada L."
+    empty = settings_form(browser, "/settings/name", display_name="   ")
+    assert empty.status_code == 422 and "Enter a display name" in empty.text

@@ -1,4 +1,4 @@
-"""Account pages: sign up, sign in, sign out, and settings with API tokens."""
+"""Account pages: sign up, sign in, sign out, and settings: name, password, API tokens."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from rehearse.accounts import service as accounts
+from rehearse.accounts.views import change_password as change_own_password
 from rehearse.accounts.views import sign_in, sign_up
 from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep
 from rehearse.web.params import IdPath
@@ -109,6 +110,38 @@ def settings_page(request: Request, session: SessionDep, user: PageUser) -> Resp
     return render(
         request, "accounts/settings.html", {"tokens": accounts.list_tokens(session, user=user)}
     )
+
+
+def _settings(request: Request, session, user, status_code: int = 200, **context) -> Response:
+    return render(request, "accounts/settings.html", {"tokens": accounts.list_tokens(session, user=user), **context},
+                  status_code=status_code)
+
+
+@router.post("/settings/name", dependencies=[CsrfForm])
+def rename(request: Request, session: SessionDep, user: PageUser,
+           display_name: Annotated[str, Form(max_length=1000)] = "") -> Response:
+    try:
+        accounts.rename(session, user=user, display_name=display_name)
+    except accounts.AccountError as error:
+        return _settings(request, session, user, 422, name_error=str(error))
+    return _settings(request, session, user, name_saved=True)
+
+
+@router.post("/settings/password", dependencies=[CsrfForm])
+def change_password(
+    request: Request,
+    session: ReadSessionDep,
+    user: PageUser,
+    current_password: Annotated[str, Form(max_length=1024)] = "",
+    new_password: Annotated[str, Form(max_length=1024)] = "",
+) -> Response:
+    error = change_own_password(session, request, user=user, current=current_password, new=new_password,
+                                keep=request.cookies.get(SESSION_COOKIE))
+    if error is not None:
+        return render(request, "accounts/settings.html",
+                      {"tokens": accounts.list_tokens(session, user=user), "password_error": error.detail},
+                      status_code=error.status_code, headers=error.headers)
+    return _settings(request, session, user, password_saved=True)
 
 
 @router.post("/settings/tokens", dependencies=[CsrfForm])
