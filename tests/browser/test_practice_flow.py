@@ -138,3 +138,22 @@ def test_an_empty_answer_is_refused_on_the_page(page):
     page.click("[data-answer-form] [data-submit]")
     assert "empty" in page.text_content("[data-form-error]")
     assert page.evaluate("document.activeElement.matches('[data-answer]')")
+
+
+def test_times_are_shown_in_the_readers_own_time_zone(chromium, server):
+    context = chromium.new_context(base_url=server, timezone_id="Asia/Tokyo", locale="en-GB")
+    try:
+        page = context.new_page()
+        question = platform_question(page)
+        sign_up(page)
+        page.goto(f"/practice/{question['id']}")
+        submit_answer(page, STRONG)
+        page.goto("/history")
+        moment = page.locator("time[data-local]").first
+        written_utc = moment.get_attribute("title")  # the server's text, kept as the tooltip
+        assert written_utc.endswith("UTC")
+        hour = int(moment.get_attribute("datetime")[11:13])
+        shown = moment.inner_text()
+        assert "UTC" not in shown and f"{(hour + 9) % 24:02d}:" in shown, (shown, written_utc)
+    finally:
+        context.close()

@@ -25,11 +25,14 @@ STATIC = Path(__file__).with_name("static")
 
 
 def _when(moment: datetime | None) -> str:
+    """A moment in UTC, marked up so that static/local-time.js shows it in the reader's own zone."""
     if moment is None:
         return ""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.strftime("%d %b %Y, %H:%M UTC")
+    moment = moment.astimezone(UTC)
+    return Markup('<time datetime="{}" data-local>{}</time>').format(
+        moment.strftime("%Y-%m-%dT%H:%M:%SZ"), moment.strftime("%d %b %Y, %H:%M UTC"))
 
 
 def _duration(seconds: float | None) -> str:
