@@ -54,7 +54,8 @@ def _bar(title: str, labels: tuple[str, ...], values: tuple[float | None, ...], 
     if counts:
         top = max([int(v) for v in values if v is not None] + [1])
         step = max(1, -(-top // 5))  # at most about five ticks
-        extra = {"y_labels": list(range(0, top + step, step)), "range": (0, top),
+        ticks = list(range(0, top + step, step))
+        extra = {"y_labels": ticks, "range": (0, ticks[-1]),
                  "x_label_rotation": 45 if not horizontal and len(labels) > 7 else 0,
                  "formatter": lambda v: f"{v:g}{unit}" if v else ""}  # the table says 0; the bars need not
     chart = kind(**_common(title=title, print_values=True, show_legend=False, width=size[0],
