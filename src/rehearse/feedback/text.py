@@ -268,22 +268,20 @@ GENERIC_WORDS = """
     confirmed handled watch pay spend
     nobody everybody anybody everyone anyone along past pick chose choose chosen told
     wait waiting group groups fail failing map plan job jobs
-    make makes making get gets got getting use uses using do does doing see saw seen think
-    thought try tried want wants let lets letting leave leaves leaving act acting become became
-    becomes becoming break breaks breaking broke broken care cares caring catch follow
-    follows following grow grows growing feel feels feeling hear heard lose loses losing
-    treat treats rise rises rising matter matters stay stays carry consider considering
-    provide providing focus focusing adjust adjusting address addressing admit admitting
-    identify identifying ensure ensuring define defining maintain maintaining match
-    matching protect protecting sacrifice sacrificing celebrate celebrating burn burning
-    damage damages damaging impose imposing implement implementing reflect respond deal
-    good better best bad worse worst easy easier hard harder high higher low lower full
-    old current previous original similar single separate different possible necessary
-    multiple common immediate existing other others real wrong big large long quick slow
-    fast late simple difficult important major minor certain general various enough own
+    make makes making get gets got use uses using do does doing see saw seen think thought try
+    tried want wants let lets letting leave leaves leaving act acting became becomes becoming
+    break breaks breaking broke broken care cares caring catch follow follows following grow
+    grows growing feel feels feeling hear heard lose loses losing treat treats rise rises rising
+    matter matters stay stays carry consider considering provide providing focus focusing adjust
+    adjusting address addressing admit admitting identify identifying ensure ensuring define
+    defining maintain maintaining match matching protect protecting sacrifice sacrificing
+    celebrate celebrating burn burning damage damages damaging impose imposing implement
+    implementing reflect respond deal good better best bad worse worst easy easier hard harder
+    high higher low lower full old current previous original similar single separate different
+    possible necessary multiple common immediate existing other others wrong big large quick
+    slow fast late simple difficult important major minor certain general various enough own
     ready sure thing things way ways lot kind sort area areas issue issues problem problems
-    moment moments room date location luck effect shape spot path paths versus behind
-    beyond mix
+    moment moments room date location luck effect shape spot path paths versus behind beyond mix
 """.split()  # noqa: SIM905
 GENERIC_STEMS = frozenset(stem(w) for w in GENERIC_WORDS)
 
