@@ -49,6 +49,7 @@ def test_sign_in_sign_out_and_wrong_password(browser, make_browser):
     email = make_browser().sign_up()
     wrong = browser.sign_in(email, "not the password")
     assert wrong.status_code == 401 and "not right" in wrong.text
+    assert "rehearse users set-password" in wrong.text  # no e-mail reset: the page says who can help
     right = browser.sign_in(email)
     assert right.status_code == 303 and "/history" in browser.get("/").text
     cookie = right.cookies.get(SESSION_COOKIE) or browser.cookies.get(SESSION_COOKIE)
