@@ -36,8 +36,8 @@ from feedback_quality import auc, off_topic_pairs  # noqa: E402
 from rehearse.feedback import Lexicon, load_backend  # noqa: E402
 from rehearse.feedback.answer import build_answer  # noqa: E402
 from rehearse.feedback.engine import split_answer  # noqa: E402
-from rehearse.feedback.prepare import HASHER, bank_hashes, prepare, question_key  # noqa: E402
-from rehearse.feedback.relevance import SHORTLIST_WORDS_ONLY, judge_relevance  # noqa: E402
+from rehearse.feedback.prepare import HASHER, prepare  # noqa: E402
+from rehearse.feedback.relevance import SHORTLIST_WORDS_ONLY, judge_relevance, others_by_words  # noqa: E402
 
 ENGINE = ("affinity", "fit_margin", "lex_margin", "bm25_margin")  # e5's relevance features
 CANDIDATES = {
@@ -72,12 +72,8 @@ class Features:
         cleaned, sents = split_answer(text)
         ans = build_answer(text, cleaned, sents, backend.encode_cached(sents))
         _, _, detail = judge_relevance(prep, q.question, ans, None, backend, lexicon)
-        hashes, keys = bank_hashes(lexicon)
-        own = question_key(q.question)
-        overlap = hashes @ HASHER.encode([ans.cleaned])[0]
-        same = {j for j, o in enumerate(lexicon.questions)
-                if keys[j] == own or o.text.strip() == q.question.text.strip()}
-        shortlist = [j for j in np.argsort(-overlap, kind="stable") if j not in same][:SHORTLIST_WORDS_ONLY]
+        by_words, _, _ = others_by_words(lexicon, q.question, HASHER.encode([ans.cleaned])[0])
+        shortlist = by_words[:SHORTLIST_WORDS_ONLY]  # the e5 judge's own shortlist
         asked = [q.question] + [lexicon.questions[j] for j in shortlist]
         queries = backend.encode_queries([f"{o.text} {o.intent or ''}".strip() for o in asked], "{}")
         whole = queries @ (ans.vec / (np.linalg.norm(ans.vec) + 1e-9))

@@ -6,9 +6,24 @@ Wire into the root command with `app.add_typer(accounts_cli.users_app, name="use
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
+
+
+@contextmanager
+def _reported_errors() -> Iterator[None]:
+    """An account error ends the command with its reason and exit status 2."""
+    from rehearse.accounts.service import AccountError
+
+    try:
+        yield
+    except AccountError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+
 
 users_app = typer.Typer(
     help="Accounts: list them, create one, change a role.", no_args_is_help=True
@@ -57,13 +72,9 @@ def create_user(
     from rehearse.bootstrap import open_database
 
     password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    try:
-        with open_database().transaction() as session:
-            user = service.create_user(session, email=email, password=password, role=role)
-            typer.echo(f"Created {user.email} ({user.role}).")
-    except service.AccountError as error:
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(2) from None
+    with _reported_errors(), open_database().transaction() as session:
+        user = service.create_user(session, email=email, password=password, role=role)
+        typer.echo(f"Created {user.email} ({user.role}).")
 
 
 @users_app.command("set-password")
@@ -79,13 +90,9 @@ def set_password(
     from rehearse.bootstrap import open_database
 
     password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
-    try:
-        with open_database().transaction() as session:
-            user = service.set_password_by_email(session, email=email, password=password)
-            typer.echo(f"New password set for {user.email}; its sign-in sessions have ended.")
-    except service.AccountError as error:
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(2) from None
+    with _reported_errors(), open_database().transaction() as session:
+        user = service.set_password_by_email(session, email=email, password=password)
+        typer.echo(f"New password set for {user.email}; its sign-in sessions have ended.")
 
 
 @users_app.command("set-role")
@@ -100,10 +107,6 @@ def set_role(
     from rehearse.accounts import service
     from rehearse.bootstrap import open_database
 
-    try:
-        with open_database().transaction() as session:
-            user = service.set_role(session, email=email, role=role)
-            typer.echo(f"{user.email} is now {user.role}.")
-    except service.AccountError as error:
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(2) from None
+    with _reported_errors(), open_database().transaction() as session:
+        user = service.set_role(session, email=email, role=role)
+        typer.echo(f"{user.email} is now {user.role}.")

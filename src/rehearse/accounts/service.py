@@ -179,18 +179,20 @@ def set_password(session: Session, *, user: User, password_hash: str, keep: str 
 
 def set_password_by_email(session: Session, *, email: str, password: str) -> User:
     """An administrator's reset (the CLI: a self-hosted Rehearse sends no e-mail); ends every session."""
+    return set_password(session, user=_user_by_email(session, email), password_hash=hash_password(password))
+
+
+def _user_by_email(session: Session, email: str) -> User:
     user = session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None:
         raise AccountError(f"No account with the e-mail address {email!r}.")
-    return set_password(session, user=user, password_hash=hash_password(password))
+    return user
 
 
 def set_role(session: Session, *, email: str, role: str) -> User:
     if role not in ROLES:
         raise AccountError(f"Role must be one of {', '.join(ROLES)}.")
-    user = session.scalar(select(User).where(User.email == normalise_email(email)))
-    if user is None:
-        raise AccountError(f"No account with the e-mail address {email!r}.")
+    user = _user_by_email(session, email)
     user.role = role
     return user
 

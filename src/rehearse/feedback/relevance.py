@@ -50,6 +50,19 @@ def _other_points(q: Question, backend: Backend) -> tuple[np.ndarray, np.ndarray
     return vecs[: len(points)], vecs[len(points):]
 
 
+def others_by_words(lexicon: Lexicon, q: Question, ans_hash: np.ndarray) -> tuple[list[int], np.ndarray, set[int]]:
+    """The bank's other questions, most words shared with the answer (its hashed-stem vector) first;
+    the overlap with every bank question; and the indexes that are this question."""
+    hashes, keys = bank_hashes(lexicon)
+    own = question_key(q)
+    overlap = hashes @ ans_hash
+    # the question itself, under any revision the bank holds (an edited example answer or
+    # points: the bank may not be rebuilt yet), is never "another question"
+    same = {j for j, other in enumerate(lexicon.questions)
+            if keys[j] == own or other.text.strip() == q.text.strip()}
+    return [j for j in np.argsort(-overlap, kind="stable") if j not in same], overlap, same
+
+
 TOPIC_FEATURES = ("affinity", "head_margin", "other", "fit_margin", "lex_margin", "margin",
                   "bm25_margin")
 
@@ -69,16 +82,9 @@ def judge_relevance(prep: Prepared, q: Question, ans: Answer, coverage: float | 
         # no other question's example answer ever is. The e5 judge reads no heads: with the
         # BM25 margin they added nothing, and encoding a whole bank's heads cost a cold
         # process seconds.
-        hashes, keys = bank_hashes(lexicon)
-        own = question_key(q)
         ans_hash = HASHER.encode([ans.cleaned])[0]
-        overlap = hashes @ ans_hash
         own_overlap = float(HASHER.encode_cached([bank_text(q)])[0] @ ans_hash)
-        # the question itself, under any revision the bank holds (an edited example answer or
-        # points: the bank may not be rebuilt yet), is never "another question"
-        same = {j for j, other in enumerate(lexicon.questions)
-                if keys[j] == own or other.text.strip() == q.text.strip()}
-        by_words = [j for j in np.argsort(-overlap, kind="stable") if j not in same]
+        by_words, overlap, same = others_by_words(lexicon, q, ans_hash)
         if any(name in cal["coefs"] for name in HEAD_FEATURES):
             head_sim = bank_heads(lexicon, backend) @ ans.vec
             others = [j for j in np.argsort(-head_sim, kind="stable") if j not in same]

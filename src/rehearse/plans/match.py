@@ -63,9 +63,13 @@ def _stem(word: str) -> str:
     return stemmer.stemWord(word)
 
 
+def _content_words(text: str) -> list[str]:
+    return [w for w in _WORD.findall(text.lower()) if w not in STOP and len(w) > 2]
+
+
 def terms(text: str) -> set[str]:
     """Stemmed content words and adjacent pairs of them."""
-    stems = [_stem(w) for w in _WORD.findall(text.lower()) if w not in STOP and len(w) > 2]
+    stems = [_stem(w) for w in _content_words(text)]
     return set(stems) | {f"{a} {b}" for a, b in zip(stems, stems[1:], strict=False)}
 
 
@@ -73,9 +77,8 @@ def written_forms(text: str) -> dict[str, str]:
     """Each stem of `terms(text)`'s single words with the word as the text first wrote it
     ("engin" -> "engineers"): what the user is shown."""
     out: dict[str, str] = {}
-    for w in _WORD.findall(text.lower()):
-        if w not in STOP and len(w) > 2:
-            out.setdefault(_stem(w), w)
+    for w in _content_words(text):
+        out.setdefault(_stem(w), w)
     return out
 
 

@@ -105,16 +105,15 @@ def signout(request: Request, session: SessionDep) -> Response:
     return response
 
 
+def _settings(request: Request, session, user, status_code: int = 200, headers=None, **context) -> Response:
+    """The settings page with the user's tokens, and what the last action said."""
+    return render(request, "accounts/settings.html", {"tokens": accounts.list_tokens(session, user=user), **context},
+                  status_code=status_code, headers=headers)
+
+
 @router.get("/settings")
 def settings_page(request: Request, session: SessionDep, user: PageUser) -> Response:
-    return render(
-        request, "accounts/settings.html", {"tokens": accounts.list_tokens(session, user=user)}
-    )
-
-
-def _settings(request: Request, session, user, status_code: int = 200, **context) -> Response:
-    return render(request, "accounts/settings.html", {"tokens": accounts.list_tokens(session, user=user), **context},
-                  status_code=status_code)
+    return _settings(request, session, user)
 
 
 @router.post("/settings/name", dependencies=[CsrfForm])
@@ -138,9 +137,7 @@ def change_password(
     error = change_own_password(session, request, user=user, current=current_password, new=new_password,
                                 keep=request.cookies.get(SESSION_COOKIE))
     if error is not None:
-        return render(request, "accounts/settings.html",
-                      {"tokens": accounts.list_tokens(session, user=user), "password_error": error.detail},
-                      status_code=error.status_code, headers=error.headers)
+        return _settings(request, session, user, error.status_code, error.headers, password_error=error.detail)
     return _settings(request, session, user, password_saved=True)
 
 
@@ -154,17 +151,8 @@ def create_token(
     try:
         issued = accounts.create_token(session, user=user, name=name)
     except accounts.AccountError as error:
-        return render(
-            request,
-            "accounts/settings.html",
-            {"tokens": accounts.list_tokens(session, user=user), "error": str(error)},
-            status_code=409,
-        )
-    return render(
-        request,
-        "accounts/settings.html",
-        {"tokens": accounts.list_tokens(session, user=user), "issued": issued},
-    )
+        return _settings(request, session, user, 409, error=str(error))
+    return _settings(request, session, user, issued=issued)
 
 
 @router.post("/settings/tokens/{token_id}/revoke", dependencies=[CsrfForm])
