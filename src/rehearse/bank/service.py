@@ -181,20 +181,28 @@ def _update_question(session: Session, question: Question, role: Role, position:
     file changed takes the file's value, and a community edit it replaces is reported as a warning.
     """
     changes: dict = {}
-    for attribute, value in (("role_id", role.id), ("text", doc.text), ("kind", doc.kind or "other"),
-                             ("position", position)):
+    kind = question.kind if "kind" in doc.omitted else doc.kind or "other"
+    for attribute, value in (("role_id", role.id), ("text", doc.text), ("kind", kind), ("position", position)):
         if getattr(question, attribute) != value:
             changes[attribute] = value
     points, source = _points_of(doc)
-    competencies = _competencies_of(doc)
+    if "intent" in doc.omitted and doc.talking_points is None:  # points derived from the intent kept
+        points = list(parse_talking_points(question.intent))
+    competencies = question.competency_names if "competencies" in doc.omitted else _competencies_of(doc)
     competencies_changed = question.competency_names != competencies
     current_answer = question.example_answers[-1] if question.example_answers else None
     imported = next((row.file_values for row in reversed(question.example_answers) if row.file_values), None)
     now = {"example_answer": (current_answer.text or None) if current_answer else None,
            "intent": question.intent, "talking_points": list(question.talking_points or ())}
     incoming = _file_values(doc, points)
+    for name in doc.omitted & incoming.keys():
+        # The file has no place for this field: it says nothing about it, so the stored value stays, and
+        # the last file that did give it remains the base of the next merge.
+        incoming[name] = (imported or now).get(name)
     merged = dict(now)
     for name, value in incoming.items():
+        if name in doc.omitted:
+            continue
         if name == "example_answer" and not value:
             continue  # a file without an example answer never removes one
         if imported is not None and imported.get(name) == value:

@@ -25,6 +25,9 @@ class QuestionDoc:
     talking_points: tuple[str, ...] | None = None
     example_answer: str | None = None
     line: int | None = None  # where the question starts in its source file, for messages
+    # Fields the file has no place for (a CSV header without their column): an import keeps the stored
+    # values of these, and derives them only for a new question. Not the same as an empty value.
+    omitted: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
-from .model import BankDoc, FormatError, ParseResult, QuestionDoc, RoleDoc, detect_kind, lines_of
+from .model import BankDoc, FormatError, ImportWarning, ParseResult, QuestionDoc, RoleDoc, detect_kind, lines_of
 
 COLUMNS = (
     "bank", "bank_source", "bank_licence", "role", "role_slug", "slug", "text", "kind",
@@ -17,12 +18,21 @@ COLUMNS = (
 )
 REQUIRED = ("bank", "role", "text")
 POINT_SEPARATOR = " | "
+# Optional columns and the question field each gives; a header without one leaves that field as stored.
+OPTIONAL_FIELDS = {"kind": "kind", "competencies": "competencies", "intent": "intent",
+                   "talking_points": "talking_points", "example_answer": "example_answer"}
+
+
+_QUOTE_OR_BREAK = re.compile(r'["\n]')
 
 
 def read_csv(text: str, file: str = "<csv>") -> ParseResult:
-    reader = csv.DictReader(io.StringIO(text))
+    unclosed = _unclosed_quote_line(text)
+    if unclosed is not None:
+        raise FormatError(file, unclosed, "a closing quote: a quoted cell opened on this line is never closed")
+    reader = csv.reader(io.StringIO(text))
     try:
-        header = reader.fieldnames or []
+        header = next(reader, [])
     except csv.Error as error:
         raise FormatError(file, max(reader.line_num, 1), f"a well-formed CSV header row ({error})") from None
     missing = [column for column in REQUIRED if column not in header]
@@ -32,52 +42,86 @@ def read_csv(text: str, file: str = "<csv>") -> ParseResult:
     unknown = [column for column in header if column not in COLUMNS]
     if unknown:
         raise FormatError(file, 1, f"only the columns {', '.join(COLUMNS)} (unknown: {', '.join(unknown)})")
+    # A column the header leaves out is a field the file does not give: stored values are kept.
+    omitted = frozenset(field for column, field in OPTIONAL_FIELDS.items() if column not in header)
     bank_meta: dict | None = None
     roles: dict[str, dict] = {}
-    try:
-        rows = list(reader)
-    except csv.Error as error:
-        raise FormatError(file, max(reader.line_num, 1), f"well-formed CSV ({error})") from None
-    next_line = 2
-    for row in rows:
-        # A row starts where the last one ended; quoted cells may hold line breaks.
-        line = next_line
-        next_line += 1 + sum(cell.count("\n") for cell in row.values() if isinstance(cell, str))
-        if None in row:
-            raise FormatError(file, line, f"at most {len(header)} cells in a row")
-        if not any((value or "").strip() for value in row.values()):
+    next_line = reader.line_num + 1
+    while True:
+        line = next_line  # a row starts where the last one ended; quoted cells may hold line breaks
+        try:
+            cells = next(reader, None)
+        except csv.Error as error:
+            raise FormatError(file, line, f"well-formed CSV ({error})") from None
+        if cells is None:
+            break
+        next_line = reader.line_num + 1
+        if not any(cell.strip() for cell in cells):
             continue
+        if len(cells) != len(header):
+            hint = " (is it truncated?)" if len(cells) < len(header) else ""
+            raise FormatError(file, line, f"{len(header)} cells, as in the header; {len(cells)} found{hint}")
+        row = dict(zip(header, cells, strict=True))
         for column in REQUIRED:
-            if not (row.get(column) or "").strip():
+            if not row[column].strip():
                 raise FormatError(file, line, f"a value in the '{column}' column")
-        meta = (row["bank"].strip(), (row.get("bank_source") or "").strip() or None,
-                (row.get("bank_licence") or "").strip() or None)
+        meta = (row["bank"].strip(), row.get("bank_source", "").strip() or None,
+                row.get("bank_licence", "").strip() or None)
         if bank_meta is None:
             bank_meta = {"name": meta[0], "source": meta[1], "licence": meta[2]}
         elif meta[0] != bank_meta["name"]:
             raise FormatError(file, line, f"the same bank on every row ('{bank_meta['name']}')")
-        role = roles.setdefault(row["role"].strip(), {"slug": (row.get("role_slug") or "").strip() or None,
+        role = roles.setdefault(row["role"].strip(), {"slug": row.get("role_slug", "").strip() or None,
                                                       "questions": []})
-        points = (row.get("talking_points") or "").strip()
-        kind = (row.get("kind") or "").strip().lower() or None
+        kind = row.get("kind", "").strip().lower() or None
         if kind and kind not in ("behavioural", "situational", "other"):
             raise FormatError(file, line, "'kind' to be behavioural, situational or other")
         role["questions"].append(QuestionDoc(
             text=row["text"].strip(),
-            slug=(row.get("slug") or "").strip() or None,
+            slug=row.get("slug", "").strip() or None,
             kind=kind or detect_kind(row["text"]),
-            competencies=tuple(c.strip().lower() for c in (row.get("competencies") or "").split(",") if c.strip()),
-            intent=(row.get("intent") or "").strip() or None,
-            talking_points=_split_points(points),
-            example_answer=(row.get("example_answer") or "").strip() or None,
+            competencies=tuple(c.strip().lower() for c in row.get("competencies", "").split(",") if c.strip()),
+            intent=row.get("intent", "").strip() or None,
+            talking_points=_split_points(row.get("talking_points", "").strip()),
+            example_answer=row.get("example_answer", "").strip() or None,
             line=line,
+            omitted=omitted,
         ))
     if bank_meta is None:
         raise FormatError(file, min(2, len(lines_of(text))) or 1, "at least one question row after the header")
+    warnings = ()
+    if omitted:
+        absent = [column for column, field in OPTIONAL_FIELDS.items() if field in omitted]
+        warnings = (ImportWarning(file, 1, (
+            f"the header has no {', '.join(absent)} column{'s' if len(absent) > 1 else ''}: questions already "
+            "stored keep theirs; new questions go without them, or with them derived from the text and intent")),)
     return ParseResult(bank=BankDoc(
         name=bank_meta["name"], source=bank_meta["source"], licence=bank_meta["licence"],
         roles=tuple(RoleDoc(name=name, slug=r["slug"], questions=tuple(r["questions"])) for name, r in roles.items()),
-    ))
+    ), warnings=warnings)
+
+
+def _unclosed_quote_line(text: str) -> int | None:
+    """The line where a quoted cell opens that the file never closes, or None.
+
+    Python's csv reads such a cell to the end of the file, turning the rows after it into one cell.
+    A quote opens a cell only at its start (after a comma or a line break); "" inside it is a quote.
+    """
+    line, opened_on, quoted, skip_at = 1, None, False, -1
+    for match in _QUOTE_OR_BREAK.finditer(text):
+        index = match.start()
+        if match.group() == "\n":
+            line += 1
+        elif index == skip_at:
+            continue  # the second quote of an escaped "" inside a quoted cell
+        elif quoted:
+            if text.startswith('"', index + 1):
+                skip_at = index + 1
+            else:
+                quoted = False
+        elif index == 0 or text[index - 1] in ",\n\r":
+            quoted, opened_on = True, line
+    return opened_on if quoted else None
 
 
 def _split_points(cell: str) -> tuple[str, ...] | None:

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from rehearse.bank import service
 from rehearse.bank.models import ExampleAnswer, Question
-from rehearse.formats import BankDoc, QuestionDoc, RoleDoc, read_path
+from rehearse.formats import BankDoc, QuestionDoc, RoleDoc, read_path, read_text
 
 BANK = BankDoc(
     name="Test leadership bank",
@@ -132,3 +132,22 @@ def test_the_external_question_tree_imports_117_questions_with_key_points(sessio
     questions = service.list_questions(session, bank="chitamoor-interview-prep")
     assert all(len(q.talking_points) >= 2 for q in questions)
     assert "hiring-and-team-building" in {c for q in questions for c in q.competency_names}
+
+
+def test_a_csv_without_the_talking_points_column_keeps_the_points_already_stored(session):
+    """A missing column gives no value; an empty cell in a present column means "derive from the intent"."""
+    full = ("bank,role,slug,text,intent,talking_points,example_answer\n"
+            "B,R,rota,How do you build a rota?,\"Fairness. In your answer, cover it.\","
+            "fairness | coverage | budget,I publish it early.\n")
+    service.import_bank(session, read_text(full, file="b.csv", format="csv").bank)
+    without = 'bank,role,slug,text,intent\nB,R,rota,How do you build a rota?,"Fairness. In your answer, cover it."\n'
+    result = read_text(without, file="b.csv", format="csv")
+    summary = service.import_bank(session, result.bank)
+    question = service.get_question(session, "rota")
+    assert (summary.updated, summary.unchanged) == (0, 1)
+    assert question.talking_points == ["fairness", "coverage", "budget"]
+    assert service.current_example_answer(session, question.id) == "I publish it early."
+    assert "talking_points" in str(result.warnings[0])
+    empty_cell = without.replace("intent\n", "intent,talking_points\n").rstrip("\n") + ",\n"
+    service.import_bank(session, read_text(empty_cell, file="b.csv", format="csv").bank)
+    assert service.get_question(session, "rota").talking_points == ["it"]

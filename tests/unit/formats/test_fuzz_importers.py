@@ -163,7 +163,7 @@ HOSTILE = [
     ("yaml", "bank:\n  name: B\nroles:\n  - name: R\n    questions:\n      - text: Why?\n        competencies: ["
      + "c" * 81 + "]\n", 7, "competencies"),
     ("yaml", "bank:\n  name: B\n\u2028\u2028roles:\n  - name: R\n    questions: [\n", 6, "valid YAML"),
-    ("csv", 'bank,role,text\n"B,R,Why?\n', 2, "'role' column"),
+    ("csv", 'bank,role,text\n"B,R,Why?\n', 2, "never closed"),
     ("csv", "bank,ro\x00le\n", 1, "column"),
     ("csv", "bank,role,text\nB,R,\"Why\x00?\"\n", 2, "NUL"),
     ("markdown", "---\nbank: B\nsource: [a, b]\n---\n## Role: R\n### Why?\n", 3, "'source:'"),

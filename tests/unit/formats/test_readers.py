@@ -17,6 +17,13 @@ MALFORMED = [
     ("csv", "bank,role,text\nB,R,Why?\nB,,What?\n", 3, "'role'"),
     ("csv", "bank,role,question\nB,R,Why?\n", 1, "missing: text"),
     ("csv", "bank,role,text,kind\nB,R,Why?,sideways\n", 2, "kind"),
+    # A quoted cell that is never closed would swallow every row after it: refused where it opens.
+    ("csv", 'bank,role,text,competencies,intent\nB,R,Why?,hiring,x\nB,R,How?,"planning, people,y\nB,R,What?,z,w\n',
+     3, "a quoted cell opened on this line is never closed"),
+    # A truncated row would import with its missing cells empty (talking points derived instead of listed).
+    ("csv", "bank,role,text,intent,talking_points\nB,R,Why?,x,a | b\nB,R,How?,y\n", 3,
+     "5 cells, as in the header; 4 found (is it truncated?)"),
+    ("csv", "bank,role,text\nB,R,Why?,extra\n", 2, "3 cells, as in the header; 4 found"),
     ("markdown", "---\nbank: B\n---\n### A question without a role?\n", 4, "Role"),
     ("markdown", "---\nbank: B\n---\n## Role: R\n### Q?\n#### Notes\n", 6, "section named"),
     ("markdown", "---\nbank: B\n---\n## Role: R\n### Q?\n#### Talking points\nnot a list item\n", 7, "numbered"),
@@ -110,3 +117,28 @@ def test_a_point_object_without_its_point_names_the_line():
     with pytest.raises(FormatError) as caught:
         read_text(text, file="bank.yaml", format="yaml")
     assert caught.value.line == 8 and "point" in caught.value.expected
+
+
+def test_a_csv_header_without_optional_columns_says_what_the_import_does_with_them():
+    result = read_text("bank,role,text,intent\nB,R,Why?,To see judgement.\n", file="b.csv", format="csv")
+    [question] = result.bank.roles[0].questions
+    assert question.omitted == {"kind", "competencies", "talking_points", "example_answer"}
+    assert question.talking_points is None and question.intent == "To see judgement."
+    [warning] = result.warnings
+    assert warning.line == 1
+    assert "no kind, competencies, talking_points, example_answer columns" in warning.message
+    assert "already stored keep theirs" in warning.message
+
+
+def test_an_empty_csv_cell_is_a_value_given_not_an_omitted_column():
+    text = "bank,role,text,intent,talking_points,kind,competencies,example_answer\nB,R,Why?,x,,,,\n"
+    result = read_text(text, file="b.csv", format="csv")
+    assert result.bank.roles[0].questions[0].omitted == frozenset()
+    assert result.warnings == ()
+
+
+def test_quotes_inside_csv_cells_are_not_mistaken_for_an_unclosed_cell():
+    text = 'bank,role,text,intent\nB,R,"Why ""this"", then?",say "hi"\nB,R,How?,"two\nlines"\n'
+    questions = read_text(text, file="b.csv", format="csv").bank.roles[0].questions
+    assert [(q.text, q.intent, q.line) for q in questions] == [
+        ('Why "this", then?', 'say "hi"', 2), ("How?", "two\nlines", 3)]
