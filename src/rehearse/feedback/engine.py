@@ -37,6 +37,9 @@ WEIGHTS = {"coverage": 50.0, "structure": 5.0, "specificity": 40.0, "delivery": 
 WEIGHTS_NO_RUBRIC = {"structure": 35.0, "specificity": 35.0, "delivery": 30.0}
 OFF_TOPIC_FACTOR = 0.35  # an off-topic answer keeps a third of its score...
 OFF_TOPIC_CAP = 25  # ...and never more than this
+# "Tell me about a time…" answered with what one would do: interviewers read it as having no
+# example, however well it names the points, so it is held below "strong"
+HYPOTHETICAL_CAP = 55
 GRADES = ((85, "excellent"), (70, "strong"), (50, "fair"), (30, "weak"), (0, "poor"))
 
 
@@ -63,7 +66,7 @@ def _suggestions(points, structure, spec: Specificity, delivery, on_topic, detai
             what = "point" if basis == "talking_points" else "part of the example answer"
             msg = (f"Cover the {what} “{p.point}”" if basis == "talking_points"
                    else f"Cover this {what}: “{p.point}”")
-            if p.strength >= 0.3 and p.evidence:
+            if p.strength >= 0.3 and p.evidence and on_topic:
                 msg += f": you touch on it (“{_short(p.evidence)}”) but give it no substance."
             else:
                 msg += "."
@@ -72,7 +75,7 @@ def _suggestions(points, structure, spec: Specificity, delivery, on_topic, detai
         out.append(Suggestion("real_example", "The question asks about a time you did this: "
                               "tell one real example (what was happening, what you did, what "
                               "changed) rather than what you would do."))
-    if structure.kind == "behavioural":
+    elif structure.kind == "behavioural":
         star = structure.star or {}
         missing = [k for k, v in star.items() if not v]
         if star.get("situation") and star.get("action") and "task" in missing:
@@ -177,6 +180,10 @@ def _report(q: Question, raw: str, cleaned: str, sents: list[str], sent_vecs, ba
         items.append(BreakdownItem("off_topic", 0.0, 0.0, round(capped - total, 2),
                                    "answer judged off-topic: score capped"))
         total = capped
+    elif kind == "behavioural" and total > HYPOTHETICAL_CAP and _sig.hypothetical(sents):
+        items.append(BreakdownItem("hypothetical", 0.0, 0.0, round(HYPOTHETICAL_CAP - total, 2),
+                                   "what you would do, not a time you did it: score capped"))
+        total = HYPOTHETICAL_CAP
     score = int(round(max(0.0, min(100.0, total))))
     shown = tps if prep.basis == "talking_points" else ()
     suggestions = _suggestions(tps, structure, spec, delivery, on_topic, detail, prep.basis, sents)

@@ -9,6 +9,7 @@ import numpy as np
 from . import calibration as _cal
 from .answer import Answer
 from .backends import Backend
+from .denial import denial_mask
 from .lexicon import Lexicon
 from .prepare import SHORT_POINT, Prepared, lexical_overlap
 
@@ -29,6 +30,7 @@ POINT_FEATURES = ("cos_point", "cos_example", "lexical", "substance", "rel_examp
                   "q_point", "q_rel", "q_answer", "q_share", "q_lift",
                   "concrete", "unbuzzed", "ans_concrete", "ans_unbuzzed", "q_share_concrete",
                   "q_ulift", "ex_ulift", "fit_ulift", "bq_point", "bq_ulift")
+DENIED_Z = -40.0  # logit of a unit that denies the point: strength 0
 QUERY_SHARPNESS = 60.0  # softmax over points of query cosines (e5's cosines lie close together)
 
 
@@ -154,6 +156,12 @@ def point_results(prep: Prepared, ans: Answer, backend: Backend, lexicon: Lexico
     shown = z
     if coefs is _cal.POINT.get(backend.name) and backend.name in _cal.EVIDENCE:
         shown = _point_z(feats, _cal.EVIDENCE[backend.name])
+    # a sentence that denies a point ("I did not confirm it with evidence") never covers it
+    denied = denial_mask(ans.sents, prep.point_stem_lists,
+                         lambda stems, found: lexical_overlap(stems, found, lexicon))
+    if denied.any():
+        z = np.where(denied, DENIED_Z, z)
+        shown = np.where(denied, DENIED_Z, shown)
     results = []
     for i, point in enumerate(prep.points):
         u = int(np.argmax(z[i]))

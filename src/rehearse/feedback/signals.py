@@ -38,6 +38,8 @@ def detect_kind(question_text: str) -> str:
     return "other"
 
 
+_NUMBER_WORDS = ("(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+                 "forty|fifty|sixty|seventy|eighty|ninety|hundred|half)")
 _STAR = {
     "situation": re.compile(
         r"\b(when i (joined|arrived|took over|started|inherited)|at my (last|previous|current|"
@@ -55,12 +57,18 @@ _STAR = {
         r"\b(i|we) (then |first |also |personally |quickly )?([a-z]+ed|set|ran|met|wrote|"
         r"began|built|made|took|led|held|put|brought|sat|spoke|gave|chose|drove|kept|sent|"
         r"split|cut|shut|let|dug|paid|sought|taught|bought|went|told|found|rewrote|"
-        r"rebuilt|hired|fired|moved|pushed|pulled|proposed|pitched|created|agreed)\b", re.I),
+        r"rebuilt|hired|fired|moved|pushed|pulled|proposed|pitched|created|agreed)\b"
+        # the story told in the present, as many non-native speakers and speakers tell it
+        # ("then I am telling him directly", "we are making a plan")
+        r"|\b(i am|i'm|we are|we're) (then |now |also )?[a-z]{3,}ing\b", re.I),
     "result": re.compile(
         r"\b(as a result|result(ed|s)?|outcome|in the end|by the end|ended up|since then|"
         r"within (a|an|one|two|three|four|five|six|\d+) |went (from|down|up)|dropped|fell|rose|"
         r"grew|reduced|increased|improved|cut|doubled|halved|tripled|saved|shipped|launched|"
-        r"delivered|succeeded|achieved|we hit|i learned|lesson|today|now (the|our|we))\b",
+        r"delivered|succeeded|achieved|we hit|i learned|lesson|today|now (the|our|we)|"
+        r"(i|we) (learned|learnt|learn|realised|realized|saw|noticed)|drop(ped|ping)?|"
+        r"(reduc|decreas|increas|improv)(ing|es)|"
+        rf"from (\d[\d.,]*\s?%?|{_NUMBER_WORDS})\b[^.]{{0,30}}?\bto (\d|{_NUMBER_WORDS})\b)\b",
         re.I),
 }
 # What an outcome sounds like once the story has told its action ("Afterwards both teams released
@@ -144,8 +152,8 @@ def concreteness(sentence: str) -> tuple[int, int, int]:
 FILLERS = ("um", "uh", "er", "erm", "hmm", "you know", "like,", "i mean", "basically",
            "literally", "actually", "so yeah", "kind of", "sort of", "stuff like that")
 HEDGES = ("i think", "i guess", "i believe", "maybe", "perhaps", "probably", "possibly",
-          "might", "i suppose", "hopefully", "not sure", "i feel like", "somewhat", "kind of",
-          "sort of", "more or less")
+          "might", "i suppose", "hopefully", "not sure", "i feel like", "somewhat",
+          "more or less")  # "kind of" and "sort of" are counted once, as fillers
 CLICHES = ("at the end of the day", "people person", "team player", "outside the box",
            "hit the ground running", "synergy", "move the needle", "low-hanging fruit",
            "110%", "hundred and ten percent", "perfectionist", "work hard", "circle back",
@@ -214,6 +222,9 @@ def structure(kind: str, kind_source: str, sents: list[str]) -> Structure:
                         or (acted and i > acted[0] and _RESULT_AFTER_ACTION.search(s))]
         star["result"] = bool(result_sents)
         quantified = any(_DIGIT.search(s) or _NUMBER.search(s) for s in result_sents)
+        if hypothetical(sents):
+            # "I would measure the outcome" is a plan: no scene happened and nothing resulted
+            star["situation"] = star["result"] = quantified = False
         score = 0.8 * sum(star.values()) / 4 + (0.2 if quantified else 0.0)
         return Structure(kind, kind_source, star, quantified, None, steps, round(score, 3))
     if kind == "situational":

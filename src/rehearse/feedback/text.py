@@ -282,6 +282,8 @@ GENERIC_WORDS = """
     slow fast late simple difficult important major minor certain general various enough own
     ready sure thing things way ways lot kind sort area areas issue issues problem problems
     moment moments room date location luck effect shape spot path paths versus behind beyond mix
+    under directly direct honestly honest cause caused causes causing depend depends depending
+    expect expected expecting reduce reduced reducing regular regularly struggle struggling
 """.split()  # noqa: SIM905
 GENERIC_STEMS = frozenset(stem(w) for w in GENERIC_WORDS)
 

@@ -15,7 +15,7 @@ def render_report(console: Console, question: str, report: dict) -> None:
     console.print(f"[bold]{question}[/]")
     console.print(f"\nScore [bold {colour}]{report['score']}[/] / 100 ({report.get('grade', '')})"
                   f"  ·  coverage {report['coverage']:.0%}")
-    if not report["on_topic"]:
+    if not report["on_topic"] and report.get("grade") != "no answer":
         console.print("[bold red]This answer does not seem to address this question.[/]")
     if report.get("breakdown"):
         console.print("  " + "  ".join(f"{part['part']} {part['points']:.0f}/{part['weight']:.0f}"

@@ -22,6 +22,7 @@ from .models import MODES, Attempt
 if TYPE_CHECKING:
     from .queued_scoring import Scorer
 
+_HAS_WORD = re.compile(r"[^\W_]")  # a letter or digit in any script: zero-width spaces and "?!" are not an answer
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # a valid pair decodes to one character, never these
 MAX_DURATION_S = 4 * 3600  # a timer past four hours is a tab left open, not an answer
 HISTORY_PAGE = 50
@@ -57,8 +58,8 @@ def _latest_revision(session: Session, question_id: int) -> int | None:
 
 def check_answer(answer: str | None, *, max_chars: int) -> str:
     """The answer, or AnswerRejected saying why it cannot be scored."""
-    if answer is None or not answer.strip():
-        raise AnswerRejected("The answer is empty. Type (or record) an answer, then send it.")
+    if answer is None or not _HAS_WORD.search(answer):
+        raise AnswerRejected("The answer is empty (it has no words). Type (or record) an answer, then send it.")
     if "\x00" in answer or _LONE_SURROGATE.search(answer):
         raise AnswerRejected("The answer contains a NUL character or an unpaired surrogate; send plain text.", 400)
     if len(answer) > max_chars:

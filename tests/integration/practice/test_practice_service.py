@@ -18,6 +18,8 @@ WEAK = "I fixed the bug and it was fine."
     [
         ("", 422, "empty"),
         ("   \n\t ", 422, "empty"),
+        ("\u200b\u200b\u00a0\ufeff", 422, "empty"),  # zero-width and no-break spaces only
+        ("..... ??? !!! --- ,,,", 422, "no words"),
         ("x" * (LIMIT + 1), 413, "20,001 characters long; the limit is 20,000"),
         ("nul\x00byte", 400, "NUL"),
     ],

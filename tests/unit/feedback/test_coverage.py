@@ -140,3 +140,22 @@ def test_the_example_shown_for_the_last_point_comes_from_the_end_of_the_model_an
                                "later he was reviewing other people's code on that service.",
                                "My lesson was to raise concerns after two weeks rather than two months.")
     assert "one-on-one" in report.talking_points[1].example
+
+
+def test_a_hypothetical_answer_to_a_behavioural_question_is_held_below_strong(backend, lexicon):
+    answer = ("I would first look at the data to confirm there is really a performance problem. "
+              "Then I would have a direct conversation in a one-on-one. I would agree a clear "
+              "improvement plan with pairing twice a week over six weeks. Finally I would measure "
+              "the outcome.")
+    r = analyze(UNDERPERFORMER, answer, backend=backend, lexicon=lexicon)
+    assert r.score <= 55 and r.grade in ("fair", "weak", "poor")
+    assert [b.part for b in r.breakdown if b.points < 0] in ([], ["hypothetical"])
+    assert r.structure.star["result"] is False  # "I would measure the outcome" is not a result
+    kinds = [s.kind for s in r.suggestions]
+    assert "real_example" in kinds and "structure" not in kinds and "quantify_result" not in kinds
+
+
+def test_an_off_topic_answer_is_not_told_it_touches_on_points(backend, lexicon):
+    r = analyze(UNDERPERFORMER, INCIDENT_ANSWER, backend=backend, lexicon=lexicon)
+    assert not r.on_topic
+    assert not any("you touch on it" in s.message for s in r.suggestions)

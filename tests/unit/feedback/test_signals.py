@@ -47,6 +47,14 @@ STAR_Q = Question(text="Tell me about a time you fixed a failing release process
      {"situation", "action", "result"}, True),
     ("So basically the team was too big and standups took forever. I talked to my boss and we split "
      "it. It went much better and it paid off.", {"situation", "action", "result"}, False),
+    # a result told as what was seen or learned, and a change "from … to …"
+    ("An engineer on my team was struggling for months. We put together a six-week plan with pairing. "
+     "By week six we saw his cycle time drop from nine days to three, and we learned to act sooner.",
+     {"situation", "action", "result"}, True),
+    # the story told in the present, as many non-native speakers tell it
+    ("One developer, Ravi, was always late with his tasks. Then in one-to-one meeting I am telling him "
+     "directly the problem. After two month his bugs is reducing to almost zero.",
+     {"situation", "action", "result"}, True),
 ])
 def test_star_parts_and_a_quantified_result(backend, answer, present, quantified):
     s = analyze(STAR_Q, answer, backend=backend).structure
@@ -119,6 +127,7 @@ def test_specificity_finds_numbers_time_frames_and_practices(answer, numbers, fr
     ("Um, you know, I basically fixed it, um.", {"um": 2, "you know": 1, "basically": 1}, {}, {}),
     ("I think maybe we could probably try it.", {}, {"i think": 1, "maybe": 1, "probably": 1},
      {}),
+    ("I kind of talked to him, sort of.", {"kind of": 1, "sort of": 1}, {}, {}),  # counted once
     ("At the end of the day I'm a people person and a team player.", {}, {},
      {"at the end of the day": 1, "people person": 1, "team player": 1}),
 ])

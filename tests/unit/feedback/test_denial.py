@@ -1,0 +1,58 @@
+"""A sentence that denies a talking point never covers it, whatever its closeness."""
+
+from __future__ import annotations
+
+import pytest
+
+from rehearse.feedback import analyze
+from rehearse.feedback.denial import denial_mask, denied_points
+from rehearse.feedback.text import content_stems
+
+from .conftest import UNDERPERFORMER
+
+EVIDENCE = tuple(content_stems("how you noticed the problem and confirmed it with evidence"))
+PLAN = tuple(content_stems("the concrete improvement plan and support you offered"))
+
+
+def share(stems, found) -> float:
+    return sum(s in found for s in stems) / len(stems)
+
+
+@pytest.mark.parametrize("sentence", [
+    "I never checked any data and I did not confirm the problem with evidence, I just went with my gut.",
+    "We didn't confirm the problem with any evidence.",
+    "Honestly I avoided confirming the problem with evidence.",
+])
+def test_a_negated_restatement_of_a_point_denies_it(sentence):
+    assert denied_points(sentence, [EVIDENCE, PLAN], share) == [True, False]
+
+
+def test_there_was_no_plan_denies_the_plan():
+    assert denied_points("There was no improvement plan and I offered no support.", [PLAN], share) == [True]
+
+
+@pytest.mark.parametrize("sentence", [
+    "I confirmed the problem with evidence: three reverted pull requests in a month.",
+    "It wasn't obvious at first, so I confirmed the problem with evidence from his reviews.",
+    "I didn't raise it until I had confirmed the problem with evidence.",  # "not … until": it happened
+    "Nobody had noticed the problem, and no one had evidence.",  # the scene, not the candidate's denial
+])
+def test_affirmed_or_scene_setting_sentences_deny_nothing(sentence):
+    assert denied_points(sentence, [EVIDENCE], share) == [False]
+
+
+def test_the_mask_covers_the_sentence_and_both_pairs_that_hold_it():
+    sents = ["We agreed a six-week plan.", "I did not confirm the problem with evidence.", "It worked."]
+    mask = denial_mask(sents, [EVIDENCE], share)
+    # units: three sentences, then the pairs (0, 1) and (1, 2)
+    assert mask.tolist() == [[False, True, False, True, True]]
+
+
+def test_an_answer_that_denies_the_points_does_not_cover_them(backend, lexicon):
+    answer = ("I never checked any data and I did not confirm the problem with evidence, I just went "
+              "with my gut. There was no improvement plan and I offered no support. He left after "
+              "three months.")
+    r = analyze(UNDERPERFORMER, answer, backend=backend, lexicon=lexicon)
+    evidence, plan, _ = r.talking_points
+    assert not evidence.covered and not plan.covered
+    assert "did not confirm" not in (evidence.evidence or "")  # nor shown as a near miss
