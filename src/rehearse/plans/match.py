@@ -1,16 +1,23 @@
-"""PURE: match a job posting's responsibilities to questions, by meaning and by shared job terms.
+"""PURE: match a job posting's responsibilities to questions, by meaning, and show the job terms they share.
 
 The posting is cut into phrases (its lines and sentences); each question is compared with every
-phrase (cosine of sentence vectors, given by the caller, lifted by how much closer it is than the
-other questions: PHRASE_LIFT) and with the posting's job terms (stemmed
-words and word pairs that are not everyday words). Its relevance mixes the two; the phrase it is
-closest to, and the terms it shares, are kept to show the user why the question is there.
+phrase (cosine of sentence vectors, given by the caller); the phrase it matches is the one it is
+closest to, lifted by how much closer it is than the other questions (PHRASE_LIFT). Its relevance is
+that closeness calibrated against the banks themselves: the share of the banks' other questions that
+are less close to it than the posting is. 50% means the posting says what this question asks as
+closely as a typical other question of the banks does, whatever the model's own scale (a small e5
+model puts unrelated sentences at a cosine of 0.8). Without sentence vectors (or with word-count
+ones, which put any two questions near 0 and so any shared word far above them), the question's
+distinctive job terms found in one line of the posting stand in: TERMS_FOR_FULL make it fully relevant.
+The shared job terms shown are the distinctive ones (in few questions of the banks) that the question
+shares with the phrase it matched.
 """
 
 from __future__ import annotations
 
 import re
 import threading
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,7 +27,10 @@ import snowballstemmer
 
 MAX_PHRASES = 150  # a long posting's first 150 lines and sentences carry its responsibilities
 MIN_PHRASE_WORDS = 3  # "Benefits", "Apply now": headings, not responsibilities
-MEANING_WEIGHT = 0.7  # relevance = 0.7 × closeness in meaning + 0.3 × share of the question's terms found
+CALIBRATION_SAMPLE = 400  # other questions each question is calibrated against: enough for a steady share
+MIN_RELEVANCE = 0.5  # below this the posting is further from the question than a typical other question is
+TERMS_FOR_FULL = 4  # without vectors: two distinctive terms in one line (50%) are the minimum, four the most
+DISTINCTIVE_SHARE = 0.05  # a job term in more than 5% of the questions ("engineering", "team") explains nothing
 # A question's closeness to a phrase counts, besides, twice what it is above the mean closeness of
 # every question to that phrase: "You have managed engineers, handled underperformance and can
 # explain trade-offs to executives" is close to every leadership question and, read raw, took 24
@@ -36,7 +46,9 @@ these they this those through to under up us very was we were what  when where w
 within without would you your yours about across  after also all any both each every few like make made many
 much new other own same well able  ability work working strong experience years year team teams role company
 help including  tell time describe give example
-"""
+report reports reporting join joining looking ideal candidate candidates salary benefits apply hybrid remote
+office location based
+"""  # the last two lines: a posting's boilerplate ("you report to the Director", "apply now"), not duties
 STOP = frozenset(_STOP_WORDS.split())
 
 
@@ -101,33 +113,61 @@ def role_in_title(title: str, roles: dict[int, str]) -> int | None:
 @dataclass(frozen=True)
 class Match:
     index: int  # the question's position in the input
-    relevance: float
-    meaning: float
-    phrase: str | None  # the posting's phrase closest in meaning
+    relevance: float  # calibrated, 0-1: see the module's docstring
+    meaning: float  # the raw cosine to the phrase matched
+    phrase: str | None  # the posting's phrase it matched
     shared_terms: tuple[str, ...]
+
+
+def distinctive(question_terms: Sequence[set[str]]) -> set[str]:
+    """The single-word terms found in few of the questions: those that say what a question is about."""
+    counts = Counter(t for own in question_terms for t in own if " " not in t)
+    limit = max(2, DISTINCTIVE_SHARE * len(question_terms))
+    return {t for t, n in counts.items() if n <= limit}
+
+
+def calibrate(closeness: np.ndarray, question_vectors: np.ndarray) -> np.ndarray:
+    """Each question's closeness to the posting as the share of (a sample of) the other questions that
+    are less close to it: a closeness every model and bank puts on the same scale."""
+    q = question_vectors / np.maximum(np.linalg.norm(question_vectors, axis=1, keepdims=True), 1e-9)
+    step = max(1, len(q) // CALIBRATION_SAMPLE)
+    sample = np.arange(0, len(q), step)[:CALIBRATION_SAMPLE]  # evenly spread: the same sample every time
+    others = q @ q[sample].T  # (questions, sample)
+    itself = sample[None, :] == np.arange(len(q))[:, None]
+    below = ((others < closeness[:, None]) & ~itself).sum(1)
+    return below / np.maximum(1, (~itself).sum(1))
 
 
 def match(posting_phrases: Sequence[str], phrase_vectors: np.ndarray | None, question_texts: Sequence[str],
           question_vectors: np.ndarray | None, posting_terms: set[str], question_terms: Sequence[set[str]]
           ) -> list[Match]:
     """Every question with its relevance to the posting, most relevant first (ties keep input order)."""
+    has_vectors = phrase_vectors is not None and question_vectors is not None and len(posting_phrases) > 0
     meaning = np.zeros((len(question_texts), max(1, len(posting_phrases))), dtype=np.float32)
-    if phrase_vectors is not None and question_vectors is not None and len(posting_phrases):
+    if has_vectors:
         q = question_vectors / np.maximum(np.linalg.norm(question_vectors, axis=1, keepdims=True), 1e-9)
         p = phrase_vectors / np.maximum(np.linalg.norm(phrase_vectors, axis=1, keepdims=True), 1e-9)
         meaning = q @ p.T
     lifted = meaning + PHRASE_LIFT * (meaning - meaning.mean(0, keepdims=True)) if len(meaning) > 1 else meaning
+    best = lifted.argmax(1)
+    closeness = meaning[np.arange(len(meaning)), best]
+    calibrated = calibrate(closeness, question_vectors) if has_vectors and len(question_texts) > 1 else None
+    telling = distinctive(question_terms)
+    phrase_terms = [terms(p) for p in posting_phrases]
     results = []
     for index, own in enumerate(question_terms):
-        best = int(np.argmax(lifted[index])) if len(posting_phrases) else 0
-        closeness = float(meaning[index, best]) if len(posting_phrases) else 0.0
-        shared = own & posting_terms
-        term_share = len(shared) / len(own) if own else 0.0
-        fit = min(1.0, max(0.0, float(lifted[index, best]))) if len(posting_phrases) and closeness > 0 else 0.0
-        relevance = MEANING_WEIGHT * fit + (1 - MEANING_WEIGHT) * term_share
-        results.append(Match(index, round(relevance, 4), round(closeness, 4),
-                             posting_phrases[best] if len(posting_phrases) and closeness > 0 else None,
-                             tuple(sorted(t for t in shared if " " not in t))[:8]))
+        own_telling = own & telling
+        shared = own_telling & posting_terms
+        if calibrated is not None:
+            relevance = float(calibrated[index]) if closeness[index] > 0 else 0.0
+            phrase = posting_phrases[int(best[index])] if closeness[index] > 0 else None
+        else:  # no meaning to go by: the distinctive terms of the line that has the most of them
+            counts = [len(own_telling & t) for t in phrase_terms]
+            relevance = min(1.0, max(counts, default=0) / TERMS_FOR_FULL)
+            phrase = posting_phrases[counts.index(max(counts))] if counts and max(counts) else None
+        said = phrase_terms[posting_phrases.index(phrase)] if phrase is not None else set()
+        results.append(Match(index, round(relevance, 4), round(float(closeness[index]), 4), phrase,
+                             tuple(sorted(shared & said))[:8]))
     return sorted(results, key=lambda m: (-m.relevance, m.index))
 
 

@@ -17,11 +17,15 @@ class PlanItemRead(BaseModel):
     question_id: int
     question: str
     role: str
-    relevance: float = Field(description="0.7 × closeness in meaning + 0.3 × share of the question's job terms found.")
+    relevance: float = Field(description="The share of the banks' other questions that are less close to this one than "
+                             "the posting is (0.5 at least); without sentence vectors, distinctive job terms "
+                             "found in one line of the posting, a quarter each.")
     meaning: float
     phrase: str | None = Field(description="The posting's line or sentence closest in meaning.")
-    terms: list[str] = Field(description="Job terms (stemmed) the question shares with the posting.")
+    terms: list[str] = Field(description="Distinctive job terms the question shares with the line it matched.")
     weakness: float = Field(description="1 − your coverage in the question's weakest competency (0.5 if unknown).")
+    last_score: int | None = Field(None, description="Your latest score on this question, if you answered it.")
+    weak_spot: bool = Field(False, description="Your latest score on it is under 60.")
     competencies: list[str]
     measure: str
 

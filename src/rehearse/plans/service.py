@@ -13,7 +13,7 @@ from statistics import mean
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from rehearse.accounts.models import User
@@ -24,9 +24,16 @@ from .models import PrepPlan
 
 log = logging.getLogger("rehearse.plans")
 MIN_POSTING, MAX_POSTING = 80, 30_000  # characters: a few lines at least; a long posting is about 10,000
-PLAN_SIZE = 25  # questions kept in a plan
-ROLE_TOP = 5  # a role fits by the mean relevance of its five most relevant questions
+PLAN_SIZE = 15  # questions kept at most: fewer when fewer reach match.MIN_RELEVANCE
+OTHER_ROLES = 5  # at most this many of them from other roles than the one the plan is for
+OTHER_ROLE_FACTOR = 0.8  # another role's question is ordered as if 20% less relevant
+ROLE_EVIDENCE = 1.5  # a role fits when its questions that reach the minimum relevance sum to 1.5 at least:
+# two good matches or three middling ones, never one coincidence (a sales posting's "close deals")
+ROLE_TOP = 5  # among those, the one with the best mean relevance of its five most relevant questions
 UNKNOWN_WEAKNESS = 0.5  # a competency the user has not practised counts as half weak
+WEAK_SCORE = 60  # a latest score under 60 (a review rating under "Good") makes a question a weak spot
+NO_MATCH = ("This posting doesn't match the roles in your banks ({roles}): too few of their questions are close "
+            "enough to its lines to be worth practising for it.")
 
 
 class PlanRejected(ValueError):
@@ -62,7 +69,7 @@ def _vectors(session: Session, phrases: list[str], questions: list[str], backend
              ) -> tuple[np.ndarray | None, np.ndarray | None, str]:
     """Vectors of the posting's phrases and of the questions (stored ones read back), and what made them."""
     encoder = _encoder(backend)
-    if encoder is None:
+    if encoder is None or not vectors.stored(encoder):  # word counts: the job terms say the same, calibrated
         return None, None, "job terms only"
     try:
         phrase_vectors = np.asarray(encoder.encode_cached(phrases), dtype=np.float32)
@@ -153,33 +160,69 @@ def compute(session: Session, *, user: User, posting: str, backend: str = "auto"
     phrase_vectors, question_vectors, measure = _vectors(session, cut, question_texts, backend)
     matches = match.match(cut, phrase_vectors, question_texts, question_vectors, match.terms(posting),
                           [match.terms(t) for t in texts])
-    by_role: dict[int, list[float]] = defaultdict(list)
-    for m in matches:
-        by_role[questions[m.index].role_id].append(m.relevance)
     first_line = next((line.strip() for line in posting.splitlines() if line.strip()), "Job posting")
-    # the role the posting's title names, else the one whose questions fit it best
-    role_id = match.role_in_title(first_line, {r.id: r.name for r in session.scalars(
-        select(Role).where(Role.id.in_(by_role)))}) or max(
-        by_role, key=lambda r: (mean(sorted(by_role[r], reverse=True)[:ROLE_TOP]), -r))
+    roles = {r.id: r.name for r in session.scalars(select(Role).where(Role.id.in_({q.role_id for q in questions})))}
+    relevant = [m for m in matches if m.relevance >= match.MIN_RELEVANCE]
+    role_id = choose_role(first_line, roles, [(questions[m.index].role_id, m.relevance) for m in relevant])
+    if role_id is None:
+        raise PlanRejected(NO_MATCH.format(roles=", ".join(sorted(roles.values()))))
+    others = [m for m in relevant if questions[m.index].role_id != role_id][:OTHER_ROLES]
+    own = [m for m in relevant if questions[m.index].role_id == role_id][:PLAN_SIZE - len(others)]
+    kept = sorted(own + others, key=lambda m: (-m.relevance, m.index))
     written = match.written_forms(posting)
     weak = weakness_by_competency(session, user=user)
-    kept = matches[:PLAN_SIZE]
+    scores = latest_scores(session, user=user, question_ids=[questions[m.index].id for m in kept])
 
     def weakness(question: Question) -> float:
         names = question.competency_names or ["general"]
         return max(weak.get(n, UNKNOWN_WEAKNESS) for n in names)
 
     weakness_of = [weakness(questions[m.index]) for m in kept]
+    ordering = [m.relevance * (1.0 if questions[m.index].role_id == role_id else OTHER_ROLE_FACTOR) for m in kept]
     items = []
-    for position in match.order([m.relevance for m in kept], weakness_of):
+    for position in match.order(ordering, weakness_of):
         m = kept[position]
         q = questions[m.index]
         items.append({"question_id": q.id, "relevance": m.relevance, "meaning": m.meaning, "phrase": m.phrase,
                       "terms": [written.get(t, t) for t in m.shared_terms], "weakness": round(weakness_of[position], 3),
-                      "competencies": q.competency_names, "measure": measure})
-    role = session.get(Role, role_id)
-    return {"title": f"{first_line[:120]} — {role.name}"[:200], "posting": posting, "role_id": role_id,
-            "items": items}
+                      "last_score": scores.get(q.id), "competencies": q.competency_names, "measure": measure})
+    return {"title": plan_title(first_line, roles[role_id]), "posting": posting, "role_id": role_id, "items": items}
+
+
+def choose_role(title: str, roles: dict[int, str], relevant: list[tuple[int, float]]) -> int | None:
+    """The role a plan is for, from its questions that reach the minimum relevance ((role, relevance) pairs):
+    the one the posting's title names, else the best fitting; None when no role has enough of them."""
+    by_role: dict[int, list[float]] = defaultdict(list)
+    for role_id, relevance in relevant:
+        by_role[role_id].append(relevance)
+    fitting = {r: scores for r, scores in by_role.items() if sum(scores) >= ROLE_EVIDENCE}
+    named = match.role_in_title(title, {r: roles[r] for r in fitting if r in roles})
+    if named is not None:
+        return named
+    return max(fitting, key=lambda r: (mean(sorted(fitting[r], reverse=True)[:ROLE_TOP]), -r)) if fitting else None
+
+
+def plan_title(first_line: str, role: str) -> str:
+    """"<the posting's title> — <role>", without the role where the title already says it."""
+    if match.role_in_title(first_line, {1: role}) is not None:
+        return first_line[:200]
+    return f"{first_line[:120]} — {role}"[:200]
+
+
+def latest_scores(session: Session, *, user: User, question_ids: list[int]) -> dict[int, int]:
+    """The score of the user's latest answer to each of these questions they have answered."""
+    from rehearse.progress.models import AttemptMetrics
+
+    latest = (select(func.max(AttemptMetrics.attempt_id))
+              .where(AttemptMetrics.user_id == user.id, AttemptMetrics.question_id.in_(question_ids))
+              .group_by(AttemptMetrics.question_id))
+    return dict(session.execute(select(AttemptMetrics.question_id, AttemptMetrics.score)
+                                .where(AttemptMetrics.attempt_id.in_(latest))).all())
+
+
+def weak_spot(item: dict[str, Any]) -> bool:
+    """Whether a plan's question is a weak spot: the user's latest answer to it scored under WEAK_SCORE."""
+    return item.get("last_score") is not None and item["last_score"] < WEAK_SCORE
 
 
 def get(session: Session, *, user: User, plan_id: int) -> PrepPlan | None:
@@ -232,5 +275,6 @@ def start_mock(session: Session, *, user: User, plan_id: int, count: int = 5, se
 
 def plan_view(session: Session, plan: PrepPlan) -> list[dict[str, Any]]:
     present = questions_of(session, plan)
-    return [{**item, "question": present[item["question_id"]].text, "role": present[item["question_id"]].role.name}
+    return [{"last_score": None, **item, "question": present[item["question_id"]].text,
+             "role": present[item["question_id"]].role.name, "weak_spot": weak_spot(item)}
             for item in plan.items if item["question_id"] in present]

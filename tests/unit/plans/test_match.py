@@ -3,7 +3,17 @@
 import numpy as np
 import pytest
 
-from rehearse.plans.match import PHRASE_LIFT, match, order, phrases, role_in_title, terms, written_forms
+from rehearse.plans.match import (
+    MIN_RELEVANCE,
+    calibrate,
+    distinctive,
+    match,
+    order,
+    phrases,
+    role_in_title,
+    terms,
+    written_forms,
+)
 
 POSTING = """Head of Platform Engineering
 
@@ -34,26 +44,53 @@ def test_terms_are_stemmed_content_words_and_pairs(text, expected):
     assert terms(text) == expected
 
 
-def test_relevance_mixes_meaning_and_shared_terms_and_names_the_phrase():
+def test_relevance_is_the_share_of_other_questions_the_posting_is_closer_than():
     cut = ["incident response and postmortems", "hiring engineers"]
     vectors = np.array([[1.0, 0.0], [0.0, 1.0]], dtype=np.float32)
     questions = ["Tell me about an incident you led.", "How do you hire?", "What is your favourite colour?"]
-    q_vectors = np.array([[0.9, 0.1], [0.2, 0.8], [0.0, 0.0]], dtype=np.float32)
-    found = match(cut, vectors, questions, q_vectors, terms(" ".join(cut)), [terms(q) for q in questions])
-    # "How do you hire?" shares its one term and is close in meaning: first; the incident question next.
-    assert [m.index for m in found] == [1, 0, 2]
-    by_index = {m.index: m for m in found}
-    assert by_index[0].phrase == "incident response and postmortems" and by_index[1].phrase == "hiring engineers"
-    closeness = 0.9 / np.hypot(0.9, 0.1)  # to its phrase; the three questions' mean is lower
-    mean = (closeness + 0.2 / np.hypot(0.2, 0.8) + 0.0) / 3
-    fit = min(1.0, closeness + PHRASE_LIFT * (closeness - mean))
-    assert by_index[0].meaning == pytest.approx(closeness, abs=1e-3)
-    assert by_index[0].relevance == pytest.approx(0.7 * fit + 0.3 / 3, abs=1e-3)
-    assert "incid" in by_index[0].shared_terms and by_index[2].relevance == 0.0 and by_index[2].phrase is None
+    q_vectors = np.array([[0.9, 0.1], [0.2, 0.8], [-0.7, -0.7]], dtype=np.float32)
+    found = {m.index: m for m in match(cut, vectors, questions, q_vectors, terms(" ".join(cut)),
+                                       [terms(q) for q in questions])}
+    # each of the first two is closer to its line than to either other question: 100%
+    assert found[0].relevance == found[1].relevance == 1.0
+    assert found[0].phrase == "incident response and postmortems" and found[1].phrase == "hiring engineers"
+    assert found[0].meaning == pytest.approx(0.9 / np.hypot(0.9, 0.1), abs=1e-3)
+    # the colour question points away from every line: nothing to show
+    assert found[2].relevance == 0.0 and found[2].phrase is None
 
 
-def test_without_vectors_shared_terms_alone_rank():
-    questions = ["How do you run postmortems?", "How do you plan a budget?"]
+@pytest.mark.parametrize(("closeness", "expected"), [
+    (0.95, 1.0),  # closer to the posting than to any other question
+    (0.85, 0.5),  # as close as the middle of the others: the minimum a plan shows
+    (0.70, 0.0),  # further than every other question: an unrelated posting, whatever the raw cosine
+])
+def test_calibration_is_against_the_banks_own_questions(closeness, expected):
+    # question 0's cosines to the other four: 0.8, 0.84, 0.86, 0.9
+    others = [0.8, 0.84, 0.86, 0.9]
+    q = np.array([[1.0, 0.0]] + [[c, np.sqrt(1 - c * c)] for c in others], dtype=np.float32)
+    got = calibrate(np.array([closeness] + [0.0] * 4, dtype=np.float32), q)
+    assert got[0] == pytest.approx(expected)
+    assert MIN_RELEVANCE == 0.5
+
+
+def test_shared_terms_are_the_distinctive_ones_of_the_line_matched():
+    questions = ["How do you run blameless postmortems for engineering teams?"] + [
+        f"How do you lead engineering team number {i}?" for i in range(30)]
+    posting = ["Run blameless postmortems after outages.", "Lumen Pay engineering, making payments simple."]
+    found = match(posting, None, questions, None, terms(" ".join(posting)), [terms(q) for q in questions])
+    first = next(m for m in found if m.index == 0)
+    # "engineering" is in every question: it explains nothing; "postmortems" and "blameless" do
+    assert set(first.shared_terms) == {"run", "blameless", "postmortem"} and first.phrase == posting[0]
+    assert first.relevance == 0.75 and all(m.relevance == 0 for m in found if m.index)  # three of TERMS_FOR_FULL
+
+
+def test_distinctive_terms_are_in_few_questions():
+    many = [terms("engineering team hiring")] * 50 + [terms("engineering postmortem")]
+    assert distinctive(many) == {"postmortem"}
+
+
+def test_without_vectors_distinctive_terms_in_one_line_rank():
+    questions = ["How do you run blameless postmortems?", "How do you plan a budget?"]
     found = match(["run blameless postmortems"], None, questions, None, terms("run blameless postmortems"),
                   [terms(q) for q in questions])
     assert [m.index for m in found] == [0, 1] and found[0].relevance > 0 == found[1].relevance

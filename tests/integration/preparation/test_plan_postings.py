@@ -1,0 +1,101 @@
+"""Prep plans for real postings against the built-in bank: the plan is for the role the posting is about,
+holds only questions that reach the minimum relevance, and a posting for another trade gets no plan."""
+
+import pytest
+
+from rehearse.bank.builtin import load_builtin
+from rehearse.plans import match
+from rehearse.plans import service as plans
+from rehearse.practice import service as practice
+
+from .conftest import fake_report
+
+NURSE = """Registered Nurse, Night Shift
+City Hospital
+We are hiring a registered nurse for our cardiac ward. You will administer medication, monitor patients,
+document care in the electronic health record and work with doctors and families.
+Requirements: nursing licence, BLS certification, two years of acute care experience.
+"""
+SALES = """Account Executive, Mid-Market
+You will own a territory of mid-market accounts and close new business.
+- Prospect and qualify leads through cold calls, email and LinkedIn outreach.
+- Run discovery calls and product demos with finance and operations buyers.
+- Build and manage a pipeline in Salesforce and forecast accurately each quarter.
+- Negotiate pricing and contract terms and close deals to hit a quarterly quota.
+"""
+MANAGER = """Senior Engineering Manager, Payments
+Lumen Pay, London
+You will lead the Payments Core team of eight engineers. You report to the Director of Engineering.
+- Hire, coach and grow a team of backend engineers; run regular one-on-ones and career conversations.
+- Own delivery of the payments roadmap with your product manager, making trade-offs between new features
+  and technical debt.
+- Lead incident response for payment outages, run blameless postmortems and drive follow-up actions.
+- Manage performance, including difficult conversations when someone is struggling.
+"""
+STAFF = """Staff Engineer, Platform
+We are looking for someone to set the technical direction for our platform group, without managing it.
+- Write and review architecture decision records and design documents; drive alignment across teams.
+- Lead the migration from our monolith to event-driven services, incrementally and reversibly.
+- Introduce service level objectives and error budgets, and make reliability a shared concern.
+- Mentor senior engineers and raise the bar of technical design reviews.
+"""
+
+
+@pytest.fixture
+def builtin(session):
+    load_builtin(session)
+    session.flush()
+
+
+@pytest.mark.parametrize("backend", ["lexical", "auto"])
+@pytest.mark.parametrize("posting", [NURSE, SALES], ids=["nurse", "sales"])
+def test_a_posting_for_another_trade_gets_no_plan_and_no_made_up_role(session, builtin, users, posting, backend):
+    with pytest.raises(plans.PlanRejected, match="This posting doesn't match the roles in your banks"):
+        plans.make(session, user=users[0], posting=posting, backend=backend)
+    assert plans.list_plans(session, user=users[0]) == []
+
+
+@pytest.mark.parametrize("backend", ["lexical", "auto"])
+@pytest.mark.parametrize(("posting", "role", "title"), [
+    (MANAGER, "Engineering Manager", "Senior Engineering Manager, Payments"),  # the title names the role: once
+    (STAFF, "Staff Engineer", "Staff Engineer, Platform"),
+], ids=["manager", "staff"])
+def test_the_plan_is_weighted_to_the_role_it_picked(session, builtin, users, posting, role, title, backend):
+    plan = plans.make(session, user=users[0], posting=posting, backend=backend)
+    items = plans.plan_view(session, plan)
+    assert plan.title == title
+    assert 0 < len(items) <= plans.PLAN_SIZE
+    assert all(item["relevance"] >= match.MIN_RELEVANCE for item in items)
+    roles = [item["role"] for item in items]
+    assert roles.count(role) > len(roles) / 2 and roles[0] == role  # most of them, and the first
+    assert sum(r != role for r in roles) <= plans.OTHER_ROLES
+
+
+def test_shared_terms_say_what_the_question_is_about(session, builtin, users):
+    items = plans.plan_view(session, plans.make(session, user=users[0], posting=MANAGER, backend="auto"))
+    shown = {term for item in items for term in item["terms"]}
+    assert not shown & {"making", "becoming", "report", "pay", "engineering", "team", "set"}
+    assert shown & {"blameless", "one-on-ones", "debt", "difficult", "conversations"}
+
+
+def test_only_questions_scored_low_are_weak_spots(session, builtin, users):
+    ann = users[0]
+    items = plans.make(session, user=ann, posting=MANAGER, backend="auto").items
+    assert all(item["last_score"] is None for item in items)  # nothing answered: no weak spot claimed
+    low, high = (session.get(practice.Question, item["question_id"]) for item in items[:2])
+    practice.record(session, user=ann, question=low, answer="x", report=fake_report(35))
+    practice.record(session, user=ann, question=high, answer="x", report=fake_report(90))
+    scores = {i["question_id"]: i["last_score"] for i in plans.make(session, user=ann, posting=MANAGER,
+                                                                    backend="auto").items}
+    assert scores[low.id] == 35 and scores[high.id] == 90
+    assert plans.weak_spot({"last_score": 35}) and not plans.weak_spot({"last_score": 90})
+    assert not plans.weak_spot({"last_score": None})
+
+
+@pytest.mark.parametrize(("first_line", "expected"), [
+    ("VP of Engineering", "VP of Engineering"),
+    ("Senior Engineering Manager, Payments", "Senior Engineering Manager, Payments"),
+    ("Platform lead", "Platform lead — Engineering Manager"),
+])
+def test_the_title_names_the_role_once(first_line, expected):
+    assert plans.plan_title(first_line, "VP of Engineering" if "VP" in first_line else "Engineering Manager") == expected
