@@ -7,6 +7,7 @@ page's Content-Security-Policy (no inline styles) does not have to be loosened f
 
 from __future__ import annotations
 
+import math
 from base64 import b64encode
 from collections.abc import Sequence
 from functools import lru_cache
@@ -67,6 +68,17 @@ def _bar(title: str, labels: tuple[str, ...], values: tuple[float | None, ...], 
     return chart.render(is_unicode=True)
 
 
+def ticks(top: float) -> list[float]:
+    """Round value-axis ticks from 0 to at least `top`, about five of them (steps of 1, 2 or 5 × 10^n)."""
+    if top <= 0:
+        return [0, 1]
+    raw = top / 5
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    count = math.ceil(top / step - 1e-9)
+    return [round(i * step, 10) for i in range(count + 1)]
+
+
 def line(title: str, x_labels: Sequence[str], series: dict[str, Sequence[float | None]], *, unit: str = "",
          max_value: float | None = None) -> str:
     """Lines over time; each series dashed differently, and the legend names its pattern."""
@@ -78,11 +90,13 @@ def line(title: str, x_labels: Sequence[str], series: dict[str, Sequence[float |
 def _line(title: str, x_labels: tuple[str, ...], series: tuple[tuple[str, tuple[float | None, ...]], ...],
           unit: str, max_value: float | None) -> str:
     points = sum(v is not None for _, values in series for v in values)
+    # pygal's own ticks can stop below the highest point (48 words under a top tick of 40): set them
+    scale = ticks(max_value or max([v for _, values in series for v in values if v is not None] + [0]))
     # Dots only where there are few points: one lonely week is otherwise invisible; many dots only cost time.
     # the value axis starts at zero: a lone week of 27 words is otherwise drawn as the only tick
     chart = pygal.Line(**_common(title=title, show_minor_x_labels=False, allow_interruptions=True,
                                  show_dots=points <= DOTS_UP_TO, tooltip_fancy_mode=False,
-                                 x_label_rotation=0, range=(0, max_value) if max_value else None,
+                                 x_label_rotation=0, range=(0, scale[-1]), y_labels=scale,
                                  include_x_axis=True,
                                  formatter=lambda v: "" if v is None else f"{v:g}{unit}"))
     chart.x_labels = list(x_labels)

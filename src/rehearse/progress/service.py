@@ -26,6 +26,7 @@ from .models import AttemptMetrics
 
 WEEKS = 52  # the charts cover a year, week by week
 NEEDS_WORK = 8  # questions listed under "needs work"
+NEEDS_WORK_BELOW = 60  # ... those whose latest score is under 60: a review rating of Again or Hard
 DUE_DAYS = 14
 
 
@@ -118,6 +119,7 @@ def figures(session: Session, *, user: User, now: datetime | None = None) -> dic
         .join(latest, latest.c.attempt_id == AttemptMetrics.attempt_id)
         .join(Question, Question.id == AttemptMetrics.question_id)
         .outerjoin(ReviewCard, (ReviewCard.user_id == user.id) & (ReviewCard.question_id == Question.id))
+        .where(AttemptMetrics.score < NEEDS_WORK_BELOW)
         .order_by(AttemptMetrics.score, AttemptMetrics.attempt_id.desc()).limit(NEEDS_WORK)
     ).all()
     needs_work = [{"question_id": qid, "question": text, "last_score": score, "attempts": attempts,
@@ -130,7 +132,9 @@ def figures(session: Session, *, user: User, now: datetime | None = None) -> dic
         "totals": {
             "attempts": total,
             "attempts_this_year": sum(w["attempts"] for w in timeline),
-            "questions_practised": review.card_count(session, user=user),
+            "questions_practised": session.scalar(  # answered, not merely put in the review queue
+                select(func.count(func.distinct(AttemptMetrics.question_id))).where(AttemptMetrics.user_id == user.id)
+            ) or 0,
             "mean_score_30_days": round(recent_score / recent_count, 1) if recent_count else None,
             "streak_days": streak(days, today),
             "due_now": review.due_count(session, user_id=user.id, now=now),

@@ -69,7 +69,20 @@ def test_figures_by_week_competency_and_weakest_question(session, bank, users):
     by_name = {c["competency"]: c for c in figures["coverage_by_competency"]}
     assert by_name["incidents"]["coverage"] == 0.0
     assert by_name["hiring"]["coverage"] == round(5 / 6, 3) and by_name["hiring"]["attempts"] == 2
-    assert [w["question_id"] for w in figures["needs_work"]][:2] == [qs[0].id, qs[2].id]
+    # only latest scores under 60 need work: 40 does, 60 and 80 do not
+    assert [w["question_id"] for w in figures["needs_work"]] == [qs[0].id]
     assert figures["needs_work"][0]["points_missed"] == 3
     charts = charts_for(figures)
     assert charts["score"].startswith("data:image/svg+xml;base64,") and charts["coverage"]
+
+
+def test_questions_practised_counts_questions_answered_not_review_cards(session, bank, users):
+    from rehearse.review import service as review
+
+    ann = users[0]
+    for question in bank["questions"][:5]:  # a prep plan puts five questions in the queue
+        review.ensure_card(session, user_id=ann.id, question_id=question.id)
+    practise(session, ann, bank["questions"][0], 70, NOW)
+    practise(session, ann, bank["questions"][0], 75, NOW)  # the same question again
+    practise(session, ann, bank["questions"][6], 50, NOW)  # and one not in the queue
+    assert progress.figures(session, user=ann, now=NOW)["totals"]["questions_practised"] == 2

@@ -6,6 +6,7 @@ from base64 import b64decode
 
 import pytest
 
+from rehearse.progress.charts import ticks
 from rehearse.progress.dashboard import charts_for, shown_weeks
 
 
@@ -80,3 +81,20 @@ def test_the_due_chart_counts_in_whole_reviews():
                                                       {"date": "2026-10-21", "due": 0}]})["due"])
     ticks = {float(t) for t in re.findall(r'<text[^>]*class="[^"]*"?[^>]*>(\d+(?:\.\d+)?)</text>', drawn)}
     assert ticks and all(t == int(t) for t in ticks), ticks
+
+
+@pytest.mark.parametrize(("top", "expected"), [
+    (48, [0, 10, 20, 30, 40, 50]),  # the lone week of 48 words is under the top tick, not above it
+    (100, [0, 20, 40, 60, 80, 100]),
+    (7, [0, 2, 4, 6, 8]),
+    (0, [0, 1]),
+])
+def test_the_value_axis_covers_the_highest_point(top, expected):
+    assert ticks(top) == expected
+
+
+def test_a_lone_answer_length_is_drawn_below_the_top_of_its_axis():
+    one = {**FIGURES, "weeks": [week("2026-10-19", 70.0, 48, 1.0, None)]}
+    labels = re.findall(r'class="axis y[^"]*".*?</g></g>', svg(charts_for(one)["length"]), re.S)
+    values = [float(v) for v in re.findall(r">(\d+(?:\.\d+)?)</text>", labels[0])] if labels else []
+    assert values and max(values) >= 48

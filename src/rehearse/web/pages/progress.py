@@ -19,5 +19,6 @@ def show_progress(request: Request, session: SessionDep, user: PageUser) -> Resp
     figures = service.figures(session, user=user)
     return render(request, "progress/dashboard.html",
                   {"f": figures, "charts": charts_for(figures), "due_chart_size": DUE_CHART_SIZE,
+                   "needs_work_below": service.NEEDS_WORK_BELOW,
                    "review_due": figures["totals"]["due_now"]},
                   headers={"Cache-Control": "no-store"})
