@@ -8,11 +8,12 @@ the line, so a bad file is refused before anything is written rather than half-w
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Iterator
 
-from .model import BankDoc, FormatError, LineIndex, QuestionDoc, RoleDoc
+from .model import BankDoc, FormatError, LineIndex, QuestionDoc, RoleDoc, slugify
 
 # The sizes of the storage columns (rehearse/bank/models.py); the text columns are unbounded.
 MAX_NAME = 300  # banks.name, roles.name
@@ -119,3 +120,46 @@ def check_bank(bank: BankDoc, *, file: str, text: str = "") -> None:
                           f"a licence of at most {MAX_LICENCE} characters")
     for role in bank.roles:
         _check_role(role, file=file, text=text)
+    _check_repeats(bank, file=file, text=text)
+
+
+def _check_repeats(bank: BankDoc, *, file: str, text: str) -> None:
+    """Refuse a question given twice in one role (the same slug, written or derived from its text).
+
+    Stored, the second would quietly become "<slug>-2": a copy the file never meant to have.
+    """
+    seen: dict[tuple[str, str], int | None] = {}
+    occurrences: dict[str, int] = {}  # how often each value was met, to find the line of the next one
+    for role in bank.roles:
+        role_key = role.slug or slugify(role.name)
+        for question in role.questions:
+            written = question.slug or question.text
+            nth = occurrences[written] = occurrences.get(written, 0) + 1
+            line = question.line or _nth_line(text, written, nth, slug=question.slug is not None)
+            slug = question.slug or slugify(question.text)
+            same_text = " ".join(question.text.split()).casefold()
+            for key, what, hint in (((role_key, "slug", slug), f"the slug {slug!r}", "drop the repeat, or give "
+                                     "it a slug of its own"),
+                                    ((role_key, "text", same_text), "the same question text", "drop the repeat")):
+                if key in seen:
+                    first = seen[key]
+                    where = ("twice on this line" if first == line else
+                             f"here and at {file}:{first}" if first else "here and earlier in the file")
+                    raise FormatError(file, line or 1, (
+                        f"each question once in role {role.name!r}: {what} is given {where} ({hint})"))
+                seen[key] = line
+
+
+def _nth_line(text: str, value: str, nth: int, *, slug: bool) -> int | None:
+    """The line of the nth place the value is written, or None: a slug after its label ("slug": "a",
+    slug: a, - Slug: a), other text as is or JSON-escaped."""
+    if slug:
+        patterns = [re.compile(rf"slug\W{{0,4}}{re.escape(value)}(?![\w-])", re.IGNORECASE)]
+    else:
+        patterns = [re.compile(re.escape(needle)) for needle in
+                    (value.strip().split("\n", 1)[0][:60], json.dumps(value[:40])[1:-1]) if needle]
+    for pattern in patterns:
+        found = list(itertools.islice(pattern.finditer(text), nth))
+        if len(found) == nth:
+            return LineIndex(text).line(found[-1].start())
+    return None

@@ -164,16 +164,17 @@ def test_refusals_print_file_and_line_without_a_traceback_as_users_run_it(cli_en
 
 
 def test_repeated_and_suffixed_slugs_do_not_collide(session):
-    """'a', 'a', 'a-2' once made the second 'a' into 'a-2' as well: a unique-constraint error."""
-    text = ("bank:\n  name: Slugs\nroles:\n  - name: R\n    questions:\n"
-            "      - {text: 'One?', slug: a}\n      - {text: 'Two?', slug: a}\n      - {text: 'Three?', slug: a-2}\n")
+    """'a', 'a', 'a-2' once made the second 'a' into 'a-2' as well: a unique-constraint error. (Within one
+    role a repeated slug is refused; across a bank's roles it is suffixed, question slugs being per bank.)"""
+    text = ("bank:\n  name: Slugs\nroles:\n  - name: R\n    questions:\n      - {text: 'One?', slug: a}\n"
+            "  - name: S\n    questions:\n      - {text: 'Two?', slug: a}\n      - {text: 'Three?', slug: a-2}\n")
     doc = read_bytes(text.encode(), file="slugs.yaml", format="yaml").bank
     nested = session.begin_nested()
     try:
         summary = service.import_bank(session, doc)
         assert summary.created == 3
         slugs = session.scalars(select(Question.slug).join(Bank).where(Bank.name == "Slugs")
-                                .order_by(Question.position)).all()
+                                .order_by(Question.id)).all()
         assert slugs == ["a", "a-3", "a-2"]
         assert (service.import_bank(session, doc).created, service.import_bank(session, doc).updated) == (0, 0)
     finally:

@@ -142,3 +142,30 @@ def test_quotes_inside_csv_cells_are_not_mistaken_for_an_unclosed_cell():
     questions = read_text(text, file="b.csv", format="csv").bank.roles[0].questions
     assert [(q.text, q.intent, q.line) for q in questions] == [
         ('Why "this", then?', 'say "hi"', 2), ("How?", "two\nlines", 3)]
+
+
+PAGE_BLOCK = "Why?\nEmployers ask this.\nAnswer Example: \"Because.\"\nHelp us improve this answer. / -\n"
+REPEATED = [
+    ("csv", "bank,role,slug,text\nB,R,a,Why?\nB,R,b,How?\nB,R,a,Why?\n", 4, "the slug 'a' is given here and at bank.csv:2"),
+    ("page", "T Interview Questions\nIntro\nInterview Questions for R\nWhy?\n-\n" + PAGE_BLOCK + PAGE_BLOCK, 10,
+     "the slug 'why' is given here and at bank.page:6"),
+    ("json", '{"bank": {"name": "B"}, "roles": [{"name": "R", "questions": [\n {"slug": "a", "text": "Why?"},\n'
+             ' {"slug": "a", "text": "How?"}]}]}', 3, "the slug 'a' is given here and at bank.json:2"),
+    ("yaml", "bank: {name: B}\nroles:\n  - name: R\n    questions:\n      - {slug: a, text: 'Why?'}\n"
+             "      - {slug: b, text: 'Why?'}\n", 6, "the same question text is given here and at bank.yaml:5"),
+    ("markdown", "---\nbank: B\n---\n## Role: R\n### Why?\n### How?\n### Why?\n", 7,
+     "the slug 'why' is given here and at bank.markdown:5"),
+]
+
+
+@pytest.mark.parametrize(("format", "text", "line", "expected"), REPEATED)
+def test_a_question_repeated_within_one_role_is_refused_naming_both_lines(format, text, line, expected):
+    with pytest.raises(FormatError) as caught:
+        read_text(text, file=f"bank.{format}", format=format)
+    assert caught.value.line == line
+    assert expected in caught.value.expected
+
+
+def test_the_same_question_in_two_roles_is_not_a_repeat():
+    text = "bank,role,text\nB,Manager,Why?\nB,Lead,Why?\n"
+    assert read_text(text, file="b.csv", format="csv").bank.question_count == 2
