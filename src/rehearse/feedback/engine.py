@@ -167,7 +167,7 @@ def _report(q: Question, raw: str, cleaned: str, sents: list[str], sent_vecs, ba
     coverage = (sum(t.strength for t in tps) / len(tps)) if tps else None
     relevance, on_topic, detail = judge_relevance(prep, q, ans, coverage, backend, lexicon)
     structure = _sig.structure(kind, kind_source, sents)
-    spec = _sig.specificity(cleaned, lexicon)
+    spec = _sig.specificity(cleaned, lexicon, prep.rubric_stems)
     delivery = _sig.delivery(cleaned, len(sents))
     values = {"coverage": coverage, "structure": structure.score, "specificity": spec.score,
               "delivery": delivery.score}

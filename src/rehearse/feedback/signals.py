@@ -235,8 +235,11 @@ def structure(kind: str, kind_source: str, sents: list[str]) -> Structure:
     return Structure(kind, kind_source, None, None, None, steps, score)
 
 
-def specificity(answer: str, lexicon: Lexicon | None) -> Specificity:
-    """Numbers, time frames, named practices and the bank's job terms found in the answer."""
+def specificity(answer: str, lexicon: Lexicon | None, echo: frozenset[str] = frozenset()) -> Specificity:
+    """Numbers, time frames, named practices and the bank's job terms found in the answer.
+
+    `echo`: stems of the question and its talking points. A job term the answer only repeats
+    from them ("evidence", "improvement plan") is the rubric read back, not a specific."""
     numbers = tuple(dict.fromkeys(m.group(0).strip() for m in _NUMBER.finditer(answer)))
     frames = tuple(dict.fromkeys(m.group(0).strip().lower() for m in _TIME_FRAME.finditer(answer)))
     practices = tuple(dict.fromkeys(m.group(0).lower() for m in _PRACTICES.finditer(answer)))
@@ -250,7 +253,8 @@ def specificity(answer: str, lexicon: Lexicon | None) -> Specificity:
             written.setdefault(st, ws[i])
             if i + 1 < len(stems):
                 written.setdefault(st + " " + stems[i + 1], ws[i] + " " + ws[i + 1])
-        terms = list(dict.fromkeys(written[s] for s in lexicon.job_terms if s in written))
+        terms = list(dict.fromkeys(written[s] for s in lexicon.job_terms
+                                   if s in written and not all(part in echo for part in s.split())))
     digits = sum(1 for n in numbers if _DIGIT.search(n))
     raw = (min(digits, 3) * 1.0 + min(len(numbers) - digits, 2) * 0.5 + min(len(frames), 2) * 0.75
            + min(len(practices), 3) * 0.75 + min(len(terms), 6) * 0.25)

@@ -123,6 +123,17 @@ def test_specificity_finds_numbers_time_frames_and_practices(answer, numbers, fr
     assert (spec.score == 0) is (not numbers and not frames and not practices)
 
 
+def test_job_terms_read_back_from_the_rubric_are_not_specifics(lexicon):
+    from rehearse.feedback.text import content_stems
+    answer = "We reviewed the error budget, then gave the incident a blameless postmortem and tracked actions."
+    echo = frozenset(content_stems("blameless postmortems with tracked actions"))
+    plain = S.specificity(answer, lexicon)
+    echoed = S.specificity(answer, lexicon, echo)
+    assert {"tracked", "actions"} & set(plain.job_terms)
+    assert not {"tracked", "actions"} & set(echoed.job_terms)
+    assert set(echoed.job_terms) < set(plain.job_terms) and echoed.score <= plain.score
+
+
 @pytest.mark.parametrize(("answer", "fillers", "hedges", "cliches"), [
     ("Um, you know, I basically fixed it, um.", {"um": 2, "you know": 1, "basically": 1}, {}, {}),
     ("I think maybe we could probably try it.", {}, {"i think": 1, "maybe": 1, "probably": 1},
