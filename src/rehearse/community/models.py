@@ -44,7 +44,9 @@ class Suggestion(Base):
     question_text: Mapped[str | None] = mapped_column(Text)  # new questions only
     example_answer: Mapped[str | None] = mapped_column(Text)
     intent: Mapped[str | None] = mapped_column(Text)
-    talking_points: Mapped[list[str] | None] = mapped_column(JSON)
+    # None (no change to the points) is SQL NULL, so "changes the points" is `IS NOT NULL`; a plain JSON
+    # column would store it as the JSON value null, which is not NULL.
+    talking_points: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
     reason: Mapped[str] = mapped_column(Text)
     licence: Mapped[str | None] = mapped_column(String(200))  # what the author agreed to publish under
     report: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # the engine's report of the suggested answer

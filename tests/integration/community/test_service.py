@@ -330,3 +330,22 @@ def test_an_edit_without_its_base_is_taken_as_made_on_the_suggestions_base_and_m
         community.accept(session, editor=editor, suggestion_id=suggest(session, author, question,
                                                                         example_answer=ANSWER + " Nine.").id,
                          edited={"example_answer": ANSWER + " Ten."}, edited_base=9)
+
+
+def test_the_queue_lists_only_the_fields_a_suggestion_changes(session, question, author):
+    """An example-answer-only suggestion stores no talking points (SQL NULL), so it is not listed as changing them."""
+    answer_only = suggest(session, author, question)
+    points_too = suggest(session, author, question, example_answer=f"{ANSWER} Again.",
+                         talking_points=["a phased approach", "key risks"])
+    fields = {item.id: item.fields for item in community.queue(session)[0]}
+    assert fields[answer_only.id] == ("example_answer",)
+    assert fields[points_too.id] == ("example_answer", "talking_points")
+
+
+def test_a_withdrawn_suggestion_takes_neither_votes_nor_comments(session, question, author, voter):
+    suggestion = suggest(session, author, question)
+    community.withdraw(session, user=author, suggestion_id=suggestion.id)
+    with pytest.raises(community.Conflict, match="withdrawn; votes are closed"):
+        community.vote(session, user=voter, suggestion_id=suggestion.id, value=1)
+    with pytest.raises(community.Conflict, match="withdrawn; comments are closed"):
+        community.add_comment(session, user=voter, suggestion_id=suggestion.id, body="Still good")
