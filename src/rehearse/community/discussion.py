@@ -79,6 +79,8 @@ def add_comment(session: Session, *, user: User, suggestion_id: int, body: str, 
     require_active(user)
     body = checked_text(body, "comment", MAX_COMMENT, required=True)
     suggestion = get_suggestion(session, suggestion_id)
+    if suggestion.status == "withdrawn":  # its author took it back (or was suspended): as closed as for votes
+        raise Conflict("This suggestion was withdrawn; comments are closed.")
     if reply_to is not None:
         parent = session.get(Comment, reply_to)
         if parent is None or parent.suggestion_id != suggestion_id:
