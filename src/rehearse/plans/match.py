@@ -37,6 +37,7 @@ DISTINCTIVE_SHARE = 0.05  # a job term in more than 5% of the questions ("engine
 # of a plan's 25 questions from the posting's responsibilities (incidents, roadmap, debt...).
 PHRASE_LIFT = 2.0
 _SPLIT = re.compile(r"(?:\n+|(?<=[.!?;])\s+)")
+_CLAUSE = re.compile(r",\s+(?:and\s+)?")
 _BULLET = re.compile(r"^\s*(?:[-*•·–]|\d+[.)])\s*")
 _WORD = re.compile(r"[a-z][a-z0-9+#-]*")
 _STOP_WORDS = """
@@ -53,14 +54,20 @@ STOP = frozenset(_STOP_WORDS.split())
 
 
 def phrases(posting: str) -> list[str]:
-    """The posting's lines and sentences that are long enough to say something, bullets removed."""
+    """The posting's lines and sentences that are long enough to say something, bullets removed, each
+    followed by its comma-separated clauses where it lists several duties ("set the strategy, grow the
+    team, run incidents well": one sentence is far from each question about one of them)."""
     out = []
     for piece in _SPLIT.split(posting):
         text = _BULLET.sub("", piece).strip()
-        if len(text.split()) >= MIN_PHRASE_WORDS and text not in out:
-            out.append(text)
-        if len(out) == MAX_PHRASES:
-            break
+        if len(text.split()) < MIN_PHRASE_WORDS:
+            continue
+        clauses = [c.strip() for c in _CLAUSE.split(text)]
+        for part in [text, *(clauses if len(clauses) > 1 else [])]:
+            if len(part.split()) >= MIN_PHRASE_WORDS and part not in out:
+                out.append(part)
+            if len(out) == MAX_PHRASES:
+                return out
     return out
 
 

@@ -191,14 +191,15 @@ def compute(session: Session, *, user: User, posting: str, backend: str = "auto"
 
 def choose_role(title: str, roles: dict[int, str], relevant: list[tuple[int, float]]) -> int | None:
     """The role a plan is for, from its questions that reach the minimum relevance ((role, relevance) pairs):
-    the one the posting's title names, else the best fitting; None when no role has enough of them."""
+    the one the posting's title names where there are any, else the best fitting; None when no role has
+    enough of them."""
     by_role: dict[int, list[float]] = defaultdict(list)
     for role_id, relevance in relevant:
         by_role[role_id].append(relevance)
-    fitting = {r: scores for r, scores in by_role.items() if sum(scores) >= ROLE_EVIDENCE}
-    named = match.role_in_title(title, {r: roles[r] for r in fitting if r in roles})
-    if named is not None:
+    named = match.role_in_title(title, roles)
+    if named is not None and by_role:  # the posting says which role it is for, and some questions match it
         return named
+    fitting = {r: scores for r, scores in by_role.items() if sum(scores) >= ROLE_EVIDENCE}
     return max(fitting, key=lambda r: (mean(sorted(fitting[r], reverse=True)[:ROLE_TOP]), -r)) if fitting else None
 
 

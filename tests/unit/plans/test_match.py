@@ -132,3 +132,9 @@ def test_a_phrase_close_to_every_question_does_not_take_them_all():
     q_vectors = np.array([[0.8, 0.6, 0.0], [0.8, 0.0, 0.6], [0.9, 0.1, 0.1]], dtype=np.float32)
     found = {m.index: m.phrase for m in match(cut, vectors, ["a", "b", "c"], q_vectors, set(), [set()] * 3)}
     assert found == {0: "run incident response", 1: "own the roadmap", 2: cut[0]}
+
+
+def test_a_sentence_listing_several_duties_is_also_cut_into_them():
+    assert phrases("We want someone to set the engineering strategy, grow and hire the team, and run incidents.") == [
+        "We want someone to set the engineering strategy, grow and hire the team, and run incidents.",
+        "We want someone to set the engineering strategy", "grow and hire the team", "run incidents."]
