@@ -1,4 +1,6 @@
-"""PURE: rank stories for a question by meaning (sentence vectors) and shared competencies.
+"""PURE: rank stories for a question by meaning (sentence vectors) and shared competencies, and keep
+those that fit: the feedback engine, scoring the story told as the answer, finds it on topic and worth
+at least MIN_STORY_SCORE. None fitting is a fine answer: the question then needs a story of its own.
 
 Vectors come from whatever feedback backend is configured; without one, word overlap ranks them.
 """
@@ -11,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+MIN_STORY_SCORE = 40  # as an answer it would be rated Hard at least: under 40 (Again) it answers too little
+CANDIDATES = 6  # the closest stories scored by the engine to find the two or three that fit
 COMPETENCY_BONUS = 0.05  # a shared competency tag lifts a story as much as a clearly closer meaning
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset(("a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "how", "i", "in",
@@ -49,3 +53,8 @@ def rank(similarities: Sequence[float], story_competencies: Sequence[Sequence[st
         shared = tuple(n for n in names if n in wanted)
         scored.append((-(similarity + COMPETENCY_BONUS * len(shared)), index, Ranked(index, similarity, shared)))
     return [item for *_, item in sorted(scored)[:limit]]
+
+
+def fits(report: dict) -> bool:
+    """Whether a story, scored as the answer to the question, fits it: on topic and MIN_STORY_SCORE or more."""
+    return bool(report.get("on_topic", True)) and (report.get("score") or 0) >= MIN_STORY_SCORE

@@ -179,17 +179,22 @@ def _similarities(question: Question, stories: list[Story], backend: str) -> tup
 
 def suggest(session: Session, *, user: User, question: Question, limit: int = 3,
             backend: str = "auto") -> list[dict[str, Any]]:
-    """The stories that fit the question best, each with why: shared competencies and the talking points it
-    covers (the engine's own judgement of the story told as the answer)."""
+    """The stories that fit the question best (at most `limit`, maybe none), each with why: shared competencies
+    and the talking points it covers (the engine's own judgement of the story told as the answer)."""
     stories = list_stories(session, user=user)
     if not stories:
         return []
     similarities, measure = _similarities(question, stories, backend)
-    ranked = fit.rank(similarities, [s.competencies for s in stories], question.competency_names, limit)
+    ranked = fit.rank(similarities, [s.competencies for s in stories], question.competency_names,
+                      max(limit, fit.CANDIDATES))
     out = []
     for item in ranked:
+        if len(out) == limit:
+            break
         story = stories[item.index]
         report = score(session, story=story, question=question, backend=backend)
+        if not fit.fits(report):  # off topic or too thin: no claim that it covers anything
+            continue
         out.append({
             "story_id": story.id, "title": story.title, "similarity": round(item.similarity, 3), "measure": measure,
             "shared_competencies": list(item.shared),
