@@ -135,6 +135,6 @@ def test_a_phrase_close_to_every_question_does_not_take_them_all():
 
 
 def test_a_sentence_listing_several_duties_is_also_cut_into_them():
-    assert phrases("We want someone to set the engineering strategy, grow and hire the team, and run incidents.") == [
-        "We want someone to set the engineering strategy, grow and hire the team, and run incidents.",
-        "We want someone to set the engineering strategy", "grow and hire the team", "run incidents."]
+    assert phrases("We want someone to set the engineering strategy, grow and hire the team, and run incidents well.") == [
+        "We want someone to set the engineering strategy, grow and hire the team, and run incidents well.",
+        "We want someone to set the engineering strategy", "grow and hire the team", "run incidents well."]
