@@ -54,6 +54,29 @@ class _Suggestion:
     message: str
     weight: float = 0.0
     questions: list[int] = field(default_factory=list)
+    answers: list[tuple[int, bool]] = field(default_factory=list)  # (question number, whether the follow-up)
+
+
+def _numbers(numbers: list[int]) -> str:
+    if len(numbers) == 1:
+        return f"question {numbers[0]}"
+    return "questions " + ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
+
+
+def where(answers: list[tuple[int, bool]]) -> str:
+    """Which answers a suggestion is about, in words: "question 1", "the follow-up to question 2",
+    "questions 1 and 3 and their follow-ups"."""
+    mains = sorted({n for n, follow_up in answers if not follow_up})
+    follows = sorted({n for n, follow_up in answers if follow_up})
+    both = [n for n in mains if n in follows]
+    parts = []
+    if only_main := [n for n in mains if n not in follows]:
+        parts.append(_numbers(only_main))
+    if both:
+        parts.append(_numbers(both) + (" and its follow-up" if len(both) == 1 else " and their follow-ups"))
+    if only_follow := [n for n in follows if n not in mains]:
+        parts.append(("the follow-up to " if len(only_follow) == 1 else "the follow-ups to ") + _numbers(only_follow))
+    return "; ".join(parts)
 
 
 def _lost(report: dict[str, Any], part: str) -> float:
@@ -89,6 +112,8 @@ def summarise(items: list[Item]) -> dict[str, Any]:
             found.weight += _lost(item.report, SUGGESTION_PART.get(kind, "delivery")) or 1.0
             if item.number not in found.questions:
                 found.questions.append(item.number)
+            if (item.number, item.follow_up) not in found.answers:
+                found.answers.append((item.number, item.follow_up))
     top = sorted(suggestions.values(), key=lambda s: (-s.weight, s.kind, s.message))[:TOP_SUGGESTIONS]
 
     words = [int((i.report.get("delivery") or {}).get("words") or 0) for i in answered]
@@ -112,7 +137,7 @@ def summarise(items: list[Item]) -> dict[str, Any]:
             "hedges": hedges,
             "words_per_minute": round(mean(paces)) if paces else None,
         },
-        "suggestions": [{"kind": s.kind, "message": s.message, "questions": s.questions,
+        "suggestions": [{"kind": s.kind, "message": s.message, "questions": s.questions, "where": where(s.answers),
                          "points_at_stake": round(s.weight, 1)} for s in top],
         "competencies": [{"competency": name, "score": round(mean(scores)), "questions": len(scores)}
                          for name, scores in sorted(competency_scores.items())],

@@ -1,6 +1,8 @@
 """The end report of a mock: per question with follow-ups beside, delivery, top suggestions, by competency."""
 
-from rehearse.mock.summary import ACROSS_ANSWERS, Item, summarise
+import pytest
+
+from rehearse.mock.summary import ACROSS_ANSWERS, Item, summarise, where
 
 
 def report(score, missed=(), covered=(), suggestions=(), lost=None, words=100, fillers=None):
@@ -64,3 +66,23 @@ def test_one_suggestion_for_several_answers_says_what_holds_for_all_of_them():
     assert "Q7" not in by_kind["off_topic"]["message"] and "Q9" not in by_kind["off_topic"]["message"]
     assert by_kind["off_topic"]["message"] == ACROSS_ANSWERS["off_topic"] and by_kind["off_topic"]["questions"] == [1, 2]
     assert by_kind["length"]["message"] == "Too short: about 30 s spoken."  # one answer: its own words
+
+
+@pytest.mark.parametrize(("answers", "expected"), [
+    ([(1, False)], "question 1"),  # one question: singular
+    ([(1, False), (3, False)], "questions 1 and 3"),
+    ([(1, True)], "the follow-up to question 1"),  # the follow-up's problem is not pinned on question 1
+    ([(1, True), (2, True), (3, True)], "the follow-ups to questions 1, 2 and 3"),
+    ([(2, False), (2, True)], "question 2 and its follow-up"),
+    ([(1, False), (2, True)], "question 1; the follow-up to question 2"),
+])
+def test_a_suggestion_says_which_answers_it_is_about(answers, expected):
+    assert where(answers) == expected
+
+
+def test_off_topic_follow_ups_are_named_as_follow_ups():
+    off = report(70, suggestions=[("off_topic", "This answer does not seem to address the question asked.")])
+    items = [Item(n, False, f"Q{n}", (), 70, report(70)) for n in (1, 2)] + [
+        Item(n, True, f"Follow-up {n}", (), 20, off) for n in (1, 2)]
+    by_kind = {s["kind"]: s for s in summarise(items)["suggestions"]}
+    assert by_kind["off_topic"]["where"] == "the follow-ups to questions 1 and 2"
