@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -288,25 +289,39 @@ class RoleCard:
     description: str | None
     bank_name: str
     question_count: int
+    bank_slug: str = ""
+    slug_shared: bool = False  # another bank has a role with this slug: links name the bank too
 
 
 def role_cards(session: Session) -> list[RoleCard]:
     """Every role with its bank's name and its question count, ordered by bank and position: one query."""
     counts = select(Question.role_id, func.count().label("n")).group_by(Question.role_id).subquery()
     rows = session.execute(
-        select(Role.id, Role.slug, Role.name, Role.description, Bank.name, func.coalesce(counts.c.n, 0))
+        select(Role.id, Role.slug, Role.name, Role.description, Bank.name, func.coalesce(counts.c.n, 0), Bank.slug)
         .join(Bank, Bank.id == Role.bank_id).outerjoin(counts, counts.c.role_id == Role.id)
         .order_by(Bank.name, Role.position)
-    )
-    return [RoleCard(*row) for row in rows]
+    ).all()
+    uses = Counter(row[1] for row in rows)
+    return [RoleCard(*row, slug_shared=uses[row[1]] > 1) for row in rows]
 
 
-def get_role(session: Session, reference: str) -> Role | None:
-    query = select(Role).options(selectinload(Role.bank))
-    if reference.isdigit():
-        return session.scalar(query.where(Role.id == int(reference)))
-    roles = session.scalars(query.where(Role.slug == reference)).all()
+def get_role(session: Session, reference: str, *, bank: str | None = None) -> Role | None:
+    """A role by id, or by slug (of the given bank's slug); None when no role, or several, match."""
+    roles = find_roles(session, reference, bank=bank)
     return roles[0] if len(roles) == 1 else None
+
+
+def find_roles(session: Session, reference: str, *, bank: str | None = None) -> list[Role]:
+    """The roles a reference names: one by id, or every role with that slug (in the bank of that slug, if
+    given), ordered by bank name. Banks are imported independently, so two may both have, say, a role
+    "account-executive"."""
+    query = select(Role).options(selectinload(Role.bank)).join(Bank, Bank.id == Role.bank_id)
+    if reference.isdigit():
+        return list(session.scalars(query.where(Role.id == int(reference))))
+    query = query.where(Role.slug == reference)
+    if bank:
+        query = query.where(Bank.slug == bank)
+    return list(session.scalars(query.order_by(Bank.name, Bank.id)))
 
 
 def list_questions(session: Session, *, role: str | None = None, competency: str | None = None,

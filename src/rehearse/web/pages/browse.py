@@ -93,11 +93,17 @@ def _render_home(request: Request, cards, lists: HomeLists | None) -> Response:
 
 @router.get("/roles/{reference}")
 def show_role(
-    reference: str, request: Request, session: SessionDep, user: OptionalUser
+    reference: str, request: Request, session: SessionDep, user: OptionalUser,
+    bank_slug: Annotated[str | None, Query(alias="bank", max_length=120)] = None,
 ) -> Response:
-    role = bank.get_role(session, reference[:120])
-    if role is None:
+    """A role by id or slug; `?bank=<bank slug>` picks one when banks share the slug, and without it such a
+    slug shows the roles to choose from."""
+    roles = bank.find_roles(session, reference[:120], bank=bank_slug)
+    if not roles:
         raise HTTPException(404, "There is no role at this address.")
+    if len(roles) > 1:
+        return render(request, "bank/role_choice.html", {"slug": reference[:120], "roles": roles})
+    [role] = roles
     questions = bank.list_questions(session, role=str(role.id))
     groups: OrderedDict[str, list] = OrderedDict()
     for question in questions:
