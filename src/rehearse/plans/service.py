@@ -258,18 +258,22 @@ def to_review(session: Session, *, user: User, plan_id: int) -> int:
                for item in plan.items if item["question_id"] in present)
 
 
-def start_mock(session: Session, *, user: User, plan_id: int, count: int = 5, seconds: int = 180):
-    """A mock interview of the plan's first questions, in the plan's order."""
+def start_mock(session: Session, *, user: User, plan_id: int, count: int = 5, seconds: int | None = None):
+    """A mock interview of the plan's first questions, in the plan's order, timed and with follow-ups
+    as the user's last mock was (3 minutes and follow-ups for a first mock)."""
     from rehearse.mock import service as mocks
 
     plan = get_or_404(session, user=user, plan_id=plan_id)
+    last = next(iter(mocks.list_mocks(session, user=user)), None)
+    follow_ups = last.follow_ups if last is not None else True
+    seconds = seconds or (last.seconds_per_answer if last is not None else mocks.DEFAULT_SECONDS)
     present = questions_of(session, plan)
     ids = [item["question_id"] for item in plan.items if item["question_id"] in present]
     if not ids:
         raise PlanRejected("None of the plan's questions exist any more.", 409)
     try:
         return mocks.create(session, user=user, question_ids=ids[:count], count=min(count, len(ids)),
-                            seconds=seconds, title=f"Mock interview: {plan.title}"[:300])
+                            seconds=seconds, follow_ups=follow_ups, title=f"Mock interview: {plan.title}"[:300])
     except mocks.MockRejected as error:
         raise PlanRejected(str(error), error.status) from None
 

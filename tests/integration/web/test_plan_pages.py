@@ -46,3 +46,25 @@ def test_bad_postings_get_a_clear_4xx(app):
     form = ann.post("/plans", data={"csrf_token": csrf(ann.get("/plans").text), "posting": "too short"})
     assert form.status_code == 422 and "at least 80 characters" in form.text
     assert ann.get("/api/plans").json() == []
+
+
+def _form_state(page: str) -> dict:
+    return {"minutes": re.search(r'id="mock-minutes"[^>]* value="([^"]+)"', page).group(1),
+            "follow_ups": bool(re.search(r'name="follow_ups" value="1" checked', page)),
+            "selected": re.findall(r'<option value="([^"]+)" selected', page)}
+
+
+def test_a_plan_mock_keeps_the_last_mock_choices_and_the_last_role(app, question):
+    ann = Browser(app)
+    ann.sign_up()
+    page = ann.get(f"/mock?role={question['role_slug']}").text
+    role = re.search(r'<option value="(\d+)" selected', page).group(1)
+    ann.post("/mock", data={"csrf_token": csrf(page), "role": role, "questions": "2", "minutes": "1.5"},
+             follow_redirects=False)  # follow-ups off, a minute and a half
+    made = ann.post("/plans", data={"csrf_token": csrf(ann.get("/plans").text), "posting": POSTING},
+                    follow_redirects=False)
+    plan = ann.get(made.headers["location"]).text
+    started = ann.post(made.headers["location"] + "/mock", data={"csrf_token": csrf(plan)}, follow_redirects=False)
+    mock = ann.get("/api" + started.headers["location"]).json()
+    assert mock["seconds_per_answer"] == 90 and mock["follow_ups"] is False
+    assert _form_state(ann.get("/mock").text) == {"minutes": "1.5", "follow_ups": False, "selected": [role]}

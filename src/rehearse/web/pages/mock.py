@@ -36,7 +36,9 @@ def last_choices(past, *, speech: bool) -> dict:
     if not past:
         return {}
     last = past[0]
-    role = str(last.role_id) if last.role_id else (f"bank:{last.bank.slug}" if last.bank else "")
+    # a prep plan's mock has no role or bank of its own: the role is the last one actually chosen
+    scoped = next((m for m in past if m.role_id or m.bank), None)
+    role = "" if scoped is None else str(scoped.role_id) if scoped.role_id else f"bank:{scoped.bank.slug}"
     minutes = last.seconds_per_answer / 60
     return {"role": role, "questions": str(last.question_count),
             "minutes": f"{minutes:g}", "mode": last.mode if speech else "typed", "follow_ups": last.follow_ups}
