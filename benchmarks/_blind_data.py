@@ -33,6 +33,7 @@ SOURCES = {
     "chitamoor": SHARED / "external" / "chitamoor-interview-prep",
 }
 SENTENCE_LABELS = BLIND_DIR / "sentence_labels.jsonl"
+EXAMPLE_LABELS = BLIND_DIR / "example_labels.jsonl"
 QUALITIES = ("strong", "partial", "weak", "stuffed")
 
 
@@ -143,4 +144,17 @@ def load_sentence_labels(path: Path = SENTENCE_LABELS) -> dict[tuple[str, str], 
         if line.strip():
             row = json.loads(line)
             out.setdefault((row["slug"], row["answer_id"]), {})[row["sentence"]] = tuple(row["labels"])
+    return out
+
+
+def load_example_labels(path: Path = EXAMPLE_LABELS) -> dict[str, list[list[int]]]:
+    """"<source>:<slug>" -> per talking point, the example-answer sentences (as `sentences`
+    cuts the cleaned example answer) that show it, best first; empty when none does."""
+    if not path.exists():
+        return {}
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            item = json.loads(line)
+            out[item["id"]] = item["shows"]
     return out

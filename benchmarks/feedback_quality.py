@@ -30,7 +30,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _blind_data import BlindQuestion, load_blind, load_sources, load_unseen  # noqa: E402
+from _blind_data import BlindQuestion, load_blind, load_example_labels, load_sources, load_unseen  # noqa: E402
 from _feedback_baselines import (  # noqa: E402
     TfidfBaseline,
     best_threshold_f1,
@@ -290,6 +290,27 @@ def print_voices(rows: dict[str, dict]) -> None:
         print(f"| {name} | " + " | ".join(_pct(r["by_voice"].get(v, float("nan"))) for v in voices) + " |")
 
 
+def shown_example_agreement(backend, questions: list[BlindQuestion], lexicons) -> tuple[float, int]:
+    """Share of talking points whose example sentence, shown when the point is missed, is one
+    the labeller named as showing it (example_labels.jsonl), and the points counted."""
+    from rehearse.feedback.prepare import prepare
+
+    labels = load_example_labels()
+    hit = n = 0
+    for q in questions:
+        shows = labels.get(f"{q.source}:{q.slug}")
+        if not shows:
+            continue
+        prep = prepare(q.question, backend, lexicons.get(q.source))
+        if prep.basis != "talking_points" or len(prep.points) != len(shows):
+            continue
+        for shown, named in zip(prep.shown_exemplar, shows, strict=True):
+            if named:
+                n += 1
+                hit += shown in named
+    return (hit / n if n else float("nan")), n
+
+
 # ------------------------------------------------------------------ unseen domains
 
 def without_looks_like(questions: list[BlindQuestion]) -> list[BlindQuestion]:
@@ -372,6 +393,12 @@ def main(argv: list[str] | None = None) -> int:
         if r["stuffed_score"] == r["stuffed_score"] and name.startswith("engine"):
             print(f"{name}: mean score of strong answers {r['strong_score']:.1f}, "
                   f"of keyword-stuffed ones {r['stuffed_score']:.1f}")
+
+    for name, backend in available.items():
+        share, n = shown_example_agreement(backend, evaluated, lexicons)
+        if n:
+            print(f"engine ({name}): example sentence shown for a missed point is one the labeller "
+                  f"named for {share:.1%} of {n} points")
 
     unseen_sources, unseen = load_unseen()
     if unseen and not args.calibrate:
