@@ -39,6 +39,9 @@ def test_download_load_into_a_new_account_then_delete(app, question):
     assert wrong.status_code == 403 and ann.get("/api/me/data").json() == document
     gone = ann.post("/account/delete", data={"csrf_token": csrf(page), "password": PASSWORD}, follow_redirects=False)
     assert gone.status_code == 303
+    landed = ann.get(gone.headers["location"]).text  # not the ordinary home page: it says what happened
+    assert "data-account-deleted" in landed and "Your account and all its data were deleted." in landed
+    assert "data-account-deleted" not in Browser(app).get("/").text
     assert Browser(app).sign_in(email).status_code != 303
     assert ben.get("/api/me/data").json() == again  # Ben's copy is his own
 
