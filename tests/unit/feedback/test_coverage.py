@@ -159,3 +159,18 @@ def test_an_off_topic_answer_is_not_told_it_touches_on_points(backend, lexicon):
     r = analyze(UNDERPERFORMER, INCIDENT_ANSWER, backend=backend, lexicon=lexicon)
     assert not r.on_topic
     assert not any("you touch on it" in s.message for s in r.suggestions)
+
+
+def test_a_sentence_close_to_several_points_is_shown_for_one_and_the_others_get_their_own():
+    import numpy as np
+
+    from rehearse.feedback.prepare import _shown_examples
+
+    # sentence 0 shares a word with every point ("my team ran sprints" / "ran it as a trial");
+    # each point's own sentence is a little less close to it than sentence 0 is to point 0
+    closeness = np.array([[0.90, 0.50, 0.40],
+                          [0.85, 0.80, 0.40],
+                          [0.84, 0.45, 0.78]])
+    assert _shown_examples(closeness) == [0, 1, 2]
+    # more points than sentences: once every sentence is shown, the rest take their closest
+    assert _shown_examples(closeness[:, :2]) == [0, 1, 0]
