@@ -28,10 +28,20 @@ def render_report(console: Console, question: str, report: dict) -> None:
         console.print(table)
     structure = report["structure"]
     if structure.get("star"):
-        parts = ", ".join(f"{'✓' if present else '✗'} {name}" for name, present in structure["star"].items())
+        star = structure["star"]
+        # a scene and what was done imply the task, as the web report and the advice say
+        implied = not star.get("task") and star.get("situation") and star.get("action")
+        parts = ", ".join(f"{'–' if name == 'task' and implied else '✓' if present else '✗'} {name}"
+                          + (" (implied)" if name == "task" and implied else "")
+                          for name, present in star.items())
         console.print(f"Structure (STAR): {parts}")
     elif structure.get("kind") == "situational":
         console.print(f"Structure: {'a clear framework or steps' if structure.get('framework') else 'no clear steps'}")
+    spec = report.get("specificity") or {}
+    found = [*spec.get("named_practices", ()), *spec.get("time_frames", ()), *spec.get("numbers", ()),
+             *spec.get("job_terms", ())]
+    if spec:
+        console.print(f"Specifics: {', '.join(dict.fromkeys(found)) or 'none yet'}")
     delivery = report["delivery"]
     console.print(f"Delivery: {delivery['words']} words, about {delivery['speaking_seconds']:.0f} s spoken "
                   f"({delivery.get('length_verdict', '')}); fillers: {_counts(delivery.get('fillers', {}))}; "

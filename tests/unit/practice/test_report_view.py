@@ -1,0 +1,38 @@
+"""The terminal report says what the web report says."""
+
+from __future__ import annotations
+
+from rich.console import Console
+
+from rehearse.feedback import Question, analyze, load_backend
+from rehearse.practice.report_view import render_report
+
+QUESTION = Question(
+    text="Tell me about a time you turned around an underperforming engineer.",
+    talking_points=("how you confirmed the problem with evidence", "the improvement plan"),
+    example_answer="I read two months of his reviews. We agreed a six-week plan with pairing.",
+)
+STORY = ("Last year an engineer on my team had three pull requests reverted in a month. I read two "
+         "months of his reviews in Jira, then we agreed a six-week plan with pairing twice a week.")
+
+
+def rendered(answer: str) -> str:
+    console = Console(width=200, record=True, color_system=None)
+    report = analyze(QUESTION, answer, backend=load_backend("lexical")).to_dict()
+    render_report(console, QUESTION.text, report)
+    return console.export_text()
+
+
+def test_the_specifics_found_are_listed_named_practices_first():
+    text = rendered(STORY)
+    specifics = next(line for line in text.splitlines() if line.startswith("Specifics:"))
+    assert specifics.index("jira") < specifics.index("six")
+
+
+def test_a_task_implied_by_the_scene_and_the_action_is_shown_as_implied_not_missing():
+    text = rendered(STORY)
+    assert "– task (implied)" in text and "✗ task" not in text
+
+
+def test_an_empty_answer_is_not_called_off_topic():
+    assert "does not seem to address" not in rendered("   ")
