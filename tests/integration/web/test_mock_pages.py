@@ -176,7 +176,11 @@ def test_the_owners_report_says_how_each_answer_counts_for_review_and_leads_to_c
     assert len(rated) == 2 and {rating for _, rating in rated} <= {"again", "hard", "good", "easy"}
     attempt_id = rated[0][0]
     attempt = ann.get(f"/attempts/{attempt_id}").text
-    ann.post(f"/attempts/{attempt_id}/rating", data={"csrf_token": csrf(attempt), "rating": "easy"})
+    rerated = ann.post(f"/attempts/{attempt_id}/rating", data={"csrf_token": csrf(attempt), "rating": "easy"},
+                       follow_redirects=False)
+    # back to the review section, which takes the focus (a fragment target that can be focused gets it)
+    assert rerated.headers["location"] == f"/attempts/{attempt_id}#review"
+    assert re.search(r'id="review" tabindex="-1"', ann.get(rerated.headers["location"]).text)
     assert f'<a href="/attempts/{attempt_id}#review" data-mock-review="easy"' in ann.get(location).text
     ann.post(f"{location}/share", data={"csrf_token": csrf(report), "action": "share"})
     link = re.search(r'href="(/shared/mocks/[^"]+)" data-share-link', ann.get(location).text).group(1)
