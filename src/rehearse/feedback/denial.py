@@ -41,6 +41,20 @@ def _negated(clause: str) -> bool:
     return False
 
 
+# "I can't think of a decision I made that was wrong": the question's premise denied, which
+# covers none of its points however close it sits to them
+_NO_EXAMPLE = re.compile(
+    r"\b(i|we)\s+(can(no|')t|can not|could(n't| not)|do(n't| not)|honestly (can't|cannot|don't))\s+"
+    r"(really\s+)?(think of|recall|remember|come up with)\s+(a|an|any|one|anything|such)\b"
+    r"|\b(i|we)\s+(do(n't| not)|didn't|did not)\s+(really\s+)?have\s+(a|an|any)\s+(good\s+|real\s+)?"
+    r"(example|story|instance|case)\b", re.I)
+
+
+def no_example(sentence: str) -> bool:
+    """The sentence says the candidate has no such experience to tell."""
+    return bool(_NO_EXAMPLE.search(sentence.replace("’", "'")))
+
+
 def denied_points(sentence: str, point_stem_lists: Sequence[Sequence[str]], overlap) -> list[bool]:
     """For each point (its content stems), whether this sentence denies it. `overlap(stems,
     unit_stems)` is the engine's weighted share of a point's stems found in a set."""
@@ -63,7 +77,7 @@ def denial_mask(sents: Sequence[str], point_stem_lists: Sequence[Sequence[str]],
     k, ns = len(point_stem_lists), len(sents)
     per_sentence = np.zeros((k, ns), dtype=bool)
     for j, s in enumerate(sents):
-        per_sentence[:, j] = denied_points(s, point_stem_lists, overlap)
+        per_sentence[:, j] = True if no_example(s) else denied_points(s, point_stem_lists, overlap)
     if ns < 2:
         return per_sentence
     pairs = per_sentence[:, :-1] | per_sentence[:, 1:]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rehearse.feedback import analyze
-from rehearse.feedback.denial import denial_mask, denied_points
+from rehearse.feedback.denial import denial_mask, denied_points, no_example
 from rehearse.feedback.text import content_stems
 
 from .conftest import UNDERPERFORMER
@@ -56,3 +56,15 @@ def test_an_answer_that_denies_the_points_does_not_cover_them(backend, lexicon):
     evidence, plan, _ = r.talking_points
     assert not evidence.covered and not plan.covered
     assert "did not confirm" not in (evidence.evidence or "")  # nor shown as a near miss
+
+
+@pytest.mark.parametrize(("sentence", "denies"), [
+    ("Honestly, I can't think of a decision I made that was wrong.", True),
+    ("I don't really have an example of that.", True),
+    ("I couldn't recall the exact numbers, so I pulled them from Grafana.", False),
+    ("I remember the day the signals turned bad.", False),
+    ("We have never had a P1 since then.", False),  # a result, not a missing example
+])
+def test_a_sentence_that_says_there_is_no_example_covers_no_point(sentence, denies):
+    assert no_example(sentence) is denies
+    assert bool(denial_mask([sentence], [EVIDENCE, PLAN], share).all()) is denies
