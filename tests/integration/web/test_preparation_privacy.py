@@ -80,8 +80,11 @@ def ann(app, question):
     open_mock = browser.post("/api/mocks", json={"role": role, "questions": 2}, headers=headers).json()
     story = browser.post("/api/stories", headers=headers, json={
         "title": f"Story {marker}", "action": f"I ranked every request ({marker}) against company priorities."}).json()
-    posting = f"Platform lead ({marker}): rank the requests of several product teams against company priorities."
-    plan = browser.post("/api/plans", json={"posting": posting * 2}, headers=headers).json()
+    posting = (f"Engineering Manager, Platform ({marker})\nYou will own how the platform team takes requests from "
+               "several product teams: rank competing requests against company priorities, explain the trade-offs "
+               "to the teams that wait, and build self-service tooling.\nYou will hire engineers and run the "
+               "on-call rotation.")
+    plan = browser.post("/api/plans", json={"posting": posting}, headers=headers).json()
     due_before = browser.get("/api/review/upcoming", params={"days": 365}).json()
     yield {"browser": browser, "marker": marker, "email": email, "attempt": attempt_id, "upcoming": due_before,
            "mock": open_mock["id"], "item": open_mock["current_item_id"], "done": done["id"], "token": token,
