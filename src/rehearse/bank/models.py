@@ -24,6 +24,9 @@ class Bank(Base):
     licence: Mapped[str | None] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # People credited by an imported file (a bank exported elsewhere with accepted suggestions): kept so
+    # the next export credits them too, along with those whose suggestions were accepted here.
+    contributors: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
 
     roles: Mapped[list[Role]] = relationship(back_populates="bank", order_by="Role.position",
                                              cascade="all, delete-orphan")

@@ -77,12 +77,18 @@ def import_bank(session: Session, doc: BankDoc, *, progress: Progress | None = N
             value = getattr(doc, attribute)
             if value is not None and getattr(bank, attribute) != value:
                 setattr(bank, attribute, value)
+    credited = list(dict.fromkeys([*(bank.contributors or ()), *doc.contributors]))
+    if credited != (bank.contributors or []):
+        bank.contributors = credited
     summary.banks.append(bank.name)
 
     existing_roles = {role.slug: role for role in session.scalars(select(Role).where(Role.bank_id == bank.id))}
     existing = {q.slug: q for q in session.scalars(
         select(Question).where(Question.bank_id == bank.id).options(selectinload(Question.example_answers))
     )}
+    # A question a file gives without a slug (the page format has no place for one) is the stored question
+    # of the same text in the same role, whatever slug that one was given.
+    by_text = {(q.role_id, _same_text(q.text)): q for q in existing.values()}
     all_questions = [q for role in doc.roles for q in role.questions]
     slugs = iter(_unique_slugs([q.slug or slugify(q.text) for q in all_questions]))
     changed_before = summary.created + summary.updated
@@ -92,6 +98,9 @@ def import_bank(session: Session, doc: BankDoc, *, progress: Progress | None = N
         for position, question_doc in enumerate(role_doc.questions):
             slug = next(slugs)
             current = existing.get(slug)
+            if question_doc.slug is None and (current is None or current.role_id != role.id):
+                current = by_text.get((role.id, _same_text(question_doc.text)), current)
+                slug = current.slug if current is not None else slug
             if current is None:
                 new_rows.append((slug, position, question_doc))
             elif _update_question(session, current, role, position, question_doc, summary,
@@ -106,6 +115,10 @@ def import_bank(session: Session, doc: BankDoc, *, progress: Progress | None = N
     if summary.created + summary.updated > changed_before:
         bank.imported_at = utcnow()
     return summary
+
+
+def _same_text(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def _upsert_role(session: Session, bank: Bank, doc: RoleDoc, existing: dict[str, Role]) -> Role:
@@ -392,7 +405,13 @@ def example_answers_for(session: Session, question_ids: Sequence[int]) -> dict[i
 
 
 def export_bank(session: Session, bank_slug: str | None = None) -> list[BankDoc]:
-    """Banks as documents, ready for any writer; all banks unless one slug is given."""
+    """Banks as documents, ready for any writer; all banks unless one slug is given.
+
+    A bank that states no licence but took community suggestions is exported under the licence those were
+    accepted under (DEFAULT_LICENCE), with everyone credited: those accepted here and those its files named.
+    """
+    from rehearse.community.rules import DEFAULT_LICENCE
+
     statement = select(Bank).options(selectinload(Bank.roles).selectinload(Role.questions)).order_by(Bank.name)
     if bank_slug:
         statement = statement.where(or_(Bank.slug == bank_slug, Bank.name == bank_slug))
@@ -409,8 +428,10 @@ def export_bank(session: Session, bank_slug: str | None = None) -> list[BankDoc]
                 talking_points=tuple(q.talking_points), example_answer=answers.get(q.id),
             ) for q in role.questions),
         ) for role in bank.roles)
-        docs.append(BankDoc(name=bank.name, source=bank.source, licence=bank.licence,
-                            description=bank.description, roles=roles, contributors=tuple(credits.get(bank.id, ()))))
+        contributors = tuple(dict.fromkeys([*credits.get(bank.id, ()), *(bank.contributors or ())]))
+        licence = bank.licence or (DEFAULT_LICENCE if credits.get(bank.id) else None)
+        docs.append(BankDoc(name=bank.name, source=bank.source, licence=licence,
+                            description=bank.description, roles=roles, contributors=contributors))
     return docs
 
 

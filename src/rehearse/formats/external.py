@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from .checks import check_question
 from .model import BankDoc, FormatError, ParseResult, QuestionDoc, RoleDoc, decode, detect_kind, lines_of
@@ -72,7 +72,7 @@ def read_question_tree(folder: Path) -> ParseResult:
         raise FormatError(str(folder), None, "Markdown question files with a '## Key Points to Cover' section")
     name = folder.resolve().name
     role = RoleDoc(name=name.replace("-", " ").replace("_", " ").title(), questions=tuple(questions))
-    return ParseResult(bank=BankDoc(name=name, source=str(folder), roles=(role,)))
+    return ParseResult(bank=BankDoc(name=name, source=folder.name, roles=(role,)))
 
 
 def is_docusaurus(text: str) -> bool:
@@ -122,4 +122,4 @@ def read_docusaurus(text: str, file: str = "<docusaurus>") -> ParseResult:
             seen.add(q.text.casefold())
             unique.append(q)
     name = title or Path(file).stem
-    return ParseResult(bank=BankDoc(name=name, source=file, roles=(RoleDoc(name=name, questions=tuple(unique)),)))
+    return ParseResult(bank=BankDoc(name=name, source=PurePath(file).name, roles=(RoleDoc(name=name, questions=tuple(unique)),)))

@@ -66,6 +66,11 @@ def _text_fields(meta: dict, lines: list[str], file: str) -> dict:
             line = next((n for n, line in enumerate(lines, start=2) if line.startswith(f"{key}:")), 2)
             raise FormatError(file, line, f"'{key}:' followed by text, not a {type(value).__name__}")
         fields[key] = str(value)
+    credited = meta.get("contributors") or []
+    if not isinstance(credited, list):
+        line = next((n for n, line in enumerate(lines, start=2) if line.startswith("contributors:")), 2)
+        raise FormatError(file, line, "'contributors:' followed by a list of names")
+    fields["contributors"] = tuple(dict.fromkeys(str(name) for name in credited if name))
     return fields
 
 
@@ -138,6 +143,7 @@ def read_markdown(text: str, file: str = "<markdown>") -> ParseResult:
         source=meta.get("source"),
         licence=meta.get("licence"),
         description=meta.get("description"),
+        contributors=meta.get("contributors", ()),
         roles=tuple(_role(role, file) for role in roles),
     ))
 

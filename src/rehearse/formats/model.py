@@ -45,8 +45,8 @@ class BankDoc:
     source: str | None = None
     licence: str | None = None
     description: str | None = None
-    # People whose community suggestions were accepted into the bank (written on export, credited
-    # under the licence; ignored on import, where the history is the record).
+    # People whose community suggestions were accepted into the bank (written on export, credited under
+    # the licence; read back by the formats with a place for them and kept with the bank).
     contributors: tuple[str, ...] = ()
 
     @property

@@ -8,6 +8,7 @@ against the blocks; a mismatch is a warning that names the lines.
 from __future__ import annotations
 
 import re
+from pathlib import PurePath
 
 from .model import BankDoc, FormatError, ImportWarning, ParseResult, QuestionDoc, RoleDoc, detect_kind, lines_of
 from .talking_points import parse_talking_points
@@ -17,6 +18,12 @@ IMPROVE_LINE = re.compile(r"^Help us improve this answer\.\s*(/\s*-?)?\s*$")
 _TITLE_SUFFIX = re.compile(r"\s+Interview Questions\s*$", re.IGNORECASE)
 _FOR_ROLE = re.compile(r"^Interview Questions for\s+(?P<role>.+)$", re.IGNORECASE)
 _QUOTES = "\"“”"
+# Lines a Rehearse export adds, which published pages never have: the bank's own details before the first
+# page ("Bank: …", one a line), and talking points that the guidance does not say ("Talking point: …").
+_BANK_FIELD = re.compile(r"^(?P<key>Bank|Source|Licence|Contributors):\s*(?P<value>.*)$")
+_POINT_LINE = re.compile(r"^Talking point:\s*(?P<point>.+)$")
+CONTRIBUTOR_SEPARATOR = "; "
+PAGE_OMITS = frozenset({"kind", "competencies"})  # a page has no place for them: re-imports keep the stored ones
 
 
 def _numbered(text: str) -> list[tuple[int, str]]:
@@ -31,12 +38,22 @@ def read_page(text: str, file: str = "<page>") -> ParseResult:
     lines = [(n, line) for n, line in _numbered(text) if line.strip()]
     if not lines:
         raise FormatError(file, 1, "a title line such as 'Head of Software Engineering Interview Questions'")
+    meta: dict[str, str] = {}
+    while lines and (field := _BANK_FIELD.match(lines[0][1].strip())):
+        meta[field.group("key").lower()] = field.group("value").strip()
+        lines = lines[1:]
+    if not lines:
+        raise FormatError(file, 1, "a title line such as 'Head of Software Engineering Interview Questions'")
     roles, warnings = [], []
     for page in _split_pages(lines):
         role, page_warnings = _read_one_page(page, file)
         roles.append(role)
         warnings += page_warnings
-    bank = BankDoc(name=lines[0][1].strip(), roles=tuple(roles), source=file)
+    contributors = tuple(name.strip() for name in meta.get("contributors", "").split(CONTRIBUTOR_SEPARATOR.strip())
+                         if name.strip())
+    bank = BankDoc(name=meta.get("bank") or lines[0][1].strip(), roles=tuple(roles),
+                   source=meta.get("source") or PurePath(file).name, licence=meta.get("licence") or None,
+                   contributors=contributors)
     return ParseResult(bank=bank, warnings=tuple(warnings))
 
 
@@ -83,12 +100,15 @@ def _read_blocks(lines: list[tuple[int, str]], file: str, after_line: int) -> li
         if question.startswith(ANSWER_PREFIX) or IMPROVE_LINE.match(question):
             raise FormatError(file, question_line, "a question line to start the next block")
         index += 1
-        intent_parts = []
+        intent_parts, points = [], []
         while index < len(lines) and not lines[index][1].lstrip().startswith(ANSWER_PREFIX):
             number, line = lines[index]
             if IMPROVE_LINE.match(line.strip()):
                 raise FormatError(file, number, f"'{ANSWER_PREFIX} \"…\"' for the question on line {question_line}")
-            intent_parts.append(line.strip())
+            if point := _POINT_LINE.match(line.strip()):
+                points.append(point.group("point").strip())
+            else:
+                intent_parts.append(line.strip())
             index += 1
         if index >= len(lines):
             last = lines[-1][0]
@@ -117,7 +137,8 @@ def _read_blocks(lines: list[tuple[int, str]], file: str, after_line: int) -> li
                 text=question,
                 kind=detect_kind(question),
                 intent=intent,
-                talking_points=None,
+                talking_points=tuple(points) if points else None,
+                omitted=PAGE_OMITS,
                 example_answer=answer[1:-1].strip(),
                 line=question_line,
             )
@@ -153,8 +174,12 @@ def _cross_check(file: str, listed: list[tuple[int, str]], questions: list[Quest
 
 
 def write_page(bank: BankDoc) -> str:
-    """One page per role is the format's unit; several roles are written one after another."""
-    chunks = []
+    """One page per role is the format's unit; several roles are written one after another, after the bank's
+    details. Talking points the guidance's "In your answer, …" does not give are written one a line."""
+    header = [f"{key}: {value}" for key, value in (
+        ("Bank", bank.name), ("Source", bank.source), ("Licence", bank.licence),
+        ("Contributors", CONTRIBUTOR_SEPARATOR.join(bank.contributors))) if value]
+    chunks = ["\n".join(header) + "\n"]
     for role in bank.roles:
         out = [f"{role.name} Interview Questions"]
         out.append(role.description or f"Practice questions for {role.name}.")
@@ -163,20 +188,11 @@ def write_page(bank: BankDoc) -> str:
         out.append("-")
         for question in role.questions:
             out.append(question.text)
-            intent = question.intent or ""
-            if question.talking_points and tuple(parse_talking_points(intent)) != tuple(question.talking_points):
-                guidance = "In your answer, " + _join_points(question.talking_points) + "."
-                intent = f"{intent} {guidance}" if intent else guidance
-            if intent:
-                out.append(intent)
+            if question.intent:
+                out.append(question.intent)
+            if question.talking_points and tuple(parse_talking_points(question.intent)) != question.talking_points:
+                out.extend(f"Talking point: {' '.join(point.split())}" for point in question.talking_points)
             out.append(f'{ANSWER_PREFIX} "{question.example_answer or ""}"')
             out.append("Help us improve this answer. / -")
         chunks.append("\n".join(out) + "\n")
     return "\n".join(chunks)
-
-
-def _join_points(points: tuple[str, ...]) -> str:
-    lowered = [p[0].lower() + p[1:] if p else p for p in points]
-    if len(lowered) <= 2:
-        return " and ".join(lowered) if len(lowered) == 2 else "".join(lowered)
-    return ", ".join(lowered[:-1]) + ", and " + lowered[-1]

@@ -80,7 +80,7 @@ class _BankMetaIn(_Strict):
     source: str | None = None
     licence: str | None = None
     description: str | None = None
-    contributors: list[str] = []  # written on export; not read back (the history is the record)
+    contributors: list[str] = []  # credited for accepted suggestions; kept with the bank on import
 
 
 class _BankFileIn(_Strict):
@@ -150,7 +150,8 @@ def _to_bank(parsed: _BankFileIn, locate: Any | None) -> BankDoc:
         roles.append(RoleDoc(name=role.name, slug=role.slug, description=role.description, questions=questions))
     meta = parsed.bank
     return BankDoc(
-        name=meta.name, source=meta.source, licence=meta.licence, description=meta.description, roles=tuple(roles)
+        name=meta.name, source=meta.source, licence=meta.licence, description=meta.description, roles=tuple(roles),
+        contributors=tuple(dict.fromkeys(name for name in meta.contributors if name)),
     )
 
 

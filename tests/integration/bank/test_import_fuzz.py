@@ -61,7 +61,9 @@ def test_whatever_a_reader_accepts_is_stored_whole_and_reimports_unchanged(sessi
         assert questions == before[0] + summary.created and revisions >= questions
         again = service.import_bank(session, read_bytes(write(result.bank, "json"), file="again.json",
                                                         format="json").bank)
-        if format != "csv":  # CSV has no place for descriptions; everything else round-trips exactly
+        # CSV has no place for descriptions, and a page none for kinds and competencies (an import keeps the
+        # stored ones, which the JSON written from the page's reading then replaces): the rest round-trips exactly.
+        if format not in ("csv", "page"):
             assert (again.created, again.updated) == (0, 0)
     finally:
         nested.rollback()

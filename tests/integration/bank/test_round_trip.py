@@ -24,3 +24,22 @@ def test_export_then_import_gives_the_same_bank(session, format, bank):
         assert [q.text for r in again.roles for q in r.questions] == [q.text for r in bank.roles for q in r.questions]
     finally:
         nested.rollback()
+
+
+def test_a_page_export_imported_again_updates_the_same_bank_and_questions(session):
+    """The page format has no slugs, kinds or competencies: its bank header names the bank, and each
+    question is the stored one of the same text in its role."""
+    from rehearse.bank.builtin import read_builtin
+
+    nested = session.begin_nested()
+    try:
+        [builtin] = [result.bank for result in read_builtin()][:1]
+        service.import_bank(session, builtin)
+        [exported] = [doc for doc in service.export_bank(session) if doc.name == builtin.name]
+        file_text = write(exported, "page").decode("utf-8")
+        summary = service.import_bank(session, read_text(file_text, file="/tmp/export.txt", format="page").bank)
+        assert (summary.banks, summary.created, summary.updated) == ([builtin.name], 0, 0)
+        [again] = [doc for doc in service.export_bank(session) if doc.name == builtin.name]
+        assert again == exported
+    finally:
+        nested.rollback()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -349,3 +350,22 @@ def test_a_withdrawn_suggestion_takes_neither_votes_nor_comments(session, questi
         community.vote(session, user=voter, suggestion_id=suggestion.id, value=1)
     with pytest.raises(community.Conflict, match="withdrawn; comments are closed"):
         community.add_comment(session, user=voter, suggestion_id=suggestion.id, body="Still good")
+
+
+def test_a_bank_without_a_licence_is_exported_under_the_one_its_suggestions_were_accepted_under(
+        session, author, editor):
+    from rehearse.formats import read_text, write
+
+    bank.import_bank(session, replace(bank_doc(), name="Unlicensed bank", licence=None, source="/srv/in/u.yaml"))
+    question = bank.list_questions(session, bank="unlicensed-bank")[0]
+    community.accept(session, editor=editor, suggestion_id=suggest(session, author, question).id)
+    doc = next(d for d in bank.export_bank(session) if d.name == "Unlicensed bank")
+    assert (doc.licence, doc.contributors) == (community.DEFAULT_LICENCE, (author.display_name,))
+    for fmt in ("json", "yaml", "markdown", "page"):
+        assert community.DEFAULT_LICENCE in write(doc, fmt).decode()
+    # Imported elsewhere, the credits stay with the bank and are exported again.
+    elsewhere = replace(read_text(write(doc, "json").decode(), file="u.json", format="json").bank,
+                        name="Unlicensed bank copy")
+    bank.import_bank(session, elsewhere)
+    copy = next(d for d in bank.export_bank(session) if d.name == "Unlicensed bank copy")
+    assert (copy.licence, copy.contributors) == (community.DEFAULT_LICENCE, (author.display_name,))
