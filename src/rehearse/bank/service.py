@@ -373,6 +373,9 @@ def get_question(session: Session, reference: str | int) -> Question:
     by_slug = session.scalars(base.where(Question.slug == text)).all()
     if len(by_slug) == 1:
         return by_slug[0]
+    if text.isdigit() and not by_slug:
+        # a number is an id: "0" must not pick the one question whose text holds "30"
+        raise QuestionNotFound(f"no question with id {text} (give an id, a slug or part of the text)")
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     matches = session.scalars(base.where(Question.text.ilike(f"%{escaped}%", escape="\\")).limit(6)).all()
     if len(matches) == 1:

@@ -113,6 +113,9 @@ def test_question_references_resolve_by_id_slug_or_unique_text(session):
         service.get_question(session, "How do you")
     with pytest.raises(service.QuestionNotFound, match="no question matches"):
         service.get_question(session, "quantum knitting")
+    # a number is an id, never a fragment of a question's text
+    with pytest.raises(service.QuestionNotFound, match="no question with id 0"):
+        service.get_question(session, "0")
 
 
 def test_export_then_import_into_an_empty_database_gives_the_same_bank(session):
