@@ -69,6 +69,11 @@ def test_a_two_question_mock_with_a_follow_up_resumed_after_a_reload(page, scree
     page.screenshot(path=screenshots / "mock-report.png", full_page=True)
     page.click("[data-action=share]")
     link = page.get_attribute("[data-share-link]", "href")
+    assert link.startswith("http") and page.text_content("[data-share-url]") == link  # the full address
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.click("[data-action=copy-share]")
+    page.wait_for_selector("[data-copy-status]:has-text('Copied.')")
+    assert page.evaluate("navigator.clipboard.readText()") == link
     page.click("[data-action=revoke-share]")
     assert page.request.get(link).status == 404
     assert page.script_errors == []

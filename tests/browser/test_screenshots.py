@@ -76,3 +76,32 @@ def test_screenshots_on_a_phone(chromium, server, screenshots):
             assert not overflow, f"{path} scrolls sideways on a phone"
     finally:
         context.close()
+
+
+def test_a_mock_report_with_its_share_link_fits_a_phone(chromium, server, screenshots):
+    context = chromium.new_context(base_url=server, viewport={"width": 390, "height": 844}, device_scale_factor=1,
+                                   is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        page.script_errors, page.missing_resources = [], []
+        page.on("pageerror", lambda error: page.script_errors.append(str(error)))
+        question = platform_question(page)
+        sign_up(page)
+        # The share link's address is long and unbroken: it wraps, and the page does not widen.
+        page.goto(f"/roles/{question['role_slug']}")
+        page.click("[data-action=mock-role]")
+        page.fill("[data-field=questions]", "1")
+        page.uncheck("[data-field=follow-ups]")
+        page.click("[data-mock-form] [data-submit]")
+        page.fill("[data-answer]", STRONG)
+        page.click("[data-mock-answer-form] [data-submit]", no_wait_after=True)
+        page.wait_for_selector("[data-mock-report]", timeout=60_000)
+        page.click("[data-action=share]")
+        page.wait_for_selector("[data-share-url]")
+        assert page.text_content("[data-share-url]").startswith(f"{server}/shared/mocks/")  # whole, to paste
+        assert page.is_visible("[data-action=copy-share]")
+        shoot(page, screenshots, "phone-mock-share")
+        overflow = page.evaluate("document.documentElement.scrollWidth > screen.width + 1")
+        assert not overflow, "the mock report with its share link scrolls sideways on a phone"
+    finally:
+        context.close()

@@ -63,7 +63,7 @@ def test_a_whole_mock_with_follow_ups_reloads_and_ends_with_a_shareable_report(a
     assert 'data-chart="competencies"' in report and "data-chart-table" in report
     mock_id = int(location.rsplit("/", 1)[1])
     ann.post(f"{location}/share", data={"csrf_token": csrf(report), "action": "share"})
-    link = re.search(r'href="(/shared/mocks/[^"]+)" data-share-link', ann.get(location).text).group(1)
+    link = re.search(r'href="http://testserver(/shared/mocks/[^"]+)" data-share-link', ann.get(location).text).group(1)
     shared = Browser(app).get(link)
     assert shared.status_code == 200 and "data-mock-report" in shared.text and "data-action" not in shared.text
     assert "data-share-link" not in shared.text and email not in shared.text  # the report, not the account
@@ -183,7 +183,7 @@ def test_the_owners_report_says_how_each_answer_counts_for_review_and_leads_to_c
     assert re.search(r'id="review" tabindex="-1"', ann.get(rerated.headers["location"]).text)
     assert f'<a href="/attempts/{attempt_id}#review" data-mock-review="easy"' in ann.get(location).text
     ann.post(f"{location}/share", data={"csrf_token": csrf(report), "action": "share"})
-    link = re.search(r'href="(/shared/mocks/[^"]+)" data-share-link', ann.get(location).text).group(1)
+    link = re.search(r'href="http://testserver(/shared/mocks/[^"]+)" data-share-link', ann.get(location).text).group(1)
     shared = Browser(app).get(link).text
     assert "data-mock-review" not in shared and "/attempts/" not in shared  # the owner's own, not the reader's
 
@@ -251,3 +251,41 @@ def test_a_role_page_link_chooses_its_role_over_the_last_mocks(app, question):
     selected = re.findall(r'<option value="([^"]+)" selected', linked)
     assert len(selected) == 1 and selected[0].isdigit()
     assert _form_state(linked)["follow_ups"] is False  # the rest still comes from the last mock
+
+
+def finished_mock(client, question) -> str:
+    """A one-question mock, answered: its address (the report)."""
+    location = start(client, question, questions="1", follow_ups="").headers["location"]
+    page = client.get(location).text
+    item = re.search(r'name="item_id" value="(\d+)"', page).group(1)
+    client.post(f"{location}/answer", data={"csrf_token": csrf(page), "item_id": item, "answer": WEAK})
+    return location
+
+
+def test_the_share_link_is_the_full_address_shown_as_selectable_text_with_a_copy_button(app, question):
+    ann = Browser(app)
+    ann.sign_up()
+    location = finished_mock(ann, question)
+    ann.post(f"{location}/share", data={"csrf_token": csrf(ann.get(location).text), "action": "share"})
+    report = ann.get(location).text
+    shown = re.search(r'<code class="share-url" data-share-url>([^<]+)</code>', report).group(1)
+    assert re.fullmatch(r"http://testserver/shared/mocks/[\w-]+", shown)  # what the reader pastes, whole
+    assert f'href="{shown}" data-share-link' in report and f'data-copy="{shown}"' in report
+    # The Copy button is the script's to show: without it the address is still there to select.
+    assert re.search(r'<button type="button" class="button" data-action="copy-share" data-copy="[^"]+" hidden>',
+                     report)
+    assert Browser(app).get(shown.removeprefix("http://testserver")).status_code == 200
+
+
+def test_behind_a_trusted_proxy_the_share_link_has_the_address_the_browser_used(settings, question):
+    app = create_app(settings.model_copy(update={"trusted_proxies": "testclient"}))
+    try:
+        ann = Browser(app)
+        ann.sign_up()
+        location = finished_mock(ann, question)
+        ann.post(f"{location}/share", data={"csrf_token": csrf(ann.get(location).text), "action": "share"})
+        proxied = ann.get(location, headers={"X-Forwarded-Proto": "https", "Host": "rehearse.example.org"}).text
+        assert re.search(r"data-share-url>https://rehearse\.example\.org/shared/mocks/[\w-]+</code>", proxied)
+        ann.close()
+    finally:
+        app.state.database.dispose()

@@ -121,6 +121,14 @@ def review_ratings(session, user, mock) -> dict[int, tuple[int, str]]:
     return found
 
 
+def share_url(request: Request, mock) -> str | None:
+    """The shared report's full address, as this request reached the server (its scheme from a trusted
+    proxy's X-Forwarded-Proto when REHEARSE_TRUSTED_PROXIES names it, its host from the Host header)."""
+    if not mock.share_token:
+        return None
+    return str(request.url_for("show_shared", token=mock.share_token))
+
+
 @router.get("/mocks/{mock_id}")
 def show_mock(mock_id: MockId, request: Request, session: SessionDep, user: PageUser) -> Response:
     """The current question with its countdown, or the end report once the mock is finished."""
@@ -128,7 +136,8 @@ def show_mock(mock_id: MockId, request: Request, session: SessionDep, user: Page
     item = mocks.current_item(mock)
     if item is None:
         return render(request, "mock/report.html", {**report_context(mock), "owner": True,
-                                                    "reviews": review_ratings(session, user, mock)},
+                                                    "reviews": review_ratings(session, user, mock),
+                                                    "share_url": share_url(request, mock)},
                       headers=NO_STORE)
     parent = next((i for i in mock.items if i.number == item.number and not i.follow_up), None)
     from rehearse.stories import service as stories

@@ -17,6 +17,31 @@
       if (name && name.indexOf(prefix) === 0 && name !== key) storage.removeItem(name);
     }
   }
+  // The report's share link: a Copy button (without this script the address is plain, selectable text).
+  var copy = document.querySelector("[data-action=copy-share]");
+  if (copy) {
+    var address = document.querySelector("[data-share-url]");
+    var said = document.querySelector("[data-copy-status]");
+    var report = function (ok) { said.textContent = ok ? "Copied." : "Select the address and copy it."; };
+    var selectAndCopy = function () {
+      var range = document.createRange();
+      range.selectNodeContents(address);
+      var selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      report(ok);
+    };
+    copy.hidden = false;
+    copy.addEventListener("click", function () {
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(copy.dataset.copy).then(function () { report(true); }, selectAndCopy);
+      } else {
+        selectAndCopy();
+      }
+    });
+  }
   if (!panel) return;
   var form = panel.querySelector("[data-mock-answer-form]");
   var answer = panel.querySelector("[data-answer]");
