@@ -64,7 +64,8 @@ def _parse(text: str, *, file: str, format: str) -> ParseResult:
         if is_question_file(text):
             question = read_question_file(text, file)
             name = Path(file).stem
-            return ParseResult(bank=BankDoc(name=name, source=Path(file).name, roles=(RoleDoc(name=name, questions=(question,)),)))
+            role = RoleDoc(name=name, questions=(question,))
+            return ParseResult(bank=BankDoc(name=name, source=Path(file).name, roles=(role,)))
         if is_docusaurus(text) and "\nbank:" not in text.split("---", 2)[1]:
             return read_docusaurus(text, file)
         return read_markdown(text, file)

@@ -20,6 +20,10 @@ MAX_NAME = 300  # banks.name, roles.name
 MAX_SLUG = 120  # roles.slug, questions.slug
 MAX_LICENCE = 200  # banks.licence
 MAX_COMPETENCY = 80  # question_competencies.name
+# Text a person reads on one page and the engine reads whole; a megabyte "example answer" is a
+# mistake (a whole book pasted in), and the community's limit on a suggested answer is the same.
+MAX_LENGTHS = {"the question": 2_000, "the intent": 10_000, "the example answer": 20_000,
+               "a talking point": 1_000}
 
 # Unreserved URL characters only: slugs appear in links such as /roles/<slug>.
 _SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*")
@@ -72,6 +76,9 @@ def check_question(question: QuestionDoc, *, file: str, text: str = "") -> None:
     for label, value in _fields(question):
         if value is not None and (problem := _problem(value)):
             raise FormatError(file, at(value), f"{label} as {problem}")
+        limit = MAX_LENGTHS.get(label)
+        if value is not None and limit and len(value) > limit:
+            raise FormatError(file, at(value), f"{label} of at most {limit:,} characters, not {len(value):,}")
     if question.slug is not None and (len(question.slug) > MAX_SLUG or not _SLUG.fullmatch(question.slug)):
         raise FormatError(file, at(question.slug),
                           f"a slug of at most {MAX_SLUG} letters, digits and '-', not {question.slug!r}")

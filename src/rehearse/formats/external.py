@@ -122,4 +122,5 @@ def read_docusaurus(text: str, file: str = "<docusaurus>") -> ParseResult:
             seen.add(q.text.casefold())
             unique.append(q)
     name = title or Path(file).stem
-    return ParseResult(bank=BankDoc(name=name, source=PurePath(file).name, roles=(RoleDoc(name=name, questions=tuple(unique)),)))
+    role = RoleDoc(name=name, questions=tuple(unique))
+    return ParseResult(bank=BankDoc(name=name, source=PurePath(file).name, roles=(role,)))

@@ -28,6 +28,9 @@ MALFORMED = [
     ("markdown", "---\nbank: B\n---\n## Role: R\n### Q?\n#### Notes\n", 6, "section named"),
     ("markdown", "---\nbank: B\n---\n## Role: R\n### Q?\n#### Talking points\nnot a list item\n", 7, "numbered"),
     ("page", "Title Interview Questions\nIntro\n", 2, "'-'"),
+    # a whole book pasted as an example answer: refused at its line, as a suggestion of it would be
+    ("yaml", "bank: {name: B}\nroles:\n  - name: R\n    questions:\n      - text: Why?\n"
+             "        example_answer: " + "word " * 5000 + "\n", 6, "at most 20,000 characters"),
 ]
 
 
