@@ -128,6 +128,16 @@ def list_mocks(session: Session, *, user: User, limit: int = 50) -> list[MockInt
                                 .order_by(MockInterview.created_at.desc(), MockInterview.id.desc()).limit(limit)))
 
 
+def abandon(session: Session, *, user: User, mock_id: int) -> None:
+    """Give up an unfinished mock: it is deleted, so it is no longer offered to resume. The main answers
+    given so far stay, as practice attempts (history, review queue, progress); a finished mock is kept."""
+    mock = get_or_404(session, user=user, mock_id=mock_id)
+    if mock.status == "finished":
+        raise MockRejected("A finished mock interview cannot be abandoned: its report is kept.", 409)
+    session.delete(mock)
+    session.flush()
+
+
 def current_item(mock: MockInterview) -> MockItem | None:
     """The item waiting for an answer (items are ordered question, its follow-up, next question...)."""
     return next((item for item in mock.items if item.answered_at is None), None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi import APIRouter, HTTPException, Path, Request, Response
 
 from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep, begin_writing, release
 from rehearse.web.security import ApiUser, CsrfApi
@@ -72,6 +72,17 @@ def read_mock(mock_id: MockId, user: ApiUser, session: SessionDep) -> MockRead:
         return MockRead.of(service.get_or_404(session, user=user, mock_id=mock_id))
     except service.MockRejected as error:
         raise _rejected(error) from None
+
+
+@router.delete("/mocks/{mock_id}", status_code=204, dependencies=[CsrfApi])
+def abandon_mock(mock_id: MockId, user: ApiUser, session: SessionDep) -> Response:
+    """Abandon an unfinished mock: it is deleted and no longer offered to resume. The main answers given so far
+    stay in your practice history and review queue. A finished mock is kept (409)."""
+    try:
+        service.abandon(session, user=user, mock_id=mock_id)
+    except service.MockRejected as error:
+        raise _rejected(error) from None
+    return Response(status_code=204)
 
 
 @router.post("/mocks/{mock_id}/answers", response_model=MockRead, dependencies=[CsrfApi])

@@ -237,6 +237,12 @@ def get_or_404(session: Session, *, user: User, plan_id: int) -> PrepPlan:
     return plan
 
 
+def delete(session: Session, *, user: User, plan_id: int) -> None:
+    """Delete one of the user's plans (review cards it added and mocks it started stay)."""
+    session.delete(get_or_404(session, user=user, plan_id=plan_id))
+    session.flush()
+
+
 def list_plans(session: Session, *, user: User) -> list[PrepPlan]:
     return list(session.scalars(select(PrepPlan).where(PrepPlan.user_id == user.id)
                                 .order_by(PrepPlan.created_at.desc(), PrepPlan.id.desc())))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path
+from fastapi import APIRouter, HTTPException, Path, Response
 
 from rehearse.web.deps import DatabaseDep, ReadSessionDep, SessionDep, SettingsDep, begin_writing
 from rehearse.web.security import ApiUser, CsrfApi
@@ -49,6 +49,13 @@ def list_plans(user: ApiUser, session: SessionDep) -> list[PlanSummary]:
 @router.get("/{plan_id}", response_model=PlanRead)
 def read_plan(plan_id: Id, user: ApiUser, session: SessionDep) -> PlanRead:
     return plan_read(session, _call(service.get_or_404, session, user=user, plan_id=plan_id))
+
+
+@router.delete("/{plan_id}", status_code=204, dependencies=[CsrfApi])
+def delete_plan(plan_id: Id, user: ApiUser, session: SessionDep) -> Response:
+    """Delete the plan (the review cards it added and the mocks it started stay)."""
+    _call(service.delete, session, user=user, plan_id=plan_id)
+    return Response(status_code=204)
 
 
 @router.post("/{plan_id}/review", response_model=ReviewAdded, dependencies=[CsrfApi])

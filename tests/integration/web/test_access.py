@@ -72,16 +72,16 @@ def samples(app, people, question) -> dict[str, Any]:
     role = TestClient(app).get("/api/roles").json()[0]
     attempt = _api(a, "POST", "/api/attempts", {"question_id": question["id"], "answer": "We phased it in a year."})
     spare = _api(a, "POST", "/api/tokens", {"name": "spare"})
-    mock = _api(a, "POST", "/api/mocks", {"role": role["slug"]})
+    mock, mock_2 = (_api(a, "POST", "/api/mocks", {"role": role["slug"]}) for _ in range(2))
     story, story_2 = (_api(a, "POST", "/api/stories", {"title": f"The outage we turned around {n}",
                                                        "situation": "Checkout failed for an hour."}) for n in (1, 2))
     suggestion = _api(a, "POST", f"/api/questions/{question['id']}/suggestions",
                       {"reason": "Clearer.", "accept_licence": True,
                        "example_answer": "I would phase the year: stabilise, then scale, then hire."})
-    plan = _api(a, "POST", "/api/plans", {"posting": "We are hiring a Head of Software Engineering to set the "
-                                          "engineering strategy, grow and hire the team, run incidents well, "
-                                          "and tie the roadmap to company OKRs."})
-    for made in (attempt, spare, mock, story, story_2, suggestion, plan):
+    plan, plan_2 = (_api(a, "POST", "/api/plans", {"posting": "We are hiring a Head of Software Engineering to set "
+                                                   "the engineering strategy, grow and hire the team, run incidents "
+                                                   "well, and tie the roadmap to company OKRs."}) for _ in range(2))
+    for made in (attempt, spare, mock, mock_2, story, story_2, suggestion, plan, plan_2):
         assert made.status_code == 201, made.text
     comment = _api(a, "POST", f"/api/suggestions/{suggestion.json()['id']}/comments", {"body": "Agreed."})
     assert comment.status_code == 201, comment.text
@@ -95,12 +95,14 @@ def samples(app, people, question) -> dict[str, Any]:
         "attempt_id": attempt.json()["id"],
         "token_id": spare.json()["id"],
         "mock_id": mock.json()["id"],
+        "mock_id_2": mock_2.json()["id"],
         "story_id": story.json()["id"],
         "story_id_2": story_2.json()["id"],
         "suggestion_id": suggestion.json()["id"],
         "comment_id": comment.json()["id"],
         "user_id": me["id"],  # a third account, for the admins' routes
         "plan_id": plan.json()["id"],
+        "plan_id_2": plan_2.json()["id"],
         "role_ref": role["slug"],
         "job_id": "no-such-job",
         "token": "no-such-share-token",
@@ -137,7 +139,9 @@ LET_IN_ALSO: dict[tuple[str, str], set[int]] = {
     ("DELETE", "/api/me/account"): {403},
 }
 # A second thing of A's where an earlier destructive route has removed the first.
-OWN_SECOND = {("DELETE", "/api/stories/{story_id}"): {"story_id": "story_id_2"}}
+OWN_SECOND = {("DELETE", "/api/stories/{story_id}"): {"story_id": "story_id_2"},
+              ("POST", "/mocks/{mock_id}/abandon"): {"mock_id": "mock_id_2"},  # the API's share routes need the first
+              ("DELETE", "/api/plans/{plan_id}"): {"plan_id": "plan_id_2"}}
 
 
 def _fill(value: Any, samples: dict[str, Any]) -> Any:
@@ -148,7 +152,7 @@ def _fill(value: Any, samples: dict[str, Any]) -> Any:
 
 def _destructive(route: Route) -> bool:
     return route.method == "DELETE" or route.path.endswith(
-        ("/delete", "/revoke", "/withdraw", "/signout", "/ban", "/account"))
+        ("/delete", "/abandon", "/revoke", "/withdraw", "/signout", "/ban", "/account"))
 
 
 def _is_signin_redirect(response) -> bool:

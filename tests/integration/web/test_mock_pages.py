@@ -289,3 +289,45 @@ def test_behind_a_trusted_proxy_the_share_link_has_the_address_the_browser_used(
         ann.close()
     finally:
         app.state.database.dispose()
+
+
+def test_an_unfinished_mock_can_be_abandoned_after_confirming_and_the_answers_given_stay(app, question):
+    ann = Browser(app)
+    ann.sign_up()
+    location = start(ann, question, follow_ups="").headers["location"]
+    mock_id = int(location.rsplit("/", 1)[1])
+    page = ann.get(location).text
+    assert f'href="/mocks/{mock_id}/abandon" data-action="abandon-mock"' in page
+    item = re.search(r'name="item_id" value="(\d+)"', page).group(1)
+    ann.post(f"{location}/answer", data={"csrf_token": csrf(page), "item_id": item, "answer": WEAK})
+    listed = ann.get("/mock").text
+    assert f'href="/mocks/{mock_id}/abandon"' in listed and "in progress" in listed
+
+    # The link asks first (a page of its own: no script needed), and going back changes nothing.
+    confirm = ann.get(f"{location}/abandon")
+    assert confirm.status_code == 200 and 'data-confirm="abandon-mock"' in confirm.text
+    assert "The 1 answer you gave stays in your history and review queue." in confirm.text
+    assert ann.get(f"/api/mocks/{mock_id}").json()["status"] == "in_progress"
+
+    gone = ann.post(f"{location}/abandon", data={"csrf_token": csrf(confirm.text)}, follow_redirects=False)
+    assert gone.status_code == 303 and gone.headers["location"] == "/mock?abandoned=1"
+    landed = ann.get(gone.headers["location"]).text
+    assert "data-mock-abandoned" in landed and "Mock interview abandoned." in landed
+    assert f'data-mock="{mock_id}"' not in landed  # no longer offered to resume
+    assert ann.get(location).status_code == 404 and ann.get("/api/mocks").json() == []
+    assert len(ann.get("/api/attempts").json()) == 1  # the answer given is still practice
+
+
+def test_a_finished_mock_is_not_abandoned_and_the_api_abandons_an_unfinished_one(app, question):
+    ann = Browser(app)
+    ann.sign_up()
+    headers = ann.page_csrf_header()
+    done = finished_mock(ann, question)
+    assert "data-action=\"abandon-mock\"" not in ann.get(done).text
+    assert ann.get(f"{done}/abandon", follow_redirects=False).headers["location"] == done  # its report instead
+    refused = ann.delete(f"/api{done}", headers=headers)
+    assert refused.status_code == 409 and "cannot be abandoned" in refused.json()["detail"]
+    running = ann.post("/api/mocks", json={"role": question["role_slug"], "questions": 1}, headers=headers).json()
+    assert ann.delete(f"/api/mocks/{running['id']}", headers=headers).status_code == 204
+    assert [m["id"] for m in ann.get("/api/mocks").json()] == [int(done.rsplit("/", 1)[1])]
+    assert ann.delete(f"/api/mocks/{running['id']}", headers=headers).status_code == 404

@@ -68,3 +68,34 @@ def test_a_plan_mock_keeps_the_last_mock_choices_and_the_last_role(app, question
     mock = ann.get("/api" + started.headers["location"]).json()
     assert mock["seconds_per_answer"] == 90 and mock["follow_ups"] is False
     assert _form_state(ann.get("/mock").text) == {"minutes": "1.5", "follow_ups": False, "selected": [role]}
+
+
+def test_deleting_a_plan_asks_first_then_says_it_is_done_and_keeps_what_it_fed(app, question):
+    ann = Browser(app)
+    ann.sign_up()
+    location = ann.post("/plans", data={"csrf_token": csrf(ann.get("/plans").text), "posting": POSTING},
+                        follow_redirects=False).headers["location"]
+    plan_id = int(location.rsplit("/", 1)[1])
+    page = ann.get(location).text
+    ann.post(f"{location}/review", data={"csrf_token": csrf(page)})
+    due = ann.get("/api/review/due").json()["count"]
+    assert f'href="/plans/{plan_id}/delete" data-action="delete-plan"' in page
+    confirm = ann.get(f"{location}/delete")
+    assert confirm.status_code == 200 and 'data-confirm="delete-plan"' in confirm.text
+    assert ann.get(f"/api/plans/{plan_id}").status_code == 200  # asking deleted nothing
+    gone = ann.post(f"{location}/delete", data={"csrf_token": csrf(confirm.text)}, follow_redirects=False)
+    assert gone.status_code == 303 and gone.headers["location"] == "/plans?deleted=1"
+    landed = ann.get(gone.headers["location"]).text
+    assert "data-plan-deleted" in landed and "Prep plan deleted." in landed and f'data-plan="{plan_id}"' not in landed
+    assert ann.get(location).status_code == 404 and ann.get("/api/plans").json() == []
+    assert ann.get("/api/review/due").json()["count"] == due  # the questions it queued stay queued
+
+
+def test_the_api_deletes_a_plan(app):
+    ann = Browser(app)
+    ann.sign_up()
+    headers = ann.page_csrf_header()
+    plan = ann.post("/api/plans", json={"posting": POSTING}, headers=headers).json()
+    assert ann.delete(f"/api/plans/{plan['id']}", headers=headers).status_code == 204
+    assert ann.get(f"/api/plans/{plan['id']}").status_code == 404
+    assert ann.delete(f"/api/plans/{plan['id']}", headers=headers).status_code == 404

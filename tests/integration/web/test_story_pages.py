@@ -69,3 +69,25 @@ def test_the_mock_page_suggests_the_stories_that_fit_its_question_with_why(app, 
     assert story_id in [s["story_id"] for s in wanted]
     assert ("covers " in page or "covers none of the talking points" in page)
     assert f'/stories/{story_id}/score?question_id={asked}' in page
+
+
+def test_deleting_a_story_asks_first_then_says_it_is_done(app):
+    ann = Browser(app)
+    ann.sign_up()
+    story_id = int(ann.post("/stories", data={"csrf_token": csrf(ann.get("/stories").text), **STORY},
+                            follow_redirects=False).headers["location"].rsplit("/", 1)[1])
+    edit = ann.get(f"/stories/{story_id}").text
+    # Not a button beside Save: a link to a page that asks (it needs no script).
+    assert f'action="/stories/{story_id}/delete"' not in edit
+    assert f'href="/stories/{story_id}/delete" data-action="delete-story"' in edit
+    confirm = ann.get(f"/stories/{story_id}/delete")
+    assert confirm.status_code == 200 and 'data-confirm="delete-story"' in confirm.text
+    assert "Delete “The checkout outage”?" in confirm.text and f'href="/stories/{story_id}"' in confirm.text
+    assert ann.get(f"/api/stories/{story_id}").status_code == 200  # asking deleted nothing
+    gone = ann.post(f"/stories/{story_id}/delete", data={"csrf_token": csrf(confirm.text)}, follow_redirects=False)
+    assert gone.status_code == 303 and gone.headers["location"] == "/stories?deleted=1"
+    landed = ann.get(gone.headers["location"]).text
+    assert "data-story-deleted" in landed and "Story deleted." in landed
+    assert "data-story-deleted" not in ann.get("/stories").text
+    assert ann.get(f"/api/stories/{story_id}").status_code == 404
+    assert ann.get(f"/stories/{story_id}/delete").status_code == 404

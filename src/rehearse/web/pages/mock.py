@@ -171,6 +171,33 @@ def resume(mock_id: MockId, session: SessionDep, user: PageUser) -> Response:
     return RedirectResponse(f"/mocks/{mock_id}", status_code=303)
 
 
+@router.get("/mocks/{mock_id}/abandon")
+def confirm_abandon(mock_id: MockId, request: Request, session: SessionDep, user: PageUser) -> Response:
+    """The second step of abandoning an unfinished mock: what goes, what stays, and the button."""
+    mock = _mock_or_404(session, user, mock_id)
+    if mock.status == "finished":
+        return RedirectResponse(f"/mocks/{mock.id}", status_code=303)  # nothing to abandon: its report
+    answered = sum(1 for i in mock.items if not i.follow_up and i.answered_at is not None)
+    kept = (f"The {answered} answer{'' if answered == 1 else 's'} you gave stay{'s' if answered == 1 else ''} in "
+            "your history and review queue." if answered else "You have not answered any of its questions yet.")
+    return render(request, "confirm.html", {"confirm": {
+        "kind": "abandon-mock", "eyebrow": mock.title, "title": "Abandon this mock interview?",
+        "lines": [f"It will be deleted and no longer offered to resume, and it gets no report. {kept}",
+                  "The current question's clock keeps running while you decide."],
+        "action": f"/mocks/{mock.id}/abandon", "button": "Abandon the mock",
+        "back": f"/mocks/{mock.id}", "back_label": "Back to the interview", "cancel": "Carry on"}},
+        headers=NO_STORE)
+
+
+@router.post("/mocks/{mock_id}/abandon", dependencies=[CsrfForm])
+def abandon(mock_id: MockId, session: SessionDep, user: PageUser) -> Response:
+    try:
+        mocks.abandon(session, user=user, mock_id=mock_id)
+    except mocks.MockRejected as error:
+        raise HTTPException(error.status, str(error)) from None
+    return RedirectResponse("/mock?abandoned=1", status_code=303)
+
+
 @router.post("/mocks/{mock_id}/share", dependencies=[CsrfForm])
 def share(mock_id: MockId, session: SessionDep, user: PageUser,
           action: Annotated[str, Form(max_length=10)] = "share") -> Response:

@@ -74,3 +74,24 @@ def to_mock(plan_id: Id, session: SessionDep, user: PageUser) -> Response:
     except plans.PlanRejected as error:
         raise HTTPException(error.status, str(error)) from None
     return RedirectResponse(f"/mocks/{mock.id}", status_code=303)
+
+
+@router.get("/plans/{plan_id}/delete")
+def confirm_delete(plan_id: Id, request: Request, session: SessionDep, user: PageUser) -> Response:
+    """The second step of deleting a plan: what goes, what stays, and the button that does it."""
+    plan = _plan_or_404(session, user, plan_id)
+    return render(request, "confirm.html", {"confirm": {
+        "kind": "delete-plan", "eyebrow": "Prep plan", "title": f"Delete the plan “{plan.title}”?",
+        "lines": ["The plan and the posting it was made from go for good. Questions it added to your review "
+                  "queue and mock interviews it started stay."],
+        "action": f"/plans/{plan.id}/delete", "button": "Delete the plan",
+        "back": f"/plans/{plan.id}", "back_label": plan.title, "cancel": "Keep it"}}, headers=NO_STORE)
+
+
+@router.post("/plans/{plan_id}/delete", dependencies=[CsrfForm])
+def delete(plan_id: Id, session: SessionDep, user: PageUser) -> Response:
+    try:
+        plans.delete(session, user=user, plan_id=plan_id)
+    except plans.PlanRejected as error:
+        raise HTTPException(error.status, str(error)) from None
+    return RedirectResponse("/plans?deleted=1", status_code=303)

@@ -104,13 +104,25 @@ def update(story_id: Id, request: Request, session: SessionDep, user: PageUser,
     return RedirectResponse(f"/stories/{story.id}?saved=1", status_code=303)
 
 
+@router.get("/stories/{story_id}/delete")
+def confirm_delete(story_id: Id, request: Request, session: SessionDep, user: PageUser) -> Response:
+    """The second step of deleting a story: what goes, and the button that does it."""
+    story = _story_or_404(session, user, story_id)
+    return render(request, "confirm.html", {"confirm": {
+        "kind": "delete-story", "eyebrow": "Story", "title": f"Delete “{story.title}”?",
+        "lines": ["The story goes for good: it will no longer be suggested for any question. Your answers and "
+                  "reviews are not touched."],
+        "action": f"/stories/{story.id}/delete", "button": "Delete the story",
+        "back": f"/stories/{story.id}", "back_label": story.title, "cancel": "Keep it"}}, headers=NO_STORE)
+
+
 @router.post("/stories/{story_id}/delete", dependencies=[CsrfForm])
 def delete(story_id: Id, session: SessionDep, user: PageUser) -> Response:
     try:
         stories.delete(session, user=user, story_id=story_id)
     except stories.StoryRejected as error:
         raise HTTPException(error.status, str(error)) from None
-    return RedirectResponse("/stories", status_code=303)
+    return RedirectResponse("/stories?deleted=1", status_code=303)
 
 
 @router.get("/stories/{story_id}/score")
