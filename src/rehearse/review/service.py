@@ -179,16 +179,22 @@ class DueCard:
     difficulty: float | None
 
 
+def due_now(now):
+    """What "due" means everywhere (the queue, its count, the navigation bar, "due now" in the coming week):
+    the card's moment has come, overdue ones included; a card due later today is not due yet."""
+    return ReviewCard.due <= now
+
+
 # Built once: every signed-in page counts the due cards (the navigation bar), and the home page lists them.
 _DUE_CARDS = (
     select(ReviewCard.id, ReviewCard.question_id, Question.text, Role.name, ReviewCard.due, ReviewCard.reviews,
            ReviewCard.state, ReviewCard.stability, ReviewCard.difficulty)
     .join(Question, Question.id == ReviewCard.question_id).join(Role, Role.id == Question.role_id)
-    .where(ReviewCard.user_id == bindparam("user_id"), ReviewCard.due <= bindparam("now"))
+    .where(ReviewCard.user_id == bindparam("user_id"), due_now(bindparam("now")))
     .order_by(ReviewCard.due, ReviewCard.id).limit(bindparam("limit")).offset(bindparam("offset"))
 )
 _DUE_COUNT = (select(func.count()).select_from(ReviewCard)
-              .where(ReviewCard.user_id == bindparam("user_id"), ReviewCard.due <= bindparam("now")))
+              .where(ReviewCard.user_id == bindparam("user_id"), due_now(bindparam("now"))))
 
 
 def due_cards(session: Session, *, user: User, now: datetime | None = None, limit: int = QUEUE_PAGE,
@@ -208,7 +214,7 @@ def due_count(session: Session, *, user_id: int, now: datetime | None = None) ->
 def next_due_question(session: Session, *, user: User, now: datetime | None = None) -> int | None:
     now = utc(now or utcnow())
     return session.scalar(select(ReviewCard.question_id)
-                          .where(ReviewCard.user_id == user.id, ReviewCard.due <= now)
+                          .where(ReviewCard.user_id == user.id, due_now(now))
                           .order_by(ReviewCard.due, ReviewCard.id).limit(1))
 
 
@@ -235,6 +241,25 @@ def upcoming(session: Session, *, user_id: int, now: datetime | None = None, day
     dues = session.scalars(select(ReviewCard.due).where(ReviewCard.user_id == user_id, ReviewCard.due < end))
     counts = Counter(max(0, (utc(d) - start).days) for d in dues)
     return [((start + timedelta(days=i)).date().isoformat(), counts.get(i, 0)) for i in range(days)]
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """The coming week as the review page shows it, each figure counted once: what is due now (the queue's
+    own count, overdue included), what falls due later today (UTC), then each following day."""
+
+    due_now: int
+    later_today: int
+    days: list[tuple[str, int]]  # (ISO date, cards falling due that day), from tomorrow
+
+
+def outlook(session: Session, *, user_id: int, now: datetime | None = None, days: int = 7) -> Outlook:
+    """Due now, later today and day by day for `days` days in all (today included)."""
+    now = utc(now or utcnow())
+    by_day = upcoming(session, user_id=user_id, now=now, days=days)
+    due = due_count(session, user_id=user_id, now=now)
+    # upcoming()'s today counts the overdue and the rest of today alike; the queue counts only the former.
+    return Outlook(due_now=due, later_today=by_day[0][1] - due, days=by_day[1:])
 
 
 @dataclass(frozen=True)

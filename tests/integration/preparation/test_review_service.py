@@ -114,3 +114,30 @@ def test_card_state_round_trips_through_the_database(session, bank, users):
                      difficulty=stored.difficulty, last_review=utc(stored.last_review)) == \
         recompute(made.created_at, [(Rating.Good, made.created_at)])
     assert card.id == stored.id
+
+
+def test_due_now_is_one_figure_and_later_today_is_counted_apart(session, bank, users):
+    # The tester's /review said "1 question due" above a table whose today said 5: the 5 counted cards due
+    # later that day. Due now is one definition (due at or before now, overdue included) for the queue, its
+    # count, the navigation bar and the week's table; later today is a row of its own.
+    ann = users[0]
+    now = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
+    for question, due in zip(bank["questions"][:6], (
+            now - timedelta(days=3),       # overdue: due now
+            now,                           # due this moment: due now
+            now + timedelta(minutes=10),   # later today
+            now + timedelta(hours=11),     # later today, before midnight UTC
+            now + timedelta(hours=13),     # tomorrow
+            now + timedelta(days=3)), strict=True):
+        review.ensure_card(session, user_id=ann.id, question_id=question.id, now=now)
+        card_of(session, ann, question).due = due
+    session.flush()
+    seen = review.outlook(session, user_id=ann.id, now=now, days=7)
+    assert seen.due_now == review.due_count(session, user_id=ann.id, now=now) == 2
+    assert len(review.due_cards(session, user=ann, now=now)) == 2
+    assert seen.later_today == 2
+    assert seen.days[:3] == [("2026-05-05", 1), ("2026-05-06", 0), ("2026-05-07", 1)] and len(seen.days) == 6
+    assert review.next_due_question(session, user=ann, now=now) == bank["questions"][0].id
+    # Every card is counted once: the table adds up to what upcoming() spreads over the same days.
+    assert seen.due_now + seen.later_today + sum(n for _, n in seen.days) == sum(
+        n for _, n in review.upcoming(session, user_id=ann.id, now=now, days=7))

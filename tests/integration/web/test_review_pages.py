@@ -90,3 +90,34 @@ def test_the_home_page_lists_what_is_due(app, question, monkeypatch):
     time.sleep(identity.IDENTITY_TTL_S)
     home = ann.get("/").text
     assert "data-home-due" in home and "Due today: 1 question" in home and "data-due-count>1<" in home
+
+
+def test_the_queue_its_heading_the_nav_and_the_weeks_table_agree_on_what_is_due_now(app, question):
+    ann = Browser(app)
+    email = ann.sign_up()
+    from sqlalchemy import select
+
+    from rehearse.accounts.models import User
+    from rehearse.bank.models import Question
+
+    now = datetime.now(UTC)
+    with app.state.database.transaction(writes=True) as session:
+        user = session.scalar(select(User).where(User.email == email))
+        ids = list(session.scalars(select(Question.id).order_by(Question.id).limit(3)))
+        for question_id, due in zip(ids, (now - timedelta(hours=2), now + timedelta(minutes=5),
+                                          now + timedelta(minutes=6)), strict=True):
+            session.add(ReviewCard(user_id=user.id, question_id=question_id, state=2, step=None, stability=5.0,
+                                   difficulty=5.0, due=due, last_review=now - timedelta(days=5), reviews=1,
+                                   created_at=now - timedelta(days=5)))
+    identity.of(app).forget_all()
+    page = ann.get("/review").text
+    # One overdue card is due now; the two due in a few minutes are not, and the table says when they are.
+    assert re.search(r"data-due-total>1</span> question due now<", page)
+    assert re.search(r"data-due-count>1<", page) and "(questions due now)" in page
+    assert len(re.findall(r"data-due-card=", page)) == 1
+    rows = dict(re.findall(r'<tr data-outlook="([\w-]+)"><th scope="row">[^<]+</th><td>(\d+)</td>', page))
+    assert rows["due-now"] == "1" and "Due now (overdue included)" in page
+    tomorrow = (now + timedelta(days=1)).date().isoformat()
+    # later today, unless the five minutes cross midnight UTC
+    assert int(rows["later-today"]) + int(rows[tomorrow]) == 2 and "Later today (until midnight UTC)" in page
+    assert ann.get("/api/review/due").json()["count"] == 1

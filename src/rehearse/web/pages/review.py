@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
+from rehearse.bank.models import utcnow
 from rehearse.review import service as review
 from rehearse.web.deps import SessionDep
 from rehearse.web.security import CsrfForm, PageUser
@@ -22,13 +23,14 @@ def show_queue(request: Request, session: SessionDep, user: PageUser) -> Respons
 
 
 def _queue_page(request: Request, session, user, message: str | None = None) -> Response:
-    cards = review.due_cards(session, user=user)
+    now = utcnow()  # one moment for every figure on the page, so that they agree
+    outlook = review.outlook(session, user_id=user.id, now=now, days=7)
     return render(request, "review/queue.html", {
-        "cards": cards,
-        "due_total": (due_total := review.due_count(session, user_id=user.id)),
-        "review_due": due_total,
+        "cards": review.due_cards(session, user=user, now=now),
+        "due_total": outlook.due_now,
+        "review_due": outlook.due_now,  # the navigation bar's count, the same figure
         "card_total": review.card_count(session, user=user),
-        "upcoming": review.upcoming(session, user_id=user.id, days=7),
+        "outlook": outlook,
         "min_reviews": review.MIN_REVIEWS_TO_OPTIMISE,
         "next_due": review.next_due_time(session, user_id=user.id),
         **review.parameters_info(session, user_id=user.id),
