@@ -70,6 +70,12 @@ def test_the_builtin_bank_loads_on_first_start(cli_env):
     assert all(role["question_count"] >= 20 for role in builtin)
 
 
+def test_the_builtin_bank_names_read_from_the_headers_are_those_of_the_full_parse():
+    from rehearse.bank.builtin import builtin_bank_names, read_builtin
+
+    assert builtin_bank_names() == {result.bank.name for result in read_builtin()}
+
+
 @pytest.mark.parametrize("format", ["json", "yaml", "markdown", "csv", "page"])
 def test_export_then_import_into_a_fresh_database_gives_the_same_questions(cli_env, tmp_path, format):
     out = tmp_path / f"bank.{ {'markdown': 'md', 'page': 'txt'}.get(format, format)}"
