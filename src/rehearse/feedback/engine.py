@@ -130,7 +130,7 @@ def _engine_info(backend: Backend) -> dict:
 
 def _empty_report(q: Question, kind: str, kind_source: str, prep, backend) -> Report:
     points = tuple(TalkingPointResult(p, False, 0.0, None,
-                                      prep.example_sents[e] if e is not None else None)
+                                      _text.without_label(prep.example_sents[e]) if e is not None else None)
                    for p, e in zip(prep.points, prep.exemplar, strict=True))
     if prep.basis != "talking_points":
         points = ()
@@ -166,7 +166,7 @@ def _report(q: Question, raw: str, cleaned: str, sents: list[str], sent_vecs, ba
                 for p, s, ev, _f, ex in raw_points)
     coverage = (sum(t.strength for t in tps) / len(tps)) if tps else None
     relevance, on_topic, detail = judge_relevance(prep, q, ans, coverage, backend, lexicon)
-    structure = _sig.structure(kind, kind_source, sents)
+    structure = _sig.structure(kind, kind_source, sents, _sig.list_items(raw))
     spec = _sig.specificity(cleaned, lexicon, prep.rubric_stems)
     delivery = _sig.delivery(cleaned, len(sents))
     values = {"coverage": coverage, "structure": structure.score, "specificity": spec.score,

@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from . import calibration as _cal
+from . import text as _text
 from .answer import Answer
 from .backends import Backend
 from .denial import denial_mask
@@ -168,7 +169,7 @@ def point_results(prep: Prepared, ans: Answer, backend: Backend, lexicon: Lexico
         ex_idx = prep.shown_exemplar[i]
         results.append((point, sigmoid(float(z[i, u]) / temp), ans.units[int(np.argmax(shown[i]))],
                         dict(zip(POINT_FEATURES, feats[i, u].tolist(), strict=True)),
-                        prep.example_sents[ex_idx] if ex_idx is not None else None))
+                        _text.without_label(prep.example_sents[ex_idx]) if ex_idx is not None else None))
     return results
 
 

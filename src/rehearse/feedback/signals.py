@@ -82,7 +82,7 @@ _RESULT_AFTER_ACTION = re.compile(
     r"on time|for the first time|paid off|worked out|it worked|went (well|better|smoothly))\b", re.I)
 # "one" is a number unless it is "one of …", "no one" or part of "one-on-one"
 _NUMBER = re.compile(
-    r"(?<![\w.])(?:[$€£]\s?)?\d+(?:[.,]\d+)*\s?(?:%|percent|x|k|m|bn|ms|s|h|hrs|hours|days|"
+    r"(?<![\w.\-])(?:[$€£]\s?)?\d+(?:[.,]\d+)*\s?(?:million|billion|thousand|%|percent|x|k|m|bn|ms|s|h|hrs|hours|days|"
     r"weeks|months|years|people|engineers|teams|customers|users|points|minutes)?\b"
     r"|\b(?:(?<!no )(?<!-)one(?!-|\s+of\b)|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
@@ -208,9 +208,26 @@ def hypothetical(sents: list[str]) -> bool:
     return would * 2 > len(sents) and past == 0
 
 
-def structure(kind: str, kind_source: str, sents: list[str]) -> Structure:
-    """STAR parts for behavioural answers, steps/framework for situational ones."""
-    steps = sum(len(_STEP_MARKERS.findall(s)) for s in sents)
+# an item of a list the candidate wrote: a bullet or "1." at a line's start, or "2) …" inline
+_LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+•]|\d{1,2}[.)])[ \t]+\S|(?:^|(?<=[.:;]\s))\d{1,2}\)\s+(?=[A-Za-z])", re.M)
+
+
+def list_items(raw: str) -> int:
+    """How many list items the answer, as written, holds: each is a step laid out."""
+    return len(_LIST_ITEM.findall(raw))
+
+
+def _list_marker(answer: str, m: re.Match) -> bool:
+    """"2)" opening a list item ("…a quarter. 2) What is the exit cost") counts nothing."""
+    before = answer[: m.start()].rstrip()
+    return (m.group(0).strip().isdigit() and len(m.group(0).strip()) <= 2
+            and answer[m.end(): m.end() + 1] == ")" and (not before or before[-1] in ".:;\n"))
+
+
+def structure(kind: str, kind_source: str, sents: list[str], listed: int = 0) -> Structure:
+    """STAR parts for behavioural answers, steps/framework for situational ones; `listed`: the
+    list items of the answer as written (cleaning takes the markers off)."""
+    steps = max(sum(len(_STEP_MARKERS.findall(s)) for s in sents), listed if listed >= 2 else 0)
     if kind == "behavioural":
         star = {part: any(p.search(s) for s in sents) for part, p in _STAR.items()}
         # a story that opens in the past tense opens by setting the scene, whatever its words
@@ -240,7 +257,8 @@ def specificity(answer: str, lexicon: Lexicon | None, echo: frozenset[str] = fro
 
     `echo`: stems of the question and its talking points. A job term the answer only repeats
     from them ("evidence", "improvement plan") is the rubric read back, not a specific."""
-    numbers = tuple(dict.fromkeys(m.group(0).strip() for m in _NUMBER.finditer(answer)))
+    numbers = tuple(dict.fromkeys(m.group(0).strip() for m in _NUMBER.finditer(answer)
+                                  if not _list_marker(answer, m)))
     frames = tuple(dict.fromkeys(m.group(0).strip().lower() for m in _TIME_FRAME.finditer(answer)))
     practices = tuple(dict.fromkeys(m.group(0).lower() for m in _PRACTICES.finditer(answer)))
     terms: list[str] = []

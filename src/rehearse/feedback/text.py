@@ -101,6 +101,17 @@ def _split_long(sentence: str) -> list[str]:
     return [" ".join(words[i : i + step]) for i in range(0, len(words), step)]
 
 
+_LABEL = re.compile(r"^\s*(?:situation|task|action|actions|result|results|outcome|context|background)\s*[:—–-]\s+",
+                    re.I)
+
+
+def without_label(sentence: str) -> str:
+    """A sentence without the STAR heading a model answer may open it with ("Task: we had to…"),
+    for showing it on its own."""
+    rest = _LABEL.sub("", sentence, count=1)
+    return rest[:1].upper() + rest[1:] if rest else sentence
+
+
 def words(text: str) -> list[str]:
     """Lower-cased word tokens."""
     return [w.replace("’", "'") for w in _WORD.findall(text.lower())]

@@ -10,6 +10,20 @@ def _counts(mapping: dict) -> str:
     return ", ".join(f"{word} ×{count}" for word, count in mapping.items()) or "none"
 
 
+def specifics_shown(spec: dict | None) -> list[str]:
+    """The specifics a report lists, those that say most first: named practices and tools, time
+    frames, numbers not already inside a time frame ("24 hours" beside "in 24 hours"), then the
+    bank's job terms; each once, whatever its case."""
+    spec = spec or {}
+    frames = [f.lower() for f in spec.get("time_frames", ())]
+    numbers = [n for n in spec.get("numbers", ()) if not any(n.lower() in f for f in frames)]
+    shown: dict[str, str] = {}
+    for item in (*spec.get("named_practices", ()), *spec.get("time_frames", ()), *numbers,
+                 *spec.get("job_terms", ())):
+        shown.setdefault(item.lower(), item)
+    return list(shown.values())
+
+
 def render_report(console: Console, question: str, report: dict) -> None:
     colour = "green" if report["score"] >= 70 else "yellow" if report["score"] >= 45 else "red"
     console.print(f"[bold]{question}[/]")
@@ -37,11 +51,8 @@ def render_report(console: Console, question: str, report: dict) -> None:
         console.print(f"Structure (STAR): {parts}")
     elif structure.get("kind") == "situational":
         console.print(f"Structure: {'a clear framework or steps' if structure.get('framework') else 'no clear steps'}")
-    spec = report.get("specificity") or {}
-    found = [*spec.get("named_practices", ()), *spec.get("time_frames", ()), *spec.get("numbers", ()),
-             *spec.get("job_terms", ())]
-    if spec:
-        console.print(f"Specifics: {', '.join(dict.fromkeys(found)) or 'none yet'}")
+    if report.get("specificity"):
+        console.print(f"Specifics: {', '.join(specifics_shown(report['specificity'])) or 'none yet'}")
     delivery = report["delivery"]
     console.print(f"Delivery: {delivery['words']} words, about {delivery['speaking_seconds']:.0f} s spoken "
                   f"({delivery.get('length_verdict', '')}); fillers: {_counts(delivery.get('fillers', {}))}; "

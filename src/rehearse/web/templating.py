@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from rehearse import __version__
 from rehearse.community.markdown import render as markdown
+from rehearse.practice.report_view import specifics_shown
 from rehearse.web import identity
 from rehearse.web.highlight import highlight
 from rehearse.web.security import attach_csrf_cookie, csrf_token
@@ -60,7 +61,7 @@ def make_templates() -> Jinja2Templates:
     env.lstrip_blocks = True
     env.filters.update(
         when=_when, duration=_duration, percent=_percent, band=score_band, highlight=highlight,
-        markdown=markdown,
+        markdown=markdown, specifics=specifics_shown,
     )
     env.globals.update(version=__version__)
     return templates

@@ -174,3 +174,10 @@ def test_a_sentence_close_to_several_points_is_shown_for_one_and_the_others_get_
     assert _shown_examples(closeness) == [0, 1, 2]
     # more points than sentences: once every sentence is shown, the rest take their closest
     assert _shown_examples(closeness[:, :2]) == [0, 1, 0]
+
+
+def test_the_example_shown_for_a_missed_point_drops_a_star_heading():
+    from rehearse.feedback.text import without_label
+
+    assert without_label("Task: ship the payments migration by March.") == "Ship the payments migration by March."
+    assert without_label("Results mattered more than anything.") == "Results mattered more than anything."

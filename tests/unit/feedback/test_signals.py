@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rehearse.feedback import Question, analyze
+from rehearse.feedback import Question, analyze, load_backend
 from rehearse.feedback import signals as S
 from rehearse.feedback import text as T
 
@@ -219,3 +219,19 @@ def test_a_story_with_a_scene_and_actions_is_not_asked_for_its_task():
 def test_one_is_a_number_only_when_it_counts_something():
     assert S.specificity("One of my engineers had a one-on-one, and no one objected.", None).numbers == ()
     assert S.specificity("We cut one service and merged two teams.", None).numbers == ("one", "two")
+
+
+def test_list_markers_and_a_severity_name_are_not_numbers_and_millions_stay_whole():
+    spec = S.specificity("We had two Sev-1 incidents. 1) Decide what is core. 2) Price it for 2 million "
+                         "users, about (30) people.", None)
+    assert set(spec.numbers) == {"two", "2 million", "30"}
+
+
+@pytest.mark.parametrize("answer", [
+    "- roll back the release\n- page the owning team\n- hold a blameless postmortem within 48 hours",
+    "1) Decide what is core. 2) Price the vendor. 3) Check the exit cost.",
+])
+def test_steps_written_as_a_list_are_steps(answer):
+    q = Question(text="How would you handle a Sev-1 outage?")
+    r = analyze(q, answer, backend=load_backend("lexical"))
+    assert r.structure.steps >= 3 and r.structure.framework

@@ -36,3 +36,11 @@ def test_a_task_implied_by_the_scene_and_the_action_is_shown_as_implied_not_miss
 
 def test_an_empty_answer_is_not_called_off_topic():
     assert "does not seem to address" not in rendered("   ")
+
+
+def test_specifics_are_listed_once_and_a_number_inside_a_time_frame_is_not_repeated():
+    from rehearse.practice.report_view import specifics_shown
+
+    spec = {"named_practices": ["postmortem"], "time_frames": ["in 24 hours"], "numbers": ["24 hours", "Three", "three"],
+            "job_terms": ["Postmortem", "rollback"]}
+    assert specifics_shown(spec) == ["postmortem", "in 24 hours", "Three", "rollback"]
