@@ -69,11 +69,28 @@ def test_screenshots_on_a_phone(chromium, server, screenshots):
         sign_up(page)
         page.goto(f"/practice/{question['id']}")
         submit_answer(page, STRONG)  # something to show on the signed-in pages
+        page.click("[data-rate=again]")  # due again soon: /progress draws its reviews-due chart
+        page.wait_for_selector("[data-review-rating=again]")
+        page.goto("/settings")
+        page.fill("[data-field=token-name]", "my phone's script with a long name")
+        page.click("[data-token-form] [data-submit]")
+        page.wait_for_selector("[data-issued-token]")
         for path in ("/progress", "/review", "/mock", "/stories", "/plans", "/history", "/settings"):
             page.goto(path)
             shoot(page, screenshots, f"phone-{path.strip('/')}")
             overflow = page.evaluate("document.documentElement.scrollWidth > screen.width + 1")
             assert not overflow, f"{path} scrolls sideways on a phone"
+        # The wide parts scroll in regions of their own, inside the screen: /progress's due chart ...
+        page.goto("/progress")
+        page.wait_for_selector("[data-chart=due]")
+        due_chart = page.evaluate("(() => { const r = document.querySelector('[data-chart-scroll=due]');"
+                                  " return [r.getBoundingClientRect().right, r.scrollWidth > r.clientWidth]; })()")
+        assert due_chart[0] <= 391 and due_chart[1], f"the due chart's region {due_chart} should scroll within the screen"
+        # ... and the settings page's token table, a keyboard-reachable region.
+        page.goto("/settings")
+        region = page.locator("[data-tokens-scroll]")
+        assert region.get_attribute("role") == "region" and region.get_attribute("tabindex") == "0"
+        assert region.evaluate("r => r.getBoundingClientRect().right") <= 391
     finally:
         context.close()
 
