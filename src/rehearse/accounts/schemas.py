@@ -4,17 +4,46 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
+from . import service
 from .models import ApiToken, User
+
+
+def _refuse(problem: str | None) -> None:
+    """A validation error whose message is the service's own sentence, so every field problem of a
+    request comes back together in `errors`, in the shape of any other 422."""
+    if problem:
+        raise PydanticCustomError("value_error", problem)
+
+
+def _email_problem(email: str) -> str | None:
+    try:
+        service.check_email(email)
+    except service.AccountError as wrong:
+        return str(wrong)
+    return None
 
 
 class UserCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     email: str = Field(max_length=320)
-    password: str = Field(max_length=1024, description="At least 10 characters.")
+    password: str = Field(max_length=1024, description="At least 10 characters, not only spaces.")
     display_name: str | None = Field(default=None, max_length=120)
+
+    @field_validator("email")
+    @classmethod
+    def _an_email_address(cls, email: str) -> str:
+        _refuse(_email_problem(email))
+        return email
+
+    @field_validator("password")
+    @classmethod
+    def _an_acceptable_password(cls, password: str) -> str:
+        _refuse(service.password_problem(password))
+        return password
 
 
 class TokenRequest(BaseModel):
@@ -38,6 +67,12 @@ class UserUpdate(BaseModel):
 
     display_name: str = Field(max_length=120, description="What the community pages credit you as.")
 
+    @field_validator("display_name")
+    @classmethod
+    def _not_blank(cls, display_name: str) -> str:
+        _refuse(None if display_name.strip() else "Enter a display name.")
+        return display_name
+
 
 class PasswordChange(BaseModel):
     """The current password, checked (and rate limited) like signing in, and the new one."""
@@ -45,7 +80,13 @@ class PasswordChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     current_password: str = Field(max_length=1024)
-    new_password: str = Field(max_length=1024, description="At least 10 characters.")
+    new_password: str = Field(max_length=1024, description="At least 10 characters, not only spaces.")
+
+    @field_validator("new_password")
+    @classmethod
+    def _an_acceptable_password(cls, password: str) -> str:
+        _refuse(service.password_problem(password))
+        return password
 
 
 class UserRead(BaseModel):

@@ -143,11 +143,35 @@ def check_sign_up(session: Session, *, client: str, now: datetime | None = None,
         raise RateLimited(limited.retry_after, "sign-ups from your network") from None
 
 
-def check_password(password: str) -> None:
+def password_problem(password: str) -> str | None:
+    """Why a new password is not acceptable, in one sentence; None when it is."""
+    if not password.strip():
+        return "Use a password that is more than spaces."  # ten spaces are ten characters, and guessed first
     if len(password) < MIN_PASSWORD:
-        raise AccountError(f"Use a password of at least {MIN_PASSWORD} characters.")
+        return f"Use a password of at least {MIN_PASSWORD} characters."
     if len(password) > MAX_PASSWORD:
-        raise AccountError(f"Use a password of at most {MAX_PASSWORD} characters.")
+        return f"Use a password of at most {MAX_PASSWORD} characters."
+    return None
+
+
+def check_password(password: str) -> None:
+    """AccountError saying why, when a new password is not acceptable."""
+    if problem := password_problem(password):
+        raise AccountError(problem)
+
+
+def check_new_account(email: str, password: str) -> str:
+    """The normalised e-mail address of a new account; AccountError naming every problem with both fields."""
+    problems = []
+    try:
+        email = check_email(email)
+    except AccountError as wrong:
+        problems.append(str(wrong))
+    if problem := password_problem(password):
+        problems.append(problem)
+    if problems:
+        raise AccountError(" ".join(problems))
+    return email
 
 
 MAX_DISPLAY_NAME = 120

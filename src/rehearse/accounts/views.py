@@ -48,7 +48,7 @@ def sign_up(session: Session, request: Request, settings: Settings, *, email: st
     begin_writing(session)
     service.check_sign_up(session, client=client_address(request), per_hour=settings.signups_per_address_per_hour)
     release(session)
-    email = service.check_email(email)
+    email = service.check_new_account(email, password)
     password_hash = service.hash_password(password)
     begin_writing(session)
     return service.create_user(session, email=email, password_hash=password_hash, display_name=display_name)

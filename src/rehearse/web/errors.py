@@ -67,7 +67,7 @@ def describe_validation(exc: RequestValidationError, *, api: bool = True) -> tup
         elif kind in ("model_attributes_type", "dict_type") and not where:
             messages.append("the request body must be a JSON object")
         else:
-            text = str(error.get("msg", "is not valid"))
+            text = str(error.get("msg", "is not valid")).rstrip(".")  # our own sentences end in one
             messages.append(f"{where}: {text}" if where else text)
     if not messages:
         return 422, "The request is not valid."

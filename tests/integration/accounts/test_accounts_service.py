@@ -23,6 +23,8 @@ def make_user(session, email="ann@example.com", **kwargs):
         ("ann@example.com", "short", "at least 10"),
         ("ann@example.com", "x" * 2000, "at most 1024"),
         ("", PASSWORD, "valid e-mail"),
+        ("ann@example.com", " " * 10, "more than spaces"),
+        ("ann@example.com", "\t \n" * 4, "more than spaces"),
     ],
 )
 def test_sign_up_refuses_bad_input_with_a_reason(session, email, password, message):

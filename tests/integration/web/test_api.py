@@ -159,6 +159,28 @@ def test_sign_up_conflicts_and_bad_input(api):
     assert api.post("/api/users", json={"email": "x", "password": PASSWORD}).status_code == 422
 
 
+@pytest.mark.parametrize("password", [" " * 10, " \t" * 8, "\n" * 12])
+def test_a_password_of_only_spaces_is_refused_with_a_reason(api, password):
+    refused = api.post("/api/users", json={"email": f"{uuid.uuid4().hex[:8]}@example.com", "password": password})
+    assert refused.status_code == 422 and "more than spaces" in refused.json()["detail"]
+    assert [e["loc"] for e in refused.json()["errors"]] == [["body", "password"]]
+
+
+def test_every_field_problem_of_a_sign_up_is_reported_in_the_documented_shape(api):
+    refused = api.post("/api/users", json={"email": "notanemail", "password": "short"})
+    assert refused.status_code == 422
+    body = refused.json()
+    assert body["detail"] == ("Email: Enter a valid e-mail address, like name@example.com; "
+                              "password: Use a password of at least 10 characters.")
+    assert body["errors"] == [
+        {"loc": ["body", "email"], "msg": "Enter a valid e-mail address, like name@example.com.", "type": "value_error"},
+        {"loc": ["body", "password"], "msg": "Use a password of at least 10 characters.", "type": "value_error"},
+    ]
+    # the same shape as a schema-level problem, alongside it
+    mixed = api.post("/api/users", json={"email": "notanemail", "password": PASSWORD, "role": "admin"}).json()
+    assert {tuple(e["loc"]) for e in mixed["errors"]} == {("body", "email"), ("body", "role")}
+
+
 def test_cookie_sessions_need_the_csrf_header_for_api_writes(browser, question):
     browser.sign_up()
     body = {"question_id": question["id"], "answer": STRONG}
@@ -190,13 +212,16 @@ def test_name_and_password_through_the_api(api, make_browser):
     headers = bearer(api.post("/api/auth/token", json={"email": email, "password": PASSWORD}).json()["token"])
     renamed = api.patch("/api/me", json={"display_name": "Grace H."}, headers=headers)
     assert renamed.status_code == 200 and renamed.json()["display_name"] == "Grace H."
-    assert api.patch("/api/me", json={"display_name": " "}, headers=headers).status_code == 422
+    blank = api.patch("/api/me", json={"display_name": " "}, headers=headers)
+    assert blank.status_code == 422 and blank.json()["errors"][0]["loc"] == ["body", "display_name"]
 
     signed_in = make_browser()
     assert signed_in.sign_in(email).status_code == 303
     change = {"current_password": PASSWORD, "new_password": "another password 42"}
     wrong = api.post("/api/me/password", json={**change, "current_password": "not the one"}, headers=headers)
     assert wrong.status_code == 403 and wrong.json()["detail"] == "Your current password is not right."
+    spaces = api.post("/api/me/password", json={**change, "new_password": " " * 12}, headers=headers)
+    assert spaces.status_code == 422 and spaces.json()["errors"][0]["loc"] == ["body", "new_password"]
     assert api.post("/api/me/password", json=change, headers=headers).status_code == 204
     # the browser's session ended; the token, a separate credential, still works
     assert signed_in.get("/history", follow_redirects=False).status_code == 303

@@ -43,6 +43,13 @@ def test_sign_up_errors_are_shown_on_the_form(browser):
     )
     assert response.status_code == 422 and "valid e-mail address" in response.text
     assert 'value="bad"' in response.text
+    assert "at least 10 characters" in response.text  # every problem at once, not one per try
+
+
+def test_a_password_of_only_spaces_is_refused_on_the_sign_up_page(browser):
+    response = browser.post("/signup", data={"csrf_token": browser.csrf("/signup"), "email": "spaces@example.com",
+                                             "password": " " * 12})
+    assert response.status_code == 422 and "more than spaces" in response.text
 
 
 def test_sign_in_sign_out_and_wrong_password(browser, make_browser):
@@ -195,6 +202,8 @@ def test_changing_the_password_signs_out_every_other_browser(browser, make_brows
     assert wrong.status_code == 403 and "current password is not right" in wrong.text
     short = settings_form(browser, "/settings/password", current_password=PASSWORD, new_password="short")
     assert short.status_code == 422 and "at least 10 characters" in short.text
+    spaces = settings_form(browser, "/settings/password", current_password=PASSWORD, new_password=" " * 12)
+    assert spaces.status_code == 422 and "more than spaces" in spaces.text
     assert elsewhere.get("/history", follow_redirects=False).status_code == 200  # nothing changed yet
 
     changed = settings_form(browser, "/settings/password", current_password=PASSWORD, new_password="a new one 1234")
