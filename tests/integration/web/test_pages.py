@@ -106,6 +106,18 @@ def test_signed_in_practice_redirects_to_the_stored_report_and_history(browser, 
     assert response.headers["location"] in history
 
 
+def test_a_history_page_past_the_end_says_so_and_links_to_the_last_page(browser, question):
+    browser.sign_up()
+    browser.get("/history")  # remembered for a moment: the page past the end is a page of its own
+    browser.answer(question["id"], STRONG)
+    browser.answer(question["id"], STRONG)
+    past = browser.get("/history?page=999").text
+    assert "2 answers so far" in past and "No answers yet" not in past
+    assert "There is nothing on page 999: your answers fill 1 page." in past
+    assert 'href="/history?page=1" data-action="last-page"' in past
+    assert "data-history-past-the-end" not in browser.get("/history").text
+
+
 def test_try_again_keeps_the_earlier_attempt_for_comparison(browser, question):
     browser.sign_up()
     first = browser.answer(question["id"], "I would ask the teams to wait.").headers["location"]

@@ -318,7 +318,8 @@ async def show_history(request: Request, page: PageQuery = 1) -> Response:
 def _render_history(request: Request, page: int, listed: HistoryPage, **extra: Any) -> Response:
     return render(request, "practice/history.html", {
         "rows": listed.rows, "page": page, "total": listed.total,
-        "has_next": page * practice.HISTORY_PAGE < listed.total, **extra,
+        "has_next": page * practice.HISTORY_PAGE < listed.total,
+        "last_page": max(1, -(-listed.total // practice.HISTORY_PAGE)), **extra,
     })
 
 
