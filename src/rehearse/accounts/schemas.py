@@ -89,7 +89,9 @@ class PasswordChange(BaseModel):
         return password
 
 
-class UserRead(BaseModel):
+class AccountRead(BaseModel):
+    """Your own account (the community's UserRead is how others see a member)."""
+
     id: int
     email: str
     display_name: str
@@ -97,7 +99,7 @@ class UserRead(BaseModel):
     created_at: datetime
 
     @classmethod
-    def of(cls, user: User) -> UserRead:
+    def of(cls, user: User) -> AccountRead:
         return cls(
             id=user.id,
             email=user.email,

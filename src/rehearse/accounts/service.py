@@ -391,15 +391,21 @@ def list_tokens(session: Session, *, user: User) -> list[ApiToken]:
     )
 
 
+class AlreadyRevoked(LookupError):
+    """The token was revoked before: there is no live token with that id to revoke."""
+
+
 def revoke_token(session: Session, *, user: User, token_id: int) -> ApiToken:
-    """Revoke one of the user's own tokens; another user's token is 'not found'."""
+    """Revoke one of the user's own live tokens: LookupError for another user's token or none,
+    AlreadyRevoked (a LookupError) for one revoked before."""
     token = session.scalar(
         select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id)
     )
     if token is None:
-        raise LookupError(f"no token with id {token_id}")
-    if token.revoked_at is None:
-        token.revoked_at = utcnow()
+        raise LookupError(f"You have no token with id {token_id}.")
+    if token.revoked_at is not None:
+        raise AlreadyRevoked(f"Your token with id {token_id} was revoked already.")
+    token.revoked_at = utcnow()
     return token
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request, Response
 from sqlalchemy.orm import Session
 
 from rehearse.settings import Settings
@@ -12,20 +12,20 @@ from rehearse.web.security import SESSION_COOKIE, ApiUser, CsrfApi, client_addre
 
 from . import service
 from .models import User
-from .schemas import PasswordChange, TokenCreate, TokenIssued, TokenRead, TokenRequest, UserCreate, UserRead, UserUpdate
+from .schemas import AccountRead, PasswordChange, TokenCreate, TokenIssued, TokenRead, TokenRequest, UserCreate, UserUpdate
 
 router = APIRouter(prefix="/api", tags=["accounts"])
 
 
 @router.post(
     "/users",
-    response_model=UserRead,
+    response_model=AccountRead,
     status_code=201,
     dependencies=[CsrfApi],
     responses={409: {"description": "An account with this e-mail exists"},
                429: {"description": "Too many sign-ups from this address"}},
 )
-def create_user(body: UserCreate, request: Request, session: ReadSessionDep, settings: SettingsDep) -> UserRead:
+def create_user(body: UserCreate, request: Request, session: ReadSessionDep, settings: SettingsDep) -> AccountRead:
     """Create a candidate account (admins are made with `rehearse users create --role admin`)."""
     try:
         user = sign_up(session, request, settings, email=body.email, password=body.password,
@@ -35,7 +35,7 @@ def create_user(body: UserCreate, request: Request, session: ReadSessionDep, set
     except service.AccountError as error:
         status = 409 if "already exists" in str(error) else 422
         raise HTTPException(status, str(error)) from None
-    return UserRead.of(user)
+    return AccountRead.of(user)
 
 
 def sign_up(session: Session, request: Request, settings: Settings, *, email: str, password: str,
@@ -97,16 +97,16 @@ def sign_in(
         return None, HTTPException(401, str(wrong))
 
 
-@router.get("/me", response_model=UserRead)
-def read_me(user: ApiUser) -> UserRead:
-    return UserRead.of(user)
+@router.get("/me", response_model=AccountRead)
+def read_me(user: ApiUser) -> AccountRead:
+    return AccountRead.of(user)
 
 
-@router.patch("/me", response_model=UserRead, dependencies=[CsrfApi])
-def update_me(body: UserUpdate, user: ApiUser, session: SessionDep) -> UserRead:
+@router.patch("/me", response_model=AccountRead, dependencies=[CsrfApi])
+def update_me(body: UserUpdate, user: ApiUser, session: SessionDep) -> AccountRead:
     """Change your display name."""
     try:
-        return UserRead.of(service.rename(session, user=user, display_name=body.display_name))
+        return AccountRead.of(service.rename(session, user=user, display_name=body.display_name))
     except service.AccountError as error:
         raise HTTPException(422, str(error)) from None
 
@@ -163,9 +163,16 @@ def create_token(body: TokenCreate, user: ApiUser, session: SessionDep) -> Token
     return TokenIssued(**TokenRead.of(issued.token).model_dump(), token=issued.secret)
 
 
-@router.delete("/tokens/{token_id}", response_model=TokenRead, dependencies=[CsrfApi])
-def revoke_token(token_id: IdPath, user: ApiUser, session: SessionDep) -> TokenRead:
+@router.delete(
+    "/tokens/{token_id}",
+    status_code=204,
+    dependencies=[CsrfApi],
+    responses={404: {"description": "You have no live token with this id (none, another user's, or revoked already)"}},
+)
+def revoke_token(token_id: IdPath, user: ApiUser, session: SessionDep) -> Response:
+    """Revoke one of your tokens: it stops working at once and stays listed, with when it was revoked."""
     try:
-        return TokenRead.of(service.revoke_token(session, user=user, token_id=token_id))
-    except LookupError:
-        raise HTTPException(404, f"no token with id {token_id}") from None
+        service.revoke_token(session, user=user, token_id=token_id)
+    except LookupError as missing:
+        raise HTTPException(404, str(missing)) from None
+    return Response(status_code=204)

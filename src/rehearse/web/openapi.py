@@ -1,5 +1,10 @@
 """The OpenAPI description says what the API really answers: every error body and status code.
 
+Operations that need an account say so with `security`: the API token, sent as
+`Authorization: Bearer <token>` (the `bearerToken` scheme, so /docs offers Authorize and generated
+clients know where the token goes). Public API operations accept it too, optionally: signed in,
+an answer is kept in your history.
+
 Errors are `{"detail": "<sentence>"}` (validation errors add an `errors` list), whatever the
 status. FastAPI's generated schema documents only 200 and a 422 of another shape; this adds
 the error statuses any operation can answer (bad JSON or text, sign-in needed, not allowed,
@@ -12,6 +17,8 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+
+from rehearse.web import access
 
 ERROR_BODY = {
     "title": "ErrorBody",
@@ -47,6 +54,31 @@ COMMON = {
     "503": "The database is busy or unreachable; see Retry-After",
 }
 
+BEARER = "bearerToken"
+SECURITY_SCHEMES = {
+    BEARER: {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "An API token: create one on the settings page (/settings) or with POST /api/auth/token, "
+                       "and send it as `Authorization: Bearer <token>`. Revoke it there or with "
+                       "DELETE /api/tokens/{token_id}.",
+    },
+}
+NEEDS_TOKEN = [{BEARER: []}]
+TOKEN_OPTIONAL = [{}, {BEARER: []}]  # an empty requirement: anonymous callers are welcome too
+GETS_A_TOKEN = {("POST", "/api/users"), ("POST", "/api/auth/token")}  # e-mail and password, no token yet
+
+
+def security_for(method: str, path: str) -> list[dict[str, list]] | None:
+    """The operation's security requirement from the one access list; None for the probes and docs."""
+    route = access.find(method.upper(), path)
+    if route is None or not path.startswith("/api/"):
+        return None
+    if (route.method, path) in GETS_A_TOKEN:
+        return []
+    return TOKEN_OPTIONAL if route.access is access.PUBLIC else NEEDS_TOKEN
+
+
 # Answers whose body is the route's own model rather than ErrorBody: the probes say which part is down.
 OWN_BODIES = {("/healthz", "503"), ("/readyz", "503")}
 
@@ -58,10 +90,13 @@ def install(app: FastAPI) -> None:
         schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
         schemas = schema.setdefault("components", {}).setdefault("schemas", {})
         schemas["ErrorBody"] = ERROR_BODY
+        schema["components"]["securitySchemes"] = SECURITY_SCHEMES
         for name in ("HTTPValidationError", "ValidationError"):
             schemas.pop(name, None)
         for path, operations in schema.get("paths", {}).items():
-            for operation in operations.values():
+            for method, operation in operations.items():
+                if (security := security_for(method, path)) is not None:
+                    operation["security"] = security
                 responses = operation.setdefault("responses", {})
                 for status, description in COMMON.items():
                     entry = responses.setdefault(status, {"description": description})

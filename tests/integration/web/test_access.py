@@ -71,7 +71,7 @@ def samples(app, people, question) -> dict[str, Any]:
     a = people["A"]
     role = TestClient(app).get("/api/roles").json()[0]
     attempt = _api(a, "POST", "/api/attempts", {"question_id": question["id"], "answer": "We phased it in a year."})
-    spare = _api(a, "POST", "/api/tokens", {"name": "spare"})
+    spare, spare_2 = (_api(a, "POST", "/api/tokens", {"name": f"spare {n}"}) for n in (1, 2))
     mock, mock_2 = (_api(a, "POST", "/api/mocks", {"role": role["slug"]}) for _ in range(2))
     story, story_2 = (_api(a, "POST", "/api/stories", {"title": f"The outage we turned around {n}",
                                                        "situation": "Checkout failed for an hour."}) for n in (1, 2))
@@ -81,7 +81,7 @@ def samples(app, people, question) -> dict[str, Any]:
     plan, plan_2 = (_api(a, "POST", "/api/plans", {"posting": "We are hiring a Head of Software Engineering to set "
                                                    "the engineering strategy, grow and hire the team, run incidents "
                                                    "well, and tie the roadmap to company OKRs."}) for _ in range(2))
-    for made in (attempt, spare, mock, mock_2, story, story_2, suggestion, plan, plan_2):
+    for made in (attempt, spare, spare_2, mock, mock_2, story, story_2, suggestion, plan, plan_2):
         assert made.status_code == 201, made.text
     comment = _api(a, "POST", f"/api/suggestions/{suggestion.json()['id']}/comments", {"body": "Agreed."})
     assert comment.status_code == 201, comment.text
@@ -94,6 +94,7 @@ def samples(app, people, question) -> dict[str, Any]:
         "role_id": role["id"],
         "attempt_id": attempt.json()["id"],
         "token_id": spare.json()["id"],
+        "token_id_2": spare_2.json()["id"],
         "mock_id": mock.json()["id"],
         "mock_id_2": mock_2.json()["id"],
         "story_id": story.json()["id"],
@@ -141,7 +142,9 @@ LET_IN_ALSO: dict[tuple[str, str], set[int]] = {
 # A second thing of A's where an earlier destructive route has removed the first.
 OWN_SECOND = {("DELETE", "/api/stories/{story_id}"): {"story_id": "story_id_2"},
               ("POST", "/mocks/{mock_id}/abandon"): {"mock_id": "mock_id_2"},  # the API's share routes need the first
-              ("DELETE", "/api/plans/{plan_id}"): {"plan_id": "plan_id_2"}}
+              ("DELETE", "/api/plans/{plan_id}"): {"plan_id": "plan_id_2"},
+              # a token revoked on the settings page is gone for the API: revoking it again is a 404
+              ("DELETE", "/api/tokens/{token_id}"): {"token_id": "token_id_2"}}
 
 
 def _fill(value: Any, samples: dict[str, Any]) -> Any:

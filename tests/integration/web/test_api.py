@@ -140,8 +140,15 @@ def test_tokens_list_create_revoke(api, token):
     assert {"tests", "ci"} <= set(names) and all(
         "token" not in t for t in api.get("/api/tokens", headers=bearer(token)).json()
     )
-    assert api.delete(f"/api/tokens/{second['id']}", headers=bearer(token)).json()["revoked_at"]
+    revoked = api.delete(f"/api/tokens/{second['id']}", headers=bearer(token))
+    assert revoked.status_code == 204 and revoked.content == b""
     assert api.get("/api/me", headers=bearer(second["token"])).status_code == 401
+    listed = {t["id"]: t for t in api.get("/api/tokens", headers=bearer(token)).json()}
+    assert listed[second["id"]]["revoked_at"]  # still listed, with when it was revoked
+    again = api.delete(f"/api/tokens/{second['id']}", headers=bearer(token))
+    assert again.status_code == 404 and again.json()["detail"] == f"Your token with id {second['id']} was revoked already."
+    unknown = api.delete("/api/tokens/999999", headers=bearer(token))
+    assert unknown.status_code == 404 and unknown.json()["detail"] == "You have no token with id 999999."
     assert api.get("/api/me", headers=bearer("rh_made-up")).status_code == 401
 
 
@@ -197,6 +204,33 @@ def test_openapi_describes_every_api_route(api, app):
     assert api_paths and api_paths <= documented, api_paths - documented
     assert "/api/feedback" in documented and "/api/attempts" in documented
     assert not any(p.startswith(("/practice", "/signin")) for p in documented)
+
+
+def test_openapi_says_which_operations_need_the_api_token(api):
+    spec = api.get("/openapi.json").json()
+    assert spec["components"]["securitySchemes"]["bearerToken"] == {
+        "type": "http", "scheme": "bearer", "description": spec["components"]["securitySchemes"]["bearerToken"][
+            "description"]}
+    assert "Authorization: Bearer" in spec["components"]["securitySchemes"]["bearerToken"]["description"]
+    operations = spec["paths"]
+    needs_token = [{"bearerToken": []}]
+    assert operations["/api/me"]["get"]["security"] == needs_token
+    assert operations["/api/tokens/{token_id}"]["delete"]["security"] == needs_token
+    assert operations["/api/community/users"]["get"]["security"] == needs_token  # admins: still the token
+    assert operations["/api/feedback"]["post"]["security"] == [{}, {"bearerToken": []}]  # anyone; a token keeps it
+    assert operations["/api/users"]["post"]["security"] == []  # signing up and getting a token need none
+    assert operations["/api/auth/token"]["post"]["security"] == []
+    assert "security" not in operations["/healthz"]["get"]
+    for path, methods in operations.items():
+        for method, operation in methods.items():
+            if path.startswith("/api/"):
+                assert "security" in operation, f"{method.upper()} {path} does not say whether it needs the token"
+
+
+def test_schema_names_are_clean_and_distinct(api):
+    names = set(api.get("/openapi.json").json()["components"]["schemas"])
+    assert not [name for name in names if "__" in name], "module paths leak into schema names"
+    assert {"AccountRead", "UserRead"} <= names  # your own account; a member as an admin sees them
 
 
 def test_api_errors_are_json_and_pages_are_html(api):
