@@ -76,6 +76,14 @@ def test_sign_in_sign_out_and_wrong_password(browser, make_browser):
     assert stale.get("/history", follow_redirects=False).status_code == 303
 
 
+def test_the_sign_in_page_says_who_is_signed_in_already_with_a_way_out(browser, make_browser):
+    email = browser.sign_up()
+    page = browser.get("/signin?next=/history").text
+    assert "You are signed in as" in page and email in page and 'href="/history">Carry on' in page
+    assert 'action="/signout"' in page.split("data-signed-in-already", 1)[1].split("</div>", 1)[0]
+    assert "data-signed-in-already" not in make_browser().get("/signin").text
+
+
 def test_sign_in_goes_back_where_it_was_sent_from_but_never_off_site(browser, make_browser):
     email = make_browser().sign_up()
     ok = browser.post(
@@ -154,6 +162,9 @@ def test_tokens_are_created_shown_once_and_revoked_on_the_settings_page(browser)
     )
     assert revoked.status_code == 303
     assert 'data-token-state="revoked"' in browser.get("/settings").text
+    clicked_twice = browser.post(f"/settings/tokens/{token_id}/revoke", data={"csrf_token": browser.csrf("/settings")},
+                                 follow_redirects=False)
+    assert clicked_twice.status_code == 303  # revoked, as asked: no error page for a second click
     assert (
         TestClient(browser.app)
         .get("/api/me", headers={"Authorization": f"Bearer {secret}"})
@@ -207,7 +218,8 @@ def test_changing_the_password_signs_out_every_other_browser(browser, make_brows
     assert elsewhere.get("/history", follow_redirects=False).status_code == 200  # nothing changed yet
 
     changed = settings_form(browser, "/settings/password", current_password=PASSWORD, new_password="a new one 1234")
-    assert changed.status_code == 200 and "every other sign-in has ended" in changed.text
+    assert changed.status_code == 303 and changed.headers["location"] == "/settings?saved=password"
+    assert "every other sign-in has ended" in browser.get(changed.headers["location"]).text
     assert browser.get("/history", follow_redirects=False).status_code == 200  # this browser stays in
     assert elsewhere.get("/history", follow_redirects=False).status_code == 303  # the other is out
     assert make_browser().sign_in(email).status_code == 401  # the old password is gone
@@ -225,7 +237,12 @@ def test_guessing_the_current_password_is_limited_like_signing_in(browser):
 def test_the_display_name_is_changed_on_the_settings_page(browser):
     browser.sign_up()
     saved = settings_form(browser, "/settings/name", display_name="  Ada L.  ")
-    assert saved.status_code == 200 and 'value="Ada L."' in saved.text
+    # redirected to a plain GET with the notice, so reloading the page does not send the form again
+    assert saved.status_code == 303 and saved.headers["location"] == "/settings?saved=name"
+    shown = browser.get(saved.headers["location"]).text
+    assert 'value="Ada L."' in shown and "data-name-saved" in shown
+    assert "data-name-saved" not in browser.get("/settings").text
+    assert "data-name-saved" not in browser.get("/settings?saved=anything-else").text
     assert browser.get("/api/me").json()["display_name"] == "Ada L."
     empty = settings_form(browser, "/settings/name", display_name="   ")
     assert empty.status_code == 422 and "Enter a display name" in empty.text

@@ -77,3 +77,34 @@ def test_an_error_page_for_a_signed_in_user_renders_without_the_count(app):
     assert missing.status_code == 404 and "data-user" in missing.text  # still says who is signed in
     assert badge(missing.text) in (None, "1")  # rendered after the request's session closed: never an error
     assert badge(ann.get("/stories").text) == "1"
+
+
+def _review_link(html: str) -> str:
+    return re.search(r'<a href="/review" data-nav="review"[^>]*>.*?</a>', html).group(0)
+
+
+def test_a_screen_reader_hears_due_now_only_beside_a_count(app):
+    ann, bob = Browser(app), Browser(app)
+    _make_due(app, ann.sign_up(), 2)
+    bob.sign_up()
+    assert "due now" in _review_link(ann.get("/stories").text)
+    assert "due now" not in _review_link(bob.get("/stories").text)
+    # The unread count is fetched by a script; its words are in a span the stylesheet hides while the
+    # count is hidden (hidden text is not read), so a screen reader hears "Notifications", no "(unread)".
+    notifications = re.search(r'data-nav="notifications".*?</a>', bob.get("/stories").text).group(0)
+    assert re.search(r'<span class="nav-count" data-unread-count hidden></span><span class="visually-hidden '
+                     r'nav-count-words"> unread</span>', notifications)
+    css = bob.get("/static/rehearse.css").text
+    assert ".nav-count[hidden] + .nav-count-words { display: none" in css
+
+
+def test_the_current_pages_link_is_marked_for_assistive_technology(app):
+    ann = Browser(app)
+    ann.sign_up()
+    stories = ann.get("/stories").text
+    assert re.findall(r'data-nav="(\w+)" aria-current="page"', stories) == ["stories"]
+    assert 'data-nav="roles" aria-current' not in stories
+    assert re.findall(r'data-nav="(\w+)" aria-current="\w+"', ann.get("/").text) == ["roles"]
+    # a page inside a section marks the section's link, "true" rather than "page"
+    assert re.findall(r'data-nav="(\w+)" aria-current="(\w+)"', ann.get("/stories/999999").text) == [("stories", "true")]
+    assert re.findall(r'data-nav="(\w+)" aria-current="(\w+)"', ann.get("/settings").text) == [("settings", "page")]

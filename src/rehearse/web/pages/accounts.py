@@ -111,9 +111,17 @@ def _settings(request: Request, session, user, status_code: int = 200, headers=N
                   status_code=status_code, headers=headers)
 
 
+SAVED = {"name": "name_saved", "password": "password_saved"}  # ?saved=… after a form's redirect: its notice
+
+
 @router.get("/settings")
-def settings_page(request: Request, session: SessionDep, user: PageUser) -> Response:
-    return _settings(request, session, user)
+def settings_page(request: Request, session: SessionDep, user: PageUser, saved: str = "") -> Response:
+    return _settings(request, session, user, **({SAVED[saved]: True} if saved in SAVED else {}))
+
+
+def _saved(what: str) -> Response:
+    """Post/redirect/get: the saved form's notice on a fresh GET, so reloading the page sends nothing again."""
+    return RedirectResponse(f"/settings?saved={what}", status_code=303)
 
 
 @router.post("/settings/name", dependencies=[CsrfForm])
@@ -123,7 +131,7 @@ def rename(request: Request, session: SessionDep, user: PageUser,
         accounts.rename(session, user=user, display_name=display_name)
     except accounts.AccountError as error:
         return _settings(request, session, user, 422, name_error=str(error))
-    return _settings(request, session, user, name_saved=True)
+    return _saved("name")
 
 
 @router.post("/settings/password", dependencies=[CsrfForm])
@@ -138,7 +146,7 @@ def change_password(
                                 keep=request.cookies.get(SESSION_COOKIE))
     if error is not None:
         return _settings(request, session, user, error.status_code, error.headers, password_error=error.detail)
-    return _settings(request, session, user, password_saved=True)
+    return _saved("password")
 
 
 @router.post("/settings/tokens", dependencies=[CsrfForm])
@@ -159,6 +167,8 @@ def create_token(
 def revoke_token(token_id: IdPath, session: SessionDep, user: PageUser) -> Response:
     try:
         accounts.revoke_token(session, user=user, token_id=token_id)
-    except LookupError:
-        raise HTTPException(404, "You have no token with that id.") from None
+    except accounts.AlreadyRevoked:
+        pass  # a second click, or the form sent again: the token is revoked, as asked
+    except LookupError as missing:
+        raise HTTPException(404, str(missing)) from None
     return RedirectResponse("/settings", status_code=303)
