@@ -7,6 +7,7 @@ specificity, delivery); this module assembles the report.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 
 from . import signals as _sig
@@ -166,6 +167,10 @@ def _report(q: Question, raw: str, cleaned: str, sents: list[str], sent_vecs, ba
                 for p, s, ev, _f, ex in raw_points)
     coverage = (sum(t.strength for t in tps) / len(tps)) if tps else None
     relevance, on_topic, detail = judge_relevance(prep, q, ans, coverage, backend, lexicon)
+    if not on_topic:
+        # an answer to another question covers none of this one's points, whatever it echoes: the
+        # checklist, the history, progress and mocks all read `covered` (strength is kept)
+        tps = tuple(dataclasses.replace(t, covered=False, evidence=None) for t in tps)
     structure = _sig.structure(kind, kind_source, sents, _sig.list_items(raw))
     spec = _sig.specificity(cleaned, lexicon, prep.rubric_stems)
     delivery = _sig.delivery(cleaned, len(sents))

@@ -103,7 +103,7 @@ def test_the_lexical_fallback_is_not_stored_and_still_plans(fresh, monkeypatch):
     lexical = feedback.load_backend("lexical")
     assert vectors.warm(fresh, lexical) == 0 and _stored(fresh) == {}
     planned = _plan(fresh, monkeypatch, lexical)
-    assert planned["items"] and planned["items"][0]["measure"] == "lexical"
+    assert planned["items"] and planned["items"][0]["measure"] == "job terms only"  # word counts add nothing to the terms
 
 
 def test_the_app_stores_question_vectors_in_the_background_when_it_starts(tmp_path, semantic):

@@ -86,7 +86,7 @@ def fill_community(session, ann, bob, editor, questions, plan) -> None:
     and her reports of Bob's comment on his own suggestion and of her own comment."""
     mine, theirs, comments, bob_comments, hide, read, *rest = plan
     report_bobs, report_own = rest[0] if rest else (None, None)
-    own = []
+    own, to_withdraw = [], []
     for index, (q, kind, decision, reason) in enumerate(mine):
         if kind == "edit":
             made = community.suggest_edit(session, user=ann, question_id=questions[q].id, reason=reason,
@@ -101,7 +101,7 @@ def fill_community(session, ann, bob, editor, questions, plan) -> None:
         elif decision in ("rejected", "accepted"):
             community.reject(session, editor=editor, suggestion_id=made.id, reason="Not this time.")
         elif decision == "withdrawn":
-            community.withdraw(session, user=ann, suggestion_id=made.id)
+            to_withdraw.append(made)  # after the comments: a withdrawn suggestion takes none
     others = []
     for index, (q, value) in enumerate(theirs):
         made = community.suggest_edit(session, user=bob, question_id=questions[q].id, reason="Bob's reason.",
@@ -117,6 +117,8 @@ def fill_community(session, ann, bob, editor, questions, plan) -> None:
                                                  reply_to=earlier[-1].id if earlier else None))
     if bob_comments and own:
         community.add_comment(session, user=bob, suggestion_id=own[0].id, body="Bob's comment.")
+    for made in to_withdraw:
+        community.withdraw(session, user=ann, suggestion_id=made.id)
     if report_bobs and others:
         bobs = community.add_comment(session, user=bob, suggestion_id=others[0].id, body="Bob on his own.")
         community.report_comment(session, user=ann, comment_id=bobs.id, reason=report_bobs)

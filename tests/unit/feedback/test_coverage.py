@@ -159,6 +159,7 @@ def test_an_off_topic_answer_is_not_told_it_touches_on_points(backend, lexicon):
     r = analyze(UNDERPERFORMER, INCIDENT_ANSWER, backend=backend, lexicon=lexicon)
     assert not r.on_topic
     assert not any("you touch on it" in s.message for s in r.suggestions)
+    assert not any(t.covered or t.evidence for t in r.talking_points)  # nothing credited to another story
 
 
 def test_a_sentence_close_to_several_points_is_shown_for_one_and_the_others_get_their_own():
