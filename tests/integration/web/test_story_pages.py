@@ -94,3 +94,15 @@ def test_deleting_a_story_asks_first_then_says_it_is_done(app):
     assert "data-story-deleted" not in ann.get("/stories").text
     assert ann.get(f"/api/stories/{story_id}").status_code == 404
     assert ann.get(f"/stories/{story_id}/delete").status_code == 404
+
+
+def test_competencies_are_shown_as_words_though_kept_as_slugs(app):
+    ann = Browser(app)
+    ann.sign_up()
+    story = {**STORY, "competencies": "performance management, Hiring"}
+    created = ann.post("/stories", data={"csrf_token": csrf(ann.get("/stories").text), **story},
+                       follow_redirects=False)
+    story_id = int(created.headers["location"].rsplit("/", 1)[1])
+    assert ann.get(f"/api/stories/{story_id}").json()["competencies"] == ["performance-management", "hiring"]
+    assert "performance management, hiring" in ann.get("/stories").text
+    assert 'value="performance management, hiring"' in ann.get(f"/stories/{story_id}").text
