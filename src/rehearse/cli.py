@@ -15,9 +15,10 @@ from rehearse.practice import cli as practice_cli
 from rehearse.practice import terminal as practice_terminal
 from rehearse.userdata import cli as userdata_cli
 
+# "markdown": a docstring's hard-wrapped lines are joined in --help ("rich" keeps each line break)
 app = typer.Typer(help="Rehearse: interview preparation with explainable feedback.", no_args_is_help=True,
-                  pretty_exceptions_enable=False)
-db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+                  pretty_exceptions_enable=False, rich_markup_mode="markdown")
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True, rich_markup_mode="markdown")
 app.add_typer(db_app, name="db")
 app.add_typer(userdata_cli.data_app, name="data")
 app.add_typer(bank_cli.questions_app, name="questions")

@@ -26,7 +26,8 @@ def _reported_errors() -> Iterator[None]:
 
 
 users_app = typer.Typer(
-    help="Accounts: list them, create one, change a role.", no_args_is_help=True
+    help="Accounts: list them, create one, reset a password, change a role.", no_args_is_help=True,
+    rich_markup_mode="markdown",
 )
 
 
@@ -81,8 +82,10 @@ def create_user(
 def set_password(
     email: Annotated[str, typer.Argument(help="The account's e-mail address.")],
 ) -> None:
-    """Set a new password for an account (Rehearse sends no e-mail: this is the reset for a
-    forgotten one). The password is asked for; every sign-in session of the account ends.
+    """Set a new password for an account: the reset for a forgotten one.
+
+    Rehearse sends no e-mail, so an administrator resets it here. The password is asked for;
+    every sign-in session of the account ends.
 
     Example: rehearse users set-password you@example.com
     """

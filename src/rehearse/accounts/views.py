@@ -12,7 +12,16 @@ from rehearse.web.security import SESSION_COOKIE, ApiUser, CsrfApi, client_addre
 
 from . import service
 from .models import User
-from .schemas import AccountRead, PasswordChange, TokenCreate, TokenIssued, TokenRead, TokenRequest, UserCreate, UserUpdate
+from .schemas import (
+    AccountRead,
+    PasswordChange,
+    TokenCreate,
+    TokenIssued,
+    TokenRead,
+    TokenRequest,
+    UserCreate,
+    UserUpdate,
+)
 
 router = APIRouter(prefix="/api", tags=["accounts"])
 

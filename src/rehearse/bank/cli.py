@@ -17,7 +17,8 @@ from rehearse.bootstrap import open_database
 
 console = Console(soft_wrap=True)
 errors = Console(stderr=True, soft_wrap=True)
-questions_app = typer.Typer(help="Browse, show and search questions.", no_args_is_help=True)
+questions_app = typer.Typer(help="Browse, show and search questions.", no_args_is_help=True,
+                            rich_markup_mode="markdown")
 
 LARGE_IMPORT = 500  # show a progress bar from this many questions up
 

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 community_app = typer.Typer(help="Community suggestions: export the queue, apply decisions.",
-                            no_args_is_help=True)
+                            no_args_is_help=True, rich_markup_mode="markdown")
 
 
 @community_app.command("export-queue")

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 
 data_app = typer.Typer(help="A user's data: export it as JSON, import it into another Rehearse.",
-                       no_args_is_help=True)
+                       no_args_is_help=True, rich_markup_mode="markdown")
 errors = Console(stderr=True, highlight=False)
 
 

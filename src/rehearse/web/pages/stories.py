@@ -40,7 +40,8 @@ class StoryForm:
 
 def _form_values(story) -> dict:
     return {"title": story.title, "situation": story.situation, "task": story.task, "action": story.action,
-            "result": story.result, "competencies": ", ".join(c.replace("-", " ") for c in story.competencies), "tags": ", ".join(story.tags)}
+            "result": story.result, "competencies": ", ".join(c.replace("-", " ") for c in story.competencies),
+            "tags": ", ".join(story.tags)}
 
 
 def _questions_for(session, story) -> list[Question]:

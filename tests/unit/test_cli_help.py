@@ -1,0 +1,19 @@
+"""Command help reads as prose: a docstring's hard-wrapped lines are joined, not kept as breaks."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from rehearse.cli import app
+
+
+def test_help_joins_the_lines_of_a_wrapped_docstring():
+    result = CliRunner().invoke(app, ["worker", "--help"], terminal_width=200, env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    # in the docstring "(those" ends one line and "jobs are tried again" starts the next
+    assert "at once (those jobs are tried again" in result.output
+
+
+def test_the_accounts_group_names_every_command():
+    result = CliRunner().invoke(app, ["users", "--help"], terminal_width=200, env={"COLUMNS": "200"})
+    assert "reset a password" in result.output and "set-password" in result.output
