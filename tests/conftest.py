@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -76,6 +77,27 @@ def postgres_schema() -> Iterator[PostgresSchema]:
     schema = PostgresSchema(postgres_url_or_skip())
     yield schema
     schema.drop()
+
+
+@dataclass(frozen=True)
+class OwnDatabase:
+    kind: str  # "sqlite" or "postgresql"
+    url: str
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def own_database(request, tmp_path) -> Iterator[OwnDatabase]:
+    """An empty, unmigrated database of each kind for this test alone (a file, or a schema of its own,
+    dropped afterwards): for tests that migrate, start processes or kill them."""
+    if request.param == "sqlite":
+        yield OwnDatabase("sqlite", f"sqlite:///{tmp_path / 'own.db'}")
+        return
+    shared = request.getfixturevalue("postgres_schema")
+    own = type(shared)(shared.base_url)
+    try:
+        yield OwnDatabase("postgresql", own.url)
+    finally:
+        own.drop()
 
 
 @pytest.fixture(scope="session", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -54,7 +54,7 @@ def _grade(score: int, on_topic: bool) -> str:
 
 
 def _suggestions(points, structure, spec: Specificity, delivery, on_topic, detail, basis,
-                 sents: list[str] = ()):
+                 hypothetical: bool = False):
     out: list[Suggestion] = []
     if not on_topic:
         other = detail.get("closest_other_question")
@@ -72,7 +72,7 @@ def _suggestions(points, structure, spec: Specificity, delivery, on_topic, detai
             else:
                 msg += "."
             out.append(Suggestion("missed_point", msg, p.example))
-    if structure.kind == "behavioural" and _sig.hypothetical(list(sents)):
+    if hypothetical:
         out.append(Suggestion("real_example", "The question asks about a time you did this: "
                               "tell one real example (what was happening, what you did, what "
                               "changed) rather than what you would do."))
@@ -172,6 +172,8 @@ def _report(q: Question, raw: str, cleaned: str, sents: list[str], sent_vecs, ba
         # checklist, the history, progress and mocks all read `covered` (strength is kept)
         tps = tuple(dataclasses.replace(t, covered=False, evidence=None) for t in tps)
     structure = _sig.structure(kind, kind_source, sents, _sig.list_items(raw))
+    # "Tell me about a time…" answered with what one would do: capped below, and told so
+    hypothetical = structure.kind == "behavioural" and _sig.hypothetical(sents)
     spec = _sig.specificity(cleaned, lexicon, prep.rubric_stems)
     delivery = _sig.delivery(cleaned, len(sents))
     values = {"coverage": coverage, "structure": structure.score, "specificity": spec.score,
@@ -185,13 +187,13 @@ def _report(q: Question, raw: str, cleaned: str, sents: list[str], sent_vecs, ba
         items.append(BreakdownItem("off_topic", 0.0, 0.0, round(capped - total, 2),
                                    "answer judged off-topic: score capped"))
         total = capped
-    elif kind == "behavioural" and total > HYPOTHETICAL_CAP and _sig.hypothetical(sents):
+    elif hypothetical and total > HYPOTHETICAL_CAP:
         items.append(BreakdownItem("hypothetical", 0.0, 0.0, round(HYPOTHETICAL_CAP - total, 2),
                                    "what you would do, not a time you did it: score capped"))
         total = HYPOTHETICAL_CAP
     score = int(round(max(0.0, min(100.0, total))))
     shown = tps if prep.basis == "talking_points" else ()
-    suggestions = _suggestions(tps, structure, spec, delivery, on_topic, detail, prep.basis, sents)
+    suggestions = _suggestions(tps, structure, spec, delivery, on_topic, detail, prep.basis, hypothetical)
     return Report(score, _grade(score, on_topic), tuple(items),
                   None if coverage is None else round(coverage, 4), prep.basis, shown, on_topic,
                   round(relevance, 4), detail, structure, spec, delivery, suggestions,

@@ -112,6 +112,15 @@ def render(
     return response
 
 
+def render_confirm(request: Request, *, kind: str, eyebrow: str, title: str, lines: list[str], action: str,
+                   button: str, back: str, back_label: str, cancel: str = "Keep it") -> HTMLResponse:
+    """The second step before deleting something: a page of its own (confirm.html), so it needs no
+    script; `action` is where its one button posts, `back` where cancelling goes. Never cached."""
+    confirm = {"kind": kind, "eyebrow": eyebrow, "title": title, "lines": lines, "action": action,
+               "button": button, "back": back, "back_label": back_label, "cancel": cancel}
+    return render(request, "confirm.html", {"confirm": confirm}, headers={"Cache-Control": "no-store"})
+
+
 def render_part(request: Request, name: str, **context: Any) -> Markup:
     """A partial rendered with the given context alone (no user; asking for a CSRF token fails), so what
     it renders may be kept and shown again to the same user."""

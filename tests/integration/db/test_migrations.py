@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select, text, update
 
 from rehearse.accounts import service as accounts
@@ -11,14 +10,8 @@ from rehearse.db.database import Database
 from rehearse.db.migrate import upgrade
 
 
-@pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def test_0013_turns_the_json_null_of_unchanged_talking_points_into_sql_null(kind, tmp_path, request):
-    if kind == "sqlite":
-        url, own = f"sqlite:///{tmp_path / 'old.db'}", None
-    else:
-        shared = request.getfixturevalue("postgres_schema")
-        own = type(shared)(shared.base_url)
-        url = own.url
+def test_0013_turns_the_json_null_of_unchanged_talking_points_into_sql_null(own_database):
+    url = own_database.url
     database = Database(url)
     try:
         upgrade(database.engine, "0012")
@@ -42,5 +35,3 @@ def test_0013_turns_the_json_null_of_unchanged_talking_points_into_sql_null(kind
         assert [tuple(row) for row in rows] == [(True, None), (False, ["a point"])]
     finally:
         database.dispose()
-        if own is not None:
-            own.drop()

@@ -6,7 +6,6 @@ import os
 import subprocess
 import sys
 
-import pytest
 from sqlalchemy import func, select
 
 from rehearse.bank.builtin import read_builtin
@@ -17,29 +16,19 @@ from rehearse.db.migrate import current_revision
 STARTERS = 4
 
 
-@pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def test_processes_starting_at_once_migrate_and_load_the_bank_once(kind, tmp_path, request, cli_env):
-    if kind == "sqlite":
-        url, own = f"sqlite:///{tmp_path / 'start.db'}", None
-    else:
-        shared = request.getfixturevalue("postgres_schema")
-        own = type(shared)(shared.base_url)
-        url = own.url
+def test_processes_starting_at_once_migrate_and_load_the_bank_once(own_database, cli_env):
+    url = own_database.url
     env = {**cli_env, "REHEARSE_DATABASE_URL": url}
+    starters = [subprocess.Popen([sys.executable, "-m", "rehearse", "db", "upgrade"], env=env,
+                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                 cwd=os.getcwd()) for _ in range(STARTERS)]
+    outputs = [(p.wait(timeout=300), p.stdout.read()) for p in starters]
+    assert [code for code, _ in outputs] == [0] * STARTERS, outputs
+    database = Database(url)
     try:
-        starters = [subprocess.Popen([sys.executable, "-m", "rehearse", "db", "upgrade"], env=env,
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                     cwd=os.getcwd()) for _ in range(STARTERS)]
-        outputs = [(p.wait(timeout=300), p.stdout.read()) for p in starters]
-        assert [code for code, _ in outputs] == [0] * STARTERS, outputs
-        database = Database(url)
-        try:
-            with database.transaction() as session:
-                banks = session.scalar(select(func.count(Bank.id)))
-            assert current_revision(database.engine) is not None
-        finally:
-            database.dispose()
-        assert banks == len({r.bank.name for r in read_builtin()})  # loaded once, not once per process
+        with database.transaction() as session:
+            banks = session.scalar(select(func.count(Bank.id)))
+        assert current_revision(database.engine) is not None
     finally:
-        if own is not None:
-            own.drop()
+        database.dispose()
+    assert banks == len({r.bank.name for r in read_builtin()})  # loaded once, not once per process

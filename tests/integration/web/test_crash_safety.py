@@ -13,7 +13,6 @@ import urllib.request
 import uuid
 
 import httpx
-import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
@@ -47,14 +46,8 @@ def _serve(env: dict[str, str], port: int) -> subprocess.Popen:
     raise AssertionError("the server did not start")
 
 
-@pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def test_acknowledged_attempts_survive_kill_9(kind, tmp_path, request, cli_env):
-    if kind == "sqlite":
-        url, own = f"sqlite:///{tmp_path / 'crash.db'}", None
-    else:
-        shared = request.getfixturevalue("postgres_schema")
-        own = type(shared)(shared.base_url)
-        url = own.url
+def test_acknowledged_attempts_survive_kill_9(own_database, cli_env):
+    url = own_database.url
     env = {**cli_env, "REHEARSE_DATABASE_URL": url, "REHEARSE_FEEDBACK_BACKEND": "lexical",
            "REHEARSE_SECRET_KEY": "k" * 48}
     port = _free_port()
@@ -104,8 +97,6 @@ def test_acknowledged_attempts_survive_kill_9(kind, tmp_path, request, cli_env):
         assert stored == len(acknowledged) >= 30
     finally:
         database.dispose()
-        if own is not None:
-            own.drop()
-    if kind == "sqlite":
+    if own_database.kind == "sqlite":
         with sqlite3.connect(make_url(url).database) as db:
             assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -15,7 +15,7 @@ from rehearse.progress import charts
 from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep
 from rehearse.web.pages.practice import pacing
 from rehearse.web.security import CsrfForm, PageUser
-from rehearse.web.templating import render
+from rehearse.web.templating import render, render_confirm
 
 router = APIRouter()
 MockId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -180,13 +180,12 @@ def confirm_abandon(mock_id: MockId, request: Request, session: SessionDep, user
     answered = sum(1 for i in mock.items if not i.follow_up and i.answered_at is not None)
     kept = (f"The {answered} answer{'' if answered == 1 else 's'} you gave stay{'s' if answered == 1 else ''} in "
             "your history and review queue." if answered else "You have not answered any of its questions yet.")
-    return render(request, "confirm.html", {"confirm": {
-        "kind": "abandon-mock", "eyebrow": mock.title, "title": "Abandon this mock interview?",
-        "lines": [f"It will be deleted and no longer offered to resume, and it gets no report. {kept}",
-                  "The current question's clock keeps running while you decide."],
-        "action": f"/mocks/{mock.id}/abandon", "button": "Abandon the mock",
-        "back": f"/mocks/{mock.id}", "back_label": "Back to the interview", "cancel": "Carry on"}},
-        headers=NO_STORE)
+    return render_confirm(
+        request, kind="abandon-mock", eyebrow=mock.title, title="Abandon this mock interview?",
+        lines=[f"It will be deleted and no longer offered to resume, and it gets no report. {kept}",
+               "The current question's clock keeps running while you decide."],
+        action=f"/mocks/{mock.id}/abandon", button="Abandon the mock", back=f"/mocks/{mock.id}",
+        back_label="Back to the interview", cancel="Carry on")
 
 
 @router.post("/mocks/{mock_id}/abandon", dependencies=[CsrfForm])

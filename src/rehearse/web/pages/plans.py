@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from rehearse.plans import service as plans
 from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep, begin_writing
 from rehearse.web.security import CsrfForm, PageUser
-from rehearse.web.templating import render
+from rehearse.web.templating import render, render_confirm
 
 router = APIRouter()
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -80,12 +80,12 @@ def to_mock(plan_id: Id, session: SessionDep, user: PageUser) -> Response:
 def confirm_delete(plan_id: Id, request: Request, session: SessionDep, user: PageUser) -> Response:
     """The second step of deleting a plan: what goes, what stays, and the button that does it."""
     plan = _plan_or_404(session, user, plan_id)
-    return render(request, "confirm.html", {"confirm": {
-        "kind": "delete-plan", "eyebrow": "Prep plan", "title": f"Delete the plan “{plan.title}”?",
-        "lines": ["The plan and the posting it was made from go for good. Questions it added to your review "
-                  "queue and mock interviews it started stay."],
-        "action": f"/plans/{plan.id}/delete", "button": "Delete the plan",
-        "back": f"/plans/{plan.id}", "back_label": plan.title, "cancel": "Keep it"}}, headers=NO_STORE)
+    return render_confirm(
+        request, kind="delete-plan", eyebrow="Prep plan", title=f"Delete the plan “{plan.title}”?",
+        lines=["The plan and the posting it was made from go for good. Questions it added to your review "
+               "queue and mock interviews it started stay."],
+        action=f"/plans/{plan.id}/delete", button="Delete the plan", back=f"/plans/{plan.id}",
+        back_label=plan.title)
 
 
 @router.post("/plans/{plan_id}/delete", dependencies=[CsrfForm])

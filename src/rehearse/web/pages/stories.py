@@ -13,7 +13,7 @@ from rehearse.bank.models import Question, QuestionCompetency
 from rehearse.stories import service as stories
 from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep
 from rehearse.web.security import CsrfForm, PageUser
-from rehearse.web.templating import render
+from rehearse.web.templating import render, render_confirm
 
 router = APIRouter()
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -109,12 +109,12 @@ def update(story_id: Id, request: Request, session: SessionDep, user: PageUser,
 def confirm_delete(story_id: Id, request: Request, session: SessionDep, user: PageUser) -> Response:
     """The second step of deleting a story: what goes, and the button that does it."""
     story = _story_or_404(session, user, story_id)
-    return render(request, "confirm.html", {"confirm": {
-        "kind": "delete-story", "eyebrow": "Story", "title": f"Delete “{story.title}”?",
-        "lines": ["The story goes for good: it will no longer be suggested for any question. Your answers and "
-                  "reviews are not touched."],
-        "action": f"/stories/{story.id}/delete", "button": "Delete the story",
-        "back": f"/stories/{story.id}", "back_label": story.title, "cancel": "Keep it"}}, headers=NO_STORE)
+    return render_confirm(
+        request, kind="delete-story", eyebrow="Story", title=f"Delete “{story.title}”?",
+        lines=["The story goes for good: it will no longer be suggested for any question. Your answers and "
+               "reviews are not touched."],
+        action=f"/stories/{story.id}/delete", button="Delete the story", back=f"/stories/{story.id}",
+        back_label=story.title)
 
 
 @router.post("/stories/{story_id}/delete", dependencies=[CsrfForm])
