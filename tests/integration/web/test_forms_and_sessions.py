@@ -246,3 +246,33 @@ def test_the_display_name_is_changed_on_the_settings_page(browser):
     assert browser.get("/api/me").json()["display_name"] == "Ada L."
     empty = settings_form(browser, "/settings/name", display_name="   ")
     assert empty.status_code == 422 and "Enter a display name" in empty.text
+
+
+def _token_form(browser) -> dict[str, str]:
+    page = browser.get("/settings").text
+    form_key = re.search(r'name="form_key" value="([^"]+)"', page).group(1)
+    return {"csrf_token": browser.csrf("/settings"), "form_key": form_key, "name": "laptop"}
+
+
+def test_reloading_the_page_that_shows_a_new_token_creates_no_second_token(browser):
+    browser.sign_up()
+    form = _token_form(browser)
+    first = browser.post("/settings/tokens", data=form)
+    resent = browser.post("/settings/tokens", data=form)  # what a reload of the POST's page sends
+    assert "data-token-secret" in first.text
+    assert resent.status_code == 200 and "data-token-secret" not in resent.text
+    assert "No second token was made" in resent.text and "“laptop”" in resent.text
+    assert browser.get("/settings").text.count('data-token-state="active"') == 1
+    assert "data-token-secret" in browser.post("/settings/tokens", data=_token_form(browser)).text  # a new form
+
+
+def test_a_token_form_refused_for_the_limit_can_be_sent_again_after_a_revoke(browser, monkeypatch):
+    monkeypatch.setattr("rehearse.accounts.service.MAX_TOKENS", 1)
+    browser.sign_up()
+    browser.post("/settings/tokens", data=_token_form(browser))
+    form = _token_form(browser)
+    refused = browser.post("/settings/tokens", data=form)
+    assert refused.status_code == 409 and "revoke one first" in refused.text
+    token_id = re.search(r'data-token="(\d+)"', browser.get("/settings").text).group(1)
+    browser.post(f"/settings/tokens/{token_id}/revoke", data={"csrf_token": browser.csrf("/settings")})
+    assert "data-token-secret" in browser.post("/settings/tokens", data=form).text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
@@ -10,6 +11,8 @@ from fastapi.responses import RedirectResponse, Response
 from rehearse.accounts import service as accounts
 from rehearse.accounts.views import change_password as change_own_password
 from rehearse.accounts.views import sign_in, sign_up
+from rehearse.bank.models import utcnow
+from rehearse.idempotency import service as idempotency
 from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep
 from rehearse.web.params import IdPath
 from rehearse.web.security import (
@@ -107,8 +110,8 @@ def signout(request: Request, session: SessionDep) -> Response:
 
 def _settings(request: Request, session, user, status_code: int = 200, headers=None, **context) -> Response:
     """The settings page with the user's tokens, and what the last action said."""
-    return render(request, "accounts/settings.html", {"tokens": accounts.list_tokens(session, user=user), **context},
-                  status_code=status_code, headers=headers)
+    context = {"tokens": accounts.list_tokens(session, user=user), "token_form_key": uuid.uuid4().hex, **context}
+    return render(request, "accounts/settings.html", context, status_code=status_code, headers=headers)
 
 
 SAVED = {"name": "name_saved", "password": "password_saved"}  # ?saved=… after a form's redirect: its notice
@@ -155,11 +158,32 @@ def create_token(
     session: SessionDep,
     user: PageUser,
     name: Annotated[str, Form(max_length=100)] = "",
+    form_key: Annotated[str, Form(max_length=idempotency.MAX_KEY)] = "",
 ) -> Response:
+    """Create a token and show its secret, once.
+
+    The secret cannot go through a redirect (it is never stored), so the page answers the POST
+    itself; the form's one-time key makes a reload, or a second click, show a notice instead of
+    creating a second token.
+    """
+    claimed = None
+    if form_key:
+        try:
+            key = "settings-token:" + idempotency.check_key(form_key)
+        except idempotency.KeyMisused as misused:
+            return _settings(request, session, user, 422, error=str(misused))
+        claimed = idempotency.claim(session, user_id=user.id, key=key,
+                                    print_=idempotency.fingerprint("POST", "/settings/tokens", {}), now=utcnow())
+        if isinstance(claimed, idempotency.Replay):
+            return _settings(request, session, user, already_issued=claimed.response.get("name", ""))
     try:
         issued = accounts.create_token(session, user=user, name=name)
     except accounts.AccountError as error:
+        if claimed is not None:
+            session.delete(claimed)  # nothing was made: the same form may be sent again once a token is revoked
         return _settings(request, session, user, 409, error=str(error))
+    if claimed is not None:
+        idempotency.complete(claimed, status=201, response={"token_id": issued.token.id, "name": issued.token.name})
     return _settings(request, session, user, issued=issued)
 
 
