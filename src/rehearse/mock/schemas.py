@@ -84,7 +84,8 @@ class MockRead(BaseModel):
     share_url: str | None
 
     @classmethod
-    def of(cls, mock: MockInterview, *, visible_items: bool = True) -> MockRead:
+    def of(cls, mock: MockInterview, *, share_url: str | None = None, visible_items: bool = True) -> MockRead:
+        """The mock as the API shows it; `share_url` is the shared report's full address, when it has one."""
         current = service.current_item(mock)
         shown = [i for i in mock.items if i.answered_at is not None or i is current]
         return cls(
@@ -93,7 +94,7 @@ class MockRead(BaseModel):
             created_at=mock.created_at, finished_at=mock.finished_at,
             current_item_id=current.id if current else None,
             items=[ItemRead.of(mock, i, current=i is current) for i in shown] if visible_items else [],
-            summary=mock.summary, share_url=f"/shared/mocks/{mock.share_token}" if mock.share_token else None,
+            summary=mock.summary, share_url=share_url if mock.share_token else None,
         )
 
 

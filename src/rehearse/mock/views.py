@@ -44,6 +44,18 @@ def speech_of(request: Request, session, user, transcription_id: str | None) -> 
     return practice.speech_summary(status.get("transcript")) if status.get("state") == "done" else None
 
 
+def shared_report_url(request: Request, mock) -> str | None:
+    """The shared report's full address, as this request reached the server (its scheme from a trusted
+    proxy's X-Forwarded-Proto when REHEARSE_TRUSTED_PROXIES names it, its host from the Host header)."""
+    if not mock.share_token:
+        return None
+    return str(request.url_for("show_shared", token=mock.share_token))
+
+
+def _read(request: Request, mock) -> MockRead:
+    return MockRead.of(mock, share_url=shared_report_url(request, mock))
+
+
 @router.post("/mocks", response_model=MockRead, status_code=201, dependencies=[CsrfApi])
 def create_mock(body: MockCreate, request: Request, user: ApiUser, session: SessionDep) -> MockRead:
     """Start a mock interview: questions drawn balanced across competencies (the seed is kept)."""
@@ -54,7 +66,7 @@ def create_mock(body: MockCreate, request: Request, user: ApiUser, session: Sess
                               seed=body.seed)
     except service.MockRejected as error:
         raise _rejected(error) from None
-    return MockRead.of(service.get(session, user=user, mock_id=mock.id))
+    return _read(request, service.get(session, user=user, mock_id=mock.id))
 
 
 @router.get("/mocks", response_model=list[MockSummaryRead])
@@ -66,10 +78,10 @@ def list_mocks(user: ApiUser, session: SessionDep) -> list[MockSummaryRead]:
 
 
 @router.get("/mocks/{mock_id}", response_model=MockRead)
-def read_mock(mock_id: MockId, user: ApiUser, session: SessionDep) -> MockRead:
+def read_mock(mock_id: MockId, request: Request, user: ApiUser, session: SessionDep) -> MockRead:
     """A mock: the current question and its seconds left; scores and the end report once finished."""
     try:
-        return MockRead.of(service.get_or_404(session, user=user, mock_id=mock_id))
+        return _read(request, service.get_or_404(session, user=user, mock_id=mock_id))
     except service.MockRejected as error:
         raise _rejected(error) from None
 
@@ -103,7 +115,7 @@ def answer_item(request: Request, session, settings, *, user, mock_id: int, item
     except service.MockRejected as error:
         raise _rejected(error) from None
     if item is None:
-        return MockRead.of(mock)  # answered already: a repeated submit changes nothing
+        return _read(request, mock)  # answered already: a repeated submit changes nothing
     prepared = service.prepare_item(session, item)
     release(session)
     report = service.score_prepared(prepared, answer, backend=settings.feedback_backend,
@@ -118,31 +130,31 @@ def answer_item(request: Request, session, settings, *, user, mock_id: int, item
     if item is not None:  # None: a repeated submit of the same answer was first
         service.record_answer(session, user=user, mock=mock, item=item, answer=answer, report=report,
                               timed_out=timed_out, speech=speech)
-    return MockRead.of(service.get(session, user=user, mock_id=mock_id))
+    return _read(request, service.get(session, user=user, mock_id=mock_id))
 
 
 @router.post("/mocks/{mock_id}/resume", response_model=MockRead, dependencies=[CsrfApi])
-def resume_mock(mock_id: MockId, user: ApiUser, session: SessionDep) -> MockRead:
+def resume_mock(mock_id: MockId, request: Request, user: ApiUser, session: SessionDep) -> MockRead:
     """Start the current question's time again when it ran out while you were away."""
     try:
-        return MockRead.of(service.resume(session, user=user, mock_id=mock_id))
+        return _read(request, service.resume(session, user=user, mock_id=mock_id))
     except service.MockRejected as error:
         raise _rejected(error) from None
 
 
 @router.post("/mocks/{mock_id}/share", response_model=MockRead, dependencies=[CsrfApi])
-def share_mock(mock_id: MockId, user: ApiUser, session: SessionDep) -> MockRead:
+def share_mock(mock_id: MockId, request: Request, user: ApiUser, session: SessionDep) -> MockRead:
     """Make a read-only link to the finished report (`share_url`)."""
     try:
-        return MockRead.of(service.share(session, user=user, mock_id=mock_id))
+        return _read(request, service.share(session, user=user, mock_id=mock_id))
     except service.MockRejected as error:
         raise _rejected(error) from None
 
 
 @router.delete("/mocks/{mock_id}/share", response_model=MockRead, dependencies=[CsrfApi])
-def unshare_mock(mock_id: MockId, user: ApiUser, session: SessionDep) -> MockRead:
+def unshare_mock(mock_id: MockId, request: Request, user: ApiUser, session: SessionDep) -> MockRead:
     """Revoke the read-only link; whoever has it gets a 404 from now on."""
     try:
-        return MockRead.of(service.unshare(session, user=user, mock_id=mock_id))
+        return _read(request, service.unshare(session, user=user, mock_id=mock_id))
     except service.MockRejected as error:
         raise _rejected(error) from None

@@ -275,6 +275,8 @@ def test_the_share_link_is_the_full_address_shown_as_selectable_text_with_a_copy
     assert re.search(r'<button type="button" class="button" data-action="copy-share" data-copy="[^"]+" hidden>',
                      report)
     assert Browser(app).get(shown.removeprefix("http://testserver")).status_code == 200
+    mock_id = location.rsplit("/", 1)[1]
+    assert ann.get(f"/api/mocks/{mock_id}").json()["share_url"] == shown  # the API gives the same whole address
 
 
 def test_behind_a_trusted_proxy_the_share_link_has_the_address_the_browser_used(settings, question):

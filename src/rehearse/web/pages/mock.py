@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from rehearse.bank import service as bank
 from rehearse.mock import service as mocks
-from rehearse.mock.views import answer_item, speech_of
+from rehearse.mock.views import answer_item, shared_report_url, speech_of
 from rehearse.progress import charts
 from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep
 from rehearse.web.pages.practice import pacing
@@ -121,14 +121,6 @@ def review_ratings(session, user, mock) -> dict[int, tuple[int, str]]:
     return found
 
 
-def share_url(request: Request, mock) -> str | None:
-    """The shared report's full address, as this request reached the server (its scheme from a trusted
-    proxy's X-Forwarded-Proto when REHEARSE_TRUSTED_PROXIES names it, its host from the Host header)."""
-    if not mock.share_token:
-        return None
-    return str(request.url_for("show_shared", token=mock.share_token))
-
-
 @router.get("/mocks/{mock_id}")
 def show_mock(mock_id: MockId, request: Request, session: SessionDep, user: PageUser) -> Response:
     """The current question with its countdown, or the end report once the mock is finished."""
@@ -137,7 +129,7 @@ def show_mock(mock_id: MockId, request: Request, session: SessionDep, user: Page
     if item is None:
         return render(request, "mock/report.html", {**report_context(mock), "owner": True,
                                                     "reviews": review_ratings(session, user, mock),
-                                                    "share_url": share_url(request, mock)},
+                                                    "share_url": shared_report_url(request, mock)},
                       headers=NO_STORE)
     parent = next((i for i in mock.items if i.number == item.number and not i.follow_up), None)
     from rehearse.stories import service as stories
