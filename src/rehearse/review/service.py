@@ -84,10 +84,15 @@ def review_question(session: Session, *, user_id: int, question_id: int, score: 
     card.reviews = (card.reviews or 0) + 1
     entry = ReviewLogEntry(card_id=card.id, user_id=user_id, attempt_id=attempt_id, score=score,
                            suggested_rating=int(suggested) if suggested else None, rating=int(used),
-                           source="score" if rating is None else "override", reviewed_at=now)
+                           source=_source(used, suggested), reviewed_at=now)
     session.add(entry)
     session.flush()
     return entry
+
+
+def _source(used: int, suggested: int | None) -> str:
+    """"override" only when the user's rating differs from the one the score suggested."""
+    return "score" if suggested is not None and int(used) == int(suggested) else "override"
 
 
 def _locked_card(session: Session, *, user_id: int, question_id: int, now: datetime) -> ReviewCard:
@@ -144,7 +149,7 @@ def override(session: Session, *, user: User, attempt_id: int, rating: str | int
                                                         ReviewLogEntry.user_id == user.id))
     if entry is None:
         raise RatingRejected(f"You have no reviewed attempt with id {attempt_id}.", 404)
-    entry.rating, entry.source = int(chosen), "override"
+    entry.rating, entry.source = int(chosen), _source(chosen, entry.suggested_rating)
     session.flush()
     recompute_card(session, session.get(ReviewCard, entry.card_id))
     return entry

@@ -59,6 +59,14 @@ def test_an_override_reschedules_by_replaying_the_log(session, bank, users):
     assert (entry.rating, entry.suggested_rating, entry.source) == (1, 4, "override")
 
 
+def test_choosing_the_rating_the_score_suggested_is_no_override(session, bank, users):
+    ann, q = users[0], bank["questions"][1]
+    made = attempt(session, ann, q, 95)  # Easy suggested
+    review.override(session, user=ann, attempt_id=made.id, rating="again")
+    back = review.override(session, user=ann, attempt_id=made.id, rating="easy")  # changed their mind
+    assert (back.rating, back.suggested_rating, back.source) == (4, 4, "score")
+
+
 @pytest.mark.parametrize("rating", ["perfect", "0", "", "5"])
 def test_a_rating_that_does_not_exist_changes_nothing(session, bank, users, rating):
     ann, q = users[0], bank["questions"][1]

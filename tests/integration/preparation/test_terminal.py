@@ -51,8 +51,8 @@ def test_answer_see_the_report_override_the_rating_then_review_it_when_due(env):
     answer(child)
     child.expect("Score")
     child.expect(r"Change the rating\?")
-    child.sendline("a")
-    child.expect("Rated again")
+    child.sendline("e")  # the weak answer's score suggested Again
+    child.expect("Rated easy")
     child.expect(r"Another question\?")
     child.sendline("n")
     child.expect(pexpect.EOF)
@@ -60,7 +60,7 @@ def test_answer_see_the_report_override_the_rating_then_review_it_when_due(env):
     assert child.exitstatus == 0
     attempts = rows(env, "select question_id, answer from attempts")
     assert len(attempts) == 1 and attempts[0][1] == "\n".join(ANSWER)
-    assert rows(env, "select rating, source from review_logs") == [(1, "override")]
+    assert rows(env, "select rating, source from review_logs") == [(4, "override")]
     # The card falls due; `--due` asks it again, then says nothing is left.
     rows(env, "update review_cards set due = '2000-01-01 00:00:00.000000'")
     child = spawn(env, "--due")
