@@ -1,278 +1,33 @@
-"""Bank use cases: import, export, browse and look up questions. The only code here that touches the session."""
+"""Bank use cases: import, export, browse and look up questions. The only code here that touches the session.
+
+Importing, the one part that writes, lives in `importing`; its use cases are named here too, so callers
+find every bank use case in one module.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from rehearse.formats import BankDoc, ImportWarning, QuestionDoc, RoleDoc, parse_talking_points, slugify
-from rehearse.formats.checks import MAX_SLUG
+from rehearse.formats import BankDoc, QuestionDoc, RoleDoc
 
 from . import search as search_index
-from .competencies import infer_competencies
-from .models import Bank, ExampleAnswer, Question, QuestionCompetency, Role, utcnow
-
-Progress = Callable[[int], None]
-
-
-@dataclass
-class ImportSummary:
-    banks: list[str] = field(default_factory=list)
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    warnings: list[ImportWarning] = field(default_factory=list)
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.created or self.updated)
+from .importing import (  # noqa: F401 (re-exported: the bank's use cases in one module)
+    ImportSummary,
+    Progress,
+    current_example_answer,
+    import_bank,
+    reindex_question,
+)
+from .models import Bank, ExampleAnswer, Question, QuestionCompetency, Role
 
 
 class QuestionNotFound(LookupError):
     """No question matches a reference, or several do."""
-
-
-def _unique_slugs(wanted: Sequence[str]) -> list[str]:
-    """Repeated slugs get -2, -3 …, skipping any slug another question asks for, within the column's size."""
-    taken, used, slugs = set(wanted), set(), []
-    for slug in wanted:
-        candidate, count = slug, 1
-        while candidate in used or (count > 1 and candidate in taken):
-            count += 1
-            suffix = f"-{count}"
-            candidate = slug[: MAX_SLUG - len(suffix)] + suffix
-        used.add(candidate)
-        slugs.append(candidate)
-    return slugs
-
-
-def search_document(text: str, intent: str | None, points: Sequence[str], competencies: Sequence[str],
-                    example: str | None) -> str:
-    return "\n".join(part for part in (text, intent or "", " ".join(points), " ".join(competencies),
-                                       example or "") if part)
-
-
-def import_bank(session: Session, doc: BankDoc, *, progress: Progress | None = None,
-                summary: ImportSummary | None = None) -> ImportSummary:
-    """Create or update a bank from a parsed file. Idempotent: the same file twice changes nothing."""
-    summary = summary or ImportSummary()
-    bank_slug = slugify(doc.name)
-    bank = session.scalar(select(Bank).where(Bank.slug == bank_slug))
-    if bank is None:
-        bank = Bank(slug=bank_slug, name=doc.name, source=doc.source, licence=doc.licence,
-                    description=doc.description, imported_at=utcnow())
-        session.add(bank)
-        session.flush()
-    else:
-        if bank.name != doc.name:  # "Leadership Bank" and "leadership bank!" are one bank: say so
-            summary.warnings.append(ImportWarning(
-                doc.source or doc.name, None,
-                f"bank {bank.name!r} renamed to {doc.name!r} (a bank is the one its name's slug, "
-                f"{bank_slug!r}, gives); its questions are updated, not duplicated"))
-        for attribute in ("name", "source", "licence", "description"):
-            value = getattr(doc, attribute)
-            if value is not None and getattr(bank, attribute) != value:
-                setattr(bank, attribute, value)
-    credited = list(dict.fromkeys([*(bank.contributors or ()), *doc.contributors]))
-    if credited != (bank.contributors or []):
-        bank.contributors = credited
-    summary.banks.append(bank.name)
-
-    existing_roles = {role.slug: role for role in session.scalars(select(Role).where(Role.bank_id == bank.id))}
-    existing = {q.slug: q for q in session.scalars(
-        select(Question).where(Question.bank_id == bank.id).options(selectinload(Question.example_answers))
-    )}
-    # A question a file gives without a slug (the page format has no place for one) is the stored question
-    # of the same text in the same role, whatever slug that one was given.
-    by_text = {(q.role_id, _same_text(q.text)): q for q in existing.values()}
-    all_questions = [q for role in doc.roles for q in role.questions]
-    slugs = iter(_unique_slugs([q.slug or slugify(q.text) for q in all_questions]))
-    changed_before = summary.created + summary.updated
-    for role_doc in doc.roles:
-        role = _upsert_role(session, bank, role_doc, existing_roles)
-        new_rows = []
-        for position, question_doc in enumerate(role_doc.questions):
-            slug = next(slugs)
-            current = existing.get(slug)
-            if question_doc.slug is None and (current is None or current.role_id != role.id):
-                current = by_text.get((role.id, _same_text(question_doc.text)), current)
-                slug = current.slug if current is not None else slug
-            if current is None:
-                new_rows.append((slug, position, question_doc))
-            elif _update_question(session, current, role, position, question_doc, summary,
-                                  doc.source or doc.name):
-                summary.updated += 1
-            else:
-                summary.unchanged += 1
-            if progress:
-                progress(1)
-        _insert_questions(session, bank, role, new_rows)
-        summary.created += len(new_rows)
-    if summary.created + summary.updated > changed_before:
-        bank.imported_at = utcnow()
-    return summary
-
-
-def _same_text(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
-def _upsert_role(session: Session, bank: Bank, doc: RoleDoc, existing: dict[str, Role]) -> Role:
-    slug = doc.slug or slugify(doc.name)
-    role = existing.get(slug)
-    if role is None:
-        # A bank built from several files keeps its roles in the order they arrived.
-        role = Role(bank_id=bank.id, slug=slug, name=doc.name, description=doc.description,
-                    position=max((r.position for r in existing.values()), default=-1) + 1)
-        session.add(role)
-        session.flush()
-        existing[slug] = role
-        return role
-    for attribute, value in (("name", doc.name), ("description", doc.description)):
-        if value is not None and getattr(role, attribute) != value:
-            setattr(role, attribute, value)
-    return role
-
-
-def _points_of(doc: QuestionDoc) -> tuple[list[str], str]:
-    if doc.talking_points is not None:
-        return list(doc.talking_points), "file"
-    return list(parse_talking_points(doc.intent)), "intent"
-
-
-def _competencies_of(doc: QuestionDoc) -> list[str]:
-    return list(dict.fromkeys(doc.competencies)) or infer_competencies(f"{doc.text} {doc.intent or ''}")
-
-
-def _insert_questions(session: Session, bank: Bank, role: Role, rows: list[tuple[str, int, QuestionDoc]]) -> None:
-    """Bulk insert: one INSERT per table, so a 10,000-question file imports in seconds."""
-    if not rows:
-        return
-    values = []
-    extras = []
-    for slug, position, doc in rows:
-        points, source = _points_of(doc)
-        competencies = _competencies_of(doc)
-        values.append({
-            "bank_id": bank.id, "role_id": role.id, "slug": slug, "text": doc.text, "kind": doc.kind or "other",
-            "position": position, "intent": doc.intent, "talking_points": points, "talking_points_source": source,
-            "search_document": search_document(doc.text, doc.intent, points, competencies, doc.example_answer),
-        })
-        extras.append((doc, points, competencies))
-    ids = session.scalars(insert(Question).returning(Question.id, sort_by_parameter_order=True), values).all()
-    competency_rows, answer_rows, index_rows = [], [], []
-    for question_id, row, (doc, points, competencies) in zip(ids, values, extras, strict=True):
-        competency_rows += [{"question_id": question_id, "name": name, "position": i}
-                            for i, name in enumerate(competencies)]
-        # Every question starts with revision 1, a full snapshot (empty text: no example answer), so
-        # community edits and later imports share one history and have a base to compare with.
-        answer_rows.append({"question_id": question_id, "revision": 1, "text": doc.example_answer or "",
-                            "source": "import", "created_at": utcnow(), "intent": doc.intent,
-                            "talking_points": points, "file_values": _file_values(doc, points)})
-        index_rows.append(search_index.IndexRow(question_id, row["text"], doc.intent, points, competencies,
-                                                doc.example_answer))
-    if competency_rows:
-        session.execute(insert(QuestionCompetency), competency_rows)
-    if answer_rows:
-        session.execute(insert(ExampleAnswer), answer_rows)
-    search_index.write(session, index_rows)
-
-
-def _file_values(doc: QuestionDoc, points: Sequence[str]) -> dict:
-    return {"example_answer": doc.example_answer or None, "intent": doc.intent, "talking_points": list(points)}
-
-
-def _update_question(session: Session, question: Question, role: Role, position: int, doc: QuestionDoc,
-                     summary: ImportSummary | None = None, file: str = "") -> bool:
-    """Bring a stored question in line with the file; returns whether anything changed.
-
-    The example answer, intent and talking points are merged with the question's history: a field
-    the file did not change since the last import keeps any community edit made since; a field the
-    file changed takes the file's value, and a community edit it replaces is reported as a warning.
-    """
-    changes: dict = {}
-    kind = question.kind if "kind" in doc.omitted else doc.kind or "other"
-    for attribute, value in (("role_id", role.id), ("text", doc.text), ("kind", kind), ("position", position)):
-        if getattr(question, attribute) != value:
-            changes[attribute] = value
-    points, source = _points_of(doc)
-    if "intent" in doc.omitted and doc.talking_points is None:  # points derived from the intent kept
-        points = list(parse_talking_points(question.intent))
-    competencies = question.competency_names if "competencies" in doc.omitted else _competencies_of(doc)
-    competencies_changed = question.competency_names != competencies
-    current_answer = question.example_answers[-1] if question.example_answers else None
-    imported = next((row.file_values for row in reversed(question.example_answers) if row.file_values), None)
-    now = {"example_answer": (current_answer.text or None) if current_answer else None,
-           "intent": question.intent, "talking_points": list(question.talking_points or ())}
-    incoming = _file_values(doc, points)
-    for name in doc.omitted & incoming.keys():
-        # The file has no place for this field: it says nothing about it, so the stored value stays, and
-        # the last file that did give it remains the base of the next merge.
-        incoming[name] = (imported or now).get(name)
-    merged = dict(now)
-    for name, value in incoming.items():
-        if name in doc.omitted:
-            continue
-        if name == "example_answer" and not value:
-            continue  # a file without an example answer never removes one
-        if imported is not None and imported.get(name) == value:
-            continue  # the file has not changed this field since it was last imported: keep edits
-        if imported is None and name == "talking_points" and question.talking_points_source == "editor":
-            continue
-        if value != now[name] and summary is not None and imported is not None and imported.get(name) != now[name]:
-            summary.warnings.append(ImportWarning(
-                file, doc.line,
-                f"question {question.slug!r}: the file changed the {name.replace('_', ' ')}, replacing a "
-                "community edit made since the last import (it stays in the question's history)"))
-        merged[name] = value
-    if merged["intent"] != question.intent:
-        changes["intent"] = merged["intent"]
-    if merged["talking_points"] != now["talking_points"]:
-        changes["talking_points"] = merged["talking_points"]
-        changes["talking_points_source"] = source if merged["talking_points"] == points else "editor"
-    content_changed = merged != now
-    if not changes and not competencies_changed and not content_changed and imported == incoming:
-        return False
-    if changes:
-        session.execute(update(Question).where(Question.id == question.id).values(**changes))
-    if competencies_changed:
-        session.execute(delete(QuestionCompetency).where(QuestionCompetency.question_id == question.id))
-    if competencies_changed and competencies:  # insert() with no rows would insert one row of defaults
-        session.execute(insert(QuestionCompetency), [
-            {"question_id": question.id, "name": name, "position": i} for i, name in enumerate(competencies)])
-    if content_changed or imported != incoming:
-        if content_changed or current_answer is None:
-            revision = (current_answer.revision if current_answer else 0) + 1
-            session.add(ExampleAnswer(question_id=question.id, revision=revision, text=merged["example_answer"] or "",
-                                      intent=merged["intent"], talking_points=merged["talking_points"],
-                                      file_values=incoming, source="import", created_at=utcnow()))
-        else:  # the file moved on, but the question already says it all: remember what the file says now
-            current_answer.file_values = incoming
-    session.flush()
-    session.expire(question)
-    reindex_question(session, question.id)
-    return content_changed or bool(changes) or competencies_changed
-
-
-def reindex_question(session: Session, question_id: int) -> None:
-    """Rebuild one question's search row after any edit."""
-    question = session.get(Question, question_id)
-    example = current_example_answer(session, question_id)
-    points, competencies = list(question.talking_points), question.competency_names
-    session.execute(update(Question).where(Question.id == question_id).values(
-        search_document=search_document(question.text, question.intent, points, competencies, example)))
-    search_index.write(session, [search_index.IndexRow(question_id, question.text, question.intent, points,
-                                                       competencies, example)])
-
-
-def current_example_answer(session: Session, question_id: int) -> str | None:
-    """The current revision's example answer; None when it has none (stored as empty text)."""
-    return session.scalar(select(ExampleAnswer.text).where(ExampleAnswer.question_id == question_id)
-                          .order_by(ExampleAnswer.revision.desc()).limit(1)) or None
 
 
 # --- reading ---------------------------------------------------------------------------------
