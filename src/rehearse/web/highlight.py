@@ -114,3 +114,9 @@ def highlight(answer: str, evidence: Sequence[str | None]) -> Markup:
         position = span.end
     out.append(escape(answer[position:]))
     return Markup("").join(out)
+
+
+def covered_evidence(points: Sequence[dict]) -> list[str | None]:
+    """Each talking point's evidence where it is covered, else None: a missed point's near
+    miss is quoted in the checklist, not highlighted as a sentence that covers it."""
+    return [p.get("evidence") if p.get("covered") else None for p in points]

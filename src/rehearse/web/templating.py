@@ -17,7 +17,7 @@ from rehearse import __version__
 from rehearse.community.markdown import render as markdown
 from rehearse.practice.report_view import specifics_shown
 from rehearse.web import identity
-from rehearse.web.highlight import highlight
+from rehearse.web.highlight import covered_evidence, highlight
 from rehearse.web.security import attach_csrf_cookie, csrf_token
 
 log = logging.getLogger("rehearse.web")
@@ -60,7 +60,7 @@ def make_templates() -> Jinja2Templates:
     env.trim_blocks = True
     env.lstrip_blocks = True
     env.filters.update(
-        when=_when, duration=_duration, percent=_percent, band=score_band, highlight=highlight,
+        when=_when, duration=_duration, percent=_percent, band=score_band, highlight=highlight, covered_evidence=covered_evidence,
         markdown=markdown, specifics=specifics_shown,
     )
     env.globals.update(version=__version__)

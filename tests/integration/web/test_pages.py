@@ -96,6 +96,17 @@ def test_anonymous_practice_shows_the_report_without_keeping_it(browser, questio
     )
 
 
+def test_only_sentences_that_cover_a_point_are_highlighted(browser, question):
+    """A missed point's near miss is quoted in its checklist line, not marked as covering it."""
+    first_sentence = STRONG.split(". ")[0] + "."
+    scored = browser.post("/api/feedback", json={"question_id": question["id"], "answer": first_sentence}).json()
+    assert any(not p["covered"] and p["evidence"] for p in scored["talking_points"])  # a near miss to leave out
+    html = browser.answer(question["id"], first_sentence).text
+    covered = [flag == "true" for flag in re.findall(r'data-point-covered="(true|false)"', html)]
+    marked = {int(n) for labels in re.findall(r'data-evidence-for="([\d ]+)"', html) for n in labels.split()}
+    assert all(covered[n - 1] for n in marked)
+
+
 def test_signed_in_practice_redirects_to_the_stored_report_and_history(browser, question):
     browser.sign_up()
     response = browser.answer(question["id"], STRONG, duration_s="65.2")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from rehearse.web.highlight import find, highlight
+from rehearse.web.highlight import covered_evidence, find, highlight
 
 
 @pytest.mark.parametrize(
@@ -37,3 +37,8 @@ def test_crafted_punctuation_does_not_make_the_search_explode():
     answer = "alpha " + "<<>>-" * 3000 + " beta gamma"
     assert find(answer, "alpha beta delta") == []
     assert find(("alpha " + "<a> " * 50 + "! ") * 100, "alpha b alpha c alpha d alpha e") == []
+
+
+def test_only_covered_points_lend_their_evidence_to_the_highlight():
+    points = [{"covered": True, "evidence": "We grew."}, {"covered": False, "evidence": "We tried."}]
+    assert covered_evidence(points) == ["We grew.", None]
