@@ -3,7 +3,9 @@
 Asks a question, takes a multi-line answer (typed, or written in $EDITOR), shows the report,
 records the attempt and its review for the local user, and lets the user change the rating.
 Nothing is written until an answer is scored, and each answer is stored in one transaction,
-so Ctrl-C at any moment leaves nothing half-written.
+so Ctrl-C at any moment leaves nothing half-written. The end of standard input (Ctrl-D, the end
+of a pipe or a file) stops it too, with exit status 0: an answer it ends is kept like one ended
+by the full stop, and nothing more is asked.
 """
 
 from __future__ import annotations
@@ -24,6 +26,10 @@ from rich.table import Table
 console = Console(highlight=False)
 END_OF_ANSWER = "."  # a line with only a full stop ends the answer
 RATINGS = {"a": "again", "h": "hard", "g": "good", "e": "easy"}
+
+
+class EndOfInput(Exception):
+    """Standard input ended: there is nobody left to answer, so no more questions are asked."""
 
 
 def _fail(message: str) -> None:
@@ -59,7 +65,10 @@ def resolve_user(database, email: str | None):
 
 
 def read_answer(use_editor: bool) -> str:
-    """Lines until one with only a full stop (or end of input); '/edit' opens $EDITOR instead."""
+    """Lines until one with only a full stop (or end of input); '/edit' opens $EDITOR instead.
+
+    EndOfInput when the input ends before a line of the answer: an empty answer is something to ask
+    again, an input that has ended is not."""
     if use_editor:
         written = click.edit("\n\n# Write your answer above. Lines starting with # are ignored.\n") or ""
         return "\n".join(line for line in written.splitlines() if not line.lstrip().startswith("#")).strip()
@@ -70,6 +79,8 @@ def read_answer(use_editor: bool) -> str:
         try:
             line = input()
         except EOFError:
+            if not lines:
+                raise EndOfInput from None
             break
         if line.strip() == END_OF_ANSWER:
             break
@@ -80,10 +91,11 @@ def read_answer(use_editor: bool) -> str:
 
 
 def ask(prompt: str) -> str:
+    """The reply, trimmed and lower-cased; EndOfInput at the end of input (never "", which is Enter)."""
     try:
         return input(prompt).strip().lower()
     except EOFError:
-        return ""
+        raise EndOfInput from None
 
 
 def _questions(database, user, role: str | None, due: bool) -> Iterator[int]:
@@ -245,6 +257,8 @@ def practice_command(
                          max_chars=settings.max_answer_chars)
             if ask("\nAnother question? [Y/n] ") in ("n", "no", "q"):
                 break
+    except EndOfInput:
+        console.print("\n[dim]End of input: stopped. Every answer you finished is saved.[/]")
     except KeyboardInterrupt:
         console.print("\n[yellow]Stopped. Every answer you finished is saved; the one in progress was not.[/]")
         raise typer.Exit(130) from None

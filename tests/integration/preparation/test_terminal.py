@@ -2,6 +2,7 @@
 
 import signal
 import sqlite3
+import subprocess
 import sys
 
 import pexpect
@@ -30,6 +31,12 @@ def _as_at_a_keyboard():
 def spawn(env, *args):
     return pexpect.spawn(sys.executable, ["-m", "rehearse", "practice", *args], env=env, encoding="utf-8",
                          timeout=TIMEOUT, dimensions=(50, 120), preexec_fn=_as_at_a_keyboard)
+
+
+def practise_from(env, text, *args):
+    """`rehearse practice` reading a pipe that holds `text` and then ends, as in a script."""
+    return subprocess.run([sys.executable, "-m", "rehearse", "practice", *args], env=env, input=text,
+                          capture_output=True, text=True, timeout=TIMEOUT)
 
 
 def rows(env, query):
@@ -137,3 +144,47 @@ def test_an_answer_written_in_the_editor_keeps_its_lines_but_not_the_comments(en
     assert child.exitstatus == 0
     assert rows(env, "select answer from attempts") == [(
         "I ranked every request with the product leads.\nThen I explained the trade-offs to each team.",)]
+
+
+def test_at_the_end_of_piped_input_it_stops_and_keeps_the_answers_it_finished(env):
+    # An answer, Enter at the rating prompt, then the pipe ends where "Another question?" is asked.
+    done = practise_from(env, "\n".join(ANSWER) + "\n.\n\n", "--role", "engineering-manager")
+    assert done.returncode == 0 and "End of input" in done.stdout
+    assert rows(env, "select answer from attempts") == [("\n".join(ANSWER),)]
+    rows(env, "update review_cards set due = '2000-01-01 00:00:00.000000'")
+    for args in (["--due"], ["--role", "engineering-manager"]):  # as with < /dev/null: nothing to read at all
+        empty = practise_from(env, "", *args)
+        assert empty.returncode == 0 and "End of input" in empty.stdout
+        assert empty.stdout.count("No answer given") == 0
+    assert rows(env, "select count(*) from attempts") == [(1,)]
+
+
+def test_an_answer_the_input_ends_is_kept_like_one_ended_by_the_full_stop(env):
+    done = practise_from(env, "I would rank the requests with the product leads.", "--role", "engineering-manager")
+    assert done.returncode == 0
+    assert rows(env, "select answer from attempts") == [("I would rank the requests with the product leads.",)]
+
+
+@pytest.mark.parametrize("where", ["another question", "before an answer"])
+def test_ctrl_d_stops_the_practice_with_nothing_half_recorded(env, where):
+    child = spawn(env, "--role", "engineering-manager")
+    if where == "another question":
+        answer(child)
+        child.expect(r"Change the rating\?")
+        child.sendline("")
+        child.expect(r"Another question\?")
+    else:
+        child.expect("end it with a line holding only")
+    child.sendeof()
+    child.expect("End of input")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert rows(env, "select count(*) from attempts") == [(1 if where == "another question" else 0,)]
+
+
+def test_a_terminal_mock_whose_input_ends_stays_unfinished_to_resume(env):
+    done = practise_from(env, "", "--role", "engineering-manager", "--mock", "2")
+    assert done.returncode == 0 and "End of input" in done.stdout
+    assert rows(env, "select status from mock_interviews") == [("in_progress",)]
+    assert rows(env, "select count(*) from mock_items where answered_at is not null") == [(0,)]
