@@ -1,5 +1,6 @@
 """A basic accessibility check of every main page: labels, landmarks, headings and text contrast."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -13,21 +14,25 @@ AUDIT = (Path(__file__).parent / "audit.js").read_text()
 
 def audit(page, path):
     page.goto(path)
+    audit_here(page, path)
+
+
+def audit_here(page, where):
     problems = page.evaluate(AUDIT)
-    assert problems == [], f"{path}: {problems}"
+    assert problems == [], f"{where}: {problems}"
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/",
-        "/roles/head-of-software-engineering",
-        "/signin",
-        "/signup",
-        "/search?q=incident",
-        "/no-such-page",
-    ],
-)
+PUBLIC_PAGES = [
+    "/",
+    "/roles/head-of-software-engineering",
+    "/signin",
+    "/signup",
+    "/search?q=incident",
+    "/no-such-page",
+]
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
 def test_public_pages_pass_a_basic_accessibility_audit(page, path):
     audit(page, path)
 
@@ -50,3 +55,98 @@ def test_the_skip_link_moves_focus_to_the_main_content(page):
     assert page.evaluate("document.activeElement.classList.contains('skip-link')")
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+# The dark colour scheme (rehearse.css's prefers-color-scheme: dark block): the same audit, and the page
+# really is dark, so these tests fail if the block goes. Luminance is WCAG's: 0 black, 1 white.
+DARK = 0.05  # the dark --bg is about 0.01, the light one about 0.92
+SCORING_MS = 60_000  # the first answer may wait for the model to load
+# The colour of a chart's top-left pixel, its own background: an <img> SVG follows the page's colour scheme.
+CHART_PIXEL = """img => { const canvas = document.createElement("canvas");
+  canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
+  const context = canvas.getContext("2d"); context.drawImage(img, 0, 0);
+  const [r, g, b] = context.getImageData(2, 2, 1, 1).data; return `rgb(${r}, ${g}, ${b})`; }"""
+
+
+def luminance(colour: str) -> float:
+    r, g, b = (float(v) / 255 for v in re.findall(r"[\d.]+", colour)[:3])  # "rgb(19, 22, 29)"
+    f = lambda v: v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4  # noqa: E731
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b)
+
+
+def audit_dark(page, path=None):
+    """Audit the page at `path` (or the one shown) in the dark scheme, and check that it is dark."""
+    if path:
+        page.goto(path)
+    where = path or page.url
+    audit_here(page, where)
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert luminance(background) < DARK, f"{where}: the page's background {background} is not dark"
+
+
+def assert_dark_chart(page, selector):
+    image = page.locator(selector)
+    assert image.evaluate("img => img.complete && img.naturalWidth > 0"), selector
+    pixel = image.evaluate(CHART_PIXEL)
+    assert luminance(pixel) < DARK, f"{selector}: the chart's background {pixel} is not dark"
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_public_pages_pass_the_audit_in_the_dark_scheme(page, path):
+    page.emulate_media(color_scheme="dark")
+    audit_dark(page, path)
+
+
+def test_signed_in_pages_pass_the_audit_in_the_dark_scheme(page):
+    page.emulate_media(color_scheme="dark")
+    question = platform_question(page)
+    audit_dark(page, f"/questions/{question['id']}")
+    audit_dark(page, f"/practice/{question['id']}")
+    sign_up(page)
+    page.goto(f"/practice/{question['id']}")
+    submit_answer(page, STRONG)
+    audit_dark(page)  # the feedback report: highlights, chips, a good score
+    page.goto(f"/practice/{question['id']}")
+    submit_answer(page, "I worked on it with the team and it went well.")
+    audit_dark(page)  # a poor score, every point missed
+    for path in ("/history", "/settings", "/progress"):
+        audit_dark(page, path)
+    # The prep sheet stays dark on white (it is what gets printed), its table of missed points included.
+    page.goto(f"/prep-sheets/{question['role_slug']}")
+    assert page.locator("[data-sheet-missed]").count() == 1
+    audit_dark(page)
+    page.goto("/progress")
+    assert_dark_chart(page, "img[data-chart=score]")
+
+    # A one-question mock interview (and its follow-up, if any): its report has a bar chart.
+    page.goto(f"/roles/{question['role_slug']}")
+    page.click("[data-action=mock-role]")
+    page.fill("[data-field=questions]", "1")
+    page.click("[data-mock-form] [data-submit]")
+    page.wait_for_selector("[data-mock-question]")
+    audit_dark(page)
+    for _ in range(3):
+        page.wait_for_selector("[data-mock-question], [data-mock-report]", timeout=SCORING_MS)
+        if page.locator("[data-mock-report]").count():
+            break
+        page.fill("[data-answer]", STRONG)
+        page.click("[data-mock-answer-form] [data-submit]", no_wait_after=True)
+        page.wait_for_load_state("load", timeout=SCORING_MS)
+    page.wait_for_selector("[data-mock-report]", timeout=SCORING_MS)
+    audit_dark(page)
+    assert_dark_chart(page, "img[data-chart=competencies]")
+
+    # A suggested edit's preview: the diff's inserted and deleted words (nothing is sent).
+    page.goto(f"/questions/{question['id']}")
+    page.click("[data-action=improve]")
+    page.wait_for_selector("[data-suggest-form]")
+    original = page.input_value("[data-field=example_answer]")
+    page.fill("[data-field=example_answer]", original.replace("First", "At first", 1) + "\n\nEvery Monday too.")
+    page.fill("[data-field=reason]", "Adds a review cadence.")
+    page.check("[data-field=accept_licence]")
+    page.click("[data-action=preview]")
+    page.wait_for_selector("[data-preview]")
+    assert page.locator("[data-diff-field=example_answer] ins").count() > 0
+    assert page.locator("[data-diff-field=example_answer] del").count() > 0
+    audit_dark(page)
+    assert page.script_errors == []

@@ -22,6 +22,25 @@ STYLE = Style(
     font_family="system-ui, sans-serif", label_font_size=13, major_label_font_size=13, value_font_size=12,
     legend_font_size=13, title_font_size=15, value_colors=("#1d2433",),
 )
+# The same charts on a dark page. An SVG shown by <img> follows the colour scheme of the page that shows it
+# (rehearse.css: color-scheme: light dark; screen only), so each chart carries these overrides in its own
+# style sheet. Colours are rehearse.css's dark palette, each series' colour at least 7:1 on the background.
+# "#CHART" becomes the chart's id: each rule is as specific as pygal's own and, coming later, wins.
+DARK_COLORS = ("#9aa8ff", "#ff958c", "#6fd49a", "#eabb5b", "#c9a2f2")
+DARK_CSS = """
+@media (prefers-color-scheme: dark) {
+  #CHART { background-color: #1b1f28 }
+  #CHART .graph .background { fill: #1b1f28 }
+  #CHART .graph, #CHART .title, #CHART text.no_data, #CHART .legends .legend text, #CHART .axis text.major,
+  #CHART .series text { fill: #e4e7ee }
+  #CHART .axis .line, #CHART .axis .major.line { stroke: #e4e7ee }
+  #CHART .axis .guide.line, #CHART .axis .major.guide.line { stroke: #7a8294 }
+  SERIES
+  /* A bar carries its value in light text (6:1): a darker fill, edged in the series colour. */
+  #CHART .horizontalbar-graph .color-0, #CHART .bar-graph .color-0 { fill: #5060d0 }
+  #CHART .text-overlay .color-0 text { fill: #e4e7ee }
+}
+"""
 DASHES = ("0", "8,4", "2,4", "12,4,2,4", "4,8")
 # The legend names each line's pattern: its swatch is a colour, which tells lines apart only by colour.
 DASH_NAMES = ("solid line", "dashed line", "dotted line", "dash-dot line", "sparse dashes")
@@ -65,7 +84,7 @@ def _bar(title: str, labels: tuple[str, ...], values: tuple[float | None, ...], 
                            formatter=lambda v: "" if v is None else f"{v:g}{unit}") | extra)
     chart.x_labels = list(labels)
     chart.add(title, list(values))
-    return chart.render(is_unicode=True)
+    return _with_dark(chart.render(is_unicode=True))
 
 
 def ticks(top: float) -> list[float]:
@@ -107,7 +126,16 @@ def _line(title: str, x_labels: tuple[str, ...], series: tuple[tuple[str, tuple[
             name = f"{name} ({DASH_NAMES[index % len(DASH_NAMES)]})"
         chart.add(name, list(values), stroke_style={"width": 2.5, "dasharray": DASHES[index % len(DASHES)]},
                   dots_size=3 + index)
-    return chart.render(is_unicode=True)
+    return _with_dark(chart.render(is_unicode=True))
+
+
+def _with_dark(svg: str) -> str:
+    """The rendered chart with DARK_CSS added to its style sheet."""
+    chart_id = "#" + svg.split(' id="', 1)[1].split('"', 1)[0]
+    series = "\n  ".join(f"#CHART .color-{i}, #CHART .color-{i} a:visited {{ stroke: {color}; fill: {color} }}"
+                         for i, color in enumerate(DARK_COLORS))
+    css = DARK_CSS.replace("SERIES", series).replace("#CHART", chart_id)
+    return svg.replace("</style>", css + "</style>", 1)
 
 
 @lru_cache(maxsize=CACHED_CHARTS)
