@@ -32,8 +32,12 @@ class MockAnswer(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     item_id: int = Field(ge=1, le=2**31 - 1, description="The current item's id (GET the mock to see it).")
-    answer: str = Field(default="", description="The answer as it stands; may be empty when time ran out.")
-    timed_out: bool = Field(default=False, description="True when the countdown reached zero.")
+    answer: str = Field(default="", description="The answer as it stands; it may be empty only when the time "
+                        "has run out (422 while time is left).")
+    timed_out: bool = Field(default=False, description="True when the countdown reached zero. The server judges by "
+                            f"its own clock: an answer more than {service.GRACE_S} s past zero is kept as timed out "
+                            "whatever this says (POST .../resume first to answer again with fresh time), and one "
+                            "sent with time left is not.")
     transcription_id: str | None = Field(default=None, max_length=64,
                                          description="Spoken answers: the id from POST /api/transcriptions.")
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from rehearse.accounts.models import User
 from rehearse.bank.models import Bank, Question, Role, utcnow
+from rehearse.practice.service import has_words
 from rehearse.scheduling.fsrs_card import utc
 
 from . import draw as drawing
@@ -28,7 +29,8 @@ MIN_SECONDS, MAX_SECONDS, DEFAULT_SECONDS = 30, 900, 180
 RECENT_MOCKS = 3  # questions answered in the user's last three mocks are drawn only when the rest run out
 MODES = ("typed", "spoken")
 SEED_LIMIT = 2**31 - 1  # the seed column is a 32-bit integer on PostgreSQL
-GRACE_S = 10  # a submission this long after zero still counts as on time (network, slow machines)
+GRACE_S = 10  # an answer reaching the server this long after zero still counts as on time (a click in flight)
+EARLY_S = 2  # ...and from this long before zero as sent at zero (processes behind a balancer differ by a second)
 
 
 class MockRejected(ValueError):
@@ -192,8 +194,28 @@ def score_item(session: Session, item: MockItem, answer: str, *, backend: str) -
     return score_prepared(prepare_item(session, item), answer, backend=backend)
 
 
-def check_answer(mock: MockInterview, item_id: int, answer: str, *, max_chars: int) -> MockItem | None:
-    """The item this answer is for; None when it was answered already (a repeated submit changes nothing)."""
+def time_ran_out(mock: MockInterview, item: MockItem, answer: str, *, claimed: bool,
+                 now: datetime | None = None) -> bool:
+    """Whether an answer reaching the server `now` was sent when the item's time ran out, by the server's clock.
+
+    More than GRACE_S after zero it was, whatever the client says (a page left open, a script): it is
+    kept and marked so, and POST .../resume starts the time again for whoever would rather answer anew.
+    From EARLY_S before zero it was when the client's countdown says so, or when it is empty (only the
+    countdown sends an empty answer). Before that it was not, whatever the client says."""
+    end = deadline(mock, item)
+    if end is None:
+        return claimed
+    now = utc(now or utcnow())
+    if now > end + timedelta(seconds=GRACE_S):
+        return True
+    return now >= end - timedelta(seconds=EARLY_S) and (claimed or not has_words(answer))
+
+
+def check_answer(mock: MockInterview, item_id: int, answer: str, *, max_chars: int, timed_out: bool = False,
+                 now: datetime | None = None) -> MockItem | None:
+    """The item this answer is for; None when it was answered already (a repeated submit changes nothing).
+
+    An empty answer is refused while the item has time left: a click on Next is not giving up the question."""
     if mock.status == "finished":
         return None
     item = next((i for i in mock.items if i.id == item_id), None)
@@ -207,6 +229,9 @@ def check_answer(mock: MockInterview, item_id: int, answer: str, *, max_chars: i
         raise MockRejected(f"The answer is {len(answer):,} characters long; the limit is {max_chars:,}.", 413)
     if "\x00" in answer:
         raise MockRejected("The answer contains a NUL character; send plain text.", 400)
+    if not has_words(answer) and not time_ran_out(mock, item, answer, claimed=timed_out, now=now):
+        raise MockRejected(f"The answer is empty and this question has {remaining_seconds(mock, item, now)} s left: "
+                           "write your answer, then send it (an empty answer is sent only when the time runs out).")
     return item
 
 
@@ -224,7 +249,7 @@ def record_answer(session: Session, *, user: User, mock: MockInterview, item: Mo
     item.duration_s = min((utc(now) - utc(item.started_at)).total_seconds(), float(mock.seconds_per_answer + GRACE_S)) \
         if item.started_at else None
     item.score, item.report = int(report["score"]), report
-    if not item.follow_up and answer.strip():
+    if not item.follow_up and has_words(answer):
         # A drawn question answered in a mock is practice too: history, review card, dashboard.
         attempt = practice.record(session, user=user, question=item.question, answer=answer, report=report,
                                   mode="spoken" if speech else "typed", duration_s=item.duration_s, speech=speech)
@@ -255,7 +280,7 @@ def record_answer(session: Session, *, user: User, mock: MockInterview, item: Mo
 def summary_items(mock: MockInterview) -> list[summary.Item]:
     return [summary.Item(number=i.number, follow_up=i.follow_up, question=i.question.text,
                          competencies=tuple(i.question.competency_names), score=i.score, report=i.report,
-                         timed_out=i.timed_out, prompt=i.prompt,
+                         timed_out=i.timed_out, prompt=i.prompt, empty=not has_words(i.answer),
                          words_per_minute=((i.report or {}).get("speech") or {}).get("words_per_minute"))
             for i in mock.items]
 

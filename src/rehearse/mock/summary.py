@@ -46,6 +46,7 @@ class Item:
     timed_out: bool = False
     words_per_minute: float | None = None
     prompt: str | None = None
+    empty: bool = False  # no answer at all: the time ran out before one was written
 
 
 @dataclass
@@ -94,7 +95,8 @@ def summarise(items: list[Item]) -> dict[str, Any]:
     for item in sorted(answered, key=lambda i: (i.number, i.follow_up)):
         missed = [p["point"] for p in item.report.get("talking_points") or () if not p.get("covered")]
         entry = {"question": item.prompt or item.question, "score": item.score, "missed": missed,
-                 "points": len(item.report.get("talking_points") or ()), "timed_out": item.timed_out}
+                 "points": len(item.report.get("talking_points") or ()), "timed_out": item.timed_out,
+                 "empty": item.empty}
         if item.follow_up:
             by_number.setdefault(item.number, {"number": item.number})["follow_up"] = entry
         else:
@@ -117,6 +119,9 @@ def summarise(items: list[Item]) -> dict[str, Any]:
     top = sorted(suggestions.values(), key=lambda s: (-s.weight, s.kind, s.message))[:TOP_SUGGESTIONS]
 
     words = [int((i.report.get("delivery") or {}).get("words") or 0) for i in answered]
+    # The length of an answer: the questions' own, not the follow-ups (one point each, short by design)
+    # nor an empty one sent when time ran out (no answer has no length).
+    lengths = [int((i.report.get("delivery") or {}).get("words") or 0) for i in mains if not i.empty]
     fillers = sum(sum((i.report.get("delivery") or {}).get("fillers", {}).values()) for i in answered)
     hedges = sum(sum((i.report.get("delivery") or {}).get("hedges", {}).values()) for i in answered)
     paces = [i.words_per_minute for i in answered if i.words_per_minute]
@@ -131,7 +136,7 @@ def summarise(items: list[Item]) -> dict[str, Any]:
         "timed_out": sum(1 for i in answered if i.timed_out),
         "questions": [by_number[n] for n in sorted(by_number)],
         "delivery": {
-            "mean_words": round(mean(words)) if words else 0,
+            "mean_words": round(mean(lengths)) if lengths else 0,
             "fillers": fillers,
             "fillers_per_100_words": round(100 * fillers / sum(words), 1) if sum(words) else 0.0,
             "hedges": hedges,

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Request, Response
 
+from rehearse.bank.models import utcnow
 from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep, begin_writing, release
 from rehearse.web.security import ApiUser, CsrfApi
 
@@ -108,10 +109,15 @@ def answer_mock(mock_id: MockId, body: MockAnswer, request: Request, user: ApiUs
 
 def answer_item(request: Request, session, settings, *, user, mock_id: int, item_id: int, answer: str,
                 timed_out: bool, speech: dict | None = None) -> MockRead:
-    """Read, then score with no connection held, then store in a short write transaction."""
+    """Read, then score with no connection held, then store in a short write transaction.
+
+    Whether the time ran out is judged by the server's clock when the answer arrived (not when its
+    scoring ended); `timed_out` is the client's word for it (see service.time_ran_out)."""
+    arrived = utcnow()
     try:
         mock = service.get_or_404(session, user=user, mock_id=mock_id)
-        item = service.check_answer(mock, item_id, answer, max_chars=settings.max_answer_chars)
+        item = service.check_answer(mock, item_id, answer, max_chars=settings.max_answer_chars, timed_out=timed_out,
+                                    now=arrived)
     except service.MockRejected as error:
         raise _rejected(error) from None
     if item is None:
@@ -124,12 +130,14 @@ def answer_item(request: Request, session, settings, *, user, mock_id: int, item
     session.expire_all()  # read again under the write lock: another submit may have been first
     mock = service.get_or_404(session, user=user, mock_id=mock_id)
     try:
-        item = service.check_answer(mock, item_id, answer, max_chars=settings.max_answer_chars)
+        item = service.check_answer(mock, item_id, answer, max_chars=settings.max_answer_chars, timed_out=timed_out,
+                                    now=arrived)
     except service.MockRejected as error:
         raise _rejected(error) from None
     if item is not None:  # None: a repeated submit of the same answer was first
         service.record_answer(session, user=user, mock=mock, item=item, answer=answer, report=report,
-                              timed_out=timed_out, speech=speech)
+                              timed_out=service.time_ran_out(mock, item, answer, claimed=timed_out, now=arrived),
+                              speech=speech)
     return _read(request, service.get(session, user=user, mock_id=mock_id))
 
 

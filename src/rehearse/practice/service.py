@@ -49,6 +49,11 @@ class Comparison:
     no_longer_covered: tuple[str, ...]
 
 
+def has_words(answer: str | None) -> bool:
+    """Whether the answer holds a letter or digit: spaces, "?!" and zero-width characters are no answer."""
+    return bool(answer) and _HAS_WORD.search(answer) is not None
+
+
 _UNSCORED = object()  # `record` of a report that `score` did not make in this session
 
 
@@ -58,7 +63,7 @@ def _latest_revision(session: Session, question_id: int) -> int | None:
 
 def check_answer(answer: str | None, *, max_chars: int) -> str:
     """The answer, or AnswerRejected saying why it cannot be scored."""
-    if answer is None or not _HAS_WORD.search(answer):
+    if not has_words(answer):
         raise AnswerRejected("The answer is empty (it has no words). Type (or record) an answer, then send it.")
     if "\x00" in answer or _LONE_SURROGATE.search(answer):
         raise AnswerRejected("The answer contains a NUL character or an unpaired surrogate; send plain text.", 400)

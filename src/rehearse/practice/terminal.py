@@ -176,6 +176,7 @@ def practise_one(database, user, question_id: int, *, backend: str, use_editor: 
 def run_mock(database, user, role: str | None, count: int, *, backend: str, use_editor: bool,
              max_chars: int) -> None:
     """A mock interview in the terminal: the drawn questions and follow-ups, then the end report."""
+    from rehearse.bank.models import utcnow
     from rehearse.mock import service as mocks
 
     if not role:
@@ -193,22 +194,28 @@ def run_mock(database, user, role: str | None, count: int, *, backend: str, use_
                 break
             title = f"Question {item.number} of {mock.question_count}" + (" · follow-up" if item.follow_up else "")
             console.print(Panel(item.prompt or item.question.text, title=title, expand=False))
-            console.print(f"[dim]You have {mock.seconds_per_answer // 60} min {mock.seconds_per_answer % 60} s; "
-                          "no feedback until the end.[/]")
+            left = mocks.remaining_seconds(mock, item)
+            console.print(f"[dim]You have {left // 60} min {left % 60} s; no feedback until the end.[/]")
             item_id = item.id
-        started = time.monotonic()
         answer = read_answer(use_editor)[:max_chars]  # no transaction is open while the user types
+        arrived = utcnow()
         with database.transaction() as session:
             mock = mocks.get(session, user=user, mock_id=mock_id)
-            prepared = mocks.prepare_item(session, next(i for i in mock.items if i.id == item_id))
+            try:
+                item = mocks.check_answer(mock, item_id, answer, max_chars=max_chars, now=arrived)
+            except mocks.MockRejected as rejected:  # an empty answer with time left: the question is asked again
+                console.print(f"[yellow]{rejected}[/]")
+                continue
+            if item is None:  # answered meanwhile (on the web): on to the current question
+                continue
+            prepared = mocks.prepare_item(session, item)
         report = mocks.score_prepared(prepared, answer, backend=backend)
-        timed_out = time.monotonic() - started > mock.seconds_per_answer + mocks.GRACE_S
         with database.transaction(writes=True) as session:
             mock = mocks.get(session, user=user, mock_id=mock_id)
-            item = mocks.check_answer(mock, item_id, answer, max_chars=max_chars)
-            if item is not None:
+            item = mocks.check_answer(mock, item_id, answer, max_chars=max_chars, now=arrived)
+            if item is not None:  # the server's clock says whether the time ran out, as for the web page
                 mocks.record_answer(session, user=user, mock=mock, item=item, answer=answer, report=report,
-                                    timed_out=timed_out)
+                                    timed_out=mocks.time_ran_out(mock, item, answer, claimed=False, now=arrived))
     with database.transaction() as session:
         summary = mocks.get(session, user=user, mock_id=mock_id).summary
     table = Table("#", "question", "score", "missed", "follow-up")

@@ -98,6 +98,50 @@ def test_a_repeated_or_out_of_order_answer_is_refused_or_ignored(session, bank, 
     assert rejected.value.status == 413
 
 
+@pytest.mark.parametrize("empty", ["", "   \n", "?!", "\u200b"])
+def test_an_empty_answer_is_refused_while_the_question_has_time_left(session, bank, users, empty):
+    ann = users[0]
+    mock = start(session, bank, ann, count=1, seconds=60, follow_ups=False)
+    item = mocks.current_item(mock)
+    for claimed in (False, True):  # the client's word that time ran out is not enough: the server's clock decides
+        with pytest.raises(mocks.MockRejected, match="The answer is empty and this question has 60 s left") as no:
+            mocks.check_answer(mock, item.id, empty, max_chars=100, timed_out=claimed)
+        assert no.value.status == 422
+    at_zero = mocks.deadline(mock, item)
+    assert mocks.check_answer(mock, item.id, empty, max_chars=100, now=at_zero) is item
+    assert mocks.time_ran_out(mock, item, empty, claimed=False, now=at_zero)  # only the countdown sends one
+
+
+def test_a_timed_out_empty_answer_scores_0_makes_no_attempt_and_the_report_says_why(session, bank, users):
+    ann = users[0]
+    mock = start(session, bank, ann, count=2, seconds=60, follow_ups=False)
+    answer_current(session, ann, mock)
+    empty = fake_report(0, covered=(False, False, False)) | {"delivery": {"words": 0, "fillers": {}, "hedges": {}}}
+    answer_current(session, ann, mock, answer="", report=empty, timed_out=True)
+    summary = mock.summary
+    assert (summary["answered"], summary["timed_out"], summary["score"]) == (2, 1, 15)
+    assert [(q["score"], q["timed_out"], q["empty"]) for q in summary["questions"]] == [(30, False, False),
+                                                                                      (0, True, True)]
+    assert summary["delivery"]["mean_words"] == 120  # the answer given; the empty one has no length
+    assert session.query(Attempt).filter_by(user_id=ann.id).count() == 1  # nothing to practise from an empty one
+
+
+@pytest.mark.parametrize(("after_zero_s", "claimed", "timed_out"), [
+    (-30, True, False),  # time left: the client's word is not enough
+    (-1, True, True),  # the countdown's own send, a moment early by this server's clock
+    (mocks.GRACE_S - 1, False, False),  # a click on Next in flight at zero: on time
+    (mocks.GRACE_S + 1, False, True),  # a page left open, or a script: late, whatever it says
+    (3600, False, True),
+])
+def test_whether_the_time_ran_out_is_the_servers_judgement(session, bank, users, after_zero_s, claimed, timed_out):
+    ann = users[0]
+    mock = start(session, bank, ann, count=1, seconds=60, follow_ups=False)
+    item = mocks.current_item(mock)
+    arrived = mocks.deadline(mock, item) + timedelta(seconds=after_zero_s)
+    assert mocks.check_answer(mock, item.id, WEAK, max_chars=100, timed_out=claimed, now=arrived) is item
+    assert mocks.time_ran_out(mock, item, WEAK, claimed=claimed, now=arrived) is timed_out
+
+
 @pytest.mark.parametrize(("kwargs", "message"), [
     ({"count": 0}, "1 to 15 questions, not 0"),
     ({"count": 500}, "1 to 15 questions, not 500"),

@@ -188,3 +188,11 @@ def test_a_terminal_mock_whose_input_ends_stays_unfinished_to_resume(env):
     assert done.returncode == 0 and "End of input" in done.stdout
     assert rows(env, "select status from mock_interviews") == [("in_progress",)]
     assert rows(env, "select count(*) from mock_items where answered_at is not null") == [(0,)]
+
+
+def test_a_terminal_mock_asks_again_for_an_answer_left_empty_with_time_left(env):
+    done = practise_from(env, ".\nI worked on it with the team and it went well.\n.\n", "--role", "engineering-manager",
+                         "--mock", "1")
+    assert done.returncode == 0 and "The answer is empty and this question has" in done.stdout
+    assert rows(env, "select answer, timed_out from mock_items where answered_at is not null") == [
+        ("I worked on it with the team and it went well.", 0)]

@@ -85,9 +85,63 @@ def test_the_api_hides_scores_until_the_end(app, question):
     assert wrong.status_code == 404
     done = ann.post(f"/api/mocks/{mock['id']}/answers", json={"item_id": mock["current_item_id"], "answer": WEAK,
                                                               "timed_out": True}, headers=headers).json()
-    assert done["status"] == "finished" and done["items"][0]["timed_out"] is True
+    # finished: the score shows; with 180 s left the time had not run out, whatever the client said
+    assert done["status"] == "finished" and done["items"][0]["score"] is not None
+    assert done["items"][0]["timed_out"] is False
     assert ann.post("/api/mocks", json={"role": question["role_slug"], "questions": 1, "mode": "sung"},
                     headers=headers).status_code == 422
+
+
+def backdate(app, item_id: int, seconds: int) -> None:
+    """The item's countdown started `seconds` earlier: it ran on while the test did not wait."""
+    from datetime import timedelta
+
+    from rehearse.mock.models import MockItem
+
+    with app.state.database.transaction(writes=True) as session:
+        item = session.get(MockItem, item_id)
+        item.started_at -= timedelta(seconds=seconds)
+
+
+def test_an_empty_answer_is_refused_while_time_is_left_and_sent_by_the_countdown_at_zero(app, question):
+    ann = Browser(app)
+    ann.sign_up()
+    headers = ann.page_csrf_header()
+    mock = ann.post("/api/mocks", json={"role": question["role_slug"], "questions": 2, "follow_ups": False},
+                    headers=headers).json()
+    answers, first = f"/api/mocks/{mock['id']}/answers", mock["current_item_id"]
+    for claimed in (False, True):
+        refused = ann.post(answers, json={"item_id": first, "answer": " ", "timed_out": claimed}, headers=headers)
+        assert refused.status_code == 422
+        assert "The answer is empty and this question has 180 s left" in refused.json()["detail"]
+    assert ann.get(f"/api/mocks/{mock['id']}").json()["current_item_id"] == first  # nothing moved on
+    page = ann.get(f"/mocks/{mock['id']}").text
+    assert re.search(r"<textarea[^>]*data-answer required", page)  # the browser asks for an answer before Next
+
+    backdate(app, first, 180)  # the countdown reaches zero and sends the box as it is: empty
+    sent = ann.post(answers, json={"item_id": first, "answer": "", "timed_out": True}, headers=headers)
+    assert sent.status_code == 200 and sent.json()["current_item_id"] != first
+    confirm = ann.get(f"/mocks/{mock['id']}/abandon").text
+    assert "You have not answered any of its questions yet." in confirm  # an empty answer is not one kept
+    done = ann.post(answers, json={"item_id": sent.json()["current_item_id"], "answer": WEAK}, headers=headers).json()
+    assert [(i["score"], i["timed_out"]) for i in done["items"]][0] == (0, True)
+    assert (done["summary"]["answered"], done["summary"]["timed_out"]) == (2, 1)
+    report = ann.get(f"/mocks/{mock['id']}").text
+    assert "; 1 sent when time ran out." in report and "(time ran out before an answer was written)" in report
+    assert len(ann.get("/api/attempts").json()) == 1
+
+
+def test_an_answer_sent_long_after_zero_is_kept_as_timed_out_whatever_the_client_says(app, question):
+    ann = Browser(app)
+    ann.sign_up()
+    headers = ann.page_csrf_header()
+    mock = ann.post("/api/mocks", json={"role": question["role_slug"], "questions": 1, "follow_ups": False},
+                    headers=headers).json()
+    backdate(app, mock["current_item_id"], 3600)  # the tab was closed for an hour
+    late = ann.post(f"/api/mocks/{mock['id']}/answers", json={"item_id": mock["current_item_id"], "answer": WEAK,
+                                                              "timed_out": False}, headers=headers).json()
+    assert late["status"] == "finished" and late["items"][0]["timed_out"] is True
+    assert "(time ran out)" in ann.get(f"/mocks/{mock['id']}").text
 
 
 def test_a_spoken_mock_reports_the_pace(app, question, monkeypatch):

@@ -50,6 +50,20 @@ def test_delivery_totals():
                         "words_per_minute": 140}
 
 
+def test_the_length_is_the_questions_answers_not_the_follow_ups_nor_an_empty_one():
+    items = [Item(1, False, "Q1", (), 60, report(60, words=120)),
+             Item(1, True, "Q1", (), 40, report(40, words=20), prompt="You didn't say how you measured it — ..."),
+             Item(2, False, "Q2", (), 0, report(0, words=0), timed_out=True, empty=True)]
+    summary = summarise(items)
+    assert summary["delivery"]["mean_words"] == 120
+    assert summary["delivery"]["fillers_per_100_words"] == 0.0  # fillers still count over every answer
+    # the empty one is a question asked and lost to the clock: it counts, at 0, and says why
+    assert (summary["answered"], summary["score"], summary["timed_out"]) == (2, 30, 1)
+    assert summary["questions"][1] | {"missed": None} == {
+        "number": 2, "question": "Q2", "score": 0, "missed": None, "points": 0, "timed_out": True, "empty": True,
+        "competencies": []}
+
+
 def test_nothing_answered():
     summary = summarise([Item(1, False, "Q", (), None, None)])
     assert summary["score"] is None and summary["questions"] == [] and summary["suggestions"] == []

@@ -169,7 +169,7 @@ def confirm_abandon(mock_id: MockId, request: Request, session: SessionDep, user
     mock = _mock_or_404(session, user, mock_id)
     if mock.status == "finished":
         return RedirectResponse(f"/mocks/{mock.id}", status_code=303)  # nothing to abandon: its report
-    answered = sum(1 for i in mock.items if not i.follow_up and i.answered_at is not None)
+    answered = sum(1 for i in mock.items if i.attempt_id is not None)  # not an empty one sent when time ran out
     kept = (f"The {answered} answer{'' if answered == 1 else 's'} you gave stay{'s' if answered == 1 else ''} in "
             "your history and review queue." if answered else "You have not answered any of its questions yet.")
     return render_confirm(
