@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from .helpers import STRONG, platform_question, sign_up
+from .helpers import PASSWORD, STRONG, platform_question, sign_up
 
 pytestmark = pytest.mark.browser
 WEAK = "I worked on it with the team and it went well."
@@ -189,4 +189,50 @@ def test_an_answer_sent_while_the_server_is_down_is_still_there_when_it_is_back(
     send(page)
     page.wait_for_selector("[data-mock-report]", timeout=SCORING_MS)
     assert page.evaluate(DRAFT_KEYS) == []  # the answer is on the server: no copy left in the browser
+    assert page.script_errors == []
+
+
+def start_mock(page, questions: str) -> int:
+    """A typed mock without follow-ups from the role page's link; its id."""
+    question = platform_question(page)
+    page.goto(f"/roles/{question['role_slug']}")
+    page.click("[data-action=mock-role]")
+    page.fill("[data-field=questions]", questions)
+    page.uncheck("[data-field=follow-ups]")
+    page.click("[data-mock-form] [data-submit]")
+    page.wait_for_selector("[data-mock-question]")
+    page.wait_for_load_state("domcontentloaded")  # the page's deferred script has run
+    return int(page.url.rsplit("/", 1)[1])
+
+
+def test_no_draft_stays_in_the_browser_once_its_answer_is_stored_or_its_mock_is_gone(page):
+    """An answer's text must not stay behind on a shared computer once the server has it, however the
+    mock went on: sent from a restored draft, finished on another device, or abandoned."""
+    email = sign_up(page)
+    start_mock(page, "2")
+    assert page.get_attribute("[data-answer]", "required") is not None  # Next needs an answer while time is left
+    page.fill("[data-answer]", STRONG)
+    page.reload()  # the draft comes back, and is sent as it is
+    assert page.input_value("[data-answer]") == STRONG
+    send(page)
+    page.wait_for_selector("[data-mock-question]", timeout=SCORING_MS)
+    assert page.evaluate(DRAFT_KEYS) == []
+    page.fill("[data-answer]", WEAK)  # a draft for the second question, then the mock is abandoned
+    page.click("[data-action=abandon-mock]")
+    page.click("[data-action=confirm-abandon-mock]")
+    page.wait_for_selector("[data-mock-abandoned]")
+    assert page.evaluate(DRAFT_KEYS) == []  # SQLite may give the next mock its id: no stale draft to restore
+
+    second = start_mock(page, "1")
+    page.fill("[data-answer]", WEAK)
+    item = int(page.get_attribute("[data-mock-item]", "data-mock-item"))
+    # The same account answers on another device (or with the API, or in the terminal).
+    token = page.request.post("/api/auth/token", data={"email": email, "password": PASSWORD}).json()["token"]
+    done = page.request.post(f"/api/mocks/{second}/answers", data={"item_id": item, "answer": STRONG},
+                             headers={"Authorization": f"Bearer {token}"})
+    assert done.json()["status"] == "finished"
+    assert page.evaluate(DRAFT_KEYS) == [f"rehearse-mock-draft-{second}-{item}"]
+    page.goto("/mock")  # the list of mocks knows it is finished
+    page.wait_for_load_state("domcontentloaded")
+    assert page.evaluate(DRAFT_KEYS) == []
     assert page.script_errors == []

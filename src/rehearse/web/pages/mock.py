@@ -56,6 +56,7 @@ def _start_page(request: Request, session, user, *, error: str | None = None, fo
         "roles": (roles := bank.list_roles(session)), "mocks": past, "error": error,
         "banks": list(dict.fromkeys((role.bank.slug, role.bank.name) for role, _ in roles)),
         "form": form, "limits": mocks, "chosen_role": chosen,
+        "unfinished": mocks.unfinished_ids(session, user=user),  # their drafts alone stay in the browser
     }, status_code=status, headers=NO_STORE)
 
 

@@ -1,7 +1,9 @@
 // Mock interview: the countdown, sending the answer as it is at zero, and keeping the draft
 // in this browser so that a reload, a closed tab or a server that was down when it was sent
 // loses nothing typed. A draft goes once the server has the answer: when the mock has moved on
-// to a later question, or to its report.
+// to a later question, or to its report; and the start page (where abandoning a mock lands)
+// keeps only the drafts of the mocks it lists as unfinished, so that none stays behind for a
+// mock finished elsewhere (another device, the API, the terminal) or abandoned.
 (function () {
   "use strict";
   var storage = null;
@@ -15,6 +17,17 @@
     for (var i = storage.length - 1; i >= 0; i--) {
       var name = storage.key(i);
       if (name && name.indexOf(prefix) === 0 && name !== key) storage.removeItem(name);
+    }
+  }
+  var unfinished = document.querySelector("[data-mock-drafts-keep]");
+  if (storage && unfinished) {
+    // Any other draft (a finished or abandoned mock's, or another account's on a shared computer)
+    // has nowhere left to go.
+    var open = unfinished.dataset.mockDraftsKeep.split(" ");
+    for (var j = storage.length - 1; j >= 0; j--) {
+      var stored = storage.key(j) || "";
+      var found = /^rehearse-mock-draft-(\d+)-/.exec(stored);
+      if (found && open.indexOf(found[1]) < 0) storage.removeItem(stored);
     }
   }
   // The report's share link: a Copy button (without this script the address is plain, selectable text).
