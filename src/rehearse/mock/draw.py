@@ -1,6 +1,7 @@
 """PURE: draw a mock interview's questions, balanced across competencies and kinds, from a seed.
 
-The same candidates, seed and count always give the same draw, so a stored seed replays it.
+The same candidates, seed, count and set-aside questions always give the same draw, so a mock that
+stores its seed and what it set aside can be replayed.
 """
 
 from __future__ import annotations

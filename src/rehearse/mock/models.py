@@ -24,6 +24,9 @@ class MockInterview(Base):
     bank_id: Mapped[int | None] = mapped_column(ForeignKey("banks.id", ondelete="SET NULL"), index=True)
     title: Mapped[str] = mapped_column(String(300))
     seed: Mapped[int] = mapped_column(Integer)  # the draw's seed: the same seed and bank draw the same set
+    # The question ids the draw set aside as recently answered (None: none, or a mock from before 0015);
+    # starting a mock with this seed again sets the same ones aside, so that it replays this set.
+    avoided: Mapped[list[int] | None] = mapped_column(JSON)
     question_count: Mapped[int] = mapped_column(Integer)
     seconds_per_answer: Mapped[int] = mapped_column(Integer)
     mode: Mapped[str] = mapped_column(String(10), default="typed")

@@ -25,7 +25,10 @@ class MockCreate(BaseModel):
     mode: Literal["typed", "spoken"] = Field(default="typed", description="Spoken: each answer is recorded and "
                                              "transcribed on the server (when it can; GET /api/speech says).")
     follow_ups: bool = Field(default=True, description="Ask one follow-up after an answer that missed something.")
-    seed: int | None = Field(default=None, description="Replays a draw; a random one is chosen and kept otherwise.")
+    seed: int | None = Field(default=None, description="Replays the draw of your mock that used this seed on the "
+                             "same role or bank (the recent questions it set aside are set aside again); a seed none "
+                             "of your mocks used sets nothing aside: the same set for anyone with the same bank. "
+                             "Without it a random seed is chosen, and kept.")
 
 
 class MockAnswer(BaseModel):

@@ -69,9 +69,25 @@ def _scope(session: Session, role: str | None, bank: str | None) -> tuple[Role |
 
 
 def recent_question_ids(session: Session, *, user: User) -> set[int]:
+    """The questions answered in the user's last RECENT_MOCKS mocks (not those drawn and never reached)."""
     recent = select(MockInterview.id).where(MockInterview.user_id == user.id) \
         .order_by(MockInterview.created_at.desc(), MockInterview.id.desc()).limit(RECENT_MOCKS).subquery()
-    return set(session.scalars(select(MockItem.question_id).where(MockItem.mock_id.in_(select(recent.c.id)))))
+    return set(session.scalars(select(MockItem.question_id).where(MockItem.mock_id.in_(select(recent.c.id)),
+                                                                  MockItem.answered_at.is_not(None))))
+
+
+def _avoid(session: Session, *, user: User, seed: int | None, role: Role | None, bank: Bank | None) -> set[int]:
+    """What the draw sets aside: without a seed, the recently answered questions; with one, what the user's
+    own mock drawn with it from the same role or bank set aside (so that it replays that set), or nothing
+    (a seed of one's own, or someone else's: the same set for everyone with the same bank)."""
+    if seed is None:
+        return recent_question_ids(session, user=user)
+    drawn = session.scalar(select(MockInterview).where(
+        MockInterview.user_id == user.id, MockInterview.seed == seed,
+        MockInterview.role_id == role.id if role else MockInterview.role_id.is_(None),
+        MockInterview.bank_id == bank.id if bank else MockInterview.bank_id.is_(None),
+    ).order_by(MockInterview.created_at, MockInterview.id).limit(1))
+    return set(drawn.avoided or ()) if drawn is not None else set()
 
 
 def create(session: Session, *, user: User, role: str | None = None, bank: str | None = None,
@@ -81,7 +97,9 @@ def create(session: Session, *, user: User, role: str | None = None, bank: str |
     """A new mock: questions drawn (seeded, balanced), or the given ones in order (a prep plan's);
     the first one's countdown started."""
     _check(count, seconds, mode, seed)
+    replay = seed is not None
     seed = secrets.randbelow(SEED_LIMIT) if seed is None else seed
+    avoid: set[int] = set()
     if question_ids:
         found_role = found_bank = None
         ids = list(question_ids)[:count]
@@ -95,11 +113,13 @@ def create(session: Session, *, user: User, role: str | None = None, bank: str |
         if not questions:
             raise MockRejected(f"{name} has no questions to draw from.", 409)
         candidates = [drawing.Candidate(q.id, tuple(q.competency_names), q.kind) for q in questions]
-        ids = drawing.draw(candidates, count, seed, avoid=recent_question_ids(session, user=user))
+        avoid = _avoid(session, user=user, seed=seed if replay else None, role=found_role, bank=found_bank)
+        ids = drawing.draw(candidates, count, seed, avoid=avoid)
         name = f"Mock interview: {name}"
     now = now or utcnow()
     mock = MockInterview(user_id=user.id, role_id=found_role.id if found_role else None,
                          bank_id=found_bank.id if found_bank else None, title=name[:300], seed=seed,
+                         avoided=sorted(avoid) or None,
                          question_count=len(ids), seconds_per_answer=seconds, mode=mode, follow_ups=follow_ups,
                          status="in_progress", created_at=now)
     session.add(mock)

@@ -37,11 +37,33 @@ def test_the_seed_is_kept_and_replays_the_draw(session, bank, users):
     assert len({i.question.competency_names[0] for i in first.items}) == 4
 
 
-def test_the_next_mock_avoids_the_questions_of_the_last_ones(session, bank, users):
+def drawn(mock) -> list[int]:
+    return [i.question_id for i in mock.items if not i.follow_up]
+
+
+def test_the_next_mock_sets_aside_the_questions_answered_in_the_last_ones_not_those_never_reached(
+        session, bank, users):
     ann = users[0]
-    first = start(session, bank, ann, count=4, seed=1)
-    second = start(session, bank, ann, count=4, seed=1)
-    assert not {i.question_id for i in first.items} & {i.question_id for i in second.items}
+    first = start(session, bank, ann, count=4, follow_ups=False)
+    answered, _ = answer_current(session, ann, first)  # the other three are never reached
+    assert mocks.recent_question_ids(session, user=ann) == {answered.question_id}
+    everything_else = start(session, bank, ann, count=len(bank["questions"]) - 1)
+    assert answered.question_id not in drawn(everything_else) and everything_else.avoided == [answered.question_id]
+
+
+def test_a_seed_given_again_replays_its_mock_setting_aside_what_that_draw_set_aside(session, bank, users):
+    ann, bob = users
+    earlier = start(session, bank, ann, count=2, follow_ups=False)
+    while mocks.current_item(earlier) is not None:
+        answer_current(session, ann, earlier)
+    mock = start(session, bank, ann, count=3, follow_ups=False)  # a random seed; the two answered set aside
+    assert mock.avoided == sorted(drawn(earlier)) and not set(drawn(mock)) & set(drawn(earlier))
+    answer_current(session, ann, mock)  # answered since: the recent questions are no longer the same
+    assert drawn(start(session, bank, ann, count=3, seed=mock.seed)) == drawn(mock)
+    assert drawn(start(session, bank, ann, count=4, seed=mock.seed))[:3] == drawn(mock)  # longer: the same first
+    # A seed none of one's mocks drew with sets nothing aside: the same set for anyone with this bank.
+    assert drawn(start(session, bank, ann, count=3, seed=(mock.seed + 1) % mocks.SEED_LIMIT)) == \
+        drawn(start(session, bank, bob, count=3, seed=(mock.seed + 1) % mocks.SEED_LIMIT))
 
 
 def test_a_missed_point_brings_a_follow_up_scored_against_that_point(session, bank, users):
