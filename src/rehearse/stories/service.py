@@ -45,7 +45,7 @@ class StoryInput:
     tags: tuple[str, ...] = ()
 
 
-def _clean_names(values, what: str) -> list[str]:
+def _clean_names(values, what: str, plural: str) -> list[str]:
     names: list[str] = []
     for value in values:
         name = " ".join(str(value).split()).lower().replace(" ", "-")
@@ -56,7 +56,7 @@ def _clean_names(values, what: str) -> list[str]:
         if name not in names:
             names.append(name)
     if len(names) > MAX_TAGS:
-        raise StoryRejected(f"A story has at most {MAX_TAGS} {what}s, not {len(names)}.")
+        raise StoryRejected(f"A story has at most {MAX_TAGS} {plural}, not {len(names)}.")
     return names
 
 
@@ -78,8 +78,8 @@ def check(data: StoryInput) -> StoryInput:
         parts[part] = text
     if not any(parts.values()):
         raise StoryRejected("Write at least one of situation, task, action and result.")
-    return StoryInput(title, **parts, competencies=tuple(_clean_names(data.competencies, "competency")),
-                      tags=tuple(_clean_names(data.tags, "tag")))
+    return StoryInput(title, **parts, competencies=tuple(_clean_names(data.competencies, "competency", "competencies")),
+                      tags=tuple(_clean_names(data.tags, "tag", "tags")))
 
 
 def create(session: Session, *, user: User, data: StoryInput) -> Story:

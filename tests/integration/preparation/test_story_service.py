@@ -38,7 +38,8 @@ def test_stories_are_cleaned_and_private(session, users):
     ({"action": "x" * 100_000}, 413, "The action is 100,000 characters long; the limit is 5,000"),
     ({"situation": "", "task": "", "action": "", "result": ""}, 422, "at least one"),
     ({"result": "nul\x00"}, 400, "NUL"),
-    ({"tags": tuple(f"t{i}" for i in range(21))}, 422, "at most 20 tags"),
+    ({"tags": tuple(f"t{i}" for i in range(21))}, 422, "A story has at most 20 tags, not 21."),
+    ({"competencies": tuple(f"c{i}" for i in range(21))}, 422, "A story has at most 20 competencies, not 21."),
     ({"competencies": ("x" * 41,)}, 422, "at most 40 characters"),
 ])
 def test_bad_stories_are_refused_with_the_field_and_nothing_is_saved(session, users, change, status, message):
