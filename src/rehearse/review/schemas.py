@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints, WithJsonSchema, field_validator
+from pydantic_core import PydanticCustomError
+
+# A JSON number 1-4 (not true, nor 4.0); a number outside 1-4 gets the service's sentence, as a name does.
+RatingNumber = Annotated[int, Strict(), WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 4})]
+RatingName = Annotated[str, StringConstraints(max_length=10)]
 
 
 class RatingUpdate(BaseModel):
@@ -12,8 +19,17 @@ class RatingUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    rating: str = Field(max_length=10, description="again, hard, good or easy (or 1-4).",
-                        examples=["good"])
+    rating: RatingNumber | RatingName = Field(description="again, hard, good or easy, or its number 1-4 "
+                                              "(as a number or a string).", examples=["good", 3])
+
+    @field_validator("rating", mode="before")
+    @classmethod
+    def _one_sentence(cls, value: Any) -> Any:
+        """Anything but a number or a short string gets one sentence, not an error per member of the union."""
+        if isinstance(value, bool) or not isinstance(value, int | str) or (isinstance(value, str) and len(value) > 10):
+            raise PydanticCustomError("rating", "{given} is not a rating; use one of again, hard, good, easy (or 1-4)",
+                                      {"given": json.dumps(value)[:40]})
+        return value
 
 
 class ReviewRead(BaseModel):

@@ -38,7 +38,9 @@ def rating_for_score(score: int | float) -> Rating:
 
 
 def parse_rating(value: str | int) -> Rating:
-    """A rating from its name (again/hard/good/easy) or number (1-4); ValueError otherwise."""
+    """A rating from its name (again/hard/good/easy) or number (1-4); ValueError otherwise (True is no 1)."""
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a rating; use one of again, hard, good, easy (or 1-4)")
     if isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit()):
         number = int(value)
         if number in (1, 2, 3, 4):

@@ -44,6 +44,24 @@ def test_practice_puts_the_question_in_the_queue_and_an_override_reschedules_it(
     assert "data-review-done" in queue.text or "data-due-list" in queue.text
 
 
+def test_a_rating_is_its_name_or_its_number_1_to_4_as_the_schema_says(app, question):
+    ann = Browser(app)
+    ann.sign_up()
+    attempt_id = int(ann.answer(question["id"], ANSWER).headers["location"].rsplit("/", 1)[1])
+    rating = f"/api/review/attempts/{attempt_id}/rating"
+    for given, name in ((4, "easy"), ("2", "hard"), (1, "again"), ("good", "good")):
+        rated = ann.put(rating, json={"rating": given}, headers=ann.page_csrf_header())
+        assert rated.status_code == 200 and rated.json()["rating"] == name
+    for wrong in (True, False, 0, 5, 4.0, None, ["easy"]):
+        refused = ann.put(rating, json={"rating": wrong}, headers=ann.page_csrf_header())
+        assert refused.status_code == 422 and refused.json()["detail"]
+    for wrong, said in ((5, "5 is not a rating"), (True, "true is not a rating")):  # one sentence each
+        detail = ann.put(rating, json={"rating": wrong}, headers=ann.page_csrf_header()).json()["detail"]
+        assert f"{said}; use one of again, hard, good, easy (or 1-4)" in detail and ";" not in detail.split("; use")[1]
+    schema = ann.get("/openapi.json").json()["components"]["schemas"]["RatingUpdate"]["properties"]["rating"]
+    assert {"type": "integer", "minimum": 1, "maximum": 4} in schema["anyOf"]
+
+
 def test_the_nav_counts_due_cards_and_next_leads_to_the_question(app, question):
     ann = Browser(app)
     ann.sign_up()

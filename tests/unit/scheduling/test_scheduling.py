@@ -43,7 +43,7 @@ def test_ratings_by_name_or_number(given, rating):
     assert parse_rating(given) == rating
 
 
-@pytest.mark.parametrize("given", ["perfect", "", "0", "5", 7, "again!"])
+@pytest.mark.parametrize("given", ["perfect", "", "0", "5", 7, "again!", True, False])
 def test_a_rating_that_does_not_exist_is_refused(given):
     with pytest.raises(ValueError, match="not a rating"):
         parse_rating(given)
