@@ -5,7 +5,10 @@ it with evidence" as the sentence that does it: a sentence encoder reads topic, 
 polarity. So a rule reads polarity: where the clauses in which the candidate (or "there")
 is negated — "I never…", "we didn't…", "I avoided…", "there was no…" — carry most of a
 point's own words, the sentence denies that point, unless its other clauses restate the point
-as much without a negation. A denying sentence is never evidence for
+as much without a negation. A clause in which the candidate denies an action of their own
+("I never backfilled the old days", "we did not add any tests") needs fewer of the point's
+words (CANDIDATE_DENIED_SHARE): it can only mean the candidate did not do it, where "we had
+no data" or "nobody knew" may be the scene an answer starts from. A denying sentence is never evidence for
 the point it denies (nor is a pair of sentences that holds it), so a point is covered only
 by what the answer affirms. Only echoed wording is caught: a denial in other words ("I went
 with my gut") is left to the model, and a scene that names what was missing ("we had no
@@ -22,6 +25,8 @@ import numpy as np
 from . import text as _text
 
 DENIED_SHARE = 0.5  # the negated clause holds at least this share of the point's weighted words
+CANDIDATE_DENIED_SHARE = 0.3  # the same where the candidate denies an action of their own
+DENYING_SENTENCE = 0.7  # a sentence this much made of the candidate's denials covers no point
 _CLAUSES = re.compile(r"\s*[,;:]\s*|\s+(?:but|and|so|because|although|though|while|whereas|until|unless)\s+",
                       re.I)
 _NEGATIONS = frozenset(("never", "not", "no", "none", "nothing", "without", "avoided", "avoid",
@@ -31,14 +36,41 @@ _SUBJECTS = frozenset(("i", "we", "there"))
 _SUBJECT_REACH = 3  # the negation follows its subject within this many words ("I really never")
 
 
+# "we had no data", "I was not sure", "we didn't have monitoring": a state, often the scene
+_STATES = frozenset(("have", "has", "had", "having", "be", "been", "being", "was", "were", "is", "are", "am"))
+_OBJECT_NEGATIONS = frozenset(("no", "none", "nothing", "without", "neither", "nor", "barely", "hardly"))
+_ADVERBS = frozenset(("really", "even", "actually", "ever", "just", "properly", "honestly", "once"))
+# "I don't think one method fits all": an opinion, not a denial
+_OPINIONS = frozenset(("think", "believe", "feel", "suppose", "expect", "mind", "doubt"))
+# "what I didn't compromise on: security": the clause names a thing, it denies nothing
+_RELATIVES = frozenset(("what", "which", "that", "where", "whatever", "something", "everything", "anything"))
+
+
+def _negation(clause: str) -> str | None:
+    """None, "candidate" where the candidate denies an action ("I never…", "we didn't add…"),
+    or "other" for the rest ("there was no…", "we had no…", "I was not…")."""
+    words = _text.words(clause)
+    found = None
+    for j, w in enumerate(words):
+        if not (w in _NEGATIONS or w.endswith("n't")) or not any(
+                b in _SUBJECTS for b in words[max(0, j - _SUBJECT_REACH) : j]):
+            continue
+        after = next((a for a in words[j + 1 :] if a not in _ADVERBS), "")
+        before = words[j - 1] if j else ""
+        if any(a in _NEGATIONS for a in words[j + 1 :]) or after in _OPINIONS:
+            return None  # "I never shipped without a canary": a double negation affirms
+        if (any(b in _RELATIVES for b in words[max(0, j - _SUBJECT_REACH - 1) : j])
+                or "there" in words[max(0, j - _SUBJECT_REACH) : j] or w in _OBJECT_NEGATIONS or before in _STATES
+                or after in _STATES or w.startswith(("was", "were", "is", "are", "had", "has", "have"))):
+            found = found or "other"
+        else:
+            return "candidate"
+    return found
+
+
 def _negated(clause: str) -> bool:
     """The clause negates the candidate ("I never…", "we didn't…") or says "there was no…"."""
-    words = _text.words(clause)
-    for j, w in enumerate(words):
-        if (w in _NEGATIONS or w.endswith("n't")) and any(
-                b in _SUBJECTS for b in words[max(0, j - _SUBJECT_REACH) : j]):
-            return True
-    return False
+    return _negation(clause) is not None
 
 
 # "I can't think of a decision I made that was wrong": the question's premise denied, which
@@ -55,30 +87,56 @@ def no_example(sentence: str) -> bool:
     return bool(_NO_EXAMPLE.search(sentence.replace("’", "'")))
 
 
+def denying(sentence: str) -> bool:
+    """Whether the sentence is mostly the candidate's denials ("I did not write a postmortem, I did
+    not look for the root cause, and we never added monitoring"): evidence of nothing they did."""
+    by_candidate: set[str] = set()
+    every: set[str] = set()
+    for clause in _CLAUSES.split(sentence):
+        stems = _text.content_stems(clause)
+        every.update(stems)
+        if _negation(clause) == "candidate":
+            by_candidate.update(stems)
+    return bool(every) and len(by_candidate) >= DENYING_SENTENCE * len(every)
+
+
 def denied_points(sentence: str, point_stem_lists: Sequence[Sequence[str]], overlap) -> list[bool]:
     """For each point (its content stems), whether this sentence denies it. `overlap(stems,
     unit_stems)` is the engine's weighted share of a point's stems found in a set."""
     negated: set[str] = set()
+    by_candidate: set[str] = set()
     affirmed: set[str] = set()
     for clause in _CLAUSES.split(sentence):
-        (negated if _negated(clause) else affirmed).update(_text.content_stems(clause))
+        kind = _negation(clause)
+        stems = _text.content_stems(clause)
+        (affirmed if kind is None else negated).update(stems)
+        if kind == "candidate":
+            by_candidate.update(stems)
     if not negated:
         return [False] * len(point_stem_lists)
     out = []
     for stems in point_stem_lists:
         denied = overlap(stems, negated)
-        out.append(bool(stems) and denied >= DENIED_SHARE and overlap(stems, affirmed) < denied)
+        enough = denied >= DENIED_SHARE or overlap(stems, by_candidate) >= CANDIDATE_DENIED_SHARE
+        out.append(bool(stems) and enough and overlap(stems, affirmed) < denied)
     return out
 
 
-def denial_mask(sents: Sequence[str], point_stem_lists: Sequence[Sequence[str]], overlap) -> np.ndarray:
-    """(points, units) True where the unit holds a sentence that denies the point; units are
-    the sentences, then each adjacent pair (answer.answer_units)."""
+def denial_mask(sents: Sequence[str], point_stem_lists: Sequence[Sequence[str]],
+                overlap) -> tuple[np.ndarray, np.ndarray]:
+    """(points, units) True where the unit holds a sentence that denies the point, or that is
+    evidence of nothing (no example to tell, a list of what the candidate did not do); and
+    (points,) True for the points some sentence denies in the point's own words. Units are the
+    sentences, then each adjacent pair (answer.answer_units)."""
     k, ns = len(point_stem_lists), len(sents)
     per_sentence = np.zeros((k, ns), dtype=bool)
     for j, s in enumerate(sents):
-        per_sentence[:, j] = True if no_example(s) else denied_points(s, point_stem_lists, overlap)
+        per_sentence[:, j] = denied_points(s, point_stem_lists, overlap)
+    named = per_sentence.any(axis=1)
+    for j, s in enumerate(sents):
+        if no_example(s) or denying(s):
+            per_sentence[:, j] = True
     if ns < 2:
-        return per_sentence
+        return per_sentence, named
     pairs = per_sentence[:, :-1] | per_sentence[:, 1:]
-    return np.hstack([per_sentence, pairs])
+    return np.hstack([per_sentence, pairs]), named

@@ -96,8 +96,9 @@ def _suggestions(points, structure, spec: Specificity, delivery, on_topic, detai
         out.append(Suggestion("specificity", "Add specifics: numbers, time frames, and the "
                               "practices or tools you used."))
     if delivery.length_verdict == "short":
-        out.append(Suggestion("length", f"Too short: about {delivery.speaking_seconds:.0f} s "
-                              f"spoken; aim for {delivery.target_seconds[0]}–"
+        said = (f"about {delivery.speaking_seconds:.0f} s spoken" if delivery.speaking_seconds >= 10
+                else f"{delivery.words} word{'s' if delivery.words != 1 else ''}")
+        out.append(Suggestion("length", f"Too short: {said}; aim for {delivery.target_seconds[0]}–"
                               f"{delivery.target_seconds[1]} s."))
     elif delivery.length_verdict == "long":
         out.append(Suggestion("length", f"Too long: about {delivery.speaking_seconds:.0f} s "
@@ -117,7 +118,13 @@ def _suggestions(points, structure, spec: Specificity, delivery, on_topic, detai
 
 
 def _short(s: str, n: int = 80) -> str:
-    return s if len(s) <= n else s[: n - 1].rstrip() + "…"
+    """At most n characters, cut at a word boundary ("…I was on call", not "…I was on ca…")."""
+    if len(s) <= n:
+        return s
+    cut = s[: n - 1]
+    if not s[n - 1].isspace() and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:") + "…"
 
 
 def _engine_info(backend: Backend) -> dict:
@@ -130,8 +137,7 @@ def _engine_info(backend: Backend) -> dict:
 
 
 def _empty_report(q: Question, kind: str, kind_source: str, prep, backend) -> Report:
-    points = tuple(TalkingPointResult(p, False, 0.0, None,
-                                      _text.without_label(prep.example_sents[e]) if e is not None else None)
+    points = tuple(TalkingPointResult(p, False, 0.0, None, prep.example_shown(e))
                    for p, e in zip(prep.points, prep.exemplar, strict=True))
     if prep.basis != "talking_points":
         points = ()
@@ -181,6 +187,9 @@ def _report(q: Question, raw: str, cleaned: str, sents: list[str], sent_vecs, ba
     weights = WEIGHTS if coverage is not None else WEIGHTS_NO_RUBRIC
     items = [BreakdownItem(k, w, round(values[k], 4), round(w * values[k], 2))
              for k, w in weights.items()]
+    if not on_topic and coverage is not None:  # the checklist credits no point: nor does the score
+        items[0] = BreakdownItem("coverage", weights["coverage"], round(coverage, 4), 0.0,
+                                 "not credited: the answer reads as one to another question")
     total = sum(i.points for i in items)
     if not on_topic:
         capped = min(total * OFF_TOPIC_FACTOR, OFF_TOPIC_CAP)

@@ -7,7 +7,6 @@ import math
 import numpy as np
 
 from . import calibration as _cal
-from . import text as _text
 from .answer import Answer
 from .backends import Backend
 from .denial import denial_mask
@@ -32,6 +31,8 @@ POINT_FEATURES = ("cos_point", "cos_example", "lexical", "substance", "rel_examp
                   "concrete", "unbuzzed", "ans_concrete", "ans_unbuzzed", "q_share_concrete",
                   "q_ulift", "ex_ulift", "fit_ulift", "bq_point", "bq_ulift")
 DENIED_Z = -40.0  # logit of a unit that denies the point: strength 0
+# an answer that says it did not do a point must say more than a near miss elsewhere to cover it
+DENIED_ELSEWHERE = 0.5  # in z, before the temperature (0.5): one logit of strength
 QUERY_SHARPNESS = 60.0  # softmax over points of query cosines (e5's cosines lie close together)
 
 
@@ -158,10 +159,11 @@ def point_results(prep: Prepared, ans: Answer, backend: Backend, lexicon: Lexico
     if coefs is _cal.POINT.get(backend.name) and backend.name in _cal.EVIDENCE:
         shown = _point_z(feats, _cal.EVIDENCE[backend.name])
     # a sentence that denies a point ("I did not confirm it with evidence") never covers it
-    denied = denial_mask(ans.sents, prep.point_stem_lists,
-                         lambda stems, found: lexical_overlap(stems, found, lexicon))
+    denied, named = denial_mask(ans.sents, prep.point_stem_lists,
+                                lambda stems, found: lexical_overlap(stems, found, lexicon))
     if denied.any():
-        z = np.where(denied, DENIED_Z, z)
+        elsewhere = named[:, None] * DENIED_ELSEWHERE
+        z = np.where(denied, DENIED_Z, z - elsewhere)
         shown = np.where(denied, DENIED_Z, shown)
     results = []
     for i, point in enumerate(prep.points):
@@ -169,7 +171,7 @@ def point_results(prep: Prepared, ans: Answer, backend: Backend, lexicon: Lexico
         ex_idx = prep.shown_exemplar[i]
         results.append((point, sigmoid(float(z[i, u]) / temp), ans.units[int(np.argmax(shown[i]))],
                         dict(zip(POINT_FEATURES, feats[i, u].tolist(), strict=True)),
-                        _text.without_label(prep.example_sents[ex_idx]) if ex_idx is not None else None))
+                        prep.example_shown(ex_idx)))
     return results
 
 

@@ -86,6 +86,13 @@ class Prepared:
     generic_query_vecs: np.ndarray  # (g, d): and as queries (e5), else the same
     bare_query_vecs: np.ndarray  # (k, d): the bare point as a query ("query: <point>"), else point_vecs
     generic_bare_query_vecs: np.ndarray  # (g, d): GENERIC_POINTS the same way
+    example_display: tuple[str, ...] = ()  # each example sentence as shown: the whole sentence it is part of
+
+    def example_shown(self, index: int | None) -> str | None:
+        """The example sentence at `index` as a reader sees it: whole, without a "Task:" label."""
+        if index is None:
+            return None
+        return _text.without_label(self.example_display[index] if self.example_display else self.example_sents[index])
 
 
 _PREPARED: OrderedDict[tuple, Prepared] = OrderedDict()
@@ -293,8 +300,14 @@ def _build(q: Question, backend: Backend, lexicon: Lexicon | None) -> Prepared:
                     tuple(frozenset(s) for s in stem_lists), stem_lists,
                      frozenset(rubric),
                      example_sents, tuple(exemplar), tuple(shown), ex_vecs, ex2_vecs, ex_hash, prof, basis,
-                     generic, generic_queries, bare_queries, generic_bare)
+                     generic, generic_queries, bare_queries, generic_bare, _whole(example_sents, q.example_answer))
     return prep
+
+
+def _whole(pieces: Sequence[str], text: str | None) -> tuple[str, ...]:
+    """Each piece of a run-on sentence mapped back to the whole sentence, for display."""
+    wholes = _text.whole_sentences(_text.clean(text or ""))
+    return tuple(next((w for w in wholes if piece in w), piece) for piece in pieces)
 
 
 def bank_text(q: Question) -> str:

@@ -52,7 +52,7 @@ _STAR = {
         r"\b(i (needed|had|wanted) to|my (job|task|goal|role|responsibility|mandate|brief|"
         r"challenge) (was|became)|i was (asked|tasked|responsible|expected|brought in|hired)|"
         r"the (goal|task|challenge|ask|mandate|aim) was|we needed to|it was my|i owned|"
-        r"i was accountable|task|responsib)\w*", re.I),
+        r"i was accountable|i (must|have to|had to)|task|responsib)\w*", re.I),
     "action": re.compile(
         r"\b(i|we) (then |first |also |personally |quickly )?([a-z]+ed|set|ran|met|wrote|"
         r"began|built|made|took|led|held|put|brought|sat|spoke|gave|chose|drove|kept|sent|"
@@ -60,7 +60,13 @@ _STAR = {
         r"rebuilt|hired|fired|moved|pushed|pulled|proposed|pitched|created|agreed)\b"
         # the story told in the present, as many non-native speakers and speakers tell it
         # ("then I am telling him directly", "we are making a plan")
-        r"|\b(i am|i'm|we are|we're) (then |now |also )?[a-z]{3,}ing\b", re.I),
+        r"|\b(i am|i'm|we are|we're) (then |now |also )?[a-z]{3,}ing\b"
+        # ...or in the simple present ("First I speak with each one alone", "we make a small spike")
+        r"|\b(first|then|next|after that|so|and) (i|we) (?!(am|have|think|know|want|need|like|love|feel|believe|"
+        r"guess|hope|mean|would|will|can|could|should|must|do|don't|did|didn't)\b)[a-z]{3,}\b"
+        r"|\b(i|we) (speak|talk|make|ask|meet|write|call|decide|propose|suggest|give|tell|explain|start|"
+        r"create|build|organi[sz]e|schedule|review|check|fix|change|bring|take|show|send|share|invite|offer|"
+        r"find|pair|add|remove|run)s?\b", re.I),
     "result": re.compile(
         r"\b(as a result|result(ed|s)?|outcome|in the end|by the end|ended up|since then|"
         r"within (a|an|one|two|three|four|five|six|\d+) |went (from|down|up)|dropped|fell|rose|"
@@ -82,9 +88,12 @@ _RESULT_AFTER_ACTION = re.compile(
     r"on time|for the first time|paid off|worked out|it worked|went (well|better|smoothly))\b", re.I)
 # "one" is a number unless it is "one of …", "no one" or part of "one-on-one"
 _NUMBER = re.compile(
-    r"(?<![\w.\-])(?:[$€£]\s?)?\d+(?:[.,]\d+)*\s?(?:million|billion|thousand|%|percent|x|k|m|bn|ms|s|h|hrs|hours|days|"
-    r"weeks|months|years|people|engineers|teams|customers|users|points|minutes)?\b"
-    r"|\b(?:(?<!no )(?<!-)one(?!-|\s+of\b)|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    # "20%", "24/7", "2-3 weeks", "$1.5 million": each one number, as written
+    r"(?<![\w.\-/])(?:[$€£]\s?)?\d+(?:[.,:/]\d+)*(?:\s?[-–]\s?\d+(?:[.,]\d+)*)?"
+    r"(?:\s?%|\s?(?:million|billion|thousand|percent|x|k|m|bn|ms|s|h|hrs|hours|days|"
+    r"weeks|months|years|people|engineers|teams|customers|users|points|minutes)\b|\b)"
+    r"|\b(?:(?<!no )(?<!-)(?<!each )(?<!every )(?<!any )(?<!the )(?<!this )(?<!that )(?<!which )"
+    r"one(?!-|\s+of\b)|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
     r"seventy|eighty|ninety|hundred|thousand|million|billion|dozen|half|double|twice|triple)\b",
     re.I,
@@ -173,7 +182,7 @@ def _count_phrases(lower: str, phrases: tuple[str, ...]) -> dict[str, int]:
         pat = r"(?<![\w'])" + re.escape(core) + (r"\s*," if p.endswith(",") else r"(?![\w'])")
         n = len(re.findall(pat, lower))
         if n:
-            out[core] = n
+            out[re.sub(r"\bi\b", "I", core)] = n  # shown as written: "I think", not "i think"
     return out
 
 

@@ -32,6 +32,7 @@ _SENT_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9])")
 _CLAUSE = re.compile(r"\s*;\s*|\s+(?:—|–|-{2})\s+")
 
 LONG_SENTENCE_WORDS = 45  # MiniLM reads up to 256 tokens; shorter units also localise evidence
+WINDOW = 30  # words in each piece of a run-on sentence
 # A 20,000-character answer of real prose has about 150 sentences; beyond this many units
 # (thousands of one-word lines) neighbours are packed together, so the cost of an answer
 # is bounded by its length, not by how often it breaks lines.
@@ -61,16 +62,18 @@ def clean(text: str) -> str:
 
 def sentences(text: str) -> list[str]:
     """Split cleaned text into sentences (lines first, then sentence ends); split long ones."""
+    out = [piece for sentence in whole_sentences(text) for piece in _split_long(sentence)]
+    units = [s for s in out if _WORD.search(s.lower())]
+    return _pack(units) if len(units) > MAX_UNITS else units
+
+
+def whole_sentences(text: str) -> list[str]:
+    """Cleaned text's sentences as written, long ones whole: what a reader is shown of an example."""
     out: list[str] = []
     for line in text.split("\n"):
         protected = _ABBREV.sub(lambda m: m.group(0).replace(".", "\u2024"), line)
-        for part in _SENT_END.split(protected):
-            part = part.replace("\u2024", ".").strip()
-            if not part:
-                continue
-            out.extend(_split_long(part))
-    units = [s for s in out if _WORD.search(s.lower())]
-    return _pack(units) if len(units) > MAX_UNITS else units
+        out.extend(part.replace("\u2024", ".").strip() for part in _SENT_END.split(protected))
+    return [s for s in out if s]
 
 
 def _pack(units: list[str]) -> list[str]:
@@ -97,8 +100,17 @@ def _split_long(sentence: str) -> list[str]:
     pieces = [p for p in _CLAUSE.split(sentence) if p.strip()]
     if len(pieces) > 1:
         return [q for p in pieces for q in _split_long(p)]
-    step = 30  # fixed-size windows when a run-on sentence has no clause breaks
-    return [" ".join(words[i : i + step]) for i in range(0, len(words), step)]
+    # a run-on sentence with no clause breaks: pieces of about WINDOW words, each ending at the
+    # comma nearest that size where there is one ("…for a quarter,"), not in mid-phrase
+    pieces, start = [], 0
+    while len(words) - start > LONG_SENTENCE_WORDS:
+        ends = [i for i in range(start + WINDOW // 2, min(start + LONG_SENTENCE_WORDS, len(words) - WINDOW // 3) + 1)
+                if words[i - 1].endswith((",", ":"))]
+        end = min(ends, key=lambda i: abs(i - start - WINDOW)) if ends else start + WINDOW
+        pieces.append(" ".join(words[start:end]))
+        start = end
+    pieces.append(" ".join(words[start:]))
+    return pieces
 
 
 _LABEL = re.compile(r"^\s*(?:situation|task|action|actions|result|results|outcome|context|background)\s*[:—–-]\s+",

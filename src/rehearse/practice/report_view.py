@@ -17,18 +17,21 @@ def specifics_shown(spec: dict | None) -> list[str]:
     spec = spec or {}
     frames = [f.lower() for f in spec.get("time_frames", ())]
     numbers = [n for n in spec.get("numbers", ()) if not any(n.lower() in f for f in frames)]
-    shown: dict[str, str] = {}
-    for item in (*spec.get("named_practices", ()), *spec.get("time_frames", ()), *numbers,
-                 *spec.get("job_terms", ())):
-        shown.setdefault(item.lower(), item)
-    return list(shown.values())
+    items = [*spec.get("named_practices", ()), *spec.get("time_frames", ()), *numbers, *spec.get("job_terms", ())]
+    words = [frozenset(w[:-1] if len(w) > 3 and w.endswith("s") else w for w in item.lower().split())
+             for item in items]
+    # each once, and not again inside a longer one: "sprints" beside "sprint", "budget" beside "error budget"
+    return [item for i, item in enumerate(items)
+            if not any(words[i] < other or (words[i] == other and j < i) for j, other in enumerate(words) if j != i)]
 
 
 def render_report(console: Console, question: str, report: dict) -> None:
     colour = "green" if report["score"] >= 70 else "yellow" if report["score"] >= 45 else "red"
     console.print(f"[bold]{question}[/]")
-    console.print(f"\nScore [bold {colour}]{report['score']}[/] / 100 ({report.get('grade', '')})"
-                  f"  ·  coverage {report['coverage']:.0%}")
+    points = report.get("talking_points") or []
+    covered = (f"  ·  {sum(p['covered'] for p in points)} of {len(points)} talking points covered"
+               if points else "")
+    console.print(f"\nScore [bold {colour}]{report['score']}[/] / 100 ({report.get('grade', '')}){covered}")
     if not report["on_topic"] and report.get("grade") != "no answer":
         console.print("[bold red]This answer does not seem to address this question.[/]")
     if report.get("breakdown"):

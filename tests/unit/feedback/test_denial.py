@@ -43,7 +43,7 @@ def test_affirmed_or_scene_setting_sentences_deny_nothing(sentence):
 
 def test_the_mask_covers_the_sentence_and_both_pairs_that_hold_it():
     sents = ["We agreed a six-week plan.", "I did not confirm the problem with evidence.", "It worked."]
-    mask = denial_mask(sents, [EVIDENCE], share)
+    mask, named = denial_mask(sents, [EVIDENCE], share)
     # units: three sentences, then the pairs (0, 1) and (1, 2)
     assert mask.tolist() == [[False, True, False, True, True]]
 
@@ -67,4 +67,42 @@ def test_an_answer_that_denies_the_points_does_not_cover_them(backend, lexicon):
 ])
 def test_a_sentence_that_says_there_is_no_example_covers_no_point(sentence, denies):
     assert no_example(sentence) is denies
-    assert bool(denial_mask([sentence], [EVIDENCE, PLAN], share).all()) is denies
+    assert bool(denial_mask([sentence], [EVIDENCE, PLAN], share)[0].all()) is denies
+
+
+BACKFILL = tuple(content_stems("how you backfilled the affected data"))  # three words
+
+
+def test_the_candidate_denying_an_action_needs_fewer_of_the_points_words():
+    # one word of three: enough when the candidate says they did not do it...
+    assert denied_points("I never backfilled the old days.", [BACKFILL], share) == [True]
+    # ...not when the sentence only sets the scene
+    assert denied_points("There was no backfill job, so I wrote one.", [BACKFILL], share) == [False]
+
+
+@pytest.mark.parametrize("sentence", [
+    "I don't think one backfill method fits every table; I choose by the size of the damage.",  # an opinion
+    "What I didn't backfill by hand: the three largest tables, which a job corrected.",  # names a thing
+    "I never backfilled without a dry run first.",  # a double negation affirms
+    "We had no backfill tooling, so I built it.",  # a state: the scene
+])
+def test_opinions_relative_clauses_double_negations_and_states_deny_nothing(sentence):
+    assert denied_points(sentence, [BACKFILL], share) == [False]
+
+
+def test_a_sentence_listing_what_the_candidate_did_not_do_is_evidence_of_nothing():
+    sents = ["We had an outage when a node ran out of disk.",
+             "I did not write a postmortem, I did not look for the root cause, and we never added monitoring."]
+    mask, named = denial_mask(sents, [EVIDENCE, PLAN], share)
+    assert mask[:, 1].all() and not mask[:, 0].any()
+    assert not named.any()  # no point denied in its own words: nothing lowered elsewhere
+
+
+def test_a_point_the_answer_denies_is_harder_to_cover_elsewhere(backend, lexicon, monkeypatch):
+    answer = ("I noticed the problem in his reviews that spring. But I did not confirm it with any evidence. "
+              "We agreed a six-week plan with pairing.")
+    lowered = analyze(UNDERPERFORMER, answer, backend=backend, lexicon=lexicon).talking_points[0]
+    monkeypatch.setattr("rehearse.feedback.points.DENIED_ELSEWHERE", 0.0)
+    unlowered = analyze(UNDERPERFORMER, answer, backend=backend, lexicon=lexicon).talking_points[0]
+    assert 0.0 < unlowered.strength < 1.0  # neither certain: the shift shows
+    assert lowered.strength < unlowered.strength

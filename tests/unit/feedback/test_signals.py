@@ -8,6 +8,8 @@ from rehearse.feedback import Question, analyze, load_backend
 from rehearse.feedback import signals as S
 from rehearse.feedback import text as T
 
+from .conftest import INCIDENTS
+
 
 @pytest.mark.parametrize(("question", "kind"), [
     ("Tell me about a time you turned around an underperforming engineer.", "behavioural"),
@@ -79,6 +81,15 @@ def test_actions_told_as_a_plan_are_actions_and_the_advice_asks_for_a_real_examp
     assert not any("action" in s.message for s in r.suggestions if s.kind == "structure")
 
 
+def test_an_off_topic_answer_is_given_no_coverage_points(backend):
+    answer = ("Last spring I hired four engineers for the platform team: I rewrote the job ad, ran a "
+              "structured interview loop and had offers accepted within six weeks.")
+    r = analyze(INCIDENTS, answer, backend=backend)
+    assert not r.on_topic and r.suggestions[0].kind == "off_topic"
+    coverage = next(b for b in r.breakdown if b.part == "coverage")
+    assert coverage.points == 0.0 and coverage.note.startswith("not credited")
+
+
 @pytest.mark.parametrize("answer", [
     "I would say quality matters. I think releases are hard.",
     "Releases are hard and quality matters.",
@@ -136,7 +147,7 @@ def test_job_terms_read_back_from_the_rubric_are_not_specifics(lexicon):
 
 @pytest.mark.parametrize(("answer", "fillers", "hedges", "cliches"), [
     ("Um, you know, I basically fixed it, um.", {"um": 2, "you know": 1, "basically": 1}, {}, {}),
-    ("I think maybe we could probably try it.", {}, {"i think": 1, "maybe": 1, "probably": 1},
+    ("I think maybe we could probably try it.", {}, {"I think": 1, "maybe": 1, "probably": 1},
      {}),
     ("I kind of talked to him, sort of.", {"kind of": 1, "sort of": 1}, {}, {}),  # counted once
     ("At the end of the day I'm a people person and a team player.", {}, {},
@@ -177,6 +188,25 @@ def test_cleaning_and_sentence_splitting(raw, expected):
 def test_run_on_sentences_are_split_for_the_model():
     s = T.sentences(" ".join(["word"] * 200))
     assert len(s) > 1 and all(len(x.split()) <= T.LONG_SENTENCE_WORDS for x in s)
+
+
+RUN_ON = ("Next, I would pilot with one or two teams that own fairly independent services and are keen to "
+          "try it, let them deploy on every merge for a quarter, and have them write up what broke and what "
+          "they had to fix, so other teams learn from peers rather than from a mandate and the change spreads")
+
+
+def test_a_run_on_sentence_is_split_at_a_comma_not_in_mid_phrase():
+    pieces = T.sentences(RUN_ON)
+    assert len(pieces) == 2 and " ".join(pieces) == RUN_ON
+    assert pieces[0].endswith("for a quarter,")
+
+
+def test_the_example_shown_for_a_point_is_the_whole_sentence_not_a_piece_of_it(backend):
+    q = Question(text="How would you move a company from release trains to continuous delivery?",
+                 talking_points=("how you would pilot the change with one or two teams",),
+                 example_answer="First, I would check the prerequisites. " + RUN_ON + ".")
+    r = analyze(q, "We would just switch everyone over on Monday.", backend=backend)
+    assert r.talking_points[0].example == RUN_ON + "."
 
 
 def test_an_answer_of_thousands_of_lines_is_packed_into_a_bounded_number_of_units():

@@ -44,3 +44,17 @@ def test_specifics_are_listed_once_and_a_number_inside_a_time_frame_is_not_repea
     spec = {"named_practices": ["postmortem"], "time_frames": ["in 24 hours"], "numbers": ["24 hours", "Three", "three"],
             "job_terms": ["Postmortem", "rollback"]}
     assert specifics_shown(spec) == ["postmortem", "in 24 hours", "Three", "rollback"]
+
+
+def test_a_specific_inside_a_longer_one_is_not_listed_again():
+    from rehearse.practice.report_view import specifics_shown
+
+    spec = {"named_practices": ["error budget", "sprint"], "numbers": ["20%"],
+            "job_terms": ["budget", "sprints", "pull requests", "requests", "change failure rate", "failure rate"]}
+    assert specifics_shown(spec) == ["error budget", "sprint", "20%", "pull requests", "change failure rate"]
+
+
+def test_the_header_counts_covered_points_as_the_web_report_does():
+    text = rendered(STORY)
+    header = next(line for line in text.splitlines() if line.startswith("Score"))
+    assert "of 2 talking points covered" in header and "%" not in header
