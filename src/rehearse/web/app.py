@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from rehearse.stories.views import router as stories_router
     from rehearse.userdata.views import router as userdata_router
     from rehearse.web import docs, errors, openapi
+    from rehearse.web.head import HeadAsGet
     from rehearse.web.headers import SecurityHeaders
     from rehearse.web.identity import ForgetAfterWrites
     from rehearse.web.limits import AnonymousWork, BodyLimit
@@ -113,6 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.transcriptions = Transcriptions(limit=settings.transcription_queue_limit,
                                               wake=app.state.worker.wake if app.state.worker else None)
     app.state.anonymous_work = AnonymousWork(settings.anonymous_scorings_per_minute)
+    app.add_middleware(HeadAsGet)  # innermost: HEAD is answered as GET is, without the body
     app.add_middleware(ForgetAfterWrites)  # a write answered here empties the identity cache (web/identity.py)
     app.add_middleware(TextGuard)  # inside BodyLimit: it reads only bodies already bounded
     app.add_middleware(BodyLimit)

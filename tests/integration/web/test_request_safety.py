@@ -187,3 +187,28 @@ def test_metrics_count_requests_by_route_template_and_time_scoring(app, question
     assert f"/api/questions/{question['id']}\"" not in text  # templates, never ids
     assert "rehearse_scoring_seconds_count" in text and "rehearse_transcription_queue_depth" in text
     assert 'rehearse_http_request_seconds_bucket{le="0.005",method="GET",route="/api/questions/{question_id}"}' in text
+
+
+def test_head_answers_wherever_get_does_with_its_status_and_headers_and_no_body(app, question):
+    from .conftest import Browser
+
+    ann = Browser(app)
+    ann.sign_up()
+    headers = ann.page_csrf_header()
+    mock = ann.post("/api/mocks", json={"role": question["role_slug"], "questions": 1, "follow_ups": False},
+                    headers=headers).json()
+    ann.post(f"/api/mocks/{mock['id']}/answers", json={"item_id": mock["current_item_id"],
+                                                       "answer": "We phased the plan over a year."}, headers=headers)
+    shared = ann.post(f"/api/mocks/{mock['id']}/share", headers=headers).json()["share_url"]
+    volatile = {"date", "x-request-id", "set-cookie", "content-length"}  # a page's CSRF token differs each time
+    for path, status in [("/", 200), (f"/questions/{question['id']}", 200), (shared, 200), ("/mock", 200),
+                         ("/questions/999999", 404), ("/no/such/page", 404), (f"/api/questions/{question['id']}", 200),
+                         ("/api/mocks", 200), ("/static/mock.js", 200), ("/openapi.json", 200)]:
+        got, head = ann.get(path), ann.head(path)
+        assert (got.status_code, head.status_code, head.content) == (status, status, b""), path
+        assert {k: v for k, v in head.headers.items() if k not in volatile} == \
+            {k: v for k, v in got.headers.items() if k not in volatile}, path
+        if path.startswith(("/api/", "/static/")):  # the same bytes each time: the length of the GET's body
+            assert head.headers["content-length"] == str(len(got.content)), path
+    only_post = ann.head("/api/auth/token")  # HEAD is GET without the body: where GET is refused, so is HEAD
+    assert only_post.status_code == 405 and only_post.headers["allow"] == "POST"
