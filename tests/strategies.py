@@ -17,6 +17,32 @@ def paragraph():
     return st.lists(sentence(3, 12), min_size=1, max_size=3).map(lambda parts: ". ".join(parts) + ".")
 
 
+# Lines that look like the formats' own structure (Markdown headings and labels, the page format's
+# lines, list items, escapes) and ordinary ones with spaces around them: free text may hold any of them.
+STRUCTURE_LINES = st.sampled_from([
+    "### Not a heading", "## Role: Fake", "#### Intent", "#### Example answer", "# Title", "#", "#hashtag",
+    "- Slug: fake", "- Kind: other", "Slug: fake-role", "slug: lower", "---", "1. a numbered line", "- a bullet",
+    "\\# already escaped", "\\", "\\\\two", "Answer Example: \"quoted\"", "Talking point: sneaky",
+    "Help us improve this answer. / -", "Interview Questions for Someone", "-", "a | pipe", "trailing  ",
+    "  indented", "",
+])
+
+
+def free_text():
+    """Several lines of prose and structure-like lines, as stored: trimmed at both ends, never empty."""
+    line = st.one_of(STRUCTURE_LINES, sentence(1, 8))
+    return st.lists(line, min_size=1, max_size=8).map(lambda lines: "\n".join(lines).strip()).filter(bool)
+
+
+def text_field():
+    return st.one_of(st.none(), paragraph(), free_text())
+
+
+# Talking points may hold the CSV separator and backslashes; two that read alike are one point.
+POINT = st.lists(st.one_of(WORD, st.sampled_from(["|", "\\", "\\|", "a|b", "x\\"])), min_size=1,
+                 max_size=8).map(" ".join)
+
+
 slugs = st.from_regex(r"[a-z][a-z0-9]{2,10}(-[a-z0-9]{2,8}){0,2}", fullmatch=True)
 
 questions = st.builds(
@@ -26,9 +52,10 @@ questions = st.builds(
     kind=st.sampled_from(["behavioural", "situational", "other"]),
     competencies=st.lists(st.sampled_from(["hiring", "strategy", "incidents", "culture", "security"]),
                           unique=True, max_size=3).map(tuple),
-    intent=st.one_of(st.none(), paragraph()),
-    talking_points=st.lists(sentence(1, 8).filter(lambda s: "|" not in s), min_size=1, max_size=5).map(tuple),
-    example_answer=st.one_of(st.none(), paragraph()),
+    intent=text_field(),
+    talking_points=st.lists(POINT, min_size=1, max_size=5,
+                            unique_by=lambda point: " ".join(point.split()).casefold()).map(tuple),
+    example_answer=text_field(),
 )
 
 
@@ -45,6 +72,6 @@ def banks(draw):
                                           talking_points=("A reason",))]
             used.add(f"fallback-{index}")
         roles.append(RoleDoc(name=draw(sentence(1, 4)) + f" {index}", slug=f"role-{index}",
-                             description=draw(st.one_of(st.none(), paragraph())), questions=tuple(role_questions)))
+                             description=draw(text_field()), questions=tuple(role_questions)))
     return BankDoc(name=draw(sentence(1, 5)), source=draw(st.one_of(st.none(), sentence(1, 4))),
                    licence=draw(st.one_of(st.none(), st.sampled_from(["CC-BY-4.0", "MIT"]))), roles=tuple(roles))

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from rehearse.formats import BankDoc, ImportWarning, QuestionDoc, RoleDoc, parse_talking_points, slugify
 from rehearse.formats.checks import MAX_SLUG
+from rehearse.formats.model import same_text
 
 from . import search as search_index
 from .competencies import infer_competencies
@@ -87,7 +88,7 @@ def import_bank(session: Session, doc: BankDoc, *, progress: Progress | None = N
     )}
     # A question a file gives without a slug (the page format has no place for one) is the stored question
     # of the same text in the same role, whatever slug that one was given.
-    by_text = {(q.role_id, _same_text(q.text)): q for q in existing.values()}
+    by_text = {(q.role_id, same_text(q.text)): q for q in existing.values()}
     all_questions = [q for role in doc.roles for q in role.questions]
     slugs = iter(_unique_slugs([q.slug or slugify(q.text) for q in all_questions]))
     changed_before = summary.created + summary.updated
@@ -98,7 +99,7 @@ def import_bank(session: Session, doc: BankDoc, *, progress: Progress | None = N
             slug = next(slugs)
             current = existing.get(slug)
             if question_doc.slug is None and (current is None or current.role_id != role.id):
-                current = by_text.get((role.id, _same_text(question_doc.text)), current)
+                current = by_text.get((role.id, same_text(question_doc.text)), current)
                 slug = current.slug if current is not None else slug
             if current is None:
                 new_rows.append((slug, position, question_doc))
@@ -114,10 +115,6 @@ def import_bank(session: Session, doc: BankDoc, *, progress: Progress | None = N
     if summary.created + summary.updated > changed_before:
         bank.imported_at = utcnow()
     return summary
-
-
-def _same_text(text: str) -> str:
-    return " ".join(text.split()).casefold()
 
 
 def _upsert_role(session: Session, bank: Bank, doc: RoleDoc, existing: dict[str, Role]) -> Role:

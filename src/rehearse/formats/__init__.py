@@ -55,8 +55,8 @@ def read_text(text: str, *, file: str, format: str) -> ParseResult:
     if format not in READ_FORMATS:
         raise FormatError(file, None, f"a format Rehearse can import ({', '.join(READ_FORMATS)}), not {format!r}")
     result = _parse(text, file=file, format=format)
-    check_bank(result.bank, file=file, text=text)
-    return result
+    warnings = check_bank(result.bank, file=file, text=text)
+    return ParseResult(result.bank, result.warnings + warnings) if warnings else result
 
 
 def _parse(text: str, *, file: str, format: str) -> ParseResult:

@@ -13,7 +13,8 @@ import json
 import re
 from collections.abc import Iterator
 
-from .model import BankDoc, FormatError, LineIndex, QuestionDoc, RoleDoc, slugify
+from .model import BankDoc, FormatError, ImportWarning, LineIndex, QuestionDoc, RoleDoc, same_text, slugify
+from .talking_points import parse_talking_points
 
 # The sizes of the storage columns (rehearse/bank/models.py); the text columns are unbounded.
 MAX_NAME = 300  # banks.name, roles.name
@@ -24,6 +25,11 @@ MAX_COMPETENCY = 80  # question_competencies.name
 # mistake (a whole book pasted in), and the community's limit on a suggested answer is the same.
 MAX_LENGTHS = {"the question": 2_000, "the intent": 10_000, "the example answer": 20_000,
                "a talking point": 1_000}
+# The feedback engine compares every sentence of an answer with every point, on each practice of the
+# question: a file with thousands of points would tie up a worker each time. Real banks list three to six;
+# a community suggestion may give at most this many too (community.rules), and the API documents it.
+MAX_TALKING_POINTS = 20
+SHOWN_VALUE = 200  # a value longer than this is named in a message by its length and first words only
 
 # Unreserved URL characters only: slugs appear in links such as /roles/<slug>.
 _SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*")
@@ -37,6 +43,14 @@ def _problem(value: str) -> str | None:
     if found.group() == "\x00":
         return "text without NUL characters"
     return f"text without unpaired surrogates (U+{ord(found.group()):04X}, from an escape such as \\ud800)"
+
+
+def shown(value: str) -> str:
+    """A value as a message names it: quoted when short; when long, by its length and its start (a 5 MB
+    slug was once the whole message)."""
+    if len(value) <= SHOWN_VALUE:
+        return repr(value)
+    return f"{len(value):,} characters starting {value[:30]!r}…"
 
 
 def _line_of(text: str, value: str, after: int = 1) -> int | None:
@@ -81,10 +95,40 @@ def check_question(question: QuestionDoc, *, file: str, text: str = "") -> None:
             raise FormatError(file, at(value), f"{label} of at most {limit:,} characters, not {len(value):,}")
     if question.slug is not None and (len(question.slug) > MAX_SLUG or not _SLUG.fullmatch(question.slug)):
         raise FormatError(file, at(question.slug),
-                          f"a slug of at most {MAX_SLUG} letters, digits and '-', not {question.slug!r}")
+                          f"a slug of at most {MAX_SLUG} letters, digits and '-', not {shown(question.slug)}")
     for name in question.competencies:
         if len(name) > MAX_COMPETENCY:
-            raise FormatError(file, at(name), f"competencies of at most {MAX_COMPETENCY} characters")
+            raise FormatError(file, at(name), f"competencies of at most {MAX_COMPETENCY} characters, "
+                                              f"not {len(name):,}")
+        if "," in name:  # CSV and Markdown list competencies in one cell or line, separated by commas
+            raise FormatError(file, at(name), f"competencies without commas (one competency a name), not "
+                                              f"{shown(name)}")
+    _check_points(question, file=file, at=at)
+
+
+def _check_points(question: QuestionDoc, *, file: str, at) -> None:
+    """At most MAX_TALKING_POINTS, listed or derived from the intent; no empty or repeated point."""
+    points = question.talking_points
+    if points is None and question.intent and sum(map(question.intent.count, ",;")) >= MAX_TALKING_POINTS - 1:
+        points = parse_talking_points(question.intent)  # only a long list can give too many points
+        if len(points) > MAX_TALKING_POINTS:
+            raise FormatError(file, at(), f"an intent whose 'In your answer, …' list gives at most "
+                                          f"{MAX_TALKING_POINTS} talking points, not {len(points):,} (list the "
+                                          "points the answer should cover instead)")
+        return
+    if points is None:
+        return
+    if len(points) > MAX_TALKING_POINTS:
+        raise FormatError(file, at(), f"at most {MAX_TALKING_POINTS} talking points for a question, "
+                                      f"not {len(points):,}")
+    seen: set[str] = set()
+    for point in points:
+        if not point.strip():
+            raise FormatError(file, at(), "talking points with some text (one is empty)")
+        same = same_text(point)
+        if same in seen:  # scored twice, it would count double in the coverage
+            raise FormatError(file, at(point), f"each talking point once ({shown(point)} is given twice)")
+        seen.add(same)
 
 
 def _check_role(role: RoleDoc, *, file: str, text: str) -> None:
@@ -100,16 +144,17 @@ def _check_role(role: RoleDoc, *, file: str, text: str) -> None:
     if not role.name.strip():
         raise FormatError(file, at(), "a role with a name")
     if len(role.name) > MAX_NAME:
-        raise FormatError(file, at(), f"a role name of at most {MAX_NAME} characters")
+        raise FormatError(file, at(), f"a role name of at most {MAX_NAME} characters, not {len(role.name):,}")
     if role.slug is not None and (len(role.slug) > MAX_SLUG or not _SLUG.fullmatch(role.slug)):
         raise FormatError(file, at(role.slug),
-                          f"a role slug of at most {MAX_SLUG} letters, digits and '-', not {role.slug!r}")
+                          f"a role slug of at most {MAX_SLUG} letters, digits and '-', not {shown(role.slug)}")
     for question in role.questions:
         check_question(question, file=file, text=text)
 
 
-def check_bank(bank: BankDoc, *, file: str, text: str = "") -> None:
-    """Refuse a parsed bank that cannot be stored whole; `text` (the file) helps find the line."""
+def check_bank(bank: BankDoc, *, file: str, text: str = "") -> tuple[ImportWarning, ...]:
+    """Refuse a parsed bank that cannot be stored whole; `text` (the file) helps find the line. Returns the
+    warnings about what is stored as written but may not be meant (a question text given twice)."""
     for label, value in (("the bank's name", bank.name), ("the bank's source", bank.source),
                          ("the bank's licence", bank.licence), ("the bank's description", bank.description)):
         if value is None:
@@ -121,21 +166,26 @@ def check_bank(bank: BankDoc, *, file: str, text: str = "") -> None:
     if not bank.name.strip():
         raise FormatError(file, 1, "a bank with a name")
     if len(bank.name) > MAX_NAME:
-        raise FormatError(file, _line_of(text, bank.name) or 1, f"a bank name of at most {MAX_NAME} characters")
+        raise FormatError(file, _line_of(text, bank.name) or 1,
+                          f"a bank name of at most {MAX_NAME} characters, not {len(bank.name):,}")
     if bank.licence is not None and len(bank.licence) > MAX_LICENCE:
         raise FormatError(file, _line_of(text, bank.licence) or 1,
-                          f"a licence of at most {MAX_LICENCE} characters")
+                          f"a licence of at most {MAX_LICENCE} characters, not {len(bank.licence):,}")
     for role in bank.roles:
         _check_role(role, file=file, text=text)
-    _check_repeats(bank, file=file, text=text)
+    return _check_repeats(bank, file=file, text=text)
 
 
-def _check_repeats(bank: BankDoc, *, file: str, text: str) -> None:
+def _check_repeats(bank: BankDoc, *, file: str, text: str) -> tuple[ImportWarning, ...]:
     """Refuse a question given twice in one role (the same slug, written or derived from its text).
 
-    Stored, the second would quietly become "<slug>-2": a copy the file never meant to have.
+    Stored, the second would quietly become "<slug>-2": a copy the file never meant to have. The same
+    text under two slugs the file writes is two questions the file does mean (a bank that holds such a
+    pair, from before suggestions were checked for repeats, exports it so): imported, with a warning.
     """
     seen: dict[tuple[str, str], int | None] = {}
+    slugged: set[tuple[str, str]] = set()  # (role, text) pairs first given with a slug of their own
+    warnings: list[ImportWarning] = []
     occurrences: dict[str, int] = {}  # how often each value was met, to find the line of the next one
     for role in bank.roles:
         role_key = role.slug or slugify(role.name)
@@ -144,17 +194,25 @@ def _check_repeats(bank: BankDoc, *, file: str, text: str) -> None:
             nth = occurrences[written] = occurrences.get(written, 0) + 1
             line = question.line or _nth_line(text, written, nth, slug=question.slug is not None)
             slug = question.slug or slugify(question.text)
-            same_text = " ".join(question.text.split()).casefold()
+            said = same_text(question.text)
             for key, what, hint in (((role_key, "slug", slug), f"the slug {slug!r}", "drop the repeat, or give "
                                      "it a slug of its own"),
-                                    ((role_key, "text", same_text), "the same question text", "drop the repeat")):
+                                    ((role_key, "text", said), "the same question text", "drop the repeat")):
                 if key in seen:
                     first = seen[key]
                     where = ("twice on this line" if first == line else
                              f"here and at {file}:{first}" if first else "here and earlier in the file")
+                    if key[1] == "text" and question.slug is not None and (role_key, said) in slugged:
+                        warnings.append(ImportWarning(file, line, (
+                            f"role {role.name!r} has the same question text {where}, under the slugs of two "
+                            "questions: both are imported")))
+                        continue
                     raise FormatError(file, line or 1, (
                         f"each question once in role {role.name!r}: {what} is given {where} ({hint})"))
                 seen[key] = line
+                if key[1] == "text" and question.slug is not None:
+                    slugged.add((role_key, said))
+    return tuple(warnings)
 
 
 def _nth_line(text: str, value: str, nth: int, *, slug: bool) -> int | None:

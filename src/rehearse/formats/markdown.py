@@ -25,6 +25,10 @@
 
     #### Example answer
     The answer, any number of paragraphs.
+
+A line of free text (a description, an intent, an example answer) that would read as structure
+(a heading, a role's "Slug:" line) is written with a backslash before it, as Markdown escapes
+"\\#"; the reader drops one leading backslash from every such line, so any text comes back as it was.
 """
 
 from __future__ import annotations
@@ -38,6 +42,17 @@ from .model import BankDoc, FormatError, ParseResult, QuestionDoc, RoleDoc, dete
 _FIELD = re.compile(r"^-\s+(?P<key>Slug|Kind|Competencies):\s*(?P<value>.*)$", re.IGNORECASE)
 _NUMBERED = re.compile(r"^\s*(?:\d+[.)]|[-*])\s+(?P<text>.+)$")
 _SECTIONS = {"intent": "intent", "talking points": "talking_points", "example answer": "example_answer"}
+# Free-text lines the reader would take for structure, and lines that already start with the escape.
+_STRUCTURE = re.compile(r"^(?:#|\\|Slug:)", re.IGNORECASE)
+
+
+def _escaped(text: str) -> str:
+    """Free text with a backslash before each line that would read as structure."""
+    return "\n".join(f"\\{line}" if _STRUCTURE.match(line) else line for line in text.split("\n"))
+
+
+def _unescaped(line: str) -> str:
+    return line[1:] if line.startswith("\\") else line
 
 
 def _front_matter(lines: list[str], file: str) -> tuple[dict, int]:
@@ -117,7 +132,7 @@ def read_markdown(text: str, file: str = "<markdown>") -> ParseResult:
             if roles and re.match(r"^Slug:\s*", line, re.IGNORECASE) and roles[-1]["slug"] is None:
                 roles[-1]["slug"] = line.split(":", 1)[1].strip()
             elif roles:
-                role_intro.append(line)
+                role_intro.append(_unescaped(raw))
         elif section is None:
             match = _FIELD.match(line)
             if match:
@@ -131,7 +146,7 @@ def read_markdown(text: str, file: str = "<markdown>") -> ParseResult:
             elif line.strip():
                 raise FormatError(file, number, "a numbered talking point such as '1. …'")
         else:
-            question[section].append(line)
+            question[section].append(_unescaped(raw))
     finish_question()
 
     if not bank_name:
@@ -187,7 +202,7 @@ def write_markdown(bank: BankDoc) -> str:
             out.append(f"Slug: {role.slug}")
         out.append("")
         if role.description:
-            out += [role.description, ""]
+            out += [_escaped(role.description), ""]
         for q in role.questions:
             out.append(f"### {q.text}")
             if q.slug:
@@ -198,11 +213,11 @@ def write_markdown(bank: BankDoc) -> str:
                 out.append(f"- Competencies: {', '.join(q.competencies)}")
             out.append("")
             if q.intent:
-                out += ["#### Intent", q.intent, ""]
+                out += ["#### Intent", _escaped(q.intent), ""]
             if q.talking_points:
                 out.append("#### Talking points")
                 out += [f"{i}. {point}" for i, point in enumerate(q.talking_points, start=1)]
                 out.append("")
             if q.example_answer:
-                out += ["#### Example answer", q.example_answer, ""]
+                out += ["#### Example answer", _escaped(q.example_answer), ""]
     return "\n".join(out).rstrip() + "\n"

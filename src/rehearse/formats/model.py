@@ -112,6 +112,11 @@ def decode(data: bytes, file: str) -> str:
         raise FormatError(file, line, f"UTF-8 text (byte 0x{data[error.start]:02x} is not)") from None
 
 
+def same_text(text: str) -> str:
+    """What two texts that say the same thing have in common: spacing and case aside."""
+    return " ".join(text.split()).casefold()
+
+
 def slugify(text: str, max_length: int = 80) -> str:
     """A stable, URL-safe slug: ASCII, lowercase, words joined by hyphens, cut at a word."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()

@@ -8,9 +8,21 @@ against the blocks; a mismatch is a warning that names the lines.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import PurePath
 
-from .model import BankDoc, FormatError, ImportWarning, ParseResult, QuestionDoc, RoleDoc, detect_kind, lines_of
+from .checks import shown
+from .model import (
+    BankDoc,
+    FormatError,
+    ImportWarning,
+    ParseResult,
+    QuestionDoc,
+    RoleDoc,
+    detect_kind,
+    lines_of,
+    same_text,
+)
 from .talking_points import parse_talking_points
 
 ANSWER_PREFIX = "Answer Example:"
@@ -22,6 +34,9 @@ _QUOTES = "\"“”"
 # page ("Bank: …", one a line), and talking points that the guidance does not say ("Talking point: …").
 _BANK_FIELD = re.compile(r"^(?P<key>Bank|Source|Licence|Contributors):\s*(?P<value>.*)$")
 _POINT_LINE = re.compile(r"^Talking point:\s*(?P<point>.+)$")
+# A question whose text another question of its role repeats (two such were accepted before suggestions
+# were checked for repeats) is told apart by its slug, written "Slug: …" under it.
+_SLUG_LINE = re.compile(r"^Slug:\s*(?P<slug>\S+)$")
 CONTRIBUTOR_SEPARATOR = "; "
 PAGE_OMITS = frozenset({"kind", "competencies"})  # a page has no place for them: re-imports keep the stored ones
 
@@ -100,13 +115,15 @@ def _read_blocks(lines: list[tuple[int, str]], file: str, after_line: int) -> li
         if question.startswith(ANSWER_PREFIX) or IMPROVE_LINE.match(question):
             raise FormatError(file, question_line, "a question line to start the next block")
         index += 1
-        intent_parts, points = [], []
+        intent_parts, points, slug = [], [], None
         while index < len(lines) and not lines[index][1].lstrip().startswith(ANSWER_PREFIX):
             number, line = lines[index]
             if IMPROVE_LINE.match(line.strip()):
                 raise FormatError(file, number, f"'{ANSWER_PREFIX} \"…\"' for the question on line {question_line}")
             if point := _POINT_LINE.match(line.strip()):
                 points.append(point.group("point").strip())
+            elif slug is None and not intent_parts and (given := _SLUG_LINE.match(line.strip())):
+                slug = given.group("slug")
             else:
                 intent_parts.append(line.strip())
             index += 1
@@ -119,6 +136,8 @@ def _read_blocks(lines: list[tuple[int, str]], file: str, after_line: int) -> li
         answer_parts = [answer_text.strip()[len(ANSWER_PREFIX) :].strip()]
         index += 1
         while index < len(lines) and not IMPROVE_LINE.match(lines[index][1].strip()):
+            # Blank lines were left out of `lines`; inside an answer they are its paragraph breaks.
+            answer_parts += [""] * (lines[index][0] - lines[index - 1][0] - 1)
             answer_parts.append(lines[index][1].strip())
             index += 1
         if index >= len(lines):
@@ -135,6 +154,7 @@ def _read_blocks(lines: list[tuple[int, str]], file: str, after_line: int) -> li
         questions.append(
             QuestionDoc(
                 text=question,
+                slug=slug,
                 kind=detect_kind(question),
                 intent=intent,
                 talking_points=tuple(points) if points else None,
@@ -158,12 +178,12 @@ def _cross_check(file: str, listed: list[tuple[int, str]], questions: list[Quest
     listed_texts = {_normal(text): number for number, text in listed}
     for number, text in listed:
         if _normal(text) not in block_texts:
-            warnings.append(ImportWarning(file, number, f"listed question has no answer block: {text!r}"))
+            warnings.append(ImportWarning(file, number, f"listed question has no answer block: {shown(text)}"))
     for question in questions:
         if _normal(question.text) not in listed_texts:
             warnings.append(
                 ImportWarning(file, question.line,
-                              f"question block is missing from the list at the top: {question.text!r}")
+                              f"question block is missing from the list at the top: {shown(question.text)}")
             )
     listed_order = [t for t in (_normal(text) for _, text in listed) if t in block_texts]
     block_order = [t for t in (_normal(q.text) for q in questions) if t in listed_texts]
@@ -186,8 +206,11 @@ def write_page(bank: BankDoc) -> str:
         out.append(f"Interview Questions for {role.name}")
         out.extend(question.text for question in role.questions)
         out.append("-")
+        said = Counter(same_text(question.text) for question in role.questions)
         for question in role.questions:
             out.append(question.text)
+            if question.slug and said[same_text(question.text)] > 1:
+                out.append(f"Slug: {question.slug}")
             if question.intent:
                 out.append(question.intent)
             if question.talking_points and tuple(parse_talking_points(question.intent)) != question.talking_points:

@@ -1,7 +1,9 @@
 """CSV banks: one row per question; bank and role columns repeat on every row.
 
 Talking points and competencies are lists inside one cell, separated by " | "
-and ", " respectively, so a spreadsheet user can edit them in place.
+and ", " respectively, so a spreadsheet user can edit them in place. A "|" inside a point is
+written "\\|" (and a backslash before one "\\\\"), so the point comes back whole; competencies
+never hold a comma (formats.checks refuses one).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import csv
 import io
 import re
 
+from .checks import shown
 from .model import BankDoc, FormatError, ImportWarning, ParseResult, QuestionDoc, RoleDoc, detect_kind, lines_of
 
 COLUMNS = (
@@ -41,7 +44,8 @@ def read_csv(text: str, file: str = "<csv>") -> ParseResult:
                           f"a header row with the columns {', '.join(REQUIRED)} (missing: {', '.join(missing)})")
     unknown = [column for column in header if column not in COLUMNS]
     if unknown:
-        raise FormatError(file, 1, f"only the columns {', '.join(COLUMNS)} (unknown: {', '.join(unknown)})")
+        raise FormatError(file, 1, f"only the columns {', '.join(COLUMNS)} (unknown: "
+                                   f"{', '.join(map(shown, unknown))})")
     # A column the header leaves out is a field the file does not give: stored values are kept.
     omitted = frozenset(field for column, field in OPTIONAL_FIELDS.items() if column not in header)
     bank_meta: dict | None = None
@@ -70,7 +74,7 @@ def read_csv(text: str, file: str = "<csv>") -> ParseResult:
         if bank_meta is None:
             bank_meta = {"name": meta[0], "source": meta[1], "licence": meta[2]}
         elif meta[0] != bank_meta["name"]:
-            raise FormatError(file, line, f"the same bank on every row ('{bank_meta['name']}')")
+            raise FormatError(file, line, f"the same bank on every row ({shown(bank_meta['name'])})")
         role = roles.setdefault(row["role"].strip(), {"slug": row.get("role_slug", "").strip() or None,
                                                       "questions": []})
         kind = row.get("kind", "").strip().lower() or None
@@ -124,11 +128,31 @@ def _unclosed_quote_line(text: str) -> int | None:
     return opened_on if quoted else None
 
 
+_POINT_PART = re.compile(r"\\[\\|]|\|")  # an escaped backslash or bar, or a bare bar (a separator)
+
+
 def _split_points(cell: str) -> tuple[str, ...] | None:
-    """None for an empty cell (derive points from the intent), else the listed points."""
+    """None for an empty cell (derive points from the intent), else the listed points: split at each bar
+    that is not escaped; "\\|" is a bar inside a point and "\\\\" a backslash before one."""
     if not cell:
         return None
-    return tuple(point.strip() for point in cell.split(POINT_SEPARATOR.strip()) if point.strip())
+    points, current, start = [], [], 0
+    for match in _POINT_PART.finditer(cell):
+        current.append(cell[start:match.start()])
+        if match.group() == "|":
+            points.append("".join(current))
+            current = []
+        else:
+            current.append(match.group()[1])
+        start = match.end()
+    points.append("".join(current) + cell[start:])
+    return tuple(point.strip() for point in points if point.strip())
+
+
+def _joined_points(points: tuple[str, ...]) -> str:
+    """The points in one cell, each bar in a point (and each backslash before one) escaped."""
+    return POINT_SEPARATOR.join(re.sub(r"\\(?=[\\|])", r"\\\\", point).replace("|", "\\|")
+                                for point in points)
 
 
 def write_csv(bank: BankDoc) -> str:
@@ -141,7 +165,7 @@ def write_csv(bank: BankDoc) -> str:
                 "bank": bank.name, "bank_source": bank.source or "", "bank_licence": bank.licence or "",
                 "role": role.name, "role_slug": role.slug or "", "slug": q.slug or "", "text": q.text,
                 "kind": q.kind or "", "competencies": ", ".join(q.competencies), "intent": q.intent or "",
-                "talking_points": POINT_SEPARATOR.join(q.talking_points or ()),
+                "talking_points": _joined_points(q.talking_points or ()),
                 "example_answer": q.example_answer or "",
             })
     return out.getvalue()

@@ -43,3 +43,39 @@ def test_a_page_export_imported_again_updates_the_same_bank_and_questions(sessio
         assert again == exported
     finally:
         nested.rollback()
+
+
+@pytest.mark.parametrize("format", ["json", "yaml", "markdown", "csv", "page"])
+def test_a_bank_that_holds_a_question_twice_exports_files_that_import_unchanged(session, format):
+    """An older database may hold one question twice in a role (two identical suggested questions were both
+    accepted, as '…-postmortem' and '…-postmortem-2'); its exports import again, into it, unchanged."""
+    from rehearse.bank.models import Question, QuestionCompetency
+    from rehearse.community import service as community
+    from rehearse.formats import BankDoc, QuestionDoc, RoleDoc
+
+    nested = session.begin_nested()
+    try:
+        question = QuestionDoc(text="How do you run a blameless postmortem?", slug="postmortem",
+                               intent="Employers ask this to see learning.", talking_points=("the timeline",),
+                               example_answer="I write it up within two days.")
+        service.import_bank(session, BankDoc(name="Twins bank", source="twins.json", roles=(
+            RoleDoc(name="R", description="Runs postmortems.", questions=(question,)),)))
+        first = service.get_question(session, "postmortem")
+        twin = Question(bank_id=first.bank_id, role_id=first.role_id, slug="postmortem-2", text=first.text,
+                        kind=first.kind, position=1, intent=first.intent, talking_points=["the timeline"],
+                        talking_points_source="editor", search_document="")
+        session.add(twin)
+        session.flush()
+        session.add_all(QuestionCompetency(question_id=twin.id, name=name, position=index)
+                        for index, name in enumerate(first.competency_names))
+        community.write_revision(session, twin, community.Snapshot(0, None, None, ()), {
+            "example_answer": "Another answer.", "intent": first.intent, "talking_points": ["the timeline"]},
+            author_id=None, source="suggestion", note="Accepted before repeats were refused.")
+        [exported] = [doc for doc in service.export_bank(session) if doc.name == "Twins bank"]
+        result = read_text(write(exported, format).decode("utf-8"), file=f"x.{format}", format=format)
+        summary = service.import_bank(session, result.bank)
+        assert (summary.created, summary.updated, summary.unchanged) == (0, 0, 2)
+        [again] = [doc for doc in service.export_bank(session) if doc.name == "Twins bank"]
+        assert again == exported
+    finally:
+        nested.rollback()

@@ -154,8 +154,9 @@ REPEATED = [
      "the slug 'why' is given here and at bank.page:6"),
     ("json", '{"bank": {"name": "B"}, "roles": [{"name": "R", "questions": [\n {"slug": "a", "text": "Why?"},\n'
              ' {"slug": "a", "text": "How?"}]}]}', 3, "the slug 'a' is given here and at bank.json:2"),
+    # (the same text under two slugs the file gives is two questions: imported, with a warning)
     ("yaml", "bank: {name: B}\nroles:\n  - name: R\n    questions:\n      - {slug: a, text: 'Why?'}\n"
-             "      - {slug: b, text: 'Why?'}\n", 6, "the same question text is given here and at bank.yaml:5"),
+             "      - {text: 'Why?'}\n", 6, "the same question text is given here and at bank.yaml:5"),
     ("markdown", "---\nbank: B\n---\n## Role: R\n### Why?\n### How?\n### Why?\n", 7,
      "the slug 'why' is given here and at bank.markdown:5"),
 ]
@@ -172,3 +173,47 @@ def test_a_question_repeated_within_one_role_is_refused_naming_both_lines(format
 def test_the_same_question_in_two_roles_is_not_a_repeat():
     text = "bank,role,text\nB,Manager,Why?\nB,Lead,Why?\n"
     assert read_text(text, file="b.csv", format="csv").bank.question_count == 2
+
+
+def _json_bank(question: dict) -> str:
+    """A bank file whose one question is on line 3."""
+    import json
+
+    return '{"bank": {"name": "B"},\n "roles": [{"name": "R", "questions": [\n' + json.dumps(question) + "]}]}\n"
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # scoring compares every sentence with every point: 100,000 points never finished
+    ({"text": "Why?", "talking_points": [f"point {n}" for n in range(21)]},
+     "at most 20 talking points for a question, not 21"),
+    ({"text": "Why?", "intent": "In your answer, cover " + ", ".join(f"thing {n}" for n in range(30)) + "."},
+     "gives at most 20 talking points, not 30"),
+    ({"text": "Why?", "talking_points": ["a point", "  "]}, "talking points with some text"),
+    ({"text": "Why?", "talking_points": ["a point", "A  point"]}, "each talking point once ('A  point' is given"),
+    ({"text": "Why?", "competencies": ["hiring, firing"]}, "competencies without commas"),
+])
+def test_talking_points_and_competencies_the_engine_or_other_formats_cannot_use_are_refused(question, expected):
+    with pytest.raises(FormatError) as caught:
+        read_text(_json_bank(question), file="b.json", format="json")
+    assert caught.value.file == "b.json" and caught.value.line == 3
+    assert expected in caught.value.expected
+
+
+@pytest.mark.parametrize(("field", "where"), [("slug", "question"), ("slug", "role"), ("name", "role"),
+                                              ("competencies", "question")])
+def test_an_over_long_value_is_described_by_its_length_not_printed(field, where):
+    """A 5 MB slug once made a 5 MB error message."""
+    import json
+
+    long = "s" * 5_000
+    question = {"text": "Why?", **({field: [long] if field == "competencies" else long} if where == "question" else {})}
+    role = {"name": "R", **({field: long} if where == "role" else {}), "questions": [question]}
+    text = json.dumps({"bank": {"name": "B"}, "roles": [role]})
+    with pytest.raises(FormatError) as caught:
+        read_text(text, file="b.json", format="json")
+    assert "5,000" in str(caught.value) and len(str(caught.value)) < 300
+
+
+def test_a_short_bad_slug_is_quoted_in_the_message():
+    with pytest.raises(FormatError, match="not 'a b'"):
+        read_text(_json_bank({"text": "Why?", "slug": "a b"}), file="b.json", format="json")

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from tests.strategies import banks
 
-from rehearse.formats import read_text, write
+from rehearse.formats import BankDoc, FormatError, QuestionDoc, RoleDoc, read_text, write
 
 
 def without_lines(bank):
@@ -62,3 +62,60 @@ def test_the_licence_and_contributors_are_read_back(format):
                    roles=(RoleDoc(name="R", questions=(QuestionDoc(text="Why?", example_answer="Because."),)),))
     again = read_text(write(bank, format).decode("utf-8"), file=f"b.{format}", format=format).bank
     assert (again.licence, again.contributors) == ("CC-BY-4.0", ("Ann", "Bo Li"))
+
+
+ANSWER_WITH_STRUCTURE = ('Line one.\n\nSecond paragraph with "quotes" and a | pipe.\n### Not a heading\n- Slug: fake\n'
+                         "#### Intent\n\n### What I learned\nMostly patience.\n\\# already escaped")
+
+
+@pytest.mark.parametrize("format", ["markdown", "json", "yaml", "csv"])
+def test_answer_lines_that_look_like_the_formats_structure_come_back_as_text(format):
+    """An example answer ending in '### What I learned' once became a question of its own in Markdown
+    (or a file import refused): such lines are escaped on export and read back as they were."""
+    question = QuestionDoc(text="How do you weigh cost against speed?", slug="cost", kind="situational",
+                           intent="## Role: not a role\nSlug: not-a-slug", talking_points=("cost", "speed"),
+                           example_answer=ANSWER_WITH_STRUCTURE)
+    bank = BankDoc(name="Edge bank", roles=(RoleDoc(name="Edge", slug="edge", questions=(question,),
+                                                    description=None if format == "csv" else "Slug: x\n# y"),))
+    again = read_text(write(bank, format).decode("utf-8"), file=f"b.{format}", format=format).bank
+    assert without_lines(again) == bank
+
+
+def test_a_bar_inside_a_csv_talking_point_is_kept_in_that_point():
+    question = QuestionDoc(text="Cost or speed?", slug="q", kind="other",
+                           talking_points=("cost | speed balance", "a\\|b", "ends in \\", "plain"))
+    bank = BankDoc(name="B", roles=(RoleDoc(name="R", slug="r", questions=(question,)),))
+    text = write(bank, "csv").decode("utf-8")
+    again = read_text(text, file="b.csv", format="csv").bank
+    assert again.roles[0].questions[0].talking_points == question.talking_points
+    # a hand-written cell still splits at every bare bar
+    hand = "bank,role,text,talking_points\nB,R,Why?,a|b | c\n"
+    assert read_text(hand, file="h.csv", format="csv").bank.roles[0].questions[0].talking_points == ("a", "b", "c")
+
+
+def test_the_page_format_keeps_the_paragraph_breaks_of_an_example_answer():
+    answer = "Line one.\n\nSecond paragraph.\n\n\nThird, after two blank lines.\nStill the third."
+    bank = BankDoc(name="B", roles=(RoleDoc(name="R", questions=(
+        QuestionDoc(text="Why?", intent="Employers ask this to see why.", example_answer=answer),)),))
+    again = read_text(write(bank, "page").decode("utf-8"), file="b.txt", format="page").bank
+    assert again.roles[0].questions[0].example_answer == answer
+
+
+@pytest.mark.parametrize("format", ["json", "yaml", "markdown", "csv", "page"])
+def test_a_bank_holding_one_question_text_twice_in_a_role_exports_a_file_that_imports(format):
+    """Two identical suggested questions were once both accepted; the bank's exports were then refused on
+    import ("each question once in role …"). Under slugs of their own, the two are imported, with a warning."""
+    twins = tuple(QuestionDoc(text="How do you run a blameless postmortem?", slug=slug, kind="situational",
+                              intent="Employers ask this to see learning.", example_answer="I write it up.",
+                              talking_points=("the timeline",)) for slug in ("postmortem", "postmortem-2"))
+    bank = BankDoc(name="B", roles=(RoleDoc(name="R", slug="r", questions=twins),))
+    result = read_text(write(bank, format).decode("utf-8"), file=f"b.{format}", format=format)
+    assert [q.slug for q in result.bank.roles[0].questions] == ["postmortem", "postmortem-2"]
+    assert any("same question text" in str(warning) and "both are imported" in str(warning)
+               for warning in result.warnings)
+
+
+def test_one_question_text_twice_without_slugs_of_its_own_is_still_refused():
+    text = ("bank,role,text,slug\nB,R,How do you run a postmortem?,pm\nB,R,How do you run a postmortem?,\n")
+    with pytest.raises(FormatError, match="the same question text is given here and at b.csv:2"):
+        read_text(text, file="b.csv", format="csv")
