@@ -25,6 +25,17 @@ from .importing import (  # noqa: F401 (re-exported: the bank's use cases in one
 )
 from .models import Bank, ExampleAnswer, Question, QuestionCompetency, Role
 
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
+
+
+def _as_id(reference: str) -> int | None:
+    """The id a reference of digits names; None for anything else. A number past MAX_ID names nothing (0)
+    rather than reaching the database, which would refuse it as out of range."""
+    if not (reference.isascii() and reference.isdigit()):
+        return None
+    number = int(reference)
+    return number if number <= MAX_ID else 0
+
 
 class QuestionNotFound(LookupError):
     """No question matches a reference, or several do."""
@@ -84,8 +95,8 @@ def find_roles(session: Session, reference: str, *, bank: str | None = None) -> 
     given), ordered by bank name. Banks are imported independently, so two may both have, say, a role
     "account-executive"."""
     query = select(Role).options(selectinload(Role.bank)).join(Bank, Bank.id == Role.bank_id)
-    if reference.isdigit():
-        return list(session.scalars(query.where(Role.id == int(reference))))
+    if (role_id := _as_id(reference)) is not None:
+        return list(session.scalars(query.where(Role.id == role_id)))
     query = query.where(Role.slug == reference)
     if bank:
         query = query.where(Bank.slug == bank)
@@ -99,7 +110,8 @@ def list_questions(session: Session, *, role: str | None = None, competency: str
     statement = select(Question).join(Role).join(Bank, Bank.id == Question.bank_id).options(
         selectinload(Question.role).selectinload(Role.bank))
     if role:
-        statement = statement.where(Role.id == int(role) if role.isdigit() else Role.slug == role)
+        role_id = _as_id(role)
+        statement = statement.where(Role.id == role_id if role_id is not None else Role.slug == role)
     if bank:
         statement = statement.where(Bank.slug == bank)
     if competency:
@@ -121,14 +133,14 @@ def get_question(session: Session, reference: str | int) -> Question:
     text = str(reference).strip()
     if not text:
         raise QuestionNotFound("no question given")
-    if text.isdigit():
-        question = session.scalar(base.where(Question.id == int(text)))
+    if (question_id := _as_id(text)) is not None:
+        question = session.scalar(base.where(Question.id == question_id))
         if question:
             return question
     by_slug = session.scalars(base.where(Question.slug == text)).all()
     if len(by_slug) == 1:
         return by_slug[0]
-    if text.isdigit() and not by_slug:
+    if question_id is not None and not by_slug:
         # a number is an id: "0" must not pick the one question whose text holds "30"
         raise QuestionNotFound(f"no question with id {text} (give an id, a slug or part of the text)")
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

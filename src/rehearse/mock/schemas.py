@@ -17,7 +17,8 @@ class MockCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     role: str | None = Field(default=None, max_length=200, description="A role's slug or id (or give `bank`).")
-    bank: str | None = Field(default=None, max_length=200, description="A bank's slug, to draw from all its roles.")
+    bank: str | None = Field(default=None, max_length=200, description="A bank's slug: alone, to draw from all its "
+                             "roles; with `role`, to say which bank's role of that slug (422 if it has none).")
     questions: int = Field(default=service.DEFAULT_QUESTIONS,
                            description=f"{service.MIN_QUESTIONS}-{service.MAX_QUESTIONS} questions.")
     seconds_per_answer: int = Field(default=service.DEFAULT_SECONDS,

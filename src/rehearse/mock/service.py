@@ -53,19 +53,31 @@ def _check(count: int, seconds: int, mode: str, seed: int | None) -> None:
 
 
 def _scope(session: Session, role: str | None, bank: str | None) -> tuple[Role | None, Bank | None, str]:
-    if role:
-        from rehearse.bank import service as bank_service
+    """A role to draw from, or a whole bank. Given both, the bank says which role of that slug is meant,
+    as on a role page (/roles/SLUG?bank=BANK); a role outside that bank is refused, never drawn from."""
+    from rehearse.bank import service as bank_service
 
-        found = bank_service.get_role(session, role)
-        if found is None:
-            raise MockRejected(f"There is no role {role!r}.", 404)
-        return found, None, found.name
+    found_bank = None
     if bank:
         found_bank = session.scalar(select(Bank).where(Bank.slug == bank))
         if found_bank is None:
             raise MockRejected(f"There is no bank {bank!r}.", 404)
+    if not role:
+        if found_bank is None:
+            raise MockRejected("Choose a role (or a bank) for the mock interview.")
         return None, found_bank, found_bank.name
-    raise MockRejected("Choose a role (or a bank) for the mock interview.")
+    roles = bank_service.find_roles(session, role)
+    if not roles:
+        raise MockRejected(f"There is no role {role!r}.", 404)
+    if found_bank is not None:
+        roles = [r for r in roles if r.bank_id == found_bank.id]
+        if not roles:
+            raise MockRejected(f"The bank {bank!r} has no role {role!r}: give the role alone, or one of that "
+                               "bank's roles.")
+    if len(roles) > 1:
+        banks = ", ".join(r.bank.slug for r in roles)
+        raise MockRejected(f"Several banks have a role {role!r} ({banks}): give `bank` too, to say which.")
+    return roles[0], None, roles[0].name
 
 
 def recent_question_ids(session: Session, *, user: User) -> set[int]:

@@ -180,10 +180,37 @@ def test_bad_settings_are_refused_and_nothing_is_saved(session, bank, users, kwa
     assert mocks.list_mocks(session, user=ann) == []
 
 
-def test_an_unknown_role_is_a_404(session, bank, users):
-    with pytest.raises(mocks.MockRejected) as rejected:
-        mocks.create(session, user=users[0], role="no-such-role")
+@pytest.mark.parametrize("role", ["no-such-role", "-1", "0", "99999999999999999999", "²"])
+def test_an_unknown_role_is_a_404_that_names_it(session, bank, users, role):
+    with pytest.raises(mocks.MockRejected, match=f"There is no role {role!r}") as rejected:
+        mocks.create(session, user=users[0], role=role)
     assert rejected.value.status == 404
+
+
+def test_with_a_role_the_bank_says_which_role_of_that_slug_and_a_role_outside_it_is_refused(session, bank, users):
+    from rehearse.bank.models import Bank, Question, Role
+
+    other = Bank(slug="other-bank", name="Other bank")
+    session.add(other)
+    session.flush()
+    namesake = Role(bank_id=other.id, slug="prep-role", name="Prep role elsewhere")
+    session.add(namesake)
+    session.flush()
+    session.add(Question(bank_id=other.id, role_id=namesake.id, slug="o1", text="Why this team?", kind="other",
+                         position=0, talking_points=[], search_document="Why this team?"))
+    session.flush()
+    ann = users[0]
+    with pytest.raises(mocks.MockRejected, match="Several banks have a role 'prep-role' .*give `bank` too") as no:
+        mocks.create(session, user=ann, role="prep-role")
+    assert no.value.status == 422
+    assert mocks.create(session, user=ann, role="prep-role", bank="other-bank").role_id == namesake.id
+    assert mocks.create(session, user=ann, role="prep-role", bank="prep-bank").role_id == bank["role"].id
+    with pytest.raises(mocks.MockRejected, match="The bank 'other-bank' has no role") as no:
+        mocks.create(session, user=ann, role=str(bank["role"].id), bank="other-bank")
+    assert no.value.status == 422
+    with pytest.raises(mocks.MockRejected, match="There is no bank 'nope'") as no:
+        mocks.create(session, user=ann, role="prep-role", bank="nope")
+    assert no.value.status == 404
 
 
 def test_a_countdown_that_ran_out_while_away_starts_again_on_resume(session, bank, users):

@@ -190,6 +190,22 @@ def test_a_mock_over_a_whole_bank(app, question):
     assert missing.status_code == 404 and "There is no bank" in missing.text
 
 
+def test_the_api_names_the_role_it_cannot_find_and_reads_a_bank_given_with_the_role(app, question):
+    ann = Browser(app)
+    ann.sign_up()
+    headers = ann.page_csrf_header()
+    for role in ("nope", "99999999999999999999"):
+        missing = ann.post("/api/mocks", json={"role": role}, headers=headers)
+        assert missing.status_code == 404 and missing.json()["detail"] == f"There is no role {role!r}."
+    assert ann.get("/roles/99999999999999999999").status_code == 404  # the role page reads it the same way
+    bank = re.search(r'<option value="bank:([^"]+)"', ann.get("/mock").text).group(1)
+    inside = ann.post("/api/mocks", json={"role": question["role_slug"], "bank": bank, "questions": 1},
+                      headers=headers)
+    assert inside.status_code == 201  # the role of that slug in that bank (a role outside it: 422)
+    unknown = ann.post("/api/mocks", json={"role": question["role_slug"], "bank": "no-such-bank"}, headers=headers)
+    assert unknown.status_code == 404 and unknown.json()["detail"] == "There is no bank 'no-such-bank'."
+
+
 def test_after_a_server_restart_the_mock_resumes_at_its_question_with_the_answers_given(app, settings, question):
     ann = Browser(app)
     ann.sign_up()
