@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rehearse.accounts.models import User
-from rehearse.bank.models import ExampleAnswer, Question, Role, utcnow
-from rehearse.formats import slugify
+from rehearse.bank.competencies import infer_competencies
+from rehearse.bank.models import ExampleAnswer, Question, QuestionCompetency, Role, utcnow
+from rehearse.formats import detect_kind, slugify
 
 from . import diff as diffs
 from .inbox import (
@@ -38,7 +39,6 @@ from .rules import (
     Conflict,
     NotFound,
     checked_text,
-    clean_points,
     require_editor,
     shorten,
 )
@@ -46,6 +46,7 @@ from .suggestions import (
     author_records,
     get_suggestion,
     proposed_values,
+    refuse_repeated_question,
 )
 
 
@@ -180,24 +181,34 @@ def accept(session: Session, *, editor: User, suggestion_id: int, note: str | No
 
 def _accept_question(session: Session, *, editor: User, suggestion: Suggestion, edited: dict[str, Any] | None,
                      note: str | None, now: datetime) -> ExampleAnswer:
-    values = dict(text=suggestion.question_text, intent=suggestion.intent,
-                  talking_points=list(suggestion.talking_points or ()), example_answer=suggestion.example_answer)
-    if edited:
-        values.update({k: v for k, v in edited.items() if k in values and v is not None})
-        values["talking_points"] = clean_points(values["talking_points"]) or []
-    role = session.get(Role, suggestion.role_id)
+    """Add the suggested question to its role, once: the role row is locked while the role is checked
+    for the same question, so two editors accepting two suggestions of it at once make one question."""
+    suggested = Snapshot(0, suggestion.example_answer, suggestion.intent, tuple(suggestion.talking_points or ()))
+    edited = edited or {}
+    values = {"text": suggestion.question_text, **fill_proposed(
+        suggested, example_answer=edited.get("example_answer"), intent=edited.get("intent"),
+        talking_points=edited.get("talking_points"))}
+    if not values["talking_points"]:  # suggested before points were required: the editor gives them
+        raise CommunityError("The suggested question has no talking points (answers to it would be scored "
+                             "against nothing): edit it to give at least one, then accept.")
+    role = session.scalar(select(Role).where(Role.id == suggestion.role_id).with_for_update()
+                          .execution_options(populate_existing=True))
     if role is None:
         raise NotFound("The role this question was suggested for no longer exists.")
+    refuse_repeated_question(session, role_id=role.id, text=values["text"], pending=False)
     taken = set(session.scalars(select(Question.slug).where(Question.bank_id == role.bank_id)))
     slug, number = slugify(values["text"])[:110] or "question", 2
     while slug in taken:
         slug, number = f"{slugify(values['text'])[:100]}-{number}", number + 1
     position = (session.scalar(select(func.max(Question.position)).where(Question.role_id == role.id)) or 0) + 1
-    question = Question(bank_id=role.bank_id, role_id=role.id, slug=slug, text=values["text"], kind="other",
-                        position=position, intent=values["intent"], talking_points=values["talking_points"],
-                        talking_points_source="editor", search_document="")
+    # Its kind and competencies as an import gives a new question: a re-imported export then finds it unchanged.
+    question = Question(bank_id=role.bank_id, role_id=role.id, slug=slug, text=values["text"],
+                        kind=detect_kind(values["text"]), position=position, intent=values["intent"],
+                        talking_points=values["talking_points"], talking_points_source="editor", search_document="")
     session.add(question)
     session.flush()
+    session.add_all(QuestionCompetency(question_id=question.id, name=name, position=index) for index, name in
+                    enumerate(infer_competencies(f"{values['text']} {values['intent'] or ''}")))
     row = write_revision(session, question, Snapshot(0, None, values["intent"], tuple(values["talking_points"])),
                          values, author_id=suggestion.author_id, source="suggestion", note=suggestion.reason,
                          suggestion_id=suggestion.id)

@@ -25,6 +25,7 @@ from .rules import (
     FIELDS,
     MAX_ANSWER,
     MAX_INTENT,
+    CommunityError,
     Conflict,
     NotFound,
     checked_text,
@@ -142,13 +143,22 @@ def write_revision(session: Session, question: Question, base: Snapshot, values:
 
 def fill_proposed(base: Snapshot, *, example_answer: str | None, intent: str | None,
                   talking_points: Sequence[str] | str | None) -> dict[str, Any]:
-    """The values a suggestion proposes: the fields it gives, checked, the others as in `base`."""
-    # An empty field (a form sends every field) means "none", as a question without one stores it.
+    """The values a suggestion (or an editor's edit of one) proposes: the fields it gives, checked, the
+    others as in `base`. Every path that changes a question comes through here, so none can blank it.
+
+    An empty field (a form sends every field) means "none" where the question has none; where it has an
+    example answer or talking points, emptying them is refused: answers would be scored against nothing.
+    """
+    answer = base.example_answer
+    if example_answer is not None:
+        answer = checked_text(example_answer, "example answer", MAX_ANSWER) or None
+        if answer is None and base.example_answer:
+            raise CommunityError("The suggested example answer is empty.")
     return {
-        "example_answer": (checked_text(example_answer, "example answer", MAX_ANSWER) or None)
-        if example_answer is not None else base.example_answer,
+        "example_answer": answer,
         "intent": (checked_text(intent, "intent", MAX_INTENT) or None) if intent is not None else base.intent,
-        "talking_points": clean_points(talking_points) if talking_points is not None else list(base.talking_points),
+        "talking_points": (clean_points(talking_points, required=bool(base.talking_points))
+                           if talking_points is not None else list(base.talking_points)),
     }
 
 

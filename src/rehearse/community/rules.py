@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 from rehearse.accounts.models import User
 from rehearse.bank.models import Bank, Question, Role, utcnow
 from rehearse.db.database import begin_writing
+from rehearse.formats.checks import MAX_TALKING_POINTS
+from rehearse.formats.model import same_text
 from rehearse.throttle import service as throttle
 from rehearse.throttle.models import Throttle
 from rehearse.throttle.service import Rule
@@ -24,7 +26,7 @@ DEFAULT_LICENCE = "CC-BY-4.0"  # banks that state none publish community edits u
 # five times that and refuse pasted books.
 MAX_ANSWER = 20_000
 MAX_INTENT = 2_000
-MAX_POINTS = 20
+MAX_POINTS = MAX_TALKING_POINTS  # the same for a suggestion as for a bank file, and what the API documents
 MAX_POINT = 300
 MAX_QUESTION = 1_000
 MAX_REASON = 2_000
@@ -93,18 +95,28 @@ def checked_text(value: str | None, name: str, limit: int, *, required: bool = F
     return value
 
 
-def clean_points(points: Sequence[str] | str | None) -> list[str] | None:
-    """Talking points from a list or from text with one point per line."""
+def clean_points(points: Sequence[str] | str | None, *, required: bool = True) -> list[str] | None:
+    """Talking points from a list (each item a point) or from text with one point per line (blank lines
+    skipped). CommunityError for an empty item, a point given twice, too many or too long ones, and (when
+    `required`) for none at all: a question without points is scored against nothing."""
     if points is None:
         return None
-    items = points.splitlines() if isinstance(points, str) else list(points)
+    items = [line for line in points.splitlines() if line.strip()] if isinstance(points, str) else list(points)
     cleaned = [" ".join(str(p).split()).lstrip("-*• ").strip() for p in items]
-    cleaned = [p for p in cleaned if p]
+    if (blank := next((number for number, p in enumerate(cleaned, start=1) if not p), None)) is not None:
+        raise CommunityError(f"Talking point {blank} is empty: give each point some words, or leave it out.")
+    if required and not cleaned:
+        raise CommunityError("There are no talking points: a question needs at least one, or answers to it "
+                             "are scored against nothing.")
     if len(cleaned) > MAX_POINTS:
         raise CommunityError(f"There are {len(cleaned)} talking points; the most allowed is {MAX_POINTS}.")
+    seen: set[str] = set()
     for point in cleaned:
         if len(point) > MAX_POINT:
             raise CommunityError(f"A talking point is {len(point)} characters long; the most allowed is {MAX_POINT}.")
+        if same_text(point) in seen:
+            raise CommunityError(f"The talking point “{shorten(point)}” is given twice.")
+        seen.add(same_text(point))
     return cleaned
 
 

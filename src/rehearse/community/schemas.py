@@ -29,7 +29,9 @@ def chunks(items: list[diffs.Chunk]) -> list[Chunk]:
 class EditFields(BaseModel):
     example_answer: str | None = Field(None, max_length=_BIG, description="The whole suggested example answer.")
     intent: str | None = Field(None, max_length=_BIG)
-    talking_points: list[str] | None = Field(None, max_length=200)
+    talking_points: list[str] | None = Field(None, max_length=service.MAX_POINTS,
+                                             description="The whole list, replacing the current points: "
+                                                         "at least one, none empty or given twice.")
 
 
 class SuggestionCreate(EditFields):

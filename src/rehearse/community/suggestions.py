@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from rehearse.accounts.models import User
 from rehearse.bank import service as bank
 from rehearse.bank.models import Question, Role, utcnow
+from rehearse.formats.model import same_text
 
 from . import diff as diffs
 from .models import Comment, Suggestion, Vote
@@ -154,8 +155,10 @@ def preview_question(session: Session, *, role_id: int, text: str | None, intent
         raise NotFound(f"There is no role with id {role_id}.")
     preview = QuestionPreview(
         role=role, text=checked_text(text, "question", MAX_QUESTION, required=True),
-        intent=checked_text(intent, "intent", MAX_INTENT) or None, talking_points=clean_points(talking_points) or [],
+        intent=checked_text(intent, "intent", MAX_INTENT) or None,
+        talking_points=clean_points(talking_points if talking_points is not None else []),
         example_answer=checked_text(example_answer, "example answer", MAX_ANSWER) or None)
+    refuse_repeated_question(session, role_id=role_id, text=preview.text)
     preview.report = engine_report(session, None, {"example_answer": preview.example_answer,
                                                    "intent": preview.intent,
                                                    "talking_points": preview.talking_points},
@@ -184,8 +187,6 @@ def suggest_edit(session: Session, *, user: User, question_id: int, reason: str,
     if not accept_licence:
         raise CommunityError(f"Agree to publish your suggestion under the bank's licence "
                              f"({licence_of(session, question_id=question_id)}) to send it.")
-    if "example_answer" in changed and not proposed["example_answer"]:
-        raise CommunityError("The suggested example answer is empty.")
     count_action(session, user, SUGGESTION_LIMIT, now)
     suggestion = Suggestion(
         kind="edit", question_id=question_id, author_id=user.id, base_revision=seen.revision,
@@ -210,19 +211,41 @@ def suggest_question(session: Session, *, user: User, role_id: int, text: str, r
     text = checked_text(text, "question", MAX_QUESTION, required=True)
     reason = checked_text(reason, "reason", MAX_REASON, required=True)
     example = checked_text(example_answer, "example answer", MAX_ANSWER) or None
+    points = clean_points(talking_points if talking_points is not None else [])
     if not accept_licence:
         raise CommunityError(f"Agree to publish your suggestion under the bank's licence "
                              f"({licence_of(session, role_id=role_id)}) to send it.")
+    refuse_repeated_question(session, role_id=role_id, text=text)
     count_action(session, user, SUGGESTION_LIMIT, now)
     suggestion = Suggestion(
         kind="new_question", role_id=role_id, author_id=user.id, question_text=text, reason=reason,
-        intent=checked_text(intent, "intent", MAX_INTENT) or None, talking_points=clean_points(talking_points) or [],
+        intent=checked_text(intent, "intent", MAX_INTENT) or None, talking_points=points,
         example_answer=example, licence=licence_of(session, role_id=role_id), report=report, status="pending",
         votes=0, up=0, down=0, comment_count=0, created_at=now,
     )
     session.add(suggestion)
     session.flush()
     return suggestion
+
+
+def refuse_repeated_question(session: Session, *, role_id: int, text: str, pending: bool = True) -> None:
+    """Conflict when the role has this question already (spacing and case aside), or, with `pending`, a
+    pending suggestion proposes it: a role asks each question once, as an imported file must, and a bank
+    with a question twice would export a file that import refuses."""
+    said = same_text(text)
+    for question_id, question_text in session.execute(select(Question.id, Question.text)
+                                                      .where(Question.role_id == role_id)):
+        if same_text(question_text) == said:
+            raise Conflict(f"This role already has that question (question {question_id}); suggest a change "
+                           "to it instead.")
+    if not pending:
+        return
+    for suggestion_id, suggested in session.execute(
+            select(Suggestion.id, Suggestion.question_text).where(
+                Suggestion.kind == "new_question", Suggestion.role_id == role_id, Suggestion.status == "pending")):
+        if same_text(suggested or "") == said:
+            raise Conflict(f"Suggestion #{suggestion_id} already proposes that question for this role; vote for "
+                           "it or comment on it instead.")
 
 
 def get_suggestion(session: Session, suggestion_id: int, *, lock: bool = False) -> Suggestion:

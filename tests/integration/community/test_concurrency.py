@@ -75,3 +75,44 @@ def test_two_editors_accepting_at_once_make_two_ordered_revisions(database):
         assert {row.suggestion_id for row in rows[1:]} == set(suggestions)
         final = rows[-1].text
         assert "explicit trade-offs" in final and "every month" in final
+
+
+def test_two_editors_accepting_the_same_new_question_at_once_add_it_once(database):
+    """Two suggestions of one question, pending from before repeats were refused, accepted at the same
+    moment: one question is added, and the other editor is told the role has it (409)."""
+    from rehearse.bank.models import Question
+    from rehearse.community.models import Suggestion
+
+    text = "How do you run a blameless postmortem?"
+    with database.transaction(writes=True) as session:
+        bank.import_bank(session, bank_doc())
+        role_id = bank.get_question(session, "strategy").role_id
+        people = [accounts.create_user(session, email=f"{uuid.uuid4().hex[:8]}@example.com",
+                                       password="a long enough password", role=role)
+                  for role in ("candidate", "candidate", "editor", "editor")]
+        twins = [Suggestion(kind="new_question", role_id=role_id, author_id=author.id, question_text=text,
+                            reason="Missing.", talking_points=["the timeline"], status="pending", votes=0, up=0,
+                            down=0, comment_count=0) for author in people[:2]]
+        session.add_all(twins)
+        session.flush()
+        editors, suggestions = [people[2].id, people[3].id], [twin.id for twin in twins]
+    barrier = threading.Barrier(2)
+    errors: list[Exception] = []
+
+    def accept(editor_id: int, suggestion_id: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            with database.transaction(writes=True) as session:
+                community.accept(session, editor=session.get(accounts.User, editor_id), suggestion_id=suggestion_id)
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+
+    threads = [threading.Thread(target=accept, args=pair) for pair in zip(editors, suggestions, strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert [type(error) for error in errors] == [community.Conflict]
+    assert "already has that question" in str(errors[0])
+    with database.transaction() as session:
+        assert session.scalars(select(Question.text).where(Question.role_id == role_id)).all().count(text) == 1

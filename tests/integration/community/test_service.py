@@ -369,3 +369,83 @@ def test_a_bank_without_a_licence_is_exported_under_the_one_its_suggestions_were
     bank.import_bank(session, elsewhere)
     copy = next(d for d in bank.export_bank(session) if d.name == "Unlicensed bank copy")
     assert (copy.licence, copy.contributors) == (community.DEFAULT_LICENCE, (author.display_name,))
+
+
+def suggest_new(session, user, question, text="How do you run a blameless postmortem?", **fields):
+    fields.setdefault("talking_points", ["the timeline", "the follow-up actions"])
+    return community.suggest_question(session, user=user, role_id=question.role_id, text=text, reason="Missing.",
+                                      accept_licence=True, **fields)
+
+
+def test_a_question_the_role_has_already_cannot_be_suggested_again(session, question, author):
+    """Accepted, it would be a question twice in the role, and every export of the bank refused on import."""
+    with pytest.raises(community.Conflict, match=f"already has that question \\(question {question.id}\\)"):
+        suggest_new(session, author, question, text="  how would you CRAFT a 12-month engineering strategy? ")
+
+
+def test_a_question_another_pending_suggestion_proposes_cannot_be_suggested_again(session, question, author,
+                                                                                   voter):
+    first = suggest_new(session, author, question)
+    with pytest.raises(community.Conflict, match=f"Suggestion #{first.id} already proposes that question"):
+        suggest_new(session, voter, question, text="How do you run a  blameless postmortem?")
+    community.withdraw(session, user=author, suggestion_id=first.id)
+    assert suggest_new(session, voter, question).status == "pending"  # withdrawn, it no longer stands in the way
+
+
+def test_accepting_a_new_question_the_role_has_meanwhile_is_refused(session, question, author, editor):
+    from rehearse.community.models import Suggestion
+
+    suggestion = suggest_new(session, author, question)
+    older = Suggestion(kind="new_question", role_id=question.role_id, author_id=author.id, status="pending",
+                       question_text=suggestion.question_text, reason="The same, sent before repeats were refused.",
+                       talking_points=["the timeline"], votes=0, up=0, down=0, comment_count=0)
+    session.add(older)
+    session.flush()
+    community.accept(session, editor=editor, suggestion_id=suggestion.id)
+    with pytest.raises(community.Conflict, match="already has that question"):
+        community.accept(session, editor=editor, suggestion_id=older.id)
+    assert community.get_suggestion(session, older.id).status == "pending"  # reject it, with a reason
+
+
+@pytest.mark.parametrize(("points", "message"), [
+    ([], "no talking points"),
+    (["", "  "], "Talking point 1 is empty"),
+    (["a point", " "], "Talking point 2 is empty"),
+    ("\n  \n", "no talking points"),  # the form's textarea, blanked
+    (["a point", "A  point"], "given twice"),
+])
+def test_talking_points_cannot_be_blanked_emptied_or_repeated(session, question, author, editor, points, message):
+    """A question without points scores every answer against nothing (a solid answer got 21, 'poor')."""
+    with pytest.raises(community.CommunityError, match=message):
+        suggest(session, author, question, example_answer=None, talking_points=points)
+    with pytest.raises(community.CommunityError, match=message):
+        suggest_new(session, author, question, talking_points=points)
+    with pytest.raises(community.CommunityError, match=message):
+        community.preview_edit(session, question_id=question.id, talking_points=points, backend="lexical")
+    pending = suggest(session, author, question)
+    with pytest.raises(community.CommunityError, match=message):
+        community.accept(session, editor=editor, suggestion_id=pending.id, edited={"talking_points": points})
+    assert bank.get_question(session, question.id).talking_points == list(POINTS)
+
+
+def test_an_editor_cannot_blank_the_example_answer_by_editing_then_accepting(session, question, author, editor):
+    pending = suggest(session, author, question, example_answer=None, talking_points=["a phased approach"])
+    for blank in ("   ", ""):
+        with pytest.raises(community.CommunityError, match="example answer is empty"):
+            community.accept(session, editor=editor, suggestion_id=pending.id,
+                             edited={"example_answer": blank, "talking_points": [" "] if blank else None})
+    assert bank.current_example_answer(session, question.id) == ANSWER
+    new = suggest_new(session, author, question, example_answer="We hold it within two days.")
+    with pytest.raises(community.CommunityError, match="example answer is empty"):
+        community.accept(session, editor=editor, suggestion_id=new.id, edited={"example_answer": "  "})
+
+
+def test_a_question_without_points_or_answer_may_still_be_improved_through_the_form(session, author):
+    """The form sends every field: empty ones change nothing on a question that has none (an imported
+    question without guidance), so its example answer can still be suggested."""
+    bank.import_bank(session, replace(bank_doc(), name="Bare bank", roles=(replace(bank_doc().roles[0], questions=(
+        replace(bank_doc().roles[0].questions[0], slug="bare", intent=None, talking_points=(),
+                example_answer=None),)),)))
+    bare = bank.get_question(session, "bare")
+    made = suggest(session, author, bare, example_answer="I plan a year in quarters.", intent="", talking_points="")
+    assert made.example_answer == "I plan a year in quarters." and made.talking_points is None

@@ -388,3 +388,64 @@ def test_openapi_documents_every_community_api_route(app, people):
     for path in api:
         for operation in schema["paths"][path].values():
             assert operation.get("summary") and operation.get("responses"), path
+
+
+def test_a_repeated_new_question_is_refused_with_409_and_the_reason(app, question, people):
+    """Two identical suggested questions were once both accepted: the bank's exports then failed to import."""
+    author, voter, _editor = people
+    from rehearse.bank.models import Question
+
+    with app.state.database.transaction() as session:
+        role_id = session.get(Question, question["id"]).role_id
+    body = {"reason": "Missing.", "accept_licence": True, "talking_points": ["the timeline", "the actions"]}
+    existing = author.post(f"/api/roles/{role_id}/suggestions", json={**body, "text": question["text"].upper()},
+                           headers=author.page_csrf_header())
+    assert existing.status_code == 409 and "already has that question" in existing.json()["detail"]
+    text = "How do you keep a postmortem blameless when the outage cost a customer?"
+    first = author.post(f"/api/roles/{role_id}/suggestions", json={**body, "text": text},
+                        headers=author.page_csrf_header())
+    assert first.status_code == 201, first.text
+    again = voter.post(f"/api/roles/{role_id}/suggestions", json={**body, "text": text},
+                       headers=voter.page_csrf_header())
+    assert again.status_code == 409 and f"Suggestion #{first.json()['id']} already proposes" in again.json()["detail"]
+
+
+def test_talking_points_and_the_answer_cannot_be_blanked_through_the_api_or_the_forms(app, question, people):
+    author, _voter, editor = people
+    qid, headers = question["id"], author.page_csrf_header()
+    before = author.get(f"/api/questions/{qid}").json()
+    for points, message in ((["", "  "], "Talking point 1 is empty"), ([], "no talking points")):
+        refused = author.post(f"/api/questions/{qid}/suggestions", headers=headers,
+                              json={"talking_points": points, "reason": "r", "accept_licence": True})
+        assert refused.status_code == 400 and message in refused.json()["detail"]
+    blanked = form(author, f"/questions/{qid}/improve", {
+        "example_answer": before["example_answer"], "intent": before["intent"] or "", "talking_points": "\n \n",
+        "reason": "r", "accept_licence": "true", "action": "send", "base_revision": "0"})
+    assert blanked.status_code == 400 and "no talking points" in blanked.text
+    made = author.post(f"/api/questions/{qid}/suggestions", headers=headers, json={
+        "example_answer": before["example_answer"] + " Blank me.", "reason": "r", "accept_licence": True})
+    assert made.status_code == 201, made.text
+    sid = made.json()["id"]
+    for edited in ({"example_answer": "   "}, {"talking_points": [" "]}):
+        accepted = editor.post(f"/api/suggestions/{sid}/accept", json={"edited": edited},
+                               headers=editor.page_csrf_header())
+        assert accepted.status_code == 400, accepted.text
+    page = form(editor, f"/suggestions/{sid}/accept", {"edit": "true", "example_answer": "", "intent": "",
+                                                      "talking_points": ""}, page=f"/suggestions/{sid}")
+    assert page.status_code == 400 and "example answer is empty" in page.text
+    assert author.get(f"/api/questions/{qid}").json() == before
+
+
+def test_the_api_documents_the_talking_point_limit_it_applies(app, question, people):
+    """The schema said 200 while the server refused more than 20."""
+    from rehearse.community.rules import MAX_POINTS
+
+    author = people[0]
+    schemas = author.get("/openapi.json").json()["components"]["schemas"]
+    for name in ("SuggestionCreate", "EditFields", "QuestionFields", "QuestionSuggestionCreate"):
+        [array] = [option for option in schemas[name]["properties"]["talking_points"]["anyOf"]
+                   if option.get("type") == "array"]
+        assert array["maxItems"] == MAX_POINTS == 20, name
+    over = author.post(f"/api/questions/{question['id']}/suggestions", headers=author.page_csrf_header(), json={
+        "talking_points": [f"point {n}" for n in range(MAX_POINTS + 1)], "reason": "r", "accept_licence": True})
+    assert over.status_code == 422 and "at most 20" in over.json()["detail"]
