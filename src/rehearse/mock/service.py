@@ -334,12 +334,14 @@ def share(session: Session, *, user: User, mock_id: int) -> MockInterview:
     return mock
 
 
-def unshare(session: Session, *, user: User, mock_id: int) -> MockInterview:
-    """Revoke the link: whoever has it now gets a 404."""
+def unshare(session: Session, *, user: User, mock_id: int) -> bool:
+    """Revoke the link: whoever has it now gets a 404. False when there was no link to revoke."""
     mock = get_or_404(session, user=user, mock_id=mock_id)
+    if mock.share_token is None:
+        return False
     mock.share_token = None
     session.flush()
-    return mock
+    return True
 
 
 def shared(session: Session, *, token: str) -> MockInterview | None:

@@ -159,10 +159,14 @@ def share_mock(mock_id: MockId, request: Request, user: ApiUser, session: Sessio
         raise _rejected(error) from None
 
 
-@router.delete("/mocks/{mock_id}/share", response_model=MockRead, dependencies=[CsrfApi])
-def unshare_mock(mock_id: MockId, request: Request, user: ApiUser, session: SessionDep) -> MockRead:
-    """Revoke the read-only link; whoever has it gets a 404 from now on."""
+@router.delete("/mocks/{mock_id}/share", status_code=204, dependencies=[CsrfApi])
+def unshare_mock(mock_id: MockId, user: ApiUser, session: SessionDep) -> Response:
+    """Revoke the read-only link; whoever has it gets a 404 from now on. 204, then 404 (no link to revoke),
+    like the other deletes."""
     try:
-        return _read(request, service.unshare(session, user=user, mock_id=mock_id))
+        revoked = service.unshare(session, user=user, mock_id=mock_id)
     except service.MockRejected as error:
         raise _rejected(error) from None
+    if not revoked:
+        raise HTTPException(404, f"Mock interview {mock_id} has no shared link to revoke.")
+    return Response(status_code=204)

@@ -238,5 +238,6 @@ def test_sharing_is_read_only_revocable_and_the_owners_alone(session, bank, user
             call(session, user=bob, mock_id=mock.id)
         assert rejected.value.status == 404
     assert mocks.get(session, user=bob, mock_id=mock.id) is None
-    mocks.unshare(session, user=ann, mock_id=mock.id)
+    assert mocks.unshare(session, user=ann, mock_id=mock.id) is True
     assert mocks.shared(session, token=token) is None
+    assert mocks.unshare(session, user=ann, mock_id=mock.id) is False  # nothing left to revoke

@@ -85,6 +85,9 @@ def samples(app, people, question) -> dict[str, Any]:
         assert made.status_code == 201, made.text
     comment = _api(a, "POST", f"/api/suggestions/{suggestion.json()['id']}/comments", {"body": "Agreed."})
     assert comment.status_code == 201, comment.text
+    shared = _api(a, "POST", "/api/mocks", {"role": role["slug"], "questions": 1, "follow_ups": False}).json()
+    _api(a, "POST", f"/api/mocks/{shared['id']}/answers", {"item_id": shared["current_item_id"], "answer": "An answer."})
+    assert _api(a, "POST", f"/api/mocks/{shared['id']}/share").status_code == 200
     third = _person(app, "cee", "candidate")
     me = _api(third, "GET", "/api/me").json()
     third.client.close()
@@ -97,6 +100,7 @@ def samples(app, people, question) -> dict[str, Any]:
         "token_id_2": spare_2.json()["id"],
         "mock_id": mock.json()["id"],
         "mock_id_2": mock_2.json()["id"],
+        "mock_id_shared": shared["id"],  # finished and shared: a link to revoke
         "story_id": story.json()["id"],
         "story_id_2": story_2.json()["id"],
         "suggestion_id": suggestion.json()["id"],
@@ -143,6 +147,8 @@ LET_IN_ALSO: dict[tuple[str, str], set[int]] = {
 OWN_SECOND = {("DELETE", "/api/stories/{story_id}"): {"story_id": "story_id_2"},
               ("POST", "/mocks/{mock_id}/abandon"): {"mock_id": "mock_id_2"},  # the API's share routes need the first
               ("DELETE", "/api/plans/{plan_id}"): {"plan_id": "plan_id_2"},
+              # revoking a link that was never made is a 404, as for any delete
+              ("DELETE", "/api/mocks/{mock_id}/share"): {"mock_id": "mock_id_shared"},
               # a token revoked on the settings page is gone for the API: revoking it again is a 404
               ("DELETE", "/api/tokens/{token_id}"): {"token_id": "token_id_2"}}
 

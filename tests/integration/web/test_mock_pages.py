@@ -347,6 +347,13 @@ def test_the_share_link_is_the_full_address_shown_as_selectable_text_with_a_copy
     assert Browser(app).get(shown.removeprefix("http://testserver")).status_code == 200
     mock_id = location.rsplit("/", 1)[1]
     assert ann.get(f"/api/mocks/{mock_id}").json()["share_url"] == shown  # the API gives the same whole address
+    # Revoking it through the API answers like the other deletes: 204, then 404.
+    revoked = ann.delete(f"/api/mocks/{mock_id}/share", headers=ann.page_csrf_header())
+    assert (revoked.status_code, revoked.content) == (204, b"")
+    again = ann.delete(f"/api/mocks/{mock_id}/share", headers=ann.page_csrf_header())
+    assert again.status_code == 404 and "no shared link to revoke" in again.json()["detail"]
+    assert ann.get(f"/api/mocks/{mock_id}").json()["share_url"] is None
+    assert Browser(app).get(shown.removeprefix("http://testserver")).status_code == 404
 
 
 def test_behind_a_trusted_proxy_the_share_link_has_the_address_the_browser_used(settings, question):
