@@ -40,6 +40,17 @@ def detect_kind(question_text: str) -> str:
 
 _NUMBER_WORDS = ("(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
                  "forty|fifty|sixty|seventy|eighty|ninety|hundred|half)")
+# "I moved", "we split", "I am telling him": an action the candidate names as theirs; a checkable
+# marker of concreteness too (see concreteness)
+_FIRST_PERSON_ACTION = (
+    r"\b(i|we) (then |first |also |personally |quickly )?([a-z]+ed|set|ran|met|wrote|"
+    r"began|built|made|took|led|held|put|brought|sat|spoke|gave|chose|drove|kept|sent|"
+    r"split|cut|shut|let|dug|paid|sought|taught|bought|went|told|found|rewrote|"
+    r"rebuilt|hired|fired|moved|pushed|pulled|proposed|pitched|created|agreed)\b"
+    # the story told in the present, as many non-native speakers and speakers tell it
+    # ("then I am telling him directly", "we are making a plan")
+    r"|\b(i am|i'm|we are|we're) (then |now |also )?[a-z]{3,}ing\b"
+)
 _STAR = {
     "situation": re.compile(
         r"\b(when i (joined|arrived|took over|started|inherited)|at my (last|previous|current|"
@@ -54,19 +65,16 @@ _STAR = {
         r"the (goal|task|challenge|ask|mandate|aim) was|we needed to|it was my|i owned|"
         r"i was accountable|i (must|have to|had to)|task|responsib)\w*", re.I),
     "action": re.compile(
-        r"\b(i|we) (then |first |also |personally |quickly )?([a-z]+ed|set|ran|met|wrote|"
-        r"began|built|made|took|led|held|put|brought|sat|spoke|gave|chose|drove|kept|sent|"
-        r"split|cut|shut|let|dug|paid|sought|taught|bought|went|told|found|rewrote|"
-        r"rebuilt|hired|fired|moved|pushed|pulled|proposed|pitched|created|agreed)\b"
-        # the story told in the present, as many non-native speakers and speakers tell it
-        # ("then I am telling him directly", "we are making a plan")
-        r"|\b(i am|i'm|we are|we're) (then |now |also )?[a-z]{3,}ing\b"
+        _FIRST_PERSON_ACTION +
         # ...or in the simple present ("First I speak with each one alone", "we make a small spike")
         r"|\b(first|then|next|after that|so|and) (i|we) (?!(am|have|think|know|want|need|like|love|feel|believe|"
         r"guess|hope|mean|would|will|can|could|should|must|do|don't|did|didn't)\b)[a-z]{3,}\b"
         r"|\b(i|we) (speak|talk|make|ask|meet|write|call|decide|propose|suggest|give|tell|explain|start|"
         r"create|build|organi[sz]e|schedule|review|check|fix|change|bring|take|show|send|share|invite|offer|"
-        r"find|pair|add|remove|run)s?\b", re.I),
+        r"find|pair|add|remove|run)s?\b"
+        # ...or tersely, with no subject: "Cut scope to checkout, told the VP early, shipped on time"
+        r"|(?:^|[,;:]\s+|\band\s+)(?:then\s+)?(?:told|cut|set|ran|met|wrote|built|made|took|led|held|split|hired|"
+        r"moved|[a-z]{3,}ed)\s+(?!(?:and|or|but|by|as|of|in|at|from|that|than|for)\b)[a-z]{2,}\b", re.I),
     "result": re.compile(
         r"\b(as a result|result(ed|s)?|outcome|in the end|by the end|ended up|since then|"
         r"within (a|an|one|two|three|four|five|six|\d+) |went (from|down|up)|dropped|fell|rose|"
@@ -81,7 +89,7 @@ _STAR = {
 # twice as often", "a month later nobody asked who owned it"): read only after the first action,
 # where "more than …" or "since …" no longer describe the starting point.
 _RESULT_AFTER_ACTION = re.compile(
-    r"\b(afterwards|after that|from then on|ever since|since then|later|no longer|never again|"
+    r"\b(afterwards|after (that|this)|from then on|ever since|since then|later|no longer|never again|"
     r"any ?more|as (often|fast|quickly|many|much) as|as often|times (as|more|faster|fewer|less)|"
     r"(faster|fewer|more|less|lower|higher|better|shorter|quicker|cheaper) than (before|it was|"
     r"we|they|the)|compared (to|with)|went away|stopped|recovered|stayed|retained|promoted|"
@@ -143,7 +151,7 @@ _BUZZ = re.compile(
     r"visibility|transparen\w*|accountab\w*|outcomes?|drive|driving|enablement|"
     r"game[- ]changer|move the needle|deliver value|key|crucial|critical|essential|vital)\b", re.I)
 _PROPER = re.compile(r"(?<=[a-z,;:] )[A-Z][a-zA-Z0-9]+")  # a capitalised word inside a sentence: a name
-_ACTION = _STAR["action"]
+_ACTION = re.compile(_FIRST_PERSON_ACTION, re.I)
 
 
 def concreteness(sentence: str) -> tuple[int, int, int]:
