@@ -84,15 +84,20 @@ def import_files(
 
 def export_bank(
     format: Annotated[str, typer.Option("--format", "-f", help="page, markdown, json, yaml, csv, anki, prep-sheet.")],
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="File to write; standard output if omitted.")] = None,
-    bank: Annotated[str | None, typer.Option(help="Bank slug or name; all banks if omitted.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="File to write, or a folder for one file per "
+                                                               "bank; standard output if omitted.")] = None,
+    bank: Annotated[str | None, typer.Option(help="Bank slug or name; needed when there are several, unless "
+                                                  "--out is a folder.")] = None,
 ) -> None:
-    """Export banks in any supported format.
+    """Export a bank in any supported format: one bank a file, with its licence, source and contributors.
 
-    Example: rehearse export --format anki --out leadership.apkg
+    With several banks, name one with --bank, or give --out a folder to write each bank to its own
+    file there, named after the bank's slug.
+
+    Example: rehearse export --format anki --bank rehearse-leadership-bank --out leadership.apkg
     """
     from rehearse.bank.service import export_bank as export_docs
-    from rehearse.formats import WRITE_FORMATS, BankDoc, write
+    from rehearse.formats import WRITE_FORMATS, extension_for, slugify, write
 
     if format not in WRITE_FORMATS:
         _fail(f"unknown format {format!r}; choose one of {', '.join(WRITE_FORMATS)}")
@@ -100,18 +105,25 @@ def export_bank(
         docs = export_docs(session, bank)
     if not docs:
         _fail(f"no bank named {bank!r}" if bank else "there are no banks to export")
-    if len(docs) == 1:
-        doc = docs[0]
-    else:  # several banks become one document whose roles carry the bank name
-        doc = BankDoc(name="Rehearse export", roles=tuple(role for d in docs for role in d.roles))
-    data = write(doc, format)
-    if out:
-        out.write_bytes(data)
-        errors.print(f"Wrote {doc.question_count} questions to {out}")
-    elif format == "anki":
+    # A folder: one that exists, or, for several banks, a name without an extension (made for them).
+    folder = out is not None and (out.is_dir() or (len(docs) > 1 and not out.suffix))
+    if len(docs) > 1 and not folder:
+        # Merged into one document, the banks' licences, sources and credits had nowhere to go.
+        listed = ", ".join(slugify(doc.name) for doc in docs)
+        _fail(f"there are {len(docs)} banks ({listed}): name one with --bank, or give --out a folder to write "
+              "one file per bank")
+    if format == "anki" and out is None:
         _fail("an Anki deck is binary: give --out deck.apkg")
-    else:
-        sys.stdout.write(data.decode("utf-8"))
+    if out is None:
+        sys.stdout.write(write(docs[0], format).decode("utf-8"))
+        return
+    if folder:
+        out.mkdir(parents=True, exist_ok=True)
+    for doc in docs:
+        path = out / f"{slugify(doc.name)}{extension_for(format)}" if folder else out
+        path.write_bytes(write(doc, format))
+        errors.print(f"Wrote {doc.question_count} questions of {escape(doc.name)} to {escape(str(path))}",
+                     highlight=False)
 
 
 def roles(json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:

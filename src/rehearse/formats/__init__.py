@@ -30,8 +30,8 @@ from .talking_points import parse_talking_points
 
 __all__ = [
     "BankDoc", "FormatError", "ImportWarning", "ParseResult", "QuestionDoc", "RoleDoc",
-    "READ_FORMATS", "WRITE_FORMATS", "detect_kind", "parse_talking_points", "read_bytes", "read_path", "read_text",
-    "slugify", "write",
+    "READ_FORMATS", "WRITE_FORMATS", "detect_kind", "extension_for", "parse_talking_points", "read_bytes",
+    "read_path", "read_text", "slugify", "write",
 ]
 
 READ_FORMATS = ("page", "markdown", "json", "yaml", "csv")
@@ -47,6 +47,11 @@ _WRITERS = {"page": write_page, "markdown": write_markdown, "json": write_json, 
 
 def format_for(path: Path) -> str | None:
     return EXTENSIONS.get(path.suffix.lower())
+
+
+def extension_for(format: str) -> str:
+    """The extension a file of this format is written with (the first listed: ".md", not ".markdown")."""
+    return next(extension for extension, named in EXTENSIONS.items() if named == format)
 
 
 def read_text(text: str, *, file: str, format: str) -> ParseResult:

@@ -100,6 +100,35 @@ def test_anki_and_prep_sheet_exports(cli_env, tmp_path):
     assert sheet.startswith("<!doctype html>") and "@media print" in sheet
 
 
+def test_with_several_banks_export_writes_each_bank_whole_or_asks_which(cli_env, tmp_path):
+    """Without --bank, every bank was once merged into one "Rehearse export" bank that dropped their licences,
+    sources and contributors, and roles of the same slug in two banks became one on import."""
+    seed = require_shared("seed", "head-of-software-engineering.txt")
+    assert rehearse(cli_env, "import", str(seed)).returncode == 0
+    asked = rehearse(cli_env, "export", "--format", "json")
+    assert asked.returncode == 2 and asked.stdout == ""
+    assert "there are 2 banks" in asked.stderr and "head-of-software-engineering-interview-questions" in asked.stderr
+    assert "--bank" in asked.stderr
+    folder = tmp_path / "exports"
+    written = rehearse(cli_env, "export", "--format", "json", "--out", str(folder))
+    assert written.returncode == 0, written.stderr
+    files = sorted(folder.iterdir())
+    assert [path.name for path in files] == ["head-of-software-engineering-interview-questions.json",
+                                             "rehearse-leadership-bank.json"]
+    banks = [json.loads(path.read_text())["bank"] for path in files]
+    assert [(bank["name"], bank.get("licence")) for bank in banks] == [
+        ("Head of Software Engineering Interview Questions", None), ("Rehearse leadership bank", "CC-BY-4.0")]
+    fresh = dict(cli_env, REHEARSE_DATABASE_URL=f"sqlite:///{tmp_path / 'fresh.db'}",
+                 REHEARSE_LOAD_BUILTIN_BANK="false")
+    assert rehearse(fresh, "import", *map(str, files)).returncode == 0
+    roles = json.loads(rehearse(fresh, "roles", "--json").stdout)
+    assert sorted((role["bank"], role["slug"]) for role in roles if role["slug"] == "head-of-software-engineering") == [
+        ("Head of Software Engineering Interview Questions", "head-of-software-engineering"),
+        ("Rehearse leadership bank", "head-of-software-engineering")]
+    one = rehearse(cli_env, "export", "--format", "page", "--bank", "rehearse-leadership-bank")
+    assert one.returncode == 0 and one.stdout.startswith("Bank: Rehearse leadership bank\n")
+
+
 def test_search_puts_hiring_questions_first(cli_env):
     results = json.loads(rehearse(cli_env, "questions", "search", "hiring bar", "--json").stdout)
     assert results and "hiring" in results[0]["competencies"]
