@@ -77,7 +77,12 @@ def import_bank(session: Session, doc: BankDoc, *, progress: Progress | None = N
             value = getattr(doc, attribute)
             if value is not None and getattr(bank, attribute) != value:
                 setattr(bank, attribute, value)
-    credited = list(dict.fromkeys([*(bank.contributors or ()), *doc.contributors]))
+    # A name this server credits already (someone whose suggestions were accepted here: an export of this
+    # server imported back) is not kept: the credit follows that account, its new name or its deletion.
+    from .service import contributors_of
+
+    here = set(contributors_of(session, [bank.id]).get(bank.id, ()))
+    credited = list(dict.fromkeys([*(bank.contributors or ()), *(n for n in doc.contributors if n not in here)]))
     if credited != (bank.contributors or []):
         bank.contributors = credited
     summary.banks.append(bank.name)

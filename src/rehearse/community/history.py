@@ -6,13 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from rehearse.accounts.models import User
-from rehearse.bank.models import ExampleAnswer, Question
+from rehearse.bank.models import Bank, ExampleAnswer, Question
 
 from . import diff as diffs
+from .models import Suggestion
 from .revisions import (
     Snapshot,
     current,
@@ -46,28 +47,55 @@ class HistoryEntry:
     changed: tuple[str, ...]
 
 
+FORMER_MEMBER = "a former member"  # the author of a revision whose account was deleted
+
+
 def history(session: Session, *, question_id: int, page: int = 1) -> tuple[list[HistoryEntry], int]:
-    """A question's revisions, newest first, each with its author, reason and the diff from the one before."""
+    """A question's revisions, newest first, each with its author, reason and the diff from the one before.
+
+    A revision whose author deleted their account stays (its text is published under the bank's licence),
+    by "a former member", without the link to the suggestion, which went with the account."""
     question_or_404(session, question_id)
     total = session.scalar(select(func.count()).where(ExampleAnswer.question_id == question_id)) or 0
     start = max(0, (page - 1) * HISTORY_PAGE)
+    # The suggestion is looked up, not trusted: deleting an account before it unlinked revisions left numbers
+    # that name nothing (or, where SQLite reused the number, another question's suggestion).
     rows = session.execute(
-        select(ExampleAnswer, User.display_name).outerjoin(User, User.id == ExampleAnswer.author_id)
+        select(ExampleAnswer, User.display_name, Suggestion.id).outerjoin(User, User.id == ExampleAnswer.author_id)
+        .outerjoin(Suggestion, (Suggestion.id == ExampleAnswer.suggestion_id)
+                   & (Suggestion.question_id == ExampleAnswer.question_id))
         .where(ExampleAnswer.question_id == question_id).order_by(ExampleAnswer.revision.desc())
         .offset(start).limit(HISTORY_PAGE + 1)).all()  # one more: the revision before the page's last
     now = current(session, question_id)
-    snapshots = [snapshot_of(row, now) for row, _ in rows]
+    snapshots = [snapshot_of(row, now) for row, _, _ in rows]
     entries = []
-    for index, (row, author) in enumerate(rows[:HISTORY_PAGE]):
+    for index, (row, author, suggestion_id) in enumerate(rows[:HISTORY_PAGE]):
         before = snapshots[index + 1] if index + 1 < len(snapshots) else Snapshot(0, None, None, ())
         after = snapshots[index]
         changes = diff_fields(before, {name: after.get(name) for name in FIELDS})
         if row.talking_points is None:  # an old row: only its answer text was recorded
             changes = {"example_answer": changes["example_answer"]}
-        entries.append(HistoryEntry(row.revision, row.created_at, row.source, author, row.note, row.suggestion_id,
+        if author is None and row.source != "import":  # made by someone: an account since deleted
+            author = FORMER_MEMBER
+        entries.append(HistoryEntry(row.revision, row.created_at, row.source, author, row.note, suggestion_id,
                                     row.reverted_from, changes,
                                     tuple(name for name, chunks in changes.items() if diffs.changed(chunks))))
     return entries, total
+
+
+def forget_contributor(session: Session, *, user: User) -> None:
+    """Before an account is deleted (its suggestions go with it): the revisions its accepted suggestions made
+    stay, by no one, unlinked from the suggestions; and the banks stop crediting its name, including where an
+    export of this server, imported back, stored the name among the bank's file-credited contributors."""
+    banks = session.scalars(select(Bank).where(Bank.id.in_(
+        select(Question.bank_id).join(ExampleAnswer, ExampleAnswer.question_id == Question.id)
+        .where(ExampleAnswer.author_id == user.id, ExampleAnswer.source == "suggestion"))))
+    for bank in banks:
+        if user.display_name in (bank.contributors or ()):
+            bank.contributors = [name for name in bank.contributors if name != user.display_name]
+    session.execute(update(ExampleAnswer).where(ExampleAnswer.suggestion_id.in_(
+        select(Suggestion.id).where(Suggestion.author_id == user.id))).values(suggestion_id=None))
+    session.flush()
 
 
 def revert(session: Session, *, editor: User, question_id: int, to_revision: int, reason: str) -> ExampleAnswer:

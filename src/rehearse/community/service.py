@@ -29,8 +29,10 @@ from .editors import (
     set_role,
 )
 from .history import (
+    FORMER_MEMBER,
     HistoryEntry,
     contributors,
+    forget_contributor,
     history,
     revert,
 )
@@ -116,6 +118,7 @@ __all__ = [
     "Conflict",
     "DEFAULT_LICENCE",
     "FIELDS",
+    "FORMER_MEMBER",
     "Forbidden",
     "HISTORY_PAGE",
     "HistoryEntry",
@@ -152,6 +155,7 @@ __all__ = [
     "diff_fields",
     "engine_report",
     "fill_proposed",
+    "forget_contributor",
     "get_suggestion",
     "hide_comment",
     "history",

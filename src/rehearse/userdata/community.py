@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from rehearse.accounts.models import User
 from rehearse.bank.models import Bank, Role
+from rehearse.community.history import forget_contributor
 from rehearse.community.models import Comment, CommentReport, Notification, Suggestion, Vote
 from rehearse.community.revisions import matching_revision, revision
 from rehearse.community.rules import FIELDS
@@ -137,8 +138,9 @@ def has_community_data(session: Session, user: User) -> bool:
 
 
 def forget(session: Session, *, user: User) -> None:
-    """Take the user's votes, comments and reports out of other people's counters, before the account goes
-    (the rows themselves go with it, by the database's cascades)."""
+    """Take the user's votes, comments and reports out of other people's counters, and their name out of the
+    banks' credits, before the account goes (the rows themselves go with it, by the database's cascades)."""
+    forget_contributor(session, user=user)
     for suggestion_id, value in session.execute(select(Vote.suggestion_id, Vote.value)
                                                 .where(Vote.user_id == user.id)):
         session.execute(update(Suggestion).where(Suggestion.id == suggestion_id).values(

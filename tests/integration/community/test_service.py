@@ -449,3 +449,33 @@ def test_a_question_without_points_or_answer_may_still_be_improved_through_the_f
     bare = bank.get_question(session, "bare")
     made = suggest(session, author, bare, example_answer="I plan a year in quarters.", intent="", talking_points="")
     assert made.example_answer == "I plan a year in quarters." and made.talking_points is None
+
+
+def test_a_deleted_account_is_credited_nowhere_and_its_revisions_link_to_no_suggestion(session, question, author,
+                                                                                      editor):
+    """After a deletion the history linked to the gone suggestion (404) and exports still credited the name,
+    as they kept crediting a renamed contributor's old name once an export had been imported back."""
+    from rehearse.accounts import service as accounts
+    from rehearse.userdata import service as userdata
+
+    accepted = suggest(session, author, question)
+    community.accept(session, editor=editor, suggestion_id=accepted.id)
+
+    def credited() -> tuple[str, ...]:
+        [doc] = [d for d in bank.export_bank(session) if d.name == "Community test bank"]
+        return doc.contributors
+
+    assert credited() == ("Candidate",)
+    bank.import_bank(session, replace(bank_doc(answer=NEW_ANSWER), contributors=("Candidate", "Someone elsewhere")))
+    accounts.rename(session, user=author, display_name="Ann")
+    assert credited() == ("Ann", "Someone elsewhere")  # the live name, once; the other server's name kept
+    from rehearse.bank.models import Bank
+
+    stored = session.get(Bank, question.bank_id)
+    stored.contributors = [*stored.contributors, "Ann"]  # as an import of an export did before this was fixed
+    userdata.delete_account(session, user=author)
+    session.expire_all()
+    assert credited() == ("Someone elsewhere",)
+    entries, _ = community.history(session, question_id=question.id)
+    assert (entries[0].author, entries[0].suggestion_id, entries[0].source) == ("a former member", None, "suggestion")
+    assert bank.current_example_answer(session, question.id) == NEW_ANSWER  # published under the licence: kept

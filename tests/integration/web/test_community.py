@@ -449,3 +449,22 @@ def test_the_api_documents_the_talking_point_limit_it_applies(app, question, peo
     over = author.post(f"/api/questions/{question['id']}/suggestions", headers=author.page_csrf_header(), json={
         "talking_points": [f"point {n}" for n in range(MAX_POINTS + 1)], "reason": "r", "accept_licence": True})
     assert over.status_code == 422 and "at most 20" in over.json()["detail"]
+
+
+def test_after_an_account_is_deleted_its_revisions_show_a_former_member_and_no_dead_link(app, question, make_browser):
+    author, editor = make_browser(), make_browser()
+    email = author.sign_up()
+    make_editor(app, editor.sign_up())
+    qid = question["id"]
+    made = author.post(f"/api/questions/{qid}/suggestions", headers=author.page_csrf_header(), json={
+        "example_answer": current_answer(author, qid) + " Kept after I leave.", "reason": "r", "accept_licence": True})
+    sid = made.json()["id"]
+    assert editor.post(f"/api/suggestions/{sid}/accept", json={}, headers=editor.page_csrf_header()).status_code == 200
+    assert f'href="/suggestions/{sid}"' in editor.get(f"/questions/{qid}/history").text
+    gone = author.delete("/api/me/account", params={"confirm": email}, headers=author.page_csrf_header())
+    assert gone.status_code == 204, gone.text
+    page = editor.get(f"/questions/{qid}/history").text
+    assert f'href="/suggestions/{sid}"' not in page and "a former member" in page
+    [latest, *_] = editor.get(f"/api/questions/{qid}/history").json()["revisions"]
+    assert (latest["author"], latest["suggestion_id"]) == ("a former member", None)
+    assert current_answer(editor, qid).endswith("Kept after I leave.")
