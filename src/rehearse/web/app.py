@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Literal
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
@@ -72,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from rehearse.web.limits import AnonymousWork, BodyLimit
     from rehearse.web.pages import routers as page_routers
     from rehearse.web.requestlog import RequestLog, configure_logging
+    from rehearse.web.security import known_token
     from rehearse.web.templating import STATIC, make_templates
     from rehearse.web.text_guard import TextGuard
 
@@ -133,16 +134,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         router
     ) in page_routers:  # first: routes are matched in order, and pages are the most visited
         app.include_router(router, include_in_schema=False)
-    app.include_router(bank_router)
-    app.include_router(accounts_router)
-    app.include_router(practice_router)
-    app.include_router(review_router)
-    app.include_router(community_router)
-    app.include_router(mock_router)
-    app.include_router(progress_router)
-    app.include_router(stories_router)
-    app.include_router(userdata_router)
-    app.include_router(plans_router)
+    checked = [Depends(known_token)]  # a bearer token sent to any API route must be valid (401)
+    for router in (bank_router, accounts_router, practice_router, review_router, community_router, mock_router,
+                   progress_router, stories_router, userdata_router, plans_router):
+        app.include_router(router, dependencies=checked)
 
     @app.get("/metrics", tags=["ops"], response_class=PlainTextResponse,
              responses={200: {"content": {"text/plain": {}}, "description": "Prometheus text format"}})

@@ -163,6 +163,18 @@ def api_user(request: Request, session: ReadSessionDep) -> User:
     return user
 
 
+# Where a client comes for a token with its e-mail and password: a stale token it still sends is no reason to refuse.
+TOKEN_GIVERS = frozenset({("POST", "/api/users"), ("POST", "/api/auth/token")})
+
+
+def known_token(request: Request, session: ReadSessionDep) -> None:
+    """Every API route, public ones too, answers 401 to a bearer token that is not valid or was revoked: a
+    client with a mistyped or revoked token hears so at once, not as an anonymous caller (its answers then
+    quietly kept nowhere) until its first private call."""
+    if bearer_secret(request) is not None and (request.method, request.url.path) not in TOKEN_GIVERS:
+        resolve_user(request, session)
+
+
 OptionalUser = Annotated[User | None, Depends(optional_user)]
 PageUser = Annotated[User, Depends(page_user)]
 ApiUser = Annotated[User, Depends(api_user)]

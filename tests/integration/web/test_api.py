@@ -152,6 +152,27 @@ def test_tokens_list_create_revoke(api, token):
     assert api.get("/api/me", headers=bearer("rh_made-up")).status_code == 401
 
 
+def test_a_bad_or_revoked_token_is_refused_on_public_routes_too(api, token):
+    """Public routes answered a made-up or revoked token as if the caller were anonymous, so a client did not
+    learn its token was gone until its first private call (and kept nothing of what it did meanwhile)."""
+    second = api.post("/api/tokens", json={"name": "old laptop"}, headers=bearer(token)).json()
+    assert api.delete(f"/api/tokens/{second['id']}", headers=bearer(token)).status_code == 204
+    question_id = api.get("/api/questions").json()[0]["id"]
+    for method, path, body in (("GET", "/api/roles", None), ("GET", "/api/questions", None),
+                               ("GET", f"/api/questions/{question_id}", None), ("GET", "/api/speech", None),
+                               ("POST", "/api/feedback", {"question_id": question_id, "answer": "I would."})):
+        for secret in ("rh_made-up", second["token"]):
+            refused = api.request(method, path, json=body, headers=bearer(secret))
+            assert refused.status_code == 401, (path, refused.text)
+            assert refused.headers["www-authenticate"] == "Bearer" and "revoked" in refused.json()["detail"]
+        assert api.request(method, path, json=body, headers=bearer(token)).status_code == 200, path
+        assert api.request(method, path, json=body).status_code == 200, path  # anonymous callers are welcome
+    # signing in again with the stale token still attached is how a client gets a new one
+    email = api.get("/api/me", headers=bearer(token)).json()["email"]
+    fresh = api.post("/api/auth/token", json={"email": email, "password": PASSWORD}, headers=bearer(second["token"]))
+    assert fresh.status_code == 201, fresh.text
+
+
 def test_token_endpoint_refuses_wrong_passwords(api, token):
     response = api.post(
         "/api/auth/token", json={"email": "nobody@example.com", "password": "wrong password"}
