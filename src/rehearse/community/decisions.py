@@ -34,12 +34,14 @@ class DecisionFileError(CommunityError):
 
 def export_queue(session: Session) -> list[dict[str, Any]]:
     """The pending queue as JSON Lines records: a header, then one suggestion a line, each with an
-    empty `decision` ("accept", "reject" or "skip"), `decision_reason` and optional `edited` fields."""
+    empty `decision` ("accept", "reject" or "skip"), `decision_reason` and `edited` (null: accept as proposed)."""
     records: list[dict[str, Any]] = [{"format": QUEUE_FORMAT, "version": QUEUE_VERSION,
                                       "exported_at": utcnow().isoformat(),
                                       "help": "Fill in decision (accept | reject | skip) and decision_reason "
-                                              "(required to reject) on each line, then: rehearse community apply "
-                                              "FILE --as EDITOR-EMAIL"}]
+                                              "(required to reject) on each line; to edit, then accept, put the "
+                                              "fields you change in edited ({\"talking_points\": [...]}: "
+                                              "proposed is what the suggestion says: leave it as it is). Then: "
+                                              "rehearse community apply FILE --as EDITOR-EMAIL"}]
     offset = 0
     while True:
         items, _ = queue(session, limit=500, offset=offset)
@@ -54,7 +56,7 @@ def export_queue(session: Session) -> list[dict[str, Any]]:
                 "proposed": {name: getattr(suggestion, name) for name in FIELDS
                              if getattr(suggestion, name) is not None},
                 "engine_score": item.score, "missed_points": list(item.missed),
-                "decision": None, "decision_reason": None,
+                "decision": None, "decision_reason": None, "edited": None,
             })
         offset += len(items)
 
@@ -138,6 +140,12 @@ def apply_decisions(session: Session, *, editor: User, text: str, file: str) -> 
             raise DecisionFileError(file, number, "a rejection needs a decision_reason (the author sees it)")
         edited = record.get("edited")
         _check_edited(edited, file, number)
+        proposed = record.get("proposed")
+        if proposed is not None and proposed != {name: getattr(found, name) for name in FIELDS
+                                                 if getattr(found, name) is not None}:
+            # An edit made there would be silently ignored: accepted (or rejected) as the author proposed it.
+            raise DecisionFileError(file, number, "proposed was changed, but it is what the suggestion says and "
+                                                  "is not applied: put the fields you change in edited instead")
         edited_base = record.get("edited_base")
         if edited_base is not None and not (_whole(edited_base) and 0 <= edited_base <= MAX_ID):
             raise DecisionFileError(file, number, "edited_base must be the revision number the edit was made on")

@@ -283,10 +283,18 @@ class RoleBody(BaseModel):
 
 
 class UserRead(BaseModel):
+    """An account as admins see it: display names need not be unique (anyone may call themself "editor"),
+    so the e-mail address says who it is."""
+
     id: int
     display_name: str
+    email: str
     role: str
     active: bool
+
+    @classmethod
+    def of(cls, user) -> UserRead:
+        return cls(id=user.id, display_name=user.display_name, email=user.email, role=user.role, active=user.active)
 
 
 class BanRead(BaseModel):

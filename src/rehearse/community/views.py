@@ -295,8 +295,7 @@ def mark_notifications_read(body: schemas.MarkRead, user: ApiUser, session: Sess
 @router.get("/community/users", response_model=list[schemas.UserRead], responses=ERRORS)
 def list_users(user: AdminUser, session: SessionDep) -> list[schemas.UserRead]:
     """Accounts, admins and editors first (admins)."""
-    return [schemas.UserRead(id=u.id, display_name=u.display_name, role=u.role, active=u.active)
-            for u in service.list_users(session)]
+    return [schemas.UserRead.of(u) for u in service.list_users(session)]
 
 
 @router.put("/community/users/{user_id}/role", response_model=schemas.UserRead, responses=ERRORS,
@@ -307,8 +306,7 @@ def set_user_role(user_id: int, body: schemas.RoleBody, user: AdminUser, session
         changed = service.set_role(session, admin=user, user_id=user_id, role=body.role)
     except service.CommunityError as error:
         raise failed(error) from None
-    return schemas.UserRead(id=changed.id, display_name=changed.display_name, role=changed.role,
-                            active=changed.active)
+    return schemas.UserRead.of(changed)
 
 
 @router.post("/community/users/{user_id}/ban", response_model=schemas.BanRead, responses=ERRORS,

@@ -64,7 +64,7 @@ def as_bytes(records: list[dict]) -> bytes:
     return "".join(json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in records).encode("utf-8")
 
 
-READ = ("id", "decision", "decision_reason", "edited", "edited_base")  # what apply reads of a decision line
+READ = ("id", "decision", "decision_reason", "edited", "edited_base", "proposed")  # what apply reads of a line
 EDITED = [{"example_answer": 5}, {"talking_points": 5}, {"talking_points": [5, None]}, {"intent": "\x00"},
           {"example_answer": "x" * 30_000}, {"example_answer": ""}, {"talking_points": "one\ntwo"}, {"title": "x"}]
 
@@ -202,6 +202,18 @@ def test_a_line_break_inside_a_text_does_not_split_the_line(session, queue):
     assert community.get_suggestion(session, records[2]["id"]).decision_reason.startswith("Two\u2028lines")
 
 
+def test_the_queue_file_says_where_an_edit_goes_and_each_line_has_the_place(session, queue):
+    records, editor = queue
+    exported = decisions.export_queue(session)
+    assert "edited" in exported[0]["help"] and all(record["edited"] is None for record in exported[1:])
+    records[1]["edited"] = {"example_answer": "An editor's better answer."}
+    counts = decisions.apply_decisions(session, editor=editor, text=decisions.decode(as_bytes(records), file=FILE),
+                                       file=FILE)
+    assert counts["accepted"] == 2
+    question_id = community.get_suggestion(session, records[1]["id"]).question_id
+    assert bank.current_example_answer(session, question_id) == "An editor's better answer."
+
+
 # Each found by the fuzzing above before the fix that makes it pass: tracebacks from the CLI (an unstorable
 # value, a wrong type inside `edited`, Python's limits on numbers and nesting), or on PostgreSQL alone (an id
 # past 32 bits).
@@ -217,6 +229,9 @@ HOSTILE = [
     ("an edited base past 64 bits", {"decision": "accept", "edited": {"example_answer": "x"}, "edited_base": 2**63},
      "edited_base must be the revision number"),
     ("true as the edited base", {"decision": "accept", "edited_base": True}, "edited_base must be the revision"),
+    # an edit made in `proposed` was silently dropped: the original accepted (the file's help named only decisions)
+    ("an edit made in proposed", {"decision": "accept", "proposed": {"talking_points": ["mine"]}},
+     "put the fields you change in edited"),
 ]
 
 

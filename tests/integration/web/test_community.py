@@ -468,3 +468,15 @@ def test_after_an_account_is_deleted_its_revisions_show_a_former_member_and_no_d
     [latest, *_] = editor.get(f"/api/questions/{qid}/history").json()["revisions"]
     assert (latest["author"], latest["suggestion_id"]) == ("a former member", None)
     assert current_answer(editor, qid).endswith("Kept after I leave.")
+
+
+def test_admins_tell_accounts_apart_by_e_mail_where_display_names_repeat(app, make_browser):
+    """Anyone may call themself 'editor': the admin page and API listed display names only."""
+    admin, copycat = make_browser(), make_browser()
+    make_editor(app, admin.sign_up(), role="admin")
+    email = copycat.sign_up()
+    assert copycat.patch("/api/me", json={"display_name": "editor"}, headers=copycat.page_csrf_header()).is_success
+    [listed] = [u for u in admin.get("/api/community/users").json() if u["email"] == email]
+    assert listed["display_name"] == "editor"
+    page = admin.get("/community/editors").text
+    assert re.search(rf'<td>editor</td><td data-email>{re.escape(email)}</td>', page)
