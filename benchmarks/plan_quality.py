@@ -10,6 +10,9 @@ in the plan, half for roles it does not cover, which should be refused. The tuni
 look at while changing the matching; the held-out part is run only to report. "reported" is the
 outside tester's three postings.
 
+Each part is run twice: as written, and with each posting's first line (its title) removed, which is
+how well the role is chosen from the posting's lines alone (most covered postings' titles name the role).
+
 Figures, per part:
   refused (not covered)   postings of roles the bank does not cover that got no plan: should be all
   false refusals          covered postings that got no plan: should be none
@@ -24,7 +27,7 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -42,10 +45,12 @@ class Posting:
     role: str | None
     expected: set[str] = field(default_factory=set)
     acceptable: set[str] = field(default_factory=set)
+    untitled: bool = False  # the first line (the title) removed
 
     @property
     def text(self) -> str:
-        return (POSTINGS / self.file).read_text(encoding="utf-8")
+        text = (POSTINGS / self.file).read_text(encoding="utf-8")
+        return text.strip().split("\n", 1)[1] if self.untitled else text
 
 
 @dataclass
@@ -171,17 +176,20 @@ def main() -> None:
     args = parser.parse_args()
     parts = args.part or list(PARTS)
     postings = [p for p in load_postings() if p.part in parts]
+    postings += [replace(p, untitled=True) for p in postings]
     from rehearse import feedback
 
     backend = feedback.load_backend(args.backend).info()["backend"]
     started = time.perf_counter()
     outcomes = run(postings, backend=args.backend)
-    print(f"\n## Prep plan quality: {len(postings)} labelled postings, built-in bank, backend {backend}\n")
-    print_table({part: [o for o in outcomes if o.posting.part == part] for part in parts})
+    print(f"\n## Prep plan quality: {len(postings) // 2} labelled postings, built-in bank, backend {backend}\n")
+    print_table({f"{part}{', no title' if untitled else ''}": [o for o in outcomes if o.posting.part == part
+                                                               and o.posting.untitled == untitled]
+                 for untitled in (False, True) for part in parts})
     print("\n(refused: postings for roles no built-in role covers; precision counts expected and acceptable "
           "questions as right; recall is of the expected ones)")
     if args.show:
-        show(outcomes)
+        show([o for o in outcomes if not o.posting.untitled])
     print(f"\n(total {time.perf_counter() - started:.0f} s)")
 
 

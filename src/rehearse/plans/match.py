@@ -1,23 +1,37 @@
-"""PURE: match a job posting's responsibilities to questions, by meaning, and show the job terms they share.
+"""PURE: match a job posting's lines to questions, by meaning and by shared words, and show the job terms they share.
 
-The posting is cut into phrases (its lines and sentences); each question is compared with every
-phrase (cosine of sentence vectors, given by the caller); the phrase it matches is the one it is
-closest to, lifted by how much closer it is than the other questions (PHRASE_LIFT). Its relevance is
-that closeness calibrated against the banks themselves: the share of the banks' other questions that
-are less close to it than the posting is. 50% means the posting says what this question asks as
-closely as a typical other question of the banks does, whatever the model's own scale (a small e5
-model puts unrelated sentences at a cosine of 0.8). Without sentence vectors (or with word-count
-ones, which put any two questions near 0 and so any shared word far above them), the question's
-distinctive job terms found in one line of the posting stand in: TERMS_FOR_FULL make it fully relevant.
+The posting is cut into phrases (its lines and sentences, and the duties a sentence lists). Each phrase is
+compared with each question in two ways, and a question is in a plan only where one phrase matches it
+strongly; nothing fills a plan up to a count, and a posting none of whose lines match strongly gets none.
+
+* Meaning: the phrase as an e5 query ("query: <phrase>") against the question as a passage, cosine of the
+  sentence vectors. A small e5 model puts any two sentences about work at a cosine of 0.8 and more, so the
+  cosine is calibrated per question against the banks themselves: how many standard deviations closer the
+  phrase is than the banks' other questions (as queries) are to it. A phrase close to every question ("you
+  have managed engineers and talked to executives") lifts none of them in particular, so each phrase's mean
+  over all questions is taken off (the lift).
+* Words: BM25 of the phrase's stemmed words against the question's material (its text, intent and talking
+  points), divided by the rarity of a word only one question uses, so that it reads as "about this many of
+  the question's own words" whatever the size of the banks. A posting's business context ("a system that
+  moves 2 billion euros a year") shares no rare word with any question and adds nothing here, while
+  "postmortems" or "underperformance" point at the questions that use them.
+
+A question's strength is its best phrase's lift plus WORD_WEIGHT × its words (words alone without sentence
+vectors); it belongs in a plan from STRONG (STRONG_WORDS) up. Its relevance, shown as a percentage, is the
+strength over twice that bar: 50% is just strong enough, 100% twice as strong. The plan is for the role the
+posting's title names, else for the role whose questions match ROLE_PHRASES of its phrases strongly; with
+neither there is no plan. The bars, the weight and ROLE_PHRASES were chosen on the tuning half of
+benchmarks/data/postings (python -m benchmarks.plan_quality), never on the held-out half.
 The shared job terms shown are the distinctive ones (in few questions of the banks) that the question
 shares with the phrase it matched.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import threading
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,15 +41,15 @@ import snowballstemmer
 
 MAX_PHRASES = 150  # a long posting's first 150 lines and sentences carry its responsibilities
 MIN_PHRASE_WORDS = 3  # "Benefits", "Apply now": headings, not responsibilities
-CALIBRATION_SAMPLE = 400  # other questions each question is calibrated against: enough for a steady share
-MIN_RELEVANCE = 0.5  # below this the posting is further from the question than a typical other question is
-TERMS_FOR_FULL = 4  # without vectors: two distinctive terms in one line (50%) are the minimum, four the most
+CALIBRATION_SAMPLE = 400  # other questions each question is calibrated against: enough for a steady spread
+# The bars below were set on the tuning postings (benchmarks/data/postings, labels.yaml): every posting of a
+# role no bank covers refused, none of a covered role, and the most plan questions a coach would pick.
+STRONG = 3.0  # strength a question needs to be in a plan: about three standard deviations of lift
+STRONG_WORDS = 1.75  # the same without sentence vectors: nearly two of the question's rare words
+WORD_WEIGHT = 0.8  # a rare word shared with the phrase counts 0.8 standard deviations of meaning
+MIN_RELEVANCE = 0.5  # relevance is strength / (2 × the bar): a plan's questions are at 50% or more
+BM25_K1, BM25_B = 1.2, 0.75  # Robertson's usual term-frequency saturation and length normalisation
 DISTINCTIVE_SHARE = 0.05  # a job term in more than 5% of the questions ("engineering", "team") explains nothing
-# A question's closeness to a phrase counts, besides, twice what it is above the mean closeness of
-# every question to that phrase: "You have managed engineers, handled underperformance and can
-# explain trade-offs to executives" is close to every leadership question and, read raw, took 24
-# of a plan's 25 questions from the posting's responsibilities (incidents, roadmap, debt...).
-PHRASE_LIFT = 2.0
 _SPLIT = re.compile(r"(?:\n+|(?<=[.!?;])\s+)")
 _CLAUSE = re.compile(r",\s+(?:and\s+)?")
 _BULLET = re.compile(r"^\s*(?:[-*•·–]|\d+[.)])\s*")
@@ -53,15 +67,18 @@ office location based
 STOP = frozenset(_STOP_WORDS.split())
 
 
+def lines(posting: str) -> list[str]:
+    """The posting's lines and sentences that are long enough to say something, bullets removed."""
+    out = [_BULLET.sub("", piece).strip() for piece in _SPLIT.split(posting)]
+    return [text for text in out if len(text.split()) >= MIN_PHRASE_WORDS]
+
+
 def phrases(posting: str) -> list[str]:
-    """The posting's lines and sentences that are long enough to say something, bullets removed, each
-    followed by its comma-separated clauses where it lists several duties ("set the strategy, grow the
-    team, run incidents well": one sentence is far from each question about one of them)."""
+    """The posting's lines and sentences (see `lines`), each followed by its comma-separated clauses where it
+    lists several duties ("set the strategy, grow the team, run incidents well": one sentence is far from
+    each question about one of them)."""
     out = []
-    for piece in _SPLIT.split(posting):
-        text = _BULLET.sub("", piece).strip()
-        if len(text.split()) < MIN_PHRASE_WORDS:
-            continue
+    for text in lines(posting):
         clauses = [c.strip() for c in _CLAUSE.split(text)]
         for part in [text, *(clauses if len(clauses) > 1 else [])]:
             if len(part.split()) >= MIN_PHRASE_WORDS and part not in out:
@@ -86,10 +103,15 @@ def _content_words(text: str) -> list[str]:
     return [w for w in _WORD.findall(text.lower()) if w not in STOP and len(w) > 2]
 
 
+def stems(text: str) -> list[str]:
+    """The text's content words, stemmed, in order."""
+    return [_stem(w) for w in _content_words(text)]
+
+
 def terms(text: str) -> set[str]:
     """Stemmed content words and adjacent pairs of them."""
-    stems = [_stem(w) for w in _content_words(text)]
-    return set(stems) | {f"{a} {b}" for a, b in zip(stems, stems[1:], strict=False)}
+    found = stems(text)
+    return set(found) | {f"{a} {b}" for a, b in zip(found, found[1:], strict=False)}
 
 
 def written_forms(text: str) -> dict[str, str]:
@@ -106,22 +128,21 @@ def _title_words(text: str) -> list[str]:
 
 
 def role_in_title(title: str, roles: dict[int, str]) -> int | None:
-    """The role whose name the posting's title says ("Senior Engineering Manager, Payments" names
-    Engineering Manager), the longest name where several fit; None where none does."""
-    words = _title_words(title)
-    named = []
-    for role_id, name in roles.items():
-        wanted = _title_words(name)
-        if wanted and any(words[i:i + len(wanted)] == wanted for i in range(len(words) - len(wanted) + 1)):
-            named.append((len(wanted), -role_id))
+    """The role whose name's words the posting's title all says, in any order and among others ("Senior
+    Engineering Manager, Payments" names Engineering Manager, "Staff Software Engineer" Staff Engineer),
+    the longest name where several fit; None where none does."""
+    words = set(_title_words(title))
+    named = [(len(set(wanted)), -role_id) for role_id, name in roles.items()
+             if (wanted := _title_words(name)) and set(wanted) <= words]
     return -max(named)[1] if named else None
 
 
 @dataclass(frozen=True)
 class Match:
     index: int  # the question's position in the input
-    relevance: float  # calibrated, 0-1: see the module's docstring
-    meaning: float  # the raw cosine to the phrase matched
+    relevance: float  # strength / (2 × the bar), 0-1: a plan's questions are at MIN_RELEVANCE or more
+    strength: float  # lift + WORD_WEIGHT × words of the phrase matched (words alone without vectors)
+    meaning: float  # the raw cosine to the phrase matched (0 without vectors)
     phrase: str | None  # the posting's phrase it matched
     shared_terms: tuple[str, ...]
 
@@ -133,49 +154,137 @@ def distinctive(question_terms: Sequence[set[str]]) -> set[str]:
     return {t for t, n in counts.items() if n <= limit}
 
 
-def calibrate(closeness: np.ndarray, question_vectors: np.ndarray) -> np.ndarray:
-    """Each question's closeness to the posting as the share of (a sample of) the other questions that
-    are less close to it: a closeness every model and bank puts on the same scale."""
-    q = question_vectors / np.maximum(np.linalg.norm(question_vectors, axis=1, keepdims=True), 1e-9)
+def _unit(vectors: np.ndarray) -> np.ndarray:
+    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+
+
+def calibration(question_vectors: np.ndarray, query_vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per question, the mean and spread of the cosines of (a sample of) the banks' other questions, read
+    as queries, to it: what "as close as any other question" is on this model's scale."""
+    q, asked = _unit(question_vectors), _unit(query_vectors)
     step = max(1, len(q) // CALIBRATION_SAMPLE)
     sample = np.arange(0, len(q), step)[:CALIBRATION_SAMPLE]  # evenly spread: the same sample every time
-    others = q @ q[sample].T  # (questions, sample)
-    itself = sample[None, :] == np.arange(len(q))[:, None]
-    below = ((others < closeness[:, None]) & ~itself).sum(1)
-    return below / np.maximum(1, (~itself).sum(1))
+    others = asked[sample] @ q.T  # (sample, questions)
+    itself = sample[:, None] == np.arange(len(q))[None, :]
+    if (~itself).sum(0).min(initial=len(sample)) < 2:  # one or two questions: nothing to calibrate against
+        return np.zeros(len(q)), np.ones(len(q))
+    kept = np.ma.masked_array(others, mask=itself)
+    return np.asarray(kept.mean(0)), np.maximum(np.asarray(kept.std(0)), 1e-3)
 
 
-def match(posting_phrases: Sequence[str], phrase_vectors: np.ndarray | None, question_texts: Sequence[str],
-          question_vectors: np.ndarray | None, posting_terms: set[str], question_terms: Sequence[set[str]]
-          ) -> list[Match]:
-    """Every question with its relevance to the posting, most relevant first (ties keep input order)."""
-    has_vectors = phrase_vectors is not None and question_vectors is not None and len(posting_phrases) > 0
-    meaning = np.zeros((len(question_texts), max(1, len(posting_phrases))), dtype=np.float32)
+def lift(phrase_vectors: np.ndarray, question_vectors: np.ndarray, query_vectors: np.ndarray
+         ) -> tuple[np.ndarray, np.ndarray]:
+    """(phrases, questions): the raw cosines, and each calibrated (standard deviations above the other
+    questions' closeness to the question) less the phrase's mean over all questions."""
+    cosine = _unit(phrase_vectors) @ _unit(question_vectors).T
+    mean, spread = calibration(question_vectors, query_vectors)
+    z = (cosine - mean) / spread
+    return cosine, z - z.mean(1, keepdims=True)
+
+
+@dataclass(frozen=True)
+class WordIndex:
+    """BM25 postings of the questions' material: stem -> (questions, weight)."""
+
+    size: int
+    weights: dict[str, tuple[np.ndarray, np.ndarray]]
+
+    def words(self, text: str) -> np.ndarray:
+        """The text's BM25 against every question (each distinct stem once), over the rarity of a word only
+        one question uses: about how many of each question's own words the text uses."""
+        out = np.zeros(self.size)
+        for stem in set(stems(text)):
+            hit = self.weights.get(stem)
+            if hit is not None:
+                out[hit[0]] += hit[1]
+        return out / math.log((self.size + 1) / 1.5) if self.size > 1 else out
+
+
+@lru_cache(maxsize=4)  # the banks change rarely: a plan reuses the index of the last one
+def word_index(documents: tuple[str, ...]) -> WordIndex:
+    counts = [Counter(stems(d)) for d in documents]
+    n = len(counts)
+    frequency = Counter(s for c in counts for s in c)
+    rarity = {s: math.log((n + 1) / (f + 0.5)) for s, f in frequency.items()}
+    lengths = [sum(c.values()) for c in counts]
+    average = max(1.0, float(np.mean(lengths))) if lengths else 1.0
+    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for j, c in enumerate(counts):
+        norm = 1 - BM25_B + BM25_B * lengths[j] / average
+        for s, k in c.items():
+            postings[s].append((j, rarity[s] * k * (BM25_K1 + 1) / (k + BM25_K1 * norm)))
+    return WordIndex(n, {s: (np.array([j for j, _ in p], dtype=np.int64), np.array([w for _, w in p]))
+                         for s, p in postings.items()})
+
+
+def match(posting_phrases: Sequence[str], documents: Sequence[str], *, phrase_vectors: np.ndarray | None = None,
+          question_vectors: np.ndarray | None = None, query_vectors: np.ndarray | None = None) -> list[Match]:
+    """Every question (given by its material: text, intent, talking points) with its strength and relevance
+    to the posting's phrases, strongest first (ties keep input order). The vectors are the phrases as
+    queries, the questions as passages and, for calibration, the questions as queries (the passages where
+    not given); without them the shared words alone count."""
+    n = len(documents)
+    has_vectors = (phrase_vectors is not None and question_vectors is not None and len(posting_phrases) > 0
+                   and n > 0)
+    index = word_index(tuple(documents))
+    words = np.array([index.words(p) for p in posting_phrases]).reshape(len(posting_phrases), n)
     if has_vectors:
-        q = question_vectors / np.maximum(np.linalg.norm(question_vectors, axis=1, keepdims=True), 1e-9)
-        p = phrase_vectors / np.maximum(np.linalg.norm(phrase_vectors, axis=1, keepdims=True), 1e-9)
-        meaning = q @ p.T
-    lifted = meaning + PHRASE_LIFT * (meaning - meaning.mean(0, keepdims=True)) if len(meaning) > 1 else meaning
-    best = lifted.argmax(1)
-    closeness = meaning[np.arange(len(meaning)), best]
-    calibrated = calibrate(closeness, question_vectors) if has_vectors and len(question_texts) > 1 else None
+        cosine, lifted = lift(phrase_vectors, question_vectors,
+                              query_vectors if query_vectors is not None else question_vectors)
+        strength, bar = lifted + WORD_WEIGHT * words, STRONG
+    else:
+        cosine, strength, bar = np.zeros_like(words), words, STRONG_WORDS
+    question_terms = [terms(d) for d in documents]
     telling = distinctive(question_terms)
     phrase_terms = [terms(p) for p in posting_phrases]
     results = []
-    for index, own in enumerate(question_terms):
-        own_telling = own & telling
-        shared = own_telling & posting_terms
-        if calibrated is not None:
-            relevance = float(calibrated[index]) if closeness[index] > 0 else 0.0
-            phrase = posting_phrases[int(best[index])] if closeness[index] > 0 else None
-        else:  # no meaning to go by: the distinctive terms of the line that has the most of them
-            counts = [len(own_telling & t) for t in phrase_terms]
-            relevance = min(1.0, max(counts, default=0) / TERMS_FOR_FULL)
-            phrase = posting_phrases[counts.index(max(counts))] if counts and max(counts) else None
-        said = phrase_terms[posting_phrases.index(phrase)] if phrase is not None else set()
-        results.append(Match(index, round(relevance, 4), round(float(closeness[index]), 4), phrase,
-                             tuple(sorted(shared & said))[:8]))
-    return sorted(results, key=lambda m: (-m.relevance, m.index))
+    for j in range(n):
+        if not len(posting_phrases):
+            results.append(Match(j, 0.0, 0.0, 0.0, None, ()))
+            continue
+        best = int(strength[:, j].argmax())
+        value = float(strength[best, j])
+        relevance = min(1.0, max(0.0, value / (2 * bar)))
+        shown = value > 0
+        results.append(Match(j, round(relevance, 4), round(value, 4), round(float(cosine[best, j]), 4),
+                             posting_phrases[best] if shown else None,
+                             tuple(sorted(question_terms[j] & telling & phrase_terms[best]))[:8] if shown else ()))
+    return sorted(results, key=lambda m: (-m.strength, m.index))
+
+
+ROLE_PHRASES = 4  # a role no title names fits when strong matches of its questions come from 4 of the
+# posting's phrases or more: a sales or nursing posting has a line or three that read like a leadership
+# question, a leader's has many. A short posting needs half as many as it has lines (two at least), and
+# as it may list several duties in one sentence, its strong questions count, not the phrases they match.
+
+
+def phrases_needed(lines: int) -> int:
+    """How many of a posting's phrases (of its questions, for a short posting) must match a role's questions
+    strongly for the role to fit it, where the title names none, for a posting of this many lines."""
+    return max(2, min(ROLE_PHRASES, math.ceil(lines / 2)))
+
+
+def choose_role(title: str, roles: dict[int, str], strong: Sequence[tuple[int, str | None, float]],
+                lines: int) -> int | None:
+    """The role a plan is for, from the questions strong enough for a plan ((role, phrase matched, strength)
+    triples) of a posting of this many lines and sentences: the one the posting's title names where any
+    question is among them (an "Engineering Manager, Platform" posting may match only another role's
+    question on platform requests: the plan is still for an engineering manager), else the one whose strong
+    questions match the most of the posting's phrases, phrases_needed at least; None when no role fits."""
+    named = role_in_title(title, roles)
+    if named is not None and strong:
+        return named
+    matched: dict[int, list] = defaultdict(list)
+    total: dict[int, float] = defaultdict(float)
+    for role, phrase, value in strong:
+        matched[role].append(phrase)
+        total[role] += value
+
+    def evidence(role: int) -> int:
+        return len(matched[role]) if lines < ROLE_PHRASES else len(set(matched[role]))
+
+    fitting = [r for r in matched if evidence(r) >= phrases_needed(lines)]
+    return max(fitting, key=lambda r: (evidence(r), total[r], -r)) if fitting else None
 
 
 def order(relevance: Sequence[float], weakness: Sequence[float]) -> list[int]:

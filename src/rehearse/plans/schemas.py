@@ -17,11 +17,12 @@ class PlanItemRead(BaseModel):
     question_id: int
     question: str
     role: str
-    relevance: float = Field(description="The share of the banks' other questions that are less close to this one than "
-                             "the posting is (0.5 at least); without sentence vectors, distinctive job terms "
-                             "found in one line of the posting, a quarter each.")
-    meaning: float
-    phrase: str | None = Field(description="The posting's line or sentence closest in meaning.")
+    relevance: float = Field(description="How strongly one line of the posting matches this question, by meaning and "
+                             "shared words, against the bar a question must clear to be in a plan: 0.5 is the "
+                             "bar, 1 twice it or more.")
+    meaning: float = Field(description="The cosine of the sentence vectors of that line and the question (0 without "
+                           "sentence vectors).")
+    phrase: str | None = Field(description="The posting's line, sentence or clause that matches the question best.")
     terms: list[str] = Field(description="Distinctive job terms the question shares with the line it matched.")
     weakness: float = Field(description="1 − your coverage in the question's weakest competency (0.5 if unknown).")
     last_score: int | None = Field(None, description="Your latest score on this question, if you answered it.")

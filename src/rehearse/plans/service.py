@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections import defaultdict
-from statistics import mean
 from typing import Any
 
 import numpy as np
@@ -24,16 +22,14 @@ from .models import PrepPlan
 
 log = logging.getLogger("rehearse.plans")
 MIN_POSTING, MAX_POSTING = 80, 30_000  # characters: a few lines at least; a long posting is about 10,000
-PLAN_SIZE = 15  # questions kept at most: fewer when fewer reach match.MIN_RELEVANCE
+PLAN_SIZE = 15  # questions kept at most: fewer when fewer match a line strongly (match.MIN_RELEVANCE)
 OTHER_ROLES = 5  # at most this many of them from other roles than the one the plan is for
+OTHER_ROLE_RELEVANCE = 2 / 3  # and those only from relevance 67%, a third above the bar: the role's own come first
 OTHER_ROLE_FACTOR = 0.8  # another role's question is ordered as if 20% less relevant
-ROLE_EVIDENCE = 1.5  # a role fits when its questions that reach the minimum relevance sum to 1.5 at least:
-# two good matches or three middling ones, never one coincidence (a sales posting's "close deals")
-ROLE_TOP = 5  # among those, the one with the best mean relevance of its five most relevant questions
 UNKNOWN_WEAKNESS = 0.5  # a competency the user has not practised counts as half weak
 WEAK_SCORE = 60  # a latest score under 60 (a review rating under "Good") makes a question a weak spot
-NO_MATCH = ("This posting doesn't match the roles in your banks ({roles}): too few of their questions are close "
-            "enough to its lines to be worth practising for it.")
+NO_MATCH = ("This posting doesn't match the roles in your banks ({roles}): too few of its lines match their "
+            "questions closely enough to be worth practising for it.")
 
 
 class PlanRejected(ValueError):
@@ -66,17 +62,20 @@ def _encoder(backend: str):
 
 
 def _vectors(session: Session, phrases: list[str], questions: list[str], backend: str
-             ) -> tuple[np.ndarray | None, np.ndarray | None, str]:
-    """Vectors of the posting's phrases and of the questions (stored ones read back), and what made them."""
+             ) -> tuple[dict[str, np.ndarray], str]:
+    """The posting's phrases as queries, the questions as passages and as queries (stored ones read back),
+    and what made them; no vectors for a backend without meaning (word counts say what the words say)."""
     encoder = _encoder(backend)
-    if encoder is None or not vectors.stored(encoder):  # word counts: the job terms say the same, calibrated
-        return None, None, "job terms only"
+    if encoder is None or not vectors.stored(encoder):
+        return {}, "job terms only"
     try:
-        phrase_vectors = np.asarray(encoder.encode_cached(phrases), dtype=np.float32)
-        return phrase_vectors, vectors.for_texts(session, encoder, questions), str(encoder.info().get("backend"))
+        return {"phrase_vectors": vectors.encode(encoder, phrases, "query"),
+                "question_vectors": vectors.for_texts(session, encoder, questions),
+                "query_vectors": vectors.for_texts(session, encoder, questions, "query")}, \
+            str(encoder.info().get("backend"))
     except Exception:  # noqa: BLE001 - as above: the plan is still made, from job terms
         log.exception("prep plan: sentence vectors unavailable, matching job terms only")
-        return None, None, "job terms only"
+        return {}, "job terms only"
 
 
 def _documents(questions) -> list[str]:
@@ -155,19 +154,19 @@ def compute(session: Session, *, user: User, posting: str, backend: str = "auto"
     if not questions:
         raise PlanRejected("There are no questions to plan with; import a bank first.", 409)
     cut = match.phrases(posting)
-    texts = _documents(questions)
     question_texts = [q.text for q in questions]
-    phrase_vectors, question_vectors, measure = _vectors(session, cut, question_texts, backend)
-    matches = match.match(cut, phrase_vectors, question_texts, question_vectors, match.terms(posting),
-                          [match.terms(t) for t in texts])
+    given, measure = _vectors(session, cut, question_texts, backend)
+    matches = match.match(cut, _documents(questions), **given)
     first_line = next((line.strip() for line in posting.splitlines() if line.strip()), "Job posting")
     roles = {r.id: r.name for r in session.scalars(select(Role).where(Role.id.in_({q.role_id for q in questions})))}
-    relevant = [m for m in matches if m.relevance >= match.MIN_RELEVANCE]
-    role_id = choose_role(first_line, roles, [(questions[m.index].role_id, m.relevance) for m in relevant])
+    strong = [m for m in matches if m.relevance >= match.MIN_RELEVANCE]
+    role_id = match.choose_role(first_line, roles, [(questions[m.index].role_id, m.phrase, m.strength) for m in strong],
+                                lines=len(match.lines(posting)))
     if role_id is None:
         raise PlanRejected(NO_MATCH.format(roles=", ".join(sorted(roles.values()))))
-    others = [m for m in relevant if questions[m.index].role_id != role_id][:OTHER_ROLES]
-    own = [m for m in relevant if questions[m.index].role_id == role_id][:PLAN_SIZE - len(others)]
+    others = [m for m in strong if questions[m.index].role_id != role_id
+              and m.relevance >= OTHER_ROLE_RELEVANCE][:OTHER_ROLES]
+    own = [m for m in strong if questions[m.index].role_id == role_id][:PLAN_SIZE - len(others)]
     kept = sorted(own + others, key=lambda m: (-m.relevance, m.index))
     written = match.written_forms(posting)
     weak = weakness_by_competency(session, user=user)
@@ -187,20 +186,6 @@ def compute(session: Session, *, user: User, posting: str, backend: str = "auto"
                       "terms": [written.get(t, t) for t in m.shared_terms], "weakness": round(weakness_of[position], 3),
                       "last_score": scores.get(q.id), "competencies": q.competency_names, "measure": measure})
     return {"title": plan_title(first_line, roles[role_id]), "posting": posting, "role_id": role_id, "items": items}
-
-
-def choose_role(title: str, roles: dict[int, str], relevant: list[tuple[int, float]]) -> int | None:
-    """The role a plan is for, from its questions that reach the minimum relevance ((role, relevance) pairs):
-    the one the posting's title names where there are any, else the best fitting; None when no role has
-    enough of them."""
-    by_role: dict[int, list[float]] = defaultdict(list)
-    for role_id, relevance in relevant:
-        by_role[role_id].append(relevance)
-    named = match.role_in_title(title, roles)
-    if named is not None and by_role:  # the posting says which role it is for, and some questions match it
-        return named
-    fitting = {r: scores for r, scores in by_role.items() if sum(scores) >= ROLE_EVIDENCE}
-    return max(fitting, key=lambda r: (mean(sorted(fitting[r], reverse=True)[:ROLE_TOP]), -r)) if fitting else None
 
 
 def plan_title(first_line: str, role: str) -> str:

@@ -7,7 +7,9 @@ text and model (in the background: at start, when the plan page opens and after 
 
 The key is the model's vectors_version and a hash of the exact text encoded, so an edited question gets a new
 vector and a vector from another model is never read. Only semantic backends are stored: the lexical
-fallback is faster to recompute than to read.
+fallback is faster to recompute than to read. An asymmetric model (e5: "query: …" and "passage: …") gives each
+question two vectors, both stored: the passage that a posting's phrases are compared with, and the query that
+calibrates that closeness (how close the banks' other questions come to it); the query's label ends QUERY.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from rehearse.bank.models import Question, utcnow
 
 from .models import QuestionVector
 
+QUERY = " · plan query"  # the label suffix of questions encoded as e5 queries
 WARM_BATCH = 32  # questions encoded, then stored, at a time: a warm that is stopped keeps what it did
 READ_CHUNK = 500  # hashes per IN (...) query, well under SQLite's limit on bound parameters
 
@@ -35,6 +38,23 @@ def text_hash(text: str) -> str:
 def stored(encoder) -> bool:
     """Whether this backend's vectors are worth keeping in the database."""
     return bool(getattr(encoder, "semantic", False))
+
+
+def asks(encoder) -> bool:
+    """Whether the encoder reads queries apart from passages (e5); otherwise one vector serves both."""
+    return callable(getattr(encoder, "encode_queries", None))
+
+
+def label(encoder, kind: str = "passage") -> str:
+    """The model label vectors of this kind are stored under."""
+    return encoder.vectors_version + (QUERY if kind == "query" and asks(encoder) else "")
+
+
+def encode(encoder, texts: Sequence[str], kind: str = "passage") -> np.ndarray:
+    """Texts as passages, or as queries ("query: <text>") where the encoder tells the two apart."""
+    if kind == "query" and asks(encoder):
+        return np.asarray(encoder.encode_queries(list(texts), template="{}"), dtype=np.float32)
+    return np.asarray(encoder.encode_cached(list(texts)), dtype=np.float32)
 
 
 def _pack(vector: np.ndarray) -> bytes:
@@ -98,41 +118,46 @@ def write(session: Session, *, model: str, vectors: dict[str, np.ndarray]) -> No
     session.execute(insert(QuestionVector).values(rows).on_conflict_do_nothing())
 
 
-def for_texts(session: Session, encoder, texts: Sequence[str]) -> np.ndarray:
-    """The vectors of these question texts: stored ones read back, the rest encoded now (not stored here:
-    this runs in a reading transaction; warming stores them)."""
+def for_texts(session: Session, encoder, texts: Sequence[str], kind: str = "passage") -> np.ndarray:
+    """The vectors of these question texts (as passages, or as queries): stored ones read back, the rest
+    encoded now (not stored here: this runs in a reading transaction; warming stores them)."""
     if not stored(encoder) or not texts:
-        return np.asarray(encoder.encode_cached(list(texts)), dtype=np.float32)
+        return encode(encoder, texts, kind)
     hashes = [text_hash(t) for t in texts]
-    found = read(session, model=encoder.vectors_version, hashes=hashes)
+    found = read(session, model=label(encoder, kind), hashes=hashes)
     missing = [i for i, h in enumerate(hashes) if h not in found]
     if missing:
-        fresh = np.asarray(encoder.encode_cached([texts[i] for i in missing]), dtype=np.float32)
+        fresh = encode(encoder, [texts[i] for i in missing], kind)
         for row, i in enumerate(missing):
             found[hashes[i]] = fresh[row]
     return np.stack([found[h] for h in hashes])
 
 
 def warm(database, encoder) -> int:
-    """Encode and store every question text that has no stored vector for this model; prune vectors of
-    texts no question has any more. Returns how many were encoded."""
+    """Encode and store every question text that has no stored vector for this model (as a passage and, for
+    an asymmetric model, as a query); prune vectors of texts no question has any more. Returns how many
+    texts were encoded (once per kind)."""
     if not stored(encoder):
         return 0
-    model = encoder.vectors_version
     with database.transaction() as session:
         texts = list(dict.fromkeys(session.scalars(select(Question.text).order_by(Question.id))))
-        have = hashes(session, model=model)
     by_hash = {text_hash(t): t for t in texts}
-    missing = [h for h in by_hash if h not in have]
-    for start in range(0, len(missing), WARM_BATCH):
-        batch = missing[start:start + WARM_BATCH]
-        vectors = np.asarray(encoder.encode_cached([by_hash[h] for h in batch]), dtype=np.float32)
-        with database.transaction(writes=True) as session:
-            write(session, model=model, vectors=dict(zip(batch, vectors, strict=True)))
-    gone = have - by_hash.keys()
-    if gone:
-        # A question edited or deleted: its old vector is never read again. (One added after the
-        # read above has no stored vector yet, so it is not among these.)
-        with database.transaction(writes=True) as session:
-            prune(session, model=model, gone=gone)
-    return len(missing)
+    encoded = 0
+    for kind in ("passage", "query") if asks(encoder) else ("passage",):
+        model = label(encoder, kind)
+        with database.transaction() as session:
+            have = hashes(session, model=model)
+        missing = [h for h in by_hash if h not in have]
+        for start in range(0, len(missing), WARM_BATCH):
+            batch = missing[start:start + WARM_BATCH]
+            vectors = encode(encoder, [by_hash[h] for h in batch], kind)
+            with database.transaction(writes=True) as session:
+                write(session, model=model, vectors=dict(zip(batch, vectors, strict=True)))
+        gone = have - by_hash.keys()
+        if gone:
+            # A question edited or deleted: its old vector is never read again. (One added after the
+            # read above has no stored vector yet, so it is not among these.)
+            with database.transaction(writes=True) as session:
+                prune(session, model=model, gone=gone)
+        encoded = max(encoded, len(missing))
+    return encoded

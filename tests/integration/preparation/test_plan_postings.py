@@ -1,9 +1,10 @@
 """Prep plans for real postings against the built-in bank: the plan is for the role the posting is about,
-holds only questions that reach the minimum relevance, and a posting for another trade gets no plan."""
+holds only questions that match one of its lines strongly, and a posting for another trade gets no plan."""
 
 import pytest
 
 from rehearse.bank.builtin import load_builtin
+from rehearse.bank.models import Question, Role
 from rehearse.plans import match
 from rehearse.plans import service as plans
 from rehearse.practice import service as practice
@@ -22,6 +23,19 @@ You will own a territory of mid-market accounts and close new business.
 - Run discovery calls and product demos with finance and operations buyers.
 - Build and manage a pipeline in Salesforce and forecast accurately each quarter.
 - Negotiate pricing and contract terms and close deals to hit a quarterly quota.
+"""
+DATA_SCIENTIST = """Senior Data Scientist, Pricing
+Acme Retail, London (hybrid)
+
+You will build and deploy machine-learning models that set prices for 50,000 products across our online store.
+Responsibilities
+- Design demand-forecasting and price-elasticity models in Python (pandas, scikit-learn, PyTorch).
+- Run A/B tests and causal-inference studies to measure the impact of price changes.
+- Work with data engineers to productionise models on our Spark and Airflow stack.
+- Communicate findings to commercial stakeholders and explain model behaviour.
+Requirements
+- MSc or PhD in statistics, economics, computer science or similar.
+- 4+ years of experience in applied machine learning; strong SQL.
 """
 MANAGER = """Senior Engineering Manager, Payments
 Lumen Pay, London
@@ -48,7 +62,7 @@ def builtin(session):
 
 
 @pytest.mark.parametrize("backend", ["lexical", "auto"])
-@pytest.mark.parametrize("posting", [NURSE, SALES], ids=["nurse", "sales"])
+@pytest.mark.parametrize("posting", [NURSE, SALES, DATA_SCIENTIST], ids=["nurse", "sales", "data-scientist"])
 def test_a_posting_for_another_trade_gets_no_plan_and_no_made_up_role(session, builtin, users, posting, backend):
     with pytest.raises(plans.PlanRejected, match="This posting doesn't match the roles in your banks"):
         plans.make(session, user=users[0], posting=posting, backend=backend)
@@ -69,6 +83,48 @@ def test_the_plan_is_weighted_to_the_role_it_picked(session, builtin, users, pos
     roles = [item["role"] for item in items]
     assert roles.count(role) > len(roles) / 2 and roles[0] == role  # most of them, and the first
     assert sum(r != role for r in roles) <= plans.OTHER_ROLES
+
+
+def _slugs(session, plan) -> list[str]:
+    return [session.get(Question, item["question_id"]).slug for item in plan.items]
+
+
+# The outside tester's posting (tester2, finding 1): three responsibilities, each said almost word for word
+# by a built-in Engineering Manager question; the plan used to hold one unrelated Staff Engineer question.
+PAYMENTS = """Engineering Manager, Payments
+- Lead incident response for a system that moves 2 billion euros a year; run blameless postmortems and make sure follow-ups land.
+- Handle underperformance early and fairly, and give difficult feedback when needed.
+- Raise the quality bar: testing strategy, code review practices, and reducing escaped defects.
+"""
+
+
+@pytest.mark.parametrize("backend", ["lexical", "auto"])
+def test_each_responsibility_finds_the_question_that_asks_it(session, builtin, users, backend):
+    slugs = _slugs(session, plans.make(session, user=users[0], posting=PAYMENTS, backend=backend))
+    assert {"em-team-incident", "em-underperformer", "em-hard-feedback", "em-rising-defects"} <= set(slugs)
+
+
+@pytest.mark.parametrize("backend", ["lexical", "auto"])
+def test_a_business_context_clause_does_not_lose_the_match_and_nothing_fills_the_plan_up(session, builtin, users,
+                                                                                         backend):
+    posting = PAYMENTS.split("\n- Handle")[0] + "\n- Manage a team of 8 engineers.\n"  # was refused
+    plan = plans.make(session, user=users[0], posting=posting, backend=backend)
+    slugs = _slugs(session, plan)
+    assert slugs[0] == "em-team-incident"
+    assert len(slugs) <= 3  # one responsibility: a question or three that match it, not fifteen
+
+
+@pytest.mark.parametrize("backend", ["lexical", "auto"])
+@pytest.mark.parametrize(("posting", "role"), [
+    (STAFF.replace("Staff Engineer, Platform", "Staff Software Engineer, Platform"), "Staff Engineer"),  # words apart
+    (STAFF.replace("Staff Engineer, Platform", "Platform technical lead"), "Staff Engineer"),  # no role named
+    (MANAGER.replace("Senior Engineering Manager, Payments", "Lumen Pay: Payments Core"), "Engineering Manager"),
+], ids=["title-words-apart", "staff-no-title", "manager-no-title"])
+def test_the_role_comes_from_the_title_or_else_from_the_lines(session, builtin, users, posting, role, backend):
+    plan = plans.make(session, user=users[0], posting=posting, backend=backend)
+    assert session.get(Role, plan.role_id).name == role
+    items = plans.plan_view(session, plan)
+    assert items[0]["role"] == role and all(item["relevance"] >= match.MIN_RELEVANCE for item in items)
 
 
 def test_shared_terms_say_what_the_question_is_about(session, builtin, users):

@@ -21,7 +21,8 @@ from .test_plan_service import POSTING
 
 
 class CountingEncoder:
-    """The real sentence encoder, noting every text it is asked to encode."""
+    """The real sentence encoder, noting every text it is asked to encode (as a passage; as a query in
+    `asked`, where the model tells the two apart)."""
 
     def __init__(self, inner):
         self.inner = inner
@@ -29,19 +30,28 @@ class CountingEncoder:
         self.version = inner.version
         self.vectors_version = inner.vectors_version
         self.seen: list[str] = []
+        self.asked: list[str] = []
+        if vectors.asks(inner):
+            self.encode_queries = self._encode_queries
 
     def encode_cached(self, texts):
         self.seen.extend(texts)
         return self.inner.encode(list(texts))
 
+    def _encode_queries(self, texts, template=None):
+        self.asked.extend(texts)
+        return self.inner.encode_queries(list(texts), template=template)
+
     def info(self):
         return self.inner.info()
 
 
-def _stored(database) -> dict[str, np.ndarray]:
+def _stored(database, kind: str = "passage") -> dict[str, np.ndarray]:
+    """The stored vectors of questions encoded as passages (or as queries), by hash."""
+    query = QuestionVector.model.endswith(vectors.QUERY)
     with database.transaction() as session:
         return {h: np.frombuffer(v, dtype="<f4") for h, v in session.execute(
-            select(QuestionVector.text_hash, QuestionVector.vector))}
+            select(QuestionVector.text_hash, QuestionVector.vector).where(query if kind == "query" else ~query))}
 
 
 def _plan(database, monkeypatch, encoder):
@@ -55,19 +65,23 @@ def test_warming_stores_each_question_once_and_a_plan_then_encodes_only_the_post
     texts = [text for text, *_ in QUESTIONS]
     warmer = CountingEncoder(semantic)
     assert vectors.warm(fresh, warmer) == len(texts)
-    assert sorted(warmer.seen) == sorted(texts)
-    stored = _stored(fresh)
+    assert sorted(warmer.seen) == sorted(texts)  # each once as a passage,
+    assert sorted(warmer.asked) == (sorted(texts) if vectors.asks(semantic) else [])  # and once as a query
+    stored, asked = _stored(fresh), _stored(fresh, "query")
     assert set(stored) == {vectors.text_hash(t) for t in texts}
     for text in texts:  # exactly what the model gives, so a plan is the same whether vectors are stored or not
         np.testing.assert_array_equal(stored[vectors.text_hash(text)], semantic.encode([text])[0])
+        if vectors.asks(semantic):
+            np.testing.assert_array_equal(asked[vectors.text_hash(text)],
+                                          semantic.encode_queries([text], template="{}")[0])
 
     again = CountingEncoder(semantic)
-    assert vectors.warm(fresh, again) == 0 and again.seen == []
+    assert vectors.warm(fresh, again) == 0 and again.seen == again.asked == []
 
     planner = CountingEncoder(semantic)
     warm_plan = _plan(fresh, monkeypatch, planner)
-    assert not set(planner.seen) & set(texts), "a question was encoded although its vector was stored"
-    assert planner.seen  # the posting's phrases are encoded: they are new each time
+    assert not set(planner.seen + planner.asked) & set(texts), "a question was encoded although its vector was stored"
+    assert planner.asked or planner.seen  # the posting's phrases are encoded: they are new each time
 
     with fresh.transaction(writes=True) as session:
         session.execute(QuestionVector.__table__.delete())
@@ -86,9 +100,11 @@ def test_an_edited_question_gets_a_new_vector_and_the_old_one_is_pruned(fresh, s
         new_text = question.text
     counting = CountingEncoder(semantic)
     assert vectors.warm(fresh, counting) == 1 and counting.seen == [new_text]
-    stored = _stored(fresh)
-    assert vectors.text_hash(new_text) in stored and old_hash not in stored
-    assert len(stored) == len(QUESTIONS)
+    assert counting.asked == ([new_text] if vectors.asks(semantic) else [])
+    for kind in ("passage", "query") if vectors.asks(semantic) else ("passage",):
+        stored = _stored(fresh, kind)
+        assert vectors.text_hash(new_text) in stored and old_hash not in stored
+        assert len(stored) == len(QUESTIONS)
 
 
 def test_a_vector_stored_twice_by_two_processes_is_no_error(fresh, semantic):
