@@ -13,12 +13,13 @@ class RoleRead(BaseModel):
     name: str
     description: str | None
     bank: str
+    bank_slug: str  # two banks may have a role of one slug: GET /api/questions?bank= picks the bank
     question_count: int
 
     @classmethod
     def of(cls, role: Role, question_count: int) -> RoleRead:
         return cls(id=role.id, slug=role.slug, name=role.name, description=role.description,
-                   bank=role.bank.name, question_count=question_count)
+                   bank=role.bank.name, bank_slug=role.bank.slug, question_count=question_count)
 
 
 class QuestionSummary(BaseModel):
@@ -30,6 +31,7 @@ class QuestionSummary(BaseModel):
     role: str
     role_slug: str
     bank: str
+    bank_slug: str
 
 
 class QuestionRead(QuestionSummary):
@@ -46,7 +48,7 @@ class QuestionRead(QuestionSummary):
 def summary_fields(question: Question) -> dict:
     return {"id": question.id, "slug": question.slug, "text": question.text, "kind": question.kind,
             "competencies": question.competency_names, "role": question.role.name,
-            "role_slug": question.role.slug, "bank": question.role.bank.name}
+            "role_slug": question.role.slug, "bank": question.role.bank.name, "bank_slug": question.role.bank.slug}
 
 
 def summarize(question: Question) -> QuestionSummary:

@@ -23,13 +23,15 @@ def list_roles(session: SessionDep) -> list[RoleRead]:
 @router.get("/questions", response_model=list[QuestionSummary])
 def list_questions(
     session: SessionDep,
-    role: Annotated[str | None, Query(description="Role id or slug.")] = None,
+    role: Annotated[str | None, Query(description="Role id or slug (two banks may share a slug: give bank too).")
+                    ] = None,
     competency: Annotated[str | None, Query(description="Competency tag.")] = None,
     q: Annotated[str | None, Query(max_length=500, description="Full-text query.")] = None,
+    bank: Annotated[str | None, Query(max_length=120, description="Bank slug (each role's bank_slug).")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: OffsetQuery = 0,
 ) -> list[QuestionSummary]:
-    questions = service.list_questions(session, role=role, competency=competency, query=q, limit=limit,
+    questions = service.list_questions(session, role=role, competency=competency, query=q, bank=bank, limit=limit,
                                        offset=offset)
     return [summarize(question) for question in questions]
 
@@ -39,5 +41,5 @@ def get_question(question_id: IdPath, session: SessionDep) -> QuestionRead:
     try:
         question = service.get_question(session, question_id)
     except service.QuestionNotFound:
-        raise HTTPException(404, f"no question with id {question_id}") from None
+        raise HTTPException(404, f"There is no question with id {question_id}.") from None
     return QuestionRead.of(question, service.current_example_answer(session, question.id))

@@ -50,3 +50,30 @@ def test_bad_requests_get_a_4xx_with_a_reason(client, path, status):
 def test_openapi_describes_the_api(client):
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/api/roles", "/api/questions", "/api/questions/{question_id}", "/healthz"} <= set(paths)
+
+
+def test_two_banks_with_a_role_of_one_slug_are_told_apart_by_bank_slug(client):
+    """The API had no bank filter: ?role= gave both banks' questions of a shared role slug, unmarked."""
+    from sqlalchemy import select
+
+    from rehearse.bank import service
+    from rehearse.bank.models import Bank
+    from rehearse.formats import BankDoc, QuestionDoc, RoleDoc
+
+    with client.app.state.database.transaction(writes=True) as session:
+        service.import_bank(session, BankDoc(name="Another bank", roles=(RoleDoc(
+            name="Staff Engineer", slug="staff-engineer", questions=(QuestionDoc(text="Why staff?"),)),)))
+    try:
+        roles = [r for r in client.get("/api/roles").json() if r["slug"] == "staff-engineer"]
+        assert sorted(r["bank_slug"] for r in roles) == ["another-bank", "rehearse-leadership-bank"]
+        both = client.get("/api/questions", params={"role": "staff-engineer"}).json()
+        assert len(both) == 21 and {q["bank_slug"] for q in both} == {"another-bank", "rehearse-leadership-bank"}
+        ours = client.get("/api/questions", params={"role": "staff-engineer", "bank": "another-bank"}).json()
+        assert [q["text"] for q in ours] == ["Why staff?"]
+    finally:  # the other tests of this module see the built-in bank alone
+        with client.app.state.database.transaction(writes=True) as session:
+            session.delete(session.scalar(select(Bank).where(Bank.slug == "another-bank")))
+
+
+def test_a_missing_question_is_named_in_a_sentence(client):
+    assert client.get("/api/questions/999999").json()["detail"] == "There is no question with id 999999."
