@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 SCRIPTS = ["bank_speed", "feedback_speed", "feedback_quality", "web_speed", "speech_speed", "community_speed",
-           "preparation_speed", "reliability_load", "job_wakeup"]
+           "preparation_speed", "plan_quality", "reliability_load", "job_wakeup"]
 
 
 def main() -> int:
