@@ -187,12 +187,18 @@ def suggest_edit(session: Session, *, user: User, question_id: int, reason: str,
     if not accept_licence:
         raise CommunityError(f"Agree to publish your suggestion under the bank's licence "
                              f"({licence_of(session, question_id=question_id)}) to send it.")
+    fields = {name: (proposed[name] if name in changed else None) for name in FIELDS}
+    for other_id, *values in session.execute(select(Suggestion.id, *(getattr(Suggestion, name) for name in FIELDS))
+                                             .where(Suggestion.kind == "edit", Suggestion.question_id == question_id,
+                                                    Suggestion.status == "pending")):
+        if dict(zip(FIELDS, values, strict=True)) == fields:  # a form sent twice, or the same idea twice
+            raise Conflict(f"Suggestion #{other_id} already proposes exactly this; vote for it or comment on it "
+                           "instead.")
     count_action(session, user, SUGGESTION_LIMIT, now)
     suggestion = Suggestion(
         kind="edit", question_id=question_id, author_id=user.id, base_revision=seen.revision,
         reason=reason, licence=licence_of(session, question_id=question_id), report=report, status="pending",
-        votes=0, up=0, down=0, comment_count=0, created_at=now,
-        **{name: (proposed[name] if name in changed else None) for name in FIELDS},
+        votes=0, up=0, down=0, comment_count=0, created_at=now, **fields,
     )
     session.add(suggestion)
     session.flush()

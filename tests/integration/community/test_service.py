@@ -479,3 +479,11 @@ def test_a_deleted_account_is_credited_nowhere_and_its_revisions_link_to_no_sugg
     entries, _ = community.history(session, question_id=question.id)
     assert (entries[0].author, entries[0].suggestion_id, entries[0].source) == ("a former member", None, "suggestion")
     assert bank.current_example_answer(session, question.id) == NEW_ANSWER  # published under the licence: kept
+
+
+def test_the_same_edit_cannot_wait_in_the_queue_twice(session, question, author, voter):
+    first = suggest(session, author, question)
+    for who in (author, voter):
+        with pytest.raises(community.Conflict, match=f"Suggestion #{first.id} already proposes exactly this"):
+            suggest(session, who, question)
+    assert suggest(session, voter, question, intent="Show how you plan a year, and why.").status == "pending"
