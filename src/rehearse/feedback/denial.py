@@ -23,10 +23,12 @@ from collections.abc import Sequence
 import numpy as np
 
 from . import text as _text
+from .signals import names_an_action
 
 DENIED_SHARE = 0.5  # the negated clause holds at least this share of the point's weighted words
 CANDIDATE_DENIED_SHARE = 0.3  # the same where the candidate denies an action of their own
-DENYING_SENTENCE = 0.7  # a sentence this much made of the candidate's denials covers no point
+DENYING_SENTENCE = 0.7  # a sentence this much made of the candidate's denials covers no point...
+DENYING_WITHOUT_ACTION = 0.4  # ...or this much, when nothing else in it is something they did
 _CLAUSES = re.compile(r"\s*[,;:]\s*|\s+(?:but|and|so|because|although|though|while|whereas|until|unless)\s+",
                       re.I)
 _NEGATIONS = frozenset(("never", "not", "no", "none", "nothing", "without", "avoided", "avoid",
@@ -42,6 +44,10 @@ _OBJECT_NEGATIONS = frozenset(("no", "none", "nothing", "without", "neither", "n
 _ADVERBS = frozenset(("really", "even", "actually", "ever", "just", "properly", "honestly", "once"))
 # "I don't think one method fits all": an opinion, not a denial
 _OPINIONS = frozenset(("think", "believe", "feel", "suppose", "expect", "mind", "doubt"))
+_REASONS = frozenset(("because", "since", "as", "given", "due"))
+# "I didn't blame anyone", "I did not wait for the review": not doing these is the good part
+_FAULTS = frozenset(("blame", "blamed", "punish", "shame", "micromanage", "panic", "rush", "overrule", "interrupt",
+                     "ignore", "dismiss", "criticise", "criticize", "judge", "hide", "wait", "guess", "assume"))
 # "what I didn't compromise on: security": the clause names a thing, it denies nothing
 _RELATIVES = frozenset(("what", "which", "that", "where", "whatever", "something", "everything", "anything"))
 
@@ -55,9 +61,11 @@ def _negation(clause: str) -> str | None:
         if not (w in _NEGATIONS or w.endswith("n't")) or not any(
                 b in _SUBJECTS for b in words[max(0, j - _SUBJECT_REACH) : j]):
             continue
+        if words[j + 1 : j + 2] and words[j + 1] in ("only", "just", "merely", "simply"):
+            return None  # "we checked not only his boss but two reports", "I didn't just write a doc": more, not less
         after = next((a for a in words[j + 1 :] if a not in _ADVERBS), "")
         before = words[j - 1] if j else ""
-        if any(a in _NEGATIONS for a in words[j + 1 :]) or after in _OPINIONS:
+        if any(a in _NEGATIONS for a in words[j + 1 :]) or after in _OPINIONS or after in _FAULTS:
             return None  # "I never shipped without a canary": a double negation affirms
         if (any(b in _RELATIVES for b in words[max(0, j - _SUBJECT_REACH - 1) : j])
                 or "there" in words[max(0, j - _SUBJECT_REACH) : j] or w in _OBJECT_NEGATIONS or before in _STATES
@@ -88,16 +96,29 @@ def no_example(sentence: str) -> bool:
 
 
 def denying(sentence: str) -> bool:
-    """Whether the sentence is mostly the candidate's denials ("I did not write a postmortem, I did
-    not look for the root cause, and we never added monitoring"): evidence of nothing they did."""
+    """Whether the sentence is mostly the candidate's denials: evidence of nothing they did.
+
+    "I did not write a postmortem, I did not look for the root cause, and we never added
+    monitoring"; or a denial with only a scene or a reason beside it, no action of theirs: "I
+    didn't write a postmortem, honestly, because we were in the middle of a launch"."""
     by_candidate: set[str] = set()
     every: set[str] = set()
+    acted = False
     for clause in _CLAUSES.split(sentence):
+        words = _text.words(clause)
+        if len(words) < 2 or words[0] in _REASONS:
+            continue  # "honestly", "because we were mid-launch": an aside or a reason, not a thing done
         stems = _text.content_stems(clause)
         every.update(stems)
-        if _negation(clause) == "candidate":
+        kind = _negation(clause)
+        if kind == "candidate":
             by_candidate.update(stems)
-    return bool(every) and len(by_candidate) >= DENYING_SENTENCE * len(every)
+        elif kind is None and names_an_action(clause):
+            acted = True
+    if not by_candidate:
+        return False
+    share = len(by_candidate) / len(every)
+    return share >= DENYING_SENTENCE or (not acted and share >= DENYING_WITHOUT_ACTION)
 
 
 def denied_points(sentence: str, point_stem_lists: Sequence[Sequence[str]], overlap) -> list[bool]:

@@ -56,7 +56,7 @@ _STAR = {
         r"\b(when i (joined|arrived|took over|started|inherited)|at my (last|previous|current|"
         r"first)|at (a|an|our) [a-z\- ]{0,30}(company|startup|firm|scale-?up|bank|team|org)|"
         r"(last|that|this|one) (year|quarter|summer|spring|autumn|fall|winter)|in (19|20)\d\d|"
-        r"(years|months) ago|back (then|in)|there was|there were|we were|we had|the team (was|"
+        r"(years|months) ago|back (then|in)|there was|there were|there is|there are|we were|we had|the team (was|"
         r"had)|our (team|company|product|platform|system) (was|had)|i was (the|a|an|leading|"
         r"managing|running|working)|situation|context|background)\b", re.I),
     "task": re.compile(
@@ -100,10 +100,13 @@ _NUMBER = re.compile(
     r"(?<![\w.\-/])(?:[$€£]\s?)?\d+(?:[.,:/]\d+)*(?:\s?[-–]\s?\d+(?:[.,]\d+)*)?"
     r"(?:\s?%|\s?(?:million|billion|thousand|percent|x|k|m|bn|ms|s|h|hrs|hours|days|"
     r"weeks|months|years|people|engineers|teams|customers|users|points|minutes)\b|\b)"
-    r"|\b(?:(?<!no )(?<!-)(?<!each )(?<!every )(?<!any )(?<!the )(?<!this )(?<!that )(?<!which )"
+    # in words, "eighty five percent" and "two hundred" each one number too
+    r"|\b(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|"
+    r"seven|eight|nine)\b)?|(?<!no )(?<!-)(?<!each )(?<!every )(?<!any )(?<!the )(?<!this )(?<!that )(?<!which )"
     r"one(?!-|\s+of\b)|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
-    r"seventy|eighty|ninety|hundred|thousand|million|billion|dozen|half|double|twice|triple)\b",
+    r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|"
+    r"hundred|thousand|million|billion|dozen|half|double|twice|triple)"
+    r"(?:\s(?:percent|per cent|hundred|thousand|million|billion)\b)?\b",
     re.I,
 )
 _DIGIT = re.compile(r"\d")
@@ -112,7 +115,10 @@ _TIME_FRAME = re.compile(
     r"(?:a |an |the )?(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|few|"
     r"couple of )?\s?(?:-?\s?)?(?:day|week|sprint|month|quarter|year|half|days|weeks|sprints|"
     r"months|quarters|years|minutes|hours)\b|\bq[1-4]\b|\b(?:quarterly|weekly|monthly|daily|"
-    r"fortnightly|annual|annually|biweekly)\b|\b\d{1,3}[- ](?:day|week|month)\b",
+    r"fortnightly|annual|annually|biweekly)\b|\b\d{1,3}[- ](?:day|week|month)\b"
+    # "a month later", "three weeks behind", "two years ago"
+    r"|\b(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|a few|a couple of) "
+    r"(?:day|week|sprint|month|quarter|year)s? (?:later|earlier|before|after|behind|ahead|ago|late|early)\b",
     re.I,
 )
 # Named practices, metrics and tools an interviewer recognises as concrete (generic, any role).
@@ -210,6 +216,11 @@ _PLANNED_ACTION = re.compile(
     r"(?!(say|think|guess|imagine|like|love|probably|be|need|want|hope|try)\b)[a-z]{3,}", re.I)
 _WOULD = re.compile(r"\b(i|we)\s*(would|'d|will|'ll|should|could|might)\b|\b(i|we)\s+(always|usually|tend to)\b"
                     r"|^\s*(first|then|start|begin)\b", re.I)
+
+
+def names_an_action(text: str) -> bool:
+    """Whether the text tells something the candidate did or would do ("I rolled it back")."""
+    return bool(_STAR["action"].search(text) or _PLANNED_ACTION.search(text.replace("’", "'")))
 
 
 def hypothetical(sents: list[str]) -> bool:

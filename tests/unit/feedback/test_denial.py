@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rehearse.feedback import analyze
-from rehearse.feedback.denial import denial_mask, denied_points, no_example
+from rehearse.feedback.denial import denial_mask, denied_points, denying, no_example
 from rehearse.feedback.text import content_stems
 
 from .conftest import UNDERPERFORMER
@@ -106,3 +106,15 @@ def test_a_point_the_answer_denies_is_harder_to_cover_elsewhere(backend, lexicon
     unlowered = analyze(UNDERPERFORMER, answer, backend=backend, lexicon=lexicon).talking_points[0]
     assert 0.0 < unlowered.strength < 1.0  # neither certain: the shift shows
     assert lowered.strength < unlowered.strength
+
+
+@pytest.mark.parametrize(("sentence", "denies"), [
+    ("I didn't write a postmortem, honestly, because we were in the middle of a launch.", True),  # a reason beside
+    ("I didn't open an incident channel, and two engineers ended up fixing the same thing.", True),  # a scene beside
+    ("I couldn't recall the exact numbers, so I pulled them from Grafana.", False),  # something they did
+    ("I didn't just write a doc and leave.", False),  # more, not less
+    ("We checked references not only with his boss but with two of his reports.", False),
+    ("I didn't blame anyone.", False),  # not doing it is the good part
+])
+def test_a_denial_with_nothing_the_candidate_did_beside_it_is_evidence_of_nothing(sentence, denies):
+    assert denying(sentence) is denies

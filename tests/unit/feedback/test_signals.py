@@ -265,3 +265,18 @@ def test_steps_written_as_a_list_are_steps(answer):
     q = Question(text="How would you handle a Sev-1 outage?")
     r = analyze(q, answer, backend=load_backend("lexical"))
     assert r.structure.steps >= 3 and r.structure.framework
+
+
+@pytest.mark.parametrize(("text", "numbers"), [
+    ("p95 fell 20% in 2-3 weeks and we run on-call 24/7", ["20%", "2-3 weeks", "24/7"]),
+    ("eighty five percent of tickets, thirty percent fewer pages, two hundred users", 
+     ["eighty five percent", "thirty percent", "two hundred"]),
+    ("I spoke to each one alone, then to the one who wrote it", []),
+])
+def test_a_number_is_read_as_written_in_figures_or_words(text, numbers):
+    assert list(S.specificity(text, None).numbers) == numbers
+
+
+def test_time_frames_told_as_before_or_after_count():
+    frames = S.specificity("We were three weeks behind; a month later it broke again.", None).time_frames
+    assert set(frames) == {"three weeks behind", "a month later"}
