@@ -14,7 +14,8 @@ strongly; nothing fills a plan up to a count, and a posting none of whose lines 
   points), divided by the rarity of a word only one question uses, so that it reads as "about this many of
   the question's own words" whatever the size of the banks. A posting's business context ("a system that
   moves 2 billion euros a year") shares no rare word with any question and adds nothing here, while
-  "postmortems" or "underperformance" point at the questions that use them.
+  "postmortems" or "underperformance" point at the questions that use them. Everyday verbs ("moves",
+  "runs") count EVERYDAY_WEIGHT of their rarity: "Northwind moves freight" is not about moving an organisation.
 
 A question's strength is its best phrase's lift plus WORD_WEIGHT × its words (words alone without sentence
 vectors); it belongs in a plan from STRONG (STRONG_WORDS) up. Its relevance, shown as a percentage, is the
@@ -51,6 +52,7 @@ MIN_RELEVANCE = 0.5  # relevance is strength / (2 × the bar): a plan's question
 BM25_K1, BM25_B = 1.2, 0.75  # Robertson's usual term-frequency saturation and length normalisation
 DISTINCTIVE_SHARE = 0.05  # a job term in more than 5% of the questions ("engineering", "team") explains nothing
 _SPLIT = re.compile(r"(?:\n+|(?<=[.!?;])\s+)")
+_TRAILING = " \t.,;:-–—…"  # what a shown excerpt drops at its end
 _CLAUSE = re.compile(r",\s+(?:and\s+)?")
 _BULLET = re.compile(r"^\s*(?:[-*•·–]|\d+[.)])\s*")
 _WORD = re.compile(r"[a-z][a-z0-9+#-]*")
@@ -65,12 +67,25 @@ report reports reporting join joining looking ideal candidate candidates salary 
 office location based
 """  # the last two lines: a posting's boilerplate ("you report to the Director", "apply now"), not duties
 STOP = frozenset(_STOP_WORDS.split())
+EVERYDAY_WEIGHT = 0.25  # an everyday word shared with a question counts a quarter of its rarity in the banks
+_EVERYDAY_WORDS = """
+move run build grow set get take put keep turn bring go come find show use hold start need want try call leave
+begin let look mean seem feel stop open drive own handle create provide
+"""  # common English verbs: a business line ("Northwind moves freight") shares them with a question by chance
+# ("move an engineering organisation to continuous delivery"). A few banks of 80 questions use "move" rarely;
+# English does not, and nouns that are also verbs ("lead", "change", "support") stay out: they name duties.
 
 
 def lines(posting: str) -> list[str]:
     """The posting's lines and sentences that are long enough to say something, bullets removed."""
     out = [_BULLET.sub("", piece).strip() for piece in _SPLIT.split(posting)]
     return [text for text in out if len(text.split()) >= MIN_PHRASE_WORDS]
+
+
+def excerpt(phrase: str | None) -> str | None:
+    """A phrase as the user is shown it: without the punctuation its cut left at the end ("…five platform
+    teams;" -> "…five platform teams"); a question mark stays."""
+    return phrase.rstrip(_TRAILING) if phrase else phrase
 
 
 def phrases(posting: str) -> list[str]:
@@ -101,6 +116,12 @@ def _stem(word: str) -> str:
 
 def _content_words(text: str) -> list[str]:
     return [w for w in _WORD.findall(text.lower()) if w not in STOP and len(w) > 2]
+
+
+@lru_cache(maxsize=1)
+def everyday() -> frozenset[str]:
+    """The stems of the everyday verbs ("moves", "moved", "moving": "move")."""
+    return frozenset(_stem(w) for w in _EVERYDAY_WORDS.split())
 
 
 def stems(text: str) -> list[str]:
@@ -148,8 +169,9 @@ class Match:
 
 
 def distinctive(question_terms: Sequence[set[str]]) -> set[str]:
-    """The single-word terms found in few of the questions: those that say what a question is about."""
-    counts = Counter(t for own in question_terms for t in own if " " not in t)
+    """The single-word terms found in few of the questions, everyday verbs aside: those that say what a
+    question is about."""
+    counts = Counter(t for own in question_terms for t in own if " " not in t and t not in everyday())
     limit = max(2, DISTINCTIVE_SHARE * len(question_terms))
     return {t for t, n in counts.items() if n <= limit}
 
@@ -205,7 +227,9 @@ def word_index(documents: tuple[str, ...]) -> WordIndex:
     counts = [Counter(stems(d)) for d in documents]
     n = len(counts)
     frequency = Counter(s for c in counts for s in c)
-    rarity = {s: math.log((n + 1) / (f + 0.5)) for s, f in frequency.items()}
+    common = everyday()
+    rarity = {s: math.log((n + 1) / (f + 0.5)) * (EVERYDAY_WEIGHT if s in common else 1.0)
+              for s, f in frequency.items()}
     lengths = [sum(c.values()) for c in counts]
     average = max(1.0, float(np.mean(lengths))) if lengths else 1.0
     postings: dict[str, list[tuple[int, float]]] = defaultdict(list)

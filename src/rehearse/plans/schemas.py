@@ -27,6 +27,8 @@ class PlanItemRead(BaseModel):
     weakness: float = Field(description="1 − your coverage in the question's weakest competency (0.5 if unknown).")
     last_score: int | None = Field(None, description="Your latest score on this question, if you answered it.")
     weak_spot: bool = Field(False, description="Your latest score on it is under 60.")
+    other_role: bool = Field(False, description="The question is from another role than the one the plan is for: "
+                             "such questions come after all of the role's own, in a group of their own.")
     competencies: list[str]
     measure: str
 

@@ -25,7 +25,6 @@ MIN_POSTING, MAX_POSTING = 80, 30_000  # characters: a few lines at least; a lon
 PLAN_SIZE = 15  # questions kept at most: fewer when fewer match a line strongly (match.MIN_RELEVANCE)
 OTHER_ROLES = 5  # at most this many of them from other roles than the one the plan is for
 OTHER_ROLE_RELEVANCE = 2 / 3  # and those only from relevance 67%, a third above the bar: the role's own come first
-OTHER_ROLE_FACTOR = 0.8  # another role's question is ordered as if 20% less relevant
 UNKNOWN_WEAKNESS = 0.5  # a competency the user has not practised counts as half weak
 WEAK_SCORE = 60  # a latest score under 60 (a review rating under "Good") makes a question a weak spot
 NO_MATCH = ("This posting doesn't match the roles in your banks ({roles}): too few of its lines match their "
@@ -177,14 +176,18 @@ def compute(session: Session, *, user: User, posting: str, backend: str = "auto"
         return max(weak.get(n, UNKNOWN_WEAKNESS) for n in names)
 
     weakness_of = [weakness(questions[m.index]) for m in kept]
-    ordering = [m.relevance * (1.0 if questions[m.index].role_id == role_id else OTHER_ROLE_FACTOR) for m in kept]
+    own_role = [questions[m.index].role_id == role_id for m in kept]
+    ordered = match.order([m.relevance for m in kept], weakness_of)
     items = []
-    for position in match.order(ordering, weakness_of):
+    # the role's own questions first, then the other roles' (shown apart, "From other roles"), each by
+    # relevance × (0.5 + weakness): the order never contradicts the relevance and weakness shown
+    for position in [i for i in ordered if own_role[i]] + [i for i in ordered if not own_role[i]]:
         m = kept[position]
         q = questions[m.index]
-        items.append({"question_id": q.id, "relevance": m.relevance, "meaning": m.meaning, "phrase": m.phrase,
-                      "terms": [written.get(t, t) for t in m.shared_terms], "weakness": round(weakness_of[position], 3),
-                      "last_score": scores.get(q.id), "competencies": q.competency_names, "measure": measure})
+        items.append({"question_id": q.id, "relevance": m.relevance, "meaning": m.meaning,
+                      "phrase": match.excerpt(m.phrase), "terms": [written.get(t, t) for t in m.shared_terms],
+                      "weakness": round(weakness_of[position], 3), "last_score": scores.get(q.id),
+                      "competencies": q.competency_names, "measure": measure})
     return {"title": plan_title(first_line, roles[role_id]), "posting": posting, "role_id": role_id, "items": items}
 
 
@@ -258,8 +261,7 @@ def start_mock(session: Session, *, user: User, plan_id: int, count: int = 5, se
     last = next(iter(mocks.list_mocks(session, user=user)), None)
     follow_ups = last.follow_ups if last is not None else True
     seconds = seconds or (last.seconds_per_answer if last is not None else mocks.DEFAULT_SECONDS)
-    present = questions_of(session, plan)
-    ids = [item["question_id"] for item in plan.items if item["question_id"] in present]
+    ids = [item["question_id"] for item in plan_view(session, plan)]  # the first five as the page shows them
     if not ids:
         raise PlanRejected("None of the plan's questions exist any more.", 409)
     try:
@@ -270,7 +272,12 @@ def start_mock(session: Session, *, user: User, plan_id: int, count: int = 5, se
 
 
 def plan_view(session: Session, plan: PrepPlan) -> list[dict[str, Any]]:
+    """The plan's questions as shown: the role's own first, then those of other roles (older plans kept them
+    interleaved); the matched line without the punctuation its cut left ("…five platform teams;")."""
     present = questions_of(session, plan)
-    return [{"last_score": None, **item, "question": present[item["question_id"]].text,
-             "role": present[item["question_id"]].role.name, "weak_spot": weak_spot(item)}
-            for item in plan.items if item["question_id"] in present]
+    shown = [{"last_score": None, **item, "phrase": match.excerpt(item.get("phrase")),
+              "question": present[item["question_id"]].text, "role": present[item["question_id"]].role.name,
+              "other_role": plan.role_id is not None and present[item["question_id"]].role_id != plan.role_id,
+              "weak_spot": weak_spot(item)}
+             for item in plan.items if item["question_id"] in present]
+    return [item for item in shown if not item["other_role"]] + [item for item in shown if item["other_role"]]

@@ -155,3 +155,44 @@ def test_only_questions_scored_low_are_weak_spots(session, builtin, users):
 ])
 def test_the_title_names_the_role_once(first_line, expected):
     assert plans.plan_title(first_line, "VP of Engineering" if "VP" in first_line else "Engineering Manager") == expected
+
+
+# The outside tester's posting (tester4, findings 5, 6 and 12).
+DIRECTOR = """Director of Engineering, Platform — Northwind Logistics (Hamburg or remote, EU)
+
+Northwind moves freight for 4,000 shippers across Europe. Our platform group (5 teams, 38 engineers) builds the routing, pricing and tracking services everything else runs on.
+
+What you will do
+- Lead and grow the engineering managers of five platform teams; hire two more managers this year.
+- Own reliability of services that run 24/7: on-call health, incident management and blameless postmortems.
+- Set the technical direction with our staff engineers, including the gradual break-up of our pricing monolith.
+- Run quarterly planning with product and make trade-offs between roadmap features and technical debt visible.
+- Build a career framework and a fair promotion process for engineers and managers.
+- Partner with security to get us through our first ISO 27001 audit.
+- Manage a budget of about 6 million euros and our relationship with an outsourced QA vendor.
+"""
+
+
+@pytest.mark.parametrize("backend", ["lexical", "auto"])
+def test_a_company_description_line_puts_no_question_in_the_plan(session, builtin, users, backend):
+    items = plans.plan_view(session, plans.make(session, user=users[0], posting=DIRECTOR, backend=backend))
+    assert items and not [item for item in items if "Northwind moves freight" in (item["phrase"] or "")]
+    assert not {term for item in items for term in item["terms"]} & {"moves", "run", "build", "set", "own"}
+
+
+@pytest.mark.parametrize("backend", ["lexical", "auto"])
+def test_the_order_agrees_with_the_relevance_and_weakness_shown(session, builtin, users, backend):
+    plan = plans.make(session, user=users[0], posting=DIRECTOR, backend=backend)
+    items = plans.plan_view(session, plan)
+    assert [i["question_id"] for i in items] == [i["question_id"] for i in plan.items]  # stored as shown
+    groups = [i["other_role"] for i in items]
+    assert groups == sorted(groups)  # the role's own questions, then the other roles' in a group of their own
+    for other in (False, True):
+        urgency = [i["relevance"] * (0.5 + i["weakness"]) for i in items if i["other_role"] == other]
+        assert urgency == sorted(urgency, reverse=True)  # within a group, nothing hidden reorders them
+    assert all(i["other_role"] == (session.get(Question, i["question_id"]).role_id != plan.role_id) for i in items)
+
+
+def test_the_matched_line_is_shown_without_the_punctuation_of_its_cut(session, builtin, users):
+    items = plans.plan_view(session, plans.make(session, user=users[0], posting=DIRECTOR, backend="lexical"))
+    assert items and all(not item["phrase"] or item["phrase"][-1] not in ";,:.-" for item in items)

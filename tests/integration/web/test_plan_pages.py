@@ -99,3 +99,13 @@ def test_the_api_deletes_a_plan(app):
     assert ann.delete(f"/api/plans/{plan['id']}", headers=headers).status_code == 204
     assert ann.get(f"/api/plans/{plan['id']}").status_code == 404
     assert ann.delete(f"/api/plans/{plan['id']}", headers=headers).status_code == 404
+
+
+def test_the_page_explains_relevance_as_the_api_does(app, question):
+    ann = Browser(app)
+    ann.sign_up()
+    made = ann.post("/plans", data={"csrf_token": csrf(ann.get("/plans").text), "posting": POSTING},
+                    follow_redirects=False)
+    page = ann.get(made.headers["location"]).text
+    assert "50% is just strong enough, 100% twice as strong" in page and "as close as a typical one" not in page
+    assert ("data-plan-other-roles" in page) == ("From other roles" in page)

@@ -12,6 +12,7 @@ from rehearse.plans.match import (
     calibration,
     choose_role,
     distinctive,
+    excerpt,
     lift,
     match,
     order,
@@ -129,8 +130,9 @@ def test_shared_terms_are_the_distinctive_ones_of_the_line_matched():
     posting = ["Run blameless postmortems after outages.", "Lumen Pay engineering, making payments simple."]
     found = match(posting, questions)
     first = next(m for m in found if m.index == 0)
-    # "engineering" is in every question: it explains nothing; "postmortems" and "blameless" do
-    assert set(first.shared_terms) == {"run", "blameless", "postmortem"} and first.phrase == posting[0]
+    # "engineering" is in every question: it explains nothing; "postmortems" and "blameless" do, "run" (an
+    # everyday verb) does not
+    assert set(first.shared_terms) == {"blameless", "postmortem"} and first.phrase == posting[0]
     assert found[0] is first and first.relevance >= MIN_RELEVANCE > max(m.relevance for m in found[1:])
 
 
@@ -213,3 +215,38 @@ def test_a_sentence_listing_several_duties_is_also_cut_into_them():
     assert phrases("We want someone to set the engineering strategy, grow and hire the team, and run incidents well.") == [
         "We want someone to set the engineering strategy, grow and hire the team, and run incidents well.",
         "We want someone to set the engineering strategy", "grow and hire the team", "run incidents well."]
+
+
+# The outside tester's posting (tester4, finding 5): a company-description line put the continuous-delivery
+# question in the plan at 54% on the one word "moves".
+DELIVERY = ["How would you move an engineering organisation from fortnightly release trains to continuous delivery?",
+            "How do you retire an internal API that many teams depend on, so that they move incrementally?",
+            "Tell me about a time you handed off a system so that you could move on to new work."] + [
+    f"How do you plan the budget of engineering department number {i}?" for i in range(20)]
+
+
+def test_an_everyday_verb_shared_with_a_question_carries_little_weight():
+    index = word_index(tuple(DELIVERY))
+    business = index.words("Northwind moves freight for 4,000 shippers across Europe.")
+    duty = index.words("Move our teams from release trains to continuous delivery.")
+    assert business[0] < 0.25 * duty[0]  # "moves" alone: a quarter of its rarity at most, far from the duty
+    found = {m.index: m for m in match(["Northwind moves freight for 4,000 shippers across Europe."], DELIVERY)}
+    assert found[0].relevance < MIN_RELEVANCE / 4 and found[0].shared_terms == ()  # nothing shown as shared
+
+
+def test_everyday_verbs_are_never_distinctive_however_rare_in_the_banks():
+    many = [terms("engineering budget")] * 50 + [terms("moves postmortem")]
+    assert distinctive(many) == {"postmortem"}
+
+
+@pytest.mark.parametrize(("phrase", "shown"), [
+    ("Lead and grow the engineering managers of five platform teams;", "Lead and grow the engineering managers "
+     "of five platform teams"),  # the cut's ";" is not the posting's
+    ("Hire, coach and grow a team of backend engineers,", "Hire, coach and grow a team of backend engineers"),
+    ("Northwind moves freight across Europe.", "Northwind moves freight across Europe"),
+    ("Can you explain a slipped date?", "Can you explain a slipped date?"),  # a question keeps its mark
+    ("incident management —  ", "incident management"),
+    (None, None),
+])
+def test_a_shown_excerpt_has_no_trailing_punctuation(phrase, shown):
+    assert excerpt(phrase) == shown

@@ -54,8 +54,11 @@ def _plan_or_404(session, user, plan_id: int):
 @router.get("/plans/{plan_id}")
 def show(plan_id: Id, request: Request, session: SessionDep, user: PageUser, added: int | None = None) -> Response:
     plan = _plan_or_404(session, user, plan_id)
-    return render(request, "plans/plan.html", {"plan": plan, "items": plans.plan_view(session, plan),
-                                               "added": added}, headers=NO_STORE)
+    items = plans.plan_view(session, plan)
+    return render(request, "plans/plan.html", {"plan": plan, "items": items, "added": added,
+                                               "own": [i for i in items if not i["other_role"]],
+                                               "others": [i for i in items if i["other_role"]]},
+                  headers=NO_STORE)
 
 
 @router.post("/plans/{plan_id}/review", dependencies=[CsrfForm])
