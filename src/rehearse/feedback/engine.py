@@ -41,6 +41,9 @@ OFF_TOPIC_CAP = 25  # ...and never more than this
 # "Tell me about a time…" answered with what one would do: interviewers read it as having no
 # example, however well it names the points, so it is held below "strong"
 HYPOTHETICAL_CAP = 55
+# specifics and structure cannot make up for the points: an answer that covers a quarter of them
+# is at most "fair" (55 + 45 × the share covered: 66 for one of four, 77.5 for two of four)
+COVERAGE_CAP_FLOOR, COVERAGE_CAP_SPAN = 55.0, 45.0
 GRADES = ((85, "excellent"), (70, "strong"), (50, "fair"), (30, "weak"), (0, "poor"))
 
 
@@ -200,6 +203,14 @@ def _report(q: Question, raw: str, cleaned: str, sents: list[str], sent_vecs, ba
         items.append(BreakdownItem("hypothetical", 0.0, 0.0, round(HYPOTHETICAL_CAP - total, 2),
                                    "what you would do, not a time you did it: score capped"))
         total = HYPOTHETICAL_CAP
+    if on_topic and prep.basis == "talking_points" and tps:
+        share = sum(t.covered for t in tps) / len(tps)
+        cap = COVERAGE_CAP_FLOOR + COVERAGE_CAP_SPAN * share
+        if total > cap:
+            items.append(BreakdownItem("coverage_cap", 0.0, 0.0, round(cap - total, 2),
+                                       f"{sum(t.covered for t in tps)} of {len(tps)} talking points covered: "
+                                       "score capped"))
+            total = cap
     score = int(round(max(0.0, min(100.0, total))))
     shown = tps if prep.basis == "talking_points" else ()
     suggestions = _suggestions(tps, structure, spec, delivery, on_topic, detail, prep.basis, hypothetical)

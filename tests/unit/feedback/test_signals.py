@@ -280,3 +280,18 @@ def test_a_number_is_read_as_written_in_figures_or_words(text, numbers):
 def test_time_frames_told_as_before_or_after_count():
     frames = S.specificity("We were three weeks behind; a month later it broke again.", None).time_frames
     assert set(frames) == {"three weeks behind", "a month later"}
+
+
+def test_specifics_cannot_make_up_for_the_points_an_answer_misses(backend, monkeypatch):
+    answer = ("I would set up an on-call rotation with clear severity levels in PagerDuty: three tiers, a 15-minute "
+              "response target for Sev-1, 24/7 cover across 12 engineers in 3 teams, starting in Q1 and reviewed "
+              "every 6 weeks with Datadog dashboards.")
+    r = analyze(INCIDENTS, answer, backend=backend)
+    covered = sum(p.covered for p in r.talking_points)
+    assert r.on_topic and 0 < covered < 3
+    assert r.score <= 55 + 45 * covered / 3  # one of three points: at most 70, whatever the specifics
+    monkeypatch.setattr("rehearse.feedback.engine.COVERAGE_CAP_FLOOR", 20.0)  # a cap that binds here
+    capped = analyze(INCIDENTS, answer, backend=backend)
+    assert capped.score == round(20 + 45 * covered / 3)
+    note = next(b.note for b in capped.breakdown if b.part == "coverage_cap")
+    assert note.startswith(f"{covered} of 3 talking points covered")
