@@ -231,8 +231,67 @@ def test_no_draft_stays_in_the_browser_once_its_answer_is_stored_or_its_mock_is_
     done = page.request.post(f"/api/mocks/{second}/answers", data={"item_id": item, "answer": STRONG},
                              headers={"Authorization": f"Bearer {token}"})
     assert done.json()["status"] == "finished"
-    assert page.evaluate(DRAFT_KEYS) == [f"rehearse-mock-draft-{second}-{item}"]
+    drafts = page.get_attribute("[data-mock-drafts]", "data-mock-drafts")
+    assert drafts.startswith(f"{second}.") and page.evaluate(DRAFT_KEYS) == [f"rehearse-mock-draft-{drafts}-{item}"]
     page.goto("/mock")  # the list of mocks knows it is finished
     page.wait_for_load_state("domcontentloaded")
     assert page.evaluate(DRAFT_KEYS) == []
+    assert page.script_errors == []
+
+
+def test_a_blank_answer_is_refused_in_place_and_the_countdown_still_sends_the_box_at_zero(page):
+    """Next with only spaces and newlines keeps the user on the question (the clock running) with the
+    reason by the box; at zero the countdown sends the box as it is, as it always did."""
+    page.clock.install()  # the countdown runs on Playwright's clock
+    sign_up(page)
+    question = platform_question(page)
+    page.goto(f"/roles/{question['role_slug']}")
+    page.click("[data-action=mock-role]")
+    page.fill("[data-field=questions]", "1")
+    page.fill("[data-field=minutes]", "0.5")
+    page.uncheck("[data-field=follow-ups]")
+    page.click("[data-mock-form] [data-submit]")
+    page.wait_for_selector("[data-mock-question]")
+    page.wait_for_load_state("domcontentloaded")
+    address, sent = page.url, []
+    page.on("request", lambda request: sent.append(request) if request.url.endswith("/answer") else None)
+    for blank in ("   \n  \n", ""):
+        page.fill("[data-answer]", blank)
+        page.click("[data-mock-answer-form] [data-submit]")
+        error = page.locator("[data-mock-answer-form] [data-form-error]")
+        assert error.count() == 1 and error.text_content().startswith("The answer is empty and this question has ")
+        assert page.url == address and sent == [] and page.locator("[data-countdown]").count() == 1
+        assert page.evaluate("document.activeElement.matches('[data-answer]')")
+    assert page.get_attribute("[data-answer]", "aria-invalid") == "true"
+
+    page.fill("[data-answer]", "   ")
+    with page.expect_request("**/answer") as request:
+        page.clock.run_for(31_000)  # zero: the countdown sends what is there, refused in place or not
+    form = request.value.post_data
+    assert "timed_out=1" in form and "answer=+++" in form
+    page.wait_for_load_state("load")
+    assert page.script_errors == []
+
+
+def test_a_draft_of_an_abandoned_mock_does_not_come_back_in_a_new_mock_with_its_id(page):
+    """SQLite gives the next mock the id of one abandoned; a draft left under that id (a mock abandoned
+    through the API, say) is another mock's and stays out of the box, and the start page clears it."""
+    sign_up(page)
+    mock_id = start_mock(page, "1")
+    item = page.get_attribute("[data-mock-item]", "data-mock-item")
+    drafts = page.get_attribute("[data-mock-drafts]", "data-mock-drafts")
+    assert drafts.startswith(f"{mock_id}.")
+    stale = [f"rehearse-mock-draft-{mock_id}.20200101000000000000-{item}", f"rehearse-mock-draft-{mock_id}-{item}"]
+    page.evaluate("keys => keys.forEach(k => localStorage.setItem(k, 'an answer to another mock'))", stale)
+    page.reload()
+    page.wait_for_load_state("domcontentloaded")
+    assert page.input_value("[data-answer]") == ""
+    page.fill("[data-answer]", WEAK)
+    assert sorted(page.evaluate(DRAFT_KEYS)) == sorted(stale + [f"rehearse-mock-draft-{drafts}-{item}"])
+    page.goto("/mock")  # the start page keeps the drafts of this mock only
+    page.wait_for_load_state("domcontentloaded")
+    assert page.evaluate(DRAFT_KEYS) == [f"rehearse-mock-draft-{drafts}-{item}"]
+    page.goto(f"/mocks/{mock_id}")
+    page.wait_for_load_state("domcontentloaded")
+    assert page.input_value("[data-answer]") == WEAK
     assert page.script_errors == []

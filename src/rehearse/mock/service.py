@@ -352,11 +352,13 @@ def shared(session: Session, *, token: str) -> MockInterview | None:
                           .options(selectinload(MockInterview.items).selectinload(MockItem.question)))
 
 
-def unfinished_ids(session: Session, *, user: User) -> list[int]:
-    """The ids of the user's mocks still in progress (whatever their age: the start page lists only the latest)."""
-    return list(session.scalars(select(MockInterview.id).where(MockInterview.user_id == user.id,
-                                                                MockInterview.status == "in_progress")
-                                .order_by(MockInterview.id)))
+def unfinished(session: Session, *, user: User) -> list[tuple[int, datetime]]:
+    """(id, created_at) of the user's mocks still in progress (whatever their age: the start page lists only
+    the latest)."""
+    rows = session.execute(select(MockInterview.id, MockInterview.created_at)
+                           .where(MockInterview.user_id == user.id, MockInterview.status == "in_progress")
+                           .order_by(MockInterview.id))
+    return [(row.id, row.created_at) for row in rows]
 
 
 def count_in_progress(session: Session, *, user: User) -> int:

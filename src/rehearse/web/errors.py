@@ -16,11 +16,19 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rehearse.db.engine import UnstorableValue
 from rehearse.practice.queued_scoring import ScoringUnavailable
-from rehearse.web.security import CsrfFailed, SignInRequired
+from rehearse.web.security import (
+    SESSION_COOKIE,
+    CsrfFailed,
+    SignInRequired,
+    bearer_secret,
+    remembered_user,
+    resolve_user,
+)
 
 log = logging.getLogger("rehearse.web")
 DATABASE_RETRY_AFTER_S = 5  # a restarted database or a burst of writers is usually over by then
@@ -103,6 +111,29 @@ def error_response(
     return page(request, status, message, headers)
 
 
+def _look_up_user(request: Request) -> None:
+    with request.app.state.database.transaction() as session:
+        resolve_user(request, session)  # request.state.user: a detached user, or None
+
+
+async def know_user(request: Request, *, database: bool = True) -> None:
+    """Who is signed in, for an error page's navigation, when the error came before any view looked
+    (no such route, a method it does not take, a form that failed validation): from the sign-in
+    cookie, remembered by this process or else read in a short transaction of its own (`database`
+    False: only remembered, when the database is the trouble). A failed lookup leaves the page
+    signed out; it never turns it into another error."""
+    if hasattr(request.state, "user") or wants_json(request) or bearer_secret(request) is not None \
+            or not request.cookies.get(SESSION_COOKIE):
+        return
+    try:
+        if remembered_user(request) is None and database:
+            await run_in_threadpool(_look_up_user, request)
+    except Exception:  # noqa: BLE001 - the error page matters more than its navigation
+        log.warning("could not look up the signed-in user for an error page", exc_info=True)
+    if not hasattr(request.state, "user"):
+        request.state.user = None
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -111,6 +142,7 @@ def install(app: FastAPI) -> None:
             detail = "There is nothing at this address."
         elif exc.status_code == 405 and detail == "Method Not Allowed":
             detail = f"{request.method} is not supported at this address."
+        await know_user(request)
         return error_response(request, exc.status_code, detail, getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
@@ -126,6 +158,7 @@ def install(app: FastAPI) -> None:
                 for e in list(exc.errors())[:20]
             ]
         }
+        await know_user(request)
         return error_response(request, status, message, extra=extra)
 
     @app.exception_handler(SignInRequired)
@@ -135,6 +168,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(CsrfFailed)
     async def csrf_failed(request: Request, exc: CsrfFailed) -> Response:
+        await know_user(request)
         return error_response(
             request,
             403,
@@ -149,6 +183,7 @@ def install(app: FastAPI) -> None:
         # of a column's range, text too long for a column on PostgreSQL): the client's to fix.
         log.warning("refused unstorable input on %s %s: %s", request.method, request.url.path,
                     str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        await know_user(request)
         return error_response(
             request, 400, "A value in the request is out of range or cannot be stored (a number too large, "
             "text too long, or a NUL character); correct it and send it again.",
@@ -158,6 +193,7 @@ def install(app: FastAPI) -> None:
     async def scoring_unavailable(request: Request, exc: ScoringUnavailable) -> Response:
         # A queued answer no worker scored in time (or whose scoring failed there): nothing was
         # stored, so sending it again is safe.
+        await know_user(request)
         return error_response(request, 503, str(exc), {"Retry-After": str(exc.retry_after)})
 
     @app.exception_handler(SQLAlchemyTimeoutError)
@@ -168,6 +204,7 @@ def install(app: FastAPI) -> None:
         # ask for a retry. The pool replaces broken connections, so the next request recovers.
         log.warning("database unavailable on %s %s: %s", request.method, request.url.path,
                     str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        await know_user(request, database=False)
         return error_response(
             request, 503, "The database is busy or unreachable right now; please try again in a few seconds.",
             {"Retry-After": str(DATABASE_RETRY_AFTER_S)},
@@ -176,6 +213,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
+        await know_user(request, database=False)  # the database may be what failed
         return error_response(
             request, 500, "Something went wrong on our side. It has been logged; please try again."
         )

@@ -276,3 +276,40 @@ def test_a_token_form_refused_for_the_limit_can_be_sent_again_after_a_revoke(bro
     token_id = re.search(r'data-token="(\d+)"', browser.get("/settings").text).group(1)
     browser.post(f"/settings/tokens/{token_id}/revoke", data={"csrf_token": browser.csrf("/settings")})
     assert "data-token-secret" in browser.post("/settings/tokens", data=form).text
+
+
+def test_the_address_shown_after_creating_a_token_leads_to_the_settings_page(browser):
+    """/settings/tokens is where the creating form posts; opened again (a new tab, a restored session)
+    it is the settings page, not a 405."""
+    browser.sign_up()
+    opened = browser.get("/settings/tokens", follow_redirects=False)
+    assert opened.status_code == 303 and opened.headers["location"] == "/settings"
+    followed = browser.get("/settings/tokens")
+    assert followed.status_code == 200 and followed.url.path == "/settings" and "data-token-form" in followed.text
+    signed_out = Browser(browser.app).get("/settings/tokens")
+    assert signed_out.url.path == "/signin"
+
+
+def test_an_error_page_met_before_any_view_still_shows_who_is_signed_in(browser, monkeypatch):
+    """A 405 or 404 comes from the routing, before a view looked up the user: the error page finds the
+    user from the sign-in cookie itself, and a failing lookup leaves it signed out, never broken."""
+    from rehearse.web import errors, identity
+
+    name = browser.sign_up().split("@")[0]
+    for path in ("/settings/name", "/no/such/page"):
+        identity.of(browser.app).forget_all()  # nothing remembered: the page reads the database
+        page = browser.get(path)
+        assert page.status_code in (404, 405) and "data-error=" in page.text, path
+        assert f"data-user>{name}<" in page.text and 'data-nav="signin"' not in page.text, path
+        assert f"data-user>{name}<" in browser.get(path).text  # remembered this time
+
+    def broken(request, session):
+        raise RuntimeError("the lookup failed")
+
+    monkeypatch.setattr(errors, "resolve_user", broken)
+    identity.of(browser.app).forget_all()
+    page = browser.get("/settings/name")
+    assert page.status_code == 405 and "GET is not supported at this address." in page.text
+    assert 'data-nav="signin"' in page.text and "data-user" not in page.text
+    anonymous = Browser(browser.app).get("/settings/name")
+    assert anonymous.status_code == 405 and 'data-nav="signin"' in anonymous.text

@@ -131,6 +131,54 @@ def test_an_empty_answer_is_refused_while_time_is_left_and_sent_by_the_countdown
     assert len(ann.get("/api/attempts").json()) == 1
 
 
+def test_a_blank_answer_sent_from_the_page_shows_the_same_question_again_with_the_message_by_the_box(app, question):
+    """Not a bare error page: the interview, its question, what was typed and why it was refused, 422."""
+    ann = Browser(app)
+    ann.sign_up()
+    location = start(ann, question, follow_ups="").headers["location"]
+    page = ann.get(location).text
+    item = re.search(r'name="item_id" value="(\d+)"', page).group(1)
+    refused = ann.post(f"{location}/answer", data={"csrf_token": csrf(page), "item_id": item, "answer": "  \n \t "},
+                       follow_redirects=False)
+    assert refused.status_code == 422 and refused.headers["cache-control"] == "no-store"
+    again = refused.text
+    assert f'name="item_id" value="{item}"' in again and "data-countdown" in again and "data-mock-question" in again
+    message = re.search(r'<p class="callout error" role="alert" id="mock-answer-error" data-form-error>([^<]+)</p>\s*'
+                        r'<textarea[^>]*aria-invalid="true" aria-describedby="mock-answer-error"[^>]*>([^<]*)</textarea>',
+                        again)
+    assert message and message.group(1).startswith("The answer is empty and this question has ")
+    assert message.group(2) == "  \n \t "  # what was sent, back in the box
+    assert "data-form-error" not in ann.get(location).text  # the message belongs to that answer only
+    assert ann.get(f"/api/mocks/{location.rsplit('/', 1)[1]}").json()["current_item_id"] == int(item)
+    kept = ann.post(f"{location}/answer", data={"csrf_token": csrf(page), "item_id": item, "answer": WEAK},
+                    follow_redirects=False)
+    assert kept.status_code == 303  # the same question, answered now
+
+
+def test_drafts_are_named_by_the_mock_and_the_moment_it_began(app, question):
+    """SQLite gives a new mock the id of an abandoned one: the drafts' name tells the two apart."""
+    from rehearse.web.pages.mock import draft_key
+
+    ann = Browser(app)
+    ann.sign_up()
+    location = start(ann, question, follow_ups="").headers["location"]
+    mock_id = int(location.rsplit("/", 1)[1])
+    page = ann.get(location).text
+    key = re.search(r'data-mock-drafts="([^"]+)"', page).group(1)
+    assert re.fullmatch(rf"{mock_id}\.\d{{20}}", key)
+    assert f'data-mock-drafts-keep="{key}"' in ann.get("/mock").text  # the start page keeps this mock's drafts
+    ann.post(f"{location}/abandon", data={"csrf_token": csrf(page)})
+    assert 'data-mock-drafts-keep=""' in ann.get("/mock").text
+    after = start(ann, question, follow_ups="").headers["location"]
+    other = re.search(r'data-mock-drafts="([^"]+)"', ann.get(after).text).group(1)
+    assert other != key  # even when SQLite gives it the same id
+    from datetime import UTC, datetime, timedelta, timezone
+
+    began = datetime(2025, 3, 1, 9, 30, 5, 123, tzinfo=UTC)
+    assert draft_key(7, began) == "7.20250301093005000123" == draft_key(7, began.replace(tzinfo=None)) \
+        == draft_key(7, began.astimezone(timezone(timedelta(hours=2))))
+
+
 def test_an_answer_sent_long_after_zero_is_kept_as_timed_out_whatever_the_client_says(app, question):
     ann = Browser(app)
     ann.sign_up()

@@ -152,6 +152,13 @@ def change_password(
     return _saved("password")
 
 
+@router.get("/settings/tokens")
+def tokens_page() -> Response:
+    """The address the browser shows after creating a token (opened again in a new tab or a restored
+    session): the settings page, where the tokens are."""
+    return RedirectResponse("/settings", status_code=303)
+
+
 @router.post("/settings/tokens", dependencies=[CsrfForm])
 def create_token(
     request: Request,

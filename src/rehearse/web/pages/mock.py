@@ -3,6 +3,7 @@ a read-only shared link."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Path, Request
@@ -20,6 +21,7 @@ from rehearse.web.templating import render, render_confirm
 router = APIRouter()
 MockId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 NO_STORE = {"Cache-Control": "no-store"}
+ANSWER_TO_FIX = (413, 422)  # refusals of the answer's text itself: the user fixes it on the question's page
 
 
 def _whole(text: str, name: str) -> int:
@@ -44,6 +46,13 @@ def last_choices(past, *, speech: bool) -> dict:
             "minutes": f"{minutes:g}", "mode": last.mode if speech else "typed", "follow_ups": last.follow_ups}
 
 
+def draft_key(mock_id: int, created_at: datetime) -> str:
+    """What names a mock's drafts in the browser: its id and the moment it began, since SQLite gives
+    a later mock the id of one abandoned (a stale draft must not come back in it)."""
+    moment = created_at.replace(tzinfo=UTC) if created_at.tzinfo is None else created_at.astimezone(UTC)
+    return f"{mock_id}.{moment:%Y%m%d%H%M%S%f}"
+
+
 def _start_page(request: Request, session, user, *, error: str | None = None, form: dict | None = None,
                 status: int = 200) -> Response:
     past = mocks.list_mocks(session, user=user)
@@ -56,7 +65,8 @@ def _start_page(request: Request, session, user, *, error: str | None = None, fo
         "roles": (roles := bank.list_roles(session)), "mocks": past, "error": error,
         "banks": list(dict.fromkeys((role.bank.slug, role.bank.name) for role, _ in roles)),
         "form": form, "limits": mocks, "chosen_role": chosen,
-        "unfinished": mocks.unfinished_ids(session, user=user),  # their drafts alone stay in the browser
+        # their drafts alone stay in the browser
+        "unfinished": [draft_key(mock_id, began) for mock_id, began in mocks.unfinished(session, user=user)],
     }, status_code=status, headers=NO_STORE)
 
 
@@ -102,7 +112,8 @@ def report_context(mock) -> dict:
     chart = charts.data_uri(charts.bar("Mean score by competency (out of 100)",
                                        [r["competency"].replace("-", " ") for r in rows],
                                        [r["score"] for r in rows])) if rows else None
-    return {"mock": mock, "summary": summary, "chart": chart, "reviews": {}}
+    return {"mock": mock, "summary": summary, "chart": chart, "reviews": {},
+            "draft_key": draft_key(mock.id, mock.created_at)}
 
 
 RATING_NAMES = {1: "again", 2: "hard", 3: "good", 4: "easy"}
@@ -132,6 +143,12 @@ def show_mock(mock_id: MockId, request: Request, session: SessionDep, user: Page
                                                     "reviews": review_ratings(session, user, mock),
                                                     "share_url": shared_report_url(request, mock)},
                       headers=NO_STORE)
+    return _interview_page(request, session, user, mock, item)
+
+
+def _interview_page(request: Request, session, user, mock, item, *, error: str | None = None, answer: str = "",
+                    status: int = 200) -> Response:
+    """The current question with its countdown; `error` and `answer`: an answer sent back to be completed."""
     parent = next((i for i in mock.items if i.number == item.number and not i.follow_up), None)
     from rehearse.stories import service as stories
 
@@ -141,7 +158,8 @@ def show_mock(mock_id: MockId, request: Request, session: SessionDep, user: Page
         "mock": mock, "item": item, "parent": parent, "seconds_left": mocks.remaining_seconds(mock, item),
         "main_total": mock.question_count, "story_suggestions": suggestions, "question_id": item.question_id,
         "pacing": pacing(), "speech_reason": request.app.state.transcriptions.unavailable_reason(),
-    }, headers=NO_STORE)
+        "draft_key": draft_key(mock.id, mock.created_at), "error": error, "answer": answer,
+    }, status_code=status, headers=NO_STORE)
 
 
 @router.post("/mocks/{mock_id}/answer", dependencies=[CsrfForm])
@@ -150,8 +168,22 @@ def answer(mock_id: MockId, request: Request, session: ReadSessionDep, user: Pag
            timed_out: Annotated[str, Form(max_length=5)] = "",
            transcription_id: Annotated[str, Form(max_length=64)] = "") -> Response:
     _mock_or_404(session, user, mock_id)
-    answer_item(request, session, settings, user=user, mock_id=mock_id, item_id=_whole(item_id, "item_id"),
-                answer=answer, timed_out=timed_out == "1", speech=speech_of(request, session, user, transcription_id))
+    item_number = _whole(item_id, "item_id")
+    try:
+        answer_item(request, session, settings, user=user, mock_id=mock_id, item_id=item_number,
+                    answer=answer, timed_out=timed_out == "1",
+                    speech=speech_of(request, session, user, transcription_id))
+    except HTTPException as refused:
+        if refused.status_code not in ANSWER_TO_FIX:
+            raise
+        # An answer to complete (empty with time left, or too long): the interview again, with what was
+        # sent in the box and why by it, so the user stays on the question while its clock runs.
+        mock = _mock_or_404(session, user, mock_id)
+        item = mocks.current_item(mock)
+        if item is None:
+            raise
+        return _interview_page(request, session, user, mock, item, error=refused.detail, answer=answer,
+                               status=refused.status_code)
     return RedirectResponse(f"/mocks/{mock_id}", status_code=303)
 
 

@@ -3,7 +3,9 @@
 // loses nothing typed. A draft goes once the server has the answer: when the mock has moved on
 // to a later question, or to its report; and the start page (where abandoning a mock lands)
 // keeps only the drafts of the mocks it lists as unfinished, so that none stays behind for a
-// mock finished elsewhere (another device, the API, the terminal) or abandoned.
+// mock finished elsewhere (another device, the API, the terminal) or abandoned. Drafts are named
+// by the mock's id and the moment it began (data-mock-drafts): SQLite gives a new mock the id of
+// one abandoned, and its drafts must not come back in the new one.
 (function () {
   "use strict";
   var storage = null;
@@ -26,7 +28,7 @@
     var open = unfinished.dataset.mockDraftsKeep.split(" ");
     for (var j = storage.length - 1; j >= 0; j--) {
       var stored = storage.key(j) || "";
-      var found = /^rehearse-mock-draft-(\d+)-/.exec(stored);
+      var found = /^rehearse-mock-draft-([^-]+)-/.exec(stored);  // "<id>.<began>" (or an older "<id>")
       if (found && open.indexOf(found[1]) < 0) storage.removeItem(stored);
     }
   }
@@ -70,18 +72,45 @@
   }
   if (answer) answer.addEventListener("input", keep);
   var sent = false;
-  form.addEventListener("submit", function () {
+  var deadline = clock ? Date.now() + Number(panel.dataset.secondsLeft) * 1000 : null;
+  function secondsLeft() {
+    return Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
+  }
+  function showError(message) {
+    var box = form.querySelector("[data-form-error]");
+    if (!box) {
+      box = document.createElement("p");
+      box.className = "callout error";
+      box.id = "mock-answer-error";
+      box.setAttribute("role", "alert");
+      box.setAttribute("data-form-error", "");
+      answer.before(box);
+    }
+    box.textContent = message;
+    answer.setAttribute("aria-invalid", "true");
+    answer.setAttribute("aria-describedby", box.id);
+  }
+  if (answer && clock) form.noValidate = true;  // an empty box gets the same message as a blank one, below
+  form.addEventListener("submit", function (event) {
+    // Next with no words while time is left is not giving up the question (the server says the same,
+    // a page later); the countdown's own send at zero goes through form.submit(), which skips this.
+    if (answer && clock && !/[\p{L}\p{N}]/u.test(answer.value) && secondsLeft() > 0) {
+      event.preventDefault();
+      showError("The answer is empty and this question has " + secondsLeft() + " s left: write your answer, " +
+                "then send it (an empty answer is sent only when the time runs out).");
+      answer.focus();
+      return;
+    }
     keep();
     sent = true;  // the draft stays until the next page shows the server has the answer
   });
   if (!clock) return;
 
-  var deadline = Date.now() + Number(panel.dataset.secondsLeft) * 1000;
   function fmt(seconds) {
     return Math.floor(seconds / 60) + ":" + String(seconds % 60).padStart(2, "0");
   }
   function tick() {
-    var left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
+    var left = secondsLeft();
     clock.textContent = fmt(left);
     clock.classList.toggle("low", left <= 15);
     if (left === 30 || left === 10) clock.setAttribute("aria-live", "assertive");
