@@ -183,23 +183,33 @@ def _check_repeats(bank: BankDoc, *, file: str, text: str) -> tuple[ImportWarnin
     text under two slugs the file writes is two questions the file does mean (a bank that holds such a
     pair, from before suggestions were checked for repeats, exports it so): imported, with a warning.
     """
-    seen: dict[tuple[str, str], int | None] = {}
+    # Where each question is: looked up in the text only for a message (a scan of the file per question
+    # made a 1,000-question JSON file take half a minute to check).
+    seen: dict[tuple[str, str], tuple[QuestionDoc, str, int]] = {}
     slugged: set[tuple[str, str]] = set()  # (role, text) pairs first given with a slug of their own
+    role_names: dict[str, str] = {}  # the first role of each slug: roles of one slug are one role
     warnings: list[ImportWarning] = []
     occurrences: dict[str, int] = {}  # how often each value was met, to find the line of the next one
+
+    def line_of(question: QuestionDoc, written: str, nth: int) -> int | None:
+        return question.line or _nth_line(text, written, nth, slug=question.slug is not None)
+
     for role in bank.roles:
         role_key = role.slug or slugify(role.name)
+        first_name = role_names.setdefault(role_key, role.name)
+        one_role = (f" (the roles {first_name!r} and {role.name!r} have one slug, {role_key!r}, so they are one "
+                    "role)" if first_name != role.name else "")
         for question in role.questions:
             written = question.slug or question.text
             nth = occurrences[written] = occurrences.get(written, 0) + 1
-            line = question.line or _nth_line(text, written, nth, slug=question.slug is not None)
+            here = (question, written, nth)
             slug = question.slug or slugify(question.text)
             said = same_text(question.text)
             for key, what, hint in (((role_key, "slug", slug), f"the slug {slug!r}", "drop the repeat, or give "
                                      "it a slug of its own"),
                                     ((role_key, "text", said), "the same question text", "drop the repeat")):
                 if key in seen:
-                    first = seen[key]
+                    line, first = line_of(*here), line_of(*seen[key])
                     where = ("twice on this line" if first == line else
                              f"here and at {file}:{first}" if first else "here and earlier in the file")
                     if key[1] == "text" and question.slug is not None and (role_key, said) in slugged:
@@ -208,8 +218,8 @@ def _check_repeats(bank: BankDoc, *, file: str, text: str) -> tuple[ImportWarnin
                             "questions: both are imported")))
                         continue
                     raise FormatError(file, line or 1, (
-                        f"each question once in role {role.name!r}: {what} is given {where} ({hint})"))
-                seen[key] = line
+                        f"each question once in role {role.name!r}: {what} is given {where} ({hint}){one_role}"))
+                seen[key] = here
                 if key[1] == "text" and question.slug is not None:
                     slugged.add((role_key, said))
     return tuple(warnings)

@@ -17,6 +17,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from .checks import shown
 from .model import BankDoc, FormatError, LineIndex, ParseResult, QuestionDoc, RoleDoc, detect_kind
 
 
@@ -101,6 +102,14 @@ class _LineLoader(yaml.SafeLoader):
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
+    seen = set()
+    for key_node, _ in node.value:  # a repeated key would quietly keep its last value only
+        if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+            if key_node.value in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key {shown(key_node.value)} given twice in one mapping (only the last "
+                    "would count)", key_node.start_mark)
+            seen.add(key_node.value)
     mapping = loader.construct_mapping(node, deep=True)
     return _Located(mapping, loader.line_of(node.start_mark))
 
@@ -184,9 +193,33 @@ def read_yaml(text: str, file: str = "<yaml>") -> ParseResult:
     return _validate(document, file, lambda loc: _line_of(document, loc))
 
 
+class _RepeatedKey(ValueError):
+    def __init__(self, key: str):
+        self.key = key
+
+
+def _once_each(pairs: list[tuple[str, Any]]) -> dict:
+    """An object whose keys are each given once: json.loads would keep the last of two silently."""
+    mapping = dict(pairs)
+    if len(mapping) < len(pairs):
+        seen: set[str] = set()
+        raise _RepeatedKey(next(key for key, _ in pairs if key in seen or seen.add(key)))
+    return mapping
+
+
 def read_json(text: str, file: str = "<json>") -> ParseResult:
     try:
-        document = json.loads(text)
+        document = json.loads(text, object_pairs_hook=_once_each)
+    except _RepeatedKey as repeated:
+        try:  # JSON is (nearly) YAML: the line-aware loader finds the repeat's line
+            yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+            line = 1
+        except yaml.MarkedYAMLError as error:
+            line = LineIndex(text).line(error.problem_mark.index) if error.problem_mark else 1
+        except (yaml.YAMLError, RecursionError, ValueError):  # JSON that YAML reads otherwise: no line
+            line = 1
+        raise FormatError(file, line, f"each key once in an object ({shown(repeated.key)} is given twice; only "
+                                      "the last would count)") from None
     except json.JSONDecodeError as error:
         raise FormatError(file, LineIndex(text).line(error.pos), f"valid JSON ({error.msg})") from None
     except RecursionError:

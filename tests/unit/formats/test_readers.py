@@ -217,3 +217,37 @@ def test_an_over_long_value_is_described_by_its_length_not_printed(field, where)
 def test_a_short_bad_slug_is_quoted_in_the_message():
     with pytest.raises(FormatError, match="not 'a b'"):
         read_text(_json_bank({"text": "Why?", "slug": "a b"}), file="b.json", format="json")
+
+
+@pytest.mark.parametrize(("format", "text", "line"), [
+    ("json", '{"bank": {"name": "B"}, "roles": [{"name": "R", "questions": [\n'
+             ' {"slug": "a", "text": "First?",\n  "text": "Second?"}]}]}\n', 3),
+    ("yaml", "bank: {name: B}\nroles:\n  - name: R\n    questions:\n      - text: First?\n        text: Second?\n", 6),
+])
+def test_a_key_given_twice_is_refused_not_last_one_wins(format, text, line):
+    """'text: First?' then 'text: Second?' imported as 'Second?' without a word."""
+    with pytest.raises(FormatError) as caught:
+        read_text(text, file=f"b.{format}", format=format)
+    assert caught.value.line == line and "'text'" in caught.value.expected and "twice" in caught.value.expected
+
+
+def test_two_roles_of_one_slug_are_named_as_one_role_when_a_question_repeats():
+    text = ('{"bank": {"name": "B"}, "roles": [{"name": "R", "slug": "r", "questions": [{"slug": "a", "text": "Why?"}]},'
+            '\n {"name": "R again", "slug": "r", "questions": [{"slug": "a", "text": "How?"}]}]}\n')
+    with pytest.raises(FormatError, match="the roles 'R' and 'R again' have one slug, 'r', so they are one role"):
+        read_text(text, file="b.json", format="json")
+
+
+def test_a_large_json_bank_is_checked_in_a_moment():
+    """Each question's line was looked for in the whole file, whether or not a message needed it: a
+    1,000-question JSON file took half a minute to check, 10,000 longer than anyone waits."""
+    import time
+
+    from rehearse.formats import BankDoc, QuestionDoc, RoleDoc, write
+
+    questions = tuple(QuestionDoc(text=f"Question number {n}?", slug=f"q-{n}", talking_points=("a", "b"),
+                                  example_answer="An answer. " * 40) for n in range(3_000))
+    text = write(BankDoc(name="Big", roles=(RoleDoc(name="R", slug="r", questions=questions),)), "json").decode()
+    started = time.perf_counter()
+    assert read_text(text, file="big.json", format="json").bank.question_count == 3_000
+    assert time.perf_counter() - started < 10  # about 0.3 s here; it was minutes
