@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from rehearse.accounts.models import User
 from rehearse.bank.models import utcnow
 from rehearse.db.engine import UnstorableValue
+from rehearse.formats.checks import shown
 
 from .models import Suggestion
 from .service import FIELDS, CommunityError, accept, queue, reject, require_editor
@@ -125,7 +126,8 @@ def apply_decisions(session: Session, *, editor: User, text: str, file: str) -> 
         if decision in (None, "", "skip"):
             continue
         if decision not in DECISIONS:
-            raise DecisionFileError(file, number, f"decision must be one of {', '.join(DECISIONS)}, not {decision!r}")
+            given = decision if isinstance(decision, str) else json.dumps(decision)
+            raise DecisionFileError(file, number, f"decision must be one of {', '.join(DECISIONS)}, not {shown(given)}")
         suggestion_id = record.get("id")
         if not _whole(suggestion_id):
             raise DecisionFileError(file, number, "id must be a suggestion id (a whole number)")

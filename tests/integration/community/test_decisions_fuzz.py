@@ -253,3 +253,11 @@ def test_lines_past_pythons_limits_are_refused_at_their_line(session, queue, lin
     with pytest.raises(decisions.DecisionFileError, match=reason) as refused:
         decisions.apply_decisions(session, editor=editor, text=json.dumps(records[0]) + "\n" + line, file=FILE)
     assert refused.value.line == 2
+
+
+def test_a_huge_wrong_decision_is_named_by_its_length(session, queue):
+    records, editor = queue
+    lines = [json.dumps(records[0]), json.dumps({**records[1], "decision": "x" * 5_000_000})]
+    with pytest.raises(decisions.DecisionFileError) as refused:
+        decisions.apply_decisions(session, editor=editor, text="\n".join(lines) + "\n", file=FILE)
+    assert "5,000,000 characters" in str(refused.value) and len(str(refused.value)) < 300
