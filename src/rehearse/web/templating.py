@@ -60,8 +60,8 @@ def make_templates() -> Jinja2Templates:
     env.trim_blocks = True
     env.lstrip_blocks = True
     env.filters.update(
-        when=_when, duration=_duration, percent=_percent, band=score_band, highlight=highlight, covered_evidence=covered_evidence,
-        markdown=markdown, specifics=specifics_shown,
+        when=_when, duration=_duration, percent=_percent, band=score_band, highlight=highlight,
+        covered_evidence=covered_evidence, markdown=markdown, specifics=specifics_shown,
     )
     env.globals.update(version=__version__)
     return templates
