@@ -73,6 +73,7 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/signin", PUBLIC, "back-off per account and address"),
     Route("POST", "/signout", PUBLIC),
     Route("GET", "/settings", SIGNED_IN),
+    Route("GET", "/settings/tokens", PUBLIC),  # a redirect to /settings, which asks for an account
     Route("POST", "/settings/tokens", SIGNED_IN),
     Route("POST", "/settings/name", SIGNED_IN),
     Route("POST", "/settings/password", SIGNED_IN),
