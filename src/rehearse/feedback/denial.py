@@ -76,11 +76,6 @@ def _negation(clause: str) -> str | None:
     return found
 
 
-def _negated(clause: str) -> bool:
-    """The clause negates the candidate ("I never…", "we didn't…") or says "there was no…"."""
-    return _negation(clause) is not None
-
-
 # "I can't think of a decision I made that was wrong": the question's premise denied, which
 # covers none of its points however close it sits to them
 _NO_EXAMPLE = re.compile(

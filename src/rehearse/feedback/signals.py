@@ -260,9 +260,8 @@ def structure(kind: str, kind_source: str, sents: list[str], listed: int = 0) ->
         star = {part: any(p.search(s) for s in sents) for part, p in _STAR.items()}
         # a story that opens in the past tense opens by setting the scene, whatever its words
         star["situation"] = star["situation"] or _sets_scene(sents)
-        star["action"] = star["action"] or any(_PLANNED_ACTION.search(s.replace("’", "'")) for s in sents)
-        acted = [i for i, s in enumerate(sents) if _STAR["action"].search(s)
-                 or _PLANNED_ACTION.search(s.replace("’", "'"))]
+        acted = [i for i, s in enumerate(sents) if names_an_action(s)]
+        star["action"] = bool(acted)
         result_sents = [s for i, s in enumerate(sents) if _STAR["result"].search(s)
                         or (acted and i > acted[0] and _RESULT_AFTER_ACTION.search(s))]
         star["result"] = bool(result_sents)

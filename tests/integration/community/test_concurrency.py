@@ -35,6 +35,28 @@ def database(request, tmp_path):
     own.drop()
 
 
+def accept_at_once(database, editors: list[int], suggestions: list[int]) -> list[Exception]:
+    """Each editor accepts their suggestion in their own thread, all released at the same moment;
+    the errors they met."""
+    barrier = threading.Barrier(len(editors))
+    errors: list[Exception] = []
+
+    def accept(editor_id: int, suggestion_id: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            with database.transaction(writes=True) as session:
+                community.accept(session, editor=session.get(accounts.User, editor_id), suggestion_id=suggestion_id)
+        except Exception as error:  # noqa: BLE001 - returned to the test's assertion
+            errors.append(error)
+
+    threads = [threading.Thread(target=accept, args=pair) for pair in zip(editors, suggestions, strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return errors
+
+
 def test_two_editors_accepting_at_once_make_two_ordered_revisions(database):
     with database.transaction(writes=True) as session:
         bank.import_bank(session, bank_doc())
@@ -50,24 +72,7 @@ def test_two_editors_accepting_at_once_make_two_ordered_revisions(database):
                                         example_answer=ANSWER.replace("every quarter", "every month"))
         editors = [people[2].id, people[3].id]
         suggestions = [first.id, second.id]
-    barrier = threading.Barrier(2)
-    errors: list[Exception] = []
-
-    def accept(editor_id: int, suggestion_id: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            with database.transaction(writes=True) as session:
-                editor = session.get(accounts.User, editor_id)
-                community.accept(session, editor=editor, suggestion_id=suggestion_id)
-        except Exception as error:  # noqa: BLE001 - reported by the assertion below
-            errors.append(error)
-
-    threads = [threading.Thread(target=accept, args=pair) for pair in zip(editors, suggestions, strict=True)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
+    assert accept_at_once(database, editors, suggestions) == []
     with database.transaction() as session:
         rows = session.scalars(select(ExampleAnswer).where(ExampleAnswer.question_id == question_id)
                                .order_by(ExampleAnswer.revision)).all()
@@ -96,22 +101,7 @@ def test_two_editors_accepting_the_same_new_question_at_once_add_it_once(databas
         session.add_all(twins)
         session.flush()
         editors, suggestions = [people[2].id, people[3].id], [twin.id for twin in twins]
-    barrier = threading.Barrier(2)
-    errors: list[Exception] = []
-
-    def accept(editor_id: int, suggestion_id: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            with database.transaction(writes=True) as session:
-                community.accept(session, editor=session.get(accounts.User, editor_id), suggestion_id=suggestion_id)
-        except Exception as error:  # noqa: BLE001 - reported by the assertion below
-            errors.append(error)
-
-    threads = [threading.Thread(target=accept, args=pair) for pair in zip(editors, suggestions, strict=True)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    errors = accept_at_once(database, editors, suggestions)
     assert [type(error) for error in errors] == [community.Conflict]
     assert "already has that question" in str(errors[0])
     with database.transaction() as session:
