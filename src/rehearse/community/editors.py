@@ -1,5 +1,5 @@
-"""Administration: admins make editors, suspend accounts (withdrawing their pending suggestions) and list
-who is who."""
+"""Administration: admins make editors, suspend accounts (withdrawing their pending suggestions),
+reinstate them and list who is who."""
 
 from __future__ import annotations
 
@@ -56,6 +56,23 @@ def ban(session: Session, *, admin: User, user_id: int, reason: str) -> int:
                 decision_reason=f"Withdrawn: the author's account was suspended ({shorten(reason, 150)})."))
     session.flush()
     return withdrawn.rowcount or 0
+
+
+def reinstate(session: Session, *, admin: User, user_id: int) -> User:
+    """Lift a suspension: the account may sign in and take part again.
+
+    Suggestions withdrawn by the suspension stay withdrawn (they were decided, and their text is kept
+    on the author's page to send again).
+    """
+    require_active(admin)
+    if admin.role != "admin":
+        raise Forbidden("Only admins reinstate users.")
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"There is no user with id {user_id}.")
+    user.active = True
+    session.flush()
+    return user
 
 
 def list_users(session: Session, *, limit: int = 200) -> list[User]:

@@ -11,7 +11,7 @@ callers keep one import (`from rehearse.community import service as community`):
 - moderation: the editors' queue, accepting and rejecting
 - history: a question's revisions, reverting, contributors
 - inbox: notifications and the unread count
-- editors: admins making editors and suspending accounts
+- editors: admins making editors, suspending and reinstating accounts
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from .discussion import (
 from .editors import (
     ban,
     list_users,
+    reinstate,
     set_role,
 )
 from .history import (
@@ -174,6 +175,7 @@ __all__ = [
     "question_suggestions",
     "queue",
     "queue_diffs",
+    "reinstate",
     "reject",
     "report_comment",
     "reported_comments",

@@ -317,3 +317,13 @@ def ban_user(user_id: int, body: schemas.ReasonBody, user: AdminUser, session: S
         return schemas.BanRead(withdrawn=service.ban(session, admin=user, user_id=user_id, reason=body.reason))
     except service.CommunityError as error:
         raise failed(error) from None
+
+
+@router.post("/community/users/{user_id}/reinstate", response_model=schemas.UserRead, responses=ERRORS,
+             dependencies=[CsrfApi])
+def reinstate_user(user_id: int, user: AdminUser, session: SessionDep) -> schemas.UserRead:
+    """Lift a suspension (admins); suggestions it withdrew stay withdrawn."""
+    try:
+        return schemas.UserRead.of(service.reinstate(session, admin=user, user_id=user_id))
+    except service.CommunityError as error:
+        raise failed(error) from None

@@ -209,6 +209,7 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/api/community/users", ADMIN),
     Route("PUT", "/api/community/users/{user_id}/role", ADMIN),
     Route("POST", "/api/community/users/{user_id}/ban", ADMIN),
+    Route("POST", "/api/community/users/{user_id}/reinstate", ADMIN),
 )
 
 

@@ -55,6 +55,7 @@ COMMUNITY_ROUTES = {
     "/api/community/users",
     "/api/community/users/{user_id}/role",
     "/api/community/users/{user_id}/ban",
+    "/api/community/users/{user_id}/reinstate",
 }
 # The moderation routes among them: editors' (and admins') only.
 MODERATION = [
@@ -65,7 +66,7 @@ MODERATION = [
     ("POST", "/api/suggestions/{suggestion_id}/reject"), ("POST", "/api/comments/{comment_id}/hide"),
     ("GET", "/api/community/reported-comments"), ("POST", "/api/questions/{question_id}/revert"),
     ("GET", "/api/community/users"), ("PUT", "/api/community/users/{user_id}/role"),
-    ("POST", "/api/community/users/{user_id}/ban"),
+    ("POST", "/api/community/users/{user_id}/ban"), ("POST", "/api/community/users/{user_id}/reinstate"),
 ]
 SCRIPT = '<script>document.title="pwned"</script><img src=x onerror="alert(1)">'
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -306,6 +307,12 @@ def test_admins_make_editors_and_suspend_accounts_through_the_api(app, question,
     banned = admin.post(f"/api/community/users/{author_id}/ban", json={"reason": "spam"}, headers=headers)
     assert banned.status_code == 200 and banned.json()["withdrawn"] >= 1
     assert admin.get(f"/api/suggestions/{pending.json()['id']}").json()["status"] == "withdrawn"
+    assert author.get("/api/me").status_code == 401  # a suspended account's session no longer counts
+    back = admin.post(f"/api/community/users/{author_id}/reinstate", headers=headers)
+    assert back.status_code == 200 and back.json()["active"] is True
+    assert admin.get(f"/api/suggestions/{pending.json()['id']}").json()["status"] == "withdrawn"
+    refused = voter.post(f"/api/community/users/{author_id}/reinstate", headers=voter.page_csrf_header())
+    assert refused.status_code == 403
     admin.close()
 
 
@@ -480,3 +487,21 @@ def test_admins_tell_accounts_apart_by_e_mail_where_display_names_repeat(app, ma
     assert listed["display_name"] == "editor"
     page = admin.get("/community/editors").text
     assert re.search(rf'<td>editor</td><td data-email>{re.escape(email)}</td>', page)
+
+
+def test_admins_suspend_and_reinstate_an_account_from_the_editors_page(app, make_browser):
+    admin, member = make_browser(), make_browser()
+    make_editor(app, admin.sign_up(), role="admin")
+    email = member.sign_up()
+    [listed] = [u for u in admin.get("/api/community/users").json() if u["email"] == email]
+    suspended = form(admin, "/community/editors", {"user_id": str(listed["id"]), "ban": "true", "reason": "spam"})
+    assert suspended.status_code == 303
+    row = re.search(rf'<tr data-user-row="{listed["id"]}">.*?</tr>', admin.get("/community/editors").text, re.S)
+    assert "(suspended)" in row.group(0) and 'data-action="reinstate"' in row.group(0)
+    assert member.get("/api/me").status_code == 401
+    back = form(admin, "/community/editors", {"user_id": str(listed["id"]), "reinstate": "true"})
+    assert back.status_code == 303
+    row = re.search(rf'<tr data-user-row="{listed["id"]}">.*?</tr>', admin.get("/community/editors").text, re.S)
+    assert "(suspended)" not in row.group(0) and 'data-action="ban"' in row.group(0)
+    member.sign_in(email)
+    assert member.get("/api/me").json()["email"] == email

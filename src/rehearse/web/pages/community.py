@@ -303,10 +303,12 @@ def editors(request: Request, session: SessionDep, user: AdminPage) -> Response:
 @router.post("/community/editors", dependencies=[CsrfForm])
 def set_role(request: Request, session: SessionDep, user: AdminPage, user_id: Annotated[int, Form()],
              role: Annotated[str, Form(max_length=20)] = "", ban: Annotated[bool, Form()] = False,
-             reason: Text = "") -> Response:
+             reinstate: Annotated[bool, Form()] = False, reason: Text = "") -> Response:
     try:
         if ban:
             community.ban(session, admin=user, user_id=user_id, reason=reason)
+        elif reinstate:
+            community.reinstate(session, admin=user, user_id=user_id)
         else:
             community.set_role(session, admin=user, user_id=user_id, role=role)
     except community.CommunityError as error:
