@@ -3,7 +3,8 @@
 Neither can be stored (PostgreSQL rejects NUL in text; a lone surrogate cannot be encoded
 as UTF-8 for either database), and neither belongs in an answer, a name or a search. Pure
 ASGI: the URL is checked on every request; JSON and form bodies (already bounded by
-BodyLimit) are read, checked and handed on unchanged. Multipart uploads (recordings) are
+BodyLimit) are read, checked and handed on unchanged, or refused from receive() as BodyLimit
+does, so the app's own error pages answer. Multipart uploads (recordings) are
 passed through: their text fields are checked where they are used, and the database layer
 refuses anything unstorable that slips past (db.engine.UnstorableValue).
 """
@@ -75,23 +76,27 @@ class TextGuard:
             return
         messages: list[Message] = []
         body = bytearray()
+        refusal: HTTPException | None = None
         while True:
             try:
                 message = await receive()
-            except HTTPException as too_large:  # BodyLimit refuses from receive(); answer it here
-                await _refuse(scope, send, too_large.status_code, str(too_large.detail))
-                return
+            except HTTPException as too_large:  # BodyLimit refuses from receive()
+                refusal = too_large
+                break
             messages.append(message)
             if message["type"] != "http.request":
                 break
             body += message.get("body", b"")
             if not message.get("more_body", False):
                 break
-        if body_is_bad(kind, bytes(body)):
-            await _refuse(scope, send)
-            return
+        if refusal is None and body_is_bad(kind, bytes(body)):
+            refusal = HTTPException(400, MESSAGE)
 
         async def replay() -> Message:
+            # A refusal is raised where the app reads the body, inside its error handlers, so a
+            # page gets the site's own error page (with who is signed in) and the API its JSON.
+            if refusal is not None:
+                raise refusal
             return messages.pop(0) if messages else await receive()
 
         await self.app(scope, replay, send)

@@ -95,6 +95,16 @@ def test_nul_in_urls_and_forms_is_refused_with_400(app, browser):
     form = browser.post("/signup", data={"csrf_token": browser.csrf("/signup"), "email": "n\x00@example.com",
                                          "password": PASSWORD, "display_name": "x\x00"})
     assert form.status_code == 400 and "NUL character" in form.text
+    assert 'href="/signin"' in form.text  # the site's own error page, with its navigation, not a bare one
+
+
+def test_nul_in_a_signed_in_form_gets_an_error_page_that_knows_who_is_signed_in(app, browser, question):
+    email = browser.sign_up()
+    response = browser.post(f"/practice/{question['id']}",
+                            data={"csrf_token": browser.csrf(f"/practice/{question['id']}"),
+                                  "answer": "My answer\x00 here."})
+    assert response.status_code == 400 and "NUL character" in response.text
+    assert "data-user" in response.text and browser.get("/api/me").json()["email"] == email
 
 
 def test_nul_in_a_multipart_form_is_stopped_before_the_database(app, browser):
