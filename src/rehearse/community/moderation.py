@@ -37,6 +37,7 @@ from .rules import (
     QUEUE_PAGE,
     CommunityError,
     Conflict,
+    Forbidden,
     NotFound,
     checked_text,
     require_editor,
@@ -151,6 +152,9 @@ def accept(session: Session, *, editor: User, suggestion_id: int, note: str | No
     suggestion = get_suggestion(session, suggestion_id, lock=True)
     if suggestion.status != "pending":
         raise Conflict(f"Suggestion #{suggestion_id} was {suggestion.status} already.")
+    if suggestion.author_id == editor.id and other_moderators(session, editor):
+        raise Forbidden(f"Suggestion #{suggestion_id} is your own: another editor accepts it, so that every "
+                        "change to the bank is read by a second person.")
     if suggestion.kind == "new_question":
         return _accept_question(session, editor=editor, suggestion=suggestion, edited=edited, note=note, now=now)
     question = question_or_404(session, suggestion.question_id, lock=True)
@@ -177,6 +181,13 @@ def accept(session: Session, *, editor: User, suggestion_id: int, note: str | No
                    f"“{shorten(question.text)}”.")
     session.flush()
     return row
+
+
+def other_moderators(session: Session, editor: User) -> bool:
+    """Whether an active editor or admin other than this one could accept the suggestion. A
+    one-person installation has none, and its only editor may accept their own."""
+    return session.scalar(select(func.count(User.id)).where(
+        User.id != editor.id, User.active.is_(True), User.role.in_(("editor", "admin")))) > 0
 
 
 def _accept_question(session: Session, *, editor: User, suggestion: Suggestion, edited: dict[str, Any] | None,

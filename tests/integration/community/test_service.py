@@ -94,6 +94,18 @@ def test_accept_makes_a_new_revision_crediting_the_author_and_tells_them(session
         community.accept(session, editor=editor, suggestion_id=suggestion.id)
 
 
+def test_an_editor_cannot_accept_their_own_suggestion_while_another_editor_can(session, question, editor, admin):
+    own = suggest(session, editor, question)
+    with pytest.raises(community.Forbidden, match="your own"):
+        community.accept(session, editor=editor, suggestion_id=own.id)
+    assert community.accept(session, editor=admin, suggestion_id=own.id).author_id == editor.id
+
+
+def test_the_only_editor_of_an_installation_accepts_their_own_suggestion(session, question, editor):
+    own = suggest(session, editor, question)
+    assert community.accept(session, editor=editor, suggestion_id=own.id).revision == 2
+
+
 def test_reject_needs_a_reason_that_the_author_sees(session, question, author, editor):
     suggestion = suggest(session, author, question)
     with pytest.raises(community.CommunityError, match="reason"):
