@@ -20,6 +20,7 @@ from .models import (
     TalkingPointResult,
 )
 from .prepare import rubric_vectors
+from .text import unreadable_script
 
 __all__ = [
     "MAX_ANSWER_CHARS",
@@ -42,4 +43,5 @@ __all__ = [
     "prepare_question",
     "remember",
     "rubric_vectors",
+    "unreadable_script",
 ]

@@ -139,7 +139,13 @@ def _engine_info(backend: Backend) -> dict:
     return info
 
 
-def _empty_report(q: Question, kind: str, kind_source: str, prep, backend) -> Report:
+NO_ANSWER = Suggestion("empty", "Write or say an answer: there is nothing to score yet.")
+OTHER_SCRIPT = Suggestion(
+    "language", "This answer is written in a script Rehearse cannot read yet: it scores answers written in the "
+                "Latin alphabet (best in English). Nothing was scored.")
+
+
+def _empty_report(q: Question, kind: str, kind_source: str, prep, backend, raw: str = "") -> Report:
     points = tuple(TalkingPointResult(p, False, 0.0, None, prep.example_shown(e))
                    for p, e in zip(prep.points, prep.exemplar, strict=True))
     if prep.basis != "talking_points":
@@ -151,8 +157,7 @@ def _empty_report(q: Question, kind: str, kind_source: str, prep, backend) -> Re
     breakdown = tuple(BreakdownItem(k, w, 0.0, 0.0, "no answer") for k, w in weights.items())
     return Report(0, "no answer", breakdown, 0.0 if prep.basis != "none" else None, prep.basis,
                   points, False, 0.0, {"basis": "empty answer"}, structure, spec, delivery,
-                  (Suggestion("empty", "Write or say an answer: there is nothing to score yet."),),
-                  _engine_info(backend))
+                  (OTHER_SCRIPT if _text.unreadable_script(raw) else NO_ANSWER,), _engine_info(backend))
 
 
 def _check(answer: str) -> None:
@@ -168,7 +173,7 @@ def _report(q: Question, raw: str, cleaned: str, sents: list[str], sent_vecs, ba
     kind = q.kind or _sig.detect_kind(q.text)
     prep = prepare(q, backend, lexicon)
     if not sents:
-        return _empty_report(q, kind, kind_source, prep, backend)
+        return _empty_report(q, kind, kind_source, prep, backend, raw)
     ans = build_answer(raw, cleaned, sents, sent_vecs)
     raw_points = point_results(prep, ans, backend, lexicon)
     tps = tuple(TalkingPointResult(p, s >= 0.5, round(s, 3), ev if s >= 0.5 else
@@ -222,6 +227,8 @@ def _report(q: Question, raw: str, cleaned: str, sents: list[str], sent_vecs, ba
 
 def split_answer(answer: str) -> tuple[str, list[str]]:
     cleaned = _text.clean(answer)
+    if _text.unreadable_script(cleaned):
+        return cleaned, []  # not half-read: its Latin words alone would be scored as the answer
     return cleaned, _text.sentences(cleaned)
 
 

@@ -13,7 +13,15 @@ import snowballstemmer
 # corrupt each other's stems: every thread gets its own.
 _STEMMERS = threading.local()
 
-_TAG = re.compile(r"<[^>]{0,400}>")
+# Real HTML only: a known element's tag or a comment. "< 200 ms", "List<String>" and "a -> b"
+# are what engineers type, and stay as written.
+_HTML_NAMES = (
+    "a|abbr|article|aside|b|big|blockquote|body|br|button|caption|center|cite|code|col|dd|del|details|"
+    "div|dl|dt|em|figcaption|figure|font|footer|form|h[1-6]|head|header|hr|html|i|img|input|ins|kbd|label|"
+    "li|link|main|mark|meta|nav|ol|p|pre|q|s|samp|section|small|span|strike|strong|style|sub|summary|sup|"
+    "table|tbody|td|tfoot|th|thead|title|tr|tt|u|ul|var"
+)
+_TAG = re.compile(rf"<!--.*?-->|</?(?:{_HTML_NAMES})(?:\s[^<>]{{0,400}})?/?>", re.I | re.S)
 _SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.I | re.S)
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_EMPH = re.compile(r"(\*\*|__|\*|~~|`+)")
@@ -41,9 +49,11 @@ _WORD = re.compile(r"[a-z0-9]+(?:[-'’][a-z0-9]+)*")
 
 
 def clean(text: str) -> str:
-    """Strip HTML tags, entities and Markdown markup; keep one line per block/bullet."""
+    """Strip pasted HTML (tags, entities) and Markdown markup; keep one line per block/bullet.
+
+    Only real HTML tags are stripped: "< 200 ms" and "List<String>" are kept as typed."""
     t = text.replace("\r\n", "\n").replace("\r", "\n")
-    if "<" in t:
+    if "<" in t and _TAG.search(t):  # pasted HTML: its tags go, its text stays
         t = _SCRIPT.sub(" ", t)
         t = _BLOCK_TAGS.sub("\n", t)
         t = _TAG.sub(" ", t)
@@ -58,6 +68,19 @@ def clean(text: str) -> str:
     t = _SPACE_PUNCT.sub(r"\1", t)
     lines = [ln.strip() for ln in t.split("\n")]
     return "\n".join(ln for ln in lines if ln)
+
+
+def _latin(c: str) -> bool:
+    return c < "\u0250" or "\u1e00" <= c <= "\u1eff"  # Basic Latin to Latin Extended-B, and Additional
+
+
+def unreadable_script(text: str) -> bool:
+    """Whether most of the text's letters are in a script other than the Latin alphabet.
+
+    The engine's words, stems and signals read the Latin alphabet (best English); an answer in
+    Chinese or Russian would read as "no words", which tells its writer they wrote nothing."""
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(map(_latin, letters)) < len(letters) / 2
 
 
 def sentences(text: str) -> list[str]:

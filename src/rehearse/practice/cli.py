@@ -57,6 +57,13 @@ def feedback(
     answer = _read_answer(answer_file)
 
     from rehearse import feedback as engine
+
+    from .service import AnswerRejected, check_answer
+
+    try:
+        check_answer(answer, max_chars=engine.MAX_ANSWER_CHARS)
+    except AnswerRejected as refused:
+        _fail(str(refused))
     from rehearse.bank.service import QuestionNotFound, get_question
 
     from . import rubric_store
@@ -101,6 +108,7 @@ def _run_batch(database, path: Path, backend: str, jobs: int) -> None:
 
     from . import rubric_store
     from .scoring import analyze_prepared, prepare_many
+    from .service import AnswerRejected, check_answer
 
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -131,8 +139,10 @@ def _run_batch(database, path: Path, backend: str, jobs: int) -> None:
             except QuestionNotFound as error:
                 outputs[index] = {"error": f"{where}: {error}"}
                 continue
-            if len(answer) > engine.MAX_ANSWER_CHARS:
-                outputs[index] = {"error": f"{where}: answer longer than {engine.MAX_ANSWER_CHARS:,} characters"}
+            try:
+                check_answer(answer, max_chars=engine.MAX_ANSWER_CHARS)
+            except AnswerRejected as refused:
+                outputs[index] = {"error": f"{where}: {refused}"}
                 continue
             pending.append((index, questions[reference], answer))
         progress.advance(task, len(lines) - len(pending))

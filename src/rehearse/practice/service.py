@@ -73,6 +73,11 @@ def check_answer(answer: str | None, *, max_chars: int) -> str:
             f"(about {max_chars // 6:,} words). Shorten it and send it again.",
             413,
         )
+    from rehearse.feedback import unreadable_script  # the engine is about to be loaded to score it
+
+    if unreadable_script(answer):
+        raise AnswerRejected("The answer is written in a script Rehearse cannot read yet: it scores answers written "
+                             "in the Latin alphabet (best in English). Answer in English to get feedback.")
     return answer
 
 

@@ -77,6 +77,16 @@ def test_one_answer_prints_its_report_as_json(bank_env, tmp_path):
     assert [p["point"] for p in report["talking_points"]][0] == "how you confirmed the problem with evidence"
 
 
+@pytest.mark.parametrize(("answer", "reason"), [("", "answer is empty"), ("  \n", "answer is empty"),
+                                               ("我们每周进行一对一会谈。", "Latin alphabet")])
+def test_an_answer_that_cannot_be_scored_is_refused_as_the_web_app_refuses_it(bank_env, tmp_path, answer, reason):
+    path = tmp_path / "answer.txt"
+    path.write_text(answer, encoding="utf-8")
+    result = rehearse(bank_env, "feedback", "underperformer", "--answer-file", str(path), "--backend", "lexical")
+    assert result.returncode != 0 and reason in result.stderr and "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
 def test_a_batch_answers_line_by_line_in_order_with_errors_in_place(bank_env, tmp_path):
     batch = write_batch(tmp_path, [
         json.dumps({"question": "prioritise", "answer": ANSWERS[1][1]}),
@@ -84,17 +94,19 @@ def test_a_batch_answers_line_by_line_in_order_with_errors_in_place(bank_env, tm
         json.dumps({"question": "no-such-question", "answer": "Anything."}),
         "",
         json.dumps({"question": "underperformer", "answer": ANSWERS[0][1]}),
+        json.dumps({"question": "underperformer", "answer": "   "}),
     ])
     result = rehearse(bank_env, "feedback", "--batch", str(batch), "--backend", "lexical")
     assert result.returncode == 1  # some lines could not be scored
     assert "Traceback" not in result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines()]
-    assert len(lines) == 5
+    assert len(lines) == 6
     assert lines[0]["talking_points"][0]["point"] == "a way to size the cost of the debt"
     assert lines[1]["error"].startswith(f"{batch}:2:")
     assert lines[2]["error"].startswith(f"{batch}:3:") and "no-such-question" in lines[2]["error"]
     assert lines[3]["error"] == f"{batch}:4: empty line"
     assert lines[4]["talking_points"][0]["point"] == "how you confirmed the problem with evidence"
+    assert lines[5]["error"].startswith(f"{batch}:6: The answer is empty")
 
 
 def test_scoring_a_batch_on_several_threads_gives_the_reports_of_one(bank_env, tmp_path):

@@ -60,6 +60,7 @@ def test_feedback_returns_the_report_of_the_product_contract(api, question):
     [
         ({"question_id": "QID", "answer": ""}, 422, "The answer is empty"),
         ({"question_id": "QID", "answer": "   "}, 422, "The answer is empty"),
+        ({"question_id": "QID", "answer": "我们每周进行一对一会谈。"}, 422, "Latin alphabet"),
         ({"question_id": "QID", "answer": "x" * 100_000}, 413, "the limit is 5,000 characters"),  # not signed in
         ({"answer": "An answer."}, 422, "question_id is required"),
         ({"question_id": "QID"}, 422, "answer is required"),

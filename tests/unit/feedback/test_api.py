@@ -87,6 +87,20 @@ def test_empty_answer_gives_score_zero_and_a_suggestion(backend, answer):
     assert all(not t.covered for t in r.talking_points)
 
 
+@pytest.mark.parametrize("answer", ["我曾经帮助一位表现不佳的工程师。我们每周进行一对一会谈，制定了六周计划。",
+                                    "В 2023 году я провёл реорганизацию команды из 12 инженеров."])
+def test_an_answer_in_another_script_is_told_so_not_that_it_is_empty(backend, answer):
+    r = analyze(STRATEGY, answer, backend=backend)
+    assert r.score == 0 and [s.kind for s in r.suggestions] == ["language"]
+    assert "Latin alphabet" in r.suggestions[0].message
+
+
+def test_an_answer_in_another_latin_language_is_still_scored(backend):
+    r = analyze(STRATEGY, "Hemos reducido los incidentes a la mitad en seis meses con revisiones semanales.",
+                backend=backend)
+    assert r.delivery.words > 10 and all(s.kind != "language" for s in r.suggestions)
+
+
 def test_a_20000_character_answer_is_accepted(backend):
     long = (GOOD + " ") * (20_000 // (len(GOOD) + 1) + 1)
     long = long[:20_000]
