@@ -147,7 +147,7 @@ OTHER_SCRIPT = Suggestion(
 
 def _empty_report(q: Question, kind: str, kind_source: str, prep, backend, raw: str = "") -> Report:
     points = tuple(TalkingPointResult(p, False, 0.0, None, prep.example_shown(e))
-                   for p, e in zip(prep.points, prep.exemplar, strict=True))
+                   for p, e in zip(prep.points, prep.shown_exemplar, strict=True))
     if prep.basis != "talking_points":
         points = ()
     structure = _sig.structure(kind, kind_source, [])

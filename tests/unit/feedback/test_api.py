@@ -87,6 +87,12 @@ def test_empty_answer_gives_score_zero_and_a_suggestion(backend, answer):
     assert all(not t.covered for t in r.talking_points)
 
 
+def test_the_example_shown_for_a_point_depends_on_the_example_answer_alone(backend):
+    answers = ["", "我们每周进行一对一会谈。", "We talked.", GOOD]
+    shown = {tuple(t.example for t in analyze(STRATEGY, a, backend=backend).talking_points) for a in answers}
+    assert len(shown) == 1 and all(shown.pop())
+
+
 @pytest.mark.parametrize("answer", ["我曾经帮助一位表现不佳的工程师。我们每周进行一对一会谈，制定了六周计划。",
                                     "В 2023 году я провёл реорганизацию команды из 12 инженеров."])
 def test_an_answer_in_another_script_is_told_so_not_that_it_is_empty(backend, answer):
