@@ -87,10 +87,32 @@ def test_empty_answer_gives_score_zero_and_a_suggestion(backend, answer):
     assert all(not t.covered for t in r.talking_points)
 
 
-def test_the_example_shown_for_a_point_depends_on_the_example_answer_alone(backend):
+TURNAROUND = Question(  # a rubric whose closest example sentence for two points is the same one
+    text="Tell me about a time you turned around an underperforming engineer. What did you do?",
+    talking_points=("how you noticed the problem and confirmed it with evidence",
+                    "the conversation where you raised it directly",
+                    "the concrete improvement plan and support you offered",
+                    "the measurable outcome and what you learned"),
+    example_answer=(
+        "On my last team a mid-level backend engineer, Tom, had three pull requests in a row reverted and kept "
+        "missing his sprint commitments. Before saying anything I checked it was not just my perception: I looked "
+        "at two months of his work, read the review comments, and asked his tech lead what she had seen. In our "
+        "next one-on-one I raised it directly, with the specific examples, and asked what was going on. He admitted "
+        "he was unsure about our new event-driven architecture and embarrassed to ask for help. We agreed a six-week "
+        "plan: pairing twice a week with a senior engineer, smaller tickets with clear acceptance criteria, and a "
+        "15-minute weekly check-in where we both wrote down what had gone well. By week five he had shipped a full "
+        "feature with no reverts, and six months later he was reviewing other people's code on that service. My "
+        "lesson was to raise concerns after two weeks rather than two months."),
+)
+
+
+@pytest.mark.parametrize("question", [STRATEGY, TURNAROUND])
+def test_the_example_shown_for_a_point_depends_on_the_example_answer_alone(backend, question):
     answers = ["", "我们每周进行一对一会谈。", "We talked.", GOOD]
-    shown = {tuple(t.example for t in analyze(STRATEGY, a, backend=backend).talking_points) for a in answers}
-    assert len(shown) == 1 and all(shown.pop())
+    shown = {tuple(t.example for t in analyze(question, a, backend=backend).talking_points) for a in answers}
+    assert len(shown) == 1
+    examples = shown.pop()
+    assert all(examples) and len(set(examples)) == len(examples)  # one sentence per point, none repeated
 
 
 @pytest.mark.parametrize("answer", ["我曾经帮助一位表现不佳的工程师。我们每周进行一对一会谈，制定了六周计划。",
