@@ -185,7 +185,8 @@ def _report(q: Question, raw: str, cleaned: str, sents: list[str], sent_vecs, ba
         # an answer to another question covers none of this one's points, whatever it echoes: the
         # checklist, the history, progress and mocks all read `covered` (strength is kept)
         tps = tuple(dataclasses.replace(t, covered=False, evidence=None) for t in tps)
-    structure = _sig.structure(kind, kind_source, sents, _sig.list_items(raw))
+    outcomes = tuple(t.evidence for t in tps if t.covered and t.evidence and _sig.outcome_point(t.point))
+    structure = _sig.structure(kind, kind_source, sents, _sig.list_items(raw), outcomes)
     # "Tell me about a time…" answered with what one would do: capped below, and told so
     hypothetical = structure.kind == "behavioural" and _sig.hypothetical(sents)
     spec = _sig.specificity(cleaned, lexicon, prep.rubric_stems)

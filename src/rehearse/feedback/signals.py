@@ -111,6 +111,9 @@ _NUMBER = re.compile(
 )
 _DIGIT = re.compile(r"\d")
 _TIME_FRAME = re.compile(
+    # "by week five", "in month 3" (before "by week" alone)
+    r"\b(?:by|in|from|until|after|before) (?:week|month|sprint|quarter|day|year) (?:\d+|one|two|three|four|"
+    r"five|six|seven|eight|nine|ten|eleven|twelve)\b|"
     r"\b(?:within|in|over|after|for|by|every|each|per|first|next|last|the first) "
     r"(?:a |an |the )?(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|few|"
     r"couple of )?\s?(?:-?\s?)?(?:day|week|sprint|month|quarter|year|half|days|weeks|sprints|"
@@ -118,7 +121,12 @@ _TIME_FRAME = re.compile(
     r"fortnightly|annual|annually|biweekly)\b|\b\d{1,3}[- ](?:day|week|month)\b"
     # "a month later", "three weeks behind", "two years ago"
     r"|\b(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|a few|a couple of) "
-    r"(?:day|week|sprint|month|quarter|year)s? (?:later|earlier|before|after|behind|ahead|ago|late|early)\b",
+    r"(?:day|week|sprint|month|quarter|year)s? (?:later|earlier|before|after|behind|ahead|ago|late|early)\b"
+    # "forty minutes", "eight months", "the week after"
+    r"|\b(?:\d+|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|"
+    r"six|seven|eight|nine))?|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|eighteen) "
+    r"(?:minutes|hours|days|weeks|sprints|months|quarters|years)\b"
+    r"|\bthe (?:day|week|month|sprint|quarter|year) (?:after|before)\b",
     re.I,
 )
 # Named practices, metrics and tools an interviewer recognises as concrete (generic, any role).
@@ -173,7 +181,13 @@ def concreteness(sentence: str) -> tuple[int, int, int]:
 
 
 FILLERS = ("um", "uh", "er", "erm", "hmm", "you know", "like,", "i mean", "basically",
-           "literally", "actually", "so yeah", "kind of", "sort of", "stuff like that")
+           "literally", "actually", "so yeah", "kind of", "sort of", "stuff like that", "honestly")
+# "like" as a filler without its comma: after a verb of being or another filler, before an adverb,
+# a number or a verb ("the site was like really slow", "it's been like eight months"), not before
+# what it compares with ("it was like a nightmare", "tools like Jira")
+_LIKE_FILLER = re.compile(
+    r"\b(?:was|were|is|are|been|be|'s|basically|just|so|and|um|uh|literally)\s+like\b(?!,)"
+    r"(?!\s+(?:a|an|the|this|that|these|those|to|it|him|her|them|me|us|you|my|our|his|their|what|how)\b)")
 HEDGES = ("i think", "i guess", "i believe", "maybe", "perhaps", "probably", "possibly",
           "might", "i suppose", "hopefully", "not sure", "i feel like", "somewhat",
           "more or less")  # "kind of" and "sort of" are counted once, as fillers
@@ -252,9 +266,24 @@ def _list_marker(answer: str, m: re.Match) -> bool:
             and answer[m.end(): m.end() + 1] == ")" and (not before or before[-1] in ".:;\n"))
 
 
-def structure(kind: str, kind_source: str, sents: list[str], listed: int = 0) -> Structure:
+# a talking point about what came of it ("the measurable outcome", "what changed afterwards")
+_OUTCOME_POINT = re.compile(
+    r"\b(?:the|its|any) (?:\w+ )?(?:outcomes?|results?|effects?)\b|\b(?:what changed|afterwards|recurrence|"
+    r"measur(?:ed|able) (?:change|improvement|signs?))\b", re.I)
+
+
+def outcome_point(point: str) -> bool:
+    """Whether a talking point asks for the result (its evidence is then the STAR result); "how
+    you ran a review afterwards" asks for an action."""
+    return bool(_OUTCOME_POINT.search(point)) and not re.match(r"\s*how (?:you|i|we)\b", point, re.I)
+
+
+def structure(kind: str, kind_source: str, sents: list[str], listed: int = 0,
+              outcomes: tuple[str, ...] = ()) -> Structure:
     """STAR parts for behavioural answers, steps/framework for situational ones; `listed`: the
-    list items of the answer as written (cleaning takes the markers off)."""
+    list items of the answer as written (cleaning takes the markers off); `outcomes`: the
+    evidence of covered talking points about the result, which the STAR result then agrees with
+    (a report that quotes "we removed 6,000 lines" for the outcome must not ask for a result)."""
     steps = max(sum(len(_STEP_MARKERS.findall(s)) for s in sents), listed if listed >= 2 else 0)
     if kind == "behavioural":
         star = {part: any(p.search(s) for s in sents) for part, p in _STAR.items()}
@@ -263,7 +292,7 @@ def structure(kind: str, kind_source: str, sents: list[str], listed: int = 0) ->
         acted = [i for i, s in enumerate(sents) if names_an_action(s)]
         star["action"] = bool(acted)
         result_sents = [s for i, s in enumerate(sents) if _STAR["result"].search(s)
-                        or (acted and i > acted[0] and _RESULT_AFTER_ACTION.search(s))]
+                        or (acted and i > acted[0] and _RESULT_AFTER_ACTION.search(s))] + list(outcomes)
         star["result"] = bool(result_sents)
         quantified = any(_DIGIT.search(s) or _NUMBER.search(s) for s in result_sents)
         if hypothetical(sents):
@@ -279,15 +308,26 @@ def structure(kind: str, kind_source: str, sents: list[str], listed: int = 0) ->
     return Structure(kind, kind_source, None, None, None, steps, score)
 
 
+def _once(items) -> tuple[str, ...]:
+    """Each item once, whatever its case, as first written ("SLOs", not "slos")."""
+    seen: dict[str, str] = {}
+    for item in items:
+        seen.setdefault(item.lower(), item)
+    return tuple(seen.values())
+
+
 def specificity(answer: str, lexicon: Lexicon | None, echo: frozenset[str] = frozenset()) -> Specificity:
     """Numbers, time frames, named practices and the bank's job terms found in the answer.
 
     `echo`: stems of the question and its talking points. A job term the answer only repeats
     from them ("evidence", "improvement plan") is the rubric read back, not a specific."""
-    numbers = tuple(dict.fromkeys(m.group(0).strip() for m in _NUMBER.finditer(answer)
-                                  if not _list_marker(answer, m)))
-    frames = tuple(dict.fromkeys(m.group(0).strip().lower() for m in _TIME_FRAME.finditer(answer)))
-    practices = tuple(dict.fromkeys(m.group(0).lower() for m in _PRACTICES.finditer(answer)))
+    # "6 weeks" of "in 6 weeks" is a quantity and a time frame, and counts as both (a report lists it
+    # once: practice.report_view.specifics_shown)
+    numbers = _once(m.group(0).strip() for m in _NUMBER.finditer(answer) if not _list_marker(answer, m))
+    frames = _once(m.group(0).strip() for m in _TIME_FRAME.finditer(answer))
+    # a practice the question itself names ("SLOs and error budgets") is read back, not a specific
+    practices = _once(m.group(0) for m in _PRACTICES.finditer(answer)
+                      if not all(_text.stem(w) in echo for w in _text.words(m.group(0))))
     terms: list[str] = []
     if lexicon is not None and lexicon.job_terms:
         ws = _text.words(answer)
@@ -298,8 +338,14 @@ def specificity(answer: str, lexicon: Lexicon | None, echo: frozenset[str] = fro
             written.setdefault(st, ws[i])
             if i + 1 < len(stems):
                 written.setdefault(st + " " + stems[i + 1], ws[i] + " " + ws[i + 1])
-        terms = list(dict.fromkeys(written[s] for s in lexicon.job_terms
-                                   if s in written and not all(part in echo for part in s.split())))
+        found = [s for s in lexicon.job_terms if s in written and not all(part in echo for part in s.split())]
+        # a term inside a longer one, or inside a named practice, is listed once: "pull requests", not
+        # "requests" beside it; "code reviews" as a practice, not again as a term
+        named = {_text.stem(w) for p in practices for w in _text.words(p)}
+        longer = [set(s.split()) for s in found if " " in s]
+        terms = list(dict.fromkeys(
+            written[s] for s in found
+            if not set(s.split()) <= named and not any(set(s.split()) < other for other in longer)))
     digits = sum(1 for n in numbers if _DIGIT.search(n))
     raw = (min(digits, 3) * 1.0 + min(len(numbers) - digits, 2) * 0.5 + min(len(frames), 2) * 0.75
            + min(len(practices), 3) * 0.75 + min(len(terms), 6) * 0.25)
@@ -316,6 +362,9 @@ def delivery(answer: str, n_sentences: int) -> Delivery:
     verdict = ("empty" if n_words == 0 else "short" if seconds < lo
                else "long" if seconds > hi else "ok")
     fillers = _count_phrases(lower, FILLERS)
+    bare_like = len(_LIKE_FILLER.findall(lower))
+    if bare_like:
+        fillers["like"] = fillers.get("like", 0) + bare_like
     hedges = _count_phrases(lower, HEDGES)
     cliches = _count_phrases(lower, CLICHES)
     i_n, we_n = len(_I.findall(lower)), len(_WE.findall(lower))

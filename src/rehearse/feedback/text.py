@@ -330,6 +330,8 @@ GENERIC_WORDS = """
     moment moments room date location luck effect shape spot path paths versus behind beyond mix
     under directly direct honestly honest cause caused causes causing depend depends depending
     expect expected expecting reduce reduced reducing regular regularly struggle struggling
+    push pushed pushing update updated updating root core reliable split splitting observe
+    observed progress result results involve involved sign signed fairly
 """.split()  # noqa: SIM905
 GENERIC_STEMS = frozenset(stem(w) for w in GENERIC_WORDS)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rehearse.feedback import Question, analyze, load_backend
+from rehearse.feedback import Lexicon, Question, analyze, load_backend
 from rehearse.feedback import signals as S
 from rehearse.feedback import text as T
 
@@ -122,8 +122,10 @@ def test_situational_answers_are_checked_for_steps(backend, answer, framework):
     ("We cut p95 latency from 800 ms to 200 ms within two quarters using canary releases and "
      "blameless postmortems.", {"800 ms", "200 ms"}, {"within two quarters"},
      {"p95", "canary", "blameless", "postmortems"}),
-    ("We held weekly 1:1s and tracked DORA metrics in Q3.", set(), {"weekly", "q3"},
-     {"1:1s", "dora"}),
+    ("We held weekly 1:1s and tracked DORA metrics in Q3.", set(), {"weekly", "Q3"},
+     {"1:1s", "DORA"}),  # as written, acronyms in capitals
+    ("The outage lasted forty minutes; by week five and for eight months after it we had none.",
+     set(), {"forty minutes", "by week five", "for eight months"}, set()),
     ("I always try to do my best for the team.", set(), set(), set()),
 ])
 def test_specificity_finds_numbers_time_frames_and_practices(answer, numbers, frames, practices):
@@ -134,14 +136,37 @@ def test_specificity_finds_numbers_time_frames_and_practices(answer, numbers, fr
     assert (spec.score == 0) is (not numbers and not frames and not practices)
 
 
+def test_practices_the_question_names_are_read_back_not_specifics():
+    from rehearse.feedback.text import content_stems
+    echo = frozenset(content_stems("How do you use SLOs and error budgets?"))
+    spec = S.specificity("SLOs, error budgets, SLOs, and canary releases.", None, echo)
+    assert [p.lower() for p in spec.named_practices] == ["canary"]
+
+
+def test_a_job_term_inside_a_longer_one_or_a_practice_is_listed_once():
+    lexicon = Lexicon((), {"request": "request", "pull request": "pull request", "code": "code",
+                           "code review": "code review"}, {})
+    spec = S.specificity("I read every pull request and sped up code reviews.", lexicon)
+    assert spec.job_terms == ("pull request",) and "code reviews" in spec.named_practices
+
+
+@pytest.mark.parametrize(("answer", "likes"), [
+    ("The site was like really slow and it's been like eight months; it basically like died.", 3),
+    ("It was like a nightmare, with tools like Jira everywhere.", 0),
+    ("The root cause was like, we had no review.", 1),
+])
+def test_like_is_a_filler_only_where_it_compares_nothing(answer, likes):
+    assert S.delivery(answer, 1).fillers.get("like", 0) == likes
+
+
 def test_job_terms_read_back_from_the_rubric_are_not_specifics(lexicon):
     from rehearse.feedback.text import content_stems
     answer = "We reviewed the error budget, then gave the incident a blameless postmortem and tracked actions."
     echo = frozenset(content_stems("blameless postmortems with tracked actions"))
     plain = S.specificity(answer, lexicon)
     echoed = S.specificity(answer, lexicon, echo)
-    assert {"tracked", "actions"} & set(plain.job_terms)
-    assert not {"tracked", "actions"} & set(echoed.job_terms)
+    assert {"tracked", "actions", "tracked actions"} & set(plain.job_terms)
+    assert not {"tracked", "actions", "tracked actions"} & set(echoed.job_terms)
     assert set(echoed.job_terms) < set(plain.job_terms) and echoed.score <= plain.score
 
 
@@ -298,3 +323,24 @@ def test_specifics_cannot_make_up_for_the_points_an_answer_misses(backend, monke
     assert capped.score == round(20 + 45 * covered / 3)
     note = next(b.note for b in capped.breakdown if b.part == "coverage_cap")
     assert note.startswith(f"{covered} of 3 talking points covered")
+
+
+def test_the_star_result_agrees_with_a_covered_outcome_point():
+    sents = ["Our API had three versions in use.", "I wrote the migration guide and called every team.",
+             "All 34 services moved without an incident and we removed about 6,000 lines of code."]
+    alone = S.structure("behavioural", "question", sents)
+    told = S.structure("behavioural", "question", sents, outcomes=(sents[2],))
+    assert not alone.result_quantified
+    assert told.star["result"] and told.result_quantified
+
+
+@pytest.mark.parametrize(("point", "about_the_result"), [
+    ("the measurable outcome and what you learned", True),
+    ("what changed in the behaviour afterwards", True),
+    ("the evidence that recurrence became less likely", True),
+    ("how you ran a blameless review afterwards", False),  # an action
+    ("the specific behaviour and its impact on the team", False),
+    ("tying engineering outcomes to company goals", False),
+])
+def test_which_talking_points_ask_for_the_result(point, about_the_result):
+    assert S.outcome_point(point) is about_the_result
