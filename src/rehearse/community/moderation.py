@@ -139,12 +139,13 @@ def accept(session: Session, *, editor: User, suggestion_id: int, note: str | No
            now: datetime | None = None) -> ExampleAnswer:
     """Accept a suggestion into a new revision that credits its author.
 
-    `edited` (edit, then accept) replaces the suggested values; `edited_base` is the revision the
-    editor edited against; without it, the edit is taken as made on what the suggestion was made on
-    (the queue file and the API show the suggestion's proposed text, which the editor tweaks). A
-    suggestion or an edit made against an older revision is merged onto the current one, field by
-    field and word by word; where both changed the same words, Conflict is raised and nothing changes,
-    so a newer revision is never silently overwritten.
+    `edited` (edit, then accept) replaces the suggested values of the fields it gives; the fields it
+    leaves out keep what the suggestion proposes (an empty `edited` accepts it as proposed).
+    `edited_base` is the revision the editor edited against; without it, the edit is taken as made on
+    what the suggestion was made on (the queue file and the API show the suggestion's proposed text,
+    which the editor tweaks). A suggestion or an edit made against an older revision is merged onto
+    the current one, field by field and word by word; where both changed the same words, Conflict is
+    raised and nothing changes, so a newer revision is never silently overwritten.
     """
     now = now or utcnow()
     require_editor(editor)
@@ -160,13 +161,22 @@ def accept(session: Session, *, editor: User, suggestion_id: int, note: str | No
     question = question_or_404(session, suggestion.question_id, lock=True)
     latest = current(session, question.id)
     base, proposed = proposed_values(session, suggestion)
-    if edited is not None:
+    if edited:
         if edited_base is not None:
-            base = latest if edited_base in (0, latest.revision) else revision(session, question.id, edited_base)
-            if base is None:
+            edited_on = (latest if edited_base in (0, latest.revision)
+                         else revision(session, question.id, edited_base))
+            if edited_on is None:
                 raise CommunityError(f"Question {question.id} has no revision {edited_base} to have edited.")
-        proposed = fill_proposed(base, example_answer=edited.get("example_answer"), intent=edited.get("intent"),
-                                 talking_points=edited.get("talking_points"))
+            if edited_on.revision != base.revision:  # the suggestion's own changes, carried onto it
+                left_out = [name for name in FIELDS if edited.get(name) is None]
+                proposed = {**proposed, **merge_onto(base, proposed, edited_on, left_out)}
+            base = edited_on
+        # Fields the edit leaves out keep the suggestion's values, not the base's: an editor who
+        # rewords one point has not taken back the author's new example answer.
+        suggested = Snapshot(base.revision, proposed["example_answer"], proposed["intent"],
+                             tuple(proposed["talking_points"]))
+        proposed = fill_proposed(suggested, example_answer=edited.get("example_answer"),
+                                 intent=edited.get("intent"), talking_points=edited.get("talking_points"))
     values = merge_onto(base, proposed, latest) if base.revision != latest.revision else proposed
     if all(values[name] == latest.get(name) for name in FIELDS):
         raise Conflict(f"Revision {latest.revision} already says what suggestion #{suggestion_id} proposes; "

@@ -172,10 +172,12 @@ def diff_fields(old: dict[str, Any] | Snapshot, new: dict[str, Any]) -> dict[str
     }
 
 
-def merge_onto(base: Snapshot, proposed: dict[str, Any], now: Snapshot) -> dict[str, Any]:
-    """Apply the suggestion's changes (base -> proposed) on top of the current revision, field by field."""
+def merge_onto(base: Snapshot, proposed: dict[str, Any], now: Snapshot,
+               fields: Sequence[str] = FIELDS) -> dict[str, Any]:
+    """Apply the suggestion's changes (base -> proposed) on top of the current revision, field by field
+    (only `fields`, when given: the others are not in the result)."""
     merged: dict[str, Any] = {}
-    for name in FIELDS:
+    for name in fields:
         old, mine, theirs = base.get(name), proposed[name], now.get(name)
         if mine in (old, theirs):
             merged[name] = theirs

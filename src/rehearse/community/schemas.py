@@ -211,7 +211,9 @@ class HideBody(ReasonBody):
 
 class AcceptBody(BaseModel):
     note: str | None = Field(None, max_length=_BIG, description="An editor's note, added to the revision's reason.")
-    edited: EditFields | None = Field(None, description="Edit, then accept: these values replace the suggested ones.")
+    edited: EditFields | None = Field(None, description="Edit, then accept: the fields given replace the suggested "
+                                      "ones, those left out keep what the suggestion proposes ({} accepts it as "
+                                      "proposed).")
     edited_base: int | None = Field(None, ge=0, description="The revision the edit was made against (default: the "
                                     "one the suggestion was made against, so the edit is merged like it).")
 

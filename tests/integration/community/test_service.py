@@ -499,3 +499,46 @@ def test_the_same_edit_cannot_wait_in_the_queue_twice(session, question, author,
         with pytest.raises(community.Conflict, match=f"Suggestion #{first.id} already proposes exactly this"):
             suggest(session, who, question)
     assert suggest(session, voter, question, intent="Show how you plan a year, and why.").status == "pending"
+
+
+def test_an_edit_keeps_what_the_suggestion_proposes_in_the_fields_it_leaves_out(session, question, author, editor):
+    """An editor who rewords one point has not taken back the author's other changes: fields left out of
+    `edited` were filled from the base revision, and the new example answer was silently dropped."""
+    both = suggest(session, author, question, talking_points=[*POINTS, "how you measure progress"])
+    row = community.accept(session, editor=editor, suggestion_id=both.id,
+                           edited={"talking_points": [*POINTS, "how you measure progress, in numbers"]})
+    assert row.text == NEW_ANSWER
+    assert row.talking_points == [*POINTS, "how you measure progress, in numbers"]
+
+
+def test_an_empty_edit_accepts_the_suggestion_as_proposed(session, question, author, editor):
+    new_intent = community.suggest_edit(session, user=author, question_id=question.id, reason="Clearer.",
+                                        accept_licence=True, intent="Show how you turn goals into a plan.")
+    row = community.accept(session, editor=editor, suggestion_id=new_intent.id, edited={})
+    assert row.intent == "Show how you turn goals into a plan." and row.text == ANSWER
+
+
+def test_an_edit_against_a_newer_revision_carries_the_suggestions_other_changes_onto_it(
+        session, question, author, voter, editor):
+    stale = suggest(session, author, question, talking_points=[*POINTS, "how you measure progress"])
+    community.accept(session, editor=editor, suggestion_id=community.suggest_edit(
+        session, user=voter, question_id=question.id, reason="Clearer.", accept_licence=True,
+        intent="Show how you turn goals into a plan.").id)  # revision 2: the intent only
+    row = community.accept(session, editor=editor, suggestion_id=stale.id, edited_base=2,
+                           edited={"talking_points": [*POINTS, "how you measure progress, in numbers"]})
+    assert (row.revision, row.text, row.intent) == (3, NEW_ANSWER, "Show how you turn goals into a plan.")
+    assert row.talking_points[-1] == "how you measure progress, in numbers"
+
+
+def test_a_queue_file_edit_keeps_the_fields_it_leaves_out(session, question, author, editor):
+    import json
+
+    from rehearse.community import decisions
+
+    both = suggest(session, author, question, talking_points=[*POINTS, "how you measure progress"])
+    lines = [{"format": decisions.QUEUE_FORMAT, "version": decisions.QUEUE_VERSION},
+             {"id": both.id, "decision": "accept",
+              "edited": {"talking_points": [*POINTS, "how you measure progress, in numbers"]}}]
+    decisions.apply_decisions(session, editor=editor, text="\n".join(map(json.dumps, lines)), file="q.jsonl")
+    assert bank.current_example_answer(session, question.id) == NEW_ANSWER
+    assert bank.get_question(session, question.id).talking_points[-1] == "how you measure progress, in numbers"

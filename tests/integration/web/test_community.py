@@ -505,3 +505,24 @@ def test_admins_suspend_and_reinstate_an_account_from_the_editors_page(app, make
     assert "(suspended)" not in row.group(0) and 'data-action="ban"' in row.group(0)
     member.sign_in(email)
     assert member.get("/api/me").json()["email"] == email
+
+
+def test_edit_then_accept_through_the_api_keeps_the_fields_the_edit_leaves_out(app, question, people):
+    author, _voter, editor = people
+    qid, headers = question["id"], editor.page_csrf_header()
+    answer = current_answer(author, qid) + " Both changes."
+    points = [*question["talking_points"], "how you report progress"]
+    made = author.post(f"/api/questions/{qid}/suggestions", headers=author.page_csrf_header(), json={
+        "example_answer": answer, "talking_points": points, "reason": "r", "accept_licence": True})
+    assert made.status_code == 201, made.text
+    reworded = [*question["talking_points"], "how you report progress, and to whom"]
+    accepted = editor.post(f"/api/suggestions/{made.json()['id']}/accept", headers=headers,
+                           json={"edited": {"talking_points": reworded}})
+    assert accepted.status_code == 200, accepted.text
+    now = author.get(f"/api/questions/{qid}").json()
+    assert (now["example_answer"], now["talking_points"]) == (answer, reworded)
+    again = author.post(f"/api/questions/{qid}/suggestions", headers=author.page_csrf_header(), json={
+        "example_answer": answer + " As proposed.", "reason": "r", "accept_licence": True})
+    as_proposed = editor.post(f"/api/suggestions/{again.json()['id']}/accept", headers=headers, json={"edited": {}})
+    assert as_proposed.status_code == 200, as_proposed.text
+    assert current_answer(author, qid) == answer + " As proposed."
