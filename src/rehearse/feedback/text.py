@@ -31,6 +31,9 @@ _MD_RULE = re.compile(r"^\s*([-*_]\s*){3,}$", re.M)
 _BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,2}[.)])\s+", re.M)
 _BLOCK_TAGS = re.compile(r"</?(p|div|li|ul|ol|br|h[1-6]|tr|table|section|blockquote)\b[^>]*>", re.I)
 _WS = re.compile(r"[ \t\f\v\u00a0]+")
+# Bidirectional overrides and isolates reorder how a quote is displayed ("Trojan source"); an
+# answer's words never need them
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _SPACE_PUNCT = re.compile(r" ([.,;:!?])(?=\s|$)")
 
 # A sentence ends at . ! ? (optionally followed by a quote/bracket) before whitespace and
@@ -52,7 +55,7 @@ def clean(text: str) -> str:
     """Strip pasted HTML (tags, entities) and Markdown markup; keep one line per block/bullet.
 
     Only real HTML tags are stripped: "< 200 ms" and "List<String>" are kept as typed."""
-    t = text.replace("\r\n", "\n").replace("\r", "\n")
+    t = _BIDI.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     if "<" in t and _TAG.search(t):  # pasted HTML: its tags go, its text stays
         t = _SCRIPT.sub(" ", t)
         t = _BLOCK_TAGS.sub("\n", t)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 
@@ -27,7 +28,7 @@ def specifics_shown(spec: dict | None) -> list[str]:
 
 def render_report(console: Console, question: str, report: dict) -> None:
     colour = "green" if report["score"] >= 70 else "yellow" if report["score"] >= 45 else "red"
-    console.print(f"[bold]{question}[/]")
+    console.print(f"[bold]{escape(question)}[/]")
     points = report.get("talking_points") or []
     covered = (f"  ·  {sum(p['covered'] for p in points)} of {len(points)} talking points covered"
                if points else "")
@@ -40,7 +41,11 @@ def render_report(console: Console, question: str, report: dict) -> None:
     table = Table("", "talking point", "strength", "evidence from your answer", show_lines=False)
     for point in report["talking_points"]:
         mark = "[green]✓[/]" if point["covered"] else "[red]✗[/]"
-        table.add_row(mark, point["point"], f"{point['strength']:.2f}", point["evidence"] or "—")
+        # the candidate's words are text, never markup; a missed point's quote is only a near miss
+        evidence = escape(point["evidence"]) if point["evidence"] else "—"
+        if point["evidence"] and not point["covered"]:
+            evidence = f"[dim]near miss: {evidence}[/]"
+        table.add_row(mark, escape(point["point"]), f"{point['strength']:.2f}", evidence)
     if report["talking_points"]:
         console.print(table)
     structure = report["structure"]
@@ -55,7 +60,7 @@ def render_report(console: Console, question: str, report: dict) -> None:
     elif structure.get("kind") == "situational":
         console.print(f"Structure: {'a clear framework or steps' if structure.get('framework') else 'no clear steps'}")
     if report.get("specificity"):
-        console.print(f"Specifics: {', '.join(specifics_shown(report['specificity'])) or 'none yet'}")
+        console.print(f"Specifics: {escape(', '.join(specifics_shown(report['specificity']))) or 'none yet'}")
     delivery = report["delivery"]
     console.print(f"Delivery: {delivery['words']} words, about {delivery['speaking_seconds']:.0f} s spoken "
                   f"({delivery.get('length_verdict', '')}); fillers: {_counts(delivery.get('fillers', {}))}; "
@@ -63,7 +68,7 @@ def render_report(console: Console, question: str, report: dict) -> None:
     if report["suggestions"]:
         console.print("\n[bold]Suggestions[/]")
         for suggestion in report["suggestions"]:
-            console.print(f"• {suggestion['message']}")
+            console.print(f"• {escape(suggestion['message'])}")
             if suggestion.get("example"):
-                console.print(f"  [dim]e.g. “{suggestion['example']}”[/]")
+                console.print(f"  [dim]e.g. “{escape(suggestion['example'])}”[/]")
     console.print(f"\n[dim]engine: {report['engine'].get('backend')} {report['engine'].get('version', '')}[/]")

@@ -26,7 +26,7 @@ def rendered(answer: str) -> str:
 def test_the_specifics_found_are_listed_named_practices_first():
     text = rendered(STORY)
     specifics = next(line for line in text.splitlines() if line.startswith("Specifics:"))
-    assert specifics.index("jira") < specifics.index("six")
+    assert specifics.index("Jira") < specifics.index("six")  # as written
 
 
 def test_a_task_implied_by_the_scene_and_the_action_is_shown_as_implied_not_missing():
@@ -58,3 +58,21 @@ def test_the_header_counts_covered_points_as_the_web_report_does():
     text = rendered(STORY)
     header = next(line for line in text.splitlines() if line.startswith("Score"))
     assert "of 2 talking points covered" in header and "%" not in header
+
+
+def test_the_candidates_words_are_printed_as_written_never_read_as_markup():
+    console = Console(width=200, record=True, color_system=None)
+    report = analyze(QUESTION, STORY, backend=load_backend("lexical")).to_dict()
+    report["talking_points"][0].update(covered=True, evidence="We cut [bold red]reverts[/] to zero.")
+    render_report(console, "Why [link=http://x]this[/link]?", report)
+    text = console.export_text()
+    assert "We cut [bold red]reverts[/] to zero." in text and "Why [link=http://x]this[/link]?" in text
+
+
+def test_a_missed_point_quotes_its_near_miss_as_one():
+    console = Console(width=200, record=True, color_system=None)
+    report = analyze(QUESTION, STORY, backend=load_backend("lexical")).to_dict()
+    report["talking_points"][1].update(covered=False, evidence="we agreed a plan")
+    render_report(console, QUESTION.text, report)
+    row = next(line for line in console.export_text().splitlines() if "the improvement plan" in line)
+    assert "✗" in row and "near miss: we agreed a plan" in row
