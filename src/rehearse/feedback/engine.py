@@ -14,6 +14,7 @@ from . import signals as _sig
 from . import text as _text
 from .answer import build_answer
 from .backends import ENGINE_VERSION, Backend, fallback_reason, load_backend
+from .denial import denying
 from .lexicon import Lexicon
 from .models import (
     MAX_ANSWER_CHARS,
@@ -189,7 +190,10 @@ def _report(q: Question, raw: str, cleaned: str, sents: list[str], sent_vecs, ba
     structure = _sig.structure(kind, kind_source, sents, _sig.list_items(raw), outcomes)
     # "Tell me about a time…" answered with what one would do: capped below, and told so
     hypothetical = structure.kind == "behavioural" and _sig.hypothetical(sents)
-    spec = _sig.specificity(cleaned, lexicon, prep.rubric_stems)
+    # "I never set up an on-call rotation" names a practice the candidate did not use: not a specific
+    denied = [denying(sent) for sent in sents]
+    said = "\n".join(sent for sent, no in zip(sents, denied, strict=True) if not no) if any(denied) else cleaned
+    spec = _sig.specificity(said, lexicon, prep.rubric_stems)
     delivery = _sig.delivery(cleaned, len(sents))
     values = {"coverage": coverage, "structure": structure.score, "specificity": spec.score,
               "delivery": delivery.score}

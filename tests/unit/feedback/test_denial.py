@@ -118,3 +118,17 @@ def test_a_point_the_answer_denies_is_harder_to_cover_elsewhere(backend, lexicon
 ])
 def test_a_denial_with_nothing_the_candidate_did_beside_it_is_evidence_of_nothing(sentence, denies):
     assert denying(sentence) is denies
+
+
+def test_practices_named_only_in_a_denial_are_not_specifics(backend):
+    from rehearse.feedback import analyze
+
+    from .conftest import STRATEGY  # a rubric that names none of these practices itself
+
+    confession = ("When I joined we had six teams and no real incident process. I did not define severity levels, "
+                  "I never set up an on-call rotation, and we did not write postmortems.")
+    practices = {p.lower() for p in analyze(STRATEGY, confession, backend=backend).specificity.named_practices}
+    assert not practices & {"on-call", "postmortems", "on-call rotation"}
+    done = confession.replace("I did not define", "I defined").replace("I never set up", "I set up").replace(
+        "we did not write", "we wrote")
+    assert "postmortems" in {p.lower() for p in analyze(STRATEGY, done, backend=backend).specificity.named_practices}
