@@ -7,26 +7,42 @@ import json
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from rehearse.userdata.service import MAX_DOCUMENT_BYTES
+
 # Forms and JSON: a 20,000-character answer is ~80 KB even fully escaped; 1 MiB leaves room
 # for a 100,000-character answer to arrive and be refused with a clear message.
 MAX_BODY = 1024 * 1024
 # Audio uploads: the speech library's own limit (64 MiB) plus multipart framing.
 MAX_AUDIO_BODY = 65 * 1024 * 1024
 AUDIO_PATHS = ("/api/transcriptions", "/recording")
+# Your data, imported: the import's own limit (50 MiB) plus multipart framing. A few weeks of daily
+# practice is past 1 MiB (an export holds about 5 KB an answer), a year about 5 MB.
+MAX_DOCUMENT_BODY = MAX_DOCUMENT_BYTES + 64 * 1024
+DOCUMENT_PATHS = ("/account/data", "/api/me/data")
 
 
 class BodyTooLarge(HTTPException):
     """Raised from receive(); FastAPI and Starlette pass HTTPExceptions to the error handlers."""
 
-    def __init__(self, limit: int) -> None:
-        super().__init__(413, _message(limit))
+    def __init__(self, limit: int, path: str) -> None:
+        super().__init__(413, _message(limit, path))
 
 
-def _message(limit: int) -> str:
-    return (
-        f"The request body is larger than {limit // 1024:,} KiB; "
-        "shorten the answer (or the recording) and send it again."
-    )
+def limit_of(path: str) -> int:
+    """The most bytes a request to this path may send."""
+    if path in DOCUMENT_PATHS:
+        return MAX_DOCUMENT_BODY
+    return MAX_AUDIO_BODY if path.endswith(AUDIO_PATHS) else MAX_BODY
+
+
+def _message(limit: int, path: str) -> str:
+    """What to do about it, in the words of the route: an export to load, a recording, an answer."""
+    if path in DOCUMENT_PATHS:
+        return (f"The file is larger than {MAX_DOCUMENT_BYTES // 2**20} MB, the most an import takes (a year of "
+                "daily practice is about 5 MB); send the file that “Download your data” made.")
+    if path.endswith(AUDIO_PATHS):
+        return f"The recording is larger than {limit // 2**20} MB; record a shorter answer and send it again."
+    return f"The request body is larger than {limit // 1024:,} KiB; shorten the answer and send it again."
 
 
 class BodyLimit:
@@ -38,7 +54,7 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
-        limit = MAX_AUDIO_BODY if path.endswith(AUDIO_PATHS) else MAX_BODY
+        limit = limit_of(path)
         for name, value in scope["headers"]:
             if name == b"content-length":
                 try:
@@ -56,14 +72,14 @@ class BodyLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    raise BodyTooLarge(limit)
+                    raise BodyTooLarge(limit, path)
             return message
 
         await self.app(scope, counting_receive, send)
 
 
 async def _refuse(scope: Scope, send: Send, limit: int) -> None:
-    message = _message(limit)
+    message = _message(limit, scope["path"])
     if scope["path"].startswith("/api/"):
         body, kind = json.dumps({"detail": message}).encode(), b"application/json"
     else:

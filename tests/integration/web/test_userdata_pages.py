@@ -1,5 +1,6 @@
 """Your data through the pages and the API: download, load into a new account elsewhere, delete."""
 
+import json
 import re
 
 from .conftest import PASSWORD, Browser
@@ -56,3 +57,32 @@ def test_bad_documents_and_api_deletion(app):
     assert cat.delete("/api/me/account", params={"confirm": "someone@else.com"}, headers=headers).status_code == 422
     assert cat.delete("/api/me/account", params={"confirm": email}, headers=headers).status_code == 204
     assert cat.get("/api/me/data").status_code == 401
+
+
+def test_an_export_past_a_mebibyte_loads_on_the_page_and_through_the_api(app, question):
+    """A few weeks of daily practice export to more than 1 MiB; the import's own 50 MB limit holds, not the
+    1 MiB that answers have."""
+    from rehearse.userdata.service import MAX_DOCUMENT_BYTES
+    from rehearse.web.limits import MAX_BODY
+
+    ann = Browser(app)
+    ann.sign_up()
+    ann.answer(question["id"], ANSWER)
+    document = ann.get("/api/me/data").json()
+    attempt = document["attempts"][0]
+    document["attempts"] = [{**attempt, "number": n, "tries_again": None} for n in range(1, 301)]
+    big = json.dumps(document).encode()
+    assert len(big) > MAX_BODY
+    ben, cat = Browser(app), Browser(app)
+    ben.sign_up()
+    cat.sign_up()
+    page = ben.post("/account/data", data={"csrf_token": csrf(ben.get("/account/data").text)},
+                    files={"document": ("rehearse-data.json", big, "application/json")})
+    assert page.status_code == 200 and "Loaded 300 answers" in page.text
+    api = cat.post("/api/me/data", content=big, headers={**cat.page_csrf_header(), "Content-Type": "application/json"})
+    assert api.status_code == 200 and api.json()["attempts"] == 300
+    # Past the import's limit: refused before it is read, in the words of this route (not "shorten the answer").
+    huge = cat.post("/api/me/data", content=b" " * (MAX_DOCUMENT_BYTES + 2**20),
+                    headers={**cat.page_csrf_header(), "Content-Type": "application/json"})
+    assert huge.status_code == 413 and "larger than 50 MB" in huge.json()["detail"]
+    assert "answer" not in huge.json()["detail"]
