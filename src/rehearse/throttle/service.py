@@ -21,7 +21,7 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -107,6 +107,18 @@ def undo(session: Session, rule: Rule, subject: str) -> None:
 def clear(session: Session, rule: Rule, subject: str) -> None:
     """Forget the subject's bucket under this rule (e.g. after a successful sign-in)."""
     session.execute(delete(Throttle).where(Throttle.key == key(rule, subject)))
+
+
+def forget(session: Session, *, keys: tuple[str, ...] = (), prefixes: tuple[str, ...] = (),
+           suffixes: tuple[str, ...] = ()) -> int:
+    """Delete the buckets with these keys, or whose keys start or end so (an account's, as it is deleted:
+    its e-mail address and id must not stay behind); returns how many."""
+    matches = [Throttle.key.in_(keys)] if keys else []
+    matches += [Throttle.key.startswith(prefix, autoescape=True) for prefix in prefixes]
+    matches += [Throttle.key.endswith(suffix, autoescape=True) for suffix in suffixes]
+    if not matches:
+        return 0
+    return session.execute(delete(Throttle).where(or_(*matches))).rowcount or 0
 
 
 def prune(session: Session, *, older_than: datetime) -> int:

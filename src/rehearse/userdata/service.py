@@ -352,7 +352,14 @@ def _load(session: Session, user: User, document: dict) -> dict[str, int]:
 
 
 def delete_account(session: Session, *, user: User) -> None:
-    """Delete the account and everything it holds (the database cascades to every table that refers to it)."""
+    """Delete the account and everything it holds (the database cascades to every table that refers to it;
+    the rate-limit buckets, keyed by its e-mail address or id, are deleted here)."""
+    from rehearse.accounts.service import SIGN_IN_ACCOUNT, SIGN_IN_ACCOUNT_ADDRESS
+    from rehearse.throttle import service as throttle
+
     community.forget(session, user=user)
+    throttle.forget(session, keys=(throttle.key(SIGN_IN_ACCOUNT, user.email),),
+                    prefixes=(throttle.key(SIGN_IN_ACCOUNT_ADDRESS, f"{user.email}|"),),
+                    suffixes=(f":user:{user.id}",))  # the community's limits, counted per account
     session.execute(delete(User).where(User.id == user.id))
     session.flush()

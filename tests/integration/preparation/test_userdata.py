@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 from sqlalchemy.orm import Session
 
 from rehearse.accounts import service as accounts
@@ -303,3 +303,23 @@ def test_a_bad_community_part_is_refused_whole(session, bank, users, change, mes
         userdata.import_user(session, user=carol, document=document)
     assert userdata.export_user(session, user=carol)["community"] == {
         "suggestions": [], "comments": [], "votes": [], "notifications": [], "comment_reports": []}
+
+
+def test_deleting_an_account_forgets_its_rate_limits(session, bank, users):
+    """The buckets of failed sign-ins hold the e-mail address, and the community's limits the account's id:
+    they go with the account, not a day later when old buckets are pruned."""
+    from rehearse.throttle.models import Throttle
+
+    ann, bob = users
+    ann_email, ann_id = ann.email, ann.id
+    for who in (ann, bob):
+        with pytest.raises(accounts.AccountError):
+            accounts.authenticate(session, email=who.email, password="not the password", client="10.0.0.1")
+        session.add(Throttle(key=f"community-comments:user:{who.id}", hits=1, window_start=utcnow(),
+                             last_at=utcnow()))
+    session.flush()
+    userdata.delete_account(session, user=ann)
+    keys = set(session.scalars(select(Throttle.key)))
+    assert not [k for k in keys if ann_email in k or k.endswith(f":user:{ann_id}")]
+    assert f"signin-account:{bob.email}" in keys and f"community-comments:user:{bob.id}" in keys
+    assert "signin-address:10.0.0.1" in keys  # the address's own count is nobody's account
