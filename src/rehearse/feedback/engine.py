@@ -44,6 +44,10 @@ OFF_TOPIC_CAP = 25  # ...and never more than this
 HYPOTHETICAL_CAP = 55
 # specifics and structure cannot make up for the points: an answer that covers a quarter of them
 # is at most "fair" (55 + 45 × the share covered: 66 for one of four, 77.5 for two of four)
+# An answer far longer than an interviewer would listen to (over twice the target's upper end)
+# loses LONG_CAP_STEP points of its ceiling for each further multiple, down to LONG_CAP_FLOOR:
+# pasting every story one knows covers every point and is not a good answer
+LONG_CAP_FROM, LONG_CAP_STEP, LONG_CAP_FLOOR = 2.0, 15.0, 50.0
 COVERAGE_CAP_FLOOR, COVERAGE_CAP_SPAN = 55.0, 45.0
 GRADES = ((85, "excellent"), (70, "strong"), (50, "fair"), (30, "weak"), (0, "poor"))
 
@@ -213,6 +217,14 @@ def _report(q: Question, raw: str, cleaned: str, sents: list[str], sent_vecs, ba
         items.append(BreakdownItem("hypothetical", 0.0, 0.0, round(HYPOTHETICAL_CAP - total, 2),
                                    "what you would do, not a time you did it: score capped"))
         total = HYPOTHETICAL_CAP
+    over = delivery.speaking_seconds / delivery.target_seconds[1]
+    if over > LONG_CAP_FROM:
+        cap = max(LONG_CAP_FLOOR, 100.0 - LONG_CAP_STEP * (over - LONG_CAP_FROM))
+        if total > cap:
+            items.append(BreakdownItem("length_cap", 0.0, 0.0, round(cap - total, 2),
+                                       f"about {delivery.speaking_seconds / 60:.0f} minutes spoken, {over:.0f}× the "
+                                       "longest an interviewer expects: score capped"))
+            total = cap
     if on_topic and prep.basis == "talking_points" and tps:
         share = sum(t.covered for t in tps) / len(tps)
         cap = COVERAGE_CAP_FLOOR + COVERAGE_CAP_SPAN * share

@@ -137,6 +137,14 @@ def test_a_20000_character_answer_is_accepted(backend):
     assert any(s.kind == "length" for s in r.suggestions)
 
 
+def test_an_answer_many_times_too_long_is_capped_and_told_why(backend):
+    padded = " ".join([GOOD] * 60)  # every point, sixty times over: about a quarter of an hour spoken
+    r = analyze(STRATEGY, padded, backend=backend)
+    capped = [i for i in r.breakdown if i.part == "length_cap"]
+    assert capped and "score capped" in capped[0].note and r.score <= 55
+    assert not [i for i in analyze(STRATEGY, GOOD, backend=backend).breakdown if i.part == "length_cap"]
+
+
 def test_an_answer_over_the_limit_is_a_clear_error(backend):
     with pytest.raises(AnswerTooLong, match="at most") as exc:
         analyze(STRATEGY, "x" * (MAX_ANSWER_CHARS + 1), backend=backend)
