@@ -19,23 +19,25 @@ class MockCreate(BaseModel):
     role: str | None = Field(default=None, max_length=200, description="A role's slug or id (or give `bank`).")
     bank: str | None = Field(default=None, max_length=200, description="A bank's slug: alone, to draw from all its "
                              "roles; with `role`, to say which bank's role of that slug (422 if it has none).")
-    questions: int = Field(default=service.DEFAULT_QUESTIONS,
+    # Strict: `true` is not one question, nor "5" five (a client that sends them has a bug to hear about).
+    questions: int = Field(default=service.DEFAULT_QUESTIONS, strict=True,
                            description=f"{service.MIN_QUESTIONS}-{service.MAX_QUESTIONS} questions.")
-    seconds_per_answer: int = Field(default=service.DEFAULT_SECONDS,
+    seconds_per_answer: int = Field(default=service.DEFAULT_SECONDS, strict=True,
                                     description=f"{service.MIN_SECONDS}-{service.MAX_SECONDS} seconds.")
     mode: Literal["typed", "spoken"] = Field(default="typed", description="Spoken: each answer is recorded and "
                                              "transcribed on the server (when it can; GET /api/speech says).")
     follow_ups: bool = Field(default=True, description="Ask one follow-up after an answer that missed something.")
-    seed: int | None = Field(default=None, description="Replays the draw of your mock that used this seed on the "
-                             "same role or bank (the recent questions it set aside are set aside again); a seed none "
-                             "of your mocks used sets nothing aside: the same set for anyone with the same bank. "
-                             "Without it a random seed is chosen, and kept.")
+    seed: int | None = Field(default=None, strict=True, description="Replays the draw of your mock that used this "
+                             "seed on the same role or bank (the recent questions it set aside are set aside again); "
+                             "a seed none of your mocks used sets nothing aside: the same set for anyone with the "
+                             "same bank. Without it a random seed is chosen, and kept.")
 
 
 class MockAnswer(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    item_id: int = Field(ge=1, le=2**31 - 1, description="The current item's id (GET the mock to see it).")
+    item_id: int = Field(ge=1, le=2**31 - 1, strict=True,
+                         description="The current item's id (GET the mock to see it).")
     answer: str = Field(default="", description="The answer as it stands; it may be empty only when the time "
                         "has run out (422 while time is left).")
     timed_out: bool = Field(default=False, description="True when the countdown reached zero. The server judges by "

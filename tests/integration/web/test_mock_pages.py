@@ -30,13 +30,28 @@ def start(client, question, **fields):
     ({"minutes": "0"}, "30 s to 15 minutes, not 0 s"),
     ({"minutes": "1440"}, "30 s to 15 minutes, not 86400 s"),
     ({"role": "999999"}, "There is no role"),
+    ({"minutes": "inf"}, "30 s to 15 minutes, not &#39;inf&#39;"),  # not finite: it overflowed into a 500
+    ({"minutes": "1e309"}, "30 s to 15 minutes, not &#39;1e309&#39;"),
+    ({"minutes": "nan"}, "30 s to 15 minutes, not &#39;nan&#39;"),
+    ({"minutes": "soon"}, "a number of minutes, not &#39;soon&#39;"),
 ])
-def test_bad_settings_get_a_clear_4xx_and_save_nothing(app, question, fields, message):
+def test_bad_settings_show_the_form_again_with_why_and_save_nothing(app, question, fields, message):
     ann = Browser(app)
     ann.sign_up()
     response = start(ann, question, **fields)
-    assert 400 <= response.status_code < 500 and message in response.text
+    assert response.status_code in (404, 422) and message in response.text
+    assert "data-mock-form" in response.text and "data-form-error" in response.text  # the form, not an error page
     assert ann.get("/api/mocks").json() == []
+
+
+@pytest.mark.parametrize("body", [{"questions": True}, {"questions": "2"}, {"questions": 2.0},
+                                  {"seconds_per_answer": True}, {"seconds_per_answer": "60"}, {"seed": True}])
+def test_the_api_takes_numbers_as_numbers(app, question, body):
+    """`true` is not one question: a client that sends it is told, not given a one-question mock."""
+    ann = Browser(app)
+    ann.sign_up()
+    response = ann.post("/api/mocks", json={"role": question["role_slug"], **body}, headers=ann.page_csrf_header())
+    assert response.status_code == 422 and ann.get("/api/mocks").json() == []
 
 
 def test_a_whole_mock_with_follow_ups_reloads_and_ends_with_a_shareable_report(app, question):

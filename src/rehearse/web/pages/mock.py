@@ -3,6 +3,7 @@ a read-only shared link."""
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -29,6 +30,26 @@ def _whole(text: str, name: str) -> int:
         return int(text.strip())
     except ValueError:
         raise HTTPException(422, f"{name} must be a whole number, not {text[:20]!r}.") from None
+
+
+def _seconds(minutes: str) -> int:
+    """The start form's minutes per answer in seconds; MockRejected (the form again, with why) for anything
+    that is not a finite number ("inf" and "1e309" overflow, "nan" is no time)."""
+    try:
+        value = float(minutes)
+    except ValueError:
+        raise mocks.MockRejected(f"The time per answer is a number of minutes, not {minutes[:20]!r}.") from None
+    if not math.isfinite(value):
+        raise mocks.MockRejected(f"The time per answer is {mocks.MIN_SECONDS} s to {mocks.MAX_SECONDS // 60} minutes, "
+                                 f"not {minutes[:20]!r}.")
+    return round(value * 60)
+
+
+def _count(questions: str) -> int:
+    try:
+        return int(questions.strip())
+    except ValueError:
+        raise mocks.MockRejected(f"The number of questions must be a whole number, not {questions[:20]!r}.") from None
 
 
 def last_choices(past, *, speech: bool) -> dict:
@@ -86,14 +107,10 @@ def start_mock(request: Request, session: SessionDep, user: PageUser,
     try:
         if mode == "spoken" and not request.app.state.transcriptions.available():
             raise mocks.MockRejected("Spoken answers are not available on this server; choose typed.")
-        try:
-            seconds = round(float(minutes) * 60)
-        except ValueError:
-            raise mocks.MockRejected(f"The time per answer is a number of minutes, not {minutes[:20]!r}.") from None
+        seconds, count = _seconds(minutes), _count(questions)
         whole_bank = role.removeprefix("bank:") if role.startswith("bank:") else None
         mock = mocks.create(session, user=user, role=None if whole_bank else (role or None), bank=whole_bank,
-                            count=_whole(questions, "The number of questions"), seconds=seconds, mode=mode,
-                            follow_ups=bool(follow_ups))
+                            count=count, seconds=seconds, mode=mode, follow_ups=bool(follow_ups))
     except mocks.MockRejected as error:
         return _start_page(request, session, user, error=str(error), form=form, status=error.status)
     return RedirectResponse(f"/mocks/{mock.id}", status_code=303)
