@@ -26,9 +26,11 @@ def specifics_shown(spec: dict | None) -> list[str]:
             if not any(words[i] < other or (words[i] == other and j < i) for j, other in enumerate(words) if j != i)]
 
 
-def render_report(console: Console, question: str, report: dict) -> None:
+def render_report(console: Console, question: str | None, report: dict) -> None:
+    """The report, under the question it answers (None: the screen shows the question just above already)."""
     colour = "green" if report["score"] >= 70 else "yellow" if report["score"] >= 45 else "red"
-    console.print(f"[bold]{escape(question)}[/]")
+    if question is not None:
+        console.print(f"[bold]{escape(question)}[/]")
     points = report.get("talking_points") or []
     covered = (f"  ·  {sum(p['covered'] for p in points)} of {len(points)} talking points covered"
                if points else "")

@@ -160,7 +160,7 @@ def practise_one(database, user, question_id: int, *, backend: str, use_editor: 
                                   duration_s=time.monotonic() - started)
         attempt_id = attempt.id
         entry = review.attempt_review(session, user=user, attempt_id=attempt_id)
-    render_report(console, question.text, report)
+    render_report(console, None, report)  # the question is in the panel above the answer
     names = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
     console.print(f"\nRecorded. Review rating: [bold]{names[entry['entry'].rating]}[/] from the score; "
                   f"next review {entry['card_due']:%d %b %Y %H:%M} UTC.")
@@ -249,6 +249,11 @@ def practice_command(
 
     from . import rubric_store
 
+    if mock is not None and due:
+        _fail("--due goes through your review queue and --mock runs a mock interview: choose one")
+    if due and role:
+        _fail("--due goes through your whole review queue, whatever the role: leave out --role, or --due to "
+              "practise that role's questions")
     settings = Settings()
     try:
         database = open_database(settings)

@@ -4,6 +4,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 import pexpect
 import pytest
@@ -116,6 +117,24 @@ def test_a_mock_interview_in_the_terminal(env):
     assert child.exitstatus == 0
     assert rows(env, "select status from mock_interviews") == [("finished",)]
     assert rows(env, "select count(*) from mock_items where answer is not null") == [(2,)]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--due", "--mock", "3", "--role", "engineering-manager"], "choose one"),
+    (["--due", "--role", "engineering-manager"], "leave out --role"),
+])
+def test_options_that_cannot_go_together_are_refused_before_anything_starts(env, args, message):
+    """`--due` was silently ignored beside `--mock` (a mock was started and left unfinished), and `--role`
+    beside `--due`."""
+    refused = practise_from(env, "", *args)
+    assert refused.returncode == 2 and message in refused.stderr
+    assert not Path(env["REHEARSE_DATABASE_URL"].removeprefix("sqlite:///")).exists()  # nothing was started
+
+
+def test_the_question_is_printed_once(env):
+    done = practise_from(env, "\n".join(ANSWER) + "\n.\n\nn\n", "--role", "engineering-manager")
+    [(question,)] = rows(env, "select questions.text from attempts join questions on questions.id = question_id")
+    assert done.returncode == 0 and done.stdout.count(question[:40]) == 1
 
 
 EDITOR_SCRIPT = """#!/bin/sh
