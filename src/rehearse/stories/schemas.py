@@ -20,8 +20,10 @@ class StoryWrite(BaseModel):
     task: str = ""
     action: str = ""
     result: str = Field(default="", description="Each of situation, task, action, result: at most 5,000 characters.")
-    competencies: list[str] = Field(default_factory=list, description="Up to 20, e.g. hiring, incidents.")
-    tags: list[str] = Field(default_factory=list, description="Up to 20 free tags.")
+    competencies: list[str] = Field(default_factory=list, description="Up to 20, e.g. hiring, incidents; "
+                                    "none with a comma.")
+    tags: list[str] = Field(default_factory=list, description="Up to 20 free tags, none with a comma (the story form "
+                            "separates them with commas).")
 
 
 class StoryRead(StoryWrite):

@@ -53,6 +53,8 @@ def _clean_names(values, what: str, plural: str) -> list[str]:
             continue
         if len(name) > MAX_TAG:
             raise StoryRejected(f"A {what} is at most {MAX_TAG} characters: {name[:MAX_TAG]}…")
+        if "," in name:  # the story form lists them separated by commas: one with a comma would split on save
+            raise StoryRejected(f"A {what} cannot hold a comma ({name!r}): make it two {plural}, or use other words.")
         if name not in names:
             names.append(name)
     if len(names) > MAX_TAGS:

@@ -41,6 +41,9 @@ def test_stories_are_cleaned_and_private(session, users):
     ({"tags": tuple(f"t{i}" for i in range(21))}, 422, "A story has at most 20 tags, not 21."),
     ({"competencies": tuple(f"c{i}" for i in range(21))}, 422, "A story has at most 20 competencies, not 21."),
     ({"competencies": ("x" * 41,)}, 422, "at most 40 characters"),
+    # the story form separates them with commas: "a,b" would come back from it as two
+    ({"tags": ("a,b", "a")}, 422, "A tag cannot hold a comma \\('a,b'\\)"),
+    ({"competencies": ("hiring,coaching",)}, 422, "A competency cannot hold a comma"),
 ])
 def test_bad_stories_are_refused_with_the_field_and_nothing_is_saved(session, users, change, status, message):
     ann = users[0]

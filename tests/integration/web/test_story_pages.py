@@ -1,5 +1,6 @@
 """The story bank through the pages and the API; suggestions on the practice page."""
 
+import html
 import re
 
 from .conftest import Browser
@@ -52,6 +53,28 @@ def test_bad_input_is_a_clear_4xx_and_nothing_half_saved(app, question):
     assert ann.get("/api/stories/suggestions", params={"question_id": 0}).status_code == 422
     assert ann.delete(f"/api/stories/{story['id']}", headers=headers).status_code == 204
     assert ann.get(f"/api/stories/{story['id']}").status_code == 404
+
+
+def test_tags_hold_no_comma_so_the_story_form_gives_back_what_the_api_stored(app):
+    """The form separates tags with commas: a tag "a,b" from the API came back from an unchanged save as two."""
+    ann = Browser(app)
+    ann.sign_up()
+    headers = ann.page_csrf_header()
+    for field in ("tags", "competencies"):
+        refused = ann.post("/api/stories", json={"title": "t", "action": "I did it.", field: ["a,b", "a"]},
+                           headers=headers)
+        assert refused.status_code == 422 and "cannot hold a comma ('a,b')" in refused.json()["detail"]
+    assert ann.get("/api/stories").json() == []
+    story = ann.post("/api/stories", json={"title": "Tagged", "action": "I did it.", "tags": ["on call", "q3"],
+                                           "competencies": ["incidents", "hiring"]}, headers=headers).json()
+    page = ann.get(f"/stories/{story['id']}").text
+    fields = {name: html.unescape(re.search(rf'name="{name}"[^>]*value="([^"]*)"', page).group(1))
+              for name in ("title", "competencies", "tags")}
+    saved = ann.post(f"/stories/{story['id']}", data={"csrf_token": csrf(page), "action": "I did it.", **fields})
+    assert saved.status_code in (200, 303)
+    again = ann.get(f"/api/stories/{story['id']}").json()
+    assert (again["tags"], again["competencies"]) == (story["tags"], story["competencies"]) == (
+        ["on-call", "q3"], ["incidents", "hiring"])
 
 
 def test_the_mock_page_suggests_the_stories_that_fit_its_question_with_why(app, question):
