@@ -198,12 +198,13 @@ def plan_title(first_line: str, role: str) -> str:
     return f"{first_line[:120]} — {role}"[:200]
 
 
-def latest_scores(session: Session, *, user: User, question_ids: list[int]) -> dict[int, int]:
+def latest_scores(session: Session, *, user: User | int, question_ids: list[int]) -> dict[int, int]:
     """The score of the user's latest answer to each of these questions they have answered."""
     from rehearse.progress.models import AttemptMetrics
 
+    user_id = user if isinstance(user, int) else user.id
     latest = (select(func.max(AttemptMetrics.attempt_id))
-              .where(AttemptMetrics.user_id == user.id, AttemptMetrics.question_id.in_(question_ids))
+              .where(AttemptMetrics.user_id == user_id, AttemptMetrics.question_id.in_(question_ids))
               .group_by(AttemptMetrics.question_id))
     return dict(session.execute(select(AttemptMetrics.question_id, AttemptMetrics.score)
                                 .where(AttemptMetrics.attempt_id.in_(latest))).all())
@@ -273,11 +274,19 @@ def start_mock(session: Session, *, user: User, plan_id: int, count: int = 5, se
 
 def plan_view(session: Session, plan: PrepPlan) -> list[dict[str, Any]]:
     """The plan's questions as shown: the role's own first, then those of other roles (older plans kept them
-    interleaved); the matched line without the punctuation its cut left ("…five platform teams;")."""
+    interleaved); the matched line without the punctuation its cut left ("…five platform teams;").
+
+    The latest score, and so the weak spot, is the user's latest answer now, not when the plan was made: a plan
+    is used for weeks, and a question practised since is no longer "3 last time"."""
     present = questions_of(session, plan)
-    shown = [{"last_score": None, **item, "phrase": match.excerpt(item.get("phrase")),
-              "question": present[item["question_id"]].text, "role": present[item["question_id"]].role.name,
-              "other_role": plan.role_id is not None and present[item["question_id"]].role_id != plan.role_id,
-              "weak_spot": weak_spot(item)}
-             for item in plan.items if item["question_id"] in present]
+    scores = latest_scores(session, user=plan.user_id, question_ids=list(present))
+    shown = []
+    for item in plan.items:
+        if item["question_id"] not in present:
+            continue
+        question, latest = present[item["question_id"]], scores.get(item["question_id"])
+        shown.append({**item, "last_score": latest, "weak_spot": weak_spot({"last_score": latest}),
+                      "phrase": match.excerpt(item.get("phrase")), "question": question.text,
+                      "role": question.role.name,
+                      "other_role": plan.role_id is not None and question.role_id != plan.role_id})
     return [item for item in shown if not item["other_role"]] + [item for item in shown if item["other_role"]]

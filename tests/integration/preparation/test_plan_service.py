@@ -55,6 +55,24 @@ def test_the_plan_feeds_the_review_queue_and_a_mock(session, bank, users):
     assert [i.question_id for i in mock.items] == [i["question_id"] for i in plan.items[:5]]
 
 
+def test_the_latest_score_and_weak_spot_are_the_latest_answers_when_the_plan_is_shown(session, bank, users):
+    """A plan is used for weeks: "a weak spot for you: 3 last time" must not outlive the next, better answer."""
+    ann = users[0]
+    incident = bank["questions"][0]
+    practice.record(session, user=ann, question=incident, answer="x", report=fake_report(3))
+    plan = plans.make(session, user=ann, posting=POSTING, backend="lexical")
+    shown = {i["question_id"]: i for i in plans.plan_view(session, plan)}
+    assert (shown[incident.id]["last_score"], shown[incident.id]["weak_spot"]) == (3, True)
+    practice.record(session, user=ann, question=incident, answer="y", report=fake_report(76))
+    shown = {i["question_id"]: i for i in plans.plan_view(session, plan)}
+    assert (shown[incident.id]["last_score"], shown[incident.id]["weak_spot"]) == (76, False)
+    on_call = bank["questions"][5]  # not answered when the plan was made: a weak spot once answered weakly
+    assert shown[on_call.id]["last_score"] is None
+    practice.record(session, user=ann, question=on_call, answer="z", report=fake_report(40))
+    shown = {i["question_id"]: i for i in plans.plan_view(session, plan)}
+    assert (shown[on_call.id]["last_score"], shown[on_call.id]["weak_spot"]) == (40, True)
+
+
 @pytest.mark.parametrize(("posting", "status", "message"), [
     ("", 422, "Paste the job posting"),
     ("   \n  ", 422, "at least 80 characters"),
