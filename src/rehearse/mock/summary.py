@@ -21,12 +21,13 @@ SUGGESTION_PART = {
     "length": "delivery", "delivery": "delivery", "we": "delivery",
 }
 TOP_SUGGESTIONS = 3
-# One suggestion of a kind stands for every answer that got one; where their words differ (each
-# off-topic answer names the question it read like; "too short: about 7 s" and "about 40 s"), the
-# mock report says it once for all of them, and each answer's own report keeps the details.
+# Said of one answer alone: "This answer … reads more like an answer to: <the question closest to it>"
+# names a question of that answer's own, true of no other (even where two answers name the same one).
+PER_ANSWER = ("off_topic",)
+# One suggestion of another kind stands for every answer that got one; where their words differ ("too
+# short: about 7 s" and "about 40 s"), the mock report says it once for all of them, and each answer's
+# own report keeps the details.
 ACROSS_ANSWERS = {
-    "off_topic": "Answer the question you are asked: these answers read more like answers to other "
-                 "questions (each answer's report names which).",
     "structure": "Give each answer its structure: a story told as situation, task, action and result; "
                  "a plan as steps (each answer's report says what was missing).",
     "length": "Mind the length: aim for one to three minutes spoken (each answer's report gives its time).",
@@ -107,7 +108,8 @@ def summarise(items: list[Item]) -> dict[str, Any]:
     for item in answered:
         for s in item.report.get("suggestions") or ():
             kind = s.get("kind", "")
-            key = kind if kind != "missed_point" else f"{kind}:{s.get('message')}"
+            key = f"{kind}:{s.get('message')}" if kind == "missed_point" else \
+                f"{kind}:{item.number}:{item.follow_up}" if kind in PER_ANSWER else kind
             found = suggestions.setdefault(key, _Suggestion(kind, s.get("message", "")))
             if s.get("message", "") != found.message:
                 found.message = ACROSS_ANSWERS.get(kind, found.message)

@@ -71,15 +71,34 @@ def test_nothing_answered():
 
 def test_one_suggestion_for_several_answers_says_what_holds_for_all_of_them():
     items = [
-        Item(1, False, "Q1", (), 10, report(10, suggestions=[("off_topic", "This reads like an answer to: “Q7”")])),
-        Item(2, False, "Q2", (), 12, report(12, suggestions=[("off_topic", "This reads like an answer to: “Q9”")])),
-        Item(3, False, "Q3", (), 70, report(70, suggestions=[("length", "Too short: about 30 s spoken.")])),
+        Item(1, False, "Q1", (), 40, report(40, suggestions=[("length", "Too short: about 7 s spoken.")])),
+        Item(2, False, "Q2", (), 42, report(42, suggestions=[("length", "Too short: about 40 s spoken.")])),
+        Item(3, False, "Q3", (), 70, report(70, suggestions=[("structure", "Tell it as STAR.")])),
     ]
     by_kind = {s["kind"]: s for s in summarise(items)["suggestions"]}
-    # neither answer's closer question is named for both: the report says it once, for both
-    assert "Q7" not in by_kind["off_topic"]["message"] and "Q9" not in by_kind["off_topic"]["message"]
-    assert by_kind["off_topic"]["message"] == ACROSS_ANSWERS["off_topic"] and by_kind["off_topic"]["questions"] == [1, 2]
-    assert by_kind["length"]["message"] == "Too short: about 30 s spoken."  # one answer: its own words
+    # neither answer's time is given for both: the report says it once, for both
+    assert by_kind["length"]["message"] == ACROSS_ANSWERS["length"] and by_kind["length"]["questions"] == [1, 2]
+    assert by_kind["structure"]["message"] == "Tell it as STAR."  # one answer: its own words
+
+
+OFF = "This answer does not seem to address the question asked. It reads more like an answer to: “{}”"
+
+
+def test_each_off_topic_answer_names_the_question_it_reads_like_alone():
+    """"This answer … reads more like an answer to X" is said of one answer: the closest question is that answer's
+    own, so the report never hangs one answer's X on another question (nor 'this answer' on three)."""
+    items = [
+        Item(1, False, "Q1", (), 10, report(10, suggestions=[("off_topic", OFF.format("Q7"))])),
+        Item(2, False, "Q2", (), 12, report(12, suggestions=[("off_topic", OFF.format("Q9"))])),
+        Item(3, False, "Q3", (), 11, report(11, suggestions=[("off_topic", OFF.format("Q7"))])),
+        Item(3, True, "Q3", (), 9, report(9, suggestions=[("off_topic", OFF.format("Q7"))]), prompt="And then?"),
+    ]
+    off = [s for s in summarise(items)["suggestions"] if s["kind"] == "off_topic"]
+    assert len(off) == 3 and all(len(s["questions"]) == 1 for s in off)
+    named = {s["where"]: s["message"] for s in off}
+    assert set(named) <= {"question 1", "question 2", "question 3", "the follow-up to question 3"}
+    for where, message in named.items():
+        assert message == OFF.format("Q9" if where == "question 2" else "Q7")
 
 
 @pytest.mark.parametrize(("answers", "expected"), [
@@ -98,5 +117,5 @@ def test_off_topic_follow_ups_are_named_as_follow_ups():
     off = report(70, suggestions=[("off_topic", "This answer does not seem to address the question asked.")])
     items = [Item(n, False, f"Q{n}", (), 70, report(70)) for n in (1, 2)] + [
         Item(n, True, f"Follow-up {n}", (), 20, off) for n in (1, 2)]
-    by_kind = {s["kind"]: s for s in summarise(items)["suggestions"]}
-    assert by_kind["off_topic"]["where"] == "the follow-ups to questions 1 and 2"
+    assert sorted(s["where"] for s in summarise(items)["suggestions"] if s["kind"] == "off_topic") == [
+        "the follow-up to question 1", "the follow-up to question 2"]
