@@ -18,6 +18,7 @@ from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from rehearse.bank.models import utcnow
+from rehearse.formats.model import is_blank
 from rehearse.throttle import service as throttle
 from rehearse.throttle.service import Rule
 
@@ -106,7 +107,9 @@ def create_user(
         raise AccountError("An account with this e-mail address already exists; sign in instead.")
     if role not in ROLES:
         raise AccountError(f"Role must be one of {', '.join(ROLES)}.")
-    name = (display_name or "").strip()[:120] or email.split("@")[0]
+    name = (display_name or "").strip()[:MAX_DISPLAY_NAME]
+    if is_blank(name):  # nothing to show (zero-width spaces too): the address's name part
+        name = email.split("@")[0]
     user = User(
         email=email,
         display_name=name,
@@ -180,7 +183,7 @@ MAX_DISPLAY_NAME = 120
 def rename(session: Session, *, user: User, display_name: str) -> User:
     """A new display name (what the community pages credit); AccountError when empty or too long."""
     name = display_name.strip()
-    if not name:
+    if is_blank(name):  # spaces or invisible characters (a zero-width space) would credit no one visibly
         raise AccountError("Enter a display name.")
     if len(name) > MAX_DISPLAY_NAME:
         raise AccountError(f"Use a display name of at most {MAX_DISPLAY_NAME} characters.")

@@ -148,15 +148,22 @@ def fill_proposed(base: Snapshot, *, example_answer: str | None, intent: str | N
 
     An empty field (a form sends every field) means "none" where the question has none; where it has an
     example answer or talking points, emptying them is refused: answers would be scored against nothing.
+    Emptying an intent it has is refused too: a suggestion stores an unchanged field as empty, so "remove
+    the intent" could only be stored as a suggestion that changes nothing, and never be accepted.
     """
     answer = base.example_answer
     if example_answer is not None:
         answer = checked_text(example_answer, "example answer", MAX_ANSWER) or None
         if answer is None and base.example_answer:
             raise CommunityError("The suggested example answer is empty.")
+    said = base.intent
+    if intent is not None:
+        said = checked_text(intent, "intent", MAX_INTENT) or None
+        if said is None and base.intent:
+            raise CommunityError("The suggested intent is empty: a question's intent can be reworded, not removed.")
     return {
         "example_answer": answer,
-        "intent": (checked_text(intent, "intent", MAX_INTENT) or None) if intent is not None else base.intent,
+        "intent": said,
         "talking_points": (clean_points(talking_points, required=bool(base.talking_points))
                            if talking_points is not None else list(base.talking_points)),
     }

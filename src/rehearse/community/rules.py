@@ -15,7 +15,7 @@ from rehearse.accounts.models import User
 from rehearse.bank.models import Bank, Question, Role, utcnow
 from rehearse.db.database import begin_writing
 from rehearse.formats.checks import MAX_TALKING_POINTS
-from rehearse.formats.model import same_text
+from rehearse.formats.model import is_blank, same_text
 from rehearse.throttle import service as throttle
 from rehearse.throttle.models import Throttle
 from rehearse.throttle.service import Rule
@@ -82,12 +82,17 @@ def _span(window: timedelta) -> str:
 
 
 def checked_text(value: str | None, name: str, limit: int, *, required: bool = False) -> str | None:
-    """The text with Windows line ends folded and spaces trimmed; CommunityError if missing, empty or too long."""
+    """The text with Windows line ends folded and spaces trimmed; CommunityError if missing, empty or too long.
+
+    A text that shows nothing (spaces, zero-width spaces, other invisible characters) is empty: "" when
+    not `required`. Every never-blank rule of the community comes through here or `clean_points`."""
     if value is None:
         if required:
             raise CommunityError(f"The {name} is missing.")
         return None
     value = value.replace("\r\n", "\n").strip()
+    if is_blank(value):
+        value = ""
     if required and not value:
         raise CommunityError(f"The {name} is empty.")
     if len(value) > limit:
@@ -98,11 +103,13 @@ def checked_text(value: str | None, name: str, limit: int, *, required: bool = F
 def clean_points(points: Sequence[str] | str | None, *, required: bool = True) -> list[str] | None:
     """Talking points from a list (each item a point) or from text with one point per line (blank lines
     skipped). CommunityError for an empty item, a point given twice, too many or too long ones, and (when
-    `required`) for none at all: a question without points is scored against nothing."""
+    `required`) for none at all: a question without points is scored against nothing. A point that shows
+    nothing (only invisible characters) is empty: a blank line, or an empty item."""
     if points is None:
         return None
-    items = [line for line in points.splitlines() if line.strip()] if isinstance(points, str) else list(points)
+    items = [line for line in points.splitlines() if not is_blank(line)] if isinstance(points, str) else list(points)
     cleaned = [" ".join(str(p).split()).lstrip("-*• ").strip() for p in items]
+    cleaned = ["" if is_blank(p) else p for p in cleaned]
     if (blank := next((number for number, p in enumerate(cleaned, start=1) if not p), None)) is not None:
         raise CommunityError(f"Talking point {blank} is empty: give each point some words, or leave it out.")
     if required and not cleaned:

@@ -112,6 +112,22 @@ def decode(data: bytes, file: str) -> str:
         raise FormatError(file, line, f"UTF-8 text (byte 0x{data[error.start]:02x} is not)") from None
 
 
+# Characters that show nothing but are neither spaces nor removed by str.strip(): controls and format
+# characters (categories Cc, Cf: U+200B zero-width space, U+2060 word joiner, U+FEFF, bidi marks) and
+# separators, plus the letters, marks and symbols Unicode lists as default-ignorable or blank (Hangul
+# fillers, variation selectors, the combining grapheme joiner, the blank Braille pattern).
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+_INVISIBLE = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180e\u180f\u2800\u3164\uffa0"
+                       + "".join(map(chr, range(0xFE00, 0xFE10))) + "".join(map(chr, range(0xE0100, 0xE01F0))))
+
+
+def is_blank(text: str | None) -> bool:
+    """Whether the text shows nothing: empty, spaces, or only invisible characters, so that a rule that a
+    text must not be empty cannot be met with a zero-width space."""
+    return not text or all(char in _INVISIBLE or unicodedata.category(char) in _INVISIBLE_CATEGORIES
+                           for char in text)
+
+
 def same_text(text: str) -> str:
     """What two texts that say the same thing have in common: spacing and case aside."""
     return " ".join(text.split()).casefold()

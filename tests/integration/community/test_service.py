@@ -542,3 +542,58 @@ def test_a_queue_file_edit_keeps_the_fields_it_leaves_out(session, question, aut
     decisions.apply_decisions(session, editor=editor, text="\n".join(map(json.dumps, lines)), file="q.jsonl")
     assert bank.current_example_answer(session, question.id) == NEW_ANSWER
     assert bank.get_question(session, question.id).talking_points[-1] == "how you measure progress, in numbers"
+
+
+INVISIBLE = "\u200b\u2060 \ufeff\u00ad"  # zero-width space, word joiner, a space, BOM, soft hyphen: shows nothing
+
+
+@pytest.mark.parametrize(("act", "message"), [
+    (lambda s, q, a, e: suggest(s, a, q, example_answer=INVISIBLE), "example answer is empty"),
+    (lambda s, q, a, e: suggest(s, a, q, example_answer=None, talking_points=["\u200b", "\u2060"]),
+     "Talking point 1 is empty"),
+    (lambda s, q, a, e: suggest(s, a, q, example_answer=None, talking_points=["a point", INVISIBLE]),
+     "Talking point 2 is empty"),
+    (lambda s, q, a, e: suggest(s, a, q, example_answer=None, talking_points=f"{INVISIBLE}\n\u2060\n"),
+     "no talking points"),
+    (lambda s, q, a, e: community.suggest_edit(s, user=a, question_id=q.id, reason=INVISIBLE, accept_licence=True,
+                                               example_answer=NEW_ANSWER), "reason is empty"),
+    (lambda s, q, a, e: suggest_new(s, a, q, text=INVISIBLE), "question is empty"),
+    (lambda s, q, a, e: community.add_comment(s, user=e, suggestion_id=suggest(s, a, q).id, body=INVISIBLE),
+     "comment is empty"),
+    (lambda s, q, a, e: community.accept(s, editor=e, suggestion_id=suggest(s, a, q).id,
+                                         edited={"example_answer": INVISIBLE}), "example answer is empty"),
+], ids=["answer", "points", "one-point", "form-points", "reason", "question", "comment", "editor-edit"])
+def test_text_that_shows_nothing_is_empty_wherever_text_is_required(session, question, author, editor, act,
+                                                                    message):
+    """str.strip() keeps zero-width spaces: a question was left with an invisible answer and invisible points."""
+    with pytest.raises(community.CommunityError, match=message):
+        act(session, question, author, editor)
+
+
+def test_invisible_lines_among_the_points_of_a_form_are_skipped_like_blank_ones(session, question, author):
+    made = suggest(session, author, question, example_answer=None,
+                   talking_points="a phased approach\n\u200b\nkey risks\n\u2060 \n")
+    assert made.talking_points == ["a phased approach", "key risks"]
+
+
+def test_a_display_name_that_shows_nothing_is_refused(session, author):
+    from rehearse.accounts import service as accounts
+
+    with pytest.raises(accounts.AccountError, match="Enter a display name"):
+        accounts.rename(session, user=author, display_name=INVISIBLE)
+    made = accounts.create_user(session, email="zw@example.com", password="a long enough password",
+                                display_name="\u200b")
+    assert made.display_name == "zw"
+
+
+def test_emptying_the_intent_is_refused_not_stored_as_a_suggestion_that_changes_nothing(session, question, author,
+                                                                                         editor):
+    """A suggestion stores an unchanged field as empty: an emptied intent was stored as "no change", listed
+    with no field and refused by every accept ("Revision 1 already says what suggestion #N proposes")."""
+    for emptied in ("", "  ", "\u200b"):
+        with pytest.raises(community.CommunityError, match="intent is empty"):
+            suggest(session, author, question, example_answer=None, intent=emptied)
+    pending = suggest(session, author, question)
+    with pytest.raises(community.CommunityError, match="intent is empty"):
+        community.accept(session, editor=editor, suggestion_id=pending.id, edited={"intent": ""})
+    assert [item.fields for item in community.queue(session)[0]] == [("example_answer",)]

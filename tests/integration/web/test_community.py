@@ -526,3 +526,40 @@ def test_edit_then_accept_through_the_api_keeps_the_fields_the_edit_leaves_out(a
     as_proposed = editor.post(f"/api/suggestions/{again.json()['id']}/accept", headers=headers, json={"edited": {}})
     assert as_proposed.status_code == 200, as_proposed.text
     assert current_answer(author, qid) == answer + " As proposed."
+
+
+def test_text_that_shows_nothing_is_refused_through_the_api_with_the_reason(app, question, people):
+    """A zero-width space passed every never-blank rule: an invisible answer, points, question and name."""
+    author = people[0]
+    qid, headers = question["id"], author.page_csrf_header()
+    from rehearse.bank.models import Question
+
+    with app.state.database.transaction() as session:
+        role_id = session.get(Question, qid).role_id
+    invisible = "\u200b\u2060"
+    for path, body, message in (
+            (f"/api/questions/{qid}/suggestions", {"example_answer": invisible}, "example answer is empty"),
+            (f"/api/questions/{qid}/suggestions", {"talking_points": [invisible]}, "Talking point 1 is empty"),
+            (f"/api/questions/{qid}/suggestions", {"example_answer": "x " * 40, "reason": invisible},
+             "reason is empty"),
+            (f"/api/roles/{role_id}/suggestions", {"text": invisible, "talking_points": ["a point"]},
+             "question is empty")):
+        refused = author.post(path, headers=headers, json={"reason": "r", "accept_licence": True, **body})
+        assert refused.status_code == 400 and message in refused.json()["detail"], (path, body, refused.text)
+    renamed = author.patch("/api/me", headers=headers, json={"display_name": invisible})
+    assert renamed.status_code == 422 and "display name" in renamed.json()["detail"]
+
+
+def test_the_form_says_an_emptied_intent_cannot_be_sent_and_stores_nothing(app, question, people):
+    author = people[0]
+    qid = question["id"]
+    assert question["intent"]
+    sent = form(author, f"/questions/{qid}/improve", {
+        "example_answer": current_answer(author, qid), "intent": "",
+        "talking_points": "\n".join(question["talking_points"]), "reason": "No intent.", "accept_licence": "true",
+        "action": "send", "base_revision": "0"})
+    assert sent.status_code == 400 and "intent is empty" in sent.text and "data-form-error" in sent.text
+    assert [s for s in author.get("/api/suggestions/mine").json() if s["reason"] == "No intent."] == []
+    api = author.post(f"/api/questions/{qid}/suggestions", headers=author.page_csrf_header(),
+                      json={"intent": "", "reason": "No intent.", "accept_licence": True})
+    assert api.status_code == 400 and "intent is empty" in api.json()["detail"]
