@@ -21,7 +21,7 @@ _HTML_NAMES = (
     "li|link|main|mark|meta|nav|ol|p|pre|q|s|samp|section|small|span|strike|strong|style|sub|summary|sup|"
     "table|tbody|td|tfoot|th|thead|title|tr|tt|u|ul|var"
 )
-_TAG = re.compile(rf"<!--.*?-->|</?(?:{_HTML_NAMES})(?:\s[^<>]{{0,400}})?/?>", re.I | re.S)
+HTML_TAG = re.compile(rf"<!--.*?-->|</?(?:{_HTML_NAMES})(?:\s[^<>]{{0,400}})?/?>", re.I | re.S)
 _SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.I | re.S)
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_EMPH = re.compile(r"(\*\*|__|\*|~~|`+)")
@@ -56,10 +56,10 @@ def clean(text: str) -> str:
 
     Only real HTML tags are stripped: "< 200 ms" and "List<String>" are kept as typed."""
     t = _BIDI.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    if "<" in t and _TAG.search(t):  # pasted HTML: its tags go, its text stays
+    if "<" in t and HTML_TAG.search(t):  # pasted HTML: its tags go, its text stays
         t = _SCRIPT.sub(" ", t)
         t = _BLOCK_TAGS.sub("\n", t)
-        t = _TAG.sub(" ", t)
+        t = HTML_TAG.sub(" ", t)
     t = html.unescape(t)
     t = _MD_LINK.sub(r"\1", t)
     t = _MD_RULE.sub("", t)

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from rehearse.feedback.text import HTML_TAG
+
 _WORD = re.compile(r"\w+")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
 MAX_EVIDENCE_WORDS = 200  # an evidence unit is one or two sentences; longer is not worth a regex
@@ -26,7 +28,7 @@ class Span:
     points: tuple[int, ...]  # indexes of the talking points this text is evidence for
 
 
-_TAG = re.compile(r"<[^<>]{0,200}>")
+_TAG = HTML_TAG  # the tags the engine strips: real HTML only ("< 200 ms" is text)
 
 
 def _answer_words(answer: str) -> list[tuple[str, int, int]]:

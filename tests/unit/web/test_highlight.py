@@ -12,8 +12,11 @@ from rehearse.web.highlight import covered_evidence, find, highlight
         ("We <b>cut</b> costs.", "We cut costs.", "We &lt;b&gt;cut&lt;/b&gt; costs."),
         ("First we hired.  Then   we trained.", "Then we trained.", "Then   we trained."),
         ("WE SHIPPED IT in May.", "we shipped it in May", "WE SHIPPED IT in May."),
+        ("We got p99 to < 200 ms at > 2x traffic.", "We got p99 to < 200 ms at > 2x traffic.",
+         "We got p99 to &lt; 200 ms at &gt; 2x traffic."),
     ],
-    ids=["closing punctuation kept", "markup the engine stripped", "spacing differs", "case differs"],
+    ids=["closing punctuation kept", "markup the engine stripped", "spacing differs", "case differs",
+         "comparison signs are text"],
 )
 def test_evidence_is_marked_where_it_stands(answer, evidence, marked):
     html = str(highlight(answer, [evidence]))
