@@ -49,6 +49,7 @@ HYPOTHETICAL_CAP = 55
 # pasting every story one knows covers every point and is not a good answer
 LONG_CAP_FROM, LONG_CAP_STEP, LONG_CAP_FLOOR = 2.0, 15.0, 50.0
 COVERAGE_CAP_FLOOR, COVERAGE_CAP_SPAN = 55.0, 45.0
+NONE_COVERED_CAP = 49.0  # and one that covers none of them is at most "weak", whatever its specifics
 GRADES = ((85, "excellent"), (70, "strong"), (50, "fair"), (30, "weak"), (0, "poor"))
 
 
@@ -227,7 +228,7 @@ def _report(q: Question, raw: str, cleaned: str, sents: list[str], sent_vecs, ba
             total = cap
     if on_topic and prep.basis == "talking_points" and tps:
         share = sum(t.covered for t in tps) / len(tps)
-        cap = COVERAGE_CAP_FLOOR + COVERAGE_CAP_SPAN * share
+        cap = COVERAGE_CAP_FLOOR + COVERAGE_CAP_SPAN * share if share else NONE_COVERED_CAP
         if total > cap:
             items.append(BreakdownItem("coverage_cap", 0.0, 0.0, round(cap - total, 2),
                                        f"{sum(t.covered for t in tps)} of {len(tps)} talking points covered: "

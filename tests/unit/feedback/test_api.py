@@ -145,6 +145,23 @@ def test_an_answer_many_times_too_long_is_capped_and_told_why(backend):
     assert not [i for i in analyze(STRATEGY, GOOD, backend=backend).breakdown if i.part == "length_cap"]
 
 
+def test_an_answer_that_covers_no_point_is_at_most_weak_however_specific(monkeypatch):
+    from rehearse.feedback import engine
+
+    judged = engine.point_results
+
+    def nothing_covered(*args):
+        return [(p, 0.45, unit, features, example) for p, _s, unit, features, example in judged(*args)]  # near misses
+
+    monkeypatch.setattr(engine, "point_results", nothing_covered)
+    specifics = ("For the 12-month engineering strategy of a scale-up I would hire 8 engineers in Q1, adopt Jira "
+                 "and DORA metrics by week 6, cut p95 latency by 40% with canary releases, and hold weekly 1:1s.")
+    r = analyze(STRATEGY, specifics, backend=load_backend("lexical"))
+    assert r.on_topic and not any(t.covered for t in r.talking_points)
+    assert r.score == 49 and r.grade == "weak"
+    assert [i.note for i in r.breakdown if i.part == "coverage_cap"] == ["0 of 3 talking points covered: score capped"]
+
+
 def test_an_answer_over_the_limit_is_a_clear_error(backend):
     with pytest.raises(AnswerTooLong, match="at most") as exc:
         analyze(STRATEGY, "x" * (MAX_ANSWER_CHARS + 1), backend=backend)
