@@ -242,6 +242,7 @@ def practice_command(
     """Practise in the terminal: a question, your answer, the report; recorded with its review.
 
     Example: rehearse practice --role engineering-manager
+
     Example: rehearse practice --due
     """
     from rehearse.bootstrap import open_database
