@@ -3,6 +3,7 @@ comment and editors hiding it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -101,15 +102,22 @@ def add_comment(session: Session, *, user: User, suggestion_id: int, body: str, 
 
 
 def report_comment(session: Session, *, user: User, comment_id: int, reason: str) -> Comment:
-    """Flag a comment for the editors; one report per user and comment."""
+    """Flag a comment for the editors; one report per user and comment, never on one's own."""
     require_active(user)
     reason = checked_text(reason, "reason", MAX_REASON, required=True)
     comment = session.get(Comment, comment_id)
     if comment is None:
         raise NotFound(f"There is no comment with id {comment_id}.")
+    if comment.author_id == user.id:
+        raise Forbidden("You cannot report your own comment.")
+    already = Conflict("You have reported this comment already.")
     if session.get(CommentReport, (comment_id, user.id)) is not None:
-        raise Conflict("You have reported this comment already.")
-    session.add(CommentReport(comment_id=comment_id, user_id=user.id, reason=reason, created_at=utcnow()))
+        raise already
+    try:  # the same report sent twice at once: the second waits for the first, then finds its row
+        with session.begin_nested():
+            session.add(CommentReport(comment_id=comment_id, user_id=user.id, reason=reason, created_at=utcnow()))
+    except IntegrityError:
+        raise already from None
     session.execute(update(Comment).where(Comment.id == comment_id).values(reports=Comment.reports + 1))
     session.flush()
     session.refresh(comment)
@@ -128,7 +136,32 @@ def hide_comment(session: Session, *, editor: User, comment_id: int, reason: str
     return comment
 
 
-def reported_comments(session: Session, *, limit: int = 100) -> list[Comment]:
-    return list(session.scalars(select(Comment).where(Comment.reports > 0, Comment.hidden.is_(False))
-                                .options(selectinload(Comment.author)).order_by(Comment.reports.desc(), Comment.id)
-                                .limit(limit)))
+@dataclass(frozen=True)
+class Report:
+    """One person's report of a comment, as editors see it."""
+
+    reporter: str
+    reason: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ReportedComment:
+    comment: Comment
+    reports: tuple[Report, ...]  # oldest first
+
+
+def reported_comments(session: Session, *, limit: int = 100) -> list[ReportedComment]:
+    """Reported comments not hidden yet, most reported first, each with who reported it and why."""
+    comments = list(session.scalars(select(Comment).where(Comment.reports > 0, Comment.hidden.is_(False))
+                                    .options(selectinload(Comment.author))
+                                    .order_by(Comment.reports.desc(), Comment.id).limit(limit)))
+    reports: dict[int, list[Report]] = {}
+    if comments:
+        for comment_id, reporter, reason, created_at in session.execute(
+                select(CommentReport.comment_id, User.display_name, CommentReport.reason, CommentReport.created_at)
+                .join(User, User.id == CommentReport.user_id)
+                .where(CommentReport.comment_id.in_([comment.id for comment in comments]))
+                .order_by(CommentReport.created_at, CommentReport.user_id)):
+            reports.setdefault(comment_id, []).append(Report(reporter, reason, created_at))
+    return [ReportedComment(comment, tuple(reports.get(comment.id, ()))) for comment in comments]

@@ -101,6 +101,28 @@ class CommentRead(BaseModel):
                    html=str(render_markdown(comment.body)) if visible else None)
 
 
+class ReportRead(BaseModel):
+    reporter: str = Field(..., description="The reporter's display name.")
+    reason: str
+    created_at: datetime
+
+
+class ReportedCommentRead(CommentRead):
+    """A reported comment as editors see it: where it is, how many reported it, and why."""
+
+    suggestion_id: int
+    reports: int = Field(..., description="How many people reported it.")
+    reasons: list[ReportRead] = Field(..., description="Each report, oldest first.")
+
+    @classmethod
+    def of_reported(cls, reported: service.ReportedComment) -> ReportedCommentRead:
+        comment = reported.comment
+        return cls(**CommentRead.of(comment).model_dump(), suggestion_id=comment.suggestion_id,
+                   reports=comment.reports,
+                   reasons=[ReportRead(reporter=r.reporter, reason=r.reason, created_at=r.created_at)
+                            for r in reported.reports])
+
+
 class SuggestionSummary(BaseModel):
     id: int
     kind: str

@@ -17,6 +17,8 @@ callers keep one import (`from rehearse.community import service as community`):
 from __future__ import annotations
 
 from .discussion import (
+    Report,
+    ReportedComment,
     add_comment,
     hide_comment,
     report_comment,
@@ -137,6 +139,8 @@ __all__ = [
     "QuestionPreview",
     "QueueItem",
     "RateLimited",
+    "Report",
+    "ReportedComment",
     "SUGGESTION_LIMIT",
     "Snapshot",
     "SuggestionView",

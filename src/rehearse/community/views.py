@@ -234,9 +234,11 @@ def hide_comment(comment_id: int, body: schemas.HideBody, user: EditorUser, sess
     return Response(status_code=204)
 
 
-@router.get("/community/reported-comments", response_model=list[schemas.CommentRead], responses=ERRORS)
-def reported_comments(user: EditorUser, session: SessionDep) -> list[schemas.CommentRead]:
-    return [schemas.CommentRead.of(c) for c in service.reported_comments(session)]
+@router.get("/community/reported-comments", response_model=list[schemas.ReportedCommentRead], responses=ERRORS)
+def reported_comments(user: EditorUser, session: SessionDep) -> list[schemas.ReportedCommentRead]:
+    """Reported comments not hidden yet, most reported first, with their suggestion and each report's
+    reporter and reason (editors)."""
+    return [schemas.ReportedCommentRead.of_reported(c) for c in service.reported_comments(session)]
 
 
 # --- history -------------------------------------------------------------------------------------

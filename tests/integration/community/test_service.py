@@ -194,7 +194,9 @@ def test_comments_reports_hiding_and_no_replies_to_hidden_comments(session, ques
     community.report_comment(session, user=author, comment_id=comment.id, reason="spam")
     with pytest.raises(community.Conflict, match="already"):
         community.report_comment(session, user=author, comment_id=comment.id, reason="spam")
-    assert [c.id for c in community.reported_comments(session)] == [comment.id]
+    [reported] = community.reported_comments(session)
+    assert reported.comment.id == comment.id
+    assert [(r.reporter, r.reason) for r in reported.reports] == [(author.display_name, "spam")]
     with pytest.raises(community.Forbidden):
         community.hide_comment(session, editor=voter, comment_id=comment.id, reason="x")
     community.hide_comment(session, editor=editor, comment_id=comment.id, reason="Off topic")
@@ -597,3 +599,11 @@ def test_emptying_the_intent_is_refused_not_stored_as_a_suggestion_that_changes_
     with pytest.raises(community.CommunityError, match="intent is empty"):
         community.accept(session, editor=editor, suggestion_id=pending.id, edited={"intent": ""})
     assert [item.fields for item in community.queue(session)[0]] == [("example_answer",)]
+
+
+def test_nobody_reports_their_own_comment(session, question, author, voter):
+    comment = community.add_comment(session, user=voter, suggestion_id=suggest(session, author, question).id,
+                                    body="On second thoughts, no.")
+    with pytest.raises(community.Forbidden, match="your own comment"):
+        community.report_comment(session, user=voter, comment_id=comment.id, reason="mine")
+    assert community.report_comment(session, user=author, comment_id=comment.id, reason="rude").reports == 1

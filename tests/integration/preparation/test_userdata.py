@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from rehearse.accounts import service as accounts
 from rehearse.bank.models import utcnow
 from rehearse.community import service as community
-from rehearse.community.models import Comment, Suggestion
+from rehearse.community.models import Comment, CommentReport, Suggestion
 from rehearse.db.database import Database
 from rehearse.mock import service as mocks
 from rehearse.plans import service as plans
@@ -122,8 +122,9 @@ def fill_community(session, ann, bob, editor, questions, plan) -> None:
     if report_bobs and others:
         bobs = community.add_comment(session, user=bob, suggestion_id=others[0].id, body="Bob on his own.")
         community.report_comment(session, user=ann, comment_id=bobs.id, reason=report_bobs)
-    if report_own and written:
-        community.report_comment(session, user=ann, comment_id=written[0].id, reason=report_own)
+    if report_own and written:  # made before one's own comment could no longer be reported: exports keep it
+        session.add(CommentReport(comment_id=written[0].id, user_id=ann.id, reason=report_own, created_at=utcnow()))
+        written[0].reports += 1
     if hide and written:
         community.hide_comment(session, editor=editor, comment_id=written[0].id, reason="Off topic.")
     if read:

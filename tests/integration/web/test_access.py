@@ -140,6 +140,8 @@ QUERIES: dict[tuple[str, str], dict[str, Any]] = {
 LET_IN_ALSO: dict[tuple[str, str], set[int]] = {
     ("POST", "/signin"): {401},  # empty credentials are wrong credentials
     ("POST", "/suggestions/{suggestion_id}/vote"): {403},  # authors may not vote on their own
+    ("POST", "/suggestions/{suggestion_id}/comments/{comment_id}/report"): {403},  # nor report their own comment
+    ("POST", "/api/comments/{comment_id}/report"): {403},
     ("POST", "/account/delete"): {403},  # a wrong password deletes nothing
     ("DELETE", "/api/me/account"): {403},
 }

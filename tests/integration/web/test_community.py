@@ -563,3 +563,37 @@ def test_the_form_says_an_emptied_intent_cannot_be_sent_and_stores_nothing(app, 
     api = author.post(f"/api/questions/{qid}/suggestions", headers=author.page_csrf_header(),
                       json={"intent": "", "reason": "No intent.", "accept_licence": True})
     assert api.status_code == 400 and "intent is empty" in api.json()["detail"]
+
+
+def test_nobody_reports_their_own_comment_and_the_page_offers_it_only_on_others(app, question, people):
+    author, voter, _editor = people
+    path = send_suggestion(author, question, current_answer(author, question["id"]) + " Own.").headers["location"]
+    form(voter, f"{path}/comments", {"body": "My own words."}, page=path)
+    comment_id = voter.get(f"/api{path}").json()["comments"][0]["id"]
+    own = voter.post(f"/api/comments/{comment_id}/report", json={"reason": "oops"}, headers=voter.page_csrf_header())
+    assert own.status_code == 403 and "your own comment" in own.json()["detail"]
+    assert 'data-action="report-comment"' not in voter.get(path).text
+    assert 'data-action="report-comment"' in author.get(path).text
+
+
+def test_editors_see_where_a_reported_comment_is_how_often_and_why(app, question, people):
+    """The listing had no suggestion id, no count and no reasons: the reasons reports require were shown nowhere."""
+    author, voter, editor = people
+    path = send_suggestion(author, question, current_answer(author, question["id"]) + " Why.").headers["location"]
+    suggestion_id = int(path.rsplit("/", 1)[1])
+    form(voter, f"{path}/comments", {"body": "Cheap watches at example.com"}, page=path)
+    comment_id = voter.get(f"/api{path}").json()["comments"][0]["id"]
+    assert form(author, f"{path}/comments/{comment_id}/report", {"reason": "Spam, <b>twice</b>"},
+                page=path).status_code == 303
+    assert editor.post(f"/api/comments/{comment_id}/report", json={"reason": "Advertising"},
+                       headers=editor.page_csrf_header()).status_code == 204
+    [listed] = [c for c in editor.get("/api/community/reported-comments").json() if c["id"] == comment_id]
+    assert (listed["suggestion_id"], listed["reports"]) == (suggestion_id, 2)
+    names = [author.get("/api/me").json()["display_name"], editor.get("/api/me").json()["display_name"]]
+    assert [(r["reporter"], r["reason"]) for r in listed["reasons"]] == list(zip(
+        names, ["Spam, <b>twice</b>", "Advertising"], strict=True))
+    queue = editor.get("/community/queue").text
+    shown = re.search(rf'<li data-reported-comment="{comment_id}">.*?</ul></li>', queue, re.S).group(0)
+    assert f'href="/suggestions/{suggestion_id}#comment-{comment_id}"' in shown
+    assert "Spam, &lt;b&gt;twice&lt;/b&gt;" in shown and "Advertising" in shown and "2 reports" in shown
+    assert f'id="comment-{comment_id}"' in editor.get(path).text
