@@ -170,11 +170,13 @@ def suggest_edit(session: Session, *, user: User, question_id: int, reason: str,
                  example_answer: str | None = None, intent: str | None = None,
                  talking_points: Sequence[str] | str | None = None, base_revision: int | None = None,
                  report: dict[str, Any] | None = None, now: datetime | None = None) -> Suggestion:
-    """Store a suggested edit of a question's example answer, intent or talking points."""
+    """Store a suggested edit of a question's example answer, intent or talking points. The question row is
+    locked (as accepting locks it) before the pending suggestions are searched for the same edit, so the
+    same form sent twice at once is stored once."""
     now = now or utcnow()
     require_active(user)
     reason = checked_text(reason, "reason", MAX_REASON, required=True)
-    base = current(session, question_id)
+    base = current(session, question_id, lock=True)
     if base_revision is not None and not 0 <= base_revision <= base.revision:
         raise CommunityError(f"Revision {base_revision} of this question does not exist.")
     seen = revision(session, question_id, base_revision) if base_revision else None
@@ -209,10 +211,12 @@ def suggest_question(session: Session, *, user: User, role_id: int, text: str, r
                      intent: str | None = None, talking_points: Sequence[str] | str | None = None,
                      example_answer: str | None = None, report: dict[str, Any] | None = None,
                      now: datetime | None = None) -> Suggestion:
-    """Store a suggested new question for a role."""
+    """Store a suggested new question for a role, once: the role row is locked (PostgreSQL; SQLite has the
+    write lock) before the role and its pending suggestions are searched for the same question, so the
+    same question sent twice at once (a double click) is stored once and the other is told (Conflict)."""
     now = now or utcnow()
     require_active(user)
-    if session.get(Role, role_id) is None:
+    if session.scalar(select(Role.id).where(Role.id == role_id).with_for_update()) is None:
         raise NotFound(f"There is no role with id {role_id}.")
     text = checked_text(text, "question", MAX_QUESTION, required=True)
     reason = checked_text(reason, "reason", MAX_REASON, required=True)

@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Callable
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rehearse.accounts import service as accounts
@@ -147,3 +147,41 @@ def test_one_comment_reported_by_one_person_four_times_at_once_is_reported_once(
     assert all(isinstance(error, community.Conflict) for error in errors)
     with database.transaction() as session:
         assert session.get(Comment, comment_id).reports == 1
+
+
+def test_one_new_question_suggested_three_times_at_once_is_stored_once(database):
+    """Two by one person (a double click) and one by another: PostgreSQL stored two of them."""
+    text = "How do you run a blameless postmortem?"
+    with database.transaction(writes=True) as session:
+        bank.import_bank(session, bank_doc())
+        role_id = bank.get_question(session, "strategy").role_id
+        first, second = made_accounts(session, "candidate", "candidate")
+
+    def suggesting(user_id: int) -> Callable[[Session], object]:
+        return lambda session: community.suggest_question(
+            session, user=session.get(accounts.User, user_id), role_id=role_id, text=text, reason="Missing.",
+            accept_licence=True, talking_points=["the timeline"])
+
+    errors = at_once(database, [suggesting(first), suggesting(first), suggesting(second)])
+    assert len(errors) == 2 and all(isinstance(error, community.Conflict) for error in errors), errors
+    with database.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(Suggestion).where(
+            Suggestion.role_id == role_id, Suggestion.question_text == text)) == 1
+
+
+def test_one_edit_suggested_three_times_at_once_is_stored_once(database):
+    with database.transaction(writes=True) as session:
+        bank.import_bank(session, bank_doc())
+        question_id = bank.get_question(session, "strategy").id
+        first, second = made_accounts(session, "candidate", "candidate")
+
+    def suggesting(user_id: int) -> Callable[[Session], object]:
+        return lambda session: community.suggest_edit(
+            session, user=session.get(accounts.User, user_id), question_id=question_id, reason="More.",
+            accept_licence=True, example_answer=ANSWER + " More.")
+
+    errors = at_once(database, [suggesting(first), suggesting(first), suggesting(second)])
+    assert len(errors) == 2 and all(isinstance(error, community.Conflict) for error in errors), errors
+    with database.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(Suggestion).where(
+            Suggestion.question_id == question_id)) == 1
