@@ -30,6 +30,7 @@ from rehearse.stories.models import Story
 
 from . import community
 from .checks import Unfit, checked_rows
+from .schemas import problem
 
 FORMAT, VERSION = "rehearse-user-data", 4
 # Version 1 named an edit suggestion's base by the source server's revision number; it still loads (the
@@ -199,6 +200,8 @@ def import_user(session: Session, *, user: User, document: Any) -> dict[str, int
     if _has_data(session, user):
         raise ImportRejected("This account already has answers, cards, stories, mocks or community activity; "
                              "import into a new, empty account.", 409)
+    if (unfit := problem(document)) is not None:  # a value the app could never have made: nothing is loaded
+        raise ImportRejected(f"{unfit}; nothing was imported.")
     try:
         # A document that fails half-way leaves nothing behind; each row is checked against its columns first.
         with session.begin_nested(), checked_rows(session):

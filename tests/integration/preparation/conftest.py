@@ -7,6 +7,7 @@ from rehearse.accounts import service as accounts
 from rehearse.accounts.models import User
 from rehearse.bank.models import Bank, ExampleAnswer, Question, QuestionCompetency, Role
 from rehearse.db.database import Database
+from rehearse.feedback.engine import GRADES
 
 # (text, kind, competencies, talking points)
 QUESTIONS = [
@@ -77,7 +78,8 @@ def editor(session):
 def fake_report(score: int, points=("a", "b", "c"), covered=(True, False, False)) -> dict:
     """A report shaped like the engine's, for tests that store attempts without scoring."""
     return {
-        "score": score, "grade": "good" if score >= 60 else "weak", "coverage": sum(covered) / len(points),
+        "score": score, "grade": next(name for floor, name in GRADES if score >= floor),
+        "coverage": sum(covered) / len(points),
         "talking_points": [{"point": p, "covered": c, "strength": 0.8 if c else 0.1, "evidence": None}
                            for p, c in zip(points, covered, strict=True)],
         "on_topic": True,

@@ -200,6 +200,55 @@ def test_an_import_that_does_not_fit_is_refused_whole(session, bank, users):
     assert userdata.export_user(session, user=bob)["attempts"] == []
 
 
+def _changed(path: str, value):
+    """The document with the value at a dotted path (list indexes as numbers) replaced."""
+
+    def change(document: dict) -> dict:
+        *steps, last = [int(step) if step.isdigit() else step for step in path.split(".")]
+        holder = document
+        for step in steps:
+            holder = holder[step]
+        holder[last] = value
+        return document
+
+    return change
+
+
+# What no path of the app makes, each found in an import by the outside tester (all but the last two were loaded).
+NEVER_MADE = [
+    ("attempts.0.score", 1000, "attempt 1: score is 0 to 100, not 1000"),
+    ("attempts.0.score", -50, "attempt 1: score is 0 to 100, not -50"),
+    ("attempts.0.duration_s", -100.0, "attempt 1: duration_s is at least 0, not -100.0"),
+    ("attempts.0.mode", "telepathy", "attempt 1: mode is 'typed' or 'spoken', not 'telepathy'"),
+    ("attempts.0.grade", "superb", "attempt 1: grade is 'excellent' or 'strong'"),
+    ("attempts.0.answer", " ", "attempt 1: answer is empty"),
+    ("attempts.0.created_at", "2999-01-01T00:00:00+00:00", "attempt 1: created_at is in the future (2999-01-01"),
+    ("cards.0.stability", -5.0, "card 1: stability is at least 0, not -5.0"),
+    ("cards.0.log.0.rating", 9, "card 1, review 1: rating is 1 or 2 or 3 or 4, not 9"),
+    ("mocks.0.seconds_per_answer", 0, "mock 1: seconds_per_answer is 30 to 900, not 0"),
+    ("mocks.0.question_count", 1000, "mock 1: question_count is 1 to 15, not 1000"),
+    ("mocks.0.status", "zombie", "mock 1: status is 'in_progress' or 'finished', not 'zombie'"),
+    ("mocks.0.items.0.score", 101, "mock 1, item 1: score is 0 to 100, not 101"),
+    ("stories.0.title", "", "story 1: Give the story a title."),
+    ("stories.0.tags", ["a,b"], "story 1: A tag cannot hold a comma ('a,b')"),
+    ("plans.0.items.0.last_score", 250, "plan 1, item 1: last_score is 0 to 100, not 250"),
+]
+
+
+@pytest.mark.parametrize(("path", "value", "message"), NEVER_MADE, ids=[f"{p}={v!r}" for p, v, _ in NEVER_MADE])
+def test_an_import_holds_only_what_the_app_could_have_made(session, bank, users, path, value, message):
+    """The same ranges and names as the paths that create each thing, the item named; all or nothing."""
+    ann, bob = users
+    fill(session, ann, bank["questions"], [(0, 55, "An answer.", [True, False, False], 3, "easy")],
+         [("A story", "The scene.", "I did it.", ["hiring"])], [(2, 7, True, 2)], plan_count=1)
+    document = _changed(path, value)(userdata.export_user(session, user=ann))
+    empty = userdata.export_user(session, user=bob)
+    with pytest.raises(userdata.ImportRejected) as rejected:
+        userdata.import_user(session, user=bob, document=document)
+    assert str(rejected.value).startswith(message) and str(rejected.value).endswith("nothing was imported.")
+    assert rejected.value.status == 422 and userdata.export_user(session, user=bob) == empty
+
+
 def test_deleting_an_account_deletes_everything_in_it(session, bank, users):
     ann, bob = users
     fill(session, ann, bank["questions"], [(0, 50, "Ann's answer.", [True, False, False], 3, "easy"),

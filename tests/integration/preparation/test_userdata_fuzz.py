@@ -172,11 +172,13 @@ def _set(path: str, value):
 HOSTILE = [
     ("a list where text goes", _set("mocks.0.items.0.prompt", []), "mock_items.prompt is not text"),
     ("text where a number goes", _set("cards.0.stability", "high"), "review_cards.stability is not a finite number"),
-    ("an integer past 64 bits", _set("attempts.0.score", 2**64), "attempts.score is out of range"),
-    ("an integer past 32 bits", _set("mocks.0.question_count", 2**31), "mock_interviews.question_count is out of"),
+    ("an integer past 64 bits", _set("cards.0.reviews", 2**64), "review_cards.reviews is out of range"),
+    ("an integer past 32 bits", _set("cards.0.step", 2**31), "review_cards.step is out of range"),
     ("a NUL in an answer", _set("attempts.0.answer", "An\x00answer"), "attempts.answer holds a NUL"),
     ("a lone surrogate in a story", _set("stories.0.title", "a\ud800"), "stories.title holds a NUL or a lone"),
-    ("text longer than its column", _set("attempts.0.mode", "typed" * 10), "attempts.mode is longer than 10"),
+    ("text longer than its column", _set("mocks.0.items.0.follow_up_reason", "x" * 41),
+     "mock_items.follow_up_reason is longer than 40"),
+    # (a score of 2**64, a mode of "typedtyped…": refused as values the app never makes, test_userdata.NEVER_MADE)
     ("a NUL inside a report", _set("attempts.0.report.grade", "\x00"), "attempts.report holds a NUL"),
     ("true where a number goes", _set("community.votes.0.value", True), "suggestion_votes.value is not a whole"),
     ("NaN", lambda document: seed_bytes(document).replace(b'"coverage": 0.0', b'"coverage": NaN'), "NaN is not a"),
