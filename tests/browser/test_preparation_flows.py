@@ -239,6 +239,35 @@ def test_no_draft_stays_in_the_browser_once_its_answer_is_stored_or_its_mock_is_
     assert page.script_errors == []
 
 
+def test_two_tabs_on_one_question_the_second_answer_is_shown_back_and_its_draft_kept(page):
+    """Tab 2's other answer was dropped with no word, and its draft deleted: the mock had moved on. Now the server
+    says it was not kept, the page shows it to copy, and the draft stays in the browser."""
+    sign_up(page)
+    start_mock(page, "2")
+    other = page.context.new_page()
+    other.script_errors = []
+    other.on("pageerror", lambda error: other.script_errors.append(str(error)))
+    other.goto(page.url)
+    other.wait_for_load_state("domcontentloaded")
+    item = page.get_attribute("[data-mock-item]", "data-mock-item")
+    page.fill("[data-answer]", STRONG)
+    other.fill("[data-answer]", WEAK)
+    send(page)
+    page.wait_for_selector("[data-mock-question]", timeout=SCORING_MS)
+    assert page.get_attribute("[data-mock-item]", "data-mock-item") != item
+    send(other)
+    other.wait_for_selector("[data-mock-unsent]", timeout=SCORING_MS)
+    assert "was not kept" in other.text_content("[data-mock-unsent]")
+    assert other.input_value("[data-unsent-answer]") == WEAK  # there to copy
+    assert other.input_value("[data-answer]") == ""  # not put in the next question's box
+    drafts = other.get_attribute("[data-mock-drafts]", "data-mock-drafts")
+    assert other.evaluate(f"() => localStorage.getItem('rehearse-mock-draft-{drafts}-{item}')") == WEAK
+    page.reload()  # the first tab's next page keeps it too: the server holds another text for that question
+    page.wait_for_load_state("domcontentloaded")
+    assert page.evaluate(f"() => localStorage.getItem('rehearse-mock-draft-{drafts}-{item}')") == WEAK
+    assert page.script_errors == [] and other.script_errors == []
+
+
 def test_a_blank_answer_is_refused_in_place_and_the_countdown_still_sends_the_box_at_zero(page):
     """Next with only spaces and newlines keeps the user on the question (the clock running) with the
     reason by the box; at zero the countdown sends the box as it is, as it always did."""

@@ -41,6 +41,21 @@ class MockRejected(ValueError):
         super().__init__(message)
 
 
+class AlreadyAnswered(MockRejected):
+    """An answer to a question answered already with another text (another tab, another device): it is not
+    kept, and says so (409), rather than vanishing as if it were the same answer sent twice."""
+
+    def __init__(self, item: MockItem):
+        self.item_id, self.number, self.follow_up = item.id, item.number, item.follow_up
+        super().__init__("This question was already answered (in another tab or window?) with another text; "
+                         "this answer was not kept.", 409)
+
+
+def same_answer(stored: str | None, sent: str) -> bool:
+    """Whether a sent answer is the one stored (a form sends line ends as CRLF, a script may send LF)."""
+    return (stored or "").replace("\r\n", "\n") == sent.replace("\r\n", "\n")
+
+
 def _check(count: int, seconds: int, mode: str, seed: int | None) -> None:
     if not MIN_QUESTIONS <= count <= MAX_QUESTIONS:
         raise MockRejected(f"A mock has {MIN_QUESTIONS} to {MAX_QUESTIONS} questions, not {count}.")
@@ -143,15 +158,22 @@ def create(session: Session, *, user: User, role: str | None = None, bank: str |
     return mock
 
 
-def get(session: Session, *, user: User, mock_id: int) -> MockInterview | None:
-    """One of the user's own mocks; anybody else's is None, exactly like a missing one."""
-    return session.scalar(select(MockInterview).where(MockInterview.id == mock_id, MockInterview.user_id == user.id)
-                          .options(selectinload(MockInterview.items).selectinload(MockItem.question)
-                                   .selectinload(Question.competencies)))
+def get(session: Session, *, user: User, mock_id: int, lock: bool = False) -> MockInterview | None:
+    """One of the user's own mocks; anybody else's is None, exactly like a missing one.
+
+    `lock`: the mock's row is locked until the transaction ends (PostgreSQL; SQLite's write lock already
+    orders writers), so that two answers to one question are stored one after the other, the second
+    judged against the first."""
+    statement = select(MockInterview).where(MockInterview.id == mock_id, MockInterview.user_id == user.id) \
+        .options(selectinload(MockInterview.items).selectinload(MockItem.question)
+                 .selectinload(Question.competencies))
+    if lock:
+        statement = statement.with_for_update(of=MockInterview).execution_options(populate_existing=True)
+    return session.scalar(statement)
 
 
-def get_or_404(session: Session, *, user: User, mock_id: int) -> MockInterview:
-    mock = get(session, user=user, mock_id=mock_id)
+def get_or_404(session: Session, *, user: User, mock_id: int, lock: bool = False) -> MockInterview:
+    mock = get(session, user=user, mock_id=mock_id, lock=lock)
     if mock is None:
         raise MockRejected(f"You have no mock interview with id {mock_id}.", 404)
     return mock
@@ -245,16 +267,19 @@ def time_ran_out(mock: MockInterview, item: MockItem, answer: str, *, claimed: b
 
 def check_answer(mock: MockInterview, item_id: int, answer: str, *, max_chars: int, timed_out: bool = False,
                  now: datetime | None = None) -> MockItem | None:
-    """The item this answer is for; None when it was answered already (a repeated submit changes nothing).
+    """The item this answer is for; None when it was answered already with this text (a repeated submit
+    changes nothing), AlreadyAnswered when with another (another tab's answer is not silently dropped).
 
     An empty answer is refused while the item has time left: a click on Next is not giving up the question."""
+    item = next((i for i in mock.items if i.id == item_id), None)
+    if item is not None and item.answered_at is not None:
+        if same_answer(item.answer, answer):
+            return None
+        raise AlreadyAnswered(item)
     if mock.status == "finished":
         return None
-    item = next((i for i in mock.items if i.id == item_id), None)
     if item is None:
         raise MockRejected(f"Question {item_id} is not part of this mock.", 404)
-    if item.answered_at is not None:
-        return None
     if item is not current_item(mock):
         raise MockRejected("Answer the questions in order: this one is not the current question.", 409)
     if len(answer) > max_chars:

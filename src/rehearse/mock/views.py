@@ -101,10 +101,16 @@ def abandon_mock(mock_id: MockId, user: ApiUser, session: SessionDep) -> Respons
 @router.post("/mocks/{mock_id}/answers", response_model=MockRead, dependencies=[CsrfApi])
 def answer_mock(mock_id: MockId, body: MockAnswer, request: Request, user: ApiUser, session: ReadSessionDep,
                 settings: SettingsDep) -> MockRead:
-    """Answer the current item (as it stands when time runs out); the next item, a follow-up, or the report."""
-    return answer_item(request, session, settings, user=user, mock_id=mock_id, item_id=body.item_id,
-                       answer=body.answer, timed_out=body.timed_out,
-                       speech=speech_of(request, session, user, body.transcription_id))
+    """Answer the current item (as it stands when time runs out); the next item, a follow-up, or the report.
+
+    The same answer sent again changes nothing (200); another answer to a question already answered (another
+    tab, another device) is not kept: 409."""
+    try:
+        return answer_item(request, session, settings, user=user, mock_id=mock_id, item_id=body.item_id,
+                           answer=body.answer, timed_out=body.timed_out,
+                           speech=speech_of(request, session, user, body.transcription_id))
+    except service.MockRejected as error:
+        raise _rejected(error) from None
 
 
 def answer_item(request: Request, session, settings, *, user, mock_id: int, item_id: int, answer: str,
@@ -112,14 +118,12 @@ def answer_item(request: Request, session, settings, *, user, mock_id: int, item
     """Read, then score with no connection held, then store in a short write transaction.
 
     Whether the time ran out is judged by the server's clock when the answer arrived (not when its
-    scoring ended); `timed_out` is the client's word for it (see service.time_ran_out)."""
+    scoring ended); `timed_out` is the client's word for it (see service.time_ran_out). Raises
+    service.MockRejected (AlreadyAnswered for another text to a question answered meanwhile)."""
     arrived = utcnow()
-    try:
-        mock = service.get_or_404(session, user=user, mock_id=mock_id)
-        item = service.check_answer(mock, item_id, answer, max_chars=settings.max_answer_chars, timed_out=timed_out,
-                                    now=arrived)
-    except service.MockRejected as error:
-        raise _rejected(error) from None
+    mock = service.get_or_404(session, user=user, mock_id=mock_id)
+    item = service.check_answer(mock, item_id, answer, max_chars=settings.max_answer_chars, timed_out=timed_out,
+                                now=arrived)
     if item is None:
         return _read(request, mock)  # answered already: a repeated submit changes nothing
     prepared = service.prepare_item(session, item)
@@ -127,13 +131,10 @@ def answer_item(request: Request, session, settings, *, user, mock_id: int, item
     report = service.score_prepared(prepared, answer, backend=settings.feedback_backend,
                                     scorer=request.app.state.scorer)  # here, or by a worker (queued)
     begin_writing(session)
-    session.expire_all()  # read again under the write lock: another submit may have been first
-    mock = service.get_or_404(session, user=user, mock_id=mock_id)
-    try:
-        item = service.check_answer(mock, item_id, answer, max_chars=settings.max_answer_chars, timed_out=timed_out,
-                                    now=arrived)
-    except service.MockRejected as error:
-        raise _rejected(error) from None
+    session.expire_all()  # read again under the write lock (and the mock's row lock): another submit may be first
+    mock = service.get_or_404(session, user=user, mock_id=mock_id, lock=True)
+    item = service.check_answer(mock, item_id, answer, max_chars=settings.max_answer_chars, timed_out=timed_out,
+                                now=arrived)
     if item is not None:  # None: a repeated submit of the same answer was first
         service.record_answer(session, user=user, mock=mock, item=item, answer=answer, report=report,
                               timed_out=service.time_ran_out(mock, item, answer, claimed=timed_out, now=arrived),

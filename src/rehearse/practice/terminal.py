@@ -20,6 +20,7 @@ from typing import Annotated
 import click
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
@@ -211,8 +212,12 @@ def run_mock(database, user, role: str | None, count: int, *, backend: str, use_
             prepared = mocks.prepare_item(session, item)
         report = mocks.score_prepared(prepared, answer, backend=backend)
         with database.transaction(writes=True) as session:
-            mock = mocks.get(session, user=user, mock_id=mock_id)
-            item = mocks.check_answer(mock, item_id, answer, max_chars=max_chars, now=arrived)
+            mock = mocks.get(session, user=user, mock_id=mock_id, lock=True)
+            try:
+                item = mocks.check_answer(mock, item_id, answer, max_chars=max_chars, now=arrived)
+            except mocks.MockRejected as rejected:  # answered meanwhile on the web, with another text
+                console.print(f"[yellow]{escape(str(rejected))}[/]")
+                continue
             if item is not None:  # the server's clock says whether the time ran out, as for the web page
                 mocks.record_answer(session, user=user, mock=mock, item=item, answer=answer, report=report,
                                     timed_out=mocks.time_ran_out(mock, item, answer, claimed=False, now=arrived))

@@ -109,7 +109,10 @@ def test_a_repeated_or_out_of_order_answer_is_refused_or_ignored(session, bank, 
     ann = users[0]
     mock = start(session, bank, ann, count=2, seed=9, follow_ups=False)
     first, _ = answer_current(session, ann, mock)
-    assert mocks.check_answer(mock, first.id, "again", max_chars=100) is None  # answered: nothing changes
+    assert mocks.check_answer(mock, first.id, WEAK, max_chars=100) is None  # the same answer again: nothing changes
+    with pytest.raises(mocks.AlreadyAnswered) as another:  # another text (another tab): not kept, and said so
+        mocks.check_answer(mock, first.id, "again", max_chars=100)
+    assert another.value.status == 409 and another.value.item_id == first.id
     last = mock.items[-1]
     assert mocks.check_answer(mock, last.id, "x", max_chars=100) is last  # it is the current one now
     with pytest.raises(mocks.MockRejected) as rejected:

@@ -114,3 +114,32 @@ def test_a_token_s_last_use_is_still_noted_after_the_request_s_own_connection_is
     assert client.get("/api/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
     listed = client.get("/api/tokens", headers={"Authorization": f"Bearer {token}"}).json()
     assert listed[0]["last_used_at"] is not None
+
+
+@pytest.mark.parametrize("texts", [("One tab's answer.", "Another tab's answer."), ("The same answer.",) * 2])
+def test_two_answers_to_one_mock_question_at_once_keep_one_and_never_drop_the_other_silently(app, question, texts):
+    """Both were answered 200 and one text was lost. A different text is refused (409), the same one is the
+    same answer sent twice (200); either way one answer is kept, and recorded once."""
+    from rehearse.mock.models import MockItem
+
+    token = _tokens(app, 1)[0]
+    headers = {"Authorization": f"Bearer {token}"}
+    client = TestClient(app)
+    mock = client.post("/api/mocks", json={"role": question["role_slug"], "questions": 2, "follow_ups": False},
+                       headers=headers).json()
+    item = mock["current_item_id"]
+
+    def send(index: int):
+        return TestClient(app).post(f"/api/mocks/{mock['id']}/answers", json={"item_id": item, "answer": texts[index]},
+                                    headers=headers)
+
+    responses = _run_together(2, send)
+    assert not [r for r in responses if isinstance(r, Exception)], responses
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == ([200, 200] if texts[0] == texts[1] else [200, 409])
+    kept = [texts[i] for i, r in enumerate(responses) if r.status_code == 200][0]
+    with app.state.database.transaction() as session:
+        assert session.get(MockItem, item).answer == kept
+        assert session.scalar(select(func.count(Attempt.id)).where(Attempt.answer.in_(texts))) == 1
+    refused = [r for r in responses if r.status_code == 409]
+    assert all("already answered" in r.json()["detail"] for r in refused)

@@ -1,6 +1,8 @@
 """A mock interview through the pages: bad settings, the whole flow with a follow-up, reloading, sharing."""
 
+import html
 import re
+import zlib
 
 import pytest
 
@@ -144,6 +146,41 @@ def test_an_empty_answer_is_refused_while_time_is_left_and_sent_by_the_countdown
     report = ann.get(f"/mocks/{mock['id']}").text
     assert "; 1 sent when time ran out." in report and "(time ran out before an answer was written)" in report
     assert len(ann.get("/api/attempts").json()) == 1
+
+
+def test_another_tabs_different_answer_is_refused_and_shown_back_to_copy(app, question):
+    """Two tabs on one question: the second tab's other text was dropped with no word, as if a repeated submit.
+    It is not kept (409) and comes back in the page, to copy; the same text sent twice still changes nothing."""
+    ann = Browser(app)
+    ann.sign_up()
+    location = start(ann, question, follow_ups="").headers["location"]
+    page = ann.get(location).text  # both tabs show the first question
+    item = re.search(r'name="item_id" value="(\d+)"', page).group(1)
+    first_tab = ann.post(f"{location}/answer", data={"csrf_token": csrf(page), "item_id": item, "answer": WEAK},
+                         follow_redirects=False)
+    assert first_tab.status_code == 303
+    other = "In my other tab I wrote a different answer,\r\nwith two lines & a <b>tag</b>."
+    second_tab = ann.post(f"{location}/answer", data={"csrf_token": csrf(page), "item_id": item, "answer": other},
+                          follow_redirects=False)
+    assert second_tab.status_code == 409 and second_tab.headers["cache-control"] == "no-store"
+    refused = second_tab.text
+    assert "was not kept" in refused and f'data-mock-unsent="{item}"' in refused
+    shown = re.search(r"<textarea[^>]*data-unsent-answer>([^<]*)</textarea>", refused).group(1)
+    assert html.unescape(shown).replace("\r\n", "\n") == other.replace("\r\n", "\n")  # there to copy
+    assert f'name="item_id" value="{item}"' not in refused and "data-mock-question" in refused  # where it now is
+    # what the server holds, for the page's script: a draft with another text is not the stored answer
+    assert f'data-mock-answered="{item}:{zlib.crc32(WEAK.encode()):x}"' in refused
+    again = ann.post(f"{location}/answer", data={"csrf_token": csrf(page), "item_id": item, "answer": WEAK},
+                     follow_redirects=False)
+    assert again.status_code == 303  # the same answer twice (a double click): nothing changes
+    mock_id = int(location.rsplit("/", 1)[1])
+    headers = ann.page_csrf_header()
+    api = ann.post(f"/api/mocks/{mock_id}/answers", json={"item_id": int(item), "answer": "Yet another."},
+                   headers=headers)
+    assert api.status_code == 409 and "already answered" in api.json()["detail"]
+    same = ann.post(f"/api/mocks/{mock_id}/answers", json={"item_id": int(item), "answer": WEAK}, headers=headers)
+    assert same.status_code == 200 and same.json()["current_item_id"] != int(item)
+    assert len(ann.get("/api/attempts").json()) == 1  # one answer kept, once
 
 
 def test_a_blank_answer_sent_from_the_page_shows_the_same_question_again_with_the_message_by_the_box(app, question):

@@ -4,6 +4,7 @@ a read-only shared link."""
 from __future__ import annotations
 
 import math
+import zlib
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -123,6 +124,17 @@ def _mock_or_404(session, user, mock_id: int):
     return mock
 
 
+def answered_fingerprints(mock) -> str:
+    """"<item id>:<CRC-32>" of each answer the server has, for mock.js: a draft goes once the server has that
+    very text, and stays when it has another (the question was answered in another tab: this one was not
+    kept). Line ends as a browser's textarea holds them (a form sends CRLF)."""
+    return " ".join(f"{i.id}:{_crc32(i.answer or '')}" for i in mock.items if i.answered_at is not None)
+
+
+def _crc32(text: str) -> str:
+    return format(zlib.crc32(text.replace("\r\n", "\n").encode("utf-8", "replace")), "x")
+
+
 def report_context(mock) -> dict:
     summary = mock.summary or {}
     rows = summary.get("competencies") or []
@@ -164,8 +176,9 @@ def show_mock(mock_id: MockId, request: Request, session: SessionDep, user: Page
 
 
 def _interview_page(request: Request, session, user, mock, item, *, error: str | None = None, answer: str = "",
-                    status: int = 200) -> Response:
-    """The current question with its countdown; `error` and `answer`: an answer sent back to be completed."""
+                    status: int = 200, unsent: dict | None = None) -> Response:
+    """The current question with its countdown; `error` and `answer`: an answer sent back to be completed;
+    `unsent`: an answer to an earlier question that was not kept (answered first in another tab)."""
     parent = next((i for i in mock.items if i.number == item.number and not i.follow_up), None)
     from rehearse.stories import service as stories
 
@@ -176,6 +189,7 @@ def _interview_page(request: Request, session, user, mock, item, *, error: str |
         "main_total": mock.question_count, "story_suggestions": suggestions, "question_id": item.question_id,
         "pacing": pacing(), "speech_reason": request.app.state.transcriptions.unavailable_reason(),
         "draft_key": draft_key(mock.id, mock.created_at), "error": error, "answer": answer,
+        "answered": answered_fingerprints(mock), "unsent": unsent,
     }, status_code=status, headers=NO_STORE)
 
 
@@ -190,18 +204,34 @@ def answer(mock_id: MockId, request: Request, session: ReadSessionDep, user: Pag
         answer_item(request, session, settings, user=user, mock_id=mock_id, item_id=item_number,
                     answer=answer, timed_out=timed_out == "1",
                     speech=speech_of(request, session, user, transcription_id))
-    except HTTPException as refused:
-        if refused.status_code not in ANSWER_TO_FIX:
-            raise
-        # An answer to complete (empty with time left, or too long): the interview again, with what was
-        # sent in the box and why by it, so the user stays on the question while its clock runs.
+    except mocks.AlreadyAnswered as refused:
+        # Answered first in another tab, with another text: this one is not kept, and is shown back to be
+        # copied above where the interview now is (its draft stays in the browser).
+        return _unsent_page(request, session, user, mock_id, refused, answer)
+    except (HTTPException, mocks.MockRejected) as refused:
+        status, detail = (refused.status_code, refused.detail) if isinstance(refused, HTTPException) else \
+            (refused.status, str(refused))
         mock = _mock_or_404(session, user, mock_id)
         item = mocks.current_item(mock)
-        if item is None:
-            raise
-        return _interview_page(request, session, user, mock, item, error=refused.detail, answer=answer,
-                               status=refused.status_code)
+        if status not in ANSWER_TO_FIX or item is None:
+            raise HTTPException(status, detail) from None
+        # An answer to complete (empty with time left, or too long): the interview again, with what was
+        # sent in the box and why by it, so the user stays on the question while its clock runs.
+        return _interview_page(request, session, user, mock, item, error=detail, answer=answer, status=status)
     return RedirectResponse(f"/mocks/{mock_id}", status_code=303)
+
+
+def _unsent_page(request: Request, session, user, mock_id: int, refused, answer: str) -> Response:
+    """409: the interview where it now is (or its report), with the answer that was not kept shown to copy."""
+    mock = _mock_or_404(session, user, mock_id)
+    unsent = {"item_id": refused.item_id, "number": refused.number, "follow_up": refused.follow_up, "text": answer}
+    item = mocks.current_item(mock)
+    if item is not None:
+        return _interview_page(request, session, user, mock, item, status=409, unsent=unsent)
+    return render(request, "mock/report.html", {**report_context(mock), "owner": True, "unsent": unsent,
+                                                "reviews": review_ratings(session, user, mock),
+                                                "share_url": shared_report_url(request, mock)},
+                  status_code=409, headers=NO_STORE)
 
 
 @router.post("/mocks/{mock_id}/resume", dependencies=[CsrfForm])

@@ -1,11 +1,15 @@
 // Mock interview: the countdown, sending the answer as it is at zero, and keeping the draft
 // in this browser so that a reload, a closed tab or a server that was down when it was sent
-// loses nothing typed. A draft goes once the server has the answer: when the mock has moved on
-// to a later question, or to its report; and the start page (where abandoning a mock lands)
-// keeps only the drafts of the mocks it lists as unfinished, so that none stays behind for a
-// mock finished elsewhere (another device, the API, the terminal) or abandoned. Drafts are named
-// by the mock's id and the moment it began (data-mock-drafts): SQLite gives a new mock the id of
-// one abandoned, and its drafts must not come back in the new one.
+// loses nothing typed. A draft goes once the server has that answer: when the mock has moved on
+// to a later question and the server holds that very text for the draft's question
+// (data-mock-answered: each answered question's CRC-32), or to its report; a draft that differs
+// from what the server holds stays (its question was answered in another tab, and this text was
+// not kept: the page that said so shows it, [data-unsent-answer], and keeps it here too). The
+// start page (where abandoning a mock lands) keeps only the drafts of the mocks it lists as
+// unfinished, so that none stays behind for a mock finished elsewhere (another device, the API,
+// the terminal) or abandoned. Drafts are named by the mock's id and the moment it began
+// (data-mock-drafts): SQLite gives a new mock the id of one abandoned, and its drafts must not
+// come back in the new one.
 (function () {
   "use strict";
   var storage = null;
@@ -14,11 +18,39 @@
   var panel = document.querySelector("[data-mock-item]");
   var prefix = holder ? "rehearse-mock-draft-" + holder.dataset.mockDrafts + "-" : null;
   var key = panel ? (prefix || "rehearse-mock-draft-") + panel.dataset.mockItem : null;
+  var unsent = document.querySelector("[data-unsent-answer]");
+  var unsentKey = unsent && prefix ? prefix + unsent.closest("[data-mock-unsent]").dataset.mockUnsent : null;
+  if (storage && unsentKey) storage.setItem(unsentKey, unsent.value);
+  var crcTable = null;
+  function crc32(text) {  // as zlib.crc32 of the UTF-8 text, with line ends as the server compares them
+    if (!crcTable) {
+      crcTable = [];
+      for (var n = 0; n < 256; n++) {
+        var c = n;
+        for (var k = 0; k < 8; k++) c = c & 1 ? 0xEDB88320 ^ (c >>> 1) : c >>> 1;
+        crcTable[n] = c >>> 0;
+      }
+    }
+    var bytes = new TextEncoder().encode(text.replace(/\r\n/g, "\n"));
+    var crc = 0xFFFFFFFF;
+    for (var b = 0; b < bytes.length; b++) crc = crcTable[(crc ^ bytes[b]) & 0xFF] ^ (crc >>> 8);
+    return ((crc ^ 0xFFFFFFFF) >>> 0).toString(16);
+  }
+  var answered = {};  // item id -> CRC-32 of the answer the server holds
+  (holder && holder.dataset.mockAnswered ? holder.dataset.mockAnswered.split(" ") : []).forEach(function (pair) {
+    var parts = pair.split(":");
+    if (parts.length === 2) answered[parts[0]] = parts[1];
+  });
   if (storage && prefix) {
-    // Every other draft of this mock belongs to a question the server has answered.
     for (var i = storage.length - 1; i >= 0; i--) {
       var name = storage.key(i);
-      if (name && name.indexOf(prefix) === 0 && name !== key) storage.removeItem(name);
+      if (!name || name.indexOf(prefix) !== 0 || name === key || name === unsentKey) continue;
+      var item = name.slice(prefix.length);
+      // On the report every question is behind us; on a question, a draft stays only when the server holds
+      // another text for its question (so this one was not kept).
+      if (!panel || !(item in answered) || answered[item] === crc32(storage.getItem(name) || "")) {
+        storage.removeItem(name);
+      }
     }
   }
   var unfinished = document.querySelector("[data-mock-drafts-keep]");
