@@ -75,3 +75,21 @@ def test_a_one_sided_change_always_merges_to_that_change(base, changed):
 def test_comments_render_safely(markdown, present, absent):
     html = str(render(markdown))
     assert present in html and absent not in html
+
+
+LINK = "[guide](https://example.com)"
+SAFE_LINK = '<a href="https://example.com" rel="nofollow ugc">guide</a>'
+
+
+@pytest.mark.parametrize(("markdown", "html"), [
+    # Thousands of brackets cost markdown-it a scan each (seconds a page): past 64, they are text, links too.
+    ("[" * 5000, "<p>" + "[" * 5000 + "</p>\n"),
+    ("[" * 2400 + "]" * 2400, "<p>" + "[" * 2400 + "]" * 2400 + "</p>\n"),
+    ("![" * 2500, "<p>" + "![" * 2500 + "</p>\n"),
+    ("[" * 65 + LINK, "<p>" + "[" * 65 + LINK + "</p>\n"),
+    ("[" * 65 + "<script>x</script>", "<p>" + "[" * 65 + "&lt;script&gt;x&lt;/script&gt;</p>\n"),
+    ("[" * 63 + LINK, "<p>" + "[" * 63 + SAFE_LINK + "</p>\n"),  # a few dozen: links work
+    ("```\n" + "x = [1]\n" * 80 + "```", "<pre><code>" + "x = [1]\n" * 80 + "</code></pre>\n"),  # code as typed
+])
+def test_comments_with_many_brackets_render_as_text_and_stay_safe(markdown, html):
+    assert str(render(markdown)) == html
