@@ -6,7 +6,7 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from rehearse.web.deps import SessionDep
 from rehearse.web.security import ApiUser, CsrfApi
@@ -58,4 +58,4 @@ def delete_account(user: ApiUser, session: SessionDep,
     if confirm.strip().lower() != user.email:
         raise HTTPException(422, "To delete the account, send confirm=<your e-mail address>.")
     service.delete_account(session, user=user)
-    return JSONResponse(None, status_code=204)
+    return Response(status_code=204)

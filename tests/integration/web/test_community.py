@@ -470,6 +470,7 @@ def test_after_an_account_is_deleted_its_revisions_show_a_former_member_and_no_d
     assert f'href="/suggestions/{sid}"' in editor.get(f"/questions/{qid}/history").text
     gone = author.delete("/api/me/account", params={"confirm": email}, headers=author.page_csrf_header())
     assert gone.status_code == 204, gone.text
+    assert gone.content == b"" and gone.headers.get("content-length", "0") == "0"  # "null" broke the framing
     page = editor.get(f"/questions/{qid}/history").text
     assert f'href="/suggestions/{sid}"' not in page and "a former member" in page
     [latest, *_] = editor.get(f"/api/questions/{qid}/history").json()["revisions"]
