@@ -110,6 +110,9 @@ def revert(session: Session, *, editor: User, question_id: int, to_revision: int
     if to_revision == latest.revision:
         raise Conflict(f"Revision {to_revision} is the current revision already.")
     values = {name: target.get(name) for name in FIELDS}
+    if all(values[name] == latest.get(name) for name in FIELDS):  # a revision that changes nothing
+        raise Conflict(f"Revision {latest.revision} already says what revision {to_revision} says; "
+                       "there is nothing to restore.")
     return write_revision(session, question, latest, values, author_id=editor.id, source="revert",
                           note=reason, reverted_from=to_revision)
 

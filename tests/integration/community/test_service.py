@@ -607,3 +607,12 @@ def test_nobody_reports_their_own_comment(session, question, author, voter):
     with pytest.raises(community.Forbidden, match="your own comment"):
         community.report_comment(session, user=voter, comment_id=comment.id, reason="mine")
     assert community.report_comment(session, user=author, comment_id=comment.id, reason="rude").reports == 1
+
+
+def test_reverting_to_what_the_question_says_already_is_refused_and_adds_no_revision(session, question, author,
+                                                                                    editor):
+    community.accept(session, editor=editor, suggestion_id=suggest(session, author, question).id)
+    community.revert(session, editor=editor, question_id=question.id, to_revision=1, reason="Vandalism")
+    with pytest.raises(community.Conflict, match="Revision 3 already says what revision 1 says"):
+        community.revert(session, editor=editor, question_id=question.id, to_revision=1, reason="Again")
+    assert community.history(session, question_id=question.id)[1] == 3
