@@ -85,6 +85,24 @@ def claim(session: Session, *, user_id: int, key: str, print_: str, now: datetim
     return row
 
 
+FORM_KEY = 64  # a page form's one-time key is a UUID (32 hex digits); the form's name goes before it
+
+
+def claim_form(session: Session, *, user_id: int, form: str, form_key: str, now: datetime
+               ) -> Replay | IdempotentRequest | None:
+    """Claim a page form's one-time key (made with the page), so that the same page sent twice (a double
+    click, a reload) gets the first submit's answer instead of doing the work again.
+
+    None when the form sent no key (a page made before forms had one); KeyMisused for a malformed key.
+    A claimed key whose work is refused must be deleted (`session.delete`), so the form can be sent again."""
+    if not form_key:
+        return None
+    if len(form_key) > FORM_KEY:
+        raise KeyMisused(f"The form's key is at most {FORM_KEY} characters; reload the page and send it again.")
+    key = f"{form}:{check_key(form_key)}"
+    return claim(session, user_id=user_id, key=key, print_=fingerprint("POST", form, {}), now=now)
+
+
 def complete(row: IdempotentRequest, *, status: int, response: dict[str, Any]) -> None:
     """Remember the answer, committed with the write it describes."""
     row.status, row.response = status, response

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Request, Response
+from fastapi import APIRouter, Header, HTTPException, Path, Request, Response
+from fastapi.responses import JSONResponse
 
 from rehearse.bank.models import utcnow
+from rehearse.idempotency import service as idempotency
 from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep, begin_writing, release
 from rehearse.web.security import ApiUser, CsrfApi
 
@@ -15,6 +17,28 @@ from .schemas import MockAnswer, MockCreate, MockRead, MockSummaryRead
 
 router = APIRouter(prefix="/api", tags=["mock interviews"])
 MockId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+StartKey = Annotated[str | None, Header(
+    alias="Idempotency-Key", max_length=200,
+    description="Any unique string (a UUID). Sending the same request again with the same key returns the first "
+                "answer instead of starting a second mock (kept for 24 hours).")]
+
+
+def started_once(session, user, key: str | None, request: str, body: dict, start) -> JSONResponse:
+    """Start a mock (`start()` returns the JSON-ready answer) at most once per Idempotency-Key: a retried or
+    doubled request gets the first answer (Idempotent-Replayed: true), not a second running mock."""
+    claimed = None
+    if key is not None:
+        try:
+            claimed = idempotency.claim(session, user_id=user.id, key=idempotency.check_key(key),
+                                        print_=idempotency.fingerprint("POST", request, body), now=utcnow())
+        except idempotency.KeyMisused as misused:
+            raise HTTPException(422, str(misused)) from None
+        if isinstance(claimed, idempotency.Replay):
+            return JSONResponse(claimed.response, status_code=claimed.status, headers={"Idempotent-Replayed": "true"})
+    answer = start()
+    if claimed is not None:
+        idempotency.complete(claimed, status=200, response=answer)  # a replay answers 200: nothing new was started
+    return JSONResponse(answer, status_code=201)
 
 
 def _rejected(error: service.MockRejected) -> HTTPException:
@@ -58,16 +82,21 @@ def _read(request: Request, mock) -> MockRead:
 
 
 @router.post("/mocks", response_model=MockRead, status_code=201, dependencies=[CsrfApi])
-def create_mock(body: MockCreate, request: Request, user: ApiUser, session: SessionDep) -> MockRead:
+def create_mock(body: MockCreate, request: Request, user: ApiUser, session: SessionDep,
+                idempotency_key: StartKey = None) -> JSONResponse:
     """Start a mock interview: questions drawn balanced across competencies (the seed is kept)."""
     check_speech(request, body.mode)
-    try:
-        mock = service.create(session, user=user, role=body.role, bank=body.bank, count=body.questions,
-                              seconds=body.seconds_per_answer, mode=body.mode, follow_ups=body.follow_ups,
-                              seed=body.seed)
-    except service.MockRejected as error:
-        raise _rejected(error) from None
-    return _read(request, service.get(session, user=user, mock_id=mock.id))
+
+    def start() -> dict:
+        try:
+            mock = service.create(session, user=user, role=body.role, bank=body.bank, count=body.questions,
+                                  seconds=body.seconds_per_answer, mode=body.mode, follow_ups=body.follow_ups,
+                                  seed=body.seed)
+        except service.MockRejected as error:
+            raise _rejected(error) from None
+        return _read(request, service.get(session, user=user, mock_id=mock.id)).model_dump(mode="json")
+
+    return started_once(session, user, idempotency_key, "/api/mocks", body.model_dump(mode="json"), start)
 
 
 @router.get("/mocks", response_model=list[MockSummaryRead])

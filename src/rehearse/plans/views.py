@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Response
 
+from rehearse.mock.views import StartKey, started_once
 from rehearse.web.deps import DatabaseDep, ReadSessionDep, SessionDep, SettingsDep, begin_writing
 from rehearse.web.security import ApiUser, CsrfApi
 
@@ -65,8 +66,12 @@ def add_to_review(plan_id: Id, user: ApiUser, session: SessionDep) -> ReviewAdde
 
 
 @router.post("/{plan_id}/mock", response_model=MockStarted, status_code=201, dependencies=[CsrfApi])
-def mock_from_plan(plan_id: Id, user: ApiUser, session: SessionDep) -> MockStarted:
-    """Start a mock interview of the plan's first five questions."""
-    mock = _call(service.start_mock, session, user=user, plan_id=plan_id)
-    return MockStarted(mock_id=mock.id, url=f"/mocks/{mock.id}")
+def mock_from_plan(plan_id: Id, user: ApiUser, session: SessionDep, idempotency_key: StartKey = None) -> Response:
+    """Start a mock interview of the plan's first five questions (once per Idempotency-Key, when one is sent)."""
+
+    def start() -> dict:
+        mock = _call(service.start_mock, session, user=user, plan_id=plan_id)
+        return MockStarted(mock_id=mock.id, url=f"/mocks/{mock.id}").model_dump(mode="json")
+
+    return started_once(session, user, idempotency_key, f"/api/plans/{plan_id}/mock", {}, start)
 

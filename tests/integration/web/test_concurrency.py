@@ -143,3 +143,20 @@ def test_two_answers_to_one_mock_question_at_once_keep_one_and_never_drop_the_ot
         assert session.scalar(select(func.count(Attempt.id)).where(Attempt.answer.in_(texts))) == 1
     refused = [r for r in responses if r.status_code == 409]
     assert all("already answered" in r.json()["detail"] for r in refused)
+
+
+def test_the_mock_start_form_sent_twice_at_once_starts_one_mock(app, question, make_browser):
+    """A double click sends the page's form twice, at once: its one-time key lets one of them start a mock, and
+    sends both to it."""
+    import re
+
+    ann = make_browser()
+    ann.sign_up()
+    page = ann.get(f"/mock?role={question['role_slug']}").text
+    form = {"csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', page).group(1),
+            "form_key": re.search(r'name="form_key" value="([^"]+)"', page).group(1),
+            "role": re.search(r'<option value="(\d+)" selected', page).group(1), "questions": "2", "minutes": "1"}
+    responses = _run_together(2, lambda _: ann.post("/mock", data=form, follow_redirects=False))
+    assert [r.status_code for r in responses] == [303, 303], responses
+    assert responses[0].headers["location"] == responses[1].headers["location"]
+    assert [m["status"] for m in ann.get("/api/mocks").json()] == ["in_progress"]

@@ -109,3 +109,32 @@ def test_the_page_explains_relevance_as_the_api_does(app, question):
     page = ann.get(made.headers["location"]).text
     assert "50% is just strong enough, 100% twice as strong" in page and "as close as a typical one" not in page
     assert ("data-plan-other-roles" in page) == ("From other roles" in page)
+
+
+def test_a_double_click_on_mock_interview_with_the_first_five_starts_one_mock(app):
+    """The page's form carries a one-time key: the same page sent twice (a double click, a reload) lands on the
+    mock the first one started, instead of leaving a second one running."""
+    ann = Browser(app)
+    ann.sign_up()
+    made = ann.post("/plans", data={"csrf_token": csrf(ann.get("/plans").text), "posting": POSTING},
+                    follow_redirects=False)
+    page = ann.get(made.headers["location"]).text
+    form = {"csrf_token": csrf(page), "form_key": re.search(r'name="form_key" value="([^"]+)"', page).group(1)}
+    first, second = (ann.post(made.headers["location"] + "/mock", data=form, follow_redirects=False)
+                     for _ in range(2))
+    assert first.status_code == second.status_code == 303
+    assert first.headers["location"] == second.headers["location"]
+    assert [m["status"] for m in ann.get("/api/mocks").json()] == ["in_progress"]
+    # the page shown again has a new key: a mock started on purpose a second time is a second mock
+    again = ann.get(made.headers["location"]).text
+    key = re.search(r'name="form_key" value="([^"]+)"', again).group(1)
+    assert key != form["form_key"]
+    third = ann.post(made.headers["location"] + "/mock", data={"csrf_token": csrf(again), "form_key": key},
+                     follow_redirects=False)
+    assert third.headers["location"] != first.headers["location"] and len(ann.get("/api/mocks").json()) == 2
+    # the API: the same Idempotency-Key starts one mock too
+    plan_id = int(made.headers["location"].rsplit("/", 1)[1])
+    headers = {**ann.page_csrf_header(), "Idempotency-Key": "plan-mock-once"}
+    api = [ann.post(f"/api/plans/{plan_id}/mock", headers=headers) for _ in range(2)]
+    assert [r.status_code for r in api] == [201, 200] and api[0].json() == api[1].json()
+    assert api[1].headers.get("idempotent-replayed") == "true" and len(ann.get("/api/mocks").json()) == 3

@@ -4,6 +4,7 @@ a read-only shared link."""
 from __future__ import annotations
 
 import math
+import uuid
 import zlib
 from datetime import UTC, datetime
 from typing import Annotated
@@ -12,6 +13,8 @@ from fastapi import APIRouter, Form, HTTPException, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
 from rehearse.bank import service as bank
+from rehearse.bank.models import utcnow
+from rehearse.idempotency import service as idempotency
 from rehearse.mock import service as mocks
 from rehearse.mock.views import answer_item, shared_report_url, speech_of
 from rehearse.progress import charts
@@ -86,7 +89,7 @@ def _start_page(request: Request, session, user, *, error: str | None = None, fo
     return render(request, "mock/start.html", {
         "roles": (roles := bank.list_roles(session)), "mocks": past, "error": error,
         "banks": list(dict.fromkeys((role.bank.slug, role.bank.name) for role, _ in roles)),
-        "form": form, "limits": mocks, "chosen_role": chosen,
+        "form": form, "limits": mocks, "chosen_role": chosen, "form_key": uuid.uuid4().hex,
         # their drafts alone stay in the browser
         "unfinished": [draft_key(mock_id, began) for mock_id, began in mocks.unfinished(session, user=user)],
     }, status_code=status, headers=NO_STORE)
@@ -103,17 +106,28 @@ def start_mock(request: Request, session: SessionDep, user: PageUser,
                questions: Annotated[str, Form(max_length=20)] = str(mocks.DEFAULT_QUESTIONS),
                minutes: Annotated[str, Form(max_length=20)] = str(mocks.DEFAULT_SECONDS / 60),
                mode: Annotated[str, Form(max_length=10)] = "typed",
-               follow_ups: Annotated[str, Form(max_length=5)] = "") -> Response:
+               follow_ups: Annotated[str, Form(max_length=5)] = "",
+               form_key: Annotated[str, Form(max_length=idempotency.FORM_KEY)] = "") -> Response:
+    """Start a mock; the page's one-time key makes a double click start one mock, not two."""
     form = {"role": role, "questions": questions, "minutes": minutes, "mode": mode, "follow_ups": bool(follow_ups)}
+    claimed = None
     try:
+        claimed = idempotency.claim_form(session, user_id=user.id, form="/mock", form_key=form_key, now=utcnow())
+        if isinstance(claimed, idempotency.Replay):
+            return RedirectResponse(f"/mocks/{claimed.response['mock_id']}", status_code=303)
         if mode == "spoken" and not request.app.state.transcriptions.available():
             raise mocks.MockRejected("Spoken answers are not available on this server; choose typed.")
         seconds, count = _seconds(minutes), _count(questions)
         whole_bank = role.removeprefix("bank:") if role.startswith("bank:") else None
         mock = mocks.create(session, user=user, role=None if whole_bank else (role or None), bank=whole_bank,
                             count=count, seconds=seconds, mode=mode, follow_ups=bool(follow_ups))
-    except mocks.MockRejected as error:
-        return _start_page(request, session, user, error=str(error), form=form, status=error.status)
+    except (mocks.MockRejected, idempotency.KeyMisused) as error:
+        if isinstance(claimed, idempotency.IdempotentRequest):
+            session.delete(claimed)  # nothing was started: the form may be sent again, put right
+        return _start_page(request, session, user, error=str(error), form=form,
+                           status=getattr(error, "status", 422))
+    if claimed is not None:
+        idempotency.complete(claimed, status=303, response={"mock_id": mock.id})
     return RedirectResponse(f"/mocks/{mock.id}", status_code=303)
 
 

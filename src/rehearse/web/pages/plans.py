@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
+from rehearse.bank.models import utcnow
+from rehearse.idempotency import service as idempotency
 from rehearse.plans import service as plans
 from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep, begin_writing
 from rehearse.web.security import CsrfForm, PageUser
@@ -56,6 +59,7 @@ def show(plan_id: Id, request: Request, session: SessionDep, user: PageUser, add
     plan = _plan_or_404(session, user, plan_id)
     items = plans.plan_view(session, plan)
     return render(request, "plans/plan.html", {"plan": plan, "items": items, "added": added,
+                                               "mock_form_key": uuid.uuid4().hex,
                                                "own": [i for i in items if not i["other_role"]],
                                                "others": [i for i in items if i["other_role"]]},
                   headers=NO_STORE)
@@ -71,11 +75,22 @@ def to_review(plan_id: Id, session: SessionDep, user: PageUser) -> Response:
 
 
 @router.post("/plans/{plan_id}/mock", dependencies=[CsrfForm])
-def to_mock(plan_id: Id, session: SessionDep, user: PageUser) -> Response:
+def to_mock(plan_id: Id, session: SessionDep, user: PageUser,
+            form_key: Annotated[str, Form(max_length=idempotency.FORM_KEY)] = "") -> Response:
+    """Start the plan's mock; the page's one-time key makes a double click start one mock, not two."""
+    try:
+        claimed = idempotency.claim_form(session, user_id=user.id, form=f"/plans/{plan_id}/mock", form_key=form_key,
+                                         now=utcnow())
+    except idempotency.KeyMisused as misused:
+        raise HTTPException(422, str(misused)) from None
+    if isinstance(claimed, idempotency.Replay):
+        return RedirectResponse(f"/mocks/{claimed.response['mock_id']}", status_code=303)
     try:
         mock = plans.start_mock(session, user=user, plan_id=plan_id)
     except plans.PlanRejected as error:
-        raise HTTPException(error.status, str(error)) from None
+        raise HTTPException(error.status, str(error)) from None  # rolled back, the key's claim with it
+    if claimed is not None:
+        idempotency.complete(claimed, status=303, response={"mock_id": mock.id})
     return RedirectResponse(f"/mocks/{mock.id}", status_code=303)
 
 
