@@ -15,19 +15,20 @@ import typer
 
 @contextmanager
 def _reported_errors() -> Iterator[None]:
-    """An account error ends the command with its reason and exit status 2."""
+    """An account error (or a refused suspension) ends the command with its reason and exit status 2."""
     from rehearse.accounts.service import AccountError
+    from rehearse.community.rules import CommunityError
 
     try:
         yield
-    except AccountError as error:
+    except (AccountError, CommunityError) as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None
 
 
 users_app = typer.Typer(
-    help="Accounts: list them, create one, reset a password, change a role.", no_args_is_help=True,
-    rich_markup_mode="markdown",
+    help="Accounts: list them, create one, reset a password, change a role, suspend and reinstate.",
+    no_args_is_help=True, rich_markup_mode="markdown",
 )
 
 
@@ -47,13 +48,13 @@ def list_users(
     with open_database().transaction() as session:
         users = session.scalars(select(User).order_by(User.id)).all()
         rows = [
-            {"id": u.id, "email": u.email, "name": u.display_name, "role": u.role} for u in users
+            {"id": u.id, "email": u.email, "name": u.display_name, "role": u.role, "active": u.active} for u in users
         ]
     if json_output:
         typer.echo(json.dumps(rows, indent=2))
         return
     for row in rows:
-        typer.echo(f"{row['id']:>5}  {row['role']:<9}  {row['email']}")
+        typer.echo(f"{row['id']:>5}  {row['role']:<9}  {row['email']}{'' if row['active'] else '  (suspended)'}")
 
 
 @users_app.command("create")
@@ -113,3 +114,40 @@ def set_role(
     with _reported_errors(), open_database().transaction() as session:
         user = service.set_role(session, email=email, role=role)
         typer.echo(f"{user.email} is now {user.role}.")
+
+
+@users_app.command("suspend")
+def suspend(
+    email: Annotated[str, typer.Argument(help="The account's e-mail address.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (its withdrawn suggestions say so).")],
+) -> None:
+    """Suspend an account, as an admin does on the editors page: it can no longer sign in or use its
+    API tokens, and its pending suggestions are withdrawn.
+
+    Example: rehearse users suspend spammer@example.com --reason "advertising in comments"
+    """
+    from rehearse.accounts import service
+    from rehearse.bootstrap import open_database
+    from rehearse.community import service as community
+
+    with _reported_errors(), open_database().transaction(writes=True) as session:
+        user = service.user_by_email(session, email)
+        withdrawn = community.ban(session, admin=None, user_id=user.id, reason=reason)
+        typer.echo(f"{user.email} is suspended; {withdrawn} pending suggestion(s) withdrawn.")
+
+
+@users_app.command("reinstate")
+def reinstate(
+    email: Annotated[str, typer.Argument(help="The account's e-mail address.")],
+) -> None:
+    """Lift a suspension; the suggestions it withdrew stay withdrawn.
+
+    Example: rehearse users reinstate member@example.com
+    """
+    from rehearse.accounts import service
+    from rehearse.bootstrap import open_database
+    from rehearse.community import service as community
+
+    with _reported_errors(), open_database().transaction(writes=True) as session:
+        user = community.reinstate(session, admin=None, user_id=service.user_by_email(session, email).id)
+        typer.echo(f"{user.email} is reinstated.")

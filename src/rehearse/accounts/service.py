@@ -206,10 +206,11 @@ def set_password(session: Session, *, user: User, password_hash: str, keep: str 
 
 def set_password_by_email(session: Session, *, email: str, password: str) -> User:
     """An administrator's reset (the CLI: a self-hosted Rehearse sends no e-mail); ends every session."""
-    return set_password(session, user=_user_by_email(session, email), password_hash=hash_password(password))
+    return set_password(session, user=user_by_email(session, email), password_hash=hash_password(password))
 
 
-def _user_by_email(session: Session, email: str) -> User:
+def user_by_email(session: Session, email: str) -> User:
+    """The account with this e-mail address (case and spaces aside); AccountError when there is none."""
     user = session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None:
         raise AccountError(f"No account with the e-mail address {email!r}.")
@@ -219,7 +220,7 @@ def _user_by_email(session: Session, email: str) -> User:
 def set_role(session: Session, *, email: str, role: str) -> User:
     if role not in ROLES:
         raise AccountError(f"Role must be one of {', '.join(ROLES)}.")
-    user = _user_by_email(session, email)
+    user = user_by_email(session, email)
     user.role = role
     return user
 
@@ -425,6 +426,14 @@ def token_owner(session: Session, secret: str, *, now: datetime | None = None) -
     last_used_at, user = row
     now = now or utcnow()
     return user, last_used_at is None or _aware(last_used_at) < now - TOKEN_TOUCH_EVERY
+
+
+def token_of_suspended_account(session: Session, secret: str) -> bool:
+    """Whether the secret is a live API token whose account is suspended (for the refusal to say so)."""
+    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
+        return False
+    row = session.execute(_TOKEN_OWNER, {"token_hash": hash_secret(secret)}).first()
+    return row is not None and not row.User.active
 
 
 def user_for_token(session: Session, secret: str, *, now: datetime | None = None) -> User | None:

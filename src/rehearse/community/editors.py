@@ -3,7 +3,7 @@ reinstate them and list who is who."""
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from rehearse.accounts.models import ROLES, User
@@ -38,35 +38,45 @@ def set_role(session: Session, *, admin: User, user_id: int, role: str) -> User:
     return user
 
 
-def ban(session: Session, *, admin: User, user_id: int, reason: str) -> int:
-    """Suspend an account and withdraw its pending suggestions; returns how many were withdrawn."""
+USERS_PAGE = 50  # accounts per page of the admins' list (each row holds three small forms)
+MAX_USERS_PAGE = 500  # the most the API lists at once
+
+
+def _require_admin(admin: User | None, doing: str) -> None:
+    """Forbidden unless `admin` is an active admin; None is the operator at the command line (`rehearse
+    users suspend`), who holds the database itself and answers to no account."""
+    if admin is None:
+        return
     require_active(admin)
     if admin.role != "admin":
-        raise Forbidden("Only admins ban users.")
+        raise Forbidden(f"Only admins {doing}.")
+
+
+def ban(session: Session, *, admin: User | None, user_id: int, reason: str) -> int:
+    """Suspend an account and withdraw its pending suggestions; returns how many were withdrawn."""
+    _require_admin(admin, "ban users")
     reason = checked_text(reason, "reason", MAX_REASON, required=True)
     user = session.get(User, user_id)
     if user is None:
         raise NotFound(f"There is no user with id {user_id}.")
-    if user.id == admin.id:
+    if admin is not None and user.id == admin.id:
         raise CommunityError("Admins cannot ban themselves.")
     user.active = False
     withdrawn = session.execute(
         update(Suggestion).where(Suggestion.author_id == user_id, Suggestion.status == "pending")
-        .values(status="withdrawn", decided_at=utcnow(), decided_by_id=admin.id,
+        .values(status="withdrawn", decided_at=utcnow(), decided_by_id=admin.id if admin else None,
                 decision_reason=f"Withdrawn: the author's account was suspended ({shorten(reason, 150)})."))
     session.flush()
     return withdrawn.rowcount or 0
 
 
-def reinstate(session: Session, *, admin: User, user_id: int) -> User:
+def reinstate(session: Session, *, admin: User | None, user_id: int) -> User:
     """Lift a suspension: the account may sign in and take part again.
 
     Suggestions withdrawn by the suspension stay withdrawn (they were decided, and their text is kept
     on the author's page to send again).
     """
-    require_active(admin)
-    if admin.role != "admin":
-        raise Forbidden("Only admins reinstate users.")
+    _require_admin(admin, "reinstate users")
     user = session.get(User, user_id)
     if user is None:
         raise NotFound(f"There is no user with id {user_id}.")
@@ -75,6 +85,14 @@ def reinstate(session: Session, *, admin: User, user_id: int) -> User:
     return user
 
 
-def list_users(session: Session, *, limit: int = 200) -> list[User]:
-    return list(session.scalars(select(User).order_by(User.role != "admin", User.role != "editor", User.id)
-                                .limit(limit)))
+def list_users(session: Session, *, query: str | None = None, limit: int = USERS_PAGE,
+               offset: int = 0) -> list[User]:
+    """Accounts, admins and editors first, then by age; with `query`, those whose e-mail address or display
+    name contains it (case aside), so an admin finds any account however many there are."""
+    statement = select(User)
+    if query and query.strip():
+        needle = query.strip().lower()
+        statement = statement.where(or_(func.lower(User.email).contains(needle, autoescape=True),
+                                        func.lower(User.display_name).contains(needle, autoescape=True)))
+    return list(session.scalars(statement.order_by(User.role != "admin", User.role != "editor", User.id)
+                                .limit(min(limit, MAX_USERS_PAGE)).offset(offset)))

@@ -26,6 +26,8 @@ from .discussion import (
     vote,
 )
 from .editors import (
+    MAX_USERS_PAGE,
+    USERS_PAGE,
     ban,
     list_users,
     reinstate,
@@ -132,6 +134,7 @@ __all__ = [
     "MAX_POINTS",
     "MAX_QUESTION",
     "MAX_REASON",
+    "MAX_USERS_PAGE",
     "NotFound",
     "PREVIEW_LIMIT",
     "Preview",
@@ -144,6 +147,7 @@ __all__ = [
     "SUGGESTION_LIMIT",
     "Snapshot",
     "SuggestionView",
+    "USERS_PAGE",
     "VOTE_LIMIT",
     "accept",
     "add_comment",

@@ -295,9 +295,13 @@ def mark_notifications_read(body: schemas.MarkRead, user: ApiUser, session: Sess
 
 
 @router.get("/community/users", response_model=list[schemas.UserRead], responses=ERRORS)
-def list_users(user: AdminUser, session: SessionDep) -> list[schemas.UserRead]:
-    """Accounts, admins and editors first (admins)."""
-    return [schemas.UserRead.of(u) for u in service.list_users(session)]
+def list_users(user: AdminUser, session: SessionDep,
+               q: Annotated[str | None, Query(max_length=320, description="Only accounts whose e-mail address "
+                                              "or display name contains this (case aside).")] = None,
+               limit: Annotated[int, Query(ge=1, le=service.MAX_USERS_PAGE)] = 100,
+               offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> list[schemas.UserRead]:
+    """Accounts, admins and editors first, then oldest first, a page at a time (admins)."""
+    return [schemas.UserRead.of(u) for u in service.list_users(session, query=q, limit=limit, offset=offset)]
 
 
 @router.put("/community/users/{user_id}/role", response_model=schemas.UserRead, responses=ERRORS,

@@ -74,7 +74,9 @@ def resolve_user(request: Request, session: Session) -> User | None:
             if user is None:
                 raise HTTPException(
                     401,
-                    "The API token is not valid or has been revoked.",
+                    "This account is suspended: its API tokens work again if an admin reinstates it."
+                    if accounts.token_of_suspended_account(session, token)
+                    else "The API token is not valid or has been revoked.",
                     headers={"WWW-Authenticate": "Bearer"},
                 )
             session.expunge(user)

@@ -128,3 +128,23 @@ def test_a_candidate_cannot_apply_decisions_from_a_file(cli_env, queue_db, tmp_p
     result = rehearse(cli_env, "community", "apply", str(path), "--as", "author@example.com")
     assert result.returncode == 2 and "Only editors" in result.stderr and "Nothing was applied" in result.stderr
     assert statuses(database, ids) == ["pending", "pending", "pending"]
+
+
+def test_the_operator_suspends_and_reinstates_an_account_from_the_command_line(cli_env, queue_db):
+    database, ids = queue_db
+    suspended = rehearse(cli_env, "users", "suspend", "Author@Example.com", "--reason", "spam in comments")
+    assert suspended.returncode == 0, suspended.stderr
+    assert "author@example.com is suspended; 3 pending suggestion(s) withdrawn." in suspended.stdout
+    assert statuses(database, ids) == ["withdrawn"] * 3
+    listed = rehearse(cli_env, "users", "list")
+    assert "author@example.com  (suspended)" in listed.stdout
+    reinstated = rehearse(cli_env, "users", "reinstate", "author@example.com")
+    assert reinstated.returncode == 0 and "author@example.com is reinstated." in reinstated.stdout
+    with database.transaction() as session:
+        assert accounts.user_by_email(session, "author@example.com").active is True
+    assert statuses(database, ids) == ["withdrawn"] * 3  # as from the editors page: they stay withdrawn
+    for args, message in ((("suspend", "nobody@example.com", "--reason", "r"), "No account"),
+                          (("suspend", "author@example.com", "--reason", "\u200b"), "reason is empty"),
+                          (("reinstate", "nobody@example.com"), "No account")):
+        refused = rehearse(cli_env, "users", *args)
+        assert refused.returncode == 2 and message in refused.stderr and "Traceback" not in refused.stderr

@@ -5,6 +5,7 @@ form, calls one service function and renders (or redirects back)."""
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -295,15 +296,32 @@ def mark_read(session: SessionDep, user: PageUser) -> Response:
 # --- admins: editors and bans --------------------------------------------------------------------
 
 
+Search = Annotated[str, Query(max_length=320)]
+UsersPage = Annotated[int, Query(ge=1, le=100_000)]
+
+
+def _editors_page(request: Request, session, *, q: str, page: int, error: str | None = None,
+                  status_code: int = 200) -> Response:
+    """A page of accounts (one more is read, to know whether a next page exists)."""
+    users = community.list_users(session, query=q, limit=community.USERS_PAGE + 1,
+                                 offset=(page - 1) * community.USERS_PAGE)
+    return render(request, "community/editors.html", {
+        "users": users[:community.USERS_PAGE], "more": len(users) > community.USERS_PAGE, "q": q, "page": page,
+        "error": error}, status_code=status_code)
+
+
 @router.get("/community/editors")
-def editors(request: Request, session: SessionDep, user: AdminPage) -> Response:
-    return render(request, "community/editors.html", {"users": community.list_users(session), "error": None})
+def editors(request: Request, session: SessionDep, user: AdminPage, q: Search = "", page: UsersPage = 1) -> Response:
+    return _editors_page(request, session, q=q, page=page)
 
 
 @router.post("/community/editors", dependencies=[CsrfForm])
 def set_role(request: Request, session: SessionDep, user: AdminPage, user_id: Annotated[int, Form()],
              role: Annotated[str, Form(max_length=20)] = "", ban: Annotated[bool, Form()] = False,
-             reinstate: Annotated[bool, Form()] = False, reason: Text = "") -> Response:
+             reinstate: Annotated[bool, Form()] = False, reason: Text = "",
+             q: Annotated[str, Form(max_length=320)] = "", page: Annotated[int, Form(ge=1, le=100_000)] = 1
+             ) -> Response:
+    """Change a role, suspend or reinstate; back to the same search and page."""
     try:
         if ban:
             community.ban(session, admin=user, user_id=user_id, reason=reason)
@@ -313,6 +331,5 @@ def set_role(request: Request, session: SessionDep, user: AdminPage, user_id: An
             community.set_role(session, admin=user, user_id=user_id, role=role)
     except community.CommunityError as error:
         session.rollback()
-        return render(request, "community/editors.html", {"users": community.list_users(session),
-                                                          "error": str(error)}, status_code=error.status)
-    return _back("/community/editors")
+        return _editors_page(request, session, q=q, page=page, error=str(error), status_code=error.status)
+    return _back("/community/editors" + (f"?{urlencode({'q': q, 'page': page})}" if q or page > 1 else ""))
