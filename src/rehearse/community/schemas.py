@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool, field_validator
 
 from . import diff as diffs
 from . import service
@@ -38,14 +38,17 @@ class SuggestionCreate(EditFields):
     """A suggested edit: give only the fields you change."""
 
     reason: str = Field(..., max_length=_BIG, description="Why this is better.")
-    accept_licence: bool = Field(False, description="You agree to publish the suggestion under the bank's licence.")
+    # Strict: consent is `true`, not "yes" or 1 (which lax validation took as agreeing).
+    accept_licence: StrictBool = Field(False, description="You agree to publish the suggestion under the bank's "
+                                       "licence (JSON true).")
     base_revision: int | None = Field(None, ge=0, description="The revision you edited (default: the current one).")
 
 
 class QuestionSuggestionCreate(EditFields):
     text: str = Field(..., max_length=_BIG, description="The new question.")
     reason: str = Field(..., max_length=_BIG)
-    accept_licence: bool = False
+    accept_licence: StrictBool = Field(False, description="You agree to publish the suggestion under the bank's "
+                                       "licence (JSON true).")
 
 
 class PreviewRead(BaseModel):
@@ -216,6 +219,13 @@ class QueueRead(BaseModel):
 
 class VoteCreate(BaseModel):
     value: Literal[-1, 0, 1] = Field(..., description="1 up, -1 down, 0 takes your vote back.")
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _whole_number(cls, value: Any) -> Any:
+        if type(value) is not int:  # true and 1.0 equal 1: lax validation counted them as up-votes
+            raise ValueError("a vote is the number 1, -1 or 0")
+        return value
 
 
 class CommentCreate(BaseModel):

@@ -651,3 +651,23 @@ def test_a_suspended_accounts_api_token_is_refused_saying_so(app, make_browser):
     assert admin.post(f"/api/community/users/{listed['id']}/reinstate",
                       headers=admin.page_csrf_header()).status_code == 200
     assert member.get("/api/me", headers=bearer).json()["email"] == email
+
+
+def test_consent_and_votes_take_only_the_documented_values(app, question, people):
+    """"yes" and 1 counted as agreeing to the licence; true and 1.0 as an up-vote."""
+    author, voter, _editor = people
+    qid = question["id"]
+    body = {"example_answer": current_answer(author, qid) + " Consent.", "reason": "r"}
+    for consent in ("yes", 1, "true"):
+        refused = author.post(f"/api/questions/{qid}/suggestions", json={**body, "accept_licence": consent},
+                              headers=author.page_csrf_header())
+        assert refused.status_code == 422 and "accept_licence" in refused.text, consent
+    made = author.post(f"/api/questions/{qid}/suggestions", json={**body, "accept_licence": True},
+                       headers=author.page_csrf_header())
+    assert made.status_code == 201, made.text
+    for value in (True, 1.0, "1"):
+        vote = voter.post(f"/api/suggestions/{made.json()['id']}/vote", json={"value": value},
+                          headers=voter.page_csrf_header())
+        assert vote.status_code == 422, value
+    assert voter.post(f"/api/suggestions/{made.json()['id']}/vote", json={"value": 1},
+                      headers=voter.page_csrf_header()).json()["votes"] == 1
