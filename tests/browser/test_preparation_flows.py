@@ -239,6 +239,25 @@ def test_no_draft_stays_in_the_browser_once_its_answer_is_stored_or_its_mock_is_
     assert page.script_errors == []
 
 
+def test_the_mock_question_comes_first_and_the_stories_that_fit_it_load_after(page):
+    """Working out which stories fit took seconds off the question's clock; the page now fetches them once shown."""
+    sign_up(page)
+    mock_id = start_mock(page, "1")
+    asked = page.request.get(f"/api/mocks/{mock_id}").json()["items"][0]["question_id"]
+    example = page.request.get(f"/api/questions/{asked}").json()["example_answer"]
+    page.goto("/stories")
+    page.fill("[data-field=title]", "The one that fits")
+    page.fill("[data-field=action]", example)  # told as the question's example answer: it fits
+    page.click("[data-story-form] [data-submit]")
+    page.wait_for_selector("[data-story-title]")
+    page.goto(f"/mocks/{mock_id}")
+    assert page.locator("[data-countdown]").count() == 1
+    page.wait_for_selector("[data-story-suggestions] [data-suggested-story]", state="attached", timeout=SCORING_MS)
+    assert "The one that fits" in page.text_content("[data-story-suggestions]")
+    assert page.locator("[data-story-suggestions-from] [data-action=story-suggestions]").count() == 0  # replaced
+    assert page.script_errors == []
+
+
 def test_two_tabs_on_one_question_the_second_answer_is_shown_back_and_its_draft_kept(page):
     """Tab 2's other answer was dropped with no word, and its draft deleted: the mock had moved on. Now the server
     says it was not kept, the page shows it to copy, and the draft stays in the browser."""

@@ -121,8 +121,8 @@ def create(session: Session, *, user: User, role: str | None = None, bank: str |
            count: int = DEFAULT_QUESTIONS, seconds: int = DEFAULT_SECONDS, mode: str = "typed",
            follow_ups: bool = True, seed: int | None = None, now: datetime | None = None,
            question_ids: list[int] | None = None, title: str | None = None) -> MockInterview:
-    """A new mock: questions drawn (seeded, balanced), or the given ones in order (a prep plan's);
-    the first one's countdown started."""
+    """A new mock: questions drawn (seeded, balanced), or the given ones in order (a prep plan's).
+    No countdown has started: the first question's starts when it is shown (`start_clock`)."""
     _check(count, seconds, mode, seed)
     replay = seed is not None
     seed = secrets.randbelow(SEED_LIMIT) if seed is None else seed
@@ -153,7 +153,7 @@ def create(session: Session, *, user: User, role: str | None = None, bank: str |
     session.flush()
     for number, question_id in enumerate(ids, start=1):
         session.add(MockItem(mock_id=mock.id, number=number, follow_up=False, question_id=question_id,
-                             started_at=now if number == 1 else None, timed_out=False))
+                             started_at=None, timed_out=False))
     session.flush()
     return mock
 
@@ -199,8 +199,19 @@ def current_item(mock: MockInterview) -> MockItem | None:
     return next((item for item in mock.items if item.answered_at is None), None)
 
 
+def start_clock(session: Session, item: MockItem, now: datetime | None = None) -> None:
+    """The item is being shown (its page, an API answer that holds it): its countdown starts now, if it has not.
+
+    Not when it became the current question: building its page may take seconds (it used to work out the
+    story suggestions first), and those seconds were the candidate's."""
+    if item.started_at is None:
+        item.started_at = now or utcnow()
+        session.flush()
+
+
 def remaining_seconds(mock: MockInterview, item: MockItem, now: datetime | None = None) -> int:
-    """Whole seconds left on the item's countdown; 0 when it ran out (the page was closed past zero)."""
+    """Whole seconds left on the item's countdown (all of them before it is shown); 0 when it ran out (the page
+    was closed past zero)."""
     now = utc(now or utcnow())
     if item.started_at is None:
         return mock.seconds_per_answer
@@ -255,10 +266,11 @@ def time_ran_out(mock: MockInterview, item: MockItem, answer: str, *, claimed: b
     More than GRACE_S after zero it was, whatever the client says (a page left open, a script): it is
     kept and marked so, and POST .../resume starts the time again for whoever would rather answer anew.
     From EARLY_S before zero it was when the client's countdown says so, or when it is empty (only the
-    countdown sends an empty answer). Before that it was not, whatever the client says."""
+    countdown sends an empty answer). Before that it was not, whatever the client says; nor was it for a
+    question never shown (its clock has not started)."""
     end = deadline(mock, item)
     if end is None:
-        return claimed
+        return False
     now = utc(now or utcnow())
     if now > end + timedelta(seconds=GRACE_S):
         return True
@@ -295,9 +307,10 @@ def check_answer(mock: MockInterview, item_id: int, answer: str, *, max_chars: i
 def record_answer(session: Session, *, user: User, mock: MockInterview, item: MockItem, answer: str,
                   report: dict[str, Any], timed_out: bool = False, speech: dict[str, Any] | None = None,
                   now: datetime | None = None) -> MockItem | None:
-    """Keep an answer and its report, ask the follow-up if one is due, start the next countdown.
+    """Keep an answer and its report, ask the follow-up if one is due.
 
-    Returns the next item (None when the mock is finished, with its end report kept).
+    Returns the next item (None when the mock is finished, with its end report kept); its countdown starts
+    when it is shown (`start_clock`).
     """
     from rehearse.practice import service as practice
 
@@ -320,7 +333,7 @@ def record_answer(session: Session, *, user: User, mock: MockInterview, item: Mo
         if chosen is not None:
             follow = MockItem(mock_id=mock.id, number=item.number, follow_up=True, question_id=item.question_id,
                               prompt=chosen.prompt, follow_up_reason=chosen.reason, follow_up_point=chosen.point,
-                              started_at=now, timed_out=False)
+                              started_at=None, timed_out=False)
             session.add(follow)
             session.flush()
             session.refresh(mock, attribute_names=["items"])
@@ -329,8 +342,6 @@ def record_answer(session: Session, *, user: User, mock: MockInterview, item: Mo
     if following is None:
         finish(session, mock=mock, now=now)
         return None
-    following.started_at = now
-    session.flush()
     return following
 
 

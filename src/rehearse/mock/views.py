@@ -81,6 +81,15 @@ def _read(request: Request, mock) -> MockRead:
     return MockRead.of(mock, share_url=shared_report_url(request, mock))
 
 
+def shown(session, mock) -> None:
+    """The mock's current question is being shown (its page, an API answer that holds it): its countdown starts
+    now if it has not, and the seconds left are read after this."""
+    item = service.current_item(mock)
+    if item is not None and item.started_at is None:
+        begin_writing(session)  # a GET reads; this first showing writes (nothing when already writing)
+        service.start_clock(session, item)
+
+
 @router.post("/mocks", response_model=MockRead, status_code=201, dependencies=[CsrfApi])
 def create_mock(body: MockCreate, request: Request, user: ApiUser, session: SessionDep,
                 idempotency_key: StartKey = None) -> JSONResponse:
@@ -94,7 +103,9 @@ def create_mock(body: MockCreate, request: Request, user: ApiUser, session: Sess
                                   seed=body.seed)
         except service.MockRejected as error:
             raise _rejected(error) from None
-        return _read(request, service.get(session, user=user, mock_id=mock.id)).model_dump(mode="json")
+        mock = service.get(session, user=user, mock_id=mock.id)
+        shown(session, mock)  # the answer holds the first question
+        return _read(request, mock).model_dump(mode="json")
 
     return started_once(session, user, idempotency_key, "/api/mocks", body.model_dump(mode="json"), start)
 
@@ -109,11 +120,14 @@ def list_mocks(user: ApiUser, session: SessionDep) -> list[MockSummaryRead]:
 
 @router.get("/mocks/{mock_id}", response_model=MockRead)
 def read_mock(mock_id: MockId, request: Request, user: ApiUser, session: SessionDep) -> MockRead:
-    """A mock: the current question and its seconds left; scores and the end report once finished."""
+    """A mock: the current question and its seconds left (its countdown starts the first time it is read or
+    shown); scores and the end report once finished."""
     try:
-        return _read(request, service.get_or_404(session, user=user, mock_id=mock_id))
+        mock = service.get_or_404(session, user=user, mock_id=mock_id)
     except service.MockRejected as error:
         raise _rejected(error) from None
+    shown(session, mock)
+    return _read(request, mock)
 
 
 @router.delete("/mocks/{mock_id}", status_code=204, dependencies=[CsrfApi])
@@ -137,24 +151,27 @@ def answer_mock(mock_id: MockId, body: MockAnswer, request: Request, user: ApiUs
     try:
         return answer_item(request, session, settings, user=user, mock_id=mock_id, item_id=body.item_id,
                            answer=body.answer, timed_out=body.timed_out,
-                           speech=speech_of(request, session, user, body.transcription_id))
+                           speech=speech_of(request, session, user, body.transcription_id), show_next=True)
     except service.MockRejected as error:
         raise _rejected(error) from None
 
 
 def answer_item(request: Request, session, settings, *, user, mock_id: int, item_id: int, answer: str,
-                timed_out: bool, speech: dict | None = None) -> MockRead:
+                timed_out: bool, speech: dict | None = None, show_next: bool = False) -> MockRead:
     """Read, then score with no connection held, then store in a short write transaction.
 
     Whether the time ran out is judged by the server's clock when the answer arrived (not when its
     scoring ended); `timed_out` is the client's word for it (see service.time_ran_out). Raises
-    service.MockRejected (AlreadyAnswered for another text to a question answered meanwhile)."""
+    service.MockRejected (AlreadyAnswered for another text to a question answered meanwhile). `show_next`: the
+    answer holds the next question (the API), so its countdown starts; a page's starts when the page is shown."""
     arrived = utcnow()
     mock = service.get_or_404(session, user=user, mock_id=mock_id)
     item = service.check_answer(mock, item_id, answer, max_chars=settings.max_answer_chars, timed_out=timed_out,
                                 now=arrived)
-    if item is None:
-        return _read(request, mock)  # answered already: a repeated submit changes nothing
+    if item is None:  # answered already: a repeated submit changes nothing
+        if show_next:
+            shown(session, mock)
+        return _read(request, mock)
     prepared = service.prepare_item(session, item)
     release(session)
     report = service.score_prepared(prepared, answer, backend=settings.feedback_backend,
@@ -168,16 +185,21 @@ def answer_item(request: Request, session, settings, *, user, mock_id: int, item
         service.record_answer(session, user=user, mock=mock, item=item, answer=answer, report=report,
                               timed_out=service.time_ran_out(mock, item, answer, claimed=timed_out, now=arrived),
                               speech=speech)
-    return _read(request, service.get(session, user=user, mock_id=mock_id))
+    mock = service.get(session, user=user, mock_id=mock_id)
+    if show_next:
+        shown(session, mock)
+    return _read(request, mock)
 
 
 @router.post("/mocks/{mock_id}/resume", response_model=MockRead, dependencies=[CsrfApi])
 def resume_mock(mock_id: MockId, request: Request, user: ApiUser, session: SessionDep) -> MockRead:
     """Start the current question's time again when it ran out while you were away."""
     try:
-        return _read(request, service.resume(session, user=user, mock_id=mock_id))
+        mock = service.resume(session, user=user, mock_id=mock_id)
     except service.MockRejected as error:
         raise _rejected(error) from None
+    shown(session, mock)
+    return _read(request, mock)
 
 
 @router.post("/mocks/{mock_id}/share", response_model=MockRead, dependencies=[CsrfApi])

@@ -188,13 +188,14 @@ def run_mock(database, user, role: str | None, count: int, *, backend: str, use_
         except mocks.MockRejected as error:
             _fail(str(error))
     while True:
-        with database.transaction() as session:
+        with database.transaction(writes=True) as session:  # showing a question starts its clock
             mock = mocks.get(session, user=user, mock_id=mock_id)
             item = mocks.current_item(mock)
             if item is None:
                 break
             title = f"Question {item.number} of {mock.question_count}" + (" · follow-up" if item.follow_up else "")
             console.print(Panel(item.prompt or item.question.text, title=title, expand=False))
+            mocks.start_clock(session, item)
             left = mocks.remaining_seconds(mock, item)
             console.print(f"[dim]You have {left // 60} min {left % 60} s; no feedback until the end.[/]")
             item_id = item.id

@@ -93,6 +93,7 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/mocks/{mock_id}/answer", OWNER),
     Route("POST", "/mocks/{mock_id}/resume", OWNER),
     Route("POST", "/mocks/{mock_id}/share", OWNER),
+    Route("GET", "/mocks/{mock_id}/stories", OWNER, "the stories that fit its question, loaded after the page"),
     Route("GET", "/mocks/{mock_id}/abandon", OWNER, "asks to confirm"),
     Route("POST", "/mocks/{mock_id}/abandon", OWNER, "deletes an unfinished mock"),
     Route("GET", "/shared/mocks/{token}", PUBLIC, "a capability link: whoever holds the token"),

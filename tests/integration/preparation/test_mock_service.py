@@ -16,14 +16,47 @@ WEAK = "I worked on it with the team and it went well."
 
 
 def start(session, bank, user, **kwargs):
-    return mocks.create(session, user=user, role=str(bank["role"].id), **kwargs)
+    """A new mock, its first question shown (as its page or the API's answer shows it)."""
+    mock = mocks.create(session, user=user, role=str(bank["role"].id), **kwargs)
+    mocks.start_clock(session, mocks.current_item(mock))
+    return mock
 
 
 def answer_current(session, user, mock, answer=WEAK, report=None, **kwargs):
+    """Answer the current question, then show the next one (as the next page does)."""
     item = mocks.current_item(mock)
     points = tuple(item.question.talking_points) if not item.follow_up else (item.follow_up_point,)
     report = report or fake_report(30, points=points, covered=(False,) * len(points))
-    return item, mocks.record_answer(session, user=user, mock=mock, item=item, answer=answer, report=report, **kwargs)
+    following = mocks.record_answer(session, user=user, mock=mock, item=item, answer=answer, report=report, **kwargs)
+    if following is not None:
+        mocks.start_clock(session, following)
+    return item, following
+
+
+def test_a_questions_clock_starts_when_it_is_shown_not_when_it_becomes_current(session, bank, users):
+    """Building a question's page once took seconds (story suggestions) and they came off its time: the countdown
+    starts when the question is shown, and the server's judgement of a late answer counts from there."""
+    ann = users[0]
+    created = utcnow()
+    mock = mocks.create(session, user=ann, role=str(bank["role"].id), count=2, seconds=60, follow_ups=False,
+                        now=created)
+    first = mocks.current_item(mock)
+    assert first.started_at is None  # created, not shown: all its time is left, however long the page takes
+    assert mocks.remaining_seconds(mock, first, now=created + timedelta(seconds=12)) == 60
+    assert not mocks.time_ran_out(mock, first, "", claimed=True, now=created + timedelta(seconds=500))
+    shown = created + timedelta(seconds=12)
+    mocks.start_clock(session, first, now=shown)
+    mocks.start_clock(session, first, now=shown + timedelta(seconds=30))  # shown again (a reload): it runs on
+    assert mocks.remaining_seconds(mock, first, now=shown + timedelta(seconds=1)) == 59
+    assert mocks.deadline(mock, first) == shown + timedelta(seconds=60)
+    late = shown + timedelta(seconds=60 + mocks.GRACE_S + 1)
+    assert mocks.time_ran_out(mock, first, WEAK, claimed=False, now=late)
+    assert not mocks.time_ran_out(mock, first, WEAK, claimed=False, now=late - timedelta(seconds=2))
+    answered = shown + timedelta(seconds=20)
+    second = mocks.record_answer(session, user=ann, mock=mock, item=first, answer=WEAK, report=fake_report(30),
+                                 now=answered)
+    assert first.duration_s == 20.0  # from when it was shown
+    assert second.started_at is None and mocks.remaining_seconds(mock, second, now=answered + timedelta(seconds=9)) == 60
 
 
 def test_the_seed_is_kept_and_replays_the_draw(session, bank, users):

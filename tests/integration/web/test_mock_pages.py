@@ -148,6 +148,37 @@ def test_an_empty_answer_is_refused_while_time_is_left_and_sent_by_the_countdown
     assert len(ann.get("/api/attempts").json()) == 1
 
 
+def _clock_started(app, mock_id: int):
+    """When the current question's countdown started (None: not shown yet)."""
+    from rehearse.mock.models import MockInterview
+
+    with app.state.database.transaction() as session:
+        items = session.get(MockInterview, mock_id).items
+        return next(i.started_at for i in items if i.answered_at is None)
+
+
+def test_a_questions_countdown_starts_when_it_is_first_shown(app, question):
+    """Not when it became the current question: the page may take a while to build (it worked out the story
+    suggestions first: 11.8 s of a 60 s question), and those seconds were the candidate's."""
+    ann = Browser(app)
+    ann.sign_up()
+    location = start(ann, question, follow_ups="").headers["location"]
+    mock_id = int(location.rsplit("/", 1)[1])
+    assert _clock_started(app, mock_id) is None  # started, not shown yet
+    page = ann.get(location).text
+    assert 'data-seconds-left="60"' in page and _clock_started(app, mock_id) is not None
+    item = re.search(r'name="item_id" value="(\d+)"', page).group(1)
+    sent = ann.post(f"{location}/answer", data={"csrf_token": csrf(page), "item_id": item, "answer": WEAK},
+                    follow_redirects=False)
+    assert sent.status_code == 303 and _clock_started(app, mock_id) is None  # the second question, not shown yet
+    assert ann.get(f"/api/mocks/{mock_id}").json()["items"][-1]["seconds_left"] == 60  # read: shown, started
+    assert _clock_started(app, mock_id) is not None
+    # through the API: the answer that holds the next question (or a read of the mock) starts its clock
+    api = ann.post("/api/mocks", json={"role": question["role_slug"], "questions": 2, "follow_ups": False},
+                   headers=ann.page_csrf_header()).json()
+    assert api["items"][0]["seconds_left"] == 180 and _clock_started(app, api["id"]) is not None
+
+
 def test_another_tabs_different_answer_is_refused_and_shown_back_to_copy(app, question):
     """Two tabs on one question: the second tab's other text was dropped with no word, as if a repeated submit.
     It is not kept (409) and comes back in the page, to copy; the same text sent twice still changes nothing."""

@@ -9,14 +9,14 @@ import zlib
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Path, Request
+from fastapi import APIRouter, Form, HTTPException, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from rehearse.bank import service as bank
 from rehearse.bank.models import utcnow
 from rehearse.idempotency import service as idempotency
 from rehearse.mock import service as mocks
-from rehearse.mock.views import answer_item, shared_report_url, speech_of
+from rehearse.mock.views import answer_item, shared_report_url, shown, speech_of
 from rehearse.progress import charts
 from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep
 from rehearse.web.pages.practice import pacing
@@ -193,18 +193,41 @@ def _interview_page(request: Request, session, user, mock, item, *, error: str |
                     status: int = 200, unsent: dict | None = None) -> Response:
     """The current question with its countdown; `error` and `answer`: an answer sent back to be completed;
     `unsent`: an answer to an earlier question that was not kept (answered first in another tab)."""
-    parent = next((i for i in mock.items if i.number == item.number and not i.follow_up), None)
     from rehearse.stories import service as stories
 
-    suggestions = stories.suggest(session, user=user, question=item.question,
-                                  backend=request.app.state.settings.feedback_backend)
+    parent = next((i for i in mock.items if i.number == item.number and not i.follow_up), None)
+    # Shown now: the question's countdown starts here if it has not. The stories that fit it are not worked
+    # out before the page (the engine scores each candidate: seconds with many stories, off the question's
+    # clock); the page loads them from /mocks/N/stories once it is shown, or links to them without scripts.
+    shown(session, mock)
     return render(request, "mock/interview.html", {
         "mock": mock, "item": item, "parent": parent, "seconds_left": mocks.remaining_seconds(mock, item),
-        "main_total": mock.question_count, "story_suggestions": suggestions, "question_id": item.question_id,
+        "main_total": mock.question_count, "question_id": item.question_id,
+        "has_stories": bool(stories.list_stories(session, user=user)),
         "pacing": pacing(), "speech_reason": request.app.state.transcriptions.unavailable_reason(),
         "draft_key": draft_key(mock.id, mock.created_at), "error": error, "answer": answer,
         "answered": answered_fingerprints(mock), "unsent": unsent,
     }, status_code=status, headers=NO_STORE)
+
+
+@router.get("/mocks/{mock_id}/stories")
+def story_suggestions(mock_id: MockId, request: Request, session: SessionDep, user: PageUser,
+                      item: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None) -> Response:
+    """Your stories that fit the mock's current question (or its item `item`), and why: the interview page
+    loads this after it is shown, since finding them scores each candidate story with the engine."""
+    from rehearse.stories import service as stories
+
+    mock = _mock_or_404(session, user, mock_id)
+    chosen = next((i for i in mock.items if i.id == item), None) if item else mocks.current_item(mock)
+    if chosen is None:
+        if item:
+            raise HTTPException(404, "That question is not part of this mock interview.")
+        return RedirectResponse(f"/mocks/{mock.id}", status_code=303)  # finished: nothing left to ask
+    suggestions = stories.suggest(session, user=user, question=chosen.question,
+                                  backend=request.app.state.settings.feedback_backend)
+    return render(request, "mock/stories.html", {"mock": mock, "item": chosen, "story_suggestions": suggestions,
+                                                 "question_id": chosen.question_id, "open_suggestions": True},
+                  headers=NO_STORE)
 
 
 @router.post("/mocks/{mock_id}/answer", dependencies=[CsrfForm])
