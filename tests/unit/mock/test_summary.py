@@ -97,8 +97,8 @@ def test_each_off_topic_answer_names_the_question_it_reads_like_alone():
     assert len(off) == 3 and all(len(s["questions"]) == 1 for s in off)
     named = {s["where"]: s["message"] for s in off}
     assert set(named) <= {"question 1", "question 2", "question 3", "the follow-up to question 3"}
-    for where, message in named.items():
-        assert message == OFF.format("Q9" if where == "question 2" else "Q7")
+    for answer, message in named.items():
+        assert message == OFF.format("Q9" if answer == "question 2" else "Q7")
 
 
 @pytest.mark.parametrize(("answers", "expected"), [
