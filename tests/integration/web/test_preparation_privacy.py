@@ -28,6 +28,7 @@ PREPARATION_ROUTES = {
     "/mock",
     "/mocks/{mock_id}",
     "/mocks/{mock_id}/answer",
+    "/mocks/{mock_id}/stories",
     "/mocks/{mock_id}/resume",
     "/mocks/{mock_id}/share",
     "/mocks/{mock_id}/abandon",
@@ -121,6 +122,7 @@ def walk(client, ann, csrf):
         ("POST", "/mock", {"data": {"csrf_token": csrf, "role": "1", "questions": "1", "minutes": "1"}}),
         ("GET", f"/mocks/{m}", {}),
         ("GET", f"/mocks/{done}", {}),
+        ("GET", f"/mocks/{m}/stories", {"params": {"item": ann["item"]}}),  # the caller's own stories, never Ann's
         ("POST", f"/mocks/{m}/answer", {"data": {"csrf_token": csrf, "item_id": str(ann["item"]), "answer": "x"}}),
         ("POST", f"/mocks/{m}/resume", {"data": {"csrf_token": csrf}}),
         ("POST", f"/mocks/{done}/share", {"data": {"csrf_token": csrf, "action": "revoke"}}),
