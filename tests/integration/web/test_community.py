@@ -671,3 +671,22 @@ def test_consent_and_votes_take_only_the_documented_values(app, question, people
         assert vote.status_code == 422, value
     assert voter.post(f"/api/suggestions/{made.json()['id']}/vote", json={"value": 1},
                       headers=voter.page_csrf_header()).json()["votes"] == 1
+
+
+def test_a_candidate_who_takes_an_editors_name_is_told_apart_by_number_and_badge(app, question, people):
+    """Display names are free text, so two people may share one: the pages show each contributor's
+    account number, and a role badge only for editors and admins."""
+    author, voter, editor = people
+    editor_name = editor.get("/api/me").json()["display_name"]
+    renamed = voter.patch("/api/me", json={"display_name": editor_name}, headers=voter.page_csrf_header())
+    assert renamed.status_code == 200
+    path = send_suggestion(author, question, current_answer(author, question["id"]) + " Badge.").headers["location"]
+    form(voter, f"{path}/comments", {"body": "Approved by the editors."}, page=path)
+    form(editor, f"{path}/comments", {"body": "Not approved yet."}, page=path)
+    page = author.get(path).text
+    comments = re.findall(r'<strong data-comment-author>([^<]*)</strong> <span class="meta" data-person-id>#(\d+)</span>'
+                          r'( <span class="chip role-badge" data-role-badge>editor</span>)?', page)
+    voter_id, editor_id = voter.get("/api/me").json()["id"], editor.get("/api/me").json()["id"]
+    assert sorted(comments) == sorted([(editor_name, str(voter_id), ""),
+                                       (editor_name, str(editor_id), ' <span class="chip role-badge" '
+                                                                      'data-role-badge>editor</span>')])
