@@ -1,15 +1,15 @@
-"""Administration: admins make editors, suspend accounts (withdrawing their pending suggestions),
-reinstate them and list who is who."""
+"""Administration: admins make editors, suspend accounts (withdrawing their pending suggestions and
+the votes they cast on others' pending ones), reinstate them and list who is who."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from rehearse.accounts.models import ROLES, User
 from rehearse.bank.models import utcnow
 
-from .models import Suggestion
+from .models import Suggestion, Vote
 from .rules import (
     MAX_REASON,
     CommunityError,
@@ -53,7 +53,11 @@ def _require_admin(admin: User | None, doing: str) -> None:
 
 
 def ban(session: Session, *, admin: User | None, user_id: int, reason: str) -> int:
-    """Suspend an account and withdraw its pending suggestions; returns how many were withdrawn."""
+    """Suspend an account and withdraw its pending suggestions; returns how many were withdrawn.
+
+    Its votes on suggestions still pending are taken back too, so accounts suspended for pushing
+    a suggestion up (or someone else's down) stop moving the queue; votes on decided suggestions
+    are history and stay. A reinstated account may vote again."""
     _require_admin(admin, "ban users")
     reason = checked_text(reason, "reason", MAX_REASON, required=True)
     user = session.get(User, user_id)
@@ -66,6 +70,15 @@ def ban(session: Session, *, admin: User | None, user_id: int, reason: str) -> i
         update(Suggestion).where(Suggestion.author_id == user_id, Suggestion.status == "pending")
         .values(status="withdrawn", decided_at=utcnow(), decided_by_id=admin.id if admin else None,
                 decision_reason=f"Withdrawn: the author's account was suspended ({shorten(reason, 150)})."))
+    pending_votes = session.execute(
+        select(Vote.suggestion_id, Vote.value).join(Suggestion, Suggestion.id == Vote.suggestion_id)
+        .where(Vote.user_id == user_id, Suggestion.status == "pending")).all()
+    for suggestion_id, value in pending_votes:  # by the difference, in SQL, as votes are counted
+        session.execute(update(Suggestion).where(Suggestion.id == suggestion_id)
+                        .values(votes=Suggestion.votes - value))
+    if pending_votes:
+        session.execute(delete(Vote).where(Vote.user_id == user_id,
+                                           Vote.suggestion_id.in_([s for s, _v in pending_votes])))
     session.flush()
     return withdrawn.rowcount or 0
 

@@ -226,6 +226,25 @@ def test_banning_withdraws_pending_suggestions(session, question, author, admin,
         suggest(session, author, question)
 
 
+def test_a_suspended_accounts_votes_on_pending_suggestions_stop_counting(session, question, author, voter, admin,
+                                                                         editor):
+    """Suspending an account that pushed suggestions up takes its votes off the queue; a vote on a
+    suggestion already decided is history and stays."""
+    pending = suggest(session, author, question)
+    decided = suggest(session, author, question, example_answer=ANSWER + " A second change.")
+    community.vote(session, user=voter, suggestion_id=pending.id, value=1)
+    community.vote(session, user=editor, suggestion_id=pending.id, value=1)
+    community.vote(session, user=voter, suggestion_id=decided.id, value=1)
+    community.reject(session, editor=editor, suggestion_id=decided.id, reason="Not needed")
+    community.ban(session, admin=admin, user_id=voter.id, reason="sock puppet")
+    session.refresh(pending)
+    session.refresh(decided)
+    assert (pending.votes, decided.votes) == (1, 1)
+    community.reinstate(session, admin=admin, user_id=voter.id)
+    community.vote(session, user=voter, suggestion_id=pending.id, value=-1)
+    session.refresh(pending)
+    assert pending.votes == 0
+
 def test_admins_manage_editors(session, author, admin, editor):
     with pytest.raises(community.Forbidden):
         community.set_role(session, admin=editor, user_id=author.id, role="editor")
