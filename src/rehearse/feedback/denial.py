@@ -138,20 +138,37 @@ def denied_points(sentence: str, point_stem_lists: Sequence[Sequence[str]], over
     return out
 
 
+# "how the team uses the metrics without gaming them", "decisions made rather than deferred":
+# a point that asks the candidate not to do something is covered by a negation, not denied by one
+_AVOIDANCE = re.compile(r"\b(without|rather than|instead of|avoid\w*|never|not|no longer|refus\w*|resist\w*)\b",
+                        re.I)
+
+
+def asks_to_avoid(point: str) -> bool:
+    """Whether the talking point is about not doing something (so "I never rank people" may cover it)."""
+    return bool(_AVOIDANCE.search(point))
+
+
 def denial_mask(sents: Sequence[str], point_stem_lists: Sequence[Sequence[str]],
-                overlap) -> tuple[np.ndarray, np.ndarray]:
+                overlap, avoiding: Sequence[bool] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(points, units) True where the unit holds a sentence that denies the point, or that is
     evidence of nothing (no example to tell, a list of what the candidate did not do); and
     (points,) True for the points some sentence denies in the point's own words. Units are the
-    sentences, then each adjacent pair (answer.answer_units)."""
+    sentences, then each adjacent pair (answer.answer_units). A point that asks to avoid
+    something (`avoiding`, see asks_to_avoid) is denied only by a sentence with no example to tell:
+    "I never use them to rank individuals" is what "using metrics without gaming them" looks like."""
     k, ns = len(point_stem_lists), len(sents)
     per_sentence = np.zeros((k, ns), dtype=bool)
     for j, s in enumerate(sents):
         per_sentence[:, j] = denied_points(s, point_stem_lists, overlap)
+    keep = np.ones(k, dtype=bool) if avoiding is None else ~np.asarray(avoiding, dtype=bool)
+    per_sentence &= keep[:, None]
     named = per_sentence.any(axis=1)
     for j, s in enumerate(sents):
-        if no_example(s) or denying(s):
+        if no_example(s):
             per_sentence[:, j] = True
+        elif denying(s):
+            per_sentence[:, j] = keep
     if ns < 2:
         return per_sentence, named
     pairs = per_sentence[:, :-1] | per_sentence[:, 1:]

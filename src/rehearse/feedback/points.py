@@ -9,7 +9,7 @@ import numpy as np
 from . import calibration as _cal
 from .answer import Answer
 from .backends import Backend
-from .denial import denial_mask
+from .denial import asks_to_avoid, denial_mask
 from .lexicon import Lexicon
 from .prepare import SHORT_POINT, Prepared, lexical_overlap
 
@@ -160,7 +160,8 @@ def point_results(prep: Prepared, ans: Answer, backend: Backend, lexicon: Lexico
         shown = _point_z(feats, _cal.EVIDENCE[backend.name])
     # a sentence that denies a point ("I did not confirm it with evidence") never covers it
     denied, named = denial_mask(ans.sents, prep.point_stem_lists,
-                                lambda stems, found: lexical_overlap(stems, found, lexicon))
+                                lambda stems, found: lexical_overlap(stems, found, lexicon),
+                                [asks_to_avoid(p) for p in prep.points])
     if denied.any():
         elsewhere = named[:, None] * DENIED_ELSEWHERE
         z = np.where(denied, DENIED_Z, z - elsewhere)

@@ -89,10 +89,31 @@ class Prepared:
     example_display: tuple[str, ...] = ()  # each example sentence as shown: the whole sentence it is part of
 
     def example_shown(self, index: int | None) -> str | None:
-        """The example sentence at `index` as a reader sees it: whole, without a "Task:" label."""
+        """The example sentence at `index` as a reader sees it: whole, without a "Task:" label.
+
+        A short sentence with nothing concrete in it ("First I'd ask what problem we are really
+        solving.", "Within four months the signals were bad.") introduces what the next one shows,
+        so the next comes with it, unless the next is another point's own example."""
         if index is None:
             return None
-        return _text.without_label(self.example_display[index] if self.example_display else self.example_sents[index])
+        sents = self.example_display or self.example_sents
+        shown = _text.without_label(sents[index])
+        after = index + 1
+        if _introduces(shown) and after < len(sents) and after not in self.shown_exemplar:
+            shown = f"{shown} {_text.without_label(sents[after])}"
+        return shown
+
+
+THIN_EXAMPLE_WORDS = 12  # an example sentence shorter than this, with no number, introduces the next
+_DIGIT = re.compile(r"\d")
+
+
+def _introduces(sentence: str) -> bool:
+    """Whether an example sentence only leads into the next: it ends in a colon, or it is short and
+    holds no number."""
+    if sentence.rstrip().endswith(":"):
+        return True
+    return len(_text.words(sentence)) < THIN_EXAMPLE_WORDS and not _DIGIT.search(sentence)
 
 
 _PREPARED: OrderedDict[tuple, Prepared] = OrderedDict()

@@ -182,3 +182,35 @@ def test_the_example_shown_for_a_missed_point_drops_a_star_heading():
 
     assert without_label("Task: ship the payments migration by March.") == "Ship the payments migration by March."
     assert without_label("Results mattered more than anything.") == "Results mattered more than anything."
+
+
+@pytest.mark.parametrize(("sentence", "introduces"), [
+    ("First I'd ask what problem we are really solving.", True),
+    ("Within four months the signals were bad.", True),
+    ("Here is what I changed:", True),
+    ("We cut the p95 latency from 800 ms to 200 ms.", False),  # short, but it shows something
+    ("I proposed a modular monolith with clear seams and decision checkpoints tied to scaling signals.", False),
+])
+def test_a_short_example_sentence_with_nothing_concrete_introduces_the_next(sentence, introduces):
+    from rehearse.feedback.prepare import _introduces
+
+    assert _introduces(sentence) is introduces
+
+
+@needs_model
+def test_the_example_for_a_missed_point_brings_the_sentence_its_short_lead_in_introduces(onnx_backend):
+    """"Within four months the signals were bad." alone shows no signal: the sentence after it does
+    (the word-matching fallback shows the next sentence for another point, and so shows the lead-in alone)."""
+    question = Question(
+        text="Tell me about a time you split a team that had grown too large.",
+        talking_points=["the signals that the team was too large", "how you chose where to split",
+                        "the outcome of the split"],
+        example_answer=("I led a platform team that grew from six to fourteen engineers in a year. "
+                        "Within four months the signals were bad. Planning took two hours, and nobody "
+                        "knew who owned the failing nightly export job. I split along the code that "
+                        "changed together: billing integrations in one team and the data pipeline in "
+                        "the other, each with its own on-call. Afterwards both teams released twice as "
+                        "often, and planning went back to forty minutes."))
+    report = analyze(question, "I talked to my manager about it.", backend=onnx_backend)
+    signals = report.talking_points[0].example
+    assert signals.startswith("Within four months the signals were bad. Planning took two hours")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rehearse.feedback import analyze
-from rehearse.feedback.denial import denial_mask, denied_points, denying, no_example
+from rehearse.feedback.denial import asks_to_avoid, denial_mask, denied_points, denying, no_example
 from rehearse.feedback.text import content_stems
 
 from .conftest import UNDERPERFORMER
@@ -132,3 +132,31 @@ def test_practices_named_only_in_a_denial_are_not_specifics(backend):
     done = confession.replace("I did not define", "I defined").replace("I never set up", "I set up").replace(
         "we did not write", "we wrote")
     assert "postmortems" in {p.lower() for p in analyze(STRATEGY, done, backend=backend).specificity.named_practices}
+
+
+GAMING = tuple(content_stems("how the team uses the metrics without gaming them"))
+
+
+@pytest.mark.parametrize(("point", "avoids"), [
+    ("how the team uses the metrics without gaming them", True),
+    ("decisions made in the room rather than deferred", True),
+    ("how you avoided a rewrite", True),
+    ("how you confirmed the problem with evidence", False),
+    ("the notes you kept", False),  # "not" only as a whole word
+])
+def test_a_point_about_not_doing_something_is_recognised(point, avoids):
+    assert asks_to_avoid(point) is avoids
+
+
+def test_a_negation_is_what_covers_a_point_about_avoiding_something():
+    """"I never use them to rank individuals" is the point "uses the metrics without gaming them",
+    not a denial of it; the same sentence still denies a point it negates."""
+    sents = ["Metrics start conversations; I never use the metrics to rank individuals."]
+    mask, named = denial_mask(sents, [GAMING, EVIDENCE], share, [True, False])
+    assert mask[0].tolist() == [False] and not named[0]
+    assert denial_mask(sents, [GAMING], share)[0][0].tolist() == [True]  # read as a denial without the flag
+
+
+def test_no_example_to_tell_covers_no_point_even_one_about_avoiding():
+    mask, _named = denial_mask(["I can't think of a time I had to do that."], [GAMING], share, [True])
+    assert mask.tolist() == [[True]]
