@@ -90,6 +90,12 @@ def no_example(sentence: str) -> bool:
     return bool(_NO_EXAMPLE.search(sentence.replace("’", "'")))
 
 
+def candidate_denies(sentence: str) -> bool:
+    """Whether some clause of the sentence has the candidate deny an action of their own ("I did
+    not lead the response", "we never held a postmortem"), whatever it denies."""
+    return any(_negation(clause) == "candidate" for clause in _CLAUSES.split(sentence))
+
+
 def denying(sentence: str) -> bool:
     """Whether the sentence is mostly the candidate's denials: evidence of nothing they did.
 

@@ -14,7 +14,7 @@ from . import signals as _sig
 from . import text as _text
 from .answer import build_answer
 from .backends import ENGINE_VERSION, Backend, fallback_reason, load_backend
-from .denial import denying
+from .denial import candidate_denies, denying
 from .lexicon import Lexicon
 from .models import (
     MAX_ANSWER_CHARS,
@@ -50,6 +50,7 @@ HYPOTHETICAL_CAP = 55
 LONG_CAP_FROM, LONG_CAP_STEP, LONG_CAP_FLOOR = 2.0, 15.0, 50.0
 COVERAGE_CAP_FLOOR, COVERAGE_CAP_SPAN = 55.0, 45.0
 NONE_COVERED_CAP = 49.0  # and one that covers none of them is at most "weak", whatever its specifics
+NO_ACTION_STRENGTH = 0.45  # a point in a story where the candidate did nothing is at most a near miss
 GRADES = ((85, "excellent"), (70, "strong"), (50, "fair"), (30, "weak"), (0, "poor"))
 
 
@@ -166,6 +167,12 @@ def _empty_report(q: Question, kind: str, kind_source: str, prep, backend, raw: 
                   (OTHER_SCRIPT if _text.unreadable_script(raw) else NO_ANSWER,), _engine_info(backend))
 
 
+def _did_nothing(sents: list[str]) -> bool:
+    """The candidate says what they did not do and nothing they did."""
+    return (not any(_sig.names_an_action(s) for s in sents)
+            and any(candidate_denies(s) for s in sents))
+
+
 def _check(answer: str) -> None:
     if not isinstance(answer, str):
         raise TypeError("answer must be a string")
@@ -191,6 +198,13 @@ def _report(q: Question, raw: str, cleaned: str, sents: list[str], sent_vecs, ba
         # an answer to another question covers none of this one's points, whatever it echoes: the
         # checklist, the history, progress and mocks all read `covered` (strength is kept)
         tps = tuple(dataclasses.replace(t, covered=False, evidence=None) for t in tps)
+    elif kind == "behavioural" and _did_nothing(sents):
+        # "I was on holiday, so I did not lead the response; the on-call engineer rolled it back":
+        # a story in which the candidate denies acting and names nothing they did covers no point
+        # of theirs, however close its scene is; what it touches stays a near miss
+        tps = tuple(dataclasses.replace(t, covered=False, strength=min(t.strength, NO_ACTION_STRENGTH),
+                                        evidence=t.evidence if t.strength >= 0.3 else None) for t in tps)
+        coverage = (sum(t.strength for t in tps) / len(tps)) if tps else None
     outcomes = tuple(t.evidence for t in tps if t.covered and t.evidence and _sig.outcome_point(t.point))
     structure = _sig.structure(kind, kind_source, sents, _sig.list_items(raw), outcomes)
     # "Tell me about a time…" answered with what one would do: capped below, and told so

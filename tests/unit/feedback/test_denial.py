@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rehearse.feedback import analyze
+from rehearse.feedback import Question, analyze
 from rehearse.feedback.denial import asks_to_avoid, denial_mask, denied_points, denying, no_example
 from rehearse.feedback.text import content_stems
 
@@ -160,3 +160,36 @@ def test_a_negation_is_what_covers_a_point_about_avoiding_something():
 def test_no_example_to_tell_covers_no_point_even_one_about_avoiding():
     mask, _named = denial_mask(["I can't think of a time I had to do that."], [GAMING], share, [True])
     assert mask.tolist() == [[True]]
+
+
+CAUSED_INCIDENT = Question(
+    text="Describe an incident your team caused. What did you do during it and afterwards?",
+    kind="behavioural",
+    talking_points=("how you led the response", "how you ran a blameless review",
+                    "the follow-up actions you tracked", "the evidence that recurrence became less likely"),
+    example_answer=("Our deploy took checkout down for forty minutes. I took incident command and rolled the "
+                    "change back. Two days later I ran a blameless review with the whole team. We tracked "
+                    "five follow-up actions, the largest a config validator in CI. No config incident has "
+                    "happened in the nine months since."),
+)
+
+
+def test_a_story_in_which_the_candidate_did_nothing_covers_none_of_their_points(backend, lexicon):
+    """A scene close to every point, the candidate's denials and no action of theirs: no point is
+    theirs to claim, however close the scene sits to the rubric."""
+    answer = ("Last year one of our engineers pushed a config change that took the checkout API down for "
+              "about forty minutes. I was on holiday, so I did not lead the response; the on-call engineer "
+              "rolled it back on her own. Honestly nothing changed afterwards, and a similar config incident "
+              "happened again two months later.")
+    r = analyze(CAUSED_INCIDENT, answer, backend=backend, lexicon=lexicon)
+    assert r.on_topic and not any(t.covered for t in r.talking_points)
+    assert all(t.strength <= 0.45 for t in r.talking_points) and r.score < 50
+    assert r.structure.star["action"] is False
+
+
+def test_a_story_with_a_denial_and_an_action_keeps_its_points(backend, lexicon):
+    answer = ("Our deploy took checkout down for forty minutes. I did not wait for the vendor: I took incident "
+              "command and rolled the change back within ten minutes. Two days later I ran a blameless review "
+              "with the whole team, and we tracked five follow-up actions to completion.")
+    r = analyze(CAUSED_INCIDENT, answer, backend=backend, lexicon=lexicon)
+    assert r.structure.star["action"] is True and any(t.covered for t in r.talking_points)
