@@ -134,7 +134,11 @@ def test_a_story_is_suggested_on_the_practice_page(page, screenshots):
     page.click("[data-story-form] [data-submit]")
     page.wait_for_selector("[data-story-title]")
     question = platform_question(page)
-    page.goto(f"/practice/{question['id']}", timeout=SCORING_MS)  # the story is scored to say why it fits
+    # The page is shown first; the stories that fit are scored to say why, and come after it.
+    page.goto(f"/practice/{question['id']}")
+    assert page.locator("[data-answer-form]").count() == 1
+    page.wait_for_selector("[data-story-suggestions] [data-suggested-story]", state="attached", timeout=SCORING_MS)
+    assert page.locator("[data-story-suggestions-from] [data-action=story-suggestions]").count() == 0  # replaced
     suggestions = page.locator("[data-story-suggestions]")
     suggestions.locator("summary").click()
     story = suggestions.locator("[data-suggested-story]").first

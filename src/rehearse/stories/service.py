@@ -5,11 +5,13 @@ Every read and write takes the user and filters by it: a story is its owner's al
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,6 +21,9 @@ from rehearse.bank.models import Question, utcnow
 
 from . import fit
 from .models import Story
+
+if TYPE_CHECKING:
+    from rehearse.practice.scoring import PreparedQuestion
 
 log = logging.getLogger("rehearse.stories")
 MAX_TITLE = 200
@@ -123,6 +128,11 @@ def delete(session: Session, *, user: User, story_id: int) -> None:
     session.flush()
 
 
+def has_stories(session: Session, *, user: User) -> bool:
+    """Whether the user has any story (without reading them all)."""
+    return session.scalar(select(Story.id).where(Story.user_id == user.id).limit(1)) is not None
+
+
 def list_stories(session: Session, *, user: User) -> list[Story]:
     return list(session.scalars(select(Story).where(Story.user_id == user.id)
                                 .order_by(Story.updated_at.desc(), Story.id.desc())))
@@ -132,26 +142,36 @@ def list_stories(session: Session, *, user: User) -> list[Story]:
 
 _reports: OrderedDict[tuple, dict[str, Any]] = OrderedDict()
 _reports_lock = threading.Lock()
-CACHED_REPORTS = 512  # (story version, question) pairs; a story scored once is not scored again
+CACHED_REPORTS = 512  # (story version, question version) pairs; a story scored once is not scored again
+
+
+def question_version(prepared: PreparedQuestion) -> str:
+    """What the engine is given of the question (text, talking points, example answer, intent, kind,
+    competencies), as a digest: it changes when an accepted suggestion, an editor or an import changes
+    any of them, so a report cached for the old question is not given for the new one."""
+    content = json.dumps(asdict(prepared.question), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(content.encode()).hexdigest()
 
 
 def score(session: Session, *, story: Story, question: Question, backend: str = "auto",
-          scorer=None) -> dict[str, Any]:
+          scorer=None, prepared: PreparedQuestion | None = None) -> dict[str, Any]:
     """The feedback engine's report of the story told as the answer to the question.
 
     With the web app's `scorer` the read transaction ends before scoring (no connection is held
     while it runs, or while a worker scores it through the queue); without one it is scored here.
+    `prepared`: the question as `practice.scoring.prepare` reads it, when the caller has it already.
     """
     from rehearse.db.database import release
     from rehearse.practice.queued_scoring import score_here
     from rehearse.practice.scoring import prepare
 
-    key = (story.id, story.updated_at.isoformat(), question.id, backend)
+    prepared = prepared or prepare(session, question)
+    key = (story.id, story.updated_at.isoformat(), question.id, question_version(prepared), backend)
     with _reports_lock:
         if key in _reports:
             _reports.move_to_end(key)
             return _reports[key]
-    prepared, answer = prepare(session, question), story.text[:MAX_PART * 4]
+    answer = story.text[:MAX_PART * 4]
     if scorer is not None:
         release(session)
         report = scorer.score(prepared, answer)
@@ -189,12 +209,15 @@ def suggest(session: Session, *, user: User, question: Question, limit: int = 3,
     similarities, measure = _similarities(question, stories, backend)
     ranked = fit.rank(similarities, [s.competencies for s in stories], question.competency_names,
                       max(limit, fit.CANDIDATES))
+    from rehearse.practice.scoring import prepare
+
+    prepared = prepare(session, question)  # read once for all the candidates (and their cache keys)
     out = []
     for item in ranked:
         if len(out) == limit:
             break
         story = stories[item.index]
-        report = score(session, story=story, question=question, backend=backend)
+        report = score(session, story=story, question=question, backend=backend, prepared=prepared)
         if not fit.fits(report):  # off topic or too thin: no claim that it covers anything
             continue
         out.append({

@@ -64,6 +64,7 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/practice/{question_id}", PUBLIC),
     Route("POST", "/practice/{question_id}", PUBLIC, "anonymous: scored, not kept; rate limited per address"),
     Route("POST", "/practice/{question_id}/recording", PUBLIC, "anonymous: rate limited per address"),
+    Route("GET", "/practice/{question_id}/stories", SIGNED_IN, "the caller's own stories that fit the question"),
     Route("GET", "/attempts/{attempt_id}", OWNER),
     Route("GET", "/history", SIGNED_IN),
     # --- account pages

@@ -122,3 +122,35 @@ def test_a_story_is_scored_against_a_question_with_the_engine(session, bank, use
     report = stories.score(session, story=story, question=bank["questions"][0], backend="lexical")
     assert {"score", "talking_points", "structure", "suggestions"} <= set(report)
     assert [p["point"] for p in report["talking_points"]] == bank["questions"][0].talking_points
+
+
+def test_a_cached_story_report_is_not_given_once_the_question_changes(session, bank, users, editor, monkeypatch):
+    """The reports were cached by story, question id and backend: a question whose talking points or example
+    answer an accepted suggestion changed kept the report against the old ones (points it no longer has)."""
+    from rehearse.community import service as community
+    from rehearse.practice import queued_scoring
+
+    ann, question = users[0], bank["questions"][0]
+    story = stories.create(session, user=ann, data=INCIDENT)
+    scored = []
+    score_here = queued_scoring.score_here
+    monkeypatch.setattr(queued_scoring, "score_here",
+                        lambda *args, **kwargs: scored.append(1) or score_here(*args, **kwargs))
+    first = stories.score(session, story=story, question=question, backend="lexical")
+    assert stories.score(session, story=story, question=question, backend="lexical") == first
+    assert len(scored) == 1  # unchanged question and story: the cached report
+    points = [*question.talking_points, "how you kept the team from burning out"]
+    suggestion = community.suggest_edit(session, user=ann, question_id=question.id, reason="A missing point.",
+                                        accept_licence=True, talking_points=points,
+                                        example_answer="I coordinated the response and rested the team after.")
+    community.accept(session, editor=editor, suggestion_id=suggestion.id)
+    session.refresh(question)
+    again = stories.score(session, story=story, question=question, backend="lexical")
+    assert len(scored) == 2 and [p["point"] for p in again["talking_points"]] == points
+    # only the example answer changes (a new revision): scored anew as well
+    suggestion = community.suggest_edit(session, user=ann, question_id=question.id, reason="A clearer example.",
+                                        accept_licence=True, example_answer="I led the incident call and then "
+                                        "changed how we deploy.")
+    community.accept(session, editor=editor, suggestion_id=suggestion.id)
+    stories.score(session, story=story, question=question, backend="lexical")
+    assert len(scored) == 3

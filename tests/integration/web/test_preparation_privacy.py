@@ -48,6 +48,7 @@ PREPARATION_ROUTES = {
     "/api/stories/suggestions",
     "/api/stories/{story_id}",
     "/api/stories/{story_id}/score",
+    "/practice/{question_id}/stories",
     "/account/data",
     "/account/data.json",
     "/account/delete",
@@ -146,6 +147,7 @@ def walk(client, ann, csrf):
         ("POST", f"/stories/{s}", {"data": {"csrf_token": csrf, "title": "Bob was here", "action": "x"}}),
         ("GET", f"/stories/{s}/score", {"params": {"question_id": q}}),
         ("GET", f"/practice/{q}", {}),  # the practice page suggests the caller's own stories only
+        ("GET", f"/practice/{q}/stories", {}),  # which it loads from here, once shown
         ("GET", "/api/stories", {}),
         ("POST", "/api/stories", {"json": {"title": "Bob's", "action": "x"}, "headers": api_headers}),
         ("GET", "/api/stories/suggestions", {"params": {"question_id": q}}),
@@ -213,6 +215,7 @@ def test_bob_sees_and_changes_nothing_of_anns(app, ann):
         if names(path, "mocks", ann["mock"]) or names(path, "mocks", ann["done"]):
             assert status == 404, (method, path, status)
     assert statuses[("GET", f"/shared/mocks/{ann['token']}")] == 200  # the link is for whoever has it
+    assert statuses[("GET", f"/practice/{ann['question']}/stories")] == 200  # Bob's own stories: none
     assert statuses[("POST", "/api/me/data")] == statuses[("POST", "/account/data")] == 422
     assert ann["done"] not in [m["id"] for m in bob.get("/api/mocks").json()]
     assert bob.get("/api/progress").json()["totals"]["attempts"] == 0
@@ -234,7 +237,7 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(app, ann):
     csrf = visitor.csrf("/signin")
     for method, path, response in walk(visitor, ann, csrf):
         assert_nothing_of_anns(method, path, response, ann)
-        if path.startswith(("/shared/", "/practice/")):
+        if path.startswith("/shared/") or (path.startswith("/practice/") and not path.endswith("/stories")):
             assert response.status_code == 200  # a shared link, and practice, are open to everyone
         elif path.startswith("/api/"):
             assert response.status_code == 401, (method, path)

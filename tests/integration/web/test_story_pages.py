@@ -23,7 +23,7 @@ def test_write_a_story_see_it_suggested_and_score_it(app, question):
                        follow_redirects=False)
     assert created.status_code == 303
     story_id = int(created.headers["location"].rsplit("/", 1)[1])
-    practice = ann.get(f"/practice/{question['id']}").text
+    practice = ann.get(f"/practice/{question['id']}/stories").text
     assert f'data-suggested-story="{story_id}"' in practice and "covers" in practice
     scored = ann.get(f"/stories/{story_id}/score", params={"question_id": question["id"]})
     assert scored.status_code == 200 and "data-story-score" in scored.text
@@ -107,6 +107,52 @@ def test_the_mock_page_shows_its_question_first_and_the_stories_that_fit_come_af
     assert story_id in [s["story_id"] for s in wanted]
     assert ("covers " in page or "covers none of the talking points" in page)
     assert f'/stories/{story_id}/score?question_id={asked}' in page
+
+
+def test_the_practice_page_is_shown_first_and_the_stories_that_fit_come_after(app, question, monkeypatch):
+    """Finding the stories that fit scores up to six of them with the engine (about 0.3 s each), and the practice
+    page waited for that: it is shown without them and loads them from /practice/N/stories."""
+    from rehearse.stories import service as stories
+
+    ann, bob = Browser(app), Browser(app)
+    ann.sign_up()
+    bob.sign_up()
+    q = question["id"]
+    where = f"/practice/{q}/stories"
+    assert "data-story-suggestions-from" not in ann.get(f"/practice/{q}").text  # no stories: nothing to load
+    # a story told as the question's example answer fits it
+    example = ann.get(f"/api/questions/{q}").json()["example_answer"]
+    story = {**STORY, "title": "Ann's own story", "situation": "", "task": "", "result": "", "action": example}
+    story_id = int(ann.post("/stories", data={"csrf_token": csrf(ann.get("/stories").text), **story},
+                            follow_redirects=False).headers["location"].rsplit("/", 1)[1])
+    worked_out = []
+    suggest = stories.suggest
+    monkeypatch.setattr(stories, "suggest", lambda *args, **kwargs: worked_out.append(1) or suggest(*args, **kwargs))
+    practice = ann.get(f"/practice/{q}").text
+    assert worked_out == [] and "data-suggested-story" not in practice  # the question first, at once
+    assert f'data-story-suggestions-from="{where}"' in practice and f'href="{where}"' in practice  # no script: a link
+    page = ann.get(where)
+    assert page.status_code == 200 and page.headers["cache-control"] == "no-store" and worked_out == [1]
+    wanted = ann.get("/api/stories/suggestions", params={"question_id": q}).json()
+    assert story_id in [s["story_id"] for s in wanted]
+    assert [int(i) for i in re.findall(r'data-suggested-story="(\d+)"', page.text)] == [s["story_id"] for s in wanted]
+    assert f"/stories/{story_id}/score?question_id={q}" in page.text
+    # Bob has no story: the route shows none of Ann's; with one of his own that fits, his and only his
+    theirs = bob.get(where)
+    assert theirs.status_code == 200 and "data-no-story-fits" in theirs.text
+    assert "data-suggested-story" not in theirs.text and "Ann's own story" not in html.unescape(theirs.text)
+    bobs = int(bob.post("/stories", data={"csrf_token": csrf(bob.get("/stories").text),
+                                          **{**story, "title": "Bob's own story"}},
+                        follow_redirects=False).headers["location"].rsplit("/", 1)[1])
+    assert f'data-story-suggestions-from="{where}"' in bob.get(f"/practice/{q}").text
+    theirs = html.unescape(bob.get(where).text)
+    assert re.findall(r'data-suggested-story="(\d+)"', theirs) == [str(bobs)] and "Ann's own story" not in theirs
+    # anonymous: the page offers nothing, and the route asks to sign in (as the mock's does)
+    visitor = Browser(app)
+    assert "data-story-suggestions-from" not in visitor.get(f"/practice/{q}").text
+    asked = visitor.get(where, follow_redirects=False)
+    assert asked.status_code == 303 and asked.headers["location"].startswith("/signin")
+    assert ann.get(f"/practice/{2**31 - 1}/stories").status_code == 404
 
 
 def test_deleting_a_story_asks_first_then_says_it_is_done(app):

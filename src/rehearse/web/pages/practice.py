@@ -24,6 +24,7 @@ from rehearse.web.security import CSRF_COOKIE, CsrfForm, OptionalUser, PageUser,
 from rehearse.web.templating import render, render_part
 
 router = APIRouter()
+NO_STORE = {"Cache-Control": "no-store"}  # the signed-in user's own stories
 WORDS_PER_MINUTE = 150  # the speaking rate the engine assumes (feedback.signals.WORDS_PER_MINUTE)
 TARGET_SECONDS = (60, 180)  # the engine's target answer length (feedback.signals.TARGET_SECONDS)
 
@@ -73,7 +74,7 @@ def _practice_page(
     mode: str = "typed",
     speech: dict[str, Any] | None = None,
     review: dict[str, Any] | None = None,
-    story_suggestions: list[dict[str, Any]] | None = None,
+    has_stories: bool = False,
 ) -> Response:
     settings = request.app.state.settings
     return render(
@@ -93,7 +94,7 @@ def _practice_page(
             "mode": mode,
             "speech": speech,
             "review": review,
-            "story_suggestions": story_suggestions or [],
+            "has_stories": has_stories,
             "pacing": pacing(),
             "max_chars": answer_limit(settings, user),
             "speech_reason": request.app.state.transcriptions.unavailable_reason(),
@@ -137,18 +138,34 @@ def practise(
         mode=mode,
         transcription=status_data,
         transcription_id=transcription if answer else None,
-        story_suggestions=_story_suggestions(request, session, user, question_id),
+        has_stories=_has_stories(session, user),
     )
 
 
-def _story_suggestions(request: Request, session, user, question_id: int) -> list[dict[str, Any]]:
-    """The signed-in user's stories that fit the question (none for anonymous visitors)."""
+def _has_stories(session, user) -> bool:
+    """Whether the page offers the signed-in user's stories that fit (anonymous visitors have none).
+
+    Which ones fit is not worked out here: the engine scores each candidate story (seconds with a few of
+    them), so the page loads them from /practice/N/stories once it is shown, or links there without scripts."""
     if user is None:
-        return []
+        return False
     from rehearse.stories import service as stories
 
-    return stories.suggest(session, user=user, question=bank.get_question(session, question_id),
-                           backend=request.app.state.settings.feedback_backend)
+    return stories.has_stories(session, user=user)
+
+
+@router.get("/practice/{question_id}/stories")
+def story_suggestions(question_id: IdPath, request: Request, session: SessionDep, user: PageUser) -> Response:
+    """Your stories that fit the question, and why: the practice page loads this after it is shown, since
+    finding them scores each candidate story with the engine."""
+    from rehearse.stories import service as stories
+
+    q = _question(request, session, question_id)
+    suggestions = stories.suggest(session, user=user, question=bank.get_question(session, question_id),
+                                  backend=request.app.state.settings.feedback_backend)
+    return render(request, "practice/stories.html", {"q": q, "story_suggestions": suggestions,
+                                                     "question_id": q.id, "open_suggestions": True},
+                  headers=NO_STORE)
 
 
 @router.post("/practice/{question_id}", dependencies=[CsrfForm])
