@@ -19,7 +19,7 @@ _CLAUSE_BREAK = re.compile(r"[.,;:!?()\n]+")
 # numbers in words are counted as numbers; as job terms they counted twice ("the ones that
 # matter" in a guidance line made "ones" a term that any "one" in an answer matched)
 NUMBER_STEMS = frozenset(_text.stem(w) for w in (
-    "one", "ones", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "zero", "one", "ones", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
     "eleven", "twelve", "fifteen", "twenty", "thirty", "forty", "fifty", "hundred", "hundreds",
     "thousand", "thousands", "million", "millions", "dozen", "half", "double", "twice", "triple"))
 

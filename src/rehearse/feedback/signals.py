@@ -1,16 +1,21 @@
-"""Rule-based signals of an answer: question kind, STAR/framework, specificity, delivery."""
+"""Rule-based signals of an answer: question kind, STAR/framework, specificity (delivery: delivery.py)."""
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from . import text as _text
-from .lexicon import Lexicon
-from .models import Delivery, Specificity, Structure
 
-WORDS_PER_MINUTE = 150  # a typical interview speaking rate
-TARGET_SECONDS = (60, 180)  # about one to three minutes spoken
+# delivery, WORDS_PER_MINUTE and TARGET_SECONDS are read here too (the engine, the web pages)
+from .delivery import CLICHES, TARGET_SECONDS, WORDS_PER_MINUTE, count_phrases, delivery  # noqa: F401
+from .lexicon import Lexicon
+from .models import Specificity, Structure
+from .specifics import DIGIT as _DIGIT
+from .specifics import NUMBER as _NUMBER
+from .specifics import NUMBER_WORDS as _NUMBER_WORDS
+from .specifics import PRACTICES as _PRACTICES
+from .specifics import TIME_FRAME as _TIME_FRAME
+from .specifics import named_tools
 
 _BEHAVIOURAL = re.compile(
     r"\b(tell (me|us) about a (time|situation|moment|project)|describe an? (time|situation|"
@@ -38,8 +43,6 @@ def detect_kind(question_text: str) -> str:
     return "other"
 
 
-_NUMBER_WORDS = ("(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-                 "forty|fifty|sixty|seventy|eighty|ninety|hundred|half)")
 # "I moved", "we split", "I am telling him": an action the candidate names as theirs; a checkable
 # marker of concreteness too (see concreteness)
 _FIRST_PERSON_ACTION = (
@@ -94,58 +97,6 @@ _RESULT_AFTER_ACTION = re.compile(
     r"(faster|fewer|more|less|lower|higher|better|shorter|quicker|cheaper) than (before|it was|"
     r"we|they|the)|compared (to|with)|went away|stopped|recovered|stayed|retained|promoted|"
     r"on time|for the first time|paid off|worked out|it worked|went (well|better|smoothly))\b", re.I)
-# "one" is a number unless it is "one of …", "no one" or part of "one-on-one"
-_NUMBER = re.compile(
-    # "20%", "24/7", "2-3 weeks", "$1.5 million": each one number, as written
-    r"(?<![\w.\-/])(?:[$€£]\s?)?\d+(?:[.,:/]\d+)*(?:\s?[-–]\s?\d+(?:[.,]\d+)*)?"
-    r"(?:\s?%|\s?(?:million|billion|thousand|percent|x|k|m|bn|ms|s|h|hrs|hours|days|"
-    r"weeks|months|years|people|engineers|teams|customers|users|points|minutes)\b|\b)"
-    # in words, "eighty five percent" and "two hundred" each one number too
-    r"|\b(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|"
-    r"seven|eight|nine)\b)?|(?<!no )(?<!-)(?<!each )(?<!every )(?<!any )(?<!the )(?<!this )(?<!that )(?<!which )"
-    r"one(?!-|\s+of\b)|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|"
-    r"hundred|thousand|million|billion|dozen|half|double|twice|triple)"
-    r"(?:\s(?:percent|per cent|hundred|thousand|million|billion)\b)?\b",
-    re.I,
-)
-_DIGIT = re.compile(r"\d")
-_TIME_FRAME = re.compile(
-    # "by week five", "in month 3" (before "by week" alone)
-    r"\b(?:by|in|from|until|after|before) (?:week|month|sprint|quarter|day|year) (?:\d+|one|two|three|four|"
-    r"five|six|seven|eight|nine|ten|eleven|twelve)\b|"
-    r"\b(?:within|in|over|after|for|by|every|each|per|first|next|last|the first) "
-    r"(?:a |an |the )?(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|few|"
-    r"couple of )?\s?(?:-?\s?)?(?:day|week|sprint|month|quarter|year|half|days|weeks|sprints|"
-    r"months|quarters|years|minutes|hours)\b|\bq[1-4]\b|\b(?:quarterly|weekly|monthly|daily|"
-    r"fortnightly|annual|annually|biweekly)\b|\b\d{1,3}[- ](?:day|week|month)\b"
-    # "a month later", "three weeks behind", "two years ago"
-    r"|\b(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|a few|a couple of) "
-    r"(?:day|week|sprint|month|quarter|year)s? (?:later|earlier|before|after|behind|ahead|ago|late|early)\b"
-    # "forty minutes", "eight months", "the week after"
-    r"|\b(?:\d+|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|"
-    r"six|seven|eight|nine))?|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|eighteen) "
-    r"(?:minutes|hours|days|weeks|sprints|months|quarters|years)\b"
-    r"|\bthe (?:day|week|month|sprint|quarter|year) (?:after|before)\b",
-    re.I,
-)
-# Named practices, metrics and tools an interviewer recognises as concrete (generic, any role).
-_PRACTICES = re.compile(
-    r"\b(okrs?|kpis?|dora|mttr|mttd|slos?|slas?|slis?|error budgets?|p9[059]|latency|uptime|"
-    r"availability|nps|churn|retention|conversion|throughput|lead time|cycle time|"
-    r"deployment frequency|change failure rate|postmortems?|post-mortems?|blameless|"
-    r"retrospectives?|retros?|rfcs?|adrs?|design docs?|design reviews?|code reviews?|pairing|"
-    r"pair programming|mob programming|1:1s?|one-on-ones?|skip-levels?|pips?|performance "
-    r"improvement plan|career ladders?|levell?ing|calibration|scorecards?|structured "
-    r"interviews?|rubrics?|kanban|scrum|sprints?|standups?|stand-ups?|backlog|roadmaps?|"
-    r"ci/cd|ci|cd|continuous (?:integration|delivery|deployment)|feature flags?|canary|"
-    r"blue-green|trunk-based|monorepo|microservices?|monolith|kubernetes|k8s|terraform|aws|"
-    r"gcp|azure|jira|github|gitlab|slack|datadog|grafana|prometheus|pagerduty|on-call|"
-    r"runbooks?|incident commander|raci|swot|rice|moscow|wsjf|a/b tests?|experiments?|"
-    r"dashboards?|brag docs?|okr|north star|tech radar|threat model(?:ling|ing)?|pen ?tests?|"
-    r"soc ?2|iso ?27001|gdpr|budget|headcount|capex|opex|unit economics|sla)\b",
-    re.I,
-)
 _STEP_MARKERS = re.compile(
     r"(?:^|[\s,;(])(first(?:ly)?|second(?:ly)?|third(?:ly)?|then|next|after that|afterwards|"
     r"finally|lastly|step (?:one|two|three|\d)|phase (?:one|two|three|\d)|to start|"
@@ -179,39 +130,6 @@ def concreteness(sentence: str) -> tuple[int, int, int]:
                + len(_ACTION.findall(sentence)))
     return markers, len(_BUZZ.findall(sentence)), len(sentence.split())
 
-
-FILLERS = ("um", "uh", "er", "erm", "hmm", "you know", "like,", "i mean", "basically",
-           "literally", "actually", "so yeah", "kind of", "sort of", "stuff like that", "honestly")
-# "like" as a filler without its comma: after a verb of being or another filler, before an adverb,
-# a number or a verb ("the site was like really slow", "it's been like eight months"), not before
-# what it compares with ("it was like a nightmare", "tools like Jira")
-_LIKE_FILLER = re.compile(
-    r"\b(?:was|were|is|are|been|be|'s|basically|just|so|and|um|uh|literally)\s+like\b(?!,)"
-    r"(?!\s+(?:a|an|the|this|that|these|those|to|it|him|her|them|me|us|you|my|our|his|their|what|how)\b)")
-HEDGES = ("i think", "i guess", "i believe", "maybe", "perhaps", "probably", "possibly",
-          "might", "i suppose", "hopefully", "not sure", "i feel like", "somewhat",
-          "more or less")  # "kind of" and "sort of" are counted once, as fillers
-CLICHES = ("at the end of the day", "people person", "team player", "outside the box",
-           "hit the ground running", "synergy", "move the needle", "low-hanging fruit",
-           "110%", "hundred and ten percent", "perfectionist", "work hard", "circle back",
-           "touch base", "win-win", "game changer", "game-changer", "passionate about",
-           "go above and beyond", "think big", "bring to the table", "wear many hats",
-           "best practices", "results-driven", "self-starter", "it is what it is",
-           "communication is key", "lead by example", "open door policy", "open-door policy")
-
-_I = re.compile(r"\b(i|me|my|mine|myself|i'm|i've|i'd|i'll)\b", re.I)
-_WE = re.compile(r"\b(we|us|our|ours|ourselves|we're|we've|we'd|we'll)\b", re.I)
-
-
-def _count_phrases(lower: str, phrases: tuple[str, ...]) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for p in phrases:
-        core = p.rstrip(",")
-        pat = r"(?<![\w'])" + re.escape(core) + (r"\s*," if p.endswith(",") else r"(?![\w'])")
-        n = len(re.findall(pat, lower))
-        if n:
-            out[re.sub(r"\bi\b", "I", core)] = n  # shown as written: "I think", not "i think"
-    return out
 
 
 _PAST = re.compile(r"\b(was|were|had|used to|grew|became|\w{3,}ed)\b", re.I)
@@ -316,6 +234,22 @@ def _once(items) -> tuple[str, ...]:
     return tuple(seen.values())
 
 
+def _derived(word: str, term: str | None) -> bool:
+    """`word` is a job term's adverb ("safely", "clinically" of "safe", "clinical"): how, not what (a
+    bank's own terms are never adverbs: lexicon)."""
+    return term is not None and word != term and word.endswith("ly") and not term.endswith("ly")
+
+
+def _says_nothing(term: str, written: str, cliched: set[str]) -> bool:
+    """A job term that is no specific: a word of everyday English alone ("code", "customer"), or
+    made only of words the report calls buzzwords or clichés (`cliched`: stems of the clichés the
+    answer used; "stakeholder", and "practices" where it says "best practices")."""
+    parts = term.split()
+    if len(parts) == 1 and written in _text.PLAIN_ALONE_WORDS:
+        return True
+    return all(part in cliched or _BUZZ.fullmatch(word) for part, word in zip(parts, written.split(), strict=False))
+
+
 def specificity(answer: str, lexicon: Lexicon | None, echo: frozenset[str] = frozenset()) -> Specificity:
     """Numbers, time frames, named practices and the bank's job terms found in the answer.
 
@@ -326,19 +260,23 @@ def specificity(answer: str, lexicon: Lexicon | None, echo: frozenset[str] = fro
     numbers = _once(m.group(0).strip() for m in _NUMBER.finditer(answer) if not _list_marker(answer, m))
     frames = _once(m.group(0).strip() for m in _TIME_FRAME.finditer(answer))
     # a practice the question itself names ("SLOs and error budgets") is read back, not a specific
-    practices = _once(m.group(0) for m in _PRACTICES.finditer(answer)
-                      if not all(_text.stem(w) in echo for w in _text.words(m.group(0))))
+    practices = _once(p for p in [m.group(0) for m in _PRACTICES.finditer(answer)] + named_tools(answer)
+                      if not all(_text.stem(w) in echo for w in _text.words(p)))
     terms: list[str] = []
     if lexicon is not None and lexicon.job_terms:
         ws = _text.words(answer)
         stems = [_text.stem(w) for w in ws]
-        # each job term as the candidate wrote it ("commits", not the bank's "commitments")
+        # each job term as the candidate wrote it ("commits", not the bank's "commitments"); a term
+        # told only as an adverb ("safely") is how, not what
         written: dict[str, str] = {}
         for i, st in enumerate(stems):
-            written.setdefault(st, ws[i])
+            if not _derived(ws[i], lexicon.job_terms.get(st)):
+                written.setdefault(st, ws[i])
             if i + 1 < len(stems):
                 written.setdefault(st + " " + stems[i + 1], ws[i] + " " + ws[i + 1])
-        found = [s for s in lexicon.job_terms if s in written and not all(part in echo for part in s.split())]
+        cliched = {_text.stem(w) for c in count_phrases(answer.lower(), CLICHES) for w in _text.words(c)}
+        found = [s for s in lexicon.job_terms if s in written and not all(part in echo for part in s.split())
+                 and not _says_nothing(s, written[s], cliched)]
         # a term inside a longer one, or inside a named practice, is listed once: "pull requests", not
         # "requests" beside it; "code reviews" as a practice, not again as a term
         named = {_text.stem(w) for p in practices for w in _text.words(p)}
@@ -351,36 +289,3 @@ def specificity(answer: str, lexicon: Lexicon | None, echo: frozenset[str] = fro
            + min(len(practices), 3) * 0.75 + min(len(terms), 6) * 0.25)
     score = min(1.0, raw / 5.0)  # five "units" of specifics make a fully specific answer
     return Specificity(numbers, frames, practices, tuple(terms[:25]), round(score, 3))
-
-
-def delivery(answer: str, n_sentences: int) -> Delivery:
-    """Length, speaking time, fillers, hedges, clichés, I vs we."""
-    lower = answer.lower().replace("’", "'")
-    n_words = len(_text.words(answer))
-    seconds = round(n_words / WORDS_PER_MINUTE * 60, 1)
-    lo, hi = TARGET_SECONDS
-    verdict = ("empty" if n_words == 0 else "short" if seconds < lo
-               else "long" if seconds > hi else "ok")
-    fillers = _count_phrases(lower, FILLERS)
-    bare_like = len(_LIKE_FILLER.findall(lower))
-    if bare_like:
-        fillers["like"] = fillers.get("like", 0) + bare_like
-    hedges = _count_phrases(lower, HEDGES)
-    cliches = _count_phrases(lower, CLICHES)
-    i_n, we_n = len(_I.findall(lower)), len(_WE.findall(lower))
-    we_share = round(we_n / (i_n + we_n), 3) if i_n + we_n else None
-    if n_words == 0:
-        score = 0.0
-    else:
-        if verdict == "ok":
-            length = 1.0
-        elif verdict == "short":
-            length = max(0.2, seconds / lo)
-        else:
-            length = max(0.3, 1.0 - (seconds - hi) / (2 * hi))
-        per100 = 100.0 / max(n_words, 1)
-        noise = (sum(fillers.values()) * 1.0 + sum(hedges.values()) * 0.6
-                 + sum(cliches.values()) * 1.5) * per100
-        score = length * max(0.0, 1.0 - noise / 8.0)  # ~8 noise words per 100 zero it
-    return Delivery(n_words, n_sentences, WORDS_PER_MINUTE, seconds, TARGET_SECONDS, verdict,
-                    dict(Counter(fillers)), hedges, cliches, i_n, we_n, we_share, round(score, 3))

@@ -337,6 +337,25 @@ GENERIC_WORDS = """
     observed progress result results involve involved sign signed fairly
 """.split()  # noqa: SIM905
 GENERIC_STEMS = frozenset(stem(w) for w in GENERIC_WORDS)
+# Everyday words that are no job term on their own ("the code", "a mistake", "our customers") but
+# can be part of one ("code review", "system design", "customer experience"): kept apart from
+# GENERIC_WORDS, which no term may contain. A word specific to one field and plain in most answers
+# ("model", "domain", "test") belongs here; the abstract nouns of keyword-stuffing ("quality",
+# "trust", "growth") too: alone they say nothing an interviewer could check. Matched as written, not
+# by stem: "production" and "management" share one with "product" and "manager".
+PLAIN_ALONE_WORDS = frozenset("""
+    mistake mistakes error errors customer customers client clients user users experience
+    experiences fix fixes fixed fixing guide guides code coding domain domains system systems
+    option options design designs designed designing model models modelled modeled estimate
+    estimates estimated estimating rewrite rewrites rewrote rewriting level levels diagnose
+    diagnosed diagnosing test tests tested testing process processes decision decisions
+    conversation conversations goal goals support supported supporting action actions task tasks
+    solve solved success successful future realistic visible cheaper connect connected track
+    tracked tracking concern concerns colleague colleagues close closed peer peers role roles
+    behaviour behavior pressure engineer engineers engineering manager managers leader leaders
+    business product products software technical quality trust trusted impact impacts
+    improvement improvements growth communication culture deliberate feature features
+""".split())  # noqa: SIM905
 
 
 _HEDGE_WORDS = frozenset(("maybe", "perhaps", "probably", "possibly", "guess", "somewhat",

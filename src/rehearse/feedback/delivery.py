@@ -1,0 +1,79 @@
+"""How an answer is said: length and speaking time, fillers, hedges, clichés, I vs we."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from . import text as _text
+from .models import Delivery
+
+WORDS_PER_MINUTE = 150  # a typical interview speaking rate
+TARGET_SECONDS = (60, 180)  # about one to three minutes spoken
+
+FILLERS = ("um", "uh", "er", "erm", "hmm", "you know", "like,", "i mean", "basically",
+           "literally", "actually", "so yeah", "kind of", "sort of", "stuff like that", "honestly")
+# "like" as a filler without its comma: after a verb of being or another filler, before an adverb,
+# a number or a verb ("the site was like really slow", "it's been like eight months"), not before
+# what it compares with ("it was like a nightmare", "tools like Jira")
+_LIKE_FILLER = re.compile(
+    r"\b(?:was|were|is|are|been|be|'s|basically|just|so|and|um|uh|literally)\s+like\b(?!,)"
+    r"(?!\s+(?:a|an|the|this|that|these|those|to|it|him|her|them|me|us|you|my|our|his|their|what|how)\b)")
+HEDGES = ("i think", "i guess", "i believe", "maybe", "perhaps", "probably", "possibly",
+          "might", "i suppose", "hopefully", "not sure", "i feel like", "somewhat",
+          "more or less")  # "kind of" and "sort of" are counted once, as fillers
+CLICHES = ("at the end of the day", "people person", "team player", "outside the box",
+           "hit the ground running", "synergy", "move the needle", "low-hanging fruit",
+           "110%", "hundred and ten percent", "perfectionist", "work hard", "circle back",
+           "touch base", "win-win", "game changer", "game-changer", "passionate about",
+           "go above and beyond", "think big", "bring to the table", "wear many hats",
+           "best practices", "results-driven", "self-starter", "it is what it is",
+           "communication is key", "lead by example", "open door policy", "open-door policy")
+
+_I = re.compile(r"\b(i|me|my|mine|myself|i'm|i've|i'd|i'll)\b", re.I)
+_WE = re.compile(r"\b(we|us|our|ours|ourselves|we're|we've|we'd|we'll)\b", re.I)
+
+
+def count_phrases(lower: str, phrases: tuple[str, ...]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for p in phrases:
+        core = p.rstrip(",")
+        pat = r"(?<![\w'])" + re.escape(core) + (r"\s*," if p.endswith(",") else r"(?![\w'])")
+        n = len(re.findall(pat, lower))
+        if n:
+            out[re.sub(r"\bi\b", "I", core)] = n  # shown as written: "I think", not "i think"
+    return out
+
+
+
+def delivery(answer: str, n_sentences: int) -> Delivery:
+    """Length, speaking time, fillers, hedges, clichés, I vs we."""
+    lower = answer.lower().replace("’", "'")
+    n_words = len(_text.words(answer))
+    seconds = round(n_words / WORDS_PER_MINUTE * 60, 1)
+    lo, hi = TARGET_SECONDS
+    verdict = ("empty" if n_words == 0 else "short" if seconds < lo
+               else "long" if seconds > hi else "ok")
+    fillers = count_phrases(lower, FILLERS)
+    bare_like = len(_LIKE_FILLER.findall(lower))
+    if bare_like:
+        fillers["like"] = fillers.get("like", 0) + bare_like
+    hedges = count_phrases(lower, HEDGES)
+    cliches = count_phrases(lower, CLICHES)
+    i_n, we_n = len(_I.findall(lower)), len(_WE.findall(lower))
+    we_share = round(we_n / (i_n + we_n), 3) if i_n + we_n else None
+    if n_words == 0:
+        score = 0.0
+    else:
+        if verdict == "ok":
+            length = 1.0
+        elif verdict == "short":
+            length = max(0.2, seconds / lo)
+        else:
+            length = max(0.3, 1.0 - (seconds - hi) / (2 * hi))
+        per100 = 100.0 / max(n_words, 1)
+        noise = (sum(fillers.values()) * 1.0 + sum(hedges.values()) * 0.6
+                 + sum(cliches.values()) * 1.5) * per100
+        score = length * max(0.0, 1.0 - noise / 8.0)  # ~8 noise words per 100 zero it
+    return Delivery(n_words, n_sentences, WORDS_PER_MINUTE, seconds, TARGET_SECONDS, verdict,
+                    dict(Counter(fillers)), hedges, cliches, i_n, we_n, we_share, round(score, 3))

@@ -1,0 +1,117 @@
+"""What an interviewer can check in an answer, as patterns: numbers, time frames, named practices
+and tools. Each is found as the candidate wrote it ("6.5 days", "SLOs", "PagerDuty")."""
+
+from __future__ import annotations
+
+import re
+
+from . import text as _text
+
+NUMBER_WORDS = ("(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+                "forty|fifty|sixty|seventy|eighty|ninety|hundred|half)")
+# "one" is a number unless it is "one of …", "no one" or part of "one-on-one"
+NUMBER = re.compile(
+    # "20%", "24/7", "2-3 weeks", "$1.5 million": each one number, as written
+    r"(?<![\w.\-/])(?:[$€£]\s?)?\d+(?:[.,:/]\d+)*(?:\s?[-–]\s?\d+(?:[.,]\d+)*)?"
+    r"(?:\s?%|\s?(?:million|billion|thousand|percent|x|k|m|bn|ms|s|h|hrs?|hours|mins?|minutes|days|wks?|"
+    r"weeks|months|yrs?|years|people|engineers|teams|customers|users|points)\b|\b)"
+    # in words, "eighty five percent" and "two hundred" each one number too
+    r"|\b(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|"
+    r"seven|eight|nine)\b)?|(?<!no )(?<!-)(?<!each )(?<!every )(?<!any )(?<!the )(?<!this )(?<!that )(?<!which )"
+    r"one(?!-|\s+of\b)|zero|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|"
+    r"hundred|thousand|million|billion|dozen|half|double|twice|triple)"
+    r"(?:\s(?:percent|per cent|hundred|thousand|million|billion)\b)?\b",
+    re.I,
+)
+DIGIT = re.compile(r"\d")
+
+# A figure as written, never starting after a decimal point or a thousands separator: "6.5 days" is
+# one time frame, not "5 days" beside it; "2-3 weeks" is one too
+_FIGURE = r"(?<![\w.,])\d+(?:[.,]\d+)*(?:\s?[-–]\s?\d+(?:[.,]\d+)*)?"
+_COUNT = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|"
+          r"seven|eight|nine))?|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+          r"fifteen|sixteen|seventeen|eighteen|nineteen|hundred)")
+_UNIT = r"(?:minute|hour|day|week|sprint|month|quarter|year)"
+_ABBREVIATED = r"(?:mins?|hrs?|wks?|yrs?)"  # "10 min", "2 hrs", "3 yrs"
+TIME_FRAME = re.compile(
+    # "by week five", "in month 3" (before "by week" alone)
+    r"\b(?:by|in|from|until|after|before) (?:week|month|sprint|quarter|day|year) (?:\d+|one|two|three|four|"
+    r"five|six|seven|eight|nine|ten|eleven|twelve)\b|"
+    # "a month later", "three weeks behind", "two years ago"
+    rf"(?:{_FIGURE}|\b(?:a|an|one|{_COUNT}|a few|a couple of)) "
+    r"(?:day|week|sprint|month|quarter|year)s? (?:later|earlier|before|after|behind|ahead|ago|late|early)\b|"
+    # "within two quarters", "for a year now", "every week", "in 6.5 days", "within an hour"
+    r"\b(?:within|in|over|after|for|by|every|each|per|first|next|last|the first) "
+    rf"(?:a |an |the )?(?:{_FIGURE}|one|{_COUNT}|few|couple of )?\s?(?:-?\s?)?"
+    r"(?:(?:day|week|sprint|month|quarter|year)s?|minutes|hours|half)\b(?: now\b)?"
+    r"|\b(?:within|in|over|for|after) (?:an|one) hour\b"
+    # "since one year" (how many who learned English first in another language say "for a year now")
+    rf"|\bsince (?:a |an |one |a few |a couple of |(?:{_FIGURE}|{_COUNT}) )?{_UNIT}s?\b"
+    r"|\bq[1-4]\b|\b(?:quarterly|weekly|monthly|daily|fortnightly|annual|annually|biweekly)\b"
+    # "6.5 days", "10 min", "a 3 day workshop", "a 90-minute session", "a six-week plan", "forty minutes"
+    rf"|{_FIGURE}(?:\s?|-)(?:{_UNIT}s?|{_ABBREVIATED})\b"
+    rf"|\b(?:one|{_COUNT})-{_UNIT}s?\b"
+    rf"|\b{_COUNT} {_UNIT}s\b"
+    r"|\bthe (?:day|week|month|sprint|quarter|year) (?:after|before)\b",
+    re.I,
+)
+# A time frame that runs up to now: what a story's result sounds like ("since one year we have had
+# no incident", "it has held for a year now")
+UP_TO_NOW = re.compile(
+    rf"\bsince (?:a |an |one |a few |a couple of |(?:{_FIGURE}|{_COUNT}) )?{_UNIT}s?\b|\b{_UNIT}s? now\b", re.I)
+
+# Named practices, metrics and tools an interviewer recognises as concrete (generic, any role).
+PRACTICES = re.compile(
+    r"\b(okrs?|kpis?|dora|mttr|mttd|slos?|slas?|slis?|error budgets?|p9[059]|latency|uptime|"
+    r"availability|nps|churn|retention|conversion|throughput|lead time|cycle time|"
+    r"deployment frequency|change failure rate|postmortems?|post-mortems?|blameless|"
+    r"retrospectives?|retros?|rfcs?|adrs?|design docs?|design reviews?|code reviews?|pairing|"
+    r"pair programming|mob programming|1:1s?|one-on-ones?|skip-levels?|pips?|performance "
+    r"improvement plan|career ladders?|levell?ing|calibration|scorecards?|structured "
+    r"interviews?|rubrics?|kanban|scrum|sprints?|standups?|stand-ups?|backlog|roadmaps?|"
+    r"ci/cd|ci|cd|continuous (?:integration|delivery|deployment)|feature flags?|canary|"
+    r"blue-green|trunk-based|monorepo|microservices?|monolith|kubernetes|k8s|terraform|aws|"
+    r"gcp|azure|jira|github|gitlab|slack|datadog|grafana|prometheus|pagerduty|on-call|"
+    r"kafka|redis|elasticsearch|postgres(?:ql)?|mysql|mongodb|docker|"
+    r"runbooks?|incident commander|raci|swot|rice|moscow|wsjf|a/b tests?|experiments?|"
+    r"dashboards?|brag docs?|okr|north star|tech radar|threat model(?:ling|ing)?|pen ?tests?|"
+    r"soc ?2|iso ?27001|gdpr|budget|headcount|capex|opex|unit economics|sla)\b",
+    re.I,
+)
+
+# Tools and practices the list above does not know, told by their shape: an acronym of two to five
+# capitals ("SSO", "MFA", "APIs") or a name with a capital inside it ("DynamoDB", "iOS"). A word that
+# is merely capitalised ("Kafka") is not read: without a list of people's names it cannot be told
+# from one ("I promoted Lena"); nor is a name with a capital after Mc, Mac, De, Le… ("McKenzie").
+_ACRONYM = re.compile(r"\b[A-Z]{2,5}(?:s\b|\b)")
+_CAMEL = re.compile(r"\b(?!(?:Mc|Mac|De|Di|Da|Du|Le|La|Van|Von|St)[A-Z])(?:[A-Z][a-z]+|[a-z]+)[A-Z][A-Za-z0-9]*\b")
+# Capitals that name a role, a place, a time, a chat abbreviation, a unit or a roman numeral, not a tool
+NOT_TOOLS = frozenset("""
+    ceo cto cfo coo cpo cio ciso cmo cro cso vp svp evp avp em pm tpm po tl ic hr it pr qa ux ui
+    us usa uk eu uae nyc sf la emea apac latam am est pst utc gmt cet
+    ok asap fyi eta tbd tbc aka btw imo imho lol omg wfh ooo pto tldr dm faq nb ps rsvp
+    mba phd bsc msc cv id iq tv pc ai ml rh vs ii iii iv vi vii viii ix xi xii kb mb gb tb
+""".split())  # noqa: SIM905
+_ENGLISH = _text.STOPWORDS | _text.VAGUE | frozenset(_text.GENERIC_WORDS) | frozenset(_text.PLAIN_ALONE_WORDS)
+
+
+def _shouting(text: str) -> bool:
+    """More capitals than small letters: every word of it would read as an acronym."""
+    upper = sum(c.isupper() for c in text)
+    return upper > sum(c.islower() for c in text)
+
+
+def named_tools(text: str) -> list[str]:
+    """Acronyms and names with an inner capital, as written: "SSO", "PagerDuty"; not "CEO", "OK" nor
+    a word in capitals for emphasis ("we did NOT ship")."""
+    if _shouting(text):
+        return []
+    out = []
+    for m in _ACRONYM.finditer(text):
+        word = m.group(0)
+        key = (word[:-1] if word.endswith("s") else word).lower()
+        if key not in NOT_TOOLS and key not in _ENGLISH and word.lower() not in _ENGLISH:
+            out.append(word)
+    out.extend(m.group(0) for m in _CAMEL.finditer(text))
+    return out

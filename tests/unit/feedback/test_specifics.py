@@ -1,0 +1,108 @@
+"""Specifics as a report lists them: numbers, time frames, named practices and tools, job terms."""
+
+from __future__ import annotations
+
+import pytest
+
+from rehearse.feedback import Lexicon
+from rehearse.feedback import signals as S
+from rehearse.feedback import text as T
+
+
+def _spec(answer: str, terms: tuple[str, ...] = ()):
+    lexicon = Lexicon((), {" ".join(T.stem(w) for w in term.split()): term for term in terms}, {}) if terms else None
+    return S.specificity(answer, lexicon)
+
+
+# ---------------------------------------------------------------- numbers and time frames
+
+
+def test_a_decimal_figure_is_one_number_and_one_time_frame_not_its_digits_after_the_point():
+    spec = _spec("Lead time fell from 6.5 days to 2.1 days for 1,200 users.")
+    assert set(spec.time_frames) == {"6.5 days", "2.1 days"}
+    assert set(spec.numbers) == {"6.5 days", "2.1 days", "1,200 users"}
+
+
+@pytest.mark.parametrize("frame", ["six-week", "two-year", "five-minute", "2-year", "90-minute", "twenty-four-hour"])
+def test_a_hyphenated_duration_is_a_time_frame_as_written(frame):
+    assert frame in _spec(f"We agreed a {frame} plan with the team.").time_frames
+
+
+@pytest.mark.parametrize("frame", ["10 min", "10 mins", "2 hrs", "3 yrs", "4 wks"])
+def test_an_abbreviated_unit_makes_a_time_frame_not_a_bare_number(frame):
+    spec = _spec(f"Recovery took {frame} at most.")
+    assert frame in spec.time_frames and frame in spec.numbers
+
+
+def test_zero_is_a_number():
+    assert "zero" in _spec("We had zero incidents of this type.").numbers
+
+
+@pytest.mark.parametrize(("answer", "frame"), [
+    ("Since one year we have zero incidents of this type.", "Since one year"),
+    ("It has held for a year now.", "for a year now"),
+])
+def test_a_duration_up_to_now_is_a_time_frame(answer, frame):
+    assert frame in _spec(answer).time_frames
+
+
+# ---------------------------------------------------------------- named practices and tools
+
+
+def test_acronyms_and_camel_case_names_are_named_tools_as_written():
+    spec = _spec("We put SSO and MFA in front of every admin tool, moved sessions to DynamoDB and wired "
+                 "PagerDuty alerts into our APIs.")
+    assert {"SSO", "MFA", "DynamoDB", "PagerDuty", "APIs"} <= set(spec.named_practices)
+
+
+@pytest.mark.parametrize("answer", [
+    "I promoted Lena and told Marco, our CTO and the VP; the CEO said it was OK.",
+    "I sat down with McKenzie in the US office at 9 AM, ASAP.",
+    "We did NOT ship it and ALL of us were SO tired.",
+    "WE SHIPPED IT ON TIME AND THE TEAM WAS HAPPY.",  # a shouted answer is not a list of acronyms
+])
+def test_people_roles_places_and_emphasis_are_not_named_tools(answer):
+    assert _spec(answer).named_practices == ()
+
+
+@pytest.mark.parametrize("tool", ["Kafka", "Redis", "Elasticsearch", "Postgres", "Docker"])
+def test_well_known_infrastructure_tools_are_named_tools(tool):
+    assert tool in _spec(f"We moved the queue onto {tool} last spring.").named_practices
+
+
+# ---------------------------------------------------------------- job terms
+
+
+def test_a_buzzword_or_a_word_of_a_cliche_the_answer_used_is_never_a_job_term():
+    spec = _spec("We leverage best practices with every stakeholder and review the pipeline weekly.",
+                 ("stakeholder", "practices", "pipeline"))
+    assert spec.job_terms == ("pipeline",)
+
+
+def test_a_word_of_a_cliche_is_a_job_term_where_the_answer_uses_it_plainly():
+    assert _spec("We wrote down our review practices.", ("practices",)).job_terms == ("practices",)
+
+
+@pytest.mark.parametrize("word", ["mistake", "customer", "experience", "guide", "code", "domain", "system",
+                                  "options", "model", "rewrite", "level", "diagnose", "trust", "quality",
+                                  "designed", "estimated", "tested", "fixed", "fixing"])
+def test_a_plain_word_of_everyday_english_is_not_a_job_term_alone(word):
+    assert _spec(f"I looked at the {word} again.", (word,)).job_terms == ()
+
+
+def test_a_plain_word_stays_part_of_a_longer_job_term():
+    spec = _spec("I put the domain model into the system design.", ("domain", "domain model", "system", "system design"))
+    assert set(spec.job_terms) == {"domain model", "system design"}
+
+
+@pytest.mark.parametrize(("written", "term"), [("safely", "safe"), ("clinically", "clinical")])
+def test_a_job_term_told_as_an_adverb_is_how_not_what(written, term):
+    assert _spec(f"We handled it {written} and with care.", (term,)).job_terms == ()
+    assert _spec(f"We handled it {written}; it was {term}.", (term,)).job_terms == (term,)
+
+
+def test_a_keyword_stuffed_answer_earns_nothing_from_its_buzzwords():
+    stuffed = ("We leverage data-driven insights and a holistic strategy to create synergy with every "
+               "stakeholder, following best practices for quality, trust and growth.")
+    terms = ("stakeholder", "practices", "quality", "trust", "growth", "synergy", "insights")
+    assert set(_spec(stuffed, terms).job_terms) <= {"insights"}
