@@ -10,6 +10,9 @@ from .models import Delivery
 
 WORDS_PER_MINUTE = 150  # a typical interview speaking rate
 TARGET_SECONDS = (60, 180)  # about one to three minutes spoken
+# an answer outside the target keeps at most this share of its delivery marks: the report shows
+# delivery out of 5, and "5/5" beside "Too short: about 54 s spoken" contradicts itself
+OFF_TARGET_MAX = 0.8
 
 FILLERS = ("um", "uh", "er", "erm", "hmm", "you know", "like,", "i mean", "basically",
            "literally", "actually", "so yeah", "kind of", "sort of", "stuff like that", "honestly")
@@ -34,11 +37,21 @@ _I = re.compile(r"\b(i|me|my|mine|myself|i'm|i've|i'd|i'll)\b", re.I)
 _WE = re.compile(r"\b(we|us|our|ours|ourselves|we're|we've|we'd|we'll)\b", re.I)
 
 
+# "kind of" and "sort of" after a determiner mean what they say: "the same kind of problem", "this
+# kind of thing", "what sort of test" (a filler hedges a verb or an adjective: "I kind of talked")
+_DETERMINERS = ("this", "that", "these", "those", "what", "which", "same", "the", "a", "an", "any", "every",
+                "each", "some", "no", "one", "another", "other", "whatever", "different", "similar", "right",
+                "my", "our", "your", "his", "her", "their", "its")
+_LITERAL_AFTER = "".join(rf"(?<!\b{d} )" for d in _DETERMINERS)
+_LITERAL = {"kind of", "sort of"}
+
+
 def count_phrases(lower: str, phrases: tuple[str, ...]) -> dict[str, int]:
     out: dict[str, int] = {}
     for p in phrases:
         core = p.rstrip(",")
-        pat = r"(?<![\w'])" + re.escape(core) + (r"\s*," if p.endswith(",") else r"(?![\w'])")
+        pat = ((_LITERAL_AFTER if core in _LITERAL else "") + r"(?<![\w'])" + re.escape(core)
+               + (r"\s*," if p.endswith(",") else r"(?![\w'])"))
         n = len(re.findall(pat, lower))
         if n:
             out[re.sub(r"\bi\b", "I", core)] = n  # shown as written: "I think", not "i think"
@@ -68,9 +81,9 @@ def delivery(answer: str, n_sentences: int) -> Delivery:
         if verdict == "ok":
             length = 1.0
         elif verdict == "short":
-            length = max(0.2, seconds / lo)
+            length = min(OFF_TARGET_MAX, max(0.2, seconds / lo))
         else:
-            length = max(0.3, 1.0 - (seconds - hi) / (2 * hi))
+            length = min(OFF_TARGET_MAX, max(0.3, 1.0 - (seconds - hi) / (2 * hi)))
         per100 = 100.0 / max(n_words, 1)
         noise = (sum(fillers.values()) * 1.0 + sum(hedges.values()) * 0.6
                  + sum(cliches.values()) * 1.5) * per100

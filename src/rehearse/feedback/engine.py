@@ -97,8 +97,8 @@ def _suggestions(points, structure, spec: Specificity, delivery, on_topic, detai
             out.append(Suggestion("structure", "Use STAR: add the missing "
                                   + ", ".join(missing) + "."))
         if not structure.result_quantified:
-            out.append(Suggestion("quantify_result", "Quantify the result: a number, a metric or "
-                                  "a time frame that shows what changed."))
+            out.append(Suggestion("quantify_result", "Quantify the result: a number (a metric before and "
+                                  "after) or a time frame that shows what changed."))
     elif structure.kind == "situational" and not structure.framework:
         out.append(Suggestion("structure", "Lay out your approach as steps (first…, then…, "
                               "finally…) or name the framework you would use."))
@@ -135,6 +135,12 @@ def _short(s: str, n: int = 80) -> str:
     if not s[n - 1].isspace() and " " in cut:
         cut = cut.rsplit(" ", 1)[0]
     return cut.rstrip(" ,;:") + "…"
+
+
+def _quoted(unit: str | None) -> str | None:
+    """A unit as the report quotes it: a piece of a run-on sentence ends where it was cut ("…for a
+    quarter,"), and a dangling comma or colon reads as words left out."""
+    return unit.rstrip(" ,;:") if unit else unit
 
 
 def _engine_info(backend: Backend) -> dict:
@@ -189,8 +195,8 @@ def _report(q: Question, raw: str, cleaned: str, sents: list[str], sent_vecs, ba
         return _empty_report(q, kind, kind_source, prep, backend, raw)
     ans = build_answer(raw, cleaned, sents, sent_vecs)
     raw_points = point_results(prep, ans, backend, lexicon)
-    tps = tuple(TalkingPointResult(p, s >= 0.5, round(s, 3), ev if s >= 0.5 else
-                                   (ev if s >= 0.3 else None), ex)
+    tps = tuple(TalkingPointResult(p, s >= 0.5, round(s, 3), _quoted(ev) if s >= 0.5 else
+                                   (_quoted(ev) if s >= 0.3 else None), ex)
                 for p, s, ev, _f, ex in raw_points)
     coverage = (sum(t.strength for t in tps) / len(tps)) if tps else None
     relevance, on_topic, detail = judge_relevance(prep, q, ans, coverage, backend, lexicon)

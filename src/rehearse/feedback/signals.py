@@ -15,6 +15,7 @@ from .specifics import NUMBER as _NUMBER
 from .specifics import NUMBER_WORDS as _NUMBER_WORDS
 from .specifics import PRACTICES as _PRACTICES
 from .specifics import TIME_FRAME as _TIME_FRAME
+from .specifics import UP_TO_NOW as _UP_TO_NOW
 from .specifics import named_tools
 
 _BEHAVIOURAL = re.compile(
@@ -155,16 +156,50 @@ def names_an_action(text: str) -> bool:
     return bool(_STAR["action"].search(text) or _PLANNED_ACTION.search(text.replace("’", "'")))
 
 
+# "would" or "'d" as a sentence's verb, whatever its subject ("The lesson would be…", "my manager would
+# have…"): a plan or a supposition, and the participles after it ("would be well structured") no past
+# action; "I'd done", "she'd already left" are "had"
+_MODAL = re.compile(r"\bwould\b|\w'd\s+(?!(?:been|done|gone|had|already|never|just)\b|\w+ed\b)", re.I)
+_CONDITION = re.compile(r"\b(?:if|unless|whether)\b[^,;]*", re.I)  # "if we missed the date, …": not a memory
+_PAST_VERB = (r"(?:was|were|had|said|told|asked|wrote|rewrote|made|took|gave|found|kept|left|went|came|ran|"
+              r"met|built|led|held|chose|sent|spoke|began|became|brought|saw|knew|thought|got|\w{3,}ed)")
+# a past action told with its subject, or a past verb ahead of the "would" (reported speech: "she
+# said it would fail, so I rewrote it", "the CEO asked what would happen"): the memory wins
+_PAST_ACTION = re.compile(rf"\b(?:i|we|he|she|they|it)\s+(?:then |also |just |finally |quickly )?{_PAST_VERB}\b", re.I)
+_PAST_AHEAD = re.compile(rf"\b{_PAST_VERB}\b", re.I)
+# what stands before a participle used as an adjective ("a structured loop", "more structured")
+_ADJECTIVE_SLOT = re.compile(r"(?:^|\b(?:a|an|the|this|that|these|those|my|our|your|his|her|their|its|more|most|"
+                             r"less|well|very|fully|be|been|being|is|are)\s+)$", re.I)
+
+
+def _plan(sent: str) -> bool:
+    return bool(_WOULD.search(sent) or _MODAL.search(sent))
+
+
+def _tells_the_past(sent: str) -> bool:
+    """A past-tense sentence; in a plan only its past main verbs count ("she said it would fail")."""
+    if not _plan(sent):
+        return bool(_PAST.search(sent))
+    said = _CONDITION.sub("", sent)
+    if _PAST_ACTION.search(said):
+        return True
+    modal = _MODAL.search(said) or _WOULD.search(said)
+    ahead = said[: modal.start()] if modal else ""
+    return any(not _ADJECTIVE_SLOT.search(ahead[: m.start()]) for m in _PAST_AHEAD.finditer(ahead))
+
+
 def hypothetical(sents: list[str]) -> bool:
     """Most sentences say what the candidate would do, and none tells what happened.
 
     A behavioural question ("Tell me about a time…") asks for one real example; interviewers
     read "I would…" as having none. Told by wording only: conditional or habitual statements
-    ("I would", "I'd", "we always") in most sentences, and no past-tense sentence."""
+    ("I would", "I'd", "we always", "the lesson would be") in most sentences, and no past-tense
+    sentence."""
     if not sents:
         return False
-    would = sum(1 for sent in sents if _WOULD.search(sent.replace("’", "'")))
-    past = sum(1 for sent in sents if _PAST.search(sent) and not _WOULD.search(sent.replace("’", "'")))
+    plain = [sent.replace("’", "'") for sent in sents]
+    would = sum(1 for sent in plain if _plan(sent))
+    past = sum(1 for sent in plain if _tells_the_past(sent))
     return would * 2 > len(sents) and past == 0
 
 
@@ -186,13 +221,18 @@ def _list_marker(answer: str, m: re.Match) -> bool:
 
 # a talking point about what came of it ("the measurable outcome", "what changed afterwards")
 _OUTCOME_POINT = re.compile(
-    r"\b(?:the|its|any) (?:\w+ )?(?:outcomes?|results?|effects?)\b|\b(?:what changed|afterwards|recurrence|"
-    r"measur(?:ed|able) (?:change|improvement|signs?))\b", re.I)
+    r"\b(?:the|its|any) (?:\w+ )?(?:outcomes?|results?|effects?)\b|\b(?:the|any) (?:[\w-]+ )?impact\b|"
+    r"\b(?:what changed|afterwards|recurr\w*|resulted|before[- ]and[- ]after|"
+    r"measur(?:ed|able) (?:change|improvement|signs?))\b"
+    # "that the incidents stopped", "how the process improved": a change, told of what changed (what
+    # "you stopped" or "worked on" is an action)
+    r"|(?<!\byou )(?<!\bi )(?<!\bwe )(?<!\bthe )\b(?:stopped|improved|worked(?!\s+(?:on|with|through|for|"
+    r"together|alongside)\b))\b", re.I)
 
 
 def outcome_point(point: str) -> bool:
     """Whether a talking point asks for the result (its evidence is then the STAR result); "how
-    you ran a review afterwards" asks for an action."""
+    you ran a review afterwards" asks for an action, "its impact on the team" (of a behaviour) a fact."""
     return bool(_OUTCOME_POINT.search(point)) and not re.match(r"\s*how (?:you|i|we)\b", point, re.I)
 
 
@@ -209,10 +249,11 @@ def structure(kind: str, kind_source: str, sents: list[str], listed: int = 0,
         star["situation"] = star["situation"] or _sets_scene(sents)
         acted = [i for i, s in enumerate(sents) if names_an_action(s)]
         star["action"] = bool(acted)
-        result_sents = [s for i, s in enumerate(sents) if _STAR["result"].search(s)
-                        or (acted and i > acted[0] and _RESULT_AFTER_ACTION.search(s))] + list(outcomes)
+        result_sents = [s for i, s in enumerate(sents) if _STAR["result"].search(s) or (
+            acted and i > acted[0] and (_RESULT_AFTER_ACTION.search(s) or _UP_TO_NOW.search(s)))] + list(outcomes)
         star["result"] = bool(result_sents)
-        quantified = any(_DIGIT.search(s) or _NUMBER.search(s) for s in result_sents)
+        # what the advice to quantify asks for: a number, or a time frame ("a month later", "within two weeks")
+        quantified = any(_DIGIT.search(s) or _NUMBER.search(s) or _TIME_FRAME.search(s) for s in result_sents)
         if hypothetical(sents):
             # "I would measure the outcome" is a plan: no scene happened and nothing resulted
             star["situation"] = star["result"] = quantified = False

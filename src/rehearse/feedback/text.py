@@ -127,11 +127,12 @@ def _split_long(sentence: str) -> list[str]:
     if len(pieces) > 1:
         return [q for p in pieces for q in _split_long(p)]
     # a run-on sentence with no clause breaks: pieces of about WINDOW words, each ending at the
-    # comma nearest that size where there is one ("…for a quarter,"), not in mid-phrase
+    # comma nearest that size where there is one ("…for a quarter,"), not in mid-phrase; never at a
+    # colon, whose first half introduces the second ("the problem was not ability: he had never…")
     pieces, start = [], 0
     while len(words) - start > LONG_SENTENCE_WORDS:
         ends = [i for i in range(start + WINDOW // 2, min(start + LONG_SENTENCE_WORDS, len(words) - WINDOW // 3) + 1)
-                if words[i - 1].endswith((",", ":"))]
+                if words[i - 1].endswith(",")]
         end = min(ends, key=lambda i: abs(i - start - WINDOW)) if ends else start + WINDOW
         pieces.append(" ".join(words[start:end]))
         start = end

@@ -1,0 +1,133 @@
+"""Rules about the story an answer tells and how it is said: the STAR result, "I would…", fillers,
+length, and the evidence a report quotes."""
+
+from __future__ import annotations
+
+import pytest
+
+from rehearse.feedback import Question, analyze, load_backend
+from rehearse.feedback import signals as S
+from rehearse.feedback import text as T
+
+# ---------------------------------------------------------------- the STAR result
+
+
+@pytest.mark.parametrize(("point", "about_the_result"), [
+    ("evidence that the class of incident stopped recurring", True),
+    ("the improvements that resulted", True),
+    ("evidence that the manual workaround stopped", True),
+    ("the business impact of the change", True),
+    ("how the release process improved", True),
+    ("evidence a year later that the transition worked", True),
+    ("the before-and-after numbers and how you validated them", True),
+    ("what work you stopped and how you wound it down", False),  # an action
+    ("the evidence that the initiative should stop", False),  # a decision
+    ("what you changed in the design as a result", False),  # an action
+    ("the process changes you introduced", False),
+    ("the specific behaviour and its impact on the team", False),
+    ("making the risk concrete with likelihood and impact", False),
+])
+def test_a_talking_point_about_what_came_of_it_asks_for_the_result(point, about_the_result):
+    assert S.outcome_point(point) is about_the_result
+
+
+STORY = ["Our nightly deploys broke the billing job every month.", "I added a contract test to the pipeline."]
+
+
+def test_zero_incidents_since_a_year_is_a_quantified_result():
+    s = S.structure("behavioural", "question", [*STORY, "Since one year we have zero incidents of this type."])
+    assert s.star["result"] and s.result_quantified
+
+
+@pytest.mark.parametrize("result", [
+    "The first teams moved and then the rest came like a month later.",
+    "Within a week every other team had moved over.",
+])
+def test_a_result_with_a_time_frame_is_quantified_and_not_asked_for_a_number(result):
+    s = S.structure("behavioural", "question", [*STORY, result])
+    assert s.star["result"] and s.result_quantified
+    q = Question(text="Tell me about a time you fixed a failing release process.")
+    r = analyze(q, " ".join([*STORY, result]), backend=load_backend("lexical"))
+    assert "quantify_result" not in {x.kind for x in r.suggestions}
+
+
+def test_the_advice_to_quantify_asks_for_what_the_check_accepts():
+    q = Question(text="Tell me about a time you fixed a failing release process.")
+    r = analyze(q, " ".join([*STORY, "In the end things improved a lot."]), backend=load_backend("lexical"))
+    advice = next(x.message for x in r.suggestions if x.kind == "quantify_result")
+    assert "number" in advice and "time frame" in advice
+
+
+# ---------------------------------------------------------------- what one would do
+
+
+@pytest.mark.parametrize("sents", [
+    ["The lesson would be to be more structured in hiring.",
+     "The case would be well structured and backed by peer feedback."],
+    ["I would write a plan.", "If we missed the date, I would tell the CEO."],
+    ["My manager would probably have reacted badly.", "I'd start by writing down what happened."],
+])
+def test_sentences_whose_verb_is_would_tell_a_plan_whatever_their_participles(sents):
+    assert S.hypothetical(sents)
+
+
+@pytest.mark.parametrize("sents", [
+    ["She said it would fail, so I rewrote it over a weekend.", "It would have been easier to wait."],
+    ["I said I would fix it and I fixed it that night.", "The fix would hold for a year."],
+])
+def test_a_past_action_beside_reported_would_is_a_real_story(sents):
+    assert not S.hypothetical(sents)
+
+
+# ---------------------------------------------------------------- fillers
+
+
+@pytest.mark.parametrize("answer", [
+    "We hit the same kind of problem again, and this kind of thing happens when nobody owns it.",
+    "What sort of test would catch it? A different kind of review, one kind of check per service.",
+])
+def test_kind_of_and_sort_of_after_a_determiner_mean_what_they_say(answer):
+    fillers = S.delivery(answer, 2).fillers
+    assert "kind of" not in fillers and "sort of" not in fillers
+
+
+def test_kind_of_and_sort_of_as_hedges_of_a_verb_are_still_fillers():
+    assert S.delivery("I kind of talked to him, and it sort of worked.", 1).fillers == {"kind of": 1, "sort of": 1}
+
+
+# ---------------------------------------------------------------- length and display
+
+
+@pytest.mark.parametrize("words", [135, 145, 470])  # about 54 s, 58 s, 188 s spoken
+def test_an_answer_of_the_wrong_length_never_gets_full_delivery_marks(words):
+    d = S.delivery(" ".join(["word"] * words), 1)
+    assert d.length_verdict in ("short", "long")
+    assert 5 * d.score < 4.5  # the report shows delivery out of 5, rounded
+
+
+def test_a_run_on_sentence_is_not_split_between_a_colon_and_what_it_introduces():
+    run_on = ("After two sprints of pairing and reading every review he had written in the quarter before, "
+              "it became clear the problem was not ability: he had never been shown how the billing service "
+              "handled retries and nobody had told him the old queue was being retired")
+    pieces = T.sentences(run_on)
+    assert len(pieces) > 1 and " ".join(pieces) == run_on
+    assert not any(p.endswith(":") for p in pieces)
+    assert any("not ability: he had never" in p for p in pieces)
+
+
+def test_the_evidence_shown_does_not_end_in_a_dangling_comma_or_colon(monkeypatch):
+    from rehearse.feedback import engine
+
+    judged = engine.point_results
+
+    def fragments(*args):
+        return [(p, 0.6, "it became clear the problem was not ability:" if i else "We paired for a quarter,", f, e)
+                for i, (p, _s, _unit, f, e) in enumerate(judged(*args))]  # covered by a piece of a run-on
+
+    monkeypatch.setattr(engine, "point_results", fragments)
+    q = Question(text="Tell me about a time you turned around an underperforming engineer.",
+                 talking_points=("how you noticed the problem", "the support you offered"))
+    r = analyze(q, "We paired for a quarter, and it became clear the problem was not ability: he lacked context.",
+                backend=load_backend("lexical"))
+    assert [t.evidence for t in r.talking_points] == ["We paired for a quarter",
+                                                      "it became clear the problem was not ability"]
