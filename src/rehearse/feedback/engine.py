@@ -69,7 +69,7 @@ def _suggestions(points, structure, spec: Specificity, delivery, on_topic, detai
     if not on_topic:
         other = detail.get("closest_other_question")
         msg = "This answer does not seem to address the question asked."
-        if other and detail.get("margin", 0) < 0:
+        if other and detail.get("margin", 0) < 0 and "floor" not in detail:  # not about the bank at all
             msg += f" It reads more like an answer to: “{other}”"
         out.append(Suggestion("off_topic", msg))
     for p in points:

