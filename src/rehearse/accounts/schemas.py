@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
+
+from rehearse.formats.model import is_blank
 
 from . import service
 from .models import ApiToken, User
@@ -46,6 +49,16 @@ class UserCreate(BaseModel):
         return password
 
 
+def _token_name(name: str) -> str:
+    # a name of spaces or zero-width spaces would list the token on the settings page as nothing
+    _refuse('Give the token a name that shows something, or leave name out for "API token".' if is_blank(name)
+            else None)
+    return name
+
+
+TokenName = Annotated[str, Field(max_length=100), AfterValidator(_token_name)]
+
+
 class TokenRequest(BaseModel):
     """Sign in with e-mail and password and get an API token (rate limited like signing in)."""
 
@@ -53,13 +66,13 @@ class TokenRequest(BaseModel):
 
     email: str = Field(max_length=320)
     password: str = Field(max_length=1024)
-    name: str = Field(default="API token", max_length=100)
+    name: TokenName = "API token"
 
 
 class TokenCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(default="API token", max_length=100)
+    name: TokenName = "API token"
 
 
 class UserUpdate(BaseModel):

@@ -107,7 +107,7 @@ def create_user(
         raise AccountError("An account with this e-mail address already exists; sign in instead.")
     if role not in ROLES:
         raise AccountError(f"Role must be one of {', '.join(ROLES)}.")
-    name = (display_name or "").strip()[:MAX_DISPLAY_NAME]
+    name = " ".join((display_name or "").split())[:MAX_DISPLAY_NAME]  # "Sam   Second" is "Sam Second"
     if is_blank(name):  # nothing to show (zero-width spaces too): the address's name part
         name = email.split("@")[0]
     user = User(
@@ -182,7 +182,7 @@ MAX_DISPLAY_NAME = 120
 
 def rename(session: Session, *, user: User, display_name: str) -> User:
     """A new display name (what the community pages credit); AccountError when empty or too long."""
-    name = display_name.strip()
+    name = " ".join(display_name.split())  # runs of spaces (and tabs, line breaks) are one space
     if is_blank(name):  # spaces or invisible characters (a zero-width space) would credit no one visibly
         raise AccountError("Enter a display name.")
     if len(name) > MAX_DISPLAY_NAME:
@@ -364,7 +364,9 @@ def end_all_sessions(session: Session, *, user: User) -> None:
 
 def create_token(session: Session, *, user: User, name: str) -> IssuedToken:
     """A new API token; its secret is returned once and only its hash is stored."""
-    name = (name or "").strip()[:100] or "API token"
+    name = (name or "").strip()[:100]
+    if is_blank(name):  # the settings form left empty, or only invisible characters: named as nothing shows
+        name = "API token"
     live = session.scalar(
         select(func.count(ApiToken.id)).where(
             ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from rehearse.accounts.models import User
 from rehearse.bank.models import Question, utcnow
+from rehearse.formats.model import is_blank
 
 from . import fit
 from .models import Story
@@ -52,10 +53,10 @@ class StoryInput:
 
 def _clean_names(values, what: str, plural: str) -> list[str]:
     names: list[str] = []
-    for value in values:
+    for number, value in enumerate(values, start=1):
         name = " ".join(str(value).split()).lower().replace(" ", "-")
-        if not name:
-            continue
+        if is_blank(name):  # spaces or invisible characters (a zero-width space) would tag it with nothing visible
+            raise StoryRejected(f"{what.capitalize()} {number} is empty: give each {what} some words, or leave it out.")
         if len(name) > MAX_TAG:
             raise StoryRejected(f"A {what} is at most {MAX_TAG} characters: {name[:MAX_TAG]}…")
         if "," in name:  # the story form lists them separated by commas: one with a comma would split on save
@@ -70,13 +71,15 @@ def _clean_names(values, what: str, plural: str) -> list[str]:
 def check(data: StoryInput) -> StoryInput:
     """The input cleaned, or StoryRejected saying which field is wrong and why."""
     title = " ".join(data.title.split())
-    if not title:
+    if is_blank(title):  # a title of zero-width spaces would list the story as a link that shows nothing
         raise StoryRejected("Give the story a title.")
     if len(title) > MAX_TITLE:
         raise StoryRejected(f"The title is {len(title):,} characters long; the limit is {MAX_TITLE}.")
     parts = {}
     for part in PARTS:
         text = getattr(data, part).strip()
+        if is_blank(text):  # invisible characters tell nothing: the part is empty
+            text = ""
         if len(text) > MAX_PART:
             raise StoryRejected(f"The {part} is {len(text):,} characters long; the limit is {MAX_PART:,}. "
                                 "Tell it as you would in an interview.", 413)

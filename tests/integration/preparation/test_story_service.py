@@ -44,6 +44,12 @@ def test_stories_are_cleaned_and_private(session, users):
     # the story form separates them with commas: "a,b" would come back from it as two
     ({"tags": ("a,b", "a")}, 422, "A tag cannot hold a comma \\('a,b'\\)"),
     ({"competencies": ("hiring,coaching",)}, 422, "A competency cannot hold a comma"),
+    # text that shows nothing (zero-width spaces, a word joiner, non-breaking spaces) is empty
+    ({"title": "\u200b\u2060\u00a0"}, 422, "Give the story a title."),
+    ({"situation": "\u200b", "task": "\u2060", "action": "\u00a0\u200b", "result": "\ufeff"}, 422, "at least one"),
+    ({"tags": ("2023", "\u200b")}, 422, "Tag 2 is empty: give each tag some words, or leave it out."),
+    ({"competencies": ("\u2060\u200b",)}, 422, "Competency 1 is empty"),
+    ({"tags": ("",)}, 422, "Tag 1 is empty"),
 ])
 def test_bad_stories_are_refused_with_the_field_and_nothing_is_saved(session, users, change, status, message):
     ann = users[0]
@@ -52,6 +58,12 @@ def test_bad_stories_are_refused_with_the_field_and_nothing_is_saved(session, us
         stories.create(session, user=ann, data=data)
     assert rejected.value.status == status
     assert stories.list_stories(session, user=ann) == []
+
+
+def test_a_part_that_shows_nothing_is_kept_empty(session, users):
+    story = stories.create(session, user=users[0], data=stories.StoryInput(
+        **{**INCIDENT.__dict__, "task": "\u200b \u2060", "result": "\u00a0"}))
+    assert (story.task, story.result) == ("", "")
 
 
 @pytest.mark.parametrize("backend", ["lexical", "auto"])

@@ -14,6 +14,7 @@ from rehearse.bank.models import utcnow
 from rehearse.community import service as community
 from rehearse.community.models import Comment, CommentReport, Suggestion
 from rehearse.db.database import Database
+from rehearse.formats.model import is_blank
 from rehearse.mock import service as mocks
 from rehearse.plans import service as plans
 from rehearse.practice import service as practice
@@ -27,7 +28,8 @@ printable = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")
 attempt_st = st.tuples(st.integers(0, 7), st.integers(0, 100), printable.filter(str.strip),
                        st.lists(st.booleans(), min_size=3, max_size=3), st.integers(0, 400),
                        st.sampled_from([None, "again", "hard", "good", "easy"]))
-story_st = st.tuples(printable.filter(str.strip), printable, printable.filter(str.strip),
+visible = printable.filter(lambda text: not is_blank(text))  # a story's title and action show something
+story_st = st.tuples(visible, printable, visible,
                      st.lists(st.sampled_from(["hiring", "incidents", "x y"]), max_size=2))
 mock_st = st.tuples(st.integers(1, 3), st.integers(0, 2**31 - 1), st.booleans(), st.integers(0, 6))
 # Ann's suggestions (question, kind, decision, reason), Bob's suggestions with Ann's vote on each, Ann's
@@ -231,6 +233,8 @@ NEVER_MADE = [
     ("mocks.0.items.0.score", 101, "mock 1, item 1: score is 0 to 100, not 101"),
     ("stories.0.title", "", "story 1: Give the story a title."),
     ("stories.0.tags", ["a,b"], "story 1: A tag cannot hold a comma ('a,b')"),
+    ("stories.0.title", "\u200b\u2060", "story 1: Give the story a title."),
+    ("stories.0.competencies", ["\u00a0"], "story 1: Competency 1 is empty"),
     ("plans.0.items.0.last_score", 250, "plan 1, item 1: last_score is 0 to 100, not 250"),
 ]
 

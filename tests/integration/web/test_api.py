@@ -283,3 +283,23 @@ def test_name_and_password_through_the_api(api, make_browser):
     assert signed_in.get("/history", follow_redirects=False).status_code == 303
     assert api.get("/api/me", headers=headers).status_code == 200
     assert api.post("/api/auth/token", json={"email": email, "password": "another password 42"}).status_code == 201
+
+
+@pytest.mark.parametrize("name", ["\u200b", "\u2060\u00a0", " ", ""])
+def test_a_token_name_that_shows_nothing_is_refused_with_a_reason(api, token, name):
+    """A token named with zero-width spaces was made (201) and listed on the settings page as nothing."""
+    refused = api.post("/api/tokens", json={"name": name}, headers=bearer(token))
+    assert refused.status_code == 422 and "Give the token a name that shows something" in refused.json()["detail"]
+    assert refused.json()["errors"][0]["loc"] == ["body", "name"]
+    assert [t["name"] for t in api.get("/api/tokens", headers=bearer(token)).json()] == ["tests"]
+    email = api.get("/api/me", headers=bearer(token)).json()["email"]
+    issued = api.post("/api/auth/token", json={"email": email, "password": PASSWORD, "name": name})
+    assert issued.status_code == 422 and issued.json()["errors"][0]["loc"] == ["body", "name"]
+    assert api.post("/api/tokens", json={}, headers=bearer(token)).json()["name"] == "API token"
+
+
+def test_the_settings_form_names_a_token_that_shows_nothing_api_token(browser):
+    browser.sign_up()
+    made = browser.post("/settings/tokens", data={"csrf_token": browser.csrf("/settings"), "name": "\u200b\u2060"})
+    assert made.status_code == 200
+    assert [t["name"] for t in browser.get("/api/tokens").json()] == ["API token"]

@@ -77,6 +77,33 @@ def test_tags_hold_no_comma_so_the_story_form_gives_back_what_the_api_stored(app
         ["on-call", "q3"], ["incidents", "hiring"])
 
 
+def test_text_that_shows_nothing_is_empty_in_the_form_and_the_api(app):
+    """Zero-width spaces, a word joiner and non-breaking spaces were saved as a story listed by a link that
+    showed nothing, and as tags of nothing."""
+    ann = Browser(app)
+    ann.sign_up()
+    token = csrf(ann.get("/stories").text)
+    page = ann.post("/stories", data={"csrf_token": token, **STORY, "title": "\u200b\u2060\u00a0"})
+    assert page.status_code == 422 and "Give the story a title." in page.text
+    parts = {part: "\u200b" for part in ("situation", "task", "action", "result")}
+    page = ann.post("/stories", data={"csrf_token": token, **STORY, **parts})
+    assert page.status_code == 422 and "Write at least one of situation, task, action and result." in page.text
+    headers = ann.page_csrf_header()
+    for body, detail in [({"title": "\u200b"}, "Give the story a title."),
+                         ({"title": "t", "action": "\u2060\u00a0"}, "Write at least one"),
+                         ({"title": "t", "tags": ["q3", "\u200b"]}, "Tag 2 is empty"),
+                         ({"title": "t", "competencies": ["\u00a0\u200b"]}, "Competency 1 is empty")]:
+        refused = ann.post("/api/stories", json={"action": "I did it.", **body}, headers=headers)
+        assert refused.status_code == 422 and detail in refused.json()["detail"], body
+    assert ann.get("/api/stories").json() == []
+    # in the form's comma-separated list, a name that shows nothing is no name (as a trailing comma is)
+    saved = ann.post("/stories", data={"csrf_token": token, **STORY, "tags": "\u200b, q3, \u00a0,",
+                                       "competencies": "hiring, \u2060"}, follow_redirects=False)
+    assert saved.status_code == 303
+    (story,) = ann.get("/api/stories").json()
+    assert (story["tags"], story["competencies"]) == (["q3"], ["hiring"])
+
+
 def test_the_mock_page_shows_its_question_first_and_the_stories_that_fit_come_after(app, question, monkeypatch):
     """Finding the stories that fit scores each candidate with the engine (11.8 s with 27 stories), and the
     question's clock ran meanwhile: the page is shown without them and loads them from /mocks/N/stories."""

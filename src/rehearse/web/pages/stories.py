@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from rehearse.bank import service as bank
 from rehearse.bank.models import Question, QuestionCompetency
+from rehearse.formats.model import is_blank
 from rehearse.stories import service as stories
 from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep
 from rehearse.web.security import CsrfForm, PageUser
@@ -34,8 +35,12 @@ class StoryForm:
     def data(self) -> stories.StoryInput:
         v = self.values
         return stories.StoryInput(title=v["title"], situation=v["situation"], task=v["task"], action=v["action"],
-                                  result=v["result"], competencies=tuple(v["competencies"].split(",")),
-                                  tags=tuple(v["tags"].split(",")))
+                                  result=v["result"], competencies=_listed(v["competencies"]), tags=_listed(v["tags"]))
+
+
+def _listed(text: str) -> tuple[str, ...]:
+    """The names a comma-separated field lists; nothing between two commas (a trailing one) is no name."""
+    return tuple(name for name in text.split(",") if not is_blank(name))
 
 
 def _form_values(story) -> dict:
