@@ -49,6 +49,9 @@ HYPOTHETICAL_CAP = 55
 # pasting every story one knows covers every point and is not a good answer
 LONG_CAP_FROM, LONG_CAP_STEP, LONG_CAP_FLOOR = 2.0, 15.0, 50.0
 COVERAGE_CAP_FLOOR, COVERAGE_CAP_SPAN = 55.0, 45.0
+# An answer under half the target's lower end (about 30 s spoken, 75 words) may name every point,
+# but an interviewer hears notes, not an answer: it is at most "strong", never "excellent"
+SHORT_CAP_BELOW, SHORT_CAP = 0.5, 84.0
 NONE_COVERED_CAP = 49.0  # and one that covers none of them is at most "weak", whatever its specifics
 NO_ACTION_STRENGTH = 0.45  # a point in a story where the candidate did nothing is at most a near miss
 GRADES = ((85, "excellent"), (70, "strong"), (50, "fair"), (30, "weak"), (0, "poor"))
@@ -246,6 +249,11 @@ def _report(q: Question, raw: str, cleaned: str, sents: list[str], sent_vecs, ba
                                        f"about {delivery.speaking_seconds / 60:.0f} minutes spoken, {over:.0f}× the "
                                        "longest an interviewer expects: score capped"))
             total = cap
+    if delivery.speaking_seconds < SHORT_CAP_BELOW * delivery.target_seconds[0] and total > SHORT_CAP:
+        items.append(BreakdownItem("short_cap", 0.0, 0.0, round(SHORT_CAP - total, 2),
+                                   f"about {delivery.speaking_seconds:.0f} s spoken, under half the "
+                                   f"{delivery.target_seconds[0]} s an interviewer expects: at most strong"))
+        total = SHORT_CAP
     if on_topic and prep.basis == "talking_points" and tps:
         share = sum(t.covered for t in tps) / len(tps)
         cap = COVERAGE_CAP_FLOOR + COVERAGE_CAP_SPAN * share if share else NONE_COVERED_CAP

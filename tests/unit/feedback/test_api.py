@@ -320,3 +320,16 @@ def test_a_malformed_encoder_thread_count_is_refused_with_its_name(monkeypatch):
     monkeypatch.setenv("REHEARSE_ENCODER_THREADS", "two")
     with pytest.raises(B.BackendUnavailable, match="REHEARSE_ENCODER_THREADS"):
         B.encoder_threads()
+
+
+def test_an_answer_under_half_the_expected_length_is_at_most_strong(backend, monkeypatch):
+    """Notes that name every point are not yet an answer an interviewer hears as excellent."""
+    from rehearse.feedback import engine
+
+    assert analyze(STRATEGY, GOOD, backend=backend).grade != "excellent"  # 45 words: about 18 s spoken
+    monkeypatch.setattr(engine, "SHORT_CAP", 30.0)  # low enough to bite whatever the backend's score
+    r = analyze(STRATEGY, GOOD, backend=backend)
+    [capped] = [i for i in r.breakdown if i.part == "short_cap"]
+    assert r.score == 30 and "under half the 60 s" in capped.note and capped.points < 0
+    full = " ".join([GOOD] * 3)  # about a minute: no short cap
+    assert not [i for i in analyze(STRATEGY, full, backend=backend).breakdown if i.part == "short_cap"]
