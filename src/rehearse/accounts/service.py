@@ -57,6 +57,10 @@ class AccountError(ValueError):
     """Bad sign-up or sign-in input; the message is safe to show to the user."""
 
 
+class AccountSuspended(AccountError):
+    """The right password for a suspended account."""
+
+
 class RateLimited(AccountError):
     """Too many attempts; `retry_after` seconds until the next try is allowed."""
 
@@ -233,7 +237,7 @@ def get_user(session: Session, user_id: int) -> User | None:
 
 
 def start_sign_in(session: Session, *, email: str, client: str, now: datetime | None = None) -> User | None:
-    """Count a sign-in attempt before checking it; returns the active account of that e-mail, if any.
+    """Count a sign-in attempt before checking it; returns the account of that e-mail, if any.
 
     Raises RateLimited (counting nothing) while one of the attempt's buckets must wait. The
     attempt is counted as a failure up front, in the same locked step as the check, so
@@ -250,8 +254,7 @@ def start_sign_in(session: Session, *, email: str, client: str, now: datetime | 
                 throttle.hit(session, rule, subject, now=now)
     except throttle.Limited as limited:
         raise RateLimited(limited.retry_after) from None
-    user = session.scalar(select(User).where(User.email == email))
-    return user if user is not None and user.active else None
+    return session.scalar(select(User).where(User.email == email))
 
 
 def password_matches(user: User | None, password: str) -> bool:
@@ -267,9 +270,14 @@ def password_matches(user: User | None, password: str) -> bool:
 
 def finish_sign_in(session: Session, *, user: User | None, email: str, client: str, valid: bool,
                    password: str = "") -> User:
-    """The signed-in user, or AccountError; on success the attempt's counts are taken back."""
+    """The signed-in user, or AccountError; on success the attempt's counts are taken back.
+
+    AccountSuspended only with the right password: whoever does not know it cannot learn that the
+    account exists, let alone that it is suspended. That attempt stays counted (nobody signed in)."""
     if user is None or not valid:
         raise AccountError("The e-mail address or password is not right.")
+    if not user.active:
+        raise AccountSuspended("This account is suspended, so it cannot sign in; an admin can reinstate it.")
     email, client = normalise_email(email)[:320], client[:64]
     for rule, subject in _sign_in_buckets(email, client):
         if rule is SIGN_IN_ACCOUNT_ADDRESS:

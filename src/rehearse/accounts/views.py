@@ -69,6 +69,7 @@ def sign_up(session: Session, request: Request, settings: Settings, *, email: st
     status_code=201,
     responses={
         401: {"description": "Wrong e-mail or password"},
+        403: {"description": "The account is suspended (said only to the right password)"},
         429: {"description": "Too many failed sign-ins"},
     },
 )
@@ -84,7 +85,7 @@ def issue_token(body: TokenRequest, request: Request, session: ReadSessionDep) -
 def sign_in(
     session: Session, request: Request, *, email: str, password: str
 ) -> tuple[User | None, HTTPException | None]:
-    """(user, None) or (None, the 401/429 to answer with); on success the session is left writing.
+    """(user, None) or (None, the 401/403/429 to answer with); on success the session is left writing.
 
     The attempt is counted (and the limit checked) in one short locked step that is
     committed at once, so it is kept even when the password turns out wrong; the password
@@ -102,6 +103,8 @@ def sign_in(
     try:
         return service.finish_sign_in(session, user=user, email=email, client=client, valid=valid,
                                       password=password), None
+    except service.AccountSuspended as suspended:
+        return None, HTTPException(403, str(suspended))
     except service.AccountError as wrong:
         return None, HTTPException(401, str(wrong))
 

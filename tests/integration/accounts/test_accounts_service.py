@@ -66,6 +66,23 @@ def test_wrong_password_and_unknown_account_give_the_same_answer(session):
     assert len(messages) == 1
 
 
+def test_a_suspended_account_hears_so_only_with_the_right_password(session):
+    """The right password of a suspended account was told it was wrong; a wrong one still hears only that,
+    so nobody learns of the suspension without the password, and the suspended owner's tries stay counted."""
+    make_user(session).active = False
+    with pytest.raises(service.AccountSuspended, match="This account is suspended") as suspended:
+        service.authenticate(session, email="ann@example.com", password=PASSWORD, client="t")
+    assert suspended.value.args[0] != "The e-mail address or password is not right."
+    with pytest.raises(service.AccountError) as wrong:
+        service.authenticate(session, email="ann@example.com", password="wrong password!", client="t")
+    assert str(wrong.value) == "The e-mail address or password is not right."
+    now = utcnow()
+    for _ in range(service.SIGN_IN_ACCOUNT_ADDRESS.free):
+        assert isinstance(_fail(session, "ann@example.com", "10.0.0.1", now, password=PASSWORD),
+                          service.AccountSuspended)
+    assert isinstance(_fail(session, "ann@example.com", "10.0.0.1", now, password=PASSWORD), service.RateLimited)
+
+
 def _fail(session, email, client, now, password="wrong password!"):
     with pytest.raises(service.AccountError) as error:
         service.authenticate(session, email=email, password=password, client=client, now=now)

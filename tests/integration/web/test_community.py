@@ -13,7 +13,7 @@ import pytest
 
 from rehearse.accounts import service as accounts
 
-from .conftest import Browser, route_paths
+from .conftest import PASSWORD, Browser, route_paths
 
 # Every route the community feature adds; test_privacy.py checks that the app has no route nobody walks.
 COMMUNITY_ROUTES = {
@@ -651,6 +651,26 @@ def test_a_suspended_accounts_api_token_is_refused_saying_so(app, make_browser):
     assert admin.post(f"/api/community/users/{listed['id']}/reinstate",
                       headers=admin.page_csrf_header()).status_code == 200
     assert member.get("/api/me", headers=bearer).json()["email"] == email
+
+
+def test_a_suspended_account_signing_in_with_its_password_is_told_it_is_suspended(app, make_browser):
+    """It was told that the e-mail address or password was not right; the API answers 403, the page says so.
+    A wrong password still hears only that."""
+    admin, member = make_browser(), make_browser()
+    make_editor(app, admin.sign_up(), role="admin")
+    email = member.sign_up()
+    [listed] = admin.get("/api/community/users", params={"q": email}).json()
+    assert admin.post(f"/api/community/users/{listed['id']}/ban", json={"reason": "spam"},
+                      headers=admin.page_csrf_header()).status_code == 200
+    stranger = make_browser()
+    refused = stranger.post("/api/auth/token", json={"email": email, "password": PASSWORD})
+    assert refused.status_code == 403 and "This account is suspended" in refused.json()["detail"]
+    page = stranger.sign_in(email)
+    assert page.status_code == 403 and "This account is suspended" in page.text
+    assert stranger.get("/api/me").status_code == 401  # and nobody is signed in
+    for wrong in (stranger.post("/api/auth/token", json={"email": email, "password": "not the password"}),
+                  stranger.sign_in(email, "not the password")):
+        assert wrong.status_code == 401 and "suspended" not in wrong.text and "not right" in wrong.text
 
 
 def test_consent_and_votes_take_only_the_documented_values(app, question, people):
