@@ -49,9 +49,11 @@ def _secure(request: Request) -> bool:
 
 
 def bearer_secret(request: Request) -> str | None:
+    """The token after `Bearer` ("" when nothing follows it: a token that is not valid, refused as any other),
+    or None without one."""
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
-    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+    return value.strip() if scheme.lower() == "bearer" else None
 
 
 def resolve_user(request: Request, session: Session) -> User | None:

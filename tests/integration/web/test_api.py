@@ -174,6 +174,17 @@ def test_a_bad_or_revoked_token_is_refused_on_public_routes_too(api, token):
     assert fresh.status_code == 201, fresh.text
 
 
+@pytest.mark.parametrize("header", ["Bearer", "Bearer ", "Bearer    ", "bearer \t"])
+def test_an_empty_bearer_token_is_refused_like_any_token_that_is_not_valid(api, header):
+    """`Authorization: Bearer` with nothing after it was served as an anonymous caller (200)."""
+    for method, path, body in (("GET", "/api/roles", None), ("GET", "/api/me", None),
+                               ("POST", "/api/feedback", {"question_id": 1, "answer": "I would."})):
+        refused = api.request(method, path, json=body, headers={"Authorization": header})
+        assert refused.status_code == 401, (header, path, refused.text)
+        assert refused.headers["www-authenticate"] == "Bearer"
+        assert refused.json() == {"detail": "The API token is not valid or has been revoked."}
+
+
 def test_token_endpoint_refuses_wrong_passwords(api, token):
     response = api.post(
         "/api/auth/token", json={"email": "nobody@example.com", "password": "wrong password"}
