@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from . import service
 from .models import MockInterview, MockItem
@@ -26,7 +26,8 @@ class MockCreate(BaseModel):
                                     description=f"{service.MIN_SECONDS}-{service.MAX_SECONDS} seconds.")
     mode: Literal["typed", "spoken"] = Field(default="typed", description="Spoken: each answer is recorded and "
                                              "transcribed on the server (when it can; GET /api/speech says).")
-    follow_ups: bool = Field(default=True, description="Ask one follow-up after an answer that missed something.")
+    follow_ups: StrictBool = Field(default=True, description="Ask one follow-up after an answer that missed "
+                                   "something (JSON true or false).")
     seed: int | None = Field(default=None, strict=True, description="Replays the draw of your mock that used this "
                              "seed on the same role or bank (the recent questions it set aside are set aside again); "
                              "a seed none of your mocks used sets nothing aside: the same set for anyone with the "
@@ -40,10 +41,11 @@ class MockAnswer(BaseModel):
                          description="The current item's id (GET the mock to see it).")
     answer: str = Field(default="", description="The answer as it stands; it may be empty only when the time "
                         "has run out (422 while time is left).")
-    timed_out: bool = Field(default=False, description="True when the countdown reached zero. The server judges by "
-                            f"its own clock: an answer more than {service.GRACE_S} s past zero is kept as timed out "
-                            "whatever this says (POST .../resume first to answer again with fresh time), and one "
-                            "sent with time left is not.")
+    # Strict, like the numbers: "yes" or 1 is a client's bug to hear about, not a claim that time ran out.
+    timed_out: StrictBool = Field(default=False, description="True when the countdown reached zero. The server "
+                                  f"judges by its own clock: an answer more than {service.GRACE_S} s past zero is kept "
+                                  "as timed out whatever this says (POST .../resume first to answer again with fresh "
+                                  "time), and one sent with time left is not.")
     transcription_id: str | None = Field(default=None, max_length=64,
                                          description="Spoken answers: the id from POST /api/transcriptions.")
 

@@ -18,7 +18,9 @@ class FeedbackRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    question_id: int = Field(ge=1, le=MAX_ID, description="The question's id (GET /api/questions lists them).")
+    # Strict: "1" is not a question id (a client that sends one has a bug to hear about), as in the mock API.
+    question_id: int = Field(ge=1, le=MAX_ID, strict=True,
+                             description="The question's id (GET /api/questions lists them).")
     answer: str = Field(
         description="The answer text; at most Settings.max_answer_chars characters "
         "(REHEARSE_MAX_ANSWER_CHARS, 20,000 by default)."
@@ -29,14 +31,14 @@ class AttemptCreate(FeedbackRequest):
     """An answer to score and keep in the signed-in user's history."""
 
     mode: Literal["typed", "spoken"] = "typed"
-    duration_s: float | None = Field(default=None, ge=0, le=86_400, description="Seconds spent answering.")
+    duration_s: float | None = Field(default=None, ge=0, le=86_400, strict=True, description="Seconds spent answering.")
     transcription_id: str | None = Field(
         default=None,
         max_length=64,
         description="Spoken answers: the id from POST /api/transcriptions; adds pace and pauses.",
     )
     previous_attempt_id: int | None = Field(
-        default=None, ge=1, le=MAX_ID, description="The attempt this one tries again."
+        default=None, ge=1, le=MAX_ID, strict=True, description="The attempt this one tries again."
     )
 
 

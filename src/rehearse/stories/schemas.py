@@ -51,7 +51,7 @@ class Suggestion(BaseModel):
 class StoryScore(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    question_id: int = Field(ge=1, le=2**31 - 1)
+    question_id: int = Field(ge=1, le=2**31 - 1, strict=True)
 
 
 class StoryReport(BaseModel):

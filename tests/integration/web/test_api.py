@@ -66,6 +66,8 @@ def test_feedback_returns_the_report_of_the_product_contract(api, question):
         ({"question_id": "QID"}, 422, "answer is required"),
         ({"question_id": 99999999, "answer": "An answer."}, 404, "no question with id 99999999"),
         ({"question_id": "seven", "answer": "An answer."}, 422, "question_id"),
+        ({"question_id": "QID-as-text", "answer": "An answer."}, 422, "question_id"),  # "1" is not 1, as in mocks
+        ({"question_id": True, "answer": "An answer."}, 422, "question_id"),
         ({"question_id": "QID", "answer": 12}, 422, "answer"),
         ({"question_id": "QID", "answer": "ok", "surprise": 1}, 422, "surprise"),
         ([1, 2, 3], 422, "JSON object"),
@@ -73,7 +75,8 @@ def test_feedback_returns_the_report_of_the_product_contract(api, question):
 )
 def test_feedback_refuses_bad_input_with_a_json_reason(api, question, body, status, detail):
     if isinstance(body, dict):
-        body = {k: (question["id"] if v == "QID" else v) for k, v in body.items()}
+        ids = {"QID": question["id"], "QID-as-text": str(question["id"])}
+        body = {k: ids.get(v, v) if isinstance(v, str) else v for k, v in body.items()}
     response = api.post("/api/feedback", json=body)
     assert response.status_code == status, response.text
     assert response.headers["content-type"] == "application/json"
@@ -131,6 +134,33 @@ def test_attempts_with_a_bearer_token(api, question, token):
         api.get(f"/api/attempts/{attempt['id']}", headers=bearer(token)).json()["report"]
         == attempt["report"]
     )
+
+
+@pytest.mark.parametrize(("path", "field", "value"), [
+    ("/api/attempts", "question_id", "QID-as-text"),
+    ("/api/attempts", "previous_attempt_id", "1"),
+    ("/api/attempts", "duration_s", "70"),
+    ("/api/mocks", "follow_ups", "yes"),
+    ("/api/mocks", "follow_ups", 0),
+    ("/api/mocks/N/answers", "timed_out", "yes"),
+    ("/api/mocks/N/answers", "timed_out", 1),
+])
+def test_numbers_and_flags_are_taken_only_as_json_numbers_and_booleans(api, question, token, path, field, value):
+    """"timed_out": "yes" was taken as true and "question_id": "1" as 1, while the mock API refused "5" for five
+    questions: every number and flag of the API is strict, and the schema still says which type it takes."""
+    headers = bearer(token)
+    mock = api.post("/api/mocks", json={"role": question["role_slug"], "questions": 1}, headers=headers).json()
+    bodies = {"/api/attempts": {"question_id": question["id"], "answer": STRONG},
+              "/api/mocks": {"role": question["role_slug"], "questions": 1},
+              "/api/mocks/N/answers": {"item_id": mock["current_item_id"], "answer": STRONG}}
+    value = str(question["id"]) if value == "QID-as-text" else value
+    refused = api.post(path.replace("N", str(mock["id"])), json={**bodies[path], field: value}, headers=headers)
+    assert refused.status_code == 422 and [e["loc"] for e in refused.json()["errors"]] == [["body", field]]
+    schema = api.get("/openapi.json").json()["components"]["schemas"]
+    name = {"/api/attempts": "AttemptCreate", "/api/mocks": "MockCreate", "/api/mocks/N/answers": "MockAnswer"}[path]
+    documented = schema[name]["properties"][field]
+    types = {t.get("type") for t in documented.get("anyOf", [documented])}
+    assert types & {"integer", "number", "boolean"}, documented
 
 
 def test_tokens_list_create_revoke(api, token):

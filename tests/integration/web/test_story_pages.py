@@ -51,6 +51,8 @@ def test_bad_input_is_a_clear_4xx_and_nothing_half_saved(app, question):
     assert page_edit.status_code == 413 and ann.get(f"/api/stories/{story['id']}").json()["title"] == "Kept"
     assert ann.get("/api/stories/suggestions", params={"question_id": 2**31 - 1}).status_code == 404
     assert ann.get("/api/stories/suggestions", params={"question_id": 0}).status_code == 422
+    scored = ann.post(f"/api/stories/{story['id']}/score", json={"question_id": str(question["id"])}, headers=headers)
+    assert scored.status_code == 422  # "7" is not a question id, as in every other body of the API
     assert ann.delete(f"/api/stories/{story['id']}", headers=headers).status_code == 204
     assert ann.get(f"/api/stories/{story['id']}").status_code == 404
 
