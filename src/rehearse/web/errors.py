@@ -56,6 +56,26 @@ def _location(error: dict[str, Any]) -> str:
     return ".".join(parts)
 
 
+# FastAPI's answer when parsing a JSON body fails other than with a JSONDecodeError (which it turns into the
+# validation error "json_invalid"): bytes that are not UTF-8, an integer of more digits than Python converts
+# (4,300), or nesting deeper than the parser recurses. Those get the same answer as any other malformed JSON.
+UNPARSED_BODY = "There was an error parsing the body"
+
+
+def unparsed_json(exc: StarletteHTTPException) -> RequestValidationError | None:
+    """The validation error "json_invalid" for a body FastAPI could not parse as JSON, else None."""
+    cause = exc.__cause__
+    if exc.status_code != 400 or exc.detail != UNPARSED_BODY or not isinstance(cause, ValueError | RecursionError):
+        return None
+    if isinstance(cause, UnicodeDecodeError):
+        reason, loc = f"not UTF-8 (byte {cause.start + 1})", ("body", cause.start)
+    elif isinstance(cause, ValueError):
+        reason, loc = "a number is too long", ("body",)
+    else:
+        reason, loc = "the nesting is too deep", ("body",)
+    return RequestValidationError([{"type": "json_invalid", "loc": loc, "msg": f"JSON decode error: {reason}"}])
+
+
 def describe_validation(exc: RequestValidationError, *, api: bool = True) -> tuple[int, str]:
     """(status, one readable sentence) for a request that failed validation."""
     errors = list(exc.errors())
@@ -137,6 +157,8 @@ async def know_user(request: Request, *, database: bool = True) -> None:
 def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if (invalid := unparsed_json(exc)) is not None:
+            return await validation_error(request, invalid)
         detail = exc.detail if isinstance(exc.detail, str) else TITLES.get(exc.status_code, "Error")
         if exc.status_code == 404 and detail == "Not Found":
             detail = "There is nothing at this address."

@@ -98,6 +98,23 @@ def test_malformed_bodies_get_4xx_json(api, content, kind, status):
     assert response.status_code == status and "detail" in response.json()
 
 
+@pytest.mark.parametrize("content", [
+    b'{"question_id": 1, "answer": "\xff\xfe not UTF-8"}',
+    b'{"question_id": ' + b"9" * 5_000 + b', "answer": "a"}',  # past the 4,300 digits Python converts
+    b"[" * 100_000,  # deeper than the parser recurses
+])
+def test_every_body_that_is_not_json_gets_the_same_answer(api, content):
+    """Bytes that are not UTF-8, a 5,000-digit number and 100,000 nested brackets got {"detail": "There was an
+    error parsing the body"}, without the `errors` that other malformed JSON gets."""
+    malformed = api.post("/api/feedback", content=b"{not json", headers={"content-type": "application/json"})
+    response = api.post("/api/feedback", content=content, headers={"content-type": "application/json"})
+    assert response.status_code == malformed.status_code == 400
+    body = response.json()
+    assert body.keys() == malformed.json().keys() == {"detail", "errors"}
+    assert body["detail"] == malformed.json()["detail"] == "The request body is not valid JSON."
+    assert [e["type"] for e in body["errors"]] == ["json_invalid"] and body["errors"][0]["loc"][0] == "body"
+
+
 def test_attempts_need_an_account(api, question):
     response = api.post("/api/attempts", json={"question_id": question["id"], "answer": STRONG})
     assert response.status_code == 401 and "API token" in response.json()["detail"]
