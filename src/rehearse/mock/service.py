@@ -222,6 +222,9 @@ def remaining_seconds(mock: MockInterview, item: MockItem, now: datetime | None 
 def resume(session: Session, *, user: User, mock_id: int, now: datetime | None = None) -> MockInterview:
     """Coming back to a mock whose countdown ran out while away: the current question's time starts again."""
     mock = get_or_404(session, user=user, mock_id=mock_id)
+    if mock.status == "finished":  # as abandoning one is refused: nothing is left to answer
+        raise MockRejected("A finished mock interview cannot be resumed: every question has its answer, and its "
+                           "report is kept.", 409)
     item = current_item(mock)
     if item is not None and remaining_seconds(mock, item, now) == 0:
         item.started_at = now or utcnow()

@@ -193,7 +193,8 @@ def answer_item(request: Request, session, settings, *, user, mock_id: int, item
 
 @router.post("/mocks/{mock_id}/resume", response_model=MockRead, dependencies=[CsrfApi])
 def resume_mock(mock_id: MockId, request: Request, user: ApiUser, session: SessionDep) -> MockRead:
-    """Start the current question's time again when it ran out while you were away."""
+    """Start the current question's time again when it ran out while you were away. A finished mock is not
+    resumed (409)."""
     try:
         mock = service.resume(session, user=user, mock_id=mock_id)
     except service.MockRejected as error:

@@ -260,6 +260,18 @@ def test_a_countdown_that_ran_out_while_away_starts_again_on_resume(session, ban
     assert mocks.remaining_seconds(mock, item, now=later + timedelta(seconds=5)) == 55
 
 
+def test_a_finished_mock_is_not_resumed(session, bank, users):
+    """Resuming one answered 200 and did nothing, while abandoning it was refused (409): both are refused."""
+    ann = users[0]
+    mock = start(session, bank, ann, count=1, follow_ups=False)
+    answer_current(session, ann, mock)
+    for call, verb in ((mocks.resume, "resumed"), (mocks.abandon, "abandoned")):
+        with pytest.raises(mocks.MockRejected, match=f"A finished mock interview cannot be {verb}") as rejected:
+            call(session, user=ann, mock_id=mock.id)
+        assert rejected.value.status == 409
+    assert mocks.get(session, user=ann, mock_id=mock.id).status == "finished"
+
+
 def test_sharing_is_read_only_revocable_and_the_owners_alone(session, bank, users):
     ann, bob = users
     mock = start(session, bank, ann, count=1, follow_ups=False)
