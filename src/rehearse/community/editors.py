@@ -13,6 +13,7 @@ from .models import Suggestion, Vote
 from .rules import (
     MAX_REASON,
     CommunityError,
+    Conflict,
     Forbidden,
     NotFound,
     checked_text,
@@ -65,6 +66,8 @@ def ban(session: Session, *, admin: User | None, user_id: int, reason: str) -> i
         raise NotFound(f"There is no user with id {user_id}.")
     if admin is not None and user.id == admin.id:
         raise CommunityError("Admins cannot ban themselves.")
+    if not user.active:  # a second suspension would withdraw nothing and say so as if it had worked
+        raise Conflict(f"{user.email} is already suspended.")
     user.active = False
     withdrawn = session.execute(
         update(Suggestion).where(Suggestion.author_id == user_id, Suggestion.status == "pending")
@@ -93,6 +96,8 @@ def reinstate(session: Session, *, admin: User | None, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:
         raise NotFound(f"There is no user with id {user_id}.")
+    if user.active:
+        raise Conflict(f"{user.email} is not suspended; there is nothing to reinstate.")
     user.active = True
     session.flush()
     return user

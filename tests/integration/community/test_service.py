@@ -226,6 +226,17 @@ def test_banning_withdraws_pending_suggestions(session, question, author, admin,
         suggest(session, author, question)
 
 
+def test_suspending_a_suspended_account_or_reinstating_an_active_one_is_a_conflict(session, author, admin):
+    """A second suspension answered as if it had worked ({"withdrawn": 0}); each says what the account is."""
+    with pytest.raises(community.Conflict, match=f"{author.email} is not suspended") as active:
+        community.reinstate(session, admin=admin, user_id=author.id)
+    community.ban(session, admin=admin, user_id=author.id, reason="spam")
+    with pytest.raises(community.Conflict, match=f"{author.email} is already suspended") as suspended:
+        community.ban(session, admin=None, user_id=author.id, reason="spam again")
+    assert active.value.status == suspended.value.status == 409
+    assert community.reinstate(session, admin=admin, user_id=author.id).active
+
+
 def test_a_suspended_accounts_votes_on_pending_suggestions_stop_counting(session, question, author, voter, admin,
                                                                          editor):
     """Suspending an account that pushed suggestions up takes its votes off the queue; a vote on a

@@ -308,8 +308,12 @@ def test_admins_make_editors_and_suspend_accounts_through_the_api(app, question,
     assert banned.status_code == 200 and banned.json()["withdrawn"] >= 1
     assert admin.get(f"/api/suggestions/{pending.json()['id']}").json()["status"] == "withdrawn"
     assert author.get("/api/me").status_code == 401  # a suspended account's session no longer counts
+    again = admin.post(f"/api/community/users/{author_id}/ban", json={"reason": "spam"}, headers=headers)
+    assert again.status_code == 409 and "is already suspended" in again.json()["detail"]
     back = admin.post(f"/api/community/users/{author_id}/reinstate", headers=headers)
     assert back.status_code == 200 and back.json()["active"] is True
+    again = admin.post(f"/api/community/users/{author_id}/reinstate", headers=headers)
+    assert again.status_code == 409 and "is not suspended" in again.json()["detail"]
     assert admin.get(f"/api/suggestions/{pending.json()['id']}").json()["status"] == "withdrawn"
     refused = voter.post(f"/api/community/users/{author_id}/reinstate", headers=voter.page_csrf_header())
     assert refused.status_code == 403
