@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from rehearse.web.params import MAX_ID
 
@@ -30,7 +31,8 @@ class FeedbackRequest(BaseModel):
 class AttemptCreate(FeedbackRequest):
     """An answer to score and keep in the signed-in user's history."""
 
-    mode: Literal["typed", "spoken"] = "typed"
+    mode: Literal["typed", "spoken"] = Field(default="typed", description="Spoken: the answer is the transcript of "
+                                             "a recording, whose `transcription_id` comes with it.")
     duration_s: float | None = Field(default=None, ge=0, le=86_400, strict=True, description="Seconds spent answering.")
     transcription_id: str | None = Field(
         default=None,
@@ -40,6 +42,15 @@ class AttemptCreate(FeedbackRequest):
     previous_attempt_id: int | None = Field(
         default=None, ge=1, le=MAX_ID, strict=True, description="The attempt this one tries again."
     )
+
+    @model_validator(mode="after")
+    def _spoken_from_a_recording(self) -> AttemptCreate:
+        """A spoken attempt is made from its transcription (as the practice page makes one), which gives its pace
+        and pauses: without one it would be a typed answer stored as spoken."""
+        if self.mode == "spoken" and not self.transcription_id:
+            raise PydanticCustomError("value_error", "A spoken answer comes from its recording: send the "
+                                      "transcription_id from POST /api/transcriptions, or mode typed")
+        return self
 
 
 class AttemptSummary(BaseModel):

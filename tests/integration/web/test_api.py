@@ -153,6 +153,15 @@ def test_attempts_with_a_bearer_token(api, question, token):
     )
 
 
+@pytest.mark.parametrize("transcription", [{}, {"transcription_id": None}, {"transcription_id": ""}])
+def test_a_spoken_attempt_comes_from_a_transcription(api, question, token, transcription):
+    """"mode": "spoken" without a recording was stored as a spoken attempt with no pace or pauses."""
+    refused = api.post("/api/attempts", json={"question_id": question["id"], "answer": STRONG, "mode": "spoken",
+                                              **transcription}, headers=bearer(token))
+    assert refused.status_code == 422 and "A spoken answer comes from its recording" in refused.json()["detail"]
+    assert api.get("/api/attempts", headers=bearer(token)).json() == []
+
+
 @pytest.mark.parametrize(("path", "field", "value"), [
     ("/api/attempts", "question_id", "QID-as-text"),
     ("/api/attempts", "previous_attempt_id", "1"),
