@@ -149,3 +149,33 @@ def test_suggest_vote_accept_history_revert(person, fresh_server, screenshots):
     assert author.text_content("[data-unread-count]") == "2"  # commented on, then accepted
     for page in (admin, author, voter, editor):
         assert page.script_errors == []
+
+
+def test_the_queue_and_the_accounts_page_fit_a_375_px_screen(chromium, fresh_server, screenshots):
+    """Their tables are wider than a phone: each scrolls sideways in a region of its own, and the page
+    (whose header stops at the screen's edge) does not."""
+    context = chromium.new_context(base_url=fresh_server[0], viewport={"width": 375, "height": 812})
+    context.set_default_timeout(20_000)
+    try:
+        page = context.new_page()
+        page.script_errors = []
+        page.on("pageerror", lambda error: page.script_errors.append(str(error)))
+        set_role(fresh_server[1], sign_up(page, new_email()), "admin")
+        # Something waiting, so that the queue's table has a row as well as its headings.
+        question = platform_question(page)
+        page.request.post(f"/api/questions/{question['id']}/suggestions",
+                          headers={"X-CSRF-Token": page.get_attribute("meta[name=csrf-token]", "content")},
+                          data={"example_answer": f"{question['example_answer']} Checked on a phone.",
+                                "reason": "A narrow-screen check.", "accept_licence": True})
+        for path, region in (("/community/queue", "[data-queue-scroll]"), ("/community/editors", "[data-users-scroll]")):
+            page.goto(path)
+            page.screenshot(path=screenshots / f"phone-{path.strip('/').replace('/', '-')}.png", full_page=True)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 375, f"{path} is {width} px wide on a 375 px screen"
+            assert page.locator(region).evaluate("r => r.scrollWidth > r.clientWidth"), f"{path}: nothing to scroll?"
+        page.goto("/community/queue")
+        page.click("[data-action=editors]")  # the admins' way to the accounts page
+        page.wait_for_selector("[data-users]")
+        assert page.script_errors == []
+    finally:
+        context.close()

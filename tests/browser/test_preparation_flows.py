@@ -347,3 +347,17 @@ def test_a_draft_of_an_abandoned_mock_does_not_come_back_in_a_new_mock_with_its_
     page.wait_for_load_state("domcontentloaded")
     assert page.input_value("[data-answer]") == WEAK
     assert page.script_errors == []
+
+
+def test_the_prep_sheet_prints_without_the_sites_navigation(page):
+    """Printed, the sheet is the sheet: no header, navigation, footer or "Download as PDF"."""
+    sign_up(page)
+    question = platform_question(page)
+    page.goto(f"/prep-sheets/{question['role_slug']}")
+    assert page.is_visible(".site-header") and page.is_visible("[data-nav=roles]")  # on the screen, they are
+    page.emulate_media(media="print")
+    for chrome in (".site-header", "nav[aria-label=Main]", "[data-nav=roles]", ".site-footer", ".skip-link",
+                   "[data-action=sheet-pdf]"):
+        assert not page.is_visible(chrome), f"{chrome} is printed"
+    assert page.is_visible(".sheet h1")
+    page.emulate_media(media="screen")

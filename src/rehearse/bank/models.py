@@ -106,6 +106,9 @@ class ExampleAnswer(Base):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     suggestion_id: Mapped[int | None] = mapped_column(Integer)  # the accepted suggestion, if any
     reverted_from: Mapped[int | None] = mapped_column(Integer)  # the revision a revert restored
+    # The editor who changed an accepted suggestion before accepting it ("edit, then accept"): the revision
+    # credits the suggestion's author, and the history says whose words are not theirs.
+    edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # What the imported file said, on import revisions: the base an import's three-way merge compares with.
     file_values: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from rehearse.accounts.models import User
 from rehearse.bank.models import Bank, ExampleAnswer, Question
@@ -45,6 +45,7 @@ class HistoryEntry:
     reverted_from: int | None
     diffs: dict[str, list[diffs.Chunk]]
     changed: tuple[str, ...]
+    edited_by: str | None = None  # the editor who changed the suggestion before accepting it
 
 
 FORMER_MEMBER = "a former member"  # the author of a revision whose account was deleted
@@ -60,16 +61,19 @@ def history(session: Session, *, question_id: int, page: int = 1) -> tuple[list[
     start = max(0, (page - 1) * HISTORY_PAGE)
     # The suggestion is looked up, not trusted: deleting an account before it unlinked revisions left numbers
     # that name nothing (or, where SQLite reused the number, another question's suggestion).
+    editor = aliased(User)
     rows = session.execute(
-        select(ExampleAnswer, User.display_name, Suggestion.id).outerjoin(User, User.id == ExampleAnswer.author_id)
+        select(ExampleAnswer, User.display_name, Suggestion.id, editor.display_name)
+        .outerjoin(User, User.id == ExampleAnswer.author_id)
+        .outerjoin(editor, editor.id == ExampleAnswer.edited_by_id)
         .outerjoin(Suggestion, (Suggestion.id == ExampleAnswer.suggestion_id)
                    & (Suggestion.question_id == ExampleAnswer.question_id))
         .where(ExampleAnswer.question_id == question_id).order_by(ExampleAnswer.revision.desc())
         .offset(start).limit(HISTORY_PAGE + 1)).all()  # one more: the revision before the page's last
     now = current(session, question_id)
-    snapshots = [snapshot_of(row, now) for row, _, _ in rows]
+    snapshots = [snapshot_of(row, now) for row, *_ in rows]
     entries = []
-    for index, (row, author, suggestion_id) in enumerate(rows[:HISTORY_PAGE]):
+    for index, (row, author, suggestion_id, edited_by) in enumerate(rows[:HISTORY_PAGE]):
         before = snapshots[index + 1] if index + 1 < len(snapshots) else Snapshot(0, None, None, ())
         after = snapshots[index]
         changes = diff_fields(before, {name: after.get(name) for name in FIELDS})
@@ -79,7 +83,8 @@ def history(session: Session, *, question_id: int, page: int = 1) -> tuple[list[
             author = FORMER_MEMBER
         entries.append(HistoryEntry(row.revision, row.created_at, row.source, author, row.note, suggestion_id,
                                     row.reverted_from, changes,
-                                    tuple(name for name, chunks in changes.items() if diffs.changed(chunks))))
+                                    tuple(name for name, chunks in changes.items() if diffs.changed(chunks)),
+                                    edited_by))
     return entries, total
 
 

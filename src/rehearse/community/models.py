@@ -42,6 +42,10 @@ class Suggestion(Base):
     # a suggestion imported from another Rehearse, whose base_revision is then None.
     imported_base: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     question_text: Mapped[str | None] = mapped_column(Text)  # new questions only
+    # New questions only: its kind (behavioural | situational | other) and competencies, when the author gave
+    # them; None: worked out from the question's text on acceptance, as an import does.
+    question_kind: Mapped[str | None] = mapped_column(String(20))
+    competencies: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
     example_answer: Mapped[str | None] = mapped_column(Text)
     intent: Mapped[str | None] = mapped_column(Text)
     # None (no change to the points) is SQL NULL, so "changes the points" is `IS NOT NULL`; a plain JSON

@@ -39,7 +39,9 @@ from .rules import (
     Conflict,
     Forbidden,
     NotFound,
+    checked_kind,
     checked_text,
+    clean_competencies,
     require_editor,
     shorten,
 )
@@ -49,6 +51,8 @@ from .suggestions import (
     proposed_values,
     refuse_repeated_question,
 )
+
+QUESTION_ONLY = ("kind", "competencies")  # what an edit of a suggested new question may give besides FIELDS
 
 
 @dataclass(frozen=True)
@@ -146,6 +150,10 @@ def accept(session: Session, *, editor: User, suggestion_id: int, note: str | No
     which the editor tweaks). A suggestion or an edit made against an older revision is merged onto
     the current one, field by field and word by word; where both changed the same words, Conflict is
     raised and nothing changes, so a newer revision is never silently overwritten.
+
+    An edit that changes what the suggestion proposes is recorded on the revision (`edited_by_id`), so
+    the history does not credit the author with the editor's words. The edit of a suggested new
+    question may also give its `kind` and `competencies`.
     """
     now = now or utcnow()
     require_editor(editor)
@@ -158,6 +166,9 @@ def accept(session: Session, *, editor: User, suggestion_id: int, note: str | No
                         "change to the bank is read by a second person.")
     if suggestion.kind == "new_question":
         return _accept_question(session, editor=editor, suggestion=suggestion, edited=edited, note=note, now=now)
+    if edited and any(edited.get(name) is not None for name in QUESTION_ONLY):
+        raise CommunityError("A kind and competencies are given to a suggested new question only; this "
+                             "suggestion edits an existing question.")
     question = question_or_404(session, suggestion.question_id, lock=True)
     latest = current(session, question.id)
     base, proposed = proposed_values(session, suggestion)
@@ -175,15 +186,20 @@ def accept(session: Session, *, editor: User, suggestion_id: int, note: str | No
         # rewords one point has not taken back the author's new example answer.
         suggested = Snapshot(base.revision, proposed["example_answer"], proposed["intent"],
                              tuple(proposed["talking_points"]))
+        unedited = proposed
         proposed = fill_proposed(suggested, example_answer=edited.get("example_answer"),
                                  intent=edited.get("intent"), talking_points=edited.get("talking_points"))
+        # The web form sends every field, most as the suggestion says them: only a change is an edit.
+        edited_by = editor.id if proposed != unedited else None
+    else:
+        edited_by = None
     values = merge_onto(base, proposed, latest) if base.revision != latest.revision else proposed
     if all(values[name] == latest.get(name) for name in FIELDS):
         raise Conflict(f"Revision {latest.revision} already says what suggestion #{suggestion_id} proposes; "
                        "reject it or withdraw it instead.")
     reason = suggestion.reason if not note else f"{suggestion.reason}\n\nEditor: {note}"
     row = write_revision(session, question, latest, values, author_id=suggestion.author_id, source="suggestion",
-                         note=reason, suggestion_id=suggestion.id)
+                         note=reason, suggestion_id=suggestion.id, edited_by_id=edited_by)
     suggestion.status, suggestion.decided_by_id, suggestion.decided_at = "accepted", editor.id, now
     suggestion.revision, suggestion.decision_reason = row.revision, note
     notify(session, user_id=suggestion.author_id, kind="accepted", suggestion_id=suggestion.id, now=now,
@@ -209,6 +225,11 @@ def _accept_question(session: Session, *, editor: User, suggestion: Suggestion, 
     values = {"text": suggestion.question_text, **fill_proposed(
         suggested, example_answer=edited.get("example_answer"), intent=edited.get("intent"),
         talking_points=edited.get("talking_points"))}
+    kind = (checked_kind(edited["kind"]) if edited.get("kind") is not None else None) or suggestion.question_kind
+    competencies = (clean_competencies(edited["competencies"]) if edited.get("competencies") is not None
+                    else None) or suggestion.competencies
+    changed = (any(values[name] != suggested.get(name) for name in FIELDS) or kind != suggestion.question_kind
+               or competencies != suggestion.competencies)
     if not values["talking_points"]:  # suggested before points were required: the editor gives them
         raise CommunityError("The suggested question has no talking points (answers to it would be scored "
                              "against nothing): edit it to give at least one, then accept.")
@@ -222,17 +243,18 @@ def _accept_question(session: Session, *, editor: User, suggestion: Suggestion, 
     while slug in taken:
         slug, number = f"{slugify(values['text'])[:100]}-{number}", number + 1
     position = (session.scalar(select(func.max(Question.position)).where(Question.role_id == role.id)) or 0) + 1
-    # Its kind and competencies as an import gives a new question: a re-imported export then finds it unchanged.
+    # Its kind and competencies as the author (or the editor) gave them; those not given, as an import gives
+    # a new question: a re-imported export then finds it unchanged.
     question = Question(bank_id=role.bank_id, role_id=role.id, slug=slug, text=values["text"],
-                        kind=detect_kind(values["text"]), position=position, intent=values["intent"],
+                        kind=kind or detect_kind(values["text"]), position=position, intent=values["intent"],
                         talking_points=values["talking_points"], talking_points_source="editor", search_document="")
     session.add(question)
     session.flush()
     session.add_all(QuestionCompetency(question_id=question.id, name=name, position=index) for index, name in
-                    enumerate(infer_competencies(f"{values['text']} {values['intent'] or ''}")))
+                    enumerate(competencies or infer_competencies(f"{values['text']} {values['intent'] or ''}")))
     row = write_revision(session, question, Snapshot(0, None, values["intent"], tuple(values["talking_points"])),
                          values, author_id=suggestion.author_id, source="suggestion", note=suggestion.reason,
-                         suggestion_id=suggestion.id)
+                         suggestion_id=suggestion.id, edited_by_id=editor.id if changed else None)
     suggestion.question_id = question.id
     suggestion.status, suggestion.decided_by_id, suggestion.decided_at = "accepted", editor.id, now
     suggestion.revision, suggestion.decision_reason = row.revision, note

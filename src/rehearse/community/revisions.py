@@ -122,12 +122,14 @@ def matching_revision(session: Session, question_id: int, values: dict[str, Any]
 
 def write_revision(session: Session, question: Question, base: Snapshot, values: dict[str, Any], *,
                    author_id: int | None, source: str, note: str | None, suggestion_id: int | None = None,
-                   reverted_from: int | None = None) -> ExampleAnswer:
-    """Store the next revision (base.revision + 1) and bring the question row in line with it."""
+                   reverted_from: int | None = None, edited_by_id: int | None = None) -> ExampleAnswer:
+    """Store the next revision (base.revision + 1) and bring the question row in line with it; `edited_by_id`
+    is the editor who changed the accepted suggestion first."""
     points = list(values["talking_points"])
     row = ExampleAnswer(question_id=question.id, revision=base.revision + 1, text=values["example_answer"] or "",
                         intent=values["intent"], talking_points=points, author_id=author_id, source=source,
-                        note=note, suggestion_id=suggestion_id, reverted_from=reverted_from, created_at=utcnow())
+                        note=note, suggestion_id=suggestion_id, reverted_from=reverted_from, edited_by_id=edited_by_id,
+                        created_at=utcnow())
     session.add(row)
     changes: dict[str, Any] = {}
     if values["intent"] != question.intent:

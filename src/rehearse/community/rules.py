@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from rehearse.accounts.models import User
 from rehearse.bank.models import Bank, Question, Role, utcnow
 from rehearse.db.database import begin_writing
-from rehearse.formats.checks import MAX_TALKING_POINTS
+from rehearse.formats.checks import MAX_COMPETENCY, MAX_TALKING_POINTS
+from rehearse.formats.model import KINDS as QUESTION_KINDS
 from rehearse.formats.model import is_blank, same_text
 from rehearse.throttle import service as throttle
 from rehearse.throttle.models import Throttle
@@ -31,6 +32,7 @@ MAX_POINT = 300
 MAX_QUESTION = 1_000
 MAX_REASON = 2_000
 MAX_COMMENT = 5_000
+MAX_COMPETENCIES = 8  # a suggested question's competencies: the bank's questions have 1–3; room for more
 QUEUE_PAGE = 20  # suggestions per queue page, each shown with its diff (the diffs are the cost)
 HISTORY_PAGE = 20  # revisions (with their diffs) per history page; the diffs are the cost
 
@@ -125,6 +127,42 @@ def clean_points(points: Sequence[str] | str | None, *, required: bool = True) -
             raise CommunityError(f"The talking point “{shorten(point)}” is given twice.")
         seen.add(same_text(point))
     return cleaned
+
+
+def checked_kind(kind: str | None) -> str | None:
+    """A suggested question's kind, one of the bank's (behavioural, situational, other), or None (""
+    included): worked out from the question's text on acceptance. CommunityError for any other."""
+    if kind is None or not kind.strip():
+        return None
+    kind = kind.strip().lower()
+    if kind not in QUESTION_KINDS:
+        raise CommunityError(f"A question's kind is one of {', '.join(QUESTION_KINDS)}, not “{shorten(kind)}”.")
+    return kind
+
+
+def clean_competencies(names: Sequence[str] | str | None) -> list[str] | None:
+    """A suggested question's competencies, from a list or from text separated by commas, written as the
+    bank writes them ("People management" is "people-management"), each once; None when none are given
+    (they are then inferred on acceptance, as an import infers them). CommunityError for a name too long
+    or a list too long; a name that shows nothing is skipped."""
+    if names is None:
+        return None
+    items = names.split(",") if isinstance(names, str) else list(names)
+    cleaned: list[str] = []
+    for item in items:
+        if "," in item:
+            raise CommunityError(f"A competency is one name without commas, not “{shorten(item)}”.")
+        name = "-".join(item.lower().split())
+        if is_blank(name):
+            continue
+        if len(name) > MAX_COMPETENCY:
+            raise CommunityError(f"A competency is {len(name)} characters long; the most allowed is "
+                                 f"{MAX_COMPETENCY}.")
+        if name not in cleaned:
+            cleaned.append(name)
+    if len(cleaned) > MAX_COMPETENCIES:
+        raise CommunityError(f"There are {len(cleaned)} competencies; the most allowed is {MAX_COMPETENCIES}.")
+    return cleaned or None
 
 
 def require_active(user: User) -> None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StrictBool, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
 from . import diff as diffs
 from . import service
@@ -27,6 +27,10 @@ def chunks(items: list[diffs.Chunk]) -> list[Chunk]:
 
 
 class EditFields(BaseModel):
+    # Unknown fields are refused (422), as elsewhere in the API: a field this server does not store is
+    # never silently dropped.
+    model_config = ConfigDict(extra="forbid")
+
     example_answer: str | None = Field(None, max_length=_BIG, description="The whole suggested example answer.")
     intent: str | None = Field(None, max_length=_BIG)
     talking_points: list[str] | None = Field(None, max_length=service.MAX_POINTS,
@@ -44,7 +48,19 @@ class SuggestionCreate(EditFields):
     base_revision: int | None = Field(None, ge=0, description="The revision you edited (default: the current one).")
 
 
-class QuestionSuggestionCreate(EditFields):
+class NewQuestionFields(BaseModel):
+    """What a suggested new question is, besides its texts; left out, it is worked out on acceptance as an
+    import works it out (the kind from the question's wording, the competencies from its words)."""
+
+    kind: Literal["behavioural", "situational", "other"] | None = Field(
+        None, description="Behavioural (asks for a past story), situational (asks for an approach) or other.")
+    competencies: list[Annotated[str, Field(max_length=_BIG)]] | None = Field(
+        None, max_length=service.MAX_COMPETENCIES,
+        description="The competencies it tests, as the bank writes them (e.g. \"hiring\", \"people-management\"; "
+                    "\"People management\" is stored so); no commas.")
+
+
+class QuestionSuggestionCreate(EditFields, NewQuestionFields):
     text: str = Field(..., max_length=_BIG, description="The new question.")
     reason: str = Field(..., max_length=_BIG)
     accept_licence: StrictBool = Field(False, description="You agree to publish the suggestion under the bank's "
@@ -64,7 +80,7 @@ class PreviewRead(BaseModel):
                    diffs={k: chunks(v) for k, v in preview.diffs.items()}, report=preview.report)
 
 
-class QuestionFields(EditFields):
+class QuestionFields(EditFields, NewQuestionFields):
     text: str = Field(..., max_length=_BIG, description="The new question.")
 
 
@@ -76,6 +92,9 @@ class QuestionPreviewRead(BaseModel):
     intent: str | None
     talking_points: list[str]
     example_answer: str | None
+    kind: str | None = Field(None, description="As given (null: worked out from the text on acceptance).")
+    competencies: list[str] | None = Field(None, description="As they will be stored (null: inferred on "
+                                           "acceptance).")
     report: dict[str, Any] | None = Field(None, description="The feedback engine's report of the example "
                                                             "answer against the question's own talking points.")
     digest: str = Field(..., description="Names exactly this content.")
@@ -84,7 +103,8 @@ class QuestionPreviewRead(BaseModel):
     def of(cls, preview: service.QuestionPreview) -> QuestionPreviewRead:
         return cls(role_id=preview.role.id, text=preview.text, intent=preview.intent,
                    talking_points=preview.talking_points, example_answer=preview.example_answer,
-                   report=preview.report, digest=preview.digest)
+                   kind=preview.kind, competencies=preview.competencies, report=preview.report,
+                   digest=preview.digest)
 
 
 class CommentRead(BaseModel):
@@ -142,13 +162,17 @@ class SuggestionSummary(BaseModel):
     decision_reason: str | None
     created_at: datetime
     decided_at: datetime | None
+    question_kind: str | None = Field(None, description="A suggested new question's kind, as its author gave it "
+                                      "(null: worked out from its text on acceptance).")
+    competencies: list[str] | None = Field(None, description="A suggested new question's competencies, as its "
+                                           "author gave them (null: inferred on acceptance).")
 
     @classmethod
     def of(cls, s: Suggestion) -> SuggestionSummary:
         return cls(id=s.id, kind=s.kind, question_id=s.question_id, role_id=s.role_id, status=s.status,
                    reason=s.reason, votes=s.votes, up=s.up, down=s.down, base_revision=s.base_revision,
                    revision=s.revision, decision_reason=s.decision_reason, created_at=s.created_at,
-                   decided_at=s.decided_at)
+                   decided_at=s.decided_at, question_kind=s.question_kind, competencies=s.competencies)
 
 
 class SuggestionRead(SuggestionSummary):
@@ -166,6 +190,8 @@ class SuggestionRead(SuggestionSummary):
     merged: dict[str, Any] | None = Field(None, description="Stale only: what accepting would store.")
     conflict: str | None = None
     my_vote: int = 0
+    edited_by: str | None = Field(None, description="Accepted: the editor who changed it before accepting it "
+                                  "(null when it was accepted as suggested).")
     comments: list[CommentRead]
 
     @classmethod
@@ -177,7 +203,7 @@ class SuggestionRead(SuggestionSummary):
                    diffs={k: chunks(v) for k, v in view.diffs.items()}, report=s.report, licence=s.licence,
                    stale=view.stale, current_revision=view.current.revision if view.current else None,
                    changed_since={k: chunks(v) for k, v in view.since.items()}, merged=view.merge,
-                   conflict=view.conflict, my_vote=view.my_vote,
+                   conflict=view.conflict, my_vote=view.my_vote, edited_by=view.edited_by,
                    comments=[CommentRead.of(c) for c in view.comments])
 
 
@@ -241,11 +267,19 @@ class HideBody(ReasonBody):
     hidden: bool = True
 
 
+class AcceptEdits(EditFields, NewQuestionFields):
+    """An editor's edit of a suggestion: kind and competencies are a suggested new question's only."""
+
+
 class AcceptBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     note: str | None = Field(None, max_length=_BIG, description="An editor's note, added to the revision's reason.")
-    edited: EditFields | None = Field(None, description="Edit, then accept: the fields given replace the suggested "
-                                      "ones, those left out keep what the suggestion proposes ({} accepts it as "
-                                      "proposed).")
+    edited: AcceptEdits | None = Field(None, description="Edit, then accept: the fields given replace the suggested "
+                                       "ones, those left out keep what the suggestion proposes ({} accepts it as "
+                                       "proposed). A suggested new question's kind and competencies may be given "
+                                       "too (400 for an edit of an existing question). An edit that changes "
+                                       "something is recorded: the history says the editor edited it.")
     edited_base: int | None = Field(None, ge=0, description="The revision the edit was made against (default: the "
                                     "one the suggestion was made against, so the edit is merged like it).")
 
@@ -273,6 +307,9 @@ class HistoryEntryRead(BaseModel):
     reason: str | None
     suggestion_id: int | None
     reverted_from: int | None
+    edited_by: str | None = Field(None, description="The editor who changed the suggestion before accepting it "
+                                  "(edit, then accept): the author is credited with the suggestion, not with "
+                                  "this revision's every word. Null when it was accepted as suggested.")
     changed: list[str]
     diffs: dict[str, list[Chunk]]
 
@@ -280,7 +317,8 @@ class HistoryEntryRead(BaseModel):
     def of(cls, entry: service.HistoryEntry) -> HistoryEntryRead:
         return cls(revision=entry.revision, created_at=entry.created_at, source=entry.source, author=entry.author,
                    reason=entry.reason, suggestion_id=entry.suggestion_id, reverted_from=entry.reverted_from,
-                   changed=list(entry.changed), diffs={k: chunks(v) for k, v in entry.diffs.items()})
+                   edited_by=entry.edited_by, changed=list(entry.changed),
+                   diffs={k: chunks(v) for k, v in entry.diffs.items()})
 
 
 class HistoryRead(BaseModel):

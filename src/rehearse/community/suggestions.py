@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from rehearse.accounts.models import User
 from rehearse.bank import service as bank
-from rehearse.bank.models import Question, Role, utcnow
+from rehearse.bank.models import ExampleAnswer, Question, Role, utcnow
 from rehearse.formats.model import same_text
 
 from . import diff as diffs
@@ -42,7 +42,9 @@ from .rules import (
     Conflict,
     Forbidden,
     NotFound,
+    checked_kind,
     checked_text,
+    clean_competencies,
     clean_points,
     count_action,
     licence_of,
@@ -97,6 +99,7 @@ def engine_report(session: Session, question: Question | None, values: dict[str,
     answer = values.get("example_answer")
     if not answer:
         return None
+    kind = question.kind if question else values.get("kind")  # a new question's: as its author gave it
     engine_question = feedback.Question(
         text=question.text if question else (question_text or ""),
         talking_points=tuple(values.get("talking_points") or ()),
@@ -104,8 +107,8 @@ def engine_report(session: Session, question: Question | None, values: dict[str,
         # which knows this question by its current example answer); coverage is against the points.
         example_answer=bank.current_example_answer(session, question.id) if question else None,
         intent=values.get("intent"),
-        kind=question.kind if question and question.kind in ("behavioural", "situational") else None,
-        competencies=tuple(question.competency_names) if question else (),
+        kind=kind if kind in ("behavioural", "situational") else None,
+        competencies=tuple(question.competency_names) if question else tuple(values.get("competencies") or ()),
     )
     prepared = PreparedQuestion(engine_question, bank_lexicon(session, question.bank_id) if question else None,
                                 question.bank_id if question else None)
@@ -139,15 +142,19 @@ class QuestionPreview:
     talking_points: list[str]
     example_answer: str | None
     report: dict[str, Any] | None = None
+    kind: str | None = None  # None: worked out from the text on acceptance
+    competencies: list[str] | None = None  # None: inferred on acceptance
 
     @property
     def digest(self) -> str:
-        content = json.dumps([self.role.id, self.text, self.intent, self.talking_points, self.example_answer])
+        content = json.dumps([self.role.id, self.text, self.intent, self.talking_points, self.example_answer,
+                              self.kind, self.competencies])
         return hashlib.sha256(content.encode("utf-8")).hexdigest()[:32]
 
 
 def preview_question(session: Session, *, role_id: int, text: str | None, intent: str | None = None,
                      talking_points: Sequence[str] | str | None = None, example_answer: str | None = None,
+                     kind: str | None = None, competencies: Sequence[str] | str | None = None,
                      backend: str = "auto", scorer=None) -> QuestionPreview:
     """A suggested new question, checked as `suggest_question` checks it, and scored: nothing is stored."""
     role = session.get(Role, role_id)
@@ -157,7 +164,8 @@ def preview_question(session: Session, *, role_id: int, text: str | None, intent
         role=role, text=checked_text(text, "question", MAX_QUESTION, required=True),
         intent=checked_text(intent, "intent", MAX_INTENT) or None,
         talking_points=clean_points(talking_points if talking_points is not None else []),
-        example_answer=checked_text(example_answer, "example answer", MAX_ANSWER) or None)
+        example_answer=checked_text(example_answer, "example answer", MAX_ANSWER) or None,
+        kind=checked_kind(kind), competencies=clean_competencies(competencies))
     refuse_repeated_question(session, role_id=role_id, text=preview.text)
     preview.report = engine_report(session, None, {"example_answer": preview.example_answer,
                                                    "intent": preview.intent,
@@ -209,11 +217,13 @@ def suggest_edit(session: Session, *, user: User, question_id: int, reason: str,
 
 def suggest_question(session: Session, *, user: User, role_id: int, text: str, reason: str, accept_licence: bool,
                      intent: str | None = None, talking_points: Sequence[str] | str | None = None,
-                     example_answer: str | None = None, report: dict[str, Any] | None = None,
+                     example_answer: str | None = None, kind: str | None = None,
+                     competencies: Sequence[str] | str | None = None, report: dict[str, Any] | None = None,
                      now: datetime | None = None) -> Suggestion:
-    """Store a suggested new question for a role, once: the role row is locked (PostgreSQL; SQLite has the
-    write lock) before the role and its pending suggestions are searched for the same question, so the
-    same question sent twice at once (a double click) is stored once and the other is told (Conflict)."""
+    """Store a suggested new question for a role (with its kind and competencies, when given), once: the
+    role row is locked (PostgreSQL; SQLite has the write lock) before the role and its pending suggestions
+    are searched for the same question, so the same question sent twice at once (a double click) is stored
+    once and the other is told (Conflict)."""
     now = now or utcnow()
     require_active(user)
     if session.scalar(select(Role.id).where(Role.id == role_id).with_for_update()) is None:
@@ -222,6 +232,7 @@ def suggest_question(session: Session, *, user: User, role_id: int, text: str, r
     reason = checked_text(reason, "reason", MAX_REASON, required=True)
     example = checked_text(example_answer, "example answer", MAX_ANSWER) or None
     points = clean_points(talking_points if talking_points is not None else [])
+    kind, competencies = checked_kind(kind), clean_competencies(competencies)
     if not accept_licence:
         raise CommunityError(f"Agree to publish your suggestion under the bank's licence "
                              f"({licence_of(session, role_id=role_id)}) to send it.")
@@ -230,7 +241,8 @@ def suggest_question(session: Session, *, user: User, role_id: int, text: str, r
     suggestion = Suggestion(
         kind="new_question", role_id=role_id, author_id=user.id, question_text=text, reason=reason,
         intent=checked_text(intent, "intent", MAX_INTENT) or None, talking_points=points,
-        example_answer=example, licence=licence_of(session, role_id=role_id), report=report, status="pending",
+        example_answer=example, question_kind=kind, competencies=competencies,
+        licence=licence_of(session, role_id=role_id), report=report, status="pending",
         votes=0, up=0, down=0, comment_count=0, created_at=now,
     )
     session.add(suggestion)
@@ -314,6 +326,7 @@ class SuggestionView:
     author_record: dict[str, int] = field(default_factory=dict)
     my_vote: int = 0
     comments: list[Comment] = field(default_factory=list)
+    edited_by: str | None = None  # accepted: the editor who changed it before accepting, if one did
 
     @property
     def changed_fields(self) -> list[str]:
@@ -332,6 +345,11 @@ def view_suggestion(session: Session, suggestion_id: int, *, viewer: User | None
             view.merge = merge_onto(base, proposed, now)
         except Conflict as error:
             view.conflict = str(error)
+    if suggestion.status == "accepted" and suggestion.revision and suggestion.question_id:
+        view.edited_by = session.scalar(
+            select(User.display_name).join(ExampleAnswer, ExampleAnswer.edited_by_id == User.id).where(
+                ExampleAnswer.question_id == suggestion.question_id, ExampleAnswer.revision == suggestion.revision,
+                ExampleAnswer.suggestion_id == suggestion.id))
     view.author_record = author_records(session, [suggestion.author_id]).get(suggestion.author_id, {})
     if viewer is not None:
         view.my_vote = session.scalar(select(Vote.value).where(Vote.suggestion_id == suggestion_id,

@@ -541,3 +541,23 @@ def test_a_finished_mock_is_not_abandoned_and_the_api_abandons_an_unfinished_one
     assert ann.delete(f"/api/mocks/{running['id']}", headers=headers).status_code == 204
     assert [m["id"] for m in ann.get("/api/mocks").json()] == [int(done.rsplit("/", 1)[1])]
     assert ann.delete(f"/api/mocks/{running['id']}", headers=headers).status_code == 404
+
+
+def test_a_follow_up_sent_when_time_ran_out_is_marked_like_a_question(app, question):
+    """The summary counts it among those "sent when time ran out": the report says which one it was."""
+    ann = Browser(app)
+    ann.sign_up()
+    headers = ann.page_csrf_header()
+    mock = ann.post("/api/mocks", json={"role": question["role_slug"], "questions": 1, "follow_ups": True},
+                    headers=headers).json()
+    answers = f"/api/mocks/{mock['id']}/answers"
+    after_main = ann.post(answers, json={"item_id": mock["current_item_id"], "answer": WEAK}, headers=headers).json()
+    follow_up = after_main["current_item_id"]
+    assert after_main["status"] != "finished" and follow_up is not None  # a weak answer is followed up
+    backdate(app, follow_up, 3600)  # the countdown reached zero, and the box was sent as it was: empty
+    done = ann.post(answers, json={"item_id": follow_up, "answer": "", "timed_out": True}, headers=headers).json()
+    assert done["status"] == "finished" and done["summary"]["timed_out"] == 1
+    report = ann.get(f"/mocks/{mock['id']}").text
+    assert "; 1 sent when time ran out." in report
+    assert 'data-timed-out="follow-up">(time ran out before an answer was written)' in report
+    assert "<span class=\"meta\" data-timed-out>" not in report  # the question itself was answered in time

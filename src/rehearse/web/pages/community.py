@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from rehearse.accounts.models import User
 from rehearse.bank import service as bank
+from rehearse.bank.competencies import KEYWORDS as KNOWN_COMPETENCIES
 from rehearse.community import service as community
 from rehearse.web import questions as question_cache
 from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep
@@ -101,7 +102,8 @@ def _new_question_page(request: Request, session, role, *, form: dict, preview=N
                        error: str | None = None, status_code: int = 200) -> Response:
     return render(request, "community/new_question.html", {
         "role": role, "form": form, "preview": preview, "notice": notice, "error": error,
-        "licence": community.licence_of(session, role_id=role.id)}, status_code=status_code)
+        "licence": community.licence_of(session, role_id=role.id), "known_competencies": list(KNOWN_COMPETENCIES)},
+        status_code=status_code)
 
 
 @router.get("/roles/{role_id}/suggest")
@@ -115,8 +117,8 @@ def suggest_question_page(role_id: int, request: Request, session: SessionDep, u
 @router.post("/roles/{role_id}/suggest", dependencies=[CsrfForm])
 def suggest_question(role_id: int, request: Request, session: ReadSessionDep, settings: SettingsDep,
                      user: PageUser, text: Text = "", example_answer: Text = "", intent: Text = "",
-                     talking_points: Text = "", reason: Text = "",
-                     accept_licence: Annotated[bool, Form()] = False,
+                     talking_points: Text = "", reason: Text = "", kind: Annotated[str, Form(max_length=40)] = "",
+                     competencies: Text = "", accept_licence: Annotated[bool, Form()] = False,
                      action: Annotated[str, Form(max_length=20)] = "preview",
                      previewed: Annotated[str, Form(max_length=64)] = "") -> Response:
     """Preview a suggested new question (as its page would show it, with the engine's report), or send it.
@@ -127,12 +129,13 @@ def suggest_question(role_id: int, request: Request, session: ReadSessionDep, se
     if role is None:
         raise HTTPException(404, f"There is no role with id {role_id}.")
     form = {"text": text, "example_answer": example_answer, "intent": intent, "talking_points": talking_points,
-            "reason": reason, "accept_licence": accept_licence}
+            "reason": reason, "kind": kind, "competencies": competencies, "accept_licence": accept_licence}
     preview = None
     try:
         preview = community.counted_preview(session, user=user, make=lambda: community.preview_question(
             session, role_id=role_id, text=text, intent=intent, talking_points=talking_points,
-            example_answer=example_answer, backend=settings.feedback_backend, scorer=request.app.state.scorer))
+            example_answer=example_answer, kind=kind, competencies=competencies, backend=settings.feedback_backend,
+            scorer=request.app.state.scorer))
         if action != "send" or previewed != preview.digest:
             notice = ("Your question has changed since the preview, or has not been previewed: check it as it "
                       "will appear, then send it." if action == "send" else None)
@@ -140,7 +143,7 @@ def suggest_question(role_id: int, request: Request, session: ReadSessionDep, se
         suggestion = community.suggest_question(
             session, user=user, role_id=role_id, text=preview.text, reason=reason, accept_licence=accept_licence,
             intent=preview.intent, talking_points=preview.talking_points, example_answer=preview.example_answer,
-            report=preview.report)
+            kind=preview.kind, competencies=preview.competencies, report=preview.report)
     except community.NotFound as missing:
         raise HTTPException(404, str(missing)) from None
     except community.CommunityError as error:
@@ -199,7 +202,7 @@ def add_comment(suggestion_id: int, request: Request, session: SessionDep, user:
 def report_comment(suggestion_id: int, comment_id: int, request: Request, session: SessionDep, user: PageUser,
                    reason: Text = "") -> Response:
     return _act(request, session, suggestion_id, user, lambda: community.report_comment(
-        session, user=user, comment_id=comment_id, reason=reason or "reported from the page"))
+        session, user=user, comment_id=comment_id, reason=reason))
 
 
 @router.post("/suggestions/{suggestion_id}/comments/{comment_id}/hide", dependencies=[CsrfForm])
