@@ -32,6 +32,7 @@ MAX_PART = 5_000  # characters in each of situation, task, action and result: a 
 MAX_TAGS, MAX_TAG = 20, 40
 MAX_STORIES = 500  # per user
 PARTS = ("situation", "task", "action", "result")
+NO_PART = "Write at least one of situation, task, action and result."
 
 
 class StoryRejected(ValueError):
@@ -87,7 +88,7 @@ def check(data: StoryInput) -> StoryInput:
             raise StoryRejected(f"The {part} contains a NUL character; send plain text.", 400)
         parts[part] = text
     if not any(parts.values()):
-        raise StoryRejected("Write at least one of situation, task, action and result.")
+        raise StoryRejected(NO_PART)
     return StoryInput(title, **parts, competencies=tuple(_clean_names(data.competencies, "competency", "competencies")),
                       tags=tuple(_clean_names(data.tags, "tag", "tags")))
 

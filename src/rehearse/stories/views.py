@@ -64,7 +64,19 @@ def read_story(story_id: Id, user: ApiUser, session: SessionDep) -> StoryRead:
 
 @router.put("/{story_id}", response_model=StoryRead, dependencies=[CsrfApi])
 def update_story(story_id: Id, body: StoryWrite, user: ApiUser, session: SessionDep) -> StoryRead:
-    return StoryRead.of(_call(service.update, session, user=user, story_id=story_id, data=_input(body)))
+    """Replace the story with this one: a field left out is emptied (send them all, as GET gives them)."""
+    try:
+        return StoryRead.of(service.update(session, user=user, story_id=story_id, data=_input(body)))
+    except service.StoryRejected as error:
+        left_out = [name for name in StoryWrite.model_fields if name not in body.model_fields_set]
+        if str(error) == service.NO_PART and left_out:  # {"title": ...} alone reads like a change of title
+            raise HTTPException(error.status, f"{error} PUT replaces the whole story, so the fields it leaves out "
+                                f"are emptied; this one leaves out {_listed(left_out)}.") from None
+        raise HTTPException(error.status, str(error)) from None
+
+
+def _listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 @router.delete("/{story_id}", status_code=204, dependencies=[CsrfApi])

@@ -57,6 +57,22 @@ def test_bad_input_is_a_clear_4xx_and_nothing_half_saved(app, question):
     assert ann.get(f"/api/stories/{story['id']}").status_code == 404
 
 
+def test_a_put_with_only_a_title_is_told_that_put_replaces_the_whole_story(app):
+    """{"title": ...} alone was told to write a situation, task, action or result, as if a PUT changed one field."""
+    ann = Browser(app)
+    ann.sign_up()
+    headers = ann.page_csrf_header()
+    story = ann.post("/api/stories", json={"title": "Kept", "action": "I did it.", "tags": ["q3"]},
+                     headers=headers).json()
+    refused = ann.put(f"/api/stories/{story['id']}", json={"title": "Renamed"}, headers=headers)
+    assert refused.status_code == 422 and refused.json()["detail"] == (
+        "Write at least one of situation, task, action and result. PUT replaces the whole story, so the fields it "
+        "leaves out are emptied; this one leaves out situation, task, action, result, competencies and tags.")
+    whole = {**{k: story[k] for k in ("situation", "task", "action", "result", "competencies", "tags")},
+             "title": "Renamed"}
+    assert ann.put(f"/api/stories/{story['id']}", json=whole, headers=headers).json()["title"] == "Renamed"
+
+
 def test_tags_hold_no_comma_so_the_story_form_gives_back_what_the_api_stored(app):
     """The form separates tags with commas: a tag "a,b" from the API came back from an unchanged save as two."""
     ann = Browser(app)
