@@ -201,7 +201,7 @@ def import_user(session: Session, *, user: User, document: Any) -> dict[str, int
         raise ImportRejected("This account already has answers, cards, stories, mocks or community activity; "
                              "import into a new, empty account.", 409)
     if (unfit := problem(document)) is not None:  # a value the app could never have made: nothing is loaded
-        raise ImportRejected(f"{unfit}; nothing was imported.")
+        raise ImportRejected(f"{unfit.rstrip('.')}; nothing was imported.")  # a rule's sentence ends in one
     try:
         # A document that fails half-way leaves nothing behind; each row is checked against its columns first.
         with session.begin_nested(), checked_rows(session):

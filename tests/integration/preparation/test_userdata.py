@@ -231,9 +231,9 @@ NEVER_MADE = [
     ("mocks.0.question_count", 1000, "mock 1: question_count is 1 to 15, not 1000"),
     ("mocks.0.status", "zombie", "mock 1: status is 'in_progress' or 'finished', not 'zombie'"),
     ("mocks.0.items.0.score", 101, "mock 1, item 1: score is 0 to 100, not 101"),
-    ("stories.0.title", "", "story 1: Give the story a title."),
+    ("stories.0.title", "", "story 1: Give the story a title; nothing was imported."),
     ("stories.0.tags", ["a,b"], "story 1: A tag cannot hold a comma ('a,b')"),
-    ("stories.0.title", "\u200b\u2060", "story 1: Give the story a title."),
+    ("stories.0.title", "\u200b\u2060", "story 1: Give the story a title"),
     ("stories.0.competencies", ["\u00a0"], "story 1: Competency 1 is empty"),
     ("plans.0.items.0.last_score", 250, "plan 1, item 1: last_score is 0 to 100, not 250"),
 ]
@@ -250,6 +250,7 @@ def test_an_import_holds_only_what_the_app_could_have_made(session, bank, users,
     with pytest.raises(userdata.ImportRejected) as rejected:
         userdata.import_user(session, user=bob, document=document)
     assert str(rejected.value).startswith(message) and str(rejected.value).endswith("nothing was imported.")
+    assert ".;" not in str(rejected.value)  # "story 1: Give the story a title; nothing was imported."
     assert rejected.value.status == 422 and userdata.export_user(session, user=bob) == empty
 
 

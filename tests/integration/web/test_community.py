@@ -384,9 +384,11 @@ def test_a_hidden_comment_is_shown_to_nobody(app, question, people):
                            headers=author.page_csrf_header())
     assert reported.status_code == 204
     assert [c["id"] for c in editor.get("/api/community/reported-comments").json()] == [comment_id]
-    assert form(editor, f"{path}/comments/{comment_id}/hide", {"reason": "Spam"}, page=path).status_code == 303
+    reason = "Contains a raw script tag; off-topic."
+    assert form(editor, f"{path}/comments/{comment_id}/hide", {"reason": reason}, page=path).status_code == 303
     for client in (author, voter, editor):
         assert "cheap watches" not in client.get(path).text and "data-hidden-comment" in client.get(path).text
+        assert f"Hidden by an editor: {reason}</p>" in client.get(path).text  # one full stop, not two
         shown = client.get(f"/api{path}").json()["comments"][0]
         assert shown["hidden"] and shown["body"] is None and shown["html"] is None
     assert editor.get("/api/community/reported-comments").json() == []

@@ -30,6 +30,8 @@ def test_download_load_into_a_new_account_then_delete(app, question):
     loaded = ben.post("/account/data", data={"csrf_token": csrf(ben.get("/account/data").text)},
                       files={"document": ("rehearse-data.json", download.content, "application/json")})
     assert loaded.status_code == 200 and "data-import-done" in loaded.text
+    assert ("Loaded 1 answer, 1 review card (1 review), 1 story, 0 mock interviews, 0 prep plans, 0 suggestions, "
+            "0 comments and 0 votes.") in loaded.text  # "1 answers", "1 prep plans" before
     again = ben.get("/api/me/data").json()
     assert {**again, "user": None} == {**document, "user": None}
     twice = ben.post("/api/me/data", content=download.content, headers=ben.page_csrf_header())

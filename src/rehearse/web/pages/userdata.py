@@ -46,13 +46,24 @@ async def import_file(request: Request, session: SessionDep, user: PageUser,
         session.rollback()
         where = f"Line {error.line}: " if error.line else ""
         return _page(request, user, error=f"{where}{error}", status=error.status)
-    left_out = (f" {counts['community_left_out']} votes, comments or notifications on other people's suggestions "
-                "that are not on this server were left out." if counts["community_left_out"] else "")
-    return _page(request, user, message=f"Loaded {counts['attempts']} answers, {counts['cards']} review cards "
-                                        f"({counts['reviews']} reviews), {counts['stories']} stories, "
-                                        f"{counts['mocks']} mock interviews, {counts['plans']} prep plans, "
-                                        f"{counts['suggestions']} suggestions, {counts['comments']} comments and "
-                                        f"{counts['votes']} votes.{left_out}")
+    left = counts["community_left_out"]
+    left_out = (f" {_count(left, 'vote, comment or notification', 'votes, comments or notifications')} on other "
+                f"people's suggestions that are not on this server {'was' if left == 1 else 'were'} left out."
+                if left else "")
+    return _page(request, user, message=f"Loaded {_count(counts['attempts'], 'answer')}, "
+                                        f"{_count(counts['cards'], 'review card')} "
+                                        f"({_count(counts['reviews'], 'review')}), "
+                                        f"{_count(counts['stories'], 'story', 'stories')}, "
+                                        f"{_count(counts['mocks'], 'mock interview')}, "
+                                        f"{_count(counts['plans'], 'prep plan')}, "
+                                        f"{_count(counts['suggestions'], 'suggestion')}, "
+                                        f"{_count(counts['comments'], 'comment')} and "
+                                        f"{_count(counts['votes'], 'vote')}.{left_out}")
+
+
+def _count(number: int, one: str, many: str | None = None) -> str:
+    """"1 prep plan", "2 prep plans"."""
+    return f"{number} {one if number == 1 else many or one + 's'}"
 
 
 def _sheet(request: Request, session, user, role_ref: str) -> dict:
