@@ -89,25 +89,6 @@
       }
     });
   }
-  // The stories that fit the question come after the page is shown (finding them scores each candidate story
-  // with the engine, which took seconds off the question's clock): the list replaces the link to it, and the
-  // link goes when none fits. Without scripts the link opens the list in a tab of its own.
-  var slot = document.querySelector("[data-story-suggestions-from]");
-  if (slot && window.fetch && window.DOMParser) {
-    fetch(slot.dataset.storySuggestionsFrom, {credentials: "same-origin", headers: {"Accept": "text/html"}})
-      .then(function (response) { return response.ok ? response.text() : null; })
-      .then(function (html) {
-        if (html === null) return;  // the link stays
-        var found = new DOMParser().parseFromString(html, "text/html").querySelector("[data-story-suggestions]");
-        if (!found) {
-          slot.remove();
-          return;
-        }
-        found.removeAttribute("open");
-        slot.replaceChildren(document.importNode(found, true));
-      })
-      .catch(function () { return null; });  // the link stays
-  }
   if (!panel) return;
   var form = panel.querySelector("[data-mock-answer-form]");
   var answer = panel.querySelector("[data-answer]");
