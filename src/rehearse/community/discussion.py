@@ -131,9 +131,7 @@ def hide_comment(session: Session, *, editor: User, comment_id: int, reason: str
         raise NotFound(f"There is no comment with id {comment_id}.")
     comment.hidden = hidden
     comment.hidden_by_id = editor.id if hidden else None
-    # Kept without its closing full stop: the pages end the sentence it goes in ("Hidden by an editor: spam.").
-    comment.hidden_reason = checked_text(reason.strip().rstrip("."), "reason", MAX_REASON, required=hidden) \
-        if hidden else None
+    comment.hidden_reason = checked_text(reason, "reason", MAX_REASON, required=hidden) if hidden else None
     session.flush()
     return comment
 
