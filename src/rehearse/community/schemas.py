@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
+from rehearse.web.params import MAX_ID
+
 from . import diff as diffs
 from . import service
 from .markdown import render as render_markdown
@@ -45,7 +47,8 @@ class SuggestionCreate(EditFields):
     # Strict: consent is `true`, not "yes" or 1 (which lax validation took as agreeing).
     accept_licence: StrictBool = Field(False, description="You agree to publish the suggestion under the bank's "
                                        "licence (JSON true).")
-    base_revision: int | None = Field(None, ge=0, description="The revision you edited (default: the current one).")
+    base_revision: int | None = Field(None, ge=0, le=MAX_ID, strict=True,
+                                      description="The revision you edited (default: the current one).")
 
 
 class NewQuestionFields(BaseModel):
@@ -256,7 +259,7 @@ class VoteCreate(BaseModel):
 
 class CommentCreate(BaseModel):
     body: str = Field(..., max_length=_BIG, description="Markdown; raw HTML is shown as text.")
-    reply_to: int | None = None
+    reply_to: int | None = Field(None, ge=1, le=MAX_ID, strict=True, description="The comment this one answers.")
 
 
 class ReasonBody(BaseModel):
@@ -264,7 +267,7 @@ class ReasonBody(BaseModel):
 
 
 class HideBody(ReasonBody):
-    hidden: bool = True
+    hidden: StrictBool = True
 
 
 class AcceptEdits(EditFields, NewQuestionFields):
@@ -280,12 +283,12 @@ class AcceptBody(BaseModel):
                                        "proposed). A suggested new question's kind and competencies may be given "
                                        "too (400 for an edit of an existing question). An edit that changes "
                                        "something is recorded: the history says the editor edited it.")
-    edited_base: int | None = Field(None, ge=0, description="The revision the edit was made against (default: the "
+    edited_base: int | None = Field(None, ge=0, le=MAX_ID, strict=True, description="The revision the edit was made against (default: the "
                                     "one the suggestion was made against, so the edit is merged like it).")
 
 
 class RevertBody(BaseModel):
-    revision: int = Field(..., ge=1)
+    revision: int = Field(..., ge=1, le=MAX_ID, strict=True)
     reason: str = Field(..., max_length=_BIG)
 
 

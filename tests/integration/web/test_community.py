@@ -716,3 +716,29 @@ def test_a_candidate_who_takes_an_editors_name_is_told_apart_by_number_and_badge
     assert sorted(comments) == sorted([(editor_name, str(voter_id), ""),
                                        (editor_name, str(editor_id), ' <span class="chip role-badge" '
                                                                       'data-role-badge>editor</span>')])
+
+
+def test_revisions_replies_and_hiding_take_json_numbers_and_booleans(app, question, people):
+    """"3" for a revision, "7" for the comment replied to and "yes" for hidden were taken as 3, 7 and true."""
+    author, voter, editor = people
+    qid = question["id"]
+    body = {"example_answer": current_answer(author, qid) + " Strict.", "reason": "r", "accept_licence": True}
+    for base in ("0", 0.0, True):
+        sent = author.post(f"/api/questions/{qid}/suggestions", json={**body, "base_revision": base},
+                           headers=author.page_csrf_header())
+        assert sent.status_code == 422 and "base_revision" in sent.text, base
+    made = author.post(f"/api/questions/{qid}/suggestions", json=body, headers=author.page_csrf_header())
+    sid = made.json()["id"]
+    first = voter.post(f"/api/suggestions/{sid}/comments", json={"body": "First."}, headers=voter.page_csrf_header())
+    assert first.status_code == 201, first.text
+    reply = author.post(f"/api/suggestions/{sid}/comments", json={"body": "Reply.", "reply_to": str(first.json()["id"])},
+                        headers=author.page_csrf_header())
+    assert reply.status_code == 422 and "reply_to" in reply.text
+    hide = editor.post(f"/api/comments/{first.json()['id']}/hide", json={"reason": "Spam", "hidden": "yes"},
+                       headers=editor.page_csrf_header())
+    assert hide.status_code == 422 and "hidden" in hide.text
+    revert = editor.post(f"/api/questions/{qid}/revert", json={"revision": "1", "reason": "Back"},
+                         headers=editor.page_csrf_header())
+    assert revert.status_code == 422 and "revision" in revert.text
+    accept = editor.post(f"/api/suggestions/{sid}/accept", json={"edited_base": "0"}, headers=editor.page_csrf_header())
+    assert accept.status_code == 422 and "edited_base" in accept.text
