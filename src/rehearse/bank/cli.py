@@ -8,15 +8,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
 from rehearse.bootstrap import open_database
+from rehearse.console import make_console
 
-console = Console(soft_wrap=True)
-errors = Console(stderr=True, soft_wrap=True)
+console = make_console(soft_wrap=True)
+errors = make_console(stderr=True, soft_wrap=True)
 questions_app = typer.Typer(help="Browse, show and search questions.", no_args_is_help=True,
                             rich_markup_mode="markdown")
 

@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-errors = Console(stderr=True, soft_wrap=True)
+from rehearse.console import make_console
+
+errors = make_console(stderr=True, soft_wrap=True)
 
 
 def _fail(message: str) -> None:
@@ -90,7 +91,7 @@ def feedback(
     else:
         from .report_view import render_report
 
-        render_report(Console(), stored_text, report.to_dict())
+        render_report(make_console(), stored_text, report.to_dict())
 
 
 def _run_batch(database, path: Path, backend: str, jobs: int) -> None:

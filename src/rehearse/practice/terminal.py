@@ -19,12 +19,13 @@ from typing import Annotated
 
 import click
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
-console = Console(highlight=False)
+from rehearse.console import make_console
+
+console = make_console(highlight=False)
 END_OF_ANSWER = "."  # a line with only a full stop ends the answer
 RATINGS = {"a": "again", "h": "hard", "g": "good", "e": "easy"}
 
@@ -34,7 +35,7 @@ class EndOfInput(Exception):
 
 
 def _fail(message: str) -> None:
-    Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False)
+    make_console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False)
     raise typer.Exit(2)
 
 

@@ -7,12 +7,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
+
+from rehearse.console import make_console
 
 data_app = typer.Typer(help="A user's data: export it as JSON, import it into another Rehearse.",
                        no_args_is_help=True, rich_markup_mode="markdown")
-errors = Console(stderr=True, highlight=False)
+errors = make_console(stderr=True, highlight=False)
 
 
 def _user(session, email: str):
