@@ -14,7 +14,8 @@ NUMBER = re.compile(
     # "20%", "24/7", "2-3 weeks", "$1.5 million": each one number, as written
     r"(?<![\w.\-/])(?:[$€£]\s?)?\d+(?:[.,:/]\d+)*(?:\s?[-–]\s?\d+(?:[.,]\d+)*)?"
     r"(?:\s?%|\s?(?:million|billion|thousand|percent|x|k|m|bn|ms|s|h|hrs?|hours|mins?|minutes|days|wks?|"
-    r"weeks|months|yrs?|years|people|engineers|teams|customers|users|points)\b|\b)"
+    r"weeks|months|yrs?|years|people|engineers|teams|customers|users|points|patients|beds|shifts|"
+    r"mg|mcg|ml|g|kg|mmol|mm|cm|km|units)\b|\b)"
     # in words, "eighty five percent" and "two hundred" each one number too
     r"|\b(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|"
     r"seven|eight|nine)\b)?|(?<!no )(?<!-)(?<!each )(?<!every )(?<!any )(?<!the )(?<!this )(?<!that )(?<!which )"
@@ -32,7 +33,7 @@ _FIGURE = r"(?<![\w.,])\d+(?:[.,]\d+)*(?:\s?[-–]\s?\d+(?:[.,]\d+)*)?"
 _COUNT = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|"
           r"seven|eight|nine))?|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
           r"fifteen|sixteen|seventeen|eighteen|nineteen|hundred)")
-_UNIT = r"(?:minute|hour|day|week|sprint|month|quarter|year)"
+_UNIT = r"(?:minute|hour|day|week|fortnight|sprint|shift|month|quarter|year)"
 _ABBREVIATED = r"(?:mins?|hrs?|wks?|yrs?)"  # "10 min", "2 hrs", "3 yrs"
 TIME_FRAME = re.compile(
     # "by week five", "in month 3" (before "by week" alone)
@@ -40,20 +41,29 @@ TIME_FRAME = re.compile(
     r"five|six|seven|eight|nine|ten|eleven|twelve)\b|"
     # "a month later", "three weeks behind", "two years ago"
     rf"(?:{_FIGURE}|\b(?:a|an|one|{_COUNT}|a few|a couple of)) "
-    r"(?:day|week|sprint|month|quarter|year)s? (?:later|earlier|before|after|behind|ahead|ago|late|early)\b|"
+    r"(?:day|week|fortnight|sprint|shift|month|quarter|year)s? (?:later|earlier|before|after|behind|ahead|ago|late|"
+    r"early)\b|"
     # "within two quarters", "for a year now", "every week", "in 6.5 days", "within an hour"
     r"\b(?:within|in|over|after|for|by|every|each|per|first|next|last|the first) "
     rf"(?:a |an |the )?(?:{_FIGURE}|one|{_COUNT}|few|couple of )?\s?(?:-?\s?)?"
-    r"(?:(?:day|week|sprint|month|quarter|year)s?|minutes|hours|half)\b(?: now\b)?"
+    r"(?:(?:day|week|fortnight|sprint|shift|month|quarter|year)s?|minutes|hours)\b(?: now\b)?"
+    # "the first half", "half an hour" (not "cut it by half")
+    r"|\b(?:the )?(?:first|second|next|last) half\b|\bhalf an? (?:hour|day)\b"
     r"|\b(?:within|in|over|for|after) (?:an|one) hour\b"
     # "since one year" (how many who learned English first in another language say "for a year now")
     rf"|\bsince (?:a |an |one |a few |a couple of |(?:{_FIGURE}|{_COUNT}) )?{_UNIT}s?\b"
     r"|\bq[1-4]\b|\b(?:quarterly|weekly|monthly|daily|fortnightly|annual|annually|biweekly)\b"
     # "6.5 days", "10 min", "a 3 day workshop", "a 90-minute session", "a six-week plan", "forty minutes"
-    rf"|{_FIGURE}(?:\s?|-)(?:{_UNIT}s?|{_ABBREVIATED})\b"
-    rf"|\b(?:one|{_COUNT})-{_UNIT}s?\b"
+    rf"|{_FIGURE}(?:\s?|-)(?:{_UNIT}s?|{_ABBREVIATED})\b(?!-old)"
+    rf"|\b(?:one|{_COUNT})-{_UNIT}s?\b(?!-old)"
     rf"|\b{_COUNT} {_UNIT}s\b"
-    r"|\bthe (?:day|week|month|sprint|quarter|year) (?:after|before)\b",
+    r"|\bthe (?:day|week|month|sprint|quarter|year) (?:after|before)\b"
+    # "the same day", "that afternoon", "the next morning", "by the end of my shift", "overnight"
+    r"|\bthe same (?:day|morning|afternoon|evening|night|week|shift)\b|\bsame-day\b|\bovernight\b"
+    r"|\b(?:that|the next|the following) (?:morning|afternoon|evening|night)\b"
+    r"|\bthe (?:next|following) (?:day|week|fortnight|shift)\b"
+    r"|\bby the end of (?:the|that|this|my|our|his|her|their|the next) "
+    r"(?:day|week|fortnight|shift|sprint|month|quarter|year)\b",
     re.I,
 )
 # A time frame that runs up to now: what a story's result sounds like ("since one year we have had

@@ -23,6 +23,30 @@ def test_a_decimal_figure_is_one_number_and_one_time_frame_not_its_digits_after_
     assert set(spec.numbers) == {"6.5 days", "2.1 days", "1,200 users"}
 
 
+@pytest.mark.parametrize(("sentence", "frame"), [
+    ("Within a fortnight the backlog was cleared.", "Within a fortnight"),
+    ("I rang the prescriber the same day.", "the same day"),
+    ("That afternoon I called the ward sister back.", "That afternoon"),
+    ("The next morning we reviewed every chart.", "The next morning"),
+    ("It was fixed by the end of my shift.", "by the end of my shift"),
+    ("We cut the queue over the last fortnight.", "last fortnight"),
+    ("In the first half we hired two nurses.", "the first half"),
+])
+def test_time_frames_outside_software_are_time_frames(sentence, frame):
+    assert frame in _spec(sentence).time_frames
+
+
+def test_cutting_something_by_half_is_a_number_not_a_time_frame():
+    spec = _spec("We cut the queue by half.")
+    assert spec.time_frames == () and "half" in spec.numbers
+
+
+def test_an_age_is_not_a_time_frame_and_a_dose_is_a_number_with_its_unit():
+    spec = _spec("An 82-year-old patient was given 10 mg twice, and a six-year-old 5 ml.")
+    assert spec.time_frames == ()
+    assert {"10 mg", "5 ml"} <= set(spec.numbers)
+
+
 @pytest.mark.parametrize("frame", ["six-week", "two-year", "five-minute", "2-year", "90-minute", "twenty-four-hour"])
 def test_a_hyphenated_duration_is_a_time_frame_as_written(frame):
     assert frame in _spec(f"We agreed a {frame} plan with the team.").time_frames
