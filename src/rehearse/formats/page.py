@@ -88,6 +88,11 @@ def _read_one_page(lines: list[tuple[int, str]], file: str) -> tuple[RoleDoc, li
         raise FormatError(file, lines[-1][0], "a line holding only '-' after the list of questions")
 
     header = lines[1:separator_index]
+    if _FOR_ROLE.match(title.strip()):
+        # "Interview Questions for X" on the first line: the title above it is missing, and the page cannot be
+        # read unambiguously (the bank would be named after the heading, the first question read as the intro).
+        raise FormatError(file, lines[0][0], f"a title line such as '{_FOR_ROLE.match(title.strip()).group('role')} "
+                          f"Interview Questions' (and an intro line) before '{title.strip()}'")
     role_name = _TITLE_SUFFIX.sub("", title).strip() or title.strip()
     intro, listed, list_started = [], [], False
     for number, line in header:
@@ -101,25 +106,42 @@ def _read_one_page(lines: list[tuple[int, str]], file: str) -> tuple[RoleDoc, li
     if not list_started:  # no "Interview Questions for" heading: the intro is one line, the rest the list
         intro, listed = [line.strip() for _, line in header[:1]], [(n, line.strip()) for n, line in header[1:]]
 
-    questions = _read_blocks(lines[separator_index + 1 :], file, after_line=lines[separator_index][0])
+    questions = _read_blocks(lines[separator_index + 1 :], file, after_line=lines[separator_index][0],
+                             listed=listed)
     role = RoleDoc(name=role_name, questions=tuple(questions), description=" ".join(intro) or None)
     return role, _cross_check(file, listed, questions)
 
 
-def _read_blocks(lines: list[tuple[int, str]], file: str, after_line: int) -> list[QuestionDoc]:
+def _not_a_listed_question(file: str, listed_texts: dict[str, int], question: str, question_line: int,
+                           number: int, line: str) -> None:
+    """A block ends with "Help us improve this answer. / -"; when that line is missing, the next question would
+    be read into this block's guidance or answer (one question lost, another's answer corrupted): refused."""
+    text = _normal(line)
+    if text in listed_texts and text != _normal(question):
+        raise FormatError(
+            file, number,
+            f"the line 'Help us improve this answer. / -' closing the block that starts on line {question_line} "
+            f"before this line, which is the question listed on line {listed_texts[text]}")
+
+
+def _read_blocks(lines: list[tuple[int, str]], file: str, after_line: int,
+                 listed: list[tuple[int, str]] = ()) -> list[QuestionDoc]:
     questions: list[QuestionDoc] = []
+    listed_texts = {_normal(text): number for number, text in listed}
     index = 0
     while index < len(lines):
         question_line, question = lines[index]
         question = question.strip()
         if question.startswith(ANSWER_PREFIX) or IMPROVE_LINE.match(question):
             raise FormatError(file, question_line, "a question line to start the next block")
+
         index += 1
         intent_parts, points, slug = [], [], None
         while index < len(lines) and not lines[index][1].lstrip().startswith(ANSWER_PREFIX):
             number, line = lines[index]
             if IMPROVE_LINE.match(line.strip()):
                 raise FormatError(file, number, f"'{ANSWER_PREFIX} \"…\"' for the question on line {question_line}")
+            _not_a_listed_question(file, listed_texts, question, question_line, number, line)
             if point := _POINT_LINE.match(line.strip()):
                 points.append(point.group("point").strip())
             elif slug is None and not intent_parts and (given := _SLUG_LINE.match(line.strip())):
@@ -137,6 +159,7 @@ def _read_blocks(lines: list[tuple[int, str]], file: str, after_line: int) -> li
         index += 1
         while index < len(lines) and not IMPROVE_LINE.match(lines[index][1].strip()):
             # Blank lines were left out of `lines`; inside an answer they are its paragraph breaks.
+            _not_a_listed_question(file, listed_texts, question, question_line, *lines[index])
             answer_parts += [""] * (lines[index][0] - lines[index - 1][0] - 1)
             answer_parts.append(lines[index][1].strip())
             index += 1

@@ -95,3 +95,30 @@ def test_the_seed_page_gives_24_questions_with_guidance_and_answers():
     assert len(questions) == 24
     assert result.warnings == ()
     assert all(q.intent and q.example_answer for q in questions)
+
+
+def test_a_block_without_its_closing_line_is_refused_where_the_next_question_starts():
+    # Without "Help us improve this answer. / -" the next question would be read into this answer: one question
+    # lost, another answer corrupted. Nothing is imported; the message names the line of the swallowed question.
+    text = PAGE.replace("to decide.\"\nHelp us improve this answer. / -\n", "to decide.\"\n", 1)
+    with pytest.raises(FormatError) as caught:
+        read(text)
+    assert (caught.value.file, caught.value.line) == ("bank.txt", 10)
+    assert "Help us improve this answer" in caught.value.expected and "listed on line 5" in caught.value.expected
+
+
+def test_a_listed_question_inside_another_blocks_guidance_is_refused():
+    text = PAGE.replace('Answer Example: "I circulate the doc two days before — with a clear question to decide."\n'
+                        "Help us improve this answer. / -\n", "", 1)
+    with pytest.raises(FormatError) as caught:
+        read(text)
+    assert caught.value.line == 9 and "listed on line 5" in caught.value.expected
+
+
+def test_a_page_without_its_title_line_is_refused():
+    # Read as it stands, the heading would name the bank and the first listed question would be the intro.
+    text = PAGE.split("\n", 2)[2]
+    with pytest.raises(FormatError) as caught:
+        read(text)
+    assert caught.value.line == 1
+    assert "a title line such as 'Staff Engineer Interview Questions'" in caught.value.expected
