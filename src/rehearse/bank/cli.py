@@ -117,11 +117,14 @@ def export_bank(
     if out is None:
         sys.stdout.write(write(docs[0], format).decode("utf-8"))
         return
-    if folder:
-        out.mkdir(parents=True, exist_ok=True)
+    from rehearse.output import OutputError, write_file
+
     for doc in docs:
         path = out / f"{slugify(doc.name)}{extension_for(format)}" if folder else out
-        path.write_bytes(write(doc, format))
+        try:  # missing folders are made, as for every file the command line writes
+            write_file(path, write(doc, format))
+        except OutputError as error:
+            _fail(str(error))
         errors.print(f"Wrote {doc.question_count} questions of {escape(doc.name)} to {escape(str(path))}",
                      highlight=False)
 

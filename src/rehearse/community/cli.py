@@ -33,7 +33,13 @@ def export_queue(
     if out is None:
         typer.echo(text, nl=False)
         return
-    out.write_text(text, encoding="utf-8")
+    from rehearse.output import OutputError, write_file
+
+    try:  # missing folders are made, as for every file the command line writes
+        write_file(out, text)
+    except OutputError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
     typer.echo(f"Wrote {len(records) - 1} pending suggestion(s) to {out}.", err=True)
 
 

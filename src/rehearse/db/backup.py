@@ -12,12 +12,15 @@ sets one with options=-csearch_path=NAME), restored with
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import subprocess
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
+
+from rehearse.output import OutputError, make_folder
 
 
 class BackupError(RuntimeError):
@@ -69,14 +72,22 @@ def backup(url: str, target: Path) -> str:
     target = Path(target)
     if target.exists():
         raise BackupError(f"{target} exists; choose a new file name (a backup never overwrites)")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:  # missing folders are made, as for every file the command line writes
+        make_folder(target.parent)
+    except OutputError as error:
+        raise BackupError(str(error)) from None
     source = _sqlite_path(url)
     if source is not None:
         if not source.exists():
             raise BackupError(f"{source}: no such database file")
         partial = target.with_name(target.name + ".partial")
-        with sqlite3.connect(source, timeout=30) as live, sqlite3.connect(partial) as copy:
-            live.backup(copy)  # one consistent snapshot, while other connections keep writing
+        try:
+            with sqlite3.connect(source, timeout=30) as live, sqlite3.connect(partial) as copy:
+                live.backup(copy)  # one consistent snapshot, while other connections keep writing
+        except sqlite3.OperationalError as error:
+            if not os.access(target.parent, os.W_OK | os.X_OK):
+                raise BackupError(f"cannot write {target}: permission denied") from None
+            raise BackupError(f"cannot write {target}: {error}") from None
         _check(partial)
         partial.rename(target)
         return f"SQLite backup of {source} written to {target} ({target.stat().st_size:,} bytes, integrity ok)"

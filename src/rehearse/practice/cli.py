@@ -20,6 +20,15 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
+def _backend_name(value: str) -> str:
+    """--backend: one of the engine's backends, or a usage error that lists them (exit 2)."""
+    from rehearse.feedback.backends import BACKEND_NAMES
+
+    if value not in BACKEND_NAMES:
+        raise typer.BadParameter(f"{value!r} is not a feedback backend; choose one of {', '.join(BACKEND_NAMES)}")
+    return value
+
+
 def _read_answer(answer_file: Path | None) -> str:
     if answer_file is not None:
         try:
@@ -37,7 +46,7 @@ def feedback(
     batch: Annotated[Path | None, typer.Option(help='JSONL file: one {"question": ..., "answer": ...} per line.')]
     = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
-    backend: Annotated[str, typer.Option(help="auto, e5, onnx or lexical.")] = "auto",
+    backend: Annotated[str, typer.Option(help="auto, e5, onnx or lexical.", callback=_backend_name)] = "auto",
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, max=256,
                                              help="With --batch: answers scored at once (default: one per CPU core).")]
     = None,

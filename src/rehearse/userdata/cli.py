@@ -46,7 +46,13 @@ def export_data(email: Annotated[str, typer.Argument(help="The account's e-mail 
     if out is None:
         typer.echo(text)
     else:
-        out.write_text(text + "\n", encoding="utf-8")
+        from rehearse.output import OutputError, write_file
+
+        try:  # missing folders are made, as for every file the command line writes
+            write_file(out, text + "\n")
+        except OutputError as error:
+            errors.print(f"[bold red]error:[/] {escape(str(error))}", soft_wrap=True)
+            raise typer.Exit(2) from None
 
 
 @data_app.command("import")
