@@ -19,7 +19,7 @@ _LEADING_VERBS = re.compile(
     r"^(?:be sure to |make sure to |try to |you should |aim to )?"
     r"(?:cover|mention|include|address|discuss|touch on|explain|describe|show|share|outline|"
     r"highlight|detail|demonstrate|name|give|articulate|walk through|talk about|set out|"
-    r"focus on|emphasi[sz]e|illustrate|provide|state|list)\s+",
+    r"focus on|emphasi[sz]e|illustrate|provide|state|list)(?:\s*:)?\s+",
     re.IGNORECASE,
 )
 _PREAMBLE = re.compile(
@@ -54,25 +54,78 @@ def _clean(point: str) -> str:
     return point.strip()
 
 
+# Words that open a clause or a noun phrase of its own: an item that starts with one is a point by itself
+# ("the situation, what you did, and the result"); an item that does not is a bare noun that continues a
+# list governed by the item before it ("how you balance cost, safety, and patient preference").
+_OWN_HEAD = re.compile(
+    r"^(?:the|a|an|your|their|his|her|its|our|my|this|that|these|those|any|each|every|some|"
+    r"how|what|why|when|where|whether|which|who|whom|if)\b",
+    re.IGNORECASE,
+)
+_SUBJECTS = frozenset({"you", "you'd", "you'll", "you’d", "you’ll", "we", "they", "i", "he", "she", "it"})
+_CLAUSE_HEAD = re.compile(r"^(?:how|what|why|when|where|whether|which|who)\b", re.IGNORECASE)
+# "X while Y" is two points only when Y is a second thing the candidate does: "while ensuring quality",
+# "while setting up ...", "while checking every item" (an -ing clause). "while the ward is shouting" is the
+# circumstance of the first point and stays with it.
+_WHILE_DOING = re.compile(r"\s+while\s+(?=\w+ing\b)(?![^()]*\))", re.IGNORECASE)
+_AND = re.compile(r"\s+and\s+(?![^()]*\))", re.IGNORECASE)
+_LINKS = frozenset({"in", "on", "at", "under", "over", "for", "to", "with", "without", "of", "from", "by", "during",
+                    "across", "against", "when", "while", "if", "after", "before", "as", "so", "that"})
+
+
+def _is_bare(item: str) -> bool:
+    return not _OWN_HEAD.match(item)
+
+
+def _governs_a_list(head: str, rest: list[str]) -> bool:
+    """Whether `head` is a short clause whose verb's object is the first of a list of bare nouns: "how you
+    balance cost" + ["safety", "patient preference when choosing a brand"]. Not a list of verbs ("how you
+    diagnose, set expectations"), nor a clause that has its own object ("how you reset the roadmap", "who you
+    involve in the launch decision")."""
+    words = head.split()
+    if not _CLAUSE_HEAD.match(head) or not 4 <= len(words) <= 5 or words[-2].casefold() in _SUBJECTS:
+        return False
+    if any(_OWN_HEAD.match(word) or word.casefold() in _LINKS for word in words[2:]):
+        return False
+
+    def noun_part(item: str) -> list[str]:  # "patient preference when choosing a brand" -> its first two words
+        item_words = item.split()
+        cut = next((i for i, word in enumerate(item_words) if word.casefold() in _LINKS), len(item_words))
+        return item_words[:cut]
+
+    return all(1 <= len(noun_part(item)) <= 3 for item in rest)
+
+
 def _items(clause: str) -> list[str]:
     """Split "a, b, and c" / "a and b" into items, keeping parenthesised lists whole."""
     raw = [piece for piece in split_top_level(clause) if _clean(piece)]
     pieces = [_clean(piece) for piece in raw]
-    # "practices that reinforce ownership, learning, and safety": a long item followed only by
-    # short ones is one point whose object is a list, not several points.
+    merged = False  # a point whose own list was joined back is not split again at its "and"
     for index, piece in enumerate(pieces[:-1]):
-        if len(piece.split()) >= 5 and all(len(rest.split()) <= 3 for rest in pieces[index + 1 :]):
+        rest = pieces[index + 1 :]
+        if not all(_is_bare(item) for item in rest):
+            continue
+        # "how you balance cost, safety, and patient preference when choosing a brand": a clause whose verb
+        # governs a list of bare nouns (its own object bare too: not "how you reset the roadmap") is one point;
+        # a list of verbs ("how you diagnose, set clear expectations, and support growth") is not.
+        if _governs_a_list(piece, rest):
+            pieces, merged = pieces[:index] + [_clean(",".join(raw[index:]))], True
+            break
+        # "practices that reinforce ownership, learning, and safety": a long item followed only by
+        # short bare ones is one point whose object is a list, not several points.
+        if len(piece.split()) >= 5 and all(len(item.split()) <= 3 for item in rest):
             if index == 0:
                 # ...unless that list is all the guidance asks for: then each item is a point that can
                 # be checked on its own ("practices that reinforce ownership", "... learning", ...).
-                return _distribute(piece, pieces[1:]) or [_clean(",".join(raw))]
-            pieces = pieces[:index] + [_clean(",".join(raw[index:]))]
+                return _distribute(piece, rest) or [_clean(",".join(raw))]
+            pieces, merged = pieces[:index] + [_clean(",".join(raw[index:]))], True
             break
-    if len(pieces) == 1:
-        # "X and Y" (or "X while Y") with no commas: split only when both sides are substantial.
-        halves = re.split(r"\s+(?:and|while)\s+(?![^()]*\))", pieces[0], maxsplit=1)
-        if len(halves) == 2 and all(len(half.split()) >= 3 for half in halves):
-            pieces = [_clean(half) for half in halves]
+    if len(pieces) == 1 and not merged:
+        # "X and Y" (or "X while doing Y") with no commas: split only when both sides are substantial.
+        for separator in (_AND, _WHILE_DOING):
+            halves = separator.split(pieces[0], maxsplit=1)
+            if len(halves) == 2 and all(len(half.split()) >= 3 for half in halves):
+                return [_clean(half) for half in halves]
     return pieces
 
 

@@ -63,6 +63,41 @@ CASES = [
         ("you can set direction that matches the runway",),
         id="the 'Employers ask this' preamble is dropped",
     ),
+    pytest.param(
+        "In your answer, explain how you stay calm while the ward is shouting.",
+        ("how you stay calm while the ward is shouting",),
+        id="a 'while' circumstance (while + subject + verb) stays with its point",
+    ),
+    pytest.param(
+        "In your answer, describe how you keep dispensing fast while checking every item.",
+        ("how you keep dispensing fast", "checking every item"),
+        id="'while' + an -ing clause is a second thing the candidate does: two points",
+    ),
+    pytest.param(
+        "In your answer, explain how you balance cost, safety, and patient preference when choosing a brand.",
+        ("how you balance cost, safety, and patient preference when choosing a brand",),
+        id="bare nouns governed by one verb are one point",
+    ),
+    pytest.param(
+        "In your answer, explain how you balance speed, cost, and focus.",
+        ("how you balance speed, cost, and focus",),
+        id="bare nouns governed by one verb, short list",
+    ),
+    pytest.param(
+        "In your answer, show how you diagnose, set clear expectations, and support growth with measurable outcomes.",
+        ("how you diagnose", "set clear expectations", "support growth with measurable outcomes"),
+        id="a list of verbs after 'how you' is one point per verb",
+    ),
+    pytest.param(
+        "In your answer, describe the situation, what you did to de-escalate, and the result.",
+        ("the situation", "what you did to de-escalate", "the result"),
+        id="items that are each a noun phrase or clause of their own split, short or long",
+    ),
+    pytest.param(
+        "In your answer, cover: the risk, the mitigation, and who you tell.",
+        ("the risk", "the mitigation", "who you tell"),
+        id="a colon after the leading verb is dropped with it",
+    ),
     pytest.param("", (), id="no guidance, no points"),
     pytest.param(None, (), id="missing guidance"),
 ]
