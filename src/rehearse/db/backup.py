@@ -16,6 +16,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+from contextlib import closing
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -56,7 +57,7 @@ def _failed(program: str, done: subprocess.CompletedProcess) -> BackupError:
 
 
 def _check(path: Path) -> None:
-    with sqlite3.connect(path) as copy:
+    with closing(sqlite3.connect(path)) as copy:
         verdict = copy.execute("PRAGMA integrity_check").fetchone()[0]
         has_version = copy.execute(
             "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
@@ -82,8 +83,11 @@ def backup(url: str, target: Path) -> str:
             raise BackupError(f"{source}: no such database file")
         partial = target.with_name(target.name + ".partial")
         try:
-            with sqlite3.connect(source, timeout=30) as live, sqlite3.connect(partial) as copy:
+            # closing(): a connection's `with` only commits; the copy must be closed before it is renamed
+            with closing(sqlite3.connect(source, timeout=30)) as live, closing(sqlite3.connect(partial)) as copy:
                 live.backup(copy)  # one consistent snapshot, while other connections keep writing
+                # the copy is one file: out of WAL mode, so no -wal or -shm file is left beside it
+                copy.execute("PRAGMA journal_mode=DELETE")
         except sqlite3.OperationalError as error:
             if not os.access(target.parent, os.W_OK | os.X_OK):
                 raise BackupError(f"cannot write {target}: permission denied") from None
@@ -109,7 +113,7 @@ def restore(url: str, source: Path) -> str:
     if target is not None:
         _check(source)
         target.parent.mkdir(parents=True, exist_ok=True)
-        with sqlite3.connect(source) as backup_copy, sqlite3.connect(target, timeout=30) as live:
+        with closing(sqlite3.connect(source)) as backup_copy, closing(sqlite3.connect(target, timeout=30)) as live:
             backup_copy.backup(live)
         _check(target)
         return f"{target} restored from {source} (integrity ok)"

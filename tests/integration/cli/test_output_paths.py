@@ -76,3 +76,17 @@ def test_an_export_to_a_new_folder_writes_one_valid_file(rehearse, tmp_path):
     out = tmp_path / "exports" / "bank.json"
     assert rehearse("export", "-f", "json", "--bank", "cli-bank", "--out", out).exit_code == 0
     assert json.loads(out.read_text(encoding="utf-8"))
+
+
+def test_a_backup_leaves_only_the_backup_file_beside_it(rehearse, tmp_path):
+    """No `.partial`, `-wal` or `-shm` file of the copy is left in the folder, backup after backup;
+    the backup restores."""
+    folder = tmp_path / "backups"
+    for name in ("first.db", "second.db"):
+        made = rehearse("backup", folder / name)
+        assert made.exit_code == 0, made.output
+    assert sorted(p.name for p in folder.iterdir()) == ["first.db", "second.db"]
+    restored = rehearse("restore", folder / "first.db")
+    assert restored.exit_code == 0, restored.output
+    assert sorted(p.name for p in folder.iterdir()) == ["first.db", "second.db"]
+    assert rehearse("questions", "show", "prioritise").exit_code == 0
