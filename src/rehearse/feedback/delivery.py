@@ -59,11 +59,19 @@ def count_phrases(lower: str, phrases: tuple[str, ...]) -> dict[str, int]:
 
 
 
-def delivery(answer: str, n_sentences: int) -> Delivery:
-    """Length, speaking time, fillers, hedges, clichés, I vs we."""
+def delivery(answer: str, n_sentences: int, spoken_seconds: float | None = None) -> Delivery:
+    """Length, speaking time, fillers, hedges, clichés, I vs we.
+
+    `spoken_seconds`: the speaking time measured on a recording of the answer (its transcription's
+    `speaking_s`), used for the speaking time, the verdict, the length and the pace (this answer's words
+    over the measured minutes); None (typed answers) estimates it from the words at WORDS_PER_MINUTE."""
     lower = answer.lower().replace("’", "'")
     n_words = len(_text.words(answer))
-    seconds = round(n_words / WORDS_PER_MINUTE * 60, 1)
+    if spoken_seconds is None:
+        pace, seconds = WORDS_PER_MINUTE, round(n_words / WORDS_PER_MINUTE * 60, 1)
+    else:
+        # to the hundredth a transcription measures it to, so the two say the same time
+        pace, seconds = round(n_words / spoken_seconds * 60), round(spoken_seconds, 2)
     lo, hi = TARGET_SECONDS
     verdict = ("empty" if n_words == 0 else "short" if seconds < lo
                else "long" if seconds > hi else "ok")
@@ -88,5 +96,5 @@ def delivery(answer: str, n_sentences: int) -> Delivery:
         noise = (sum(fillers.values()) * 1.0 + sum(hedges.values()) * 0.6
                  + sum(cliches.values()) * 1.5) * per100
         score = length * max(0.0, 1.0 - noise / 8.0)  # ~8 noise words per 100 zero it
-    return Delivery(n_words, n_sentences, WORDS_PER_MINUTE, seconds, TARGET_SECONDS, verdict,
+    return Delivery(n_words, n_sentences, pace, seconds, TARGET_SECONDS, verdict,
                     dict(Counter(fillers)), hedges, cliches, i_n, we_n, we_share, round(score, 3))

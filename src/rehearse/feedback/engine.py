@@ -8,7 +8,8 @@ specificity, delivery); this module assembles the report.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Sequence
 
 from . import signals as _sig
 from . import text as _text
@@ -161,14 +162,15 @@ OTHER_SCRIPT = Suggestion(
                 "Latin alphabet (best in English). Nothing was scored.")
 
 
-def _empty_report(q: Question, kind: str, kind_source: str, prep, backend, raw: str = "") -> Report:
+def _empty_report(q: Question, kind: str, kind_source: str, prep, backend, raw: str = "",
+                  spoken_seconds: float | None = None) -> Report:
     points = tuple(TalkingPointResult(p, False, 0.0, None, prep.example_shown(e))
                    for p, e in zip(prep.points, prep.shown_exemplar, strict=True))
     if prep.basis != "talking_points":
         points = ()
     structure = _sig.structure(kind, kind_source, [])
     spec = _sig.specificity("", None)
-    delivery = _sig.delivery("", 0)
+    delivery = _sig.delivery("", 0, spoken_seconds)
     weights = WEIGHTS if prep.basis != "none" else WEIGHTS_NO_RUBRIC
     breakdown = tuple(BreakdownItem(k, w, 0.0, 0.0, "no answer") for k, w in weights.items())
     return Report(0, "no answer", breakdown, 0.0 if prep.basis != "none" else None, prep.basis,
@@ -189,13 +191,24 @@ def _check(answer: str) -> None:
         raise AnswerTooLong(len(answer))
 
 
+def _check_seconds(seconds: float | None) -> float | None:
+    """A measured speaking time: None, or a finite number of seconds above zero."""
+    if seconds is None:
+        return None
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+        raise TypeError("spoken_seconds must be a number of seconds or None")
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise ValueError(f"spoken_seconds must be a finite number of seconds above zero, not {seconds!r}")
+    return float(seconds)
+
+
 def _report(q: Question, raw: str, cleaned: str, sents: list[str], sent_vecs, backend: Backend,
-            lexicon: Lexicon | None) -> Report:
+            lexicon: Lexicon | None, spoken_seconds: float | None = None) -> Report:
     kind_source = "question" if q.kind else "detected"
     kind = q.kind or _sig.detect_kind(q.text)
     prep = prepare(q, backend, lexicon)
     if not sents:
-        return _empty_report(q, kind, kind_source, prep, backend, raw)
+        return _empty_report(q, kind, kind_source, prep, backend, raw, spoken_seconds)
     ans = build_answer(raw, cleaned, sents, sent_vecs)
     raw_points = point_results(prep, ans, backend, lexicon)
     tps = tuple(TalkingPointResult(p, s >= 0.5, round(s, 3), _quoted(ev) if s >= 0.5 else
@@ -222,7 +235,7 @@ def _report(q: Question, raw: str, cleaned: str, sents: list[str], sent_vecs, ba
     denied = [denying(sent) for sent in sents]
     said = "\n".join(sent for sent, no in zip(sents, denied, strict=True) if not no) if any(denied) else cleaned
     spec = _sig.specificity(said, lexicon, prep.rubric_stems)
-    delivery = _sig.delivery(cleaned, len(sents))
+    delivery = _sig.delivery(cleaned, len(sents), spoken_seconds)
     values = {"coverage": coverage, "structure": structure.score, "specificity": spec.score,
               "delivery": delivery.score}
     weights = WEIGHTS if coverage is not None else WEIGHTS_NO_RUBRIC
@@ -287,19 +300,35 @@ def prepare_question(question: Question, *, backend: Backend | None = None,
 
 
 def analyze(question: Question, answer: str, *, backend: Backend | None = None,
-            lexicon: Lexicon | None = None) -> Report:
-    """Score one answer against its question; see the package README for the report."""
+            lexicon: Lexicon | None = None, spoken_seconds: float | None = None) -> Report:
+    """Score one answer against its question; see the package README for the report.
+
+    `spoken_seconds`: the speaking time measured on a recording of the answer (a transcription's speaking
+    time); the delivery section then reports it, and the pace over it, instead of estimating both from the
+    word count (and the length verdict, its points and the length suggestions follow it). None for typed
+    answers. Raises TypeError when it is not a number, ValueError unless it is finite and above zero."""
     _check(answer)
+    spoken_seconds = _check_seconds(spoken_seconds)
     backend = backend or load_backend("auto")
     cleaned, sents = split_answer(answer)
     vecs = backend.encode(sents) if sents else None
-    return _report(question, answer, cleaned, sents, vecs, backend, lexicon)
+    return _report(question, answer, cleaned, sents, vecs, backend, lexicon, spoken_seconds)
 
 
 def analyze_many(pairs: Iterable[tuple[Question, str]], *, backend: Backend | None = None,
-                 lexicon: Lexicon | None = None) -> list[Report]:
-    """analyze() for many (question, answer) pairs, encoding all answers' sentences together."""
+                 lexicon: Lexicon | None = None,
+                 spoken_seconds: Sequence[float | None] | None = None) -> list[Report]:
+    """analyze() for many (question, answer) pairs, encoding all answers' sentences together.
+
+    `spoken_seconds`, when given, holds each pair's measured speaking time (None for a typed answer), in
+    the pairs' order, as analyze() takes it."""
     pairs = list(pairs)
+    if spoken_seconds is None:
+        seconds: list[float | None] = [None] * len(pairs)
+    else:
+        seconds = [_check_seconds(s) for s in spoken_seconds]
+        if len(seconds) != len(pairs):
+            raise ValueError(f"spoken_seconds has {len(seconds)} values for {len(pairs)} answers")
     for _, a in pairs:
         _check(a)
     backend = backend or load_backend("auto")
@@ -307,8 +336,8 @@ def analyze_many(pairs: Iterable[tuple[Question, str]], *, backend: Backend | No
     flat = [s for _, sents in split for s in sents]
     vecs = backend.encode(flat) if flat else None
     out, start = [], 0
-    for (q, a), (cleaned, sents) in zip(pairs, split, strict=True):
+    for (q, a), (cleaned, sents), spoken in zip(pairs, split, seconds, strict=True):
         v = vecs[start : start + len(sents)] if sents else None
         start += len(sents)
-        out.append(_report(q, a, cleaned, sents, v, backend, lexicon))
+        out.append(_report(q, a, cleaned, sents, v, backend, lexicon, spoken))
     return out

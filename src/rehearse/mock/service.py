@@ -247,15 +247,19 @@ def prepare_item(session: Session, item: MockItem):
     return PreparedQuestion(question, prepare(session, item.question).lexicon, item.question.bank_id)
 
 
-def score_prepared(prepared, answer: str, *, backend: str, scorer=None) -> dict[str, Any]:
+def score_prepared(prepared, answer: str, *, backend: str, scorer=None,
+                   spoken_seconds: float | None = None) -> dict[str, Any]:
     """The report of an answer (an empty one, sent when time ran out, scores as empty).
 
-    `scorer` (the web app's) may score it through the job queue; without one it is scored here."""
+    `scorer` (the web app's) may score it through the job queue; without one it is scored here.
+    `spoken_seconds`: a spoken answer's measured speaking time (None: typed)."""
     from rehearse.practice.queued_scoring import score_here
 
     if scorer is not None:
-        return scorer.score(prepared, answer)
-    return score_here(prepared, answer, backend=backend)
+        if spoken_seconds is None:
+            return scorer.score(prepared, answer)
+        return scorer.score(prepared, answer, spoken_seconds=spoken_seconds)
+    return score_here(prepared, answer, backend=backend, spoken_seconds=spoken_seconds)
 
 
 def score_item(session: Session, item: MockItem, answer: str, *, backend: str) -> dict[str, Any]:

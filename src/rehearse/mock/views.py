@@ -172,10 +172,13 @@ def answer_item(request: Request, session, settings, *, user, mock_id: int, item
         if show_next:
             shown(session, mock)
         return _read(request, mock)
+    from rehearse.practice.service import measured_seconds
+
     prepared = service.prepare_item(session, item)
     release(session)
     report = service.score_prepared(prepared, answer, backend=settings.feedback_backend,
-                                    scorer=request.app.state.scorer)  # here, or by a worker (queued)
+                                    scorer=request.app.state.scorer,  # here, or by a worker (queued)
+                                    spoken_seconds=measured_seconds(speech))  # a spoken answer's measured time
     begin_writing(session)
     session.expire_all()  # read again under the write lock (and the mock's row lock): another submit may be first
     mock = service.get_or_404(session, user=user, mock_id=mock_id, lock=True)

@@ -23,6 +23,7 @@ process killed mid-wait), workers still never start it, and their maintenance de
 from __future__ import annotations
 
 import logging
+import math
 import os
 import threading
 import time
@@ -60,21 +61,29 @@ class ScoringUnavailable(RuntimeError):
     retry_after = RETRY_AFTER_S
 
 
-def score_here(prepared: PreparedQuestion, answer: str, *, backend: str) -> dict[str, Any]:
-    """The report, scored in this process; raises feedback.AnswerTooLong."""
+def score_here(prepared: PreparedQuestion, answer: str, *, backend: str,
+               spoken_seconds: float | None = None) -> dict[str, Any]:
+    """The report, scored in this process; raises feedback.AnswerTooLong.
+
+    `spoken_seconds`: a spoken answer's measured speaking time (None: typed, the time is estimated)."""
     with metrics.SCORING.time(), _cores:
-        return analyze_prepared(prepared, answer, backend=backend).to_dict()
+        return analyze_prepared(prepared, answer, backend=backend, spoken_seconds=spoken_seconds).to_dict()
 
 
-def job_payload(prepared: PreparedQuestion, *, backend: str) -> dict[str, Any]:
-    """What a worker needs besides the answer: the engine's question as read now, whose lexicon, which engine."""
+def job_payload(prepared: PreparedQuestion, *, backend: str, spoken_seconds: float | None = None) -> dict[str, Any]:
+    """What a worker needs besides the answer: the engine's question as read now, whose lexicon, which engine,
+    and a spoken answer's measured speaking time (`spoken_seconds`, only for a spoken answer: a typed answer's
+    payload is as before, and a payload without it is scored as typed)."""
     q = prepared.question
-    return {
+    payload = {
         "question": {"text": q.text, "talking_points": list(q.talking_points), "example_answer": q.example_answer,
                      "intent": q.intent, "kind": q.kind, "competencies": list(q.competencies)},
         "bank_id": prepared.bank_id,
         "backend": backend,
     }
+    if spoken_seconds is not None:
+        payload["spoken_seconds"] = spoken_seconds
+    return payload
 
 
 def run_job(job: JobContext) -> dict[str, Any]:
@@ -93,9 +102,13 @@ def run_job(job: JobContext) -> dict[str, Any]:
         with job.database.transaction() as session:  # a short read; scoring itself holds no connection
             lexicon = bank_lexicon(session, bank_id)
     answer = (job.data() or b"").decode("utf-8", "surrogatepass")
+    spoken = payload.get("spoken_seconds")  # absent: a typed answer, or a job enqueued before it was carried
+    if spoken is not None and (isinstance(spoken, bool) or not isinstance(spoken, (int, float))
+                               or not math.isfinite(spoken) or spoken <= 0):
+        raise JobFailed(f"spoken_seconds must be a number of seconds above zero, not {spoken!r}")
     try:
         return score_here(PreparedQuestion(question, lexicon, bank_id), answer,
-                          backend=payload.get("backend") or "auto")
+                          backend=payload.get("backend") or "auto", spoken_seconds=spoken)
     except feedback.AnswerTooLong as error:  # checked before enqueueing; the same every time
         raise JobFailed(str(error)) from None
 
@@ -125,9 +138,10 @@ class Scorer:
             return False
         return self.mode == "always" or (self.dedicated_workers and len(answer) >= self.min_chars)
 
-    def score(self, prepared: PreparedQuestion, answer: str) -> dict[str, Any]:
+    def score(self, prepared: PreparedQuestion, answer: str, *, spoken_seconds: float | None = None) -> dict[str, Any]:
         """The report as JSON; raises feedback.AnswerTooLong, or ScoringUnavailable when queued and not done in time.
 
+        `spoken_seconds`: a spoken answer's measured speaking time, for the report's delivery (None: typed).
         Call it with no database connection held: a queued answer waits up to the timeout.
         """
         if len(answer) > feedback.MAX_ANSWER_CHARS:  # decided here, never by a worker
@@ -135,8 +149,8 @@ class Scorer:
         started = time.perf_counter()
         try:
             if not self.on_queue(answer):
-                return score_here(prepared, answer, backend=self.backend)
-            return self._through_queue(prepared, answer)
+                return score_here(prepared, answer, backend=self.backend, spoken_seconds=spoken_seconds)
+            return self._through_queue(prepared, answer, spoken_seconds)
         finally:
             spent = metrics.REQUEST_SCORING.get()
             if spent is not None:
@@ -149,9 +163,10 @@ class Scorer:
         if event is not None:
             event.set()
 
-    def _through_queue(self, prepared: PreparedQuestion, answer: str) -> dict[str, Any]:
+    def _through_queue(self, prepared: PreparedQuestion, answer: str, spoken_seconds: float | None) -> dict[str, Any]:
         started = time.monotonic()
-        job_id = self.queue.enqueue(kind=KIND, payload=job_payload(prepared, backend=self.backend),
+        job_id = self.queue.enqueue(kind=KIND, payload=job_payload(prepared, backend=self.backend,
+                                                                   spoken_seconds=spoken_seconds),
                                     data=answer.encode("utf-8", "surrogatepass"),
                                     expires_in=timedelta(seconds=self.timeout_s))  # when this request gives up
         done = threading.Event()

@@ -84,10 +84,13 @@ def prepare_many(session: Session, questions: Sequence[Question]) -> list[Prepar
             for q in questions]
 
 
-def analyze_prepared(prepared: PreparedQuestion, answer: str, *, backend: str = "auto") -> feedback.Report:
-    """The feedback report for one answer, with no database work; raises feedback.AnswerTooLong."""
+def analyze_prepared(prepared: PreparedQuestion, answer: str, *, backend: str = "auto",
+                     spoken_seconds: float | None = None) -> feedback.Report:
+    """The feedback report for one answer, with no database work; raises feedback.AnswerTooLong.
+
+    `spoken_seconds`: a spoken answer's measured speaking time (its transcription's), None for a typed one."""
     return feedback.analyze(prepared.question, answer, backend=feedback.load_backend(backend),
-                            lexicon=prepared.lexicon)
+                            lexicon=prepared.lexicon, spoken_seconds=spoken_seconds)
 
 
 def analyze_answer(session: Session, question: Question, answer: str, *, backend: str = "auto") -> feedback.Report:

@@ -6,6 +6,7 @@ Scoring goes through `scoring.analyze_answer`, the one bridge to the feedback en
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -90,8 +91,12 @@ def score(
     backend: str = "auto",
     release_connection: bool = False,
     scorer: Scorer | None = None,
+    spoken_seconds: float | None = None,
 ) -> dict[str, Any]:
     """The feedback report of an answer, as JSON-ready data.
+
+    `spoken_seconds`: a spoken answer's measured speaking time (`measured_seconds(speech)`), which its report's
+    delivery reads instead of estimating it from the words; None for a typed answer.
 
     `release_connection=True` ends the session's (read) transaction once the question's data
     is read, so no pooled connection is held while the answer waits for and runs the model.
@@ -110,10 +115,22 @@ def score(
         release(session)
     try:
         if scorer is None:
-            return score_here(prepared, answer, backend=backend)
-        return scorer.score(prepared, answer)
+            return score_here(prepared, answer, backend=backend, spoken_seconds=spoken_seconds)
+        if spoken_seconds is None:
+            return scorer.score(prepared, answer)  # a typed answer: as before (to any scorer)
+        return scorer.score(prepared, answer, spoken_seconds=spoken_seconds)
     except feedback.AnswerTooLong as error:
         raise AnswerRejected(str(error), 413) from None
+
+
+def measured_seconds(speech: dict[str, Any] | None) -> float | None:
+    """A spoken answer's measured speaking time, from its transcript or its `speech_summary`, for scoring it:
+    the report then says how long it was spoken, as its pace does. None when there is no usable figure
+    (a typed answer, a transcript without speaking time, or none measured)."""
+    value = (speech or {}).get("speaking_s")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+        return None
+    return float(value)
 
 
 def speech_summary(transcript: dict[str, Any] | None) -> dict[str, Any] | None:

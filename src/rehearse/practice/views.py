@@ -58,7 +58,7 @@ def question_or_404(session, question_id: int) -> Question:
 
 
 def _score(request: Request, session, settings, question: Question, answer: str, *,
-           max_chars: int | None = None) -> dict[str, Any]:
+           max_chars: int | None = None, spoken_seconds: float | None = None) -> dict[str, Any]:
     """Score with no connection held: here, or by a worker through the queue (the app's Scorer)."""
     try:
         return service.score(
@@ -69,6 +69,7 @@ def _score(request: Request, session, settings, question: Question, answer: str,
             backend=settings.feedback_backend,
             release_connection=True,
             scorer=request.app.state.scorer,
+            spoken_seconds=spoken_seconds,
         )
     except service.AnswerRejected as rejected:
         raise HTTPException(rejected.status, str(rejected)) from None
@@ -167,10 +168,12 @@ def create_attempt(
         if replay is not None:
             return _replayed(replay)
     question = question_or_404(session, body.question_id)
-    report = _score(request, session, settings, question, body.answer)
     speech = None
     if body.transcription_id:
         speech = _transcript(request, session, body.transcription_id, owner_key(user.id, None))
+    # A spoken answer is scored with its measured speaking time, so its report's length agrees with its pace.
+    spoken_seconds = service.measured_seconds(speech) if body.mode == "spoken" else None
+    report = _score(request, session, settings, question, body.answer, spoken_seconds=spoken_seconds)
     begin_writing(session)
     claimed = None
     if key is not None:

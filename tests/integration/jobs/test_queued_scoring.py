@@ -301,3 +301,70 @@ def test_a_worker_killed_mid_score_has_the_job_scored_again_within_the_wait(make
     assert response.json() == expected  # the second try's report, the same as scoring in the request
     assert time.monotonic() - killed_at >= LEASE_S * 2 / 3 - 0.5  # taken again only once the lease ran out
     assert score_jobs(database) == 0
+
+
+SPEAKING_S = 10.47  # what the (faked) transcription measured
+
+
+def test_a_spoken_attempt_scored_by_another_worker_keeps_its_measured_speaking_time(make_app, database, monkeypatch):
+    """The score job carries the transcription's speaking time: the worker's report says it, as scoring in the
+    request does, and not the estimate from the words."""
+    from rehearse.practice import transcriptions
+
+    monkeypatch.setattr(transcriptions, "transcribe_audio", lambda audio, *, language, on_progress: {
+        "text": audio.decode(), "duration_s": 12.0, "speaking_s": SPEAKING_S, "words_per_minute": 206.3,
+        "pauses": [], "segments": [], "word_count": 36, "language": language})
+    web_only = make_app(worker_in_process=False, scoring_on_queue="always")
+    inline = make_app(scoring_on_queue="never")
+    with_worker = make_app()
+    for app in (web_only, inline, with_worker):
+        monkeypatch.setattr(app.state.transcriptions, "unavailable_reason", lambda: None)
+    ran: list[str] = []
+    with_worker.state.worker.listen(ran.append)
+    client = TestClient(web_only)
+    ann = token_for(client)
+    qid = question_id(client)
+    job = client.post("/api/transcriptions", headers=ann,
+                      files={"audio": ("a.webm", SHORT_ANSWER.encode(), "audio/webm")}).json()["id"]
+    spoken = {"question_id": qid, "answer": SHORT_ANSWER, "mode": "spoken", "transcription_id": job}
+    with TestClient(with_worker):  # its worker transcribes, then scores what web_only queues
+        deadline = time.monotonic() + 30
+        while client.get(f"/api/transcriptions/{job}", headers=ann).json()["state"] != "done":
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        queued = client.post("/api/attempts", json=spoken, headers=ann)
+    assert queued.status_code == 201, queued.text
+    assert len(ran) == 2  # the recording, then the answer
+    report = queued.json()["report"]
+    assert report["delivery"]["speaking_seconds"] == SPEAKING_S == queued.json()["speech"]["speaking_s"]
+    assert report["delivery"]["words_per_minute"] == round(report["delivery"]["words"] / SPEAKING_S * 60)
+    here = TestClient(inline).post("/api/attempts", json=spoken, headers=ann)  # the same transcription, scored here
+    assert here.status_code == 201, here.text
+    assert here.json()["report"] == report
+    assert score_jobs(database) == 0
+
+
+def test_a_score_job_from_before_spoken_seconds_is_scored_as_typed(database):
+    """A payload without `spoken_seconds` (a typed answer, or a job queued by an older version) is scored with
+    the estimate; one with it, with the measured time; a malformed one fails at once, without retries."""
+    from rehearse import feedback
+    from rehearse.practice.queued_scoring import job_payload, score_here
+    from rehearse.practice.scoring import PreparedQuestion
+
+    prepared = PreparedQuestion(feedback.Question(text="How would you handle requests to a platform team?",
+                                                  talking_points=("an intake with triage", "measured lead time")),
+                                None, None)
+    typed = job_payload(prepared, backend="lexical")
+    assert "spoken_seconds" not in typed  # a typed answer's job is as it was
+    spoken = job_payload(prepared, backend="lexical", spoken_seconds=SPEAKING_S)
+    queue = JobQueue(database)
+    data = SHORT_ANSWER.encode()
+    ids = [queue.enqueue(kind="score", payload=payload, data=data)
+           for payload in (typed, spoken, {**typed, "spoken_seconds": "ten"})]
+    assert Worker(queue, name="now").drain() == 3
+    (old_state, old, _), (new_state, new, _), (bad_state, _, error) = (queue.take(i) for i in ids)
+    assert old_state == new_state == "done" and bad_state == "failed" and "spoken_seconds" in error
+    assert old == score_here(prepared, SHORT_ANSWER, backend="lexical")
+    assert old["delivery"]["words_per_minute"] == 150
+    assert new == score_here(prepared, SHORT_ANSWER, backend="lexical", spoken_seconds=SPEAKING_S)
+    assert new["delivery"]["speaking_seconds"] == SPEAKING_S

@@ -202,13 +202,14 @@ def submit_answer(
     if user is None and answer.strip():
         refuse_anonymous_overuse(request)
 
-    def score(text: str) -> dict[str, Any]:
+    def score(text: str, spoken_seconds: float | None = None) -> dict[str, Any]:
         return practice.score(session, question=question, answer=text, max_chars=max_chars,
                               backend=settings.feedback_backend, release_connection=True,
-                              scorer=request.app.state.scorer)
+                              scorer=request.app.state.scorer, spoken_seconds=spoken_seconds)
 
     try:
-        report = score(answer)
+        # A spoken answer is scored with its measured speaking time, so the report's length agrees with its pace.
+        report = score(answer, practice.measured_seconds(speech))
     except practice.AnswerRejected as rejected:
         return _practice_page(
             request,
