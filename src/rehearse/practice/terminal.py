@@ -228,12 +228,22 @@ def run_mock(database, user, role: str | None, count: int, *, backend: str, use_
     table = Table("#", "question", "score", "missed", "follow-up")
     for q in summary["questions"]:
         follow = q.get("follow_up")
-        table.add_row(str(q["number"]), q["question"], str(q["score"]), "; ".join(q["missed"]) or "—",
-                      f"{follow['score']}: {follow['question']}" if follow else "—")
+        table.add_row(str(q["number"]), escape(q["question"]), f"{q['score']}{_ran_out(q)}",
+                      escape("; ".join(q["missed"])) or "—",
+                      f"{follow['score']}{_ran_out(follow)}: {escape(follow['question'])}" if follow else "—")
     console.print(table)
-    console.print(f"Overall [bold]{summary['score']}[/] / 100.")
+    sent_late = summary.get("timed_out") or 0
+    console.print(f"Overall [bold]{summary['score']}[/] / 100"
+                  + (f"; {sent_late} sent when time ran out." if sent_late else "."))
     for s in summary["suggestions"]:
         console.print(f"• {s['message']}")
+
+
+def _ran_out(entry: dict) -> str:
+    """The mark of an answer sent after its time ran out, as the web report words it."""
+    if not entry.get("timed_out"):
+        return ""
+    return " (time ran out before an answer was written)" if entry.get("empty") else " (time ran out)"
 
 
 def practice_command(
