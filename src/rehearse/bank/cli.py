@@ -64,12 +64,14 @@ def import_files(
                                                           transient=True) as progress:
             task = progress.add_task("Importing", total=total)
             merged = []  # community edits an import replaced: said after the summary
+            renamed = []  # (file, line, old slug, new slug)
             for path, result in zip(paths, parsed, strict=True):
                 storing = path
-                start = len(summary.warnings)
+                start, renamed_before = len(summary.warnings), len(summary.renamed)
                 import_bank(session, result.bank, summary=summary,
                             progress=lambda n: progress.advance(task, n))
                 merged += summary.warnings[start:]
+                renamed += [(path, *change) for change in summary.renamed[renamed_before:]]
                 summary.warnings.extend(result.warnings)
     except SQLAlchemyError as error:  # the files were checked; this is the database (locked, gone, full)
         reason = str(getattr(error, "orig", None) or error).splitlines()[0]
@@ -78,6 +80,10 @@ def import_files(
         f"Imported {total} questions into {escape(', '.join(dict.fromkeys(summary.banks)))}: "
         f"{summary.created} new, {summary.updated} updated, {summary.unchanged} unchanged."
     )
+    for file, line, old, new in renamed:
+        where = f"{file}:{line}" if line else str(file)
+        console.print(f"{escape(where)}: slug changed: {escape(old)} -> {escape(new)} (matched by its text)",
+                      highlight=False)
     for warning in merged:
         errors.print(f"[yellow]warning:[/] {escape(str(warning))}", highlight=False)
 

@@ -6,6 +6,7 @@ matches questions by slug, updates what the file changed, and keeps what editors
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -30,6 +31,9 @@ class ImportSummary:
     updated: int = 0
     unchanged: int = 0
     warnings: list[ImportWarning] = field(default_factory=list)
+    # Questions matched by their text because the file gave them a slug no stored question has:
+    # (line in the file, old slug, new slug). The stored question takes the file's slug.
+    renamed: list[tuple[int | None, str, str]] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -94,8 +98,10 @@ def import_bank(session: Session, doc: BankDoc, *, progress: Progress | None = N
     # A question a file gives without a slug (the page format has no place for one) is the stored question
     # of the same text in the same role, whatever slug that one was given.
     by_text = {(q.role_id, same_text(q.text)): q for q in existing.values()}
+    said = Counter((q.role_id, same_text(q.text)) for q in existing.values())
     all_questions = [q for role in doc.roles for q in role.questions]
-    slugs = iter(_unique_slugs([q.slug or slugify(q.text) for q in all_questions]))
+    file_slugs = _unique_slugs([q.slug or slugify(q.text) for q in all_questions])
+    slugs, claimed = iter(file_slugs), set(file_slugs)
     changed_before = summary.created + summary.updated
     for role_doc in doc.roles:
         role = _upsert_role(session, bank, role_doc, existing_roles)
@@ -106,10 +112,16 @@ def import_bank(session: Session, doc: BankDoc, *, progress: Progress | None = N
             if question_doc.slug is None and (current is None or current.role_id != role.id):
                 current = by_text.get((role.id, same_text(question_doc.text)), current)
                 slug = current.slug if current is not None else slug
+            elif current is None and (twin := _renamed(by_text, said, claimed, role.id, question_doc)) is not None:
+                # The file gives a slug no stored question has, to a question whose text its role holds once
+                # under a slug the file no longer uses: the same question, renamed (not a second copy).
+                summary.renamed.append((question_doc.line, twin.slug, slug))
+                current = twin
+                by_text.pop((role.id, same_text(question_doc.text)))
             if current is None:
                 new_rows.append((slug, position, question_doc))
             elif _update_question(session, current, role, position, question_doc, summary,
-                                  doc.source or doc.name):
+                                  doc.source or doc.name, slug=slug):
                 summary.updated += 1
             else:
                 summary.unchanged += 1
@@ -120,6 +132,16 @@ def import_bank(session: Session, doc: BankDoc, *, progress: Progress | None = N
     if summary.created + summary.updated > changed_before:
         bank.imported_at = utcnow()
     return summary
+
+
+def _renamed(by_text: dict, said: Counter, claimed: set[str], role_id: int, doc: QuestionDoc) -> Question | None:
+    """The stored question a file's question renames: the one question of its role with the same text
+    (spacing and case aside), whose own slug no question of the file asks for."""
+    key = (role_id, same_text(doc.text))
+    twin = by_text.get(key)
+    if doc.slug is None or twin is None or said[key] != 1 or twin.slug in claimed:
+        return None
+    return twin
 
 
 def _upsert_role(session: Session, bank: Bank, doc: RoleDoc, existing: dict[str, Role]) -> Role:
@@ -188,7 +210,7 @@ def _file_values(doc: QuestionDoc, points: Sequence[str]) -> dict:
 
 
 def _update_question(session: Session, question: Question, role: Role, position: int, doc: QuestionDoc,
-                     summary: ImportSummary | None = None, file: str = "") -> bool:
+                     summary: ImportSummary | None = None, file: str = "", slug: str | None = None) -> bool:
     """Bring a stored question in line with the file; returns whether anything changed.
 
     The example answer, intent and talking points are merged with the question's history: a field
@@ -197,7 +219,8 @@ def _update_question(session: Session, question: Question, role: Role, position:
     """
     changes: dict = {}
     kind = question.kind if "kind" in doc.omitted else doc.kind or "other"
-    for attribute, value in (("role_id", role.id), ("text", doc.text), ("kind", kind), ("position", position)):
+    for attribute, value in (("role_id", role.id), ("slug", slug or question.slug), ("text", doc.text),
+                             ("kind", kind), ("position", position)):
         if getattr(question, attribute) != value:
             changes[attribute] = value
     points, source = _points_of(doc)

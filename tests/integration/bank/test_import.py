@@ -154,3 +154,29 @@ def test_a_csv_without_the_talking_points_column_keeps_the_points_already_stored
     empty_cell = without.replace("intent\n", "intent,talking_points\n").rstrip("\n") + ",\n"
     service.import_bank(session, read_text(empty_cell, file="b.csv", format="csv").bank)
     assert service.get_question(session, "rota").talking_points == ["it"]
+
+
+def _with_questions(bank, *questions):
+    return replace(bank, roles=(replace(bank.roles[0], questions=questions),))
+
+
+def test_a_question_whose_slug_the_file_changed_is_matched_by_its_text_not_duplicated(session):
+    named = _with_questions(BANK, *(replace(q, slug=f"q{n}") for n, q in enumerate(BANK.roles[0].questions)))
+    service.import_bank(session, named)
+    first, *rest = named.roles[0].questions
+    reslugged = replace(first, slug="q0-renamed", text="  how do you RAISE the hiring bar without slowing hiring? ",
+                        line=7)
+    summary = service.import_bank(session, _with_questions(named, reslugged, *rest))
+    assert (summary.created, summary.updated, summary.unchanged) == (0, 1, 2)
+    assert summary.renamed == [(7, "q0", "q0-renamed")]
+    slugs = session.scalars(select(Question.slug).where(Question.text.ilike("%hiring bar%"))).all()
+    assert slugs == ["q0-renamed"]
+
+
+def test_a_new_slug_is_a_new_question_when_the_old_slug_is_still_in_the_file(session):
+    # The same text under two slugs the file gives is two questions (imported with a warning by the reader).
+    named = _with_questions(BANK, replace(BANK.roles[0].questions[0], slug="q0"))
+    service.import_bank(session, named)
+    twin = replace(named.roles[0].questions[0], slug="q0-twin")
+    summary = service.import_bank(session, _with_questions(named, named.roles[0].questions[0], twin))
+    assert (summary.created, summary.renamed) == (1, [])
