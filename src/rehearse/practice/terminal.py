@@ -100,10 +100,20 @@ def ask(prompt: str) -> str:
         raise EndOfInput from None
 
 
+def _role_id(database, role: str) -> int:
+    """The id of the one role --role names (an id, a slug, or BANK/ROLE); an error when none or several do."""
+    from rehearse.bank.pick import RoleNotChosen, pick_role
+
+    with database.transaction() as session:
+        try:
+            return pick_role(session, role).id
+        except RoleNotChosen as error:
+            _fail(escape(str(error)))
+
+
 def _questions(database, user, role: str | None, due: bool) -> Iterator[int]:
     from sqlalchemy import func, select
 
-    from rehearse.bank import service as bank
     from rehearse.bank.models import Question
     from rehearse.review import service as review
 
@@ -115,19 +125,15 @@ def _questions(database, user, role: str | None, due: bool) -> Iterator[int]:
                 console.print("[green]Nothing is due for review. Well done.[/]")
                 return
             yield question_id
-    with database.transaction() as session:
-        role_id = None
-        if role:
-            found = bank.get_role(session, role)
-            if found is None:
-                _fail(f"there is no role {role!r} (rehearse roles lists them)")
-            role_id = found.id
+    role_id = _role_id(database, role) if role else None
     while True:
         with database.transaction() as session:
             statement = select(Question.id).order_by(func.random()).limit(1)
             if role_id is not None:
                 statement = statement.where(Question.role_id == role_id)
             question_id = session.scalar(statement)
+        if question_id is None and role_id is not None:
+            _fail(f"the role {role!r} has no questions (rehearse roles lists each role's questions)")
         if question_id is None:
             _fail("there are no questions; import a bank first (rehearse import FILE)")
         yield question_id
@@ -185,7 +191,7 @@ def run_mock(database, user, role: str | None, count: int, *, backend: str, use_
         _fail("a mock interview needs --role R (rehearse roles lists them)")
     with database.transaction(writes=True) as session:
         try:
-            mock_id = mocks.create(session, user=user, role=role, count=count).id
+            mock_id = mocks.create(session, user=user, role=str(_role_id(database, role)), count=count).id
         except mocks.MockRejected as error:
             _fail(str(error))
     while True:
