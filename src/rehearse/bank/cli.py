@@ -184,9 +184,12 @@ def list_questions(
 
     Example: rehearse questions list --competency hiring --json
     """
+    from rehearse.bank.service import find_roles
     from rehearse.bank.service import list_questions as query
 
     with open_database().transaction() as session:
+        if role and not find_roles(session, role):
+            _fail(f"there is no role {role!r} (rehearse roles lists them)")
         questions = query(session, role=role, competency=competency, bank=bank)
     _print_questions(questions, json_output)
 

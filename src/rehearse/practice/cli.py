@@ -132,8 +132,8 @@ def _run_batch(database, path: Path, backend: str, jobs: int) -> None:
         questions: dict[str, object] = {}
         for index, line in enumerate(lines):
             where = f"{path}:{index + 1}"
-            if not line.strip():
-                outputs[index] = {"error": f"{where}: empty line"}
+            if not line.strip():  # a blank line is skipped: no output line, and the others keep their numbers
+                progress.advance(task)
                 continue
             try:
                 item = json.loads(line)
@@ -155,7 +155,7 @@ def _run_batch(database, path: Path, backend: str, jobs: int) -> None:
                 outputs[index] = {"error": f"{where}: {refused}"}
                 continue
             pending.append((index, questions[reference], answer))
-        progress.advance(task, len(lines) - len(pending))
+        progress.advance(task, len(lines) - len(pending) - sum(not line.strip() for line in lines))
         try:
             loaded = engine.load_backend(backend)
         except engine.BackendUnavailable as error:
@@ -178,8 +178,11 @@ def _run_batch(database, path: Path, backend: str, jobs: int) -> None:
                 progress.advance(task)
     rubric_store.store(database, loaded, prepared.values())
     for output in outputs:
+        if output is None:  # a blank line
+            continue
         failures += "error" in output
         sys.stdout.write(json.dumps(output, ensure_ascii=False) + "\n")
     if failures:
-        errors.print(f"[yellow]{failures} of {len(lines)} lines could not be scored; see their error objects[/]")
+        scored = sum(1 for output in outputs if output is not None)
+        errors.print(f"[yellow]{failures} of {scored} lines could not be scored; see their error objects[/]")
         raise typer.Exit(1)

@@ -111,6 +111,25 @@ def _role_id(database, role: str) -> int:
             _fail(escape(str(error)))
 
 
+def confirm(prompt: str, *, default: bool = True) -> bool:
+    """Yes or no; Enter takes the default, and any other reply is asked again."""
+    while True:
+        reply = ask(prompt)
+        if not reply:
+            return default
+        if reply in ("y", "yes"):
+            return True
+        if reply in ("n", "no", "q", "quit"):
+            return False
+        console.print("[yellow]Answer y or n (Enter: " + ("y" if default else "n") + ").[/]")
+
+
+class _Answering:
+    """Whether an answer is in progress (being typed, scored or stored), for what Ctrl-C says it lost."""
+
+    now = False
+
+
 def _questions(database, user, role: str | None, due: bool) -> Iterator[int]:
     from sqlalchemy import func, select
 
@@ -151,8 +170,10 @@ def practise_one(database, user, question_id: int, *, backend: str, use_editor: 
         question = bank.get_question(session, question_id)
         console.print(Panel(question.text, title=f"{question.role.name}", expand=False))
     started = time.monotonic()
+    _Answering.now = True
     answer = read_answer(use_editor)  # no transaction is open while the user types
     if not answer:
+        _Answering.now = False
         console.print("[yellow]No answer given; nothing was recorded.[/]")
         return False
     with database.transaction() as session:
@@ -160,7 +181,8 @@ def practise_one(database, user, question_id: int, *, backend: str, use_editor: 
         try:
             report = practice.score(session, question=question, answer=answer, max_chars=max_chars, backend=backend)
         except practice.AnswerRejected as rejected:
-            console.print(f"[red]{rejected}[/]")
+            _Answering.now = False
+            console.print(f"[red]{escape(str(rejected))}[/]")
             return False
     with database.transaction(writes=True) as session:
         question = bank.get_question(session, question_id)
@@ -168,6 +190,7 @@ def practise_one(database, user, question_id: int, *, backend: str, use_editor: 
                                   duration_s=time.monotonic() - started)
         attempt_id = attempt.id
         entry = review.attempt_review(session, user=user, attempt_id=attempt_id)
+    _Answering.now = False  # stored: what follows (the rating) loses nothing
     render_report(console, None, report)  # the question is in the panel above the answer
     names = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
     console.print(f"\nRecorded. Review rating: [bold]{names[entry['entry'].rating]}[/] from the score; "
@@ -206,6 +229,7 @@ def run_mock(database, user, role: str | None, count: int, *, backend: str, use_
             left = mocks.remaining_seconds(mock, item)
             console.print(f"[dim]You have {left // 60} min {left % 60} s; no feedback until the end.[/]")
             item_id = item.id
+        _Answering.now = True
         answer = read_answer(use_editor)[:max_chars]  # no transaction is open while the user types
         arrived = utcnow()
         with database.transaction() as session:
@@ -229,6 +253,7 @@ def run_mock(database, user, role: str | None, count: int, *, backend: str, use_
             if item is not None:  # the server's clock says whether the time ran out, as for the web page
                 mocks.record_answer(session, user=user, mock=mock, item=item, answer=answer, report=report,
                                     timed_out=mocks.time_ran_out(mock, item, answer, claimed=False, now=arrived))
+        _Answering.now = False
     with database.transaction() as session:
         summary = mocks.get(session, user=user, mock_id=mock_id).summary
     table = Table("#", "question", "score", "missed", "follow-up")
@@ -279,6 +304,7 @@ def practice_command(
         _fail("--due goes through your whole review queue, whatever the role: leave out --role, or --due to "
               "practise that role's questions")
     settings = Settings()
+    _Answering.now = False
     try:
         database = open_database(settings)
         # the model and the stored rubric vectors load while the first question is read
@@ -291,10 +317,11 @@ def practice_command(
         for question_id in _questions(database, account, role, due):
             practise_one(database, account, question_id, backend=settings.feedback_backend, use_editor=editor,
                          max_chars=settings.max_answer_chars)
-            if ask("\nAnother question? [Y/n] ") in ("n", "no", "q"):
+            if not confirm("\nAnother question? [Y/n] "):
                 break
     except EndOfInput:
         console.print("\n[dim]End of input: stopped. Every answer you finished is saved.[/]")
     except KeyboardInterrupt:
-        console.print("\n[yellow]Stopped. Every answer you finished is saved; the one in progress was not.[/]")
+        lost = "; the one in progress was not" if _Answering.now else ""
+        console.print(f"\n[yellow]Stopped. Every answer you finished is saved{lost}.[/]")
         raise typer.Exit(130) from None
