@@ -44,11 +44,16 @@ _NUMBERED = re.compile(r"^\s*(?:\d+[.)]|[-*])\s+(?P<text>.+)$")
 _SECTIONS = {"intent": "intent", "talking points": "talking_points", "example answer": "example_answer"}
 # Free-text lines the reader would take for structure, and lines that already start with the escape.
 _STRUCTURE = re.compile(r"^(?:#|\\|Slug:)", re.IGNORECASE)
+# A numbered item ("1. …", "2) …"): under Intent it is refused when the question has no Talking points section
+# (a forgotten heading would make the list part of the intent), so an intent's own such lines are escaped.
+_NUMBERED_ITEM = re.compile(r"^\s*\d+[.)]\s+\S")
 
 
-def _escaped(text: str) -> str:
-    """Free text with a backslash before each line that would read as structure."""
-    return "\n".join(f"\\{line}" if _STRUCTURE.match(line) else line for line in text.split("\n"))
+def _escaped(text: str, numbered: bool = False) -> str:
+    """Free text with a backslash before each line that would read as structure (and, for an intent, before
+    each line that would read as a numbered talking point)."""
+    return "\n".join(f"\\{line}" if _STRUCTURE.match(line) or (numbered and _NUMBERED_ITEM.match(line)) else line
+                     for line in text.split("\n"))
 
 
 def _unescaped(line: str) -> str:
@@ -100,6 +105,10 @@ def read_markdown(text: str, file: str = "<markdown>") -> ParseResult:
 
     def finish_question() -> None:
         if question is not None:
+            if question["numbered_intent"] and "talking_points" not in question["sections"]:
+                raise FormatError(file, question["numbered_intent"],
+                                  "prose under '#### Intent', not a numbered list: did you mean '#### Talking points'?"
+                                  " (put that heading before the list)")
             roles[-1]["questions"].append(question)
 
     for number, raw in enumerate(lines[start:], start=start + 1):
@@ -119,7 +128,7 @@ def read_markdown(text: str, file: str = "<markdown>") -> ParseResult:
                 raise FormatError(file, number, "a '## Role: …' heading before the first question")
             finish_question()
             question = {"text": line[4:].strip(), "line": number, "fields": {}, "intent": [], "talking_points": [],
-                        "example_answer": []}
+                        "example_answer": [], "sections": set(), "numbered_intent": None}
             section = None
         elif line.startswith("#### "):
             if question is None:
@@ -128,6 +137,7 @@ def read_markdown(text: str, file: str = "<markdown>") -> ParseResult:
             if title not in _SECTIONS:
                 raise FormatError(file, number, "a section named 'Intent', 'Talking points' or 'Example answer'")
             section = _SECTIONS[title]
+            question["sections"].add(section)
         elif question is None:
             if roles and re.match(r"^Slug:\s*", line, re.IGNORECASE) and roles[-1]["slug"] is None:
                 roles[-1]["slug"] = line.split(":", 1)[1].strip()
@@ -143,9 +153,14 @@ def read_markdown(text: str, file: str = "<markdown>") -> ParseResult:
             match = _NUMBERED.match(line)
             if match:
                 question["talking_points"].append(match.group("text").strip())
+            elif line.strip() and raw[:1].isspace() and question["talking_points"]:
+                # An indented line continues the item above it (a hard-wrapped item), as in Markdown.
+                question["talking_points"][-1] += " " + line.strip()
             elif line.strip():
                 raise FormatError(file, number, "a numbered talking point such as '1. …'")
         else:
+            if section == "intent" and not question["numbered_intent"] and _NUMBERED_ITEM.match(raw):
+                question["numbered_intent"] = number
             question[section].append(_unescaped(raw))
     finish_question()
 
@@ -213,7 +228,7 @@ def write_markdown(bank: BankDoc) -> str:
                 out.append(f"- Competencies: {', '.join(q.competencies)}")
             out.append("")
             if q.intent:
-                out += ["#### Intent", _escaped(q.intent), ""]
+                out += ["#### Intent", _escaped(q.intent, numbered=True), ""]
             if q.talking_points:
                 out.append("#### Talking points")
                 out += [f"{i}. {point}" for i, point in enumerate(q.talking_points, start=1)]

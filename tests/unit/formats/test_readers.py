@@ -255,3 +255,31 @@ def test_a_valid_bank_is_checked_without_looking_its_questions_up_line_by_line(m
     with pytest.raises(FormatError, match="each question once"):
         read_text(twice, file="big.json", format="json")
     assert lookups  # a message names the lines
+
+
+MD_QUESTION = "---\nbank: B\n---\n## Role: R\n### How do you check a dose?\n#### Intent\nSee vigilance.\n{after}"
+
+
+def test_a_numbered_list_under_intent_without_a_talking_points_heading_is_refused_naming_its_line():
+    # A forgotten "#### Talking points" heading would make the intent and the list one talking point.
+    text = MD_QUESTION.format(after="\n1. how you noticed\n2. how you verified\n#### Example answer\nI checked.\n")
+    with pytest.raises(FormatError) as caught:
+        read_text(text, file="b.md", format="markdown")
+    assert caught.value.line == 9
+    assert "did you mean '#### Talking points'" in caught.value.expected
+
+
+def test_an_intent_that_holds_a_numbered_line_is_escaped_on_export_and_read_back():
+    from rehearse.formats import BankDoc, QuestionDoc, RoleDoc, write
+
+    bank = BankDoc(name="B", roles=(RoleDoc(name="R", questions=(
+        QuestionDoc(text="Why?", intent="Two steps:\n1. look\n2. check", talking_points=()),)),))
+    again = read_text(write(bank, "markdown").decode(), file="b.md", format="markdown").bank
+    assert again.roles[0].questions[0].intent == "Two steps:\n1. look\n2. check"
+
+
+def test_an_indented_line_continues_the_talking_point_above_it():
+    text = MD_QUESTION.format(after="#### Talking points\n1. the check that\n   caught the error\n2) the fix\n")
+    question = read_text(text, file="b.md", format="markdown").bank.roles[0].questions[0]
+    assert question.talking_points == ("the check that caught the error", "the fix")
+
