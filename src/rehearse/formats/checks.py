@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Iterator
 
-from .model import BankDoc, FormatError, ImportWarning, LineIndex, QuestionDoc, RoleDoc, same_text, slugify
+from .model import BankDoc, FormatError, ImportWarning, LineIndex, QuestionDoc, RoleDoc, is_blank, same_text, slugify
 from .talking_points import parse_talking_points
 
 # The sizes of the storage columns (rehearse/bank/models.py); the text columns are unbounded.
@@ -173,7 +173,31 @@ def check_bank(bank: BankDoc, *, file: str, text: str = "") -> tuple[ImportWarni
                           f"a licence of at most {MAX_LICENCE} characters, not {len(bank.licence):,}")
     for role in bank.roles:
         _check_role(role, file=file, text=text)
-    return _check_repeats(bank, file=file, text=text)
+    return _check_repeats(bank, file=file, text=text) + _check_guidance(bank, file=file, text=text)
+
+
+SHOWN_UNGUIDED = 5  # questions without guidance named one by one; the rest counted
+
+
+def _check_guidance(bank: BankDoc, *, file: str, text: str) -> tuple[ImportWarning, ...]:
+    """Warn about questions that give feedback nothing to compare an answer with: no talking points (listed
+    or from an intent). With an example answer the engine scores against it instead (basis `example_answer`);
+    with neither, coverage is not scored at all. Not refused: question lists without guidance (Docusaurus
+    pages) import by design, to be completed later."""
+    warnings = []
+    unguided = [question for role in bank.roles for question in role.questions
+                if not (question.talking_points if question.talking_points is not None
+                        else parse_talking_points(question.intent))]
+    for question in unguided[:SHOWN_UNGUIDED]:
+        line = question.line or _line_of(text, question.text)
+        what = ("feedback will compare answers with its example answer" if not is_blank(question.example_answer)
+                else "nor an example answer: feedback cannot score what an answer covers")
+        warnings.append(ImportWarning(file, line, f"question {shown(question.text)} has no talking points and no "
+                                                  f"intent to derive them from; {what}"))
+    if len(unguided) > SHOWN_UNGUIDED:
+        warnings.append(ImportWarning(file, None, f"and {len(unguided) - SHOWN_UNGUIDED} more questions without "
+                                                  "talking points or intent"))
+    return tuple(warnings)
 
 
 def _check_repeats(bank: BankDoc, *, file: str, text: str) -> tuple[ImportWarning, ...]:

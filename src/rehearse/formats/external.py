@@ -13,7 +13,7 @@ import re
 from pathlib import Path, PurePath
 
 from .checks import check_question
-from .model import BankDoc, FormatError, ParseResult, QuestionDoc, RoleDoc, decode, detect_kind, lines_of
+from .model import BankDoc, FormatError, ImportWarning, ParseResult, QuestionDoc, RoleDoc, decode, detect_kind, lines_of
 
 _SECTION = re.compile(r"^##\s+(?P<title>.+?)\s*$")
 _BULLET = re.compile(r"^\s*[-*]\s+(?P<text>.+)$")
@@ -55,15 +55,25 @@ def read_question_file(text: str, file: str, competency: str | None = None) -> Q
 
 def read_question_tree(folder: Path) -> ParseResult:
     """Every question file under the folder; the folder's name becomes the bank and role."""
-    questions = []
-    for path in sorted(folder.rglob("*.md")):
+    questions, skipped = [], []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        relative = path.relative_to(folder)
+        if any(part.startswith(".") for part in relative.parts) or path.name.upper().startswith(_NOT_CONTENT):
+            continue  # .git, README, LICENSE: never questions
+        if path.suffix.lower() != ".md":
+            skipped.append(ImportWarning(str(path), None, "skipped: a folder imports Markdown question files "
+                                                          "(.md) only"))
+            continue
         try:
             data = path.read_bytes()
         except OSError as error:
             raise FormatError(str(path), None, f"a readable file ({error.strerror})") from None
         text = decode(data, str(path))
         if not is_question_file(text):
-            continue  # indexes such as questions.md, READMEs
+            if path.name.lower() != "questions.md":  # the layout's own indexes are skipped without a word
+                skipped.append(ImportWarning(str(path), None, "skipped: not a question file (no '## Key Points "
+                                                              "to Cover' section)"))
+            continue
         competency = _competency(path.parent.name) if path.parent != folder else None
         question = read_question_file(text, str(path), competency)
         check_question(question, file=str(path), text=text)
@@ -72,7 +82,10 @@ def read_question_tree(folder: Path) -> ParseResult:
         raise FormatError(str(folder), None, "Markdown question files with a '## Key Points to Cover' section")
     name = folder.resolve().name
     role = RoleDoc(name=name.replace("-", " ").replace("_", " ").title(), questions=tuple(questions))
-    return ParseResult(bank=BankDoc(name=name, source=folder.name, roles=(role,)))
+    return ParseResult(bank=BankDoc(name=name, source=folder.name, roles=(role,)), warnings=tuple(skipped))
+
+
+_NOT_CONTENT = ("README", "LICENSE", "LICENCE", "CHANGELOG", "CONTRIBUTING")
 
 
 def is_docusaurus(text: str) -> bool:

@@ -283,3 +283,45 @@ def test_an_indented_line_continues_the_talking_point_above_it():
     question = read_text(text, file="b.md", format="markdown").bank.roles[0].questions[0]
     assert question.talking_points == ("the check that caught the error", "the fix")
 
+
+def _one_question_json(**fields) -> str:
+    import json
+
+    question = {"slug": "q", "text": "How do you counsel a patient?", **fields}
+    return json.dumps({"bank": {"name": "B"}, "roles": [{"name": "R", "questions": [question]}]}, indent=2)
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [({"intent": "", "example_answer": "I ask what worries them."}, "compare answers with its example answer"),
+     ({}, "cannot score what an answer covers")],
+    ids=["example answer only", "nothing to compare with"],
+)
+def test_a_question_without_talking_points_or_intent_is_named_in_a_warning(fields, expected):
+    result = read_text(_one_question_json(**fields), file="b.json", format="json")
+    [warning] = result.warnings
+    assert (warning.file, warning.line) == ("b.json", 11)
+    assert "no talking points and no intent" in warning.message and expected in warning.message
+
+
+def test_a_question_with_points_or_an_intent_gives_no_such_warning():
+    assert read_text(_one_question_json(intent="In your answer, cover the risk."), file="b.json",
+                     format="json").warnings == ()
+
+
+def test_a_question_folder_names_each_file_it_skips(tmp_path):
+    from rehearse.formats import read_path
+
+    (tmp_path / "safety").mkdir()
+    (tmp_path / "safety" / "q1.md").write_text(
+        "# How do you check a dose?\n\n## Why This Is Asked\nSafety.\n\n## Key Points to Cover\n- the check\n\n"
+        "## Example Response\nI recalculate.\n")
+    (tmp_path / "safety" / "notes.md").write_text("Some notes.\n")
+    (tmp_path / "stray.json").write_text("{}")
+    (tmp_path / "questions.md").write_text("- How do you check a dose?\n")
+    (tmp_path / "README.md").write_text("# About\n")
+    result = read_path(tmp_path)
+    assert result.bank.question_count == 1
+    assert sorted((w.file, w.message.split(":")[0]) for w in result.warnings) == [
+        (str(tmp_path / "safety" / "notes.md"), "skipped"), (str(tmp_path / "stray.json"), "skipped")]
+
