@@ -40,9 +40,22 @@ EXTENSIONS = {
     ".txt": "page", ".md": "markdown", ".markdown": "markdown", ".json": "json", ".yaml": "yaml",
     ".yml": "yaml", ".csv": "csv", ".apkg": "anki", ".html": "prep-sheet",
 }
+_READABLE_EXTENSIONS = sorted(extension for extension, format in EXTENSIONS.items() if format in READ_FORMATS)
 _READERS = {"page": read_page, "json": read_json, "yaml": read_yaml, "csv": read_csv}
 _WRITERS = {"page": write_page, "markdown": write_markdown, "json": write_json, "yaml": write_yaml,
             "csv": write_csv, "anki": write_anki, "prep-sheet": write_prep_sheet}
+
+
+_EXPORT_ONLY = {"anki": "Anki decks (.apkg) can be exported, not imported",
+                "prep-sheet": "prep sheets (.html) can be exported, not imported"}
+
+
+def _readable(format: str, file: str) -> None:
+    if format in _EXPORT_ONLY:
+        raise FormatError(file, None, f"{_EXPORT_ONLY[format]}: a bank file "
+                                      f"({', '.join(_READABLE_EXTENSIONS)}) or --format")
+    if format not in READ_FORMATS:
+        raise FormatError(file, None, f"a format Rehearse can import ({', '.join(READ_FORMATS)}), not {format!r}")
 
 
 def format_for(path: Path) -> str | None:
@@ -57,8 +70,7 @@ def extension_for(format: str) -> str:
 def read_text(text: str, *, file: str, format: str) -> ParseResult:
     """Parse text of a known format and check it can be stored whole; Markdown also recognises the
     two external layouts. Anything else raises FormatError naming the file and line."""
-    if format not in READ_FORMATS:
-        raise FormatError(file, None, f"a format Rehearse can import ({', '.join(READ_FORMATS)}), not {format!r}")
+    _readable(format, file)
     result = _parse(text, file=file, format=format)
     warnings = check_bank(result.bank, file=file, text=text)
     return ParseResult(result.bank, result.warnings + warnings) if warnings else result
@@ -79,6 +91,7 @@ def _parse(text: str, *, file: str, format: str) -> ParseResult:
 
 def read_bytes(data: bytes, *, file: str, format: str) -> ParseResult:
     """Parse a file's bytes (UTF-8); what `read_path` does once it has read the file."""
+    _readable(format, file)  # before decoding: an Anki deck is not "bad UTF-8"
     return read_text(decode(data, file), file=file, format=format)
 
 
@@ -88,7 +101,7 @@ def read_path(path: Path, format: str | None = None) -> ParseResult:
         return read_question_tree(path)
     chosen = format or format_for(path)
     if chosen is None:
-        raise FormatError(str(path), None, f"a known extension ({', '.join(sorted(EXTENSIONS))}) or --format")
+        raise FormatError(str(path), None, f"a known extension ({', '.join(_READABLE_EXTENSIONS)}) or --format")
     try:
         data = path.read_bytes()
     except OSError as error:

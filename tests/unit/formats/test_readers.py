@@ -325,3 +325,17 @@ def test_a_question_folder_names_each_file_it_skips(tmp_path):
     assert sorted((w.file, w.message.split(":")[0]) for w in result.warnings) == [
         (str(tmp_path / "safety" / "notes.md"), "skipped"), (str(tmp_path / "stray.json"), "skipped")]
 
+
+@pytest.mark.parametrize(("name", "expected"), [("deck.apkg", "Anki decks (.apkg) can be exported, not imported"),
+                                                ("prep.html", "prep sheets (.html) can be exported, not imported"),
+                                                ("bank.data", "a known extension")])
+def test_a_file_that_cannot_be_imported_is_named_for_what_it_is_and_export_formats_are_not_offered(
+        tmp_path, name, expected):
+    from rehearse.formats import read_path
+
+    path = tmp_path / name
+    path.write_bytes(b"PK\x03\x04\x8d\x00 not text")
+    with pytest.raises(FormatError) as caught:
+        read_path(path)
+    assert expected in caught.value.expected and ".apkg" not in caught.value.expected.split(":", 1)[-1]
+    assert ".json" in caught.value.expected
