@@ -1,3 +1,3 @@
-from rehearse.cli import app
+from rehearse.cli import main
 
-app(prog_name="rehearse")
+main()

@@ -97,3 +97,21 @@ def serve(
     # the app believes it only from REHEARSE_TRUSTED_PROXIES (see web.app.create_app).
     uvicorn.run("rehearse.web.app:create_app", factory=True, host=host, port=port, workers=workers,
                 log_level="info", proxy_headers=False, access_log=False)  # rehearse.access logs each request
+
+
+def main() -> None:
+    """The `rehearse` program: the commands above, with a configuration error said in one line per
+    setting (REHEARSE_MAX_ANSWER_CHARS=abc gave a pydantic traceback) and exit status 2."""
+    from pydantic import ValidationError
+
+    from rehearse.settings import describe_errors
+
+    try:
+        app(prog_name="rehearse")
+    except ValidationError as error:
+        if error.title != "Settings":
+            raise
+        for line in describe_errors(error):
+            typer.echo(f"configuration error: {line}", err=True)
+        raise SystemExit(2) from None
+

@@ -31,9 +31,10 @@ class Settings(BaseSettings):
         description="Signs session cookies and CSRF tokens. Required in production; "
         "when empty, a random key is generated and kept in the data folder.",
     )
-    environment: str = Field(default="development", description="`development` or `production`.")
+    environment: Literal["development", "production"] = Field(default="development",
+                                                             description="`development` or `production`.")
     load_builtin_bank: bool = Field(default=True, description="Load the built-in bank on first start.")
-    feedback_backend: str = Field(
+    feedback_backend: Literal["auto", "e5", "onnx", "lexical"] = Field(
         default="auto", description="`auto` (e5, else onnx, else lexical), `e5`, `onnx` or `lexical`."
     )
     max_answer_chars: int = Field(default=20_000, description="Longest answer accepted, in characters.")
@@ -121,3 +122,17 @@ class Settings(BaseSettings):
             path.write_text(secrets.token_urlsafe(48))
             path.chmod(0o600)
         return path.read_text().strip()
+
+
+def describe_errors(error) -> list[str]:
+    """A settings ValidationError as one line per setting, named as it is set: "REHEARSE_PORT: …"."""
+    lines = []
+    for problem in error.errors():
+        field = ".".join(str(part) for part in problem.get("loc", ()))
+        name = f"{Settings.model_config.get('env_prefix', '')}{field}".upper() if field else "settings"
+        message = problem.get("msg", "not valid").removeprefix("Value error, ")
+        shown = problem.get("input")
+        given = f" (got {shown!r})" if field and isinstance(shown, str | int | float) else ""
+        lines.append(f"{name}: {message}{given}")
+    return lines
+
