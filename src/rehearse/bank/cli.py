@@ -21,6 +21,7 @@ questions_app = typer.Typer(help="Browse, show and search questions.", no_args_i
                             rich_markup_mode="markdown")
 
 LARGE_IMPORT = 500  # show a progress bar from this many questions up
+UPDATES_LISTED = 20  # updated questions named one a line after an import; the rest counted
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -76,10 +77,15 @@ def import_files(
     except SQLAlchemyError as error:  # the files were checked; this is the database (locked, gone, full)
         reason = str(getattr(error, "orig", None) or error).splitlines()[0]
         _fail(f"{storing}: the database refused the import ({reason}) — nothing was imported", code=1)
+    moved = f", {summary.moved} moved" if summary.moved else ""
     console.print(
         f"Imported {total} questions into {escape(', '.join(dict.fromkeys(summary.banks)))}: "
-        f"{summary.created} new, {summary.updated} updated, {summary.unchanged} unchanged."
+        f"{summary.created} new, {summary.updated} updated{moved}, {summary.unchanged} unchanged."
     )
+    for slug, fields in summary.updates[:UPDATES_LISTED]:
+        console.print(f"  updated {escape(slug)}: {escape(', '.join(fields))}", highlight=False)
+    if len(summary.updates) > UPDATES_LISTED:
+        console.print(f"  and {len(summary.updates) - UPDATES_LISTED} more updated", highlight=False)
     for file, line, old, new in renamed:
         where = f"{file}:{line}" if line else str(file)
         console.print(f"{escape(where)}: slug changed: {escape(old)} -> {escape(new)} (matched by its text)",

@@ -28,8 +28,11 @@ Progress = Callable[[int], None]
 class ImportSummary:
     banks: list[str] = field(default_factory=list)
     created: int = 0
-    updated: int = 0
+    updated: int = 0  # questions whose content changed (text, rubric, answer, kind, role, competencies, slug)
+    moved: int = 0  # questions that only changed place in their role
     unchanged: int = 0
+    # (slug, the fields that changed) for each updated question, in file order: the import says which
+    updates: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     warnings: list[ImportWarning] = field(default_factory=list)
     # Questions matched by their text because the file gave them a slug no stored question has:
     # (line in the file, old slug, new slug). The stored question takes the file's slug.
@@ -37,7 +40,7 @@ class ImportSummary:
 
     @property
     def changed(self) -> bool:
-        return bool(self.created or self.updated)
+        return bool(self.created or self.updated or self.moved)
 
 
 def _unique_slugs(wanted: Sequence[str]) -> list[str]:
@@ -102,7 +105,7 @@ def import_bank(session: Session, doc: BankDoc, *, progress: Progress | None = N
     all_questions = [q for role in doc.roles for q in role.questions]
     file_slugs = _unique_slugs([q.slug or slugify(q.text) for q in all_questions])
     slugs, claimed = iter(file_slugs), set(file_slugs)
-    changed_before = summary.created + summary.updated
+    changed_before = summary.created + summary.updated + summary.moved
     for role_doc in doc.roles:
         role = _upsert_role(session, bank, role_doc, existing_roles)
         new_rows = []
@@ -120,16 +123,19 @@ def import_bank(session: Session, doc: BankDoc, *, progress: Progress | None = N
                 by_text.pop((role.id, same_text(question_doc.text)))
             if current is None:
                 new_rows.append((slug, position, question_doc))
-            elif _update_question(session, current, role, position, question_doc, summary,
-                                  doc.source or doc.name, slug=slug):
-                summary.updated += 1
-            else:
+            elif not (fields := _update_question(session, current, role, position, question_doc, summary,
+                                                 doc.source or doc.name, slug=slug)):
                 summary.unchanged += 1
+            elif fields == ("position",):
+                summary.moved += 1
+            else:
+                summary.updated += 1
+                summary.updates.append((slug, tuple(name for name in fields if name != "position")))
             if progress:
                 progress(1)
         _insert_questions(session, bank, role, new_rows)
         summary.created += len(new_rows)
-    if summary.created + summary.updated > changed_before:
+    if summary.created + summary.updated + summary.moved > changed_before:
         bank.imported_at = utcnow()
     return summary
 
@@ -210,8 +216,10 @@ def _file_values(doc: QuestionDoc, points: Sequence[str]) -> dict:
 
 
 def _update_question(session: Session, question: Question, role: Role, position: int, doc: QuestionDoc,
-                     summary: ImportSummary | None = None, file: str = "", slug: str | None = None) -> bool:
-    """Bring a stored question in line with the file; returns whether anything changed.
+                     summary: ImportSummary | None = None, file: str = "", slug: str | None = None
+                     ) -> tuple[str, ...]:
+    """Bring a stored question in line with the file; returns the names of the fields that changed
+    (none: unchanged), as a reader says them ("example answer", "talking points", "position").
 
     The example answer, intent and talking points are merged with the question's history: a field
     the file did not change since the last import keeps any community edit made since; a field the
@@ -260,7 +268,7 @@ def _update_question(session: Session, question: Question, role: Role, position:
         changes["talking_points_source"] = source if merged["talking_points"] == points else "editor"
     content_changed = merged != now
     if not changes and not competencies_changed and not content_changed and imported == incoming:
-        return False
+        return ()
     if changes:
         session.execute(update(Question).where(Question.id == question.id).values(**changes))
     if competencies_changed:
@@ -279,7 +287,13 @@ def _update_question(session: Session, question: Question, role: Role, position:
     session.flush()
     session.expire(question)
     reindex_question(session, question.id)
-    return content_changed or bool(changes) or competencies_changed
+    fields = [_FIELD_NAMES.get(name, name) for name in changes if name != "talking_points_source"]
+    fields += ["competencies"] if competencies_changed else []
+    fields += ["example answer"] if merged["example_answer"] != now["example_answer"] else []
+    return tuple(dict.fromkeys(fields))
+
+
+_FIELD_NAMES = {"role_id": "role", "talking_points": "talking points"}
 
 
 def reindex_question(session: Session, question_id: int) -> None:

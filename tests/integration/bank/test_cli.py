@@ -158,3 +158,23 @@ def test_python_dash_m_and_console_script_agree(cli_env):
     assert script, "console script not installed"
     assert subprocess.run([script, "--help"], capture_output=True, text=True).stdout == rehearse(
         cli_env, "--help").stdout.replace("python -m rehearse", "rehearse")
+
+
+def test_a_reimport_names_each_updated_question_and_what_changed(cli_env, tmp_path):
+    bank = {"bank": {"name": "Names bank", "licence": "CC-BY-4.0"}, "roles": [{"name": "Pharmacist", "questions": [
+        {"slug": "dose-error", "text": "Tell me about a dosing error you caught.", "kind": "behavioural",
+         "intent": "Shows care.", "talking_points": ["how you noticed it", "what you changed"],
+         "example_answer": "I noticed a tenfold dose on a chart and rang the prescriber the same day."},
+        {"slug": "busy-day", "text": "How do you keep a queue moving on a busy day?", "kind": "situational",
+         "intent": "Shows pace.", "talking_points": ["how you triage", "how you stay accurate"],
+         "example_answer": "I triage by urgency and check every item twice before it leaves."}]}]}
+    path = tmp_path / "names.json"
+    path.write_text(json.dumps(bank))
+    assert rehearse(cli_env, "import", str(path)).returncode == 0
+    bank["roles"][0]["questions"].reverse()
+    bank["roles"][0]["questions"][1]["example_answer"] = "I caught a tenfold dose and called the prescriber at once."
+    path.write_text(json.dumps(bank))
+    again = rehearse(cli_env, "import", str(path))
+    assert again.returncode == 0, again.stderr
+    assert "0 new, 1 updated, 1 moved, 0 unchanged" in again.stdout
+    assert "updated dose-error: example answer" in again.stdout and "busy-day" not in again.stdout

@@ -43,6 +43,17 @@ def test_import_creates_questions_with_points_from_the_guidance(session):
     assert service.current_example_answer(session, question.id).startswith("I run a four-stage loop")
 
 
+def test_a_reimport_says_which_questions_changed_and_which_only_moved(session):
+    """"1 updated" named nothing, and a file whose questions only changed order counted them all as updated."""
+    service.import_bank(session, BANK)
+    first, second, third = BANK.roles[0].questions
+    edited = replace(second, example_answer="A different answer, with a two-week plan.")
+    summary = service.import_bank(session, _with_questions(BANK, edited, first, third))
+    assert (summary.created, summary.updated, summary.moved, summary.unchanged) == (0, 1, 1, 1)
+    [(slug, fields)] = summary.updates
+    assert slug == service.get_question(session, second.text).slug and fields == ("example answer",)
+
+
 def test_points_listed_in_the_file_win_over_the_guidance(session):
     service.import_bank(session, BANK)
     question = service.get_question(session, "production incident")
