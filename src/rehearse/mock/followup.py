@@ -88,11 +88,26 @@ def _as_clause(point: str) -> str:
     return point
 
 
+# A point written as an instruction ("recount and check recent entries") reads as something done, not a
+# thing mentioned: "You didn't say whether you (would) recount …". Verbs that are seldom nouns, so a point
+# such as "review cadence" or "plan and support" is not read as one.
+_ACTION_VERBS = frozenset("""
+    recount check escalate document confirm verify agree build measure track define share ask involve
+    communicate listen apologise apologize follow train coach delegate prioritise prioritize split reduce
+    monitor explain describe give keep make take tell call contact inform notify identify assess prepare
+    schedule investigate analyse analyze compare consider acknowledge clarify gather collect seek offer
+    provide protect ensure avoid admit fix stop start write set raise refuse decline pause
+""".split())
+
+
 def phrase_missed_point(point: str, question_kind: str | None = None) -> str:
     """The interviewer's follow-up for a talking point the answer missed."""
     clause = _as_clause(point)
-    verb = "say" if re.match(rf"({'|'.join(QUESTION_WORDS)})\b", clause) else "mention"
     _, close = point_kind(point, question_kind)
+    if clause.split(" ", 1)[0].lower() in _ACTION_VERBS:
+        would = "" if question_kind == "behavioural" else "would "
+        return f"You didn't say whether you {would}{clause} — {close}"
+    verb = "say" if re.match(rf"({'|'.join(QUESTION_WORDS)})\b", clause) else "mention"
     return f"You didn't {verb} {clause} — {close}"
 
 

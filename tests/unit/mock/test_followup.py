@@ -76,6 +76,11 @@ def test_rubric_order_wins_over_report_order():
      "You didn't say what you did during the incident to support the responders — can you tell me about that?"),
     ("psychological safety so people raise real problems", None, "other",
      "You didn't mention psychological safety so people raise real problems — how would you cover that?"),
+    # an instruction is something done: "You didn't mention recount and check recent entries" read as nonsense
+    ("recount and check recent entries", "situational", "other",
+     "You didn't say whether you would recount and check recent entries — how would you cover that?"),
+    ("Escalate to the pharmacist in charge", "behavioural", "other",
+     "You didn't say whether you escalate to the pharmacist in charge — can you tell me about that?"),
 ])
 def test_the_prompt_is_phrased_from_the_point_by_its_kind(point, question_kind, kind, prompt):
     assert point_kind(point, question_kind)[0] == kind
