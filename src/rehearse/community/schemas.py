@@ -283,7 +283,8 @@ class AcceptBody(BaseModel):
                                        "proposed). A suggested new question's kind and competencies may be given "
                                        "too (400 for an edit of an existing question). An edit that changes "
                                        "something is recorded: the history says the editor edited it.")
-    edited_base: int | None = Field(None, ge=0, le=MAX_ID, strict=True, description="The revision the edit was made against (default: the "
+    edited_base: int | None = Field(None, ge=0, le=MAX_ID, strict=True,
+                                    description="The revision the edit was made against (default: the "
                                     "one the suggestion was made against, so the edit is merged like it).")
 
 

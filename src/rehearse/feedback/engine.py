@@ -178,6 +178,11 @@ def _empty_report(q: Question, kind: str, kind_source: str, prep, backend, raw: 
                   (OTHER_SCRIPT if _text.unreadable_script(raw) else NO_ANSWER,), _engine_info(backend))
 
 
+def _coverage(tps) -> float | None:
+    """The mean strength of the points (None without points)."""
+    return (sum(t.strength for t in tps) / len(tps)) if tps else None
+
+
 def _did_nothing(sents: list[str]) -> bool:
     """The candidate says what they did not do and nothing they did."""
     return (not any(_sig.names_an_action(s) for s in sents)
@@ -211,10 +216,9 @@ def _report(q: Question, raw: str, cleaned: str, sents: list[str], sent_vecs, ba
         return _empty_report(q, kind, kind_source, prep, backend, raw, spoken_seconds)
     ans = build_answer(raw, cleaned, sents, sent_vecs)
     raw_points = point_results(prep, ans, backend, lexicon)
-    tps = tuple(TalkingPointResult(p, s >= 0.5, round(s, 3), _quoted(ev) if s >= 0.5 else
-                                   (_quoted(ev) if s >= 0.3 else None), ex)
+    tps = tuple(TalkingPointResult(p, s >= 0.5, round(s, 3), _quoted(ev) if s >= 0.3 else None, ex)
                 for p, s, ev, _f, ex in raw_points)
-    coverage = (sum(t.strength for t in tps) / len(tps)) if tps else None
+    coverage = _coverage(tps)
     relevance, on_topic, detail = judge_relevance(prep, q, ans, coverage, backend, lexicon)
     if not on_topic:
         # an answer to another question covers none of this one's points, whatever it echoes: the
@@ -224,9 +228,9 @@ def _report(q: Question, raw: str, cleaned: str, sents: list[str], sent_vecs, ba
         # "I was on holiday, so I did not lead the response; the on-call engineer rolled it back":
         # a story in which the candidate denies acting and names nothing they did covers no point
         # of theirs, however close its scene is; what it touches stays a near miss
-        tps = tuple(dataclasses.replace(t, covered=False, strength=min(t.strength, NO_ACTION_STRENGTH),
-                                        evidence=t.evidence if t.strength >= 0.3 else None) for t in tps)
-        coverage = (sum(t.strength for t in tps) / len(tps)) if tps else None
+        tps = tuple(dataclasses.replace(t, covered=False, strength=min(t.strength, NO_ACTION_STRENGTH))
+                    for t in tps)
+        coverage = _coverage(tps)
     outcomes = tuple(t.evidence for t in tps if t.covered and t.evidence and _sig.outcome_point(t.point))
     structure = _sig.structure(kind, kind_source, sents, _sig.list_items(raw), outcomes)
     # "Tell me about a time…" answered with what one would do: capped below, and told so

@@ -20,6 +20,7 @@ from . import text as _text
 from .backends import Backend, LexicalBackend, cache_key
 from .lexicon import Lexicon
 from .models import Question
+from .specifics import DIGIT
 
 EXEMPLAR_SPECIFIC = 1.0  # weight of a sentence's specificity to a point when choosing exemplars
 # The example sentence *shown* for a missed point ("the example answer covers it like this") is
@@ -105,7 +106,6 @@ class Prepared:
 
 
 THIN_EXAMPLE_WORDS = 12  # an example sentence shorter than this, with no number, introduces the next
-_DIGIT = re.compile(r"\d")
 
 
 def _introduces(sentence: str) -> bool:
@@ -113,7 +113,7 @@ def _introduces(sentence: str) -> bool:
     holds no number."""
     if sentence.rstrip().endswith(":"):
         return True
-    return len(_text.words(sentence)) < THIN_EXAMPLE_WORDS and not _DIGIT.search(sentence)
+    return len(_text.words(sentence)) < THIN_EXAMPLE_WORDS and not DIGIT.search(sentence)
 
 
 _PREPARED: OrderedDict[tuple, Prepared] = OrderedDict()

@@ -97,7 +97,7 @@ _ACTION_VERBS = frozenset("""
     monitor explain describe give keep make take tell call contact inform notify identify assess prepare
     schedule investigate analyse analyze compare consider acknowledge clarify gather collect seek offer
     provide protect ensure avoid admit fix stop start write set raise refuse decline pause
-""".split())
+""".split())  # noqa: SIM905
 
 
 def phrase_missed_point(point: str, question_kind: str | None = None) -> str:

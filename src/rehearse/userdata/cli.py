@@ -11,6 +11,8 @@ from rich.markup import escape
 
 from rehearse.console import make_console
 
+from .wording import counted
+
 data_app = typer.Typer(help="A user's data: export it as JSON, import it into another Rehearse.",
                        no_args_is_help=True, rich_markup_mode="markdown")
 errors = make_console(stderr=True, highlight=False)
@@ -85,21 +87,3 @@ def import_data(email: Annotated[str, typer.Argument(help="The (empty) account t
     if left_out:
         typer.echo(f"{left_out} votes, comments, notifications or reports of comments on other people's suggestions "
                    "that are not on this server were left out.")
-
-
-# What an import's counts are called, one and many ("1 comment_reports imported" before)
-_NAMES = {"attempts": ("answer", "answers"), "cards": ("review card", "review cards"), "reviews": ("review", "reviews"),
-          "stories": ("story", "stories"), "mocks": ("mock interview", "mock interviews"),
-          "plans": ("prep plan", "prep plans"), "suggestions": ("suggestion", "suggestions"),
-          "comments": ("comment", "comments"), "votes": ("vote", "votes"),
-          "notifications": ("notification", "notifications"),
-          "comment_reports": ("report of a comment", "reports of comments")}
-
-
-def counted(counts: dict[str, int]) -> str:
-    """"3 answers, 1 story, 0 prep plans": each count with its name, in the singular for one."""
-    def name(what: str, n: int) -> str:
-        one, many = _NAMES.get(what, (what.replace("_", " "), what.replace("_", " ")))
-        return one if n == 1 else many
-    return ", ".join(f"{n} {name(what, n)}" for what, n in counts.items())
-

@@ -1,6 +1,6 @@
 """What `rehearse data import` says it loaded: each count named as a reader says it."""
 
-from rehearse.userdata.cli import counted
+from rehearse.userdata.wording import counted
 
 
 def test_counts_are_named_in_the_singular_for_one_and_in_words():

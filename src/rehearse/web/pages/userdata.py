@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from rehearse.accounts import service as accounts
 from rehearse.userdata import service
 from rehearse.userdata.views import download
+from rehearse.userdata.wording import named
 from rehearse.web.deps import SessionDep
 from rehearse.web.security import CsrfForm, PageUser, clear_session_cookie
 from rehearse.web.templating import render
@@ -47,23 +48,14 @@ async def import_file(request: Request, session: SessionDep, user: PageUser,
         where = f"Line {error.line}: " if error.line else ""
         return _page(request, user, error=f"{where}{error}", status=error.status)
     left = counts["community_left_out"]
-    left_out = (f" {_count(left, 'vote, comment or notification', 'votes, comments or notifications')} on other "
-                f"people's suggestions that are not on this server {'was' if left == 1 else 'were'} left out."
-                if left else "")
-    return _page(request, user, message=f"Loaded {_count(counts['attempts'], 'answer')}, "
-                                        f"{_count(counts['cards'], 'review card')} "
-                                        f"({_count(counts['reviews'], 'review')}), "
-                                        f"{_count(counts['stories'], 'story', 'stories')}, "
-                                        f"{_count(counts['mocks'], 'mock interview')}, "
-                                        f"{_count(counts['plans'], 'prep plan')}, "
-                                        f"{_count(counts['suggestions'], 'suggestion')}, "
-                                        f"{_count(counts['comments'], 'comment')} and "
-                                        f"{_count(counts['votes'], 'vote')}.{left_out}")
-
-
-def _count(number: int, one: str, many: str | None = None) -> str:
-    """"1 prep plan", "2 prep plans"."""
-    return f"{number} {one if number == 1 else many or one + 's'}"
+    left_out = (f" {left} {'vote, comment or notification' if left == 1 else 'votes, comments or notifications'} "
+                f"on other people's suggestions that are not on this server {'was' if left == 1 else 'were'} left "
+                "out." if left else "")
+    return _page(request, user, message=f"Loaded {named(counts, 'attempts')}, {named(counts, 'cards')} "
+                                        f"({named(counts, 'reviews')}), {named(counts, 'stories')}, "
+                                        f"{named(counts, 'mocks')}, {named(counts, 'plans')}, "
+                                        f"{named(counts, 'suggestions')}, {named(counts, 'comments')} and "
+                                        f"{named(counts, 'votes')}.{left_out}")
 
 
 def _sheet(request: Request, session, user, role_ref: str) -> dict:
