@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from rehearse.bank.models import utcnow
 
 from .models import Notification
+from .rules import NotFound
 
 
 def notify(session: Session, *, user_id: int, kind: str, message: str, suggestion_id: int | None = None,
@@ -36,3 +37,14 @@ def mark_read(session: Session, *, user_id: int, ids: Sequence[int] | None = Non
     if ids is not None:
         statement = statement.where(Notification.id.in_(list(ids)))
     return session.execute(statement.values(read_at=utcnow())).rowcount or 0
+
+
+def open_notification(session: Session, *, user_id: int, notification_id: int) -> Notification:
+    """One of the user's notifications, marked read because they opened it; anyone else's is NotFound, as if
+    it did not exist. The caller's transaction must be a writing one."""
+    note = session.scalar(select(Notification).where(Notification.id == notification_id,
+                                                     Notification.user_id == user_id))
+    if note is None:
+        raise NotFound(f"There is no notification with id {notification_id}.")
+    mark_read(session, user_id=user_id, ids=[note.id])
+    return note

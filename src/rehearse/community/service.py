@@ -45,6 +45,7 @@ from .inbox import (
     mark_read,
     notifications,
     notify,
+    open_notification,
     unread_count,
 )
 from .moderation import (
@@ -181,6 +182,7 @@ __all__ = [
     "merge_onto",
     "notifications",
     "notify",
+    "open_notification",
     "preview_allowed",
     "preview_edit",
     "preview_question",

@@ -309,6 +309,19 @@ def test_notifications_are_read_by_their_owner_only(session, question, author, v
     assert community.unread_count(session, user_id=author.id) == 1
 
 
+def test_opening_a_notification_marks_that_one_read_for_its_owner_only(session, question, author, voter, editor):
+    suggestion = suggest(session, author, question)
+    community.add_comment(session, user=voter, suggestion_id=suggestion.id, body="hello")
+    community.reject(session, editor=editor, suggestion_id=suggestion.id, reason="no")
+    rejected, commented = community.notifications(session, user_id=author.id)
+    with pytest.raises(community.NotFound, match="no notification"):
+        community.open_notification(session, user_id=voter.id, notification_id=commented.id)
+    opened = community.open_notification(session, user_id=author.id, notification_id=commented.id)
+    assert opened.suggestion_id == suggestion.id
+    assert community.unread_count(session, user_id=author.id) == 1
+    assert rejected.read_at is None
+
+
 def test_previews_are_refused_before_the_engine_runs_once_past_the_limit(session, question, author):
     start = utcnow()
     for _ in range(community.PREVIEW_LIMIT.free):

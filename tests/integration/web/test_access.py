@@ -85,6 +85,9 @@ def samples(app, people, question) -> dict[str, Any]:
         assert made.status_code == 201, made.text
     comment = _api(a, "POST", f"/api/suggestions/{suggestion.json()['id']}/comments", {"body": "Agreed."})
     assert comment.status_code == 201, comment.text
+    b_comments = _api(people["B"], "POST", f"/api/suggestions/{suggestion.json()['id']}/comments", {"body": "Why?"})
+    assert b_comments.status_code == 201, b_comments.text  # tells A: a notification of A's
+    notification = _api(a, "GET", "/api/notifications").json()[0]
     shared = _api(a, "POST", "/api/mocks", {"role": role["slug"], "questions": 1, "follow_ups": False}).json()
     _api(a, "POST", f"/api/mocks/{shared['id']}/answers", {"item_id": shared["current_item_id"], "answer": "An answer."})
     assert _api(a, "POST", f"/api/mocks/{shared['id']}/share").status_code == 200
@@ -105,6 +108,7 @@ def samples(app, people, question) -> dict[str, Any]:
         "story_id_2": story_2.json()["id"],
         "suggestion_id": suggestion.json()["id"],
         "comment_id": comment.json()["id"],
+        "notification_id": notification["id"],
         "user_id": me["id"],  # a third account, for the admins' routes
         "plan_id": plan.json()["id"],
         "plan_id_2": plan_2.json()["id"],

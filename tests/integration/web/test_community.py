@@ -32,6 +32,7 @@ COMMUNITY_ROUTES = {
     "/questions/{question_id}/revert",
     "/notifications",
     "/notifications/read",
+    "/notifications/{notification_id}",
     "/community/editors",
     "/api/questions/{question_id}/suggestions/preview",
     "/api/questions/{question_id}/suggestions",
@@ -373,6 +374,29 @@ def test_the_author_sees_the_reject_reason_on_their_page_as_text(app, question, 
     assert reverted.status_code == 303  # a revert reason is shown in the history, escaped too
     html = author.get(f"/questions/{question['id']}/history").text
     assert "&lt;script&gt;" in html and "<script>document.title" not in html and "<img src=x" not in html
+
+
+def test_opening_a_notification_marks_that_one_read_and_goes_to_its_suggestion(app, question, people):
+    author, voter, editor = people
+    path = send_suggestion(author, question, current_answer(author, question["id"]) + " More.").headers["location"]
+    form(voter, f"{path}/comments", {"body": "Which quarter?"}, page=path)
+    assert form(editor, f"{path}/reject", {"reason": "Too long."}, page=path).status_code == 303
+    rejected, commented = author.get("/api/notifications").json()
+    assert author.get("/api/notifications/unread").json()["unread"] == 2
+    assert f'href="/notifications/{rejected["id"]}"' in author.get("/notifications").text  # the list links there
+
+    opened = author.get(f"/notifications/{rejected['id']}", follow_redirects=False)
+    assert opened.status_code == 303 and opened.headers["location"] == path
+    assert author.get("/api/notifications/unread").json()["unread"] == 1  # the navigation's count
+    assert [n["read"] for n in author.get("/api/notifications").json()] == [True, False]
+    assert author.get(f"/notifications/{rejected['id']}", follow_redirects=False).headers["location"] == path
+
+    for someone_else in (voter, editor):
+        assert someone_else.get(f"/notifications/{commented['id']}", follow_redirects=False).status_code == 404
+    assert author.get("/notifications/999999", follow_redirects=False).status_code == 404
+    assert author.get("/api/notifications/unread").json()["unread"] == 1  # theirs stays unread
+    assert form(author, "/notifications/read", {}, page="/notifications").status_code == 303  # all, as before
+    assert author.get("/api/notifications/unread").json()["unread"] == 0
 
 
 def test_a_hidden_comment_is_shown_to_nobody(app, question, people):

@@ -15,7 +15,7 @@ from rehearse.bank import service as bank
 from rehearse.bank.competencies import KEYWORDS as KNOWN_COMPETENCIES
 from rehearse.community import service as community
 from rehearse.web import questions as question_cache
-from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep
+from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep, begin_writing
 from rehearse.web.security import CsrfForm, OptionalUser, PageUser
 from rehearse.web.templating import render
 
@@ -294,6 +294,19 @@ def notifications(request: Request, session: SessionDep, user: PageUser) -> Resp
 def mark_read(session: SessionDep, user: PageUser) -> Response:
     community.mark_read(session, user_id=user.id)
     return _back("/notifications")
+
+
+@router.get("/notifications/{notification_id}")
+def open_notification(notification_id: int, session: SessionDep, user: PageUser) -> Response:
+    """A notification's link: opening it marks it read, then goes to its suggestion (or back to the list).
+
+    A GET, so that the link opens like any other (a new tab, a bookmark); reading it again changes nothing."""
+    begin_writing(session)
+    try:
+        note = community.open_notification(session, user_id=user.id, notification_id=notification_id)
+    except community.NotFound as missing:
+        raise HTTPException(404, str(missing)) from None
+    return _back(f"/suggestions/{note.suggestion_id}" if note.suggestion_id else "/notifications")
 
 
 # --- admins: editors and bans --------------------------------------------------------------------
