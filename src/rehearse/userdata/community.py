@@ -15,6 +15,8 @@ not that revision's number, which means nothing (or another text) on another ser
 onto the newest revision here that says exactly that text, so it is stale when this server's question has
 moved on since; when no revision here ever said it, the text itself is kept as the suggestion's base. Either
 way the three-way difference is against what the author saw, and accepting never overwrites a newer text.
+A suggested new question carries the kind and competencies its author gave ("question_kind", "competencies";
+null when none were given: they are worked out on acceptance), checked on import by the suggestion form's rules.
 An accepted suggestion likewise carries the text its acceptance made ("accepted"), not "accepted as revision N":
 on import it is linked to the first revision here that says exactly that text, and when none does it keeps no
 revision number (a number from another server would name another text, or nothing) but keeps the text, so it
@@ -35,7 +37,7 @@ from rehearse.bank.models import Bank, Role
 from rehearse.community.history import forget_contributor
 from rehearse.community.models import Comment, CommentReport, Notification, Suggestion, Vote
 from rehearse.community.revisions import matching_revision, revision
-from rehearse.community.rules import FIELDS
+from rehearse.community.rules import FIELDS, CommunityError, checked_kind, clean_competencies
 from rehearse.community.suggestions import proposed_values
 from rehearse.scheduling.fsrs_card import utc
 
@@ -111,7 +113,8 @@ def export_community(session: Session, *, user: User, ref: QuestionRef) -> dict[
     return {
         "suggestions": [{
             "number": number[s.id], "kind": s.kind, **target(s), "base": base(s),
-            "question_text": s.question_text, "example_answer": s.example_answer, "intent": s.intent,
+            "question_text": s.question_text, "question_kind": s.question_kind, "competencies": s.competencies,
+            "example_answer": s.example_answer, "intent": s.intent,
             "talking_points": s.talking_points, "reason": s.reason, "licence": s.licence, "report": s.report,
             "status": s.status, "decision_reason": s.decision_reason, "decided_at": _time(s.decided_at),
             "accepted": accepted(s), "created_at": _time(s.created_at),
@@ -205,6 +208,31 @@ def _accepted_as(session: Session, question: int | None, s: dict[str, Any], wher
     return (number, None) if number else (None, values)  # 0 is the question before any revision: none made it
 
 
+def _new_question_facets(s: dict[str, Any], where: str, rejected: Rejected) -> tuple[str | None, list[str] | None]:
+    """A suggested new question's kind and competencies, checked by the rules the suggestion form applies;
+    None for either when the document leaves it out (versions 1 to 4 do): it is worked out on acceptance."""
+    kind, names = s.get("question_kind"), s.get("competencies")
+    if s["kind"] != "new_question":
+        given = "question_kind" if kind is not None else "competencies" if names is not None else None
+        if given:
+            raise rejected(f"{where}: {given} is given to a suggested new question only, and this suggestion is "
+                           "an edit. Nothing was imported.")
+        return None, None
+    if kind is not None and not isinstance(kind, str):
+        raise rejected(f"{where}: question_kind is text or null. Nothing was imported.")
+    if names is not None and not (isinstance(names, list) and all(isinstance(name, str) for name in names)):
+        raise rejected(f"{where}: competencies is a list of text or null. Nothing was imported.")
+    try:
+        kind = checked_kind(kind)
+    except CommunityError as error:
+        raise rejected(f"{where}: question_kind: {error} Nothing was imported.") from None
+    try:
+        names = clean_competencies(names)
+    except CommunityError as error:
+        raise rejected(f"{where}: competencies: {error} Nothing was imported.") from None
+    return kind, names
+
+
 def import_community(session: Session, *, user: User, part: dict[str, Any], question_id: Callable[[dict], int],
                      parse_time: Callable[[Any, str], datetime | None], rejected: Rejected) -> dict[str, int]:
     """Load the community part for this user; counts of what was loaded and of what was left out."""
@@ -229,12 +257,14 @@ def import_community(session: Session, *, user: User, part: dict[str, Any], ques
         base_revision, imported_base = _rebased(session, question, s, where, rejected) if s["kind"] == "edit" \
             else (None, None)
         accepted_revision, accepted_text = _accepted_as(session, question, s, where, rejected)
+        question_kind, competencies = _new_question_facets(s, where, rejected)
         suggestion = Suggestion(
             kind=s["kind"], question_id=question, role_id=role_id(s["role"], where), author_id=user.id,
-            base_revision=base_revision, imported_base=imported_base,
-            question_text=s["question_text"], example_answer=s["example_answer"], intent=s["intent"],
-            talking_points=s["talking_points"], reason=s["reason"], licence=s["licence"], report=s["report"],
-            status=s["status"], votes=0, up=0, down=0, comment_count=0, decision_reason=s["decision_reason"],
+            base_revision=base_revision, imported_base=imported_base, question_text=s["question_text"],
+            question_kind=question_kind, competencies=competencies, example_answer=s["example_answer"],
+            intent=s["intent"], talking_points=s["talking_points"], reason=s["reason"], licence=s["licence"],
+            report=s["report"], status=s["status"], votes=0, up=0, down=0, comment_count=0,
+            decision_reason=s["decision_reason"],
             decided_at=parse_time(s["decided_at"], where), revision=accepted_revision, accepted_text=accepted_text,
             created_at=parse_time(s["created_at"], where))
         if suggestion.question_id is None and suggestion.role_id is None:

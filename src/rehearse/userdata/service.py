@@ -32,12 +32,14 @@ from . import community
 from .checks import Unfit, checked_rows
 from .schemas import problem
 
-FORMAT, VERSION = "rehearse-user-data", 4
+FORMAT, VERSION = "rehearse-user-data", 5
 # Version 1 named an edit suggestion's base by the source server's revision number; it still loads (the
 # base is then unknown here, so the suggestion counts as stale and accepting merges or refuses). Versions 1
 # and 2 named an accepted suggestion's revision by its number there; they load without that number.
 # Versions 1 to 3 did not say which revision an attempt was scored against; their attempts load without it.
-READS = (1, 2, 3, 4)
+# Versions 1 to 4 did not carry a suggested new question's kind and competencies; they load without them
+# (worked out from the question's text on acceptance, as for a suggestion that gave none).
+READS = (1, 2, 3, 4, 5)
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024  # far past a year of daily practice (about 5 MB)
 
 
