@@ -16,13 +16,25 @@ from rehearse.db.engine import UnstorableValue
 from rehearse.formats.checks import shown
 
 from .models import Suggestion
-from .service import FIELDS, CommunityError, accept, queue, reject, require_editor
+from .service import (
+    FIELDS,
+    QUESTION_ONLY,
+    CommunityError,
+    accept,
+    checked_kind,
+    clean_competencies,
+    queue,
+    reject,
+    require_editor,
+)
 
 QUEUE_FORMAT = "rehearse-community-queue"
 QUEUE_VERSION = 1
 DECISIONS = ("accept", "reject", "skip")
 MAX_ID = 2**31 - 1  # suggestion ids and revision numbers are 32-bit integers on PostgreSQL
 UNSAFE_TEXT = re.compile("[\x00\ud800-\udfff]")  # NUL (PostgreSQL refuses it) and lone surrogates (no encoding)
+EDITABLE = (*FIELDS, *QUESTION_ONLY)  # a suggested new question's edit may give its kind and competencies too
+LISTS = {"talking_points": "talking point", "competencies": "competency"}  # edited fields that are lists of text
 
 
 class DecisionFileError(CommunityError):
@@ -40,7 +52,8 @@ def export_queue(session: Session) -> list[dict[str, Any]]:
                                       "exported_at": utcnow().isoformat(),
                                       "help": "Fill in decision (accept | reject | skip) and decision_reason "
                                               "(required to reject) on each line; to edit, then accept, put the "
-                                              "fields you change in edited ({\"talking_points\": [...]}: "
+                                              "fields you change in edited ({\"talking_points\": [...]}, and "
+                                              "a suggested new question's \"kind\" and \"competencies\"; "
                                               "proposed is what the suggestion says: leave it as it is). Then: "
                                               "rehearse community apply FILE --as EDITOR-EMAIL"}]
     offset = 0
@@ -81,16 +94,22 @@ def _whole(value: Any) -> bool:
 
 
 def _check_edited(edited: Any, file: str, number: int) -> None:
+    """The edit's fields are text; a kind and competencies pass the suggestion form's own checks."""
     if edited is None:
         return
-    if not isinstance(edited, dict) or set(edited) - set(FIELDS):
-        raise DecisionFileError(file, number, f"edited must be an object with some of {', '.join(FIELDS)}")
+    if not isinstance(edited, dict) or set(edited) - set(EDITABLE):
+        raise DecisionFileError(file, number, f"edited must be an object with some of {', '.join(EDITABLE)}")
     for name, value in edited.items():
-        if name == "talking_points" and isinstance(value, list):
-            for point in value:
-                _text(point, "each edited talking point", file, number)
+        if name in LISTS and isinstance(value, list):
+            for item in value:
+                _text(item, f"each edited {LISTS[name]}", file, number)
         else:
             _text(value, f"edited {name}", file, number)
+    for name, check in (("kind", checked_kind), ("competencies", clean_competencies)):
+        try:
+            check(edited.get(name))
+        except CommunityError as error:
+            raise DecisionFileError(file, number, f"edited {name}: {error}") from None
 
 
 def apply_decisions(session: Session, *, editor: User, text: str, file: str) -> dict[str, int]:

@@ -49,6 +49,7 @@ from .inbox import (
     unread_count,
 )
 from .moderation import (
+    QUESTION_ONLY,
     QueueItem,
     accept,
     queue,
@@ -143,6 +144,7 @@ __all__ = [
     "NotFound",
     "PREVIEW_LIMIT",
     "Preview",
+    "QUESTION_ONLY",
     "QUEUE_PAGE",
     "QuestionPreview",
     "QueueItem",

@@ -84,6 +84,71 @@ def test_a_bad_decision_file_names_file_and_line_and_applies_nothing(cli_env, qu
     assert statuses(database, ids) == ["pending", "pending", "pending"]
 
 
+@pytest.fixture
+def new_question_db(queue_db):
+    """The queue, and a suggested new question (no kind or competencies given) after the three edits."""
+    from sqlalchemy import select
+
+    from rehearse.accounts.models import User
+
+    database, ids = queue_db
+    with database.transaction(writes=True) as session:
+        author = session.scalar(select(User).where(User.email == "author@example.com"))
+        made = community.suggest_question(session, user=author, role_id=bank.get_question(session, "strategy").role_id,
+                                          reason="Missing topic.", accept_licence=True,
+                                          text="How do you run a blameless post-mortem?",
+                                          talking_points=["a timeline", "actions with owners"])
+        made_id = made.id
+    return database, [*ids, made_id]
+
+
+def apply_lines(cli_env, tmp_path, *records):
+    path = tmp_path / "decisions.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in [{"format": "rehearse-community-queue", "version": 1},
+                                                       *records]) + "\n")
+    return path, rehearse(cli_env, "community", "apply", str(path), "--as", "editor@example.com")
+
+
+def test_an_edit_of_a_suggested_new_question_gives_its_kind_and_competencies(cli_env, new_question_db, tmp_path):
+    from rehearse.bank.models import Question
+
+    database, ids = new_question_db
+    _, applied = apply_lines(cli_env, tmp_path, {"id": ids[3], "decision": "accept", "edited": {
+        "kind": " Behavioural", "competencies": ["incidents", "People management"]}})
+    assert applied.returncode == 0, applied.stderr
+    with database.transaction() as session:
+        added = session.get(Question, community.get_suggestion(session, ids[3]).question_id)
+        # Written as the suggestion form writes them.
+        assert (added.kind, added.competency_names) == ("behavioural", ["incidents", "people-management"])
+
+
+@pytest.mark.parametrize(("edited", "message"), [
+    ({"kind": "rhetorical"}, "edited kind: A question's kind is one of behavioural, situational, other, "
+                             "not “rhetorical”."),
+    ({"competencies": ["x" * 200]}, "edited competencies: A competency is 200 characters long"),
+    ({"competencies": [f"skill-{n}" for n in range(9)]}, "edited competencies: There are 9 competencies"),
+    ({"competencies": ["incidents, hiring"]}, "edited competencies: A competency is one name without commas"),
+    ({"kind": 3}, "edited kind must be text"),
+    ({"competencies": ["incidents", 7]}, "each edited competency must be text"),
+])
+def test_a_kind_or_competencies_the_suggestion_form_refuses_are_refused_naming_the_line(
+        cli_env, new_question_db, tmp_path, edited, message):
+    database, ids = new_question_db
+    path, result = apply_lines(cli_env, tmp_path, {"id": ids[0], "decision": "accept"},
+                               {"id": ids[3], "decision": "accept", "edited": edited})
+    assert result.returncode == 2 and f"{path}:3: {message}" in result.stderr
+    assert "Nothing was applied" in result.stderr and "Traceback" not in result.stderr
+    assert statuses(database, ids) == ["pending"] * 4
+
+
+def test_a_kind_for_an_edit_of_an_existing_question_is_refused(cli_env, new_question_db, tmp_path):
+    database, ids = new_question_db
+    path, result = apply_lines(cli_env, tmp_path, {"id": ids[0], "decision": "accept", "edited": {"kind": "other"}})
+    assert result.returncode == 2 and f"{path}:2:" in result.stderr
+    assert "suggested new question only" in result.stderr
+    assert statuses(database, ids) == ["pending"] * 4
+
+
 def test_a_conflict_while_applying_rolls_everything_back(cli_env, queue_db, tmp_path):
     database, ids = queue_db
     # Both accept decisions append at the same place of the same answer: the second conflicts.
