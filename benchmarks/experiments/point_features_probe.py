@@ -12,6 +12,8 @@ Candidates (--candidates, comma-separated):
   templates  more e5 query phrasings of each point ("The candidate talks about <point>", …),
              as lift over the unit's floor: free at answer time (queries are per rubric)
   minilm     MiniLM-L6's own point features beside e5's (a second encoder pass per answer)
+  passages   the labelled passages of benchmarks/data/judge as extra short answers to fit on
+             (their questions' folds only; never scored)
   adapter    a per-dimension reweighting of e5's query-passage product, fitted with torch
              (the `optimizer` extra) on the second labelling of answer sentences and the
              labelled passages of benchmarks/data/judge (no cost at answer time)
@@ -44,6 +46,7 @@ from rehearse.feedback.points import POINT_FEATURES  # noqa: E402
 from rehearse.feedback.prepare import GENERIC_POINTS  # noqa: E402
 
 FOLDS = 3
+SEED_PASSAGES = 11
 SNIPPETS = Path(__file__).resolve().parents[1] / "data" / "judge" / "snippets.jsonl"
 TEMPLATES = ("The candidate talks about {}", "How did you handle {}?", "An example of {}",
              "The interviewee describes {}", "{} in practice", "Evidence of {}")
@@ -71,20 +74,37 @@ def collect(backend, train, lexicons) -> list[dict]:
     return items
 
 
-def cross_validate(items, columns, label: str) -> None:
-    """columns(item, fold) -> (points, units, extra) added to the point model's features."""
-    out = {"z": [], "y": [], "answer": [], "quality": []}
+def cross_validate(items, columns, label: str, fitting_only=()) -> None:
+    """columns(item, fold) -> (points, units, extra) added to the point model's features;
+    fitting_only: more items that join the fitting folds' rows but are never scored."""
+    out = {"z": [], "y": [], "answer": [], "quality": [], "t": []}
     for fold in range(FOLDS):
         def features(it, fold=fold):
             extra = columns(it, fold)
             return it["feats"] if extra is None else np.concatenate([it["feats"], extra], -1)
 
-        rows = [(x[i], it["y"][i], n) for n, it in enumerate(items) if it["fold"] != fold
+        rows = [(x[i], it["y"][i], n) for n, it in enumerate([*items, *fitting_only]) if it["fold"] != fold
                 for x in [features(it)] for i in range(len(x))]
         w, _ = fit_multiple_instance(rows)
+        temp = 0.5
+        if fitting_only:
+            # the cut and the temperature are chosen on the fitting folds' answers, not the passages
+            own = [(n, it, (w[0] + features(it) @ w[1:]).max(1)) for n, it in enumerate(items)
+                   if it["fold"] != fold]
+            zs = np.concatenate([z for _, _, z in own])
+            ys = np.concatenate([it["y"] for _, it, _ in own])
+            cut = max(np.unique(np.round(zs, 2)), key=lambda t: f1(list(zs >= t), list(ys > 0)))
+            w[0] -= cut
+
+            def fit_mae(t, own=own, cut=cut):
+                return np.mean([abs((1 / (1 + np.exp(-(z - cut) / t))).mean() - it["y"].mean())
+                                for _, it, z in own if it["quality"] != "other question"])
+
+            temp = min(np.round(np.arange(0.5, 4.01, 0.1), 2), key=fit_mae)
         for n, it in enumerate(items):
             if it["fold"] == fold:
                 z = (w[0] + features(it) @ w[1:]).max(1)
+                out["t"] += [temp] * len(z)
                 out["z"] += list(z)
                 out["y"] += list(it["y"])
                 out["answer"] += [n] * len(z)
@@ -92,7 +112,7 @@ def cross_validate(items, columns, label: str) -> None:
     z, y, answer, quality = (np.array(out[k]) for k in ("z", "y", "answer", "quality"))
     own = quality != "other question"
     per_answer = [(z[answer == a], y[answer == a]) for a in np.unique(answer)]
-    covered = 1 / (1 + np.exp(-z / 0.5))
+    covered = 1 / (1 + np.exp(-z / np.array(out["t"])))
     mae = np.mean([abs(covered[answer == a].mean() - y[answer == a].mean()) for a in np.unique(answer[own])])
     strong = (quality == "strong") & (y > 0)
     print(f"{label:34s} F1 {f1(list(z[own] >= 0), list(y[own] > 0)):.3f}  AUC {auc(z, y):.3f}  "
@@ -179,6 +199,23 @@ def adapter_columns(backend, items, steps: int = 300, l2: float = 1e-3):
     return columns
 
 
+def passage_items(backend, train, lexicons, share: float) -> list[dict]:
+    """The labelled passages of benchmarks/data/judge as short answers of their train question
+    (covered where labelled 1 or 2), a seeded share of them: rows for fitting only."""
+    rng = np.random.default_rng(SEED_PASSAGES)
+    by_slug = {q.slug: q for q in train}
+    out = []
+    for line in SNIPPETS.read_text(encoding="utf-8").splitlines():
+        p = json.loads(line) if line.strip() else None
+        q = by_slug.get(p["slug"]) if p else None
+        if q is None or len(p["labels"]) != len(q.question.talking_points) or rng.random() >= share:
+            continue
+        _, ans, feats = _features(backend, q.question, p["text"], lexicons[q.source])
+        out.append(dict(feats=feats[..., WORDLESS], y=np.array([lab >= 1 for lab in p["labels"]], float),
+                        fold=fold_of(q.slug)))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--candidates", default="templates,minilm,adapter")
@@ -200,6 +237,11 @@ def main(argv: list[str] | None = None) -> int:
         cross_validate(items, cols, "+ all six phrasings")
     if "minilm" in chosen:
         cross_validate(items, minilm_columns(lexicons, items), "+ MiniLM's point features")
+    if "passages" in chosen:
+        everything = passage_items(backend, train, lexicons, 1.0)
+        for share in (1.0, 0.5, 0.25, 0.1):
+            some = [it for k, it in enumerate(everything) if k % round(1 / share) == 0]
+            cross_validate(items, lambda it, fold: None, f"+ {len(some)} passages as answers", some)
     if "adapter" in chosen:
         cross_validate(items, adapter_columns(backend, items), "+ reweighted e5 product")
     return 0
