@@ -235,3 +235,15 @@ def test_a_story_with_a_scene_and_an_action_shows_its_task_as_implied_not_missin
         assert f'data-star="{part}" data-present="true"' in html
     html = browser.answer(found["id"], "I split the team in two. Afterwards both teams released twice as often.").text
     assert 'data-star="task" data-present="false"' in html  # no scene: nothing implies the task
+
+
+def test_anonymous_try_again_rescores_the_earlier_answer_with_its_speaking_time(browser, question):
+    typed = browser.answer(question["id"], STRONG, previous_answer=STRONG).text
+    assert int(re.search(r'data-score-change="(-?\d+)"', typed).group(1)) == 0
+    # the same words, rushed through in 10 seconds earlier: that pace cost the earlier score delivery points
+    spoken = browser.answer(question["id"], STRONG, previous_answer=STRONG, previous_seconds="10").text
+    assert int(re.search(r'data-score-change="(-?\d+)"', spoken).group(1)) > 0
+    for nonsense in ("-5", "nan", "inf", "soon"):
+        page = browser.answer(question["id"], STRONG, previous_answer=STRONG, previous_seconds=nonsense)
+        assert page.status_code == 200
+        assert int(re.search(r'data-score-change="(-?\d+)"', page.text).group(1)) == 0

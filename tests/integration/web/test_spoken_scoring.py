@@ -95,6 +95,12 @@ def test_the_practice_page_scores_a_spoken_answer_with_its_measured_time(app, qu
     # the panel says one time: its length and its pace read the same measure
     assert re.search(r"\d+ words · 0:10 spoken \(short;", page), page
     assert "(spoken; 0:10 speaking)" in page and "Too short: about 10 s spoken" in page
+    if not signed_in:
+        # the server keeps nothing of an anonymous answer: its try-again form carries the measured time,
+        # so the earlier answer is re-scored as it was scored (the same words typed score higher)
+        assert f'name="previous_seconds" value="{SPEAKING_S}"' in page
+        again = browser.answer(question["id"], STRONG, previous_answer=STRONG, previous_seconds=str(SPEAKING_S))
+        assert int(re.search(r'data-score-change="(-?\d+)"', again.text).group(1)) > 0
 
 
 def test_a_spoken_mock_answer_is_scored_with_its_measured_time(app, question, speech):

@@ -66,6 +66,7 @@ def _practice_page(
     status: int = 200,
     previous=None,
     previous_answer: str | None = None,
+    previous_seconds: float | None = None,
     transcription: dict[str, Any] | None = None,
     transcription_id: str | None = None,
     report: dict[str, Any] | None = None,
@@ -86,6 +87,7 @@ def _practice_page(
             "error": error,
             "previous": previous,
             "previous_answer": previous_answer,
+            "previous_seconds": previous_seconds,
             "transcription": transcription,
             "transcription_id": transcription_id,
             "report": report,
@@ -181,6 +183,7 @@ def submit_answer(
     transcription_id: Annotated[str, Form(max_length=64)] = "",
     previous_attempt_id: Annotated[str, Form(max_length=20)] = "",
     previous_answer: Annotated[str, Form()] = "",
+    previous_seconds: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
     """Score the answer; signed in, keep it and show it at its own address; else show it here."""
     q = _question(request, session, question_id)
@@ -222,6 +225,7 @@ def submit_answer(
             previous=earlier,
             mode=mode,
             previous_answer=previous_answer or None,
+            previous_seconds=_spoken_seconds(previous_seconds),
         )
     if user is not None:
         # Scoring only read (and gave its connection back while the model ran); the insert gets
@@ -242,9 +246,10 @@ def submit_answer(
         return RedirectResponse(f"/attempts/{attempt.id}", status_code=303)
     comparison = None
     if previous_answer.strip() and len(previous_answer) <= max_chars:
-        # Anonymous practice keeps nothing on the server: the earlier answer rides in the form.
+        # Anonymous practice keeps nothing on the server: the earlier answer rides in the form, with
+        # its measured speaking time when it was spoken, so it is re-scored as it was scored then.
         try:
-            comparison = practice.compare(score(previous_answer), report)
+            comparison = practice.compare(score(previous_answer, _spoken_seconds(previous_seconds)), report)
         except practice.AnswerRejected:
             comparison = None
     return _practice_page(
@@ -258,7 +263,14 @@ def submit_answer(
         comparison=comparison,
         speech=speech,
         previous_answer=previous_answer or None,
+        previous_seconds=_spoken_seconds(previous_seconds),
     )
+
+
+def _spoken_seconds(text: str) -> float | None:
+    """An earlier anonymous answer's measured speaking time as the form carries it (None for a typed
+    answer or anything that is not a speaking time)."""
+    return practice.measured_seconds({"speaking_s": _seconds(text)})
 
 
 def _seconds(text: str) -> float | None:
