@@ -39,6 +39,8 @@ def test_bad_role_and_unknown_user_exit_2_with_a_reason(runner):
 
 
 def test_set_password_is_the_reset_for_a_forgotten_one(runner):
+    from sqlalchemy import select
+
     from rehearse.accounts import service
     from rehearse.bootstrap import open_database
 
@@ -46,7 +48,7 @@ def test_set_password_is_the_reset_for_a_forgotten_one(runner):
     reset = runner.invoke(users_app, ["set-password", "ann@example.com"], input="second password 2\n" * 2)
     assert reset.exit_code == 0 and "sign-in sessions have ended" in reset.output
     with open_database().transaction() as session:
-        user = session.scalar(service.select(service.User).where(service.User.email == "ann@example.com"))
+        user = session.scalar(select(service.User).where(service.User.email == "ann@example.com"))
         assert service.password_matches(user, "second password 2")
         assert not service.password_matches(user, "first password 1")
     unknown = runner.invoke(users_app, ["set-password", "nobody@example.com"], input="third password 3\n" * 2)

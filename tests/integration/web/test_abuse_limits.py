@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import make_url
 
 from rehearse.accounts import service as accounts
+from rehearse.accounts import signin
 from rehearse.bank.models import utcnow
 from rehearse.settings import Settings
 from rehearse.web.app import create_app
@@ -67,7 +68,7 @@ def test_concurrent_wrong_guesses_are_each_checked_against_the_count_before_them
     # on a loaded machine twelve threads can straddle that second, when a late guess is rightly
     # allowed; what is tested here is that no guess is checked against a stale count.
     instant = utcnow()
-    monkeypatch.setattr(accounts, "utcnow", lambda: instant)
+    monkeypatch.setattr(signin, "utcnow", lambda: instant)
     guesses = 12
     start, results = threading.Barrier(guesses), []
 
@@ -150,7 +151,7 @@ def test_password_hashing_never_holds_the_sqlite_write_lock(app, database_url, m
         finally:
             other.close()
 
-    real = accounts._hasher
+    real = signin._hasher
 
     class Spy:
         def hash(self, *args, **kwargs):
@@ -164,7 +165,7 @@ def test_password_hashing_never_holds_the_sqlite_write_lock(app, database_url, m
         def __getattr__(self, name):
             return getattr(real, name)
 
-    monkeypatch.setattr(accounts, "_hasher", Spy())
+    monkeypatch.setattr(signin, "_hasher", Spy())
     email = _account(app)
     assert _token(TestClient(app), email, PASSWORD).status_code == 201
     assert len(seen) >= 2 and all(seen)

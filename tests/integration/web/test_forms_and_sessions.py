@@ -267,7 +267,7 @@ def test_reloading_the_page_that_shows_a_new_token_creates_no_second_token(brows
 
 
 def test_a_token_form_refused_for_the_limit_can_be_sent_again_after_a_revoke(browser, monkeypatch):
-    monkeypatch.setattr("rehearse.accounts.service.MAX_TOKENS", 1)
+    monkeypatch.setattr("rehearse.accounts.tokens.MAX_TOKENS", 1)
     browser.sign_up()
     browser.post("/settings/tokens", data=_token_form(browser))
     form = _token_form(browser)
