@@ -138,6 +138,23 @@ def test_an_empty_answer_is_refused_on_the_page(page):
     page.click("[data-answer-form] [data-submit]")
     assert "empty" in page.text_content("[data-form-error]")
     assert page.evaluate("document.activeElement.matches('[data-answer]')")
+    # a screen reader back in the box hears why it was refused
+    error_id = page.get_attribute("[data-form-error]", "id")
+    assert page.get_attribute("[data-answer]", "aria-invalid") == "true"
+    assert error_id in page.get_attribute("[data-answer]", "aria-describedby").split()
+    page.click("[data-answer-form] [data-submit]")  # refused again: still one reference to the one error
+    assert page.get_attribute("[data-answer]", "aria-describedby").split().count(error_id) == 1
+
+
+def test_the_word_counter_is_not_read_out_while_typing(page):
+    question = platform_question(page)
+    page.goto(f"/practice/{question['id']}")
+    page.type("[data-answer-form] [data-answer]", "Three short words")
+    assert page.text_content("[data-word-count]") == "3"
+    live = page.evaluate("""() => [...document.querySelectorAll('[aria-live]')]
+        .filter(e => e.getAttribute('aria-live') !== 'off' && e.closest('.toolbar'))
+        .map(e => e.outerHTML)""")
+    assert live == []
 
 
 def test_times_are_shown_in_the_readers_own_time_zone(chromium, server):
@@ -155,5 +172,21 @@ def test_times_are_shown_in_the_readers_own_time_zone(chromium, server):
         hour = int(moment.get_attribute("datetime")[11:13])
         shown = moment.inner_text()
         assert "UTC" not in shown and f"{(hour + 9) % 24:02d}:" in shown, (shown, written_utc)
+    finally:
+        context.close()
+
+
+def test_the_report_fits_a_320_px_screen_with_the_score_breakdown_open(chromium, server):
+    """The breakdown's table is wider than a small phone: it scrolls in a region of its own, the page does not."""
+    context = chromium.new_context(base_url=server, viewport={"width": 320, "height": 640})
+    try:
+        page = context.new_page()
+        question = platform_question(page)
+        page.goto(f"/practice/{question['id']}")
+        submit_answer(page, STRONG)
+        page.click("details.breakdown summary")
+        assert page.locator("[data-breakdown-scroll] table").is_visible()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, f"the report is {width} px wide on a 320 px screen"
     finally:
         context.close()

@@ -325,6 +325,33 @@ def test_a_blank_answer_is_refused_in_place_and_the_countdown_still_sends_the_bo
     assert page.script_errors == []
 
 
+def test_the_countdown_is_read_out_at_30_and_10_seconds_only(page):
+    """A screen reader hears "30 seconds left" and "10 seconds left", once each, and never the clock's
+    every second over the answer being typed."""
+    page.clock.install()
+    sign_up(page)
+    question = platform_question(page)
+    page.goto(f"/roles/{question['role_slug']}")
+    page.click("[data-action=mock-role]")
+    page.fill("[data-field=questions]", "1")
+    page.fill("[data-field=minutes]", "1")
+    page.uncheck("[data-field=follow-ups]")
+    page.click("[data-mock-form] [data-submit]")
+    page.wait_for_selector("[data-mock-question]")
+    page.evaluate("""() => { window.clockChanges = 0; new MutationObserver(() => window.clockChanges++)
+        .observe(document.querySelector('[data-countdown]'), {childList: true, characterData: true, subtree: true}); }""")
+    warning = page.locator("[data-countdown-warning]")
+    assert warning.text_content() == "" and warning.get_attribute("role") == "status"
+    page.clock.run_for(31_000)
+    assert warning.text_content() == "30 seconds left."
+    page.clock.run_for(20_000)
+    assert warning.text_content() == "10 seconds left."
+    assert page.get_attribute("[data-countdown]", "aria-live") == "off"
+    # rewritten once a second (it ticks four times a second), not on every tick
+    assert 45 <= page.evaluate("window.clockChanges") <= 55
+    assert page.script_errors == []
+
+
 def test_a_draft_of_an_abandoned_mock_does_not_come_back_in_a_new_mock_with_its_id(page):
     """SQLite gives the next mock the id of one abandoned; a draft left under that id (a mock abandoned
     through the API, say) is another mock's and stays out of the box, and the start page clears it."""

@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from rehearse import __version__
 from rehearse.community.markdown import render as markdown
+from rehearse.feedback.engine import GRADES
 from rehearse.practice.report_view import specifics_shown
 from rehearse.web import identity
 from rehearse.web.highlight import covered_evidence, highlight
@@ -54,13 +55,20 @@ def score_band(score: int | None) -> str:
     return "high" if score >= 75 else "mid" if score >= 50 else "low"
 
 
+def score_grade(score: int | None) -> str:
+    """The report's word for a score ("fair"), so that no score is told by its colour alone."""
+    if score is None:
+        return ""
+    return next(name for floor, name in GRADES if score >= floor)
+
+
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES))
     env = templates.env
     env.trim_blocks = True
     env.lstrip_blocks = True
     env.filters.update(
-        when=_when, duration=_duration, percent=_percent, band=score_band, highlight=highlight,
+        when=_when, duration=_duration, percent=_percent, band=score_band, grade=score_grade, highlight=highlight,
         covered_evidence=covered_evidence, markdown=markdown, specifics=specifics_shown,
     )
     env.globals.update(version=__version__)

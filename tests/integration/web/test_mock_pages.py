@@ -78,6 +78,11 @@ def test_a_whole_mock_with_follow_ups_reloads_and_ends_with_a_shareable_report(a
     report = ann.get(location).text
     assert report.count("data-mock-result=") == 2 and report.count("data-mock-follow-up") == 2
     assert 'data-chart="competencies"' in report and "data-chart-table" in report
+    # each score is told in words too, not by its colour alone: out of 100, and the report's grade
+    told = re.findall(r'score-pill band-\w+">\d+</span><span class="visually-hidden"> out of 100</span> '
+                      r'<span class="grade-word" data-grade>(\w+)</span>', report)
+    assert len(told) == 4 and set(told) <= {"excellent", "strong", "fair", "weak", "poor"}
+    assert re.search(r"data-mock-score>\d+</span> out of 100 \((excellent|strong|fair|weak|poor)\)", report)
     mock_id = int(location.rsplit("/", 1)[1])
     ann.post(f"{location}/share", data={"csrf_token": csrf(report), "action": "share"})
     link = re.search(r'href="http://testserver(/shared/mocks/[^"]+)" data-share-link', ann.get(location).text).group(1)

@@ -67,11 +67,22 @@ def signup(
         return render(
             request,
             "accounts/signup.html",
-            {"error": str(error), "email": email, "name": display_name, "next": safe_next(next)},
+            {"error": str(error), "email": email, "name": display_name, "next": safe_next(next),
+             "invalid": () if limited else _fields_named(str(error))},
             status_code=429 if limited else 422,
             headers={"Retry-After": str(error.retry_after)} if limited else None,
         )
     return _signed_in(request, accounts.start_session(session, user=user), next)
+
+
+# The sign-up form's fields by the words its refusals use ("Enter a valid e-mail address", "Use a password of
+# at least 10 characters"): the fields a refusal names are marked invalid and tied to it for screen readers.
+_FIELD_WORDS = (("email", "e-mail"), ("display_name", "display name"), ("password", "password"))
+
+
+def _fields_named(message: str) -> tuple[str, ...]:
+    lowered = message.lower()
+    return tuple(field for field, word in _FIELD_WORDS if word in lowered)
 
 
 @router.get("/signin")
@@ -92,7 +103,9 @@ def signin(
         return render(
             request,
             "accounts/signin.html",
-            {"error": error.detail, "email": email, "next": safe_next(next)},
+            # a wrong pair names neither field alone: both are marked, and the password (retyped) gets the focus
+            {"error": error.detail, "email": email, "next": safe_next(next),
+             "invalid": ("password", "email") if error.status_code == 401 else ()},
             status_code=error.status_code,
             headers=error.headers,
         )

@@ -141,11 +141,22 @@
   function fmt(seconds) {
     return Math.floor(seconds / 60) + ":" + String(seconds % 60).padStart(2, "0");
   }
+  // The clock itself is never read out (a screen reader would speak every second over the answer being
+  // typed); a separate status line says "30 seconds left" and "10 seconds left", once each.
+  var warning = document.querySelector("[data-countdown-warning]");
+  var shown = null;
+  var warned = {};
   function tick() {
     var left = secondsLeft();
-    clock.textContent = fmt(left);
-    clock.classList.toggle("low", left <= 15);
-    if (left === 30 || left === 10) clock.setAttribute("aria-live", "assertive");
+    if (left !== shown) {
+      shown = left;
+      clock.textContent = fmt(left);
+      clock.classList.toggle("low", left <= 15);
+      if (warning && (left === 30 || left === 10) && !warned[left]) {
+        warned[left] = true;
+        warning.textContent = left + " seconds left.";
+      }
+    }
     if (left === 0 && !sent) {
       sent = true;
       timedOut.value = "1";

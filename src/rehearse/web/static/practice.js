@@ -86,6 +86,11 @@
       form.querySelector("textarea").before(box);
     }
     box.textContent = message;
+    var textarea = form.querySelector("textarea");
+    if (!box.id) box.id = textarea.id + "-error";
+    textarea.setAttribute("aria-invalid", "true");
+    var described = (textarea.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+    if (described.indexOf(box.id) < 0) textarea.setAttribute("aria-describedby", [box.id].concat(described).join(" "));
   }
 
   // --- spoken answers -----------------------------------------------------------------------
