@@ -1,7 +1,8 @@
 """Account use cases: sign up, sign in (rate limited), sessions, API tokens, name and password.
 
-The only code in accounts/ that touches the database session. Secrets handed to a
-browser or an API client are random; the database keeps only their SHA-256 hashes.
+This module and the ones it gathers are the only code in accounts/ that touches the database
+session. Secrets handed to a browser or an API client are random; the database keeps only their
+SHA-256 hashes.
 
 The work is split by concern, one module each, and this module gathers their public names so that
 callers keep one import (`from rehearse.accounts import service as accounts`):
