@@ -291,19 +291,24 @@ def test_two_tabs_on_one_question_the_second_answer_is_shown_back_and_its_draft_
     assert page.script_errors == [] and other.script_errors == []
 
 
-def test_a_blank_answer_is_refused_in_place_and_the_countdown_still_sends_the_box_at_zero(page):
-    """Next with only spaces and newlines keeps the user on the question (the clock running) with the
-    reason by the box; at zero the countdown sends the box as it is, as it always did."""
-    page.clock.install()  # the countdown runs on Playwright's clock
+def start_one_question_mock(page, minutes: str) -> None:
+    """Sign up and start a one-question mock without follow-ups, its countdown on Playwright's clock."""
+    page.clock.install()
     sign_up(page)
     question = platform_question(page)
     page.goto(f"/roles/{question['role_slug']}")
     page.click("[data-action=mock-role]")
     page.fill("[data-field=questions]", "1")
-    page.fill("[data-field=minutes]", "0.5")
+    page.fill("[data-field=minutes]", minutes)
     page.uncheck("[data-field=follow-ups]")
     page.click("[data-mock-form] [data-submit]")
     page.wait_for_selector("[data-mock-question]")
+
+
+def test_a_blank_answer_is_refused_in_place_and_the_countdown_still_sends_the_box_at_zero(page):
+    """Next with only spaces and newlines keeps the user on the question (the clock running) with the
+    reason by the box; at zero the countdown sends the box as it is, as it always did."""
+    start_one_question_mock(page, minutes="0.5")
     page.wait_for_load_state("domcontentloaded")
     address, sent = page.url, []
     page.on("request", lambda request: sent.append(request) if request.url.endswith("/answer") else None)
@@ -328,16 +333,7 @@ def test_a_blank_answer_is_refused_in_place_and_the_countdown_still_sends_the_bo
 def test_the_countdown_is_read_out_at_30_and_10_seconds_only(page):
     """A screen reader hears "30 seconds left" and "10 seconds left", once each, and never the clock's
     every second over the answer being typed."""
-    page.clock.install()
-    sign_up(page)
-    question = platform_question(page)
-    page.goto(f"/roles/{question['role_slug']}")
-    page.click("[data-action=mock-role]")
-    page.fill("[data-field=questions]", "1")
-    page.fill("[data-field=minutes]", "1")
-    page.uncheck("[data-field=follow-ups]")
-    page.click("[data-mock-form] [data-submit]")
-    page.wait_for_selector("[data-mock-question]")
+    start_one_question_mock(page, minutes="1")
     page.evaluate("""() => { window.clockChanges = 0; new MutationObserver(() => window.clockChanges++)
         .observe(document.querySelector('[data-countdown]'), {childList: true, characterData: true, subtree: true}); }""")
     warning = page.locator("[data-countdown-warning]")
