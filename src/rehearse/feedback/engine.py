@@ -61,10 +61,13 @@ GRADES = ((85, "excellent"), (70, "strong"), (50, "fair"), (30, "weak"), (0, "po
 # ---------------------------------------------------------------- report
 
 
-def _grade(score: int, on_topic: bool) -> str:
-    if not on_topic:
-        return "off-topic"
+def grade_of(score: int) -> str:
+    """The grade a score earns ("fair"), for an answer on topic."""
     return next(name for floor, name in GRADES if score >= floor)
+
+
+def _grade(score: int, on_topic: bool) -> str:
+    return grade_of(score) if on_topic else "off-topic"
 
 
 def _suggestions(points, structure, spec: Specificity, delivery, on_topic, detail, basis,

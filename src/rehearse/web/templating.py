@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from rehearse import __version__
 from rehearse.community.markdown import render as markdown
-from rehearse.feedback.engine import GRADES
+from rehearse.feedback.engine import grade_of
 from rehearse.practice.report_view import specifics_shown
 from rehearse.web import identity
 from rehearse.web.highlight import covered_evidence, highlight
@@ -59,7 +59,7 @@ def score_grade(score: int | None) -> str:
     """The report's word for a score ("fair"), so that no score is told by its colour alone."""
     if score is None:
         return ""
-    return next(name for floor, name in GRADES if score >= floor)
+    return grade_of(score)
 
 
 def make_templates() -> Jinja2Templates:

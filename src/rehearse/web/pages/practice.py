@@ -189,6 +189,7 @@ def submit_answer(
     q = _question(request, session, question_id)
     question = bank.get_question(session, question_id)
     mode = mode if mode in ("typed", "spoken") else "typed"
+    earlier_seconds = _spoken_seconds(previous_seconds)  # an anonymous earlier answer's, carried in the form
     earlier = None
     if user and previous_attempt_id.isdigit():
         earlier = practice.get(session, user=user, attempt_id=int(previous_attempt_id))
@@ -225,7 +226,7 @@ def submit_answer(
             previous=earlier,
             mode=mode,
             previous_answer=previous_answer or None,
-            previous_seconds=_spoken_seconds(previous_seconds),
+            previous_seconds=earlier_seconds,
         )
     if user is not None:
         # Scoring only read (and gave its connection back while the model ran); the insert gets
@@ -249,7 +250,7 @@ def submit_answer(
         # Anonymous practice keeps nothing on the server: the earlier answer rides in the form, with
         # its measured speaking time when it was spoken, so it is re-scored as it was scored then.
         try:
-            comparison = practice.compare(score(previous_answer, _spoken_seconds(previous_seconds)), report)
+            comparison = practice.compare(score(previous_answer, earlier_seconds), report)
         except practice.AnswerRejected:
             comparison = None
     return _practice_page(
@@ -263,7 +264,7 @@ def submit_answer(
         comparison=comparison,
         speech=speech,
         previous_answer=previous_answer or None,
-        previous_seconds=_spoken_seconds(previous_seconds),
+        previous_seconds=earlier_seconds,
     )
 
 

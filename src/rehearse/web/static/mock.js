@@ -144,16 +144,14 @@
   // The clock itself is never read out (a screen reader would speak every second over the answer being
   // typed); a separate status line says "30 seconds left" and "10 seconds left", once each.
   var warning = document.querySelector("[data-countdown-warning]");
-  var shown = null;
-  var warned = {};
+  var shown = null;  // the clock only counts down, so each number is shown (and said) once
   function tick() {
     var left = secondsLeft();
     if (left !== shown) {
       shown = left;
       clock.textContent = fmt(left);
       clock.classList.toggle("low", left <= 15);
-      if (warning && (left === 30 || left === 10) && !warned[left]) {
-        warned[left] = true;
+      if (warning && (left === 30 || left === 10)) {
         warning.textContent = left + " seconds left.";
       }
     }

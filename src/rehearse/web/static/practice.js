@@ -78,15 +78,15 @@
 
   function showError(form, message) {
     var box = form.querySelector("[data-form-error]");
+    var textarea = form.querySelector("textarea");
     if (!box) {
       box = document.createElement("p");
       box.className = "callout error";
       box.setAttribute("role", "alert");
       box.setAttribute("data-form-error", "");
-      form.querySelector("textarea").before(box);
+      textarea.before(box);
     }
     box.textContent = message;
-    var textarea = form.querySelector("textarea");
     if (!box.id) box.id = textarea.id + "-error";
     textarea.setAttribute("aria-invalid", "true");
     var described = (textarea.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
