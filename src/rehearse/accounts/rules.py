@@ -17,7 +17,14 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class AccountError(ValueError):
-    """Bad sign-up or sign-in input; the message is safe to show to the user."""
+    """Bad sign-up or sign-in input; the message is safe to show to the user.
+
+    `fields` names the form fields the refusal is about ("email", "password", "display_name"), so a
+    form can mark them invalid without reading the message."""
+
+    def __init__(self, message: str, *, fields: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.fields = fields
 
 
 class AccountSuspended(AccountError):
@@ -49,7 +56,7 @@ def check_email(email: str) -> str:
     """The e-mail address, normalised; AccountError when it is not one."""
     email = normalise_email(email)
     if not _EMAIL.match(email) or len(email) > 320:
-        raise AccountError("Enter a valid e-mail address, like name@example.com.")
+        raise AccountError("Enter a valid e-mail address, like name@example.com.", fields=("email",))
     return email
 
 
@@ -67,20 +74,22 @@ def password_problem(password: str) -> str | None:
 def check_password(password: str) -> None:
     """AccountError saying why, when a new password is not acceptable."""
     if problem := password_problem(password):
-        raise AccountError(problem)
+        raise AccountError(problem, fields=("password",))
 
 
 def check_new_account(email: str, password: str) -> str:
     """The normalised e-mail address of a new account; AccountError naming every problem with both fields."""
-    problems = []
+    problems, fields = [], []
     try:
         email = check_email(email)
     except AccountError as wrong:
         problems.append(str(wrong))
+        fields.extend(wrong.fields)
     if problem := password_problem(password):
         problems.append(problem)
+        fields.append("password")
     if problems:
-        raise AccountError(" ".join(problems))
+        raise AccountError(" ".join(problems), fields=tuple(fields))
     return email
 
 

@@ -35,7 +35,7 @@ def create_user(
     if password_hash is None:
         password_hash = hash_password(password or "")
     if session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise AccountError("An account with this e-mail address already exists; sign in instead.")
+        raise AccountError("An account with this e-mail address already exists; sign in instead.", fields=("email",))
     if role not in ROLES:
         raise AccountError(f"Role must be one of {', '.join(ROLES)}.")
     name = " ".join((display_name or "").split())[:MAX_DISPLAY_NAME]  # "Sam   Second" is "Sam Second"
@@ -57,9 +57,9 @@ def rename(session: Session, *, user: User, display_name: str) -> User:
     """A new display name (what the community pages credit); AccountError when empty or too long."""
     name = " ".join(display_name.split())  # runs of spaces (and tabs, line breaks) are one space
     if is_blank(name):  # spaces or invisible characters (a zero-width space) would credit no one visibly
-        raise AccountError("Enter a display name.")
+        raise AccountError("Enter a display name.", fields=("display_name",))
     if len(name) > MAX_DISPLAY_NAME:
-        raise AccountError(f"Use a display name of at most {MAX_DISPLAY_NAME} characters.")
+        raise AccountError(f"Use a display name of at most {MAX_DISPLAY_NAME} characters.", fields=("display_name",))
     user.display_name = name  # the caller's copy too: the page it renders shows the new name
     return session.merge(user, load=True)
 

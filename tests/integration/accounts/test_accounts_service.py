@@ -17,19 +17,35 @@ def make_user(session, email="ann@example.com", **kwargs):
 
 
 @pytest.mark.parametrize(
-    ("email", "password", "message"),
+    ("email", "password", "message", "field"),
     [
-        ("not-an-email", PASSWORD, "valid e-mail"),
-        ("ann@example.com", "short", "at least 10"),
-        ("ann@example.com", "x" * 2000, "at most 1024"),
-        ("", PASSWORD, "valid e-mail"),
-        ("ann@example.com", " " * 10, "more than spaces"),
-        ("ann@example.com", "\t \n" * 4, "more than spaces"),
+        ("not-an-email", PASSWORD, "valid e-mail", "email"),
+        ("ann@example.com", "short", "at least 10", "password"),
+        ("ann@example.com", "x" * 2000, "at most 1024", "password"),
+        ("", PASSWORD, "valid e-mail", "email"),
+        ("ann@example.com", " " * 10, "more than spaces", "password"),
+        ("ann@example.com", "\t \n" * 4, "more than spaces", "password"),
     ],
 )
-def test_sign_up_refuses_bad_input_with_a_reason(session, email, password, message):
-    with pytest.raises(service.AccountError, match=message):
+def test_sign_up_refuses_bad_input_with_a_reason_and_the_field_at_fault(session, email, password, message, field):
+    with pytest.raises(service.AccountError, match=message) as refused:
         service.create_user(session, email=email, password=password)
+    assert refused.value.fields == (field,)
+
+
+def test_a_new_account_with_two_bad_fields_hears_of_both_in_form_order():
+    with pytest.raises(service.AccountError) as refused:
+        service.check_new_account("not-an-email", "short")
+    assert "valid e-mail" in str(refused.value) and "at least 10" in str(refused.value)
+    assert refused.value.fields == ("email", "password")
+
+
+def test_a_display_name_refusal_names_its_field(session):
+    user = make_user(session)
+    for name in ("   ", "x" * 500):
+        with pytest.raises(service.AccountError) as refused:
+            service.rename(session, user=user, display_name=name)
+        assert refused.value.fields == ("display_name",)
 
 
 def test_every_account_is_a_candidate_unless_made_otherwise_even_the_first(session):
@@ -48,8 +64,9 @@ def test_passwords_are_stored_as_argon2id_hashes_only(session):
 
 def test_e_mail_is_case_insensitive_and_unique(session):
     make_user(session, "Ann@Example.com")
-    with pytest.raises(service.AccountError, match="already exists"):
+    with pytest.raises(service.AccountError, match="already exists") as taken:
         make_user(session, "ann@example.COM")
+    assert taken.value.fields == ("email",)
     assert (
         service.authenticate(session, email="ANN@example.com", password=PASSWORD, client="t").email
         == "ann@example.com"

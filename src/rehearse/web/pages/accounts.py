@@ -68,21 +68,12 @@ def signup(
             request,
             "accounts/signup.html",
             {"error": str(error), "email": email, "name": display_name, "next": safe_next(next),
-             "invalid": () if limited else _fields_named(str(error))},
+             "invalid": error.fields},
             status_code=429 if limited else 422,
             headers={"Retry-After": str(error.retry_after)} if limited else None,
         )
     return _signed_in(request, accounts.start_session(session, user=user), next)
 
-
-# The sign-up form's fields by the words its refusals use ("Enter a valid e-mail address", "Use a password of
-# at least 10 characters"): the fields a refusal names are marked invalid and tied to it for screen readers.
-_FIELD_WORDS = (("email", "e-mail"), ("display_name", "display name"), ("password", "password"))
-
-
-def _fields_named(message: str) -> tuple[str, ...]:
-    lowered = message.lower()
-    return tuple(field for field, word in _FIELD_WORDS if word in lowered)
 
 
 @router.get("/signin")
@@ -161,7 +152,10 @@ def change_password(
     error = change_own_password(session, request, user=user, current=current_password, new=new_password,
                                 keep=request.cookies.get(SESSION_COOKIE))
     if error is not None:
-        return _settings(request, session, user, error.status_code, error.headers, password_error=error.detail)
+        # 422: the new password is refused; 403: the current one is wrong (a 429 names neither field)
+        wrong = {422: "new-password", 403: "current-password"}.get(error.status_code)
+        return _settings(request, session, user, error.status_code, error.headers, password_error=error.detail,
+                         password_invalid=wrong)
     return _saved("password")
 
 
