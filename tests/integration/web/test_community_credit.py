@@ -230,6 +230,35 @@ def test_the_new_question_form_carries_a_kind_and_competencies(app, question, pe
     assert (new["kind"], new["competencies"]) == ("other", ["architecture", "team-design"])
 
 
+def test_an_editor_edits_a_suggested_question_on_its_page_kind_and_competencies_too(app, question, people):
+    author, _voter, editor, _admin, _ = people
+    role_id = role_id_of(app, question)
+    sent = author.post(f"/api/roles/{role_id}/suggestions", headers=author.page_csrf_header(), json={
+        "text": f"How do you retire a service nobody owns ({uuid.uuid4().hex[:6]})?", "reason": "Common.",
+        "accept_licence": True, "talking_points": ["who still calls it"], "kind": "situational"})
+    assert sent.status_code == 201, sent.text
+    path = f"/suggestions/{sent.json()['id']}"
+    page = editor.get(path).text
+    assert "data-edit-accept" in page and 'name="edited_base"' not in page  # a new question has no revision yet
+    assert re.search(r'<option value="situational" selected>', page)
+    assert 'value="Work it out' not in page and '<option value="">' not in page  # the author gave its kind
+    assert "data-edit-accept" not in author.get(path).text  # editors only
+
+    refused = form(editor, f"{path}/accept", {"edit": "true", "talking_points": "who still calls it",
+                                              "kind": "riddle", "competencies": ""}, page=path)
+    assert refused.status_code == 400 and "kind is one of" in refused.text
+
+    accepted = form(editor, f"{path}/accept", page=path, data={
+        "edit": "true", "talking_points": "who still calls it\nhow you switch it off safely", "intent": "",
+        "example_answer": "", "kind": "behavioural", "competencies": "Operations, ownership", "note": "Sharper."})
+    assert accepted.status_code == 303, accepted.text
+    suggestion = editor.get(f"/api{path}").json()
+    new = author.get(f"/api/questions/{suggestion['question_id']}").json()
+    assert (new["kind"], new["competencies"]) == ("behavioural", ["operations", "ownership"])
+    assert new["talking_points"] == ["who still calls it", "how you switch it off safely"]
+    assert "data-edited-by" in author.get(path).text  # the editor's changes are not credited to the author
+
+
 def test_reporting_a_comment_from_the_page_needs_a_reason(app, question, people):
     author, voter, editor, _admin, _ = people
     suggestion_id = _suggest(author, question, "Report me.")

@@ -221,9 +221,15 @@ def withdraw(suggestion_id: int, request: Request, session: SessionDep, user: Pa
 @router.post("/suggestions/{suggestion_id}/accept", dependencies=[CsrfForm])
 def accept(suggestion_id: int, request: Request, session: SessionDep, user: EditorPage, note: Text = "",
            edit: Annotated[bool, Form()] = False, example_answer: Text = "", intent: Text = "",
-           talking_points: Text = "", edited_base: Annotated[int | None, Form(ge=0)] = None) -> Response:
-    """Accept as suggested, or (edit=true) accept the editor's edit of it."""
-    edited = {"example_answer": example_answer, "intent": intent, "talking_points": talking_points} if edit else None
+           talking_points: Text = "", edited_base: Annotated[int | None, Form(ge=0)] = None,
+           kind: Annotated[str | None, Form(max_length=40)] = None,
+           competencies: Annotated[str | None, Form(max_length=_BIG)] = None) -> Response:
+    """Accept as suggested, or (edit=true) accept the editor's edit of it; the edit of a suggested new
+    question may also give its kind and competencies (the form of an edit to a question has neither)."""
+    edited = None
+    if edit:
+        edited = {"example_answer": example_answer, "intent": intent, "talking_points": talking_points,
+                  "kind": kind, "competencies": competencies}
     response = _act(request, session, suggestion_id, user, lambda: community.accept(
         session, editor=user, suggestion_id=suggestion_id, note=note or None, edited=edited,
         edited_base=edited_base))
