@@ -67,12 +67,21 @@ def export_queue(session: Session) -> list[dict[str, Any]]:
                 "id": item.id, "kind": item.kind, "question_id": item.question_id, "question": item.question_text,
                 "base_revision": item.base_revision, "current_revision": item.current_revision,
                 "stale": item.stale, "author": item.author_name, "votes": item.votes, "reason": item.reason,
-                "proposed": {name: getattr(suggestion, name) for name in FIELDS
-                             if getattr(suggestion, name) is not None},
+                "proposed": proposed_record(suggestion),
                 "engine_score": item.score, "missed_points": list(item.missed),
                 "decision": None, "decision_reason": None, "edited": None,
             })
         offset += len(items)
+
+
+def proposed_record(suggestion: Suggestion) -> dict[str, Any]:
+    """What a suggestion proposes, as the export shows it: the fields it gives, and a suggested new
+    question's kind and competencies when its author gave them (the names `edited` uses)."""
+    record = {name: getattr(suggestion, name) for name in FIELDS if getattr(suggestion, name) is not None}
+    if suggestion.kind == "new_question":
+        record |= {name: value for name, value in (("kind", suggestion.question_kind),
+                                                   ("competencies", suggestion.competencies)) if value}
+    return record
 
 
 def decode(data: bytes, *, file: str) -> str:
@@ -161,9 +170,9 @@ def apply_decisions(session: Session, *, editor: User, text: str, file: str) -> 
             raise DecisionFileError(file, number, "a rejection needs a decision_reason (the author sees it)")
         edited = record.get("edited")
         _check_edited(edited, file, number)
-        proposed = record.get("proposed")
-        if proposed is not None and proposed != {name: getattr(found, name) for name in FIELDS
-                                                 if getattr(found, name) is not None}:
+        proposed, says = record.get("proposed"), proposed_record(found)
+        # an export from before kinds and competencies were shown left them out: that is not a change
+        if proposed is not None and proposed not in (says, {k: v for k, v in says.items() if k not in QUESTION_ONLY}):
             # An edit made there would be silently ignored: accepted (or rejected) as the author proposed it.
             raise DecisionFileError(file, number, "proposed was changed, but it is what the suggestion says and "
                                                   "is not applied: put the fields you change in edited instead")

@@ -122,6 +122,41 @@ def test_an_edit_of_a_suggested_new_question_gives_its_kind_and_competencies(cli
         assert (added.kind, added.competency_names) == ("behavioural", ["incidents", "people-management"])
 
 
+def test_the_export_shows_a_suggested_questions_kind_and_competencies_and_applies_them_unchanged(
+        cli_env, queue_db, tmp_path):
+    from sqlalchemy import select
+
+    from rehearse.accounts.models import User
+    from rehearse.bank.models import Question
+    from rehearse.community import decisions
+
+    database, _ = queue_db
+    with database.transaction(writes=True) as session:
+        author = session.scalar(select(User).where(User.email == "author@example.com"))
+        made = community.suggest_question(session, user=author, role_id=bank.get_question(session, "strategy").role_id,
+                                          reason="Missing topic.", accept_licence=True, kind="situational",
+                                          competencies=["Incidents"], text="How would you staff an on-call rota?",
+                                          talking_points=["fair load", "handover"])
+        made_id = made.id
+        line = next(r for r in decisions.export_queue(session) if r.get("id") == made_id)
+    assert line["proposed"] == {"talking_points": ["fair load", "handover"], "kind": "situational",
+                                "competencies": ["incidents"]}
+    _, applied = apply_lines(cli_env, tmp_path, {**line, "decision": "accept"})
+    assert applied.returncode == 0, applied.stderr
+    with database.transaction() as session:
+        added = session.get(Question, community.get_suggestion(session, made_id).question_id)
+        assert (added.kind, added.competency_names) == ("situational", ["incidents"])
+
+
+def test_a_kind_changed_in_proposed_is_refused_not_ignored(cli_env, new_question_db, tmp_path):
+    database, ids = new_question_db
+    path, result = apply_lines(cli_env, tmp_path, {
+        "id": ids[3], "decision": "accept",
+        "proposed": {"talking_points": ["a timeline", "actions with owners"], "kind": "other"}})
+    assert result.returncode == 2 and f"{path}:2:" in result.stderr and "put the fields you change in edited" in result.stderr
+    assert statuses(database, ids[3:]) == ["pending"]
+
+
 @pytest.mark.parametrize(("edited", "message"), [
     ({"kind": "rhetorical"}, "edited kind: A question's kind is one of behavioural, situational, other, "
                              "not “rhetorical”."),
