@@ -133,6 +133,7 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/questions/{question_id}/revert", EDITOR),
     Route("GET", "/notifications", SIGNED_IN),
     Route("POST", "/notifications/read", SIGNED_IN),
+    Route("GET", "/notifications/read", SIGNED_IN, "the list, unchanged: nothing is marked by a GET"),
     Route("GET", "/notifications/{notification_id}", OWNER, "marks it read, then goes to its suggestion"),
     Route("GET", "/community/editors", ADMIN),
     Route("POST", "/community/editors", ADMIN),

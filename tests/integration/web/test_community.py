@@ -395,6 +395,9 @@ def test_opening_a_notification_marks_that_one_read_and_goes_to_its_suggestion(a
         assert someone_else.get(f"/notifications/{commented['id']}", follow_redirects=False).status_code == 404
     assert author.get("/notifications/999999", follow_redirects=False).status_code == 404
     assert author.get("/api/notifications/unread").json()["unread"] == 1  # theirs stays unread
+    opened_as_page = author.get("/notifications/read", follow_redirects=False)  # changes nothing
+    assert opened_as_page.status_code == 303 and opened_as_page.headers["location"] == "/notifications"
+    assert author.get("/api/notifications/unread").json()["unread"] == 1
     assert form(author, "/notifications/read", {}, page="/notifications").status_code == 303  # all, as before
     assert author.get("/api/notifications/unread").json()["unread"] == 0
 

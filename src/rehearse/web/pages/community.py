@@ -302,6 +302,12 @@ def mark_read(session: SessionDep, user: PageUser) -> Response:
     return _back("/notifications")
 
 
+@router.get("/notifications/read")
+def mark_read_page(user: PageUser) -> Response:
+    """Where "mark all read" posts: opened as a page (a bookmark, a reload of an old tab), the list, unchanged."""
+    return _back("/notifications")
+
+
 @router.get("/notifications/{notification_id}")
 def open_notification(notification_id: int, session: SessionDep, user: PageUser) -> Response:
     """A notification's link: opening it marks it read, then goes to its suggestion (or back to the list).
