@@ -138,7 +138,7 @@ IdempotencyKey = Annotated[
     responses={
         200: {"model": AttemptRead, "description": "A retry with an Idempotency-Key already answered: "
               "the attempt stored the first time."},
-        404: {"description": "No such question"},
+        404: {"description": "No such question, transcription, or earlier attempt of yours"},
         409: {"description": "The transcription is not done yet"},
         413: {"description": "Answer longer than the limit"},
     },
@@ -168,6 +168,8 @@ def create_attempt(
         if replay is not None:
             return _replayed(replay)
     question = question_or_404(session, body.question_id)
+    if body.previous_attempt_id is not None:
+        _check_tried_again(session, user, body.previous_attempt_id, question.id)
     speech = None
     if body.transcription_id:
         speech = _transcript(request, session, body.transcription_id, owner_key(user.id, None))
@@ -199,6 +201,17 @@ def create_attempt(
         # A replay answers 200 (nothing new was created) with the same body.
         idempotency.complete(claimed, status=200, response=result.model_dump(mode="json"))
     return JSONResponse(result.model_dump(mode="json"), status_code=201)
+
+
+def _check_tried_again(session, user, attempt_id: int, question_id: int) -> None:
+    """The attempt a new one tries again is one of the user's own, at the same question (a comparison with
+    another question's points means nothing); checked before scoring, so a bad reference costs no model time."""
+    earlier = service.get(session, user=user, attempt_id=attempt_id)
+    if earlier is None:
+        raise HTTPException(404, f"You have no attempt with id {attempt_id} to try again.")
+    if earlier.question_id != question_id:
+        raise HTTPException(422, f"Attempt {attempt_id} answers question {earlier.question_id}, not question "
+                                 f"{question_id}: an attempt tries again an answer to the same question.")
 
 
 def _replayed(replay) -> JSONResponse:

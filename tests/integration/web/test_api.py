@@ -153,6 +153,28 @@ def test_attempts_with_a_bearer_token(api, question, token):
     )
 
 
+def test_trying_again_names_an_earlier_attempt_of_yours_at_the_same_question(api, question, token):
+    """A previous_attempt_id that is no attempt was stored as a fresh attempt with no comparison, silently."""
+    first = api.post("/api/attempts", json={"question_id": question["id"], "answer": STRONG},
+                     headers=bearer(token)).json()
+    other_question = next(q for q in api.get("/api/questions", params={"limit": 5}).json() if q["id"] != question["id"])
+    elsewhere = api.post("/api/attempts", json={"question_id": other_question["id"], "answer": STRONG},
+                         headers=bearer(token)).json()
+    before = len(api.get("/api/attempts", headers=bearer(token)).json())
+
+    missing = api.post("/api/attempts", json={"question_id": question["id"], "answer": STRONG,
+                                              "previous_attempt_id": 999_999}, headers=bearer(token))
+    assert missing.status_code == 404 and "no attempt with id 999999" in missing.json()["detail"]
+    mismatched = api.post("/api/attempts", json={"question_id": question["id"], "answer": STRONG,
+                                                 "previous_attempt_id": elsewhere["id"]}, headers=bearer(token))
+    assert mismatched.status_code == 422 and "same question" in mismatched.json()["detail"]
+    assert len(api.get("/api/attempts", headers=bearer(token)).json()) == before  # nothing stored
+
+    again = api.post("/api/attempts", json={"question_id": question["id"], "answer": STRONG,
+                                            "previous_attempt_id": first["id"]}, headers=bearer(token))
+    assert again.status_code == 201 and again.json()["comparison"]["previous_attempt_id"] == first["id"]
+
+
 @pytest.mark.parametrize("transcription", [{}, {"transcription_id": None}, {"transcription_id": ""}])
 def test_a_spoken_attempt_comes_from_a_transcription(api, question, token, transcription):
     """"mode": "spoken" without a recording was stored as a spoken attempt with no pace or pauses."""
