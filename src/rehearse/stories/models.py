@@ -31,3 +31,12 @@ class Story(Base):
     def text(self) -> str:
         """The story told as one answer, in STAR order."""
         return "\n\n".join(part for part in (self.situation, self.task, self.action, self.result) if part.strip())
+
+    @property
+    def told_in_parts(self) -> str:
+        """The story as an answer written under STAR headings ("Situation: …"), as it is scored: the form
+        says which part is which, so a scene told in a fragment ("Checkout team of eight, 2022.") is
+        still read as the Situation, where the wording alone would not show it."""
+        parts = (("Situation", self.situation), ("Task", self.task), ("Action", self.action),
+                 ("Result", self.result))
+        return "\n\n".join(f"{name}: {part.strip()}" for name, part in parts if part.strip())

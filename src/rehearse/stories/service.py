@@ -175,7 +175,7 @@ def score(session: Session, *, story: Story, question: Question, backend: str = 
         if key in _reports:
             _reports.move_to_end(key)
             return _reports[key]
-    answer = story.text[:MAX_PART * 4]
+    answer = story.told_in_parts[:MAX_PART * 4]
     if scorer is not None:
         release(session)
         report = scorer.score(prepared, answer)

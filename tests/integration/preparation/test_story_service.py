@@ -136,6 +136,19 @@ def test_a_story_is_scored_against_a_question_with_the_engine(session, bank, use
     assert [p["point"] for p in report["talking_points"]] == bank["questions"][0].talking_points
 
 
+@pytest.mark.parametrize("backend", ["lexical", "auto"])
+def test_a_story_is_scored_with_the_parts_its_form_gave_it(session, bank, users, backend):
+    """A scene told in a fragment was read as no Situation, and the story told to "add the missing situation"
+    although its Situation field was filled."""
+    story = stories.create(session, user=users[0], data=stories.StoryInput(
+        title="Retry fight", situation="Checkout team of eight, 2022. Two seniors blocking each other's reviews.",
+        task="", action="I met each of them alone, then ran one session where they agreed a merge rule.",
+        result="Review time fell from 4 days to 1.5."))
+    report = stories.score(session, story=story, question=bank["questions"][4], backend=backend)
+    assert report["structure"]["star"] == {"situation": True, "task": False, "action": True, "result": True}
+    assert story.told_in_parts.startswith("Situation: Checkout team") and "Task:" not in story.told_in_parts
+
+
 def test_a_cached_story_report_is_not_given_once_the_question_changes(session, bank, users, editor, monkeypatch):
     """The reports were cached by story, question id and backend: a question whose talking points or example
     answer an accepted suggestion changed kept the report against the old ones (points it no longer has)."""
