@@ -4,6 +4,8 @@ import re
 
 import pytest
 
+from rehearse.feedback.text import words
+
 from .helpers import STRONG, platform_question, sign_in, sign_out, sign_up, submit_answer
 
 pytestmark = pytest.mark.browser
@@ -190,3 +192,19 @@ def test_the_report_fits_a_320_px_screen_with_the_score_breakdown_open(chromium,
         assert width <= 320, f"the report is {width} px wide on a 320 px screen"
     finally:
         context.close()
+
+
+def test_a_reload_gives_back_the_typed_answer_and_sending_it_drops_the_draft(page):
+    question = platform_question(page)
+    page.goto(f"/practice/{question['id']}")
+    answer = "- Weekly, 30 min, their agenda first\n- Skip-levels quarterly"
+    page.type("[data-answer-form] [data-answer]", answer)
+    # counted as the report counts them: the list markers are no words
+    assert page.text_content("[data-word-count]") == str(len(words(answer))) == "8"
+    page.reload()
+    assert page.input_value("[data-answer-form] [data-answer]") == answer
+    assert page.text_content("[data-word-count]") == "8"
+    page.click("[data-answer-form] [data-submit]")
+    page.wait_for_selector("[data-report]", timeout=60_000)
+    page.goto(f"/practice/{question['id']}")
+    assert page.input_value("[data-answer-form] [data-answer]") == ""  # sent: no draft comes back

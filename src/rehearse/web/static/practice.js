@@ -9,9 +9,17 @@
     return Math.floor(seconds / 60) + ":" + String(seconds % 60).padStart(2, "0");
   }
 
+  // Words as the report counts them: runs of letters and digits, joined by a hyphen or an apostrophe
+  // ("follow-up", "don't"); a list's "-" or "1." is no word.
   function countWords(text) {
-    var words = text.trim().match(/\S+/g);
+    var words = text.match(/[\p{L}\p{N}]+(?:[-'\u2019][\p{L}\p{N}]+)*/gu);
     return words ? words.length : 0;
+  }
+
+  // The draft in this tab (sessionStorage: gone with the tab, never seen by another one), so that a
+  // reload or a restored tab gives back what was typed and the time spent; dropped once it is sent.
+  function draftStore() {
+    try { return window.sessionStorage; } catch (e) { return null; }
   }
 
   function setUp(root) {
@@ -53,11 +61,35 @@
       pause(); elapsed = 0; render(); toggle.textContent = "Start";
     });
 
+    // --- the draft: given back after a reload, unless the page came with an answer of its own
+    var store = form.hasAttribute("data-mock-answer-form") ? null : draftStore();  // mock.js keeps a mock's drafts
+    var draftKey = "rehearse-practice-draft:" + location.pathname + ":" + textarea.id;
+    function saveDraft() {
+      if (!store) return;
+      try {
+        if (textarea.value.trim()) store.setItem(draftKey, JSON.stringify({ text: textarea.value, seconds: now() }));
+        else store.removeItem(draftKey);
+      } catch (e) { /* storage full or blocked: the draft is a convenience, the answer is in the box */ }
+    }
+    if (store && !textarea.value.trim()) {
+      try {
+        var saved = JSON.parse(store.getItem(draftKey) || "null");
+        if (saved && typeof saved.text === "string" && saved.text.trim()) {
+          textarea.value = saved.text;
+          elapsed = Math.max(0, Number(saved.seconds) || 0);
+          render();
+          if (elapsed > 0) { toggle.hidden = false; reset.hidden = false; toggle.textContent = "Resume"; }
+        }
+      } catch (e) { /* an unreadable draft is no draft */ }
+    }
+    window.addEventListener("pagehide", saveDraft);  // the time spent since the last keystroke too
+
     // --- live word count and estimated speaking time
     function update() {
       var n = countWords(textarea.value);
       wordsEl.textContent = String(n);
       speakEl.textContent = fmt(n / wpm * 60);
+      saveDraft();
     }
     textarea.addEventListener("input", function () { start(); update(); });
     update();
@@ -71,6 +103,8 @@
         return;
       }
       if (durationInput) durationInput.value = now() > 0 ? now().toFixed(1) : "";
+      window.removeEventListener("pagehide", saveDraft);
+      if (store) { try { store.removeItem(draftKey); } catch (e) { /* nothing kept to drop */ } }
     });
 
     setUpRecorder(root, textarea, start, update);
