@@ -48,11 +48,15 @@ def _percent(value: float | None) -> str:
     return "—" if value is None else f"{round(value * 100)}%"
 
 
+_BANDS = {"excellent": "high", "strong": "high", "fair": "mid", "weak": "low", "poor": "low"}
+
+
 def score_band(score: int | None) -> str:
-    """A word for CSS and screen readers: how good a score is."""
+    """A word for CSS: how good a score is, by its grade, so that the colour never says otherwise than the
+    word beside it (a 70 is "strong", and green)."""
     if score is None:
         return "none"
-    return "high" if score >= 75 else "mid" if score >= 50 else "low"
+    return _BANDS[grade_of(score)]
 
 
 def score_grade(score: int | None) -> str:
