@@ -153,6 +153,11 @@ def _renamed(by_text: dict, said: Counter, claimed: set[str], role_id: int, doc:
 def _upsert_role(session: Session, bank: Bank, doc: RoleDoc, existing: dict[str, Role]) -> Role:
     slug = doc.slug or slugify(doc.name)
     role = existing.get(slug)
+    if role is None and doc.slug is None:
+        # A file that gives no slug for a role (a page has no place for one) names it: the bank's role of that
+        # name, whatever slug it was given ("Site Reliability Engineer" stored as "sre"), not a second role.
+        role = next((r for r in sorted(existing.values(), key=lambda r: r.position)
+                     if same_text(r.name) == same_text(doc.name)), None)
     if role is None:
         # A bank built from several files keeps its roles in the order they arrived.
         role = Role(bank_id=bank.id, slug=slug, name=doc.name, description=doc.description,

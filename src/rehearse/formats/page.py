@@ -38,6 +38,8 @@ _POINT_LINE = re.compile(r"^Talking point:\s*(?P<point>.+)$")
 # were checked for repeats) is told apart by its slug, written "Slug: …" under it.
 _SLUG_LINE = re.compile(r"^Slug:\s*(?P<slug>\S+)$")
 CONTRIBUTOR_SEPARATOR = "; "
+# The intro line an export writes for a role without a description (a page needs one): read back as no description.
+GENERATED_INTRO = "Practice questions for {role}."
 PAGE_OMITS = frozenset({"kind", "competencies"})  # a page has no place for them: re-imports keep the stored ones
 
 
@@ -66,19 +68,48 @@ def read_page(text: str, file: str = "<page>") -> ParseResult:
         warnings += page_warnings
     contributors = tuple(name.strip() for name in meta.get("contributors", "").split(CONTRIBUTOR_SEPARATOR.strip())
                          if name.strip())
+    # A published page is its own source; an export (it starts with "Bank: …") says its bank's, or that it has none.
+    source = meta.get("source") or (None if "bank" in meta else PurePath(file).name)
     bank = BankDoc(name=meta.get("bank") or lines[0][1].strip(), roles=tuple(roles),
-                   source=meta.get("source") or PurePath(file).name, licence=meta.get("licence") or None,
+                   source=source, licence=meta.get("licence") or None,
                    contributors=contributors)
     return ParseResult(bank=bank, warnings=tuple(warnings))
 
 
 def _split_pages(lines: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
-    """A new page starts after a block's closing line when a title, intro and heading follow."""
+    """A new page starts after a block's closing line when a title, an intro (of one line or more: a role's
+    description may hold line breaks) and a heading follow, before any answer."""
     starts = [0]
     for index in range(1, len(lines) - 2):
-        if IMPROVE_LINE.match(lines[index - 1][1].strip()) and _FOR_ROLE.match(lines[index + 2][1].strip()):
+        if IMPROVE_LINE.match(lines[index - 1][1].strip()) and _heading_follows(lines, index + 2):
             starts.append(index)
     return [lines[start:end] for start, end in zip(starts, starts[1:] + [len(lines)], strict=True)]
+
+
+def _heading_follows(lines: list[tuple[int, str]], index: int) -> bool:
+    """Whether an "Interview Questions for …" heading is at `index` or after it, before the next block's answer."""
+    for _, line in lines[index:]:
+        line = line.strip()
+        if _FOR_ROLE.match(line):
+            return True
+        if line == "-" or line.startswith(ANSWER_PREFIX) or IMPROVE_LINE.match(line):
+            return False
+    return False
+
+
+def _joined(lines: list[tuple[int, str]]) -> str | None:
+    """Lines, each with the count of blank lines before it, as one text: line breaks and blank lines kept, so that
+    a hard-wrapped intent or a description of paragraphs reads as written (and re-imports unchanged)."""
+    parts: list[str] = []
+    for blanks, line in lines:
+        parts += [""] * blanks if parts else []
+        parts.append(line.strip())
+    return "\n".join(parts).strip() or None
+
+
+def _blanks_before(lines: list[tuple[int, str]], index: int) -> int:
+    """How many blank lines (left out of `lines`) come before the line at `index`."""
+    return lines[index][0] - lines[index - 1][0] - 1 if index else 0
 
 
 def _read_one_page(lines: list[tuple[int, str]], file: str) -> tuple[RoleDoc, list[ImportWarning]]:
@@ -102,13 +133,16 @@ def _read_one_page(lines: list[tuple[int, str]], file: str) -> tuple[RoleDoc, li
         elif list_started:
             listed.append((number, line.strip()))
         else:
-            intro.append(line.strip())
+            intro.append((_blanks_before(header, len(intro)), line))
     if not list_started:  # no "Interview Questions for" heading: the intro is one line, the rest the list
-        intro, listed = [line.strip() for _, line in header[:1]], [(n, line.strip()) for n, line in header[1:]]
+        intro, listed = [(0, line) for _, line in header[:1]], [(n, line.strip()) for n, line in header[1:]]
 
     questions = _read_blocks(lines[separator_index + 1 :], file, after_line=lines[separator_index][0],
                              listed=listed)
-    role = RoleDoc(name=role_name, questions=tuple(questions), description=" ".join(intro) or None)
+    description = _joined(intro)
+    if description == GENERATED_INTRO.format(role=role_name):
+        description = None  # what an export writes in place of a description, not one
+    role = RoleDoc(name=role_name, questions=tuple(questions), description=description)
     return role, _cross_check(file, listed, questions)
 
 
@@ -147,7 +181,7 @@ def _read_blocks(lines: list[tuple[int, str]], file: str, after_line: int,
             elif slug is None and not intent_parts and (given := _SLUG_LINE.match(line.strip())):
                 slug = given.group("slug")
             else:
-                intent_parts.append(line.strip())
+                intent_parts.append((_blanks_before(lines, index), line))
             index += 1
         if index >= len(lines):
             last = lines[-1][0]
@@ -173,7 +207,7 @@ def _read_blocks(lines: list[tuple[int, str]], file: str, after_line: int,
         answer = "\n".join(answer_parts).strip()
         if len(answer) < 2 or answer[0] not in _QUOTES or answer[-1] not in _QUOTES:
             raise FormatError(file, answer_line, "an example answer in quotes after 'Answer Example:'")
-        intent = " ".join(intent_parts).strip() or None
+        intent = _joined(intent_parts)
         questions.append(
             QuestionDoc(
                 text=question,
@@ -225,7 +259,7 @@ def write_page(bank: BankDoc) -> str:
     chunks = ["\n".join(header) + "\n"]
     for role in bank.roles:
         out = [f"{role.name} Interview Questions"]
-        out.append(role.description or f"Practice questions for {role.name}.")
+        out.append(role.description or GENERATED_INTRO.format(role=role.name))
         out.append(f"Interview Questions for {role.name}")
         out.extend(question.text for question in role.questions)
         out.append("-")

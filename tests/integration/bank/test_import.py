@@ -191,3 +191,14 @@ def test_a_new_slug_is_a_new_question_when_the_old_slug_is_still_in_the_file(ses
     twin = replace(named.roles[0].questions[0], slug="q0-twin")
     summary = service.import_bank(session, _with_questions(named, named.roles[0].questions[0], twin))
     assert (summary.created, summary.renamed) == (1, [])
+
+
+def test_a_role_given_without_a_slug_is_the_stored_role_of_that_name(session):
+    """A page (or a CSV without role_slug) names a role but gives no slug: it is the bank's role of that
+    name, whatever slug it was stored under, not a second role holding copies of its questions."""
+    sre = replace(BANK, roles=(replace(BANK.roles[0], name="Site Reliability Engineer", slug="sre"),))
+    service.import_bank(session, sre)
+    without_slug = replace(sre, roles=(replace(sre.roles[0], name="site reliability  engineer", slug=None),))
+    summary = service.import_bank(session, without_slug)
+    assert (summary.created, summary.updated, summary.unchanged) == (0, 0, 3)
+    assert {q.role.slug for q in service.list_questions(session, bank="test-leadership-bank")} == {"sre"}

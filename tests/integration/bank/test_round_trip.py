@@ -45,6 +45,37 @@ def test_a_page_export_imported_again_updates_the_same_bank_and_questions(sessio
         nested.rollback()
 
 
+def test_a_page_export_imported_again_changes_nothing_when_a_role_slug_is_not_its_names(session):
+    """A role stored as 'sre' came back from its page as a second role, 'site-reliability-engineer', with a copy
+    of each question; a hard-wrapped intent came back on one line (a new revision), and the intro the export
+    writes for a role without a description became its description."""
+    from rehearse.formats import BankDoc, QuestionDoc, RoleDoc
+
+    nested = session.begin_nested()
+    try:
+        review = QuestionDoc(text="How do you run an incident review?", slug="incident-review", kind="other",
+                             competencies=("incidents",), example_answer="I write the timeline first.",
+                             intent="Employers ask this to see how you learn\nfrom failure. In your answer, cover "
+                                    "the timeline, the causes, and the follow-ups.")
+        backfill = QuestionDoc(text="How would you backfill a table?", slug="backfill", kind="other",
+                               competencies=("data",), intent="Interviewers want to know how you plan\n"
+                               "destructive changes.", talking_points=("batches", "idempotence"),
+                               example_answer="In batches.")
+        service.import_bank(session, BankDoc(name="Ops bank", roles=(
+            RoleDoc(name="Site Reliability Engineer", slug="sre", description="Keeps it up.", questions=(review,)),
+            RoleDoc(name="Data Engineer", questions=(backfill,)))))
+        [exported] = [doc for doc in service.export_bank(session) if doc.name == "Ops bank"]
+        file_text = write(exported, "page").decode("utf-8")
+        summary = service.import_bank(session, read_text(file_text, file="p.txt", format="page").bank)
+        assert (summary.created, summary.updated, summary.unchanged) == (0, 0, 2)
+        [again] = [doc for doc in service.export_bank(session) if doc.name == "Ops bank"]
+        assert again == exported
+        assert [(role.slug, role.description) for role in again.roles] == [("sre", "Keeps it up."),
+                                                                           ("data-engineer", None)]
+    finally:
+        nested.rollback()
+
+
 @pytest.mark.parametrize("format", ["json", "yaml", "markdown", "csv", "page"])
 def test_a_bank_that_holds_a_question_twice_exports_files_that_import_unchanged(session, format):
     """An older database may hold one question twice in a role (two identical suggested questions were both

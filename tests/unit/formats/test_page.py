@@ -1,5 +1,7 @@
 """The published-page format: read, cross-checked, refused with file and line when broken."""
 
+from dataclasses import replace
+
 import pytest
 from tests.conftest import require_shared
 
@@ -122,3 +124,31 @@ def test_a_page_without_its_title_line_is_refused():
         read(text)
     assert caught.value.line == 1
     assert "a title line such as 'Staff Engineer Interview Questions'" in caught.value.expected
+
+
+def test_an_export_keeps_the_line_breaks_of_intents_and_descriptions():
+    """A hard-wrapped intent came back on one line, so an unchanged bank imported as "updated … intent"; a
+    description of two lines made the next role's title read as a question."""
+    from rehearse.formats import BankDoc, QuestionDoc, RoleDoc
+
+    intent = "Interviewers want to know how you plan\ndestructive changes.\n\nIn your answer, cover batches and rollback."
+    question = QuestionDoc(text="How would you backfill a table?", intent=intent, example_answer="In batches.")
+    bank = BankDoc(name="Data bank", roles=(
+        RoleDoc(name="Data Engineer", description="Builds pipelines.\nOwns the warehouse.\n\nOn call weekly.",
+                questions=(question,)),
+        RoleDoc(name="Analyst", description="Answers questions.", questions=(replace(question, text="Why SQL?"),)),
+    ))
+    roles = read(write(bank, "page").decode()).bank.roles
+    assert [(role.name, role.description) for role in roles] == [(role.name, role.description) for role in bank.roles]
+    assert [q.intent for role in roles for q in role.questions] == [intent, intent]
+
+
+def test_the_intro_an_export_writes_for_a_role_without_a_description_is_not_read_as_one():
+    from rehearse.formats import BankDoc, QuestionDoc, RoleDoc
+
+    bank = BankDoc(name="Data bank", roles=(RoleDoc(name="Data Engineer", questions=(
+        QuestionDoc(text="Why SQL?", intent="To see fluency.", example_answer="It is everywhere."),)),))
+    text = write(bank, "page").decode()
+    assert "Practice questions for Data Engineer." in text  # a page has an intro line, for people
+    assert read(text).bank.roles[0].description is None
+    assert read(PAGE).bank.roles[0].description == "Practise for a staff engineer interview."
