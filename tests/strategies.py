@@ -38,9 +38,15 @@ def text_field():
     return st.one_of(st.none(), paragraph(), free_text())
 
 
-# Talking points may hold the CSV separator and backslashes; two that read alike are one point.
-POINT = st.lists(st.one_of(WORD, st.sampled_from(["|", "\\", "\\|", "a|b", "x\\"])), min_size=1,
-                 max_size=8).map(" ".join)
+# Talking points may hold the CSV separator and backslashes, and lines of their own, among them lines that look
+# like list items, headings and escapes; two that read alike are one point.
+ONE_LINE_POINT = st.lists(st.one_of(WORD, st.sampled_from(["|", "\\", "\\|", "a|b", "x\\"])), min_size=1,
+                          max_size=8).map(" ".join)
+POINT = st.one_of(
+    ONE_LINE_POINT,
+    st.lists(st.one_of(ONE_LINE_POINT, STRUCTURE_LINES), min_size=2, max_size=4)
+    .map(lambda lines: "\n".join(lines).strip()).filter(bool),
+)
 
 
 slugs = st.from_regex(r"[a-z][a-z0-9]{2,10}(-[a-z0-9]{2,8}){0,2}", fullmatch=True)

@@ -21,7 +21,8 @@
 
     #### Talking points
     1. A
-    2. B
+    2. B, over two lines: a backslash ends the first\\
+       and the second is indented
 
     #### Example answer
     The answer, any number of paragraphs.
@@ -54,6 +55,16 @@ def _escaped(text: str, numbered: bool = False) -> str:
     each line that would read as a numbered talking point)."""
     return "\n".join(f"\\{line}" if _STRUCTURE.match(line) or (numbered and _NUMBERED_ITEM.match(line)) else line
                      for line in text.split("\n"))
+
+
+def _item(number: int, point: str) -> list[str]:
+    """A talking point as a numbered item: a line break inside it is a hard line break (a backslash at the end
+    of the line, as Markdown writes one) and the next line is indented under the item, so that the reader
+    keeps the break and no line of the point reads as an item, a heading or a section of its own."""
+    marker = f"{number}. "
+    lines = point.split("\n")
+    return [f"{marker if index == 0 else ' ' * len(marker)}{line}{'' if index == len(lines) - 1 else chr(92)}"
+            for index, line in enumerate(lines)]
 
 
 def _unescaped(line: str) -> str:
@@ -150,9 +161,15 @@ def read_markdown(text: str, file: str = "<markdown>") -> ParseResult:
             elif line.strip():
                 raise FormatError(file, number, "'- Slug:', '- Kind:' or '- Competencies:' or a '#### ' section")
         elif section == "talking_points":
-            match = _NUMBERED.match(line)
-            if match:
-                question["talking_points"].append(match.group("text").strip())
+            points = question["talking_points"]
+            if points and points[-1].endswith("\\") and raw[:1].isspace() and line.strip():
+                # After a backslash at the end of a line (Markdown's hard line break), an indented line is the
+                # point's next line: the break is kept, and so is any indent beyond the item's own.
+                indent = min(question["point_indent"], len(line) - len(line.lstrip()))
+                points[-1] = points[-1][:-1] + "\n" + line[indent:]
+            elif match := _NUMBERED.match(line):
+                points.append(match.group("text").strip())
+                question["point_indent"] = match.start("text")
             elif line.strip() and raw[:1].isspace() and question["talking_points"]:
                 # An indented line continues the item above it (a hard-wrapped item), as in Markdown.
                 question["talking_points"][-1] += " " + line.strip()
@@ -231,7 +248,7 @@ def write_markdown(bank: BankDoc) -> str:
                 out += ["#### Intent", _escaped(q.intent, numbered=True), ""]
             if q.talking_points:
                 out.append("#### Talking points")
-                out += [f"{i}. {point}" for i, point in enumerate(q.talking_points, start=1)]
+                out += [line for i, point in enumerate(q.talking_points, start=1) for line in _item(i, point)]
                 out.append("")
             if q.example_answer:
                 out += ["#### Example answer", _escaped(q.example_answer), ""]

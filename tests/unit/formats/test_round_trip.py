@@ -119,3 +119,16 @@ def test_one_question_text_twice_without_slugs_of_its_own_is_still_refused():
     text = ("bank,role,text,slug\nB,R,How do you run a postmortem?,pm\nB,R,How do you run a postmortem?,\n")
     with pytest.raises(FormatError, match="the same question text is given here and at b.csv:2"):
         read_text(text, file="b.csv", format="csv")
+
+
+def test_a_talking_point_of_several_lines_comes_back_whole_from_markdown():
+    """A point of three lines, each starting "- ", was written as '1. - expand then contract' and two lines that
+    were not indented under it, and read back folded into one line: "updated … talking points"."""
+    points = ("- expand then contract\n- dual writes\n- a deprecation window",
+              "the plan:\n   indented three more\n\nafter a blank line, ending in a backslash \\",
+              "one line \\", "#### Example answer\n### not a question\n2. not a point")
+    bank = BankDoc(name="B", roles=(RoleDoc(name="R", slug="r", questions=(
+        QuestionDoc(text="How do you migrate a schema?", slug="q", kind="situational", talking_points=points),)),))
+    text = write(bank, "markdown").decode("utf-8")
+    assert "1. - expand then contract\\\n   - dual writes\\\n   - a deprecation window\n" in text
+    assert without_lines(read_text(text, file="b.md", format="markdown").bank) == bank
