@@ -21,6 +21,7 @@ from .model import (
     decode,
     detect_kind,
     slugify,
+    with_newlines,
 )
 from .page import read_page, write_page
 from .printable import write_anki, write_prep_sheet
@@ -72,8 +73,9 @@ def read_text(text: str, *, file: str, format: str) -> ParseResult:
     two external layouts. Anything else raises FormatError naming the file and line."""
     _readable(format, file)
     result = _parse(text, file=file, format=format)
-    warnings = check_bank(result.bank, file=file, text=text)
-    return ParseResult(result.bank, result.warnings + warnings) if warnings else result
+    bank = with_newlines(result.bank)  # here, so that no reader (nor a new one) keeps "\r\n" in a text
+    warnings = check_bank(bank, file=file, text=text)
+    return ParseResult(bank, result.warnings + warnings)
 
 
 def _parse(text: str, *, file: str, format: str) -> ParseResult:
@@ -98,7 +100,8 @@ def read_bytes(data: bytes, *, file: str, format: str) -> ParseResult:
 def read_path(path: Path, format: str | None = None) -> ParseResult:
     """Read one file, or a folder of one-question-per-file Markdown."""
     if path.is_dir():
-        return read_question_tree(path)
+        result = read_question_tree(path)
+        return ParseResult(with_newlines(result.bank), result.warnings)
     chosen = format or format_for(path)
     if chosen is None:
         raise FormatError(str(path), None, f"a known extension ({', '.join(_READABLE_EXTENSIONS)}) or --format")

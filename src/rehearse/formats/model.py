@@ -9,7 +9,8 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass, replace
+from typing import TypeVar
 
 KINDS = ("behavioural", "situational", "other")
 
@@ -101,6 +102,27 @@ class LineIndex:
 
     def line(self, offset: int) -> int:
         return bisect.bisect_right(self.starts, offset)
+
+
+_Doc = TypeVar("_Doc", "BankDoc", "RoleDoc", "QuestionDoc")
+
+
+def with_newlines(doc: _Doc) -> _Doc:
+    """A parsed bank (role, question) whose texts break lines with "\\n" only: a CSV saved on Windows keeps
+    "\\r\\n" inside its quoted cells, and JSON and YAML escapes can spell "\\r", so the same bank read from
+    a file with other line endings would differ from the stored one (an import with nothing changed)."""
+    changes = {}
+    for field_ in fields(doc):
+        value = getattr(doc, field_.name)
+        if isinstance(value, str):
+            if "\r" in value:
+                changes[field_.name] = _LINE_BREAK.sub("\n", value)
+        elif isinstance(value, tuple) and value:
+            items = tuple(_LINE_BREAK.sub("\n", item) if isinstance(item, str) and "\r" in item
+                          else with_newlines(item) if is_dataclass(item) else item for item in value)
+            if any(new is not old for new, old in zip(items, value, strict=True)):
+                changes[field_.name] = items
+    return replace(doc, **changes) if changes else doc
 
 
 def decode(data: bytes, file: str) -> str:

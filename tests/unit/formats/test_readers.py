@@ -339,3 +339,34 @@ def test_a_file_that_cannot_be_imported_is_named_for_what_it_is_and_export_forma
         read_path(path)
     assert expected in caught.value.expected and ".apkg" not in caught.value.expected.split(":", 1)[-1]
     assert ".json" in caught.value.expected
+
+
+def _bank_of_several_lines():
+    from rehearse.formats import BankDoc, QuestionDoc, RoleDoc
+
+    question = QuestionDoc(text="How do you change a schema safely?", slug="schema", kind="situational",
+                           competencies=("delivery",), intent="Interviewers want to know how you plan\n"
+                           "destructive changes.", talking_points=("expand then contract", "a window\nof a week"),
+                           example_answer="First paragraph.\n\nSecond paragraph,\nwrapped.")
+    return BankDoc(name="B", roles=(RoleDoc(name="R", slug="r", description="Owns\nthe data.", questions=(question,)),))
+
+
+@pytest.mark.parametrize("format", ["json", "yaml", "markdown", "csv", "page"])
+def test_a_file_saved_with_windows_line_endings_gives_the_same_bank(format):
+    """A CSV saved on Windows kept "\\r\\n" inside its quoted cells: the same file with LF endings then imported
+    as "2 updated". Every reader's texts break lines with "\\n" only."""
+    from rehearse.formats import write
+
+    text = write(_bank_of_several_lines(), format).decode("utf-8")
+    with_lf = read_text(text, file=f"b.{format}", format=format).bank
+    with_crlf = read_text(text.replace("\n", "\r\n"), file=f"b.{format}", format=format).bank
+    assert with_crlf == with_lf
+    assert "\n" in with_lf.roles[0].questions[0].intent
+
+
+@pytest.mark.parametrize(("format", "escaped"), [("json", "\\r\\n"), ("json", "\\r"), ("yaml", "\\r\\n")])
+def test_a_line_break_escaped_as_carriage_return_is_read_as_a_line_break(format, escaped):
+    text = ('{"bank": {"name": "B"}, "roles": [{"name": "R", "questions": [{"text": "Why?", '
+            f'"intent": "one{escaped}two", "talking_points": ["a{escaped}b"], "example_answer": "x{escaped}y"}}]}}]}}')
+    [question] = read_text(text, file=f"b.{format}", format=format).bank.roles[0].questions
+    assert (question.intent, question.talking_points, question.example_answer) == ("one\ntwo", ("a\nb",), "x\ny")
