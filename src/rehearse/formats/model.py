@@ -81,7 +81,7 @@ class FormatError(ValueError):
         super().__init__(f"{where}: {expected}")
 
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def lines_of(text: str) -> list[str]:
@@ -90,7 +90,7 @@ def lines_of(text: str) -> list[str]:
     `str.splitlines` also breaks at form feeds, U+2028 and other separators, which would make the
     line numbers in messages disagree with the editor the user opens.
     """
-    lines = _LINE_BREAK.split(text)
+    lines = LINE_BREAK.split(text)
     return lines[:-1] if lines and not lines[-1] else lines
 
 
@@ -98,7 +98,7 @@ class LineIndex:
     """Character offset -> line number (1-based), in the numbering of `lines_of`."""
 
     def __init__(self, text: str):
-        self.starts = [0] + [match.end() for match in _LINE_BREAK.finditer(text)]
+        self.starts = [0] + [match.end() for match in LINE_BREAK.finditer(text)]
 
     def line(self, offset: int) -> int:
         return bisect.bisect_right(self.starts, offset)
@@ -116,9 +116,9 @@ def with_newlines(doc: _Doc) -> _Doc:
         value = getattr(doc, field_.name)
         if isinstance(value, str):
             if "\r" in value:
-                changes[field_.name] = _LINE_BREAK.sub("\n", value)
+                changes[field_.name] = LINE_BREAK.sub("\n", value)
         elif isinstance(value, tuple) and value:
-            items = tuple(_LINE_BREAK.sub("\n", item) if isinstance(item, str) and "\r" in item
+            items = tuple(LINE_BREAK.sub("\n", item) if isinstance(item, str) and "\r" in item
                           else with_newlines(item) if is_dataclass(item) else item for item in value)
             if any(new is not old for new, old in zip(items, value, strict=True)):
                 changes[field_.name] = items

@@ -3,7 +3,8 @@
 Talking points and competencies are lists inside one cell, separated by " | "
 and ", " respectively, so a spreadsheet user can edit them in place. A "|" inside a point is
 written "\\|" (and a backslash before one "\\\\"), so the point comes back whole; competencies
-never hold a comma (formats.checks refuses one).
+never hold a comma (formats.checks refuses one). A talking_points cell of several lines may instead list its
+points one a line ("- …", "1. …"), as a spreadsheet user pastes a bullet list: each item is a point.
 """
 
 from __future__ import annotations
@@ -13,7 +14,17 @@ import io
 import re
 
 from .checks import shown
-from .model import BankDoc, FormatError, ImportWarning, ParseResult, QuestionDoc, RoleDoc, detect_kind, lines_of
+from .model import (
+    LINE_BREAK,
+    BankDoc,
+    FormatError,
+    ImportWarning,
+    ParseResult,
+    QuestionDoc,
+    RoleDoc,
+    detect_kind,
+    lines_of,
+)
 
 COLUMNS = (
     "bank", "bank_source", "bank_licence", "role", "role_slug", "slug", "text", "kind",
@@ -86,7 +97,8 @@ def read_csv(text: str, file: str = "<csv>") -> ParseResult:
             kind=kind or detect_kind(row["text"]),
             competencies=tuple(c.strip().lower() for c in row.get("competencies", "").split(",") if c.strip()),
             intent=row.get("intent", "").strip() or None,
-            talking_points=_split_points(row.get("talking_points", "").strip()),
+            talking_points=_read_points(row.get("talking_points", ""), file=file, line=_line_of_cell(
+                line, cells, header, "talking_points")),
             example_answer=row.get("example_answer", "").strip() or None,
             line=line,
             omitted=omitted,
@@ -103,6 +115,12 @@ def read_csv(text: str, file: str = "<csv>") -> ParseResult:
         name=bank_meta["name"], source=bank_meta["source"], licence=bank_meta["licence"],
         roles=tuple(RoleDoc(name=name, slug=r["slug"], questions=tuple(r["questions"])) for name, r in roles.items()),
     ), warnings=warnings)
+
+
+def _line_of_cell(line: int, cells: list[str], header: list[str], column: str) -> int:
+    """The line where a row's cell starts: the row's line, after the line breaks of the cells before it."""
+    before = cells[: header.index(column)] if column in header else []
+    return line + sum(cell.count("\n") for cell in before)
 
 
 def _unclosed_quote_line(text: str) -> int | None:
@@ -129,6 +147,50 @@ def _unclosed_quote_line(text: str) -> int | None:
 
 
 _POINT_PART = re.compile(r"\\[\\|]|\|")  # an escaped backslash or bar, or a bare bar (a separator)
+# A line of a cell that reads as a list item, as in Markdown: "- …", "* …", "1. …" or "1) …".
+_LIST_ITEM = re.compile(r"^\s*(?:[-*]|\d+[.)])\s+(?=\S)")
+
+
+def _is_item(line: str) -> bool:
+    return _LIST_ITEM.match(line) is not None
+
+
+def _read_points(cell: str, *, file: str, line: int) -> tuple[str, ...] | None:
+    """A talking_points cell (starting on `line`) as points. One line: split at its bars. Several lines: a list
+    when a line reads as a list item (one point an item, as the Markdown reader and YAML's lists give them),
+    else one text, split at its bars, whose lines that start with "\\" and then an item's marker lose the
+    backslash (how the writer keeps such a line inside a point)."""
+    body = cell.strip()
+    lines = LINE_BREAK.split(body)
+    if len(lines) == 1:
+        return _split_points(body)
+    first = line + cell[: len(cell) - len(cell.lstrip())].count("\n")
+    if any(map(_is_item, lines)):
+        return _listed_points(lines, file=file, line=first)
+    return _split_points("\n".join(text[1:] if text.startswith("\\") and _is_item(text[1:]) else text
+                                   for text in lines))
+
+
+def _listed_points(lines: list[str], *, file: str, line: int) -> tuple[str, ...]:
+    """The items of a cell that lists its points, one a line; an indented line continues the item above."""
+    items: list[tuple[int, str]] = []
+    for offset, text in enumerate(lines):
+        if not text.strip():
+            continue
+        if item := _LIST_ITEM.match(text):
+            items.append((line + offset, text[item.end():].strip()))
+        elif text[:1].isspace() and items:
+            items[-1] = (items[-1][0], f"{items[-1][1]} {text.strip()}")
+        else:
+            raise FormatError(file, line + offset, (
+                "a list item ('- …', '* …' or '1. …'), or an indented line that continues one, on each line of a "
+                "talking_points cell that lists its points, one an item; to keep the lines as one point instead, "
+                "write a backslash before each line that starts like an item ('\\- …')"))
+    for number, text in items:
+        if any(part.group() == "|" for part in _POINT_PART.finditer(text)):
+            raise FormatError(file, number, "talking points listed one an item or separated by ' | ', not both "
+                                            "(a '|' inside a point is written '\\|')")
+    return tuple(point for _, text in items for point in _split_points(text) or ())
 
 
 def _split_points(cell: str) -> tuple[str, ...] | None:
@@ -150,9 +212,14 @@ def _split_points(cell: str) -> tuple[str, ...] | None:
 
 
 def _joined_points(points: tuple[str, ...]) -> str:
-    """The points in one cell, each bar in a point (and each backslash before one) escaped."""
-    return POINT_SEPARATOR.join(re.sub(r"\\(?=[\\|])", r"\\\\", point).replace("|", "\\|")
-                                for point in points)
+    """The points in one cell, each bar in a point (and each backslash before one) escaped; in a cell of several
+    lines, a line that would read as a list item (or starts with a backslash and then reads as one) is written
+    with a backslash before it, so that the reader keeps it inside its point."""
+    cell = POINT_SEPARATOR.join(re.sub(r"\\(?=[\\|])", r"\\\\", point).replace("|", "\\|") for point in points)
+    if "\n" not in cell:
+        return cell
+    return "\n".join(f"\\{text}" if _is_item(text) or (text.startswith("\\") and _is_item(text[1:])) else text
+                     for text in cell.split("\n"))
 
 
 def write_csv(bank: BankDoc) -> str:

@@ -370,3 +370,36 @@ def test_a_line_break_escaped_as_carriage_return_is_read_as_a_line_break(format,
             f'"intent": "one{escaped}two", "talking_points": ["a{escaped}b"], "example_answer": "x{escaped}y"}}]}}]}}')
     [question] = read_text(text, file=f"b.{format}", format=format).bank.roles[0].questions
     assert (question.intent, question.talking_points, question.example_answer) == ("one\ntwo", ("a\nb",), "x\ny")
+
+
+def _csv_points(cell: str) -> str:
+    """A CSV file whose one row starts on line 2 and whose talking_points cell starts on line 3."""
+    return f'bank,role,text,intent,talking_points\nB,R,Why?,"To see\nplanning.","{cell}"\n'
+
+
+@pytest.mark.parametrize(("cell", "points"), [
+    # a bullet list in one cell was read as one point of three lines, each starting "- "
+    ("- expand then contract\n- dual writes\n- a deprecation window",
+     ("expand then contract", "dual writes", "a deprecation window")),
+    ("\n* one\n  continued\n\n2) two\n", ("one continued", "two")),
+    ("1. a \\| b\n2. c", ("a | b", "c")),
+    ("one | two", ("one", "two")),
+    ("- one | two", ("- one", "two")),  # one line: its bars separate points, as always
+    ("first line\nsecond line | another", ("first line\nsecond line", "another")),
+    ("\\- kept\n\\- as one point", ("- kept\n- as one point",)),
+])
+def test_a_csv_talking_points_cell_gives_a_point_per_list_item_or_per_bar(cell, points):
+    [question] = read_text(_csv_points(cell), file="b.csv", format="csv").bank.roles[0].questions
+    assert question.talking_points == points
+
+
+@pytest.mark.parametrize(("cell", "line", "expected"), [
+    ("Cover these:\n- a\n- b", 3, "a list item ('- …', '* …' or '1. …')"),
+    ("- a\nnot indented", 4, "to keep the lines as one point instead, write a backslash"),
+    ("- a\n- b | c", 4, "listed one an item or separated by ' | ', not both"),
+])
+def test_a_csv_cell_that_mixes_a_list_with_other_lines_or_bars_is_refused_at_its_line(cell, line, expected):
+    with pytest.raises(FormatError) as caught:
+        read_text(_csv_points(cell), file="b.csv", format="csv")
+    assert (caught.value.file, caught.value.line) == ("b.csv", line)
+    assert expected in caught.value.expected

@@ -132,3 +132,15 @@ def test_a_talking_point_of_several_lines_comes_back_whole_from_markdown():
     text = write(bank, "markdown").decode("utf-8")
     assert "1. - expand then contract\\\n   - dual writes\\\n   - a deprecation window\n" in text
     assert without_lines(read_text(text, file="b.md", format="markdown").bank) == bank
+
+
+def test_a_talking_point_whose_lines_look_like_list_items_comes_back_whole_from_csv():
+    """A CSV cell whose lines are list items is a list of points: the writer escapes such lines inside a point."""
+    points = ("- expand then contract\n- dual writes", "a backslash, then\n\\- at a line's start",
+              "then\n  1. indented", "one line")
+    bank = BankDoc(name="B", roles=(RoleDoc(name="R", slug="r", questions=(
+        QuestionDoc(text="How do you migrate a schema?", slug="q", kind="situational", talking_points=points),)),))
+    text = write(bank, "csv").decode("utf-8")
+    assert ("\\- expand then contract\n\\- dual writes | a backslash, then\n\\\\- at a line's start | then\n"
+            "\\  1. indented | one line") in text
+    assert without_lines(read_text(text, file="b.csv", format="csv").bank) == bank
