@@ -198,12 +198,7 @@ def suggest_edit(session: Session, *, user: User, question_id: int, reason: str,
         raise CommunityError(f"Agree to publish your suggestion under the bank's licence "
                              f"({licence_of(session, question_id=question_id)}) to send it.")
     fields = {name: (proposed[name] if name in changed else None) for name in FIELDS}
-    for other_id, *values in session.execute(select(Suggestion.id, *(getattr(Suggestion, name) for name in FIELDS))
-                                             .where(Suggestion.kind == "edit", Suggestion.question_id == question_id,
-                                                    Suggestion.status == "pending")):
-        if dict(zip(FIELDS, values, strict=True)) == fields:  # a form sent twice, or the same idea twice
-            raise Conflict(f"Suggestion #{other_id} already proposes exactly this; vote for it or comment on it "
-                           "instead.")
+    refuse_repeated_edit(session, question_id=question_id, fields=fields)
     count_action(session, user, SUGGESTION_LIMIT, now)
     suggestion = Suggestion(
         kind="edit", question_id=question_id, author_id=user.id, base_revision=seen.revision,
@@ -248,6 +243,17 @@ def suggest_question(session: Session, *, user: User, role_id: int, text: str, r
     session.add(suggestion)
     session.flush()
     return suggestion
+
+
+def refuse_repeated_edit(session: Session, *, question_id: int, fields: dict[str, Any]) -> None:
+    """Conflict when a pending suggestion already proposes exactly these values (None: unchanged) for the
+    question: a form sent twice, or the same idea twice, is one suggestion to vote on."""
+    for other_id, *values in session.execute(select(Suggestion.id, *(getattr(Suggestion, name) for name in FIELDS))
+                                             .where(Suggestion.kind == "edit", Suggestion.question_id == question_id,
+                                                    Suggestion.status == "pending")):
+        if dict(zip(FIELDS, values, strict=True)) == fields:
+            raise Conflict(f"Suggestion #{other_id} already proposes exactly this; vote for it or comment on it "
+                           "instead.")
 
 
 def refuse_repeated_question(session: Session, *, role_id: int, text: str, pending: bool = True) -> None:

@@ -38,7 +38,7 @@ from rehearse.community.history import forget_contributor
 from rehearse.community.models import Comment, CommentReport, Notification, Suggestion, Vote
 from rehearse.community.revisions import matching_revision, revision
 from rehearse.community.rules import FIELDS, CommunityError, checked_kind, clean_competencies
-from rehearse.community.suggestions import proposed_values
+from rehearse.community.suggestions import proposed_values, refuse_repeated_edit, refuse_repeated_question
 from rehearse.scheduling.fsrs_card import utc
 
 QuestionRef = Callable[[int], dict[str, str]]
@@ -269,6 +269,15 @@ def import_community(session: Session, *, user: User, part: dict[str, Any], ques
             created_at=parse_time(s["created_at"], where))
         if suggestion.question_id is None and suggestion.role_id is None:
             raise rejected(f"{where}: it names neither a question nor a role.")
+        if suggestion.status == "pending":  # one pending suggestion of each change, as the suggestion forms keep
+            try:
+                if suggestion.kind == "edit":
+                    refuse_repeated_edit(session, question_id=question,
+                                         fields={name: s[name] for name in FIELDS})
+                else:
+                    refuse_repeated_question(session, role_id=suggestion.role_id, text=s["question_text"] or "")
+            except CommunityError as repeated:
+                raise rejected(f"{where}: {repeated} Nothing was imported.") from None
         session.add(suggestion)
         session.flush()
         own[s["number"]] = suggestion

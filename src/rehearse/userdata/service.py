@@ -277,7 +277,7 @@ def _load(session: Session, user: User, document: dict) -> dict[str, int]:
         created = _parse_time(a["created_at"], where)
         question_id = qid(a["question"])
         attempt = Attempt(user_id=user.id, question_id=question_id, answer=a["answer"], mode=a["mode"],
-                          duration_s=a["duration_s"], score=int(a["score"]), grade=a["grade"], report=a["report"],
+                          duration_s=a["duration_s"], score=a["score"], grade=a["grade"], report=a["report"],
                           speech=a["speech"], created_at=created,
                           example_revision=scored_revision(question_id, a.get("scored_against"), where),
                           previous_attempt_id=attempt_ids.get(a["tries_again"]) if a["tries_again"] else None)
