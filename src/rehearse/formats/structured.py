@@ -90,7 +90,7 @@ class _BankFileIn(_Strict):
 
 
 class _LineLoader(yaml.SafeLoader):
-    """A safe loader that remembers the line of every mapping and sequence item."""
+    """A safe loader that remembers the line of every mapping, of each of its keys and of each sequence item."""
 
     lines: LineIndex | None = None
 
@@ -111,27 +111,48 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
                     "would count)", key_node.start_mark)
             seen.add(key_node.value)
     mapping = loader.construct_mapping(node, deep=True)
-    return _Located(mapping, loader.line_of(node.start_mark))
+    keys = {key_node.value: loader.line_of(key_node.start_mark) for key_node, _ in node.value
+            if isinstance(key_node, yaml.ScalarNode)}
+    return _Located(mapping, loader.line_of(node.start_mark), keys)
+
+
+def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> list:
+    items = loader.construct_sequence(node, deep=True)
+    return _LocatedList(items, loader.line_of(node.start_mark),
+                        dict(enumerate(loader.line_of(item.start_mark) for item in node.value)))
 
 
 class _Located(dict):
-    def __init__(self, mapping: dict, line: int):
+    """A mapping with its line and the line of each key (where a message about that field points)."""
+
+    def __init__(self, mapping: dict, line: int, lines: dict):
         super().__init__(mapping)
-        self.line = line
+        self.line, self.lines = line, lines
+
+
+class _LocatedList(list):
+    """A sequence with its line and the line of each item."""
+
+    def __init__(self, items: list, line: int, lines: dict):
+        super().__init__(items)
+        self.line, self.lines = line, lines
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
 def _line_of(document: Any, location: tuple) -> int | None:
-    """Walk a pydantic error location through the located document to the nearest known line."""
+    """Walk a pydantic error location through the located document to the line of the field or item it names
+    (a bad talking_points value is at its own line, not at the line where its question starts)."""
     node, line = document, getattr(document, "line", None)
     for key in location:
         try:
-            node = node[key]
+            child = node[key]
         except (KeyError, IndexError, TypeError):
             break
-        line = getattr(node, "line", line)
+        line = getattr(node, "lines", {}).get(key, line)
+        node = child
     return line
 
 

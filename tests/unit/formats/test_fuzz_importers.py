@@ -150,7 +150,7 @@ HOSTILE = [
     ("json", '{"bank": {"name": "B"}, "roles": [{"name": "R", "questions": [\n {"text": "Why\\u0000?"}]}]}', 2,
      "NUL"),
     ("json", '{"bank": {"name": "B"}, "roles": [{"name": "R", "questions": [\n {"text": "Why?",\n'
-             '  "example_answer": "a \\ud800 b"}]}]}', 2, "unicode string"),
+             '  "example_answer": "a \\ud800 b"}]}]}', 3, "unicode string"),  # the field's line
     ("json", "[" * 100_000, 1, "nested"),
     ("yaml", "bank:\n  name: B\nroles:\n  - name: R\n    questions:\n      - text: \"Why \x00?\"\n", 6, "not allowed"),
     ("yaml", "bank:\n  name: B\nroles:\n  - name: R\n    questions:\n      - text: \"Why \\ud800?\"\n", 6,

@@ -10,8 +10,9 @@ MALFORMED = [
     ("json", '{"bank": {"name": "B"},\n "roles": [\n  {"name": "R", "questions": [\n   {"kind": "other"}]}]}\n',
      4, "text"),
     ("json", '{"bank": {"name": "B"}, "roles": [}\n', 1, "valid JSON"),
+    # a bad field is named at its own line (7), not at the line where its question starts (6)
     ("yaml", "bank:\n  name: B\nroles:\n  - name: R\n    questions:\n      - text: Q?\n        kind: sideways\n",
-     6, "kind"),
+     7, "kind"),
     ("yaml", "bank: [unclosed\n", 2, "valid YAML"),
     ("yaml", "- just\n- a list\n", 1, "mapping"),
     ("csv", "bank,role,text\nB,R,Why?\nB,,What?\n", 3, "'role'"),
@@ -403,3 +404,18 @@ def test_a_csv_cell_that_mixes_a_list_with_other_lines_or_bars_is_refused_at_its
         read_text(_csv_points(cell), file="b.csv", format="csv")
     assert (caught.value.file, caught.value.line) == ("b.csv", line)
     assert expected in caught.value.expected
+
+
+@pytest.mark.parametrize(("format", "text", "line"), [
+    # a string where the list of points belongs: named at its own line, not at its question's (5, or 2 in JSON)
+    ("yaml", "bank: {name: B}\nroles:\n  - name: R\n    questions:\n      - text: Why?\n        kind: other\n"
+             "        intent: To see judgement.\n        talking_points: \"- a\\n- b\"\n", 8),
+    ("json", '{"bank": {"name": "B"},\n "roles": [{"name": "R", "questions": [{\n  "text": "Why?",\n'
+             '  "kind": "other",\n  "talking_points": "- a\\n- b"}]}]}\n', 5),
+    ("yaml", "bank: {name: B}\nroles:\n  - name: R\n    questions:\n      - text: Why?\n        talking_points:\n"
+             "          - a\n          - [b, c]\n", 8),
+])
+def test_a_field_of_the_wrong_type_is_named_at_its_own_line(format, text, line):
+    with pytest.raises(FormatError) as caught:
+        read_text(text, file=f"b.{format}", format=format)
+    assert caught.value.line == line and "talking_points" in caught.value.expected
