@@ -20,7 +20,10 @@ def list_roles(session: SessionDep) -> list[RoleRead]:
     return [RoleRead.of(role, count) for role, count in service.list_roles(session)]
 
 
-@router.get("/questions", response_model=list[QuestionSummary])
+@router.get("/questions", response_model=list[QuestionSummary], responses={
+    400: {"description": "The role's slug is in several banks: give bank too, or the role's id"},
+    404: {"description": "No such role, or no such bank"},
+})
 def list_questions(
     session: SessionDep,
     role: Annotated[str | None, Query(description="Role id or slug (two banks may share a slug: give bank too).")
@@ -31,6 +34,19 @@ def list_questions(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: OffsetQuery = 0,
 ) -> list[QuestionSummary]:
+    """Questions, filtered; a role or bank that is not here is a 404 (not an empty list that reads as "no
+    questions"), and a role slug two banks share needs its bank."""
+    if bank and not any(b.slug == bank for b in service.list_banks(session)):
+        raise HTTPException(404, f"There is no bank {bank!r} (GET /api/roles gives each role's bank_slug).")
+    if role:
+        roles = service.find_roles(session, role, bank=bank)
+        if not roles:
+            where = f" in the bank {bank!r}" if bank else ""
+            raise HTTPException(404, f"There is no role {role!r}{where} (GET /api/roles lists them).")
+        if len(roles) > 1:
+            banks = ", ".join(r.bank.slug for r in roles)
+            raise HTTPException(400, f"The role {role!r} is in {len(roles)} banks ({banks}): give bank too, or "
+                                     "the role's id.")
     questions = service.list_questions(session, role=role, competency=competency, query=q, bank=bank, limit=limit,
                                        offset=offset)
     return [summarize(question) for question in questions]

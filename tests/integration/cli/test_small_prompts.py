@@ -54,3 +54,9 @@ def test_questions_list_for_an_unknown_role_is_an_error_naming_it(rehearse):
     assert result.exit_code == 2
     assert "there is no role 'nosuch'" in result.stderr
     assert len(json.loads(rehearse("questions", "list", "--role", "engineering-manager", "--json").stdout)) == 2
+
+
+def test_questions_list_for_an_unknown_bank_is_an_error_naming_it(rehearse):
+    for args in (("--bank", "nosuch"), ("--bank", "nosuch", "--role", "engineering-manager")):
+        result = rehearse("questions", "list", *args)
+        assert result.exit_code == 2 and "there is no bank 'nosuch'" in result.stderr, args
