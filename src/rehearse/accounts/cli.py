@@ -73,8 +73,11 @@ def create_user(
     from rehearse.accounts import service
     from rehearse.bootstrap import open_database
 
+    database = open_database()
+    with _reported_errors(), database.transaction() as session:  # a bad address or role, before the password
+        service.check_new_user(session, email=email, role=role)
     password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    with _reported_errors(), open_database().transaction() as session:
+    with _reported_errors(), database.transaction() as session:
         user = service.create_user(session, email=email, password=password, role=role)
         typer.echo(f"Created {user.email} ({user.role}).")
 
@@ -93,8 +96,11 @@ def set_password(
     from rehearse.accounts import service
     from rehearse.bootstrap import open_database
 
+    database = open_database()
+    with _reported_errors(), database.transaction() as session:  # no such account: said before the password
+        service.user_by_email(session, email)
     password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
-    with _reported_errors(), open_database().transaction() as session:
+    with _reported_errors(), database.transaction() as session:
         user = service.set_password_by_email(session, email=email, password=password)
         typer.echo(f"New password set for {user.email}; its sign-in sessions have ended.")
 

@@ -69,6 +69,7 @@ from .tokens import (
 )
 from .users import (
     MAX_DISPLAY_NAME,
+    check_new_user,
     create_user,
     get_user,
     rename,
@@ -99,6 +100,7 @@ __all__ = [
     "authenticate",
     "check_email",
     "check_new_account",
+    "check_new_user",
     "check_password",
     "check_sign_up",
     "create_token",

@@ -34,10 +34,7 @@ def create_user(
     email = check_email(email)
     if password_hash is None:
         password_hash = hash_password(password or "")
-    if session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise AccountError("An account with this e-mail address already exists; sign in instead.", fields=("email",))
-    if role not in ROLES:
-        raise AccountError(f"Role must be one of {', '.join(ROLES)}.")
+    check_new_user(session, email=email, role=role)
     name = " ".join((display_name or "").split())[:MAX_DISPLAY_NAME]  # "Sam   Second" is "Sam Second"
     if is_blank(name):  # nothing to show (zero-width spaces too): the address's name part
         name = email.split("@")[0]
@@ -51,6 +48,17 @@ def create_user(
     session.add(user)
     session.flush()
     return user
+
+
+def check_new_user(session: Session, *, email: str, role: str = "candidate") -> str:
+    """The normalised address of an account that may be made with this role; AccountError when the address is
+    not one, is taken, or the role does not exist. The command line asks it before asking for a password."""
+    email = check_email(email)
+    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise AccountError("An account with this e-mail address already exists; sign in instead.", fields=("email",))
+    if role not in ROLES:
+        raise AccountError(f"Role must be one of {', '.join(ROLES)}.")
+    return email
 
 
 def rename(session: Session, *, user: User, display_name: str) -> User:

@@ -38,6 +38,17 @@ def test_bad_role_and_unknown_user_exit_2_with_a_reason(runner):
     assert bad.exit_code == 2 and "Role must be one of" in bad.output
 
 
+@pytest.mark.parametrize(("args", "reason"), [
+    (["create", "notanemail"], "valid e-mail"),
+    (["create", "x@example.com", "--role", "boss"], "Role must be one of"),
+    (["set-password", "nobody@example.com"], "No account"),
+])
+def test_a_refusal_comes_before_the_password_is_asked_for(runner, args, reason):
+    refused = runner.invoke(users_app, args, input="")  # no password typed: none was asked for
+    assert refused.exit_code == 2 and reason in refused.output
+    assert "password" not in refused.output.lower()
+
+
 def test_set_password_is_the_reset_for_a_forgotten_one(runner):
     from sqlalchemy import select
 
