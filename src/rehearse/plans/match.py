@@ -168,10 +168,24 @@ class Match:
     shared_terms: tuple[str, ...]
 
 
+_PLAIN_ADVERBS = "fully mostly largely truly closely highly partly mainly nearly simply quickly easily"
+
+
+@lru_cache(maxsize=1)
+def plain_words() -> frozenset[str]:
+    """Stems that are never shown as a shared job term, however rare in the banks: the everyday verbs, the
+    feedback engine's everyday words and stop words ("stay", "becoming", "between"), and plain adverbs."""
+    from rehearse.feedback.text import GENERIC_WORDS, STOPWORDS
+
+    return everyday() | frozenset(_stem(w.replace("'", "")) for w in (*GENERIC_WORDS, *STOPWORDS,
+                                                                      *_PLAIN_ADVERBS.split()))
+
+
 def distinctive(question_terms: Sequence[set[str]]) -> set[str]:
-    """The single-word terms found in few of the questions, everyday verbs aside: those that say what a
+    """The single-word terms found in few of the questions, everyday words aside: those that say what a
     question is about."""
-    counts = Counter(t for own in question_terms for t in own if " " not in t and t not in everyday())
+    plain = plain_words()
+    counts = Counter(t for own in question_terms for t in own if " " not in t and t not in plain)
     limit = max(2, DISTINCTIVE_SHARE * len(question_terms))
     return {t for t, n in counts.items() if n <= limit}
 

@@ -239,6 +239,12 @@ def test_everyday_verbs_are_never_distinctive_however_rare_in_the_banks():
     assert distinctive(many) == {"postmortem"}
 
 
+def test_everyday_words_are_never_shown_as_shared_terms_however_rare_in_the_banks():
+    """A tester's plan showed "stay", "fully", "between" and "becoming" as the job terms a line shared."""
+    many = [terms("engineering budget")] * 50 + [terms("stay fully remote between becoming postmortem")]
+    assert distinctive(many) == {"postmortem"}
+
+
 @pytest.mark.parametrize(("phrase", "shown"), [
     ("Lead and grow the engineering managers of five platform teams;", "Lead and grow the engineering managers "
      "of five platform teams"),  # the cut's ";" is not the posting's
