@@ -53,7 +53,8 @@ def test_openapi_describes_the_api(client):
 
 
 def test_two_banks_with_a_role_of_one_slug_are_told_apart_by_bank_slug(client):
-    """The API had no bank filter: ?role= gave both banks' questions of a shared role slug, unmarked."""
+    """The API had no bank filter: ?role= gave both banks' questions of a shared role slug, unmarked; now the
+    slug alone is refused naming both banks, and the bank picks one."""
     from sqlalchemy import select
 
     from rehearse.bank import service
@@ -66,8 +67,11 @@ def test_two_banks_with_a_role_of_one_slug_are_told_apart_by_bank_slug(client):
     try:
         roles = [r for r in client.get("/api/roles").json() if r["slug"] == "staff-engineer"]
         assert sorted(r["bank_slug"] for r in roles) == ["another-bank", "rehearse-leadership-bank"]
-        both = client.get("/api/questions", params={"role": "staff-engineer"}).json()
-        assert len(both) == 21 and {q["bank_slug"] for q in both} == {"another-bank", "rehearse-leadership-bank"}
+        both = client.get("/api/questions", params={"role": "staff-engineer"})
+        assert both.status_code == 400
+        assert "another-bank" in both.json()["detail"] and "rehearse-leadership-bank" in both.json()["detail"]
+        built_in = client.get("/api/questions", params={"role": "staff-engineer", "bank": "rehearse-leadership-bank"})
+        assert len(built_in.json()) == 20 and {q["bank_slug"] for q in built_in.json()} == {"rehearse-leadership-bank"}
         ours = client.get("/api/questions", params={"role": "staff-engineer", "bank": "another-bank"}).json()
         assert [q["text"] for q in ours] == ["Why staff?"]
     finally:  # the other tests of this module see the built-in bank alone
