@@ -35,7 +35,6 @@ from .rules import (
 )
 from .sessions import (
     SESSION_DAYS,
-    end_all_sessions,
     end_session,
     session_owner,
     start_session,
@@ -105,7 +104,6 @@ __all__ = [
     "check_sign_up",
     "create_token",
     "create_user",
-    "end_all_sessions",
     "end_session",
     "finish_sign_in",
     "get_user",

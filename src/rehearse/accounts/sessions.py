@@ -57,7 +57,3 @@ def user_for_session(session: Session, secret: str, *, now: datetime | None = No
 def end_session(session: Session, secret: str) -> None:
     if secret:
         session.execute(delete(UserSession).where(UserSession.token_hash == hash_secret(secret)))
-
-
-def end_all_sessions(session: Session, *, user: User) -> None:
-    session.execute(delete(UserSession).where(UserSession.user_id == user.id))
