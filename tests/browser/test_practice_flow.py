@@ -208,3 +208,19 @@ def test_a_reload_gives_back_the_typed_answer_and_sending_it_drops_the_draft(pag
     page.wait_for_selector("[data-report]", timeout=60_000)
     page.goto(f"/practice/{question['id']}")
     assert page.input_value("[data-answer-form] [data-answer]") == ""  # sent: no draft comes back
+
+
+def test_a_draft_is_given_back_only_to_whoever_wrote_it(page):
+    """On a shared computer, signing out (or in as someone else) in the same tab brings back no one's draft."""
+    question = platform_question(page)
+    sign_up(page)
+    page.goto(f"/practice/{question['id']}")
+    page.type("[data-answer-form] [data-answer]", "My private half-written answer")
+    page.reload()
+    assert page.input_value("[data-answer-form] [data-answer]") == "My private half-written answer"
+    sign_out(page)
+    page.goto(f"/practice/{question['id']}")
+    assert page.input_value("[data-answer-form] [data-answer]") == ""
+    sign_up(page)
+    page.goto(f"/practice/{question['id']}")
+    assert page.input_value("[data-answer-form] [data-answer]") == ""

@@ -17,7 +17,8 @@
   }
 
   // The draft in this tab (sessionStorage: gone with the tab, never seen by another one), so that a
-  // reload or a restored tab gives back what was typed and the time spent; dropped once it is sent.
+  // reload or a restored tab gives back what was typed and the time spent; dropped once it is sent, and
+  // given back only to whoever wrote it (signed in as them, or not signed in).
   function draftStore() {
     try { return window.sessionStorage; } catch (e) { return null; }
   }
@@ -63,7 +64,9 @@
 
     // --- the draft: given back after a reload, unless the page came with an answer of its own
     var store = form.hasAttribute("data-mock-answer-form") ? null : draftStore();  // mock.js keeps a mock's drafts
-    var draftKey = "rehearse-practice-draft:" + location.pathname + ":" + textarea.id;
+    // named by its writer too: after signing out (or in as someone else) on a shared computer, no draft comes back
+    var draftKey = "rehearse-practice-draft:" + (root.dataset.draftOwner || "") + ":" + location.pathname + ":" +
+      textarea.id;
     function saveDraft() {
       if (!store) return;
       try {
