@@ -266,8 +266,13 @@ def refuse_repeated_question(session: Session, *, role_id: int, text: str, pendi
         if same_text(question_text) == said:
             raise Conflict(f"This role already has that question (question {question_id}); suggest a change "
                            "to it instead.")
-    if not pending:
-        return
+    if pending:
+        refuse_pending_question(session, role_id=role_id, text=text)
+
+
+def refuse_pending_question(session: Session, *, role_id: int, text: str) -> None:
+    """Conflict when a pending suggestion already proposes this question (spacing and case aside) for the role."""
+    said = same_text(text)
     for suggestion_id, suggested in session.execute(
             select(Suggestion.id, Suggestion.question_text).where(
                 Suggestion.kind == "new_question", Suggestion.role_id == role_id, Suggestion.status == "pending")):

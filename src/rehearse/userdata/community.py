@@ -38,7 +38,7 @@ from rehearse.community.history import forget_contributor
 from rehearse.community.models import Comment, CommentReport, Notification, Suggestion, Vote
 from rehearse.community.revisions import matching_revision, revision
 from rehearse.community.rules import FIELDS, CommunityError, checked_kind, clean_competencies
-from rehearse.community.suggestions import proposed_values, refuse_repeated_edit, refuse_repeated_question
+from rehearse.community.suggestions import proposed_values, refuse_pending_question, refuse_repeated_edit
 from rehearse.scheduling.fsrs_card import utc
 
 QuestionRef = Callable[[int], dict[str, str]]
@@ -274,8 +274,8 @@ def import_community(session: Session, *, user: User, part: dict[str, Any], ques
                 if suggestion.kind == "edit":
                     refuse_repeated_edit(session, question_id=question,
                                          fields={name: s[name] for name in FIELDS})
-                else:
-                    refuse_repeated_question(session, role_id=suggestion.role_id, text=s["question_text"] or "")
+                else:  # (one for a question the role has since gained is kept: it is refused when accepted)
+                    refuse_pending_question(session, role_id=suggestion.role_id, text=s["question_text"] or "")
             except CommunityError as repeated:
                 raise rejected(f"{where}: {repeated} Nothing was imported.") from None
         session.add(suggestion)

@@ -35,3 +35,15 @@ def test_a_pending_new_question_already_proposed_for_the_role_is_refused(session
     document = userdata.export_user(session, user=ann)
     document["community"]["suggestions"][0]["question_text"] = "How do you run a  BLAMELESS post-mortem?"
     _refused_whole(session, bob, document, f"suggestion 1: Suggestion #{made.id} already proposes that question")
+
+
+def test_a_pending_new_question_the_role_has_since_gained_still_loads(session, bank, users):
+    """Refusing the whole document for it would keep a user from their data; accepting it is refused later."""
+    ann, bob = users
+    made = community.suggest_question(session, user=ann, role_id=bank["role"].id, reason="Missing topic.",
+                                      accept_licence=True, text="How do you run a blameless post-mortem?",
+                                      talking_points=["a timeline"])
+    document = userdata.export_user(session, user=ann)
+    community.withdraw(session, user=ann, suggestion_id=made.id)
+    document["community"]["suggestions"][0]["question_text"] = bank["questions"][0].text  # the role has it
+    assert userdata.import_user(session, user=bob, document=document)["suggestions"] == 1
