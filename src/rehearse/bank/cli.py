@@ -190,20 +190,14 @@ def list_questions(
 
     Example: rehearse questions list --competency hiring --json
     """
-    from rehearse.bank.service import find_roles, list_banks
+    from rehearse.bank.pick import FilterRefused, check_question_filters
     from rehearse.bank.service import list_questions as query
 
     with open_database().transaction() as session:
-        if bank and not any(b.slug == bank for b in list_banks(session)):
-            _fail(f"there is no bank {bank!r} (rehearse roles lists each role's bank)")
-        if role:
-            roles = find_roles(session, role, bank=bank)
-            if not roles:
-                _fail(f"there is no role {role!r}{f' in the bank {bank!r}' if bank else ''} "
-                      "(rehearse roles lists them)")
-            if len(roles) > 1:
-                _fail(f"the role {role!r} is in {len(roles)} banks ({', '.join(r.bank.slug for r in roles)}): "
-                      "add --bank, or give the role's id")
+        try:
+            check_question_filters(session, role=role, bank=bank)
+        except FilterRefused as refused:
+            _fail(f"{refused} (rehearse roles lists the roles and their banks)")
         questions = query(session, role=role, competency=competency, bank=bank)
     _print_questions(questions, json_output)
 

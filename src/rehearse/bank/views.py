@@ -10,6 +10,7 @@ from rehearse.web.deps import SessionDep
 from rehearse.web.params import IdPath, OffsetQuery
 
 from . import service
+from .pick import FilterRefused, check_question_filters
 from .schemas import QuestionRead, QuestionSummary, RoleRead, summarize
 
 router = APIRouter(prefix="/api", tags=["bank"])
@@ -36,17 +37,11 @@ def list_questions(
 ) -> list[QuestionSummary]:
     """Questions, filtered; a role or bank that is not here is a 404 (not an empty list that reads as "no
     questions"), and a role slug two banks share needs its bank."""
-    if bank and not any(b.slug == bank for b in service.list_banks(session)):
-        raise HTTPException(404, f"There is no bank {bank!r} (GET /api/roles gives each role's bank_slug).")
-    if role:
-        roles = service.find_roles(session, role, bank=bank)
-        if not roles:
-            where = f" in the bank {bank!r}" if bank else ""
-            raise HTTPException(404, f"There is no role {role!r}{where} (GET /api/roles lists them).")
-        if len(roles) > 1:
-            banks = ", ".join(r.bank.slug for r in roles)
-            raise HTTPException(400, f"The role {role!r} is in {len(roles)} banks ({banks}): give bank too, or "
-                                     "the role's id.")
+    try:
+        check_question_filters(session, role=role, bank=bank)
+    except FilterRefused as refused:
+        reason = f"{str(refused)[:1].upper()}{str(refused)[1:]} (GET /api/roles lists the roles and their banks)."
+        raise HTTPException(400 if refused.several else 404, reason) from None
     questions = service.list_questions(session, role=role, competency=competency, query=q, bank=bank, limit=limit,
                                        offset=offset)
     return [summarize(question) for question in questions]
