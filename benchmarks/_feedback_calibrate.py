@@ -229,7 +229,8 @@ def _fit_topic(backend, train, lexicons) -> dict:
                   "other": float(prep.profile[0] @ ans.vec) - hm,
                   "fit_margin": detail.get("fit_margin", 0.0), "lex_margin": detail.get("lex_margin", 0.0),
                   "margin": detail.get("margin", 0.0) if not backend.semantic else 0.0,
-                  "bm25_margin": detail.get("bm25_margin", 0.0)}
+                  "bm25_margin": detail.get("bm25_margin", 0.0),
+                  "bm25_ratio": detail.get("bm25_ratio", 0.0)}
         feats_bank.append([values[n] for n in used])
         feats_abs.append([detail["affinity"]])
         ys.append(lab)

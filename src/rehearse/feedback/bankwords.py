@@ -96,16 +96,30 @@ def bank_words(lexicon: Lexicon) -> BankWords:
     return index
 
 
-def bm25_margin(lexicon: Lexicon, q: Question, answer: str) -> float:
-    """How far the answer's words point to this question rather than to the best other one of
-    its bank: this question's BM25 minus the best other's. The question's own entry, under
-    any revision the bank holds, is not "another question"."""
+def bm25_scores(lexicon: Lexicon, q: Question, answer: str) -> tuple[float, float] | None:
+    """The answer's BM25 against this question's material and against the best other question
+    of its bank; None when the bank has no other question. The question's own entry, under any
+    revision the bank holds, is not "another question"."""
     index = bank_words(lexicon)
-    scores = index.scores(answer)
     own = question_key(q)
     text = q.text.strip()
     others = np.array([k != own and other.text.strip() != text
                        for k, other in zip(index.keys, lexicon.questions, strict=True)])
     if not others.any():
-        return 0.0
-    return index.own_score(bank_text(q), answer) - float(scores[others].max())
+        return None
+    return index.own_score(bank_text(q), answer), float(index.scores(answer)[others].max())
+
+
+def bm25_margin(lexicon: Lexicon, q: Question, answer: str) -> float:
+    """How far the answer's words point to this question rather than to the best other one of
+    its bank: this question's BM25 minus the best other's (0 without another question)."""
+    scores = bm25_scores(lexicon, q, answer)
+    return scores[0] - scores[1] if scores else 0.0
+
+
+def bm25_ratio(own: float, best: float) -> float:
+    """The same comparison without the answer's length in it: log((1 + own) / (1 + best)). The
+    margin grows with the answer's length, so a terse answer to a neighbouring question had a
+    small one; in ratio it is as far off as a long one (an answer sharing no word with its
+    question's material while another question's words fill it: about -2.4)."""
+    return math.log((1.0 + own) / (1.0 + best))

@@ -8,7 +8,7 @@ from . import calibration as _cal
 from . import text as _text
 from .answer import Answer
 from .backends import Backend
-from .bankwords import bm25_margin
+from .bankwords import bm25_ratio, bm25_scores
 from .lexicon import Lexicon
 from .models import Question
 from .points import sigmoid
@@ -23,7 +23,10 @@ HEAD_FEATURES = ("head_margin", "other")
 # margins. Below this closeness to the question (its profile), an answer is about something else
 # whatever the margins say. Chosen on the blind set's train split, e5: the 482 own answers lie at
 # 0.850 and above (the lowest short answers in Portuguese), unrelated everyday text at 0.78-0.82.
-# MiniLM's closeness spreads own answers down to 0 and has no such gap: no floor there.
+# MiniLM's closeness spreads own answers down to 0 and has no such gap: no floor there. A short
+# answer whose words point to this question more than to any other of the bank ("I like helping
+# people grow more than writing code" to "why manage rather than stay an engineer?": 0.82) is
+# thin, not off-topic: the floor does not apply to it.
 AFFINITY_FLOOR = {"e5": 0.83}
 
 
@@ -71,7 +74,7 @@ def others_by_words(lexicon: Lexicon, q: Question, ans_hash: np.ndarray) -> tupl
 
 
 TOPIC_FEATURES = ("affinity", "head_margin", "other", "fit_margin", "lex_margin", "margin",
-                  "bm25_margin")
+                  "bm25_margin", "bm25_ratio")
 
 
 def judge_relevance(prep: Prepared, q: Question, ans: Answer, coverage: float | None,
@@ -80,7 +83,8 @@ def judge_relevance(prep: Prepared, q: Question, ans: Answer, coverage: float | 
     affinity = float(0.5 * aff_parts[0] + 0.5 * aff_parts[1])
     detail: dict = {"affinity": round(affinity, 4)}
     feats = {"affinity": affinity, "head_margin": 0.0, "other": float(aff_parts[0]),
-             "fit_margin": 0.0, "lex_margin": 0.0, "margin": 0.0, "bm25_margin": 0.0}
+             "fit_margin": 0.0, "lex_margin": 0.0, "margin": 0.0, "bm25_margin": 0.0,
+             "bm25_ratio": 0.0}
     if lexicon is not None and len(lexicon.questions) > 1:
         cal = _cal.TOPIC.get(backend.name, _cal.TOPIC["lexical"])
         # the closest few other questions by word overlap (and, for a judge fitted with them,
@@ -109,8 +113,10 @@ def judge_relevance(prep: Prepared, q: Question, ans: Answer, coverage: float | 
                            for j in shortlist)
             feats["fit_margin"] = own_fit - best_fit
             feats["lex_margin"] = own_overlap - float(overlap[by_words[0]])
-            feats["bm25_margin"] = bm25_margin(lexicon, q, ans.cleaned)
-            for name in ("head_margin", "fit_margin", "lex_margin", "bm25_margin"):
+            own_words, other_words = bm25_scores(lexicon, q, ans.cleaned) or (0.0, 0.0)
+            feats["bm25_margin"] = own_words - other_words
+            feats["bm25_ratio"] = bm25_ratio(own_words, other_words)
+            for name in ("head_margin", "fit_margin", "lex_margin", "bm25_margin", "bm25_ratio"):
                 detail[name] = round(feats[name], 4)
             if not backend.semantic:
                 # without a model encoding is cheap: compare whole profiles (question, points
@@ -128,7 +134,7 @@ def judge_relevance(prep: Prepared, q: Question, ans: Answer, coverage: float | 
         detail["basis"] = "absolute"
     p = sigmoid(_logit(cal["coefs"], feats))
     detail["threshold"] = cal["threshold"]
-    if affinity < AFFINITY_FLOOR.get(backend.name, -1.0):
+    if affinity < AFFINITY_FLOOR.get(backend.name, -1.0) and feats["bm25_margin"] <= 0:
         detail["floor"] = AFFINITY_FLOOR[backend.name]
         return p, False, detail
     return p, p >= cal["threshold"], detail

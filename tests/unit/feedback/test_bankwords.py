@@ -1,7 +1,7 @@
 """The answer's own words point to the question it answers, among a bank's questions."""
 
 from rehearse.feedback import Question
-from rehearse.feedback.bankwords import bank_words, bm25_margin
+from rehearse.feedback.bankwords import bank_words, bm25_margin, bm25_ratio, bm25_scores
 from rehearse.feedback.lexicon import Lexicon
 
 QUALITY = Question(
@@ -58,3 +58,11 @@ def test_a_bank_still_holding_the_old_revision_does_not_count_it_as_another_ques
                       example_answer="We pair on risky changes and keep a test for every bug we fix.")
     answer = "Reviews happen on every pull request, our pipeline runs the test suite and the linter."
     assert bm25_margin(BANK, edited, answer) > 0  # BANK holds QUALITY, the revision before
+
+
+def test_the_ratio_compares_the_two_scores_without_the_answers_length():
+    assert bm25_ratio(10.0, 10.0) == 0.0
+    assert bm25_ratio(0.0, 10.0) < 0 < bm25_ratio(10.0, 0.0)
+    # twice as many matching words on both sides: the margin doubles, the ratio barely moves
+    assert abs(bm25_ratio(3.0, 9.0) - bm25_ratio(7.0, 19.0)) < 0.1
+    assert bm25_scores(Lexicon.from_questions([QUALITY]), QUALITY, ON_QUALITY) is None

