@@ -11,6 +11,8 @@ import dataclasses
 import math
 from collections.abc import Iterable, Sequence
 
+import numpy as np
+
 from . import signals as _sig
 from . import text as _text
 from .answer import build_answer
@@ -167,8 +169,8 @@ OTHER_SCRIPT = Suggestion(
 
 def _empty_report(q: Question, kind: str, kind_source: str, prep, backend, raw: str = "",
                   spoken_seconds: float | None = None) -> Report:
-    points = tuple(TalkingPointResult(p, False, 0.0, None, prep.example_shown(e))
-                   for p, e in zip(prep.points, prep.shown_exemplar, strict=True))
+    points = _focused(q, tuple(TalkingPointResult(p, False, 0.0, None, prep.example_shown(e))
+                               for p, e in zip(prep.points, prep.shown_exemplar, strict=True)))
     if prep.basis != "talking_points":
         points = ()
     structure = _sig.structure(kind, kind_source, [])
@@ -179,6 +181,15 @@ def _empty_report(q: Question, kind: str, kind_source: str, prep, backend, raw: 
     return Report(0, "no answer", breakdown, 0.0 if prep.basis != "none" else None, prep.basis,
                   points, False, 0.0, {"basis": "empty answer"}, structure, spec, delivery,
                   (OTHER_SCRIPT if _text.unreadable_script(raw) else NO_ANSWER,), _engine_info(backend))
+
+
+def _focused(q: Question, tps: tuple[TalkingPointResult, ...]) -> tuple[TalkingPointResult, ...]:
+    """Only the points the answer was asked about (Question.focus), when not all: the rest are
+    neither shown nor scored."""
+    if not q.focus:
+        return tps
+    asked = {_text.clean(p) for p in q.focus}
+    return tuple(t for t in tps if t.point in asked)
 
 
 def _coverage(tps) -> float | None:
@@ -218,9 +229,11 @@ def _report(q: Question, raw: str, cleaned: str, sents: list[str], sent_vecs, ba
     if not sents:
         return _empty_report(q, kind, kind_source, prep, backend, raw, spoken_seconds)
     ans = build_answer(raw, cleaned, sents, sent_vecs)
-    raw_points = point_results(prep, ans, backend, lexicon)
+    asked = np.array([p in {_text.clean(f) for f in q.focus} for p in prep.points]) if q.focus else None
+    raw_points = point_results(prep, ans, backend, lexicon, asked)
     tps = tuple(TalkingPointResult(p, s >= 0.5, round(s, 3), _quoted(ev) if s >= 0.3 else None, ex)
                 for p, s, ev, _f, ex in raw_points)
+    tps = _focused(q, tps)
     coverage = _coverage(tps)
     relevance, on_topic, detail = judge_relevance(prep, q, ans, coverage, backend, lexicon)
     if not on_topic:

@@ -31,6 +31,10 @@ class Question:
     intent: str | None = None
     kind: str | None = None  # "behavioural" | "situational" | "other" | None: detect from text
     competencies: tuple[str, ...] = ()
+    # The points this answer is asked about, when not all (a mock's follow-up: "You didn't say how
+    # you measured it…"): every point is judged, so each is read against the others as the full
+    # rubric was calibrated, but only these are reported and scored. Empty: all of them.
+    focus: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.text, str):
@@ -38,6 +42,9 @@ class Question:
         # accept lists from callers but keep the dataclass hashable and frozen
         object.__setattr__(self, "talking_points", tuple(p for p in self.talking_points if p))
         object.__setattr__(self, "competencies", tuple(self.competencies))
+        object.__setattr__(self, "focus", tuple(self.focus))
+        if not set(self.focus) <= set(self.talking_points):
+            raise ValueError("Question.focus must name talking points of the question")
         if self.kind is not None and self.kind not in KINDS:
             raise ValueError(f"Question.kind must be one of {KINDS} or None, not {self.kind!r}")
 

