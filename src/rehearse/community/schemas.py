@@ -351,7 +351,13 @@ class UnreadRead(BaseModel):
 
 
 class MarkRead(BaseModel):
-    ids: list[int] | None = Field(None, description="Notifications to mark read; all when omitted.")
+    # Unknown fields are refused (422): a typo such as {"idz": [1]} would otherwise read as "mark all".
+    model_config = ConfigDict(extra="forbid")
+
+    # Strict whole numbers in the id range: "1" or 2**40 is a 422, not a string matched or a database overflow.
+    # At most 1,000 ids a call keeps the IN list well under the databases' limits on bound parameters.
+    ids: list[Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]] | None = Field(
+        None, max_length=1000, description="Notifications to mark read; all when omitted (or with no body).")
 
 
 class RoleBody(BaseModel):

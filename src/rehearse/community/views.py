@@ -286,8 +286,10 @@ def unread_notifications(user: ApiUser, session: SessionDep) -> schemas.UnreadRe
 
 
 @router.post("/notifications/read", response_model=schemas.UnreadRead, dependencies=[CsrfApi])
-def mark_notifications_read(body: schemas.MarkRead, user: ApiUser, session: SessionDep) -> schemas.UnreadRead:
-    service.mark_read(session, user_id=user.id, ids=body.ids)
+def mark_notifications_read(user: ApiUser, session: SessionDep,
+                            body: schemas.MarkRead | None = None) -> schemas.UnreadRead:
+    """Mark the given notifications read, or all of them when no body (or no "ids") is sent."""
+    service.mark_read(session, user_id=user.id, ids=body.ids if body else None)
     return schemas.UnreadRead(unread=service.unread_count(session, user_id=user.id))
 
 

@@ -402,6 +402,27 @@ def test_opening_a_notification_marks_that_one_read_and_goes_to_its_suggestion(a
     assert author.get("/api/notifications/unread").json()["unread"] == 0
 
 
+def test_the_api_marks_notifications_read_only_for_an_absent_body_or_the_documented_shape(app, question, people):
+    author, voter, editor = people
+    path = send_suggestion(author, question, current_answer(author, question["id"]) + " More.").headers["location"]
+    form(voter, f"{path}/comments", {"body": "Which quarter?"}, page=path)
+    assert form(editor, f"{path}/reject", {"reason": "Too long."}, page=path).status_code == 303
+    rejected, commented = author.get("/api/notifications").json()
+    csrf = {**author.page_csrf_header(), "content-type": "application/json"}
+
+    for typo in ('{"idz": [1]}', '{"a": NaN}', '{"ids": [1], "all": true}', '[1]', '{"ids": ["1"]}',
+                 '{"ids": [2147483648]}'):
+        refused = author.post("/api/notifications/read", content=typo, headers=csrf)
+        assert refused.status_code == 422, typo  # a typo never reads as "mark everything"
+        assert refused.json()["errors"], typo
+    assert author.get("/api/notifications/unread").json()["unread"] == 2
+
+    marked = author.post("/api/notifications/read", json={"ids": [rejected["id"]]}, headers=csrf)
+    assert marked.status_code == 200 and marked.json() == {"unread": 1}
+    everything = author.post("/api/notifications/read", headers=author.page_csrf_header())  # no body: all
+    assert everything.status_code == 200 and everything.json() == {"unread": 0}
+
+
 def test_a_hidden_comment_is_shown_to_nobody(app, question, people):
     author, voter, editor = people
     path = send_suggestion(author, question, current_answer(author, question["id"]) + " More.").headers["location"]
