@@ -7,6 +7,7 @@ Every read takes the user and filters by it: a plan is its owner's alone.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from typing import Any
 
@@ -29,6 +30,11 @@ UNKNOWN_WEAKNESS = 0.5  # a competency the user has not practised counts as half
 WEAK_SCORE = 60  # a latest score under 60 (a review rating under "Good") makes a question a weak spot
 NO_MATCH = ("This posting doesn't match the roles in your banks ({roles}): too few of its lines match their "
             "questions closely enough to be worth practising for it.")
+NO_QUESTION = ("None of your banks' questions matches a line of this posting strongly enough to be worth "
+               "practising for it (its title names {role}). Paste the responsibilities as the posting lists them, "
+               "one duty to a line (\"run blameless postmortems after incidents\"), not only the title and a "
+               "summary; or practise the {role} questions directly.")
+TITLE = 200  # characters a plan's title keeps (the column's size)
 
 
 class PlanRejected(ValueError):
@@ -167,6 +173,8 @@ def compute(session: Session, *, user: User, posting: str, backend: str = "auto"
               and m.relevance >= OTHER_ROLE_RELEVANCE][:OTHER_ROLES]
     own = [m for m in strong if questions[m.index].role_id == role_id][:PLAN_SIZE - len(others)]
     kept = sorted(own + others, key=lambda m: (-m.relevance, m.index))
+    if not kept:  # the title named a role, but only other roles' questions matched, and none well enough
+        raise PlanRejected(NO_QUESTION.format(role=roles[role_id]))
     written = match.written_forms(posting)
     weak = weakness_by_competency(session, user=user)
     scores = latest_scores(session, user=user, question_ids=[questions[m.index].id for m in kept])
@@ -192,10 +200,30 @@ def compute(session: Session, *, user: User, posting: str, backend: str = "auto"
 
 
 def plan_title(first_line: str, role: str) -> str:
-    """"<the posting's title> — <role>", without the role where the title already says it."""
-    if match.role_in_title(first_line, {1: role}) is not None:
-        return first_line[:200]
-    return f"{first_line[:120]} — {role}"[:200]
+    """"<the posting's title> — <role>", without the role where the title already says it; a first line too
+    long for a title is cut at a sentence's end or a word, never inside one."""
+    title = shorten(first_line, TITLE)
+    if match.role_in_title(title, {1: role}) is not None:
+        return title
+    suffix = f" — {shorten(role, TITLE // 2)}"
+    return shorten(first_line, TITLE - len(suffix)) + suffix
+
+
+def shorten(text: str, limit: int) -> str:
+    """The text if it fits in `limit` characters, else its first sentence where that fits (its full stop
+    dropped, as in a title), else its words up to the limit and an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    sentence = _SENTENCE.match(text)
+    if sentence and len(sentence.group(1)) <= limit:
+        return sentence.group(1).rstrip(".")
+    room = text[:limit]  # the ellipsis takes the place of the space before the word cut off
+    cut = room.rsplit(" ", 1)[0] if " " in room else room[:limit - 1]
+    return (match.excerpt(cut) or cut)[:limit - 1] + "…"
+
+
+_SENTENCE = re.compile(r"(.+?[.!?])\s")  # a first sentence: up to the first full stop, "!" or "?" and a space
 
 
 def latest_scores(session: Session, *, user: User | int, question_ids: list[int]) -> dict[int, int]:

@@ -196,3 +196,28 @@ def test_the_order_agrees_with_the_relevance_and_weakness_shown(session, builtin
 def test_the_matched_line_is_shown_without_the_punctuation_of_its_cut(session, builtin, users):
     items = plans.plan_view(session, plans.make(session, user=users[0], posting=DIRECTOR, backend="lexical"))
     assert items and all(not item["phrase"] or item["phrase"][-1] not in ";,:.-" for item in items)
+
+
+# The outside tester's posting (tester5, finding 1): the title names Engineering Manager, but no line matches a
+# question strongly enough; the plan used to be saved with no questions and buttons that could not work.
+TITLE_ONLY = ("Engineering Manager. Lead a team of engineers, run one-on-ones, hire engineers and run incident "
+              "postmortems. ") * 3
+
+
+def test_a_posting_no_question_matches_strongly_gets_no_empty_plan(session, builtin, users):
+    with pytest.raises(plans.PlanRejected, match="strongly enough") as rejected:
+        plans.make(session, user=users[0], posting=TITLE_ONLY, backend="auto")
+    assert rejected.value.status == 422 and "one duty to a line" in str(rejected.value)
+    assert plans.list_plans(session, user=users[0]) == []
+
+
+def test_a_long_first_line_is_cut_at_a_sentence_or_a_word():
+    assert plans.plan_title(TITLE_ONLY.strip(), "Engineering Manager") == "Engineering Manager"  # its sentence
+    for line, role, suffix in (("Engineering Manager who will " + "lead and grow a team of engineers, " * 8,
+                                "Engineering Manager", ""),
+                               ("Platform lead for " + "reliable, well run services " * 10, "Engineering Manager",
+                                " — Engineering Manager")):
+        title = plans.plan_title(line, role)
+        assert len(title) <= 200 and title.endswith("…" + suffix)
+        kept = title.removesuffix("…" + suffix)
+        assert line.startswith(kept) and line[len(kept)] in " ," and kept[-1].isalpha()  # whole words, no comma

@@ -138,3 +138,20 @@ def test_a_double_click_on_mock_interview_with_the_first_five_starts_one_mock(ap
     api = [ann.post(f"/api/plans/{plan_id}/mock", headers=headers) for _ in range(2)]
     assert [r.status_code for r in api] == [201, 200] and api[0].json() == api[1].json()
     assert api[1].headers.get("idempotent-replayed") == "true" and len(ann.get("/api/mocks").json()) == 3
+
+
+TITLE_ONLY = ("Engineering Manager. Lead a team of engineers, run one-on-ones, hire engineers and run incident "
+              "postmortems. ") * 3
+
+
+def test_a_posting_no_question_matches_strongly_is_refused_not_saved_empty(app):
+    """The title names a role but no line matches one of its questions strongly: a plan of nothing, whose review
+    and mock buttons cannot work, is refused like a posting for another trade, and the form keeps the text."""
+    ann = Browser(app)
+    ann.sign_up()
+    api = ann.post("/api/plans", json={"posting": TITLE_ONLY}, headers=ann.page_csrf_header())
+    assert api.status_code == 422 and "strongly enough" in api.json()["detail"]
+    form = ann.post("/plans", data={"csrf_token": csrf(ann.get("/plans").text), "posting": TITLE_ONLY})
+    assert form.status_code == 422 and "data-form-error" in form.text and "strongly enough" in form.text
+    assert "run incident postmortems. Engineering Manager." in form.text  # the text kept to edit
+    assert ann.get("/api/plans").json() == []
