@@ -1,5 +1,6 @@
 """The printable prep sheet: HTML and PDF, with the user's best answer, missed points and stories."""
 
+import re
 import shutil
 import subprocess
 
@@ -22,6 +23,7 @@ def test_the_sheet_shows_best_answers_missed_points_and_stories(app, question, t
     assert page.status_code == 200
     assert f'data-sheet-answer="{question["id"]}"' in page.text and ANSWER in page.text
     assert "work harder" not in page.text  # the best attempt only
+    assert re.search(r"Best score \d+ \(2 attempts\)", page.text)  # not "98 of 2", which reads as a fraction
     assert "Points you tend to miss" in page.text and "Platform queue story" in page.text
     pdf = ann.get(f"/prep-sheets/{question['role_slug']}.pdf")
     if pdf.status_code == 503:
