@@ -162,14 +162,14 @@ def record(
     speech: dict[str, Any] | None = None,
     previous_attempt_id: int | None = None,
 ) -> Attempt:
-    """Store an attempt; a previous attempt that is not the user's own is ignored."""
+    """Store an attempt; a previous attempt that is not the user's own, or answers another question, is
+    ignored."""
     if mode not in MODES:
         raise AnswerRejected(f"mode must be one of {', '.join(MODES)}")
     if duration_s is not None and not 0 <= duration_s <= MAX_DURATION_S:
         duration_s = None
-    previous = (
-        get(session, user=user, attempt_id=previous_attempt_id) if previous_attempt_id else None
-    )
+    previous = (earlier_attempt(session, user=user, attempt_id=previous_attempt_id, question_id=question.id)
+                if previous_attempt_id else None)
     scored = session.info.get(_SCORED_REVISIONS, {}).pop(question.id, _UNSCORED)
     attempt = Attempt(
         user_id=user.id,
@@ -203,6 +203,13 @@ def get(session: Session, *, user: User, attempt_id: int) -> Attempt | None:
         .where(Attempt.id == attempt_id, Attempt.user_id == user.id)
         .options(selectinload(Attempt.question).selectinload(Question.role))
     )
+
+
+def earlier_attempt(session: Session, *, user: User, attempt_id: int, question_id: int) -> Attempt | None:
+    """The user's own earlier answer to this question that a new one tries again; None for an attempt
+    at another question (a retry is compared with an answer to the same question, never another's)."""
+    earlier = get(session, user=user, attempt_id=attempt_id)
+    return earlier if earlier is not None and earlier.question_id == question_id else None
 
 
 @dataclass(frozen=True)

@@ -114,6 +114,10 @@ def test_try_again_compares_with_the_earlier_attempt(session, questions, users):
         previous_attempt_id=earlier.id,
     )
     assert stolen.previous_attempt_id is None
+    # Nor is an answer to another question "tried again": a retry is compared with the same question's.
+    elsewhere = service.record(session, user=ann, question=questions[1], answer=GOOD, report=good,
+                               previous_attempt_id=earlier.id)
+    assert elsewhere.previous_attempt_id is None
 
 
 def test_spoken_attempts_keep_pace_and_pauses(session, questions, users):

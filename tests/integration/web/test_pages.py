@@ -144,6 +144,18 @@ def test_try_again_keeps_the_earlier_attempt_for_comparison(browser, question):
     assert change > 0
 
 
+
+def test_an_attempt_at_another_question_is_not_offered_as_the_earlier_one(browser, question):
+    """/practice/A?previous=N where N answers question B: the page and the stored retry ignore it."""
+    browser.sign_up()
+    other = next(q for q in browser.get("/api/questions").json() if q["id"] != question["id"])
+    elsewhere = browser.answer(other["id"], STRONG).headers["location"].rsplit("/", 1)[1]
+    page = browser.get(f"/practice/{question['id']}?previous={elsewhere}").text
+    assert "data-earlier-attempt" not in page
+    retried = browser.answer(question["id"], STRONG, previous_attempt_id=elsewhere).headers["location"]
+    assert "data-comparison" not in browser.get(retried).text
+
+
 def test_anonymous_try_again_carries_the_earlier_answer(browser, question):
     html = browser.answer(
         question["id"], STRONG, previous_answer="I would ask the teams to wait."

@@ -115,7 +115,8 @@ def practise(
     transcription: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Response:
     q = _question(request, session, question_id)
-    earlier = practice.get(session, user=user, attempt_id=previous) if user and previous else None
+    earlier = (practice.earlier_attempt(session, user=user, attempt_id=previous, question_id=question_id)
+               if user and previous else None)
     status_data, answer, mode = None, "", "typed"
     if transcription:
         try:
@@ -192,7 +193,8 @@ def submit_answer(
     earlier_seconds = _spoken_seconds(previous_seconds)  # an anonymous earlier answer's, carried in the form
     earlier = None
     if user and previous_attempt_id.isdigit():
-        earlier = practice.get(session, user=user, attempt_id=int(previous_attempt_id))
+        earlier = practice.earlier_attempt(session, user=user, attempt_id=int(previous_attempt_id),
+                                           question_id=question_id)
     speech = None
     if mode == "spoken" and transcription_id:
         try:
