@@ -139,6 +139,11 @@ def weakness_by_competency(session: Session, *, user: User) -> dict[str, float]:
             if c["coverage"] is not None}
 
 
+def question_weakness(question: Question, weak: dict[str, float]) -> float:
+    """The weakness of the question's weakest competency (UNKNOWN_WEAKNESS for one not practised)."""
+    return round(max(weak.get(n, UNKNOWN_WEAKNESS) for n in question.competency_names or ["general"]), 3)
+
+
 def make(session: Session, *, user: User, posting: str, backend: str = "auto") -> PrepPlan:
     """Match the posting against every question of every bank, pick the role, order the plan, keep it."""
     return store(session, user=user, planned=compute(session, user=user, posting=posting, backend=backend))
@@ -179,11 +184,7 @@ def compute(session: Session, *, user: User, posting: str, backend: str = "auto"
     weak = weakness_by_competency(session, user=user)
     scores = latest_scores(session, user=user, question_ids=[questions[m.index].id for m in kept])
 
-    def weakness(question: Question) -> float:
-        names = question.competency_names or ["general"]
-        return max(weak.get(n, UNKNOWN_WEAKNESS) for n in names)
-
-    weakness_of = [weakness(questions[m.index]) for m in kept]
+    weakness_of = [question_weakness(questions[m.index], weak) for m in kept]
     own_role = [questions[m.index].role_id == role_id for m in kept]
     ordered = match.order([m.relevance for m in kept], weakness_of)
     items = []
@@ -194,7 +195,7 @@ def compute(session: Session, *, user: User, posting: str, backend: str = "auto"
         q = questions[m.index]
         items.append({"question_id": q.id, "relevance": m.relevance, "meaning": m.meaning,
                       "phrase": match.excerpt(m.phrase), "terms": [written.get(t, t) for t in m.shared_terms],
-                      "weakness": round(weakness_of[position], 3), "last_score": scores.get(q.id),
+                      "weakness": weakness_of[position], "last_score": scores.get(q.id),
                       "competencies": q.competency_names, "measure": measure})
     return {"title": plan_title(first_line, roles[role_id]), "posting": posting, "role_id": role_id, "items": items}
 
@@ -268,7 +269,8 @@ def list_plans(session: Session, *, user: User) -> list[PrepPlan]:
 def questions_of(session: Session, plan: PrepPlan) -> dict[int, Question]:
     ids = [item["question_id"] for item in plan.items]
     return {q.id: q for q in session.scalars(select(Question).where(Question.id.in_(ids))
-                                             .options(selectinload(Question.role)))}
+                                             .options(selectinload(Question.role),
+                                                      selectinload(Question.competencies)))}
 
 
 def to_review(session: Session, *, user: User, plan_id: int) -> int:
@@ -302,19 +304,25 @@ def start_mock(session: Session, *, user: User, plan_id: int, count: int = 5, se
 
 def plan_view(session: Session, plan: PrepPlan) -> list[dict[str, Any]]:
     """The plan's questions as shown: the role's own first, then those of other roles (older plans kept them
-    interleaved); the matched line without the punctuation its cut left ("…five platform teams;").
+    interleaved), each group the most urgent first; the matched line without the punctuation its cut left
+    ("…five platform teams;").
 
-    The latest score, and so the weak spot, is the user's latest answer now, not when the plan was made: a plan
-    is used for weeks, and a question practised since is no longer "3 last time"."""
+    The weakness, the latest score (and so the weak spot) and the order they give are the user's data now, not
+    when the plan was made: a plan is used for weeks, and a question practised since is no longer "3 last time",
+    nor its competency as urgent."""
     present = questions_of(session, plan)
     scores = latest_scores(session, user=plan.user_id, question_ids=list(present))
+    weak = weakness_by_competency(session, user=session.get(User, plan.user_id))
     shown = []
     for item in plan.items:
         if item["question_id"] not in present:
             continue
         question, latest = present[item["question_id"]], scores.get(item["question_id"])
         shown.append({**item, "last_score": latest, "weak_spot": weak_spot({"last_score": latest}),
+                      "weakness": question_weakness(question, weak),
                       "phrase": match.excerpt(item.get("phrase")), "question": question.text,
                       "role": question.role.name,
                       "other_role": plan.role_id is not None and question.role_id != plan.role_id})
-    return [item for item in shown if not item["other_role"]] + [item for item in shown if item["other_role"]]
+    groups = [[item for item in shown if not item["other_role"]], [item for item in shown if item["other_role"]]]
+    return [group[i] for group in groups
+            for i in match.order([item["relevance"] for item in group], [item["weakness"] for item in group])]

@@ -45,6 +45,30 @@ def test_weak_competencies_come_earlier(session, bank, users):
     assert set(after[:2]) == {hiring, bank["questions"][6].id}  # both hiring questions before any incident one
 
 
+def test_a_saved_plan_reorders_by_the_practice_done_since(session, bank, users):
+    """The order "the most urgent first" is the user's data when the plan is shown, as the weak spot is: a plan
+    made before any practice must not keep every question at the not-practised weakness for weeks."""
+    ann = users[0]
+    posting = ("We want a leader to grow the team: hiring plans, interview loops, onboarding, and to handle "
+               "production incidents and on-call with runbooks.")
+    plan = plans.make(session, user=ann, posting=posting, backend="lexical")
+    assert {i["weakness"] for i in plans.plan_view(session, plan)} == {plans.UNKNOWN_WEAKNESS}
+    # Ann covers every point on hiring and none on incidents since: incident questions move up, hiring down.
+    for question, covered in ((bank["questions"][1], (True, True, True)), (bank["questions"][0], (False,) * 3)):
+        practice.record(session, user=ann, question=question, answer="x", report=fake_report(50, covered=covered))
+    shown = plans.plan_view(session, plan)
+    weakness = {i["question_id"]: i["weakness"] for i in shown}
+    hiring, incident = bank["questions"][1].id, bank["questions"][0].id
+    assert (weakness[hiring], weakness[incident]) == (0.0, 1.0)
+    fresh = plans.make(session, user=ann, posting=posting, backend="lexical")
+    assert [i["question_id"] for i in shown] == [i["question_id"] for i in fresh.items]  # as if made today
+    assert [i["question_id"] for i in shown] != [i["question_id"] for i in plan.items]  # not as stored
+    urgency = [i["relevance"] * (0.5 + i["weakness"]) for i in shown]
+    assert urgency == sorted(urgency, reverse=True)
+    mock = plans.start_mock(session, user=ann, plan_id=plan.id)  # the first five as now shown
+    assert [i.question_id for i in mock.items] == [i["question_id"] for i in shown[:5]]
+
+
 def test_the_plan_feeds_the_review_queue_and_a_mock(session, bank, users):
     ann = users[0]
     plan = plans.make(session, user=ann, posting=POSTING, backend="lexical")
