@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints, WithJsonSchema, field_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
-# A JSON number 1-4 (not true, nor 4.0); a number outside 1-4 gets the service's sentence, as a name does.
+# A JSON number 1-4 (not true, nor 4.0, nor "4": the API takes JSON numbers, never numbers in strings) or a name.
 RatingNumber = Annotated[int, Strict(), WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 4})]
-RatingName = Annotated[str, StringConstraints(max_length=10)]
+RatingName = Literal["again", "hard", "good", "easy"]
+_NAMES = get_args(RatingName)
 
 
 class RatingUpdate(BaseModel):
@@ -20,16 +21,19 @@ class RatingUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     rating: RatingNumber | RatingName = Field(description="again, hard, good or easy, or its number 1-4 "
-                                              "(as a number or a string).", examples=["good", 3])
+                                              "(a JSON number, not a string).", examples=["good", 3])
 
     @field_validator("rating", mode="before")
     @classmethod
     def _one_sentence(cls, value: Any) -> Any:
-        """Anything but a number or a short string gets one sentence, not an error per member of the union."""
-        if isinstance(value, bool) or not isinstance(value, int | str) or (isinstance(value, str) and len(value) > 10):
-            raise PydanticCustomError("rating", "{given} is not a rating; use one of again, hard, good, easy (or 1-4)",
-                                      {"given": json.dumps(value)[:40]})
-        return value
+        """Anything but a name or a number 1-4 gets one 422 sentence (in the usual detail + errors shape), not an
+        error per member of the union, nor a different shape from the service for 5."""
+        if isinstance(value, str) and value.strip().lower() in _NAMES:
+            return value.strip().lower()
+        if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 4:
+            return value
+        raise PydanticCustomError("rating", "{given} is not a rating; use one of again, hard, good, easy (or 1-4)",
+                                  {"given": json.dumps(value)[:40]})
 
 
 class ReviewRead(BaseModel):

@@ -49,13 +49,15 @@ def test_a_rating_is_its_name_or_its_number_1_to_4_as_the_schema_says(app, quest
     ann.sign_up()
     attempt_id = int(ann.answer(question["id"], ANSWER).headers["location"].rsplit("/", 1)[1])
     rating = f"/api/review/attempts/{attempt_id}/rating"
-    for given, name in ((4, "easy"), ("2", "hard"), (1, "again"), ("good", "good")):
+    for given, name in ((4, "easy"), (2, "hard"), (1, "again"), ("good", "good")):
         rated = ann.put(rating, json={"rating": given}, headers=ann.page_csrf_header())
         assert rated.status_code == 200 and rated.json()["rating"] == name
-    for wrong in (True, False, 0, 5, 4.0, None, ["easy"]):
+    # The API takes JSON numbers, never "3"; and every refusal has the API's one 422 shape: detail and errors.
+    for wrong in (True, False, 0, 5, 4.0, None, ["easy"], "3", " 2", "perfect"):
         refused = ann.put(rating, json={"rating": wrong}, headers=ann.page_csrf_header())
-        assert refused.status_code == 422 and refused.json()["detail"]
-    for wrong, said in ((5, "5 is not a rating"), (True, "true is not a rating")):  # one sentence each
+        assert refused.status_code == 422 and refused.json()["detail"], wrong
+        assert [e["loc"] for e in refused.json()["errors"]] == [["body", "rating"]], wrong
+    for wrong, said in ((5, "5 is not a rating"), (True, "true is not a rating"), ("3", '"3" is not a rating')):
         detail = ann.put(rating, json={"rating": wrong}, headers=ann.page_csrf_header()).json()["detail"]
         assert f"{said}; use one of again, hard, good, easy (or 1-4)" in detail and ";" not in detail.split("; use")[1]
     schema = ann.get("/openapi.json").json()["components"]["schemas"]["RatingUpdate"]["properties"]["rating"]
