@@ -37,6 +37,13 @@ def _when(moment: datetime | None) -> str:
         moment.strftime("%Y-%m-%dT%H:%M:%SZ"), moment.strftime("%d %b %Y, %H:%M UTC"))
 
 
+def _passed(moment: datetime | None) -> bool:
+    """Whether a moment is now or earlier: a return time already passed reads "due now", not a past date."""
+    if moment is None:
+        return False
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)) <= datetime.now(UTC)
+
+
 def _duration(seconds: float | None) -> str:
     if seconds is None:
         return "—"
@@ -75,6 +82,7 @@ def make_templates() -> Jinja2Templates:
         when=_when, duration=_duration, percent=_percent, band=score_band, grade=score_grade, highlight=highlight,
         covered_evidence=covered_evidence, markdown=markdown, specifics=specifics_shown,
     )
+    env.tests.update(passed=_passed)
     env.globals.update(version=__version__)
     return templates
 

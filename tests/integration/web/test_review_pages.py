@@ -64,6 +64,26 @@ def test_a_rating_is_its_name_or_its_number_1_to_4_as_the_schema_says(app, quest
     assert {"type": "integer", "minimum": 1, "maximum": 4} in schema["anyOf"]
 
 
+def test_an_override_that_puts_the_return_time_in_the_past_says_due_now(app, question):
+    # An override is applied at the moment the question was answered (the log replays to the same schedule), so
+    # Hard on an answer from an hour ago makes the card due minutes after the answer: already passed.
+    ann = Browser(app)
+    ann.sign_up()
+    attempt = ann.answer(question["id"], ANSWER).headers["location"]
+    attempt_id = int(attempt.rsplit("/", 1)[1])
+    assert "due now" not in ann.get(attempt).text  # a return time still to come is shown as a date
+    with app.state.database.transaction(writes=True) as session:  # answered an hour ago
+        entry = session.query(ReviewLogEntry).filter(ReviewLogEntry.attempt_id == attempt_id).one()
+        entry.reviewed_at -= timedelta(hours=1)
+        session.get(ReviewCard, entry.card_id).created_at -= timedelta(hours=1)
+    hard = ann.post(f"/attempts/{attempt_id}/rating", data={"csrf_token": ann.csrf(attempt), "rating": "hard"})
+    assert hard.status_code == 200
+    assert datetime.fromisoformat(ann.put(f"/api/review/attempts/{attempt_id}/rating", json={"rating": "hard"},
+                                          headers=ann.page_csrf_header()).json()["card_due"]) < datetime.now(UTC)
+    due = re.search(r"data-card-due>(.*?)</strong>", ann.get(attempt).text, re.S).group(1)
+    assert due == "due now"  # never "comes back on" a time already passed
+
+
 def test_the_nav_counts_due_cards_and_next_leads_to_the_question(app, question):
     ann = Browser(app)
     ann.sign_up()
