@@ -53,7 +53,17 @@ BM25_K1, BM25_B = 1.2, 0.75  # Robertson's usual term-frequency saturation and l
 DISTINCTIVE_SHARE = 0.05  # a job term in more than 5% of the questions ("engineering", "team") explains nothing
 _SPLIT = re.compile(r"(?:\n+|(?<=[.!?;])\s+)")
 _TRAILING = " \t.,;:-–—…"  # what a shown excerpt drops at its end
-_CLAUSE = re.compile(r",\s+(?:and\s+)?")
+_CLAUSE = re.compile(r"(,\s+(?:and\s+)?)")  # kept by split: a cut that is undone puts it back
+_ADJECTIVE_ENDINGS = ("ous", "ful", "able", "ible", "less", "ical")  # endings nouns rarely have ("-ent",
+# "-ive", "-al" they often do: incident, executive, proposal)
+_ATTRIBUTIVE_WORDS = """
+a an the our your their its his her this that these those every each any some no another
+clear concise honest direct candid frank specific regular frequent timely early quick fast simple open fair
+good great strong solid small large big high low new modern robust stable safe secure healthy hard kind
+constructive effective efficient inclusive diverse proactive collaborative productive supportive
+"""  # a comma after one of these is between two adjectives ("clear, actionable feedback") or a slip, never
+# the end of a duty: the determiners, and the adjectives postings put before a noun
+_ATTRIBUTIVE = frozenset(_ATTRIBUTIVE_WORDS.split())
 _BULLET = re.compile(r"^\s*(?:[-*•·–]|\d+[.)])\s*")
 _WORD = re.compile(r"[a-z][a-z0-9+#-]*")
 _STOP_WORDS = """
@@ -94,13 +104,27 @@ def phrases(posting: str) -> list[str]:
     each question about one of them)."""
     out = []
     for text in lines(posting):
-        clauses = [c.strip() for c in _CLAUSE.split(text)]
+        clauses = _clauses(text)
         for part in [text, *(clauses if len(clauses) > 1 else [])]:
             if len(part.split()) >= MIN_PHRASE_WORDS and part not in out:
                 out.append(part)
             if len(out) == MAX_PHRASES:
                 return out
     return out
+
+
+def _clauses(text: str) -> list[str]:
+    """The text cut at its commas (and ", and"), except a comma after a determiner or an adjective: a list of
+    adjectives ("give clear, actionable feedback") is one duty, and its first piece would end in "clear"."""
+    pieces = _CLAUSE.split(text)  # [clause, separator, clause, separator, …, clause]
+    out = [pieces[0]]
+    for separator, piece in zip(pieces[1::2], pieces[2::2], strict=True):
+        last = (_WORD.findall(out[-1].lower()) or [""])[-1]
+        if last in _ATTRIBUTIVE or last.endswith(_ADJECTIVE_ENDINGS):
+            out[-1] += separator + piece
+        else:
+            out.append(piece)
+    return [c.strip() for c in out]
 
 
 _local = threading.local()  # a snowball stemmer keeps state while it works: one per thread
@@ -168,7 +192,21 @@ class Match:
     shared_terms: tuple[str, ...]
 
 
-_PLAIN_ADVERBS = "fully mostly largely truly closely highly partly mainly nearly simply quickly easily"
+_PLAIN_ADVERBS = "fully mostly largely truly closely highly partly mainly nearly simply quickly easily newly"
+_ADVERB = re.compile(r"[a-z]{2,}(?:al|ent|ant|ive|ous|ful|ate|ab|ib|ed|ing|less|ic|ct|ear|ete|ire|ick|ep|ose|ong|"
+                     r"ure|ain)ly|[a-z]{3,}arly")  # "actually", "regularly", "quickly", "probably": an adjective
+# made an adverb. Not "weekly", "quarterly", "family", "supply", "anomaly", "assembly": what they name may be a duty.
+
+
+def plain_adverb(word: str) -> bool:
+    """Whether a word is an everyday adverb ("actually", "clearly"): never a job term a line shares."""
+    return word in _PLAIN_ADVERBS.split() or _ADVERB.fullmatch(word) is not None
+
+
+def shown_terms(text: str) -> set[str]:
+    """The stems of the text's single words that may be shown as shared with a question: not its adverbs
+    ("actually" would show as "actual", a question's adjective)."""
+    return {_stem(w) for w in _content_words(text) if not plain_adverb(w)}
 
 
 @lru_cache(maxsize=1)
@@ -274,7 +312,7 @@ def match(posting_phrases: Sequence[str], documents: Sequence[str], *, phrase_ve
         cosine, strength, bar = np.zeros_like(words), words, STRONG_WORDS
     question_terms = [terms(d) for d in documents]
     telling = distinctive(question_terms)
-    phrase_terms = [terms(p) for p in posting_phrases]
+    phrase_terms = [shown_terms(p) for p in posting_phrases]
     results = []
     for j in range(n):
         if not len(posting_phrases):

@@ -180,7 +180,6 @@ def compute(session: Session, *, user: User, posting: str, backend: str = "auto"
     kept = sorted(own + others, key=lambda m: (-m.relevance, m.index))
     if not kept:  # the title named a role, but only other roles' questions matched, and none well enough
         raise PlanRejected(NO_QUESTION.format(role=roles[role_id]))
-    written = match.written_forms(posting)
     weak = weakness_by_competency(session, user=user)
     scores = latest_scores(session, user=user, question_ids=[questions[m.index].id for m in kept])
 
@@ -193,6 +192,7 @@ def compute(session: Session, *, user: User, posting: str, backend: str = "auto"
     for position in [i for i in ordered if own_role[i]] + [i for i in ordered if not own_role[i]]:
         m = kept[position]
         q = questions[m.index]
+        written = match.written_forms(m.phrase or "")  # the matched line's words, not another line's of that stem
         items.append({"question_id": q.id, "relevance": m.relevance, "meaning": m.meaning,
                       "phrase": match.excerpt(m.phrase), "terms": [written.get(t, t) for t in m.shared_terms],
                       "weakness": weakness_of[position], "last_score": scores.get(q.id),

@@ -221,3 +221,22 @@ def test_a_long_first_line_is_cut_at_a_sentence_or_a_word():
         assert len(title) <= 200 and title.endswith("…" + suffix)
         kept = title.removesuffix("…" + suffix)
         assert line.startswith(kept) and line[len(kept)] in " ," and kept[-1].isalpha()  # whole words, no comma
+
+
+# The outside tester's posting (tester5, finding 3): "actionable" was shown as a term the postmortem line shared
+# (the stem of its "actions", written as another line wrote it), "actually" as a job term.
+FEEDBACK = """Engineering Manager, Payments
+- Hire, coach and grow a team of backend engineers; run regular one-on-ones and give clear, actionable feedback.
+- Lead incident response for payment outages; run blameless postmortems and make sure follow-up actions actually happen.
+- Own delivery of the roadmap with your product manager.
+"""
+
+
+@pytest.mark.parametrize("backend", ["lexical", "auto"])
+def test_shared_terms_are_words_of_the_line_matched(session, builtin, users, backend):
+    items = plans.plan_view(session, plans.make(session, user=users[0], posting=FEEDBACK, backend=backend))
+    assert items and any(item["terms"] for item in items)
+    for item in items:
+        line = item["phrase"].lower()
+        assert all(term in line for term in item["terms"]), (item["phrase"], item["terms"])
+        assert "actually" not in item["terms"] and not item["phrase"].endswith("give clear")

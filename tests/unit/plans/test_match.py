@@ -17,6 +17,7 @@ from rehearse.plans.match import (
     match,
     order,
     phrases,
+    plain_adverb,
     role_in_title,
     terms,
     word_index,
@@ -256,3 +257,32 @@ def test_everyday_words_are_never_shown_as_shared_terms_however_rare_in_the_bank
 ])
 def test_a_shown_excerpt_has_no_trailing_punctuation(phrase, shown):
     assert excerpt(phrase) == shown
+
+
+# The outside tester's posting (tester5, finding 3).
+FEEDBACK_LINE = "Hire, coach and grow a team of backend engineers; run regular one-on-ones and give clear, actionable feedback."
+
+
+def test_a_comma_between_adjectives_does_not_cut_a_duty():
+    cut = phrases(FEEDBACK_LINE)
+    assert "run regular one-on-ones and give clear, actionable feedback." in cut
+    assert not [p for p in cut if p.endswith("clear") or p.startswith("actionable")]
+    assert phrases("Own reliability: on-call health, incident management and blameless postmortems.")[1:] == [
+        "Own reliability: on-call health", "incident management and blameless postmortems."]  # nouns still cut
+
+
+@pytest.mark.parametrize(("word", "adverb"), [
+    ("actually", True), ("clearly", True), ("regularly", True), ("proactively", True), ("really", True),
+    ("mostly", True), ("weekly", False), ("quarterly", False), ("yearly", False), ("anomaly", False),
+    ("supply", False), ("early", False), ("family", False),
+])
+def test_plain_adverbs_are_told_from_words_that_name_something(word, adverb):
+    assert plain_adverb(word) is adverb
+
+
+def test_an_adverb_is_never_a_shared_term_even_where_a_question_uses_its_adjective():
+    questions = ["What actually happened after your last blameless postmortem, and what was the actual cost?"] + [
+        f"How do you lead engineering team number {i}?" for i in range(30)]
+    found = match(["Run blameless postmortems and make sure follow-up actions actually happen."], questions)
+    first = next(m for m in found if m.index == 0)
+    assert set(first.shared_terms) == {"blameless", "postmortem"}  # not "actual"
