@@ -17,7 +17,9 @@ from typing import Annotated, Any
 from fsrs.scheduler import DEFAULT_PARAMETERS
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from rehearse.accounts.users import MAX_DISPLAY_NAME
 from rehearse.bank.models import utcnow
+from rehearse.formats.model import is_blank
 from rehearse.feedback.engine import GRADES
 from rehearse.mock import service as mocks
 from rehearse.mock.models import STATUSES
@@ -104,39 +106,68 @@ Text = Annotated[Any, AfterValidator(_not_blank)]
 
 
 class _Part(BaseModel):
-    """Only the fields with rules are read here; the rest are checked against their columns as they load."""
+    """Every field the loader reads is named here (a missing one is "attempt 1: report is missing", never a
+    KeyError); those with rules are checked here, the rest against their columns as they load."""
 
     model_config = ConfigDict(extra="ignore")
+
+
+def _ref(*keys: str) -> Any:
+    """An object of short texts under these keys ({"bank", "question"}), as the export names a question."""
+    shape = "{" + ", ".join(f'"{key}": …' for key in keys) + "}"
+
+    def check(value: Any) -> Any:
+        if not (isinstance(value, dict) and all(isinstance(value.get(key), str) for key in keys)):
+            raise ValueError(f"is {shape}, not {_show(value)}")
+        return value
+
+    return check
+
+
+QuestionRef = Annotated[Any, AfterValidator(_ref("bank", "question"))]
+RoleRef = Annotated[Any, AfterValidator(lambda v: v if v is None else _ref("bank", "role")(v))]
+# Attempts, comments and suggestions are referred to by their number in the document.
+Number = Annotated[int, Field(strict=True, ge=1)]
+NumberOrNone = Annotated[int | None, Field(strict=True, ge=1)]
+Maybe = Annotated[Any, Field()]  # any value, null included, but present: the loader reads it
 
 
 GRADE_NAMES = (*(name for _, name in GRADES), "off-topic", "no answer")  # what the engine calls a report
 
 
 class AttemptIn(_Part):
+    number: Number
+    question: QuestionRef
     answer: Text
     mode: Annotated[Any, one_of(*MODES)]
-    duration_s: Annotated[Any, within(0, None)] = None  # practice.record keeps no duration past four hours
+    duration_s: Annotated[Any, within(0, None)]  # practice.record keeps no duration past four hours
     score: Score
     grade: Annotated[Any, one_of(*GRADE_NAMES)]
-    created_at: Moment = None
+    report: Maybe
+    speech: Maybe
+    created_at: Moment
+    tries_again: NumberOrNone
 
 
 class ReviewIn(_Part):
-    score: Score = None
-    suggested_rating: Annotated[Any, one_of(None, 1, 2, 3, 4)] = None
+    attempt: NumberOrNone
+    score: Score
+    suggested_rating: Annotated[Any, one_of(None, 1, 2, 3, 4)]
     rating: Annotated[Any, one_of(1, 2, 3, 4)]
     source: Annotated[Any, one_of("score", "override")]
-    reviewed_at: Moment = None
+    reviewed_at: Moment
 
 
 class CardIn(_Part):
+    question: QuestionRef
     state: Annotated[Any, one_of(1, 2, 3)]  # fsrs.State: learning, review, relearning
-    step: Annotated[Any, within(0, None)] = None
-    stability: Annotated[Any, within(0, None)] = None
-    difficulty: Annotated[Any, within(1, 10)] = None  # FSRS keeps it in 1-10
+    step: Annotated[Any, within(0, None)]
+    stability: Annotated[Any, within(0, None)]
+    difficulty: Annotated[Any, within(1, 10)]  # FSRS keeps it in 1-10
+    due: Maybe  # in the future, as a card's due time is
     reviews: Annotated[Any, within(0, None)]
-    last_review: Moment = None
-    created_at: Moment = None
+    last_review: Moment
+    created_at: Moment
     log: list[ReviewIn]
 
 
@@ -144,7 +175,7 @@ class SchedulerIn(_Part):
     parameters: list[Any]
     desired_retention: Annotated[Any, within(0.01, 0.99)]
     review_count: Annotated[Any, within(0, None)]
-    optimised_at: Moment = None
+    optimised_at: Moment
 
     @model_validator(mode="after")
     def _as_many_as_fsrs(self) -> SchedulerIn:
@@ -161,8 +192,8 @@ class StoryIn(_Part):
     result: Any
     competencies: list[Any]
     tags: list[Any]
-    created_at: Moment = None
-    updated_at: Moment = None
+    created_at: Moment
+    updated_at: Moment
 
     @model_validator(mode="after")
     def _as_the_story_form_takes_it(self) -> StoryIn:
@@ -179,21 +210,34 @@ class StoryIn(_Part):
 
 class MockItemIn(_Part):
     number: Annotated[Any, within(1, mocks.MAX_QUESTIONS)]
-    duration_s: Annotated[Any, within(0, mocks.MAX_SECONDS + mocks.GRACE_S)] = None
-    score: Score = None
-    started_at: Moment = None
-    answered_at: Moment = None
+    follow_up: Maybe
+    question: QuestionRef
+    prompt: Maybe
+    follow_up_reason: Maybe
+    follow_up_point: Maybe
+    answer: Maybe
+    duration_s: Annotated[Any, within(0, mocks.MAX_SECONDS + mocks.GRACE_S)]
+    timed_out: Maybe
+    score: Score
+    report: Maybe
+    started_at: Moment
+    answered_at: Moment
+    attempt: NumberOrNone
 
 
 class MockIn(_Part):
+    role: RoleRef
+    bank: Annotated[str | None, Field(strict=True)]
     title: Text
     question_count: Annotated[Any, within(mocks.MIN_QUESTIONS, mocks.MAX_QUESTIONS)]
     seconds_per_answer: Annotated[Any, within(mocks.MIN_SECONDS, mocks.MAX_SECONDS)]
     seed: Annotated[Any, within(0, mocks.SEED_LIMIT)]
     mode: Annotated[Any, one_of(*mocks.MODES)]
     status: Annotated[Any, one_of(*STATUSES)]
-    created_at: Moment = None
-    finished_at: Moment = None
+    follow_ups: Maybe
+    summary: Maybe
+    created_at: Moment
+    finished_at: Moment
     items: list[MockItemIn] = Field(max_length=2 * mocks.MAX_QUESTIONS)  # each question and its follow-up
 
     @model_validator(mode="after")
@@ -209,17 +253,37 @@ class MockIn(_Part):
 
 
 class PlanItemIn(_Part):
+    question: QuestionRef
     last_score: Score = None
 
 
 class PlanIn(_Part):
+    role: RoleRef
     title: Text
     posting: Text
-    created_at: Moment = None
+    created_at: Moment
     items: list[PlanItemIn] = Field(max_length=PLAN_ITEMS)
 
 
+def _display_name(value: Any) -> Any:
+    """The settings form's rules (accounts.users.rename): text, not blank once runs of spaces are one space,
+    at most 120 characters."""
+    if not isinstance(value, str):
+        raise ValueError(f"is text, not {_show(value)}")
+    name = " ".join(value.split())
+    if is_blank(name):
+        raise ValueError("is empty")
+    if len(name) > MAX_DISPLAY_NAME:
+        raise ValueError(f"is at most {MAX_DISPLAY_NAME} characters, not {len(name)}")
+    return value
+
+
+class UserIn(_Part):
+    display_name: Annotated[Any, AfterValidator(_display_name)] = None  # left out: the account keeps its own
+
+
 class DocumentIn(_Part):
+    user: UserIn | None = None
     attempts: list[AttemptIn]
     cards: list[CardIn]
     scheduler: SchedulerIn | None = None
@@ -261,6 +325,11 @@ def problem(document: dict) -> str | None:
             said = "is not an object"
         elif error["type"] == "list_type":
             said = "is not a list"
+        elif error["type"] in ("int_type", "greater_than_equal"):  # the numbers items refer to each other by
+            said = f"is an item's number (a whole number from 1){' or null' if field != 'number' else ''}, " \
+                   f"not {_show(error['input'])}"
+        elif error["type"] == "string_type":
+            said = f"is text or null, not {_show(error['input'])}"
         else:
             said = error["msg"][0].lower() + error["msg"][1:]
         return f"{where}: {field} {said}" if field else f"{where}: {said}"

@@ -16,6 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import OperationalError, StatementError
 from sqlalchemy.orm import Session, selectinload
 
+from rehearse.accounts import users as accounts
 from rehearse.accounts.models import User
 from rehearse.bank.models import Bank, Question, Role
 from rehearse.community import revisions
@@ -213,8 +214,9 @@ def import_user(session: Session, *, user: User, document: Any) -> dict[str, int
     except Unfit as error:
         raise ImportRejected(f"A value does not fit: {error}; nothing was imported.") from None
     except (LookupError, TypeError, AttributeError, ValueError, ArithmeticError, RecursionError) as error:
-        raise ImportRejected(f"The document is missing or misshapes a field ({error.__class__.__name__}: "
-                             f"{_short(error)}); nothing was imported.") from None
+        # The item models (schemas.py) name the item and field; this is the last resort, without Python's names.
+        raise ImportRejected(f"The document is missing or misshapes a field ({_short(error)}); "
+                             "nothing was imported.") from None
     except StatementError as error:
         if isinstance(error, OperationalError):  # the database itself failed (locked, gone): not the document
             raise
@@ -254,6 +256,8 @@ def _questions(session: Session, document: dict) -> dict[tuple[str, str], int]:
 
 def _load(session: Session, user: User, document: dict) -> dict[str, int]:
     questions = _questions(session, document)
+    if (name := (document.get("user") or {}).get("display_name")) is not None:
+        accounts.rename(session, user=user, display_name=name)  # checked as the settings form checks it
 
     def qid(ref: dict) -> int:
         return questions[(ref["bank"], ref["question"])]

@@ -236,7 +236,56 @@ NEVER_MADE = [
     ("stories.0.title", "\u200b\u2060", "story 1: Give the story a title"),
     ("stories.0.competencies", ["\u00a0"], "story 1: Competency 1 is empty"),
     ("plans.0.items.0.last_score", 250, "plan 1, item 1: last_score is 0 to 100, not 250"),
+    # A missing or misshapen field names its item, never a Python exception (KeyError: 'question').
+    ("attempts.0.question", None, 'attempt 1: question is {"bank": …, "question": …}, not None'),
+    ("attempts.0.question", {"bank": "b"}, 'attempt 1: question is {"bank": …, "question": …}, not {\'bank\''),
+    ("attempts.0.tries_again", [1], "attempt 1: tries_again is an item's number (a whole number from 1) or null"),
+    ("attempts.0.number", "1", "attempt 1: number is an item's number (a whole number from 1), not '1'"),
+    ("cards.0.question", None, 'card 1: question is {"bank": …, "question": …}, not None'),
+    ("cards.0.log.0.attempt", {}, "card 1, review 1: attempt is an item's number"),
+    ("mocks.0.items.0.question", 7, 'mock 1, item 1: question is {"bank": …, "question": …}, not 7'),
+    ("mocks.0.role", "r", 'mock 1: role is {"bank": …, "role": …}, not \'r\''),
+    ("mocks.0.bank", 3, "mock 1: bank is text or null, not 3"),
+    ("plans.0.items.0.question", [], 'plan 1, item 1: question is {"bank": …, "question": …}, not []'),
+    ("user.display_name", " \u200b ", "the document: user.display_name is empty"),
+    ("user.display_name", "x" * 121, "the document: user.display_name is at most 120 characters, not 121"),
 ]
+
+# Each item kind with a field the loader reads left out: the refusal names the item and the field.
+MISSING = [("attempts.0", "question", "attempt 1: question is missing"),
+           ("attempts.0", "report", "attempt 1: report is missing"),
+           ("cards.0", "due", "card 1: due is missing"),
+           ("cards.0.log.0", "attempt", "card 1, review 1: attempt is missing"),
+           ("stories.0", "updated_at", "story 1: updated_at is missing"),
+           ("mocks.0", "summary", "mock 1: summary is missing"),
+           ("mocks.0.items.0", "question", "mock 1, item 1: question is missing"),
+           ("plans.0", "role", "plan 1: role is missing"),
+           ("plans.0.items.0", "question", "plan 1, item 1: question is missing")]
+
+
+@pytest.mark.parametrize(("path", "key", "message"), MISSING, ids=[f"{p}.{k}" for p, k, _ in MISSING])
+def test_a_missing_field_is_named_with_its_item(session, bank, users, path, key, message):
+    ann, bob = users
+    fill(session, ann, bank["questions"], [(0, 55, "An answer.", [True, False, False], 3, "easy")],
+         [("A story", "The scene.", "I did it.", ["hiring"])], [(2, 7, True, 2)], plan_count=1)
+    document = userdata.export_user(session, user=ann)
+    holder = document
+    for step in path.split("."):
+        holder = holder[int(step) if step.isdigit() else step]
+    del holder[key]
+    with pytest.raises(userdata.ImportRejected) as rejected:
+        userdata.import_user(session, user=bob, document=document)
+    assert str(rejected.value) == f"{message}; nothing was imported."
+    assert "Error" not in str(rejected.value)
+
+
+def test_an_import_restores_the_display_name(session, bank, users):
+    ann, bob = users
+    fill(session, ann, bank["questions"], [(0, 55, "An answer.", [True, False, False], 3, "easy")], [], [])
+    accounts.rename(session, user=ann, display_name="Ann   Example")
+    document = userdata.export_user(session, user=ann)
+    userdata.import_user(session, user=bob, document=document)
+    assert userdata.export_user(session, user=bob)["user"]["display_name"] == "Ann Example"
 
 
 @pytest.mark.parametrize(("path", "value", "message"), NEVER_MADE, ids=[f"{p}={v!r}" for p, v, _ in NEVER_MADE])
