@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,7 +18,6 @@ from sqlalchemy.orm import Session, selectinload
 from rehearse.accounts.models import User
 from rehearse.bank import service as bank
 from rehearse.bank.models import ExampleAnswer, Question, Role, utcnow
-from rehearse.formats.model import same_text
 
 from . import diff as diffs
 from .models import Comment, Suggestion, Vote
@@ -256,14 +256,25 @@ def refuse_repeated_edit(session: Session, *, question_id: int, fields: dict[str
                            "instead.")
 
 
+_KEPT_MARKS = frozenset("#+")  # "C#", "C++": marks that are part of a word, not punctuation around it
+
+
+def same_question(text: str) -> str:
+    """What two wordings of one question have in common: case, punctuation and spacing aside ("How do you
+    run a postmortem?" and "how do you run a post-mortem" are one question; a bank can hold only one)."""
+    kept = "".join(c if c in _KEPT_MARKS or not unicodedata.category(c).startswith("P") else
+                   ("" if c in "'’" else " ") for c in unicodedata.normalize("NFKC", text))
+    return " ".join(kept.split()).casefold()
+
+
 def refuse_repeated_question(session: Session, *, role_id: int, text: str, pending: bool = True) -> None:
-    """Conflict when the role has this question already (spacing and case aside), or, with `pending`, a
-    pending suggestion proposes it: a role asks each question once, as an imported file must, and a bank
-    with a question twice would export a file that import refuses."""
-    said = same_text(text)
+    """Conflict when the role has this question already (case, punctuation and spacing aside), or, with
+    `pending`, a pending suggestion proposes it: a role asks each question once, as an imported file must,
+    and a bank with a question twice (or all but a question mark) would be asked it twice."""
+    said = same_question(text)
     for question_id, question_text in session.execute(select(Question.id, Question.text)
                                                       .where(Question.role_id == role_id)):
-        if same_text(question_text) == said:
+        if same_question(question_text) == said:
             raise Conflict(f"This role already has that question (question {question_id}); suggest a change "
                            "to it instead.")
     if pending:
@@ -271,12 +282,13 @@ def refuse_repeated_question(session: Session, *, role_id: int, text: str, pendi
 
 
 def refuse_pending_question(session: Session, *, role_id: int, text: str) -> None:
-    """Conflict when a pending suggestion already proposes this question (spacing and case aside) for the role."""
-    said = same_text(text)
+    """Conflict when a pending suggestion already proposes this question (case, punctuation and spacing aside)
+    for the role."""
+    said = same_question(text)
     for suggestion_id, suggested in session.execute(
             select(Suggestion.id, Suggestion.question_text).where(
                 Suggestion.kind == "new_question", Suggestion.role_id == role_id, Suggestion.status == "pending")):
-        if same_text(suggested or "") == said:
+        if same_question(suggested or "") == said:
             raise Conflict(f"Suggestion #{suggestion_id} already proposes that question for this role; vote for "
                            "it or comment on it instead.")
 

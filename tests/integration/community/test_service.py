@@ -464,6 +464,39 @@ def test_accepting_a_new_question_the_role_has_meanwhile_is_refused(session, que
     assert community.get_suggestion(session, older.id).status == "pending"  # reject it, with a reason
 
 
+# The outside tester's near-duplicates (tester5, finding 5): each was accepted as a second copy of the question.
+NEAR_DUPLICATES = ["How would you craft a 12-month engineering strategy",  # no question mark
+                   "how would you craft a 12-month, engineering strategy?",  # case and a comma
+                   "How would you craft a 12 month engineering strategy ?!",
+                   "How would you craft a 12‑month engineering strategy…"]  # a non-breaking hyphen, "…"
+
+
+@pytest.mark.parametrize("text", NEAR_DUPLICATES)
+def test_a_question_the_role_has_but_for_case_and_punctuation_cannot_be_suggested(session, question, author, text):
+    with pytest.raises(community.Conflict, match=f"already has that question \\(question {question.id}\\)"):
+        suggest_new(session, author, question, text=text)
+
+
+def test_a_pending_question_but_for_punctuation_cannot_be_suggested_again(session, question, author, voter):
+    first = suggest_new(session, author, question, text="How do you run a blameless post-mortem?")
+    with pytest.raises(community.Conflict, match=f"Suggestion #{first.id} already proposes that question"):
+        suggest_new(session, voter, question, text="how do you run a blameless post mortem")
+    assert suggest_new(session, voter, question, text="How do you run a blameless postmortem review?")  # another
+
+
+def test_accepting_a_question_the_role_has_but_for_punctuation_is_refused(session, question, author, editor):
+    from rehearse.community.models import Suggestion
+
+    older = Suggestion(kind="new_question", role_id=question.role_id, author_id=author.id, status="pending",
+                       question_text=NEAR_DUPLICATES[0], reason="Sent before near-duplicates were refused.",
+                       talking_points=["the timeline"], votes=0, up=0, down=0, comment_count=0)
+    session.add(older)
+    session.flush()
+    with pytest.raises(community.Conflict, match="already has that question"):
+        community.accept(session, editor=editor, suggestion_id=older.id)
+    assert community.get_suggestion(session, older.id).status == "pending"
+
+
 @pytest.mark.parametrize(("points", "message"), [
     ([], "no talking points"),
     (["", "  "], "Talking point 1 is empty"),
