@@ -155,3 +155,19 @@ def test_a_posting_no_question_matches_strongly_is_refused_not_saved_empty(app):
     assert form.status_code == 422 and "data-form-error" in form.text and "strongly enough" in form.text
     assert "run incident postmortems. Engineering Manager." in form.text  # the text kept to edit
     assert ann.get("/api/plans").json() == []
+
+
+def test_a_plan_with_no_questions_left_offers_no_buttons_that_cannot_work(app):
+    """A plan saved empty before that was refused, or whose questions were all deleted since."""
+    from rehearse.accounts.models import User
+    from rehearse.plans import service as plans
+
+    ann = Browser(app)
+    email = ann.sign_up()
+    with app.state.database.transaction() as session:
+        user = session.query(User).filter_by(email=email).one()
+        plan_id = plans.store(session, user=user, planned={"title": "Engineering Manager", "posting": TITLE_ONLY,
+                                                           "role_id": None, "items": []}).id
+    page = ann.get(f"/plans/{plan_id}").text
+    assert "data-plan-empty" in page and 'data-action="plan-review"' not in page
+    assert 'data-action="plan-mock"' not in page and 'data-action="delete-plan"' in page
