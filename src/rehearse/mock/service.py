@@ -340,6 +340,12 @@ def record_answer(session: Session, *, user: User, mock: MockInterview, item: Mo
         attempt = practice.record(session, user=user, question=item.question, answer=answer, report=report,
                                   mode="spoken" if speech else "typed", duration_s=item.duration_s, speech=speech)
         item.attempt_id = attempt.id
+    elif not item.follow_up:
+        # Time ran out on an empty answer: no attempt to keep (history holds answers), but the question
+        # was failed outright, so its review card (made if missing) is reviewed as a 0 and comes back soon.
+        from rehearse.review.service import review_question
+
+        review_question(session, user_id=user.id, question_id=item.question_id, score=0, now=now)
     if speech:
         item.report = {**report, "speech": speech}
     session.flush()

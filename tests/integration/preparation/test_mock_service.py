@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 
 from rehearse.bank.models import utcnow
+from rehearse.scheduling.fsrs_card import utc
 from rehearse.mock import service as mocks
 from rehearse.mock.followup import phrase_missed_point
 from rehearse.practice.models import Attempt
@@ -295,3 +296,18 @@ def test_sharing_is_read_only_revocable_and_the_owners_alone(session, bank, user
     assert mocks.unshare(session, user=ann, mock_id=mock.id) is True
     assert mocks.shared(session, token=token) is None
     assert mocks.unshare(session, user=ann, mock_id=mock.id) is False  # nothing left to revoke
+
+
+def test_a_question_left_unanswered_when_time_ran_out_comes_back_in_review(session, bank, users):
+    """No attempt is kept for an empty answer, but the question was failed outright: its card is
+    reviewed as a 0 (Again), so it returns within the day rather than never."""
+    from rehearse.review.models import ReviewLogEntry
+
+    ann = users[0]
+    mock = start(session, bank, ann, count=2, seed=3, follow_ups=False)
+    item, _ = answer_current(session, ann, mock, answer="", timed_out=True)
+    assert item.attempt_id is None
+    card = session.query(ReviewCard).filter_by(user_id=ann.id, question_id=item.question_id).one()
+    [log] = session.query(ReviewLogEntry).filter_by(card_id=card.id).all()
+    assert (log.score, log.rating, log.attempt_id) == (0, 1, None)
+    assert utc(card.due) - utc(item.answered_at) < timedelta(days=1)
