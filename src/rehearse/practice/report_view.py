@@ -7,6 +7,14 @@ from rich.markup import escape
 from rich.table import Table
 
 
+def _breakdown_part(part: dict) -> str:
+    """"coverage 36/40" for a part of the score; a cap has no weight: "off-topic cap −23"."""
+    name = part["part"].replace("_", " ")
+    if part["weight"]:
+        return f"{name} {part['points']:.0f}/{part['weight']:.0f}"
+    return f"{name.removesuffix(' cap')} cap {part['points']:+.0f}".replace("-", "−")
+
+
 def _counts(mapping: dict) -> str:
     return ", ".join(f"{word} ×{count}" for word, count in mapping.items()) or "none"
 
@@ -38,8 +46,7 @@ def render_report(console: Console, question: str | None, report: dict) -> None:
     if not report["on_topic"] and report.get("grade") != "no answer":
         console.print("[bold red]This answer does not seem to address this question.[/]")
     if report.get("breakdown"):
-        console.print("  " + "  ".join(f"{part['part']} {part['points']:.0f}/{part['weight']:.0f}"
-                                       for part in report["breakdown"]))
+        console.print("  " + "  ".join(_breakdown_part(part) for part in report["breakdown"]))
     table = Table("", "talking point", "strength", "evidence from your answer", show_lines=False)
     for point in report["talking_points"]:
         mark = "[green]✓[/]" if point["covered"] else "[red]✗[/]"

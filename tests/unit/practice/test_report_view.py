@@ -76,3 +76,15 @@ def test_a_missed_point_quotes_its_near_miss_as_one():
     render_report(console, QUESTION.text, report)
     row = next(line for line in console.export_text().splitlines() if "the improvement plan" in line)
     assert "✗" in row and "near miss: we agreed a plan" in row
+
+
+def test_a_cap_on_the_score_reads_as_a_cap_not_as_points_out_of_nothing():
+    """Parts of the score read "coverage 36/40"; a cap has no weight and read "off_topic -2/0"."""
+    console = Console(width=200, record=True, color_system=None)
+    report = analyze(QUESTION, STORY, backend=load_backend("lexical")).to_dict()
+    report["breakdown"].append({"part": "off_topic", "weight": 0.0, "value": 0.0, "points": -23.4,
+                                "note": "answer judged off-topic: score capped"})
+    report["breakdown"].append({"part": "coverage_cap", "weight": 0.0, "value": 0.0, "points": -7.0, "note": ""})
+    render_report(console, QUESTION.text, report)
+    text = console.export_text()
+    assert "off topic cap −23" in text and "coverage cap −7" in text and "/0" not in text
