@@ -57,6 +57,7 @@ COVERAGE_CAP_FLOOR, COVERAGE_CAP_SPAN = 55.0, 45.0
 SHORT_CAP_BELOW, SHORT_CAP = 0.5, 84.0
 NONE_COVERED_CAP = 49.0  # and one that covers none of them is at most "weak", whatever its specifics
 NO_ACTION_STRENGTH = 0.45  # a point in a story where the candidate did nothing is at most a near miss
+NO_RESULT_STRENGTH = 0.45  # an outcome point of a story that tells no result is at most a near miss
 GRADES = ((85, "excellent"), (70, "strong"), (50, "fair"), (30, "weak"), (0, "poor"))
 
 
@@ -246,6 +247,14 @@ def _report(q: Question, raw: str, cleaned: str, sents: list[str], sent_vecs, ba
         # of theirs, however close its scene is; what it touches stays a near miss
         tps = tuple(dataclasses.replace(t, covered=False, strength=min(t.strength, NO_ACTION_STRENGTH))
                     for t in tps)
+        coverage = _coverage(tps)
+    elif kind == "behavioural" and not _sig.structure(kind, kind_source, sents).star["result"]:
+        # a story that ends on what was done tells no outcome ("…so we wouldn't take a new admission
+        # before 17:00."): a sentence the model finds close to "the outcome for patients" is then a
+        # near miss, not a result the STAR check would echo (train: of 6 such covered outcome points
+        # the labels covered 1)
+        tps = tuple(dataclasses.replace(t, covered=False, strength=min(t.strength, NO_RESULT_STRENGTH))
+                    if _sig.outcome_point(t.point) else t for t in tps)
         coverage = _coverage(tps)
     outcomes = tuple(t.evidence for t in tps if t.covered and t.evidence and _sig.outcome_point(t.point))
     structure = _sig.structure(kind, kind_source, sents, _sig.list_items(raw), outcomes)

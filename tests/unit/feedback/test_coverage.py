@@ -214,3 +214,19 @@ def test_the_example_for_a_missed_point_brings_the_sentence_its_short_lead_in_in
     report = analyze(question, "I talked to my manager about it.", backend=onnx_backend)
     signals = report.talking_points[0].example
     assert signals.startswith("Within four months the signals were bad. Planning took two hours")
+
+
+def test_a_story_that_ends_on_what_was_done_tells_no_outcome(backend):
+    """The outcome point is a near miss, not covered, when the story tells no result: the report then
+    asks for one rather than quoting an action as "the measurable outcome"."""
+    answer = ("Last spring a backend engineer on my team had three pull requests reverted in a month. "
+              "I read two months of his reviews and asked his tech lead before raising it with him. "
+              "We agreed a six-week plan with pairing twice a week and smaller tickets, and I moved his "
+              "on-call week so he could focus.")
+    r = analyze(UNDERPERFORMER, answer, backend=backend)
+    outcome = r.talking_points[2]
+    assert not outcome.covered and outcome.strength <= 0.45
+    assert r.structure.star["result"] is False
+    assert any(s.kind == "structure" and "result" in s.message for s in r.suggestions)
+    told = analyze(UNDERPERFORMER, answer + " By week five he shipped a feature with no reverts.", backend=backend)
+    assert told.structure.star["result"] is True
