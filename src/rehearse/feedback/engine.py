@@ -57,6 +57,7 @@ COVERAGE_CAP_FLOOR, COVERAGE_CAP_SPAN = 55.0, 45.0
 SHORT_CAP_BELOW, SHORT_CAP = 0.5, 84.0
 NONE_COVERED_CAP = 49.0  # and one that covers none of them is at most "weak", whatever its specifics
 NO_ACTION_STRENGTH = 0.45  # a point in a story where the candidate did nothing is at most a near miss
+OTHER_QUESTION_RATIO = -0.9  # bm25_ratio at or below which an on-topic answer is told its words point elsewhere
 NO_RESULT_STRENGTH = 0.45  # an outcome point of a story that tells no result is at most a near miss
 GRADES = ((85, "excellent"), (70, "strong"), (50, "fair"), (30, "weak"), (0, "poor"))
 
@@ -82,6 +83,12 @@ def _suggestions(points, structure, spec: Specificity, delivery, on_topic, detai
         if other and detail.get("margin", 0) < 0 and "floor" not in detail:  # not about the bank at all
             msg += f" It reads more like an answer to: “{other}”"
         out.append(Suggestion("off_topic", msg))
+    elif (detail.get("bm25_ratio", 0.0) <= OTHER_QUESTION_RATIO and detail.get("closest_other_question")
+          and "floor" not in detail):
+        # on topic by the judge, but its words point elsewhere: said, not scored (train: 1% of the
+        # questions' own answers get this, and 17% of other questions' answers the judge let through)
+        out.append(Suggestion("other_question", "Check that this answers the question asked: its words "
+                              f"match another question more closely (“{detail['closest_other_question']}”)."))
     for p in points:
         if not p.covered:
             what = "point" if basis == "talking_points" else "part of the example answer"

@@ -15,7 +15,7 @@ from typing import Any
 
 # Which part of the score each kind of suggestion would raise (engine breakdown parts).
 SUGGESTION_PART = {
-    "missed_point": "coverage", "off_topic": "coverage", "empty": "coverage",
+    "missed_point": "coverage", "off_topic": "coverage", "other_question": "coverage", "empty": "coverage",
     "structure": "structure", "quantify_result": "structure",
     "specificity": "specificity",
     "length": "delivery", "delivery": "delivery", "we": "delivery",
@@ -23,7 +23,7 @@ SUGGESTION_PART = {
 TOP_SUGGESTIONS = 3
 # Said of one answer alone: "This answer … reads more like an answer to: <the question closest to it>"
 # names a question of that answer's own, true of no other (even where two answers name the same one).
-PER_ANSWER = ("off_topic",)
+PER_ANSWER = ("off_topic", "other_question")
 # One suggestion of another kind stands for every answer that got one; where their words differ ("too
 # short: about 7 s" and "about 40 s"), the mock report says it once for all of them, and each answer's
 # own report keeps the details.
