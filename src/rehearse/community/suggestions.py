@@ -261,7 +261,8 @@ _KEPT_MARKS = frozenset("#+")  # "C#", "C++": marks that are part of a word, not
 
 def same_question(text: str) -> str:
     """What two wordings of one question have in common: case, punctuation and spacing aside ("How do you
-    run a postmortem?" and "how do you run a post-mortem" are one question; a bank can hold only one)."""
+    run a postmortem, then?" and "how do you run a postmortem then" are one question; a bank can hold only
+    one). A hyphen counts as a space: "post-mortem" and "postmortem" stay two wordings."""
     kept = "".join(c if c in _KEPT_MARKS or not unicodedata.category(c).startswith("P") else
                    ("" if c in "'’" else " ") for c in unicodedata.normalize("NFKC", text))
     return " ".join(kept.split()).casefold()
