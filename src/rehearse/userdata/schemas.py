@@ -19,8 +19,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from rehearse.accounts.users import MAX_DISPLAY_NAME
 from rehearse.bank.models import utcnow
-from rehearse.formats.model import is_blank
 from rehearse.feedback.engine import GRADES
+from rehearse.formats.model import is_blank
 from rehearse.mock import service as mocks
 from rehearse.mock.models import STATUSES
 from rehearse.practice.models import MODES

@@ -6,12 +6,12 @@ from datetime import timedelta
 import pytest
 
 from rehearse.bank.models import utcnow
-from rehearse.scheduling.fsrs_card import utc
 from rehearse.mock import service as mocks
 from rehearse.mock.followup import phrase_missed_point
 from rehearse.practice.models import Attempt
 from rehearse.practice.scoring import prepare
 from rehearse.review.models import ReviewCard
+from rehearse.scheduling.fsrs_card import utc
 
 from .conftest import fake_report
 
