@@ -88,6 +88,11 @@ class Settings(BaseSettings):
         description="Recordings waiting or being transcribed, across all processes, past which new "
         "uploads get 503 with Retry-After (and /readyz says the queue is not ready).",
     )
+    transcription_queue_per_user: int = Field(
+        default=3, ge=1, le=10_000,
+        description="Recordings one account (or one address without an account) may have waiting or being "
+        "transcribed at once, so no one fills the queue for everyone; past it, uploads get 429 with Retry-After.",
+    )
 
     @model_validator(mode="after")
     def _refuse_unsafe_secret(self) -> Settings:

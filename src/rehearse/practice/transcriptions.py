@@ -4,6 +4,8 @@ The job (its recording, progress and transcript) lives in the jobs table, so whi
 process a poll reaches can answer it, and whichever worker is free does the work (see
 rehearse.jobs). A transcript is private to whoever uploaded it: a signed-in user, or an
 anonymous browser (known by its CSRF cookie); anyone else is told it does not exist.
+Each uploader (an account, or an address without one) has only a few places in the queue,
+so one of them cannot fill it for everyone.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rehearse.db.database import begin_writing
@@ -19,6 +22,11 @@ from rehearse.jobs.models import Job
 from rehearse.jobs.worker import JobContext, JobFailed
 
 KIND = "transcribe"
+# Recordings one uploader may have waiting or being transcribed at once: the answer being transcribed,
+# the next one recorded meanwhile, and one sent again. Well under the global limit (8 by default), so
+# one account (or one address without an account) leaves room for everyone else.
+PER_UPLOADER = 3
+RETRY_AFTER_S = 10  # a two-minute answer is transcribed in about 10 s on two cores
 
 
 class TranscriptionNotFound(LookupError):
@@ -29,11 +37,17 @@ class QueueFull(RuntimeError):
     """Too many recordings are waiting; try again shortly or type the answer."""
 
 
+class TooManyOfYours(RuntimeError):
+    """This uploader already has its share of the queue; wait for one of them to finish."""
+
+
 class Transcriptions:
     """The app's door to the transcription queue: submit, read back, and how full it is."""
 
-    def __init__(self, *, limit: int = 8, wake: Callable[[], None] | None = None) -> None:
+    def __init__(self, *, limit: int = 8, per_uploader: int = PER_UPLOADER,
+                 wake: Callable[[], None] | None = None) -> None:
         self.limit = limit
+        self.per_uploader = per_uploader
         self._wake = wake or (lambda: None)  # the in-process worker, to look now rather than at its next poll
         self._reason: tuple[str | None] | None = None
 
@@ -49,22 +63,31 @@ class Transcriptions:
             reason = self._reason = (speech.unavailable_reason(),)
         return reason[0]
 
-    def submit(self, session: Session, audio: bytes, *, owner: str | None, language: str = "en") -> str:
+    def submit(self, session: Session, audio: bytes, *, owner: str | None, uploader: str | None = None,
+               language: str = "en") -> str:
         """Queue a recording and commit it, so any worker can start; returns the job id.
 
-        Raises speech.TranscriptionError for an empty or oversized upload, QueueFull when
-        `limit` recordings are already waiting or running. The limit is counted in the same
+        Raises speech.TranscriptionError for an empty, oversized or plainly-not-audio upload;
+        TooManyOfYours when `uploader` (default: the owner) has `per_uploader` recordings waiting
+        or running; QueueFull when `limit` recordings are. Both limits are counted in the same
         writing transaction (exact on SQLite; on PostgreSQL two uploads at the same instant
-        may both see room, so it can be passed by a few).
+        may both see room, so they can be passed by a few).
         """
-        from rehearse.speech.audio import check_size
+        from rehearse.speech.audio import check_format, check_size
 
         check_size(audio)
+        check_format(audio)
+        uploader = uploader or owner
         begin_writing(session)
+        if uploader is not None and self.pending_for(session, uploader) >= self.per_uploader:
+            raise TooManyOfYours(
+                f"You already have {self.per_uploader} recordings waiting to be transcribed; "
+                "wait until one is done, or type your answer."
+            )
         if jobs.pending(session, kind=KIND) >= self.limit:
             raise QueueFull("Too many recordings are being transcribed; try again shortly.")
-        job = jobs.enqueue(session, kind=KIND, payload={"owner": owner, "language": language}, data=audio,
-                           now=jobs.utcnow())
+        job = jobs.enqueue(session, kind=KIND, payload={"owner": owner, "uploader": uploader, "language": language},
+                           data=audio, now=jobs.utcnow())
         session.commit()
         self._wake()
         return job.id
@@ -82,6 +105,12 @@ class Transcriptions:
     def pending(self, session: Session) -> int:
         """Recordings waiting or being transcribed, in every process."""
         return jobs.pending(session, kind=KIND)
+
+    def pending_for(self, session: Session, uploader: str) -> int:
+        """Recordings of this uploader's waiting or being transcribed (read from the few pending jobs' payloads,
+        which the global limit keeps few, rather than from JSON in SQL that SQLite and PostgreSQL spell apart)."""
+        payloads = session.scalars(select(Job.payload).where(Job.kind == KIND, Job.state.in_(jobs.PENDING)))
+        return sum(1 for payload in payloads if (payload or {}).get("uploader") == uploader)
 
 
 def status_of(job: Job) -> dict[str, Any]:
@@ -126,3 +155,9 @@ def owner_key(user_id: int | None, browser: str | None) -> str | None:
     if user_id is not None:
         return f"user:{user_id}"
     return f"browser:{browser}" if browser else None
+
+
+def uploader_key(user_id: int | None, address: str) -> str:
+    """Whose share of the queue an upload takes: the account, else the network address (a browser's
+    cookie, which owns an anonymous upload, is thrown away and made anew for free)."""
+    return f"user:{user_id}" if user_id is not None else f"address:{address}"

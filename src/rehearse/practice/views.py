@@ -14,7 +14,7 @@ from rehearse.idempotency import service as idempotency
 from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep, begin_writing
 from rehearse.web.limits import refuse_anonymous_overuse
 from rehearse.web.params import MAX_ID, IdPath, OffsetQuery
-from rehearse.web.security import CSRF_COOKIE, ApiUser, CsrfApi, OptionalUser
+from rehearse.web.security import CSRF_COOKIE, ApiUser, CsrfApi, OptionalUser, client_address
 
 from . import service
 from .schemas import (
@@ -25,7 +25,7 @@ from .schemas import (
     SpeechStatus,
     TranscriptionStatus,
 )
-from .transcriptions import QueueFull, TranscriptionNotFound, owner_key
+from .transcriptions import RETRY_AFTER_S, QueueFull, TooManyOfYours, TranscriptionNotFound, owner_key, uploader_key
 
 router = APIRouter(prefix="/api", tags=["practice"])
 
@@ -295,8 +295,7 @@ async def create_transcription(request: Request, user: OptionalUser, session: Re
     if user is None:
         refuse_anonymous_overuse(request)
     audio = await read_audio(request)
-    owner = owner_key(user.id if user else None, request.cookies.get(CSRF_COOKIE))
-    job_id = await run_in_threadpool(submit, request, session, audio, owner)
+    job_id = await run_in_threadpool(submit, request, session, audio, user)
     return JSONResponse(
         {"id": job_id, "state": "queued", "progress": 0.0},
         status_code=202,
@@ -320,8 +319,9 @@ async def read_audio(request: Request) -> bytes:
     return await request.body()
 
 
-def submit(request: Request, session, audio: bytes, owner: str | None) -> str:
-    """Queue the recording as a job in the database (committed); 422 for a bad upload, 503 when full."""
+def submit(request: Request, session, audio: bytes, user) -> str:
+    """Queue the recording as a job in the database (committed); 422 for a bad upload (empty, too large,
+    not audio), 429 when the uploader has its share of the queue already, 503 when the queue is full."""
     from rehearse import speech
 
     jobs = request.app.state.transcriptions
@@ -331,12 +331,16 @@ def submit(request: Request, session, audio: bytes, owner: str | None) -> str:
             f"Spoken answers are not available on this server: "
             f"{jobs.unavailable_reason()}. Type your answer instead.",
         )
+    user_id = user.id if user else None
     try:
-        return jobs.submit(session, audio, owner=owner)
+        return jobs.submit(session, audio, owner=owner_key(user_id, request.cookies.get(CSRF_COOKIE)),
+                           uploader=uploader_key(user_id, client_address(request)))
     except speech.TranscriptionError as error:
         raise HTTPException(422, str(error)) from None
+    except TooManyOfYours as error:
+        raise HTTPException(429, str(error), headers={"Retry-After": str(RETRY_AFTER_S)}) from None
     except QueueFull as error:
-        raise HTTPException(503, str(error), headers={"Retry-After": "10"}) from None
+        raise HTTPException(503, str(error), headers={"Retry-After": str(RETRY_AFTER_S)}) from None
 
 
 @router.get("/transcriptions/{job_id}", response_model=TranscriptionStatus)

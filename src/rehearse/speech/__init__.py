@@ -5,11 +5,12 @@ package is cheap and safe without it; check `available()` before offering record
 and show `unavailable_reason()` otherwise. See README.md beside this file.
 """
 
-from rehearse.speech.audio import MAX_AUDIO_BYTES, MAX_DURATION_S, TranscriptionError
+from rehearse.speech.audio import ACCEPTED_FORMATS, MAX_AUDIO_BYTES, MAX_DURATION_S, TranscriptionError
 from rehearse.speech.model import SpeechUnavailableError, available, unavailable_reason
 from rehearse.speech.transcribe import PAUSE_MIN_S, Segment, Transcript, transcribe
 
 __all__ = [
+    "ACCEPTED_FORMATS",
     "MAX_AUDIO_BYTES",
     "MAX_DURATION_S",
     "PAUSE_MIN_S",

@@ -20,6 +20,9 @@ MAX_DURATION_S = 600
 MAX_AUDIO_BYTES = 64 * 1024 * 1024
 # A stray corrupt frame is skipped; this many in a row means the file is not audio.
 MAX_BAD_FRAMES = 50
+# The containers an upload may come in, as told to whoever sends something else: what MediaRecorder
+# writes (WebM, Ogg, MP4), what recorders and phones save (WAV, MP3, M4A, FLAC). FFmpeg decodes them all.
+ACCEPTED_FORMATS = "WAV, WebM, Ogg, MP3, MP4/M4A or FLAC"
 
 
 class TranscriptionError(ValueError):
@@ -55,7 +58,7 @@ def decode(audio: bytes, *, max_duration_s: float = MAX_DURATION_S) -> np.ndarra
     except (av.FFmpegError, OSError, ValueError, IndexError) as exc:
         detail = getattr(exc, "strerror", None) or str(exc)
         raise TranscriptionError(
-            f"The recording could not be decoded as audio ({detail}); send webm, ogg, mp4 or wav."
+            f"The recording could not be decoded as audio ({detail}); send {ACCEPTED_FORMATS}."
         ) from exc
     if not chunks or sum(c.size for c in chunks) == 0:
         raise TranscriptionError("The recording contains no audio samples.")
@@ -71,6 +74,27 @@ def check_size(audio: bytes) -> None:
             f"The recording is larger than {MAX_AUDIO_BYTES // (1024 * 1024)} MiB; "
             "record a shorter answer."
         )
+
+
+def check_format(audio: bytes) -> None:
+    """Refuse bytes that do not start as an accepted container does, before they take a place in the queue."""
+    if not looks_like_audio(audio):
+        raise TranscriptionError(
+            f"The upload is not a recording this server can transcribe; send {ACCEPTED_FORMATS}."
+        )
+
+
+def looks_like_audio(audio: bytes) -> bool:
+    """Whether the first bytes are an accepted container's signature (cheap: decoding is the worker's job)."""
+    head = audio[:12]
+    return (
+        (head[:4] == b"RIFF" and head[8:12] == b"WAVE")  # WAV
+        or head[:4] == b"\x1a\x45\xdf\xa3"  # EBML: WebM, Matroska
+        or head[:4] in (b"OggS", b"fLaC")
+        or head[4:8] == b"ftyp"  # ISO media: MP4, M4A
+        or head[:3] == b"ID3"  # MP3 with its tags first
+        or (len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0)  # an MPEG frame: bare MP3 (or ADTS AAC)
+    )
 
 
 def _valid_frames(frames: Iterator) -> Iterator:

@@ -113,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if app.state.worker is not None:
         app.state.worker.listen(app.state.scorer.finished)
     app.state.transcriptions = Transcriptions(limit=settings.transcription_queue_limit,
+                                              per_uploader=settings.transcription_queue_per_user,
                                               wake=app.state.worker.wake if app.state.worker else None)
     app.state.anonymous_work = AnonymousWork(settings.anonymous_scorings_per_minute)
     app.add_middleware(HeadAsGet)  # innermost: HEAD is answered as GET is, without the body

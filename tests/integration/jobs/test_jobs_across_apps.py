@@ -8,6 +8,7 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 from tests.api_client import token_for
+from tests.integration.web.speech_fakes import recording, spoken
 
 from rehearse.practice import transcriptions
 from rehearse.settings import Settings
@@ -18,7 +19,7 @@ from rehearse.web.app import create_app
 def make_app(database, database_url, tmp_path, monkeypatch):
     """create_app on the shared database; the speech model replaced by an instant echo."""
     monkeypatch.setattr(transcriptions, "transcribe_audio", lambda audio, *, language, on_progress: {
-        "text": audio.decode(), "duration_s": 12.0, "speaking_s": 10.0, "words_per_minute": 120.0,
+        "text": spoken(audio), "duration_s": 12.0, "speaking_s": 10.0, "words_per_minute": 120.0,
         "pauses": [], "segments": [], "word_count": 20, "language": language})
     made = []
 
@@ -42,7 +43,7 @@ def test_a_recording_sent_to_one_app_is_done_when_read_through_another(make_app)
     one = TestClient(web_only)
     ann, bob = token_for(one), token_for(one)
     sent = one.post("/api/transcriptions", headers=ann,
-                    files={"audio": ("a.webm", b"sent to the first app", "audio/webm")})
+                    files={"audio": ("a.wav", recording("sent to the first app"), "audio/wav")})
     assert sent.status_code == 202
     job = sent.json()["id"]
     time.sleep(1.5)
@@ -62,12 +63,13 @@ def test_readiness_and_metrics_follow_the_queue_in_the_database(make_app):
     app = make_app(worker_in_process=False, transcription_queue_limit=2)
     other = TestClient(make_app(worker_in_process=False))
     client = TestClient(app)
-    ann = token_for(client)
+    ann, bob = token_for(client), token_for(client)
     assert client.get("/readyz").json() == {"status": "ready", "database": True, "queue": True}
     for _ in range(2):
         assert other.post("/api/transcriptions", headers=ann,
-                          files={"audio": ("a.wav", b"words", "audio/wav")}).status_code == 202
-    full = client.post("/api/transcriptions", headers=ann, files={"audio": ("a.wav", b"more", "audio/wav")})
+                          files={"audio": ("a.wav", recording("words"), "audio/wav")}).status_code == 202
+    # Bob has none waiting, but the queue (of two, across both apps) is full.
+    full = client.post("/api/transcriptions", headers=bob, files={"audio": ("a.wav", recording("more"), "audio/wav")})
     assert full.status_code == 503 and full.headers["Retry-After"] and "try again" in full.json()["detail"]
     ready = client.get("/readyz")
     assert ready.status_code == 503 and ready.json()["queue"] is False

@@ -19,6 +19,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from tests.api_client import token_for
+from tests.integration.web import speech_fakes
 
 from rehearse.jobs import policy
 from rehearse.jobs.models import Job
@@ -312,7 +313,7 @@ def test_a_spoken_attempt_scored_by_another_worker_keeps_its_measured_speaking_t
     from rehearse.practice import transcriptions
 
     monkeypatch.setattr(transcriptions, "transcribe_audio", lambda audio, *, language, on_progress: {
-        "text": audio.decode(), "duration_s": 12.0, "speaking_s": SPEAKING_S, "words_per_minute": 206.3,
+        "text": speech_fakes.spoken(audio), "duration_s": 12.0, "speaking_s": SPEAKING_S, "words_per_minute": 206.3,
         "pauses": [], "segments": [], "word_count": 36, "language": language})
     web_only = make_app(worker_in_process=False, scoring_on_queue="always")
     inline = make_app(scoring_on_queue="never")
@@ -325,7 +326,7 @@ def test_a_spoken_attempt_scored_by_another_worker_keeps_its_measured_speaking_t
     ann = token_for(client)
     qid = question_id(client)
     job = client.post("/api/transcriptions", headers=ann,
-                      files={"audio": ("a.webm", SHORT_ANSWER.encode(), "audio/webm")}).json()["id"]
+                      files={"audio": ("a.wav", speech_fakes.recording(SHORT_ANSWER), "audio/wav")}).json()["id"]
     spoken = {"question_id": qid, "answer": SHORT_ANSWER, "mode": "spoken", "transcription_id": job}
     with TestClient(with_worker):  # its worker transcribes, then scores what web_only queues
         deadline = time.monotonic() + 30

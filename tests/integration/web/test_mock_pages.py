@@ -10,6 +10,7 @@ from rehearse.web.app import create_app
 
 from .conftest import Browser
 from .speech_fakes import install as install_speech
+from .speech_fakes import recording
 
 WEAK = "I worked on it with the team and it went well."
 
@@ -289,7 +290,7 @@ def test_a_spoken_mock_reports_the_pace(app, question, monkeypatch):
     page = ann.get(location).text
     assert "data-recorder" in page and "/static/practice.js" in page
     item = re.search(r'name="item_id" value="(\d+)"', page).group(1)
-    job = ann.post("/api/transcriptions", files={"audio": ("a.wav", WEAK.encode(), "audio/wav")},
+    job = ann.post("/api/transcriptions", files={"audio": ("a.wav", recording(WEAK), "audio/wav")},
                    headers=ann.page_csrf_header()).json()["id"]
     assert speech.run() == 1
     ann.post(f"{location}/answer", data={"csrf_token": csrf(page), "item_id": item, "answer": WEAK,

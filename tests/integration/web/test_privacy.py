@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from .conftest import PASSWORD, Browser, route_paths
 from .speech_fakes import install as install_speech
+from .speech_fakes import recording
 
 
 @pytest.fixture
@@ -47,7 +48,7 @@ def ann(app, question, fake_speech):
     auth = {"Authorization": f"Bearer {token}"}
     job = browser.post(
         "/api/transcriptions",
-        files={"audio": ("a.wav", answer.encode(), "audio/wav")},
+        files={"audio": ("a.wav", recording(answer), "audio/wav")},
         headers=browser.page_csrf_header(),
     ).json()["id"]
     assert fake_speech.run() == 1
@@ -113,7 +114,7 @@ def walk(client, ann, question, *, headers=None, csrf=None):
         (
             "POST",
             f"/practice/{q}/recording",
-            {"data": form, "files": {"audio": ("b.wav", b"bob", "audio/wav")}},
+            {"data": form, "files": {"audio": ("b.wav", recording("bob"), "audio/wav")}},
         ),
         ("GET", f"/attempts/{a}", {}),
         ("GET", "/history", {}),
@@ -157,7 +158,7 @@ def walk(client, ann, question, *, headers=None, csrf=None):
         *[("GET", f"/api/attempts/{attempt}", {}) for attempt in ann["attempts"]],
         *[("GET", f"/attempts/{attempt}", {}) for attempt in ann["attempts"]],
         ("GET", "/api/speech", {}),
-        ("POST", "/api/transcriptions", {"files": {"audio": ("b.wav", b"bob", "audio/wav")}}),
+        ("POST", "/api/transcriptions", {"files": {"audio": ("b.wav", recording("bob"), "audio/wav")}}),
         ("GET", f"/api/transcriptions/{ann['job']}", {}),
         ("GET", "/healthz", {}),
         ("GET", "/readyz", {}),

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from .conftest import Browser
 from .speech_fakes import install as install_speech
+from .speech_fakes import recording
 from .test_api import bearer, token  # noqa: F401 - the fixture
 from .test_pages import STRONG
 
@@ -33,7 +34,7 @@ def api(app):
 
 
 def transcribed(client, speech, headers: dict, answer: str = STRONG) -> str:
-    job = client.post("/api/transcriptions", files={"audio": ("a.wav", answer.encode(), "audio/wav")},
+    job = client.post("/api/transcriptions", files={"audio": ("a.wav", recording(answer), "audio/wav")},
                       headers=headers)
     assert job.status_code == 202, job.text
     assert speech.run() == 1
@@ -78,7 +79,7 @@ def test_the_practice_page_scores_a_spoken_answer_with_its_measured_time(app, qu
         browser.sign_up()
     # the page's own upload (the no-JavaScript way), which an anonymous visitor may use too
     uploaded = browser.post(f"/practice/{question['id']}/recording", data={"csrf_token": browser.csrf(
-        f"/practice/{question['id']}")}, files={"audio": ("a.wav", STRONG.encode(), "audio/wav")},
+        f"/practice/{question['id']}")}, files={"audio": ("a.wav", recording(STRONG), "audio/wav")},
         follow_redirects=False)
     assert uploaded.status_code == 303, uploaded.text
     job = uploaded.headers["location"].rsplit("=", 1)[1]

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from rehearse.speech import TranscriptionError
-from rehearse.speech.audio import SAMPLE_RATE, decode
+from rehearse.speech.audio import SAMPLE_RATE, check_format, decode, looks_like_audio
 
 av = pytest.importorskip("av", reason="PyAV comes with the speech extra")
 
@@ -21,6 +21,29 @@ av = pytest.importorskip("av", reason="PyAV comes with the speech extra")
 def test_garbage_is_refused_with_a_reason(audio, message):
     with pytest.raises(TranscriptionError, match=message):
         decode(audio)
+
+
+@pytest.mark.parametrize("upload", [
+    b"null", b"[]", b"{}", b"x", b"plain text", b"<html>", b"%PDF-1.7", b"\x89PNG\r\n\x1a\n", b"PK\x03\x04",
+    b"RIFF\x00\x00\x00\x00AVI ", b"ftyp at the start", b"\xff\x00 not a frame sync", b"Ogg", b"",
+])
+def test_bytes_that_do_not_start_as_audio_do_not_look_like_audio(upload):
+    assert not looks_like_audio(upload)
+    with pytest.raises(TranscriptionError, match="send WAV, WebM, Ogg, MP3, MP4/M4A or FLAC"):
+        check_format(upload)
+
+
+@pytest.mark.parametrize(
+    ("container", "codec"),
+    [("webm", "libopus"), ("ogg", "libopus"), ("mp4", "aac"), ("ipod", "aac"), ("wav", "pcm_s16le"),
+     ("flac", "flac"), ("mp3", "libmp3lame"), ("adts", "aac")],
+)
+def test_what_recorders_write_looks_like_audio_and_decodes(audio, deploy_speech, container, codec):
+    """The check before queueing lets through each container the worker decodes (ipod is M4A, adts bare AAC)."""
+    samples, rate = deploy_speech
+    encoded = audio.encode(samples, rate, container, codec)
+    assert looks_like_audio(encoded)
+    assert decode(encoded).size > 0
 
 
 def test_transcription_error_is_a_value_error():

@@ -370,5 +370,5 @@ async def upload_recording(
     if user is None:
         refuse_anonymous_overuse(request)
     recording = await audio.read()
-    job_id = await run_in_threadpool(submit_recording, request, session, recording, _owner(request, user))
+    job_id = await run_in_threadpool(submit_recording, request, session, recording, user)
     return RedirectResponse(f"/practice/{question_id}?transcription={job_id}", status_code=303)
