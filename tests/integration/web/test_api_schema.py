@@ -98,8 +98,10 @@ def callers(app) -> dict[str, Caller]:
                                                   "situation": "Checkout failed for an hour."})["id"],
         "suggestion_id": suggestion["id"],
         "comment_id": made("POST", f"/api/suggestions/{suggestion['id']}/comments", {"body": "Agreed."})["id"],
-        "plan_id": made("POST", "/api/plans", {"posting": "We are hiring a Head of Software Engineering to set "
-                                               "the engineering strategy, grow the team and run incidents well."
+        "plan_id": made("POST", "/api/plans", {"posting": "Engineering Manager, Platform\n\nYou will own how the "
+                                               "platform team takes requests from several product teams: rank "
+                                               "competing requests against company priorities, explain the "
+                                               "trade-offs to the teams that wait, and build self-service tooling."
                                                })["id"],
         "user_id": client.get("/api/me", headers={"Authorization": f"Bearer {_sign_up(client, app)[1]}"}
                               ).json()["id"],  # a third account, for the admin's routes
