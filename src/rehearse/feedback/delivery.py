@@ -22,16 +22,21 @@ FILLERS = ("um", "uh", "er", "erm", "hmm", "you know", "like,", "i mean", "basic
 _LIKE_FILLER = re.compile(
     r"\b(?:was|were|is|are|been|be|'s|basically|just|so|and|um|uh|literally)\s+like\b(?!,)"
     r"(?!\s+(?:a|an|the|this|that|these|those|to|it|him|her|them|me|us|you|my|our|his|their|what|how)\b)")
+# "I believe in X" states a value ("I believe in holistic care"); "I believe (that) we…" hedges
 HEDGES = ("i think", "i guess", "i believe", "maybe", "perhaps", "probably", "possibly",
           "might", "i suppose", "hopefully", "not sure", "i feel like", "somewhat",
           "more or less")  # "kind of" and "sort of" are counted once, as fillers
 CLICHES = ("at the end of the day", "people person", "team player", "outside the box",
            "hit the ground running", "synergy", "move the needle", "low-hanging fruit",
            "110%", "hundred and ten percent", "perfectionist", "work hard", "circle back",
-           "touch base", "win-win", "game changer", "game-changer", "passionate about",
+           "touch base", "win-win", "game changer", "game-changer", "passionate",
            "go above and beyond", "think big", "bring to the table", "wear many hats",
-           "best practices", "results-driven", "self-starter", "it is what it is",
-           "communication is key", "lead by example", "open door policy", "open-door policy")
+           "best practice", "best practices", "results-driven", "self-starter", "it is what it is",
+           "communication is key", "lead by example", "open door policy", "open-door policy",
+           "committed to excellence", "drive outcomes", "driving outcomes", "drive results", "bias for action",
+           "growth mindset", "at scale", "thought leader", "thought leadership", "detail-oriented",
+           "detail oriented", "results-oriented", "go-getter", "best-in-class", "world-class", "world class",
+           "cutting-edge", "paradigm shift", "value-add", "hard worker", "fast-paced environment")
 
 _I = re.compile(r"\b(i|me|my|mine|myself|i'm|i've|i'd|i'll)\b", re.I)
 _WE = re.compile(r"\b(we|us|our|ours|ourselves|we're|we've|we'd|we'll)\b", re.I)
@@ -44,14 +49,22 @@ _DETERMINERS = ("this", "that", "these", "those", "what", "which", "same", "the"
                 "my", "our", "your", "his", "her", "their", "its")
 _LITERAL_AFTER = "".join(rf"(?<!\b{d} )" for d in _DETERMINERS)
 _LITERAL = {"kind of", "sort of"}
+# "looks like," and "sounds like," compare ("what good practice looks like, who will buddy them"): the
+# "like" of a verb of seeming or sensing is no filler
+_SEEMING = ("look", "looks", "looked", "looking", "sound", "sounds", "sounded", "feel", "feels", "felt",
+            "seem", "seems", "seemed", "smell", "smells", "taste", "tastes", "would", "'d")
+_AFTER = {"like,": "".join(rf"(?<!\b{re.escape(v)} )" if v[0].isalpha() else rf"(?<!{re.escape(v)} )"
+                            for v in _SEEMING)}
+# what must not follow: "I believe in" states a value, not a doubt
+_NOT_BEFORE = {"i believe": r"(?!\s+in\b)"}
 
 
 def count_phrases(lower: str, phrases: tuple[str, ...]) -> dict[str, int]:
     out: dict[str, int] = {}
     for p in phrases:
         core = p.rstrip(",")
-        pat = ((_LITERAL_AFTER if core in _LITERAL else "") + r"(?<![\w'])" + re.escape(core)
-               + (r"\s*," if p.endswith(",") else r"(?![\w'])"))
+        pat = ((_LITERAL_AFTER if core in _LITERAL else "") + _AFTER.get(p, "") + r"(?<![\w'])" + re.escape(core)
+               + (r"\s*," if p.endswith(",") else r"(?![\w'])") + _NOT_BEFORE.get(p, ""))
         n = len(re.findall(pat, lower))
         if n:
             out[re.sub(r"\bi\b", "I", core)] = n  # shown as written: "I think", not "i think"

@@ -11,12 +11,12 @@ from .delivery import CLICHES, TARGET_SECONDS, WORDS_PER_MINUTE, count_phrases, 
 from .lexicon import Lexicon
 from .models import Specificity, Structure
 from .specifics import DIGIT as _DIGIT
+from .specifics import GENERIC_SPECIFIC_PHRASES, GENERIC_SPECIFICS, bare_marker, named_tools
 from .specifics import NUMBER as _NUMBER
 from .specifics import NUMBER_WORDS as _NUMBER_WORDS
 from .specifics import PRACTICES as _PRACTICES
 from .specifics import TIME_FRAME as _TIME_FRAME
 from .specifics import UP_TO_NOW as _UP_TO_NOW
-from .specifics import named_tools
 
 _BEHAVIOURAL = re.compile(
     r"\b(tell (me|us) about a (time|situation|moment|project)|describe an? (time|situation|"
@@ -288,17 +288,24 @@ def _says_nothing(term: str, written: str, cliched: set[str]) -> bool:
     parts = term.split()
     if len(parts) == 1 and written in _text.PLAIN_ALONE_WORDS:
         return True
-    return all(part in cliched or _BUZZ.fullmatch(word) for part, word in zip(parts, written.split(), strict=False))
+    # values, aims and people in general ("leadership", "senior", "psychological safety", "staff")
+    if written in GENERIC_SPECIFIC_PHRASES:
+        return True
+    return all(part in cliched or word in GENERIC_SPECIFICS or _BUZZ.fullmatch(word)
+               for part, word in zip(parts, written.split(), strict=False))
 
 
 def specificity(answer: str, lexicon: Lexicon | None, echo: frozenset[str] = frozenset()) -> Specificity:
     """Numbers, time frames, named practices and the bank's job terms found in the answer.
 
     `echo`: stems of the question and its talking points. A job term the answer only repeats
-    from them ("evidence", "improvement plan") is the rubric read back, not a specific."""
+    from them ("evidence", "improvement plan") is the rubric read back, not a specific. Neither
+    buzzwords nor words for people in general ("leadership", "staff", "nurses") are specifics, nor a
+    list's marker or a table's cell ("0"), nor "1:1" (a practice) a number."""
     # "6 weeks" of "in 6 weeks" is a quantity and a time frame, and counts as both (a report lists it
     # once: practice.report_view.specifics_shown)
-    numbers = _once(m.group(0).strip() for m in _NUMBER.finditer(answer) if not _list_marker(answer, m))
+    numbers = _once(m.group(0).strip() for m in _NUMBER.finditer(answer)
+                    if not _list_marker(answer, m) and not bare_marker(answer, m))
     frames = _once(m.group(0).strip() for m in _TIME_FRAME.finditer(answer))
     # a practice the question itself names ("SLOs and error budgets") is read back, not a specific
     practices = _once(p for p in [m.group(0) for m in _PRACTICES.finditer(answer)] + named_tools(answer)

@@ -11,11 +11,12 @@ NUMBER_WORDS = ("(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven
                 "forty|fifty|sixty|seventy|eighty|ninety|hundred|half)")
 # "one" is a number unless it is "one of …", "no one" or part of "one-on-one"
 NUMBER = re.compile(
-    # "20%", "24/7", "2-3 weeks", "$1.5 million": each one number, as written
-    r"(?<![\w.\-/])(?:[$€£]\s?)?\d+(?:[.,:/]\d+)*(?:\s?[-–]\s?\d+(?:[.,]\d+)*)?"
+    # "20%", "24/7", "2-3 weeks", "$1.5 million": each one number, as written; "1:1", "1-1", "1-on-1"
+    # is a meeting (a practice), not a number
+    r"(?<![\w.\-/:])(?!1(?::|-|-on-)1s?\b(?![.,]\d))(?:[$€£]\s?)?\d+(?:[.,:/]\d+)*(?:\s?[-–]\s?\d+(?:[.,]\d+)*)?"
     r"(?:\s?%|\s?(?:million|billion|thousand|percent|x|k|m|bn|ms|s|h|hrs?|hours|mins?|minutes|days|wks?|"
     r"weeks|months|yrs?|years|people|engineers|teams|customers|users|points|patients|beds|shifts|"
-    r"mg|mcg|ml|g|kg|mmol|mm|cm|km|units)\b|\b)"
+    r"mg|mcg|ml|g|kg|mmol|mm|cm|km|units|am|pm)\b|\s?[ap]\.m\.|\b)"
     # in words, "eighty five percent" and "two hundred" each one number too
     r"|\b(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|"
     r"seven|eight|nine)\b)?|(?<!no )(?<!-)(?<!each )(?<!every )(?<!any )(?<!the )(?<!this )(?<!that )(?<!which )"
@@ -27,6 +28,22 @@ NUMBER = re.compile(
 )
 DIGIT = re.compile(r"\d")
 
+# a figure of one or two digits with no words beside it: a list's marker ("2) …", "(3)", a line "0") or
+# a table's cell ("| 0 |"), which counts nothing (a candidate's count has its words: "0 incidents",
+# "from 12 to 0", "incidents: 0")
+_MARKER_BEFORE = re.compile(r"(?:^|[.;!?]\s+|[|\t])\s*\(?\s*$")
+_MARKER_AFTER = re.compile(r"\s*(?:$|[|\t]|[.)](?:\s|$))")
+
+
+def bare_marker(text: str, m: re.Match) -> bool:
+    """Whether a NUMBER match is a list marker or a table cell, not a number the candidate gives."""
+    figure = m.group(0).strip()
+    if not (figure.isdigit() and len(figure) <= 2):
+        return False
+    before = text[: m.start()].rsplit("\n", 1)[-1]
+    after = text[m.end():].split("\n", 1)[0]
+    return bool(_MARKER_BEFORE.search(before)) and bool(_MARKER_AFTER.match(after))
+
 # A figure as written, never starting after a decimal point or a thousands separator: "6.5 days" is
 # one time frame, not "5 days" beside it; "2-3 weeks" is one too
 _FIGURE = r"(?<![\w.,])\d+(?:[.,]\d+)*(?:\s?[-–]\s?\d+(?:[.,]\d+)*)?"
@@ -35,6 +52,13 @@ _COUNT = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]
           r"fifteen|sixteen|seventeen|eighteen|nineteen|hundred)")
 _UNIT = r"(?:minute|hour|day|week|fortnight|sprint|shift|month|quarter|year)"
 _ABBREVIATED = r"(?:mins?|hrs?|wks?|yrs?)"  # "10 min", "2 hrs", "3 yrs"
+_DAY_PART = r"(?:morning|afternoon|evening|night|weekday)"
+_WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+# A month with a word of time, a date or a year ("in June", "3 March", "November 2023"), never alone:
+# "June" and "April" are names too, and "May" and "March" are a month only capitalised ("we may")
+_MONTH = r"(?:january|february|april|june|july|august|september|october|november|december|(?-i:May|March))"
+_DATE_DAY = r"(?:\d{1,2}(?:st|nd|rd|th)? (?:of )?)"
+_IN_TIME = r"(?:(?:in|by|until|since|from|during|last|next|this|that|early|late) |mid-)"
 TIME_FRAME = re.compile(
     # "by week five", "in month 3" (before "by week" alone)
     r"\b(?:by|in|from|until|after|before) (?:week|month|sprint|quarter|day|year) (?:\d+|one|two|three|four|"
@@ -43,10 +67,29 @@ TIME_FRAME = re.compile(
     rf"(?:{_FIGURE}|\b(?:a|an|one|{_COUNT}|a few|a couple of)) "
     r"(?:day|week|fortnight|sprint|shift|month|quarter|year)s? (?:later|earlier|before|after|behind|ahead|ago|late|"
     r"early)\b|"
-    # "within two quarters", "for a year now", "every week", "in 6.5 days", "within an hour"
-    r"\b(?:within|in|over|after|for|by|every|each|per|first|next|last|the first) "
-    rf"(?:a |an |the )?(?:{_FIGURE}|one|{_COUNT}|few|couple of )?\s?(?:-?\s?)?"
-    r"(?:(?:day|week|fortnight|sprint|shift|month|quarter|year)s?|minutes|hours)\b(?: now\b)?"
+    # "every week", "each shift", "next sprint", "every other week", "each morning", "every Friday"
+    r"\b(?:every|each|per|first|next|last|the first) "
+    rf"(?:a |an |the |other )?(?:{_FIGURE}|one|{_COUNT}|few|couple of )?\s?(?:-?\s?)?"
+    rf"(?:(?:day|week|fortnight|sprint|shift|month|quarter|year|weekend|{_DAY_PART})s?|minutes|hours|{_WEEKDAY})\b"
+    r"(?: now\b)?|"
+    # "within two quarters", "for a year now", "in 6.5 days", "within an hour", "for weeks": a
+    # duration; "for sprint planning", "in shift handover" name no time (a bare unit is no duration)
+    r"\b(?:within|in|over|after|for|by) "
+    rf"(?:(?:a |an |the )(?:{_FIGURE}|one|{_COUNT}|few|couple of )?|(?:{_FIGURE}|one|{_COUNT}|few|couple of ))"
+    r"\s?(?:-?\s?)?(?:(?:day|week|fortnight|sprint|shift|month|quarter|year)s?|minutes|hours)\b(?: now\b)?"
+    r"|\b(?:within|in|over|after|for|by) (?:days|weeks|fortnights|sprints|shifts|months|quarters|years|minutes|"
+    r"hours)\b(?: now\b)?"
+    # a time of day, a weekday, a month: "at 2am", "at 2 p.m.", "14:30", "on Friday", "November 2023"
+    r"|\b(?:at |by |until |before |after |from )?(?:[01]?\d|2[0-3])(?:[:.][0-5]\d)?\s?(?:am|pm|a\.m\.?|p\.m\.?)"
+    # a clock time without am/pm: with two digits to its hour, or after "at" ("1:10" alone is a ratio)
+    r"(?![\w])|\b(?:at |by |until |before |after |from )(?:[01]?\d|2[0-3]):[0-5]\d\b(?![:.,]\d)"
+    r"|(?<![\w.,:])(?:[01]\d|2[0-3]):[0-5]\d\b(?![:.,]\d)"
+    r"|\b(?:at |by |until |before |after |from )?(?:noon|midday|midnight)\b|\b\d{1,2} o'clock\b"
+    rf"|\b(?:on (?:a )?|by |until |since |from |last |next |this |that |every |each )?{_WEEKDAY}s?\b"
+    rf"|\b(?:{_IN_TIME}{_DATE_DAY}?|{_DATE_DAY}){_MONTH}(?: \d{{1,2}}(?:st|nd|rd|th)?,?)?(?: (?:19|20)\d\d)?\b"
+    rf"|\b{_MONTH}(?: \d{{1,2}}(?:st|nd|rd|th)?,?)?(?: (?:19|20)\d\d)\b(?![.,:/]\d)"
+    rf"|\b{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?\b"
+    r"|\b(?:in|since|by|during|until|from) (?:19|20)\d\d\b(?![.,:/]\d)"
     # "the first half", "half an hour" (not "cut it by half")
     r"|\b(?:the )?(?:first|second|next|last) half\b|\bhalf an? (?:hour|day)\b"
     r"|\b(?:within|in|over|for|after) (?:an|one) hour\b"
@@ -74,10 +117,10 @@ UP_TO_NOW = re.compile(
 # Named practices, metrics and tools an interviewer recognises as concrete (generic, any role).
 PRACTICES = re.compile(
     r"\b(okrs?|kpis?|dora|mttr|mttd|slos?|slas?|slis?|error budgets?|p9[059]|latency|uptime|"
-    r"availability|nps|churn|retention|conversion|throughput|lead time|cycle time|"
+    r"availability|nps|churn|retention|conversion rates?|throughput|lead time|cycle time|"
     r"deployment frequency|change failure rate|postmortems?|post-mortems?|blameless|"
     r"retrospectives?|retros?|rfcs?|adrs?|design docs?|design reviews?|code reviews?|pairing|"
-    r"pair programming|mob programming|1:1s?|one-on-ones?|skip-levels?|pips?|performance "
+    r"pair programming|mob programming|1:1s?|1-1s?|1-on-1s?|one-on-ones?|one-to-ones?|skip-levels?|pips?|performance "
     r"improvement plan|career ladders?|levell?ing|calibration|scorecards?|structured "
     r"interviews?|rubrics?|kanban|scrum|sprints?|standups?|stand-ups?|backlog|roadmaps?|"
     r"ci/cd|ci|cd|continuous (?:integration|delivery|deployment)|feature flags?|canary|"
@@ -103,6 +146,32 @@ NOT_TOOLS = frozenset("""
     ok asap fyi eta tbd tbc aka btw imo imho lol omg wfh ooo pto tldr dm faq nb ps rsvp
     mba phd bsc msc cv id iq tv pc ai ml rh vs ii iii iv vi vii viii ix xi xii kb mb gb tb
 """.split())  # noqa: SIM905
+# Words that are no specific in any profession, alone or together ("senior leadership", "executive
+# team", "staff engagement" says nothing checkable): the vocabulary of management and of values that
+# every leadership answer uses, and nouns for people in general. A bank's job term made only of these
+# is not listed (a term with a word of the field stays: "incident management", "patient safety",
+# "data pipeline"); matched as written (a stem would take "organ" with "organisation")
+GENERIC_SPECIFICS = frozenset("""
+    management manage manages managed managing leadership leading ownership owner owners
+    accountability accountable responsibility responsibilities executive executives senior seniors
+    junior juniors director directors head heads strategy strategies strategic vision mission value
+    values culture collaboration collaborative communication alignment aligned excellence innovation
+    innovative empowerment empowered transparency visibility scale scales scaling scaled insight
+    insights outcome outcomes result results impact efficiency productivity initiative initiatives
+    priority priorities resource resources improve improves improved improving leverage synergy
+    synergies mindset passion passionate commitment committed dedication dedicated integrity holistic
+    journey stakeholders
+    stakeholder org organisation organization organisations organizations company companies business
+    people person persons staff staffing team teams teammates member members employee employees
+    workforce personnel individuals colleague colleagues nurse nurses engineer engineers developer
+    developers customer customers patient patients client clients user users worker workers manager
+    managers leader leaders everyone everybody folks
+""".split())  # noqa: SIM905
+# Phrases of the same kind: values and aims, not what was done ("we built psychological safety")
+GENERIC_SPECIFIC_PHRASES = frozenset((
+    "psychological safety", "best practice", "best practices", "growth mindset", "bias for action",
+    "continuous improvement", "thought leadership", "core values", "big picture", "next level",
+))
 _ENGLISH = _text.STOPWORDS | _text.VAGUE | frozenset(_text.GENERIC_WORDS) | frozenset(_text.PLAIN_ALONE_WORDS)
 
 

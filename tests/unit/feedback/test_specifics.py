@@ -130,3 +130,93 @@ def test_a_keyword_stuffed_answer_earns_nothing_from_its_buzzwords():
                "stakeholder, following best practices for quality, trust and growth.")
     terms = ("stakeholder", "practices", "quality", "trust", "growth", "synergy", "insights")
     assert set(_spec(stuffed, terms).job_terms) <= {"insights"}
+
+
+# ---------------------------------------------------------------- what is no specific, in any profession
+
+
+@pytest.mark.parametrize("terms", [
+    # management vocabulary and values: what every leadership answer says, nothing an interviewer checks
+    ("management", "leadership", "ownership", "executive", "senior", "psychological safety", "scale",
+     "senior management", "executive team"),
+    # people in general, in any field
+    ("staff", "nurses", "team", "people", "engineers", "customers", "patients", "clients", "employees"),
+])
+def test_buzzwords_and_people_in_general_are_not_job_terms(terms):
+    answer = ("I bring executive leadership, ownership and senior management to the executive team, "
+              "psychological safety at scale for staff, nurses, people, engineers, customers, patients, "
+              "clients and employees in every team.")
+    spec = _spec(answer, terms)
+    assert spec.job_terms == () and spec.score == 0.0
+
+
+@pytest.mark.parametrize(("answer", "term"), [
+    ("We ran the incident management review the same way on every ward.", "incident management"),
+    ("I raised it at the handover and logged a patient safety report.", "patient safety"),
+    ("We improved the sales pipeline before the quarter closed.", "sales pipeline"),
+    ("I moved the lesson plans into the department's shared drive.", "lesson plans"),
+])
+def test_a_term_with_a_word_of_the_field_stays_a_job_term_beside_a_generic_one(answer, term):
+    assert term in _spec(answer, (term,)).job_terms
+
+
+def test_conversion_alone_is_no_named_practice_but_a_conversion_rate_is_a_metric():
+    assert _spec("We focused on conversion and growth.").named_practices == ()
+    assert "conversion rate" in _spec("Our conversion rate rose.").named_practices
+
+
+@pytest.mark.parametrize("practice", ["postmortem", "SLO", "PDSA", "SBAR"])
+def test_real_practices_still_count(practice):
+    assert practice in _spec(f"After the incident I ran a {practice} with the ward team.").named_practices
+
+
+# ---------------------------------------------------------------- times, dates and meetings
+
+
+@pytest.mark.parametrize(("sentence", "frame"), [
+    ("It happened on a Sunday late shift in November 2023.", "in November 2023"),
+    ("It happened on a Sunday late shift in November 2023.", "on a Sunday"),
+    ("The pager went off at 2am.", "at 2am"),
+    ("The pager went off at 2 am.", "at 2 am"),
+    ("The pager went off at 2 p.m.", "at 2 p.m."),
+    ("The drug round starts at 14:30 sharp.", "at 14:30"),
+    ("I called the client on Friday.", "on Friday"),
+    ("I reviewed the board every evening.", "every evening"),
+    ("I checked the fluid charts each morning.", "each morning"),
+    ("We met every other week.", "every other week"),
+    ("The new rota started in May.", "in May"),
+    ("By March 2024 the backlog was gone.", "By March 2024"),
+    ("I joined the school in 2019.", "in 2019"),
+])
+def test_times_of_day_weekdays_and_months_are_time_frames(sentence, frame):
+    assert frame in _spec(sentence).time_frames
+
+
+@pytest.mark.parametrize("sentence", [
+    "For sprint planning I brought the risks.",
+    "In shift handover I flagged the patient.",
+    "We may march on regardless.",
+    "I asked June to cover the ward.",  # a month alone may be a name
+    "We kept a staff ratio of 1:10.",
+    "I held a 1:1 with her.",
+])
+def test_a_bare_unit_a_name_a_ratio_and_a_meeting_are_not_time_frames(sentence):
+    assert _spec(sentence).time_frames == ()
+
+
+@pytest.mark.parametrize("meeting", ["1:1", "1:1s", "1-1", "1-on-1"])
+def test_a_one_on_one_is_a_practice_not_a_number(meeting):
+    spec = _spec(f"In my weekly {meeting} with Sam we set the goals.")
+    assert meeting in spec.named_practices and spec.numbers == ()
+
+
+@pytest.mark.parametrize("answer", ["Incidents | 0 |", "What we did:\n0\nWe met daily.", "First the plan. 2) The rota."])
+def test_a_lone_list_marker_or_table_cell_is_not_a_number(answer):
+    assert _spec(answer).numbers == ()
+
+
+@pytest.mark.parametrize(("answer", "number"), [
+    ("We had 0 incidents after that.", "0"), ("It fell from 12 to 0.", "0"), ("Incidents: 0", "0"),
+])
+def test_a_zero_the_candidate_gives_is_a_number(answer, number):
+    assert number in _spec(answer).numbers

@@ -1,0 +1,54 @@
+"""Delivery as a coach would mark it: fillers, hedges and clichés, and what is none of them."""
+
+from __future__ import annotations
+
+import pytest
+
+from rehearse.feedback import delivery as D
+
+
+def _said(answer: str):
+    return D.delivery(answer, 1)
+
+
+@pytest.mark.parametrize("answer", [
+    "I showed the new starter what good practice looks like, who will buddy them and when.",
+    "It sounds like, on paper, a small change.",
+    "The ward felt like, for once, a calm place.",
+    "It seemed like, at first, a billing error.",
+    "I asked what she would like, and wrote it down.",
+])
+def test_the_like_of_a_verb_of_seeming_is_not_a_filler(answer):
+    assert "like" not in _said(answer).fillers
+
+
+def test_like_with_its_comma_is_still_a_filler_elsewhere():
+    assert _said("The root cause was, like, we had no review.").fillers == {"like": 1}
+
+
+@pytest.mark.parametrize("answer", ["I believe in holistic care for every patient.",
+                                    "I believe in giving feedback early."])
+def test_i_believe_in_a_value_is_not_a_hedge(answer):
+    assert _said(answer).hedges == {}
+
+
+@pytest.mark.parametrize("answer", ["I believe we fixed it that week.", "I believe that the rota changed."])
+def test_i_believe_about_what_happened_is_a_hedge(answer):
+    assert _said(answer).hedges == {"I believe": 1}
+
+
+@pytest.mark.parametrize("cliche", [
+    "passionate", "best practice", "committed to excellence", "drive outcomes", "bias for action",
+    "growth mindset", "at scale", "thought leadership", "detail-oriented", "world-class",
+])
+def test_common_interview_cliches_are_counted(cliche):
+    assert _said(f"I bring {cliche} to the role.").cliches == {cliche: 1}
+
+
+def test_passionate_about_is_one_cliche_not_two():
+    assert _said("I am passionate about teaching.").cliches == {"passionate": 1}
+
+
+def test_a_plain_answer_has_no_cliches():
+    d = _said("On Tuesday I rang the prescriber, held the dose and logged it on the chart by 3 pm.")
+    assert d.cliches == {} and d.fillers == {} and d.hedges == {}
