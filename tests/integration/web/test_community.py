@@ -376,12 +376,19 @@ def test_the_author_sees_the_reject_reason_on_their_page_as_text(app, question, 
     assert "&lt;script&gt;" in html and "<script>document.title" not in html and "<img src=x" not in html
 
 
-def test_opening_a_notification_marks_that_one_read_and_goes_to_its_suggestion(app, question, people):
-    author, voter, editor = people
+def two_notifications(question, author, voter, editor):
+    """The author's suggestion, commented on and then rejected: (its path, the rejection's notification,
+    the comment's)."""
     path = send_suggestion(author, question, current_answer(author, question["id"]) + " More.").headers["location"]
     form(voter, f"{path}/comments", {"body": "Which quarter?"}, page=path)
     assert form(editor, f"{path}/reject", {"reason": "Too long."}, page=path).status_code == 303
     rejected, commented = author.get("/api/notifications").json()
+    return path, rejected, commented
+
+
+def test_opening_a_notification_marks_that_one_read_and_goes_to_its_suggestion(app, question, people):
+    author, voter, editor = people
+    path, rejected, commented = two_notifications(question, author, voter, editor)
     assert author.get("/api/notifications/unread").json()["unread"] == 2
     assert f'href="/notifications/{rejected["id"]}"' in author.get("/notifications").text  # the list links there
 
@@ -404,10 +411,7 @@ def test_opening_a_notification_marks_that_one_read_and_goes_to_its_suggestion(a
 
 def test_the_api_marks_notifications_read_only_for_an_absent_body_or_the_documented_shape(app, question, people):
     author, voter, editor = people
-    path = send_suggestion(author, question, current_answer(author, question["id"]) + " More.").headers["location"]
-    form(voter, f"{path}/comments", {"body": "Which quarter?"}, page=path)
-    assert form(editor, f"{path}/reject", {"reason": "Too long."}, page=path).status_code == 303
-    rejected, commented = author.get("/api/notifications").json()
+    path, rejected, commented = two_notifications(question, author, voter, editor)
     csrf = {**author.page_csrf_header(), "content-type": "application/json"}
 
     for typo in ('{"idz": [1]}', '{"a": NaN}', '{"ids": [1], "all": true}', '[1]', '{"ids": ["1"]}',
