@@ -144,6 +144,7 @@ def test_an_import_shows_on_the_next_page_at_once(app, questions):
     assert bob.listed() == (set(), set())  # remembered, empty
     imported = bob.client.post("/api/me/data", json=document, headers=bob.auth)
     assert imported.status_code == 200, imported.text
+    bob.name = ann.name  # an import restores the document's display name: shown at once too
     home, history = bob.listed()
     assert len(home) == len(history) == 2 and not history & saved  # Bob's own copies, not Ann's attempts
 
