@@ -248,7 +248,14 @@ def prepare_item(session: Session, item: MockItem):
         # the follow-up read as off-topic against the bank.
         return dataclasses.replace(parent, question=dataclasses.replace(
             parent.question, focus=(item.follow_up_point,)))
-    # A follow-up about a part of the story (the result, its numbers) is scored against that part.
+    if item.follow_up_point:
+        # One about a part of the story (what you were responsible for, the result in numbers) asks for that
+        # part as one more point of its question, reported alone. Asked as a question of its own, its bank
+        # took the parent for "another question", and a good one-line answer was off-topic, "an answer to"
+        # the very question it followed up.
+        return dataclasses.replace(parent, question=dataclasses.replace(
+            parent.question, talking_points=(*parent.question.talking_points, item.follow_up_point),
+            focus=(item.follow_up_point,)))
     kind = item.question.kind if item.question.kind in ("behavioural", "situational") else None
     question = feedback.Question(text=item.prompt or item.question.text,
                                  talking_points=(item.follow_up_point,) if item.follow_up_point else (),

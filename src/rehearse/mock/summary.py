@@ -94,8 +94,10 @@ def summarise(items: list[Item]) -> dict[str, Any]:
     mains = [i for i in answered if not i.follow_up]
     by_number: dict[int, dict[str, Any]] = {}
     for item in sorted(answered, key=lambda i: (i.number, i.follow_up)):
-        missed = [p["point"] for p in item.report.get("talking_points") or () if not p.get("covered")]
+        points = item.report.get("talking_points") or ()
+        missed = [p["point"] for p in points if not p.get("covered")]
         entry = {"question": item.prompt or item.question, "score": item.score, "missed": missed,
+                 "covered": [p["point"] for p in points if p.get("covered")],
                  "points": len(item.report.get("talking_points") or ()), "timed_out": item.timed_out,
                  "empty": item.empty}
         if item.follow_up:
@@ -108,6 +110,8 @@ def summarise(items: list[Item]) -> dict[str, Any]:
     for item in answered:
         for s in item.report.get("suggestions") or ():
             kind = s.get("kind", "")
+            if kind == "missed_point" and item.report.get("on_topic") is False:
+                continue  # the off-topic suggestion says it, with the same points at stake
             key = f"{kind}:{s.get('message')}" if kind == "missed_point" else \
                 f"{kind}:{item.number}:{item.follow_up}" if kind in PER_ANSWER else kind
             found = suggestions.setdefault(key, _Suggestion(kind, s.get("message", "")))

@@ -118,6 +118,24 @@ def test_a_missed_point_brings_a_follow_up_scored_against_that_point(session, ba
     assert prepared.lexicon is parent.lexicon and prepared.bank_id == parent.bank_id
 
 
+def test_a_follow_up_about_a_part_of_the_story_is_that_part_as_one_more_point_of_its_question(session, bank, users):
+    """Every point covered, no result: the follow-up asks for the result, judged within its question (its bank
+    does not take the question itself for another) and reported on that part alone."""
+    ann = users[0]
+    mock = start(session, bank, ann, count=2, seed=3)
+    item = mocks.current_item(mock)
+    points = tuple(item.question.talking_points)
+    report = fake_report(70, points=points, covered=(True,) * len(points))
+    _, follow = answer_current(session, ann, mock, report=report)
+    assert follow.follow_up and follow.follow_up_reason == "star_result"
+    prepared, parent = mocks.prepare_item(session, follow), prepare(session, item.question)
+    assert prepared.question == dataclasses.replace(
+        parent.question, talking_points=(*parent.question.talking_points, follow.follow_up_point),
+        focus=(follow.follow_up_point,))
+    scored = mocks.score_item(session, follow, "We shipped two days late and churn stayed under 2%.", backend="lexical")
+    assert [p["point"] for p in scored["talking_points"]] == [follow.follow_up_point]
+
+
 def test_follow_ups_can_be_turned_off(session, bank, users):
     ann = users[0]
     mock = start(session, bank, ann, count=2, seed=3, follow_ups=False)

@@ -60,8 +60,8 @@ def test_the_length_is_the_questions_answers_not_the_follow_ups_nor_an_empty_one
     # the empty one is a question asked and lost to the clock: it counts, at 0, and says why
     assert (summary["answered"], summary["score"], summary["timed_out"]) == (2, 30, 1)
     assert summary["questions"][1] | {"missed": None} == {
-        "number": 2, "question": "Q2", "score": 0, "missed": None, "points": 0, "timed_out": True, "empty": True,
-        "competencies": []}
+        "number": 2, "question": "Q2", "score": 0, "missed": None, "covered": [], "points": 0, "timed_out": True,
+        "empty": True, "competencies": []}
 
 
 def test_nothing_answered():
@@ -119,3 +119,21 @@ def test_off_topic_follow_ups_are_named_as_follow_ups():
         Item(n, True, f"Follow-up {n}", (), 20, off) for n in (1, 2)]
     assert sorted(s["where"] for s in summarise(items)["suggestions"] if s["kind"] == "off_topic") == [
         "the follow-up to question 1", "the follow-up to question 2"]
+
+
+def test_a_point_the_follow_up_covered_is_said_to_be_covered_when_asked():
+    """The question's answer missed it (it stays "missed" there); its follow-up covered it, and says so."""
+    items = [Item(1, False, "Q1", (), 40, report(40, missed=["a plan"], covered=["b"])),
+             Item(1, True, "Q1", (), 70, report(70, covered=["a plan"]), prompt="You didn't mention a plan")]
+    first = summarise(items)["questions"][0]
+    assert first["missed"] == ["a plan"] and first["follow_up"]["covered"] == ["a plan"]
+    assert first["follow_up"]["missed"] == []
+
+
+def test_an_off_topic_answer_is_not_also_counted_for_each_point_it_missed():
+    """Its off-topic suggestion stands for the points at stake; "cover X" beside it would count them twice."""
+    off = report(8, missed=["a plan"], suggestions=[("off_topic", OFF.format("Q7")), ("missed_point", "Cover a plan")],
+                 lost={"coverage": (50, 0.0)})
+    off["on_topic"] = False
+    kinds = [s["kind"] for s in summarise([Item(1, False, "Q1", (), 8, off)])["suggestions"]]
+    assert kinds == ["off_topic"]
