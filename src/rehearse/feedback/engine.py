@@ -113,7 +113,7 @@ def _suggestions(points, structure, spec: Specificity, delivery, on_topic, detai
         if missing:
             out.append(Suggestion("structure", "Use STAR: add the missing "
                                   + ", ".join(missing) + "."))
-        if not structure.result_quantified:
+        if not structure.result_quantified and star.get("result"):  # no result: "add the missing result" says it
             out.append(Suggestion("quantify_result", "Quantify the result: a number (a metric before and "
                                   "after) or a time frame that shows what changed."))
     elif structure.kind == "situational" and not structure.framework:

@@ -228,6 +228,7 @@ def test_a_story_that_ends_on_what_was_done_tells_no_outcome(backend):
     assert not outcome.covered and outcome.strength <= 0.45
     assert r.structure.star["result"] is False
     assert any(s.kind == "structure" and "result" in s.message for s in r.suggestions)
+    assert not any(s.kind == "quantify_result" for s in r.suggestions)  # no result to put numbers on
     told = analyze(UNDERPERFORMER, answer + " By week five he shipped a feature with no reverts.", backend=backend)
     assert told.structure.star["result"] is True
 
