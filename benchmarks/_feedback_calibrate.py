@@ -213,10 +213,7 @@ def _fit_topic(backend, train, lexicons) -> dict:
     items = topic_items(train)
     # the e5 judge reads no bank heads (relevance.HEAD_FEATURES): encoding a whole bank's heads
     # cost a cold process seconds, and with the BM25 margin they added nothing on train
-    # nor the BM25 ratio: fitted with it, the judge caught more of the blind set's off-topic answers but
-    # flagged more genuine ones (held out, team dev set) and caught fewer of chitamoor's (calibration.py)
-    used = tuple(n for n in TOPIC_FEATURES
-                 if (backend.name != "e5" or n not in HEAD_FEATURES) and n != "bm25_ratio")
+    used = tuple(n for n in TOPIC_FEATURES if backend.name != "e5" or n not in HEAD_FEATURES)
     C.TOPIC[backend.name] = {"coefs": {"bias": 0.0} | {n: 0.0 for n in used}, "threshold": 0.0}  # decides heads
     feats_bank, feats_abs, ys = [], [], []
     for q, text, lab in items:
@@ -232,8 +229,7 @@ def _fit_topic(backend, train, lexicons) -> dict:
                   "other": float(prep.profile[0] @ ans.vec) - hm,
                   "fit_margin": detail.get("fit_margin", 0.0), "lex_margin": detail.get("lex_margin", 0.0),
                   "margin": detail.get("margin", 0.0) if not backend.semantic else 0.0,
-                  "bm25_margin": detail.get("bm25_margin", 0.0),
-                  "bm25_ratio": detail.get("bm25_ratio", 0.0)}
+                  "bm25_margin": detail.get("bm25_margin", 0.0)}
         feats_bank.append([values[n] for n in used])
         feats_abs.append([detail["affinity"]])
         ys.append(lab)

@@ -85,8 +85,8 @@ def _suggestions(points, structure, spec: Specificity, delivery, on_topic, detai
         out.append(Suggestion("off_topic", msg))
     elif (detail.get("bm25_ratio", 0.0) <= OTHER_QUESTION_RATIO and detail.get("closest_other_question")
           and "floor" not in detail):
-        # on topic by the judge, but its words point elsewhere: said, not scored (train: 1% of the
-        # questions' own answers get this, and 17% of other questions' answers the judge let through)
+        # on topic by the judge, but its words point elsewhere: said, not scored (train: 2% of the
+        # questions' own answers get this, and 34% of the off-topic pairs the judge lets through)
         out.append(Suggestion("other_question", "Check that this answers the question asked: its words "
                               f"match another question more closely (“{detail['closest_other_question']}”)."))
     for p in points:
@@ -177,8 +177,8 @@ OTHER_SCRIPT = Suggestion(
 
 def _empty_report(q: Question, kind: str, kind_source: str, prep, backend, raw: str = "",
                   spoken_seconds: float | None = None) -> Report:
-    points = _focused(q, tuple(TalkingPointResult(p, False, 0.0, None, prep.example_shown(e))
-                               for p, e in zip(prep.points, prep.shown_exemplar, strict=True)))
+    points = _focused(_asked(q, prep.points), tuple(TalkingPointResult(p, False, 0.0, None, prep.example_shown(e))
+                                                    for p, e in zip(prep.points, prep.shown_exemplar, strict=True)))
     if prep.basis != "talking_points":
         points = ()
     structure = _sig.structure(kind, kind_source, [])
@@ -191,13 +191,17 @@ def _empty_report(q: Question, kind: str, kind_source: str, prep, backend, raw: 
                   (OTHER_SCRIPT if _text.unreadable_script(raw) else NO_ANSWER,), _engine_info(backend))
 
 
-def _focused(q: Question, tps: tuple[TalkingPointResult, ...]) -> tuple[TalkingPointResult, ...]:
-    """Only the points the answer was asked about (Question.focus), when not all: the rest are
-    neither shown nor scored."""
+def _asked(q: Question, points: Sequence[str]) -> np.ndarray | None:
+    """Which of the prepared (cleaned) points the answer was asked about (Question.focus); None: all."""
     if not q.focus:
-        return tps
+        return None
     asked = {_text.clean(p) for p in q.focus}
-    return tuple(t for t in tps if t.point in asked)
+    return np.array([p in asked for p in points])
+
+
+def _focused(asked: np.ndarray | None, tps: tuple[TalkingPointResult, ...]) -> tuple[TalkingPointResult, ...]:
+    """Only the points the answer was asked about, when not all: the rest are neither shown nor scored."""
+    return tps if asked is None else tuple(t for t, kept in zip(tps, asked, strict=True) if kept)
 
 
 def _coverage(tps) -> float | None:
@@ -237,11 +241,11 @@ def _report(q: Question, raw: str, cleaned: str, sents: list[str], sent_vecs, ba
     if not sents:
         return _empty_report(q, kind, kind_source, prep, backend, raw, spoken_seconds)
     ans = build_answer(raw, cleaned, sents, sent_vecs)
-    asked = np.array([p in {_text.clean(f) for f in q.focus} for p in prep.points]) if q.focus else None
+    asked = _asked(q, prep.points)
     raw_points = point_results(prep, ans, backend, lexicon, asked)
     tps = tuple(TalkingPointResult(p, s >= 0.5, round(s, 3), _quoted(ev) if s >= 0.3 else None, ex)
                 for p, s, ev, _f, ex in raw_points)
-    tps = _focused(q, tps)
+    tps = _focused(asked, tps)
     coverage = _coverage(tps)
     relevance, on_topic, detail = judge_relevance(prep, q, ans, coverage, backend, lexicon)
     if not on_topic:

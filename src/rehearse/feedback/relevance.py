@@ -74,7 +74,7 @@ def others_by_words(lexicon: Lexicon, q: Question, ans_hash: np.ndarray) -> tupl
 
 
 TOPIC_FEATURES = ("affinity", "head_margin", "other", "fit_margin", "lex_margin", "margin",
-                  "bm25_margin", "bm25_ratio")
+                  "bm25_margin")
 
 
 def judge_relevance(prep: Prepared, q: Question, ans: Answer, coverage: float | None,
@@ -83,8 +83,7 @@ def judge_relevance(prep: Prepared, q: Question, ans: Answer, coverage: float | 
     affinity = float(0.5 * aff_parts[0] + 0.5 * aff_parts[1])
     detail: dict = {"affinity": round(affinity, 4)}
     feats = {"affinity": affinity, "head_margin": 0.0, "other": float(aff_parts[0]),
-             "fit_margin": 0.0, "lex_margin": 0.0, "margin": 0.0, "bm25_margin": 0.0,
-             "bm25_ratio": 0.0}
+             "fit_margin": 0.0, "lex_margin": 0.0, "margin": 0.0, "bm25_margin": 0.0}
     if lexicon is not None and len(lexicon.questions) > 1:
         cal = _cal.TOPIC.get(backend.name, _cal.TOPIC["lexical"])
         # the closest few other questions by word overlap (and, for a judge fitted with them,
@@ -115,9 +114,10 @@ def judge_relevance(prep: Prepared, q: Question, ans: Answer, coverage: float | 
             feats["lex_margin"] = own_overlap - float(overlap[by_words[0]])
             own_words, other_words = bm25_scores(lexicon, q, ans.cleaned) or (0.0, 0.0)
             feats["bm25_margin"] = own_words - other_words
-            feats["bm25_ratio"] = bm25_ratio(own_words, other_words)
-            for name in ("head_margin", "fit_margin", "lex_margin", "bm25_margin", "bm25_ratio"):
+            for name in ("head_margin", "fit_margin", "lex_margin", "bm25_margin"):
                 detail[name] = round(feats[name], 4)
+            # not a feature of the judge (calibration.py says why): the report's "other_question" note
+            detail["bm25_ratio"] = round(bm25_ratio(own_words, other_words), 4)
             if not backend.semantic:
                 # without a model encoding is cheap: compare whole profiles (question, points
                 # and example answer) too; a model backend never encodes other questions'

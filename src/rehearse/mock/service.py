@@ -241,25 +241,18 @@ def prepare_item(session: Session, item: MockItem):
     parent = prepare(session, item.question)
     if not item.follow_up:
         return parent
-    if item.follow_up_point in parent.question.talking_points:
-        # A follow-up about a missed talking point is judged as part of its question (its example
-        # answer, its other points, its bank for relevance), and reported on that point alone: a
-        # one-point rubric would be graded as a whole reference answer, and a one-line answer to
-        # the follow-up read as off-topic against the bank.
+    point, points = item.follow_up_point, parent.question.talking_points
+    if point:
+        # A follow-up is judged as part of its question (its example answer, its other points, its bank
+        # for relevance) and reported on the point it asks about alone; one about a part of the story
+        # (what you were responsible for, the result in numbers) asks for that part as one more point.
+        # Asked as a one-point question of its own, it was graded as a whole reference answer and its
+        # bank took the parent for "another question": good one-line answers were missed or off-topic.
         return dataclasses.replace(parent, question=dataclasses.replace(
-            parent.question, focus=(item.follow_up_point,)))
-    if item.follow_up_point:
-        # One about a part of the story (what you were responsible for, the result in numbers) asks for that
-        # part as one more point of its question, reported alone. Asked as a question of its own, its bank
-        # took the parent for "another question", and a good one-line answer was off-topic, "an answer to"
-        # the very question it followed up.
-        return dataclasses.replace(parent, question=dataclasses.replace(
-            parent.question, talking_points=(*parent.question.talking_points, item.follow_up_point),
-            focus=(item.follow_up_point,)))
+            parent.question, talking_points=points if point in points else (*points, point), focus=(point,)))
     kind = item.question.kind if item.question.kind in ("behavioural", "situational") else None
-    question = feedback.Question(text=item.prompt or item.question.text,
-                                 talking_points=(item.follow_up_point,) if item.follow_up_point else (),
-                                 kind=kind, competencies=tuple(item.question.competency_names))
+    question = feedback.Question(text=item.prompt or item.question.text, kind=kind,  # no point to ask about
+                                 competencies=tuple(item.question.competency_names))
     return PreparedQuestion(question, parent.lexicon, item.question.bank_id)
 
 

@@ -98,7 +98,7 @@ def summarise(items: list[Item]) -> dict[str, Any]:
         missed = [p["point"] for p in points if not p.get("covered")]
         entry = {"question": item.prompt or item.question, "score": item.score, "missed": missed,
                  "covered": [p["point"] for p in points if p.get("covered")],
-                 "points": len(item.report.get("talking_points") or ()), "timed_out": item.timed_out,
+                 "points": len(points), "timed_out": item.timed_out,
                  "empty": item.empty}
         if item.follow_up:
             by_number.setdefault(item.number, {"number": item.number})["follow_up"] = entry
