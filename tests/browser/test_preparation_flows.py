@@ -384,3 +384,30 @@ def test_the_prep_sheet_prints_without_the_sites_navigation(page):
         assert not page.is_visible(chrome), f"{chrome} is printed"
     assert page.is_visible(".sheet h1")
     page.emulate_media(media="screen")
+
+
+def test_a_follow_up_that_gives_the_missed_point_shows_it_covered_when_asked(page):
+    """The end report says what a follow-up's answer covered beside its parent question."""
+    page.clock.install()
+    sign_up(page)
+    question = platform_question(page)
+    page.goto(f"/roles/{question['role_slug']}")
+    page.click("[data-action=mock-role]")
+    page.fill("[data-field=questions]", "1")
+    page.click("[data-mock-form] [data-submit]")
+    page.wait_for_selector("[data-mock-question]")
+    asked = page.text_content("[data-mock-question]").strip()
+    found = page.request.get("/api/questions", params={"q": asked}).json()
+    drawn = next(item for item in found if item["text"] == asked)
+    points = page.request.get(f"/api/questions/{drawn['id']}").json()["talking_points"]
+    page.fill("[data-answer]", WEAK)  # misses every point: the follow-up asks for the first
+    send(page)
+    page.wait_for_selector("[data-follow-up=missed_point]", timeout=SCORING_MS)
+    page.fill("[data-answer]", " ".join(f"I made sure of this: {point.rstrip('.')}." for point in points))
+    send(page)
+    page.wait_for_selector("[data-mock-report]", timeout=SCORING_MS)
+    covered = page.text_content("[data-mock-result='1'] [data-covered-when-asked]")
+    assert covered.startswith("Covered when asked: ")
+    assert covered.removeprefix("Covered when asked: ") in points  # the one point the follow-up asked for
+    assert page.locator("[data-mock-result='1'] [data-mock-follow-up]").count() == 1
+    assert page.script_errors == []
