@@ -38,6 +38,7 @@ from .relevance import judge_relevance
 # and structure and delivery at least 5 each: what sets a strong answer apart from one that
 # touches the same points is its specifics (named practices, tools, numbers, time frames);
 # STAR shape alone barely orders answers (held-out ordering by structure alone: 53%).
+ASKED_PART_MISSING_STRENGTH = 0.3  # the rules did not find it: whatever the encoder saw is a near miss at most
 WEIGHTS = {"coverage": 50.0, "structure": 5.0, "specificity": 40.0, "delivery": 5.0}
 WEIGHTS_NO_RUBRIC = {"structure": 35.0, "specificity": 35.0, "delivery": 30.0}
 OFF_TOPIC_FACTOR = 0.35  # an off-topic answer keeps a third of its score...
@@ -84,7 +85,7 @@ def _suggestions(points, structure, spec: Specificity, delivery, on_topic, detai
             msg += f" It reads more like an answer to: “{other}”"
         out.append(Suggestion("off_topic", msg))
     elif (detail.get("bm25_ratio", 0.0) <= OTHER_QUESTION_RATIO and detail.get("closest_other_question")
-          and "floor" not in detail):
+          and "floor" not in detail and "not_judged" not in detail):
         # on topic by the judge, but its words point elsewhere: said, not scored (train: 2% of the
         # questions' own answers get this, and 34% of the off-topic pairs the judge lets through)
         out.append(Suggestion("other_question", "Check that this answers the question asked: its words "
@@ -204,6 +205,15 @@ def _focused(asked: np.ndarray | None, tps: tuple[TalkingPointResult, ...]) -> t
     return tps if asked is None else tuple(t for t, kept in zip(tps, asked, strict=True) if kept)
 
 
+def _judge_asked_part(q: Question, kind: str, sents: list[str], raw: str,
+                      tps: tuple[TalkingPointResult, ...]) -> tuple[TalkingPointResult, ...]:
+    """The asked part's point (the only one reported) is covered when the rules find that part."""
+    shown = _sig.shows_part(q.asked_part, kind, sents, _sig.list_items(raw))
+    return tuple(dataclasses.replace(t, covered=shown is not None,
+                                     strength=1.0 if shown else min(t.strength, ASKED_PART_MISSING_STRENGTH),
+                                     evidence=_quoted(shown) if shown else None) for t in tps)
+
+
 def _coverage(tps) -> float | None:
     """The mean strength of the points (None without points)."""
     return (sum(t.strength for t in tps) / len(tps)) if tps else None
@@ -246,8 +256,14 @@ def _report(q: Question, raw: str, cleaned: str, sents: list[str], sent_vecs, ba
     tps = tuple(TalkingPointResult(p, s >= 0.5, round(s, 3), _quoted(ev) if s >= 0.3 else None, ex)
                 for p, s, ev, _f, ex in raw_points)
     tps = _focused(asked, tps)
+    if q.asked_part:
+        tps = _judge_asked_part(q, kind, sents, raw, tps)
     coverage = _coverage(tps)
     relevance, on_topic, detail = judge_relevance(prep, q, ans, coverage, backend, lexicon)
+    if q.asked_part:
+        # "How did it end?" — "We shipped two weeks late, with no incidents": the story is the one
+        # already told, and a part of it need not repeat the question's words to answer it
+        on_topic, detail = True, {**detail, "not_judged": f"a follow-up asking for the {q.asked_part}"}
     if not on_topic:
         # an answer to another question covers none of this one's points, whatever it echoes: the
         # checklist, the history, progress and mocks all read `covered` (strength is kept)
@@ -259,7 +275,7 @@ def _report(q: Question, raw: str, cleaned: str, sents: list[str], sent_vecs, ba
         tps = tuple(dataclasses.replace(t, covered=False, strength=min(t.strength, NO_ACTION_STRENGTH))
                     for t in tps)
         coverage = _coverage(tps)
-    elif kind == "behavioural" and not _sig.structure(kind, kind_source, sents).star["result"]:
+    elif kind == "behavioural" and not q.asked_part and not _sig.structure(kind, kind_source, sents).star["result"]:
         # a story that ends on what was done tells no outcome ("…so we wouldn't take a new admission
         # before 17:00."): a sentence the model finds close to "the outcome for patients" is then a
         # near miss, not a result the STAR check would echo (train: of 6 such covered outcome points

@@ -7,6 +7,8 @@ from typing import Any
 
 MAX_ANSWER_CHARS = 30_000  # ~5,000 words (~33 min spoken): far past any real answer, still fast
 KINDS = ("behavioural", "situational", "other")
+# What a follow-up may ask for that is a part of the answer's shape, not a point of the rubric
+ASKED_PARTS = ("situation", "task", "action", "result", "numbers", "steps")
 
 
 class AnswerTooLong(ValueError):
@@ -35,6 +37,10 @@ class Question:
     # you measured it…"): every point is judged, so each is read against the others as the full
     # rubric was calibrated, but only these are reported and scored. Empty: all of them.
     focus: tuple[str, ...] = ()
+    # A part of the story or plan the answer is asked for ("How did it end?", "Can you put numbers on
+    # it?"), one of ASKED_PARTS: its point, the one in `focus`, is judged by the rules that find that
+    # part (a sentence encoder cannot tell "the result and what you learned" from any other sentence).
+    asked_part: str | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.text, str):
@@ -45,6 +51,8 @@ class Question:
         object.__setattr__(self, "focus", tuple(self.focus))
         if not set(self.focus) <= set(self.talking_points):
             raise ValueError("Question.focus must name talking points of the question")
+        if self.asked_part is not None and (self.asked_part not in ASKED_PARTS or len(self.focus) != 1):
+            raise ValueError(f"Question.asked_part must be one of {ASKED_PARTS}, with one point in focus")
         if self.kind is not None and self.kind not in KINDS:
             raise ValueError(f"Question.kind must be one of {KINDS} or None, not {self.kind!r}")
 

@@ -67,7 +67,8 @@ _STAR = {
         r"\b(i (needed|had|wanted) to|my (job|task|goal|role|responsibility|mandate|brief|"
         r"challenge) (was|became)|i was (asked|tasked|responsible|expected|brought in|hired)|"
         r"the (goal|task|challenge|ask|mandate|aim) was|we needed to|it was my|i owned|"
-        r"i was accountable|i (must|have to|had to)|task|responsib)\w*", re.I),
+        r"i was accountable|i (must|have to|had to)|task|responsib|(it|that|this) was (on|up to) me|"
+        r"(was|were) mine|my (call|decision|job)|i (was|became) the (owner|one|person)|i took (on|over))\w*", re.I),
     "action": re.compile(
         _FIRST_PERSON_ACTION +
         # ...or in the simple present ("First I speak with each one alone", "we make a small spike")
@@ -265,6 +266,28 @@ def structure(kind: str, kind_source: str, sents: list[str], listed: int = 0,
         return Structure(kind, kind_source, None, None, framework, steps, score)
     score = 1.0 if len(sents) >= 4 else 0.6 if len(sents) >= 2 else 0.3
     return Structure(kind, kind_source, None, None, None, steps, score)
+
+
+def shows_part(part: str, kind: str, sents: list[str], listed: int = 0) -> str | None:
+    """The sentence that shows the asked part of an answer (a follow-up's "How did it end?"), or None.
+
+    `part`: a STAR part, "numbers" (a number or a time frame) or "steps" (the approach in order).
+    The answer is itself the asked part, so a result needs no action before it ("It worked out: the
+    client renewed")."""
+    if part == "numbers":
+        return next((s for s in sents if _DIGIT.search(s) or _NUMBER.search(s) or _TIME_FRAME.search(s)), None)
+    if part == "steps":
+        if not structure("situational", "question", sents, listed).framework:
+            return None
+        return next((s for s in sents if _STEP_MARKERS.search(s)), sents[0] if sents else None)
+    if part == "result":
+        extra = [s for s in sents if _RESULT_AFTER_ACTION.search(s) or _UP_TO_NOW.search(s)]
+        if extra and not hypothetical(sents):
+            return extra[0]
+    for end in range(1, len(sents) + 1):
+        if structure("behavioural", "question", sents[:end]).star[part]:
+            return sents[end - 1]
+    return None
 
 
 def _once(items) -> tuple[str, ...]:

@@ -52,6 +52,9 @@ STAR_POINTS = {
     "action": "the actions you took yourself",
     "result": "the result and what you learned",
 }
+# The follow-ups that ask for a part of the answer's shape, and that part as the engine names it
+# (feedback.Question.asked_part): the engine's rules for that part judge the answer to them.
+REASON_PARTS = {**{f"star_{part}": part for part in STAR_POINTS}, "quantify": "numbers", "steps": "steps"}
 QUESTION_WORDS = ("how", "what", "why", "when", "where", "which", "whether", "who")
 
 

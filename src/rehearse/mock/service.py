@@ -248,8 +248,10 @@ def prepare_item(session: Session, item: MockItem):
         # (what you were responsible for, the result in numbers) asks for that part as one more point.
         # Asked as a one-point question of its own, it was graded as a whole reference answer and its
         # bank took the parent for "another question": good one-line answers were missed or off-topic.
+        # A part of the story's shape (the result, numbers, steps) is found by the engine's rules for it.
         return dataclasses.replace(parent, question=dataclasses.replace(
-            parent.question, talking_points=points if point in points else (*points, point), focus=(point,)))
+            parent.question, talking_points=points if point in points else (*points, point), focus=(point,),
+            asked_part=followup.REASON_PARTS.get(item.follow_up_reason or "")))
     kind = item.question.kind if item.question.kind in ("behavioural", "situational") else None
     question = feedback.Question(text=item.prompt or item.question.text, kind=kind,  # no point to ask about
                                  competencies=tuple(item.question.competency_names))

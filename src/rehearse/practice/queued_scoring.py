@@ -78,7 +78,7 @@ def job_payload(prepared: PreparedQuestion, *, backend: str, spoken_seconds: flo
     payload = {
         "question": {"text": q.text, "talking_points": list(q.talking_points), "example_answer": q.example_answer,
                      "intent": q.intent, "kind": q.kind, "competencies": list(q.competencies),
-                     "focus": list(q.focus)},
+                     "focus": list(q.focus), "asked_part": q.asked_part},
         "bank_id": prepared.bank_id,
         "backend": backend,
     }
@@ -96,7 +96,8 @@ def run_job(job: JobContext) -> dict[str, Any]:
     question = feedback.Question(
         text=asked["text"], talking_points=tuple(asked.get("talking_points") or ()),
         example_answer=asked.get("example_answer"), intent=asked.get("intent"), kind=asked.get("kind"),
-        competencies=tuple(asked.get("competencies") or ()), focus=tuple(asked.get("focus") or ()))
+        competencies=tuple(asked.get("competencies") or ()), focus=tuple(asked.get("focus") or ()),
+        asked_part=asked.get("asked_part"))
     bank_id = payload.get("bank_id")
     lexicon = None
     if bank_id is not None and job.database is not None:

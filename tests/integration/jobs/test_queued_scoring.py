@@ -5,6 +5,7 @@ single process scores in the request as before; a worker killed mid-score has th
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import subprocess
@@ -387,3 +388,12 @@ def test_a_score_job_carries_the_points_an_answer_was_asked_about(database):
     state, report, _ = queue.take(job)
     assert state == "done" and report == score_here(prepared, SHORT_ANSWER, backend="lexical")
     assert [p["point"] for p in report["talking_points"]] == ["measured lead time"]
+    # ...and the part of the story it asked for, which the rules for that part judge
+    part = PreparedQuestion(dataclasses.replace(question, talking_points=(*question.talking_points, "the result"),
+                                                focus=("the result",), asked_part="result"), None, None)
+    told = "It worked out: lead time fell from nine days to three."
+    job = queue.enqueue(kind="score", payload=job_payload(part, backend="lexical"), data=told.encode())
+    assert Worker(queue, name="now").drain() == 1
+    state, report, _ = queue.take(job)
+    assert state == "done" and report == score_here(part, told, backend="lexical")
+    assert report["talking_points"][0]["covered"]

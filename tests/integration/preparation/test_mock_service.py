@@ -131,9 +131,13 @@ def test_a_follow_up_about_a_part_of_the_story_is_that_part_as_one_more_point_of
     prepared, parent = mocks.prepare_item(session, follow), prepare(session, item.question)
     assert prepared.question == dataclasses.replace(
         parent.question, talking_points=(*parent.question.talking_points, follow.follow_up_point),
-        focus=(follow.follow_up_point,))
+        focus=(follow.follow_up_point,), asked_part="result")
     scored = mocks.score_item(session, follow, "We shipped two days late and churn stayed under 2%.", backend="lexical")
     assert [p["point"] for p in scored["talking_points"]] == [follow.follow_up_point]
+    # the result is found by the rules for a result, in words that share nothing with the question
+    assert scored["talking_points"][0]["covered"] and scored["on_topic"]
+    unanswered = mocks.score_item(session, follow, "I spoke with the team about it.", backend="lexical")
+    assert not unanswered["talking_points"][0]["covered"]
 
 
 def test_follow_ups_can_be_turned_off(session, bank, users):

@@ -3,6 +3,8 @@ length, and the evidence a report quotes."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from rehearse.feedback import Question, analyze, load_backend
@@ -131,3 +133,46 @@ def test_the_evidence_shown_does_not_end_in_a_dangling_comma_or_colon(monkeypatc
                 backend=load_backend("lexical"))
     assert [t.evidence for t in r.talking_points] == ["We paired for a quarter",
                                                       "it became clear the problem was not ability"]
+
+
+# ---------------------------------------------------------------- a follow-up asking for a part
+
+FOUNDER = Question(text="Tell me about a time you disagreed with a founder about the architecture.",
+                   talking_points=("seeking shared outcomes", "using data", "respectful escalation"),
+                   kind="behavioural")
+
+
+@pytest.mark.parametrize(("part", "answer", "shown"), [
+    ("result", "It worked out: the client renewed, and I now write the plan down first.", "It worked out"),
+    ("result", "We shipped two weeks late but with zero incidents.", "We shipped"),
+    ("result", "I talked to the team about it and we agreed on a plan.", None),
+    ("result", "I would measure the outcome after a month.", None),  # a plan, not how it ended
+    ("task", "Honestly it was on me: I owned the release and had to make the call.", "Honestly"),
+    ("task", "We had a meeting about it.", None),
+    ("action", "I called the vendor myself and wrote the rollback script.", "I called"),
+    ("action", "The team fixed it.", None),  # what others did
+    ("situation", "We were a 12-person startup three weeks from a launch.", "We were"),
+    ("numbers", "Deploys went from weekly to daily within two months.", "Deploys"),
+    ("numbers", "It went a lot better than before.", None),
+    ("steps", "First I'd talk to each lead, then write a one-page proposal, and finally run a pilot.", "First"),
+    ("steps", "I'd talk to people.", None),
+])
+def test_a_follow_up_asking_for_a_part_of_the_answer_is_judged_by_the_rules_for_that_part(part, answer, shown):
+    """"How did it end?" is answered by a result in any words: a sentence encoder cannot tell "the result
+    and what you learned" from any other sentence, and the part need not repeat the question's words."""
+    point = "what was asked"
+    q = dataclasses.replace(FOUNDER, talking_points=(*FOUNDER.talking_points, point), focus=(point,),
+                            asked_part=part)
+    r = analyze(q, answer, backend=load_backend("lexical"))
+    assert [t.point for t in r.talking_points] == [point] and r.on_topic
+    judged = r.talking_points[0]
+    assert judged.covered is (shown is not None)
+    assert (judged.evidence or "").startswith(shown or "")
+    assert (judged.strength == 1.0) if shown else (judged.strength <= 0.3)
+
+
+def test_only_a_known_part_with_one_point_in_focus_can_be_asked_for():
+    with pytest.raises(ValueError, match="asked_part"):
+        dataclasses.replace(FOUNDER, asked_part="result")  # no point in focus
+    with pytest.raises(ValueError, match="asked_part"):
+        dataclasses.replace(FOUNDER, focus=(FOUNDER.talking_points[0],), asked_part="the ending")
