@@ -15,7 +15,11 @@ TARGET_SECONDS = (60, 180)  # about one to three minutes spoken
 OFF_TARGET_MAX = 0.8
 
 FILLERS = ("um", "uh", "er", "erm", "hmm", "you know", "like,", "i mean", "basically",
-           "literally", "actually", "so yeah", "kind of", "sort of", "stuff like that", "honestly")
+           "literally", "so yeah", "kind of", "sort of", "stuff like that", "honestly")
+# "actually" as a filler opens a clause or stands between commas ("Actually, we…", "so actually we"), not
+# when it stresses what was done ("then actually reduce their workload", "it actually got stronger")
+_ACTUALLY_FILLER = re.compile(r"(?:^|[.!?;:]\s*|\b(?:so|and|but|um|uh|like|yeah|well)\s+)actually\b|\bactually\s*,",
+                              re.M)
 # "like" as a filler without its comma: after a verb of being or another filler, before an adverb,
 # a number or a verb ("the site was like really slow", "it's been like eight months"), not before
 # what it compares with ("it was like a nightmare", "tools like Jira")
@@ -88,12 +92,15 @@ def delivery(answer: str, n_sentences: int, spoken_seconds: float | None = None)
     lo, hi = TARGET_SECONDS
     verdict = ("empty" if n_words == 0 else "short" if seconds < lo
                else "long" if seconds > hi else "ok")
-    fillers = count_phrases(lower, FILLERS)
-    bare_like = len(_LIKE_FILLER.findall(lower))
-    if bare_like:
-        fillers["like"] = fillers.get("like", 0) + bare_like
-    hedges = count_phrases(lower, HEDGES)
-    cliches = count_phrases(lower, CLICHES)
+    if _text.reads_as_english(answer):
+        fillers = count_phrases(lower, FILLERS)
+        for word, pattern in (("like", _LIKE_FILLER), ("actually", _ACTUALLY_FILLER)):
+            if found := len(set(m.end() for m in pattern.finditer(lower))):
+                fillers[word] = fillers.get(word, 0) + found
+        hedges = count_phrases(lower, HEDGES)
+        cliches = count_phrases(lower, CLICHES)
+    else:  # the lists are English: "um" is Portuguese for "a", "er" German for "he"
+        fillers, hedges, cliches = {}, {}, {}
     i_n, we_n = len(_I.findall(lower)), len(_WE.findall(lower))
     we_share = round(we_n / (i_n + we_n), 3) if i_n + we_n else None
     if n_words == 0:

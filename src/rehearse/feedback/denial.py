@@ -32,14 +32,16 @@ DENYING_WITHOUT_ACTION = 0.4  # ...or this much, when nothing else in it is some
 _CLAUSES = re.compile(r"\s*[,;:]\s*|\s+(?:but|and|so|because|although|though|while|whereas|until|unless)\s+",
                       re.I)
 _NEGATIONS = frozenset(("never", "not", "no", "none", "nothing", "without", "avoided", "avoid",
-                        "avoiding", "neither", "nor", "cannot", "failed", "refused", "skipped",
-                        "barely", "hardly"))
-_SUBJECTS = frozenset(("i", "we", "there"))
+                        "avoiding", "neither", "nor", "cannot", "failed", "refused", "skipped", "skip",
+                        "skipping", "bypass", "bypassed", "barely", "hardly"))
+# "I'd skip any operational prerequisites", "we'd never…": the subject with its auxiliary in one word
+_SUBJECTS = frozenset(("i", "we", "there", "i'd", "we'd", "i'll", "we'll", "i've", "we've", "i'm", "we're"))
 _SUBJECT_REACH = 3  # the negation follows its subject within this many words ("I really never")
 
 
 # "we had no data", "I was not sure", "we didn't have monitoring": a state, often the scene
-_STATES = frozenset(("have", "has", "had", "having", "be", "been", "being", "was", "were", "is", "are", "am"))
+_STATES = frozenset(("have", "has", "had", "having", "be", "been", "being", "was", "were", "is", "are", "am",
+                     "i'm", "we're", "i've", "we've"))
 _OBJECT_NEGATIONS = frozenset(("no", "none", "nothing", "without", "neither", "nor", "barely", "hardly"))
 _ADVERBS = frozenset(("really", "even", "actually", "ever", "just", "properly", "honestly", "once"))
 # "I don't think one method fits all": an opinion, not a denial

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -96,7 +97,7 @@ def _suggestions(points, structure, spec: Specificity, delivery, on_topic, detai
             msg = (f"Cover the {what} “{p.point}”" if basis == "talking_points"
                    else f"Cover this {what}: “{p.point}”")
             if p.strength >= 0.3 and p.evidence and on_topic:
-                msg += f": you touch on it (“{_short(p.evidence)}”) but give it no substance."
+                msg += f": you touch on it (“{_excerpt(p.evidence, p.point)}”) but give it no substance."
             else:
                 msg += "."
             out.append(Suggestion("missed_point", msg, p.example))
@@ -124,8 +125,9 @@ def _suggestions(points, structure, spec: Specificity, delivery, on_topic, detai
         out.append(Suggestion("specificity", "Add specifics: numbers, time frames, and the "
                               "practices or tools you used."))
     if delivery.length_verdict == "short":
+        # in the unit of the target: "20 words; aim for 60–180 s" asked the reader to convert
         said = (f"about {delivery.speaking_seconds:.0f} s spoken" if delivery.speaking_seconds >= 10
-                else f"{delivery.words} word{'s' if delivery.words != 1 else ''}")
+                else f"{delivery.words} word{'s' if delivery.words != 1 else ''}, under 10 s spoken")
         out.append(Suggestion("length", f"Too short: {said}; aim for {delivery.target_seconds[0]}–"
                               f"{delivery.target_seconds[1]} s."))
     elif delivery.length_verdict == "long":
@@ -155,10 +157,61 @@ def _short(s: str, n: int = 80) -> str:
     return cut.rstrip(" ,;:") + "…"
 
 
-def _quoted(unit: str | None) -> str | None:
-    """A unit as the report quotes it: a piece of a run-on sentence ends where it was cut ("…for a
-    quarter,"), and a dangling comma or colon reads as words left out."""
-    return unit.rstrip(" ,;:") if unit else unit
+# what may stand between two units as written: the punctuation a clause split or a line break left out
+_BETWEEN_UNITS = re.compile(r"[\s;:,.!?\u2014\u2013-]*")
+
+
+def _excerpt(evidence: str, point: str, n: int = 80) -> str:
+    """At most about n characters of the evidence, around the words it shares with the point ("…then
+    actually reduce their workload…" for "changes to workload"), not always its opening."""
+    if len(evidence) <= n:
+        return evidence
+    wanted = set(_text.content_stems(point))
+    words = evidence.split(" ")
+    best, best_hits = 0, -1
+    for start in range(len(words)):
+        end, size = start, 0
+        while end < len(words) and size + len(words[end]) + 1 <= n - 2:
+            size += len(words[end]) + 1
+            end += 1
+        hits = len(wanted & set(_text.content_stems(" ".join(words[start:end]))))
+        if hits > best_hits:
+            best, best_hits = start, hits
+        if end == len(words):
+            break
+    if best == 0:
+        return _short(evidence, n)
+    rest = " ".join(words[best:])
+    return "…" + (_short(rest, n - 1) if len(rest) > n - 1 else rest)
+
+
+def _quoted(unit: str | None, cleaned: str = "") -> str | None:
+    """A unit as the report quotes it: a pair of sentences as written ("…in three months; I took it
+    to him", not "…in three months I took it to him"), a line break as " / "; a piece of a run-on
+    sentence ends where it was cut ("…for a quarter,"), and a dangling comma or colon reads as words
+    left out."""
+    if not unit:
+        return unit
+    return _as_written(unit, cleaned).rstrip(" ,;:")
+
+
+def _as_written(unit: str, cleaned: str) -> str:
+    if not cleaned or unit in cleaned:
+        return unit
+    words = unit.split(" ")
+    for cut in range(1, len(words)):  # a pair of units: where the first ends, the second begins
+        first, second = " ".join(words[:cut]), " ".join(words[cut:])
+        start = cleaned.find(first)
+        if start < 0:
+            continue
+        end = start + len(first)
+        gap = _BETWEEN_UNITS.match(cleaned, end)
+        if gap and cleaned.startswith(second, gap.end()):
+            between = cleaned[end:gap.end()]
+            if "\n" in between:
+                between = between.replace("\n", " ").rstrip() + " / " if between.strip() else " / "
+            return first + between + second
+    return unit
 
 
 def _engine_info(backend: Backend) -> dict:
@@ -211,7 +264,7 @@ def _judge_asked_part(q: Question, kind: str, sents: list[str], raw: str,
     shown = _sig.shows_part(q.asked_part, kind, sents, _sig.list_items(raw))
     return tuple(dataclasses.replace(t, covered=shown is not None,
                                      strength=1.0 if shown else min(t.strength, ASKED_PART_MISSING_STRENGTH),
-                                     evidence=_quoted(shown) if shown else None) for t in tps)
+                                     evidence=_quoted(shown, "\n".join(sents)) if shown else None) for t in tps)
 
 
 def _coverage(tps) -> float | None:
@@ -253,7 +306,7 @@ def _report(q: Question, raw: str, cleaned: str, sents: list[str], sent_vecs, ba
     ans = build_answer(raw, cleaned, sents, sent_vecs)
     asked = _asked(q, prep.points)
     raw_points = point_results(prep, ans, backend, lexicon, asked)
-    tps = tuple(TalkingPointResult(p, s >= 0.5, round(s, 3), _quoted(ev) if s >= 0.3 else None, ex)
+    tps = tuple(TalkingPointResult(p, s >= 0.5, round(s, 3), _quoted(ev, cleaned) if s >= 0.3 else None, ex)
                 for p, s, ev, _f, ex in raw_points)
     tps = _focused(asked, tps)
     if q.asked_part:

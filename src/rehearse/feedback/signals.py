@@ -98,12 +98,19 @@ _RESULT_AFTER_ACTION = re.compile(
     r"any ?more|as (often|fast|quickly|many|much) as|as often|times (as|more|faster|fewer|less)|"
     r"(faster|fewer|more|less|lower|higher|better|shorter|quicker|cheaper) than (before|it was|"
     r"we|they|the)|compared (to|with)|went away|stopped|recovered|stayed|retained|promoted|"
-    r"on time|for the first time|paid off|worked out|it worked|went (well|better|smoothly))\b", re.I)
+    r"on time|for the first time|paid off|worked out|it worked|went (well|better|smoothly)|renewed|"
+    r"no (repeat|recurrence|repeats|recurrences|further)\b|(back|returned) to normal|(fine|healthy|stable) again|"
+    r"(hit|met|made) (every|each|all|the|our|his|her|their) (goal|goals|target|targets|deadline|date)|"
+    r"(chose|picked|accepted|adopted|approved|went with) (my|our) (alternative|proposal|option|plan|"
+    r"recommendation|approach)|signed off)\b", re.I)
 _STEP_MARKERS = re.compile(
     r"(?:^|[\s,;(])(first(?:ly)?|second(?:ly)?|third(?:ly)?|then|next|after that|afterwards|"
     r"finally|lastly|step (?:one|two|three|\d)|phase (?:one|two|three|\d)|to start|"
     r"start(?:ing)? (?:by|with)|in (?:the )?(?:first|second|next) \d+ (?:days|weeks|months)|"
-    r"(?:day|week|month) \d+|once that|from there|in parallel|meanwhile|at the same time)\b",
+    r"(?:day|week|month) \d+|once that|from there|in parallel|meanwhile|at the same time|"
+    # the same markers in the other languages answers come in (the model reads them; the rules should too)
+    r"primero|primeiro|después|despues|luego|depois|em seguida|a continuación|por último|por ultimo|por fim|"
+    r"finalmente|d'abord|ensuite|puis|enfin|zuerst|zunächst|danach|anschließend|schließlich|infine)\b",
     re.I,
 )
 
@@ -213,6 +220,23 @@ def list_items(raw: str) -> int:
     return len(_LIST_ITEM.findall(raw))
 
 
+# A number that is part of a name or no amount: "SOC 2", "ISO 27001" (after an acronym), "One Friday"
+# (one day, not a count), "cost per thousand queries" (a rate's unit)
+_ACRONYM_BEFORE = re.compile(r"\b[A-Z]{2,}[ -]$")
+_ONE_DAY = re.compile(r"\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|morning|afternoon|evening|"
+                      r"night|weekend)\b", re.I)
+
+
+def _names_no_amount(answer: str, m: re.Match) -> bool:
+    figure = m.group(0).strip()
+    before = answer[: m.start()]
+    if figure.isdigit() and _ACRONYM_BEFORE.search(before):
+        return True
+    if figure.lower() == "one" and _ONE_DAY.match(answer, m.end()):
+        return True
+    return figure.lower() in ("hundred", "thousand", "million") and before.rstrip().lower().endswith("per")
+
+
 def _list_marker(answer: str, m: re.Match) -> bool:
     """"2)" opening a list item ("…a quarter. 2) What is the exit cost") counts nothing."""
     before = answer[: m.start()].rstrip()
@@ -237,6 +261,20 @@ def outcome_point(point: str) -> bool:
     return bool(_OUTCOME_POINT.search(point)) and not re.match(r"\s*how (?:you|i|we)\b", point, re.I)
 
 
+def _tells_what_came_after(text: str) -> bool:
+    return bool(_RESULT_AFTER_ACTION.search(text) or _UP_TO_NOW.search(text))
+
+
+_CLAUSE_BREAK = re.compile(r";|\s[\u2014\u2013-]{1,2}\s|,\s(?:and|so)\s")
+
+
+def _after_first_clause(sentence: str) -> str:
+    """The words after a sentence's first clause ("I got four teams onto one library; we had no repeat in
+    nine months"): where a one-sentence story tells what came of its action."""
+    parts = _CLAUSE_BREAK.split(sentence, maxsplit=1)
+    return parts[1] if len(parts) > 1 else ""
+
+
 def structure(kind: str, kind_source: str, sents: list[str], listed: int = 0,
               outcomes: tuple[str, ...] = ()) -> Structure:
     """STAR parts for behavioural answers, steps/framework for situational ones; `listed`: the
@@ -251,7 +289,8 @@ def structure(kind: str, kind_source: str, sents: list[str], listed: int = 0,
         acted = [i for i, s in enumerate(sents) if names_an_action(s)]
         star["action"] = bool(acted)
         result_sents = [s for i, s in enumerate(sents) if _STAR["result"].search(s) or (
-            acted and i > acted[0] and (_RESULT_AFTER_ACTION.search(s) or _UP_TO_NOW.search(s)))] + list(outcomes)
+            acted and i >= acted[0] and _tells_what_came_after(s if i > acted[0] else _after_first_clause(s)))]
+        result_sents += list(outcomes)
         star["result"] = bool(result_sents)
         # what the advice to quantify asks for: a number, or a time frame ("a month later", "within two weeks")
         quantified = any(_DIGIT.search(s) or _NUMBER.search(s) or _TIME_FRAME.search(s) for s in result_sents)
@@ -328,11 +367,14 @@ def specificity(answer: str, lexicon: Lexicon | None, echo: frozenset[str] = fro
     # "6 weeks" of "in 6 weeks" is a quantity and a time frame, and counts as both (a report lists it
     # once: practice.report_view.specifics_shown)
     numbers = _once(m.group(0).strip() for m in _NUMBER.finditer(answer)
-                    if not _list_marker(answer, m) and not bare_marker(answer, m))
+                    if not _list_marker(answer, m) and not bare_marker(answer, m) and not _names_no_amount(answer, m))
     frames = _once(m.group(0).strip() for m in _TIME_FRAME.finditer(answer))
     # a practice the question itself names ("SLOs and error budgets") is read back, not a specific
     practices = _once(p for p in [m.group(0) for m in _PRACTICES.finditer(answer)] + named_tools(answer)
                       if not all(_text.stem(w) in echo for w in _text.words(p)))
+    # "CI" and "CD" beside "CI/CD", "SOC" beside "SOC 2": the one practice
+    parts = {part.lower() for p in practices for part in re.split(r"[/ ]", p) if part != p}
+    practices = tuple(p for p in practices if p.lower() not in parts)
     terms: list[str] = []
     if lexicon is not None and lexicon.job_terms:
         ws = _text.words(answer)
@@ -348,13 +390,14 @@ def specificity(answer: str, lexicon: Lexicon | None, echo: frozenset[str] = fro
         cliched = {_text.stem(w) for c in count_phrases(answer.lower(), CLICHES) for w in _text.words(c)}
         found = [s for s in lexicon.job_terms if s in written and not all(part in echo for part in s.split())
                  and not _says_nothing(s, written[s], cliched)]
-        # a term inside a longer one, or inside a named practice, is listed once: "pull requests", not
-        # "requests" beside it; "code reviews" as a practice, not again as a term
+        # a term inside a longer one, or sharing a word with a named practice, is listed once: "pull
+        # requests", not "requests" beside it; "code reviews" or "DORA" as a practice, not again as a
+        # term ("review", "dora metrics")
         named = {_text.stem(w) for p in practices for w in _text.words(p)}
         longer = [set(s.split()) for s in found if " " in s]
         terms = list(dict.fromkeys(
             written[s] for s in found
-            if not set(s.split()) <= named and not any(set(s.split()) < other for other in longer)))
+            if not set(s.split()) & named and not any(set(s.split()) < other for other in longer)))
     digits = sum(1 for n in numbers if _DIGIT.search(n))
     raw = (min(digits, 3) * 1.0 + min(len(numbers) - digits, 2) * 0.5 + min(len(frames), 2) * 0.75
            + min(len(practices), 3) * 0.75 + min(len(terms), 6) * 0.25)

@@ -129,7 +129,11 @@ PRACTICES = re.compile(
     r"kafka|redis|elasticsearch|postgres(?:ql)?|mysql|mongodb|docker|"
     r"runbooks?|incident commander|raci|swot|rice|moscow|wsjf|a/b tests?|experiments?|"
     r"dashboards?|brag docs?|okr|north star|tech radar|threat model(?:ling|ing)?|pen ?tests?|"
-    r"soc ?2|iso ?27001|gdpr|budget|headcount|capex|opex|unit economics|sla)\b",
+    r"soc ?2|iso ?27001|gdpr|budget|headcount|capex|opex|unit economics|sla|"
+    r"circuit[- ]breakers?|(?:exponential )?backoff|retries with jitter|rate[- ]limit(?:s|ing|er)?|"
+    r"load[- ]shedding|connection pool(?:s|ing)?|idempotency keys?|dead[- ]letter queues?|chaos engineering|"
+    r"game ?days?|load tests?|smoke tests?|contract tests?|integration tests?|observability|tracing|"
+    r"strangler(?:[- ]fig)?)\b",
     re.I,
 )
 

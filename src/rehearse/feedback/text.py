@@ -356,11 +356,27 @@ PLAIN_ALONE_WORDS = frozenset("""
     behaviour behavior pressure engineer engineers engineering manager managers leader leaders
     business product products software technical quality trust trusted impact impacts
     improvement improvements growth communication culture deliberate feature features
+    several term terms choice choices standard standards structured individual individuals default
+    adopt adopted invested agreement agreements documented operated manageable stretched disagree
+    frame framed costing bet bets poor
 """.split())  # noqa: SIM905
 
 
 _HEDGE_WORDS = frozenset(("maybe", "perhaps", "probably", "possibly", "guess", "somewhat",
                           "kinda", "sorta", "um", "uh", "honestly", "yeah"))
+
+
+ENGLISH_MIN_WORDS = 8  # fewer words say too little about their language
+ENGLISH_MIN_STOPWORD_SHARE = 0.2  # English prose: 35-55% of words are stopwords; Portuguese, Spanish: under 15%
+
+
+def reads_as_english(text: str) -> bool:
+    """Whether a text reads as English, by its share of English stopwords (short texts: assumed so).
+    The English word lists (fillers, hedges) say nothing of another language: "um" is Portuguese for "a"."""
+    found = words(text)
+    if len(found) < ENGLISH_MIN_WORDS:
+        return True
+    return sum(w in STOPWORDS for w in found) / len(found) >= ENGLISH_MIN_STOPWORD_SHARE
 
 
 def plain_counts(text: str) -> tuple[int, int]:

@@ -54,6 +54,9 @@ def render_report(console: Console, question: str | None, report: dict) -> None:
         evidence = escape(point["evidence"]) if point["evidence"] else "—"
         if point["evidence"] and not point["covered"]:
             evidence = f"[dim]near miss: {evidence}[/]"
+        if not report["on_topic"] and report.get("grade") != "no answer":
+            # its closeness to another question's answer is no near miss of this one
+            evidence = "[dim]not credited: the answer reads as one to another question[/]"
         table.add_row(mark, escape(point["point"]), f"{point['strength']:.2f}", evidence)
     if report["talking_points"]:
         console.print(table)

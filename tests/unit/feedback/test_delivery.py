@@ -52,3 +52,22 @@ def test_passionate_about_is_one_cliche_not_two():
 def test_a_plain_answer_has_no_cliches():
     d = _said("On Tuesday I rang the prescriber, held the dose and logged it on the chart by 3 pm.")
     assert d.cliches == {} and d.fillers == {} and d.hedges == {}
+
+
+@pytest.mark.parametrize(("answer", "fillers"), [
+    ("Actually, we rolled it back.", 1),
+    ("So actually we rolled it back, and then actually, it held.", 2),
+    ("I would then actually reduce their workload.", 0),  # stress, not a filler
+    ("Our relationship actually got stronger.", 0),
+])
+def test_actually_is_a_filler_where_it_opens_a_clause_not_where_it_stresses_a_verb(answer, fillers):
+    assert D.delivery(answer, 1).fillers.get("actually", 0) == fillers
+
+
+def test_the_english_word_lists_are_not_applied_to_another_language():
+    """"um" is Portuguese for "a": an answer in Portuguese was told to cut five fillers it never said."""
+    answer = ("Eu começaria por entender qual problema queremos resolver com um serviço separado, "
+              "depois um monólito modular e um plano de extração gradual.")
+    d = D.delivery(answer, 1)
+    assert d.fillers == {} and d.hedges == {}
+    assert D.delivery("Um, I would, um, start with the problem we want to solve.", 1).fillers == {"um": 2}

@@ -22,6 +22,8 @@ def share(stems, found) -> float:
     "I never checked any data and I did not confirm the problem with evidence, I just went with my gut.",
     "We didn't confirm the problem with any evidence.",
     "Honestly I avoided confirming the problem with evidence.",
+    "I'd skip confirming the problem with evidence and go straight to a fix.",  # what one would not do
+    "We'd never confirm the problem with evidence first.",
 ])
 def test_a_negated_restatement_of_a_point_denies_it(sentence):
     assert denied_points(sentence, [EVIDENCE, PLAN], share) == [True, False]
@@ -85,6 +87,7 @@ def test_the_candidate_denying_an_action_needs_fewer_of_the_points_words():
     "What I didn't backfill by hand: the three largest tables, which a job corrected.",  # names a thing
     "I never backfilled without a dry run first.",  # a double negation affirms
     "We had no backfill tooling, so I built it.",  # a state: the scene
+    "I'm not sure the backfill was perfect, but the totals matched.",  # a state, however contracted
 ])
 def test_opinions_relative_clauses_double_negations_and_states_deny_nothing(sentence):
     assert denied_points(sentence, [BACKFILL], share) == [False]

@@ -220,3 +220,33 @@ def test_a_lone_list_marker_or_table_cell_is_not_a_number(answer):
 ])
 def test_a_zero_the_candidate_gives_is_a_number(answer, number):
     assert number in _spec(answer).numbers
+
+
+@pytest.mark.parametrize(("answer", "numbers"), [
+    ("We passed SOC 2 and ISO 27001 in 6 months.", ("6 months",)),  # a standard's number names it
+    ("One Friday the pool ran out; one of three services died.", ("three",)),  # one day, not a count
+    ("Cost per thousand queries fell from $1.90 to $0.85.", ("$1.90", "$0.85")),  # a rate's unit
+    ("We hired 3 engineers and had 2 teams.", ("3 engineers", "2 teams")),
+])
+def test_a_number_that_names_something_or_is_a_unit_is_no_amount(answer, numbers):
+    assert S.specificity(answer, None).numbers == numbers
+
+
+def test_a_practice_is_listed_once_not_again_by_its_parts():
+    found = S.specificity("We moved to CI/CD with CI on every PR, passed SOC 2 and tracked DORA.", None)
+    assert found.named_practices == ("CI/CD", "SOC 2", "DORA")
+
+
+def test_resilience_practices_are_named_practices():
+    answer = "I got four teams onto a shared client library with timeouts, backoff and circuit breakers."
+    assert set(S.specificity(answer, None).named_practices) == {"backoff", "circuit breakers"}
+
+
+def test_a_job_term_sharing_a_word_with_a_named_practice_is_not_listed_again():
+    found = _spec("We tracked the four DORA metrics monthly.", terms=("dora metrics", "metrics review"))
+    assert "DORA" in found.named_practices and found.job_terms == ()
+
+
+@pytest.mark.parametrize("word", ["several", "terms", "choice", "standard", "individual"])
+def test_plain_words_a_bank_uses_are_no_job_terms(word):
+    assert _spec(f"I explained it in {word} that made sense.", terms=(word,)).job_terms == ()

@@ -135,6 +135,71 @@ def test_the_evidence_shown_does_not_end_in_a_dangling_comma_or_colon(monkeypatc
                                                       "it became clear the problem was not ability"]
 
 
+def test_a_pair_of_sentences_is_quoted_as_written_not_run_together(monkeypatch):
+    """A quote that joined two units with a space changed the candidate's words: "…in three months I took
+    it to him" for "…in three months; I took it to him"."""
+    from rehearse.feedback import engine
+
+    judged = engine.point_results
+    pair = "The founder wanted a native app in three months I took the usage data to him"
+
+    def as_pair(*args):
+        return [(p, 0.6, pair, f, e) for p, _s, _unit, f, e in judged(*args)]
+
+    monkeypatch.setattr(engine, "point_results", as_pair)
+    q = Question(text="Tell me about a time you disagreed with a founder about the app.",
+                 talking_points=("the usage data you took to the founder",))
+    answer = "The founder wanted a native app in three months; I took the usage data to him."
+    r = analyze(q, answer, backend=load_backend("lexical"))
+    assert r.on_topic
+    assert r.talking_points[0].evidence == "The founder wanted a native app in three months; I took the usage data to him"
+
+
+def test_a_heading_and_its_line_are_quoted_with_the_break_shown():
+    from rehearse.feedback.engine import _quoted
+
+    cleaned = "Quality\nEscaped defects per release fell by half."
+    assert _quoted("Quality Escaped defects per release fell by half.", cleaned) == \
+        "Quality / Escaped defects per release fell by half."
+
+
+def test_a_near_miss_is_quoted_where_it_comes_near_the_point_not_from_its_opening():
+    from rehearse.feedback.engine import _excerpt
+
+    evidence = ("I would first sit down with them privately and listen, then actually reduce their workload "
+                "and cover for them so they can take some time off, and check in weekly.")
+    assert "reduce their workload" in _excerpt(evidence, "concrete changes to workload or responsibilities")
+    assert _excerpt(evidence, "a private conversation").startswith("I would first sit down")
+    assert len(_excerpt(evidence, "weekly check-ins")) <= 81
+
+
+@pytest.mark.parametrize("story", [
+    "I raised it with him in a one-to-one. He chose my alternative and all three big accounts renewed.",
+    "I traced the outages to retries and moved four teams onto one client library; we had no repeat in nine months.",
+    "I sat down with him and gave him examples. After a month he was fine again.",
+    "I set weekly check-ins with clear goals. He hit every goal by the end of the quarter.",
+])
+def test_what_came_of_the_action_is_a_result_even_in_its_own_words(story):
+    assert S.structure("behavioural", "question", T.sentences(story)).star["result"]
+
+
+def test_a_result_is_not_read_into_the_scene_before_the_action():
+    story = "We had no repeat customers that year. I wrote a plan."
+    assert not S.structure("behavioural", "question", T.sentences(story)).star["result"]
+
+
+def test_steps_are_found_in_the_languages_answers_come_in():
+    plan = ("Primero intento entender qué problema queremos resolver. Después me aseguro de tener CI/CD. "
+            "Por último extraigo un servicio pequeño.")
+    assert S.structure("situational", "question", T.sentences(plan)).framework
+
+
+def test_a_short_answer_is_told_its_length_in_the_unit_it_is_asked_for():
+    q = Question(text="How would you split a team?", talking_points=("the seams",), kind="situational")
+    r = analyze(q, "I would split it along the code.", backend=load_backend("lexical"))
+    assert "Too short: 7 words, under 10 s spoken; aim for 60–180 s." in [s.message for s in r.suggestions]
+
+
 # ---------------------------------------------------------------- a follow-up asking for a part
 
 FOUNDER = Question(text="Tell me about a time you disagreed with a founder about the architecture.",

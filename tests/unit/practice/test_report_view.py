@@ -88,3 +88,15 @@ def test_a_cap_on_the_score_reads_as_a_cap_not_as_points_out_of_nothing():
     render_report(console, QUESTION.text, report)
     text = console.export_text()
     assert "off topic cap −23" in text and "coverage cap −7" in text and "/0" not in text
+
+
+def test_the_points_of_an_off_topic_answer_say_they_are_not_credited_not_a_bare_dash():
+    """"✗ … 0.89 —" beside a strength that high read as a contradiction."""
+    console = Console(width=200, record=True, color_system=None)
+    report = analyze(QUESTION, STORY, backend=load_backend("lexical")).to_dict()
+    report["on_topic"] = False
+    for point in report["talking_points"]:
+        point.update(covered=False, evidence=None, strength=0.89)
+    render_report(console, QUESTION.text, report)
+    rows = [line for line in console.export_text().splitlines() if "0.89" in line]
+    assert rows and all("not credited: the answer reads as one to another question" in row for row in rows)
