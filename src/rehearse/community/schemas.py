@@ -10,13 +10,25 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 from rehearse.web.params import MAX_ID
 
 from . import diff as diffs
-from . import service
+from . import rules, service
 from .markdown import render as render_markdown
 from .models import Comment, Notification, Suggestion
 
-# Bodies larger than these are refused by validation before the service sees them; the service's
-# own limits (service.MAX_*) give the readable message for anything in between.
-_BIG = 100_000
+# The service's limits, declared here so /openapi.json shows them and going over is a 422 naming the field.
+# They count the characters as sent; the service counts again after trimming spaces and folding line ends.
+Answer = Annotated[str, Field(max_length=service.MAX_ANSWER)]
+Intent = Annotated[str, Field(max_length=service.MAX_INTENT)]
+Point = Annotated[str, Field(max_length=service.MAX_POINT)]
+Reason = Annotated[str, Field(max_length=service.MAX_REASON)]
+Competency = Annotated[str, Field(max_length=rules.MAX_COMPETENCY)]
+QuestionText = Annotated[str, Field(max_length=service.MAX_QUESTION)]
+
+
+class Body(BaseModel):
+    """A request body: a field this server does not know is refused (422 naming it), never silently
+    dropped, so a typo such as {"reply_too": 5} or {"dry_run": true} cannot do something else."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class Chunk(BaseModel):
@@ -28,14 +40,10 @@ def chunks(items: list[diffs.Chunk]) -> list[Chunk]:
     return [Chunk(op=c.op, text=c.text) for c in items]  # type: ignore[arg-type]
 
 
-class EditFields(BaseModel):
-    # Unknown fields are refused (422), as elsewhere in the API: a field this server does not store is
-    # never silently dropped.
-    model_config = ConfigDict(extra="forbid")
-
-    example_answer: str | None = Field(None, max_length=_BIG, description="The whole suggested example answer.")
-    intent: str | None = Field(None, max_length=_BIG)
-    talking_points: list[str] | None = Field(None, max_length=service.MAX_POINTS,
+class EditFields(Body):
+    example_answer: Answer | None = Field(None, description="The whole suggested example answer.")
+    intent: Intent | None = None
+    talking_points: list[Point] | None = Field(None, max_length=service.MAX_POINTS,
                                              description="The whole list, replacing the current points: "
                                                          "at least one, none empty or given twice.")
 
@@ -43,7 +51,7 @@ class EditFields(BaseModel):
 class SuggestionCreate(EditFields):
     """A suggested edit: give only the fields you change."""
 
-    reason: str = Field(..., max_length=_BIG, description="Why this is better.")
+    reason: Reason = Field(..., description="Why this is better.")
     # Strict: consent is `true`, not "yes" or 1 (which lax validation took as agreeing).
     accept_licence: StrictBool = Field(False, description="You agree to publish the suggestion under the bank's "
                                        "licence (JSON true).")
@@ -51,21 +59,21 @@ class SuggestionCreate(EditFields):
                                       description="The revision you edited (default: the current one).")
 
 
-class NewQuestionFields(BaseModel):
+class NewQuestionFields(Body):
     """What a suggested new question is, besides its texts; left out, it is worked out on acceptance as an
     import works it out (the kind from the question's wording, the competencies from its words)."""
 
     kind: Literal["behavioural", "situational", "other"] | None = Field(
         None, description="Behavioural (asks for a past story), situational (asks for an approach) or other.")
-    competencies: list[Annotated[str, Field(max_length=_BIG)]] | None = Field(
+    competencies: list[Competency] | None = Field(
         None, max_length=service.MAX_COMPETENCIES,
         description="The competencies it tests, as the bank writes them (e.g. \"hiring\", \"people-management\"; "
                     "\"People management\" is stored so); no commas.")
 
 
 class QuestionSuggestionCreate(EditFields, NewQuestionFields):
-    text: str = Field(..., max_length=_BIG, description="The new question.")
-    reason: str = Field(..., max_length=_BIG)
+    text: QuestionText = Field(..., description="The new question.")
+    reason: Reason
     accept_licence: StrictBool = Field(False, description="You agree to publish the suggestion under the bank's "
                                        "licence (JSON true).")
 
@@ -84,7 +92,7 @@ class PreviewRead(BaseModel):
 
 
 class QuestionFields(EditFields, NewQuestionFields):
-    text: str = Field(..., max_length=_BIG, description="The new question.")
+    text: QuestionText = Field(..., description="The new question.")
 
 
 class QuestionPreviewRead(BaseModel):
@@ -246,7 +254,7 @@ class QueueRead(BaseModel):
     items: list[QueueItemRead]
 
 
-class VoteCreate(BaseModel):
+class VoteCreate(Body):
     value: Literal[-1, 0, 1] = Field(..., description="1 up, -1 down, 0 takes your vote back.")
 
     @field_validator("value", mode="before")
@@ -257,13 +265,13 @@ class VoteCreate(BaseModel):
         return value
 
 
-class CommentCreate(BaseModel):
-    body: str = Field(..., max_length=_BIG, description="Markdown; raw HTML is shown as text.")
+class CommentCreate(Body):
+    body: str = Field(..., max_length=service.MAX_COMMENT, description="Markdown; raw HTML is shown as text.")
     reply_to: int | None = Field(None, ge=1, le=MAX_ID, strict=True, description="The comment this one answers.")
 
 
-class ReasonBody(BaseModel):
-    reason: str = Field(..., max_length=_BIG)
+class ReasonBody(Body):
+    reason: Reason
 
 
 class HideBody(ReasonBody):
@@ -274,10 +282,8 @@ class AcceptEdits(EditFields, NewQuestionFields):
     """An editor's edit of a suggestion: kind and competencies are a suggested new question's only."""
 
 
-class AcceptBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    note: str | None = Field(None, max_length=_BIG, description="An editor's note, added to the revision's reason.")
+class AcceptBody(Body):
+    note: Reason | None = Field(None, description="An editor's note, added to the revision's reason.")
     edited: AcceptEdits | None = Field(None, description="Edit, then accept: the fields given replace the suggested "
                                        "ones, those left out keep what the suggestion proposes ({} accepts it as "
                                        "proposed). A suggested new question's kind and competencies may be given "
@@ -288,9 +294,9 @@ class AcceptBody(BaseModel):
                                     "one the suggestion was made against, so the edit is merged like it).")
 
 
-class RevertBody(BaseModel):
+class RevertBody(Body):
     revision: int = Field(..., ge=1, le=MAX_ID, strict=True)
-    reason: str = Field(..., max_length=_BIG)
+    reason: Reason
 
 
 class RevisionRead(BaseModel):
@@ -350,9 +356,8 @@ class UnreadRead(BaseModel):
     unread: int
 
 
-class MarkRead(BaseModel):
-    # Unknown fields are refused (422): a typo such as {"idz": [1]} would otherwise read as "mark all".
-    model_config = ConfigDict(extra="forbid")
+class MarkRead(Body):
+    # Unknown fields matter most here: a typo such as {"idz": [1]} would otherwise read as "mark all".
 
     # Strict whole numbers in the id range: "1" or 2**40 is a 422, not a string matched or a database overflow.
     # At most 1,000 ids a call keeps the IN list well under the databases' limits on bound parameters.
@@ -360,7 +365,7 @@ class MarkRead(BaseModel):
         None, max_length=1000, description="Notifications to mark read; all when omitted (or with no body).")
 
 
-class RoleBody(BaseModel):
+class RoleBody(Body):
     role: Literal["candidate", "editor", "admin"]
 
 

@@ -402,6 +402,9 @@ def user_suggestions(session: Session, *, user_id: int, limit: int = 100) -> lis
 
 
 def question_suggestions(session: Session, *, question_id: int) -> list[Suggestion]:
+    """A question's pending suggestions, most votes first; NotFound for a question that does not exist (an
+    empty list would read as "nothing suggested")."""
+    question_or_404(session, question_id)
     return list(session.scalars(select(Suggestion).where(Suggestion.question_id == question_id,
                                                          Suggestion.status == "pending")
                                 .options(selectinload(Suggestion.author))

@@ -14,6 +14,7 @@ from fastapi.responses import Response
 from rehearse.accounts.models import User
 from rehearse.web import questions as question_cache
 from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep
+from rehearse.web.params import IdPath, OffsetQuery
 from rehearse.web.security import ApiUser, CsrfApi, OptionalUser
 
 from . import schemas, service
@@ -40,6 +41,10 @@ ERRORS = {400: {"description": "Bad input; `detail` says what"}, 403: {"descript
           404: {"description": "No such question, suggestion or comment"},
           409: {"description": "Decided already, or stale and conflicting"},
           429: {"description": "Rate limited; see Retry-After"}}
+# The administration routes answer about accounts, not suggestions.
+ADMIN_ERRORS = {400: {"description": "Bad input; `detail` says what (e.g. an admin demoting or banning themself)"},
+                403: {"description": "Only admins can do this"},
+                404: {"description": "There is no user with that id"}}
 
 
 def failed(error: service.CommunityError) -> HTTPException:
@@ -53,7 +58,7 @@ def failed(error: service.CommunityError) -> HTTPException:
 
 @router.post("/questions/{question_id}/suggestions/preview", response_model=schemas.PreviewRead,
              responses=ERRORS, dependencies=[CsrfApi])
-def preview_suggestion(question_id: int, body: schemas.EditFields,
+def preview_suggestion(question_id: IdPath, body: schemas.EditFields,
                        request: Request, user: ApiUser, session: ReadSessionDep,
                        settings: SettingsDep) -> schemas.PreviewRead:
     """The word-level diff against the current revision and the engine's report; nothing is stored."""
@@ -68,7 +73,7 @@ def preview_suggestion(question_id: int, body: schemas.EditFields,
 
 @router.post("/questions/{question_id}/suggestions", response_model=schemas.SuggestionRead, status_code=201,
              responses=ERRORS, dependencies=[CsrfApi])
-def create_suggestion(question_id: int, body: schemas.SuggestionCreate,
+def create_suggestion(question_id: IdPath, body: schemas.SuggestionCreate,
                       request: Request, user: ApiUser, session: ReadSessionDep,
                       settings: SettingsDep) -> schemas.SuggestionRead:
     """Suggest an edit of the example answer, intent or talking points (give only what you change)."""
@@ -87,7 +92,7 @@ def create_suggestion(question_id: int, body: schemas.SuggestionCreate,
 
 @router.post("/roles/{role_id}/suggestions/preview", response_model=schemas.QuestionPreviewRead,
              responses=ERRORS, dependencies=[CsrfApi])
-def preview_question_suggestion(role_id: int, body: schemas.QuestionFields, request: Request, user: ApiUser,
+def preview_question_suggestion(role_id: IdPath, body: schemas.QuestionFields, request: Request, user: ApiUser,
                                 session: ReadSessionDep, settings: SettingsDep) -> schemas.QuestionPreviewRead:
     """A suggested new question as its page would show it, and the engine's report of its example
     answer against its own talking points; nothing is stored."""
@@ -102,7 +107,8 @@ def preview_question_suggestion(role_id: int, body: schemas.QuestionFields, requ
 
 @router.post("/roles/{role_id}/suggestions", response_model=schemas.SuggestionRead, status_code=201,
              responses=ERRORS, dependencies=[CsrfApi])
-def create_question_suggestion(role_id: int, body: schemas.QuestionSuggestionCreate, request: Request, user: ApiUser,
+def create_question_suggestion(role_id: IdPath, body: schemas.QuestionSuggestionCreate, request: Request,
+                               user: ApiUser,
                                session: ReadSessionDep, settings: SettingsDep) -> schemas.SuggestionRead:
     """Suggest a new question (with intent, talking points and example answer) for a role."""
     try:
@@ -118,9 +124,13 @@ def create_question_suggestion(role_id: int, body: schemas.QuestionSuggestionCre
 
 @router.get("/questions/{question_id}/suggestions", response_model=list[schemas.SuggestionSummary],
             responses=ERRORS)
-def list_question_suggestions(question_id: int, session: SessionDep) -> list[schemas.SuggestionSummary]:
-    """Pending suggestions for a question, most votes first."""
-    return [schemas.SuggestionSummary.of(s) for s in service.question_suggestions(session, question_id=question_id)]
+def list_question_suggestions(question_id: IdPath, session: SessionDep) -> list[schemas.SuggestionSummary]:
+    """Pending suggestions for a question, most votes first (404 for a question that does not exist)."""
+    try:
+        pending = service.question_suggestions(session, question_id=question_id)
+    except service.CommunityError as error:
+        raise failed(error) from None
+    return [schemas.SuggestionSummary.of(s) for s in pending]
 
 
 @router.get("/suggestions/mine", response_model=list[schemas.SuggestionSummary])
@@ -130,7 +140,7 @@ def my_suggestions(user: ApiUser, session: SessionDep) -> list[schemas.Suggestio
 
 
 @router.get("/suggestions/{suggestion_id}", response_model=schemas.SuggestionRead, responses=ERRORS)
-def get_suggestion(suggestion_id: int, session: SessionDep, user: OptionalUser) -> schemas.SuggestionRead:
+def get_suggestion(suggestion_id: IdPath, session: SessionDep, user: OptionalUser) -> schemas.SuggestionRead:
     """A suggestion with its diffs, the engine's report, staleness, votes and comments."""
     try:
         return schemas.SuggestionRead.of_view(service.view_suggestion(session, suggestion_id, viewer=user))
@@ -140,7 +150,7 @@ def get_suggestion(suggestion_id: int, session: SessionDep, user: OptionalUser) 
 
 @router.post("/suggestions/{suggestion_id}/withdraw", response_model=schemas.SuggestionSummary,
              responses=ERRORS, dependencies=[CsrfApi])
-def withdraw_suggestion(suggestion_id: int, user: ApiUser, session: SessionDep) -> schemas.SuggestionSummary:
+def withdraw_suggestion(suggestion_id: IdPath, user: ApiUser, session: SessionDep) -> schemas.SuggestionSummary:
     try:
         return schemas.SuggestionSummary.of(service.withdraw(session, user=user, suggestion_id=suggestion_id))
     except service.CommunityError as error:
@@ -152,7 +162,8 @@ def withdraw_suggestion(suggestion_id: int, user: ApiUser, session: SessionDep) 
 
 @router.post("/suggestions/{suggestion_id}/vote", response_model=schemas.SuggestionSummary, responses=ERRORS,
              dependencies=[CsrfApi])
-def vote(suggestion_id: int, body: schemas.VoteCreate, user: ApiUser, session: SessionDep) -> schemas.SuggestionSummary:
+def vote(suggestion_id: IdPath, body: schemas.VoteCreate, user: ApiUser,
+         session: SessionDep) -> schemas.SuggestionSummary:
     """One vote per user, changeable; not on your own suggestion."""
     try:
         return schemas.SuggestionSummary.of(service.vote(session, user=user, suggestion_id=suggestion_id,
@@ -163,7 +174,7 @@ def vote(suggestion_id: int, body: schemas.VoteCreate, user: ApiUser, session: S
 
 @router.post("/suggestions/{suggestion_id}/comments", response_model=schemas.CommentRead, status_code=201,
              responses=ERRORS, dependencies=[CsrfApi])
-def add_comment(suggestion_id: int, body: schemas.CommentCreate, user: ApiUser,
+def add_comment(suggestion_id: IdPath, body: schemas.CommentCreate, user: ApiUser,
                 session: SessionDep) -> schemas.CommentRead:
     try:
         comment = service.add_comment(session, user=user, suggestion_id=suggestion_id, body=body.body,
@@ -175,7 +186,7 @@ def add_comment(suggestion_id: int, body: schemas.CommentCreate, user: ApiUser,
 
 
 @router.post("/comments/{comment_id}/report", status_code=204, responses=ERRORS, dependencies=[CsrfApi])
-def report_comment(comment_id: int, body: schemas.ReasonBody, user: ApiUser, session: SessionDep) -> Response:
+def report_comment(comment_id: IdPath, body: schemas.ReasonBody, user: ApiUser, session: SessionDep) -> Response:
     """Flag a comment for the editors."""
     try:
         service.report_comment(session, user=user, comment_id=comment_id, reason=body.reason)
@@ -189,7 +200,7 @@ def report_comment(comment_id: int, body: schemas.ReasonBody, user: ApiUser, ses
 
 @router.get("/community/queue", response_model=schemas.QueueRead, responses=ERRORS)
 def moderation_queue(user: EditorUser, session: SessionDep, limit: Annotated[int, Query(ge=1, le=200)] = 50,
-                     offset: Annotated[int, Query(ge=0)] = 0) -> schemas.QueueRead:
+                     offset: OffsetQuery = 0) -> schemas.QueueRead:
     """Pending suggestions, most votes first, then oldest first (editors)."""
     items, total = service.queue(session, limit=limit, offset=offset)
     return schemas.QueueRead(total=total, items=[schemas.QueueItemRead.of(i) for i in items])
@@ -197,7 +208,7 @@ def moderation_queue(user: EditorUser, session: SessionDep, limit: Annotated[int
 
 @router.post("/suggestions/{suggestion_id}/accept", response_model=schemas.SuggestionRead, responses=ERRORS,
              dependencies=[CsrfApi])
-def accept_suggestion(suggestion_id: int, body: schemas.AcceptBody, user: EditorUser, session: SessionDep,
+def accept_suggestion(suggestion_id: IdPath, body: schemas.AcceptBody, user: EditorUser, session: SessionDep,
                       request: Request) -> schemas.SuggestionRead:
     """Accept into a new revision crediting the author; `edited` accepts your edit of it instead (editors).
 
@@ -214,7 +225,7 @@ def accept_suggestion(suggestion_id: int, body: schemas.AcceptBody, user: Editor
 
 @router.post("/suggestions/{suggestion_id}/reject", response_model=schemas.SuggestionSummary, responses=ERRORS,
              dependencies=[CsrfApi])
-def reject_suggestion(suggestion_id: int, body: schemas.ReasonBody, user: EditorUser,
+def reject_suggestion(suggestion_id: IdPath, body: schemas.ReasonBody, user: EditorUser,
                       session: SessionDep) -> schemas.SuggestionSummary:
     """Reject with a reason the author sees (editors)."""
     try:
@@ -225,7 +236,7 @@ def reject_suggestion(suggestion_id: int, body: schemas.ReasonBody, user: Editor
 
 
 @router.post("/comments/{comment_id}/hide", status_code=204, responses=ERRORS, dependencies=[CsrfApi])
-def hide_comment(comment_id: int, body: schemas.HideBody, user: EditorUser, session: SessionDep) -> Response:
+def hide_comment(comment_id: IdPath, body: schemas.HideBody, user: EditorUser, session: SessionDep) -> Response:
     """Hide (or show again) a comment (editors)."""
     try:
         service.hide_comment(session, editor=user, comment_id=comment_id, reason=body.reason, hidden=body.hidden)
@@ -245,7 +256,7 @@ def reported_comments(user: EditorUser, session: SessionDep) -> list[schemas.Rep
 
 
 @router.get("/questions/{question_id}/history", response_model=schemas.HistoryRead, responses=ERRORS)
-def question_history(question_id: int, session: SessionDep,
+def question_history(question_id: IdPath, session: SessionDep,
                      page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> schemas.HistoryRead:
     """A question's revisions, newest first, with author, date, reason and diff (50 a page)."""
     try:
@@ -258,7 +269,7 @@ def question_history(question_id: int, session: SessionDep,
 
 @router.post("/questions/{question_id}/revert", response_model=schemas.RevisionRead, status_code=201,
              responses=ERRORS, dependencies=[CsrfApi])
-def revert_question(question_id: int, body: schemas.RevertBody, user: EditorUser, session: SessionDep,
+def revert_question(question_id: IdPath, body: schemas.RevertBody, user: EditorUser, session: SessionDep,
                     request: Request) -> schemas.RevisionRead:
     """Restore an earlier revision as a new revision; nothing is erased (editors)."""
     try:
@@ -296,20 +307,22 @@ def mark_notifications_read(user: ApiUser, session: SessionDep,
 # --- administration (admins) ---------------------------------------------------------------------
 
 
-@router.get("/community/users", response_model=list[schemas.UserRead], responses=ERRORS)
+@router.get("/community/users", response_model=list[schemas.UserRead],
+            responses={403: ADMIN_ERRORS[403]})
 def list_users(user: AdminUser, session: SessionDep,
                q: Annotated[str | None, Query(max_length=320, description="Only accounts whose e-mail address "
                                               "or display name contains this (case aside).")] = None,
                limit: Annotated[int, Query(ge=1, le=service.MAX_USERS_PAGE)] = 100,
-               offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> list[schemas.UserRead]:
+               offset: OffsetQuery = 0) -> list[schemas.UserRead]:
     """Accounts, admins and editors first, then oldest first, a page at a time (admins)."""
     return [schemas.UserRead.of(u) for u in service.list_users(session, query=q, limit=limit, offset=offset)]
 
 
-@router.put("/community/users/{user_id}/role", response_model=schemas.UserRead, responses=ERRORS,
+@router.put("/community/users/{user_id}/role", response_model=schemas.UserRead, responses=ADMIN_ERRORS,
             dependencies=[CsrfApi])
-def set_user_role(user_id: int, body: schemas.RoleBody, user: AdminUser, session: SessionDep) -> schemas.UserRead:
-    """Make someone an editor (or a candidate again) (admins)."""
+def set_user_role(user_id: IdPath, body: schemas.RoleBody, user: AdminUser, session: SessionDep) -> schemas.UserRead:
+    """Give an account a role: candidate, editor (moderates suggestions) or admin (also manages accounts,
+    this route included) (admins). An admin cannot demote themself, so an installation keeps one."""
     try:
         changed = service.set_role(session, admin=user, user_id=user_id, role=body.role)
     except service.CommunityError as error:
@@ -317,9 +330,10 @@ def set_user_role(user_id: int, body: schemas.RoleBody, user: AdminUser, session
     return schemas.UserRead.of(changed)
 
 
-@router.post("/community/users/{user_id}/ban", response_model=schemas.BanRead, responses=ERRORS,
+@router.post("/community/users/{user_id}/ban", response_model=schemas.BanRead,
+             responses={**ADMIN_ERRORS, 409: {"description": "The account is suspended already"}},
              dependencies=[CsrfApi])
-def ban_user(user_id: int, body: schemas.ReasonBody, user: AdminUser, session: SessionDep) -> schemas.BanRead:
+def ban_user(user_id: IdPath, body: schemas.ReasonBody, user: AdminUser, session: SessionDep) -> schemas.BanRead:
     """Suspend an account; its pending suggestions are withdrawn (admins). Answers how many."""
     try:
         return schemas.BanRead(withdrawn=service.ban(session, admin=user, user_id=user_id, reason=body.reason))
@@ -327,9 +341,10 @@ def ban_user(user_id: int, body: schemas.ReasonBody, user: AdminUser, session: S
         raise failed(error) from None
 
 
-@router.post("/community/users/{user_id}/reinstate", response_model=schemas.UserRead, responses=ERRORS,
+@router.post("/community/users/{user_id}/reinstate", response_model=schemas.UserRead,
+             responses={**ADMIN_ERRORS, 409: {"description": "The account is not suspended"}},
              dependencies=[CsrfApi])
-def reinstate_user(user_id: int, user: AdminUser, session: SessionDep) -> schemas.UserRead:
+def reinstate_user(user_id: IdPath, user: AdminUser, session: SessionDep) -> schemas.UserRead:
     """Lift a suspension (admins); suggestions it withdrew stay withdrawn."""
     try:
         return schemas.UserRead.of(service.reinstate(session, admin=user, user_id=user_id))

@@ -52,8 +52,11 @@ def wants_json(request: Request) -> bool:
 
 
 def _location(error: dict[str, Any]) -> str:
-    parts = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "form")]
-    return ".".join(parts)
+    """The field's name: the loc without where it came from (a comment's field "body" is kept)."""
+    loc = list(error.get("loc", ()))
+    if loc and loc[0] in ("body", "query", "path", "form", "header", "cookie"):
+        loc = loc[1:]
+    return ".".join(str(p) for p in loc)
 
 
 # FastAPI's answer when parsing a JSON body fails other than with a JSONDecodeError (which it turns into the

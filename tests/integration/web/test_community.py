@@ -216,7 +216,7 @@ def test_api_bad_input_gets_clear_errors(app, question, people):
     assert huge.status_code in (413, 422) and huge.json()["detail"]
     big = author.post(f"/api/questions/{qid}/suggestions", json={"example_answer": "word " * 10_000, "reason": "r",
                                                                 "accept_licence": True}, headers=headers)
-    assert big.status_code == 400 and "most allowed is 20,000" in big.json()["detail"]
+    assert big.status_code == 422 and "example_answer: String should have at most 20000" in big.json()["detail"]
     missing = author.post("/api/questions/999999/suggestions", json={"example_answer": "x", "reason": "r",
                                                                      "accept_licence": True}, headers=headers)
     assert missing.status_code == 404 and "no question" in missing.json()["detail"]

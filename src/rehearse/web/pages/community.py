@@ -16,6 +16,7 @@ from rehearse.bank.competencies import KEYWORDS as KNOWN_COMPETENCIES
 from rehearse.community import service as community
 from rehearse.web import questions as question_cache
 from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep, begin_writing
+from rehearse.web.params import IdPath
 from rehearse.web.security import CsrfForm, OptionalUser, PageUser
 from rehearse.web.templating import render
 
@@ -68,12 +69,12 @@ def _improve_page(request: Request, session, question_id: int, *, form: dict | N
 
 
 @router.get("/questions/{question_id}/improve")
-def improve_answer(question_id: int, request: Request, session: SessionDep, user: OptionalUser) -> Response:
+def improve_answer(question_id: IdPath, request: Request, session: SessionDep, user: OptionalUser) -> Response:
     return _improve_page(request, session, question_id)
 
 
 @router.post("/questions/{question_id}/improve", dependencies=[CsrfForm])
-def suggest_edit(question_id: int, request: Request, session: ReadSessionDep, settings: SettingsDep,
+def suggest_edit(question_id: IdPath, request: Request, session: ReadSessionDep, settings: SettingsDep,
                  user: PageUser, example_answer: Text = "", intent: Text = "", talking_points: Text = "",
                  reason: Text = "", base_revision: Annotated[int, Form(ge=0)] = 0,
                  accept_licence: Annotated[bool, Form()] = False,
@@ -107,7 +108,7 @@ def _new_question_page(request: Request, session, role, *, form: dict, preview=N
 
 
 @router.get("/roles/{role_id}/suggest")
-def suggest_question_page(role_id: int, request: Request, session: SessionDep, user: PageUser) -> Response:
+def suggest_question_page(role_id: IdPath, request: Request, session: SessionDep, user: PageUser) -> Response:
     role = bank.get_role(session, str(role_id))
     if role is None:
         raise HTTPException(404, f"There is no role with id {role_id}.")
@@ -115,7 +116,7 @@ def suggest_question_page(role_id: int, request: Request, session: SessionDep, u
 
 
 @router.post("/roles/{role_id}/suggest", dependencies=[CsrfForm])
-def suggest_question(role_id: int, request: Request, session: ReadSessionDep, settings: SettingsDep,
+def suggest_question(role_id: IdPath, request: Request, session: ReadSessionDep, settings: SettingsDep,
                      user: PageUser, text: Text = "", example_answer: Text = "", intent: Text = "",
                      talking_points: Text = "", reason: Text = "", kind: Annotated[str, Form(max_length=40)] = "",
                      competencies: Text = "", accept_licence: Annotated[bool, Form()] = False,
@@ -170,7 +171,7 @@ def _suggestion_page(request: Request, session, suggestion_id: int, user, *, err
 
 
 @router.get("/suggestions/{suggestion_id}")
-def show_suggestion(suggestion_id: int, request: Request, session: SessionDep, user: OptionalUser) -> Response:
+def show_suggestion(suggestion_id: IdPath, request: Request, session: SessionDep, user: OptionalUser) -> Response:
     return _suggestion_page(request, session, suggestion_id, user)
 
 
@@ -185,41 +186,41 @@ def _act(request: Request, session, suggestion_id: int, user, action) -> Respons
 
 
 @router.post("/suggestions/{suggestion_id}/vote", dependencies=[CsrfForm])
-def vote(suggestion_id: int, request: Request, session: SessionDep, user: PageUser,
+def vote(suggestion_id: IdPath, request: Request, session: SessionDep, user: PageUser,
          value: Annotated[int, Form(ge=-1, le=1)] = 0) -> Response:
     return _act(request, session, suggestion_id, user,
                 lambda: community.vote(session, user=user, suggestion_id=suggestion_id, value=value))
 
 
 @router.post("/suggestions/{suggestion_id}/comments", dependencies=[CsrfForm])
-def add_comment(suggestion_id: int, request: Request, session: SessionDep, user: PageUser, body: Text = "",
+def add_comment(suggestion_id: IdPath, request: Request, session: SessionDep, user: PageUser, body: Text = "",
                 reply_to: Annotated[int | None, Form()] = None) -> Response:
     return _act(request, session, suggestion_id, user, lambda: community.add_comment(
         session, user=user, suggestion_id=suggestion_id, body=body, reply_to=reply_to))
 
 
 @router.post("/suggestions/{suggestion_id}/comments/{comment_id}/report", dependencies=[CsrfForm])
-def report_comment(suggestion_id: int, comment_id: int, request: Request, session: SessionDep, user: PageUser,
+def report_comment(suggestion_id: IdPath, comment_id: IdPath, request: Request, session: SessionDep, user: PageUser,
                    reason: Text = "") -> Response:
     return _act(request, session, suggestion_id, user, lambda: community.report_comment(
         session, user=user, comment_id=comment_id, reason=reason))
 
 
 @router.post("/suggestions/{suggestion_id}/comments/{comment_id}/hide", dependencies=[CsrfForm])
-def hide_comment(suggestion_id: int, comment_id: int, request: Request, session: SessionDep, user: EditorPage,
+def hide_comment(suggestion_id: IdPath, comment_id: IdPath, request: Request, session: SessionDep, user: EditorPage,
                  reason: Text = "") -> Response:
     return _act(request, session, suggestion_id, user, lambda: community.hide_comment(
         session, editor=user, comment_id=comment_id, reason=reason))
 
 
 @router.post("/suggestions/{suggestion_id}/withdraw", dependencies=[CsrfForm])
-def withdraw(suggestion_id: int, request: Request, session: SessionDep, user: PageUser) -> Response:
+def withdraw(suggestion_id: IdPath, request: Request, session: SessionDep, user: PageUser) -> Response:
     return _act(request, session, suggestion_id, user,
                 lambda: community.withdraw(session, user=user, suggestion_id=suggestion_id))
 
 
 @router.post("/suggestions/{suggestion_id}/accept", dependencies=[CsrfForm])
-def accept(suggestion_id: int, request: Request, session: SessionDep, user: EditorPage, note: Text = "",
+def accept(suggestion_id: IdPath, request: Request, session: SessionDep, user: EditorPage, note: Text = "",
            edit: Annotated[bool, Form()] = False, example_answer: Text = "", intent: Text = "",
            talking_points: Text = "", edited_base: Annotated[int | None, Form(ge=0)] = None,
            kind: Annotated[str | None, Form(max_length=40)] = None,
@@ -240,7 +241,7 @@ def accept(suggestion_id: int, request: Request, session: SessionDep, user: Edit
 
 
 @router.post("/suggestions/{suggestion_id}/reject", dependencies=[CsrfForm])
-def reject(suggestion_id: int, request: Request, session: SessionDep, user: EditorPage,
+def reject(suggestion_id: IdPath, request: Request, session: SessionDep, user: EditorPage,
            reason: Text = "") -> Response:
     return _act(request, session, suggestion_id, user, lambda: community.reject(
         session, editor=user, suggestion_id=suggestion_id, reason=reason))
@@ -259,7 +260,7 @@ def moderation_queue(request: Request, session: SessionDep, user: EditorPage,
 
 
 @router.get("/questions/{question_id}/history")
-def question_history(question_id: int, request: Request, session: SessionDep, user: OptionalUser,
+def question_history(question_id: IdPath, request: Request, session: SessionDep, user: OptionalUser,
                      page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> Response:
     q = _question(request, session, question_id)
     entries, total = community.history(session, question_id=question_id, page=page)
@@ -270,7 +271,7 @@ def question_history(question_id: int, request: Request, session: SessionDep, us
 
 
 @router.post("/questions/{question_id}/revert", dependencies=[CsrfForm])
-def revert(question_id: int, request: Request, session: SessionDep, user: EditorPage,
+def revert(question_id: IdPath, request: Request, session: SessionDep, user: EditorPage,
            revision: Annotated[int, Form(ge=1)] = 1, reason: Text = "") -> Response:
     try:
         community.revert(session, editor=user, question_id=question_id, to_revision=revision, reason=reason)
@@ -309,7 +310,7 @@ def mark_read_page(user: PageUser) -> Response:
 
 
 @router.get("/notifications/{notification_id}")
-def open_notification(notification_id: int, session: SessionDep, user: PageUser) -> Response:
+def open_notification(notification_id: IdPath, session: SessionDep, user: PageUser) -> Response:
     """A notification's link: opening it marks it read, then goes to its suggestion (or back to the list).
 
     A GET, so that the link opens like any other (a new tab, a bookmark); reading it again changes nothing."""
