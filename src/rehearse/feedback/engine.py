@@ -51,8 +51,9 @@ HYPOTHETICAL_CAP = 55
 # is at most "fair" (55 + 45 × the share covered: 66 for one of four, 77.5 for two of four)
 # An answer far longer than an interviewer would listen to (over twice the target's upper end)
 # loses LONG_CAP_STEP points of its ceiling for each further multiple, down to LONG_CAP_FLOOR:
-# pasting every story one knows covers every point and is not a good answer
-LONG_CAP_FROM, LONG_CAP_STEP, LONG_CAP_FLOOR = 2.0, 15.0, 50.0
+# pasting every story one knows covers every point and is not a good answer; at three times the
+# longest (ten minutes for a three-minute answer) it is below "strong" (an interviewer has cut in)
+LONG_CAP_FROM, LONG_CAP_STEP, LONG_CAP_FLOOR = 2.0, 31.0, 50.0
 COVERAGE_CAP_FLOOR, COVERAGE_CAP_SPAN = 55.0, 45.0
 # An answer under half the target's lower end (about 30 s spoken, 75 words) may name every point,
 # but an interviewer hears notes, not an answer: it is at most "strong", never "excellent"

@@ -333,3 +333,10 @@ def test_an_answer_under_half_the_expected_length_is_at_most_strong(backend, mon
     assert r.score == 30 and "under half the 60 s" in capped.note and capped.points < 0
     full = " ".join([GOOD] * 3)  # about a minute: no short cap
     assert not [i for i in analyze(STRATEGY, full, backend=backend).breakdown if i.part == "short_cap"]
+
+
+def test_ten_minutes_for_a_three_minute_answer_is_no_longer_strong(backend):
+    """An outside tester's 1,487-word answer (about 594 s spoken) scored 80, "strong"."""
+    padded = " ".join([GOOD] * (1_500 // len(GOOD.split()) + 1))
+    r = analyze(STRATEGY, padded, backend=backend)
+    assert r.delivery.speaking_seconds >= 540 and r.score < 70
