@@ -102,23 +102,70 @@ def _whole(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _clause(sentence: str) -> str:
+    """The service's sentence as the file's errors read ("Suggestion #3 was ..." -> "suggestion #3 was ...")."""
+    sentence = sentence.rstrip(".")
+    first = sentence.split(" ", 1)[0]
+    return sentence if len(first) > 1 and first.isupper() else sentence[:1].lower() + sentence[1:]  # "API" stays
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose keys are each given once: with a key twice, which one was meant is a guess."""
+    record: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in record:
+            raise ValueError(f"duplicate key {key!r}")
+        record[key] = value
+    return record
+
+
+def _edit_problem(error: dict[str, Any]) -> str:
+    """One validation error of an `edited` object, in the file's words."""
+    loc = error["loc"]
+    name = str(loc[0]) if loc else ""
+    if error["type"] == "extra_forbidden":
+        return f"edited has no field {name!r}; it takes some of {', '.join(EDITABLE)}"
+    if error["type"] == "list_type":
+        return f"edited {name} must be a list of text"
+    if error["type"] == "string_type":
+        return f"each edited {LISTS[name]} must be text" if len(loc) > 1 and name in LISTS else \
+            f"edited {name} must be text"
+    return f"edited {name}: {str(error['msg']).rstrip('.')}"
+
+
 def _check_edited(edited: Any, file: str, number: int) -> None:
-    """The edit's fields are text; a kind and competencies pass the suggestion form's own checks."""
+    """The edit is checked by the model the API's accept body uses (AcceptEdits: the same fields, types and
+    limits), after the suggestion form's own checks of a kind and competencies, which give the readable
+    sentences and forgive case and spacing ("Behavioural")."""
+    from pydantic import ValidationError
+
+    from .schemas import AcceptEdits
+
     if edited is None:
         return
-    if not isinstance(edited, dict) or set(edited) - set(EDITABLE):
+    if not isinstance(edited, dict):
         raise DecisionFileError(file, number, f"edited must be an object with some of {', '.join(EDITABLE)}")
-    for name, value in edited.items():
-        if name in LISTS and isinstance(value, list):
-            for item in value:
-                _text(item, f"each edited {LISTS[name]}", file, number)
-        else:
-            _text(value, f"edited {name}", file, number)
-    for name, check in (("kind", checked_kind), ("competencies", clean_competencies)):
+    for name, value in edited.items():  # NUL and lone surrogates: the API's text guard refuses them too
+        for item in value if name in LISTS and isinstance(value, list) else [value]:
+            if isinstance(item, str) and UNSAFE_TEXT.search(item):
+                _text(item, f"edited {name}", file, number)
+    _text(edited.get("kind"), "edited kind", file, number)
+    given = dict(edited)
+    try:
+        if "kind" in given:
+            given["kind"] = checked_kind(given["kind"])
+    except CommunityError as error:
+        raise DecisionFileError(file, number, f"edited kind: {error}") from None
+    competencies = edited.get("competencies")
+    if isinstance(competencies, list) and all(isinstance(name, str) for name in competencies):
         try:
-            check(edited.get(name))
+            clean_competencies(competencies)
         except CommunityError as error:
-            raise DecisionFileError(file, number, f"edited {name}: {error}") from None
+            raise DecisionFileError(file, number, f"edited competencies: {error}") from None
+    try:
+        AcceptEdits.model_validate(given)
+    except ValidationError as error:
+        raise DecisionFileError(file, number, _edit_problem(error.errors()[0])) from None
 
 
 def apply_decisions(session: Session, *, editor: User, text: str, file: str) -> dict[str, int]:
@@ -135,11 +182,15 @@ def apply_decisions(session: Session, *, editor: User, text: str, file: str) -> 
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
+            record = json.loads(line, object_pairs_hook=_unique_keys)
         except json.JSONDecodeError as error:
-            raise DecisionFileError(file, number, f"not valid JSON ({error.msg}, column {error.colno})") from None
+            # "Unterminated string starting at" names the column it means: the string's start
+            where = f"{error.msg} column {error.colno}" if error.msg.endswith(" at") else \
+                f"{error.msg} at column {error.colno}"
+            raise DecisionFileError(file, number, f"not valid JSON ({where})") from None
         except (ValueError, RecursionError) as error:  # 4,300 digits and more; nesting past Python's stack
-            reason = "a number is too long" if isinstance(error, ValueError) else "it nests too deep"
+            reason = str(error) if str(error).startswith("duplicate key") else \
+                "a number is too long" if isinstance(error, ValueError) else "it nests too deep"
             raise DecisionFileError(file, number, f"not a line this Rehearse reads ({reason})") from None
         if not isinstance(record, dict):
             raise DecisionFileError(file, number, "each line must be a JSON object")
@@ -149,26 +200,36 @@ def apply_decisions(session: Session, *, editor: User, text: str, file: str) -> 
         raise DecisionFileError(file, header_line, f"not a queue export: the first line must say "
                                                    f'"format": "{QUEUE_FORMAT}", "version": {QUEUE_VERSION}')
     plan = []
+    lines_of: dict[int, int] = {}  # suggestion id -> the line that names it
     for number, record in parsed[1:]:
         decision = record.get("decision")
-        if decision in (None, "", "skip"):
-            continue
-        if decision not in DECISIONS:
+        if decision is not None and decision not in (*DECISIONS, ""):
             given = decision if isinstance(decision, str) else json.dumps(decision)
             raise DecisionFileError(file, number, f"decision must be one of {', '.join(DECISIONS)}, not {shown(given)}")
+        # Every line names a suggestion here, skipped or not: a file made for another installation, or with a
+        # slip in an id, is refused whole rather than half applied.
         suggestion_id = record.get("id")
         if not _whole(suggestion_id):
             raise DecisionFileError(file, number, "id must be a suggestion id (a whole number)")
+        if suggestion_id in lines_of:
+            raise DecisionFileError(file, number, f"suggestion #{suggestion_id} is on line {lines_of[suggestion_id]} "
+                                                  "as well; give each suggestion one line")
+        lines_of[suggestion_id] = number
         found = session.get(Suggestion, suggestion_id) if 1 <= suggestion_id <= MAX_ID else None
         if found is None:
             raise DecisionFileError(file, number, f"there is no suggestion with id {suggestion_id}")
+        if decision in (None, "", "skip"):
+            continue
         if found.status != "pending":
-            raise DecisionFileError(file, number, f"suggestion {suggestion_id} was {found.status} already")
+            raise DecisionFileError(file, number, f"suggestion #{suggestion_id} was {found.status} already")
         reason = record.get("decision_reason")
         _text(reason, "decision_reason", file, number)
         if decision == "reject" and not (reason or "").strip():
             raise DecisionFileError(file, number, "a rejection needs a decision_reason (the author sees it)")
         edited = record.get("edited")
+        if decision == "reject" and edited is not None:
+            raise DecisionFileError(file, number, "edited is for an acceptance: a rejection stores no edit "
+                                                  "(accept with edited, or reject with edited null)")
         _check_edited(edited, file, number)
         proposed, says = record.get("proposed"), proposed_record(found)
         # an export from before kinds and competencies were shown left them out: that is not a change
@@ -193,7 +254,7 @@ def apply_decisions(session: Session, *, editor: User, text: str, file: str) -> 
         except DecisionFileError:
             raise
         except CommunityError as error:
-            raise DecisionFileError(file, number, str(error)) from None
+            raise DecisionFileError(file, number, _clause(str(error))) from None
         except (UnstorableValue, DataError, IntegrityError) as error:  # a value the checks above did not foresee
             raise DecisionFileError(file, number, f"the database cannot store this decision "
                                                   f"({str(error).splitlines()[0][:200]})") from None

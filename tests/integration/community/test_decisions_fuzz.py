@@ -225,7 +225,7 @@ HOSTILE = [
     ("a number as the edited answer", {"decision": "accept", "edited": {"example_answer": 5}},
      "edited example_answer must be text"),
     ("a number as the edited points", {"decision": "accept", "edited": {"talking_points": 5}},
-     "edited talking_points must be text"),
+     "edited talking_points must be a list of text"),
     ("an edited base past 64 bits", {"decision": "accept", "edited": {"example_answer": "x"}, "edited_base": 2**63},
      "edited_base must be the revision number"),
     ("true as the edited base", {"decision": "accept", "edited_base": True}, "edited_base must be the revision"),
