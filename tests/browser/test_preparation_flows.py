@@ -411,3 +411,27 @@ def test_a_follow_up_that_gives_the_missed_point_shows_it_covered_when_asked(pag
     assert covered.removeprefix("Covered when asked: ") in points  # the one point the follow-up asked for
     assert page.locator("[data-mock-result='1'] [data-mock-follow-up]").count() == 1
     assert page.script_errors == []
+
+
+def test_back_after_next_shows_the_next_question_with_its_own_empty_box(page):
+    """Chromium put the last answer back into the next question's box on Back (form restoring; the page has
+    the same address and the same box), and Next sent it as that question's answer."""
+    sign_up(page)
+    start_mock(page, "2")
+    first = page.get_attribute("[data-mock-item]", "data-mock-item")
+    page.fill("[data-answer]", STRONG)
+    send(page)
+    page.wait_for_selector("[data-mock-question]", timeout=SCORING_MS)
+    second = page.get_attribute("[data-mock-item]", "data-mock-item")
+    assert second != first and page.input_value("[data-answer]") == ""
+    page.go_back()
+    page.wait_for_load_state("load")
+    page.wait_for_selector("[data-mock-question]")
+    assert page.get_attribute("[data-mock-item]", "data-mock-item") == second
+    assert page.input_value("[data-answer]") == ""
+    page.fill("[data-answer]", WEAK)  # this question's draft comes back on Back and Forward, not another's
+    page.go_back()
+    page.go_forward()
+    page.wait_for_selector("[data-mock-question]")
+    assert page.input_value("[data-answer]") == WEAK
+    assert page.script_errors == []

@@ -98,10 +98,23 @@
   function keep() {
     if (storage && answer) storage.setItem(key, answer.value);
   }
+  // Going Back or Forward, a browser may put back the text its history entry's box held: the entry has this
+  // address, but that text was the answer to an earlier question. Only this item's draft belongs here.
+  function revisited() {
+    var visit = window.performance && performance.getEntriesByType ? performance.getEntriesByType("navigation")[0] : null;
+    return !!visit && visit.type === "back_forward";
+  }
+  if (answer && answer.value !== answer.defaultValue && revisited()) {
+    answer.value = (storage && storage.getItem(key)) || answer.defaultValue;
+  }
   if (storage && answer) {
     if (!answer.value) answer.value = storage.getItem(key) || "";
-    else keep();  // typed before this script ran
+    else keep();  // sent back by the server to complete, or typed before this script ran
   }
+  window.addEventListener("pageshow", function (event) {
+    // Kept whole in the back-forward cache: this page may show a question answered since; ask the server.
+    if (event.persisted) window.location.reload();
+  });
   if (answer) answer.addEventListener("input", keep);
   var sent = false;
   var deadline = clock ? Date.now() + Number(panel.dataset.secondsLeft) * 1000 : null;
