@@ -15,6 +15,12 @@ import numpy as np
 
 MIN_STORY_SCORE = 40  # as an answer it would be rated Hard at least: under 40 (Again) it answers too little
 CANDIDATES = 6  # the closest stories scored by the engine to find the two or three that fit
+# A story whose words match another question of the bank this much more closely (the engine's bm25_ratio,
+# log((1 + own) / (1 + best other))) is that question's story, whatever points it seems to touch here. On an
+# outside tester's three stories against the built-in bank, stories told for another question were -0.22 to
+# -0.50 (a tech-debt story offered for "why management?" at -0.50, scored 69), the fitting ones -0.01 to 0.57:
+# the tech-debt story against its own question's near twin ("convince leadership" / "convince your PM").
+OTHER_QUESTION_RATIO = -0.1
 COMPETENCY_BONUS = 0.05  # a shared competency tag lifts a story as much as a clearly closer meaning
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset(("a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "how", "i", "in",
@@ -56,5 +62,9 @@ def rank(similarities: Sequence[float], story_competencies: Sequence[Sequence[st
 
 
 def fits(report: dict) -> bool:
-    """Whether a story, scored as the answer to the question, fits it: on topic and MIN_STORY_SCORE or more."""
-    return bool(report.get("on_topic", True)) and (report.get("score") or 0) >= MIN_STORY_SCORE
+    """Whether a story, scored as the answer to the question, fits it: on topic, MIN_STORY_SCORE or more, and
+    not told in the words of another question of the bank (a specific, well-told story passed the score on
+    specificity and structure alone, and "covered" points its sentences only brushed)."""
+    ratio = (report.get("relevance_detail") or {}).get("bm25_ratio")
+    return (bool(report.get("on_topic", True)) and (report.get("score") or 0) >= MIN_STORY_SCORE
+            and (ratio is None or ratio >= OTHER_QUESTION_RATIO))

@@ -96,6 +96,10 @@ def test_no_story_fits_a_question_none_of_them_is_about(session, bank, users):
     ({"on_topic": True, "score": fit.MIN_STORY_SCORE}, True),
     ({"on_topic": True, "score": 39}, False),  # too thin to build the answer on
     ({"on_topic": False, "score": 60}, False),  # off topic: whatever points it seems to touch
+    # told in the words of another question of the bank: that question's story (scored 69 on specificity)
+    ({"on_topic": True, "score": 69, "relevance_detail": {"bm25_ratio": -0.5}}, False),
+    ({"on_topic": True, "score": 92, "relevance_detail": {"bm25_ratio": -0.0125}}, True),  # a near twin's
+    ({"on_topic": True, "score": 97, "relevance_detail": {"bm25_ratio": 0.57}}, True),
 ])
 def test_a_story_fits_when_the_engine_finds_it_on_topic_and_worth_it(report, expected):
     assert fit.fits(report) is expected
@@ -179,3 +183,59 @@ def test_a_cached_story_report_is_not_given_once_the_question_changes(session, b
     community.accept(session, editor=editor, suggestion_id=suggestion.id)
     stories.score(session, story=story, question=question, backend="lexical")
     assert len(scored) == 3
+
+
+# An outside tester's three stories, as they wrote them.
+OUTAGE = stories.StoryInput(
+    title="Checkout outage on Black Friday", situation="At Shopfront in 2023 a bad database migration my team "
+    "shipped took checkout down for 47 minutes on Black Friday, the biggest sales day of the year.",
+    task="As the engineering manager I was incident lead: restore service, keep the business informed, and make "
+    "sure it could not happen again.", action="I split the responders into a fix channel and a comms channel, "
+    "rolled back the migration myself after twenty minutes of failed forward fixes, and posted updates to the sales "
+    "director every ten minutes. Afterwards I ran a blameless postmortem with the whole team and we added "
+    "migration dry-runs to the release pipeline.", result="Checkout was back after 47 minutes; we lost about 80,000 "
+    "euros of orders. In the following year we had zero migration-related incidents and our change failure rate "
+    "dropped from 12% to 4%.", competencies=("incidents", "delivery", "communication"))
+PRIYA = stories.StoryInput(
+    title="Getting Priya back on track", situation="In 2022 a mid-level engineer, Priya, had her pull requests "
+    "stuck in review for a week and missed three sprint goals in a row.", task="I was her manager and had to find "
+    "out why and help her recover before it became a formal performance issue.", action="I looked at her cycle "
+    "time and review comments first, then raised it directly in our one-on-one with the data. She was struggling "
+    "with a new codebase, so we agreed a six-week plan: pairing with a senior twice a week, smaller tickets, and a "
+    "Friday check-in on three goals.", result="After six weeks her cycle time went from nine days to three and she "
+    "led the next release. I learned to check onboarding before assuming motivation, and I now give everyone who "
+    "changes domain a two-week onboarding buddy.", competencies=("people-management", "coaching"))
+TECH_DEBT = stories.StoryInput(
+    title="Winning a tech-debt quarter from product", situation="In 2024 our build took 40 minutes and flaky tests "
+    "blocked a release almost every week, but the roadmap had no room for platform work.", task="I needed my "
+    "product manager and the VP of product to agree to spend 20% of the next quarter on technical debt.",
+    action="I measured the cost: about 11 engineer-hours a week lost to waiting and re-runs. I put it in euros, "
+    "proposed three scoped projects with clear exit criteria, and offered to drop one low-value feature so the "
+    "roadmap date still held.", result="They agreed to 20% for one quarter. Build time went from 40 to 12 minutes "
+    "and release blockers fell from weekly to once a quarter, and the PM now asks for a debt slot every quarter.",
+    competencies=("stakeholders", "technical-debt", "prioritisation"))
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("Tell me about a time you turned around an underperforming engineer.", ["Getting Priya back on track"]),
+    ("Describe an incident your team caused", ["Checkout outage on Black Friday"]),
+    ("How would you convince your product manager to give the team time", [TECH_DEBT.title]),
+    ("Describe a time you convinced leadership to fund a significant technical debt", [TECH_DEBT.title]),
+    ("How would you onboard a new engineer joining your fully remote team?", []),
+    # the tech-debt story scored 69 here on specificity alone, "covering" what you give up by going into management
+    ("Why do you want to be an engineering manager rather than", []),
+])
+def test_a_story_told_for_another_question_is_not_suggested_with_points_it_does_not_cover(session, users,
+                                                                                           question, expected):
+    from sqlalchemy import select
+
+    from rehearse.bank.builtin import load_builtin
+    from rehearse.bank.models import Question
+
+    load_builtin(session)
+    ann = users[0]
+    for story in (OUTAGE, PRIYA, TECH_DEBT):
+        stories.create(session, user=ann, data=story)
+    asked = session.scalar(select(Question).where(Question.text.startswith(question)))
+    suggested = stories.suggest(session, user=ann, question=asked, backend="auto")
+    assert [s["title"] for s in suggested] == expected
