@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from rehearse.accounts.models import ROLES, User
 from rehearse.bank.models import utcnow
 
-from .models import Suggestion, Vote
+from .models import Notification, Suggestion, Vote
 from .rules import (
     MAX_REASON,
     CommunityError,
@@ -18,7 +18,6 @@ from .rules import (
     NotFound,
     checked_text,
     require_active,
-    shorten,
 )
 
 
@@ -53,6 +52,10 @@ def _require_admin(admin: User | None, doing: str) -> None:
         raise Forbidden(f"Only admins {doing}.")
 
 
+# Public: anyone may read a withdrawn suggestion, so the admin's reason (a complaint, a name) is not in it.
+WITHDRAWN_BY_SUSPENSION = "Withdrawn: the author's account was suspended."
+
+
 def ban(session: Session, *, admin: User | None, user_id: int, reason: str) -> int:
     """Suspend an account and withdraw its pending suggestions; returns how many were withdrawn.
 
@@ -69,16 +72,22 @@ def ban(session: Session, *, admin: User | None, user_id: int, reason: str) -> i
     if not user.active:  # a second suspension would withdraw nothing and say so as if it had worked
         raise Conflict(f"{user.email} is already suspended.")
     user.active = False
+    # The reason is the admins' own (a complaint, a name): each active admin keeps it among their notifications.
+    admins = session.scalars(select(User.id).where(User.role == "admin", User.active.is_(True))).all()
+    session.add_all(Notification(user_id=admin_id, kind="suspension",
+                                 message=f"{user.email} (#{user.id}) was suspended: {reason}") for admin_id in admins)
     withdrawn = session.execute(
         update(Suggestion).where(Suggestion.author_id == user_id, Suggestion.status == "pending")
         .values(status="withdrawn", decided_at=utcnow(), decided_by_id=admin.id if admin else None,
-                decision_reason=f"Withdrawn: the author's account was suspended ({shorten(reason, 150)})."))
+                decision_reason=WITHDRAWN_BY_SUSPENSION))
     pending_votes = session.execute(
         select(Vote.suggestion_id, Vote.value).join(Suggestion, Suggestion.id == Vote.suggestion_id)
         .where(Vote.user_id == user_id, Suggestion.status == "pending")).all()
     for suggestion_id, value in pending_votes:  # by the difference, in SQL, as votes are counted
+        # up and down too: they went on showing the vote `votes` no longer counted
         session.execute(update(Suggestion).where(Suggestion.id == suggestion_id)
-                        .values(votes=Suggestion.votes - value))
+                        .values(votes=Suggestion.votes - value, up=Suggestion.up - int(value == 1),
+                                down=Suggestion.down - int(value == -1)))
     if pending_votes:
         session.execute(delete(Vote).where(Vote.user_id == user_id,
                                            Vote.suggestion_id.in_([s for s, _v in pending_votes])))

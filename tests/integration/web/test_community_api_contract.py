@@ -139,3 +139,31 @@ def test_the_admin_routes_document_their_own_errors_and_that_a_role_may_be_admin
         "description"]
     listing = paths["/api/community/users"]["get"]["responses"]
     assert "No such question" not in listing["404"]["description"] and "Decided" not in listing["409"]["description"]
+
+
+def test_a_suspended_voters_vote_leaves_up_and_down_as_it_leaves_votes(cast):
+    """{"votes": 0, "up": 1, "down": 0} after the only up-voter was suspended."""
+    assert send(cast["voter"], "POST", "/api/suggestions/{suggestion}/vote".format(**cast), {"value": 1}).is_success
+    banned = send(cast["admin"], "POST", "/api/community/users/{voter_id}/ban".format(**cast), {"reason": "Ring."})
+    assert banned.status_code == 200
+    counts = cast["author"].get(f"/api/suggestions/{cast['suggestion']}").json()
+    assert (counts["votes"], counts["up"], counts["down"]) == (0, 0, 0)
+    queued = cast["editor"].get("/api/community/queue").json()["items"]
+    assert [(i["votes"], i["up"], i["down"]) for i in queued if i["id"] == cast["suggestion"]] == [(0, 0, 0)]
+
+
+def test_the_reason_for_a_suspension_is_shown_to_admins_not_on_the_public_withdrawn_suggestions(app, cast):
+    """The admin's reason was published as the decision_reason of every suggestion the suspension withdrew."""
+    from fastapi.testclient import TestClient
+
+    private = "Private note: harassment complaint from user X"
+    author_id = cast["admin"].get("/api/community/users", params={"q": cast["author"].get("/api/me").json()["email"]}
+                                  ).json()[0]["id"]
+    assert send(cast["admin"], "POST", f"/api/community/users/{author_id}/ban", {"reason": private}).is_success
+    withdrawn = TestClient(app).get(f"/api/suggestions/{cast['suggestion']}").json()
+    assert withdrawn["status"] == "withdrawn"
+    assert withdrawn["decision_reason"] == "Withdrawn: the author's account was suspended."
+    notes = cast["admin"].get("/api/notifications").json()
+    assert any(n["kind"] == "suspension" and private in n["message"] for n in notes)  # the admins keep it
+    assert send(cast["admin"], "POST", f"/api/community/users/{author_id}/reinstate", {}).is_success
+    assert not any(private in n["message"] for n in cast["author"].get("/api/notifications").json())
