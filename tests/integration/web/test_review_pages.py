@@ -161,3 +161,14 @@ def test_the_queue_its_heading_the_nav_and_the_weeks_table_agree_on_what_is_due_
     # later today, unless the five minutes cross midnight UTC
     assert int(rows["later-today"]) + int(rows[tomorrow]) == 2 and "Later today (until midnight UTC)" in page
     assert ann.get("/api/review/due").json()["count"] == 1
+
+
+def test_the_rating_sentence_and_the_return_time_are_two_sentences(app, question):
+    """"…else Easy).The question comes back…": the rating's sentence ran into the next one on every report."""
+    ann = Browser(app)
+    ann.sign_up()
+    attempt = ann.answer(question["id"], ANSWER).headers["location"]
+    schedule = re.search(r'<section class="panel review-rating".*?</p>', ann.get(attempt).text, re.S).group(0)
+    text = " ".join(re.sub(r"<[^>]+>", "", schedule).split())
+    assert "else Easy). The question" in text or "else Easy). The question is due now" in text
+    assert ").The" not in text
