@@ -43,7 +43,13 @@ class PlanRejected(ValueError):
         super().__init__(message)
 
 
+def normal_line_ends(text: str) -> str:
+    """Line ends as the user's editor counts them: one character each."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def check_posting(posting: str) -> str:
+    posting = normal_line_ends(posting)  # a form sends each line end as CRLF: counted, it was 2 characters
     text = posting.strip()
     if len(posting) > MAX_POSTING:
         raise PlanRejected(f"The posting is {len(posting):,} characters long; the limit is {MAX_POSTING:,}. "

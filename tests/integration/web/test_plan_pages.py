@@ -171,3 +171,38 @@ def test_a_plan_with_no_questions_left_offers_no_buttons_that_cannot_work(app):
     page = ann.get(f"/plans/{plan_id}").text
     assert "data-plan-empty" in page and 'data-action="plan-review"' not in page
     assert 'data-action="plan-mock"' not in page and 'data-action="delete-plan"' in page
+
+
+def test_a_one_question_plan_says_so_in_the_singular(app, question):
+    """"1 question that match the posting"."""
+    from rehearse.accounts.models import User
+    from rehearse.plans import service as plans
+
+    ann = Browser(app)
+    email = ann.sign_up()
+    item = {"question_id": question["id"], "relevance": 0.8, "meaning": 0.5, "phrase": "rank competing requests",
+            "terms": [], "weakness": 0.0, "last_score": None, "competencies": [], "measure": "word overlap"}
+    with app.state.database.transaction() as session:
+        user = session.query(User).filter_by(email=email).one()
+        plan_id = plans.store(session, user=user, planned={"title": "Engineering Manager", "posting": POSTING,
+                                                           "role_id": None, "items": [item]}).id
+    page = " ".join(ann.get(f"/plans/{plan_id}").text.split())
+    assert "1 question that matches the posting" in page and "Mock interview with its question" in page
+    assert "1 question</span>" in " ".join(ann.get("/plans").text.split())
+
+
+def test_the_posting_is_counted_as_typed_and_a_cut_is_said(app):
+    """The form's CRLF line ends counted twice (221,021 for 219,320 typed), and the text came back cut with
+    no word."""
+    ann = Browser(app)
+    ann.sign_up()
+    long = "\r\n".join(POSTING.strip().splitlines() * 200)  # as a browser sends a textarea
+    refused = ann.post("/plans", data={"csrf_token": csrf(ann.get("/plans").text), "posting": long})
+    text = " ".join(refused.text.split())
+    assert refused.status_code == 413
+    assert f"The posting is {len(long.replace(chr(13), '')):,} characters long" in text
+    assert "The box below holds its first 30,000 characters only" in text
+    kept = re.search(r'<textarea id="posting"[^>]*>([^<]*)</textarea>', refused.text).group(1)
+    assert len(kept) == 30_000
+    api = ann.post("/api/plans", json={"posting": long}, headers=ann.page_csrf_header())
+    assert api.status_code == 413 and f"{len(long.replace(chr(13), '')):,} characters" in api.json()["detail"]

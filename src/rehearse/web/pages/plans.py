@@ -39,8 +39,12 @@ def create(request: Request, session: ReadSessionDep, user: PageUser, settings: 
     try:
         planned = plans.compute(session, user=user, posting=posting, backend=settings.feedback_backend)
     except plans.PlanRejected as error:
-        return _list(request, session, user, posting=posting[:plans.MAX_POSTING], error=str(error),
-                     status=error.status)
+        text = plans.normal_line_ends(posting)
+        message = str(error)
+        if len(text) > plans.MAX_POSTING:  # the box gets what fits, and says so: not a silent cut
+            message += (f" The box below holds its first {plans.MAX_POSTING:,} characters only; "
+                        "the rest was not kept.")
+        return _list(request, session, user, posting=text[:plans.MAX_POSTING], error=message, status=error.status)
     begin_writing(session)
     plan = plans.store(session, user=user, planned=planned)
     plans.warm_in_background(request.app.state.database, backend=settings.feedback_backend)  # stores what it encoded
