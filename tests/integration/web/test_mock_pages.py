@@ -37,6 +37,10 @@ def start(client, question, **fields):
     ({"minutes": "1e309"}, "30 s to 15 minutes, not &#39;1e309&#39;"),
     ({"minutes": "nan"}, "30 s to 15 minutes, not &#39;nan&#39;"),
     ({"minutes": "soon"}, "a number of minutes, not &#39;soon&#39;"),
+    # browser validation bypassed: empty is not the default (FastAPI read it as absent: 5 questions, 3 minutes)
+    ({"questions": ""}, "Give the number of questions: 1 to 15."),
+    ({"minutes": " "}, "Give the time per answer: 30 s to 15 minutes."),
+    ({"minutes": ""}, "Give the time per answer: 30 s to 15 minutes."),
 ])
 def test_bad_settings_show_the_form_again_with_why_and_save_nothing(app, question, fields, message):
     ann = Browser(app)

@@ -39,6 +39,9 @@ def _whole(text: str, name: str) -> int:
 def _seconds(minutes: str) -> int:
     """The start form's minutes per answer in seconds; MockRejected (the form again, with why) for anything
     that is not a finite number ("inf" and "1e309" overflow, "nan" is no time)."""
+    if not minutes.strip():
+        raise mocks.MockRejected(f"Give the time per answer: {mocks.MIN_SECONDS} s to "
+                                 f"{mocks.MAX_SECONDS // 60} minutes.")
     try:
         value = float(minutes)
     except ValueError:
@@ -50,6 +53,8 @@ def _seconds(minutes: str) -> int:
 
 
 def _count(questions: str) -> int:
+    if not questions.strip():
+        raise mocks.MockRejected(f"Give the number of questions: {mocks.MIN_QUESTIONS} to {mocks.MAX_QUESTIONS}.")
     try:
         return int(questions.strip())
     except ValueError:
@@ -103,12 +108,14 @@ def start_page(request: Request, session: SessionDep, user: PageUser) -> Respons
 @router.post("/mock", dependencies=[CsrfForm])
 def start_mock(request: Request, session: SessionDep, user: PageUser,
                role: Annotated[str, Form(max_length=200)] = "",
-               questions: Annotated[str, Form(max_length=20)] = str(mocks.DEFAULT_QUESTIONS),
-               minutes: Annotated[str, Form(max_length=20)] = str(mocks.DEFAULT_SECONDS / 60),
+               questions: Annotated[str | None, Form(max_length=20)] = None,
+               minutes: Annotated[str | None, Form(max_length=20)] = None,
                mode: Annotated[str, Form(max_length=10)] = "typed",
                follow_ups: Annotated[str, Form(max_length=5)] = "",
                form_key: Annotated[str, Form(max_length=idempotency.FORM_KEY)] = "") -> Response:
-    """Start a mock; the page's one-time key makes a double click start one mock, not two."""
+    """Start a mock; the page's one-time key makes a double click start one mock, not two. An empty number
+    (the form always sends both; FastAPI reads an empty field as absent) is refused, not taken as the default."""
+    questions, minutes = questions or "", minutes or ""
     form = {"role": role, "questions": questions, "minutes": minutes, "mode": mode, "follow_ups": bool(follow_ups)}
     claimed = None
     try:
