@@ -232,3 +232,18 @@ def test_competencies_are_shown_as_words_though_kept_as_slugs(app):
     assert ann.get(f"/api/stories/{story_id}").json()["competencies"] == ["performance-management", "hiring"]
     assert "performance management, hiring" in ann.get("/stories").text
     assert 'value="performance management, hiring"' in ann.get(f"/stories/{story_id}").text
+
+
+def test_each_story_field_is_described_by_its_hint(app):
+    """A screen reader said "Competencies" and never that they are comma-separated: the hints sat beside the
+    labels, tied to nothing."""
+    ann = Browser(app)
+    ann.sign_up()
+    page = ann.get("/stories").text
+    for field in ("situation", "task", "action", "result", "competencies", "tags"):
+        control = re.search(rf'<(?:input|textarea) id="story-{field}"[^>]*>', page).group(0)
+        described = re.search(r'aria-describedby="([^"]+)"', control).group(1)
+        hint = re.search(rf'<span class="hint" id="{described}">([^<]+)</span>', page).group(1)
+        assert hint.strip()
+        if field in ("competencies", "tags"):
+            assert hint.startswith("Comma-separated")
