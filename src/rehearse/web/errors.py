@@ -79,6 +79,20 @@ def unparsed_json(exc: StarletteHTTPException) -> RequestValidationError | None:
     return RequestValidationError([{"type": "json_invalid", "loc": loc, "msg": f"JSON decode error: {reason}"}])
 
 
+def not_json(request: Request, exc: RequestValidationError) -> str | None:
+    """The media type an API request gave its body, when the route reads JSON and the body was refused as not
+    an object only because it came as something else (text/plain, a form, no Content-Type); else None."""
+    if not wants_json(request):
+        return None
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind == "application/json" or kind.endswith("+json"):
+        return None
+    if not any(tuple(e.get("loc", ())) == ("body",) and e.get("type") in ("model_attributes_type", "dict_type")
+               for e in exc.errors()):
+        return None
+    return kind or "no Content-Type"
+
+
 def describe_validation(exc: RequestValidationError, *, api: bool = True) -> tuple[int, str]:
     """(status, one readable sentence) for a request that failed validation."""
     errors = list(exc.errors())
@@ -172,6 +186,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        if (sent := not_json(request, exc)) is not None:
+            return error_response(request, 415, f"Send the body as JSON, with Content-Type: application/json "
+                                                 f"(this request said {sent}).")
         status, message = describe_validation(exc, api=wants_json(request))
         extra = {
             "errors": [

@@ -42,7 +42,7 @@ def _message(limit: int, path: str) -> str:
                 "daily practice is about 5 MB); send the file that “Download your data” made.")
     if path.endswith(AUDIO_PATHS):
         return f"The recording is larger than {limit // 2**20} MB; record a shorter answer and send it again."
-    return f"The request body is larger than {limit // 1024:,} KiB; shorten the answer and send it again."
+    return f"The request body is larger than {limit // 1024:,} KiB, the most this address takes; send less."
 
 
 class BodyLimit:

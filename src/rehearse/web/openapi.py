@@ -49,7 +49,8 @@ COMMON = {
     "404": "Nothing at this address (or it is another user's)",
     "409": "Conflicts with the current state",
     "413": "The body is larger than the limit",
-    "422": "A field is missing or invalid",
+    "415": "The body was not sent as JSON: send it with Content-Type: application/json",
+    "422": "A field is missing, invalid or unknown, or a JSON key is given twice",
     "429": "Too many requests; see Retry-After",
     "503": "The database is busy or unreachable; see Retry-After",
 }
@@ -99,6 +100,8 @@ def install(app: FastAPI) -> None:
                     operation["security"] = security
                 responses = operation.setdefault("responses", {})
                 for status, description in COMMON.items():
+                    if status == "415" and "requestBody" not in operation:
+                        continue  # only a body has a media type
                     entry = responses.setdefault(status, {"description": description})
                     if (path, status) in OWN_BODIES:
                         continue  # documented by the route itself

@@ -54,6 +54,35 @@ def body_is_bad(kind: str, body: bytes) -> bool:
         return False  # not JSON: the route's own parsing answers 400
 
 
+class DuplicateKey(ValueError):
+    """A JSON object with a key given twice: parsers differ on which one counts (Python's, the last)."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(f"duplicate key {key!r}")
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    record: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in record:
+            raise DuplicateKey(key)
+        record[key] = value
+    return record
+
+
+def duplicate_key(body: bytes) -> str | None:
+    """The first key a JSON body gives twice in one object, else None (also for a body that is not JSON:
+    the route's own parsing answers that)."""
+    try:
+        json.loads(body, object_pairs_hook=_unique_keys)
+    except DuplicateKey as twice:
+        return twice.key
+    except (ValueError, RecursionError):
+        return None
+    return None
+
+
 class TextGuard:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -91,6 +120,10 @@ class TextGuard:
                 break
         if refusal is None and body_is_bad(kind, bytes(body)):
             refusal = HTTPException(400, MESSAGE)
+        if refusal is None and "json" in kind and body and (key := duplicate_key(bytes(body))) is not None:
+            # {"value": 1, "value": -1} was a down-vote here, and may be an up-vote to a proxy that reads it
+            refusal = HTTPException(422, f"The request body gives the key {key!r} twice (duplicate key {key!r}); "
+                                         "send each key once.")
 
         async def replay() -> Message:
             # A refusal is raised where the app reads the body, inside its error handlers, so a

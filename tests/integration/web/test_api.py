@@ -88,7 +88,7 @@ def test_feedback_refuses_bad_input_with_a_json_reason(api, question, body, stat
     [
         (b"{not json", "application/json", 400),
         (b"", "application/json", 422),
-        (b"question_id=1&answer=hi", "application/x-www-form-urlencoded", 422),
+        (b"question_id=1&answer=hi", "application/x-www-form-urlencoded", 415),  # JSON routes take JSON
         (b"\xff\xfe\x00garbage", "application/json", 400),
         (b'{"question_id": 1, "answer": "' + b"x" * 2_000_000 + b'"}', "application/json", 413),
     ],

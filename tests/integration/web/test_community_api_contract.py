@@ -167,3 +167,37 @@ def test_the_reason_for_a_suspension_is_shown_to_admins_not_on_the_public_withdr
     assert any(n["kind"] == "suspension" and private in n["message"] for n in notes)  # the admins keep it
     assert send(cast["admin"], "POST", f"/api/community/users/{author_id}/reinstate", {}).is_success
     assert not any(private in n["message"] for n in cast["author"].get("/api/notifications").json())
+
+
+def test_a_json_key_given_twice_is_refused_on_every_json_route(cast):
+    """{"value": 1, "value": -1} was counted as a down-vote; a proxy or another parser may read the first."""
+    path = "/api/suggestions/{suggestion}/vote".format(**cast)
+    headers = {**cast["voter"].page_csrf_header(), "content-type": "application/json"}
+    twice = cast["voter"].post(path, content=b'{"value": 1, "value": -1}', headers=headers)
+    assert twice.status_code == 422 and "duplicate key 'value'" in twice.json()["detail"]
+    assert cast["voter"].get(f"/api/suggestions/{cast['suggestion']}").json()["votes"] == 0
+    nested = cast["editor"].post("/api/suggestions/{suggestion}/accept".format(**cast),
+                                 content=b'{"edited": {"intent": "a", "intent": "b"}}',
+                                 headers={**cast["editor"].page_csrf_header(), "content-type": "application/json"})
+    assert nested.status_code == 422 and "duplicate key 'intent'" in nested.json()["detail"]
+
+
+@pytest.mark.parametrize("kind", ["text/plain", "application/x-www-form-urlencoded", None])
+def test_a_json_body_sent_as_another_media_type_is_a_415_that_says_so(cast, kind):
+    """It was a 422 saying "The request body must be a JSON object." about a body that was one."""
+    headers = cast["voter"].page_csrf_header() | ({"content-type": kind} if kind else {})
+    sent = cast["voter"].post("/api/suggestions/{suggestion}/comments".format(**cast), content=b'{"body": "ct"}',
+                              headers=headers)
+    assert sent.status_code == 415, sent.text
+    assert "Content-Type: application/json" in sent.json()["detail"] and (kind or "no Content-Type") in \
+        sent.json()["detail"]
+    operation = cast["voter"].get("/openapi.json").json()["paths"]["/api/suggestions/{suggestion_id}/comments"]
+    assert "415" in operation["post"]["responses"]
+
+
+def test_a_body_over_the_limit_is_refused_without_talking_of_an_answer(cast):
+    """Every route said "shorten the answer", a comment and a vote included."""
+    over = send(cast["voter"], "POST", "/api/suggestions/{suggestion}/comments".format(**cast),
+                {"body": "a" * 2_000_000})
+    assert over.status_code == 413 and "answer" not in over.json()["detail"]
+    assert "1,024 KiB" in over.json()["detail"]
