@@ -47,3 +47,24 @@ def test_before_any_answer_the_questions_a_plan_made_due_are_pointed_to(app):
     page = ann.get("/progress").text
     assert "data-progress-empty" in page
     assert f'<a href="/review" data-progress-due>{due} question' in page
+
+
+def test_each_charts_alt_text_says_truly_where_its_figures_are(app, question):
+    """The delivery charts said "the same figures are in the table below", and no table came below them."""
+    import html
+    import re
+
+    ann = Browser(app)
+    ann.sign_up()
+    ann.answer(question["id"], ANSWER)
+    page = ann.get("/progress").text
+    charts = list(re.finditer(r'<img [^>]*alt="([^"]+)" data-chart="(\w+)"', page))
+    assert {c.group(2) for c in charts} == {"score", "coverage", "length", "fillers", "due"}
+    for number, chart in enumerate(charts):
+        alt, name = html.unescape(chart.group(1)), chart.group(2)
+        after = page[chart.end():charts[number + 1].start() if number + 1 < len(charts) else len(page)]
+        if alt.endswith("in the table below."):
+            assert "data-chart-table=" in after, name  # before the next chart
+        else:
+            assert alt.endswith("in the week-by-week table under “Score over time”, higher up."), name
+            assert 'data-chart-table="score"' in page.split(chart.group(0))[0] and "Words per answer" in page
