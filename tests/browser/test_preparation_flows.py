@@ -283,6 +283,14 @@ def test_two_tabs_on_one_question_the_second_answer_is_shown_back_and_its_draft_
     assert "was not kept" in other.text_content("[data-mock-unsent]")
     assert other.input_value("[data-unsent-answer]") == WEAK  # there to copy
     assert other.input_value("[data-answer]") == ""  # not put in the next question's box
+    # the address is the mock's again, not the form's target: a reload shows the interview, sending nothing
+    assert other.url == page.url
+    methods = []
+    other.on("request", lambda request: methods.append(request.method) if request.resource_type == "document"
+             else None)
+    other.reload()
+    other.wait_for_load_state("domcontentloaded")
+    assert methods == ["GET"] and other.locator("[data-mock-unsent]").count() == 0
     drafts = other.get_attribute("[data-mock-drafts]", "data-mock-drafts")
     assert other.evaluate(f"() => localStorage.getItem('rehearse-mock-draft-{drafts}-{item}')") == WEAK
     page.reload()  # the first tab's next page keeps it too: the server holds another text for that question
@@ -348,6 +356,36 @@ def test_the_countdown_is_read_out_at_30_and_10_seconds_only(page):
     assert page.script_errors == []
 
 
+def test_each_question_page_is_named_by_its_number_and_starts_at_the_answer_box(page):
+    """Every question had the same title and began at the top of the page, 14 tabs from the box; a question
+    opening with 30 s had "30 seconds left" said at once."""
+    page.clock.install()
+    sign_up(page)
+    question = platform_question(page)
+    page.goto(f"/roles/{question['role_slug']}")
+    page.click("[data-action=mock-role]")
+    page.fill("[data-field=questions]", "2")
+    page.fill("[data-field=minutes]", "0.5")
+    page.uncheck("[data-field=follow-ups]")
+    page.click("[data-mock-form] [data-submit]")
+    page.wait_for_selector("[data-mock-question]")
+    page.wait_for_load_state("load")
+    assert page.title().startswith("Question 1 of 2 — ")
+    assert page.evaluate("document.activeElement.matches('[data-answer]')")
+    assert page.get_attribute("[data-answer]", "aria-describedby") == "mock-question"  # the question is read too
+    warning = page.locator("[data-countdown-warning]")
+    page.clock.run_for(2_000)
+    assert warning.text_content() == ""  # opened with 30 s: no "30 seconds left" straight away
+    page.clock.run_for(19_000)
+    assert warning.text_content() == "10 seconds left."
+    page.fill("[data-answer]", STRONG)
+    send(page)
+    page.wait_for_selector("[data-mock-question]", timeout=SCORING_MS)
+    assert page.title().startswith("Question 2 of 2 — ")
+    assert page.evaluate("document.activeElement.matches('[data-answer]')")
+    assert page.script_errors == []
+
+
 def test_a_draft_of_an_abandoned_mock_does_not_come_back_in_a_new_mock_with_its_id(page):
     """SQLite gives the next mock the id of one abandoned; a draft left under that id (a mock abandoned
     through the API, say) is another mock's and stays out of the box, and the start page clears it."""
@@ -403,6 +441,7 @@ def test_a_follow_up_that_gives_the_missed_point_shows_it_covered_when_asked(pag
     page.fill("[data-answer]", WEAK)  # misses every point: the follow-up asks for the first
     send(page)
     page.wait_for_selector("[data-follow-up=missed_point]", timeout=SCORING_MS)
+    assert page.title().startswith("Follow-up to question 1 of 1 — ")
     page.fill("[data-answer]", " ".join(f"I made sure of this: {point.rstrip('.')}." for point in points))
     send(page)
     page.wait_for_selector("[data-mock-report]", timeout=SCORING_MS)

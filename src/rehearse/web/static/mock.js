@@ -89,6 +89,11 @@
       }
     });
   }
+  // A refused answer's page (not kept, or to complete) is the POST's answer: its address goes back to the
+  // mock's, so that a reload shows the interview instead of offering to send the form again.
+  if (/\/answer$/.test(window.location.pathname) && window.history.replaceState) {
+    window.history.replaceState(null, "", window.location.pathname.replace(/\/answer$/, ""));
+  }
   if (!panel) return;
   var form = panel.querySelector("[data-mock-answer-form]");
   var answer = panel.querySelector("[data-answer]");
@@ -116,6 +121,11 @@
     if (event.persisted) window.location.reload();
   });
   if (answer) answer.addEventListener("input", keep);
+  // Each question's page starts where the work is: the answer box (described by the question), or the
+  // question itself when its time ran out while away.
+  var heading = document.querySelector("[data-mock-question]");
+  if (answer && !answer.disabled) answer.focus();
+  else if (heading) heading.focus();
   var sent = false;
   var deadline = clock ? Date.now() + Number(panel.dataset.secondsLeft) * 1000 : null;
   function secondsLeft() {
@@ -158,13 +168,14 @@
   // typed); a separate status line says "30 seconds left" and "10 seconds left", once each.
   var warning = document.querySelector("[data-countdown-warning]");
   var shown = null;  // the clock only counts down, so each number is shown (and said) once
+  var opened = secondsLeft();  // a question opening with 30 s or less is not told "30 seconds left" at once
   function tick() {
     var left = secondsLeft();
     if (left !== shown) {
       shown = left;
       clock.textContent = fmt(left);
       clock.classList.toggle("low", left <= 15);
-      if (warning && (left === 30 || left === 10)) {
+      if (warning && (left === 30 || left === 10) && left < opened) {
         warning.textContent = left + " seconds left.";
       }
     }
