@@ -237,7 +237,7 @@ def test_a_blank_answer_sent_from_the_page_shows_the_same_question_again_with_th
     again = refused.text
     assert f'name="item_id" value="{item}"' in again and "data-countdown" in again and "data-mock-question" in again
     message = re.search(r'<p class="callout error" role="alert" id="mock-answer-error" data-form-error>([^<]+)</p>\s*'
-                        r'<textarea[^>]*aria-invalid="true" aria-describedby="mock-answer-error"[^>]*>([^<]*)</textarea>',
+                        r'<textarea[^>]*aria-invalid="true" aria-describedby="mock-answer-error mock-question"[^>]*>([^<]*)</textarea>',
                         again)
     assert message and message.group(1).startswith("The answer is empty and this question has ")
     assert message.group(2) == "  \n \t "  # what was sent, back in the box
