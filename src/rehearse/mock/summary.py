@@ -88,6 +88,9 @@ def _lost(report: dict[str, Any], part: str) -> float:
     return 0.0
 
 
+TIMED_OUT_EMPTY = "Time ran out before you wrote anything: answer within the time, even briefly."
+
+
 def summarise(items: list[Item]) -> dict[str, Any]:
     """The end report, as JSON-ready data."""
     answered = [i for i in items if i.report is not None]
@@ -106,12 +109,19 @@ def summarise(items: list[Item]) -> dict[str, Any]:
             by_number.setdefault(item.number, {"number": item.number}).update(entry,
                                                                              competencies=list(item.competencies))
 
+    # A point the follow-up covered was given once asked: "cover it" would tell the user to do what they did.
+    given_when_asked = {n: entry["follow_up"]["covered"] for n, entry in by_number.items() if "follow_up" in entry}
     suggestions: dict[str, _Suggestion] = {}
     for item in answered:
         for s in item.report.get("suggestions") or ():
             kind = s.get("kind", "")
             if kind == "missed_point" and item.report.get("on_topic") is False:
                 continue  # the off-topic suggestion says it, with the same points at stake
+            if kind == "missed_point" and not item.follow_up and any(
+                    f"“{point}”" in s.get("message", "") for point in given_when_asked.get(item.number, ())):
+                continue
+            if kind == "empty":  # the engine's "nothing to score yet" reads as if the mock were still running
+                s = {**s, "message": TIMED_OUT_EMPTY}
             key = f"{kind}:{s.get('message')}" if kind == "missed_point" else \
                 f"{kind}:{item.number}:{item.follow_up}" if kind in PER_ANSWER else kind
             found = suggestions.setdefault(key, _Suggestion(kind, s.get("message", "")))

@@ -137,3 +137,22 @@ def test_an_off_topic_answer_is_not_also_counted_for_each_point_it_missed():
     off["on_topic"] = False
     kinds = [s["kind"] for s in summarise([Item(1, False, "Q1", (), 8, off)])["suggestions"]]
     assert kinds == ["off_topic"]
+
+
+def test_a_point_given_when_asked_is_not_advised_again():
+    """The follow-up covered it ("Covered when asked"), yet the advice still said "Cover the point …"."""
+    main = report(40, missed=["a plan", "the outcome"], suggestions=[
+        ("missed_point", "Cover the point “a plan”: you touch on it (“we planned”) but give it no substance."),
+        ("missed_point", "Cover the point “the outcome”.")], lost={"coverage": (50, 0.5)})
+    items = [Item(1, False, "Q1", (), 40, main),
+             Item(1, True, "Q1", (), 70, report(70, covered=["a plan"]), prompt="You didn't mention a plan")]
+    messages = [s["message"] for s in summarise(items)["suggestions"]]
+    assert messages == ["Cover the point “the outcome”."]
+
+
+def test_a_question_lost_to_the_clock_is_advised_as_over_not_as_still_to_score():
+    """"Write or say an answer: there is nothing to score yet." on a finished mock's report."""
+    empty = report(0, words=0, suggestions=[("empty", "Write or say an answer: there is nothing to score yet.")])
+    top = summarise([Item(1, False, "Q1", (), 0, empty, timed_out=True, empty=True)])["suggestions"]
+    assert [s["message"] for s in top] == ["Time ran out before you wrote anything: answer within the time, "
+                                           "even briefly."]
