@@ -39,7 +39,8 @@ def sheet(session: Session, *, user: User, role: Role) -> dict[str, Any]:
     stories = sorted(stories, key=lambda s: (not set(s.competencies) & competencies, s.title.lower()))
     return {
         "role": role,
-        "answers": [{"question": q, "attempt": best[q.id], "tries": tries[q.id]} for q in questions if q.id in best],
+        "answers": [{"question": q, "attempt": best[q.id], "tries": tries[q.id], **_points_of(best[q.id])}
+                    for q in questions if q.id in best],
         "unpractised": [q for q in questions if q.id not in best],
         "missed": [{"question": by_id[qid], "point": point, "times": times, "tries": tries[qid]}
                    for (qid, point), times in missed.most_common(MOST_MISSED)],
@@ -49,6 +50,14 @@ def sheet(session: Session, *, user: User, role: Role) -> dict[str, Any]:
 
 class PdfUnavailable(RuntimeError):
     """WeasyPrint (the `pdf` extra) or its system libraries are missing here."""
+
+
+def _points_of(attempt: Attempt) -> dict[str, list[str]]:
+    """The talking points the best answer covered and those it missed, by its report: listed all together as
+    "points:", a missed one read as covered."""
+    points = attempt.report.get("talking_points") or ()
+    return {"covered": [p.get("point", "") for p in points if p.get("covered")],
+            "missed": [p.get("point", "") for p in points if not p.get("covered")]}
 
 
 def to_pdf(html: str, *, stylesheet: str) -> bytes:

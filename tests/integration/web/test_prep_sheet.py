@@ -36,3 +36,20 @@ def test_the_sheet_shows_best_answers_missed_points_and_stories(app, question, t
         assert "Platform queue story" in text and "visible list" in text
     assert Browser(app).get(f"/prep-sheets/{question['role_slug']}", follow_redirects=False).status_code == 303
     assert ann.get("/prep-sheets/no-such-role").status_code == 404
+
+
+def test_the_best_answer_lists_the_points_it_covered_apart_from_those_it_missed(app, question):
+    """"points:" listed every talking point, a missed one as if covered."""
+    import html
+
+    ann = Browser(app)
+    ann.sign_up()
+    attempt = int(ann.answer(question["id"], ANSWER).headers["location"].rsplit("/", 1)[1])
+    points = ann.get(f"/api/attempts/{attempt}").json()["report"]["talking_points"]
+    covered = [p["point"] for p in points if p["covered"]]
+    missed = [p["point"] for p in points if not p["covered"]]
+    assert covered and missed  # the answer covers some and misses some: the sheet must tell them apart
+    page = html.unescape(ann.get(f"/prep-sheets/{question['role_slug']}").text)
+    assert " · points: " not in page
+    assert f"<span data-sheet-covered>covered: {'; '.join(covered)}</span>" in page
+    assert f"<span data-sheet-missed>missed: {'; '.join(missed)}</span>" in page
