@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -151,11 +151,14 @@ class ReportedComment:
     reports: tuple[Report, ...]  # oldest first
 
 
-def reported_comments(session: Session, *, limit: int = 100) -> list[ReportedComment]:
-    """Reported comments not hidden yet, most reported first, each with who reported it and why."""
-    comments = list(session.scalars(select(Comment).where(Comment.reports > 0, Comment.hidden.is_(False))
+REPORTED = (Comment.reports > 0, Comment.hidden.is_(False))  # what editors still have to look at
+
+
+def reported_comments(session: Session, *, limit: int = 100, offset: int = 0) -> list[ReportedComment]:
+    """A page of the reported comments not hidden yet, most reported first, each with who reported it and why."""
+    comments = list(session.scalars(select(Comment).where(*REPORTED)
                                     .options(selectinload(Comment.author))
-                                    .order_by(Comment.reports.desc(), Comment.id).limit(limit)))
+                                    .order_by(Comment.reports.desc(), Comment.id).limit(limit).offset(offset)))
     reports: dict[int, list[Report]] = {}
     if comments:
         for comment_id, reporter, reason, created_at in session.execute(
@@ -165,3 +168,8 @@ def reported_comments(session: Session, *, limit: int = 100) -> list[ReportedCom
                 .order_by(CommentReport.created_at, CommentReport.user_id)):
             reports.setdefault(comment_id, []).append(Report(reporter, reason, created_at))
     return [ReportedComment(comment, tuple(reports.get(comment.id, ()))) for comment in comments]
+
+
+def reported_comment_count(session: Session) -> int:
+    """How many reported comments are not hidden yet (the pages of `reported_comments`)."""
+    return session.scalar(select(func.count()).select_from(Comment).where(*REPORTED)) or 0

@@ -26,9 +26,16 @@ def unread_count(session: Session, *, user_id: int) -> int:
         Notification.user_id == user_id, Notification.read_at.is_(None))) or 0
 
 
-def notifications(session: Session, *, user_id: int, limit: int = 50) -> list[Notification]:
+def notifications(session: Session, *, user_id: int, limit: int = 50, offset: int = 0) -> list[Notification]:
+    """A page of the user's notifications, newest first."""
     return list(session.scalars(select(Notification).where(Notification.user_id == user_id)
-                                .order_by(Notification.id.desc()).limit(limit)))
+                                .order_by(Notification.id.desc()).limit(limit).offset(offset)))
+
+
+def notification_count(session: Session, *, user_id: int) -> int:
+    """How many notifications the user has, read or not (the pages of `notifications`)."""
+    return session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.user_id == user_id)) or 0
 
 
 def mark_read(session: Session, *, user_id: int, ids: Sequence[int] | None = None) -> int:

@@ -201,6 +201,7 @@ def merge_onto(base: Snapshot, proposed: dict[str, Any], now: Snapshot,
                 made = (f"revision {base.revision}" if base.revision is not None
                         else "a text imported from another Rehearse")
                 raise Conflict(f"Revision {now.revision} changed the same part of the {label} as this suggestion "
-                               f"(made against {made}); edit it against the current revision, then accept."
+                               f"(made against {made}); edit it against the current revision, then accept the edit "
+                               f"(in the API, with \"edited_base\": {now.revision})."
                                ) from None
     return merged

@@ -22,6 +22,7 @@ from .discussion import (
     add_comment,
     hide_comment,
     report_comment,
+    reported_comment_count,
     reported_comments,
     vote,
 )
@@ -43,6 +44,7 @@ from .history import (
 )
 from .inbox import (
     mark_read,
+    notification_count,
     notifications,
     notify,
     open_notification,
@@ -117,6 +119,7 @@ from .suggestions import (
     question_suggestions,
     suggest_edit,
     suggest_question,
+    user_suggestion_count,
     user_suggestions,
     view_suggestion,
     withdraw,
@@ -182,6 +185,7 @@ __all__ = [
     "list_users",
     "mark_read",
     "merge_onto",
+    "notification_count",
     "notifications",
     "notify",
     "open_notification",
@@ -196,6 +200,7 @@ __all__ = [
     "reinstate",
     "reject",
     "report_comment",
+    "reported_comment_count",
     "reported_comments",
     "require_active",
     "require_editor",
@@ -207,6 +212,7 @@ __all__ = [
     "suggest_edit",
     "suggest_question",
     "unread_count",
+    "user_suggestion_count",
     "user_suggestions",
     "view_suggestion",
     "vote",

@@ -394,11 +394,17 @@ def withdraw(session: Session, *, user: User, suggestion_id: int) -> Suggestion:
     return suggestion
 
 
-def user_suggestions(session: Session, *, user_id: int, limit: int = 100) -> list[Suggestion]:
-    """A contributor's suggestions, newest first, with their decisions."""
+def user_suggestions(session: Session, *, user_id: int, limit: int = 100, offset: int = 0) -> list[Suggestion]:
+    """A page of a contributor's suggestions, newest first, with their decisions."""
     return list(session.scalars(select(Suggestion).where(Suggestion.author_id == user_id)
                                 .options(selectinload(Suggestion.question))
-                                .order_by(Suggestion.created_at.desc(), Suggestion.id.desc()).limit(limit)))
+                                .order_by(Suggestion.created_at.desc(), Suggestion.id.desc())
+                                .limit(limit).offset(offset)))
+
+
+def user_suggestion_count(session: Session, *, user_id: int) -> int:
+    """How many suggestions a contributor made, whatever became of them (the pages of `user_suggestions`)."""
+    return session.scalar(select(func.count()).select_from(Suggestion).where(Suggestion.author_id == user_id)) or 0
 
 
 def question_suggestions(session: Session, *, question_id: int) -> list[Suggestion]:

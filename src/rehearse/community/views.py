@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from rehearse.accounts.models import User
+from rehearse.idempotency import service as idempotency
+from rehearse.idempotency.api import Once
 from rehearse.web import questions as question_cache
-from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep
+from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep, begin_writing
 from rehearse.web.params import IdPath, OffsetQuery
 from rehearse.web.security import ApiUser, CsrfApi, OptionalUser
 
@@ -41,6 +43,38 @@ ERRORS = {400: {"description": "Bad input; `detail` says what"}, 403: {"descript
           404: {"description": "No such question, suggestion or comment"},
           409: {"description": "Decided already, or stale and conflicting"},
           429: {"description": "Rate limited; see Retry-After"}}
+# The accept route's 409 says what to send: a stale suggestion that cannot be merged waits for an edit.
+ACCEPT_ERRORS = {**ERRORS, 409: {"description": (
+    "Decided already; or the suggestion is stale and the current revision changed the same words (nothing is "
+    "changed): edit it against the current revision and send the edit as `edited` with `edited_base` set to "
+    "that revision's number (without `edited_base` the edit counts as made against the suggestion's own "
+    "revision and is refused the same way)")}}
+
+IdempotencyKey = Annotated[str | None, Header(
+    alias="Idempotency-Key", max_length=idempotency.MAX_KEY,
+    description="Any unique string (a UUID). Sending the same request again with the same key returns the first "
+                "answer (200, `Idempotent-Replayed: true`) instead of storing it twice (kept for 24 hours); the "
+                "same key with another body is a 422.")]
+
+
+def created_once(model: type, what: str) -> dict:
+    """The routes' 200: a retry with an Idempotency-Key already answered."""
+    return {200: {"model": model, "description": f"A retry with the same Idempotency-Key and body: the {what} "
+                                                 "stored the first time (nothing new is stored)."}}
+
+
+# Lists a page at a time, like the queue; the list stays the body (as before paging) and the total is a header.
+LimitQuery = Annotated[int, Query(ge=1, le=200, description="At most this many (1 to 200).")]
+TOTAL_HEADER = "X-Total-Count"
+PAGED = {200: {"description": "One page, in order; how many there are in all is in X-Total-Count.",
+               "headers": {TOTAL_HEADER: {"description": "How many there are in all, over every page.",
+                                          "required": True, "schema": {"type": "integer", "minimum": 0}}}}}
+
+
+def paged(response: Response, total: int) -> None:
+    response.headers[TOTAL_HEADER] = str(total)
+
+
 # The administration routes answer about accounts, not suggestions.
 ADMIN_ERRORS = {400: {"description": "Bad input; `detail` says what (e.g. an admin demoting or banning themself)"},
                 403: {"description": "Only admins can do this"},
@@ -72,22 +106,40 @@ def preview_suggestion(question_id: IdPath, body: schemas.EditFields,
 
 
 @router.post("/questions/{question_id}/suggestions", response_model=schemas.SuggestionRead, status_code=201,
-             responses=ERRORS, dependencies=[CsrfApi])
+             responses={**ERRORS, **created_once(schemas.SuggestionRead, "suggestion")}, dependencies=[CsrfApi])
 def create_suggestion(question_id: IdPath, body: schemas.SuggestionCreate,
                       request: Request, user: ApiUser, session: ReadSessionDep,
-                      settings: SettingsDep) -> schemas.SuggestionRead:
+                      settings: SettingsDep, idempotency_key: IdempotencyKey = None) -> Response:
     """Suggest an edit of the example answer, intent or talking points (give only what you change)."""
+    once = Once.of(user.id, idempotency_key, f"/api/questions/{question_id}/suggestions", body)
+    if (replay := once.replayed(session)) is not None:
+        return replay  # before the engine runs: a retry costs no scoring and no preview
     fields = body.model_dump(include={"example_answer", "intent", "talking_points"})
     try:
-        preview = service.counted_preview(session, user=user, make=lambda: service.preview_edit(
+        preview = scored_once(session, user, once, lambda: service.preview_edit(
             session, question_id=question_id, backend=settings.feedback_backend, scorer=request.app.state.scorer,
             **fields))
+        if isinstance(preview, Response):
+            return preview
         suggestion = service.suggest_edit(session, user=user, question_id=question_id, reason=body.reason,
                                           accept_licence=body.accept_licence, base_revision=body.base_revision,
                                           report=preview.report, **fields)
-        return schemas.SuggestionRead.of_view(service.view_suggestion(session, suggestion.id, viewer=user))
+        return once.created(schemas.SuggestionRead.of_view(service.view_suggestion(session, suggestion.id,
+                                                                                   viewer=user)))
     except service.CommunityError as error:
         raise failed(error) from None
+
+
+def scored_once(session, user: User, once: Once, make):
+    """`service.counted_preview` with the Idempotency-Key claimed between the engine and the count: a retry
+    racing with the first request gets its answer (a Response) and counts no preview."""
+    service.preview_allowed(session, user=user)
+    made = make()
+    begin_writing(session)
+    if (replay := once.claim(session)) is not None:
+        return replay
+    service.count_preview(session, user=user)
+    return made
 
 
 @router.post("/roles/{role_id}/suggestions/preview", response_model=schemas.QuestionPreviewRead,
@@ -106,18 +158,24 @@ def preview_question_suggestion(role_id: IdPath, body: schemas.QuestionFields, r
 
 
 @router.post("/roles/{role_id}/suggestions", response_model=schemas.SuggestionRead, status_code=201,
-             responses=ERRORS, dependencies=[CsrfApi])
+             responses={**ERRORS, **created_once(schemas.SuggestionRead, "suggestion")}, dependencies=[CsrfApi])
 def create_question_suggestion(role_id: IdPath, body: schemas.QuestionSuggestionCreate, request: Request,
-                               user: ApiUser,
-                               session: ReadSessionDep, settings: SettingsDep) -> schemas.SuggestionRead:
+                               user: ApiUser, session: ReadSessionDep, settings: SettingsDep,
+                               idempotency_key: IdempotencyKey = None) -> Response:
     """Suggest a new question (with intent, talking points and example answer) for a role."""
+    once = Once.of(user.id, idempotency_key, f"/api/roles/{role_id}/suggestions", body)
+    if (replay := once.replayed(session)) is not None:
+        return replay
     try:
-        report = service.counted_preview(session, user=user, make=lambda: service.engine_report(
+        report = scored_once(session, user, once, lambda: service.engine_report(
             session, None, body.model_dump(), backend=settings.feedback_backend, scorer=request.app.state.scorer,
             question_text=body.text))
+        if isinstance(report, Response):
+            return report
         suggestion = service.suggest_question(session, user=user, role_id=role_id, report=report,
                                               **body.model_dump())
-        return schemas.SuggestionRead.of_view(service.view_suggestion(session, suggestion.id, viewer=user))
+        return once.created(schemas.SuggestionRead.of_view(service.view_suggestion(session, suggestion.id,
+                                                                                   viewer=user)))
     except service.CommunityError as error:
         raise failed(error) from None
 
@@ -133,10 +191,13 @@ def list_question_suggestions(question_id: IdPath, session: SessionDep) -> list[
     return [schemas.SuggestionSummary.of(s) for s in pending]
 
 
-@router.get("/suggestions/mine", response_model=list[schemas.SuggestionSummary])
-def my_suggestions(user: ApiUser, session: SessionDep) -> list[schemas.SuggestionSummary]:
-    """Your suggestions with their decisions (and an editor's reason for a rejection)."""
-    return [schemas.SuggestionSummary.of(s) for s in service.user_suggestions(session, user_id=user.id)]
+@router.get("/suggestions/mine", response_model=list[schemas.SuggestionSummary], responses=PAGED)
+def my_suggestions(user: ApiUser, session: SessionDep, response: Response, limit: LimitQuery = 50,
+                   offset: OffsetQuery = 0) -> list[schemas.SuggestionSummary]:
+    """Your suggestions, newest first, with their decisions (and an editor's reason for a rejection)."""
+    paged(response, service.user_suggestion_count(session, user_id=user.id))
+    return [schemas.SuggestionSummary.of(s)
+            for s in service.user_suggestions(session, user_id=user.id, limit=limit, offset=offset)]
 
 
 @router.get("/suggestions/{suggestion_id}", response_model=schemas.SuggestionRead, responses=ERRORS)
@@ -173,16 +234,19 @@ def vote(suggestion_id: IdPath, body: schemas.VoteCreate, user: ApiUser,
 
 
 @router.post("/suggestions/{suggestion_id}/comments", response_model=schemas.CommentRead, status_code=201,
-             responses=ERRORS, dependencies=[CsrfApi])
+             responses={**ERRORS, **created_once(schemas.CommentRead, "comment")}, dependencies=[CsrfApi])
 def add_comment(suggestion_id: IdPath, body: schemas.CommentCreate, user: ApiUser,
-                session: SessionDep) -> schemas.CommentRead:
+                session: SessionDep, idempotency_key: IdempotencyKey = None) -> Response:
+    once = Once.of(user.id, idempotency_key, f"/api/suggestions/{suggestion_id}/comments", body)
+    if (replay := once.claim(session)) is not None:  # the session is writing already
+        return replay
     try:
         comment = service.add_comment(session, user=user, suggestion_id=suggestion_id, body=body.body,
                                       reply_to=body.reply_to)
     except service.CommunityError as error:
         raise failed(error) from None
     session.refresh(comment, ["author"])
-    return schemas.CommentRead.of(comment)
+    return once.created(schemas.CommentRead.of(comment))
 
 
 @router.post("/comments/{comment_id}/report", status_code=204, responses=ERRORS, dependencies=[CsrfApi])
@@ -199,14 +263,14 @@ def report_comment(comment_id: IdPath, body: schemas.ReasonBody, user: ApiUser, 
 
 
 @router.get("/community/queue", response_model=schemas.QueueRead, responses=ERRORS)
-def moderation_queue(user: EditorUser, session: SessionDep, limit: Annotated[int, Query(ge=1, le=200)] = 50,
+def moderation_queue(user: EditorUser, session: SessionDep, limit: LimitQuery = 50,
                      offset: OffsetQuery = 0) -> schemas.QueueRead:
     """Pending suggestions, most votes first, then oldest first (editors)."""
     items, total = service.queue(session, limit=limit, offset=offset)
     return schemas.QueueRead(total=total, items=[schemas.QueueItemRead.of(i) for i in items])
 
 
-@router.post("/suggestions/{suggestion_id}/accept", response_model=schemas.SuggestionRead, responses=ERRORS,
+@router.post("/suggestions/{suggestion_id}/accept", response_model=schemas.SuggestionRead, responses=ACCEPT_ERRORS,
              dependencies=[CsrfApi])
 def accept_suggestion(suggestion_id: IdPath, body: schemas.AcceptBody, user: EditorUser, session: SessionDep,
                       request: Request) -> schemas.SuggestionRead:
@@ -245,11 +309,15 @@ def hide_comment(comment_id: IdPath, body: schemas.HideBody, user: EditorUser, s
     return Response(status_code=204)
 
 
-@router.get("/community/reported-comments", response_model=list[schemas.ReportedCommentRead], responses=ERRORS)
-def reported_comments(user: EditorUser, session: SessionDep) -> list[schemas.ReportedCommentRead]:
+@router.get("/community/reported-comments", response_model=list[schemas.ReportedCommentRead],
+            responses={**ERRORS, **PAGED})
+def reported_comments(user: EditorUser, session: SessionDep, response: Response, limit: LimitQuery = 50,
+                      offset: OffsetQuery = 0) -> list[schemas.ReportedCommentRead]:
     """Reported comments not hidden yet, most reported first, with their suggestion and each report's
     reporter and reason (editors)."""
-    return [schemas.ReportedCommentRead.of_reported(c) for c in service.reported_comments(session)]
+    paged(response, service.reported_comment_count(session))
+    return [schemas.ReportedCommentRead.of_reported(c)
+            for c in service.reported_comments(session, limit=limit, offset=offset)]
 
 
 # --- history -------------------------------------------------------------------------------------
@@ -286,9 +354,13 @@ def revert_question(question_id: IdPath, body: schemas.RevertBody, user: EditorU
 # --- notifications -------------------------------------------------------------------------------
 
 
-@router.get("/notifications", response_model=list[schemas.NotificationRead])
-def list_notifications(user: ApiUser, session: SessionDep) -> list[schemas.NotificationRead]:
-    return [schemas.NotificationRead.of(n) for n in service.notifications(session, user_id=user.id)]
+@router.get("/notifications", response_model=list[schemas.NotificationRead], responses=PAGED)
+def list_notifications(user: ApiUser, session: SessionDep, response: Response, limit: LimitQuery = 50,
+                       offset: OffsetQuery = 0) -> list[schemas.NotificationRead]:
+    """Your notifications, newest first (the unread count is GET /api/notifications/unread)."""
+    paged(response, service.notification_count(session, user_id=user.id))
+    return [schemas.NotificationRead.of(n)
+            for n in service.notifications(session, user_id=user.id, limit=limit, offset=offset)]
 
 
 @router.get("/notifications/unread", response_model=schemas.UnreadRead)

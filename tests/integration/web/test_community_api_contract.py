@@ -201,3 +201,26 @@ def test_a_body_over_the_limit_is_refused_without_talking_of_an_answer(cast):
                 {"body": "a" * 2_000_000})
     assert over.status_code == 413 and "answer" not in over.json()["detail"]
     assert "1,024 KiB" in over.json()["detail"]
+
+
+def test_a_stale_suggestion_that_conflicts_is_a_409_that_names_edited_base(app, question, make_browser):
+    """An editor who edited against the current text but left `edited_base` out got the same 409, and neither
+    its sentence nor the document named the field."""
+    first, second, editor = (make_browser() for _ in range(3))
+    make_editor(app, [client.sign_up() for client in (first, second, editor)][2])
+    qid, base = question["id"], current_answer(first, question["id"])
+    made = [send(client, "POST", f"/api/questions/{qid}/suggestions",
+                 {"example_answer": f"{base} {ending}", "reason": "Ends it.", "accept_licence": True}).json()["id"]
+            for client, ending in ((first, "Ending A."), (second, "Ending B."))]
+    assert send(editor, "POST", f"/api/suggestions/{made[0]}/accept", {}).status_code == 200
+    latest = editor.get(f"/api/questions/{qid}/history").json()["revisions"][0]["revision"]
+    accept = f"/api/suggestions/{made[1]}/accept"
+    refused = send(editor, "POST", accept, {})
+    assert refused.status_code == 409 and f'"edited_base": {latest}' in refused.json()["detail"]
+    merged = {"example_answer": f"{base} Ending A. Ending B."}
+    unnamed = send(editor, "POST", accept, {"edited": merged})  # counts as made on the suggestion's revision
+    assert unnamed.status_code == 409 and "edited_base" in unnamed.json()["detail"]
+    assert send(editor, "POST", accept, {"edited": merged, "edited_base": latest}).status_code == 200
+    assert current_answer(editor, qid) == merged["example_answer"]
+    documented = editor.get("/openapi.json").json()["paths"]["/api/suggestions/{suggestion_id}/accept"]["post"]
+    assert "`edited_base`" in documented["responses"]["409"]["description"]
