@@ -100,7 +100,7 @@ def feedback(
     try:
         service.check_answer(body.answer, max_chars=max_chars)  # before any database work
     except service.AnswerRejected as rejected:
-        raise HTTPException(rejected.status, _signed_in_hint(str(rejected), user, settings)) from None
+        raise HTTPException(rejected.status, signed_in_hint(str(rejected), user, settings)) from None
     if user is None:
         refuse_anonymous_overuse(request)
     question = question_or_404(session, body.question_id)
@@ -113,7 +113,8 @@ def answer_limit(settings, user) -> int:
         settings.max_answer_chars, settings.max_anonymous_answer_chars)
 
 
-def _signed_in_hint(message: str, user, settings) -> str:
+def signed_in_hint(message: str, user, settings) -> str:
+    """A refusal of an anonymous answer for its length says how long a signed-in user's may be."""
     if user is None and "the limit is" in message and settings.max_anonymous_answer_chars < settings.max_answer_chars:
         return f"{message} Signed-in users may send up to {settings.max_answer_chars:,} characters."
     return message

@@ -126,6 +126,9 @@ def test_anonymous_answers_have_a_lower_length_cap(app, question):
     long_answer = "We phased the roadmap. " * 300  # 6,900 characters
     anonymous = client.post("/api/feedback", json={"question_id": question["id"], "answer": long_answer})
     assert anonymous.status_code == 413 and "Signed-in users may send up to 20,000" in anonymous.json()["detail"]
+    # ...and the practice page says the same where the answer is kept for shortening
+    page = Browser(app).answer(question["id"], long_answer)
+    assert page.status_code == 413 and "Signed-in users may send up to 20,000" in page.text
     email = _account(app)
     token = _token(client, email, PASSWORD).json()["token"]
     signed_in = client.post("/api/feedback", json={"question_id": question["id"], "answer": long_answer},

@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from rehearse.bank import service as bank
 from rehearse.practice import service as practice
 from rehearse.practice.transcriptions import TranscriptionNotFound, owner_key
-from rehearse.practice.views import answer_limit
+from rehearse.practice.views import answer_limit, signed_in_hint
 from rehearse.practice.views import submit as submit_recording
 from rehearse.web import identity, one_hop
 from rehearse.web import questions as question_cache
@@ -223,7 +223,7 @@ def submit_answer(
             user=user,
             session=session,
             answer=answer,
-            error=str(rejected),
+            error=signed_in_hint(str(rejected), user, settings),
             status=rejected.status,
             previous=earlier,
             mode=mode,
