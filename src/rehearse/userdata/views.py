@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
+from rehearse.bank.models import utcnow
 from rehearse.web.deps import SessionDep
 from rehearse.web.security import ApiUser, CsrfApi
 
@@ -17,9 +19,14 @@ from .schemas import ImportResult
 router = APIRouter(prefix="/api/me", tags=["your data"])
 
 
+def export_file_name(today: date | None = None) -> str:
+    """The download's name carries its (UTC) day, so that a second export does not overwrite the first."""
+    return f"rehearse-data-{(today or utcnow().date()):%Y-%m-%d}.json"
+
+
 def download(document: dict[str, Any]) -> Response:
     return Response(json.dumps(document, ensure_ascii=False, indent=1), media_type="application/json",
-                    headers={"Content-Disposition": 'attachment; filename="rehearse-data.json"',
+                    headers={"Content-Disposition": f'attachment; filename="{export_file_name()}"',
                              "Cache-Control": "no-store"})
 
 

@@ -2,6 +2,9 @@
 
 import json
 import re
+from datetime import UTC, date, datetime
+
+from rehearse.userdata.views import export_file_name
 
 from .conftest import PASSWORD, Browser
 
@@ -88,3 +91,13 @@ def test_an_export_past_a_mebibyte_loads_on_the_page_and_through_the_api(app, qu
                     headers={**cat.page_csrf_header(), "Content-Type": "application/json"})
     assert huge.status_code == 413 and "larger than 50 MB" in huge.json()["detail"]
     assert "answer" not in huge.json()["detail"]
+
+
+def test_the_download_is_named_with_its_day_so_that_exports_do_not_overwrite_each_other(app, question):
+    ann = Browser(app)
+    ann.sign_up()
+    today = datetime.now(UTC).date().isoformat()
+    for address in ("/account/data.json", "/api/me/data"):
+        download = ann.get(address)
+        assert download.headers["content-disposition"] == f'attachment; filename="rehearse-data-{today}.json"'
+    assert export_file_name(date(2026, 11, 28)) == "rehearse-data-2026-11-28.json"

@@ -38,7 +38,7 @@ def export(session: SessionDep, user: PageUser) -> Response:
 async def import_file(request: Request, session: SessionDep, user: PageUser,
                       document: Annotated[UploadFile | None, Form()] = None) -> Response:
     if document is None:
-        return _page(request, user, error="Choose the file you downloaded (rehearse-data.json).", status=422)
+        return _page(request, user, error="Choose the file you downloaded (rehearse-data-YYYY-MM-DD.json).", status=422)
     raw = await document.read(service.MAX_DOCUMENT_BYTES + 1)
     try:
         parsed = service.read_document(raw, file="The file")
