@@ -532,10 +532,50 @@ def test_an_unfinished_mock_can_be_abandoned_after_confirming_and_the_answers_gi
     gone = ann.post(f"{location}/abandon", data={"csrf_token": csrf(confirm.text)}, follow_redirects=False)
     assert gone.status_code == 303 and gone.headers["location"] == "/mock?abandoned=1"
     landed = ann.get(gone.headers["location"]).text
-    assert "data-mock-abandoned" in landed and "Mock interview abandoned." in landed
-    assert f'data-mock="{mock_id}"' not in landed  # no longer offered to resume
+    assert "data-mock-abandoned" in landed and "The 1 answer you gave is kept in your history" in landed
+    assert f'data-mock="{mock_id}"' not in landed and "data-resume-offer" not in landed  # no longer offered
     assert ann.get(location).status_code == 404 and ann.get("/api/mocks").json() == []
     assert len(ann.get("/api/attempts").json()) == 1  # the answer given is still practice
+
+
+def test_abandoning_a_mock_with_no_answer_never_says_answers_were_kept(app, question):
+    ann = Browser(app)
+    ann.sign_up()
+    location = start(ann, question).headers["location"]
+    ann.get(location)  # its first question shown, not answered
+    confirm = ann.get(f"{location}/abandon")
+    assert "You have not answered any of its questions yet." in confirm.text and "you gave stay" not in confirm.text
+
+    gone = ann.post(f"{location}/abandon", data={"csrf_token": csrf(confirm.text)}, follow_redirects=False)
+    assert gone.headers["location"] == "/mock?abandoned=0"
+    landed = ann.get(gone.headers["location"]).text
+    assert "You had not answered any of its questions, so none of it was kept." in landed
+    assert "kept in your history" not in landed
+    assert "data-mock-abandoned" not in ann.get("/mock?abandoned=lots").text  # a made-up count says nothing
+
+
+def test_an_unfinished_mock_is_offered_first_above_the_start_form_with_the_question_it_stands_at(app, question):
+    ann = Browser(app)
+    ann.sign_up()
+    assert "data-resume-offer" not in ann.get("/mock").text
+    location = start(ann, question, follow_ups="").headers["location"]
+    mock_id = int(location.rsplit("/", 1)[1])
+    page = ann.get(location).text
+    item = re.search(r'name="item_id" value="(\d+)"', page).group(1)
+    ann.post(f"{location}/answer", data={"csrf_token": csrf(page), "item_id": item, "answer": WEAK})
+
+    listed = ann.get("/mock").text
+    offer = listed.index(f'data-resume-offer="{mock_id}"')
+    assert offer < listed.index('action="/mock"')  # before the form, not under it
+    panel = listed[offer:listed.index("</section>", offer)]
+    assert "You have an unfinished mock: question 2 of 2" in panel
+    assert f'href="/mocks/{mock_id}" data-action="resume-mock">Resume</a>' in panel
+    assert f'href="/mocks/{mock_id}/abandon" data-action="abandon-mock">Abandon</a>' in panel
+
+    finished = ann.get(location).text
+    item = re.search(r'name="item_id" value="(\d+)"', finished).group(1)
+    ann.post(f"{location}/answer", data={"csrf_token": csrf(finished), "item_id": item, "answer": WEAK})
+    assert "data-resume-offer" not in ann.get("/mock").text  # a finished mock is not offered
 
 
 def test_a_finished_mock_is_not_abandoned_and_the_api_abandons_an_unfinished_one(app, question):

@@ -97,7 +97,37 @@ def _start_page(request: Request, session, user, *, error: str | None = None, fo
         "form": form, "limits": mocks, "chosen_role": chosen, "form_key": uuid.uuid4().hex,
         # their drafts alone stay in the browser
         "unfinished": [draft_key(mock_id, began) for mock_id, began in mocks.unfinished(session, user=user)],
+        "resumable": resumable(past),
+        "abandoned": _abandoned_notice(request.query_params.get("abandoned", "")),
     }, status_code=status, headers=NO_STORE)
+
+
+def resumable(past) -> list[dict]:
+    """The unfinished mocks, with the question each stands at: the start page offers them above its form,
+    since a candidate coming back would otherwise start a new mock without seeing the one left halfway."""
+    offers = []
+    for mock in past:
+        if mock.status == "finished":
+            continue
+        item = mocks.current_item(mock)
+        offers.append({"mock": mock, "number": item.number if item else mock.question_count})
+    return offers
+
+
+def answers_given(mock) -> int:
+    """The answers an abandoned mock leaves in the history: not an empty one sent when time ran out."""
+    return sum(1 for i in mock.items if i.attempt_id is not None)
+
+
+def _abandoned_notice(kept: str) -> str | None:
+    """What the start page says after abandoning, true to how many answers stayed (`kept`, from the address)."""
+    if not kept.isdigit() or len(kept) > 3:
+        return None
+    n = int(kept)
+    if n == 0:
+        return "Mock interview abandoned. You had not answered any of its questions, so none of it was kept."
+    return (f"Mock interview abandoned. The {n} answer{'' if n == 1 else 's'} you gave "
+            f"{'is' if n == 1 else 'are'} kept in your history and review queue.")
 
 
 @router.get("/mock")
@@ -293,7 +323,7 @@ def confirm_abandon(mock_id: MockId, request: Request, session: SessionDep, user
     mock = _mock_or_404(session, user, mock_id)
     if mock.status == "finished":
         return RedirectResponse(f"/mocks/{mock.id}", status_code=303)  # nothing to abandon: its report
-    answered = sum(1 for i in mock.items if i.attempt_id is not None)  # not an empty one sent when time ran out
+    answered = answers_given(mock)
     kept = (f"The {answered} answer{'' if answered == 1 else 's'} you gave stay{'s' if answered == 1 else ''} in "
             "your history and review queue." if answered else "You have not answered any of its questions yet.")
     return render_confirm(
@@ -306,11 +336,13 @@ def confirm_abandon(mock_id: MockId, request: Request, session: SessionDep, user
 
 @router.post("/mocks/{mock_id}/abandon", dependencies=[CsrfForm])
 def abandon(mock_id: MockId, session: SessionDep, user: PageUser) -> Response:
+    """Abandon, and land on the start page saying how many answers stayed (none: it must not say they are kept)."""
+    kept = answers_given(_mock_or_404(session, user, mock_id))
     try:
         mocks.abandon(session, user=user, mock_id=mock_id)
     except mocks.MockRejected as error:
         raise HTTPException(error.status, str(error)) from None
-    return RedirectResponse("/mock?abandoned=1", status_code=303)
+    return RedirectResponse(f"/mock?abandoned={kept}", status_code=303)
 
 
 @router.post("/mocks/{mock_id}/share", dependencies=[CsrfForm])
