@@ -3,6 +3,10 @@
 import html
 import re
 
+from sqlalchemy import select as select_
+
+from rehearse.bank.models import Bank, Question, QuestionCompetency, Role
+
 from .conftest import Browser
 
 STORY = {"title": "The checkout outage", "situation": "Checkout went down for an hour on our busiest day.",
@@ -22,7 +26,7 @@ def test_write_a_story_see_it_suggested_and_score_it(app, question):
     created = ann.post("/stories", data={"csrf_token": csrf(ann.get("/stories").text), **STORY},
                        follow_redirects=False)
     assert created.status_code == 303
-    story_id = int(created.headers["location"].rsplit("/", 1)[1])
+    story_id = int(created.headers["location"].split("?")[0].rsplit("/", 1)[1])
     practice = ann.get(f"/practice/{question['id']}/stories").text
     assert f'data-suggested-story="{story_id}"' in practice and "covers" in practice
     scored = ann.get(f"/stories/{story_id}/score", params={"question_id": question["id"]})
@@ -137,7 +141,7 @@ def test_the_mock_page_shows_its_question_first_and_the_stories_that_fit_come_af
     example = ann.get(f"/api/questions/{asked}").json()["example_answer"]
     story = {**STORY, "situation": "", "task": "", "result": "", "action": example}
     story_id = int(ann.post("/stories", data={"csrf_token": csrf(ann.get("/stories").text), **story},
-                            follow_redirects=False).headers["location"].rsplit("/", 1)[1])
+                            follow_redirects=False).headers["location"].split("?")[0].rsplit("/", 1)[1])
     worked_out = []
     suggest = stories.suggest
     monkeypatch.setattr(stories, "suggest", lambda *args, **kwargs: worked_out.append(1) or suggest(*args, **kwargs))
@@ -169,7 +173,7 @@ def test_the_practice_page_is_shown_first_and_the_stories_that_fit_come_after(ap
     example = ann.get(f"/api/questions/{q}").json()["example_answer"]
     story = {**STORY, "title": "Ann's own story", "situation": "", "task": "", "result": "", "action": example}
     story_id = int(ann.post("/stories", data={"csrf_token": csrf(ann.get("/stories").text), **story},
-                            follow_redirects=False).headers["location"].rsplit("/", 1)[1])
+                            follow_redirects=False).headers["location"].split("?")[0].rsplit("/", 1)[1])
     worked_out = []
     suggest = stories.suggest
     monkeypatch.setattr(stories, "suggest", lambda *args, **kwargs: worked_out.append(1) or suggest(*args, **kwargs))
@@ -188,7 +192,7 @@ def test_the_practice_page_is_shown_first_and_the_stories_that_fit_come_after(ap
     assert "data-suggested-story" not in theirs.text and "Ann's own story" not in html.unescape(theirs.text)
     bobs = int(bob.post("/stories", data={"csrf_token": csrf(bob.get("/stories").text),
                                           **{**story, "title": "Bob's own story"}},
-                        follow_redirects=False).headers["location"].rsplit("/", 1)[1])
+                        follow_redirects=False).headers["location"].split("?")[0].rsplit("/", 1)[1])
     assert f'data-story-suggestions-from="{where}"' in bob.get(f"/practice/{q}").text
     theirs = html.unescape(bob.get(where).text)
     assert re.findall(r'data-suggested-story="(\d+)"', theirs) == [str(bobs)] and "Ann's own story" not in theirs
@@ -204,7 +208,7 @@ def test_deleting_a_story_asks_first_then_says_it_is_done(app):
     ann = Browser(app)
     ann.sign_up()
     story_id = int(ann.post("/stories", data={"csrf_token": csrf(ann.get("/stories").text), **STORY},
-                            follow_redirects=False).headers["location"].rsplit("/", 1)[1])
+                            follow_redirects=False).headers["location"].split("?")[0].rsplit("/", 1)[1])
     edit = ann.get(f"/stories/{story_id}").text
     # Not a button beside Save: a link to a page that asks (it needs no script).
     assert f'action="/stories/{story_id}/delete"' not in edit
@@ -228,7 +232,7 @@ def test_competencies_are_shown_as_words_though_kept_as_slugs(app):
     story = {**STORY, "competencies": "performance management, Hiring"}
     created = ann.post("/stories", data={"csrf_token": csrf(ann.get("/stories").text), **story},
                        follow_redirects=False)
-    story_id = int(created.headers["location"].rsplit("/", 1)[1])
+    story_id = int(created.headers["location"].split("?")[0].rsplit("/", 1)[1])
     assert ann.get(f"/api/stories/{story_id}").json()["competencies"] == ["performance-management", "hiring"]
     assert "performance management, hiring" in ann.get("/stories").text
     assert 'value="performance management, hiring"' in ann.get(f"/stories/{story_id}").text
@@ -247,3 +251,48 @@ def test_each_story_field_is_described_by_its_hint(app):
         assert hint.strip()
         if field in ("competencies", "tags"):
             assert hint.startswith("Comma-separated")
+
+
+def test_saving_a_story_says_so_after_creating_it_and_after_editing_it(app):
+    ann = Browser(app)
+    ann.sign_up()
+    created = ann.post("/stories", data={"csrf_token": csrf(ann.get("/stories").text), **STORY},
+                       follow_redirects=False)
+    story_page = ann.get(created.headers["location"]).text
+    assert '<p class="callout success" role="status" data-saved>Story saved.' in story_page
+    story_id = int(created.headers["location"].split("?")[0].rsplit("/", 1)[1])
+    edited = ann.post(f"/stories/{story_id}", data={"csrf_token": csrf(story_page), **STORY, "tags": "2025"})
+    assert edited.status_code == 200 and 'role="status" data-saved>Story saved.</p>' in edited.text
+    assert "data-saved" not in ann.get(f"/stories/{story_id}").text  # only right after saving
+    refused = ann.post(f"/stories/{story_id}", data={"csrf_token": csrf(story_page), **STORY, "action": "x" * 100_000})
+    assert refused.status_code >= 400 and "data-saved" not in refused.text
+
+
+def test_the_questions_to_score_a_story_against_come_by_fit_then_role_by_role_in_bank_order(app):
+    ann = Browser(app)
+    ann.sign_up()
+    created = ann.post("/stories", data={"csrf_token": csrf(ann.get("/stories").text), **STORY},
+                       follow_redirects=False)
+    page = ann.get(created.headers["location"]).text
+    select = page[page.index('id="score-question"'):page.index("</select>")]
+    groups = [(html.unescape(label), [int(i) for i in re.findall(r'<option value="(\d+)"', body)])
+              for label, body in re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', select, re.S)]
+    with app.state.database.transaction() as session:
+        rows = session.execute(select_(Question.id, Role.name, Bank.name, Role.position, Question.position)
+                               .join(Role, Role.id == Question.role_id).join(Bank, Bank.id == Role.bank_id)).all()
+        shared = {c.question_id: c for c in session.scalars(select_(QuestionCompetency).where(
+            QuestionCompetency.name.in_(["stakeholders", "delivery"])))}
+        fits = {qid: sum(1 for c in session.scalars(select_(QuestionCompetency.name).where(
+            QuestionCompetency.question_id == qid)) if c in ("stakeholders", "delivery")) for qid in shared}
+    place = {qid: (bank, role_position, position) for qid, _role, bank, role_position, position in rows}
+    role_of = {qid: role for qid, role, *_ in rows}
+
+    (first, fitting), *by_role = groups
+    assert first == "On this story's competencies" and set(fitting) <= set(shared) and fitting
+    assert fitting == sorted(fitting, key=lambda qid: (-fits[qid], place[qid]))  # most shared first, then bank order
+    assert by_role, "the 60 offered run past the fitting ones into the other roles"
+    assert [label for label, _ in by_role] == [role_of[ids[0]] for _, ids in by_role]  # one group per role
+    rest = [qid for _, ids in by_role for qid in ids]
+    assert not set(rest) & set(shared)
+    assert rest == sorted(rest, key=place.__getitem__)  # roles in the banks' order, questions in their role's
+    assert len(fitting) + len(rest) == 60

@@ -6,10 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from rehearse.bank import service as bank
-from rehearse.bank.models import Question, QuestionCompetency
+from rehearse.bank.models import Bank, Question, QuestionCompetency, Role
 from rehearse.formats.model import is_blank
 from rehearse.stories import service as stories
 from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep
@@ -20,6 +20,7 @@ router = APIRouter()
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 NO_STORE = {"Cache-Control": "no-store"}
 QUESTION_CHOICES = 60  # questions offered for scoring a story: those sharing its competencies first
+SHARED_GROUP = "On this story's competencies"
 
 
 class StoryForm:
@@ -49,14 +50,23 @@ def _form_values(story) -> dict:
             "tags": ", ".join(story.tags)}
 
 
-def _questions_for(session, story) -> list[Question]:
-    shared = select(QuestionCompetency.question_id).where(QuestionCompetency.name.in_(story.competencies or [""]))
-    first = list(session.scalars(select(Question).where(Question.id.in_(shared)).order_by(Question.id)
-                                 .limit(QUESTION_CHOICES)))
-    if len(first) < QUESTION_CHOICES:
-        first += list(session.scalars(select(Question).where(Question.id.not_in([q.id for q in first] or [0]))
-                                      .order_by(Question.id).limit(QUESTION_CHOICES - len(first))))
-    return first
+def _questions_for(session, story) -> list[tuple[str, list[Question]]]:
+    """The questions offered for scoring the story, in groups: first those sharing the most of its competencies,
+    then the others role by role; within a group, as the banks list them (role, then the question's place)."""
+    competencies = set(story.competencies or ())
+    rows = session.execute(
+        select(Question, Role.name, func.count(QuestionCompetency.name))
+        .join(Role, Role.id == Question.role_id).join(Bank, Bank.id == Role.bank_id)
+        .outerjoin(QuestionCompetency, (QuestionCompetency.question_id == Question.id)
+                   & QuestionCompetency.name.in_(competencies or {""}))
+        .group_by(Question.id, Role.name, Bank.name, Role.position)
+        .order_by(func.count(QuestionCompetency.name).desc(), Bank.name, Role.position, Question.position,
+                  Question.id)
+        .limit(QUESTION_CHOICES)).all()
+    groups: dict[str, list[Question]] = {}
+    for question, role, shared in rows:
+        groups.setdefault(SHARED_GROUP if shared else role, []).append(question)
+    return list(groups.items())
 
 
 def _list_page(request, session, user, *, form=None, error=None, status=200) -> Response:
@@ -76,7 +86,7 @@ def create(request: Request, session: SessionDep, user: PageUser, form: Annotate
         story = stories.create(session, user=user, data=form.data())
     except stories.StoryRejected as error:
         return _list_page(request, session, user, form=form.values, error=str(error), status=error.status)
-    return RedirectResponse(f"/stories/{story.id}", status_code=303)
+    return RedirectResponse(f"/stories/{story.id}?saved=new", status_code=303)
 
 
 def _story_page(request, session, user, story, *, form=None, error=None, status=200) -> Response:
