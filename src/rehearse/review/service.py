@@ -223,6 +223,12 @@ def next_due_question(session: Session, *, user: User, now: datetime | None = No
                           .order_by(ReviewCard.due, ReviewCard.id).limit(1))
 
 
+def reviewed_since(session: Session, *, user_id: int, since: datetime) -> int:
+    """How many questions the user has reviewed since a moment: a review walk-through's place ("Review 3 of 5")."""
+    return session.scalar(select(func.count(func.distinct(ReviewLogEntry.card_id)))
+                          .where(ReviewLogEntry.user_id == user_id, ReviewLogEntry.reviewed_at >= utc(since))) or 0
+
+
 def next_due_time(session: Session, *, user_id: int) -> datetime | None:
     due = session.scalar(select(func.min(ReviewCard.due)).where(ReviewCard.user_id == user_id))
     return utc(due) if due else None

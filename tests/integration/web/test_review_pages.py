@@ -172,3 +172,37 @@ def test_the_rating_sentence_and_the_return_time_are_two_sentences(app, question
     text = " ".join(re.sub(r"<[^>]+>", "", schedule).split())
     assert "else Easy). The question" in text or "else Easy). The question is due now" in text
     assert ").The" not in text
+
+
+def test_the_walk_through_says_which_review_this_is_and_how_many_are_left(app, question):
+    ann = Browser(app)
+    ann.sign_up()
+    others = [q["id"] for q in ann.get("/api/questions", params={"q": "conflict"}).json() if q["id"] != question["id"]]
+    asked = [question["id"], *others[:2]]
+    for question_id in asked:
+        ann.answer(question_id, ANSWER)
+    with app.state.database.transaction(writes=True) as session:  # all three come due, in this order
+        ours = session.query(ReviewCard).filter(ReviewCard.question_id.in_(asked)).order_by(ReviewCard.id.desc())
+        for card in ours.limit(3):
+            card.due = datetime.now(UTC) - timedelta(hours=3 - asked.index(card.question_id))
+    queue = ann.get("/review").text
+    assert len(asked) == 3 and "data-due-total>3<" in queue
+    assert 'href="/review/next?start=1" data-action="review-next">Start reviewing' in queue
+
+    first = ann.get("/review/next?start=1", follow_redirects=False).headers["location"]
+    assert first == f"/practice/{asked[0]}?review=1"
+    page = ann.get(first).text
+    assert "<title>Review 1 of 3 — Practise:" in page  # the title is what a screen reader reads out first
+    assert "data-review-position><strong>Review 1 of 3</strong> · 2 more due after this one</p>" in page
+
+    ann.answer(asked[0], ANSWER)  # a good answer: not due again today
+    second = ann.get("/review/next", follow_redirects=False).headers["location"]
+    assert second == f"/practice/{asked[1]}?review=2"
+    assert "<strong>Review 2 of 3</strong> · 1 more due after this one" in ann.get(second).text
+    ann.answer(asked[1], ANSWER)
+    third = ann.get("/review/next", follow_redirects=False).headers["location"]
+    assert "<strong>Review 3 of 3</strong> · the last one due" in ann.get(third).text
+
+    # Starting again counts from 1; a question practised outside the walk-through says nothing of it.
+    assert ann.get("/review/next?start=1", follow_redirects=False).headers["location"].endswith("?review=1")
+    assert "data-review-position" not in ann.get(f"/practice/{asked[2]}").text

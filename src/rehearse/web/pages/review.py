@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Path, Request
@@ -39,12 +40,33 @@ def _queue_page(request: Request, session, user, message: str | None = None) -> 
 
 
 @router.get("/review/next")
-def next_due(session: SessionDep, user: PageUser) -> Response:
-    """The next due question's practice page; the queue itself when nothing is due."""
+def next_due(request: Request, session: SessionDep, user: PageUser, start: bool = False) -> Response:
+    """The next due question's practice page, told its place in the walk-through ("?review=3": the third);
+    the queue itself when nothing is due. "Start reviewing" (`start`) begins a walk-through: a cookie keeps
+    when, and the place is one more than the questions reviewed since."""
     question_id = review.next_due_question(session, user=user)
     if question_id is None:
         return RedirectResponse("/review", status_code=303)
-    return RedirectResponse(f"/practice/{question_id}?review=1", status_code=303)
+    now = utcnow()
+    began = None if start else _walk_began(request.cookies.get(WALK_COOKIE, ""), now)
+    done = review.reviewed_since(session, user_id=user.id, since=began) if began else 0
+    response = RedirectResponse(f"/practice/{question_id}?review={done + 1}", status_code=303)
+    if began is None:
+        response.set_cookie(WALK_COOKIE, str(int(now.timestamp() * 1000)), max_age=WALK_SECONDS, httponly=True,
+                            samesite="lax", secure=request.url.scheme == "https")
+    return response
+
+
+WALK_COOKIE = "rehearse_review_walk"
+WALK_SECONDS = 12 * 3600  # a walk-through left for longer starts again at 1
+
+
+def _walk_began(value: str, now: datetime) -> datetime | None:
+    """When the walk-through in the cookie began; None for no cookie, a malformed one, or one too old."""
+    if not value.isdigit() or len(value) > 15:
+        return None
+    began = datetime.fromtimestamp(int(value) / 1000, UTC)  # milliseconds: answers just before do not count
+    return began if timedelta(0) <= now - began <= timedelta(seconds=WALK_SECONDS) else None
 
 
 @router.post("/attempts/{attempt_id}/rating", dependencies=[CsrfForm])
