@@ -299,8 +299,9 @@ def test_two_tabs_on_one_question_the_second_answer_is_shown_back_and_its_draft_
     assert page.script_errors == [] and other.script_errors == []
 
 
-def start_one_question_mock(page, minutes: str) -> None:
-    """Sign up and start a one-question mock without follow-ups, its countdown on Playwright's clock."""
+def start_one_question_mock(page, minutes: str, follow_ups: bool = False) -> None:
+    """Sign up and start a one-question mock (without follow-ups unless asked), its countdown on Playwright's
+    clock."""
     page.clock.install()
     sign_up(page)
     question = platform_question(page)
@@ -308,7 +309,8 @@ def start_one_question_mock(page, minutes: str) -> None:
     page.click("[data-action=mock-role]")
     page.fill("[data-field=questions]", "1")
     page.fill("[data-field=minutes]", minutes)
-    page.uncheck("[data-field=follow-ups]")
+    if not follow_ups:
+        page.uncheck("[data-field=follow-ups]")
     page.click("[data-mock-form] [data-submit]")
     page.wait_for_selector("[data-mock-question]")
 
@@ -426,14 +428,7 @@ def test_the_prep_sheet_prints_without_the_sites_navigation(page):
 
 def test_a_follow_up_that_gives_the_missed_point_shows_it_covered_when_asked(page):
     """The end report says what a follow-up's answer covered beside its parent question."""
-    page.clock.install()
-    sign_up(page)
-    question = platform_question(page)
-    page.goto(f"/roles/{question['role_slug']}")
-    page.click("[data-action=mock-role]")
-    page.fill("[data-field=questions]", "1")
-    page.click("[data-mock-form] [data-submit]")
-    page.wait_for_selector("[data-mock-question]")
+    start_one_question_mock(page, "3", follow_ups=True)
     asked = page.text_content("[data-mock-question]").strip()
     found = page.request.get("/api/questions", params={"q": asked}).json()
     drawn = next(item for item in found if item["text"] == asked)
