@@ -61,9 +61,12 @@ def _points_of(attempt: Attempt) -> dict[str, list[str]]:
 
 
 def to_pdf(html: str, *, stylesheet: str) -> bytes:
-    """The prep sheet as PDF (offline: WeasyPrint fetches nothing; the page has no external resource)."""
+    """The prep sheet as PDF (offline: WeasyPrint fetches nothing; the page has no external resource).
+
+    Tagged as PDF/UA-1, so that a screen reader reads it as the page reads: headings, lists and
+    paragraphs in order, in the page's language, under its title (an untagged PDF is one run of text)."""
     try:
         from weasyprint import CSS, HTML
     except (ImportError, OSError) as error:  # OSError: Pango is missing
         raise PdfUnavailable(f"PDF needs WeasyPrint (pip install 'rehearse[pdf]'): {error}") from None
-    return HTML(string=html).write_pdf(stylesheets=[CSS(string=stylesheet)])
+    return HTML(string=html).write_pdf(stylesheets=[CSS(string=stylesheet)], pdf_variant="pdf/ua-1")
