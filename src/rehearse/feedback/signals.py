@@ -102,7 +102,10 @@ _RESULT_AFTER_ACTION = re.compile(
     r"no (repeat|recurrence|repeats|recurrences|further)\b|(back|returned) to normal|(fine|healthy|stable) again|"
     r"(hit|met|made) (every|each|all|the|our|his|her|their) (goal|goals|target|targets|deadline|date)|"
     r"(chose|picked|accepted|adopted|approved|went with) (my|our) (alternative|proposal|option|plan|"
-    r"recommendation|approach)|signed off)\b", re.I)
+    r"recommendation|approach)|signed off|"
+    # a state reached since ("he got back on track", "she is now one of the strongest", "it has since become")
+    r"(got|get|gets|was|were|is|are|came|been) back on track|(is|are) now|(has|have) (now |since )(become|been|"
+    r"grown|stayed|led|run|taken)|(has|have) become)\b", re.I)
 _STEP_MARKERS = re.compile(
     r"(?:^|[\s,;(])(first(?:ly)?|second(?:ly)?|third(?:ly)?|then|next|after that|afterwards|"
     r"finally|lastly|step (?:one|two|three|\d)|phase (?:one|two|three|\d)|to start|"
@@ -265,6 +268,18 @@ def _tells_what_came_after(text: str) -> bool:
     return bool(_RESULT_AFTER_ACTION.search(text) or _UP_TO_NOW.search(text))
 
 
+def _results_told(evidence: str, result_sents: list[str]) -> list[str]:
+    """The sentences of an outcome point's evidence that tell the result: the evidence may be a pair of
+    sentences ("We agreed a plan with a weekly check-in. He got back on track"), whose plan holds no
+    result however many numbers it gives. A pair neither of whose sentences the rules read as a result
+    gives its last one (what came after); a single sentence is the result the judge found."""
+    told = _text.sentences(evidence.replace(" / ", "\n"))
+    if len(told) <= 1:
+        return [evidence]
+    results = [s for s in told if any(s in r or r in s for r in result_sents)]
+    return results or told[-1:]
+
+
 _CLAUSE_BREAK = re.compile(r";|\s[\u2014\u2013-]{1,2}\s|,\s(?:and|so)\s")
 
 
@@ -290,8 +305,8 @@ def structure(kind: str, kind_source: str, sents: list[str], listed: int = 0,
         star["action"] = bool(acted)
         result_sents = [s for i, s in enumerate(sents) if _STAR["result"].search(s) or (
             acted and i >= acted[0] and _tells_what_came_after(s if i > acted[0] else _after_first_clause(s)))]
-        result_sents += list(outcomes)
-        star["result"] = bool(result_sents)
+        star["result"] = bool(result_sents or outcomes)
+        result_sents += [s for told in outcomes for s in _results_told(told, result_sents)]
         # what the advice to quantify asks for: a number, or a time frame ("a month later", "within two weeks")
         quantified = any(_DIGIT.search(s) or _NUMBER.search(s) or _TIME_FRAME.search(s) for s in result_sents)
         if hypothetical(sents):

@@ -178,9 +178,27 @@ def test_a_near_miss_is_quoted_where_it_comes_near_the_point_not_from_its_openin
     "I traced the outages to retries and moved four teams onto one client library; we had no repeat in nine months.",
     "I sat down with him and gave him examples. After a month he was fine again.",
     "I set weekly check-ins with clear goals. He hit every goal by the end of the quarter.",
+    "I told him directly what I had seen. He got back on track and is now one of the strongest people on the team.",
+    "I paired her with our staff engineer. She has since become the team's go-to person for billing.",
 ])
 def test_what_came_of_the_action_is_a_result_even_in_its_own_words(story):
     assert S.structure("behavioural", "question", T.sentences(story)).star["result"]
+
+
+TURNAROUND = ["Last year one of my engineers, Sam, was missing every sprint goal.",
+              "I checked his last ten tickets and talked to his tech lead to confirm it.",
+              "We agreed on a plan: pairing, smaller tickets and a weekly check-in."]
+
+
+@pytest.mark.parametrize("result", [
+    "He got back on track and is now one of the strongest people on the team.",
+    "In the end it worked out well for everyone.",
+])
+@pytest.mark.parametrize("joined", [" ", " / "])
+def test_a_time_frame_in_the_plan_quoted_beside_the_result_does_not_quantify_it(result, joined):
+    """An outcome point's evidence may be the plan and the result together: "weekly" is the plan's."""
+    told = S.structure("behavioural", "question", [*TURNAROUND, result], outcomes=(TURNAROUND[-1] + joined + result,))
+    assert told.star["result"] and not told.result_quantified
 
 
 def test_a_result_is_not_read_into_the_scene_before_the_action():
