@@ -42,8 +42,10 @@ CLICHES = ("at the end of the day", "people person", "team player", "outside the
            "detail oriented", "results-oriented", "go-getter", "best-in-class", "world-class", "world class",
            "cutting-edge", "paradigm shift", "value-add", "hard worker", "fast-paced environment")
 
-_I = re.compile(r"\b(i|me|my|mine|myself|i'm|i've|i'd|i'll)\b", re.I)
-_WE = re.compile(r"\b(we|us|our|ours|ourselves|we're|we've|we'd|we'll)\b", re.I)
+# who acted: the subject "I" against the subject "we"; "our team" and "my team" say whose, not who
+# did it, and "us" is done to ("they asked us"), so an answer of "our …" is no answer of "we …"
+_I = re.compile(r"\bi(?:'m|'ve|'d|'ll)?\b(?!\.e\b)", re.I)
+_WE = re.compile(r"\bwe(?:'re|'ve|'d|'ll)?\b", re.I)
 
 
 # "kind of" and "sort of" after a determiner mean what they say: "the same kind of problem", "this

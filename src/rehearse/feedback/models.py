@@ -106,8 +106,8 @@ class Delivery:
     fillers: dict[str, int]
     hedges: dict[str, int]
     cliches: dict[str, int]
-    i_count: int
-    we_count: int
+    i_count: int  # "I" as a subject (I, I'm, I've, I'd, I'll): not "me" or "my"
+    we_count: int  # "we" as a subject (we, we're, we've, we'd, we'll): not "us" or "our"
     we_share: float | None  # we / (I + we)
     score: float  # 0-1
 

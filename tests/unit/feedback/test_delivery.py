@@ -71,3 +71,18 @@ def test_the_english_word_lists_are_not_applied_to_another_language():
     d = D.delivery(answer, 1)
     assert d.fillers == {} and d.hedges == {}
     assert D.delivery("Um, I would, um, start with the problem we want to solve.", 1).fillers == {"um": 2}
+
+
+# ---------------------------------------------------------------- I and we
+
+
+@pytest.mark.parametrize(("answer", "i_count", "we_count"), [
+    # whose team or plan it was is not who acted: possessives and "us" are not counted
+    ("Our team was behind, our releases slipped and our CTO asked us why. I read our last ten incidents, "
+     "I rewrote our runbook and I set our on-call rota.", 3, 0),
+    ("We're late, we've missed two dates and we'll miss a third; I'm told we'd better cut scope.", 1, 4),
+    ("My manager gave me my first team; I'd asked for it, i.e. I wanted it.", 2, 0),
+])
+def test_i_and_we_count_who_acted_not_whose_it_was(answer, i_count, we_count):
+    d = _said(answer)
+    assert (d.i_count, d.we_count) == (i_count, we_count)
