@@ -150,3 +150,49 @@ def test_signed_in_pages_pass_the_audit_in_the_dark_scheme(page):
     assert page.locator("[data-diff-field=example_answer] del").count() > 0
     audit_dark(page)
     assert page.script_errors == []
+
+
+# WCAG 2.4.7 / 1.4.11: whatever control has the keyboard's focus shows it with an indicator of at least
+# 3:1 against the page around it. Fields, selects, checkboxes and radios included: a pale halo is not one.
+FOCUS_CONTRAST = 3.0
+FOCUSED_INDICATOR = """el => { const s = getComputedStyle(el);
+  let around = "rgba(0, 0, 0, 0)";
+  for (let e = el.parentElement; e; e = e.parentElement) {
+    const c = getComputedStyle(e).backgroundColor;
+    if (!c.startsWith("rgba") || !c.endsWith(", 0)")) { around = c; break; } }
+  return {style: s.outlineStyle, width: parseFloat(s.outlineWidth), colour: s.outlineColor, around}; }"""
+
+
+def contrast(first: str, second: str) -> float:
+    high, low = sorted((luminance(first), luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def focus_by_keyboard(page, selector):
+    """Focus the control as a keyboard user does (Tab from the control before it), so :focus-visible holds."""
+    page.focus(selector)
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate(f"document.activeElement === document.querySelector({selector!r})"), selector
+
+
+def assert_focus_is_seen(page, selector):
+    focus_by_keyboard(page, selector)
+    seen = page.locator(selector).evaluate(FOCUSED_INDICATOR)
+    assert seen["style"] == "solid" and seen["width"] >= 2, f"{selector}: no solid focus outline ({seen})"
+    assert "rgba" not in seen["colour"], f"{selector}: a see-through focus outline ({seen['colour']})"
+    ratio = contrast(seen["colour"], seen["around"])
+    assert ratio >= FOCUS_CONTRAST, f"{selector}: focus outline {seen['colour']} on {seen['around']} is {ratio:.1f}:1"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_kind_of_form_control_shows_a_strong_focus_outline(page, scheme):
+    page.emulate_media(color_scheme=scheme)
+    sign_up(page)
+    page.goto("/mock")
+    for control in ("[data-field=role]", "[data-field=questions]", "[data-field=mode-typed]",
+                    "[data-field=follow-ups]", "[data-mock-form] [data-submit]"):
+        assert_focus_is_seen(page, control)
+    page.goto("/stories")
+    assert_focus_is_seen(page, "[name=title]")
+    assert_focus_is_seen(page, "textarea[name=situation]")
