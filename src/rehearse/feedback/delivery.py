@@ -11,7 +11,7 @@ from .models import Delivery
 WORDS_PER_MINUTE = 150  # a typical interview speaking rate
 TARGET_SECONDS = (60, 180)  # about one to three minutes spoken
 # an answer outside the target keeps at most this share of its delivery marks: the report shows
-# delivery out of 5, and "5/5" beside "Too short: about 54 s spoken" contradicts itself
+# delivery out of 5, and "5/5" beside "Too short: about 0:54 spoken" contradicts itself
 OFF_TARGET_MAX = 0.8
 
 FILLERS = ("um", "uh", "er", "erm", "hmm", "you know", "like,", "i mean", "basically",
@@ -41,6 +41,13 @@ CLICHES = ("at the end of the day", "people person", "team player", "outside the
            "growth mindset", "at scale", "thought leader", "thought leadership", "detail-oriented",
            "detail oriented", "results-oriented", "go-getter", "best-in-class", "world-class", "world class",
            "cutting-edge", "paradigm shift", "value-add", "hard worker", "fast-paced environment")
+
+def clock(seconds: float) -> str:
+    """A speaking time as the report shows it everywhere, minutes and seconds ("0:51", "3:00"): one unit
+    beside the target, whichever part of the report says it."""
+    whole = int(round(seconds))
+    return f"{whole // 60}:{whole % 60:02d}"
+
 
 # who acted: the subject "I" against the subject "we"; "our team" and "my team" say whose, not who
 # did it, and "us" is done to ("they asked us"), so an answer of "our …" is no answer of "we …"

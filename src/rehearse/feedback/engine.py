@@ -125,15 +125,16 @@ def _suggestions(points, structure, spec: Specificity, delivery, on_topic, detai
     if spec.score < 0.4:
         out.append(Suggestion("specificity", "Add specifics: numbers, time frames, and the "
                               "practices or tools you used."))
+    lo, hi = (_sig.clock(s) for s in delivery.target_seconds)
     if delivery.length_verdict == "short":
-        # in the unit of the target: "20 words; aim for 60–180 s" asked the reader to convert
-        said = (f"about {delivery.speaking_seconds:.0f} s spoken" if delivery.speaking_seconds >= 10
-                else f"{delivery.words} word{'s' if delivery.words != 1 else ''}, under 10 s spoken")
-        out.append(Suggestion("length", f"Too short: {said}; aim for {delivery.target_seconds[0]}–"
-                              f"{delivery.target_seconds[1]} s."))
+        # in the unit of the target, m:ss as the rest of the report: "20 words; aim for 60–180 s" asked
+        # the reader to convert, and "51 s" beside "0:51 spoken" to compare two units
+        said = (f"about {_sig.clock(delivery.speaking_seconds)} spoken" if delivery.speaking_seconds >= 10
+                else f"{delivery.words} word{'s' if delivery.words != 1 else ''}, under 0:10 spoken")
+        out.append(Suggestion("length", f"Too short: {said}; aim for {lo}–{hi}."))
     elif delivery.length_verdict == "long":
-        out.append(Suggestion("length", f"Too long: about {delivery.speaking_seconds:.0f} s "
-                              f"spoken; keep it under {delivery.target_seconds[1]} s."))
+        out.append(Suggestion("length", f"Too long: about {_sig.clock(delivery.speaking_seconds)} "
+                              f"spoken; keep it under {hi}."))
     if (structure.kind == "behavioural" and delivery.we_share is not None
             and delivery.we_share > 0.6 and delivery.we_count >= 4):
         out.append(Suggestion("we", f"Too much “we” ({delivery.we_count} vs "
@@ -369,13 +370,13 @@ def _report(q: Question, raw: str, cleaned: str, sents: list[str], sent_vecs, ba
         cap = max(LONG_CAP_FLOOR, 100.0 - LONG_CAP_STEP * (over - LONG_CAP_FROM))
         if total > cap:
             items.append(BreakdownItem("length_cap", 0.0, 0.0, round(cap - total, 2),
-                                       f"about {delivery.speaking_seconds / 60:.0f} minutes spoken, {over:.0f}× the "
+                                       f"about {_sig.clock(delivery.speaking_seconds)} spoken, {over:.0f}× the "
                                        "longest an interviewer expects: score capped"))
             total = cap
     if delivery.speaking_seconds < SHORT_CAP_BELOW * delivery.target_seconds[0] and total > SHORT_CAP:
         items.append(BreakdownItem("short_cap", 0.0, 0.0, round(SHORT_CAP - total, 2),
-                                   f"about {delivery.speaking_seconds:.0f} s spoken, under half the "
-                                   f"{delivery.target_seconds[0]} s an interviewer expects: at most strong"))
+                                   f"about {_sig.clock(delivery.speaking_seconds)} spoken, under half the "
+                                   f"{_sig.clock(delivery.target_seconds[0])} an interviewer expects: at most strong"))
         total = SHORT_CAP
     if on_topic and prep.basis == "talking_points" and tps:
         share = sum(t.covered for t in tps) / len(tps)

@@ -7,7 +7,7 @@ import re
 from . import text as _text
 
 # delivery, WORDS_PER_MINUTE and TARGET_SECONDS are read here too (the engine, the web pages)
-from .delivery import CLICHES, TARGET_SECONDS, WORDS_PER_MINUTE, count_phrases, delivery  # noqa: F401
+from .delivery import CLICHES, TARGET_SECONDS, WORDS_PER_MINUTE, clock, count_phrases, delivery  # noqa: F401
 from .lexicon import Lexicon
 from .models import Specificity, Structure
 from .specifics import DIGIT as _DIGIT

@@ -46,7 +46,7 @@ def assert_measured(report: dict) -> None:
     assert d["speaking_seconds"] == SPEAKING_S
     assert d["words_per_minute"] == round(d["words"] / SPEAKING_S * 60)
     assert d["length_verdict"] == "short"
-    assert "Too short: about 10 s spoken; aim for 60–180 s." in [s["message"] for s in report["suggestions"]]
+    assert "Too short: about 0:10 spoken; aim for 1:00–3:00." in [s["message"] for s in report["suggestions"]]
 
 
 def test_an_api_attempt_from_a_transcription_is_scored_with_its_measured_time(api, question, speech, token):  # noqa: F811
@@ -95,7 +95,7 @@ def test_the_practice_page_scores_a_spoken_answer_with_its_measured_time(app, qu
         page = answered.text
     # the panel says one time: its length and its pace read the same measure
     assert re.search(r"\d+ words · 0:10 spoken \(short;", page), page
-    assert "(spoken; 0:10 speaking)" in page and "Too short: about 10 s spoken" in page
+    assert "(spoken; 0:10 speaking)" in page and "Too short: about 0:10 spoken" in page
     if not signed_in:
         # the server keeps nothing of an anonymous answer: its try-again form carries the measured time,
         # so the earlier answer is re-scored as it was scored (the same words typed score higher)

@@ -330,7 +330,7 @@ def test_an_answer_under_half_the_expected_length_is_at_most_strong(backend, mon
     monkeypatch.setattr(engine, "SHORT_CAP", 30.0)  # low enough to bite whatever the backend's score
     r = analyze(STRATEGY, GOOD, backend=backend)
     [capped] = [i for i in r.breakdown if i.part == "short_cap"]
-    assert r.score == 30 and "under half the 60 s" in capped.note and capped.points < 0
+    assert r.score == 30 and "about 0:18 spoken, under half the 1:00" in capped.note and capped.points < 0
     full = " ".join([GOOD] * 3)  # about a minute: no short cap
     assert not [i for i in analyze(STRATEGY, full, backend=backend).breakdown if i.part == "short_cap"]
 

@@ -32,8 +32,8 @@ def test_the_measured_speaking_time_is_reported_with_its_verdict_suggestion_and_
     assert d["speaking_seconds"] == 10.5
     assert d["length_verdict"] == "short"
     assert d["words_per_minute"] == round(44 / 10.5 * 60) == 251  # this answer's words over the measured minutes
-    assert length_messages(spoken) == ["Too short: about 10 s spoken; aim for 60–180 s."]
-    assert length_messages(estimated) == ["Too short: about 18 s spoken; aim for 60–180 s."]
+    assert length_messages(spoken) == ["Too short: about 0:10 spoken; aim for 1:00–3:00."]
+    assert length_messages(estimated) == ["Too short: about 0:18 spoken; aim for 1:00–3:00."]
     # the length factor follows the measured time too: 10.5 s is further from 60 s than 17.6 s
     assert d["score"] < estimated.delivery.score
     # what the text says is scored alike
@@ -55,10 +55,11 @@ def test_a_measured_time_in_the_target_is_ok_and_a_long_one_long(backend, lexico
     assert delivery_points == 5.0
     long = analyze(STRATEGY, ANSWER, backend=backend, lexicon=lexicon, spoken_seconds=400)
     assert long.delivery.length_verdict == "long"
-    assert length_messages(long) == ["Too long: about 400 s spoken; keep it under 180 s."]
+    assert length_messages(long) == ["Too long: about 6:40 spoken; keep it under 3:00."]
     # past twice the longest an interviewer expects, the length cap reads the measured time
     capped = analyze(STRATEGY, ANSWER, backend=backend, lexicon=lexicon, spoken_seconds=1200)
-    assert any(i.part == "length_cap" for i in capped.breakdown) and capped.score <= 50
+    [cap] = [i for i in capped.breakdown if i.part == "length_cap"]
+    assert capped.score <= 50 and cap.note.startswith("about 20:00 spoken, 7× the longest")
 
 
 def test_none_gives_the_estimated_report_exactly(backend, lexicon):

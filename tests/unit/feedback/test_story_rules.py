@@ -215,7 +215,7 @@ def test_steps_are_found_in_the_languages_answers_come_in():
 def test_a_short_answer_is_told_its_length_in_the_unit_it_is_asked_for():
     q = Question(text="How would you split a team?", talking_points=("the seams",), kind="situational")
     r = analyze(q, "I would split it along the code.", backend=load_backend("lexical"))
-    assert "Too short: 7 words, under 10 s spoken; aim for 60–180 s." in [s.message for s in r.suggestions]
+    assert "Too short: 7 words, under 0:10 spoken; aim for 1:00–3:00." in [s.message for s in r.suggestions]
 
 
 # ---------------------------------------------------------------- a follow-up asking for a part
