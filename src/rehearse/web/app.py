@@ -77,6 +77,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from rehearse.web.text_guard import TextGuard
 
     settings = settings or Settings()
+    if settings.environment == "production":
+        log.warning("production mode: session and CSRF cookies are Secure, so browsers send them back only "
+                    "over HTTPS; serve this behind a TLS proxy (REHEARSE_TRUSTED_PROXIES), or nobody can sign in")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -22,10 +22,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from rehearse.db.engine import UnstorableValue
 from rehearse.practice.queued_scoring import ScoringUnavailable
 from rehearse.web.security import (
+    NEEDS_HTTPS,
     SESSION_COOKIE,
     CsrfFailed,
     SignInRequired,
     bearer_secret,
+    cookies_lost_to_plain_http,
     remembered_user,
     resolve_user,
 )
@@ -211,6 +213,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(CsrfFailed)
     async def csrf_failed(request: Request, exc: CsrfFailed) -> Response:
         await know_user(request)
+        if cookies_lost_to_plain_http(request):
+            log.warning("refused a form on %s %s: %s", request.method, request.url.path, NEEDS_HTTPS)
+            return error_response(request, 403, NEEDS_HTTPS)
         return error_response(
             request,
             403,

@@ -41,8 +41,21 @@ class CsrfFailed(Exception):
     """A state-changing request without a valid CSRF token."""
 
 
+NEEDS_HTTPS = (
+    "This server runs in production mode and needs HTTPS: its cookies are Secure, so a browser on http:// "
+    "never sends them back. Serve it behind a TLS proxy (REHEARSE_TRUSTED_PROXIES) or at an https:// address."
+)
+
+
 def _secure(request: Request) -> bool:
     return request.url.scheme == "https" or request.app.state.settings.environment == "production"
+
+
+def cookies_lost_to_plain_http(request: Request) -> bool:
+    """A production request over http:// (as seen after trusted-proxy handling) with no CSRF cookie: the
+    browser dropped the Secure cookie, so no form can ever pass, and reloading will not help."""
+    return (request.app.state.settings.environment == "production" and request.url.scheme == "http"
+            and CSRF_COOKIE not in request.cookies)
 
 
 # --- current user ------------------------------------------------------------------------------
