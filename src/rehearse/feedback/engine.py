@@ -189,17 +189,36 @@ def _excerpt(evidence: str, point: str, n: int = 80) -> str:
 
 def _quoted(unit: str | None, cleaned: str = "") -> str | None:
     """A unit as the report quotes it: a pair of sentences as written ("…in three months; I took it
-    to him", not "…in three months I took it to him"), a line break as " / "; a piece of a run-on
-    sentence ends where it was cut ("…for a quarter,"), and a dangling comma or colon reads as words
-    left out."""
+    to him", not "…in three months I took it to him"), a line break as " / "; a piece of a sentence
+    (a clause, or a window of a run-on) is marked "…" where it was cut ("We paired for a quarter…",
+    "…with three options"), a dangling comma or colon dropped, so the quote never reads as the whole."""
     if not unit:
         return unit
-    return _as_written(unit, cleaned).rstrip(" ,;:")
+    text, span = _as_written(unit, cleaned)
+    text = text.rstrip(" ,;:")
+    if span is None:
+        return text
+    start, end = span
+    if start > 0 and not _SENTENCE_BEFORE.search(cleaned, 0, start):
+        text = "…" + text
+    if not (_SENTENCE_CLOSE.search(text) or _SENTENCE_AFTER.match(cleaned, end)):
+        text += "…"
+    return text
 
 
-def _as_written(unit: str, cleaned: str) -> str:
-    if not cleaned or unit in cleaned:
-        return unit
+# what stands before a sentence's first word (the text's start, a sentence's end, a line break), and
+# how a sentence ends (its punctuation, a closing quote or bracket after it)
+_SENTENCE_BEFORE = re.compile(r"(?:^|[.!?][\"'”’)\]]*|\n)\s*$")
+_SENTENCE_CLOSE = re.compile(r"[.!?][\"'”’)\]]*$")
+_SENTENCE_AFTER = re.compile(r"[.!?]*[\"'”’)\]]*[ \t]*(?:\n|$)|[.!?][\"'”’)\]]*\s")
+
+
+def _as_written(unit: str, cleaned: str) -> tuple[str, tuple[int, int] | None]:
+    """The unit as the cleaned answer has it, and where it stands there (None: not found)."""
+    if not cleaned:
+        return unit, None
+    if (at := cleaned.find(unit)) >= 0:
+        return unit, (at, at + len(unit))
     words = unit.split(" ")
     for cut in range(1, len(words)):  # a pair of units: where the first ends, the second begins
         first, second = " ".join(words[:cut]), " ".join(words[cut:])
@@ -212,8 +231,8 @@ def _as_written(unit: str, cleaned: str) -> str:
             between = cleaned[end:gap.end()]
             if "\n" in between:
                 between = between.replace("\n", " ").rstrip() + " / " if between.strip() else " / "
-            return first + between + second
-    return unit
+            return first + between + second, (start, gap.end() + len(second))
+    return unit, None
 
 
 def _engine_info(backend: Backend) -> dict:

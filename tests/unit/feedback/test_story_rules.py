@@ -117,7 +117,7 @@ def test_a_run_on_sentence_is_not_split_between_a_colon_and_what_it_introduces()
     assert any("not ability: he had never" in p for p in pieces)
 
 
-def test_the_evidence_shown_does_not_end_in_a_dangling_comma_or_colon(monkeypatch):
+def test_a_piece_of_a_sentence_is_quoted_with_its_cuts_marked_not_a_dangling_comma_or_colon(monkeypatch):
     from rehearse.feedback import engine
 
     judged = engine.point_results
@@ -131,8 +131,8 @@ def test_the_evidence_shown_does_not_end_in_a_dangling_comma_or_colon(monkeypatc
                  talking_points=("how you noticed the problem", "the support you offered"))
     r = analyze(q, "We paired for a quarter, and it became clear the problem was not ability: he lacked context.",
                 backend=load_backend("lexical"))
-    assert [t.evidence for t in r.talking_points] == ["We paired for a quarter",
-                                                      "it became clear the problem was not ability"]
+    assert [t.evidence for t in r.talking_points] == ["We paired for a quarter…",
+                                                      "…it became clear the problem was not ability…"]
 
 
 def test_a_pair_of_sentences_is_quoted_as_written_not_run_together(monkeypatch):
@@ -259,3 +259,27 @@ def test_only_a_known_part_with_one_point_in_focus_can_be_asked_for():
         dataclasses.replace(FOUNDER, asked_part="result")  # no point in focus
     with pytest.raises(ValueError, match="asked_part"):
         dataclasses.replace(FOUNDER, focus=(FOUNDER.talking_points[0],), asked_part="the ending")
+
+
+RUN_ON = ("We estimated the migration at eight to twelve weeks with three options for the order of the services, "
+          "and after two rounds of review with the staff engineers I took the range to the leadership meeting "
+          "and I agreed with the Chief Product Officer, Laura, that we would only commit externally to the "
+          "80 percent confidence end of that range, which she then told the sales team herself.")
+
+
+def test_each_piece_of_a_long_sentence_is_quoted_with_its_cuts_marked():
+    """A window of a run-on sentence quoted without a mark reads as the whole sentence: "…and I agreed with
+    the Chief Product Officer" dropped whom with and what was agreed."""
+    from rehearse.feedback.engine import _quoted
+
+    cleaned = f"The launch date was fixed by a contract. {RUN_ON} It held."
+    pieces = T.sentences(RUN_ON)
+    assert len(pieces) >= 2
+    quoted = [_quoted(p, cleaned) for p in pieces]
+    assert quoted[0].startswith("We estimated") and quoted[0].endswith("…")
+    assert all(q.startswith("…") for q in quoted[1:]) and quoted[-1].endswith("herself.")
+    assert all(q.endswith("…") for q in quoted[:-1])
+    # whole sentences, alone or as a pair, are quoted as they stand
+    assert _quoted("It held.", cleaned) == "It held."
+    assert _quoted("The launch date was fixed by a contract.", cleaned) == "The launch date was fixed by a contract."
+
