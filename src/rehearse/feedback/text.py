@@ -39,7 +39,9 @@ _SPACE_PUNCT = re.compile(r" ([.,;:!?])(?=\s|$)")
 # A sentence ends at . ! ? (optionally followed by a quote/bracket) before whitespace and
 # a capital, digit or quote; common abbreviations are protected first.
 _ABBREV = re.compile(r"\b(e\.g|i\.e|etc|vs|mr|mrs|ms|dr|inc|ltd|approx|no|jr|sr)\.", re.I)
-_SENT_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9])")
+# The closing quote or bracket stays with its sentence: 'ask privately, "How are you really doing?"'
+# is quoted with both its quotes
+_SENT_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)\]]))\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 _CLAUSE = re.compile(r"\s*;\s*|\s+(?:—|–|-{2})\s+")
 
 LONG_SENTENCE_WORDS = 45  # MiniLM reads up to 256 tokens; shorter units also localise evidence

@@ -283,3 +283,15 @@ def test_each_piece_of_a_long_sentence_is_quoted_with_its_cuts_marked():
     assert _quoted("It held.", cleaned) == "It held."
     assert _quoted("The launch date was fixed by a contract.", cleaned) == "The launch date was fixed by a contract."
 
+
+def test_a_quoted_question_keeps_its_closing_quote_in_its_sentence_and_in_the_evidence():
+    from rehearse.feedback.engine import _quoted
+
+    answer = ('I would ask privately, "How are you really doing?" Then I would listen without judging. '
+              "She said \u201cnever again.\u201d We moved on.")
+    sents = T.sentences(answer)
+    assert sents[:2] == ['I would ask privately, "How are you really doing?"', "Then I would listen without judging."]
+    assert sents[2] == "She said \u201cnever again.\u201d"
+    pair = _quoted(" ".join(sents[:2]), answer)
+    assert pair == 'I would ask privately, "How are you really doing?" Then I would listen without judging.'
+    assert pair.count('"') == 2
