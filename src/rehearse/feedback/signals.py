@@ -344,6 +344,11 @@ def shows_part(part: str, kind: str, sents: list[str], listed: int = 0) -> str |
     return None
 
 
+def _one_line(found: str) -> str:
+    """A specific as a chip shows it: one line, single spaces ("for two sprints", never "for two\nsprints")."""
+    return " ".join(found.split())
+
+
 def _once(items) -> tuple[str, ...]:
     """Each item once, whatever its case, as first written ("SLOs", not "slos")."""
     seen: dict[str, str] = {}
@@ -381,11 +386,11 @@ def specificity(answer: str, lexicon: Lexicon | None, echo: frozenset[str] = fro
     list's marker or a table's cell ("0"), nor "1:1" (a practice) a number."""
     # "6 weeks" of "in 6 weeks" is a quantity and a time frame, and counts as both (a report lists it
     # once: practice.report_view.specifics_shown)
-    numbers = _once(m.group(0).strip() for m in _NUMBER.finditer(answer)
+    numbers = _once(_one_line(m.group(0)) for m in _NUMBER.finditer(answer)
                     if not _list_marker(answer, m) and not bare_marker(answer, m) and not _names_no_amount(answer, m))
-    frames = _once(m.group(0).strip() for m in _TIME_FRAME.finditer(answer))
+    frames = _once(_one_line(m.group(0)) for m in _TIME_FRAME.finditer(answer))
     # a practice the question itself names ("SLOs and error budgets") is read back, not a specific
-    practices = _once(p for p in [m.group(0) for m in _PRACTICES.finditer(answer)] + named_tools(answer)
+    practices = _once(_one_line(p) for p in [m.group(0) for m in _PRACTICES.finditer(answer)] + named_tools(answer)
                       if not all(_text.stem(w) in echo for w in _text.words(p)))
     # "CI" and "CD" beside "CI/CD", "SOC" beside "SOC 2": the one practice
     parts = {part.lower() for p in practices for part in re.split(r"[/ ]", p) if part != p}

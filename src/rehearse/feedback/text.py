@@ -63,6 +63,7 @@ def clean(text: str) -> str:
         t = _BLOCK_TAGS.sub("\n", t)
         t = HTML_TAG.sub(" ", t)
     t = html.unescape(t)
+    t = _join_broken_lines(t)
     t = _MD_LINK.sub(r"\1", t)
     t = _MD_RULE.sub("", t)
     t = _MD_HEADING.sub("", t)
@@ -73,6 +74,25 @@ def clean(text: str) -> str:
     t = _SPACE_PUNCT.sub(r"\1", t)
     lines = [ln.strip() for ln in t.split("\n")]
     return "\n".join(ln for ln in lines if ln)
+
+
+# a line that ends a sentence (or introduces what follows), and one that goes on with a sentence
+_ENDS_SENTENCE = re.compile(r"[.!?:;][\"'”’)\]]*[ \t]*$")
+_GOES_ON = re.compile(r"[ \t]*[a-z]")
+
+
+def _join_broken_lines(text: str) -> str:
+    """A line break inside a sentence (a transcript or a mail wrapped by hand: "look at what we\nplanned")
+    reads as a space: the line does not end the sentence and the next goes on in lower case. A list's
+    items ("- ", "1. "), a heading and a line that starts in capitals keep their breaks."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        if (out and out[-1].strip() and _GOES_ON.match(line) and not _ENDS_SENTENCE.search(out[-1])
+                and not _MD_HEADING.match(out[-1])):
+            out[-1] = out[-1].rstrip() + " " + line.lstrip()
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 def _latin(c: str) -> bool:
