@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from rehearse.db.database import Database
+from rehearse.db.database import Database, reachable_database
 from rehearse.settings import Settings
 
 
 def open_database(settings: Settings | None = None, *, migrate: bool = True) -> Database:
     settings = settings or Settings()
-    database = Database.from_settings(settings)
+    database = reachable_database(settings)  # or a ConfigurationError, said in one line by the CLI
     if migrate:
         database.upgrade()
         if settings.load_builtin_bank:

@@ -90,8 +90,11 @@ def serve(
     import uvicorn
 
     from rehearse.bootstrap import open_database
+    from rehearse.settings import Settings
 
-    open_database().dispose()  # migrate and seed once, before workers start
+    settings = Settings()
+    settings.resolved_secret_key()  # a data folder that cannot keep one is said here, not in uvicorn's traceback
+    open_database(settings).dispose()  # migrate and seed once, before workers start
     # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from any local peer;
     # access_log=False: the app writes one JSON line per request itself (web.requestlog).
     # the app believes it only from REHEARSE_TRUSTED_PROXIES (see web.app.create_app).
@@ -101,10 +104,11 @@ def serve(
 
 def main() -> None:
     """The `rehearse` program: the commands above, with a configuration error said in one line per
-    setting (REHEARSE_MAX_ANSWER_CHARS=abc gave a pydantic traceback) and exit status 2."""
+    setting (REHEARSE_MAX_ANSWER_CHARS=abc gave a pydantic traceback; a database that cannot be reached,
+    a driver's) and exit status 2."""
     from pydantic import ValidationError
 
-    from rehearse.settings import describe_errors
+    from rehearse.settings import ConfigurationError, describe_errors
 
     try:
         app(prog_name="rehearse")
@@ -113,5 +117,8 @@ def main() -> None:
             raise
         for line in describe_errors(error):
             typer.echo(f"configuration error: {line}", err=True)
+        raise SystemExit(2) from None
+    except ConfigurationError as error:
+        typer.echo(f"configuration error: {error}", err=True)
         raise SystemExit(2) from None
 

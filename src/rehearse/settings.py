@@ -2,15 +2,48 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from pathlib import Path
 from typing import Literal
 
 from platformdirs import user_data_path
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET = "dev-only-insecure-secret"
+SUPPORTED_DATABASES = ("SQLite (sqlite:///path/to/rehearse.db) or PostgreSQL (postgresql://user@host/name, "
+                       "through psycopg 3)")
+_DRIVERS = {"sqlite": ("", "pysqlite"), "postgresql": ("", "psycopg")}
+
+
+class ConfigurationError(Exception):
+    """A setting that names something unusable (a database that cannot be reached, a folder that cannot be
+    written): the `rehearse` command says it in one line, as it says a setting it cannot read, exit status 2."""
+
+
+def hide_password(url: str) -> str:
+    """The URL with its password as ***, so an error that quotes it leaks nothing (works on URLs that do not parse)."""
+    return re.sub(r"(://[^/@:]*:)[^@/]*@", r"\1***@", url)
+
+
+def supported_database_url(url: str) -> str:
+    """The URL, with `postgres://` (the scheme many hosts hand out) taken as `postgresql://`; refused (ValueError)
+    when SQLAlchemy cannot parse it or it names a database or driver Rehearse does not run on."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    if re.match(r"postgres(\+\w+)?://", url):
+        url = "postgresql" + url.removeprefix("postgres")
+    try:
+        backend, _, driver = make_url(url).drivername.partition("+")
+    except ArgumentError:
+        raise ValueError(f"not a database URL; Rehearse runs on {SUPPORTED_DATABASES}") from None
+    if backend not in _DRIVERS:
+        raise ValueError(f"{backend} is not supported; Rehearse runs on {SUPPORTED_DATABASES}")
+    if driver not in _DRIVERS[backend]:
+        raise ValueError(f"the {driver} driver is not supported; Rehearse runs on {SUPPORTED_DATABASES}")
+    return url
 
 
 def default_data_dir() -> Path:
@@ -94,6 +127,11 @@ class Settings(BaseSettings):
         "transcribed at once, so no one fills the queue for everyone; past it, uploads get 429 with Retry-After.",
     )
 
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, url: str | None) -> str | None:
+        return supported_database_url(url) if url else url
+
     @model_validator(mode="after")
     def _refuse_unsafe_secret(self) -> Settings:
         if self.environment == "production" and (not self.secret_key or self.secret_key == DEV_SECRET):
@@ -122,11 +160,28 @@ class Settings(BaseSettings):
         if self.secret_key:
             return self.secret_key
         path = self.data_dir / "secret_key"
-        if not path.exists():
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_urlsafe(48))
-            path.chmod(0o600)
-        return path.read_text().strip()
+        try:
+            if not path.exists():
+                self.data_dir.mkdir(parents=True, exist_ok=True)
+                path.write_text(secrets.token_urlsafe(48))
+                path.chmod(0o600)
+            return path.read_text().strip()
+        except OSError as error:
+            raise ConfigurationError(
+                f"REHEARSE_DATA_DIR: the generated secret key cannot be kept in {self.data_dir} "
+                f"({folder_problem(error)}); set REHEARSE_SECRET_KEY, or make the folder writable") from None
+
+    @property
+    def database_setting(self) -> str:
+        """The setting that says where the database is: the URL, or (SQLite by default) the data folder."""
+        return "REHEARSE_DATABASE_URL" if self.database_url else "REHEARSE_DATA_DIR"
+
+
+def folder_problem(error: OSError) -> str:
+    """Why a file or folder could not be made, in a few words: "read-only file system", "… is a file, not a folder"."""
+    if isinstance(error, FileExistsError | NotADirectoryError):
+        return f"{error.filename} is a file, not a folder"
+    return f"{(error.strerror or type(error).__name__).lower()}: {error.filename}" if error.filename else str(error)
 
 
 def describe_errors(error) -> list[str]:
@@ -137,6 +192,8 @@ def describe_errors(error) -> list[str]:
         name = f"{Settings.model_config.get('env_prefix', '')}{field}".upper() if field else "settings"
         message = problem.get("msg", "not valid").removeprefix("Value error, ")
         shown = problem.get("input")
+        if field == "database_url" and isinstance(shown, str):
+            shown = hide_password(shown)
         given = f" (got {shown!r})" if field and isinstance(shown, str | int | float) else ""
         lines.append(f"{name}: {message}{given}")
     return lines

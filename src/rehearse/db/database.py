@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from rehearse.settings import Settings
+from rehearse.settings import ConfigurationError, Settings, folder_problem, hide_password
 
 from . import migrate
 from .engine import WRITE_OPTION, make_engine, make_session_factory
@@ -61,6 +63,43 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def reachable_database(settings: Settings) -> Database:
+    """The settings' database, connected to once: one that cannot be opened (nothing listening, no such
+    database, an unwritable folder) is a ConfigurationError saying so in one line, not a driver's traceback."""
+    try:
+        database = Database.from_settings(settings)
+    except OSError as error:  # the SQLite file's folder could not be made
+        raise ConfigurationError(f"{settings.database_setting}: the folder for the SQLite database cannot be made "
+                                 f"({folder_problem(error)})") from None
+    try:
+        with database.engine.connect():
+            pass
+    except OperationalError as error:
+        database.dispose()
+        raise ConfigurationError(_unreachable(settings, database, error)) from None
+    return database
+
+
+def _unreachable(settings: Settings, database: Database, error: OperationalError) -> str:
+    reason = _driver_reason(error)
+    if database.dialect == "sqlite":
+        where = database.engine.url.database
+        return (f"{settings.database_setting}: cannot open the SQLite database {where}: {reason} "
+                "(is its folder writable?)")
+    hint = " (is PostgreSQL running and listening there?)" if "refused" in reason.lower() else ""
+    return f"REHEARSE_DATABASE_URL: cannot connect to {hide_password(database.url)}: {reason}{hint}"
+
+
+def _driver_reason(error: OperationalError) -> str:
+    """The driver's first line, less what the URL already says: 'connection failed: connection to server at
+    "127.0.0.1", port 5999 failed: FATAL:  database "x" does not exist' becomes 'database "x" does not exist'."""
+    lines = str(getattr(error, "orig", None) or error).strip().splitlines()
+    reason = lines[0] if lines else type(error).__name__
+    reason = re.sub(r'^connection failed: |connection to server at "[^"]*"(, port \d+)? failed: |FATAL:\s+', "",
+                    reason)
+    return reason.strip() or type(error).__name__
 
 
 def release(session: Session) -> None:

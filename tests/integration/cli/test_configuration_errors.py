@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+from tests.conftest import PostgresSchema, postgres_url_or_skip
 
 
 @pytest.mark.parametrize(("setting", "value", "said"), [
@@ -23,3 +24,101 @@ def test_a_bad_setting_is_one_line_naming_it(tmp_path, setting, value, said):
     assert done.returncode == 2
     assert said in done.stderr and done.stderr.startswith("configuration error: ")
     assert "Traceback" not in done.stderr + done.stdout
+
+
+# --- settings that point at something unusable: a database or a folder ---------------------------------------
+
+REFUSED = "postgresql://postgres:S3cretPW@127.0.0.1:1/rehearse"  # port 1: nothing listens there
+
+
+def _rehearse(tmp_path, *args, **settings) -> subprocess.CompletedProcess:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("REHEARSE_")}
+    env.update({"REHEARSE_DATA_DIR": str(tmp_path / "data"), "REHEARSE_LOAD_BUILTIN_BANK": "false",
+                "REHEARSE_FEEDBACK_BACKEND": "lexical", **settings})
+    return subprocess.run([sys.executable, "-m", "rehearse", *args], env=env, capture_output=True, text=True,
+                          timeout=120)
+
+
+def _one_line(done: subprocess.CompletedProcess) -> str:
+    """The command's configuration error: exit status 2, one line, no traceback."""
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("configuration error: "), done.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize("command", [["serve", "--port", "8639"], ["worker"], ["db", "upgrade"], ["users", "list"],
+                                     ["roles"], ["questions", "list"]])
+def test_a_database_that_refuses_connections_is_one_line_for_every_command(tmp_path, command):
+    line = _one_line(_rehearse(tmp_path, *command, REHEARSE_DATABASE_URL=REFUSED))
+    assert "REHEARSE_DATABASE_URL" in line and "127.0.0.1:1" in line and "refused" in line.lower()
+    assert "S3cretPW" not in line
+
+
+@pytest.mark.parametrize(("url", "said"), [
+    ("postgresql://postgres:S3cretPW@nohost.invalid:5432/x", "nohost.invalid"),
+    ("notaurl", "not a database URL"),
+    ("mysql://x:S3cretPW@127.0.0.1/x", "SQLite"),
+    ("postgresql+psycopg2://x:S3cretPW@127.0.0.1/x", "psycopg 3"),
+])
+def test_a_database_url_that_cannot_be_used_is_one_line_without_its_password(tmp_path, url, said):
+    line = _one_line(_rehearse(tmp_path, "roles", REHEARSE_DATABASE_URL=url))
+    assert "REHEARSE_DATABASE_URL" in line and said in line
+    assert "S3cretPW" not in line
+
+
+def test_a_database_that_does_not_exist_is_one_line_naming_it(tmp_path):
+    base = postgres_url_or_skip()
+    line = _one_line(_rehearse(tmp_path, "db", "upgrade",
+                               REHEARSE_DATABASE_URL=base.rsplit("/", 1)[0] + "/no_such_rehearse_db"))
+    assert 'database "no_such_rehearse_db" does not exist' in line
+
+
+def test_postgres_scheme_is_taken_as_postgresql(tmp_path):
+    schema = PostgresSchema(postgres_url_or_skip())
+    try:
+        done = _rehearse(tmp_path, "db", "upgrade", REHEARSE_DATABASE_URL=schema.url.replace("postgresql://", "postgres://", 1))
+    finally:
+        schema.drop()
+    assert done.returncode == 0, done.stderr
+    assert "(postgresql)" in done.stdout
+
+
+def test_a_data_dir_that_is_a_file_is_one_line(tmp_path):
+    (tmp_path / "afile").write_text("not a folder")
+    line = _one_line(_rehearse(tmp_path, "roles", REHEARSE_DATA_DIR=str(tmp_path / "afile")))
+    assert "REHEARSE_DATA_DIR" in line and "not a folder" in line
+
+
+@pytest.fixture
+def unwritable_folder(tmp_path):
+    """A folder nobody may write in: chmod for others, the immutable attribute for root (who ignores modes)."""
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    if os.geteuid() != 0:
+        folder.chmod(0o500)
+        yield folder
+        folder.chmod(0o700)
+        return
+    if subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode != 0:
+        pytest.skip("running as root where chattr +i is not available: no folder here is unwritable")
+    yield folder
+    subprocess.run(["chattr", "-i", str(folder)], check=True)
+
+
+@pytest.mark.parametrize("command", [["roles"], ["serve", "--port", "8639"]])
+def test_an_unwritable_data_dir_for_the_sqlite_file_is_one_line(tmp_path, unwritable_folder, command):
+    line = _one_line(_rehearse(tmp_path, *command, REHEARSE_DATA_DIR=str(unwritable_folder)))
+    assert "REHEARSE_DATA_DIR" in line and str(unwritable_folder) in line
+
+
+def test_an_unwritable_data_dir_for_the_generated_secret_key_is_one_line(tmp_path, unwritable_folder):
+    schema = PostgresSchema(postgres_url_or_skip())
+    try:
+        done = _rehearse(tmp_path, "serve", "--port", "8639", REHEARSE_DATA_DIR=str(unwritable_folder),
+                         REHEARSE_DATABASE_URL=schema.url)
+    finally:
+        schema.drop()
+    line = _one_line(done)
+    assert "REHEARSE_DATA_DIR" in line and "REHEARSE_SECRET_KEY" in line
