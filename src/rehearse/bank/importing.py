@@ -227,8 +227,9 @@ def _update_question(session: Session, question: Question, role: Role, position:
     (none: unchanged), as a reader says them ("example answer", "talking points", "position").
 
     The example answer, intent and talking points are merged with the question's history: a field
-    the file did not change since the last import keeps any community edit made since; a field the
-    file changed takes the file's value, and a community edit it replaces is reported as a warning.
+    whose stored value an import wrote takes the file's value; a field a community edit set keeps it
+    unless the file gives a value the question never had (see `_values_ever_held`), and then the
+    import warns that it replaced the edit.
     """
     changes: dict = {}
     kind = question.kind if "kind" in doc.omitted else doc.kind or "other"
@@ -252,19 +253,18 @@ def _update_question(session: Session, question: Question, role: Role, position:
         incoming[name] = (imported or now).get(name)
     merged = dict(now)
     for name, value in incoming.items():
-        if name in doc.omitted:
+        if name in doc.omitted or value == now[name]:
             continue
         if name == "example_answer" and not value:
             continue  # a file without an example answer never removes one
-        if imported is not None and imported.get(name) == value:
-            continue  # the file has not changed this field since it was last imported: keep edits
-        if imported is None and name == "talking_points" and question.talking_points_source == "editor":
-            continue
-        if value != now[name] and summary is not None and imported is not None and imported.get(name) != now[name]:
-            summary.warnings.append(ImportWarning(
-                file, doc.line,
-                f"question {question.slug!r}: the file changed the {name.replace('_', ' ')}, replacing a "
-                "community edit made since the last import (it stays in the question's history)"))
+        if _community_edited(question, name, now[name]):
+            if value in _values_ever_held(question.example_answers, name):
+                continue  # what the question said before the edit: the file has not changed this field since
+            if summary is not None:
+                summary.warnings.append(ImportWarning(
+                    file, doc.line,
+                    f"question {question.slug!r}: the file changed the {name.replace('_', ' ')}, replacing a "
+                    "community edit made since the last import (it stays in the question's history)"))
         merged[name] = value
     if merged["intent"] != question.intent:
         changes["intent"] = merged["intent"]
@@ -296,6 +296,47 @@ def _update_question(session: Session, question: Question, role: Role, position:
     fields += ["competencies"] if competencies_changed else []
     fields += ["example answer"] if merged["example_answer"] != now["example_answer"] else []
     return tuple(dict.fromkeys(fields))
+
+
+def _field_of(row: ExampleAnswer, name: str) -> tuple[bool, object]:
+    """(whether the revision recorded the field, its value there); rows older than snapshots kept only
+    the example answer."""
+    if name == "example_answer":
+        return True, row.text or None
+    if row.talking_points is None:
+        return False, None
+    return True, row.intent if name == "intent" else list(row.talking_points)
+
+
+def _community_edited(question: Question, name: str, value: object) -> bool:
+    """Whether the field's stored value is a person's edit (an accepted suggestion, an editor's edit or
+    revert), not what an import wrote: the revision that last changed the field was not an import, or
+    the question says something no revision recorded (an editor's override of its talking points)."""
+    setter, said = None, None
+    for row in question.example_answers:
+        recorded, at_row = _field_of(row, name)
+        if recorded and (setter is None or at_row != said):
+            setter, said = row, at_row
+    if name == "talking_points" and question.talking_points_source == "editor":
+        return True
+    if setter is None:
+        return False
+    return setter.source != "import" or said != value
+
+
+def _values_ever_held(rows: Sequence[ExampleAnswer], name: str) -> list:
+    """Every value the field had in the question's history, and every value an import's file gave it.
+
+    The base of an import's merge, when a community edit stands: a file "changed" the field only when
+    it says something new. Remembering the last import alone was not enough: importing an export (which
+    carries the edit) made the edit the last imported value, and the author's unchanged master file,
+    imported next, then looked changed and silently put back the wording the edit had replaced.
+    Files are not told apart (the same bank arrives as pm.yaml, pm.v2.yaml, an export, a backup), so
+    any earlier import counts: an import never brings back wording the question had before an edit;
+    an editor restores an old revision from the question's history for that.
+    """
+    values = [value for recorded, value in (_field_of(row, name) for row in rows) if recorded]
+    return values + [row.file_values.get(name) for row in rows if row.file_values and name in row.file_values]
 
 
 _FIELD_NAMES = {"role_id": "role", "talking_points": "talking points"}
