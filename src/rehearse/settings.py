@@ -12,6 +12,7 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET = "dev-only-insecure-secret"
+MIN_SECRET_KEY_CHARS = 32  # 32 characters of token_urlsafe carry 192 bits; a guessable key forges any session
 SUPPORTED_DATABASES = ("SQLite (sqlite:///path/to/rehearse.db) or PostgreSQL (postgresql://user@host/name, "
                        "through psycopg 3)")
 _DRIVERS = {"sqlite": ("", "pysqlite"), "postgresql": ("", "psycopg")}
@@ -136,7 +137,16 @@ class Settings(BaseSettings):
     def _refuse_unsafe_secret(self) -> Settings:
         if self.environment == "production" and (not self.secret_key or self.secret_key == DEV_SECRET):
             raise ValueError("REHEARSE_SECRET_KEY must be set to a long random value in production")
+        if self.environment == "production" and len(self.secret_key) < MIN_SECRET_KEY_CHARS:
+            raise ValueError(f"REHEARSE_SECRET_KEY is {len(self.secret_key)} characters long; production needs "
+                             f"{MIN_SECRET_KEY_CHARS} characters or more of a random value "
+                             "(python -c 'import secrets; print(secrets.token_urlsafe(48))')")
         return self
+
+    @property
+    def short_secret_key(self) -> bool:
+        """A key set by hand too short to sign sessions safely: refused in production, warned about otherwise."""
+        return 0 < len(self.secret_key) < MIN_SECRET_KEY_CHARS
 
     @property
     def resolved_database_url(self) -> str:

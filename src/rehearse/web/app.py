@@ -77,6 +77,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from rehearse.web.text_guard import TextGuard
 
     settings = settings or Settings()
+    if settings.short_secret_key:  # refused in production (settings.py); development takes it, with a word
+        log.warning("REHEARSE_SECRET_KEY is shorter than 32 characters: fine for trying Rehearse out, refused "
+                    "in production")
     if settings.environment == "production":
         log.warning("production mode: session and CSRF cookies are Secure, so browsers send them back only "
                     "over HTTPS; serve this behind a TLS proxy (REHEARSE_TRUSTED_PROXIES), or nobody can sign in")

@@ -122,3 +122,30 @@ def test_an_unwritable_data_dir_for_the_generated_secret_key_is_one_line(tmp_pat
         schema.drop()
     line = _one_line(done)
     assert "REHEARSE_DATA_DIR" in line and "REHEARSE_SECRET_KEY" in line
+
+
+# --- a secret key too short to sign sessions safely ---------------------------------------------------------
+
+
+def test_a_short_secret_key_is_refused_in_production_in_one_line(tmp_path):
+    line = _one_line(_rehearse(tmp_path, "roles", REHEARSE_ENVIRONMENT="production", REHEARSE_SECRET_KEY="abc"))
+    assert "REHEARSE_SECRET_KEY" in line and "32 characters" in line
+    assert "abc" not in line.split("REHEARSE_SECRET_KEY", 1)[1]  # the key itself is never printed
+
+
+@pytest.mark.parametrize(("environment", "key", "accepted"), [
+    ("production", "k" * 31, False),
+    ("production", "k" * 32, True),
+    ("development", "abc", True),  # warned about as the app starts
+])
+def test_production_needs_a_secret_key_of_32_characters_or_more(tmp_path, environment, key, accepted):
+    from pydantic import ValidationError
+
+    from rehearse.settings import Settings
+
+    try:
+        Settings(data_dir=tmp_path, environment=environment, secret_key=key)
+    except ValidationError:
+        assert not accepted
+    else:
+        assert accepted

@@ -84,3 +84,11 @@ def test_a_development_app_starts_without_that_warning(tmp_path, caplog):
         app = create_app(_settings(tmp_path, "development"))
     app.state.database.dispose()
     assert not [record for record in caplog.records if "HTTPS" in record.getMessage()]
+
+
+def test_a_development_app_with_a_short_secret_key_warns_that_production_would_refuse_it(tmp_path, caplog):
+    settings = _settings(tmp_path, "development").model_copy(update={"secret_key": "abc"})
+    with caplog.at_level(logging.WARNING, logger="rehearse.web"):
+        app = create_app(settings)
+    app.state.database.dispose()
+    assert any("REHEARSE_SECRET_KEY is shorter than 32" in record.getMessage() for record in caplog.records)
