@@ -207,7 +207,7 @@ def test_too_much_we_in_a_behavioural_answer_is_flagged(backend):
     ("&lt;tag&gt; &amp; more", ["<tag> & more"]),
     ("I cut p99 from 900 ms to < 200 ms while traffic was > 2x.", ["I cut p99 from 900 ms to < 200 ms while traffic was > 2x."]),
     ("We replaced List<String> with an iterator.", ["We replaced List<String> with an iterator."]),
-    ('<div class="note">Shipped<br/>it.</div><!-- draft -->', ["Shipped", "it."]),
+    ('<div class="note">Shipped<br/>it.</div><!-- draft -->', ["Shipped it."]),  # a break inside a sentence
     ("\u202eWe shipped it.\u202c", ["We shipped it."]),  # no bidirectional override quoted back
 ])
 def test_cleaning_and_sentence_splitting(raw, expected):
