@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import secrets
 from pathlib import Path
@@ -71,7 +72,8 @@ class Settings(BaseSettings):
     feedback_backend: Literal["auto", "e5", "onnx", "lexical"] = Field(
         default="auto", description="`auto` (e5, else onnx, else lexical), `e5`, `onnx` or `lexical`."
     )
-    max_answer_chars: int = Field(default=20_000, description="Longest answer accepted, in characters.")
+    max_answer_chars: int = Field(default=20_000, ge=1, le=30_000,  # 30,000: feedback.models.MAX_ANSWER_CHARS
+                                  description="Longest answer accepted, in characters (the engine takes 30,000).")
     max_anonymous_answer_chars: int = Field(
         default=5_000, ge=1,
         description="Longest answer scored for someone not signed in (scoring costs CPU; 5,000 "
@@ -133,6 +135,13 @@ class Settings(BaseSettings):
     def _supported_database(cls, url: str | None) -> str | None:
         return supported_database_url(url) if url else url
 
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_addresses(cls, proxies: str) -> str:
+        for proxy in (part.strip() for part in proxies.split(",") if part.strip()):
+            check_proxy(proxy, alone=proxies.strip() == "*")
+        return proxies
+
     @model_validator(mode="after")
     def _refuse_unsafe_secret(self) -> Settings:
         if self.environment == "production" and (not self.secret_key or self.secret_key == DEV_SECRET):
@@ -192,6 +201,26 @@ def folder_problem(error: OSError) -> str:
     if isinstance(error, FileExistsError | NotADirectoryError):
         return f"{error.filename} is a file, not a folder"
     return f"{(error.strerror or type(error).__name__).lower()}: {error.filename}" if error.filename else str(error)
+
+
+def check_proxy(proxy: str, *, alone: bool) -> None:
+    """A trusted proxy as uvicorn's ProxyHeadersMiddleware matches it: "*" alone, an IP address or a network.
+    Anything else it keeps as text no peer's address ever equals, so a typo would trust no proxy, silently."""
+    if proxy == "*":
+        if not alone:
+            raise ValueError("'*' trusts every peer and must be the only entry")
+        return
+    if "/" in proxy:
+        try:
+            ipaddress.ip_network(proxy)
+        except ValueError as error:
+            raise ValueError(f"{proxy!r} is not a network ({error})") from None
+        return
+    try:
+        ipaddress.ip_address(proxy)
+    except ValueError:
+        raise ValueError(f"{proxy!r} is not an IP address or network (names are not looked up: give the "
+                         "proxy's address, such as 10.0.0.5 or 10.0.0.0/24, or * to trust every peer)") from None
 
 
 def describe_errors(error) -> list[str]:

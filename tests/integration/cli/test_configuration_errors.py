@@ -15,6 +15,11 @@ from tests.conftest import PostgresSchema, postgres_url_or_skip
     ("REHEARSE_FEEDBACK_BACKEND", "foo", "REHEARSE_FEEDBACK_BACKEND: Input should be 'auto', 'e5', 'onnx' or 'lexical'"),
     ("REHEARSE_ENVIRONMENT", "staging", "REHEARSE_ENVIRONMENT: Input should be 'development' or 'production'"),
     ("REHEARSE_ENVIRONMENT", "production", "REHEARSE_SECRET_KEY must be set"),
+    ("REHEARSE_MAX_ANSWER_CHARS", "-5", "REHEARSE_MAX_ANSWER_CHARS: Input should be greater than or equal to 1"),
+    ("REHEARSE_MAX_ANSWER_CHARS", "40000", "REHEARSE_MAX_ANSWER_CHARS: Input should be less than or equal to 30000"),
+    ("REHEARSE_TRUSTED_PROXIES", "notanip", "REHEARSE_TRUSTED_PROXIES: 'notanip' is not an IP address"),
+    ("REHEARSE_TRUSTED_PROXIES", "10.0.0.1/8", "REHEARSE_TRUSTED_PROXIES: '10.0.0.1/8' is not a network"),
+    ("REHEARSE_TRUSTED_PROXIES", "*, 10.0.0.1", "REHEARSE_TRUSTED_PROXIES: '*' trusts every peer"),
 ])
 def test_a_bad_setting_is_one_line_naming_it(tmp_path, setting, value, said):
     env = {**os.environ, "REHEARSE_DATA_DIR": str(tmp_path), "REHEARSE_DATABASE_URL": f"sqlite:///{tmp_path}/r.db",
@@ -149,3 +154,22 @@ def test_production_needs_a_secret_key_of_32_characters_or_more(tmp_path, enviro
         assert not accepted
     else:
         assert accepted
+
+
+@pytest.mark.parametrize("proxies", ["", "*", "127.0.0.1", " 10.0.0.1 , 192.168.0.0/16,::1, fd00::/8"])
+def test_trusted_proxies_take_what_uvicorn_matches_a_peer_against(tmp_path, proxies):
+    """"*" alone (trust every peer), or IP addresses and networks: uvicorn keeps anything else as a literal
+    that no peer address ever equals, so a mistyped proxy would be trusted never, and silently."""
+    from rehearse.settings import Settings
+
+    assert Settings(data_dir=tmp_path, trusted_proxies=proxies).trusted_proxies == proxies
+
+
+def test_the_longest_answer_setting_stops_where_the_engine_stops():
+    from annotated_types import Le
+
+    from rehearse.feedback.models import MAX_ANSWER_CHARS
+    from rehearse.settings import Settings
+
+    bounds = [m.le for m in Settings.model_fields["max_answer_chars"].metadata if isinstance(m, Le)]
+    assert bounds == [MAX_ANSWER_CHARS]
