@@ -69,7 +69,7 @@ def import_files(
             for path, result in zip(paths, parsed, strict=True):
                 storing = path
                 start, renamed_before = len(summary.warnings), len(summary.renamed)
-                import_bank(session, result.bank, summary=summary,
+                import_bank(session, result.bank, summary=summary, file=str(path),
                             progress=lambda n: progress.advance(task, n))
                 merged += summary.warnings[start:]
                 renamed += [(path, *change) for change in summary.renamed[renamed_before:]]

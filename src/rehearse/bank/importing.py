@@ -64,9 +64,12 @@ def search_document(text: str, intent: str | None, points: Sequence[str], compet
 
 
 def import_bank(session: Session, doc: BankDoc, *, progress: Progress | None = None,
-                summary: ImportSummary | None = None) -> ImportSummary:
-    """Create or update a bank from a parsed file. Idempotent: the same file twice changes nothing."""
+                summary: ImportSummary | None = None, file: str | None = None) -> ImportSummary:
+    """Create or update a bank from a parsed file. Idempotent: the same file twice changes nothing.
+
+    `file` names the file in warnings (not the bank's source, which is a credit, not a place)."""
     summary = summary or ImportSummary()
+    file = file or doc.name
     bank_slug = slugify(doc.name)
     bank = session.scalar(select(Bank).where(Bank.slug == bank_slug))
     if bank is None:
@@ -77,7 +80,7 @@ def import_bank(session: Session, doc: BankDoc, *, progress: Progress | None = N
     else:
         if bank.name != doc.name:  # "Leadership Bank" and "leadership bank!" are one bank: say so
             summary.warnings.append(ImportWarning(
-                doc.source or doc.name, None,
+                file, None,
                 f"bank {bank.name!r} renamed to {doc.name!r} (a bank is the one its name's slug, "
                 f"{bank_slug!r}, gives); its questions are updated, not duplicated"))
         for attribute in ("name", "source", "licence", "description"):
@@ -124,7 +127,7 @@ def import_bank(session: Session, doc: BankDoc, *, progress: Progress | None = N
             if current is None:
                 new_rows.append((slug, position, question_doc))
             elif not (fields := _update_question(session, current, role, position, question_doc, summary,
-                                                 doc.source or doc.name, slug=slug)):
+                                                 file, slug=slug)):
                 summary.unchanged += 1
             elif fields == ("position",):
                 summary.moved += 1

@@ -94,6 +94,12 @@ def test_a_file_with_new_wording_replaces_the_edit_and_warns_naming_the_line(ses
     assert "replacing a community edit" in str(warning)
 
 
+def test_the_warning_names_the_file_not_the_banks_source(session, edited):
+    v2 = MASTER.replace("how you communicate a no to a stakeholder", "how you turn a request down")
+    [warning] = bank.import_bank(session, master(v2), file="pm.v2.yaml").warnings
+    assert str(warning).startswith("pm.v2.yaml:9: ")
+
+
 def test_a_field_an_import_last_wrote_takes_the_files_value_even_if_it_had_it_before(session):
     # No community edit to keep: an author who goes back to their earlier wording gets it.
     bank.import_bank(session, master())
@@ -101,3 +107,10 @@ def test_a_field_an_import_last_wrote_takes_the_files_value_even_if_it_had_it_be
     summary = bank.import_bank(session, master())
     assert summary.updated == 1 and not summary.warnings
     assert points_now(session)[1] == "evidence of customer or revenue impact"
+
+
+def test_the_bank_renamed_warning_names_the_file(session):
+    bank.import_bank(session, master())
+    renamed = master(MASTER.replace("name: Coach PM Bank", "name: coach pm bank!"))
+    [warning] = bank.import_bank(session, renamed, file="pm.yaml").warnings
+    assert warning.file == "pm.yaml" and "renamed" in warning.message
