@@ -11,7 +11,7 @@ from .delivery import CLICHES, TARGET_SECONDS, WORDS_PER_MINUTE, clock, count_ph
 from .lexicon import Lexicon
 from .models import Specificity, Structure
 from .specifics import DIGIT as _DIGIT
-from .specifics import GENERIC_SPECIFIC_PHRASES, GENERIC_SPECIFICS, bare_marker, named_tools
+from .specifics import GENERIC_SPECIFIC_PHRASES, GENERIC_SPECIFICS, bare_marker, named_day, named_tools
 from .specifics import NUMBER as _NUMBER
 from .specifics import NUMBER_WORDS as _NUMBER_WORDS
 from .specifics import PRACTICES as _PRACTICES
@@ -384,11 +384,12 @@ def specificity(answer: str, lexicon: Lexicon | None, echo: frozenset[str] = fro
     from them ("evidence", "improvement plan") is the rubric read back, not a specific. Neither
     buzzwords nor words for people in general ("leadership", "staff", "nurses") are specifics, nor a
     list's marker or a table's cell ("0"), nor "1:1" (a practice) a number."""
+    answer = _text.without_labels(answer)  # "Situation: we had…": a heading, not a specific
     # "6 weeks" of "in 6 weeks" is a quantity and a time frame, and counts as both (a report lists it
     # once: practice.report_view.specifics_shown)
     numbers = _once(_one_line(m.group(0)) for m in _NUMBER.finditer(answer)
                     if not _list_marker(answer, m) and not bare_marker(answer, m) and not _names_no_amount(answer, m))
-    frames = _once(_one_line(m.group(0)) for m in _TIME_FRAME.finditer(answer))
+    frames = _once(_one_line(m.group(0)) for m in _TIME_FRAME.finditer(answer) if not named_day(answer, m))
     # a practice the question itself names ("SLOs and error budgets") is read back, not a specific
     practices = _once(_one_line(p) for p in [m.group(0) for m in _PRACTICES.finditer(answer)] + named_tools(answer)
                       if not all(_text.stem(w) in echo for w in _text.words(p)))

@@ -68,9 +68,12 @@ TIME_FRAME = re.compile(
     r"(?:day|week|fortnight|sprint|shift|month|quarter|year)s? (?:later|earlier|before|after|behind|ahead|ago|late|"
     r"early)\b|"
     # "every week", "each shift", "next sprint", "every other week", "each morning", "every Friday"
+    # ("the next 10 sprint goals" counts goals: a count of more than one takes the plural)
     r"\b(?:every|each|per|first|next|last|the first) "
-    rf"(?:a |an |the |other )?(?:{_FIGURE}|one|{_COUNT}|few|couple of )?\s?(?:-?\s?)?"
-    rf"(?:(?:day|week|fortnight|sprint|shift|month|quarter|year|weekend|{_DAY_PART})s?|minutes|hours|{_WEEKDAY})\b"
+    rf"(?:a |an |the |other )?(?:(?:{_FIGURE}|{_COUNT}|few|couple of)\s?-?\s?"
+    rf"(?:(?:day|week|fortnight|sprint|shift|month|quarter|year|weekend|{_DAY_PART})s|minutes|hours)"
+    rf"|(?:one\s?-?\s?)?(?:(?:day|week|fortnight|sprint|shift|month|quarter|year|weekend|{_DAY_PART})s?|minutes|"
+    rf"hours|{_WEEKDAY}))\b"
     r"(?: now\b)?|"
     # "within two quarters", "for a year now", "in 6.5 days", "within an hour", "for weeks": a
     # duration; "for sprint planning", "in shift handover" name no time (a bare unit is no duration)
@@ -97,7 +100,10 @@ TIME_FRAME = re.compile(
     rf"|\bsince (?:a |an |one |a few |a couple of |(?:{_FIGURE}|{_COUNT}) )?{_UNIT}s?\b"
     r"|\bq[1-4]\b|\b(?:quarterly|weekly|monthly|daily|fortnightly|annual|annually|biweekly)\b"
     # "6.5 days", "10 min", "a 3 day workshop", "a 90-minute session", "a six-week plan", "forty minutes"
-    rf"|{_FIGURE}(?:\s?|-)(?:{_UNIT}s?|{_ABBREVIATED})\b(?!-old)"
+    # (a unit with no plural after a count is a compound's first word: "10 sprint goals" counts goals, "a 3 day
+    # workshop" and "a 6-week plan" last that long)
+    rf"|{_FIGURE}(?:\s?|-)(?:{_UNIT}s|{_ABBREVIATED})\b(?!-old)|{_FIGURE}-{_UNIT}\b(?!-old)"
+    rf"|(?:(?<=\ba )|(?<=\ban )|(?<![\w.,])(?=1\b)){_FIGURE}\s?{_UNIT}\b(?!-old)"
     rf"|\b(?:one|{_COUNT})-{_UNIT}s?\b(?!-old)"
     rf"|\b{_COUNT} {_UNIT}s\b"
     r"|\bthe (?:day|week|month|sprint|quarter|year) (?:after|before)\b"
@@ -109,6 +115,20 @@ TIME_FRAME = re.compile(
     r"(?:day|week|fortnight|shift|sprint|month|quarter|year)\b",
     re.I,
 )
+_BARE_WEEKDAY = re.compile(rf"{_WEEKDAY}s?", re.I)
+_NAME_BEFORE = re.compile(r"\b([A-Z][a-z]+)[ \t]+$")
+_TIME_WORDS = frozenset(("early", "late", "mid", "last", "next", "every", "each"))
+
+
+def named_day(text: str, m: re.Match) -> bool:
+    """Whether a weekday TIME_FRAME found is part of a day's name ("Black Friday", "Cyber Monday", "Easter
+    Sunday"): a capitalised word before it that is no word of time ("Before Friday", "Early Monday")."""
+    if not _BARE_WEEKDAY.fullmatch(m.group(0).strip()):
+        return False
+    before = _NAME_BEFORE.search(text, 0, m.start())
+    return bool(before) and before.group(1).lower() not in _text.STOPWORDS | _TIME_WORDS
+
+
 # A time frame that runs up to now: what a story's result sounds like ("since one year we have had
 # no incident", "it has held for a year now")
 UP_TO_NOW = re.compile(

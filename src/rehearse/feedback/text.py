@@ -66,14 +66,14 @@ def clean(text: str) -> str:
     t = _join_broken_lines(t)
     t = _MD_LINK.sub(r"\1", t)
     t = _MD_RULE.sub("", t)
-    t = _MD_HEADING.sub("", t)
+    t = _MD_HEADING_LINE.sub(_heading_content, t)
     t = _MD_QUOTE.sub("", t)
     t = _BULLET.sub("", t)
     t = _MD_EMPH.sub("", t)
     t = _WS.sub(" ", t)
     t = _SPACE_PUNCT.sub(r"\1", t)
     lines = [ln.strip() for ln in t.split("\n")]
-    return "\n".join(ln for ln in lines if ln)
+    return "\n".join(ln for ln in lines if ln and not _LONE_LABEL.fullmatch(ln))
 
 
 # a line that ends a sentence (or introduces what follows), and one that goes on with a sentence
@@ -93,6 +93,21 @@ def _join_broken_lines(text: str) -> str:
         else:
             out.append(line)
     return "\n".join(out)
+
+
+# A heading is where a part begins, not what the candidate said ("## Situation", "Result:" on its own line):
+# it is never a unit, evidence or a specific; a heading that goes on after a STAR label ("## Result: 9 of 10
+# sprints") keeps what follows the label
+_STAR_LABEL = r"(?:situation|task|action|actions|result|results|outcome|outcomes|context|background)"
+_MD_HEADING_LINE = re.compile(r"^[ \t]{0,3}#{1,6}(?:[ \t]+(.*))?$", re.M)  # "#1 priority" is no heading
+_LONE_LABEL = re.compile(rf"{_STAR_LABEL}\s*[:.—–-]?", re.I)
+_LEADING_LABEL = re.compile(rf"^[*_\s]*{_STAR_LABEL}[*_\s]*[:—–-][*_\s]*", re.I)
+
+
+def _heading_content(m: re.Match) -> str:
+    heading = m.group(1) or ""
+    after_label = _LEADING_LABEL.sub("", heading, count=1)
+    return after_label if after_label != heading else ""
 
 
 def _latin(c: str) -> bool:
@@ -164,6 +179,13 @@ def _split_long(sentence: str) -> list[str]:
 
 _LABEL = re.compile(r"^\s*(?:situation|task|action|actions|result|results|outcome|context|background)\s*[:—–-]\s+",
                     re.I)
+# the same at the start of any line or sentence of an answer ("Situation: we had…")
+_LABELS = re.compile(rf"(?:^|(?<=[.!?] ))[ \t]*{_STAR_LABEL}[ \t]*[:—–-][ \t]+", re.I | re.M)
+
+
+def without_labels(text: str) -> str:
+    """A text without the STAR labels its lines or sentences open with: a heading is not a specific."""
+    return _LABELS.sub("", text)
 
 
 def without_label(sentence: str) -> str:
