@@ -92,6 +92,11 @@ class JobQueue:
         with self.database.transaction() as session:
             return service.counts(session)
 
+    def unattended(self, *, waited: timedelta) -> bool:
+        """A job claimable for `waited` and no worker holding any: nothing is taking jobs."""
+        with self.database.transaction() as session:
+            return service.unattended(session, now=self.clock(), waited=waited)
+
     def pending(self, *, kind: str | None = None) -> int:
         with self.database.transaction() as session:
             return service.pending(session, kind=kind)

@@ -113,6 +113,17 @@ def has_claimable(session: Session, *, now: datetime) -> bool:
     return session.scalar(select(Job.id).where(_claimable(now)).limit(1)) is not None
 
 
+def unattended(session: Session, *, now: datetime, waited: timedelta) -> bool:
+    """Whether a job has been claimable for `waited` while no worker holds any: no worker is taking jobs (a
+    backlog behind busy workers has a job held). Used by /readyz; each query reads at most one row."""
+    since = now - waited
+    claimable_since = or_(and_(Job.state == QUEUED, Job.run_after <= since),
+                          and_(Job.state == RUNNING, Job.lease_expires_at < since))
+    waiting = select(Job.id).where(Job.attempts < Job.max_attempts, _wanted(now), claimable_since).limit(1)
+    held = select(Job.id).where(Job.state == RUNNING, Job.lease_expires_at >= now).limit(1)
+    return session.scalar(waiting) is not None and session.scalar(held) is None
+
+
 def next_due(session: Session, *, now: datetime) -> datetime | None:
     """When the first pending job becomes claimable (a retry's back-off, a held lease's end); None: none will.
 

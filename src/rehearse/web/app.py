@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Literal
 
 from fastapi import Depends, FastAPI
@@ -26,6 +27,11 @@ objects with a `detail` sentence saying what was wrong."""
 log = logging.getLogger("rehearse.web")
 
 
+# A job claimable this long with no worker holding any means no worker is running: workers are told of a
+# job at once (PostgreSQL) or look every 0.1-1 s (SQLite), and look anyway every 5 s.
+UNATTENDED_S = 15
+
+
 class Health(BaseModel):
     """/healthz: alive, and whether the database answers (503 when it does not)."""
 
@@ -39,6 +45,9 @@ class Readiness(BaseModel):
     status: Literal["ready", "unavailable"]
     database: bool = Field(description="The database answers.")
     queue: bool = Field(description="The transcription queue accepts work (below its limit).")
+    workers: bool = Field(default=True, description="Some worker takes jobs: false when a job has waited "
+                          f"{UNATTENDED_S} s or more and no worker holds any (is `rehearse worker` running?).")
+    reason: str | None = Field(default=None, description="Why not ready, in a sentence; null when ready.")
 
 
 # How long shutting down waits for the in-process worker's job (uvicorn waits for requests too).
@@ -170,15 +179,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/readyz", tags=["ops"], response_model=Readiness,
              responses={503: {"model": Readiness, "description": "Not ready: see which part"}})
     def readyz() -> JSONResponse:
-        """200 when this process can serve: the database answers and the job queue accepts work
-        (fewer recordings waiting than REHEARSE_TRANSCRIPTION_QUEUE_LIMIT)."""
+        """200 when this process can serve: the database answers, the job queue accepts work (fewer
+        recordings waiting than REHEARSE_TRANSCRIPTION_QUEUE_LIMIT) and some worker takes its jobs."""
         database = app.state.database.ping()
         try:
             queue = app.state.jobs.pending(kind=TRANSCRIBE) < settings.transcription_queue_limit
+            workers = not app.state.jobs.unattended(waited=timedelta(seconds=UNATTENDED_S))
         except Exception:  # noqa: BLE001 - the jobs table cannot be read: not ready
-            queue = False
-        body = {"status": "ready" if database and queue else "unavailable", "database": database, "queue": queue}
-        return JSONResponse(body, status_code=200 if database and queue else 503)
+            queue = workers = False
+        reason = next((sentence for ok, sentence in (
+            (database, "The database does not answer."),
+            (queue, f"{settings.transcription_queue_limit} or more recordings are waiting to be transcribed."),
+            (workers, f"Jobs have waited {UNATTENDED_S} s or more and no worker is taking them: is `rehearse "
+                      "worker` running (REHEARSE_WORKER_IN_PROCESS=false runs none in the web processes)?"),
+        ) if not ok), None)
+        body = {"status": "unavailable" if reason else "ready", "database": database, "queue": queue,
+                "workers": workers, "reason": reason}
+        return JSONResponse(body, status_code=503 if reason else 200)
 
     @app.get("/healthz", tags=["ops"], response_model=Health,
              responses={503: {"model": Health, "description": "The database cannot be reached"}})

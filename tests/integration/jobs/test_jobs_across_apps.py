@@ -4,12 +4,16 @@ worker and read back through either; /readyz and /metrics read the queue from th
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 from tests.api_client import token_for
 from tests.integration.web.speech_fakes import recording, spoken
 
+from rehearse.jobs.models import RUNNING, Job
+from rehearse.jobs.service import utcnow
 from rehearse.practice import transcriptions
 from rehearse.settings import Settings
 from rehearse.web.app import create_app
@@ -64,7 +68,8 @@ def test_readiness_and_metrics_follow_the_queue_in_the_database(make_app):
     other = TestClient(make_app(worker_in_process=False))
     client = TestClient(app)
     ann, bob = token_for(client), token_for(client)
-    assert client.get("/readyz").json() == {"status": "ready", "database": True, "queue": True}
+    assert client.get("/readyz").json() == {"status": "ready", "database": True, "queue": True, "workers": True,
+                                            "reason": None}
     for _ in range(2):
         assert other.post("/api/transcriptions", headers=ann,
                           files={"audio": ("a.wav", recording("words"), "audio/wav")}).status_code == 202
@@ -101,3 +106,33 @@ def test_shutting_the_app_down_lets_its_worker_finish_the_job_in_hand(make_app):
     assert results == [job] and not app.state.worker.alive
     stored = app.state.jobs.get(job)
     assert (stored.state, stored.result) == ("done", {"finished": True})
+
+
+def _queued_for(app, seconds: float, **held) -> str:
+    """A score job that has waited `seconds` for a worker (or, with `held`, one a worker holds)."""
+    job = app.state.jobs.enqueue(kind="score", payload={}, expires_in=timedelta(minutes=5))
+    with app.state.database.transaction(writes=True) as session:
+        session.execute(update(Job).where(Job.id == job).values(run_after=utcnow() - timedelta(seconds=seconds),
+                                                                **held))
+    return job
+
+
+def test_readiness_says_when_jobs_wait_and_no_worker_takes_them(make_app):
+    """The split layout with no `rehearse worker`: every long answer waited 30 s for a 503 while /readyz said
+    ready. A job left unclaimed past a few seconds while no worker holds any is now a reason not to be."""
+    client = TestClient(make_app(worker_in_process=False))
+    _queued_for(client.app, 1)
+    assert client.get("/readyz").json()["workers"] is True  # a worker has had no time to take it yet
+    _queued_for(client.app, 60)
+    ready = client.get("/readyz")
+    assert ready.status_code == 503
+    assert ready.json()["status"] == "unavailable" and ready.json()["workers"] is False
+    assert "rehearse worker" in ready.json()["reason"]
+
+
+def test_a_backlog_behind_busy_workers_is_not_a_missing_worker(make_app):
+    client = TestClient(make_app(worker_in_process=False))
+    _queued_for(client.app, 60)
+    _queued_for(client.app, 90, state=RUNNING, attempts=1, worker="busy", lease_expires_at=utcnow() + timedelta(seconds=30))
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and ready.json()["workers"] is True and ready.json()["reason"] is None

@@ -175,7 +175,8 @@ def test_a_request_that_scores_says_how_long_scoring_took(app, question, caplog)
 
 def test_ready_when_the_database_answers_and_the_queue_takes_work(app):
     response = TestClient(app).get("/readyz")
-    assert response.status_code == 200 and response.json() == {"status": "ready", "database": True, "queue": True}
+    assert response.status_code == 200 and response.json() == {"status": "ready", "database": True, "queue": True,
+                                                                "workers": True, "reason": None}
 
 
 def test_metrics_count_requests_by_route_template_and_time_scoring(app, question):
