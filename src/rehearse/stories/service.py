@@ -36,8 +36,11 @@ NO_PART = "Write at least one of situation, task, action and result."
 
 
 class StoryRejected(ValueError):
-    def __init__(self, message: str, status: int = 422):
+    """`problems` pairs each message with the form field it is about ("" for none), so a form marks them all."""
+
+    def __init__(self, message: str, status: int = 422, *, problems: tuple[tuple[str, str], ...] = ()):
         self.status = status
+        self.problems = problems or (("", message),)
         super().__init__(message)
 
 
@@ -70,27 +73,47 @@ def _clean_names(values, what: str, plural: str) -> list[str]:
 
 
 def check(data: StoryInput) -> StoryInput:
-    """The input cleaned, or StoryRejected saying which field is wrong and why."""
-    title = " ".join(data.title.split())
+    """The input cleaned, or StoryRejected naming every field that is wrong and why (all of them at once)."""
+    problems: list[tuple[str, StoryRejected]] = []
+
+    def checked(field: str, clean):
+        try:
+            return clean()
+        except StoryRejected as error:
+            problems.append((field, error))
+            return None
+
+    title = checked("title", lambda: _checked_title(data.title))
+    parts = {part: checked(part, lambda part=part: _checked_part(part, getattr(data, part))) or "" for part in PARTS}
+    competencies = checked("competencies", lambda: _clean_names(data.competencies, "competency", "competencies"))
+    tags = checked("tags", lambda: _clean_names(data.tags, "tag", "tags"))
+    if not any(parts.values()) and not any(field in PARTS for field, _ in problems):
+        problems.append(("situation", StoryRejected(NO_PART)))
+    if problems:
+        raise StoryRejected(" ".join(str(error) for _, error in problems), problems[0][1].status,
+                            problems=tuple((field, str(error)) for field, error in problems))
+    return StoryInput(title, **parts, competencies=tuple(competencies), tags=tuple(tags))
+
+
+def _checked_title(title: str) -> str:
+    title = " ".join(title.split())
     if is_blank(title):  # a title of zero-width spaces would list the story as a link that shows nothing
         raise StoryRejected("Give the story a title.")
     if len(title) > MAX_TITLE:
         raise StoryRejected(f"The title is {len(title):,} characters long; the limit is {MAX_TITLE}.")
-    parts = {}
-    for part in PARTS:
-        text = getattr(data, part).strip()
-        if is_blank(text):  # invisible characters tell nothing: the part is empty
-            text = ""
-        if len(text) > MAX_PART:
-            raise StoryRejected(f"The {part} is {len(text):,} characters long; the limit is {MAX_PART:,}. "
-                                "Tell it as you would in an interview.", 413)
-        if "\x00" in text:
-            raise StoryRejected(f"The {part} contains a NUL character; send plain text.", 400)
-        parts[part] = text
-    if not any(parts.values()):
-        raise StoryRejected(NO_PART)
-    return StoryInput(title, **parts, competencies=tuple(_clean_names(data.competencies, "competency", "competencies")),
-                      tags=tuple(_clean_names(data.tags, "tag", "tags")))
+    return title
+
+
+def _checked_part(part: str, text: str) -> str:
+    text = text.strip()
+    if is_blank(text):  # invisible characters tell nothing: the part is empty
+        text = ""
+    if len(text) > MAX_PART:
+        raise StoryRejected(f"The {part} is {len(text):,} characters long; the limit is {MAX_PART:,}. "
+                            "Tell it as you would in an interview.", 413)
+    if "\x00" in text:
+        raise StoryRejected(f"The {part} contains a NUL character; send plain text.", 400)
+    return text
 
 
 def create(session: Session, *, user: User, data: StoryInput) -> Story:

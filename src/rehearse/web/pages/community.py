@@ -16,6 +16,7 @@ from rehearse.bank.competencies import KEYWORDS as KNOWN_COMPETENCIES
 from rehearse.community import service as community
 from rehearse.web import questions as question_cache
 from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep, begin_writing
+from rehearse.web.form_errors import FormErrors, Problem, each_field, in_form_order, with_refusal
 from rehearse.web.params import IdPath
 from rehearse.web.security import CsrfForm, OptionalUser, PageUser
 from rehearse.web.templating import render
@@ -54,15 +55,47 @@ def _question(request: Request, session, question_id: int):
 
 # --- suggest -------------------------------------------------------------------------------------
 
+# The words by which the service's refusals name a form field, most specific first ("The suggested question
+# has no talking points" is about the points).
+FIELD_WORDS = (("example answer", "example_answer"), ("talking point", "talking_points"), ("intent", "intent"),
+               ("licence", "accept_licence"), ("reason", "reason"), ("competenc", "competencies"),
+               ("kind", "kind"), ("question", "text"))
+EDIT_FIELDS = ["example_answer", "intent", "talking_points", "reason", "accept_licence"]
+QUESTION_FIELDS = ["text", "kind", "competencies", "intent", "talking_points", "example_answer", "reason",
+                   "accept_licence"]
+
+
+def _field_of(refusal: Exception, fields: list[str]) -> tuple[str, ...]:
+    """The field of the form that a refusal's message names; none when it names none (a limit, a conflict)."""
+    message = str(refusal).lower()
+    named = next((field for words, field in FIELD_WORDS if words in message and field in fields), None)
+    return (named,) if named else ()
+
+
+def _sending_problems(*, reason: str, accept_licence: bool, licence: str) -> FormErrors:
+    """What sending needs besides the suggestion itself, checked apart so that every missing piece is told."""
+    errors = each_field(community.CommunityError, [
+        ("reason", lambda: community.checked_text(reason, "reason", community.MAX_REASON, required=True))])
+    if not accept_licence:
+        errors.problems.append(Problem(f"Agree to publish your suggestion under the bank's licence ({licence}) to "
+                                       "send it.", ("accept_licence",)))
+    return errors
+
+
+def _suggestion_errors(refusal: Exception, fields: list[str], also: FormErrors) -> FormErrors:
+    return in_form_order(with_refusal(also, refusal, *_field_of(refusal, fields)), fields)
+
+
+
 
 def _improve_page(request: Request, session, question_id: int, *, form: dict | None = None,
-                  preview: community.Preview | None = None, error: str | None = None, status_code: int = 200):
+                  preview: community.Preview | None = None, errors: FormErrors | None = None, status_code: int = 200):
     q = _question(request, session, question_id)
     now = community.current(session, question_id)
     form = form or {"example_answer": now.example_answer or "", "intent": now.intent or "",
                     "talking_points": "\n".join(now.talking_points), "reason": "", "base_revision": now.revision}
     return render(request, "community/improve.html", {
-        "q": q, "form": form, "preview": preview, "error": error, "revision": now.revision,
+        "q": q, "form": form, "preview": preview, "errors": errors, "revision": now.revision,
         "licence": community.licence_of(session, question_id=question_id),
         "pending": community.question_suggestions(session, question_id=question_id),
     }, status_code=status_code)
@@ -95,16 +128,32 @@ def suggest_edit(question_id: IdPath, request: Request, session: ReadSessionDep,
     except community.NotFound as missing:
         raise HTTPException(404, str(missing)) from None
     except community.CommunityError as error:
-        return _improve_page(request, session, question_id, form=form, error=str(error), status_code=error.status)
+        sending = (_sending_problems(reason=reason, accept_licence=accept_licence,
+                                     licence=community.licence_of(session, question_id=question_id))
+                   if action == "send" else FormErrors())
+        return _improve_page(request, session, question_id, form=form, status_code=error.status,
+                             errors=_suggestion_errors(error, EDIT_FIELDS, sending))
     return _back(f"/suggestions/{suggestion.id}")
 
 
 def _new_question_page(request: Request, session, role, *, form: dict, preview=None, notice: str | None = None,
-                       error: str | None = None, status_code: int = 200) -> Response:
+                       errors: FormErrors | None = None, status_code: int = 200) -> Response:
     return render(request, "community/new_question.html", {
-        "role": role, "form": form, "preview": preview, "notice": notice, "error": error,
+        "role": role, "form": form, "preview": preview, "notice": notice, "errors": errors,
         "licence": community.licence_of(session, role_id=role.id), "known_competencies": list(KNOWN_COMPETENCIES)},
         status_code=status_code)
+
+
+def _question_problems(form: dict) -> FormErrors:
+    """Each field of a suggested question checked apart, as the service checks them, so all are told at once."""
+    return each_field(community.CommunityError, [
+        ("text", lambda: community.checked_text(form["text"], "question", community.MAX_QUESTION, required=True)),
+        ("kind", lambda: community.checked_kind(form["kind"])),
+        ("competencies", lambda: community.clean_competencies(form["competencies"])),
+        ("intent", lambda: community.checked_text(form["intent"], "intent", community.MAX_INTENT)),
+        ("talking_points", lambda: community.clean_points(form["talking_points"])),
+        ("example_answer", lambda: community.checked_text(form["example_answer"], "example answer",
+                                                          community.MAX_ANSWER))])
 
 
 @router.get("/roles/{role_id}/suggest")
@@ -148,15 +197,19 @@ def suggest_question(role_id: IdPath, request: Request, session: ReadSessionDep,
     except community.NotFound as missing:
         raise HTTPException(404, str(missing)) from None
     except community.CommunityError as error:
-        return _new_question_page(request, session, role, form=form, preview=preview, error=str(error),
-                                  status_code=error.status)
+        problems = _question_problems(form)
+        if action == "send":
+            problems.problems += _sending_problems(reason=reason, accept_licence=accept_licence,
+                                                   licence=community.licence_of(session, role_id=role_id)).problems
+        return _new_question_page(request, session, role, form=form, preview=preview, status_code=error.status,
+                                  errors=_suggestion_errors(error, QUESTION_FIELDS, problems))
     return _back(f"/suggestions/{suggestion.id}")
 
 
 # --- a suggestion: read, vote, comment, decide ---------------------------------------------------
 
 
-def _suggestion_page(request: Request, session, suggestion_id: int, user, *, error: str | None = None,
+def _suggestion_page(request: Request, session, suggestion_id: int, user, *, errors: FormErrors | None = None,
                      status_code: int = 200) -> Response:
     try:
         view = community.view_suggestion(session, suggestion_id, viewer=user)
@@ -165,7 +218,7 @@ def _suggestion_page(request: Request, session, suggestion_id: int, user, *, err
     editor = user is not None and user.role in ("editor", "admin") and user.active
     edit_values = view.merge or view.proposed
     return render(request, "community/suggestion.html", {
-        "v": view, "s": view.suggestion, "error": error, "is_editor": editor,
+        "v": view, "s": view.suggestion, "errors": errors, "is_editor": editor,
         "edit": {**edit_values, "talking_points": "\n".join(edit_values.get("talking_points") or ())},
     }, status_code=status_code)
 
@@ -175,13 +228,16 @@ def show_suggestion(suggestion_id: IdPath, request: Request, session: SessionDep
     return _suggestion_page(request, session, suggestion_id, user)
 
 
-def _act(request: Request, session, suggestion_id: int, user, action) -> Response:
-    """Run one service call; back to the suggestion on success, the page with the reason otherwise."""
+def _act(request: Request, session, suggestion_id: int, user, action, *, field=None) -> Response:
+    """Run one service call; back to the suggestion on success, the page with the reason otherwise, tied to
+    `field`: the form field the refusal is about, or a function of the refusal that names it."""
     try:
         action()
     except community.CommunityError as error:
         session.rollback()
-        return _suggestion_page(request, session, suggestion_id, user, error=str(error), status_code=error.status)
+        named = field(error) if callable(field) else field
+        errors = FormErrors.of(str(error), *(named,) if named else ())
+        return _suggestion_page(request, session, suggestion_id, user, errors=errors, status_code=error.status)
     return _back(f"/suggestions/{suggestion_id}")
 
 
@@ -196,27 +252,37 @@ def vote(suggestion_id: IdPath, request: Request, session: SessionDep, user: Pag
 def add_comment(suggestion_id: IdPath, request: Request, session: SessionDep, user: PageUser, body: Text = "",
                 reply_to: Annotated[int | None, Form()] = None) -> Response:
     return _act(request, session, suggestion_id, user, lambda: community.add_comment(
-        session, user=user, suggestion_id=suggestion_id, body=body, reply_to=reply_to))
+        session, user=user, suggestion_id=suggestion_id, body=body, reply_to=reply_to), field="comment")
 
 
 @router.post("/suggestions/{suggestion_id}/comments/{comment_id}/report", dependencies=[CsrfForm])
 def report_comment(suggestion_id: IdPath, comment_id: IdPath, request: Request, session: SessionDep, user: PageUser,
                    reason: Text = "") -> Response:
     return _act(request, session, suggestion_id, user, lambda: community.report_comment(
-        session, user=user, comment_id=comment_id, reason=reason))
+        session, user=user, comment_id=comment_id, reason=reason), field=f"report-{comment_id}")
 
 
 @router.post("/suggestions/{suggestion_id}/comments/{comment_id}/hide", dependencies=[CsrfForm])
 def hide_comment(suggestion_id: IdPath, comment_id: IdPath, request: Request, session: SessionDep, user: EditorPage,
                  reason: Text = "") -> Response:
     return _act(request, session, suggestion_id, user, lambda: community.hide_comment(
-        session, editor=user, comment_id=comment_id, reason=reason))
+        session, editor=user, comment_id=comment_id, reason=reason), field=f"hide-{comment_id}")
 
 
 @router.post("/suggestions/{suggestion_id}/withdraw", dependencies=[CsrfForm])
 def withdraw(suggestion_id: IdPath, request: Request, session: SessionDep, user: PageUser) -> Response:
     return _act(request, session, suggestion_id, user,
                 lambda: community.withdraw(session, user=user, suggestion_id=suggestion_id))
+
+
+# The ids of the "Edit, then accept" form's fields, by the field names the refusals use.
+EDITED_IDS = {"example_answer": "edit-answer", "intent": "edit-intent", "talking_points": "edit-points",
+              "kind": "edit-kind", "competencies": "edit-competencies"}
+
+
+def _edited_field(refusal: Exception) -> str | None:
+    named = _field_of(refusal, list(EDITED_IDS))
+    return EDITED_IDS[named[0]] if named else None
 
 
 @router.post("/suggestions/{suggestion_id}/accept", dependencies=[CsrfForm])
@@ -233,7 +299,7 @@ def accept(suggestion_id: IdPath, request: Request, session: SessionDep, user: E
                   "kind": kind, "competencies": competencies}
     response = _act(request, session, suggestion_id, user, lambda: community.accept(
         session, editor=user, suggestion_id=suggestion_id, note=note or None, edited=edited,
-        edited_base=edited_base))
+        edited_base=edited_base), field=_edited_field if edit else None)
     suggestion = community.get_suggestion(session, suggestion_id)
     if suggestion.question_id:
         question_cache.forget(request.app, suggestion.question_id)
@@ -244,7 +310,7 @@ def accept(suggestion_id: IdPath, request: Request, session: SessionDep, user: E
 def reject(suggestion_id: IdPath, request: Request, session: SessionDep, user: EditorPage,
            reason: Text = "") -> Response:
     return _act(request, session, suggestion_id, user, lambda: community.reject(
-        session, editor=user, suggestion_id=suggestion_id, reason=reason))
+        session, editor=user, suggestion_id=suggestion_id, reason=reason), field="reject-reason")
 
 
 # --- editors' queue and history -------------------------------------------------------------------
@@ -267,7 +333,7 @@ def question_history(question_id: IdPath, request: Request, session: SessionDep,
     return render(request, "community/history.html", {
         "q": q, "entries": entries, "total": total, "page": page,
         "pages": max(1, -(-total // community.HISTORY_PAGE)),
-        "is_editor": user is not None and user.role in ("editor", "admin"), "error": None})
+        "is_editor": user is not None and user.role in ("editor", "admin"), "errors": None})
 
 
 @router.post("/questions/{question_id}/revert", dependencies=[CsrfForm])
@@ -281,7 +347,7 @@ def revert(question_id: IdPath, request: Request, session: SessionDep, user: Edi
         entries, total = community.history(session, question_id=question_id)
         return render(request, "community/history.html", {
             "q": q, "entries": entries, "total": total, "page": 1, "pages": 1, "is_editor": True,
-            "error": str(error)}, status_code=error.status)
+            "errors": FormErrors.of(str(error), f"revert-{revision}")}, status_code=error.status)
     question_cache.forget(request.app, question_id)
     return _back(f"/questions/{question_id}/history")
 
@@ -329,14 +395,14 @@ Search = Annotated[str, Query(max_length=320)]
 UsersPage = Annotated[int, Query(ge=1, le=100_000)]
 
 
-def _editors_page(request: Request, session, *, q: str, page: int, error: str | None = None,
+def _editors_page(request: Request, session, *, q: str, page: int, errors: FormErrors | None = None,
                   status_code: int = 200) -> Response:
     """A page of accounts (one more is read, to know whether a next page exists)."""
     users = community.list_users(session, query=q, limit=community.USERS_PAGE + 1,
                                  offset=(page - 1) * community.USERS_PAGE)
     return render(request, "community/editors.html", {
         "users": users[:community.USERS_PAGE], "more": len(users) > community.USERS_PAGE, "q": q, "page": page,
-        "error": error}, status_code=status_code)
+        "errors": errors}, status_code=status_code)
 
 
 @router.get("/community/editors")
@@ -360,5 +426,7 @@ def set_role(request: Request, session: SessionDep, user: AdminPage, user_id: An
             community.set_role(session, admin=user, user_id=user_id, role=role)
     except community.CommunityError as error:
         session.rollback()
-        return _editors_page(request, session, q=q, page=page, error=str(error), status_code=error.status)
+        field = f"reason-{user_id}" if ban else None if reinstate else f"role-{user_id}"
+        return _editors_page(request, session, q=q, page=page, status_code=error.status,
+                             errors=FormErrors.of(str(error), *(field,) if field else ()))
     return _back("/community/editors" + (f"?{urlencode({'q': q, 'page': page})}" if q or page > 1 else ""))

@@ -19,6 +19,7 @@ from rehearse.mock import service as mocks
 from rehearse.mock.views import answer_item, shared_report_url, shown, speech_of
 from rehearse.progress import charts
 from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep
+from rehearse.web.form_errors import FormErrors, Problem, each_field
 from rehearse.web.pages.practice import pacing
 from rehearse.web.security import CsrfForm, PageUser
 from rehearse.web.templating import render, render_confirm
@@ -26,6 +27,7 @@ from rehearse.web.templating import render, render_confirm
 router = APIRouter()
 MockId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 NO_STORE = {"Cache-Control": "no-store"}
+SPOKEN_UNAVAILABLE = "Spoken answers are not available on this server; choose typed."
 ANSWER_TO_FIX = (413, 422)  # refusals of the answer's text itself: the user fixes it on the question's page
 
 
@@ -49,16 +51,33 @@ def _seconds(minutes: str) -> int:
     if not math.isfinite(value):
         raise mocks.MockRejected(f"The time per answer is {mocks.MIN_SECONDS} s to {mocks.MAX_SECONDS // 60} minutes, "
                                  f"not {minutes[:20]!r}.")
-    return round(value * 60)
+    seconds = round(value * 60)
+    if not mocks.MIN_SECONDS <= seconds <= mocks.MAX_SECONDS:
+        raise mocks.MockRejected(f"The time per answer is {mocks.MIN_SECONDS} s to {mocks.MAX_SECONDS // 60} "
+                                 f"minutes, not {seconds} s.")
+    return seconds
 
 
 def _count(questions: str) -> int:
     if not questions.strip():
         raise mocks.MockRejected(f"Give the number of questions: {mocks.MIN_QUESTIONS} to {mocks.MAX_QUESTIONS}.")
     try:
-        return int(questions.strip())
+        count = int(questions.strip())
     except ValueError:
         raise mocks.MockRejected(f"The number of questions must be a whole number, not {questions[:20]!r}.") from None
+    if not mocks.MIN_QUESTIONS <= count <= mocks.MAX_QUESTIONS:
+        raise mocks.MockRejected(f"A mock has {mocks.MIN_QUESTIONS} to {mocks.MAX_QUESTIONS} questions, not {count}.")
+    return count
+
+
+def _form_problems(*, questions: str, minutes: str, mode: str, spoken: bool) -> FormErrors:
+    """Every problem of the start form's own fields at once, each with its field: a wrong count and an empty
+    time are both told."""
+    errors = each_field(mocks.MockRejected, [("questions", lambda: _count(questions)),
+                                             ("minutes", lambda: _seconds(minutes))])
+    if mode == "spoken" and not spoken:
+        errors.problems.append(Problem(SPOKEN_UNAVAILABLE))  # its radio is disabled: the summary takes the focus
+    return errors
 
 
 def last_choices(past, *, speech: bool) -> dict:
@@ -83,7 +102,7 @@ def draft_key(mock_id: int, created_at: datetime) -> str:
     return f"{mock_id}.{moment:%Y%m%d%H%M%S%f}"
 
 
-def _start_page(request: Request, session, user, *, error: str | None = None, form: dict | None = None,
+def _start_page(request: Request, session, user, *, errors: FormErrors | None = None, form: dict | None = None,
                 status: int = 200) -> Response:
     past = mocks.list_mocks(session, user=user)
     chosen = request.query_params.get("role", "")[:120]
@@ -92,7 +111,7 @@ def _start_page(request: Request, session, user, *, error: str | None = None, fo
         if chosen:  # "Mock interview for this role" from a role page wins over the last role
             form.pop("role", None)
     return render(request, "mock/start.html", {
-        "roles": (roles := bank.list_roles(session)), "mocks": past, "error": error,
+        "roles": (roles := bank.list_roles(session)), "mocks": past, "errors": errors,
         "banks": list(dict.fromkeys((role.bank.slug, role.bank.name) for role, _ in roles)),
         "form": form, "limits": mocks, "chosen_role": chosen, "form_key": uuid.uuid4().hex,
         # their drafts alone stay in the browser
@@ -147,22 +166,27 @@ def start_mock(request: Request, session: SessionDep, user: PageUser,
     (the form always sends both; FastAPI reads an empty field as absent) is refused, not taken as the default."""
     questions, minutes = questions or "", minutes or ""
     form = {"role": role, "questions": questions, "minutes": minutes, "mode": mode, "follow_ups": bool(follow_ups)}
-    claimed = None
+    claimed, status = None, 422
     try:
         claimed = idempotency.claim_form(session, user_id=user.id, form="/mock", form_key=form_key, now=utcnow())
         if isinstance(claimed, idempotency.Replay):
             return RedirectResponse(f"/mocks/{claimed.response['mock_id']}", status_code=303)
-        if mode == "spoken" and not request.app.state.transcriptions.available():
-            raise mocks.MockRejected("Spoken answers are not available on this server; choose typed.")
-        seconds, count = _seconds(minutes), _count(questions)
-        whole_bank = role.removeprefix("bank:") if role.startswith("bank:") else None
-        mock = mocks.create(session, user=user, role=None if whole_bank else (role or None), bank=whole_bank,
-                            count=count, seconds=seconds, mode=mode, follow_ups=bool(follow_ups))
-    except (mocks.MockRejected, idempotency.KeyMisused) as error:
+        errors = _form_problems(questions=questions, minutes=minutes, mode=mode,
+                                spoken=request.app.state.transcriptions.available())
+        if not errors:
+            whole_bank = role.removeprefix("bank:") if role.startswith("bank:") else None
+            try:
+                mock = mocks.create(session, user=user, role=None if whole_bank else (role or None), bank=whole_bank,
+                                    count=_count(questions), seconds=_seconds(minutes), mode=mode,
+                                    follow_ups=bool(follow_ups))
+            except mocks.MockRejected as refusal:  # the numbers passed: what is left is the role or bank
+                errors, status = FormErrors.of(str(refusal), "role"), refusal.status
+    except idempotency.KeyMisused as misused:
+        errors = FormErrors.of(str(misused))
+    if errors:
         if isinstance(claimed, idempotency.IdempotentRequest):
             session.delete(claimed)  # nothing was started: the form may be sent again, put right
-        return _start_page(request, session, user, error=str(error), form=form,
-                           status=getattr(error, "status", 422))
+        return _start_page(request, session, user, errors=errors, form=form, status=status)
     if claimed is not None:
         idempotency.complete(claimed, status=303, response={"mock_id": mock.id})
     return RedirectResponse(f"/mocks/{mock.id}", status_code=303)

@@ -12,6 +12,7 @@ from rehearse.bank.models import utcnow
 from rehearse.idempotency import service as idempotency
 from rehearse.plans import service as plans
 from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep, begin_writing
+from rehearse.web.form_errors import FormErrors
 from rehearse.web.security import CsrfForm, PageUser
 from rehearse.web.templating import render, render_confirm
 
@@ -20,10 +21,10 @@ Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 NO_STORE = {"Cache-Control": "no-store"}
 
 
-def _list(request: Request, session, user, *, posting: str = "", error: str | None = None,
+def _list(request: Request, session, user, *, posting: str = "", errors: FormErrors | None = None,
           status: int = 200) -> Response:
     return render(request, "plans/list.html", {"plans": plans.list_plans(session, user=user), "posting": posting,
-                                               "error": error, "limits": plans}, status_code=status,
+                                               "errors": errors, "limits": plans}, status_code=status,
                   headers=NO_STORE)
 
 
@@ -44,7 +45,8 @@ def create(request: Request, session: ReadSessionDep, user: PageUser, settings: 
         if len(text) > plans.MAX_POSTING:  # the box gets what fits, and says so: not a silent cut
             message += (f" The box below holds its first {plans.MAX_POSTING:,} characters only; "
                         "the rest was not kept.")
-        return _list(request, session, user, posting=text[:plans.MAX_POSTING], error=message, status=error.status)
+        return _list(request, session, user, posting=text[:plans.MAX_POSTING],
+                     errors=FormErrors.of(message, "posting"), status=error.status)
     begin_writing(session)
     plan = plans.store(session, user=user, planned=planned)
     plans.warm_in_background(request.app.state.database, backend=settings.feedback_backend)  # stores what it encoded

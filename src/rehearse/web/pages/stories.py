@@ -13,6 +13,7 @@ from rehearse.bank.models import Bank, Question, QuestionCompetency, Role
 from rehearse.formats.model import is_blank
 from rehearse.stories import service as stories
 from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep
+from rehearse.web.form_errors import FormErrors, Problem
 from rehearse.web.security import CsrfForm, PageUser
 from rehearse.web.templating import render, render_confirm
 
@@ -69,9 +70,13 @@ def _questions_for(session, story) -> list[tuple[str, list[Question]]]:
     return list(groups.items())
 
 
-def _list_page(request, session, user, *, form=None, error=None, status=200) -> Response:
+def _errors(refusal: stories.StoryRejected) -> FormErrors:
+    return FormErrors(Problem(message, (field,) if field else ()) for field, message in refusal.problems)
+
+
+def _list_page(request, session, user, *, form=None, errors=None, status=200) -> Response:
     return render(request, "stories/list.html", {
-        "stories": stories.list_stories(session, user=user), "form": form or {}, "error": error,
+        "stories": stories.list_stories(session, user=user), "form": form or {}, "errors": errors,
         "limits": stories}, status_code=status, headers=NO_STORE)
 
 
@@ -85,13 +90,13 @@ def create(request: Request, session: SessionDep, user: PageUser, form: Annotate
     try:
         story = stories.create(session, user=user, data=form.data())
     except stories.StoryRejected as error:
-        return _list_page(request, session, user, form=form.values, error=str(error), status=error.status)
+        return _list_page(request, session, user, form=form.values, errors=_errors(error), status=error.status)
     return RedirectResponse(f"/stories/{story.id}?saved=new", status_code=303)
 
 
-def _story_page(request, session, user, story, *, form=None, error=None, status=200) -> Response:
+def _story_page(request, session, user, story, *, form=None, errors=None, status=200) -> Response:
     return render(request, "stories/edit.html", {
-        "story": story, "form": form or _form_values(story), "error": error, "limits": stories,
+        "story": story, "form": form or _form_values(story), "errors": errors, "limits": stories,
         "questions": _questions_for(session, story)}, status_code=status, headers=NO_STORE)
 
 
@@ -116,7 +121,7 @@ def update(story_id: Id, request: Request, session: SessionDep, user: PageUser,
     except stories.StoryRejected as error:
         session.rollback()  # nothing half-saved
         return _story_page(request, session, user, _story_or_404(session, user, story_id), form=form.values,
-                           error=str(error), status=error.status)
+                           errors=_errors(error), status=error.status)
     return RedirectResponse(f"/stories/{story.id}?saved=1", status_code=303)
 
 

@@ -12,15 +12,18 @@ from rehearse.userdata import service
 from rehearse.userdata.views import download
 from rehearse.userdata.wording import named
 from rehearse.web.deps import SessionDep
+from rehearse.web.form_errors import FormErrors
 from rehearse.web.security import CsrfForm, PageUser, clear_session_cookie
 from rehearse.web.templating import render
 
 router = APIRouter()
 
 
-def _page(request: Request, user, *, message: str | None = None, error: str | None = None,
-          status: int = 200) -> Response:
-    return render(request, "userdata/data.html", {"message": message, "error": error}, status_code=status,
+def _page(request: Request, user, *, message: str | None = None, errors: FormErrors | None = None,
+          form: str = "", status: int = 200) -> Response:
+    """The page; a refused `form` ("import" or "delete") shows its `errors` beside it."""
+    return render(request, "userdata/data.html", {"message": message, "errors": errors, "refused": form},
+                  status_code=status,
                   headers={"Cache-Control": "no-store"})
 
 
@@ -38,7 +41,8 @@ def export(session: SessionDep, user: PageUser) -> Response:
 async def import_file(request: Request, session: SessionDep, user: PageUser,
                       document: Annotated[UploadFile | None, Form()] = None) -> Response:
     if document is None:
-        return _page(request, user, error="Choose the file you downloaded (rehearse-data-YYYY-MM-DD.json).", status=422)
+        return _page(request, user, form="import", status=422, errors=FormErrors.of(
+            "Choose the file you downloaded (rehearse-data-YYYY-MM-DD.json).", "document"))
     raw = await document.read(service.MAX_DOCUMENT_BYTES + 1)
     try:
         parsed = service.read_document(raw, file="The file")
@@ -46,7 +50,8 @@ async def import_file(request: Request, session: SessionDep, user: PageUser,
     except service.ImportRejected as error:
         session.rollback()
         where = f"Line {error.line}: " if error.line else ""
-        return _page(request, user, error=f"{where}{error}", status=error.status)
+        return _page(request, user, form="import", errors=FormErrors.of(f"{where}{error}", "document"),
+                     status=error.status)
     left = counts["community_left_out"]
     left_out = (f" {left} {'vote, comment or notification' if left == 1 else 'votes, comments or notifications'} "
                 f"on other people's suggestions that are not on this server {'was' if left == 1 else 'were'} left "
@@ -97,7 +102,8 @@ def sheet_page(role_ref: str, request: Request, session: SessionDep, user: PageU
 def delete(request: Request, session: SessionDep, user: PageUser,
            password: Annotated[str, Form(max_length=1000)] = "") -> Response:
     if not accounts.password_matches(user, password):
-        return _page(request, user, error="That is not your password; nothing was deleted.", status=403)
+        return _page(request, user, form="delete", status=403, errors=FormErrors.of(
+            "That is not your password; nothing was deleted.", "password"))
     service.delete_account(session, user=user)
     response = RedirectResponse("/?deleted=1", status_code=303)
     clear_session_cookie(response)
