@@ -62,8 +62,13 @@ def backup(path: Annotated[Path, typer.Argument(help="The backup file to write (
 
 
 @app.command()
-def restore(path: Annotated[Path, typer.Argument(help="A file written by `rehearse backup`.")]) -> None:
-    """Replace the database with a backup (stop the app first; SQLite: backup API; PostgreSQL: pg_restore).
+def restore(
+    path: Annotated[Path, typer.Argument(help="A file written by `rehearse backup`.")],
+    force: Annotated[bool, typer.Option(help="Restore even while other connections to the database are open.")]
+    = False,
+) -> None:
+    """Replace the database with a backup (stop the app first; SQLite: backup API; PostgreSQL: pg_restore,
+    refused while servers or workers are connected unless --force).
 
     Example: rehearse restore backups/rehearse-2026-11-26.db
     """
@@ -71,7 +76,7 @@ def restore(path: Annotated[Path, typer.Argument(help="A file written by `rehear
     from rehearse.settings import Settings
 
     try:
-        typer.echo(backups.restore(Settings().resolved_database_url, path))
+        typer.echo(backups.restore(Settings().resolved_database_url, path, force=force))
     except backups.BackupError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None

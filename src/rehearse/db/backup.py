@@ -2,12 +2,15 @@
 
 SQLite: the backup is a consistent copy taken while the app keeps running (the backup API
 copies one snapshot; writers carry on in the WAL), checked with PRAGMA integrity_check.
-Restoring writes the copy over the database file through the same API: stop the app first.
+Restoring writes the copy over the database file through the same API: stop the app first (not
+checked: a WAL database shows no reliable sign of another process holding it open, since its -wal
+and -shm files outlive a process killed with kill -9).
 
 PostgreSQL: `pg_dump --format=custom` of the database in the URL (only its schema when the URL
 sets one with options=-csearch_path=NAME), restored with
-`pg_restore --clean --if-exists --no-owner`; both programs come with the PostgreSQL client
-(Debian: postgresql-client) and must match the server's major version or be newer.
+`pg_restore --clean --if-exists --no-owner`, refused while other clients are connected to the
+database (or, for one schema, other Rehearse processes on it) unless forced; both programs come
+with the PostgreSQL client (Debian: postgresql-client) and must match the server's major version or be newer.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from rehearse.db.engine import application_name, search_path_schema
 from rehearse.output import OutputError, make_folder
 
 
@@ -43,12 +47,28 @@ def _libpq_url(url: str) -> str:
 
 def _schema(url: str) -> list[str]:
     """`--schema=NAME` when the URL confines Rehearse to one schema (options=-csearch_path=NAME)."""
-    options = make_url(url).query.get("options", "")
-    options = options if isinstance(options, str) else " ".join(options)
-    for option in options.split():
-        if option.startswith("-csearch_path="):
-            return [f"--schema={option.split('=', 1)[1].split(',')[0]}"]
-    return []
+    schema = search_path_schema(url)
+    return [f"--schema={schema}"] if schema else []
+
+
+def _others_connected(url: str) -> int:
+    """Other connections to the database a restore would replace: every other client of the database, or,
+    where the URL confines Rehearse to a schema, the Rehearse processes on that schema (named so by
+    db.engine.application_name; others share the database, not the data)."""
+    from sqlalchemy import create_engine, text
+
+    query = ("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+             "AND pid <> pg_backend_pid() AND backend_type = 'client backend'")
+    parameters = {}
+    if search_path_schema(url):
+        query += " AND application_name = :name"
+        parameters["name"] = application_name(url)
+    engine = create_engine(make_url(url).set(drivername="postgresql+psycopg"))
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text(query), parameters).scalar_one()
+    finally:
+        engine.dispose()
 
 
 def _failed(program: str, done: subprocess.CompletedProcess) -> BackupError:
@@ -104,8 +124,9 @@ def backup(url: str, target: Path) -> str:
     return f"PostgreSQL backup written to {target} ({target.stat().st_size:,} bytes; pg_dump custom format)"
 
 
-def restore(url: str, source: Path) -> str:
-    """Replace the database at `url` with the backup in `source` (stop the app first)."""
+def restore(url: str, source: Path, *, force: bool = False) -> str:
+    """Replace the database at `url` with the backup in `source` (stop the app first: on PostgreSQL it is
+    refused while other connections are open, unless `force`; SQLite cannot tell, see the module's note)."""
     source = Path(source)
     if not source.exists():
         raise BackupError(f"{source}: no such backup file")
@@ -118,6 +139,10 @@ def restore(url: str, source: Path) -> str:
         _check(target)
         return f"{target} restored from {source} (integrity ok)"
     _need("pg_restore")
+    if not force and (others := _others_connected(url)):
+        raise BackupError(f"{others} other connection{'s' if others > 1 else ''} to the database "
+                          f"{'are' if others > 1 else 'is'} open (a server or worker still running?): stop "
+                          "them first, or give --force to replace the data under them")
     done = subprocess.run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
                            f"--dbname={_libpq_url(url)}", str(source)], capture_output=True, text=True)
     if done.returncode != 0:

@@ -95,6 +95,23 @@ def _values(parameters):
             yield item
 
 
+def search_path_schema(url: str) -> str | None:
+    """The schema a PostgreSQL URL confines Rehearse to (options=-csearch_path=NAME), or None."""
+    options = make_url(url).query.get("options", "")
+    options = options if isinstance(options, str) else " ".join(options)
+    for option in options.split():
+        if option.startswith("-csearch_path="):
+            return option.split("=", 1)[1].split(",")[0]
+    return None
+
+
+def application_name(url: str) -> str:
+    """How Rehearse's connections name themselves to PostgreSQL (pg_stat_activity), per schema, so that
+    `rehearse restore` can tell its own app's connections from another installation's in the same database."""
+    schema = search_path_schema(url)
+    return f"rehearse:{schema}"[:63] if schema else "rehearse"
+
+
 def make_engine(url: str, **options) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -120,6 +137,8 @@ def make_engine(url: str, **options) -> Engine:
         # workers stay well inside PostgreSQL's default max_connections of 100.
         options.setdefault("pool_size", 10)
         options.setdefault("max_overflow", 10)
+    if parsed.get_backend_name() == "postgresql" and "application_name" not in parsed.query:
+        options["connect_args"] = {"application_name": application_name(url), **options.get("connect_args", {})}
     engine = create_engine(url, pool_pre_ping=True, **options)
     event.listen(engine, "before_cursor_execute", _refuse_unstorable)
     return engine

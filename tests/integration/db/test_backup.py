@@ -129,3 +129,65 @@ def test_the_backup_and_restore_commands(cli_env, tmp_path, monkeypatch):
     assert restored.exit_code == 0 and "restored from" in restored.output
     missing = runner.invoke(app, ["restore", str(tmp_path / "nope.db")])
     assert missing.exit_code == 2 and "no such backup file" in missing.output
+
+
+@pytest.mark.postgres
+def test_restore_refuses_while_rehearse_is_connected_to_the_schema_unless_forced(postgres_schema, tmp_path):
+    """The tester restored under two servers and a worker: the data changed under them, silently."""
+    own = type(postgres_schema)(postgres_schema.base_url)
+    try:
+        database = _fresh(own.url, tmp_path)
+        backups.backup(own.url, tmp_path / "pg.dump")
+        with database.transaction() as session:  # a server still running, its connection in the pool
+            session.execute(text("SELECT 1"))
+        with pytest.raises(backups.BackupError, match=r"1 other connection .*--force"):
+            backups.restore(own.url, tmp_path / "pg.dump")
+        assert "restored" in backups.restore(own.url, tmp_path / "pg.dump", force=True)
+        database.dispose()
+        assert "restored" in backups.restore(own.url, tmp_path / "pg.dump")
+    finally:
+        own.drop()
+
+
+@pytest.mark.postgres
+def test_restore_of_a_whole_database_counts_every_other_client(postgres_schema, tmp_path):
+    import uuid
+
+    from sqlalchemy import create_engine
+
+    name = f"rehearse_restore_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(postgres_schema.base_url.replace("postgresql://", "postgresql+psycopg://", 1),
+                          isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = postgres_schema.base_url.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        _fresh(url, tmp_path).dispose()
+        backups.backup(url, tmp_path / "whole.dump")
+        psql = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))  # any client, not Rehearse
+        with psql.connect(), pytest.raises(backups.BackupError, match="other connection"):
+            backups.restore(url, tmp_path / "whole.dump")
+        psql.dispose()
+        assert "restored" in backups.restore(url, tmp_path / "whole.dump")
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_the_restore_command_says_why_it_refuses_in_one_line(monkeypatch, tmp_path):
+    from typer.testing import CliRunner
+
+    from rehearse.cli import app
+
+    def refuse(url, source, *, force=False):
+        if not force:
+            raise backups.BackupError("2 other connections to the database are open; stop them, or --force")
+        return "restored"
+
+    monkeypatch.setattr(backups, "restore", refuse)
+    monkeypatch.setenv("REHEARSE_DATA_DIR", str(tmp_path))
+    refused = CliRunner().invoke(app, ["restore", str(tmp_path / "b.dump")])
+    assert refused.exit_code == 2 and refused.output.strip().startswith("error: 2 other connections")
+    forced = CliRunner().invoke(app, ["restore", "--force", str(tmp_path / "b.dump")])
+    assert forced.exit_code == 0 and "restored" in forced.output
