@@ -385,6 +385,8 @@ def test_the_owners_report_says_how_each_answer_counts_for_review_and_leads_to_c
     report = ann.get(location).text
     rated = re.findall(r'<a href="/attempts/(\d+)#review" data-mock-review="(\w+)"', report)
     assert len(rated) == 2 and {rating for _, rating in rated} <= {"again", "hard", "good", "easy"}
+    names = [re.sub(r"<[^>]+>", "", text) for text in re.findall(r'data-mock-review="\w+">(.*?)</a>', report)]
+    assert len(set(names)) == 2 and names[0].endswith("(question 1)")  # a links list tells them apart
     attempt_id = rated[0][0]
     attempt = ann.get(f"/attempts/{attempt_id}").text
     rerated = ann.post(f"/attempts/{attempt_id}/rating", data={"csrf_token": csrf(attempt), "rating": "easy"},
