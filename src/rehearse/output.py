@@ -1,4 +1,5 @@
-"""Files the command line writes (`--out`, backups): missing folders are made, failures said in words.
+"""Files the command line writes (`--out`, backups): missing folders are made, failures said in words,
+and those holding people's data (backups, a data export) are readable by their owner only.
 
 Every output path behaves the same way: the folders it names are made when missing (as `rehearse
 backup` always did), and a path that cannot be written (a folder that is read-only, a "folder"
@@ -8,6 +9,7 @@ that is a file, a file name that is a folder) is an OutputError that says so, ne
 from __future__ import annotations
 
 import errno
+import os
 from pathlib import Path
 
 
@@ -42,11 +44,21 @@ def cannot_write(path: Path, error: OSError) -> OutputError:
     return OutputError(f"cannot write {path}: {_reason(error, Path(path))}")
 
 
-def write_file(path: Path, data: bytes | str) -> Path:
-    """Write `data` (text as UTF-8) to `path`, making its missing folders; OutputError saying why not."""
+def create_private(path: Path) -> None:
+    """Make `path` an empty file only its owner may read or write, before any data goes in: a backup holds
+    every account's e-mail, password hash and answers, a data export one person's (both were 0644)."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+    os.chmod(path, 0o600)  # a file that was there keeps its mode through O_CREAT
+
+
+def write_file(path: Path, data: bytes | str, *, private: bool = False) -> Path:
+    """Write `data` (text as UTF-8) to `path`, making its missing folders; OutputError saying why not.
+    `private`: readable by its owner only (0600), for files that hold people's data."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        if private:
+            create_private(path)
         if isinstance(data, str):
             path.write_text(data, encoding="utf-8")
         else:

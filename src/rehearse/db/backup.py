@@ -25,7 +25,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from rehearse.db.engine import application_name, search_path_schema
-from rehearse.output import OutputError, make_folder
+from rehearse.output import OutputError, cannot_write, create_private, make_folder
 
 
 class BackupError(RuntimeError):
@@ -103,6 +103,10 @@ def backup(url: str, target: Path) -> str:
             raise BackupError(f"{source}: no such database file")
         partial = target.with_name(target.name + ".partial")
         try:
+            create_private(partial)  # every account's data: the owner's alone, before a byte is copied
+        except OSError as error:
+            raise BackupError(str(cannot_write(target, error))) from None
+        try:
             # closing(): a connection's `with` only commits; the copy must be closed before it is renamed
             with closing(sqlite3.connect(source, timeout=30)) as live, closing(sqlite3.connect(partial)) as copy:
                 live.backup(copy)  # one consistent snapshot, while other connections keep writing
@@ -116,6 +120,10 @@ def backup(url: str, target: Path) -> str:
         partial.rename(target)
         return f"SQLite backup of {source} written to {target} ({target.stat().st_size:,} bytes, integrity ok)"
     _need("pg_dump")
+    try:
+        create_private(target)  # pg_dump writes into it, keeping its mode
+    except OSError as error:
+        raise BackupError(str(cannot_write(target, error))) from None
     done = subprocess.run(["pg_dump", "--format=custom", "--no-owner", *_schema(url), f"--file={target}",
                            _libpq_url(url)], capture_output=True, text=True)
     if done.returncode != 0:

@@ -51,7 +51,7 @@ def export_data(email: Annotated[str, typer.Argument(help="The account's e-mail 
         from rehearse.output import OutputError, write_file
 
         try:  # missing folders are made, as for every file the command line writes
-            write_file(out, text + "\n")
+            write_file(out, text + "\n", private=True)  # one person's answers and account: theirs alone
         except OutputError as error:
             errors.print(f"[bold red]error:[/] {escape(str(error))}", soft_wrap=True)
             raise typer.Exit(2) from None

@@ -90,3 +90,21 @@ def test_a_backup_leaves_only_the_backup_file_beside_it(rehearse, tmp_path):
     assert restored.exit_code == 0, restored.output
     assert sorted(p.name for p in folder.iterdir()) == ["first.db", "second.db"]
     assert rehearse("questions", "show", "prioritise").exit_code == 0
+
+
+@pytest.fixture
+def everyday_umask():
+    """The umask most systems start with: files readable by everyone unless made otherwise."""
+    before = os.umask(0o022)
+    yield
+    os.umask(before)
+
+
+@pytest.mark.parametrize(("command", "mode"), [("backup", 0o600), ("data export", 0o600), ("export", 0o644)])
+def test_files_holding_peoples_data_are_readable_by_their_owner_only(with_account, tmp_path, everyday_umask,
+                                                                      command, mode):
+    """A backup holds every account's e-mail, password hash and answers, and a data export one person's: both
+    were written 0644. A bank export is public and stays as the umask makes it."""
+    out = tmp_path / "out.file"
+    assert with_account(*WRITERS[command], out).exit_code == 0
+    assert out.stat().st_mode & 0o777 == mode

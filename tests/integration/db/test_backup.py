@@ -191,3 +191,18 @@ def test_the_restore_command_says_why_it_refuses_in_one_line(monkeypatch, tmp_pa
     assert refused.exit_code == 2 and refused.output.strip().startswith("error: 2 other connections")
     forced = CliRunner().invoke(app, ["restore", "--force", str(tmp_path / "b.dump")])
     assert forced.exit_code == 0 and "restored" in forced.output
+
+
+@pytest.mark.postgres
+def test_a_postgresql_backup_is_readable_by_its_owner_only(postgres_schema, tmp_path):
+    import os
+
+    own = type(postgres_schema)(postgres_schema.base_url)
+    before = os.umask(0o022)
+    try:
+        _fresh(own.url, tmp_path).dispose()
+        backups.backup(own.url, tmp_path / "pg.dump")
+        assert (tmp_path / "pg.dump").stat().st_mode & 0o777 == 0o600
+    finally:
+        os.umask(before)
+        own.drop()
