@@ -85,10 +85,12 @@ class Listener:
                     while not self._stopping.is_set():
                         for _ in connection.notifies(timeout=RECEIVE_S):
                             self._notice()
-            except Exception:  # noqa: BLE001 - the database is away: poll meanwhile, reconnect after a pause
+            except Exception as error:  # noqa: BLE001 - the database is away: poll meanwhile, reconnect after a pause
                 failures += 1
-                log.warning("job notices: cannot listen (%d in a row); workers poll meanwhile", failures,
-                            exc_info=failures == 1)
+                # Routine (a restart, a failover): one line; the stack only for whoever turns on DEBUG.
+                log.warning("job notices: cannot listen (%d in a row: %s); workers poll meanwhile", failures,
+                            _first_line(error))
+                log.debug("job notices: the listener's error", exc_info=True)
             finally:
                 if self._listening.is_set():
                     self._listening.clear()
@@ -101,6 +103,11 @@ class Listener:
             self._on_notice()
         except Exception:  # noqa: BLE001 - a waiter's bookkeeping must not stop the listener
             log.exception("a job notice handler failed")
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
 
 
 def listen(database, on_notice: Callable[[], None]) -> Listener | None:
