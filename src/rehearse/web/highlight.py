@@ -1,9 +1,10 @@
 """Mark the evidence sentences of a report inside the user's own answer, safely.
 
 The engine quotes evidence from a cleaned copy of the answer (markup stripped,
-whitespace collapsed), so it is found again in the raw answer word by word, allowing
-any punctuation or spacing in between. Everything is HTML-escaped; the only markup
-added is <mark> around escaped substrings.
+whitespace collapsed, a cut marked "…"), so it is found again in the raw answer word by
+word, allowing any punctuation or spacing in between. Everything is HTML-escaped; the only
+markup added is <mark> around escaped substrings and, after each, the hidden words that say
+which points it covers (the small numbers beside it are CSS, which screen readers skip).
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from rehearse.feedback.text import HTML_TAG
 
 _WORD = re.compile(r"\w+")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
+_LINE = re.compile(r"[^\r\n]+")
+_LIST_MARKER = re.compile(r"[ \t]*(?:[-*+•]|\d+[.)])[ \t]+")  # "1. ", "- ": the list's, not the evidence's
+CUT = "…"  # how the engine marks evidence cut from a longer sentence
 MAX_EVIDENCE_WORDS = 200  # an evidence unit is one or two sentences; longer is not worth a regex
 
 
@@ -59,11 +63,17 @@ def _locate(answer: str, words: list[tuple[str, int, int]], evidence: str) -> tu
     for index in range(len(tokens) - size + 1):
         if tokens[index] == target[0] and tokens[index : index + size] == target:
             start, end = words[index][1], words[index + size - 1][2]
-            while end < len(answer) and not answer[end].isspace() and not _WORD.match(answer[end]) \
-                    and answer[end] != "<":
-                end += 1  # the sentence's closing punctuation ("30%!")
+            if not evidence.rstrip().endswith(CUT):  # cut mid-sentence: the comma after it is not its own
+                end = _past_closing_punctuation(answer, end)
             return start, end
     return None
+
+
+def _past_closing_punctuation(answer: str, end: int) -> int:
+    """Where the sentence ending at `end` really ends: after its closing punctuation ("30%!")."""
+    while end < len(answer) and not answer[end].isspace() and not _WORD.match(answer[end]) and answer[end] != "<":
+        end += 1
+    return end
 
 
 def find(answer: str, evidence: str, words: list[tuple[str, int, int]] | None = None) -> list[tuple[int, int]]:
@@ -98,19 +108,43 @@ def evidence_spans(answer: str, evidence: Sequence[str | None]) -> list[Span]:
                 spans[-1] = Span(spans[-1].start, end, points)
             else:
                 spans.append(Span(start, end, points))
-    return spans
+    return [piece for span in spans for piece in _line_pieces(answer, span)]
+
+
+def _line_pieces(answer: str, span: Span) -> list[Span]:
+    """The span cut at its line breaks and trimmed of blank space: a highlight stays inside one
+    paragraph or list item, each piece numbered, and never marks a space between two others."""
+    pieces = []
+    for line in _LINE.finditer(answer, span.start, span.end):
+        text = line.group()
+        marker = _LIST_MARKER.match(text) if line.start() > span.start else None
+        start = line.start() + (marker.end() if marker else len(text) - len(text.lstrip()))
+        end = line.end() - len(text) + len(text.rstrip())
+        if start < end:
+            pieces.append(Span(start, end, span.points))
+    return pieces
+
+
+def points_phrase(points: Sequence[int]) -> str:
+    """What a highlight's numbers mean, in words: "point 1", "points 1 and 3", "points 1, 3 and 4"."""
+    numbers = [str(i + 1) for i in points]
+    if len(numbers) == 1:
+        return f"point {numbers[0]}"
+    return f"points {', '.join(numbers[:-1])} and {numbers[-1]}"
 
 
 def highlight(answer: str, evidence: Sequence[str | None]) -> Markup:
-    """The answer as safe HTML, evidence wrapped in <mark data-evidence-for="1 2">."""
+    """The answer as safe HTML, evidence wrapped in <mark data-evidence-for="1 2"> and followed by
+    hidden words for screen readers (" (covers points 1 and 2)"), which read CSS numbers as bare digits."""
     out = []
     position = 0
     for span in evidence_spans(answer, evidence):
         out.append(escape(answer[position : span.start]))
         labels = " ".join(str(i + 1) for i in span.points)
         out.append(
-            Markup('<mark class="evidence" data-evidence data-evidence-for="{}">{}</mark>').format(
-                labels, answer[span.start : span.end]
+            Markup('<mark class="evidence" data-evidence data-evidence-for="{}">{}</mark>'
+                   '<span class="visually-hidden"> (covers {})</span>').format(
+                labels, answer[span.start : span.end], points_phrase(span.points)
             )
         )
         position = span.end
