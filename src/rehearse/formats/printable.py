@@ -33,7 +33,7 @@ def write_anki(bank: BankDoc) -> bytes:
         }],
         css=".card{font-family:system-ui,sans-serif;font-size:18px;text-align:left}.q{font-weight:600}",
     )
-    deck = genanki.Deck(_stable_id("rehearse-deck", bank.name), bank.name)
+    deck = genanki.Deck(_stable_id("rehearse-deck", bank.name), bank.name, description=_credits_html(bank))
     for role in bank.roles:
         for q in role.questions:
             points = "".join(f"<li>{html.escape(point)}</li>" for point in q.talking_points or ())
@@ -49,6 +49,19 @@ def write_anki(bank: BankDoc) -> bytes:
         path = Path(folder) / "deck.apkg"
         genanki.Package(deck).write_to_file(str(path))
         return path.read_bytes()
+
+
+def _credits_html(bank: BankDoc) -> str:
+    """Source, licence and contributors, for the deck's description (what Anki shows on the deck's page).
+
+    Not on each card: a field or template text more would change the note type, and a deck imported again
+    would no longer update the cards already studied."""
+    e = html.escape
+    said = [f"{label}: {e(value)}." for label, value in (
+        ("Source", bank.source), ("Licence", bank.licence), ("Contributors", ", ".join(bank.contributors)))
+        if value]
+    described = f"<p>{e(bank.description)}</p>" if bank.description else ""
+    return described + (f"<p>{' '.join(said)}</p>" if said else "")
 
 
 def write_prep_sheet(bank: BankDoc) -> str:
