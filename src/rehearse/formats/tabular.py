@@ -44,7 +44,8 @@ def read_csv(text: str, file: str = "<csv>") -> ParseResult:
     unclosed = _unclosed_quote_line(text)
     if unclosed is not None:
         raise FormatError(file, unclosed, "a closing quote: a quoted cell opened on this line is never closed")
-    reader = csv.reader(io.StringIO(text))
+    # strict: a stray quote in a quoted cell ("Tell me about "the" time") is an error, not mangled text
+    reader = csv.reader(io.StringIO(text), strict=True)
     try:
         header = next(reader, [])
     except csv.Error as error:
@@ -67,15 +68,15 @@ def read_csv(text: str, file: str = "<csv>") -> ParseResult:
         try:
             cells = next(reader, None)
         except csv.Error as error:
-            raise FormatError(file, line, f"well-formed CSV ({error})") from None
+            raise FormatError(file, line, _explained(error, line, reader.line_num)) from None
         if cells is None:
             break
         next_line = reader.line_num + 1
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) != len(header):
-            hint = " (is it truncated?)" if len(cells) < len(header) else ""
-            raise FormatError(file, line, f"{len(header)} cells, as in the header; {len(cells)} found{hint}")
+            raise FormatError(file, line, f"{len(header)} cells, as in the header; {len(cells)} found"
+                                          f"{_why_cells_differ(line, cells, header)}")
         row = dict(zip(header, cells, strict=True))
         for column in REQUIRED:
             if not row[column].strip():
@@ -121,6 +122,28 @@ def _line_of_cell(line: int, cells: list[str], header: list[str], column: str) -
     """The line where a row's cell starts: the row's line, after the line breaks of the cells before it."""
     before = cells[: header.index(column)] if column in header else []
     return line + sum(cell.count("\n") for cell in before)
+
+
+def _explained(error: csv.Error, line: int, reached: int) -> str:
+    """What a strict csv error means for the one who wrote the file."""
+    if "expected after" in str(error) and reached > line:
+        return (f"well-formed CSV: a quoted cell of the row starting here runs on to line {reached}, where a quote "
+                f"closes it and text follows (is a closing quote missing on line {line}?)")
+    if "expected after" in str(error):
+        return ("well-formed CSV: text follows a quoted cell's closing quote (a quote inside a quoted cell is "
+                'written twice: "Tell me about ""the"" time")')
+    return f"well-formed CSV ({error})"
+
+
+def _why_cells_differ(line: int, cells: list[str], header: list[str]) -> str:
+    """A row that spans lines through a quoted cell is most often a quote closed lines later than meant."""
+    for index, cell in enumerate(cells):
+        if "\n" in cell:
+            start = line + sum(c.count("\n") for c in cells[:index])
+            end = start + cell.count("\n")
+            return (f": a quoted cell opened on line {start} is closed only on line {end}, taking the lines "
+                    f"between into it (is a closing quote missing on line {start}?)")
+    return " (is it truncated?)" if len(cells) < len(header) else ""
 
 
 def _unclosed_quote_line(text: str) -> int | None:
