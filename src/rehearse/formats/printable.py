@@ -5,10 +5,20 @@ from __future__ import annotations
 import hashlib
 import html
 import io
+import re
 import tempfile
 from pathlib import Path
 
 from .model import BankDoc
+
+
+_BLANK_LINES = re.compile(r"\n\s*\n")
+
+
+def _paragraphs(text: str | None) -> str:
+    """Text as escaped HTML paragraphs: a blank line starts a new one, a single line break stays one."""
+    parts = [part.strip() for part in _BLANK_LINES.split(text or "") if part.strip()]
+    return "".join(f"<p>{html.escape(part).replace(chr(10), '<br>')}</p>" for part in parts)
 
 
 def _stable_id(*parts: str) -> int:
@@ -39,8 +49,8 @@ def write_anki(bank: BankDoc) -> bytes:
             points = "".join(f"<li>{html.escape(point)}</li>" for point in q.talking_points or ())
             note = genanki.Note(
                 model=model,
-                fields=[html.escape(q.text), html.escape(q.intent or ""), points,
-                        html.escape(q.example_answer or ""), q.slug or ""],
+                fields=[html.escape(q.text), _paragraphs(q.intent), points, _paragraphs(q.example_answer),
+                        q.slug or ""],
                 guid=genanki.guid_for(bank.name, role.name, q.slug or q.text),
                 tags=[role.slug or role.name.replace(" ", "_"), *(c.replace(" ", "_") for c in q.competencies)],
             )
@@ -91,11 +101,11 @@ def write_prep_sheet(bank: BankDoc) -> str:
         for number, q in enumerate(role.questions, start=1):
             out.write(f"<section><h3>{number}. {e(q.text)}</h3>")
             if q.intent:
-                out.write(f"<p class=intent>{e(q.intent)}</p>")
+                out.write(f"<div class=intent>{_paragraphs(q.intent)}</div>")
             if q.talking_points:
                 out.write("<ul>" + "".join(f"<li>{e(p)}</li>" for p in q.talking_points) + "</ul>")
             if q.example_answer:
-                out.write(f"<p class=example>{e(q.example_answer)}</p>")
+                out.write(f"<div class=example>{_paragraphs(q.example_answer)}</div>")
             out.write("<div class=notes aria-label='notes'></div></section>")
     out.write("</html>\n")
     return out.getvalue()
