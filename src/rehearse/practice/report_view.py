@@ -34,6 +34,53 @@ def specifics_shown(spec: dict | None) -> list[str]:
             if not any(words[i] < other or (words[i] == other and j < i) for j, other in enumerate(words) if j != i)]
 
 
+def task_implied(star: dict) -> bool:
+    """A scene and what was done imply the task: the reports show it as implied, not missing."""
+    return bool(not star.get("task") and star.get("situation") and star.get("action"))
+
+
+def structure_sentence(structure: dict) -> str | None:
+    """How an answer that tells no STAR story is laid out, in the words of both reports (the terminal
+    said "a clear framework or steps" where the web said "6 steps laid out"); None for a story."""
+    if structure.get("star"):
+        return None
+    steps = structure.get("steps") or 0
+    laid_out = f"{steps} step{'' if steps == 1 else 's'} laid out"
+    if structure.get("kind") == "situational":
+        if structure.get("framework"):
+            return f"A clear framework: {laid_out}."
+        return "No clear framework or steps yet; lay out how you would approach it, step by step."
+    return ("Neither a “tell me about a time” nor a “how would you” question: the answer’s shape is judged by how "
+            f"fully it is developed{f' ({laid_out})' if steps else ''}.")
+
+
+def breakdown_note(part: dict, structure: dict | None) -> str:
+    """The part's note, or for a story's structure that lost points without one, what it lost them for
+    ("Task implied, not said: −1"). Each STAR part and a quantified result count alike, so the points
+    lost are shared out over what is missing; a missing result is no quantified one either: two shares."""
+    if part.get("note") or part["part"] != "structure" or not (structure or {}).get("star"):
+        return part.get("note", "")
+    shares = _structure_shortfalls(structure)
+    lost = part["weight"] - part["points"]
+    if not shares or lost <= 0:
+        return ""
+    share = lost / sum(shares.values())
+    return " · ".join(f"{label}: −{f'{share * count:.1f}'.removesuffix('.0')}" for label, count in shares.items())
+
+
+def _structure_shortfalls(structure: dict) -> dict[str, int]:
+    """What a story's structure lacks, each with the shares of the structure points it costs."""
+    star = structure["star"]
+    shares = {(f"{name.capitalize()} implied, not said" if name == "task" and task_implied(star)
+               else f"{name.capitalize()} missing"): 1 for name, present in star.items() if not present}
+    if structure.get("result_quantified") is False:
+        if star.get("result"):
+            shares["Result not quantified"] = 1
+        else:
+            shares["Result missing"] = 2
+    return shares
+
+
 def render_report(console: Console, question: str | None, report: dict) -> None:
     """The report, under the question it answers (None: the screen shows the question just above already)."""
     colour = "green" if report["score"] >= 70 else "yellow" if report["score"] >= 45 else "red"
@@ -63,14 +110,13 @@ def render_report(console: Console, question: str | None, report: dict) -> None:
     structure = report["structure"]
     if structure.get("star"):
         star = structure["star"]
-        # a scene and what was done imply the task, as the web report and the advice say
-        implied = not star.get("task") and star.get("situation") and star.get("action")
+        implied = task_implied(star)
         parts = ", ".join(f"{'–' if name == 'task' and implied else '✓' if present else '✗'} {name}"
                           + (" (implied)" if name == "task" and implied else "")
                           for name, present in star.items())
         console.print(f"Structure (STAR): {parts}")
-    elif structure.get("kind") == "situational":
-        console.print(f"Structure: {'a clear framework or steps' if structure.get('framework') else 'no clear steps'}")
+    else:
+        console.print(f"Structure: {structure_sentence(structure)}")
     if report.get("specificity"):
         console.print(f"Specifics: {escape(', '.join(specifics_shown(report['specificity']))) or 'none yet'}")
     delivery = report["delivery"]

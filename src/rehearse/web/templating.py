@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from rehearse import __version__
 from rehearse.community.markdown import render as markdown
 from rehearse.feedback.engine import grade_of
-from rehearse.practice.report_view import specifics_shown
+from rehearse.practice.report_view import breakdown_note, specifics_shown, structure_sentence
 from rehearse.web import identity
 from rehearse.web.highlight import covered_evidence, highlight
 from rehearse.web.security import attach_csrf_cookie, csrf_token
@@ -81,6 +81,7 @@ def make_templates() -> Jinja2Templates:
     env.filters.update(
         when=_when, duration=_duration, percent=_percent, band=score_band, grade=score_grade, highlight=highlight,
         covered_evidence=covered_evidence, markdown=markdown, specifics=specifics_shown,
+        structure_sentence=structure_sentence, breakdown_note=breakdown_note,
     )
     env.tests.update(passed=_passed)
     env.globals.update(version=__version__)

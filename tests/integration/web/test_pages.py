@@ -259,3 +259,38 @@ def test_anonymous_try_again_rescores_the_earlier_answer_with_its_speaking_time(
         page = browser.answer(question["id"], STRONG, previous_answer=STRONG, previous_seconds=nonsense)
         assert page.status_code == 200
         assert int(re.search(r'data-score-change="(-?\d+)"', page.text).group(1)) == 0
+
+
+def test_a_task_implied_by_the_story_says_in_the_breakdown_why_structure_lost_a_point(browser, app):
+    """The chip said "Task (implied)" while Structure read 4 of 5 with an empty note beside it."""
+    found = TestClient(app).get("/api/questions", params={"q": "grew too large split"}).json()[0]
+    html = browser.answer(found["id"], STORY).text
+    row = re.search(r'<th scope="row">Structure</th>(.*?)</tr>', html, re.S).group(1)
+    assert "Task implied, not said: −1" in row
+
+
+def test_an_off_topic_report_does_not_say_its_answer_is_highlighted(browser, question):
+    answer = ("I love cooking pasta on Sundays. My favourite sauce uses fresh tomatoes, garlic and basil "
+              "from the garden, and I let it simmer for two hours while the family plays board games.")
+    html = browser.answer(question["id"], answer).text
+    assert "data-off-topic-warning" in html and "<mark" not in html
+    assert "Highlighted: the sentences" not in html
+    assert "Nothing is highlighted" in html
+
+
+def test_the_example_for_a_missed_point_and_a_suggestions_example_are_in_quotation_marks(browser, question):
+    """In the page's own text, not only as CSS quotes around <q>: a copy, a text-only view or a
+    screen reader's reading saw "covers it like this: The output should be…" with nothing around it."""
+    html = browser.answer(question["id"], STRONG.split(". ")[0] + ".").text
+    examples = re.findall(r"covers it like this: (.*?)</p>", html, re.S)
+    assert examples and all(e.startswith("“") and e.endswith("”") for e in examples)
+    assert "<q>" not in html.split('data-example-answer')[0]
+
+
+def test_a_situational_answer_is_described_in_the_terminal_reports_words(browser, question):
+    from rehearse.practice.report_view import structure_sentence
+
+    scored = browser.post("/api/feedback", json={"question_id": question["id"], "answer": STRONG}).json()
+    html = browser.answer(question["id"], STRONG).text
+    sentence = re.search(r"<p data-structure-sentence>(.*?)</p>", html, re.S).group(1)
+    assert sentence == structure_sentence(scored["structure"]) == f"A clear framework: {scored['structure']['steps']} steps laid out."

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from rich.console import Console
 
 from rehearse.feedback import Question, analyze, load_backend
-from rehearse.practice.report_view import render_report
+from rehearse.practice.report_view import breakdown_note, render_report
 
 QUESTION = Question(
     text="Tell me about a time you turned around an underperforming engineer.",
@@ -100,3 +101,37 @@ def test_the_points_of_an_off_topic_answer_say_they_are_not_credited_not_a_bare_
     render_report(console, QUESTION.text, report)
     rows = [line for line in console.export_text().splitlines() if "0.89" in line]
     assert rows and all("not credited: the answer reads as one to another question" in row for row in rows)
+
+
+def test_the_terminal_describes_steps_in_the_web_reports_words_with_the_engines_count():
+    """It said "a clear framework or steps" where the web said "A clear framework: 6 steps laid out"."""
+    console = Console(width=200, record=True, color_system=None)
+    report = analyze(QUESTION, STORY, backend=load_backend("lexical")).to_dict()
+    report["structure"] = {"kind": "situational", "star": None, "framework": True, "steps": 6}
+    render_report(console, QUESTION.text, report)
+    assert "Structure: A clear framework: 6 steps laid out." in console.export_text()
+
+
+STRUCTURE = {"part": "structure", "weight": 5.0, "note": ""}
+
+
+@pytest.mark.parametrize(
+    ("star", "quantified", "points", "note"),
+    [
+        ({"situation": True, "task": False, "action": True, "result": True}, True, 4.0, "Task implied, not said: −1"),
+        ({"situation": False, "task": False, "action": True, "result": True}, False, 2.0,
+         "Situation missing: −1 · Task missing: −1 · Result not quantified: −1"),
+        ({"situation": True, "task": True, "action": True, "result": False}, False, 3.0, "Result missing: −2"),
+        ({"situation": True, "task": True, "action": True, "result": True}, True, 5.0, ""),
+    ],
+    ids=["task implied", "two parts missing and no number", "no result is no number either", "nothing lost"],
+)
+def test_a_storys_structure_note_says_what_its_lost_points_were_for(star, quantified, points, note):
+    structure = {"kind": "behavioural", "star": star, "result_quantified": quantified}
+    assert breakdown_note({**STRUCTURE, "points": points}, structure) == note
+
+
+def test_a_note_the_engine_gave_is_kept():
+    structure = {"kind": "behavioural", "star": {"situation": True, "task": False, "action": True, "result": True},
+                 "result_quantified": True}
+    assert breakdown_note({**STRUCTURE, "points": 4.0, "note": "no answer"}, structure) == "no answer"
