@@ -22,6 +22,7 @@ questions_app = typer.Typer(help="Browse, show and search questions.", no_args_i
 
 LARGE_IMPORT = 500  # show a progress bar from this many questions up
 UPDATES_LISTED = 20  # updated questions named one a line after an import; the rest counted
+LEFT_OUT_LISTED = 20  # slugs named per role in "no longer in the file"
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -33,14 +34,19 @@ def _fail(message: str, code: int = 2) -> None:
 def import_files(
     paths: Annotated[list[Path], typer.Argument(help="Bank files or folders of Markdown question files.")],
     format: Annotated[str | None, typer.Option("--format", "-f", help="page, markdown, json, yaml or csv.")] = None,
+    prune: Annotated[bool, typer.Option("--prune", help="Retire the questions of the files' roles that no file "
+                                                        "given holds (attempts and history are kept).")] = False,
 ) -> None:
     """Import banks; all files in one transaction, so a bad file changes nothing.
+
+    The questions of the files' roles that none of the files holds any more are listed and kept; --prune
+    retires them (out of practice, search, mocks and exports; a file that holds one again brings it back).
 
     Example: rehearse import interview-page.txt my-bank.yaml
     """
     from rich.progress import Progress
 
-    from rehearse.bank.service import ImportSummary, import_bank
+    from rehearse.bank.service import ImportSummary, import_bank, settle_left_out
     from rehearse.formats import READ_FORMATS, FormatError, read_path
 
     if format and format not in READ_FORMATS:
@@ -74,6 +80,7 @@ def import_files(
                 merged += summary.warnings[start:]
                 renamed += [(path, *change) for change in summary.renamed[renamed_before:]]
                 summary.warnings.extend(result.warnings)
+            settle_left_out(session, summary, prune=prune)
     except SQLAlchemyError as error:  # the files were checked; this is the database (locked, gone, full)
         reason = str(getattr(error, "orig", None) or error).splitlines()[0]
         _fail(f"{storing}: the database refused the import ({reason}) — nothing was imported", code=1)
@@ -90,8 +97,22 @@ def import_files(
         where = f"{file}:{line}" if line else str(file)
         console.print(f"{escape(where)}: slug changed: {escape(old)} -> {escape(new)} (matched by its text)",
                       highlight=False)
+    _print_left_out(summary, pruned=prune)
     for warning in merged:
         errors.print(f"[yellow]warning:[/] {escape(str(warning))}", highlight=False)
+
+
+def _print_left_out(summary, *, pruned: bool) -> None:
+    """Per role, the questions no file of the import holds any more: kept, or retired by --prune."""
+    by_role: dict[tuple[str, str], list[str]] = {}
+    for bank, role, slug in summary.left_out:
+        by_role.setdefault((bank, role), []).append(slug)
+    fate = "retired (--prune)" if pruned else "kept; --prune retires them"
+    for (bank, role), slugs in by_role.items():
+        listed = ", ".join(slugs[:LEFT_OUT_LISTED]) + (f" and {len(slugs) - LEFT_OUT_LISTED} more"
+                                                       if len(slugs) > LEFT_OUT_LISTED else "")
+        console.print(f"  no longer in the file: {escape(listed)} ({escape(role)}, {escape(bank)}; {fate})",
+                      highlight=False)
 
 
 def export_bank(
@@ -224,6 +245,9 @@ def show_question(
         print(json.dumps(read.model_dump(), indent=2, ensure_ascii=False))
         return
     console.print(f"[bold]{read.text}[/]  [dim]({read.kind}; {', '.join(read.competencies)}; {read.role})[/]")
+    if question.retired_at is not None:
+        console.print(f"[yellow]Retired on {question.retired_at:%Y-%m-%d}[/]: out of practice, search, mocks and "
+                      f"exports (rehearse questions retire --undo {question.id} brings it back)", highlight=False)
     if read.intent:
         console.print(f"\n[italic]{read.intent}[/]")
     console.print("\n[bold]Talking points[/]")
@@ -231,6 +255,34 @@ def show_question(
         console.print(f"  {number}. {point}")
     if read.example_answer:
         console.print(f"\n[bold]Example answer[/]\n{read.example_answer}")
+
+
+@questions_app.command("retire")
+def retire_question(
+    reference: Annotated[str, typer.Argument(help="Question id, slug, or a unique part of its text.")],
+    undo: Annotated[bool, typer.Option("--undo", help="Put a retired question back.")] = False,
+) -> None:
+    """Retire a question: it leaves lists, search, practice, mocks and exports; attempts and history stay.
+
+    Example: rehearse questions retire pm-why-product
+    """
+    from rehearse.bank.service import QuestionNotFound, get_question, restore_question, retire_questions
+
+    with open_database().transaction(writes=True) as session:
+        try:
+            question = get_question(session, reference)
+        except QuestionNotFound as error:
+            _fail(str(error))
+        retired = question.retired_at is not None
+        if retired == (not undo):
+            _fail(f"question {question.id} {question.slug} is {'already' if retired else 'not'} retired")
+        if undo:
+            restore_question(session, question)
+        else:
+            retire_questions(session, [question.id])
+        done = "restored" if undo else "retired"
+        console.print(f"{done.capitalize()} question {question.id} {escape(question.slug)} ({escape(question.role.name)}, "
+                      f"{escape(question.role.bank.name)})", highlight=False)
 
 
 @questions_app.command("search")

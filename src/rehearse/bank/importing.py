@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from rehearse.formats import BankDoc, ImportWarning, QuestionDoc, RoleDoc, parse_talking_points, slugify
@@ -37,6 +37,12 @@ class ImportSummary:
     # Questions matched by their text because the file gave them a slug no stored question has:
     # (line in the file, old slug, new slug). The stored question takes the file's slug.
     renamed: list[tuple[int | None, str, str]] = field(default_factory=list)
+    # What the import's files hold (question ids) and the roles they give: the questions of those roles that no
+    # file holds are `left_out`, (bank, role, slug), kept live unless the import prunes, and then `retired`.
+    held: set[int] = field(default_factory=set)
+    roles_held: set[int] = field(default_factory=set)
+    left_out: list[tuple[str, str, str]] = field(default_factory=list)
+    retired: int = 0
 
     @property
     def changed(self) -> bool:
@@ -72,6 +78,13 @@ def import_bank(session: Session, doc: BankDoc, *, progress: Progress | None = N
     file = file or doc.name
     bank_slug = slugify(doc.name)
     bank = session.scalar(select(Bank).where(Bank.slug == bank_slug))
+    if bank is None and (bank := _bank_of_these_questions(session, doc)) is not None:
+        summary.warnings.append(ImportWarning(
+            file, None,
+            f"bank {bank.name!r} ({bank.slug}) renamed to {doc.name!r} ({bank_slug}): the file's question slugs are "
+            "that bank's, so its questions are updated, not copied into a second bank (other files that still "
+            "give the old name rename it back)"))
+        bank.slug, bank.name = bank_slug, doc.name
     if bank is None:
         bank = Bank(slug=bank_slug, name=doc.name, source=doc.source, licence=doc.licence,
                     description=doc.description, imported_at=utcnow())
@@ -111,6 +124,7 @@ def import_bank(session: Session, doc: BankDoc, *, progress: Progress | None = N
     changed_before = summary.created + summary.updated + summary.moved
     for role_doc in doc.roles:
         role = _upsert_role(session, bank, role_doc, existing_roles)
+        summary.roles_held.add(role.id)
         new_rows = []
         for position, question_doc in enumerate(role_doc.questions):
             slug = next(slugs)
@@ -124,8 +138,15 @@ def import_bank(session: Session, doc: BankDoc, *, progress: Progress | None = N
                 summary.renamed.append((question_doc.line, twin.slug, slug))
                 current = twin
                 by_text.pop((role.id, same_text(question_doc.text)))
+            if current is not None:
+                summary.held.add(current.id)
             if current is None:
                 new_rows.append((slug, position, question_doc))
+            elif current.retired_at is not None:  # retired, and the file holds it again: back in the bank
+                restore_question(session, current)
+                fields = _update_question(session, current, role, position, question_doc, summary, file, slug=slug)
+                summary.updated += 1
+                summary.updates.append((slug, ("restored", *(name for name in fields if name != "position"))))
             elif not (fields := _update_question(session, current, role, position, question_doc, summary,
                                                  file, slug=slug)):
                 summary.unchanged += 1
@@ -136,11 +157,55 @@ def import_bank(session: Session, doc: BankDoc, *, progress: Progress | None = N
                 summary.updates.append((slug, tuple(name for name in fields if name != "position")))
             if progress:
                 progress(1)
-        _insert_questions(session, bank, role, new_rows)
+        summary.held.update(_insert_questions(session, bank, role, new_rows))
         summary.created += len(new_rows)
     if summary.created + summary.updated + summary.moved > changed_before:
         bank.imported_at = utcnow()
     return summary
+
+
+def _bank_of_these_questions(session: Session, doc: BankDoc) -> Bank | None:
+    """The stored bank a file whose bank name is new holds the questions of (its name changed): every slug the
+    file gives that is stored is in this one bank, and those are at least half the file's questions."""
+    slugs = [q.slug for role in doc.roles for q in role.questions if q.slug]
+    if not slugs:
+        return None
+    banks = session.execute(select(Question.bank_id, func.count()).where(Question.slug.in_(set(slugs)))
+                            .group_by(Question.bank_id)).all()
+    if len(banks) != 1 or banks[0][1] * 2 < doc.question_count:
+        return None
+    return session.get(Bank, banks[0][0])
+
+
+def settle_left_out(session: Session, summary: ImportSummary, *, prune: bool = False) -> None:
+    """After every file of an import: list the live questions of the roles the files gave that none of them
+    holds (kept: a bank may be built from several files, and a file may be a part), or retire them with `prune`."""
+    if not summary.roles_held:
+        return
+    rows = session.execute(
+        select(Question, Role.name, Bank.name).join(Role, Role.id == Question.role_id).join(Bank, Bank.id == Role.bank_id)
+        .where(Question.role_id.in_(summary.roles_held), Question.retired_at.is_(None))
+        .order_by(Bank.name, Role.position, Question.position)).all()
+    left = [(question, role, bank) for question, role, bank in rows if question.id not in summary.held]
+    summary.left_out += [(bank, role, question.slug) for question, role, bank in left]
+    if prune and left:
+        retire_questions(session, [question.id for question, _, _ in left])
+        summary.retired += len(left)
+
+
+def retire_questions(session: Session, question_ids: Sequence[int]) -> None:
+    """Take questions out of the bank: out of lists, search, practice, mocks and exports; attempts, reviews and
+    revisions stay (a deleted question would take a candidate's attempts with it)."""
+    session.execute(update(Question).where(Question.id.in_(question_ids), Question.retired_at.is_(None))
+                    .values(retired_at=utcnow()))
+    search_index.remove(session, question_ids)
+
+
+def restore_question(session: Session, question: Question) -> None:
+    """Put a retired question back in the bank."""
+    session.execute(update(Question).where(Question.id == question.id).values(retired_at=None))
+    session.expire(question)
+    reindex_question(session, question.id)
 
 
 def _renamed(by_text: dict, said: Counter, claimed: set[str], role_id: int, doc: QuestionDoc) -> Question | None:
@@ -185,10 +250,11 @@ def _competencies_of(doc: QuestionDoc) -> list[str]:
     return list(dict.fromkeys(doc.competencies)) or infer_competencies(f"{doc.text} {doc.intent or ''}")
 
 
-def _insert_questions(session: Session, bank: Bank, role: Role, rows: list[tuple[str, int, QuestionDoc]]) -> None:
-    """Bulk insert: one INSERT per table, so a 10,000-question file imports in seconds."""
+def _insert_questions(session: Session, bank: Bank, role: Role, rows: list[tuple[str, int, QuestionDoc]]
+                      ) -> list[int]:
+    """Bulk insert: one INSERT per table, so a 10,000-question file imports in seconds. Returns the new ids."""
     if not rows:
-        return
+        return []
     values = []
     extras = []
     for slug, position, doc in rows:
@@ -217,6 +283,7 @@ def _insert_questions(session: Session, bank: Bank, role: Role, rows: list[tuple
     if answer_rows:
         session.execute(insert(ExampleAnswer), answer_rows)
     search_index.write(session, index_rows)
+    return list(ids)
 
 
 def _file_values(doc: QuestionDoc, points: Sequence[str]) -> dict:
@@ -348,6 +415,9 @@ _FIELD_NAMES = {"role_id": "role", "talking_points": "talking points"}
 def reindex_question(session: Session, question_id: int) -> None:
     """Rebuild one question's search row after any edit."""
     question = session.get(Question, question_id)
+    if question.retired_at is not None:  # an edit of a retired question: kept, still out of search
+        search_index.remove(session, [question_id])
+        return
     example = current_example_answer(session, question_id)
     points, competencies = list(question.talking_points), question.competency_names
     session.execute(update(Question).where(Question.id == question_id).values(

@@ -64,6 +64,10 @@ class Question(Base):
     # "intent" when parsed from the guidance, "file" when the file listed them, "editor" when overridden.
     talking_points_source: Mapped[str] = mapped_column(String(20), default="intent")
     search_document: Mapped[str] = mapped_column(Text, default="")
+    # Set when the question was taken out of the bank (`import --prune`, `questions retire`): it leaves
+    # lists, search, practice, mocks and exports, but its attempts, reviews and history stay. A file that
+    # holds it again brings it back.
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     role: Mapped[Role] = relationship(back_populates="questions")
     competencies: Mapped[list[QuestionCompetency]] = relationship(

@@ -47,6 +47,12 @@ def write(session: Session, rows: Sequence[IndexRow]) -> None:
     )
 
 
+def remove(session: Session, question_ids: Sequence[int]) -> None:
+    """Take these questions out of the index (retired: PostgreSQL's query leaves them out itself)."""
+    if question_ids and session.get_bind().dialect.name == "sqlite":
+        session.execute(text("DELETE FROM question_search WHERE rowid = :id"), [{"id": i} for i in question_ids])
+
+
 def sqlite_match_expression(query: str) -> str | None:
     """Terms OR-ed, so partial matches still rank; bm25 puts documents with more terms first."""
     words = terms(query)
@@ -58,7 +64,7 @@ SQLITE_SEARCH = text(
     f"ORDER BY bm25(question_search, {', '.join(map(str, SQLITE_WEIGHTS))}) LIMIT :limit"
 )
 PG_SEARCH = text(
-    f"SELECT id FROM questions WHERE {PG_VECTOR} @@ to_tsquery('english', :match) "
+    f"SELECT id FROM questions WHERE retired_at IS NULL AND {PG_VECTOR} @@ to_tsquery('english', :match) "
     f"ORDER BY ts_rank({PG_VECTOR}, to_tsquery('english', :match)) DESC, id LIMIT :limit"
 )
 

@@ -22,6 +22,9 @@ from .importing import (  # noqa: F401 (re-exported: the bank's use cases in one
     current_example_answer,
     import_bank,
     reindex_question,
+    restore_question,
+    retire_questions,
+    settle_left_out,
 )
 from .models import Bank, ExampleAnswer, Question, QuestionCompetency, Role
 
@@ -37,6 +40,9 @@ def _as_id(reference: str) -> int | None:
     return number if number <= MAX_ID else 0
 
 
+LIVE = Question.retired_at.is_(None)  # a question still in its bank (not retired)
+
+
 class QuestionNotFound(LookupError):
     """No question matches a reference, or several do."""
 
@@ -50,7 +56,7 @@ def list_banks(session: Session) -> list[Bank]:
 
 def list_roles(session: Session) -> list[tuple[Role, int]]:
     """Every role with its question count, ordered by bank and position."""
-    counts = (select(Question.role_id, func.count().label("n")).group_by(Question.role_id).subquery())
+    counts = (select(Question.role_id, func.count().label("n")).where(LIVE).group_by(Question.role_id).subquery())
     rows = session.execute(
         select(Role, func.coalesce(counts.c.n, 0)).join(Bank).outerjoin(counts, counts.c.role_id == Role.id)
         .options(selectinload(Role.bank)).order_by(Bank.name, Role.position)
@@ -74,7 +80,7 @@ class RoleCard:
 
 def role_cards(session: Session) -> list[RoleCard]:
     """Every role with its bank's name and its question count, ordered by bank and position: one query."""
-    counts = select(Question.role_id, func.count().label("n")).group_by(Question.role_id).subquery()
+    counts = select(Question.role_id, func.count().label("n")).where(LIVE).group_by(Question.role_id).subquery()
     rows = session.execute(
         select(Role.id, Role.slug, Role.name, Role.description, Bank.name, func.coalesce(counts.c.n, 0), Bank.slug)
         .join(Bank, Bank.id == Role.bank_id).outerjoin(counts, counts.c.role_id == Role.id)
@@ -107,7 +113,7 @@ def list_questions(session: Session, *, role: str | None = None, competency: str
                    query: str | None = None, bank: str | None = None, limit: int | None = None,
                    offset: int = 0) -> list[Question]:
     """Questions filtered by role (id or slug), competency, bank slug and a text query."""
-    statement = select(Question).join(Role).join(Bank, Bank.id == Question.bank_id).options(
+    statement = select(Question).join(Role).join(Bank, Bank.id == Question.bank_id).where(LIVE).options(
         selectinload(Question.role).selectinload(Role.bank))
     if role:
         role_id = _as_id(role)
@@ -160,7 +166,7 @@ def search(session: Session, query: str, *, limit: int = 20) -> list[Question]:
     if not ids:
         return []
     # Joined rather than select-in loading: a search page is small, and one round trip beats three.
-    by_id = {q.id: q for q in session.scalars(select(Question).where(Question.id.in_(ids)).options(
+    by_id = {q.id: q for q in session.scalars(select(Question).where(Question.id.in_(ids), LIVE).options(
         joinedload(Question.role).joinedload(Role.bank)))}
     return [by_id[i] for i in ids if i in by_id]
 
@@ -187,7 +193,7 @@ def export_bank(session: Session, bank_slug: str | None = None) -> list[BankDoc]
         statement = statement.where(or_(Bank.slug == bank_slug, Bank.name == bank_slug))
     banks = session.scalars(statement).all()
     credits = contributors_of(session, [bank.id for bank in banks])
-    question_ids = [q.id for bank in banks for role in bank.roles for q in role.questions]
+    question_ids = [q.id for bank in banks for role in bank.roles for q in role.questions if q.retired_at is None]
     answers = example_answers_for(session, question_ids) if question_ids else {}
     docs = []
     for bank in banks:
@@ -196,7 +202,7 @@ def export_bank(session: Session, bank_slug: str | None = None) -> list[BankDoc]
             questions=tuple(QuestionDoc(
                 text=q.text, slug=q.slug, kind=q.kind, competencies=tuple(q.competency_names), intent=q.intent,
                 talking_points=tuple(q.talking_points), example_answer=answers.get(q.id),
-            ) for q in role.questions),
+            ) for q in role.questions if q.retired_at is None),
         ) for role in bank.roles)
         contributors = tuple(dict.fromkeys([*credits.get(bank.id, ()), *(bank.contributors or ())]))
         licence = bank.licence or (DEFAULT_LICENCE if credits.get(bank.id) else None)

@@ -134,7 +134,7 @@ def create(session: Session, *, user: User, role: str | None = None, bank: str |
         name = title or "Mock interview"
     else:
         found_role, found_bank, name = _scope(session, role, bank)
-        statement = select(Question).options(selectinload(Question.competencies))
+        statement = select(Question).where(Question.retired_at.is_(None)).options(selectinload(Question.competencies))
         statement = statement.where(Question.role_id == found_role.id) if found_role else \
             statement.where(Question.bank_id == found_bank.id)
         questions = session.scalars(statement).all()

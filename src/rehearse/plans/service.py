@@ -165,8 +165,8 @@ def store(session: Session, *, user: User, planned: dict[str, Any]) -> PrepPlan:
 def compute(session: Session, *, user: User, posting: str, backend: str = "auto") -> dict[str, Any]:
     """The plan for a posting (reads only; the matching itself needs no database)."""
     posting = check_posting(posting)
-    questions = session.scalars(select(Question).options(selectinload(Question.competencies))
-                                .order_by(Question.id)).all()
+    questions = session.scalars(select(Question).where(Question.retired_at.is_(None))
+                                .options(selectinload(Question.competencies)).order_by(Question.id)).all()
     if not questions:
         raise PlanRejected("There are no questions to plan with; import a bank first.", 409)
     cut = match.phrases(posting)

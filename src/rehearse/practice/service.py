@@ -323,7 +323,7 @@ def compare(previous: dict[str, Any], current: dict[str, Any]) -> Comparison:
 
 def random_question_id(session: Session, *, role_id: int | None = None) -> int | None:
     """A question picked at random, optionally from one role."""
-    statement = select(Question.id).order_by(func.random()).limit(1)
+    statement = select(Question.id).where(Question.retired_at.is_(None)).order_by(func.random()).limit(1)
     if role_id is not None:
         statement = statement.where(Question.role_id == role_id)
     return session.scalar(statement)

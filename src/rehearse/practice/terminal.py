@@ -147,7 +147,7 @@ def _questions(database, user, role: str | None, due: bool) -> Iterator[int]:
     role_id = _role_id(database, role) if role else None
     while True:
         with database.transaction() as session:
-            statement = select(Question.id).order_by(func.random()).limit(1)
+            statement = select(Question.id).where(Question.retired_at.is_(None)).order_by(func.random()).limit(1)
             if role_id is not None:
                 statement = statement.where(Question.role_id == role_id)
             question_id = session.scalar(statement)

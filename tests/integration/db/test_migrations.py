@@ -91,3 +91,36 @@ def test_0016_adds_the_editor_of_a_revision_and_a_suggested_questions_kind_and_c
         assert "edited_by_id" in columns("example_answers")
     finally:
         database.dispose()
+
+
+def test_0017_adds_retired_at_to_questions_live_by_default_and_downgrades(own_database):
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from rehearse.db.migrate import alembic_config
+
+    database = Database(own_database.url)
+
+    def columns() -> set[str]:
+        return {column["name"] for column in inspect(database.engine).get_columns("questions")}
+
+    try:
+        upgrade(database.engine, "0016")
+        with database.engine.begin() as connection:
+            connection.execute(text("INSERT INTO banks (slug, name, imported_at) VALUES ('b', 'B', CURRENT_TIMESTAMP)"))
+            connection.execute(text("INSERT INTO roles (bank_id, slug, name, position) VALUES (1, 'r', 'R', 0)"))
+            connection.execute(text(
+                "INSERT INTO questions (bank_id, role_id, slug, text, kind, position, talking_points, "
+                "talking_points_source, search_document) VALUES (1, 1, 'q', 'Q?', 'other', 0, '[]', 'file', '')"))
+        upgrade(database.engine)
+        with database.engine.begin() as connection:
+            assert connection.execute(text("SELECT retired_at FROM questions")).scalar_one() is None
+        with database.engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0016")
+        assert "retired_at" not in columns()
+        upgrade(database.engine)
+        assert "retired_at" in columns()
+    finally:
+        database.dispose()
