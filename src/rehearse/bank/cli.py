@@ -46,7 +46,7 @@ def import_files(
     """
     from rich.progress import Progress
 
-    from rehearse.bank.service import ImportSummary, import_bank, settle_left_out
+    from rehearse.bank.service import ImportSummary, check_files_apart, import_bank, settle_left_out
     from rehearse.formats import READ_FORMATS, FormatError, read_path
 
     if format and format not in READ_FORMATS:
@@ -59,6 +59,10 @@ def import_files(
             parsed.append(read_path(path, format))
         except FormatError as error:
             _fail(f"{error} — nothing was imported")
+    try:
+        check_files_apart([(str(path), result.bank) for path, result in zip(paths, parsed, strict=True)])
+    except FormatError as error:
+        _fail(f"{error} — nothing was imported")
     for result in parsed:
         for warning in result.warnings:
             errors.print(f"[yellow]warning:[/] {escape(str(warning))}", highlight=False)

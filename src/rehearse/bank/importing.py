@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from rehearse.formats import BankDoc, ImportWarning, QuestionDoc, RoleDoc, parse_talking_points, slugify
+from rehearse.formats import BankDoc, FormatError, ImportWarning, QuestionDoc, RoleDoc, parse_talking_points, slugify
 from rehearse.formats.checks import MAX_SLUG
 from rehearse.formats.model import same_text
 
@@ -162,6 +162,24 @@ def import_bank(session: Session, doc: BankDoc, *, progress: Progress | None = N
     if summary.created + summary.updated + summary.moved > changed_before:
         bank.imported_at = utcnow()
     return summary
+
+
+def check_files_apart(files: Sequence[tuple[str, BankDoc]]) -> None:
+    """FormatError when two files of one import give the same slug to questions of the same bank: each would
+    overwrite the other (the last file winning, and moving the question between their roles)."""
+    seen: dict[tuple[str, str], tuple[str, int | None]] = {}
+    for file, doc in files:
+        in_this_file = set()
+        for question in (q for role in doc.roles for q in role.questions if q.slug):
+            key = (slugify(doc.name), question.slug)
+            if key in seen and key not in in_this_file:
+                first_file, first_line = seen[key]
+                where = f"{first_file}:{first_line}" if first_line else first_file
+                raise FormatError(file, question.line, f"the slug {question.slug!r} is given in another file of the "
+                                                       f"bank {doc.name!r} too, at {where}: a question belongs to one "
+                                                       "file of its bank")
+            seen[key] = (file, question.line)
+            in_this_file.add(key)
 
 
 def _bank_of_these_questions(session: Session, doc: BankDoc) -> Bank | None:

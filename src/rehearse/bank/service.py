@@ -19,6 +19,7 @@ from . import search as search_index
 from .importing import (  # noqa: F401 (re-exported: the bank's use cases in one module)
     ImportSummary,
     Progress,
+    check_files_apart,
     current_example_answer,
     import_bank,
     reindex_question,

@@ -48,3 +48,26 @@ def test_questions_retire_and_undo(cli_env, tmp_path):
     assert rehearse(cli_env, "questions", "retire", "--undo", "pm-why-product").returncode == 0
     assert "pm-why-product" in rehearse(cli_env, "export", "-f", "yaml", "--bank", "coach-pm-bank").stdout
 
+
+SENIOR = """\
+{"bank": {"name": "Coach PM Bank"},
+ "roles": [{"name": "Senior Product Manager", "slug": "senior-pm", "questions": [
+   {"slug": "pm-pricing", "text": "How would you price a platform?", "talking_points": ["margins"]}]}]}
+"""
+
+
+def test_one_slug_in_two_files_of_one_bank_is_refused_naming_both_and_nothing_is_imported(cli_env, tmp_path):
+    (tmp_path / "pm.yaml").write_text(BANK)
+    (tmp_path / "senior.json").write_text(SENIOR)
+    result = rehearse(cli_env, "import", str(tmp_path / "pm.yaml"), str(tmp_path / "senior.json"))
+    assert result.returncode == 2
+    # (a JSON bank's questions carry no line: reading them would take a second, slow parse)
+    assert f"{tmp_path / 'senior.json'}: " in result.stderr and f"at {tmp_path / 'pm.yaml'}:8:" in result.stderr
+    assert "'pm-pricing'" in result.stderr and "nothing was imported" in result.stderr
+    assert "pm-pricing" not in rehearse(cli_env, "questions", "list", "--json").stdout
+
+
+def test_one_slug_in_files_of_two_banks_is_two_questions(cli_env, tmp_path):
+    (tmp_path / "pm.yaml").write_text(BANK)
+    (tmp_path / "other.json").write_text(SENIOR.replace("Coach PM Bank", "Another Bank"))
+    assert rehearse(cli_env, "import", str(tmp_path / "pm.yaml"), str(tmp_path / "other.json")).returncode == 0
