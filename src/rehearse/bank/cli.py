@@ -93,6 +93,8 @@ def import_files(
         f"Imported {total} questions into {escape(', '.join(dict.fromkeys(summary.banks)))}: "
         f"{summary.created} new, {summary.updated} updated{moved}, {summary.unchanged} unchanged."
     )
+    for change in dict.fromkeys(summary.changes):
+        console.print(f"  changed {escape(change)}", highlight=False)
     for slug, fields in summary.updates[:UPDATES_LISTED]:
         console.print(f"  updated {escape(slug)}: {escape(', '.join(fields))}", highlight=False)
     if len(summary.updates) > UPDATES_LISTED:

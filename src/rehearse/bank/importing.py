@@ -43,6 +43,9 @@ class ImportSummary:
     roles_held: set[int] = field(default_factory=set)
     left_out: list[tuple[str, str, str]] = field(default_factory=list)
     retired: int = 0
+    # Changes to banks and roles the files already had (source, licence, description; a role's name; a new role),
+    # said after the counts: they change what every question of the bank is shown under.
+    changes: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -85,26 +88,35 @@ def import_bank(session: Session, doc: BankDoc, *, progress: Progress | None = N
             "that bank's, so its questions are updated, not copied into a second bank (other files that still "
             "give the old name rename it back)"))
         bank.slug, bank.name = bank_slug, doc.name
+    new_bank = bank is None
     if bank is None:
         bank = Bank(slug=bank_slug, name=doc.name, source=doc.source, licence=doc.licence,
                     description=doc.description, imported_at=utcnow())
         session.add(bank)
         session.flush()
-    else:
+    from .service import contributors_of
+
+    here = set(contributors_of(session, [bank.id]).get(bank.id, ()))
+    if not new_bank:
         if bank.name != doc.name:  # "Leadership Bank" and "leadership bank!" are one bank: say so
             summary.warnings.append(ImportWarning(
                 file, None,
                 f"bank {bank.name!r} renamed to {doc.name!r} (a bank is the one its name's slug, "
                 f"{bank_slug!r}, gives); its questions are updated, not duplicated"))
+        if doc.licence is not None and bank.licence != doc.licence and here:
+            summary.warnings.append(ImportWarning(
+                file, None,
+                f"the licence of bank {bank.name!r} changed from {bank.licence or 'none'} to {doc.licence}, but "
+                f"{len(here)} contributor(s) gave their accepted suggestions under {bank.licence or 'none'}: "
+                f"publish their words under {doc.licence} only with their agreement"))
         for attribute in ("name", "source", "licence", "description"):
             value = getattr(doc, attribute)
             if value is not None and getattr(bank, attribute) != value:
+                if attribute != "name":  # a new name is a warning of its own
+                    summary.changes.append(_said_change(f"bank {bank.slug}", attribute, getattr(bank, attribute), value))
                 setattr(bank, attribute, value)
     # A name this server credits already (someone whose suggestions were accepted here: an export of this
     # server imported back) is not kept: the credit follows that account, its new name or its deletion.
-    from .service import contributors_of
-
-    here = set(contributors_of(session, [bank.id]).get(bank.id, ()))
     credited = list(dict.fromkeys([*(bank.contributors or ()), *(n for n in doc.contributors if n not in here)]))
     if credited != (bank.contributors or []):
         bank.contributors = credited
@@ -123,7 +135,7 @@ def import_bank(session: Session, doc: BankDoc, *, progress: Progress | None = N
     slugs, claimed = iter(file_slugs), set(file_slugs)
     changed_before = summary.created + summary.updated + summary.moved
     for role_doc in doc.roles:
-        role = _upsert_role(session, bank, role_doc, existing_roles)
+        role = _upsert_role(session, bank, role_doc, existing_roles, None if new_bank else summary)
         summary.roles_held.add(role.id)
         new_rows = []
         for position, question_doc in enumerate(role_doc.questions):
@@ -236,7 +248,16 @@ def _renamed(by_text: dict, said: Counter, claimed: set[str], role_id: int, doc:
     return twin
 
 
-def _upsert_role(session: Session, bank: Bank, doc: RoleDoc, existing: dict[str, Role]) -> Role:
+def _said_change(what: str, attribute: str, old: str | None, new: str) -> str:
+    if attribute == "description":  # long text: that it changed is enough
+        return f"{what}: description changed"
+    return f"{what}: {attribute} {old or 'none'!r} -> {new!r}"
+
+
+def _upsert_role(session: Session, bank: Bank, doc: RoleDoc, existing: dict[str, Role],
+                 summary: ImportSummary | None = None) -> Role:
+    """The bank's role the file's role is, made if new; `summary` (for a bank stored before) hears of a new
+    role and of a changed name or description, which a heading typo ("## Role Data Scientist") can cause."""
     slug = doc.slug or slugify(doc.name)
     role = existing.get(slug)
     if role is None and doc.slug is None:
@@ -251,9 +272,13 @@ def _upsert_role(session: Session, bank: Bank, doc: RoleDoc, existing: dict[str,
         session.add(role)
         session.flush()
         existing[slug] = role
+        if summary is not None:
+            summary.changes.append(f"bank {bank.slug}: new role {doc.name!r} ({slug})")
         return role
     for attribute, value in (("name", doc.name), ("description", doc.description)):
         if value is not None and getattr(role, attribute) != value:
+            if summary is not None:
+                summary.changes.append(_said_change(f"role {role.slug}", attribute, getattr(role, attribute), value))
             setattr(role, attribute, value)
     return role
 

@@ -71,3 +71,13 @@ def test_one_slug_in_files_of_two_banks_is_two_questions(cli_env, tmp_path):
     (tmp_path / "pm.yaml").write_text(BANK)
     (tmp_path / "other.json").write_text(SENIOR.replace("Coach PM Bank", "Another Bank"))
     assert rehearse(cli_env, "import", str(tmp_path / "pm.yaml"), str(tmp_path / "other.json")).returncode == 0
+
+
+def test_import_lists_bank_and_role_changes_after_the_counts(cli_env, tmp_path):
+    path = tmp_path / "pm.yaml"
+    path.write_text(BANK)
+    rehearse(cli_env, "import", str(path))
+    path.write_text(BANK.replace("CC-BY-SA-4.0", "CC-BY-4.0").replace("name: Product Manager", "name: Role PM"))
+    result = rehearse(cli_env, "import", str(path))
+    assert "  changed bank coach-pm-bank: licence 'CC-BY-SA-4.0' -> 'CC-BY-4.0'" in result.stdout
+    assert "  changed role product-manager: name 'Product Manager' -> 'Role PM'" in result.stdout
