@@ -363,12 +363,14 @@ def _derived(word: str, term: str | None) -> bool:
     return term is not None and word != term and word.endswith("ly") and not term.endswith("ly")
 
 
-def _says_nothing(term: str, written: str, cliched: set[str]) -> bool:
+def _says_nothing(term: str, written: str, cliched: set[str], display: str = "") -> bool:
     """A job term that is no specific: a word of everyday English alone ("code", "customer"), or
     made only of words the report calls buzzwords or clichés (`cliched`: stems of the clichés the
-    answer used; "stakeholder", and "practices" where it says "best practices")."""
+    answer used; "stakeholder", and "practices" where it says "best practices"), or a term the answer
+    writes in the past tense and the bank does not (`display`: "drafted", "shipped" for "draft", "ship"):
+    what was done, told as an action, not a thing of the job an interviewer could check."""
     parts = term.split()
-    if len(parts) == 1 and written in _text.PLAIN_ALONE_WORDS:
+    if len(parts) == 1 and (written in _text.PLAIN_ALONE_WORDS or (written.endswith("ed") and written != display)):
         return True
     # values, aims and people in general ("leadership", "senior", "psychological safety", "staff")
     if written in GENERIC_SPECIFIC_PHRASES:
@@ -410,7 +412,7 @@ def specificity(answer: str, lexicon: Lexicon | None, echo: frozenset[str] = fro
                 written.setdefault(st + " " + stems[i + 1], ws[i] + " " + ws[i + 1])
         cliched = {_text.stem(w) for c in count_phrases(answer.lower(), CLICHES) for w in _text.words(c)}
         found = [s for s in lexicon.job_terms if s in written and not all(part in echo for part in s.split())
-                 and not _says_nothing(s, written[s], cliched)]
+                 and not _says_nothing(s, written[s], cliched, lexicon.job_terms[s])]
         # a term inside a longer one, or sharing a word with a named practice, is listed once: "pull
         # requests", not "requests" beside it; "code reviews" or "DORA" as a practice, not again as a
         # term ("review", "dora metrics")

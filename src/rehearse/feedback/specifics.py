@@ -23,7 +23,8 @@ NUMBER = re.compile(
     r"one(?!-|\s+of\b)|zero|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|"
     r"hundred|thousand|million|billion|dozen|half|double|twice|triple)"
-    r"(?:\s(?:percent|per cent|hundred|thousand|million|billion)\b)?\b",
+    # "one and a half" is one number, not "one" and "half"
+    r"(?:\s(?:percent|per cent|hundred|thousand|million|billion)\b)?(?:\s+and\s+a\s+half)?\b",
     re.I,
 )
 DIGIT = re.compile(r"\d")

@@ -386,7 +386,8 @@ GENERIC_STEMS = frozenset(stem(w) for w in GENERIC_WORDS)
 # can be part of one ("code review", "system design", "customer experience"): kept apart from
 # GENERIC_WORDS, which no term may contain. A word specific to one field and plain in most answers
 # ("model", "domain", "test") belongs here; the abstract nouns of keyword-stuffing ("quality",
-# "trust", "growth") too: alone they say nothing an interviewer could check. Matched as written, not
+# "trust", "growth") too, and the nouns of any project in any business ("risks", "deadline", "scope",
+# "data", "platform"): alone they say nothing an interviewer could check. Matched as written, not
 # by stem: "production" and "management" share one with "product" and "manager".
 PLAIN_ALONE_WORDS = frozenset("""
     mistake mistakes error errors customer customers client clients user users experience
@@ -403,6 +404,10 @@ PLAIN_ALONE_WORDS = frozenset("""
     several term terms choice choices standard standards structured individual individuals default
     adopt adopted invested agreement agreements documented operated manageable stretched disagree
     frame framed costing bet bets poor
+    risk risks mitigation mitigations loop loops formal informal requirement requirements deadline deadlines
+    cost costs programme programmes program programs data review reviews operation operations request
+    requests platform platforms scope delivery deliveries board boards disagreement disagreements communicate
+    onboarding project projects resource meeting meetings
 """.split())  # noqa: SIM905
 
 

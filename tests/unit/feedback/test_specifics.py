@@ -250,3 +250,30 @@ def test_a_job_term_sharing_a_word_with_a_named_practice_is_not_listed_again():
 @pytest.mark.parametrize("word", ["several", "terms", "choice", "standard", "individual"])
 def test_plain_words_a_bank_uses_are_no_job_terms(word):
     assert _spec(f"I explained it in {word} that made sense.", terms=(word,)).job_terms == ()
+
+
+@pytest.mark.parametrize(("answer", "term"), [
+    ("I drafted the memo and shipped it.", "draft"), ("I drafted the memo and shipped it.", "ship"),
+    ("We calibrated the ratings and I defended them.", "calibration"),
+    ("She engaged the team early.", "engagement"),
+])
+def test_a_job_term_the_answer_tells_as_a_past_action_is_no_specific(answer, term):
+    """"drafted" and "shipped" say what was done; the bank's "draft" or "ship" is not named by them."""
+    assert _spec(answer, (term,)).job_terms == ()
+
+
+@pytest.mark.parametrize("word", ["risks", "mitigation", "loop", "formal", "requirements", "deadline", "cost",
+                                  "programme", "data", "review", "operations", "requests", "platform", "scope",
+                                  "delivery", "board", "disagreement", "communicate", "onboarding"])
+def test_the_nouns_of_any_project_are_no_job_terms_alone(word):
+    assert _spec(f"I looked at the {word} with them.", terms=(word,)).job_terms == ()
+
+
+def test_a_job_term_written_as_the_bank_writes_it_stays():
+    found = _spec("We held a risk review and wrote a draft policy.", terms=("risk review", "draft")).job_terms
+    assert set(found) == {"risk review", "draft"}  # "review" and "risk" alone are plain; together a practice
+
+
+def test_one_and_a_half_is_one_number():
+    assert S.specificity("It took one and a half years; half the team left.", None).numbers == ("one and a half",
+                                                                                                "half")
