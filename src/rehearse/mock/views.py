@@ -11,6 +11,7 @@ from rehearse.bank.models import utcnow
 from rehearse.idempotency import service as idempotency
 from rehearse.web.deps import ReadSessionDep, SessionDep, SettingsDep, begin_writing, release
 from rehearse.web.security import ApiUser, CsrfApi
+from rehearse.web.text_guard import lf_newlines
 
 from . import service
 from .schemas import MockAnswer, MockCreate, MockRead, MockSummaryRead
@@ -165,6 +166,7 @@ def answer_item(request: Request, session, settings, *, user, mock_id: int, item
     service.MockRejected (AlreadyAnswered for another text to a question answered meanwhile). `show_next`: the
     answer holds the next question (the API), so its countdown starts; a page's starts when the page is shown."""
     arrived = utcnow()
+    answer = lf_newlines(answer)  # a form sends CRLF breaks: each is one character against the limit
     mock = service.get_or_404(session, user=user, mock_id=mock_id)
     item = service.check_answer(mock, item_id, answer, max_chars=settings.max_answer_chars, timed_out=timed_out,
                                 now=arrived)

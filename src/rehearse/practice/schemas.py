@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from rehearse.web.params import MAX_ID
+from rehearse.web.text_guard import lf_newlines
 
 from .models import Attempt
 from .service import AttemptRow
@@ -24,8 +25,13 @@ class FeedbackRequest(BaseModel):
                              description="The question's id (GET /api/questions lists them).")
     answer: str = Field(
         description="The answer text; at most Settings.max_answer_chars characters "
-        "(REHEARSE_MAX_ANSWER_CHARS, 20,000 by default)."
+        "(REHEARSE_MAX_ANSWER_CHARS, 20,000 by default); a line break (CRLF, CR or LF) counts as one."
     )
+
+    @field_validator("answer")
+    @classmethod
+    def _one_character_per_line_break(cls, answer: str) -> str:
+        return lf_newlines(answer)
 
 
 class AttemptCreate(FeedbackRequest):

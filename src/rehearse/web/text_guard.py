@@ -28,6 +28,12 @@ _SUSPECT_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+def lf_newlines(text: str) -> str:
+    """Every line break as one LF: a browser sends a textarea's breaks as CRLF, so each counted twice
+    against an answer's length limit while the page (and the stored answer's reader) counts one."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def bad_text(value: str) -> bool:
     """Whether a string holds NUL or a lone surrogate (a valid pair decodes to one character)."""
     return "\x00" in value or (not value.isascii() and _SURROGATE.search(value) is not None)

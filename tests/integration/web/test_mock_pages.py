@@ -613,3 +613,20 @@ def test_a_follow_up_sent_when_time_ran_out_is_marked_like_a_question(app, quest
     assert "; 1 sent when time ran out." in report
     assert 'data-timed-out="follow-up">(time ran out before an answer was written)' in report
     assert "<span class=\"meta\" data-timed-out>" not in report  # the question itself was answered in time
+
+
+def test_a_mock_answer_sent_with_crlf_breaks_is_kept_with_one_character_per_break(app, question):
+    """The limit counts the answer as kept: a form's CRLF made each line break count twice."""
+    ann = Browser(app)
+    ann.sign_up()
+    location = start(ann, question, follow_ups="").headers["location"]
+    page = ann.get(location).text
+    item = re.search(r'name="item_id" value="(\d+)"', page).group(1)
+    sent = ann.post(f"{location}/answer", data={"csrf_token": csrf(page), "item_id": item,
+                                                "answer": "I split the team.\r\nBoth shipped twice as often.\r"},
+                    follow_redirects=False)
+    assert sent.status_code == 303
+    from rehearse.mock.models import MockItem
+
+    with app.state.database.transaction() as session:
+        assert session.get(MockItem, int(item)).answer == "I split the team.\nBoth shipped twice as often.\n"

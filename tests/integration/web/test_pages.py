@@ -294,3 +294,13 @@ def test_a_situational_answer_is_described_in_the_terminal_reports_words(browser
     html = browser.answer(question["id"], STRONG).text
     sentence = re.search(r"<p data-structure-sentence>(.*?)</p>", html, re.S).group(1)
     assert sentence == structure_sentence(scored["structure"]) == f"A clear framework: {scored['structure']['steps']} steps laid out."
+
+
+def test_a_line_break_sent_as_crlf_counts_as_one_character_against_the_limit(browser, question):
+    """Browsers send a textarea's breaks as CRLF: an answer the page counted as 4,950 of 5,000 characters
+    arrived as 5,280 and was refused, by the form and the API alike."""
+    answer = "We shipped it.\r\n" * 330
+    assert len(answer.replace("\r\n", "\n")) < 5_000 < len(answer)
+    assert browser.answer(question["id"], answer).status_code == 200
+    scored = browser.post("/api/feedback", json={"question_id": question["id"], "answer": answer})
+    assert scored.status_code == 200, scored.text

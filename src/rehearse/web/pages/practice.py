@@ -22,6 +22,7 @@ from rehearse.web.limits import refuse_anonymous_overuse
 from rehearse.web.params import IdPath, OptionalIdQuery, PageQuery
 from rehearse.web.security import CSRF_COOKIE, CsrfForm, OptionalUser, PageUser, is_anonymous, remembered_user
 from rehearse.web.templating import render, render_part
+from rehearse.web.text_guard import lf_newlines
 
 router = APIRouter()
 NO_STORE = {"Cache-Control": "no-store"}  # the signed-in user's own stories
@@ -187,6 +188,7 @@ def submit_answer(
     previous_seconds: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
     """Score the answer; signed in, keep it and show it at its own address; else show it here."""
+    answer, previous_answer = lf_newlines(answer), lf_newlines(previous_answer)  # sent with CRLF breaks
     q = _question(request, session, question_id)
     question = bank.get_question(session, question_id)
     mode = mode if mode in ("typed", "spoken") else "typed"

@@ -9,11 +9,71 @@
     return Math.floor(seconds / 60) + ":" + String(seconds % 60).padStart(2, "0");
   }
 
-  // Words as the report counts them: runs of letters and digits, joined by a hyphen or an apostrophe
-  // ("follow-up", "don't"); a list's "-" or "1." is no word.
+  // Words as the report counts them (feedback/text.py: words(clean(answer)), mirrored step by step):
+  // pasted HTML tags, Markdown markup, list markers ("1.", "-"), headings and lone STAR labels
+  // ("Situation:") are not words; a word is a run of a-z and 0-9, joined by a hyphen or an apostrophe.
+  var HTML_NAMES = "a|abbr|article|aside|b|big|blockquote|body|br|button|caption|center|cite|code|col|dd|del|details|" +
+    "div|dl|dt|em|figcaption|figure|font|footer|form|h[1-6]|head|header|hr|html|i|img|input|ins|kbd|label|" +
+    "li|link|main|mark|meta|nav|ol|p|pre|q|s|samp|section|small|span|strike|strong|style|sub|summary|sup|" +
+    "table|tbody|td|tfoot|th|thead|title|tr|tt|u|ul|var";
+  var HTML_TAG = new RegExp("<!--[\\s\\S]*?-->|</?(?:" + HTML_NAMES + ")(?:\\s[^<>]{0,400})?/?>", "gi");
+  var SCRIPT = /<(script|style)\b[\s\S]*?<\/\1\s*>/gi;
+  var BLOCK_TAGS = /<\/?(p|div|li|ul|ol|br|h[1-6]|tr|table|section|blockquote)\b[^>]*>/gi;
+  var STAR_LABEL = "(?:situation|task|action|actions|result|results|outcome|outcomes|context|background)";
+  var HEADING_LINE = /^[ \t]{0,3}#{1,6}(?:[ \t]+(.*))?$/gm;
+  var LEADING_LABEL = new RegExp("^[*_\\s]*" + STAR_LABEL + "[*_\\s]*[:\u2014\u2013-][*_\\s]*", "i");
+  var LONE_LABEL = new RegExp("^" + STAR_LABEL + "\\s*[:.\u2014\u2013-]?$", "i");
+  var WORD = /[a-z0-9]+(?:[-'\u2019][a-z0-9]+)*/g;
+
+  function unescapeEntities(text) {
+    if (text.indexOf("&") < 0) return text;
+    var box = document.createElement("textarea");  // its content is text: nothing in it runs or loads
+    box.innerHTML = text;
+    return box.value;
+  }
+
+  // A line that goes on in lower case after one that ends no sentence is the same sentence.
+  function joinBrokenLines(text) {
+    var out = [];
+    text.split("\n").forEach(function (line) {
+      var last = out.length ? out[out.length - 1] : "";
+      if (last.trim() && /^[ \t]*[a-z]/.test(line) && !/[.!?:;]["'\u201d\u2019)\]]*[ \t]*$/.test(last) &&
+          !/^\s{0,3}#{1,6}\s*/.test(last)) {
+        out[out.length - 1] = last.replace(/\s+$/, "") + " " + line.replace(/^\s+/, "");
+      } else {
+        out.push(line);
+      }
+    });
+    return out.join("\n");
+  }
+
+  function cleaned(text) {
+    var t = text.replace(/[\u202a-\u202e\u2066-\u2069]/g, "").replace(/\r\n?/g, "\n");
+    if (t.indexOf("<") >= 0 && new RegExp(HTML_TAG.source, "i").test(t)) {
+      t = t.replace(SCRIPT, " ").replace(BLOCK_TAGS, "\n").replace(HTML_TAG, " ");
+    }
+    t = joinBrokenLines(unescapeEntities(t));
+    t = t.replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1");
+    t = t.replace(HEADING_LINE, function (whole, heading) {
+      heading = heading || "";
+      var afterLabel = heading.replace(LEADING_LABEL, "");
+      return afterLabel !== heading ? afterLabel : "";
+    });
+    t = t.replace(/^\s{0,3}>\s?/gm, "").replace(/^\s*(?:[-*+\u2022]|\d{1,2}[.)])\s+/gm, "");
+    t = t.replace(/(\*\*|__|\*|~~|`+)/g, "");
+    return t.split("\n").map(function (line) { return line.trim(); })
+      .filter(function (line) { return line && !LONE_LABEL.test(line); }).join("\n");
+  }
+
   function countWords(text) {
-    var words = text.match(/[\p{L}\p{N}]+(?:[-'\u2019][\p{L}\p{N}]+)*/gu);
+    var words = cleaned(text).toLowerCase().match(WORD);
     return words ? words.length : 0;
+  }
+
+  // Characters as the server counts them: code points (an emoji is one), a line break one (sent as CRLF,
+  // it is made LF before the limit is checked).
+  function countCharacters(text) {
+    return Array.from(text.replace(/\r\n?/g, "\n")).length;
   }
 
   // The draft in this tab (sessionStorage: gone with the tab, never seen by another one), so that a
@@ -34,6 +94,7 @@
     var wordsEl = root.querySelector("[data-word-count]");
     var speakEl = root.querySelector("[data-speaking-time]");
     var durationInput = root.querySelector("[data-duration]");
+    var charsEl = root.querySelector("[data-char-count]");
     if (!form || !textarea) return;
 
     // --- timer: starts with the first keystroke or recording, can be paused and reset
@@ -92,6 +153,7 @@
       var n = countWords(textarea.value);
       wordsEl.textContent = String(n);
       speakEl.textContent = fmt(n / wpm * 60);
+      if (charsEl) showCharacters(charsEl, countCharacters(textarea.value));
       saveDraft();
     }
     textarea.addEventListener("input", function () { start(); update(); });
@@ -111,6 +173,16 @@
     });
 
     setUpRecorder(root, textarea, start, update);
+  }
+
+  // "4,812 of 5,000 characters", shown from 80% of the limit on, so the limit is no surprise on sending.
+  var SHOW_CHARACTERS_FROM = 0.8;
+  function showCharacters(el, n) {
+    var limit = Number(el.dataset.charLimit) || 0;
+    el.hidden = !limit || n < limit * SHOW_CHARACTERS_FROM;
+    el.classList.toggle("over", n > limit);
+    el.textContent = n.toLocaleString("en-US") + " of " + limit.toLocaleString("en-US") + " characters" +
+      (n > limit ? ": too long to send" : "") + ".";
   }
 
   function showError(form, message) {
