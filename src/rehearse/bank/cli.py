@@ -34,6 +34,9 @@ def _fail(message: str, code: int = 2) -> None:
 def import_files(
     paths: Annotated[list[Path], typer.Argument(help="Bank files or folders of Markdown question files.")],
     format: Annotated[str | None, typer.Option("--format", "-f", help="page, markdown, json, yaml or csv.")] = None,
+    rename_bank: Annotated[bool, typer.Option("--rename-bank", help="A file naming a new bank whose questions "
+                                                                    "are all one stored bank's renames that bank.")
+                           ] = False,
     prune: Annotated[bool, typer.Option("--prune", help="Retire the questions of the files' roles that no file "
                                                         "given holds (attempts and history are kept).")] = False,
 ) -> None:
@@ -79,12 +82,14 @@ def import_files(
             for path, result in zip(paths, parsed, strict=True):
                 storing = path
                 start, renamed_before = len(summary.warnings), len(summary.renamed)
-                import_bank(session, result.bank, summary=summary, file=str(path),
+                import_bank(session, result.bank, summary=summary, file=str(path), rename_bank=rename_bank,
                             progress=lambda n: progress.advance(task, n))
                 merged += summary.warnings[start:]
                 renamed += [(path, *change) for change in summary.renamed[renamed_before:]]
                 summary.warnings.extend(result.warnings)
             settle_left_out(session, summary, prune=prune)
+    except FormatError as error:  # a file the database's banks make ambiguous (a bank renamed?)
+        _fail(f"{error} — nothing was imported")
     except SQLAlchemyError as error:  # the files were checked; this is the database (locked, gone, full)
         reason = str(getattr(error, "orig", None) or error).splitlines()[0]
         _fail(f"{storing}: the database refused the import ({reason}) — nothing was imported", code=1)

@@ -73,15 +73,23 @@ def search_document(text: str, intent: str | None, points: Sequence[str], compet
 
 
 def import_bank(session: Session, doc: BankDoc, *, progress: Progress | None = None,
-                summary: ImportSummary | None = None, file: str | None = None) -> ImportSummary:
+                summary: ImportSummary | None = None, file: str | None = None,
+                rename_bank: bool = False) -> ImportSummary:
     """Create or update a bank from a parsed file. Idempotent: the same file twice changes nothing.
 
-    `file` names the file in warnings (not the bank's source, which is a credit, not a place)."""
+    `file` names the file in warnings (not the bank's source, which is a credit, not a place). A file whose
+    bank name is new but whose questions are all a stored bank's (by slug) is refused (FormatError) unless
+    `rename_bank`: renamed, or a copy? Only the one importing knows, and a copy would make every slug ambiguous."""
     summary = summary or ImportSummary()
     file = file or doc.name
     bank_slug = slugify(doc.name)
     bank = session.scalar(select(Bank).where(Bank.slug == bank_slug))
     if bank is None and (bank := _bank_of_these_questions(session, doc)) is not None:
+        if not rename_bank:
+            raise FormatError(file, None, (
+                f"a new bank name, or the name of the bank its questions are in: the file names the bank "
+                f"{doc.name!r}, but every question slug it gives is one of bank {bank.name!r} ({bank.slug}). To "
+                f"rename that bank, import with --rename-bank; otherwise give the file that bank's name"))
         summary.warnings.append(ImportWarning(
             file, None,
             f"bank {bank.name!r} ({bank.slug}) renamed to {doc.name!r} ({bank_slug}): the file's question slugs are "
@@ -195,14 +203,14 @@ def check_files_apart(files: Sequence[tuple[str, BankDoc]]) -> None:
 
 
 def _bank_of_these_questions(session: Session, doc: BankDoc) -> Bank | None:
-    """The stored bank a file whose bank name is new holds the questions of (its name changed): every slug the
-    file gives that is stored is in this one bank, and those are at least half the file's questions."""
-    slugs = [q.slug for role in doc.roles for q in role.questions if q.slug]
-    if not slugs:
+    """The stored bank a file whose bank name is new holds the questions of (its name changed?): the file gives
+    every question a slug, and each is a question of this one bank."""
+    slugs = {q.slug for role in doc.roles for q in role.questions}
+    if not slugs or None in slugs:
         return None
-    banks = session.execute(select(Question.bank_id, func.count()).where(Question.slug.in_(set(slugs)))
+    banks = session.execute(select(Question.bank_id, func.count()).where(Question.slug.in_(slugs))
                             .group_by(Question.bank_id)).all()
-    if len(banks) != 1 or banks[0][1] * 2 < doc.question_count:
+    if len(banks) != 1 or banks[0][1] != len(slugs):
         return None
     return session.get(Bank, banks[0][0])
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from rehearse.accounts import service as accounts
 from rehearse.bank import service as bank
 from rehearse.bank.models import Bank, ExampleAnswer
-from rehearse.formats import BankDoc, QuestionDoc, RoleDoc
+from rehearse.formats import BankDoc, FormatError, QuestionDoc, RoleDoc
 from rehearse.mock import service as mocks
 from rehearse.practice import service as practice
 
@@ -100,9 +100,14 @@ def test_retiring_one_question_by_hand(session):
     assert live_slugs(session) == ["pm-pricing", "pm-why-product"]
 
 
-def test_a_bank_whose_name_changed_is_the_bank_its_question_slugs_are_not_a_copy(session):
+def test_a_bank_whose_name_changed_is_refused_unless_told_it_was_renamed(session):
     import_all(session, pm_bank(WHY, PRICING, ROADMAP))
-    summary = import_all(session, pm_bank(WHY, PRICING, ROADMAP, name="Lena Ortiz Product Bank"))
+    renamed = pm_bank(WHY, PRICING, ROADMAP, name="Lena Ortiz Product Bank")
+    with pytest.raises(FormatError, match=r"every question slug it gives is one of bank 'Coach PM Bank' "
+                                          r"\(coach-pm-bank\)\. To rename that bank, import with --rename-bank"):
+        bank.import_bank(session, renamed, file="pm.yaml")
+    summary = bank.ImportSummary()
+    bank.import_bank(session, renamed, summary=summary, rename_bank=True)
     assert session.scalars(select(Bank.slug)).all() == ["lena-ortiz-product-bank"]
     assert (summary.created, summary.unchanged) == (0, 3)
     [warning] = summary.warnings
