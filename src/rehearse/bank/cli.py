@@ -108,6 +108,10 @@ def import_files(
         where = f"{file}:{line}" if line else str(file)
         console.print(f"{escape(where)}: slug changed: {escape(old)} -> {escape(new)} (matched by its text)",
                       highlight=False)
+    if summary.kept_answers:
+        console.print(f"  example answer kept: {escape(', '.join(summary.kept_answers[:LEFT_OUT_LISTED]))}"
+                      f"{'…' if len(summary.kept_answers) > LEFT_OUT_LISTED else ''} (the file no longer gives one; "
+                      "a file cannot remove one)", highlight=False)
     _print_left_out(summary, pruned=prune)
     for warning in merged:
         errors.print(f"[yellow]warning:[/] {escape(str(warning))}", highlight=False)

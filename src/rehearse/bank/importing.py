@@ -46,6 +46,8 @@ class ImportSummary:
     # Changes to banks and roles the files already had (source, licence, description; a role's name; a new role),
     # said after the counts: they change what every question of the bank is shown under.
     changes: list[str] = field(default_factory=list)
+    # Questions whose file dropped the example answer it gave before: the answer stays (a file never removes one).
+    kept_answers: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -377,6 +379,8 @@ def _update_question(session: Session, question: Question, role: Role, position:
         if name in doc.omitted or value == now[name]:
             continue
         if name == "example_answer" and not value:
+            if summary is not None and imported and imported.get("example_answer"):  # the file dropped it: say so
+                summary.kept_answers.append(question.slug)
             continue  # a file without an example answer never removes one
         if _community_edited(question, name, now[name]):
             if value in _values_ever_held(question.example_answers, name):

@@ -51,3 +51,12 @@ def test_a_role_heading_typo_that_renames_a_role_or_makes_a_new_one_is_listed(se
         "role data-scientist: name 'Data Scientist' -> 'Role Data Scientist'"]
     no_slug = replace(BANK, roles=(replace(BANK.roles[0], name="Role Analyst", slug=None),))
     assert bank.import_bank(session, no_slug).changes == ["bank coach-ds-bank: new role 'Role Analyst' (role-analyst)"]
+
+
+def test_a_file_that_drops_its_example_answer_is_told_the_answer_is_kept(session):
+    bank.import_bank(session, BANK)
+    dropped = replace(BANK, roles=(replace(BANK.roles[0], questions=(replace(QUESTION, example_answer=None),)),))
+    summary = bank.import_bank(session, dropped)
+    assert (summary.unchanged, summary.kept_answers) == (1, ["ds-p-value"])
+    assert bank.current_example_answer(session, bank.get_question(session, "ds-p-value").id) == "It is a chance."
+    assert bank.import_bank(session, dropped).kept_answers == []  # said once, when the file drops it
