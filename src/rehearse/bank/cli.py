@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -23,6 +24,10 @@ questions_app = typer.Typer(help="Browse, show and search questions.", no_args_i
 LARGE_IMPORT = 500  # show a progress bar from this many questions up
 UPDATES_LISTED = 20  # updated questions named one a line after an import; the rest counted
 LEFT_OUT_LISTED = 20  # slugs named per role in "no longer in the file"
+
+
+def _questions(count: int) -> str:
+    return f"{count} question{'' if count == 1 else 's'}"
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -95,7 +100,7 @@ def import_files(
         _fail(f"{storing}: the database refused the import ({reason}) — nothing was imported", code=1)
     moved = f", {summary.moved} moved" if summary.moved else ""
     console.print(
-        f"Imported {total} questions into {escape(', '.join(dict.fromkeys(summary.banks)))}: "
+        f"Imported {_questions(total)} into {escape(', '.join(dict.fromkeys(summary.banks)))}: "
         f"{summary.created} new, {summary.updated} updated{moved}, {summary.unchanged} unchanged."
     )
     for change in dict.fromkeys(summary.changes):
@@ -132,8 +137,9 @@ def _print_left_out(summary, *, pruned: bool) -> None:
 
 def export_bank(
     format: Annotated[str, typer.Option("--format", "-f", help="page, markdown, json, yaml, csv, anki, prep-sheet.")],
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="File to write, or a folder for one file per "
-                                                               "bank; standard output if omitted.")] = None,
+    out_text: Annotated[str | None, typer.Option("--out", "-o", help="File to write, or a folder (one that exists, "
+                                                                    "or a path ending in /) for one file per bank; "
+                                                                    "standard output if omitted.")] = None,
     bank: Annotated[str | None, typer.Option(help="Bank slug or name; needed when there are several, unless "
                                                   "--out is a folder.")] = None,
 ) -> None:
@@ -153,8 +159,11 @@ def export_bank(
         docs = export_docs(session, bank)
     if not docs:
         _fail(f"no bank named {bank!r}" if bank else "there are no banks to export")
-    # A folder: one that exists, or, for several banks, a name without an extension (made for them).
-    folder = out is not None and (out.is_dir() or (len(docs) > 1 and not out.suffix))
+    # A folder: one that exists, a path ending in "/", or, for several banks, a name without an extension (made
+    # for them). Path() drops a trailing "/", so it is read from the text given.
+    out = Path(out_text) if out_text else None
+    ends_in_slash = bool(out_text) and out_text.endswith(("/", os.sep))
+    folder = out is not None and (out.is_dir() or ends_in_slash or (len(docs) > 1 and not out.suffix))
     if len(docs) > 1 and not folder:
         # Merged into one document, the banks' licences, sources and credits had nowhere to go.
         listed = ", ".join(slugify(doc.name) for doc in docs)
@@ -173,7 +182,7 @@ def export_bank(
             write_file(path, write(doc, format))
         except OutputError as error:
             _fail(str(error))
-        errors.print(f"Wrote {doc.question_count} questions of {escape(doc.name)} to {escape(str(path))}",
+        errors.print(f"Wrote {_questions(doc.question_count)} of {escape(doc.name)} to {escape(str(path))}",
                      highlight=False)
 
 
@@ -241,6 +250,7 @@ def list_questions(
 @questions_app.command("show")
 def show_question(
     reference: Annotated[str, typer.Argument(help="Question id, slug, or a unique part of its text.")],
+    bank: Annotated[str | None, typer.Option(help="Bank slug or name, when banks share the slug.")] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Show one question with its intent, talking points and example answer.
@@ -252,7 +262,7 @@ def show_question(
 
     with open_database().transaction() as session:
         try:
-            question = get_question(session, reference)
+            question = get_question(session, reference, bank=bank)
         except QuestionNotFound as error:
             _fail(str(error))
         read = QuestionRead.of(question, current_example_answer(session, question.id))
@@ -312,6 +322,8 @@ def search_questions(
     """
     from rehearse.bank.service import search
 
+    if not query.strip():
+        _fail("give words to search for (rehearse questions list lists every question)")
     with open_database().transaction() as session:
         questions = search(session, query, limit=limit)
     if not questions and not json_output:

@@ -134,9 +134,12 @@ def list_questions(session: Session, *, role: str | None = None, competency: str
     return list(session.scalars(statement.limit(limit) if limit else statement))
 
 
-def get_question(session: Session, reference: str | int) -> Question:
-    """A question by id, slug or a unique part of its text; raises QuestionNotFound with the reason."""
+def get_question(session: Session, reference: str | int, *, bank: str | None = None) -> Question:
+    """A question by id, slug or a unique part of its text (in the bank of that slug or name, if given);
+    raises QuestionNotFound with the reason."""
     base = select(Question).options(selectinload(Question.role).selectinload(Role.bank))
+    if bank:
+        base = base.join(Bank, Bank.id == Question.bank_id).where(or_(Bank.slug == bank, Bank.name == bank))
     text = str(reference).strip()
     if not text:
         raise QuestionNotFound("no question given")
@@ -157,8 +160,8 @@ def get_question(session: Session, reference: str | int) -> Question:
     if not matches and not by_slug:
         raise QuestionNotFound(f"no question matches {text!r} (give an id, a slug or part of the text)")
     candidates = by_slug or matches
-    listed = "; ".join(f"{q.id} {q.slug}" for q in candidates[:5])
-    raise QuestionNotFound(f"{text!r} matches several questions ({listed}); be more specific")
+    listed = "; ".join(f"{q.id} {q.slug} ({q.role.name}, {q.role.bank.slug})" for q in candidates[:5])
+    raise QuestionNotFound(f"{text!r} matches several questions ({listed}); give its id, or its bank with --bank")
 
 
 def search(session: Session, query: str, *, limit: int = 20) -> list[Question]:
