@@ -86,6 +86,11 @@ def test_screenshots_on_a_phone(chromium, server, screenshots):
         due_chart = page.evaluate("(() => { const r = document.querySelector('[data-chart-scroll=due]');"
                                   " return [r.getBoundingClientRect().right, r.scrollWidth > r.clientWidth]; })()")
         assert due_chart[0] <= 391 and due_chart[1], f"the due chart's region {due_chart} should scroll within the screen"
+        # the weekly charts open at their latest week, not at the empty weeks before the first answer
+        hidden_right = page.evaluate("(() => { const r = document.querySelector('[data-chart-scroll=score]');"
+                                     " return r.scrollWidth - r.clientWidth - r.scrollLeft; })()")
+        assert hidden_right <= 1, f"the score chart's region hides {hidden_right} px of its latest weeks"
+        assert page.locator("[data-chart-title=score]").evaluate("t => t.getBoundingClientRect().right") <= 391
         # ... and the settings page's token table, a keyboard-reachable region.
         page.goto("/settings")
         region = page.locator("[data-tokens-scroll]")

@@ -37,9 +37,17 @@ DARK_CSS = """
   #CHART .axis .guide.line, #CHART .axis .major.guide.line { stroke: #7a8294 }
   SERIES
   /* A bar carries its value in light text (6:1): a darker fill, edged in the series colour. */
-  #CHART .horizontalbar-graph .color-0, #CHART .bar-graph .color-0 { fill: #5060d0 }
+  #CHART .horizontalbar-graph .color-0 .rect, #CHART .bar-graph .color-0 .rect {
+    fill: #5060d0; fill-opacity: .7; stroke: #9aa8ff; stroke-opacity: .8; stroke-width: 1 }
   #CHART .text-overlay .color-0 text { fill: #e4e7ee }
 }
+"""
+# On a light page a bar is a pale tint edged in its series colour (8.7:1 on white), so the value printed
+# on it in dark text reads at 11:1; pygal's see-through blue left it at 4:1, under WCAG AA's 4.5:1.
+BAR_FILL, BAR_EDGE = "#d6dbf7", "#3142b8"
+LIGHT_BARS_CSS = f"""
+#CHART .horizontalbar-graph .color-0 .rect, #CHART .bar-graph .color-0 .rect {{
+  fill: {BAR_FILL}; fill-opacity: 1; stroke: {BAR_EDGE}; stroke-opacity: 1; stroke-width: 1.5 }}
 """
 DASHES = ("0", "8,4", "2,4", "12,4,2,4", "4,8")
 # The legend names each line's pattern: its swatch is a colour, which tells lines apart only by colour.
@@ -130,11 +138,11 @@ def _line(title: str, x_labels: tuple[str, ...], series: tuple[tuple[str, tuple[
 
 
 def _with_dark(svg: str) -> str:
-    """The rendered chart with DARK_CSS added to its style sheet."""
+    """The rendered chart with LIGHT_BARS_CSS and DARK_CSS added to its style sheet (after pygal's: they win)."""
     chart_id = "#" + svg.split(' id="', 1)[1].split('"', 1)[0]
     series = "\n  ".join(f"#CHART .color-{i}, #CHART .color-{i} a:visited {{ stroke: {color}; fill: {color} }}"
                          for i, color in enumerate(DARK_COLORS))
-    css = DARK_CSS.replace("SERIES", series).replace("#CHART", chart_id)
+    css = (LIGHT_BARS_CSS + DARK_CSS).replace("SERIES", series).replace("#CHART", chart_id)
     return svg.replace("</style>", css + "</style>", 1)
 
 

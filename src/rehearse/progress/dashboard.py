@@ -24,8 +24,22 @@ def shown_weeks(weeks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return weeks[max(0, start):]
 
 
+# Each chart's title, shown above the chart by the page rather than drawn in it: on a phone the chart scrolls
+# sideways in its own region, and a title drawn at its middle was cut off.
+TITLES = {
+    "score": "Mean score by week (out of 100)",
+    "coverage": "Talking points covered, by competency (%)",
+    "length": "Answer length by week (words)",
+    "fillers": "Filler words by week",
+    "due": "Reviews due, next 14 days",
+}
+UNTITLED = ""  # the page shows each TITLES entry above its chart
+# The charts over past weeks: their regions open at the right, most recent end (the oldest weeks are empty).
+LATEST_AT_RIGHT = frozenset({"score", "length", "fillers"})
+
+
 def charts_for(figures: dict[str, Any]) -> dict[str, str | None]:
-    """Image addresses of the dashboard's charts; None where there is nothing to draw."""
+    """Image addresses of the dashboard's charts, untitled (TITLES); None where there is nothing to draw."""
     weeks = shown_weeks(figures["weeks"])
     labels = [_label(w["week"]) for w in weeks]
     practised = any(w["attempts"] for w in weeks)
@@ -37,17 +51,17 @@ def charts_for(figures: dict[str, Any]) -> dict[str, str | None]:
         filler["pace, words a minute ÷ 10 (spoken)"] = [p / 10 if p else None for p in paces]
     due = figures["due_by_day"]
     return {
-        "score": charts.data_uri(charts.line("Mean score by week (out of 100)", labels,
+        "score": charts.data_uri(charts.line(UNTITLED, labels,
                                              {"mean score": [w["mean_score"] for w in weeks]}, max_value=100))
         if practised else None,
-        "coverage": charts.data_uri(charts.bar("Talking points covered, by competency (%)",
+        "coverage": charts.data_uri(charts.bar(UNTITLED,
                                                [c["competency"].replace("-", " ") for c in coverage],
                                                [round(100 * c["coverage"]) for c in coverage], unit="%"))
         if coverage else None,
-        "length": charts.data_uri(charts.line("Answer length by week (words)", labels, delivery))
+        "length": charts.data_uri(charts.line(UNTITLED, labels, delivery))
         if practised else None,
-        "fillers": charts.data_uri(charts.line("Filler words by week", labels, filler)) if practised else None,
-        "due": charts.data_uri(charts.bar("Reviews due, next 14 days", [date.fromisoformat(d["date"]).strftime("%a %d")
+        "fillers": charts.data_uri(charts.line(UNTITLED, labels, filler)) if practised else None,
+        "due": charts.data_uri(charts.bar(UNTITLED, [date.fromisoformat(d["date"]).strftime("%a %d")
                                                                         for d in due],
                                           [d["due"] for d in due], horizontal=False, max_value=None,
                                           counts=True, size=DUE_CHART_SIZE))

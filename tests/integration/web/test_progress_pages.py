@@ -68,3 +68,21 @@ def test_each_charts_alt_text_says_truly_where_its_figures_are(app, question):
         else:
             assert alt.endswith("in the week-by-week table under “Score over time”, higher up."), name
             assert 'data-chart-table="score"' in page.split(chart.group(0))[0] and "Words per answer" in page
+
+
+def test_one_answer_is_one_answer_and_each_title_stands_outside_its_scrolling_chart(app, question):
+    """A phone scrolls a chart sideways in its own region: a title drawn in the chart was cut off, and the
+    weekly charts opened at their oldest, empty weeks."""
+    import re
+
+    ann = Browser(app)
+    ann.sign_up()
+    ann.answer(question["id"], ANSWER)
+    page = ann.get("/progress").text
+    assert re.search(r'<strong data-total="attempts">1</strong> answer</p>', page)
+    for name, title in [("score", "Mean score by week"), ("coverage", "Talking points covered"), ("due", "Reviews due")]:
+        assert re.search(rf'<p class="chart-title" data-chart-title="{name}">{title}[^<]*</p>\s*<div class="chart-scroll"',
+                         page), name
+    latest = set(re.findall(r'data-chart-scroll="(\w+)" data-scroll-to-latest', page))
+    assert latest == {"score", "length", "fillers"}  # over time; competencies and the coming days start at the left
+    assert '<script src="/static/progress.js' in page and ann.get("/static/progress.js").status_code == 200

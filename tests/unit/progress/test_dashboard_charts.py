@@ -98,3 +98,39 @@ def test_a_lone_answer_length_is_drawn_below_the_top_of_its_axis():
     labels = re.findall(r'class="axis y[^"]*".*?</g></g>', svg(charts_for(one)["length"]), re.S)
     values = [float(v) for v in re.findall(r">(\d+(?:\.\d+)?)</text>", labels[0])] if labels else []
     assert values and max(values) >= 48
+
+
+def luminance(colour: str) -> float:
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def over_white(colour: str, opacity: float) -> str:
+    return "#" + "".join(f"{round(opacity * int(colour[i:i + 2], 16) + (1 - opacity) * 255):02x}" for i in (1, 3, 5))
+
+
+def contrast(a: str, b: str) -> float:
+    lighter, darker = sorted((luminance(a), luminance(b)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def light_value(drawn: str, selectors: tuple[str, ...], prop: str) -> str:
+    """The last value a light-page rule for one of these selectors gives the property (pygal's rules, then ours)."""
+    css = re.sub(r"#chart-[\w-]+ ?", "", drawn.split("<style", 1)[1].split("@media", 1)[0].replace("&gt;", ">"))
+    found = []
+    for chosen, body in re.findall(r"([^{}]+)\{([^}]*)\}", css):
+        if {s.strip() for s in chosen.split(",")} & set(selectors):
+            found += re.findall(rf"(?:^|;)\s*{prop}\s*:\s*([^;]+)", body.strip())
+    return found[-1].strip()
+
+
+@pytest.mark.parametrize("name", ["coverage", "due"])
+def test_a_bars_value_reads_at_aa_contrast_on_a_light_page(name):
+    """pygal's see-through blue under dark text gave 4:1; WCAG AA asks 4.5:1 of text this size."""
+    drawn = svg(charts_for(FIGURES)[name])
+    bar = (".color-0", ".reactive", ".horizontalbar-graph .color-0 .rect", ".bar-graph .color-0 .rect")
+    fill = over_white(light_value(drawn, bar, "fill"), float(light_value(drawn, bar, "fill-opacity")))
+    text = light_value(drawn, (".text-overlay .color-0 text",), "fill")
+    assert contrast(text, fill) >= 4.5
+    assert contrast(light_value(drawn, bar, "stroke"), "#ffffff") >= 3  # the bar's edge still shows on white
