@@ -59,6 +59,11 @@ COVERAGE_CAP_FLOOR, COVERAGE_CAP_SPAN = 55.0, 45.0
 # but an interviewer hears notes, not an answer: it is at most "strong", never "excellent"
 SHORT_CAP_BELOW, SHORT_CAP = 0.5, 84.0
 NONE_COVERED_CAP = 49.0  # and one that covers none of them is at most "weak", whatever its specifics
+# Specifics count as far as the answer addresses the question: in full from a coverage (the points'
+# mean strength) of SPECIFICS_FULL_FROM, in proportion below it. A recipe's "9 minutes" and "6 friends"
+# are specific, but not of an answer about retrospectives (train: keyword-stuffed answers' mean score
+# 39.9 → 21.4, ordering of real answers unchanged)
+SPECIFICS_FULL_FROM = 0.25
 NO_ACTION_STRENGTH = 0.45  # a point in a story where the candidate did nothing is at most a near miss
 OTHER_QUESTION_RATIO = -0.9  # bm25_ratio at or below which an on-topic answer is told its words point elsewhere
 NO_RESULT_STRENGTH = 0.45  # an outcome point of a story that tells no result is at most a near miss
@@ -288,6 +293,14 @@ def _judge_asked_part(q: Question, kind: str, sents: list[str], raw: str,
                                      evidence=_quoted(shown, "\n".join(sents)) if shown else None) for t in tps)
 
 
+def _specifics_credited(specificity: float, coverage: float | None) -> float:
+    """The specificity the score counts: all of it without a rubric or from SPECIFICS_FULL_FROM of
+    coverage, in proportion below (specifics of something else are not specifics of this answer)."""
+    if coverage is None or coverage >= SPECIFICS_FULL_FROM:
+        return specificity
+    return specificity * coverage / SPECIFICS_FULL_FROM
+
+
 def _coverage(tps) -> float | None:
     """The mean strength of the points (None without points)."""
     return (sum(t.strength for t in tps) / len(tps)) if tps else None
@@ -366,10 +379,13 @@ def _report(q: Question, raw: str, cleaned: str, sents: list[str], sent_vecs, ba
     said = "\n".join(sent for sent, no in zip(sents, denied, strict=True) if not no) if any(denied) else cleaned
     spec = _sig.specificity(said, lexicon, prep.rubric_stems)
     delivery = _sig.delivery(cleaned, len(sents), spoken_seconds)
-    values = {"coverage": coverage, "structure": structure.score, "specificity": spec.score,
+    specifics_credited = _specifics_credited(spec.score, coverage)
+    values = {"coverage": coverage, "structure": structure.score, "specificity": specifics_credited,
               "delivery": delivery.score}
+    notes = {"specificity": "counted as far as the answer covers the talking points"
+             if specifics_credited < spec.score else ""}
     weights = WEIGHTS if coverage is not None else WEIGHTS_NO_RUBRIC
-    items = [BreakdownItem(k, w, round(values[k], 4), round(w * values[k], 2))
+    items = [BreakdownItem(k, w, round(values[k], 4), round(w * values[k], 2), notes.get(k, ""))
              for k, w in weights.items()]
     if not on_topic and coverage is not None:  # the checklist credits no point: nor does the score
         items[0] = BreakdownItem("coverage", weights["coverage"], round(coverage, 4), 0.0,

@@ -245,3 +245,20 @@ def test_an_answer_whose_words_point_to_another_question_is_told_so_without_losi
     assert "hiring decision you got wrong" in told.message
     for detail in ({**near, "bm25_ratio": -0.2}, {"bm25_ratio": -1.2}):
         assert not any(s.kind == "other_question" for s in engine._suggestions(*args, detail, r.coverage_basis))
+
+
+def test_specifics_of_something_else_earn_no_specificity(backend, lexicon):
+    """A detailed answer about another subject names numbers and time frames, but they are not
+    specifics of this answer: the score counts specifics as far as the answer covers the points."""
+    recipe = ("Last Sunday I made carbonara for 6 friends. I cooked 500 grams of spaghetti for exactly "
+              "9 minutes, then mixed 4 egg yolks with 100 grams of pecorino and stirred it in off the heat "
+              "within 30 seconds.")
+    report = analyze(STRATEGY, recipe, backend=backend, lexicon=lexicon)
+    assert report.specificity.score > 0.5  # the specifics are found and listed...
+    item = next(b for b in report.breakdown if b.part == "specificity")
+    assert item.value < report.specificity.score and item.note  # ...but not credited in full, and said so
+    assert report.score < 30
+    on_topic = analyze(STRATEGY, "I would plan three phases over 12 months, each with a milestone, and tie every "
+                       "engineering goal to a company OKR reviewed each quarter.", backend=backend, lexicon=lexicon)
+    item = next(b for b in on_topic.breakdown if b.part == "specificity")
+    assert item.value == round(on_topic.specificity.score, 4) and not item.note
