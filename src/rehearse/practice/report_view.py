@@ -6,6 +6,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from rehearse.feedback.delivery import clock
+
 
 def _breakdown_part(part: dict) -> str:
     """"coverage 36/40" for a part of the score; a cap has no weight: "off-topic cap −23"."""
@@ -120,7 +122,7 @@ def render_report(console: Console, question: str | None, report: dict) -> None:
     if report.get("specificity"):
         console.print(f"Specifics: {escape(', '.join(specifics_shown(report['specificity']))) or 'none yet'}")
     delivery = report["delivery"]
-    console.print(f"Delivery: {delivery['words']} words, about {delivery['speaking_seconds']:.0f} s spoken "
+    console.print(f"Delivery: {delivery['words']} words, about {clock(delivery['speaking_seconds'])} spoken "
                   f"({delivery.get('length_verdict', '')}); fillers: {_counts(delivery.get('fillers', {}))}; "
                   f"hedges: {_counts(delivery.get('hedges', {}))}; clichés: {_counts(delivery.get('cliches', {}))}")
     if report["suggestions"]:

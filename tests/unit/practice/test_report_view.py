@@ -135,3 +135,13 @@ def test_a_note_the_engine_gave_is_kept():
     structure = {"kind": "behavioural", "star": {"situation": True, "task": False, "action": True, "result": True},
                  "result_quantified": True}
     assert breakdown_note({**STRUCTURE, "points": 4.0, "note": "no answer"}, structure) == "no answer"
+
+
+def test_the_terminal_tells_the_speaking_time_in_minutes_and_seconds_as_the_engine_does():
+    """"about 51 s spoken" beside the engine's "about 0:51 spoken; aim for 1:00–3:00" read as two units."""
+    console = Console(width=200, record=True, color_system=None)
+    report = analyze(QUESTION, STORY, backend=load_backend("lexical")).to_dict()
+    report["delivery"]["speaking_seconds"] = 51.0
+    render_report(console, QUESTION.text, report)
+    delivery = next(line for line in console.export_text().splitlines() if line.startswith("Delivery"))
+    assert "about 0:51 spoken" in delivery and " s spoken" not in delivery
