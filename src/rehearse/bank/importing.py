@@ -87,8 +87,9 @@ def import_bank(session: Session, doc: BankDoc, *, progress: Progress | None = N
     bank_slug = slugify(doc.name)
     bank = session.scalar(select(Bank).where(Bank.slug == bank_slug))
     if bank is None and (bank := _bank_of_these_questions(session, doc)) is not None:
-        if not rename_bank:
-            raise FormatError(file, None, (
+        if not rename_bank:  # at the first question (a bank's name has no line of its own here), or the top
+            first = next((q.line for role in doc.roles for q in role.questions), None) or 1
+            raise FormatError(file, first, (
                 f"a new bank name, or the name of the bank its questions are in: the file names the bank "
                 f"{doc.name!r}, but every question slug it gives is one of bank {bank.name!r} ({bank.slug}). To "
                 f"rename that bank, import with --rename-bank; otherwise give the file that bank's name"))
@@ -206,13 +207,16 @@ def check_files_apart(files: Sequence[tuple[str, BankDoc]]) -> None:
 
 def _bank_of_these_questions(session: Session, doc: BankDoc) -> Bank | None:
     """The stored bank a file whose bank name is new holds the questions of (its name changed?): the file gives
-    every question a slug, and each is a question of this one bank."""
+    every question a slug, each is a question of this one bank, and each of its roles is a role of it."""
     slugs = {q.slug for role in doc.roles for q in role.questions}
     if not slugs or None in slugs:
         return None
     banks = session.execute(select(Question.bank_id, func.count()).where(Question.slug.in_(slugs))
                             .group_by(Question.bank_id)).all()
     if len(banks) != 1 or banks[0][1] != len(slugs):
+        return None
+    roles = set(session.scalars(select(Role.slug).where(Role.bank_id == banks[0][0])))
+    if any((role.slug or slugify(role.name)) not in roles for role in doc.roles):
         return None
     return session.get(Bank, banks[0][0])
 
