@@ -306,7 +306,8 @@ def retire_question(
         else:
             retire_questions(session, [question.id])
         done = "restored" if undo else "retired"
-        console.print(f"{done.capitalize()} question {question.id} {escape(question.slug)} ({escape(question.role.name)}, "
+        console.print(f"{done.capitalize()} question {question.id} {escape(question.slug)} "
+                      f"({escape(question.role.name)}, "
                       f"{escape(question.role.bank.name)})", highlight=False)
 
 

@@ -124,7 +124,8 @@ def import_bank(session: Session, doc: BankDoc, *, progress: Progress | None = N
             value = getattr(doc, attribute)
             if value is not None and getattr(bank, attribute) != value:
                 if attribute != "name":  # a new name is a warning of its own
-                    summary.changes.append(_said_change(f"bank {bank.slug}", attribute, getattr(bank, attribute), value))
+                    said = _said_change(f"bank {bank.slug}", attribute, getattr(bank, attribute), value)
+                    summary.changes.append(said)
                 setattr(bank, attribute, value)
     # A name this server credits already (someone whose suggestions were accepted here: an export of this
     # server imported back) is not kept: the credit follows that account, its new name or its deletion.
@@ -227,7 +228,8 @@ def settle_left_out(session: Session, summary: ImportSummary, *, prune: bool = F
     if not summary.roles_held:
         return
     rows = session.execute(
-        select(Question, Role.name, Bank.name).join(Role, Role.id == Question.role_id).join(Bank, Bank.id == Role.bank_id)
+        select(Question, Role.name, Bank.name).join(Role, Role.id == Question.role_id)
+        .join(Bank, Bank.id == Role.bank_id)
         .where(Question.role_id.in_(summary.roles_held), Question.retired_at.is_(None))
         .order_by(Bank.name, Role.position, Question.position)).all()
     left = [(question, role, bank) for question, role, bank in rows if question.id not in summary.held]

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from .model import BankDoc
 
-
 _BLANK_LINES = re.compile(r"\n\s*\n")
 
 

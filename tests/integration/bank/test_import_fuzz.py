@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 from rehearse.bank import service
 from rehearse.bank.models import Bank, ExampleAnswer, Question
 from rehearse.cli import app
-from rehearse.formats import QuestionDoc, RoleDoc, read_bytes, slugify, write
+from rehearse.formats import FormatError, QuestionDoc, RoleDoc, read_bytes, slugify, write
 
 EXTENSIONS = {"page": "txt", "markdown": "md", "json": "json", "yaml": "yaml", "csv": "csv"}
 
