@@ -96,8 +96,8 @@ def import_bank(session: Session, doc: BankDoc, *, progress: Progress | None = N
         summary.warnings.append(ImportWarning(
             file, None,
             f"bank {bank.name!r} ({bank.slug}) renamed to {doc.name!r} ({bank_slug}): the file's question slugs are "
-            "that bank's, so its questions are updated, not copied into a second bank (other files that still "
-            "give the old name rename it back)"))
+            "that bank's, so its questions are updated, not copied into a second bank (give its other files the "
+            "new name too: with the old one they are refused, as this one was without --rename-bank)"))
         bank.slug, bank.name = bank_slug, doc.name
     new_bank = bank is None
     if bank is None:
