@@ -39,9 +39,10 @@ def _fail(message: str, code: int = 2) -> None:
 def import_files(
     paths: Annotated[list[Path], typer.Argument(help="Bank files or folders of Markdown question files.")],
     format: Annotated[str | None, typer.Option("--format", "-f", help="page, markdown, json, yaml or csv.")] = None,
-    rename_bank: Annotated[bool, typer.Option("--rename-bank", help="A file naming a new bank whose questions "
-                                                                    "are all one stored bank's renames that bank.")
-                           ] = False,
+    rename_bank: Annotated[bool | None, typer.Option(
+        "--rename-bank/--new-bank", help="For a file naming a new bank whose questions are all one stored bank's: "
+                                         "rename that bank, or make a copy of it (asked for: refused without).")
+    ] = None,
     prune: Annotated[bool, typer.Option("--prune", help="Retire the questions of the files' roles that no file "
                                                         "given holds (attempts and history are kept).")] = False,
 ) -> None:

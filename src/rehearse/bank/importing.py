@@ -76,23 +76,31 @@ def search_document(text: str, intent: str | None, points: Sequence[str], compet
 
 def import_bank(session: Session, doc: BankDoc, *, progress: Progress | None = None,
                 summary: ImportSummary | None = None, file: str | None = None,
-                rename_bank: bool = False) -> ImportSummary:
+                rename_bank: bool | None = None) -> ImportSummary:
     """Create or update a bank from a parsed file. Idempotent: the same file twice changes nothing.
 
     `file` names the file in warnings (not the bank's source, which is a credit, not a place). A file whose
-    bank name is new but whose questions are all a stored bank's (by slug) is refused (FormatError) unless
-    `rename_bank`: renamed, or a copy? Only the one importing knows, and a copy would make every slug ambiguous."""
+    bank name is new but whose questions and roles are all a stored bank's (by slug) is that bank renamed, or a
+    copy: only the one importing knows, so it is refused (FormatError) unless `rename_bank` says (True: rename
+    that bank; False: a new bank, a copy, with a warning that its slugs are now in both)."""
     summary = summary or ImportSummary()
     file = file or doc.name
     bank_slug = slugify(doc.name)
     bank = session.scalar(select(Bank).where(Bank.slug == bank_slug))
-    if bank is None and (bank := _bank_of_these_questions(session, doc)) is not None:
-        if not rename_bank:  # at the first question (a bank's name has no line of its own here), or the top
+    if bank is None and (twin := _bank_of_these_questions(session, doc)) is not None:
+        if rename_bank is None:  # at the first question (a bank's name has no line of its own here), or the top
             first = next((q.line for role in doc.roles for q in role.questions), None) or 1
             raise FormatError(file, first, (
                 f"a new bank name, or the name of the bank its questions are in: the file names the bank "
-                f"{doc.name!r}, but every question slug it gives is one of bank {bank.name!r} ({bank.slug}). To "
-                f"rename that bank, import with --rename-bank; otherwise give the file that bank's name"))
+                f"{doc.name!r}, but every question slug it gives is one of bank {twin.name!r} ({twin.slug}). To "
+                f"rename that bank, import with --rename-bank; to make a copy of it, --new-bank"))
+        if rename_bank is False:
+            summary.warnings.append(ImportWarning(file, None, (
+                f"bank {doc.name!r} ({bank_slug}) made as a copy of bank {twin.name!r} ({twin.slug}): each of its "
+                "question slugs is now in both banks (name the bank with --bank where a slug is asked for)")))
+        else:
+            bank = twin
+    if bank is not None and bank.slug != bank_slug:
         summary.warnings.append(ImportWarning(
             file, None,
             f"bank {bank.name!r} ({bank.slug}) renamed to {doc.name!r} ({bank_slug}): the file's question slugs are "

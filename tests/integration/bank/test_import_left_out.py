@@ -114,6 +114,14 @@ def test_a_bank_whose_name_changed_is_refused_unless_told_it_was_renamed(session
     assert "'Coach PM Bank' (coach-pm-bank) renamed to 'Lena Ortiz Product Bank'" in warning.message
 
 
+def test_a_copy_of_a_bank_under_a_new_name_is_made_when_asked_for_with_a_warning(session):
+    import_all(session, pm_bank(WHY, PRICING))
+    summary = bank.ImportSummary()
+    bank.import_bank(session, pm_bank(WHY, PRICING, name="Copy Bank"), summary=summary, rename_bank=False)
+    assert sorted(session.scalars(select(Bank.slug)).all()) == ["coach-pm-bank", "copy-bank"]
+    assert summary.created == 2 and "made as a copy of bank 'Coach PM Bank'" in summary.warnings[0].message
+
+
 def test_a_new_bank_that_shares_a_few_slugs_with_another_is_a_new_bank(session):
     import_all(session, pm_bank(WHY))
     other = pm_bank(replace(WHY, text="Why product?"), PRICING, ROADMAP, TEAM, name="Another Bank")

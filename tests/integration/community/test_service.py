@@ -423,7 +423,7 @@ def test_a_bank_without_a_licence_is_exported_under_the_one_its_suggestions_were
     # Imported elsewhere, the credits stay with the bank and are exported again.
     elsewhere = replace(read_text(write(doc, "json").decode(), file="u.json", format="json").bank,
                         name="Unlicensed bank copy")
-    bank.import_bank(session, elsewhere)
+    bank.import_bank(session, elsewhere, rename_bank=False)  # a copy (here, in the same database)
     copy = next(d for d in bank.export_bank(session) if d.name == "Unlicensed bank copy")
     assert (copy.licence, copy.contributors) == (community.DEFAULT_LICENCE, (author.display_name,))
 
