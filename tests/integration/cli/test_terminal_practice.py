@@ -54,7 +54,7 @@ def test_a_mock_answered_in_time_is_not_marked(rehearse, wide):
 def _second_bank_with_the_same_role(rehearse, tmp_path):
     other = tmp_path / "other.yaml"
     other.write_text(BANK.replace("CLI bank", "Other bank"), encoding="utf-8")
-    assert rehearse("import", other).exit_code == 0
+    assert rehearse("import", other, "--new-bank").exit_code == 0  # a deliberate copy of the bank
 
 
 def test_a_role_slug_in_several_banks_is_an_error_that_lists_them_with_their_ids(rehearse, tmp_path):
