@@ -21,7 +21,7 @@ def _bank(name: str, question: str) -> BankDoc:
 def api(app):
     with app.state.database.transaction(writes=True) as session:
         bank.import_bank(session, _bank("North bank", "How would you plan the north's year?"))
-        bank.import_bank(session, _bank("South bank", "How would you plan the south's year?"))
+        bank.import_bank(session, _bank("South bank", "How would you plan the south's year?"), rename_bank=False)
     with TestClient(app) as client:
         yield client
 
