@@ -119,7 +119,7 @@ def figures(session: Session, *, user: User, now: datetime | None = None) -> dic
         .join(latest, latest.c.attempt_id == AttemptMetrics.attempt_id)
         .join(Question, Question.id == AttemptMetrics.question_id)
         .outerjoin(ReviewCard, (ReviewCard.user_id == user.id) & (ReviewCard.question_id == Question.id))
-        .where(AttemptMetrics.score < NEEDS_WORK_BELOW)
+        .where(AttemptMetrics.score < NEEDS_WORK_BELOW, Question.retired_at.is_(None))  # retired: not practised
         .order_by(AttemptMetrics.score, AttemptMetrics.attempt_id.desc()).limit(NEEDS_WORK)
     ).all()
     needs_work = [{"question_id": qid, "question": text, "last_score": score, "attempts": attempts,

@@ -190,16 +190,21 @@ def due_now(now):
     return ReviewCard.due <= now
 
 
+# A retired question (`import --prune`, `questions retire`) leaves practice, so its card stops falling due; the
+# card and its log are kept, and the card is due again as it was if the question is put back.
+_OF_LIVE_QUESTION = ReviewCard.question_id.in_(select(Question.id).where(Question.retired_at.is_(None)))
+
+
 # Built once: every signed-in page counts the due cards (the navigation bar), and the home page lists them.
 _DUE_CARDS = (
     select(ReviewCard.id, ReviewCard.question_id, Question.text, Role.name, ReviewCard.due, ReviewCard.reviews,
            ReviewCard.state, ReviewCard.stability, ReviewCard.difficulty)
     .join(Question, Question.id == ReviewCard.question_id).join(Role, Role.id == Question.role_id)
-    .where(ReviewCard.user_id == bindparam("user_id"), due_now(bindparam("now")))
+    .where(ReviewCard.user_id == bindparam("user_id"), due_now(bindparam("now")), Question.retired_at.is_(None))
     .order_by(ReviewCard.due, ReviewCard.id).limit(bindparam("limit")).offset(bindparam("offset"))
 )
 _DUE_COUNT = (select(func.count()).select_from(ReviewCard)
-              .where(ReviewCard.user_id == bindparam("user_id"), due_now(bindparam("now"))))
+              .where(ReviewCard.user_id == bindparam("user_id"), due_now(bindparam("now")), _OF_LIVE_QUESTION))
 
 
 def due_cards(session: Session, *, user: User, now: datetime | None = None, limit: int = QUEUE_PAGE,
@@ -219,7 +224,7 @@ def due_count(session: Session, *, user_id: int, now: datetime | None = None) ->
 def next_due_question(session: Session, *, user: User, now: datetime | None = None) -> int | None:
     now = utc(now or utcnow())
     return session.scalar(select(ReviewCard.question_id)
-                          .where(ReviewCard.user_id == user.id, due_now(now))
+                          .where(ReviewCard.user_id == user.id, due_now(now), _OF_LIVE_QUESTION)
                           .order_by(ReviewCard.due, ReviewCard.id).limit(1))
 
 
@@ -230,7 +235,7 @@ def reviewed_since(session: Session, *, user_id: int, since: datetime) -> int:
 
 
 def next_due_time(session: Session, *, user_id: int) -> datetime | None:
-    due = session.scalar(select(func.min(ReviewCard.due)).where(ReviewCard.user_id == user_id))
+    due = session.scalar(select(func.min(ReviewCard.due)).where(ReviewCard.user_id == user_id, _OF_LIVE_QUESTION))
     return utc(due) if due else None
 
 
@@ -249,7 +254,8 @@ def upcoming(session: Session, *, user_id: int, now: datetime | None = None, day
     now = utc(now or utcnow())
     start = now.replace(hour=0, minute=0, second=0, microsecond=0)
     end = start + timedelta(days=days)
-    dues = session.scalars(select(ReviewCard.due).where(ReviewCard.user_id == user_id, ReviewCard.due < end))
+    dues = session.scalars(select(ReviewCard.due).where(ReviewCard.user_id == user_id, ReviewCard.due < end,
+                                                        _OF_LIVE_QUESTION))
     counts = Counter(max(0, (utc(d) - start).days) for d in dues)
     return [((start + timedelta(days=i)).date().isoformat(), counts.get(i, 0)) for i in range(days)]
 

@@ -86,3 +86,16 @@ def test_questions_practised_counts_questions_answered_not_review_cards(session,
     practise(session, ann, bank["questions"][0], 75, NOW)  # the same question again
     practise(session, ann, bank["questions"][6], 50, NOW)  # and one not in the queue
     assert progress.figures(session, user=ann, now=NOW)["totals"]["questions_practised"] == 2
+
+
+def test_a_retired_question_is_not_offered_as_needing_work(session, bank, users):
+    ann = users[0]
+    weak, retired = bank["questions"][:2]
+    for question in (weak, retired):
+        attempt, _ = practise(session, ann, question, 30, NOW - timedelta(days=1))
+        at(session, attempt, NOW - timedelta(days=1))
+    retired.retired_at = NOW
+    session.flush()
+    figures = progress.figures(session, user=ann, now=NOW)
+    assert [w["question_id"] for w in figures["needs_work"]] == [weak.id]
+    assert figures["totals"]["attempts"] == 2  # its attempts still count in the history

@@ -149,3 +149,24 @@ def test_due_now_is_one_figure_and_later_today_is_counted_apart(session, bank, u
     # Every card is counted once: the table adds up to what upcoming() spreads over the same days.
     assert seen.due_now + seen.later_today + sum(n for _, n in seen.days) == sum(
         n for _, n in review.upcoming(session, user_id=ann.id, now=now, days=7))
+
+
+def test_a_retired_question_stops_falling_due_and_comes_back_with_its_schedule(session, bank, users):
+    # A question taken out of its bank (`import --prune`, `questions retire`) is out of practice, so its card
+    # must leave the queue, the count on the navigation bar and the coming days; the card and its log stay.
+    ann = users[0]
+    kept, retired = bank["questions"][:2]
+    for question in (kept, retired):
+        attempt(session, ann, question, 20)  # Again: due again within minutes
+    now = datetime.now(UTC) + timedelta(days=1)
+    retired.retired_at = datetime.now(UTC)
+    session.flush()
+    assert [c.question_id for c in review.due_cards(session, user=ann, now=now)] == [kept.id]
+    assert review.due_count(session, user_id=ann.id, now=now) == 1
+    assert sum(n for _, n in review.upcoming(session, user_id=ann.id, days=30)) == 1
+    assert review.next_due_question(session, user=ann, now=now) == kept.id
+    assert review.next_due_time(session, user_id=ann.id) == utc(card_of(session, ann, kept).due)
+    assert card_of(session, ann, retired).reviews == 1  # kept, with its log
+    retired.retired_at = None  # `questions retire --undo`
+    session.flush()
+    assert review.due_count(session, user_id=ann.id, now=now) == 2
