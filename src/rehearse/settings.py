@@ -72,6 +72,11 @@ class Settings(BaseSettings):
     feedback_backend: Literal["auto", "e5", "onnx", "lexical"] = Field(
         default="auto", description="`auto` (e5, else onnx, else lexical), `e5`, `onnx` or `lexical`."
     )
+    encoder_threads: int | None = Field(
+        default=None, ge=1, le=64,
+        description="OpenMP threads per e5 encoding call (read by the feedback package itself; checked here so "
+        "that a mistyped value stops the start instead of quietly scoring with another model).",
+    )
     max_answer_chars: int = Field(default=20_000, ge=1, le=30_000,  # 30,000: feedback.models.MAX_ANSWER_CHARS
                                   description="Longest answer accepted, in characters (the engine takes 30,000).")
     max_anonymous_answer_chars: int = Field(

@@ -102,6 +102,7 @@ def _signals_held():
 
 
 DEFAULT_ENCODER_THREADS = 1
+MAX_ENCODER_THREADS = 64  # as settings.Settings.encoder_threads allows
 
 
 def encoder_threads() -> int | None:
@@ -115,11 +116,11 @@ def encoder_threads() -> int | None:
     scoring one answer at a time may set 2."""
     configured = os.environ.get("REHEARSE_ENCODER_THREADS", "").strip()
     if configured:
-        try:
-            return max(1, int(configured))
-        except ValueError:
-            raise BackendUnavailable(
-                f"REHEARSE_ENCODER_THREADS must be a whole number, not {configured!r}") from None
+        # A ValueError, not BackendUnavailable: "auto" must not quietly score with another model instead.
+        if not configured.isdigit() or not 1 <= int(configured) <= MAX_ENCODER_THREADS:
+            raise ValueError(f"REHEARSE_ENCODER_THREADS must be a whole number from 1 to {MAX_ENCODER_THREADS}, "
+                             f"not {configured!r}")
+        return int(configured)
     return None if os.environ.get("OMP_NUM_THREADS") else DEFAULT_ENCODER_THREADS
 
 

@@ -314,12 +314,23 @@ def test_the_e5_engine_runs_one_thread_per_call_unless_told_otherwise(monkeypatc
     assert B.encoder_threads() == threads
 
 
-def test_a_malformed_encoder_thread_count_is_refused_with_its_name(monkeypatch):
+@pytest.mark.parametrize("value", ["two", "0", "-3", "65", "1.5"])
+def test_a_malformed_encoder_thread_count_is_refused_with_its_name(monkeypatch, value):
+    from rehearse.feedback import backends as B
+
+    monkeypatch.setenv("REHEARSE_ENCODER_THREADS", value)
+    with pytest.raises(ValueError, match="REHEARSE_ENCODER_THREADS must be a whole number from 1 to 64"):
+        B.encoder_threads()
+
+
+def test_a_malformed_encoder_thread_count_never_lets_auto_score_with_another_model(monkeypatch):
+    # A typo in the setting once made "auto" quietly fall back to MiniLM: worse feedback, no word said.
     from rehearse.feedback import backends as B
 
     monkeypatch.setenv("REHEARSE_ENCODER_THREADS", "two")
-    with pytest.raises(B.BackendUnavailable, match="REHEARSE_ENCODER_THREADS"):
-        B.encoder_threads()
+    monkeypatch.setattr(B, "_LOADED", {})
+    with pytest.raises(ValueError, match="REHEARSE_ENCODER_THREADS"):
+        B.load_backend("auto")
 
 
 def test_an_answer_under_half_the_expected_length_is_at_most_strong(backend, monkeypatch):
