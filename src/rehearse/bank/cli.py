@@ -37,7 +37,8 @@ def _fail(message: str, code: int = 2) -> None:
 
 
 def import_files(
-    paths: Annotated[list[Path], typer.Argument(help="Bank files or folders of Markdown question files.")],
+    paths: Annotated[list[Path], typer.Argument(help="Bank files, folders of them, or folders of one-question "
+                                                     "Markdown files.")],
     format: Annotated[str | None, typer.Option("--format", "-f", help="page, markdown, json, yaml or csv.")] = None,
     rename_bank: Annotated[bool | None, typer.Option(
         "--rename-bank/--new-bank", help="For a file naming a new bank whose questions are all one stored bank's: "
@@ -56,26 +57,35 @@ def import_files(
     from rich.progress import Progress
 
     from rehearse.bank.service import ImportSummary, check_files_apart, import_bank, settle_left_out
-    from rehearse.formats import READ_FORMATS, FormatError, read_path
+    from rehearse.formats import READ_FORMATS, FormatError, read_folder, read_path
 
     if format and format not in READ_FORMATS:
         _fail(f"unknown format {format!r}; choose one of {', '.join(READ_FORMATS)}")
-    parsed = []
+    parsed = []  # (file, what it gives): a folder of bank files gives each of its files, in sorted order
+    folders = []  # (folder, its bank files): said after the counts, since the command line did not name them
     for path in paths:
         if not path.exists():
             _fail(f"{path}: no such file or folder")
         try:
-            parsed.append(read_path(path, format))
+            if path.is_dir():
+                read = read_folder(path)
+                for warning in read.warnings:
+                    errors.print(f"[yellow]warning:[/] {escape(str(warning))}", highlight=False)
+                parsed += read.files
+                if read.layout == "bank files":
+                    folders.append((path, [str(Path(file).relative_to(path)) for file, _ in read.files]))
+            else:
+                parsed.append((str(path), read_path(path, format)))
         except FormatError as error:
             _fail(f"{error} — nothing was imported")
     try:
-        check_files_apart([(str(path), result.bank) for path, result in zip(paths, parsed, strict=True)])
+        check_files_apart([(file, result.bank) for file, result in parsed])
     except FormatError as error:
         _fail(f"{error} — nothing was imported")
-    for result in parsed:
+    for _, result in parsed:
         for warning in result.warnings:
             errors.print(f"[yellow]warning:[/] {escape(str(warning))}", highlight=False)
-    total = sum(result.bank.question_count for result in parsed)
+    total = sum(result.bank.question_count for _, result in parsed)
     summary = ImportSummary()
     database = open_database()
     storing = None
@@ -85,10 +95,10 @@ def import_files(
             task = progress.add_task("Importing", total=total)
             merged = []  # community edits an import replaced: said after the summary
             renamed = []  # (file, line, old slug, new slug)
-            for path, result in zip(paths, parsed, strict=True):
+            for path, result in parsed:
                 storing = path
                 start, renamed_before = len(summary.warnings), len(summary.renamed)
-                import_bank(session, result.bank, summary=summary, file=str(path), rename_bank=rename_bank,
+                import_bank(session, result.bank, summary=summary, file=path, rename_bank=rename_bank,
                             progress=lambda n: progress.advance(task, n))
                 merged += summary.warnings[start:]
                 renamed += [(path, *change) for change in summary.renamed[renamed_before:]]
@@ -104,6 +114,9 @@ def import_files(
         f"Imported {_questions(total)} into {escape(', '.join(dict.fromkeys(summary.banks)))}: "
         f"{summary.created} new, {summary.updated} updated{moved}, {summary.unchanged} unchanged."
     )
+    for folder, files in folders:
+        console.print(f"  imported from {escape(str(folder))}: {escape(', '.join(files))} "
+                      f"({len(files)} bank file{'' if len(files) == 1 else 's'})", highlight=False)
     for change in dict.fromkeys(summary.changes):
         console.print(f"  changed {escape(change)}", highlight=False)
     for slug, fields in summary.updates[:UPDATES_LISTED]:

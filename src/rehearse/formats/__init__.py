@@ -9,7 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from .checks import check_bank
-from .external import is_docusaurus, is_question_file, read_docusaurus, read_question_file, read_question_tree
+from .external import is_docusaurus, is_question_file, read_docusaurus, read_question_file
+from .folder import FolderRead
+from .folder import read_folder as _read_folder
 from .markdown import read_markdown, write_markdown
 from .model import (
     BankDoc,
@@ -30,9 +32,9 @@ from .tabular import read_csv, write_csv
 from .talking_points import parse_talking_points
 
 __all__ = [
-    "BankDoc", "FormatError", "ImportWarning", "ParseResult", "QuestionDoc", "RoleDoc",
+    "BankDoc", "FolderRead", "FormatError", "ImportWarning", "ParseResult", "QuestionDoc", "RoleDoc",
     "READ_FORMATS", "WRITE_FORMATS", "detect_kind", "extension_for", "parse_talking_points", "read_bytes",
-    "read_path", "read_text", "slugify", "write",
+    "read_folder", "read_path", "read_text", "slugify", "write",
 ]
 
 READ_FORMATS = ("page", "markdown", "json", "yaml", "csv")
@@ -97,11 +99,23 @@ def read_bytes(data: bytes, *, file: str, format: str) -> ParseResult:
     return read_text(decode(data, file), file=file, format=format)
 
 
+def read_folder(folder: Path) -> FolderRead:
+    """Read a folder: each bank file in it (in sorted order, each as `read_path` reads it), or the one bank of a
+    folder of one-question Markdown files; see `formats.folder`."""
+    read = _read_folder(folder, read_path, format_for)
+    return FolderRead(files=tuple((file, ParseResult(with_newlines(result.bank), result.warnings))
+                                  for file, result in read.files), warnings=read.warnings, layout=read.layout)
+
+
 def read_path(path: Path, format: str | None = None) -> ParseResult:
-    """Read one file, or a folder of one-question-per-file Markdown."""
+    """Read one file, or a folder that gives one bank (of one-question Markdown files, or with one bank file)."""
     if path.is_dir():
-        result = read_question_tree(path)
-        return ParseResult(with_newlines(result.bank), result.warnings)
+        read = read_folder(path)
+        if len(read.files) > 1:
+            raise FormatError(str(path), None, f"one bank, not {len(read.files)} bank files (read_folder reads "
+                                               "each of them)")
+        file, result = read.files[0]
+        return ParseResult(result.bank, read.warnings + result.warnings)
     chosen = format or format_for(path)
     if chosen is None:
         raise FormatError(str(path), None, f"a known extension ({', '.join(_READABLE_EXTENSIONS)}) or --format")
