@@ -18,6 +18,8 @@ import logging
 import threading
 from collections.abc import Callable
 
+from rehearse.db.engine import application_name
+
 from . import policy
 
 log = logging.getLogger("rehearse.jobs")
@@ -38,7 +40,9 @@ class Listener:
         if engine.dialect.name != "postgresql":
             raise ValueError("only PostgreSQL has LISTEN/NOTIFY")
         args, options = engine.dialect.create_connect_args(engine.url)
-        self._connect_args = (args, {"connect_timeout": CONNECT_TIMEOUT_S, **KEEPALIVES, **options})
+        # Named like the app's pooled connections, so `rehearse restore` counts a running listener as this app's.
+        named = {"application_name": application_name(engine.url.render_as_string(hide_password=False))}
+        self._connect_args = (args, {"connect_timeout": CONNECT_TIMEOUT_S, **KEEPALIVES, **named, **options})
         self._on_notice = on_notice
         self.backend_pid: int | None = None  # the listening connection's server process, as pg_stat_activity shows it
         self._stopping = threading.Event()

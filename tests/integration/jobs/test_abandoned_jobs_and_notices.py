@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import text
 
 from rehearse.db.database import Database
+from rehearse.db.engine import application_name
 from rehearse.jobs import notify, policy, service
 from rehearse.jobs.queue import JobQueue
 from rehearse.jobs.worker import Worker
@@ -183,6 +184,10 @@ def test_a_listener_whose_connection_is_cut_listens_again(postgresql_only):
     try:
         assert listener.wait_listening(20)
         first = listener.backend_pid
+        with database.transaction() as session:  # named as the app's own connections are, for `rehearse restore`
+            named = session.scalar(text("SELECT application_name FROM pg_stat_activity WHERE pid = :pid"),
+                                   {"pid": first})
+        assert named == application_name(database.url)
         with database.transaction() as session:  # as a restarted server or a dropped network would
             session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
         while listener.backend_pid in (None, first):  # noticed, then reconnected after a pause
