@@ -36,7 +36,7 @@ def export_queue(
     from rehearse.output import OutputError, write_file
 
     try:  # missing folders are made, as for every file the command line writes
-        write_file(out, text)
+        write_file(out, text, private=True)  # unpublished suggestions and their authors' names
     except OutputError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -248,3 +249,15 @@ def test_the_operator_suspends_and_reinstates_an_account_from_the_command_line(c
                           (("reinstate", "nobody@example.com"), "No account")):
         refused = rehearse(cli_env, "users", *args)
         assert refused.returncode == 2 and message in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_the_exported_queue_is_readable_by_its_owner_only(cli_env, queue_db, tmp_path):
+    """It holds suggestions not yet published and their authors' names, as a data export holds one person's."""
+    out = tmp_path / "queue.jsonl"
+    before = os.umask(0o022)  # the umask most systems start with; the command inherits it
+    try:
+        exported = rehearse(cli_env, "community", "export-queue", "--out", str(out))
+    finally:
+        os.umask(before)
+    assert exported.returncode == 0, exported.stderr
+    assert out.stat().st_mode & 0o777 == 0o600
