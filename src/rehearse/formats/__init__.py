@@ -74,6 +74,8 @@ def read_text(text: str, *, file: str, format: str) -> ParseResult:
     """Parse text of a known format and check it can be stored whole; Markdown also recognises the
     two external layouts. Anything else raises FormatError naming the file and line."""
     _readable(format, file)
+    if not text.strip():
+        raise FormatError(file, 1, "a bank: the file is empty (or holds only spaces and blank lines)")
     result = _parse(text, file=file, format=format)
     bank = with_newlines(result.bank)  # here, so that no reader (nor a new one) keeps "\r\n" in a text
     warnings = check_bank(bank, file=file, text=text)
@@ -94,7 +96,7 @@ def _parse(text: str, *, file: str, format: str) -> ParseResult:
 
 
 def read_bytes(data: bytes, *, file: str, format: str) -> ParseResult:
-    """Parse a file's bytes (UTF-8); what `read_path` does once it has read the file."""
+    """Parse a file's bytes (UTF-8, or UTF-16 with its byte-order mark): what `read_path` does with a file."""
     _readable(format, file)  # before decoding: an Anki deck is not "bad UTF-8"
     return read_text(decode(data, file), file=file, format=format)
 

@@ -125,13 +125,28 @@ def with_newlines(doc: _Doc) -> _Doc:
     return replace(doc, **changes) if changes else doc
 
 
+# Byte-order marks a text editor (Notepad, Excel's "Unicode text") may start a file with, and what they mean.
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+         (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
 def decode(data: bytes, file: str) -> str:
-    """A file's bytes as text: UTF-8 (a byte-order mark is dropped), or an error naming the line."""
+    """A file's bytes as text: UTF-8 (a byte-order mark is dropped), or UTF-16 or UTF-32 that starts with its
+    byte-order mark; anything else is an error naming the line and saying how to save the file."""
+    encoding = next((name for bom, name in _BOMS if data.startswith(bom)), "utf-8")
+    if encoding == "utf-8" and data.count(b"\x00") > len(data) // 4:  # ASCII as UTF-16: every other byte NUL
+        raise FormatError(file, 1, "UTF-8 text; this file looks like UTF-16 without a byte-order mark (save "
+                                      "it again as UTF-8)")
     try:
-        return data.decode("utf-8-sig")
+        return data.decode(encoding)
     except UnicodeDecodeError as error:
+        if encoding != "utf-8":
+            raise FormatError(file, 1, f"{encoding.upper()} text, as its byte-order mark says; it is not "
+                                          "(save the file again as UTF-8)") from None
         line = data[: error.start].count(b"\n") + 1
-        raise FormatError(file, line, f"UTF-8 text (byte 0x{data[error.start]:02x} is not)") from None
+        raise FormatError(file, line, f"UTF-8 text (byte 0x{data[error.start]:02x} is not): the file was saved in "
+                                      "another encoding, such as Windows-1252 or Latin-1 (save it again as "
+                                      "UTF-8)") from None
 
 
 # Characters that show nothing but are neither spaces nor removed by str.strip(): controls and format

@@ -12,13 +12,14 @@ looks like.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .checks import shown
-from .model import BankDoc, FormatError, LineIndex, ParseResult, QuestionDoc, RoleDoc, detect_kind
+from .model import BankDoc, FormatError, LineIndex, ParseResult, QuestionDoc, RoleDoc, detect_kind, lines_of
 
 
 class _Strict(BaseModel):
@@ -197,13 +198,61 @@ def _validate(document: Any, file: str, locate: Any, *, question_lines: bool = T
     return ParseResult(bank=_to_bank(parsed, locate if question_lines else None))
 
 
+def _json_problem(error: json.JSONDecodeError) -> tuple[int, str]:
+    """Where a JSON syntax error is and what it means, in words: json's own message ("Expecting property name
+    enclosed in double quotes") names the parser's state, not the writer's mistake."""
+    before = error.doc[: error.pos].rstrip()
+    at = error.doc[error.pos: error.pos + 1]
+    if before.endswith(",") and at and at in "}]":  # at the comma, often on the line before
+        return len(before) - 1, f"a comma after the last item before '{at}', which JSON does not allow: remove it"
+    return error.pos, _json_message(error)
+
+
+def _json_message(error: json.JSONDecodeError) -> str:
+    if error.msg.startswith("Expecting property name"):
+        return "a key in double quotes (\"text\": …); JSON has no single quotes, bare keys or comments"
+    if error.msg.startswith("Expecting ',' delimiter"):
+        return "a comma between two items: one is missing before this point, or a quote inside a text is not " \
+               "written \\\""
+    if error.msg.startswith("Expecting ':' delimiter"):
+        return "a colon between a key and its value"
+    if error.msg.startswith("Unterminated string") or (error.msg.startswith("Invalid control character")
+                                                       and error.doc[error.pos: error.pos + 1] in "\r\n"):
+        return "a closing double quote for the text on this line (a line break inside a text is written \\n)"
+    if error.msg.startswith("Invalid control character"):
+        return "no line break or tab inside a text: write them as \\n and \\t"
+    if error.msg.startswith("Invalid \\escape") or error.msg.startswith("Invalid \\u"):
+        return "a valid escape after a backslash (a backslash itself is written \\\\)"
+    if error.msg.startswith("Extra data"):
+        return "the end of the file: more text follows the bank's document (one {…} per file)"
+    if error.msg.startswith("Expecting value"):
+        return "a value here (text in double quotes, a number, true, false, null, a list or an object)"
+    return error.msg
+
+
+# A plain YAML value holding ": ", which YAML reads as a second key on the line: "text: Tell me about a time: what".
+_COLON_IN_VALUE = re.compile(r"^(?P<lead>\s*(?:-\s+)?)(?P<key>[\w-]+):\s+(?P<value>[^\"'\s|>{\[].*?:\s.*?)\s*$")
+
+
+def _yaml_problem(error: yaml.MarkedYAMLError, text: str, line: int) -> str:
+    if error.problem == "mapping values are not allowed here":
+        lines = lines_of(text)
+        found = _COLON_IN_VALUE.match(lines[line - 1]) if line <= len(lines) else None
+        if found:
+            quoted = found.group("value").replace("\\", "\\\\").replace('"', '\\"')
+            return (f"valid YAML: a value that contains ': ' needs quotes, or YAML reads a second key in it; write "
+                    f"{found.group('key')}: \"{quoted}\"")
+        return "valid YAML: a value that contains ': ' needs quotes (\"…\"), or YAML reads a second key in it"
+    return f"valid YAML ({error.problem})"
+
+
 def read_yaml(text: str, file: str = "<yaml>") -> ParseResult:
     try:
         document = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = LineIndex(text).line(mark.index) if mark else 1
-        raise FormatError(file, line, f"valid YAML ({error.problem})") from None
+        raise FormatError(file, line, _yaml_problem(error, text, line)) from None
     except yaml.reader.ReaderError as error:  # a character YAML does not allow (a NUL, a control character)
         line = LineIndex(text).line(error.position)
         raise FormatError(file, line, f"valid YAML (character {error.character!r} is not allowed)") from None
@@ -242,7 +291,11 @@ def read_json(text: str, file: str = "<json>") -> ParseResult:
         raise FormatError(file, line, f"each key once in an object ({shown(repeated.key)} is given twice; only "
                                       "the last would count)") from None
     except json.JSONDecodeError as error:
-        raise FormatError(file, LineIndex(text).line(error.pos), f"valid JSON ({error.msg})") from None
+        position, problem = _json_problem(error)
+        lines = LineIndex(text)
+        line = lines.line(position)
+        column = position - lines.starts[line - 1] + 1
+        raise FormatError(file, line, f"valid JSON (column {column}: {problem})") from None
     except RecursionError:
         raise FormatError(file, 1, "valid JSON nested less deeply") from None
     located: list = []

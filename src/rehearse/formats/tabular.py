@@ -40,20 +40,32 @@ OPTIONAL_FIELDS = {"kind": "kind", "competencies": "competencies", "intent": "in
 _QUOTE_OR_BREAK = re.compile(r'["\n]')
 
 
+def _delimiter(text: str) -> str:
+    """The character between the columns: a comma, or the semicolon (a tab) of a header that names Rehearse's
+    columns with it and has no comma, as Excel saves CSV in locales whose decimal separator is the comma."""
+    header = next((line for line in lines_of(text) if line.strip()), "")
+    for delimiter in (";", "\t"):
+        names = {cell.strip().strip('"') for cell in header.split(delimiter)}
+        if "," not in header and set(REQUIRED) <= names:
+            return delimiter
+    return ","
+
+
 def read_csv(text: str, file: str = "<csv>") -> ParseResult:
-    unclosed = _unclosed_quote_line(text)
+    delimiter = _delimiter(text)
+    unclosed = _unclosed_quote_line(text, delimiter)
     if unclosed is not None:
         raise FormatError(file, unclosed, "a closing quote: a quoted cell opened on this line is never closed")
     # strict: a stray quote in a quoted cell ("Tell me about "the" time") is an error, not mangled text
-    reader = csv.reader(io.StringIO(text), strict=True)
+    reader = csv.reader(io.StringIO(text), strict=True, delimiter=delimiter)
     try:
         header = next(reader, [])
     except csv.Error as error:
         raise FormatError(file, max(reader.line_num, 1), f"a well-formed CSV header row ({error})") from None
     missing = [column for column in REQUIRED if column not in header]
     if missing:
-        raise FormatError(file, 1,
-                          f"a header row with the columns {', '.join(REQUIRED)} (missing: {', '.join(missing)})")
+        raise FormatError(file, 1, f"a header row with the columns {', '.join(REQUIRED)} (missing: "
+                                   f"{', '.join(missing)}){_other_separator(header)}")
     unknown = [column for column in header if column not in COLUMNS]
     if unknown:
         raise FormatError(file, 1, f"only the columns {', '.join(COLUMNS)} (unknown: "
@@ -118,6 +130,16 @@ def read_csv(text: str, file: str = "<csv>") -> ParseResult:
     ), warnings=warnings)
 
 
+def _other_separator(header: list[str]) -> str:
+    """Why a header misses columns, when it is one cell that another character separates."""
+    for name, character in (("';'", ";"), ("tabs", "\t")):
+        if len(header) == 1 and character in header[0]:
+            return (f": this file separates columns with {name}, not commas, and its header does not name the "
+                    f"columns {', '.join(REQUIRED)}; save it as CSV with commas (in Excel: 'CSV UTF-8 (Comma "
+                    "delimited)'), or name the columns in the header")
+    return ""
+
+
 def _line_of_cell(line: int, cells: list[str], header: list[str], column: str) -> int:
     """The line where a row's cell starts: the row's line, after the line breaks of the cells before it."""
     before = cells[: header.index(column)] if column in header else []
@@ -146,7 +168,7 @@ def _why_cells_differ(line: int, cells: list[str], header: list[str]) -> str:
     return " (is it truncated?)" if len(cells) < len(header) else ""
 
 
-def _unclosed_quote_line(text: str) -> int | None:
+def _unclosed_quote_line(text: str, delimiter: str = ",") -> int | None:
     """The line where a quoted cell opens that the file never closes, or None.
 
     Python's csv reads such a cell to the end of the file, turning the rows after it into one cell.
@@ -164,7 +186,7 @@ def _unclosed_quote_line(text: str) -> int | None:
                 skip_at = index + 1
             else:
                 quoted = False
-        elif index == 0 or text[index - 1] in ",\n\r":
+        elif index == 0 or text[index - 1] in f"{delimiter}\n\r":
             quoted, opened_on = True, line
     return opened_on if quoted else None
 
