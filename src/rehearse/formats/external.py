@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from pathlib import Path, PurePath
 
@@ -28,6 +29,20 @@ def _competency(folder_name: str) -> str:
     return re.sub(r"^\d+[_-]*", "", folder_name).replace("_", "-").lower() or folder_name.lower()
 
 
+# The sections of the one-question-per-file layout: the first three are read, the others are known and skipped.
+_READ_SECTIONS = ("Why This Is Asked", "Key Points to Cover", "Example Response")
+_KNOWN_SECTIONS = (*_READ_SECTIONS, "Tips", "STAR Method Answer Template", "Companies Known to Ask This")
+
+
+def _misspelt_section(title: str) -> str | None:
+    """The read section a heading misspells ("Key Point to Cover", "Exmaple Response"), or None."""
+    known = {name.lower(): name for name in _KNOWN_SECTIONS}
+    if title.strip().lower() in known:
+        return None
+    match = difflib.get_close_matches(title.strip().lower(), known, n=1, cutoff=0.75)
+    return known[match[0]] if match and known[match[0]] in _READ_SECTIONS else None
+
+
 def read_question_file(text: str, file: str, competency: str | None = None) -> QuestionDoc:
     lines = lines_of(text)
     title = next(((n, line[2:].strip()) for n, line in enumerate(lines, 1) if line.startswith("# ")), None)
@@ -42,6 +57,10 @@ def read_question_file(text: str, file: str, competency: str | None = None) -> Q
             sections[current] = []
         elif current is not None:
             sections[current].append(line)
+    for number, line in enumerate(lines[title[0]:], start=title[0] + 1):
+        if (match := _SECTION.match(line)) and (meant := _misspelt_section(match.group("title"))):
+            raise FormatError(file, number, f"'## {meant}', probably: {line.strip()!r} is no section of this layout, "
+                                            "so what it holds would be left out")
     if "key points to cover" not in sections:
         raise FormatError(file, title[0], "a '## Key Points to Cover' section with a bulleted list")
     points = tuple(m.group("text").strip() for m in map(_BULLET.match, sections["key points to cover"]) if m)

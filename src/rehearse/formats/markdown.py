@@ -34,6 +34,7 @@ A line of free text (a description, an intent, an example answer) that would rea
 
 from __future__ import annotations
 
+import difflib
 import re
 
 import yaml
@@ -65,6 +66,18 @@ def _item(number: int, point: str) -> list[str]:
     lines = point.split("\n")
     return [f"{marker if index == 0 else ' ' * len(marker)}{line}{'' if index == len(lines) - 1 else chr(92)}"
             for index, line in enumerate(lines)]
+
+
+_SECTION_HEADINGS = {"intent": "#### Intent", "talking points": "#### Talking points",
+                     "example answer": "#### Example answer"}
+
+
+def _meant_section(title: str) -> str | None:
+    """The section heading a heading of another level, or a misspelt one, probably meant ("Talking Point",
+    "Exmaple answer"), or None."""
+    wanted = title.strip().lower().rstrip(":")
+    match = difflib.get_close_matches(wanted, _SECTION_HEADINGS, n=1, cutoff=0.75)
+    return _SECTION_HEADINGS[match[0]] if match else None
 
 
 def _unescaped(line: str) -> str:
@@ -126,6 +139,11 @@ def read_markdown(text: str, file: str = "<markdown>") -> ParseResult:
         line = raw.rstrip()
         if line.startswith("# ") and not bank_name:
             bank_name = line[2:].strip()
+        elif line.startswith(("## ", "### ")) and question is not None and (meant := _meant_section(
+                line.lstrip("#"))):
+            starts = "role" if line.startswith("## ") else "question"
+            raise FormatError(file, number, f"{meant!r}, probably: {line.strip()!r} would start a new {starts} "
+                                            f"named {line.lstrip('#').strip()!r} (a question's sections have four #)")
         elif line.startswith("## "):
             finish_question()
             question, section = None, None
@@ -146,7 +164,9 @@ def read_markdown(text: str, file: str = "<markdown>") -> ParseResult:
                 raise FormatError(file, number, "a '### question' heading before this section")
             title = line[5:].strip().lower().rstrip(":")
             if title not in _SECTIONS:
-                raise FormatError(file, number, "a section named 'Intent', 'Talking points' or 'Example answer'")
+                meant = _meant_section(title)
+                raise FormatError(file, number, "a section named 'Intent', 'Talking points' or 'Example answer'"
+                                                + (f" (did you mean {meant!r}?)" if meant else ""))
             section = _SECTIONS[title]
             question["sections"].add(section)
         elif question is None:
