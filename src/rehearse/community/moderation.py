@@ -232,7 +232,7 @@ def _accept_question(session: Session, *, editor: User, suggestion: Suggestion, 
                or competencies != suggestion.competencies)
     if not values["talking_points"]:  # suggested before points were required: the editor gives them
         raise CommunityError("The suggested question has no talking points (answers to it would be scored "
-                             "against nothing): edit it to give at least one, then accept.")
+                             "against nothing): edit it to give at least one, then accept.", field="talking_points")
     role = session.scalar(select(Role).where(Role.id == suggestion.role_id).with_for_update()
                           .execution_options(populate_existing=True))
     if role is None:

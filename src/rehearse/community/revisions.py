@@ -157,12 +157,13 @@ def fill_proposed(base: Snapshot, *, example_answer: str | None, intent: str | N
     if example_answer is not None:
         answer = checked_text(example_answer, "example answer", MAX_ANSWER) or None
         if answer is None and base.example_answer:
-            raise CommunityError("The suggested example answer is empty.")
+            raise CommunityError("The suggested example answer is empty.", field="example_answer")
     said = base.intent
     if intent is not None:
         said = checked_text(intent, "intent", MAX_INTENT) or None
         if said is None and base.intent:
-            raise CommunityError("The suggested intent is empty: a question's intent can be reworded, not removed.")
+            raise CommunityError("The suggested intent is empty: a question's intent can be reworded, not removed.",
+                                 field="intent")
     return {
         "example_answer": answer,
         "intent": said,

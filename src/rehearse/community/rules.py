@@ -49,9 +49,18 @@ _ACTIONS = {SUGGESTION_LIMIT.name: "suggestions", COMMENT_LIMIT.name: "comments"
 
 
 class CommunityError(ValueError):
-    """Bad input or a refused action; the message is safe to show."""
+    """Bad input or a refused action; the message is safe to show. `field` names the input it is about, as
+    the forms and the API name it ("example_answer", "talking_points", "text" …), or None (a limit, a conflict)."""
 
     status = 400
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+# checked_text's names for a text, where the form's field is called otherwise.
+_FIELD_OF_TEXT = {"question": "text"}
 
 
 class NotFound(CommunityError):
@@ -88,18 +97,23 @@ def checked_text(value: str | None, name: str, limit: int, *, required: bool = F
 
     A text that shows nothing (spaces, zero-width spaces, other invisible characters) is empty: "" when
     not `required`. Every never-blank rule of the community comes through here or `clean_points`."""
+    field = _FIELD_OF_TEXT.get(name, name.replace(" ", "_"))
     if value is None:
         if required:
-            raise CommunityError(f"The {name} is missing.")
+            raise CommunityError(f"The {name} is missing.", field=field)
         return None
     value = value.replace("\r\n", "\n").strip()
     if is_blank(value):
         value = ""
     if required and not value:
-        raise CommunityError(f"The {name} is empty.")
+        raise CommunityError(f"The {name} is empty.", field=field)
     if len(value) > limit:
-        raise CommunityError(f"The {name} is {len(value):,} characters long; the most allowed is {limit:,}.")
+        raise CommunityError(f"The {name} is {len(value):,} characters long; the most allowed is {limit:,}.",
+                             field=field)
     return value
+
+
+POINTS, COMPETENCIES = "talking_points", "competencies"
 
 
 def clean_points(points: Sequence[str] | str | None, *, required: bool = True) -> list[str] | None:
@@ -113,18 +127,21 @@ def clean_points(points: Sequence[str] | str | None, *, required: bool = True) -
     cleaned = [" ".join(str(p).split()).lstrip("-*• ").strip() for p in items]
     cleaned = ["" if is_blank(p) else p for p in cleaned]
     if (blank := next((number for number, p in enumerate(cleaned, start=1) if not p), None)) is not None:
-        raise CommunityError(f"Talking point {blank} is empty: give each point some words, or leave it out.")
+        raise CommunityError(f"Talking point {blank} is empty: give each point some words, or leave it out.",
+                             field=POINTS)
     if required and not cleaned:
         raise CommunityError("There are no talking points: a question needs at least one, or answers to it "
-                             "are scored against nothing.")
+                             "are scored against nothing.", field=POINTS)
     if len(cleaned) > MAX_POINTS:
-        raise CommunityError(f"There are {len(cleaned)} talking points; the most allowed is {MAX_POINTS}.")
+        raise CommunityError(f"There are {len(cleaned)} talking points; the most allowed is {MAX_POINTS}.",
+                             field=POINTS)
     seen: set[str] = set()
     for point in cleaned:
         if len(point) > MAX_POINT:
-            raise CommunityError(f"A talking point is {len(point)} characters long; the most allowed is {MAX_POINT}.")
+            raise CommunityError(f"A talking point is {len(point)} characters long; the most allowed is {MAX_POINT}.",
+                                 field=POINTS)
         if same_text(point) in seen:
-            raise CommunityError(f"The talking point “{shorten(point)}” is given twice.")
+            raise CommunityError(f"The talking point “{shorten(point)}” is given twice.", field=POINTS)
         seen.add(same_text(point))
     return cleaned
 
@@ -136,7 +153,8 @@ def checked_kind(kind: str | None) -> str | None:
         return None
     kind = kind.strip().lower()
     if kind not in QUESTION_KINDS:
-        raise CommunityError(f"A question's kind is one of {', '.join(QUESTION_KINDS)}, not “{shorten(kind)}”.")
+        raise CommunityError(f"A question's kind is one of {', '.join(QUESTION_KINDS)}, not “{shorten(kind)}”.",
+                             field="kind")
     return kind
 
 
@@ -151,17 +169,19 @@ def clean_competencies(names: Sequence[str] | str | None) -> list[str] | None:
     cleaned: list[str] = []
     for item in items:
         if "," in item:
-            raise CommunityError(f"A competency is one name without commas, not “{shorten(item)}”.")
+            raise CommunityError(f"A competency is one name without commas, not “{shorten(item)}”.",
+                                 field=COMPETENCIES)
         name = "-".join(item.lower().split())
         if is_blank(name):
             continue
         if len(name) > MAX_COMPETENCY:
             raise CommunityError(f"A competency is {len(name)} characters long; the most allowed is "
-                                 f"{MAX_COMPETENCY}.")
+                                 f"{MAX_COMPETENCY}.", field=COMPETENCIES)
         if name not in cleaned:
             cleaned.append(name)
     if len(cleaned) > MAX_COMPETENCIES:
-        raise CommunityError(f"There are {len(cleaned)} competencies; the most allowed is {MAX_COMPETENCIES}.")
+        raise CommunityError(f"There are {len(cleaned)} competencies; the most allowed is {MAX_COMPETENCIES}.",
+                             field=COMPETENCIES)
     return cleaned or None
 
 

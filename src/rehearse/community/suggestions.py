@@ -196,7 +196,8 @@ def suggest_edit(session: Session, *, user: User, question_id: int, reason: str,
                              "talking points first.")
     if not accept_licence:
         raise CommunityError(f"Agree to publish your suggestion under the bank's licence "
-                             f"({licence_of(session, question_id=question_id)}) to send it.")
+                             f"({licence_of(session, question_id=question_id)}) to send it.",
+                             field="accept_licence")
     fields = {name: (proposed[name] if name in changed else None) for name in FIELDS}
     refuse_repeated_edit(session, question_id=question_id, fields=fields)
     count_action(session, user, SUGGESTION_LIMIT, now)
@@ -230,7 +231,8 @@ def suggest_question(session: Session, *, user: User, role_id: int, text: str, r
     kind, competencies = checked_kind(kind), clean_competencies(competencies)
     if not accept_licence:
         raise CommunityError(f"Agree to publish your suggestion under the bank's licence "
-                             f"({licence_of(session, role_id=role_id)}) to send it.")
+                             f"({licence_of(session, role_id=role_id)}) to send it.",
+                             field="accept_licence")
     refuse_repeated_question(session, role_id=role_id, text=text)
     count_action(session, user, SUGGESTION_LIMIT, now)
     suggestion = Suggestion(
@@ -277,7 +279,7 @@ def refuse_repeated_question(session: Session, *, role_id: int, text: str, pendi
                                                       .where(Question.role_id == role_id)):
         if same_question(question_text) == said:
             raise Conflict(f"This role already has that question (question {question_id}); suggest a change "
-                           "to it instead.")
+                           "to it instead.", field="text")
     if pending:
         refuse_pending_question(session, role_id=role_id, text=text)
 
@@ -291,7 +293,7 @@ def refuse_pending_question(session: Session, *, role_id: int, text: str) -> Non
                 Suggestion.kind == "new_question", Suggestion.role_id == role_id, Suggestion.status == "pending")):
         if same_question(suggested or "") == said:
             raise Conflict(f"Suggestion #{suggestion_id} already proposes that question for this role; vote for "
-                           "it or comment on it instead.")
+                           "it or comment on it instead.", field="text")
 
 
 def get_suggestion(session: Session, suggestion_id: int, *, lock: bool = False) -> Suggestion:

@@ -55,21 +55,15 @@ def _question(request: Request, session, question_id: int):
 
 # --- suggest -------------------------------------------------------------------------------------
 
-# The words by which the service's refusals name a form field, most specific first ("The suggested question
-# has no talking points" is about the points).
-FIELD_WORDS = (("example answer", "example_answer"), ("talking point", "talking_points"), ("intent", "intent"),
-               ("licence", "accept_licence"), ("reason", "reason"), ("competenc", "competencies"),
-               ("kind", "kind"), ("question", "text"))
 EDIT_FIELDS = ["example_answer", "intent", "talking_points", "reason", "accept_licence"]
 QUESTION_FIELDS = ["text", "kind", "competencies", "intent", "talking_points", "example_answer", "reason",
                    "accept_licence"]
 
 
 def _field_of(refusal: Exception, fields: list[str]) -> tuple[str, ...]:
-    """The field of the form that a refusal's message names; none when it names none (a limit, a conflict)."""
-    message = str(refusal).lower()
-    named = next((field for words, field in FIELD_WORDS if words in message and field in fields), None)
-    return (named,) if named else ()
+    """The field of this form a refusal is about; none when it is about none of them (a limit, a conflict)."""
+    named = getattr(refusal, "field", None)
+    return (named,) if named in fields else ()
 
 
 def _sending_problems(*, reason: str, accept_licence: bool, licence: str) -> FormErrors:
