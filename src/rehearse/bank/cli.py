@@ -58,6 +58,7 @@ def import_files(
 
     from rehearse.bank.service import ImportSummary, check_files_apart, import_bank, settle_left_out
     from rehearse.formats import READ_FORMATS, FormatError, read_folder, read_path
+    from rehearse.formats.checks import similar_questions
 
     if format and format not in READ_FORMATS:
         _fail(f"unknown format {format!r}; choose one of {', '.join(READ_FORMATS)}")
@@ -85,6 +86,8 @@ def import_files(
     for _, result in parsed:
         for warning in result.warnings:
             errors.print(f"[yellow]warning:[/] {escape(str(warning))}", highlight=False)
+    for warning in similar_questions([(file, result.bank) for file, result in parsed], across_files=True):
+        errors.print(f"[yellow]warning:[/] {escape(str(warning))}", highlight=False)
     total = sum(result.bank.question_count for _, result in parsed)
     summary = ImportSummary()
     database = open_database()

@@ -173,7 +173,8 @@ def check_bank(bank: BankDoc, *, file: str, text: str = "") -> tuple[ImportWarni
                           f"a licence of at most {MAX_LICENCE} characters, not {len(bank.licence):,}")
     for role in bank.roles:
         _check_role(role, file=file, text=text)
-    return _check_repeats(bank, file=file, text=text) + _check_guidance(bank, file=file, text=text)
+    return (_check_repeats(bank, file=file, text=text) + _check_guidance(bank, file=file, text=text)
+            + similar_questions([(file, bank)], texts={file: text}))
 
 
 SHOWN_UNGUIDED = 5  # questions without guidance named one by one; the rest counted
@@ -262,3 +263,46 @@ def _nth_line(text: str, value: str, nth: int, *, slug: bool) -> int | None:
         if len(found) == nth:
             return LineIndex(text).line(found[-1].start())
     return None
+
+
+_PUNCTUATION = re.compile(r"[^\w\s]")
+
+
+def _alike(text: str) -> str:
+    """What two question texts that differ only in case, spacing and punctuation have in common."""
+    return same_text(_PUNCTUATION.sub(" ", text))
+
+
+def similar_questions(files, *, texts: dict[str, str] | None = None, across_files: bool = False
+                      ) -> tuple[ImportWarning, ...]:
+    """Warn about two questions of an import whose texts differ only in case, spacing or punctuation ("How do you
+    hire?" and "how do you hire"): probably one question written twice. `files` is (file, bank) pairs; a question
+    is named by its line (found in `texts[file]` where the reader gave none). Within one role, texts that differ
+    in case and spacing only are `_check_repeats`' to refuse; `across_files` limits the check to pairs of files."""
+    first: dict[str, tuple[str, str, QuestionDoc]] = {}
+    warnings = []
+    for file, bank in files:
+        for role in bank.roles:
+            role_key = f"{slugify(bank.name)}/{role.slug or slugify(role.name)}"
+            for question in role.questions:
+                key = _alike(question.text)
+                if key not in first:
+                    first[key] = (file, role_key, question)
+                    continue
+                other_file, other_role, other = first[key]
+                if question.text.strip() == other.text.strip() and other_role != role_key:
+                    continue  # the same words in two roles: one question asked of both, on purpose
+                if other_role == role_key and same_text(question.text) == same_text(other.text):
+                    continue  # a repeat within its role, refused or said by _check_repeats
+                if across_files and other_file == file:
+                    continue  # said when its file was read
+
+                def line(of: QuestionDoc, in_file: str) -> int | None:
+                    return of.line or (_line_of(texts[in_file], of.text) if texts and in_file in texts else None)
+
+                there = f"{other_file}:{line(other, other_file)}" if line(other, other_file) else other_file
+                warnings.append(ImportWarning(file, line(question, file), (
+                    f"question {shown(question.text)} differs from {shown(other.text)} at {there} only in case, "
+                    "spacing or punctuation: probably the same question (both are imported; drop one, or word them "
+                    "apart)")))
+    return tuple(warnings)
