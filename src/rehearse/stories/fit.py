@@ -21,6 +21,12 @@ CANDIDATES = 6  # the closest stories scored by the engine to find the two or th
 # -0.50 (a tech-debt story offered for "why management?" at -0.50, scored 69), the fitting ones -0.01 to 0.57:
 # the tech-debt story against its own question's near twin ("convince leadership" / "convince your PM").
 OTHER_QUESTION_RATIO = -0.1
+# ... unless, by meaning, the question is among the story's closest in its bank: the word ratio is crude, and
+# a story told in its own words for the very question it was written for once read as another question's
+# (-0.27 against a career-framework question) and was never suggested. By e5, the story (as a passage) against
+# every question of the bank (as queries) put its own question first and the question it was wrongly offered
+# for (a missed deadline, -0.43) eleventh.
+MEANING_RANK_WAIVES = 5
 COMPETENCY_BONUS = 0.05  # a shared competency tag lifts a story as much as a clearly closer meaning
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset(("a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "how", "i", "in",
@@ -61,10 +67,30 @@ def rank(similarities: Sequence[float], story_competencies: Sequence[Sequence[st
     return [item for *_, item in sorted(scored)[:limit]]
 
 
-def fits(report: dict) -> bool:
-    """Whether a story, scored as the answer to the question, fits it: on topic, MIN_STORY_SCORE or more, and
-    not told in the words of another question of the bank (a specific, well-told story passed the score on
-    specificity and structure alone, and "covered" points its sentences only brushed)."""
+def worth_it(report: dict) -> bool:
+    """On topic and MIN_STORY_SCORE or more, as the engine scored the story told as the answer."""
+    return bool(report.get("on_topic", True)) and (report.get("score") or 0) >= MIN_STORY_SCORE
+
+
+def told_for_another_question(report: dict) -> bool:
+    """Whether the story's words match another question of the bank clearly better than this one (a specific,
+    well-told story passed the score on specificity and structure alone, and "covered" points its sentences only
+    brushed)."""
     ratio = (report.get("relevance_detail") or {}).get("bm25_ratio")
-    return (bool(report.get("on_topic", True)) and (report.get("score") or 0) >= MIN_STORY_SCORE
-            and (ratio is None or ratio >= OTHER_QUESTION_RATIO))
+    return ratio is not None and ratio < OTHER_QUESTION_RATIO
+
+
+def fits(report: dict, meaning_rank: int | None = None) -> bool:
+    """Whether a story fits the question: worth it, and not another question's story unless its meaning says
+    otherwise (`meaning_rank`: this question's place among the bank's questions closest to the story, 1 the
+    closest; None when no sentence vectors are at hand)."""
+    if not worth_it(report):
+        return False
+    return not told_for_another_question(report) or (meaning_rank is not None and meaning_rank <= MEANING_RANK_WAIVES)
+
+
+def rank_of(similarities: Sequence[float], index: int) -> int:
+    """The place (1 the first) of item `index` when the similarities are sorted from the highest; ties count
+    for it."""
+    own = similarities[index]
+    return 1 + sum(1 for i, value in enumerate(similarities) if i != index and value > own)

@@ -226,6 +226,30 @@ def _similarities(question: Question, stories: list[Story], backend: str) -> tup
         return [fit.word_similarity(query, text) for text in texts], "word overlap"
 
 
+def _meaning_rank(session: Session, story: Story, question: Question, backend: str) -> int | None:
+    """Where the question stands among its bank's questions closest in meaning to the story (1: the closest):
+    the story as a passage against each question as a query, the way e5 was trained to retrieve. None without a
+    model that reads meaning."""
+    from rehearse import feedback
+    from rehearse.plans import vectors
+
+    try:
+        encoder = feedback.load_backend(backend)
+        if not encoder.info().get("semantic"):
+            return None
+        questions = list(session.scalars(select(Question).where(Question.bank_id == question.bank_id,
+                                                                Question.retired_at.is_(None))
+                                         .order_by(Question.id)))
+        asked = [q.text for q in questions]
+        told = vectors.encode(encoder, [f"{story.title}. {story.text}"], "passage")[0]
+        similarities = fit.cosine(told, vectors.for_texts(session, encoder, asked, "query"))
+    except Exception:  # noqa: BLE001 - without vectors the word guard stands alone, as it did before
+        log.exception("story suggestions: sentence vectors unavailable for the meaning check")
+        return None
+    index = next((i for i, q in enumerate(questions) if q.id == question.id), None)
+    return None if index is None else fit.rank_of([float(v) for v in similarities], index)
+
+
 def suggest(session: Session, *, user: User, question: Question, limit: int = 3,
             backend: str = "auto") -> list[dict[str, Any]]:
     """The stories that fit the question best (at most `limit`, maybe none), each with why: shared competencies
@@ -245,7 +269,9 @@ def suggest(session: Session, *, user: User, question: Question, limit: int = 3,
             break
         story = stories[item.index]
         report = score(session, story=story, question=question, backend=backend, prepared=prepared)
-        if not fit.fits(report):  # off topic or too thin: no claim that it covers anything
+        meaning_rank = (_meaning_rank(session, story, question, backend)
+                        if fit.worth_it(report) and fit.told_for_another_question(report) else None)
+        if not fit.fits(report, meaning_rank):  # off topic, too thin, or another question's story: no claim
             continue
         out.append({
             "story_id": story.id, "title": story.title, "similarity": round(item.similarity, 3), "measure": measure,

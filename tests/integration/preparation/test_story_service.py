@@ -239,3 +239,46 @@ def test_a_story_told_for_another_question_is_not_suggested_with_points_it_does_
     asked = session.scalar(select(Question).where(Question.text.startswith(question)))
     suggested = stories.suggest(session, user=ann, question=asked, backend="auto")
     assert [s["title"] for s in suggested] == expected
+
+
+# A second tester's story, short and in its own words: its words matched a career-framework question more
+# closely than the question it was written for (word ratio -0.27), so it was never suggested for it.
+UNDERPERFORMER = stories.StoryInput(
+    title="Turning around an underperformer",
+    situation="A senior engineer was missing deadlines and reviews were late.",
+    task="As his manager I had to address it fairly.",
+    action="I held a candid one-on-one, agreed written expectations with examples, checked in weekly, and offered "
+    "pairing with a staff engineer.",
+    result="Within eight weeks his delivery was back on track; he was promoted a year later.",
+    competencies=("people-management", "coaching"))
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("Tell me about a time you turned around an underperforming engineer.", [UNDERPERFORMER.title]),
+    # the words of "missing deadlines" are not a project about to miss its deadline: scored 71, still not offered
+    ("Tell me about a project where your team was about to miss its deadline", []),
+])
+def test_a_story_in_its_own_words_is_suggested_for_the_question_its_meaning_is_closest_to(session, users,
+                                                                                          question, expected):
+    from sqlalchemy import select
+
+    from rehearse.bank.builtin import load_builtin
+    from rehearse.bank.models import Question
+
+    load_builtin(session)
+    ann = users[0]
+    stories.create(session, user=ann, data=UNDERPERFORMER)
+    asked = session.scalar(select(Question).where(Question.text.startswith(question)))
+    assert [s["title"] for s in stories.suggest(session, user=ann, question=asked, backend="auto")] == expected
+
+
+@pytest.mark.parametrize(("meaning_rank", "expected"), [(None, False), (1, True), (fit.MEANING_RANK_WAIVES, True),
+                                                        (fit.MEANING_RANK_WAIVES + 1, False)])
+def test_the_word_guard_gives_way_only_when_the_meaning_puts_the_question_near_the_top(meaning_rank, expected):
+    told_elsewhere = {"on_topic": True, "score": 74, "relevance_detail": {"bm25_ratio": -0.27}}
+    assert fit.fits(told_elsewhere, meaning_rank) is expected
+    assert fit.fits({"on_topic": True, "score": 30}, 1) is False  # the meaning never rescues a thin answer
+
+
+def test_a_rank_counts_the_items_strictly_closer():
+    assert [fit.rank_of([0.2, 0.9, 0.5, 0.9], i) for i in range(4)] == [4, 1, 3, 1]
