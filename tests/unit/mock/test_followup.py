@@ -2,7 +2,7 @@
 
 import pytest
 
-from rehearse.mock.followup import choose, phrase_missed_point, point_kind
+from rehearse.mock.followup import DEFAULT_CLOSES, POINT_KINDS, _as_clause, choose, phrase_missed_point, point_kind
 
 
 def report(points=(), star=None, quantified=None, framework=None, verdict="ok"):
@@ -61,8 +61,10 @@ def test_rubric_order_wins_over_report_order():
      "You didn't say how you communicated with customers — who was involved, and how did you bring them along?"),
     ("key trade-offs", "situational", "tradeoff",
      "You didn't mention key trade-offs — what would you weigh, and what would you give up?"),
-    ("how you protect people from burnout", None, "people", None),
-    ("runbooks and escalation for risky deploys", None, "risk", None),
+    # protecting people is not involving them, and runbooks-and-escalation names two things: the neutral close
+    ("how you protect people from burnout", None, "other", "You didn't say how you protect people from burnout — how "
+                                                           "would you cover that?"),
+    ("runbooks and escalation for risky deploys", None, "other", None),
     ("a phased plan", "situational", "plan", "You didn't mention a phased plan — what would you do first, and what "
                                              "next?"),
     ("OKRs for the platform", "behavioural", "measure", "You didn't mention OKRs for the platform — what changed, "
@@ -88,6 +90,65 @@ def test_the_prompt_is_phrased_from_the_point_by_its_kind(point, question_kind, 
         assert phrase_missed_point(point, question_kind) == prompt
 
 
+# Points of the built-in bank, each with the follow-up that asks for what it names. A point is classed by its
+# head (the thing it names first), not by a word anywhere in it: "evidence linking the debt to outcomes the PM
+# cares about" was a measuring point because of "outcomes", and its follow-up asked for a success number,
+# which the answer was then scored against the evidence point for.
+@pytest.mark.parametrize(("point", "question_kind", "prompt"), [
+    ("evidence linking the debt to outcomes the PM cares about", "situational",
+     "You didn't mention evidence linking the debt to outcomes the PM cares about — how would you cover that?"),
+    # measuring points: a measure is the head, or the head is measured
+    ("flow metrics such as cycle time and deployment frequency", "situational",
+     "You didn't mention flow metrics such as cycle time and deployment frequency — what would you measure, and what "
+     "number would tell you it worked?"),
+    ("how you would measure whether the fix worked", "situational",
+     "You didn't say how you would measure whether the fix worked — what would you measure, and what number would "
+     "tell you it worked?"),
+    ("the measured improvement after the change", "behavioural",
+     "You didn't mention the measured improvement after the change — what changed, in numbers?"),
+    ("measurable signs the organisation was healthier afterwards", "behavioural",
+     "You didn't mention measurable signs the organisation was healthier afterwards — what changed, in numbers?"),
+    # a measuring word after the head, or in a quantity of other things, makes no measuring point
+    ("the data that revealed the problem", "behavioural",
+     "You didn't mention the data that revealed the problem — can you tell me about that?"),
+    ("a small number of owned action items", None,
+     "You didn't mention a small number of owned action items — how would you cover that?"),
+    ("the result compared with what you promised", "behavioural",
+     "You didn't mention the result compared with what you promised — can you tell me about that?"),
+    ("the baseline measurement you established first", "behavioural",  # a starting number, not a change
+     "You didn't mention the baseline measurement you established first — can you tell me about that?"),
+    # an act is classed by its verb, not by its object
+    ("mapping key-person risk and succession for each critical role", "situational",
+     "You didn't mention mapping key-person risk and succession for each critical role — how would you cover that?"),
+    ("retaining key people during the first months", "situational",
+     "You didn't mention retaining key people during the first months — how would you cover that?"),
+    ("jointly prioritising with the head of product", "situational",
+     "You didn't mention jointly prioritising with the head of product — what would you weigh, and what would you "
+     "give up?"),
+    # a modifier is not the head: people signals are signals, a hiring plan broken down by team is a breakdown
+    ("people signals such as engagement and retention", "situational",
+     "You didn't mention people signals such as engagement and retention — how would you cover that?"),
+    ("the business framing you used with leadership", "behavioural",
+     "You didn't mention the business framing you used with leadership — can you tell me about that?"),
+    ("a hiring plan broken down by team and seniority", "situational",
+     "You didn't mention a hiring plan broken down by team and seniority — how would you cover that?"),
+    ("a staged plan with checkpoints to stop", "situational",
+     "You didn't mention a staged plan with checkpoints to stop — what would you do first, and what next?"),
+    ("the options for fixing or mitigating before launch", "situational",
+     "You didn't mention the options for fixing or mitigating before launch — what would you weigh, and what would "
+     "you give up?"),
+    # two things named: a close about one of them would leave the other out
+    ("the measurable outcome and what you learned", "behavioural",
+     "You didn't mention the measurable outcome and what you learned — can you tell me about that?"),
+    ("the delivery metrics you introduced and why", "behavioural",
+     "You didn't mention the delivery metrics you introduced and why — can you tell me about that?"),
+    ("the incident and its immediate mitigation", "behavioural",
+     "You didn't mention the incident and its immediate mitigation — can you tell me about that?"),
+])
+def test_the_follow_up_asks_for_what_the_point_names(point, question_kind, prompt):
+    assert phrase_missed_point(point, question_kind) == prompt
+
+
 def test_the_question_kind_sets_the_tense():
     given = report([("how you measured the impact", False)])
     assert choose(given, question_kind="behavioural").prompt.endswith("what changed, in numbers?")
@@ -97,3 +158,22 @@ def test_the_question_kind_sets_the_tense():
 def test_the_same_report_always_gives_the_same_follow_up():
     given = report([("a hiring plan", True), ("onboarding", False)])
     assert len({choose(given) for _ in range(5)}) == 1
+
+
+def test_every_follow_up_of_the_built_in_bank_names_its_point():
+    """The follow-up is scored against the point it was made from, so it names that point in the point's own
+    words, and asks at most what one close asks."""
+    from rehearse.bank.builtin import builtin_docs
+    from rehearse.formats import parse_talking_points
+
+    closes = {close for _, _, *pair in POINT_KINDS for close in pair} | set(DEFAULT_CLOSES)
+    asked = 0
+    for bank in builtin_docs():
+        for role in bank.roles:
+            for question in role.questions:
+                for point in question.talking_points or parse_talking_points(question.intent):
+                    prompt = phrase_missed_point(point, question.kind)
+                    said, close = prompt.split(" — ")
+                    assert said.endswith(_as_clause(point)) and close in closes, prompt
+                    asked += 1
+    assert asked > 300  # the whole bank, not an empty read
