@@ -90,6 +90,8 @@ def _bar(title: str, labels: tuple[str, ...], values: tuple[float | None, ...], 
                            height=max(HEIGHT // 2, 48 * len(labels) + 80) if horizontal else size[1],
                            range=(0, max_value) if max_value else None,
                            formatter=lambda v: "" if v is None else f"{v:g}{unit}") | extra)
+    if horizontal:  # pygal stacks the first bar at the bottom: reversed, the bars read top down as the table
+        labels, values = labels[::-1], values[::-1]
     chart.x_labels = list(labels)
     chart.add(title, list(values))
     return _with_dark(chart.render(is_unicode=True))

@@ -24,7 +24,9 @@ def test_empty_then_with_data(app, question):
     assert api["totals"]["attempts"] == 1 and api["totals"]["questions_practised"] == 1
     assert api["weeks"][-1]["attempts"] == 1
     assert api["needs_work"][0]["question_id"] == question["id"]
-    assert str(api["needs_work"][0]["last_score"]) in page.text
+    # the score before each question says what it is: a bare "13" read as the list's own numbering
+    assert f'data-needs-work-score>Last: {api["needs_work"][0]["last_score"]}<span class="visually-hidden"> out of ' \
+           f'100</span>' in page.text
     assert sum(day["due"] for day in api["due_by_day"]) == 1
 
 

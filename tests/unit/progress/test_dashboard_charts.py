@@ -134,3 +134,10 @@ def test_a_bars_value_reads_at_aa_contrast_on_a_light_page(name):
     text = light_value(drawn, (".text-overlay .color-0 text",), "fill")
     assert contrast(text, fill) >= 4.5
     assert contrast(light_value(drawn, bar, "stroke"), "#ffffff") >= 3  # the bar's edge still shows on white
+
+
+def test_horizontal_bars_read_top_down_in_the_order_of_the_table_under_them():
+    drawn = svg(charts_for(FIGURES)["coverage"])
+    heights = {label: float(y) for y, label in re.findall(r'<text x="-5" y="([0-9.]+)"[^>]*>([^<>]+)</text>', drawn)}
+    shown = sorted(heights, key=heights.get)  # smaller y: higher on the page
+    assert shown == ["stakeholder management", "hiring"]  # the figures' (and the table's) order
