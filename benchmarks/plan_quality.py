@@ -7,8 +7,8 @@
 The postings are in benchmarks/data/postings/, labelled in labels.yaml (how they were written and
 labelled is said there): half for roles the built-in bank covers, with the questions a coach would put
 in the plan, half for roles it does not cover, which should be refused. The tuning part is the one to
-look at while changing the matching; the held-out part is run only to report. "reported" is the
-outside tester's three postings.
+look at while changing the matching; the held-out part is run only to report. "reported" holds the
+outside testers' postings (tester2's three, testerB's four).
 
 Each part is run twice: as written, and with each posting's first line (its title) removed, which is
 how well the role is chosen from the posting's lines alone (most covered postings' titles name the role).
