@@ -1,8 +1,10 @@
 """PURE: match a job posting's lines to questions, by meaning and by shared words, and show the job terms they share.
 
-The posting is cut into phrases (its lines and sentences, and the duties a sentence lists). Each phrase is
-compared with each question in two ways, and a question is in a plan only where one phrase matches it
-strongly; nothing fills a plan up to a count, and a posting none of whose lines match strongly gets none.
+The posting is cut into phrases (its lines and sentences, prose as well as bullets, and the duties a sentence
+lists at its commas, its "and"s and in brackets); its title, headings and sentences about the company are no
+duty and give none. Each phrase is compared with each question in two ways, and a question is in a plan only
+where one phrase matches it strongly; nothing fills a plan up to a count, and a posting none of whose lines
+match strongly gets none.
 
 * Meaning: the phrase as an e5 query ("query: <phrase>") against the question as a passage, cosine of the
   sentence vectors. A small e5 model puts any two sentences about work at a cosine of 0.8 and more, so the
@@ -21,8 +23,9 @@ A question's strength is its best phrase's lift plus WORD_WEIGHT × its words (w
 vectors); it belongs in a plan from STRONG (STRONG_WORDS) up. Its relevance, shown as a percentage, is the
 strength over twice that bar: 50% is just strong enough, 100% twice as strong. The plan is for the role the
 posting's title names, else for the role whose questions match ROLE_PHRASES of its phrases strongly; with
-neither there is no plan. The bars, the weight and ROLE_PHRASES were chosen on the tuning half of
-benchmarks/data/postings (python -m benchmarks.plan_quality), never on the held-out half.
+neither there is no plan. Once the role is chosen, its own questions count from OWN_ROLE_RELEVANCE. The bars,
+the weight, ROLE_PHRASES and OWN_ROLE_RELEVANCE were chosen on the tuning half of benchmarks/data/postings
+(python -m benchmarks.plan_quality), never on the held-out half.
 The shared job terms shown are the distinctive ones (in few questions of the banks) that the question
 shares with the phrase it matched.
 """
@@ -49,10 +52,18 @@ STRONG = 3.0  # strength a question needs to be in a plan: about three standard 
 STRONG_WORDS = 1.75  # the same without sentence vectors: nearly two of the question's rare words
 WORD_WEIGHT = 0.8  # a rare word shared with the phrase counts 0.8 standard deviations of meaning
 MIN_RELEVANCE = 0.5  # relevance is strength / (2 × the bar): a plan's questions are at 50% or more
+OWN_ROLE_RELEVANCE = 0.42  # once the role is known, its own questions count from 42% (5/6 of the bar): a
+# posting for the role makes its questions likelier to fit ("handle underperformance with care" -> turning around
+# an underperforming engineer). Set on the tuning postings: recall 67% -> 81%, precision 86% -> 83%.
 BM25_K1, BM25_B = 1.2, 0.75  # Robertson's usual term-frequency saturation and length normalisation
 DISTINCTIVE_SHARE = 0.05  # a job term in more than 5% of the questions ("engineering", "team") explains nothing
-_SPLIT = re.compile(r"(?:\n+|(?<=[.!?;])\s+)")
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")  # a sentence (or a clause before a semicolon) ends there
+HEADING_WORDS = 15  # a title or heading is short; a line of more words says something
+_PERSONS = frozenset({"you", "your", "we", "our", "us"})  # a sentence to the reader, not a heading
+_CASED_WORD = re.compile(r"[A-Za-z][A-Za-z0-9+#-]*")
 _TRAILING = " \t.,;:-–—…"  # what a shown excerpt drops at its end
+_JOINED = re.compile(r"\s+(?:and|while|as well as|whilst)\s+")  # joins two duties
+_BRACKETS = re.compile(r"\(([^()]*)\)")
 _CLAUSE = re.compile(r"(,\s+(?:and\s+)?)")  # kept by split: a cut that is undone puts it back
 _ADJECTIVE_ENDINGS = ("ous", "ful", "able", "ible", "less", "ical")  # endings nouns rarely have ("-ent",
 # "-ive", "-al" they often do: incident, executive, proposal)
@@ -86,10 +97,65 @@ begin let look mean seem feel stop open drive own handle create provide
 # English does not, and nouns that are also verbs ("lead", "change", "support") stay out: they name duties.
 
 
+def _sentences(posting: str) -> list[tuple[str, bool]]:
+    """The posting's sentences, each with whether its line was a bullet; bullets removed."""
+    out = []
+    for line in posting.splitlines():
+        bulleted = _BULLET.match(line) is not None and bool(line.strip())
+        for piece in _SENTENCE_END.split(_BULLET.sub("", line)):
+            if piece.strip():
+                out.append((piece.strip(), bulleted))
+    return out
+
+
+def heading(text: str, *, bulleted: bool = False) -> bool:
+    """Whether a line names rather than says: a title ("Staff Software Engineer - Infrastructure", "Head of
+    Engineering at Lumen Health."), a heading ("What you'll do", "Requirements:") or a line of names ("Lumen
+    Pay · London"). Every word that could say a duty is capitalised, or there is none, or it ends with a
+    colon; a sentence to the reader ("As VP you will report to the CEO") is not one, nor a bullet: it lists a
+    duty, whatever its capitals ("Migrate to AWS and Kubernetes")."""
+    if bulleted or len(text.split()) > HEADING_WORDS:
+        return False
+    words = _CASED_WORD.findall(text)
+    said = [w for w in words if w.lower() not in STOP and len(w) > 2]
+    addressed = bool(said) and any(w.lower() in _PERSONS for w in words)  # "As VP you will report to the CEO"
+    return text.rstrip().endswith(":") or (all(w[0].isupper() for w in said) and not addressed)
+
+
+def title(posting: str) -> str:
+    """The posting's title: its first line, or where that line is a paragraph its first sentence."""
+    first = next((line.strip() for line in posting.splitlines() if line.strip()), "")
+    sentences = [piece for piece in _SENTENCE_END.split(first) if piece.strip()]
+    return sentences[0].strip().rstrip(".") if len(sentences) > 1 and heading(sentences[0]) else first
+
+
+def names(posting: str) -> frozenset[str]:
+    """The names a posting uses: the capitalised words of its headings ("Northwind Logistics") and those
+    capitalised in the middle of a sentence ("at Lumen Health"), stop words aside."""
+    found = set()
+    for text, bulleted in _sentences(posting):
+        words = _CASED_WORD.findall(text)
+        found.update(w for w in (words if heading(text, bulleted=bulleted) else words[1:])
+                     if w[0].isupper() and w.lower() not in STOP)
+    return frozenset(found)
+
+
+def about_the_company(text: str, known: frozenset[str], *, bulleted: bool = False) -> bool:
+    """Whether a sentence of prose is about the company, not the job: it opens with a name ("Northwind moves
+    freight…", "Lumen is a 120-person healthtech company", "Card Payments processes…"). A bullet is a duty."""
+    words = _CASED_WORD.findall(text)
+    if bulleted or not words or words[0].lower() in STOP or not words[0][0].isupper():
+        return False
+    return words[0] in known or (len(words) > 1 and words[1][0].isupper() and words[1].lower() not in STOP)
+
+
 def lines(posting: str) -> list[str]:
-    """The posting's lines and sentences that are long enough to say something, bullets removed."""
-    out = [_BULLET.sub("", piece).strip() for piece in _SPLIT.split(posting)]
-    return [text for text in out if len(text.split()) >= MIN_PHRASE_WORDS]
+    """The posting's lines and sentences that are long enough to say something, bullets removed; not its
+    titles and headings, which name the job or a section, nor what it says about the company: no duty."""
+    known = names(posting)
+    return [text for text, bulleted in _sentences(posting)
+            if len(text.split()) >= MIN_PHRASE_WORDS and not heading(text, bulleted=bulleted)
+            and not about_the_company(text, known, bulleted=bulleted)]
 
 
 def excerpt(phrase: str | None) -> str | None:
@@ -99,18 +165,37 @@ def excerpt(phrase: str | None) -> str | None:
 
 
 def phrases(posting: str) -> list[str]:
-    """The posting's lines and sentences (see `lines`), each followed by its comma-separated clauses where it
-    lists several duties ("set the strategy, grow the team, run incidents well": one sentence is far from
-    each question about one of them)."""
+    """The posting's lines and sentences (see `lines`), each followed by the duties it lists: its
+    comma-separated clauses ("set the strategy, grow the team, run incidents well": one sentence is far from
+    each question about one of them), and the parts of a clause joined by "and" or "while" or set in
+    brackets ("coach engineers toward promotion and handle underperformance with care"). A sentence about the
+    company gives the duties it joins ("Lumen is a healthtech company and we want someone to lead…": the
+    second part)."""
     out = []
-    for text in lines(posting):
+    known = names(posting)
+    for text, bulleted in _sentences(posting):
+        if len(text.split()) < MIN_PHRASE_WORDS or heading(text, bulleted=bulleted):
+            continue
         clauses = _clauses(text)
-        for part in [text, *(clauses if len(clauses) > 1 else [])]:
-            if len(part.split()) >= MIN_PHRASE_WORDS and part not in out:
+        parts = [text, *(clauses if len(clauses) > 1 else [])]
+        parts += [piece for clause in clauses for piece in _duties(clause)]
+        for part in parts:
+            if (len(part.split()) >= MIN_PHRASE_WORDS and part not in out
+                    and not about_the_company(part, known, bulleted=bulleted)):
                 out.append(part)
             if len(out) == MAX_PHRASES:
                 return out
     return out
+
+
+def _duties(clause: str) -> list[str]:
+    """The duties a clause joins ("run weekly one-on-ones and give clear, actionable feedback": both), and
+    what it says in brackets apart from the rest ("drive large migrations (our move from a monolith to
+    services)"); nothing where it joins none."""
+    bracketed = _BRACKETS.findall(clause)
+    plain = " ".join(_BRACKETS.sub(" ", clause).split())
+    pieces = [p.strip() for p in _JOINED.split(plain) if p.strip()]
+    return [*(pieces if len(pieces) > 1 else []), *([plain] if bracketed else []), *bracketed]
 
 
 def _clauses(text: str) -> list[str]:
@@ -185,7 +270,7 @@ def role_in_title(title: str, roles: dict[int, str]) -> int | None:
 @dataclass(frozen=True)
 class Match:
     index: int  # the question's position in the input
-    relevance: float  # strength / (2 × the bar), 0-1: a plan's questions are at MIN_RELEVANCE or more
+    relevance: float  # strength / (2 × the bar), 0-1: a plan's questions are at OWN_ROLE_RELEVANCE or more
     strength: float  # lift + WORD_WEIGHT × words of the phrase matched (words alone without vectors)
     meaning: float  # the raw cosine to the phrase matched (0 without vectors)
     phrase: str | None  # the posting's phrase it matched

@@ -23,7 +23,7 @@ from .models import PrepPlan
 
 log = logging.getLogger("rehearse.plans")
 MIN_POSTING, MAX_POSTING = 80, 30_000  # characters: a few lines at least; a long posting is about 10,000
-PLAN_SIZE = 15  # questions kept at most: fewer when fewer match a line strongly (match.MIN_RELEVANCE)
+PLAN_SIZE = 15  # questions kept at most: fewer when fewer match a line strongly (match.OWN_ROLE_RELEVANCE)
 OTHER_ROLES = 5  # at most this many of them from other roles than the one the plan is for
 OTHER_ROLE_RELEVANCE = 2 / 3  # and those only from relevance 67%, a third above the bar: the role's own come first
 UNKNOWN_WEAKNESS = 0.5  # a competency the user has not practised counts as half weak
@@ -173,7 +173,7 @@ def compute(session: Session, *, user: User, posting: str, backend: str = "auto"
     question_texts = [q.text for q in questions]
     given, measure = _vectors(session, cut, question_texts, backend)
     matches = match.match(cut, _documents(questions), **given)
-    first_line = next((line.strip() for line in posting.splitlines() if line.strip()), "Job posting")
+    first_line = match.title(posting) or "Job posting"
     roles = {r.id: r.name for r in session.scalars(select(Role).where(Role.id.in_({q.role_id for q in questions})))}
     strong = [m for m in matches if m.relevance >= match.MIN_RELEVANCE]
     role_id = match.choose_role(first_line, roles, [(questions[m.index].role_id, m.phrase, m.strength) for m in strong],
@@ -182,7 +182,8 @@ def compute(session: Session, *, user: User, posting: str, backend: str = "auto"
         raise PlanRejected(NO_MATCH.format(roles=", ".join(sorted(roles.values()))))
     others = [m for m in strong if questions[m.index].role_id != role_id
               and m.relevance >= OTHER_ROLE_RELEVANCE][:OTHER_ROLES]
-    own = [m for m in strong if questions[m.index].role_id == role_id][:PLAN_SIZE - len(others)]
+    own = [m for m in matches if questions[m.index].role_id == role_id
+           and m.relevance >= match.OWN_ROLE_RELEVANCE][:PLAN_SIZE - len(others)]
     kept = sorted(own + others, key=lambda m: (-m.relevance, m.index))
     if not kept:  # the title named a role, but only other roles' questions matched, and none well enough
         raise PlanRejected(NO_QUESTION.format(role=roles[role_id]))

@@ -13,6 +13,7 @@ from rehearse.plans.match import (
     choose_role,
     distinctive,
     excerpt,
+    heading,
     lift,
     match,
     order,
@@ -20,6 +21,7 @@ from rehearse.plans.match import (
     plain_adverb,
     role_in_title,
     terms,
+    title,
     word_index,
     written_forms,
 )
@@ -34,14 +36,81 @@ Benefits
 """
 
 
-def test_phrases_are_the_lines_and_sentences_that_say_something():
+def test_phrases_are_the_lines_and_sentences_that_say_something_and_the_duties_they_join():
     assert phrases(POSTING) == [
-        "Head of Platform Engineering",
         "Lead the incident response process and run blameless postmortems.",
+        "Lead the incident response process",
+        "run blameless postmortems.",
         "Hire and grow a team of 20 engineers;",
+        "grow a team of 20 engineers;",  # "Hire" alone says too little
         "build the interview loop.",
         "Own the platform roadmap and its trade-offs with product leaders.",
+        "Own the platform roadmap",
+        "its trade-offs with product leaders.",
+    ]  # not the title, "Head of Platform Engineering": it names the job, it is no duty
+
+
+@pytest.mark.parametrize(("line", "bulleted", "is_heading"), [
+    ("Staff Software Engineer - Infrastructure", False, True),  # a title
+    ("Head of Engineering at Lumen Health.", False, True),  # a title, as a paragraph's first sentence
+    ("Director of Engineering, Platform — Northwind Logistics (Hamburg or remote, EU)", False, True),
+    ("What you'll do", False, True),  # no word that could say a duty
+    ("In your first year you will:", False, True),  # introduces the duties
+    ("Technical Leadership", False, True),  # a section
+    ("Lead a team of 7 backend engineers building our payments APIs", False, False),  # a duty, without its bullet
+    ("Migrate Payments to AWS and Kubernetes", True, False),  # a bullet is a duty, whatever its capitals
+    ("Migrate Payments to AWS and Kubernetes", False, True),  # ...a line of names without one is not
+    ("You will set technical direction across several teams.", False, False),
+])
+def test_titles_and_headings_name_rather_than_say(line, bulleted, is_heading):
+    assert heading(line, bulleted=bulleted) is is_heading
+
+
+PROSE = ("Head of Engineering at Lumen Health. Lumen is a 120-person healthtech company. You will manage a group of "
+         "engineering managers, set the technical strategy with our CTO, and make sure we deliver reliably while "
+         "keeping the platform healthy.\n")
+
+
+def test_a_posting_written_as_prose_is_read_sentence_by_sentence_and_duty_by_duty():
+    assert title(PROSE) == "Head of Engineering at Lumen Health"
+    assert phrases(PROSE) == [  # not "Lumen is a 120-person healthtech company.": that is about the company
+        "You will manage a group of engineering managers, set the technical strategy with our CTO, and make sure we "
+        "deliver reliably while keeping the platform healthy.",
+        "You will manage a group of engineering managers",
+        "set the technical strategy with our CTO",
+        "make sure we deliver reliably while keeping the platform healthy.",
+        "make sure we deliver reliably",
+        "keeping the platform healthy.",
     ]
+
+
+@pytest.mark.parametrize(("posting", "expected"), [
+    ("Staff Software Engineer - Infrastructure\nYou will set direction.", "Staff Software Engineer - Infrastructure"),
+    ("VP of Engineering. You will run the engineering organisation.", "VP of Engineering"),
+    ("You will run the engineering organisation. You will report to the CEO.",  # no title: the whole first line
+     "You will run the engineering organisation. You will report to the CEO."),
+    ("\n\n  Engineering Manager\n- Run one-on-ones", "Engineering Manager"),
+])
+def test_the_title_is_the_first_line_or_a_paragraphs_first_sentence_where_that_is_one(posting, expected):
+    assert title(posting) == expected
+
+
+@pytest.mark.parametrize(("sentence", "about_company"), [
+    ("Northwind moves freight for 4,000 shippers across Europe.", True),  # the title's name opens it
+    ("Kestrel Freight is a 300-person logistics company.", True),  # a name of two capitalised words
+    ("You will lead the route planning team.", False),
+    ("As VP of Engineering you will report to the CEO.", False),
+    ("We are looking for someone to lead our engineering organisation.", False),
+])
+def test_a_sentence_about_the_company_is_no_duty(sentence, about_company):
+    posting = f"Director of Engineering, Platform — Northwind Logistics\n{sentence}\n- Lead the engineering managers."
+    assert (sentence in phrases(posting)) is not about_company
+    assert "Lead the engineering managers." in phrases(posting)  # a bullet is a duty, whatever its first word
+
+
+def test_what_a_duty_says_in_brackets_is_a_phrase_of_its_own():
+    cut = phrases("- Drive large migrations (our move from a monolith to services) without a reporting line.")
+    assert cut[1:] == ["Drive large migrations without a reporting line.", "our move from a monolith to services"]
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -215,7 +284,8 @@ def test_shared_terms_are_shown_as_the_posting_wrote_them():
 def test_a_sentence_listing_several_duties_is_also_cut_into_them():
     assert phrases("We want someone to set the engineering strategy, grow and hire the team, and run incidents well.") == [
         "We want someone to set the engineering strategy, grow and hire the team, and run incidents well.",
-        "We want someone to set the engineering strategy", "grow and hire the team", "run incidents well."]
+        "We want someone to set the engineering strategy", "grow and hire the team", "run incidents well.",
+        "hire the team"]
 
 
 # The outside tester's posting (tester4, finding 5): a company-description line put the continuous-delivery
