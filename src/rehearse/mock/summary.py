@@ -1,9 +1,10 @@
 """PURE: a mock interview's end report from its answered items.
 
-Per question: the score, the talking points missed, the follow-up beside its parent. Overall:
-delivery (length, fillers, hedges, pace of spoken answers), the three suggestions that would
-raise the score most (each weighed by the points its part of the score lost across answers),
-and the mean score by competency (for the chart).
+Per question: the score, whether the answer read as one to another question (and which), the
+talking points missed, the follow-up beside its parent. Overall: delivery (length, fillers, hedges,
+pace of spoken answers), the three suggestions that would raise the score most (each weighed by the
+points the answers' score breakdowns say it would win back), and the mean score by competency (for
+the chart).
 """
 
 from __future__ import annotations
@@ -13,12 +14,18 @@ from dataclasses import dataclass, field
 from statistics import mean
 from typing import Any
 
-# Which part of the score each kind of suggestion would raise (engine breakdown parts).
-SUGGESTION_PART = {
-    "missed_point": "coverage", "off_topic": "coverage", "other_question": "coverage", "empty": "coverage",
-    "structure": "structure", "quantify_result": "structure",
-    "specificity": "specificity",
-    "length": "delivery", "delivery": "delivery", "we": "delivery",
+# What each kind of suggestion would win back, as entries of the engine's score breakdown: the parts of
+# the score it would raise (a part gave `points` of its `weight`) and the caps it would lift (a cap's
+# `points` are what it took, below zero). An off-topic answer's coverage is credited nothing, whatever its
+# value, and its score is capped besides: both are its suggestion's to win back.
+SUGGESTION_LOSSES = {
+    "off_topic": ("coverage", "off_topic"), "other_question": ("coverage",),
+    "missed_point": ("coverage", "coverage_cap"),
+    "empty": ("coverage", "structure", "specificity", "delivery"),  # nothing said: every part lost
+    "structure": ("structure",), "quantify_result": ("structure",),
+    "specificity": ("specificity",),
+    "length": ("delivery", "length_cap", "short_cap"), "delivery": ("delivery",), "we": ("delivery",),
+    "real_example": ("hypothetical",),
 }
 TOP_SUGGESTIONS = 3
 # Said of one answer alone: "This answer … reads more like an answer to: <the question closest to it>"
@@ -81,11 +88,29 @@ def where(answers: list[tuple[int, bool]]) -> str:
     return "; ".join(parts)
 
 
-def _lost(report: dict[str, Any], part: str) -> float:
+def _lost(report: dict[str, Any], kind: str) -> float:
+    """The points an answer lost that a suggestion of this kind would win back, as its breakdown says."""
+    entries = SUGGESTION_LOSSES.get(kind, ("delivery",))
+    lost = 0.0
     for item in report.get("breakdown") or ():
-        if item.get("part") == part:
-            return float(item.get("weight", 0)) * (1.0 - float(item.get("value", 0)))
-    return 0.0
+        if item.get("part") not in entries:
+            continue
+        weight = float(item.get("weight", 0))
+        given = item.get("points")
+        given = weight * float(item.get("value", 0)) if given is None else float(given)
+        lost += weight - given  # a cap has no weight: what it took
+    if kind == "missed_point":  # the coverage lost is shared by the points missed, not lost again for each
+        lost /= max(1, sum(1 for s in report.get("suggestions") or () if s.get("kind") == "missed_point"))
+    return lost
+
+
+def off_topic_note(report: dict[str, Any]) -> str | None:
+    """What the engine says of an answer that reads as one to another question ("… It reads more like an
+    answer to: “…”"), or None for an answer on topic (or none at all)."""
+    if report.get("on_topic") is not False or report.get("grade") == "no answer":
+        return None
+    said = [s.get("message") for s in report.get("suggestions") or () if s.get("kind") == "off_topic"]
+    return said[0] if said and said[0] else "This answer does not seem to address the question asked."
 
 
 TIMED_OUT_EMPTY = "Time ran out before you wrote anything: answer within the time, even briefly."
@@ -102,7 +127,7 @@ def summarise(items: list[Item]) -> dict[str, Any]:
         entry = {"question": item.prompt or item.question, "score": item.score, "missed": missed,
                  "covered": [p["point"] for p in points if p.get("covered")],
                  "points": len(points), "timed_out": item.timed_out,
-                 "empty": item.empty}
+                 "empty": item.empty, "off_topic": off_topic_note(item.report)}
         if item.follow_up:
             by_number.setdefault(item.number, {"number": item.number})["follow_up"] = entry
         else:
@@ -127,7 +152,7 @@ def summarise(items: list[Item]) -> dict[str, Any]:
             found = suggestions.setdefault(key, _Suggestion(kind, s.get("message", "")))
             if s.get("message", "") != found.message:
                 found.message = ACROSS_ANSWERS.get(kind, found.message)
-            found.weight += _lost(item.report, SUGGESTION_PART.get(kind, "delivery")) or 1.0
+            found.weight += _lost(item.report, kind) or 1.0
             if item.number not in found.questions:
                 found.questions.append(item.number)
             if (item.number, item.follow_up) not in found.answers:

@@ -5,6 +5,7 @@ import re
 import zlib
 
 import pytest
+from fastapi.testclient import TestClient
 
 from rehearse.web.app import create_app
 
@@ -85,8 +86,9 @@ def test_a_whole_mock_with_follow_ups_reloads_and_ends_with_a_shareable_report(a
     assert 'data-chart="competencies"' in report and "data-chart-table" in report
     # each score is told in words too, not by its colour alone: out of 100, and the report's grade
     told = re.findall(r'score-pill band-\w+">\d+</span><span class="visually-hidden"> out of 100</span> '
-                      r'<span class="grade-word" data-grade>(\w+)</span>', report)
-    assert len(told) == 4 and set(told) <= {"excellent", "strong", "fair", "weak", "poor"}
+                      r'<span class="grade-word" data-grade>([\w-]+)</span>', report)
+    # (WEAK is about nothing in particular: each answer's own report grades it "off-topic", and so does this one)
+    assert len(told) == 4 and set(told) <= {"excellent", "strong", "fair", "weak", "poor", "off-topic"}
     assert re.search(r"data-mock-score>\d+</span> out of 100 \((excellent|strong|fair|weak|poor)\)", report)
     mock_id = int(location.rsplit("/", 1)[1])
     ann.post(f"{location}/share", data={"csrf_token": csrf(report), "action": "share"})
@@ -630,3 +632,29 @@ def test_a_mock_answer_sent_with_crlf_breaks_is_kept_with_one_character_per_brea
 
     with app.state.database.transaction() as session:
         assert session.get(MockItem, int(item)).answer == "I split the team.\nBoth shipped twice as often.\n"
+
+
+def test_an_answer_to_another_question_is_called_off_topic_on_the_mock_report_and_comes_first_in_its_advice(
+        app, question):
+    """Its own report grades it "off-topic" and names the question it reads like; the mock's report showed only
+    "Poor", and ranked its suggestion under lesser ones (its coverage read as 0.43 lost, not the 50 points and
+    the cap it lost)."""
+    ann = Browser(app)
+    ann.sign_up()
+    headers = ann.page_csrf_header()
+    client = TestClient(app)
+    other = client.get("/api/questions", params={"q": "turned around an underperforming engineer"}).json()[0]
+    other_answer = client.get(f"/api/questions/{other['id']}").json()["example_answer"]
+    mock = ann.post("/api/mocks", json={"role": question["role_slug"], "questions": 1, "follow_ups": False},
+                    headers=headers).json()
+    done = ann.post(f"/api/mocks/{mock['id']}/answers", json={"item_id": mock["current_item_id"],
+                                                              "answer": other_answer}, headers=headers).json()
+    first = done["summary"]["questions"][0]
+    assert first["off_topic"].startswith("This answer does not seem to address the question asked.")
+    assert other["text"] in first["off_topic"]  # "It reads more like an answer to: …", as the attempt says
+    assert done["summary"]["suggestions"][0]["kind"] == "off_topic"
+    report = ann.get(f"/mocks/{mock['id']}").text
+    line = re.search(r'<li data-mock-result="1">(.*?)</li>', report, re.S).group(1)
+    assert "<span class=\"grade-word\" data-grade>off-topic</span>" in line
+    assert html.escape(other["text"], quote=False) in re.search(r"data-off-topic>(.*?)</p>", line, re.S).group(1)
+

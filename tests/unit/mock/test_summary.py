@@ -61,7 +61,7 @@ def test_the_length_is_the_questions_answers_not_the_follow_ups_nor_an_empty_one
     assert (summary["answered"], summary["score"], summary["timed_out"]) == (2, 30, 1)
     assert summary["questions"][1] | {"missed": None} == {
         "number": 2, "question": "Q2", "score": 0, "missed": None, "covered": [], "points": 0, "timed_out": True,
-        "empty": True, "competencies": []}
+        "empty": True, "off_topic": None, "competencies": []}
 
 
 def test_nothing_answered():
@@ -156,3 +156,68 @@ def test_a_question_lost_to_the_clock_is_advised_as_over_not_as_still_to_score()
     top = summarise([Item(1, False, "Q1", (), 0, empty, timed_out=True, empty=True)])["suggestions"]
     assert [s["message"] for s in top] == ["Time ran out before you wrote anything: answer within the time, "
                                            "even briefly."]
+
+
+def engine_report(score, breakdown, suggestions, missed=(), on_topic=True):
+    """A report as the engine writes it: each part's weight, value and the points it gave; a cap's points (below
+    zero) are what it took."""
+    parts = [{"part": part, "weight": weight, "value": value, "points": points}
+             for part, weight, value, points in breakdown]
+    return {**report(score, missed=missed, suggestions=suggestions), "breakdown": parts, "on_topic": on_topic,
+            "grade": "off-topic" if not on_topic else "weak"}
+
+
+# Three answers of one mock as the engine (e5) reported them: two weak answers missing points, and an answer to
+# "Why do you want to be an engineering manager?" about turning round an underperformer.
+READS_LIKE = OFF.format("Tell me about a time you turned around an underperforming engineer. What did you do?")
+WEAK_ONE = engine_report(
+    31, [("coverage", 50.0, 0.3208, 16.04), ("structure", 5.0, 0.3, 1.5), ("specificity", 40.0, 0.3, 12.0),
+         ("delivery", 5.0, 0.2, 1.0)],
+    [("missed_point", f"Cover the point “{p}”.") for p in "abcd"] + [
+        ("structure", "Lay out your approach as steps."), ("specificity", "Add specifics."), ("length", "Too short.")],
+    missed="abcd")
+WEAK_TWO = engine_report(
+    37, [("coverage", 50.0, 0.4442, 22.21), ("structure", 5.0, 0.4, 2.0), ("specificity", 40.0, 0.3, 12.0),
+         ("delivery", 5.0, 0.2, 1.0)],
+    [("missed_point", f"Cover the point “{p}”.") for p in "efg"] + [
+        ("structure", "Use STAR."), ("quantify_result", "Quantify the result."), ("specificity", "Add specifics."),
+        ("length", "Too short.")],
+    missed="efg")
+ANOTHER_QUESTIONS = engine_report(
+    16, [("coverage", 50.0, 0.3605, 0.0), ("structure", 5.0, 0.6, 3.0), ("specificity", 40.0, 1.0, 40.0),
+         ("delivery", 5.0, 0.347, 1.73), ("off_topic", 0.0, 0.0, -29.07)],
+    [("off_topic", READS_LIKE)] + [("missed_point", f"Cover the point “{p}”.") for p in "hijk"] + [
+        ("length", "Too short.")],
+    missed="hijk", on_topic=False)
+
+
+def test_suggestions_are_ranked_by_the_points_their_answers_lost():
+    """The off-topic answer lost all 50 coverage points (credited none, whatever the closeness said: 0.36) and
+    29 more to the off-topic cap: 79 points, the most of any suggestion. Weighed as 50 × (1 − 0.36) it was 32,
+    under each of the first answer's four missed points (each weighed as the whole coverage lost, 34), and
+    was left out of the three."""
+    items = [Item(1, False, "Q1", (), 31, WEAK_ONE), Item(2, False, "Q2", (), 37, WEAK_TWO),
+             Item(3, False, "Q3", (), 16, ANOTHER_QUESTIONS)]
+    top = summarise(items)["suggestions"]
+    assert [(s["kind"], s["where"], s["points_at_stake"]) for s in top] == [
+        ("off_topic", "question 3", 79.1),
+        ("specificity", "questions 1 and 2", 56.0),
+        ("length", "questions 1, 2 and 3", 11.3),  # the delivery points each answer lost: 4 + 4 + 3.3
+    ]
+    assert top[0]["message"] == READS_LIKE
+
+
+def test_missed_points_share_the_coverage_their_answer_lost():
+    """Four points missed in one answer lost its coverage points once, not four times."""
+    top = summarise([Item(1, False, "Q1", (), 31, WEAK_ONE)])["suggestions"]
+    assert [(s["kind"], s["points_at_stake"]) for s in top] == [
+        ("specificity", 28.0), ("missed_point", 8.5), ("missed_point", 8.5)]
+
+
+def test_an_off_topic_answer_says_so_beside_its_score():
+    """As its own report does: the grade is "off-topic", and which question it reads like."""
+    items = [Item(1, False, "Q1", (), 31, WEAK_ONE), Item(3, False, "Q3", (), 16, ANOTHER_QUESTIONS),
+             Item(3, True, "Q3", (), 0, report(0, words=0), timed_out=True, empty=True)]
+    questions = summarise(items)["questions"]
+    assert [q["off_topic"] for q in questions] == [None, READS_LIKE]
+    assert questions[1]["follow_up"]["off_topic"] is None  # time ran out: nothing said, nothing off topic
