@@ -62,7 +62,8 @@ class ItemRead(BaseModel):
     answer: str | None = None
     score: int | None = None
     missed: list[str] | None = None
-    timed_out: bool | None = None
+    timed_out: bool | None = Field(default=None, description="Whether the answer was sent when the time had run "
+                                   "out (true or false once answered, finished or not); null while not answered.")
 
     @classmethod
     def of(cls, mock: MockInterview, item: MockItem, *, current: bool) -> ItemRead:
@@ -75,7 +76,7 @@ class ItemRead(BaseModel):
             answer=item.answer if finished else None, score=item.score if finished else None,
             missed=[p["point"] for p in report.get("talking_points", ()) if not p.get("covered")] if finished
             else None,
-            timed_out=item.timed_out if finished else None,
+            timed_out=bool(item.timed_out) if item.answered_at is not None else None,
         )
 
 

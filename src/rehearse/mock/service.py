@@ -309,7 +309,9 @@ def check_answer(mock: MockInterview, item_id: int, answer: str, *, max_chars: i
     if mock.status == "finished":
         return None
     if item is None:
-        raise MockRejected(f"Question {item_id} is not part of this mock.", 404)
+        # an item's id, not the question's number in the mock: "question 1" misread item 1 as the first question
+        raise MockRejected(f"Item {item_id} is not part of this mock: item_id is an item's id (GET the mock for its "
+                           f"items' ids and numbers), not a question's number.", 404)
     if item is not current_item(mock):
         raise MockRejected("Answer the questions in order: this one is not the current question.", 409)
     if len(answer) > max_chars:

@@ -658,3 +658,38 @@ def test_an_answer_to_another_question_is_called_off_topic_on_the_mock_report_an
     assert "<span class=\"grade-word\" data-grade>off-topic</span>" in line
     assert html.escape(other["text"], quote=False) in re.search(r"data-off-topic>(.*?)</p>", line, re.S).group(1)
 
+
+def test_an_answer_to_an_item_of_another_mock_is_told_it_is_an_item_id(app, question):
+    """`item_id` 1 is an item's id: "Question 1 is not part of this mock" read as the mock's first question."""
+    ann = Browser(app)
+    ann.sign_up()
+    headers = ann.page_csrf_header()
+    made = [ann.post("/api/mocks", json={"role": question["role_slug"], "questions": 1}, headers=headers).json()
+            for _ in range(2)]
+    elsewhere = made[0]["current_item_id"]
+    refused = ann.post(f"/api/mocks/{made[1]['id']}/answers", json={"item_id": elsewhere, "answer": WEAK},
+                       headers=headers)
+    assert refused.status_code == 404
+    assert refused.json()["detail"].startswith(f"Item {elsewhere} is not part of this mock: item_id is an item's id")
+
+
+def test_an_answered_item_says_whether_time_ran_out_during_the_mock_as_after_it(app, question):
+    """During the mock an answered item's `timed_out` was null, once finished false for the same fact: it is
+    true or false once answered, null only while not answered, and the schema says so."""
+    ann = Browser(app)
+    ann.sign_up()
+    headers = ann.page_csrf_header()
+    mock = ann.post("/api/mocks", json={"role": question["role_slug"], "questions": 2, "follow_ups": False},
+                    headers=headers).json()
+    assert [i["timed_out"] for i in mock["items"]] == [None]  # shown, not answered
+    running = ann.post(f"/api/mocks/{mock['id']}/answers", json={"item_id": mock["current_item_id"], "answer": WEAK},
+                       headers=headers).json()
+    assert running["status"] == "in_progress"
+    assert [(i["answered"], i["timed_out"]) for i in running["items"]] == [(True, False), (False, None)]
+    assert [i["timed_out"] for i in ann.get(f"/api/mocks/{mock['id']}").json()["items"]] == [False, None]
+    backdate(app, running["current_item_id"], 3600)
+    done = ann.post(f"/api/mocks/{mock['id']}/answers", json={"item_id": running["current_item_id"], "answer": WEAK},
+                    headers=headers).json()
+    assert [i["timed_out"] for i in done["items"]] == [False, True]
+    schema = TestClient(app).get("/openapi.json").json()["components"]["schemas"]["ItemRead"]["properties"]
+    assert "null while not answered" in schema["timed_out"]["description"]
