@@ -49,10 +49,13 @@ OFF_TOPIC_CAP = 25  # ...and never more than this
 HYPOTHETICAL_CAP = 55
 # specifics and structure cannot make up for the points: an answer that covers a quarter of them
 # is at most "fair" (55 + 45 × the share covered: 66 for one of four, 77.5 for two of four)
-# An answer far longer than an interviewer would listen to (over twice the target's upper end)
-# loses LONG_CAP_STEP points of its ceiling for each further multiple, down to LONG_CAP_FLOOR:
-# pasting every story one knows covers every point and is not a good answer; at three times the
-# longest (ten minutes for a three-minute answer) it is below "strong" (an interviewer has cut in)
+# An answer well past the longest an interviewer listens to (over LONG_STRONG_FROM times the target's
+# upper end: 4:30 for a three-minute answer) is at most "strong", as a very short one is: the
+# interviewer has had to cut in, however much it covered (an outside tester's 6:44 answer was graded
+# "excellent" beside "Too long" and "score capped"). Past twice the upper end it loses LONG_CAP_STEP
+# points of that ceiling for each further multiple, down to LONG_CAP_FLOOR: pasting every story one
+# knows covers every point and is not a good answer; at three times the longest (nine minutes) it is fair.
+LONG_STRONG_FROM = 1.5
 LONG_CAP_FROM, LONG_CAP_STEP, LONG_CAP_FLOOR = 2.0, 31.0, 50.0
 COVERAGE_CAP_FLOOR, COVERAGE_CAP_SPAN = 55.0, 45.0
 # An answer under half the target's lower end (about 30 s spoken, 75 words) may name every point,
@@ -401,12 +404,13 @@ def _report(q: Question, raw: str, cleaned: str, sents: list[str], sent_vecs, ba
                                    "what you would do, not a time you did it: score capped"))
         total = HYPOTHETICAL_CAP
     over = delivery.speaking_seconds / delivery.target_seconds[1]
-    if over > LONG_CAP_FROM:
-        cap = max(LONG_CAP_FLOOR, 100.0 - LONG_CAP_STEP * (over - LONG_CAP_FROM))
+    if over > LONG_STRONG_FROM:
+        cap = max(LONG_CAP_FLOOR, SHORT_CAP - LONG_CAP_STEP * max(0.0, over - LONG_CAP_FROM))
         if total > cap:
             items.append(BreakdownItem("length_cap", 0.0, 0.0, round(cap - total, 2),
-                                       f"about {_sig.clock(delivery.speaking_seconds)} spoken, {over:.0f}× the "
-                                       "longest an interviewer expects: score capped"))
+                                       f"about {_sig.clock(delivery.speaking_seconds)} spoken, {over:.1f}× the longest "
+                                       f"an interviewer expects ({_sig.clock(delivery.target_seconds[1])}): "
+                                       f"{'at most strong' if cap == SHORT_CAP else 'score capped'}"))
             total = cap
     if delivery.speaking_seconds < SHORT_CAP_BELOW * delivery.target_seconds[0] and total > SHORT_CAP:
         items.append(BreakdownItem("short_cap", 0.0, 0.0, round(SHORT_CAP - total, 2),

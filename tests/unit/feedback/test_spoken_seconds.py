@@ -59,7 +59,35 @@ def test_a_measured_time_in_the_target_is_ok_and_a_long_one_long(backend, lexico
     # past twice the longest an interviewer expects, the length cap reads the measured time
     capped = analyze(STRATEGY, ANSWER, backend=backend, lexicon=lexicon, spoken_seconds=1200)
     [cap] = [i for i in capped.breakdown if i.part == "length_cap"]
-    assert capped.score <= 50 and cap.note.startswith("about 20:00 spoken, 7× the longest")
+    assert capped.score <= 50 and cap.note.startswith("about 20:00 spoken, 6.7× the longest an interviewer expects")
+
+
+STRONG = ("At Finly, a 120-person scale-up, I wrote the 2024 engineering strategy in my first six weeks. I spent the "
+          "first month listening to 30 engineers, the product leads and the CEO. Then I split the year into three "
+          "phases, stabilise, scale and accelerate, each with a milestone we checked every quarter: cut incidents by "
+          "half by March, ship the new billing platform by July, and double deploy frequency by December. I was "
+          "explicit about trade-offs: we paused feature work for one quarter to pay down the worst payment debt, and "
+          "we hired two platform engineers instead of three product ones. Every engineering objective mapped to a "
+          "company OKR, reviewed with the executive team each quarter. By December incidents were down 60% and we "
+          "deployed twelve times a day.")
+
+
+@pytest.mark.parametrize(("seconds", "ceiling", "said"), [
+    (300, 84, "5:00 spoken, 1.7× the longest an interviewer expects (3:00): at most strong"),  # it had to be cut
+    (404, 77, "6:44 spoken, 2.2× the longest an interviewer expects (3:00): score capped"),  # once "excellent"
+    (540, 53, "9:00 spoken, 3.0× the longest an interviewer expects (3:00): score capped"),  # fair at most
+])
+def test_a_long_answer_is_held_below_excellent_and_further_down_the_longer_it_runs(backend, lexicon, seconds,
+                                                                                 ceiling, said):
+    assert analyze(STRATEGY, STRONG, backend=backend, lexicon=lexicon, spoken_seconds=150).score > ceiling
+    report = analyze(STRATEGY, STRONG, backend=backend, lexicon=lexicon, spoken_seconds=seconds)
+    [cap] = [i for i in report.breakdown if i.part == "length_cap"]
+    assert report.score <= ceiling and report.grade != "excellent" and cap.note == f"about {said}"
+
+
+def test_a_long_answer_within_half_as_long_again_as_the_target_keeps_its_grade(backend, lexicon):
+    report = analyze(STRATEGY, STRONG, backend=backend, lexicon=lexicon, spoken_seconds=260)  # 4:20: told, not capped
+    assert report.delivery.length_verdict == "long" and not [i for i in report.breakdown if i.part == "length_cap"]
 
 
 def test_none_gives_the_estimated_report_exactly(backend, lexicon):
