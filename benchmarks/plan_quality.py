@@ -45,12 +45,15 @@ class Posting:
     role: str | None
     expected: set[str] = field(default_factory=set)
     acceptable: set[str] = field(default_factory=set)
-    untitled: bool = False  # the first line (the title) removed
+    untitled: bool = False  # the first line (the title; a one-paragraph posting's first sentence) removed
 
     @property
     def text(self) -> str:
         text = (POSTINGS / self.file).read_text(encoding="utf-8")
-        return text.strip().split("\n", 1)[1] if self.untitled else text
+        if not self.untitled:
+            return text
+        first, _, rest = text.strip().partition("\n")
+        return rest or first.partition(". ")[2]  # a posting of one paragraph: its first sentence is the title
 
 
 @dataclass
