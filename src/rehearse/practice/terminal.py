@@ -256,18 +256,34 @@ def run_mock(database, user, role: str | None, count: int, *, backend: str, use_
         _Answering.now = False
     with database.transaction() as session:
         summary = mocks.get(session, user=user, mock_id=mock_id).summary
+    for part in mock_report_lines(summary):
+        console.print(part)
+
+
+def mock_report_lines(summary: dict) -> list:
+    """The end report as the terminal prints it: the table, then each answer to another question named with the
+    question it reads like (as the web report warns), the overall score, the suggestions."""
     table = Table("#", "question", "score", "missed", "follow-up")
     for q in summary["questions"]:
         follow = q.get("follow_up")
-        table.add_row(str(q["number"]), escape(q["question"]), f"{q['score']}{_ran_out(q)}",
+        table.add_row(str(q["number"]), escape(q["question"]), f"{q['score']}{_marks(q)}",
                       escape("; ".join(q["missed"])) or "—",
-                      f"{follow['score']}{_ran_out(follow)}: {escape(follow['question'])}" if follow else "—")
-    console.print(table)
+                      f"{follow['score']}{_marks(follow)}: {escape(follow['question'])}" if follow else "—")
+    lines: list = [table]
+    for q in summary["questions"]:
+        for entry, which in ((q, f"Question {q['number']}"), (q.get("follow_up") or {}, f"The follow-up to question "
+                                                                                          f"{q['number']}")):
+            if entry.get("off_topic"):
+                lines.append(f"[yellow]Off-topic[/]: {which}: {escape(entry['off_topic'])}")
     sent_late = summary.get("timed_out") or 0
-    console.print(f"Overall [bold]{summary['score']}[/] / 100"
-                  + (f"; {sent_late} sent when time ran out." if sent_late else "."))
-    for s in summary["suggestions"]:
-        console.print(f"• {s['message']}")
+    lines.append(f"Overall [bold]{summary['score']}[/] / 100" + (f"; {sent_late} sent when time ran out."
+                                                                  if sent_late else "."))
+    lines.extend(f"• {escape(s['message'])}" for s in summary["suggestions"])
+    return lines
+
+
+def _marks(entry: dict) -> str:
+    return _ran_out(entry) + (" (off-topic)" if entry.get("off_topic") else "")
 
 
 def _ran_out(entry: dict) -> str:
