@@ -10,8 +10,9 @@ from . import text as _text
 from .delivery import CLICHES, TARGET_SECONDS, WORDS_PER_MINUTE, clock, count_phrases, delivery  # noqa: F401
 from .lexicon import Lexicon
 from .models import Specificity, Structure
+from .specifics import DATE as _DATE
 from .specifics import DIGIT as _DIGIT
-from .specifics import GENERIC_SPECIFIC_PHRASES, GENERIC_SPECIFICS, bare_marker, named_day, named_tools
+from .specifics import GENERIC_SPECIFIC_PHRASES, GENERIC_SPECIFICS, bare_marker, in_date, named_day, named_tools
 from .specifics import NUMBER as _NUMBER
 from .specifics import NUMBER_WORDS as _NUMBER_WORDS
 from .specifics import PRACTICES as _PRACTICES
@@ -389,8 +390,11 @@ def specificity(answer: str, lexicon: Lexicon | None, echo: frozenset[str] = fro
     answer = _text.without_labels(answer)  # "Situation: we had…": a heading, not a specific
     # "6 weeks" of "in 6 weeks" is a quantity and a time frame, and counts as both (a report lists it
     # once: practice.report_view.specifics_shown)
+    # a date's figures ("by 1 October", "Q3 2022") are its time frame's, no numbers of their own
+    dates = [m.span() for m in _DATE.finditer(answer)]
     numbers = _once(_one_line(m.group(0)) for m in _NUMBER.finditer(answer)
-                    if not _list_marker(answer, m) and not bare_marker(answer, m) and not _names_no_amount(answer, m))
+                    if not _list_marker(answer, m) and not bare_marker(answer, m) and not _names_no_amount(answer, m)
+                    and not in_date(m.span(), dates))
     frames = _once(_one_line(m.group(0)) for m in _TIME_FRAME.finditer(answer) if not named_day(answer, m))
     # a practice the question itself names ("SLOs and error budgets") is read back, not a specific
     practices = _once(_one_line(p) for p in [m.group(0) for m in _PRACTICES.finditer(answer)] + named_tools(answer)

@@ -7,6 +7,10 @@ import re
 
 from . import text as _text
 
+# a number under a hundred in words: "seven", "fifteen", "twenty-five"
+_SMALL_WORDS = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|"
+                r"seven|eight|nine)\b)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+                r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)")
 NUMBER_WORDS = ("(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
                 "forty|fifty|sixty|seventy|eighty|ninety|hundred|half)")
 # "one" is a number unless it is "one of …", "no one" or part of "one-on-one"
@@ -23,8 +27,11 @@ NUMBER = re.compile(
     r"one(?!-|\s+of\b)|zero|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|"
     r"hundred|thousand|million|billion|dozen|half|double|twice|triple)"
-    # "one and a half" is one number, not "one" and "half"
-    r"(?:\s(?:percent|per cent|hundred|thousand|million|billion)\b)?(?:\s+and\s+a\s+half)?\b",
+    # a number in words is read whole: "one and a half", "fifteen hundred", "two and a half thousand", "two
+    # hundred and fifty thousand" are each one number, never "hundred" (or "hundred hours") cut out of it
+    r"(?:\s+and\s+a\s+half\b)?"
+    r"(?:\s(?:hundred|thousand|million|billion)\b(?:(?:\s+and)?\s+" + _SMALL_WORDS + r"\b(?!\s+of\b))?)*"
+    r"(?:\s+and\s+a\s+half\b)?(?:\s(?:percent|per cent)\b)?\b",
     re.I,
 )
 DIGIT = re.compile(r"\d")
@@ -50,15 +57,23 @@ def bare_marker(text: str, m: re.Match) -> bool:
 _FIGURE = r"(?<![\w.,])\d+(?:[.,]\d+)*(?:\s?[-–]\s?\d+(?:[.,]\d+)*)?"
 _COUNT = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|"
           r"seven|eight|nine))?|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
-          r"fifteen|sixteen|seventeen|eighteen|nineteen|hundred)")
+          r"fifteen|sixteen|seventeen|eighteen|nineteen|hundred)"
+          # read whole: "fifteen hundred hours", "two and a half days" ("hundred hours" is no time frame)
+          r"(?: and a half)?(?:[\s-](?:hundred|thousand))?(?: and a half)?")
 _UNIT = r"(?:minute|hour|day|week|fortnight|sprint|shift|month|quarter|year)"
 _ABBREVIATED = r"(?:mins?|hrs?|wks?|yrs?)"  # "10 min", "2 hrs", "3 yrs"
 _DAY_PART = r"(?:morning|afternoon|evening|night|weekday)"
 _WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 # A month with a word of time, a date or a year ("in June", "3 March", "November 2023"), never alone:
 # "June" and "April" are names too, and "May" and "March" are a month only capitalised ("we may")
-_MONTH = r"(?:january|february|april|june|july|august|september|october|november|december|(?-i:May|March))"
-_DATE_DAY = r"(?:\d{1,2}(?:st|nd|rd|th)? (?:of )?)"
+# (abbreviated only capitalised, and never before a letter: "Oct", "Nov", not "mar" nor "Octopus")
+_MONTH = (r"(?:january|february|april|june|july|august|september|october|november|december|(?-i:May|March)|"
+          r"(?-i:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)(?![a-z]))")
+# a day of the month, or a range of days ("1–15 November")
+_DATE_DAY = r"(?:(?<![\d.,])(?:\d{1,2}(?:st|nd|rd|th)?\s?[-–]\s?)?\d{1,2}(?:st|nd|rd|th)? (?:of )?)"
+# A date written in figures or as a quarter of a year: "15/08/2023", "2023-08-15", "Q3 2022", "H1 FY24"
+_NUMERIC_DATE = (r"(?<![\w./-])(?:\d{1,2}[/.]\d{1,2}[/.](?:19|20)?\d\d|(?:19|20)\d\d-[01]\d-[0-3]\d)(?![\w/.-]*\d)"
+                 r"|\b[QH][1-4][ -](?:FY ?)?(?:19|20)?\d\d\b")
 _IN_TIME = r"(?:(?:in|by|until|since|from|during|last|next|this|that|early|late) |mid-)"
 TIME_FRAME = re.compile(
     # "by week five", "in month 3" (before "by week" alone)
@@ -94,6 +109,7 @@ TIME_FRAME = re.compile(
     rf"|\b{_MONTH}(?: \d{{1,2}}(?:st|nd|rd|th)?,?)?(?: (?:19|20)\d\d)\b(?![.,:/]\d)"
     rf"|\b{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?\b"
     r"|\b(?:in|since|by|during|until|from) (?:19|20)\d\d\b(?![.,:/]\d)"
+    rf"|{_NUMERIC_DATE}"
     # "the first half", "half an hour" (not "cut it by half")
     r"|\b(?:the )?(?:first|second|next|last) half\b|\bhalf an? (?:hour|day)\b"
     r"|\b(?:within|in|over|for|after) (?:an|one) hour\b"
@@ -116,6 +132,19 @@ TIME_FRAME = re.compile(
     r"(?:day|week|fortnight|shift|sprint|month|quarter|year)\b",
     re.I,
 )
+# A date is one specific, a time frame: the figures in "by 1 October", "May 29, 2023", "15/08/2023", "Q3
+# 2022", "in 2021" are no numbers beside it (a count names an amount; a day or a year says when)
+DATE = re.compile(
+    rf"\b(?:{_IN_TIME})?{_DATE_DAY}?{_MONTH}(?: \d{{1,2}}(?:st|nd|rd|th)?\b,?)?(?: (?:19|20)\d\d\b)?"
+    rf"|{_NUMERIC_DATE}|\b(?:in|since|by|during|until|from|of|early|late|mid-?) (?:19|20)\d\d\b(?![.,:/]\d)",
+    re.I)
+
+
+def in_date(span: tuple[int, int], dates: list[tuple[int, int]]) -> bool:
+    """Whether a figure found at `span` is part of a date (a DATE match's span)."""
+    return any(start <= span[0] and span[1] <= end for start, end in dates)
+
+
 _BARE_WEEKDAY = re.compile(rf"{_WEEKDAY}s?", re.I)
 _NAME_BEFORE = re.compile(r"\b([A-Z][a-z]+)[ \t]+$")
 _TIME_WORDS = frozenset(("early", "late", "mid", "last", "next", "every", "each"))
