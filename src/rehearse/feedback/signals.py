@@ -364,6 +364,27 @@ def _derived(word: str, term: str | None) -> bool:
     return term is not None and word != term and word.endswith("ly") and not term.endswith("ly")
 
 
+# what stands before a verb, not a noun: "I didn't blame", "I'd invest", "we commit", "to own" (a word of
+# the bank's used as a verb is something done, told as an action, not a thing an interviewer could check;
+# "to" is left out: "to partners" as often as "to own")
+_BEFORE_A_VERB = frozenset("""
+    i we you they he she i'd we'd i'll we'll they'd would will can could should must might didn't don't
+    doesn't won't wouldn't never always
+""".split())  # noqa: SIM905
+# endings that make another word of a bank's word with the same stem: "balancer" (of "load balancer") is
+# no "balance", "processing" (of "stream processing") no "process"
+_OTHER_WORD_ENDINGS = ("er", "ers", "ing")
+
+
+def _another_word(written: str, display: str) -> bool:
+    """The answer's word is the bank's term made another word (a derivation, not an inflection)."""
+    return written != display and any(written.endswith(e) and not display.endswith(e) for e in _OTHER_WORD_ENDINGS)
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
 def _says_nothing(term: str, written: str, cliched: set[str], display: str = "") -> bool:
     """A job term that is no specific: a word of everyday English alone ("code", "customer"), or
     made only of words the report calls buzzwords or clichés (`cliched`: stems of the clichés the
@@ -371,12 +392,14 @@ def _says_nothing(term: str, written: str, cliched: set[str], display: str = "")
     writes in the past tense and the bank does not (`display`: "drafted", "shipped" for "draft", "ship"):
     what was done, told as an action, not a thing of the job an interviewer could check."""
     parts = term.split()
-    if len(parts) == 1 and (written in _text.PLAIN_ALONE_WORDS or (written.endswith("ed") and written != display)):
+    if len(parts) == 1 and (written in _text.PLAIN_ALONE_WORDS or (written.endswith("ed") and written != display)
+                            or _another_word(written, display.lower())):
         return True
     # values, aims and people in general ("leadership", "senior", "psychological safety", "staff")
     if written in GENERIC_SPECIFIC_PHRASES:
         return True
-    return all(part in cliched or word in GENERIC_SPECIFICS or _BUZZ.fullmatch(word)
+    return all(part in cliched or word in GENERIC_SPECIFICS or _singular(word) in GENERIC_SPECIFICS
+               or _BUZZ.fullmatch(word)
                for part, word in zip(parts, written.split(), strict=False))
 
 
@@ -410,8 +433,8 @@ def specificity(answer: str, lexicon: Lexicon | None, echo: frozenset[str] = fro
         # told only as an adverb ("safely") is how, not what
         written: dict[str, str] = {}
         for i, st in enumerate(stems):
-            if not _derived(ws[i], lexicon.job_terms.get(st)):
-                written.setdefault(st, ws[i])
+            if not _derived(ws[i], lexicon.job_terms.get(st)) and not (i and ws[i - 1] in _BEFORE_A_VERB):
+                written.setdefault(st, ws[i].removesuffix("'s"))
             if i + 1 < len(stems):
                 written.setdefault(st + " " + stems[i + 1], ws[i] + " " + ws[i + 1])
         cliched = {_text.stem(w) for c in count_phrases(answer.lower(), CLICHES) for w in _text.words(c)}

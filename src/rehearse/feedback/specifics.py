@@ -178,12 +178,13 @@ PRACTICES = re.compile(
     r"gcp|azure|jira|github|gitlab|slack|datadog|grafana|prometheus|pagerduty|on-call|"
     r"kafka|redis|elasticsearch|postgres(?:ql)?|mysql|mongodb|docker|"
     r"runbooks?|incident commander|raci|swot|rice|moscow|wsjf|a/b tests?|experiments?|"
-    r"dashboards?|brag docs?|okr|north star|tech radar|threat model(?:ling|ing)?|pen ?tests?|"
+    r"brag docs?|okr|north star|tech radar|threat model(?:ling|ing)?|pen ?tests?|"
     r"soc ?2|iso ?27001|gdpr|budget|headcount|capex|opex|unit economics|sla|"
     r"circuit[- ]breakers?|(?:exponential )?backoff|retries with jitter|rate[- ]limit(?:s|ing|er)?|"
     r"load[- ]shedding|connection pool(?:s|ing)?|idempotency keys?|dead[- ]letter queues?|chaos engineering|"
     r"game ?days?|load tests?|smoke tests?|contract tests?|integration tests?|observability|tracing|"
-    r"strangler(?:[- ]fig)?)\b",
+    r"strangler(?:[- ]fig)?|staging(?: tests?| environments?)?|(?:discovery|technical|design) spikes?|"
+    r"burn-?(?:down|up)(?: charts?)?)\b",
     re.I,
 )
 
@@ -202,9 +203,11 @@ NOT_TOOLS = frozenset("""
 """.split())  # noqa: SIM905
 # Words that are no specific in any profession, alone or together ("senior leadership", "executive
 # team", "staff engagement" says nothing checkable): the vocabulary of management and of values that
-# every leadership answer uses, and nouns for people in general. A bank's job term made only of these
-# is not listed (a term with a word of the field stays: "incident management", "patient safety",
-# "data pipeline"); matched as written (a stem would take "organ" with "organisation")
+# every leadership answer uses, nouns for people in general, and the everyday nouns of any technical
+# answer ("the technology", "a recruiting engine", "a weak signal": a dashboard is named by its tool).
+# A bank's job term made only of these is not listed (a term with a word of the field stays:
+# "incident management", "patient safety", "data pipeline"); matched as written (a stem would take
+# "organ" with "organisation")
 GENERIC_SPECIFICS = frozenset("""
     management manage manages managed managing leadership leading ownership owner owners
     accountability accountable responsibility responsibilities executive executives senior seniors
@@ -220,6 +223,7 @@ GENERIC_SPECIFICS = frozenset("""
     workforce personnel individuals colleague colleagues nurse nurses engineer engineers developer
     developers customer customers patient patients client clients user users worker workers manager
     managers leader leaders everyone everybody folks
+    technology technologies tech engine tool tooling signal thinking investment invest commit
 """.split())  # noqa: SIM905
 # Phrases of the same kind: values and aims, not what was done ("we built psychological safety")
 GENERIC_SPECIFIC_PHRASES = frozenset((
@@ -227,6 +231,27 @@ GENERIC_SPECIFIC_PHRASES = frozenset((
     "continuous improvement", "thought leadership", "core values", "big picture", "next level",
 ))
 _ENGLISH = _text.STOPWORDS | _text.VAGUE | frozenset(_text.GENERIC_WORDS) | frozenset(_text.PLAIN_ALONE_WORDS)
+
+
+# A standard or product named by capitals and figures: "HL7", "P99", "EC2", "S3", "ISO 27001" (a quarter
+# or half of a year, "Q3", "H1", is a time frame)
+_CODED = re.compile(r"\b(?![QH][1-4]\b)[A-Z]{1,5}\d{1,5}[a-z]?\b|\b[A-Z]{2,5} \d{1,5}\b(?! ?%)")
+# A product told by its place in the sentence: a capitalised word after "the", "our", "their"… ("their
+# Epic system", "the Stripe integration"), in brackets after what it is ("a payment provider (Adyen)"), or
+# listed with a "+" ("cards + PayPal"): people's names stand in none of these places. Not a team's or a
+# department's name ("our Finance team"), a title ("a Senior Engineer") nor a season's ("the Black Friday peak")
+_NAMED_PRODUCT = re.compile(
+    r"(?:\b(?:[Tt]he|[Oo]ur|[Tt]heir|[Ii]ts|[Yy]our)\s+|\(\s*|\+\s*)([A-Z][a-z]{2,}(?:[A-Z][a-z]+)*)\b"
+    r"(?!\s+(?:team|teams|org|group|department|squad|function|committee|office|leadership|family|people)\b)"
+    r"(?![\w'’-])")
+_NOT_PRODUCTS = frozenset("""
+    finance sales marketing legal security design support ops operations product engineering data growth
+    payments infrastructure platform mobile web board exec executive hr recruiting people research
+    senior staff principal lead chief head director manager engineer architect analyst nurse doctor
+    ward hospital council government ministry trust university school
+    series black christmas central north south east west world pacific atlantic
+""".split())  # noqa: SIM905
+_CALENDAR = re.compile(rf"{_WEEKDAY}s?|{_MONTH}", re.I)
 
 
 def _shouting(text: str) -> bool:
@@ -247,4 +272,11 @@ def named_tools(text: str) -> list[str]:
         if key not in NOT_TOOLS and key not in _ENGLISH and word.lower() not in _ENGLISH:
             out.append(word)
     out.extend(m.group(0) for m in _CAMEL.finditer(text))
+    out.extend(m.group(0) for m in _CODED.finditer(text) if m.group(0).split()[0].lower() not in NOT_TOOLS)
+    for m in _NAMED_PRODUCT.finditer(text):
+        word = m.group(1)
+        key = word.lower()
+        if (key not in _ENGLISH and key not in _NOT_PRODUCTS and key not in GENERIC_SPECIFICS
+                and key not in NOT_TOOLS and not _CALENDAR.fullmatch(word)):
+            out.append(word)
     return out
