@@ -10,6 +10,9 @@ from .models import Delivery
 
 WORDS_PER_MINUTE = 150  # a typical interview speaking rate
 TARGET_SECONDS = (60, 180)  # about one to three minutes spoken
+# a few seconds either side of the target is within it: "about 0:58 spoken" is a minute, said at a pace
+# the estimate cannot know (no "too short" nag, no lost marks within a tenth of the range's ends)
+LENGTH_TOLERANCE = 0.1
 # an answer outside the target keeps at most this share of its delivery marks: the report shows
 # delivery out of 5, and "5/5" beside "Too short: about 0:54 spoken" contradicts itself
 OFF_TARGET_MAX = 0.8
@@ -41,6 +44,10 @@ CLICHES = ("at the end of the day", "people person", "team player", "outside the
            "growth mindset", "at scale", "thought leader", "thought leadership", "detail-oriented",
            "detail oriented", "results-oriented", "go-getter", "best-in-class", "world-class", "world class",
            "cutting-edge", "paradigm shift", "value-add", "hard worker", "fast-paced environment")
+
+# "maybe" repeated over a list of possibilities ("maybe workload, maybe something at home, or maybe…")
+_LISTED_MAYBES = re.compile(r"\bmaybe\b[^,.;:!?]{1,50}(?:[,;]\s*(?:or\s+|and\s+)?maybe\b[^,.;:!?]{1,50})+")
+
 
 def clock(seconds: float) -> str:
     """A speaking time as the report shows it everywhere, minutes and seconds ("0:51", "3:00"): one unit
@@ -99,14 +106,15 @@ def delivery(answer: str, n_sentences: int, spoken_seconds: float | None = None)
         # to the hundredth a transcription measures it to, so the two say the same time
         pace, seconds = round(n_words / spoken_seconds * 60), round(spoken_seconds, 2)
     lo, hi = TARGET_SECONDS
-    verdict = ("empty" if n_words == 0 else "short" if seconds < lo
-               else "long" if seconds > hi else "ok")
+    verdict = ("empty" if n_words == 0 else "short" if seconds < lo * (1 - LENGTH_TOLERANCE)
+               else "long" if seconds > hi * (1 + LENGTH_TOLERANCE) else "ok")
     if _text.reads_as_english(answer):
         fillers = count_phrases(lower, FILLERS)
         for word, pattern in (("like", _LIKE_FILLER), ("actually", _ACTUALLY_FILLER)):
             if found := len(set(m.end() for m in pattern.finditer(lower))):
                 fillers[word] = fillers.get(word, 0) + found
-        hedges = count_phrases(lower, HEDGES)
+        # "maybe workload, maybe something at home" lists possible causes: no hedge
+        hedges = count_phrases(_LISTED_MAYBES.sub(" ", lower), HEDGES)
         cliches = count_phrases(lower, CLICHES)
     else:  # the lists are English: "um" is Portuguese for "a", "er" German for "he"
         fillers, hedges, cliches = {}, {}, {}
