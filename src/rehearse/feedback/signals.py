@@ -69,7 +69,9 @@ _STAR = {
         r"challenge) (was|became)|i was (asked|tasked|responsible|expected|brought in|hired)|"
         r"the (goal|task|challenge|ask|mandate|aim) was|we needed to|it was my|i owned|"
         r"i was accountable|i (must|have to|had to)|task|responsib|(it|that|this) was (on|up to) me|"
-        r"(was|were) mine|my (call|decision|job)|i (was|became) the (owner|one|person)|i took (on|over))\w*", re.I),
+        r"(was|were) mine|my (call|decision|job)|i (was|became) the (owner|one|person)|i took (on|over)|"
+        # a task set by the situation: "hard deadline 1 Nov because the old contract expired"
+        r"(hard|fixed|firm|immovable|non-negotiable) deadline|the deadline (was|is)|we had until)\w*", re.I),
     "action": re.compile(
         _FIRST_PERSON_ACTION +
         # ...or in the simple present ("First I speak with each one alone", "we make a small spike")
@@ -105,8 +107,9 @@ _RESULT_AFTER_ACTION = re.compile(
     r"(chose|picked|accepted|adopted|approved|went with) (my|our) (alternative|proposal|option|plan|"
     r"recommendation|approach)|signed off|"
     # a state reached since ("he got back on track", "she is now one of the strongest", "it has since become")
-    r"(got|get|gets|was|were|is|are|came|been) back on track|(is|are) now|(has|have) (now |since )(become|been|"
-    r"grown|stayed|led|run|taken)|(has|have) become)\b", re.I)
+    r"(got|get|gets|was|were|is|are|came|been) back on track|(got|became|grew) (better|faster|stronger|more confident)|"
+    r"(the team|everyone|others|people|they|the client|the customer) noticed|(is|are) now|"
+    r"(has|have) (now |since )(become|been|grown|stayed|led|run|taken)|(has|have) become)\b", re.I)
 _STEP_MARKERS = re.compile(
     r"(?:^|[\s,;(])(first(?:ly)?|second(?:ly)?|third(?:ly)?|then|next|after that|afterwards|"
     r"finally|lastly|step (?:one|two|three|\d)|phase (?:one|two|three|\d)|to start|"
@@ -147,11 +150,21 @@ def concreteness(sentence: str) -> tuple[int, int, int]:
 
 _PAST = re.compile(r"\b(was|were|had|used to|grew|became|\w{3,}ed)\b", re.I)
 _SCENE_MIN_WORDS = 6  # "It worked." is not a scene
+# an opening that places the story: where ("At Tandem Health I ran engineering"), when ("In Q3 2022 we…"),
+# or how big ("about 60 people in seven teams")
+_PLACES_THE_STORY = re.compile(
+    r"^\W*(?:at|in|during|back in|while at|when i was at) (?:[A-Z0-9]|(?:my|our|a|an|the|that|this) )"
+    rf"|\b(?:\d+|{_NUMBER_WORDS}|{'|'.join(('twenty', 'thirty', 'forty', 'fifty', 'sixty'))})\s+(?:people|engineers|"
+    r"developers|teams|nurses|staff|reports|direct reports)\b")
 
 
 def _sets_scene(sents: list[str]) -> bool:
-    """The opening sentence tells of a past state ("Our platform group had grown to fourteen")."""
-    return bool(sents) and len(sents[0].split()) >= _SCENE_MIN_WORDS and bool(_PAST.search(sents[0]))
+    """The opening sentence tells of a past state ("Our platform group had grown to fourteen") or places
+    the story in a company, a time or a team's size ("At Tandem Health I ran engineering, about 60 people")."""
+    if not sents or len(sents[0].split()) < _SCENE_MIN_WORDS:
+        return False
+    first = sents[0]
+    return bool(_PAST.search(first)) or (bool(_PLACES_THE_STORY.search(first)) and not _plan(first))
 
 
 # "I'd write a memo", "we will pull the numbers": an action, told as a plan rather than a memory
@@ -291,6 +304,20 @@ def _after_first_clause(sentence: str) -> str:
     return parts[1] if len(parts) > 1 else ""
 
 
+# a result that says nothing came of it: no quantified result, whatever numbers stand beside it
+_EMPTY_RESULT = re.compile(r"\b(?:nothing|no one|nobody) (?:really |much |actually |ever )?(?:changed|happened|"
+                           r"improved|came of it)\b|\bnothing came of\b", re.I)
+# a time frame that measures nothing: "over a few months", "for weeks", "a couple of days later"
+_VAGUE_FRAME = re.compile(r"\b(?:a few|a couple of|couple of|few|several|some)\b|^\w+ (?:days|weeks|months|years|"
+                          r"quarters|sprints)$", re.I)
+
+
+def _told_before(told: str, sents: list[str], first_action: int) -> bool:
+    """Whether an evidence sentence is one of the answer's sentences before its first action (the scene)."""
+    at = next((i for i, s in enumerate(sents) if told in s or s in told), None)
+    return at is not None and at < first_action
+
+
 def structure(kind: str, kind_source: str, sents: list[str], listed: int = 0,
               outcomes: tuple[str, ...] = ()) -> Structure:
     """STAR parts for behavioural answers, steps/framework for situational ones; `listed`: the
@@ -306,10 +333,16 @@ def structure(kind: str, kind_source: str, sents: list[str], listed: int = 0,
         star["action"] = bool(acted)
         result_sents = [s for i, s in enumerate(sents) if _STAR["result"].search(s) or (
             acted and i >= acted[0] and _tells_what_came_after(s if i > acted[0] else _after_first_clause(s)))]
-        star["result"] = bool(result_sents or outcomes)
-        result_sents += [s for told in outcomes for s in _results_told(told, result_sents)]
-        # what the advice to quantify asks for: a number, or a time frame ("a month later", "within two weeks")
-        quantified = any(_DIGIT.search(s) or _NUMBER.search(s) or _TIME_FRAME.search(s) for s in result_sents)
+        # a talking point's evidence that tells the scene, before any action, is no result of it
+        told_after = [s for told in outcomes for s in _results_told(told, result_sents)
+                      if not (acted and _told_before(s, sents, acted[0]))]
+        star["result"] = bool(result_sents or told_after)
+        result_sents += told_after
+        # what the advice to quantify asks for: a number, or a time frame ("a month later", "within two weeks");
+        # not "nothing really changed", nor "over a few months" (a result, not quantified)
+        quantified = any(_DIGIT.search(s) or _NUMBER.search(s)
+                         or any(not _VAGUE_FRAME.search(m.group(0)) for m in _TIME_FRAME.finditer(s))
+                         for s in result_sents if not _EMPTY_RESULT.search(s))
         if hypothetical(sents):
             # "I would measure the outcome" is a plan: no scene happened and nothing resulted
             star["situation"] = star["result"] = quantified = False
