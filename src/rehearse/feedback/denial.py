@@ -45,7 +45,11 @@ _STATES = frozenset(("have", "has", "had", "having", "be", "been", "being", "was
 _OBJECT_NEGATIONS = frozenset(("no", "none", "nothing", "without", "neither", "nor", "barely", "hardly"))
 _ADVERBS = frozenset(("really", "even", "actually", "ever", "just", "properly", "honestly", "once"))
 # "I don't think one method fits all": an opinion, not a denial
-_OPINIONS = frozenset(("think", "believe", "feel", "suppose", "expect", "mind", "doubt"))
+# "I didn't want to stop there", "I don't remember how long": a wish or a memory, not an action denied
+_OPINIONS = frozenset(("think", "believe", "feel", "suppose", "expect", "mind", "doubt", "want", "wanted", "wish",
+                       "remember", "recall", "like", "know", "knew", "mean", "care"))
+# "separate “I don't like change” from …": words the candidate quotes deny nothing of theirs
+_QUOTED = re.compile(r'“[^”]*”|"[^"]*"')
 _REASONS = frozenset(("because", "since", "as", "given", "due"))
 # "I didn't blame anyone", "I did not wait for the review": not doing these is the good part
 _FAULTS = frozenset(("blame", "blamed", "punish", "shame", "micromanage", "panic", "rush", "overrule", "interrupt",
@@ -107,7 +111,7 @@ def denying(sentence: str) -> bool:
     by_candidate: set[str] = set()
     every: set[str] = set()
     acted = False
-    for clause in _CLAUSES.split(sentence):
+    for clause in _CLAUSES.split(_QUOTED.sub(" ", sentence)):
         words = _text.words(clause)
         if len(words) < 2 or words[0] in _REASONS:
             continue  # "honestly", "because we were mid-launch": an aside or a reason, not a thing done

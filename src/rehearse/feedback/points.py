@@ -9,7 +9,7 @@ import numpy as np
 from . import calibration as _cal
 from .answer import Answer
 from .backends import Backend
-from .denial import asks_to_avoid, denial_mask
+from .denial import asks_to_avoid, denial_mask, denying
 from .lexicon import Lexicon
 from .prepare import SHORT_POINT, Prepared, lexical_overlap
 
@@ -34,6 +34,28 @@ DENIED_Z = -40.0  # logit of a unit that denies the point: strength 0
 # an answer that says it did not do a point must say more than a near miss elsewhere to cover it
 DENIED_ELSEWHERE = 0.5  # in z, before the temperature (0.5): one logit of strength
 QUERY_SHARPNESS = 60.0  # softmax over points of query cosines (e5's cosines lie close together)
+# A point whose closest sentence, by meaning, is one in which the candidate denies doing things ("Honestly, we
+# never did a postmortem afterwards … and we didn't add any alerting") is one the answer speaks of only to say it
+# did not happen: at most a near miss, whatever the rest of the answer's fit lends it (an outside tester's
+# answer that admitted skipping the review scored 86, "excellent", above the same answer without the admission).
+# "Closest": CLOSENESS_VOTES of the CLOSENESS features agree on the sentence, and its cosine to the point is
+# MEANING_DENIED_MARGIN above every other sentence's (the point model leans on the whole answer's fit, which a
+# denial does not lower). e5 only, whose q_* features these are. It changes no point of the blind train split.
+MEANING_DENIAL = True
+CLOSENESS = ("cos_point", "q_ulift", "bq_ulift", "assign")
+CLOSENESS_VOTES = 3
+MEANING_DENIED_MARGIN = 0.01
+MEANING_DENIED_Z = -0.2  # logit (before the temperature) of a point held so: strength 0.4, a near miss
+# An answer that mostly restates the rubric ("I noticed the underperformance and confirmed it with evidence. I
+# offered a concrete improvement plan and support.") names the points and tells nothing: where at most
+# ECHO_ANSWER_SHARE of its units hold a word of substance beyond the rubric's, a point whose best unit echoes
+# its words (ECHO_LEXICAL of them or more) with no such word is a near miss. An outside tester's four such
+# sentences had all four points covered, above a real but thin story. Applied to every unit instead of such
+# answers only, it cost strong answers on the train split (points found 76.1% -> 75.6%); as it is, it changes
+# no train point either.
+ECHO = True
+ECHO_LEXICAL = 0.5
+ECHO_ANSWER_SHARE = 0.5
 
 
 def unit_features(prep: Prepared, ans: Answer, lexicon: Lexicon | None,
@@ -173,6 +195,10 @@ def point_results(prep: Prepared, ans: Answer, backend: Backend, lexicon: Lexico
         elsewhere = named[:, None] * DENIED_ELSEWHERE
         z = np.where(denied, DENIED_Z, z - elsewhere)
         shown = np.where(denied, DENIED_Z, shown)
+    if MEANING_DENIAL and backend.name == "e5":
+        z = _denied_by_meaning(z, feats, ans.sents)
+    if ECHO:
+        z = _echoes_held(z, feats)
     results = []
     for i, point in enumerate(prep.points):
         u = int(np.argmax(z[i]))
@@ -181,6 +207,41 @@ def point_results(prep: Prepared, ans: Answer, backend: Backend, lexicon: Lexico
                         dict(zip(POINT_FEATURES, feats[i, u].tolist(), strict=True)),
                         prep.example_shown(ex_idx)))
     return results
+
+
+def _denied_by_meaning(z: np.ndarray, feats: np.ndarray, sents) -> np.ndarray:
+    """z with each point held to a near miss whose closest sentence is mostly the candidate's denials
+    (denial.denying; see MEANING_DENIAL)."""
+    ns = len(sents)
+    denies = [denying(s) for s in sents]
+    if not any(denies):
+        return z
+    columns = [POINT_FEATURES.index(name) for name in CLOSENESS]
+    out = z.copy()
+    for i in range(z.shape[0]):
+        votes = np.bincount([int(np.argmax(feats[i, :ns, c])) for c in columns], minlength=ns)
+        closest = int(np.argmax(votes))
+        cos = feats[i, :ns, POINT_FEATURES.index("cos_point")]
+        others = [cos[j] for j in range(ns) if not denies[j]]
+        margin = cos[closest] - max(others) if others else 1.0
+        if votes[closest] >= CLOSENESS_VOTES and denies[closest] and margin >= MEANING_DENIED_MARGIN:
+            out[i] = np.minimum(out[i], MEANING_DENIED_Z)
+    return out
+
+
+def _echoes_held(z: np.ndarray, feats: np.ndarray) -> np.ndarray:
+    """z with a point held to a near miss where, in an answer that mostly echoes the rubric, the unit that
+    covers it best only echoes it (see ECHO)."""
+    lexical, substance = POINT_FEATURES.index("lexical"), POINT_FEATURES.index("substance")
+    out = z.copy()
+    told = feats[:, :, substance].max(0) > 0  # units with a word of substance for some point
+    if told.mean() > ECHO_ANSWER_SHARE:
+        return out
+    for i in range(z.shape[0]):
+        u = int(np.argmax(z[i]))
+        if z[i, u] > MEANING_DENIED_Z and feats[i, u, substance] == 0 and feats[i, u, lexical] >= ECHO_LEXICAL:
+            out[i] = np.minimum(out[i], MEANING_DENIED_Z)
+    return out
 
 
 def _fit(prep: Prepared, ans: Answer, asked: np.ndarray | None = None) -> float:
