@@ -21,6 +21,9 @@ def _counts(mapping: dict) -> str:
     return ", ".join(f"{word} ×{count}" for word, count in mapping.items()) or "none"
 
 
+SPECIFICS_LISTED = 16  # as many as the web report shows before its "and N more" (a long answer had 40 and more)
+
+
 def specifics_shown(spec: dict | None) -> list[str]:
     """The specifics a report lists, those that say most first: named practices and tools, time
     frames, numbers not already inside a time frame ("24 hours" beside "in 24 hours"), then the
@@ -120,7 +123,10 @@ def render_report(console: Console, question: str | None, report: dict) -> None:
     else:
         console.print(f"Structure: {structure_sentence(structure)}")
     if report.get("specificity"):
-        console.print(f"Specifics: {escape(', '.join(specifics_shown(report['specificity']))) or 'none yet'}")
+        found = specifics_shown(report["specificity"])
+        shown = ", ".join(found[:SPECIFICS_LISTED]) + (f" and {len(found) - SPECIFICS_LISTED} more"
+                                                       if len(found) > SPECIFICS_LISTED else "")
+        console.print(f"Specifics: {escape(shown) or 'none yet'}")
     delivery = report["delivery"]
     console.print(f"Delivery: {delivery['words']} words, about {clock(delivery['speaking_seconds'])} spoken "
                   f"({delivery.get('length_verdict', '')}); fillers: {_counts(delivery.get('fillers', {}))}; "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from rich.console import Console
 
@@ -145,3 +147,13 @@ def test_the_terminal_tells_the_speaking_time_in_minutes_and_seconds_as_the_engi
     render_report(console, QUESTION.text, report)
     delivery = next(line for line in console.export_text().splitlines() if line.startswith("Delivery"))
     assert "about 0:51 spoken" in delivery and " s spoken" not in delivery
+
+
+def test_a_long_list_of_specifics_is_cut_as_the_web_report_cuts_it():
+    from rehearse.practice.report_view import SPECIFICS_LISTED
+
+    many = " ".join(f"In week {n} we cut the queue to {n * 7} tickets." for n in range(1, 30))
+    text = " ".join(rendered(many).split())  # the line wraps in the terminal
+    specifics = text[text.index("Specifics: ") + len("Specifics: "):text.index(" Delivery:")]
+    shown, more = specifics.rsplit(" and ", 1)
+    assert len(shown.split(", ")) == SPECIFICS_LISTED and re.fullmatch(r"\d+ more", more)
