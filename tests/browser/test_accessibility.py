@@ -85,9 +85,15 @@ def audit_dark(page, path=None):
 
 
 def assert_dark_chart(page, selector):
+    """The chart image's own background is dark. Chromium may first paint an SVG image in its light colours and
+    repaint it for the page's dark scheme a moment later (seen on a busy machine), so it has a few seconds."""
     image = page.locator(selector)
     assert image.evaluate("img => img.complete && img.naturalWidth > 0"), selector
-    pixel = image.evaluate(CHART_PIXEL)
+    for _ in range(20):
+        pixel = image.evaluate(CHART_PIXEL)
+        if luminance(pixel) < DARK:
+            break
+        page.wait_for_timeout(250)
     assert luminance(pixel) < DARK, f"{selector}: the chart's background {pixel} is not dark"
 
 
