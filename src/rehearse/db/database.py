@@ -77,6 +77,8 @@ def reachable_database(settings: Settings) -> Database:
         with database.engine.connect():
             pass
     except OperationalError as error:
+        if database.dialect == "sqlite" and "locked" in _driver_reason(error).lower():
+            return database  # opened, and another process is writing it (migrating a fresh file): not a setting
         database.dispose()
         raise ConfigurationError(_unreachable(settings, database, error)) from None
     return database

@@ -19,10 +19,12 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # SAVEPOINTs (nested transactions, rolled-back tests) behave as documented.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
+    # several processes may share one file: wait for another's lock from the first statement on (switching
+    # to WAL needs one, and a process starting beside one that is migrating a fresh file met it)
+    cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; fsync at checkpoints, not every commit
-    cursor.execute("PRAGMA busy_timeout=5000")  # several processes may share one file
     cursor.close()
 
 
