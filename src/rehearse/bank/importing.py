@@ -90,10 +90,9 @@ def import_bank(session: Session, doc: BankDoc, *, progress: Progress | None = N
     if bank is None and (twin := _bank_of_these_questions(session, doc)) is not None:
         if rename_bank is None:  # at the first question (a bank's name has no line of its own here), or the top
             first = next((q.line for role in doc.roles for q in role.questions), None) or 1
-            raise FormatError(file, first, (
-                f"a new bank name, or the name of the bank its questions are in: the file names the bank "
-                f"{doc.name!r}, but every question slug it gives is one of bank {twin.name!r} ({twin.slug}). To "
-                f"rename that bank, import with --rename-bank; to make a copy of it, --new-bank"))
+            raise FormatError(file, first, "a new bank name, or the name of the bank its questions are in", (
+                f"the bank name {doc.name!r}, but every question slug the file gives is one of bank {twin.name!r} "
+                f"({twin.slug}) (to rename that bank, import with --rename-bank; to make a copy of it, --new-bank)"))
         if rename_bank is False:
             summary.warnings.append(ImportWarning(file, None, (
                 f"bank {doc.name!r} ({bank_slug}) made as a copy of bank {twin.name!r} ({twin.slug}): each of its "
@@ -207,9 +206,9 @@ def check_files_apart(files: Sequence[tuple[str, BankDoc]]) -> None:
             if key in seen and key not in in_this_file:
                 first_file, first_line = seen[key]
                 where = f"{first_file}:{first_line}" if first_line else first_file
-                raise FormatError(file, question.line, f"the slug {question.slug!r} is given in another file of the "
-                                                       f"bank {doc.name!r} too, at {where}: a question belongs to one "
-                                                       "file of its bank")
+                raise FormatError(file, question.line, f"each question of bank {doc.name!r} in one file of the import",
+                                  f"the slug {question.slug!r} here and in another file too, at {where} (a question "
+                                  "belongs to one file of its bank)")
             seen[key] = (file, question.line)
             in_this_file.add(key)
 

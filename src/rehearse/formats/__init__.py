@@ -23,6 +23,7 @@ from .model import (
     decode,
     detect_kind,
     slugify,
+    unreadable,
     with_newlines,
 )
 from .page import read_page, write_page
@@ -49,16 +50,17 @@ _WRITERS = {"page": write_page, "markdown": write_markdown, "json": write_json, 
             "csv": write_csv, "anki": write_anki, "prep-sheet": write_prep_sheet}
 
 
-_EXPORT_ONLY = {"anki": "Anki decks (.apkg) can be exported, not imported",
-                "prep-sheet": "prep sheets (.html) can be exported, not imported"}
+_EXPORT_ONLY = {"anki": "an Anki deck (.apkg), which can be exported, not imported",
+                "prep-sheet": "a prep sheet (.html), which can be exported, not imported"}
 
 
 def _readable(format: str, file: str) -> None:
     if format in _EXPORT_ONLY:
-        raise FormatError(file, None, f"{_EXPORT_ONLY[format]}: a bank file "
-                                      f"({', '.join(_READABLE_EXTENSIONS)}) or --format")
+        raise FormatError(file, None, f"a bank file ({', '.join(_READABLE_EXTENSIONS)}) or --format",
+                          _EXPORT_ONLY[format])
     if format not in READ_FORMATS:
-        raise FormatError(file, None, f"a format Rehearse can import ({', '.join(READ_FORMATS)}), not {format!r}")
+        raise FormatError(file, None, f"a format Rehearse can import ({', '.join(READ_FORMATS)})",
+                          f"the format {format!r}")
 
 
 def format_for(path: Path) -> str | None:
@@ -75,7 +77,7 @@ def read_text(text: str, *, file: str, format: str) -> ParseResult:
     two external layouts. Anything else raises FormatError naming the file and line."""
     _readable(format, file)
     if not text.strip():
-        raise FormatError(file, 1, "a bank: the file is empty (or holds only spaces and blank lines)")
+        raise FormatError(file, 1, "a bank", "an empty file (or only spaces and blank lines)")
     result = _parse(text, file=file, format=format)
     bank = with_newlines(result.bank)  # here, so that no reader (nor a new one) keeps "\r\n" in a text
     warnings = check_bank(bank, file=file, text=text)
@@ -114,17 +116,18 @@ def read_path(path: Path, format: str | None = None) -> ParseResult:
     if path.is_dir():
         read = read_folder(path)
         if len(read.files) > 1:
-            raise FormatError(str(path), None, f"one bank, not {len(read.files)} bank files (read_folder reads "
-                                               "each of them)")
+            raise FormatError(str(path), None, "a folder that gives one bank",
+                              f"{len(read.files)} bank files (read_folder reads each of them)")
         file, result = read.files[0]
         return ParseResult(result.bank, read.warnings + result.warnings)
     chosen = format or format_for(path)
     if chosen is None:
-        raise FormatError(str(path), None, f"a known extension ({', '.join(_READABLE_EXTENSIONS)}) or --format")
+        raise FormatError(str(path), None, f"a known extension ({', '.join(_READABLE_EXTENSIONS)}) or --format",
+                          f"the extension {path.suffix!r}" if path.suffix else "a name without an extension")
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise FormatError(str(path), None, f"a readable file ({error.strerror})") from None
+        raise FormatError(str(path), None, "a readable file", unreadable(error)) from None
     return read_bytes(data, file=str(path), format=chosen)
 
 

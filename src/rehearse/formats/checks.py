@@ -36,13 +36,17 @@ _SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*")
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
+_STORABLE = "text without NUL characters or unpaired surrogates"  # what _problem's finds cannot be stored as
+
+
 def _problem(value: str) -> str | None:
+    """What in a text cannot be stored (a database refuses it), or None."""
     found = _UNSTORABLE.search(value)
     if found is None:
         return None
     if found.group() == "\x00":
-        return "text without NUL characters"
-    return f"text without unpaired surrogates (U+{ord(found.group()):04X}, from an escape such as \\ud800)"
+        return "a NUL character in it"
+    return f"an unpaired surrogate in it (U+{ord(found.group()):04X}, from an escape such as \\ud800)"
 
 
 def shown(value: str) -> str:
@@ -86,23 +90,24 @@ def check_question(question: QuestionDoc, *, file: str, text: str = "") -> None:
         return (_line_of(text, value, after=line) if value else None) or line
 
     if not question.text.strip():
-        raise FormatError(file, at(), "a question with some text")
+        raise FormatError(file, at(), "a question with some text", "an empty one")
     for label, value in _fields(question):
         if value is not None and (problem := _problem(value)):
-            raise FormatError(file, at(value), f"{label} as {problem}")
+            raise FormatError(file, at(value), f"{label} as {_STORABLE}", problem)
         limit = MAX_LENGTHS.get(label)
         if value is not None and limit and len(value) > limit:
-            raise FormatError(file, at(value), f"{label} of at most {limit:,} characters, not {len(value):,}")
+            raise FormatError(file, at(value), f"{label} of at most {limit:,} characters",
+                              f"one of {len(value):,}")
     if question.slug is not None and (len(question.slug) > MAX_SLUG or not _SLUG.fullmatch(question.slug)):
-        raise FormatError(file, at(question.slug),
-                          f"a slug of at most {MAX_SLUG} letters, digits and '-', not {shown(question.slug)}")
+        raise FormatError(file, at(question.slug), f"a slug of at most {MAX_SLUG} letters, digits and '-'",
+                          f"the slug {shown(question.slug)}")
     for name in question.competencies:
         if len(name) > MAX_COMPETENCY:
-            raise FormatError(file, at(name), f"competencies of at most {MAX_COMPETENCY} characters, "
-                                              f"not {len(name):,}")
+            raise FormatError(file, at(name), f"competencies of at most {MAX_COMPETENCY} characters",
+                              f"one of {len(name):,}")
         if "," in name:  # CSV and Markdown list competencies in one cell or line, separated by commas
-            raise FormatError(file, at(name), f"competencies without commas (one competency a name), not "
-                                              f"{shown(name)}")
+            raise FormatError(file, at(name), "competencies without commas (one competency a name)",
+                              f"the competency {shown(name)}")
     _check_points(question, file=file, at=at)
 
 
@@ -113,21 +118,21 @@ def _check_points(question: QuestionDoc, *, file: str, at) -> None:
         points = parse_talking_points(question.intent)  # only a long list can give too many points
         if len(points) > MAX_TALKING_POINTS:
             raise FormatError(file, at(), f"an intent whose 'In your answer, …' list gives at most "
-                                          f"{MAX_TALKING_POINTS} talking points, not {len(points):,} (list the "
-                                          "points the answer should cover instead)")
+                                          f"{MAX_TALKING_POINTS} talking points",
+                              f"{len(points):,} (list the points the answer should cover instead)")
         return
     if points is None:
         return
     if len(points) > MAX_TALKING_POINTS:
-        raise FormatError(file, at(), f"at most {MAX_TALKING_POINTS} talking points for a question, "
-                                      f"not {len(points):,}")
+        raise FormatError(file, at(), f"at most {MAX_TALKING_POINTS} talking points for a question",
+                          f"{len(points):,}")
     seen: set[str] = set()
     for point in points:
         if not point.strip():
-            raise FormatError(file, at(), "talking points with some text (one is empty)")
+            raise FormatError(file, at(), "talking points with some text", "an empty one")
         same = same_text(point)
         if same in seen:  # scored twice, it would count double in the coverage
-            raise FormatError(file, at(point), f"each talking point once ({shown(point)} is given twice)")
+            raise FormatError(file, at(point), "each talking point once", f"{shown(point)} twice")
         seen.add(same)
 
 
@@ -140,14 +145,15 @@ def _check_role(role: RoleDoc, *, file: str, text: str) -> None:
     for label, value in (("the role's name", role.name), ("the role's slug", role.slug),
                          ("the role's description", role.description)):
         if value is not None and (problem := _problem(value)):
-            raise FormatError(file, at(value), f"{label} as {problem}")
+            raise FormatError(file, at(value), f"{label} as {_STORABLE}", problem)
     if not role.name.strip():
-        raise FormatError(file, at(), "a role with a name")
+        raise FormatError(file, at(), "a role with a name", "a role without one")
     if len(role.name) > MAX_NAME:
-        raise FormatError(file, at(), f"a role name of at most {MAX_NAME} characters, not {len(role.name):,}")
+        raise FormatError(file, at(), f"a role name of at most {MAX_NAME} characters",
+                          f"one of {len(role.name):,}")
     if role.slug is not None and (len(role.slug) > MAX_SLUG or not _SLUG.fullmatch(role.slug)):
-        raise FormatError(file, at(role.slug),
-                          f"a role slug of at most {MAX_SLUG} letters, digits and '-', not {shown(role.slug)}")
+        raise FormatError(file, at(role.slug), f"a role slug of at most {MAX_SLUG} letters, digits and '-'",
+                          f"the slug {shown(role.slug)}")
     for question in role.questions:
         check_question(question, file=file, text=text)
 
@@ -160,17 +166,18 @@ def check_bank(bank: BankDoc, *, file: str, text: str = "") -> tuple[ImportWarni
         if value is None:
             continue
         if not isinstance(value, str):
-            raise FormatError(file, 1, f"{label} as text, not {type(value).__name__}")
+            raise FormatError(file, 1, f"{label} as text", f"a {type(value).__name__}")
         if problem := _problem(value):
-            raise FormatError(file, _line_of(text, value) or 1, f"{label} as {problem}")
+            raise FormatError(file, _line_of(text, value) or 1, f"{label} as {_STORABLE}", problem)
     if not bank.name.strip():
-        raise FormatError(file, 1, "a bank with a name")
+        raise FormatError(file, 1, "a bank with a name", "an empty name")
     if len(bank.name) > MAX_NAME:
-        raise FormatError(file, _line_of(text, bank.name) or 1,
-                          f"a bank name of at most {MAX_NAME} characters, not {len(bank.name):,}")
+        raise FormatError(file, _line_of(text, bank.name) or 1, f"a bank name of at most {MAX_NAME} characters",
+                          f"one of {len(bank.name):,}")
     if bank.licence is not None and len(bank.licence) > MAX_LICENCE:
         raise FormatError(file, _line_of(text, bank.licence) or 1,
-                          f"a licence of at most {MAX_LICENCE} characters, not {len(bank.licence):,}")
+                          f"a licence of at most {MAX_LICENCE} characters",
+                          f"one of {len(bank.licence):,}")
     for role in bank.roles:
         _check_role(role, file=file, text=text)
     return (_check_repeats(bank, file=file, text=text) + _check_guidance(bank, file=file, text=text)
@@ -222,8 +229,8 @@ def _check_repeats(bank: BankDoc, *, file: str, text: str) -> tuple[ImportWarnin
     for role in bank.roles:
         role_key = role.slug or slugify(role.name)
         first_name = role_names.setdefault(role_key, role.name)
-        one_role = (f" (the roles {first_name!r} and {role.name!r} have one slug, {role_key!r}, so they are one "
-                    "role)" if first_name != role.name else "")
+        one_role = (f"; the roles {first_name!r} and {role.name!r} have one slug, {role_key!r}, so they are one "
+                    "role" if first_name != role.name else "")
         for question in role.questions:
             written = question.slug or question.text
             nth = occurrences[written] = occurrences.get(written, 0) + 1
@@ -242,8 +249,8 @@ def _check_repeats(bank: BankDoc, *, file: str, text: str) -> tuple[ImportWarnin
                             f"role {role.name!r} has the same question text {where}, under the slugs of two "
                             "questions: both are imported")))
                         continue
-                    raise FormatError(file, line or 1, (
-                        f"each question once in role {role.name!r}: {what} is given {where} ({hint}){one_role}"))
+                    raise FormatError(file, line or 1, f"each question once in role {role.name!r}",
+                                      f"{what} {where} ({hint}{one_role})")
                 seen[key] = here
                 if key[1] == "text" and question.slug is not None:
                     slugged.add((role_key, said))

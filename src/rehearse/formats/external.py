@@ -14,7 +14,18 @@ import re
 from pathlib import Path, PurePath
 
 from .checks import check_question
-from .model import BankDoc, FormatError, ImportWarning, ParseResult, QuestionDoc, RoleDoc, decode, detect_kind, lines_of
+from .model import (
+    BankDoc,
+    FormatError,
+    ImportWarning,
+    ParseResult,
+    QuestionDoc,
+    RoleDoc,
+    decode,
+    detect_kind,
+    lines_of,
+    unreadable,
+)
 
 _SECTION = re.compile(r"^##\s+(?P<title>.+?)\s*$")
 _BULLET = re.compile(r"^\s*[-*]\s+(?P<text>.+)$")
@@ -47,7 +58,7 @@ def read_question_file(text: str, file: str, competency: str | None = None) -> Q
     lines = lines_of(text)
     title = next(((n, line[2:].strip()) for n, line in enumerate(lines, 1) if line.startswith("# ")), None)
     if title is None:
-        raise FormatError(file, 1, "a '# question' title line")
+        raise FormatError(file, 1, "a '# question' title line", "no line that starts with '# '")
     sections: dict[str, list[str]] = {}
     current = None
     for line in lines[title[0]:]:
@@ -59,10 +70,13 @@ def read_question_file(text: str, file: str, competency: str | None = None) -> Q
             sections[current].append(line)
     for number, line in enumerate(lines[title[0]:], start=title[0] + 1):
         if (match := _SECTION.match(line)) and (meant := _misspelt_section(match.group("title"))):
-            raise FormatError(file, number, f"'## {meant}', probably: {line.strip()!r} is no section of this layout, "
-                                            "so what it holds would be left out")
+            raise FormatError(file, number, f"'## {meant}', probably",
+                              f"{line.strip()!r}, which is no section of this layout, so what it holds would be "
+                              "left out")
     if "key points to cover" not in sections:
-        raise FormatError(file, title[0], "a '## Key Points to Cover' section with a bulleted list")
+        raise FormatError(file, title[0], "a '## Key Points to Cover' section with a bulleted list",
+                          f"only the sections {', '.join(repr(name.title()) for name in sections)}" if sections
+                          else "no '## ' section under the title")
     points = tuple(m.group("text").strip() for m in map(_BULLET.match, sections["key points to cover"]) if m)
     response = "\n".join(sections.get("example response", [])).strip() or None
     intent = " ".join(" ".join(sections.get("why this is asked", [])).split()) or None
@@ -86,7 +100,7 @@ def read_question_tree(folder: Path) -> ParseResult:
         try:
             data = path.read_bytes()
         except OSError as error:
-            raise FormatError(str(path), None, f"a readable file ({error.strerror})") from None
+            raise FormatError(str(path), None, "a readable file", unreadable(error)) from None
         text = decode(data, str(path))
         if not is_question_file(text):
             if path.name.lower() != "questions.md":  # the layout's own indexes are skipped without a word
@@ -98,7 +112,8 @@ def read_question_tree(folder: Path) -> ParseResult:
         check_question(question, file=str(path), text=text)
         questions.append(question)
     if not questions:
-        raise FormatError(str(folder), None, "Markdown question files with a '## Key Points to Cover' section")
+        raise FormatError(str(folder), None, "Markdown question files with a '## Key Points to Cover' section",
+                          "none in the folder")
     name = folder.resolve().name
     role = RoleDoc(name=name.replace("-", " ").replace("_", " ").title(), questions=tuple(questions))
     return ParseResult(bank=BankDoc(name=name, source=folder.name, roles=(role,)), warnings=tuple(skipped))
@@ -121,12 +136,14 @@ def read_docusaurus(text: str, file: str = "<docusaurus>") -> ParseResult:
     if lines and lines[0].strip() == "---":
         end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
         if end is None:
-            raise FormatError(file, 1, "a closing '---' for the front matter")
+            raise FormatError(file, 1, "a closing '---' for the front matter", "the end of the file first")
         for line in lines[1:end]:
             if line.startswith("title:"):
                 title = line.split(":", 1)[1].strip().strip("'\"")
         start = end + 1
     questions, in_jsx = [], False
+    prose: tuple[int, str] | None = None  # the first line of content, for a page that lists no question
+    other_items: list[tuple[int, str]] = []  # list items that are no questions, likewise
     for number, line in enumerate(lines[start:], start=start + 1):
         stripped = line.strip()
         if stripped.startswith("<") and not stripped.endswith("/>") and not stripped.startswith("</"):
@@ -137,6 +154,7 @@ def read_docusaurus(text: str, file: str = "<docusaurus>") -> ParseResult:
             continue
         if _MDX.match(line):
             continue
+        prose = prose or ((number, stripped) if stripped else None)
         match = _LIST_ITEM.match(line)
         if not match:
             continue
@@ -144,10 +162,13 @@ def read_docusaurus(text: str, file: str = "<docusaurus>") -> ParseResult:
         question = re.sub(r"(?<!\w)([_*]{1,2})(\S.*?\S|\S)\1(?!\w)", r"\2", question)  # drop *emphasis*
         question = question.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
         if len(question.split()) < 3 or not re.search(r"[?.]$", question):
+            other_items.append((number, stripped))
             continue  # navigation or prose bullets rather than questions
         questions.append(QuestionDoc(text=question, kind=detect_kind(question), line=number))
     if not questions:
-        raise FormatError(file, min(start + 1, len(lines)) or 1, "a Markdown list of questions")
+        raise FormatError(file, prose[0] if prose else min(start + 1, len(lines)) or 1,
+                          "a Markdown list of questions (numbered or bulleted items of three words or more that end "
+                          "in '?' or '.')", _no_question_list(prose, other_items))
     seen, unique = set(), []
     for q in questions:
         if q.text.casefold() not in seen:
@@ -156,3 +177,26 @@ def read_docusaurus(text: str, file: str = "<docusaurus>") -> ParseResult:
     name = title or Path(file).stem
     role = RoleDoc(name=name, questions=tuple(unique))
     return ParseResult(bank=BankDoc(name=name, source=PurePath(file).name, roles=(role,)))
+
+
+def _no_question_list(prose: tuple[int, str] | None, other_items: list[tuple[int, str]]) -> str:
+    """What a Docusaurus page holds instead of a question list: most often it is an article (prose, a few
+    bullets that are no questions), which no import can turn into a bank."""
+    if prose is None:
+        return "nothing after the front matter but MDX imports and components"
+    found = f"prose from this line on ({_clipped(prose[1])})"
+    if other_items:
+        count = len(other_items)
+        found += (f" and {count} list item{'s that are not questions' if count > 1 else ' that is not a question'} "
+                  f"(line {other_items[0][0]}: {_clipped(other_items[0][1])})")
+    else:
+        found = f"only {found}"
+    return f"{found}: this page looks like an article, not a list of questions"
+
+
+def _clipped(line: str) -> str:
+    """A line as a message quotes it: its first words only, enough to find it in the file."""
+    return repr(line if len(line) <= _QUOTED else line[:_QUOTED].rsplit(" ", 1)[0].rstrip(",;:") + "…")
+
+
+_QUOTED = 60  # characters of a line a message quotes: enough to recognise it, short enough to read

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .external import is_docusaurus, is_question_file, read_question_tree
-from .model import FormatError, ImportWarning, ParseResult, decode
+from .model import FormatError, ImportWarning, ParseResult, decode, unreadable
 
 # What the first part of a bank file of each format holds; only this much of a file is looked at to tell.
 SNIFFED = 4_000
@@ -81,7 +81,7 @@ def read_folder(folder: Path, read_file: Callable[[Path, str], ParseResult],
         try:
             text = decode(path.read_bytes(), str(path))
         except OSError as error:
-            raise FormatError(str(path), None, f"a readable file ({error.strerror})") from None
+            raise FormatError(str(path), None, "a readable file", unreadable(error)) from None
         if format == "markdown" and is_question_file(text):
             question_files.append(path)
         elif format == "markdown" and path.name.lower() == "questions.md":
@@ -91,17 +91,17 @@ def read_folder(folder: Path, read_file: Callable[[Path, str], ParseResult],
         else:
             skipped.append(ImportWarning(str(path), None, f"skipped: not a bank file ({_WHAT_A_BANK_HAS[format]})"))
     if bank_files and question_files:
-        raise FormatError(str(folder), None, (
-            f"a folder of bank files, or of one-question Markdown files, not both: it holds the bank files "
-            f"{_listed([path for path, _ in bank_files], folder)} and the question files "
-            f"{_listed(question_files, folder)}. Import the bank files by name (rehearse import "
-            f"{bank_files[0][0]} …) and move them out of the folder of question files, which is one bank"))
+        raise FormatError(str(folder), None, "a folder of bank files, or of one-question Markdown files, not both", (
+            f"the bank files {_listed([path for path, _ in bank_files], folder)} and the question files "
+            f"{_listed(question_files, folder)} (import the bank files by name, rehearse import "
+            f"{bank_files[0][0]} …, and move them out of the folder of question files, which is one bank)"))
     if question_files:
         tree = read_question_tree(folder)
         return FolderRead(files=((str(folder), tree),), warnings=(), layout="question files")  # tree's own warnings
     if not bank_files:
         raise FormatError(str(folder), None, "bank files (.txt, .md, .json, .yaml, .yml, .csv) or one-question "
-                                             "Markdown files with a '## Key Points to Cover' section in the folder: "
-                                             "it has none")
+                                             "Markdown files with a '## Key Points to Cover' section in the folder",
+                          f"only files that are neither: {_listed([Path(w.file) for w in skipped], folder)}"
+                          if skipped else "no such file (hidden files and folders are not read)")
     files = tuple((str(path), read_file(path, format)) for path, format in bank_files)
     return FolderRead(files=files, warnings=tuple(skipped), layout="bank files")

@@ -39,6 +39,7 @@ import re
 
 import yaml
 
+from .checks import shown
 from .model import BankDoc, FormatError, ParseResult, QuestionDoc, RoleDoc, detect_kind, lines_of
 
 _FIELD = re.compile(r"^-\s+(?P<key>Slug|Kind|Competencies):\s*(?P<value>.*)$", re.IGNORECASE)
@@ -91,12 +92,16 @@ def _front_matter(lines: list[str], file: str) -> tuple[dict, int]:
         if lines[index].strip() == "---":
             try:
                 meta = yaml.safe_load("\n".join(lines[1:index])) or {}
-            except (yaml.YAMLError, RecursionError):
-                raise FormatError(file, 2, "valid YAML front matter between '---' lines") from None
+            except (yaml.YAMLError, RecursionError) as error:
+                problem = getattr(error, "problem", None) or ("nested too deeply" if isinstance(error, RecursionError)
+                                                              else "it does not parse")
+                raise FormatError(file, 2, "valid YAML front matter between '---' lines",
+                                  f"front matter that is not valid YAML ({problem})") from None
             if not isinstance(meta, dict):
-                raise FormatError(file, 2, "front matter with 'key: value' lines")
+                raise FormatError(file, 2, "front matter with 'key: value' lines",
+                                  f"a {type(meta).__name__} where the keys should be")
             return _text_fields(meta, lines[1:index], file), index + 1
-    raise FormatError(file, 1, "a closing '---' line for the front matter")
+    raise FormatError(file, 1, "a closing '---' line for the front matter", "the end of the file first")
 
 
 def _text_fields(meta: dict, lines: list[str], file: str) -> dict:
@@ -108,12 +113,13 @@ def _text_fields(meta: dict, lines: list[str], file: str) -> dict:
             continue
         if isinstance(value, (dict, list, set, bytes)):
             line = next((n for n, line in enumerate(lines, start=2) if line.startswith(f"{key}:")), 2)
-            raise FormatError(file, line, f"'{key}:' followed by text, not a {type(value).__name__}")
+            raise FormatError(file, line, f"'{key}:' followed by text", f"a {type(value).__name__} after it")
         fields[key] = str(value)
     credited = meta.get("contributors") or []
     if not isinstance(credited, list):
         line = next((n for n, line in enumerate(lines, start=2) if line.startswith("contributors:")), 2)
-        raise FormatError(file, line, "'contributors:' followed by a list of names")
+        raise FormatError(file, line, "'contributors:' followed by a list of names",
+                          f"a {type(credited).__name__} after it")
     fields["contributors"] = tuple(dict.fromkeys(str(name) for name in credited if name))
     return fields
 
@@ -130,9 +136,9 @@ def read_markdown(text: str, file: str = "<markdown>") -> ParseResult:
     def finish_question() -> None:
         if question is not None:
             if question["numbered_intent"] and "talking_points" not in question["sections"]:
-                raise FormatError(file, question["numbered_intent"],
-                                  "prose under '#### Intent', not a numbered list: did you mean '#### Talking points'?"
-                                  " (put that heading before the list)")
+                raise FormatError(file, question["numbered_intent"], "prose under '#### Intent'",
+                                  "a numbered list (did you mean '#### Talking points'? put that heading before the "
+                                  "list)")
             roles[-1]["questions"].append(question)
 
     for number, raw in enumerate(lines[start:], start=start + 1):
@@ -142,31 +148,33 @@ def read_markdown(text: str, file: str = "<markdown>") -> ParseResult:
         elif line.startswith(("## ", "### ")) and question is not None and (meant := _meant_section(
                 line.lstrip("#"))):
             starts = "role" if line.startswith("## ") else "question"
-            raise FormatError(file, number, f"{meant!r}, probably: {line.strip()!r} would start a new {starts} "
-                                            f"named {line.lstrip('#').strip()!r} (a question's sections have four #)")
+            raise FormatError(file, number, f"{meant!r}, probably", f"{line.strip()!r}, which would start a new "
+                              f"{starts} named {line.lstrip('#').strip()!r} (a question's sections have four #)")
         elif line.startswith("## "):
             finish_question()
             question, section = None, None
             name = re.sub(r"^Role:\s*", "", line[3:].strip(), flags=re.IGNORECASE)
             if not name:
-                raise FormatError(file, number, "a role name after '## Role:'")
+                raise FormatError(file, number, "a role name after '## Role:'", "none")
             roles.append({"name": name, "slug": None, "description": [], "questions": [], "line": number})
             role_intro = roles[-1]["description"]
         elif line.startswith("### "):
             if not roles:
-                raise FormatError(file, number, "a '## Role: …' heading before the first question")
+                raise FormatError(file, number, "a '## Role: …' heading before the first question",
+                                  f"the question {line[4:].strip()!r} first")
             finish_question()
             question = {"text": line[4:].strip(), "line": number, "fields": {}, "intent": [], "talking_points": [],
                         "example_answer": [], "sections": set(), "numbered_intent": None}
             section = None
         elif line.startswith("#### "):
             if question is None:
-                raise FormatError(file, number, "a '### question' heading before this section")
+                raise FormatError(file, number, "a '### question' heading before this section",
+                                  f"the section {line.strip()!r} outside any question")
             title = line[5:].strip().lower().rstrip(":")
             if title not in _SECTIONS:
                 meant = _meant_section(title)
-                raise FormatError(file, number, "a section named 'Intent', 'Talking points' or 'Example answer'"
-                                                + (f" (did you mean {meant!r}?)" if meant else ""))
+                raise FormatError(file, number, "a section named 'Intent', 'Talking points' or 'Example answer'",
+                                  f"{line.strip()!r}" + (f" (did you mean {meant!r}?)" if meant else ""))
             section = _SECTIONS[title]
             question["sections"].add(section)
         elif question is None:
@@ -179,7 +187,8 @@ def read_markdown(text: str, file: str = "<markdown>") -> ParseResult:
             if match:
                 question["fields"][match.group("key").lower()] = match.group("value").strip()
             elif line.strip():
-                raise FormatError(file, number, "'- Slug:', '- Kind:' or '- Competencies:' or a '#### ' section")
+                raise FormatError(file, number, "'- Slug:', '- Kind:', '- Competencies:' or a '#### ' section "
+                                                "under a question heading", f"{shown(line.strip())}")
         elif section == "talking_points":
             points = question["talking_points"]
             if points and points[-1].endswith("\\") and raw[:1].isspace() and line.strip():
@@ -194,7 +203,8 @@ def read_markdown(text: str, file: str = "<markdown>") -> ParseResult:
                 # An indented line continues the item above it (a hard-wrapped item), as in Markdown.
                 question["talking_points"][-1] += " " + line.strip()
             elif line.strip():
-                raise FormatError(file, number, "a numbered talking point such as '1. …'")
+                raise FormatError(file, number, "a numbered talking point such as '1. …'",
+                                  f"{shown(line.strip())} (an indented line continues the point above)")
         else:
             if section == "intent" and not question["numbered_intent"] and _NUMBERED_ITEM.match(raw):
                 question["numbered_intent"] = number
@@ -202,9 +212,10 @@ def read_markdown(text: str, file: str = "<markdown>") -> ParseResult:
     finish_question()
 
     if not bank_name:
-        raise FormatError(file, 1, "a bank name: front matter 'bank: …' or a '# Title' line")
+        raise FormatError(file, 1, "a bank name: front matter 'bank: …' or a '# Title' line", "neither")
     if not roles:
-        raise FormatError(file, len(lines) or 1, "at least one '## Role: …' section")
+        raise FormatError(file, len(lines) or 1, "at least one '## Role: …' section",
+                          "none before the end of the file")
     return ParseResult(bank=BankDoc(
         name=str(bank_name),
         source=meta.get("source"),
@@ -224,7 +235,8 @@ def _role(role: dict, file: str) -> RoleDoc:
     for q in role["questions"]:
         kind = q["fields"].get("kind") or None
         if kind and kind.lower() not in ("behavioural", "situational", "other"):
-            raise FormatError(file, q["line"], "'Kind:' to be behavioural, situational or other")
+            raise FormatError(file, q["line"], "'- Kind:' to be behavioural, situational or other",
+                              f"the kind {shown(kind)}")
         competencies = tuple(c.strip().lower() for c in q["fields"].get("competencies", "").split(",") if c.strip())
         questions.append(
             QuestionDoc(

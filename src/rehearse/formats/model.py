@@ -73,12 +73,22 @@ class ParseResult:
 
 
 class FormatError(ValueError):
-    """A file that cannot be read as a bank: says which file, which line and what was expected."""
+    """A file that cannot be read as a bank: which file and line, what was expected there and what was found.
 
-    def __init__(self, file: str, line: int | None, expected: str):
-        self.file, self.line, self.expected = file, line, expected
+    Rendered as one sentence, "file:line: expected <expected>; found <found>", so that a message read on its
+    own (after "error:", before "— nothing was imported") says what is wrong, not only what a reader wanted.
+    A hint on how to fix the file goes in parentheses at the end of `found`.
+    """
+
+    def __init__(self, file: str, line: int | None, expected: str, found: str):
+        self.file, self.line, self.expected, self.found = file, line, expected, found
         where = f"{file}:{line}" if line else file
-        super().__init__(f"{where}: {expected}")
+        super().__init__(f"{where}: expected {expected}; found {found}")
+
+
+def unreadable(error: OSError) -> str:
+    """What an import found where it expected a readable file, in the system's words ("Permission denied")."""
+    return f"one that cannot be read ({error.strerror or error})"
 
 
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -135,19 +145,18 @@ def decode(data: bytes, file: str) -> str:
     byte-order mark; anything else is an error naming the line and saying how to save the file."""
     encoding = next((name for bom, name in _BOMS if data.startswith(bom)), "utf-8")
     if encoding == "utf-8" and data.count(b"\x00") > len(data) // 4:  # ASCII as UTF-16: every other byte NUL
-        raise FormatError(file, 1, "UTF-8 text; this file looks like UTF-16 without a byte-order mark (save "
-                                      "it again as UTF-8)")
+        raise FormatError(file, 1, "UTF-8 text", "text that looks like UTF-16 without a byte-order mark (save "
+                                                 "it again as UTF-8)")
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
         if encoding != "utf-8":
-            raise FormatError(file, 1, f"{encoding.upper()} text, as its byte-order mark says; it is not "
-                                          "(save the file again as UTF-8)") from None
+            raise FormatError(file, 1, f"{encoding.upper()} text, as its byte-order mark says",
+                              f"bytes that are not {encoding.upper()} (save the file again as UTF-8)") from None
         line = data[: error.start].count(b"\n") + 1
-        raise FormatError(file, line, f"UTF-8 text (byte 0x{data[error.start]:02x} is not): the file was saved in "
-                                      "another encoding, such as Windows-1252 or Latin-1 (save it again as "
-                                      "UTF-8)") from None
-
+        raise FormatError(file, line, "UTF-8 text", f"byte 0x{data[error.start]:02x}, which UTF-8 does not allow "
+                                                    "there: the file was saved in another encoding, such as "
+                                                    "Windows-1252 or Latin-1 (save it again as UTF-8)") from None
 
 # Characters that show nothing but are neither spaces nor removed by str.strip(): controls and format
 # characters (categories Cc, Cf: U+200B zero-width space, U+2060 word joiner, U+FEFF, bidi marks) and

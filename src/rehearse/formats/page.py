@@ -43,6 +43,9 @@ GENERATED_INTRO = "Practice questions for {role}."
 PAGE_OMITS = frozenset({"kind", "competencies"})  # a page has no place for them: re-imports keep the stored ones
 
 
+_TITLE_EXPECTED = "a title line such as 'Head of Software Engineering Interview Questions'"
+
+
 def _numbered(text: str) -> list[tuple[int, str]]:
     return [(number, line.rstrip()) for number, line in enumerate(lines_of(text), start=1)]
 
@@ -54,13 +57,14 @@ def read_page(text: str, file: str = "<page>") -> ParseResult:
     """
     lines = [(n, line) for n, line in _numbered(text) if line.strip()]
     if not lines:
-        raise FormatError(file, 1, "a title line such as 'Head of Software Engineering Interview Questions'")
+        raise FormatError(file, 1, _TITLE_EXPECTED, "an empty page")
     meta: dict[str, str] = {}
     while lines and (field := _BANK_FIELD.match(lines[0][1].strip())):
         meta[field.group("key").lower()] = field.group("value").strip()
         lines = lines[1:]
     if not lines:
-        raise FormatError(file, 1, "a title line such as 'Head of Software Engineering Interview Questions'")
+        raise FormatError(file, 1, _TITLE_EXPECTED, "only 'Bank:', 'Source:', 'Licence:' or "
+                                                 "'Contributors:' lines, and no page after them")
     roles, warnings = [], []
     for page in _split_pages(lines):
         role, page_warnings = _read_one_page(page, file)
@@ -116,14 +120,16 @@ def _read_one_page(lines: list[tuple[int, str]], file: str) -> tuple[RoleDoc, li
     title = lines[0][1]
     separator_index = next((i for i, (_, line) in enumerate(lines) if line.strip() == "-"), None)
     if separator_index is None:
-        raise FormatError(file, lines[-1][0], "a line holding only '-' after the list of questions")
+        raise FormatError(file, lines[-1][0], "a line holding only '-' after the list of questions",
+                          "the end of the file without one (so no question block could start)")
 
     header = lines[1:separator_index]
     if _FOR_ROLE.match(title.strip()):
         # "Interview Questions for X" on the first line: the title above it is missing, and the page cannot be
         # read unambiguously (the bank would be named after the heading, the first question read as the intro).
         raise FormatError(file, lines[0][0], f"a title line such as '{_FOR_ROLE.match(title.strip()).group('role')} "
-                          f"Interview Questions' (and an intro line) before '{title.strip()}'")
+                          f"Interview Questions' (and an intro line) before '{title.strip()}'",
+                          f"{shown(title.strip())} as the first line")
     role_name = _TITLE_SUFFIX.sub("", title).strip() or title.strip()
     intro, listed, list_started = [], [], False
     for number, line in header:
@@ -154,8 +160,8 @@ def _not_a_listed_question(file: str, listed_texts: dict[str, int], question: st
     if text in listed_texts and text != _normal(question):
         raise FormatError(
             file, number,
-            f"the line 'Help us improve this answer. / -' closing the block that starts on line {question_line} "
-            f"before this line, which is the question listed on line {listed_texts[text]}")
+            f"the line 'Help us improve this answer. / -' closing the block that starts on line {question_line}",
+            f"the question listed on line {listed_texts[text]} first (is that closing line missing before it?)")
 
 
 def _read_blocks(lines: list[tuple[int, str]], file: str, after_line: int,
@@ -167,14 +173,16 @@ def _read_blocks(lines: list[tuple[int, str]], file: str, after_line: int,
         question_line, question = lines[index]
         question = question.strip()
         if question.startswith(ANSWER_PREFIX) or IMPROVE_LINE.match(question):
-            raise FormatError(file, question_line, "a question line to start the next block")
+            raise FormatError(file, question_line, "a question line to start the next block",
+                              f"{shown(question)} (is the question line missing above it?)")
 
         index += 1
         intent_parts, points, slug = [], [], None
         while index < len(lines) and not lines[index][1].lstrip().startswith(ANSWER_PREFIX):
             number, line = lines[index]
             if IMPROVE_LINE.match(line.strip()):
-                raise FormatError(file, number, f"'{ANSWER_PREFIX} \"…\"' for the question on line {question_line}")
+                raise FormatError(file, number, f"'{ANSWER_PREFIX} \"…\"' for the question on line {question_line}",
+                                  f"{shown(line.strip())} before any '{ANSWER_PREFIX}' line")
             _not_a_listed_question(file, listed_texts, question, question_line, number, line)
             if point := _POINT_LINE.match(line.strip()):
                 points.append(point.group("point").strip())
@@ -185,9 +193,8 @@ def _read_blocks(lines: list[tuple[int, str]], file: str, after_line: int,
             index += 1
         if index >= len(lines):
             last = lines[-1][0]
-            raise FormatError(
-                file, last, f"'{ANSWER_PREFIX} \"…\"' for the question on line {question_line}; the file ends first"
-            )
+            raise FormatError(file, last, f"'{ANSWER_PREFIX} \"…\"' for the question on line {question_line}",
+                              "the end of the file first (is it truncated?)")
         answer_line, answer_text = lines[index]
         answer_parts = [answer_text.strip()[len(ANSWER_PREFIX) :].strip()]
         index += 1
@@ -202,11 +209,13 @@ def _read_blocks(lines: list[tuple[int, str]], file: str, after_line: int,
             missing = (f"the closing quote of the example answer that starts on line {answer_line}" if unclosed
                        else f"the line 'Help us improve this answer. / -' closing the block that starts on line "
                             f"{question_line}")
-            raise FormatError(file, lines[-1][0], f"{missing}; the file ends first (is it truncated?)")
+            raise FormatError(file, lines[-1][0], missing, "the end of the file first (is it truncated?)")
         index += 1  # the "Help us improve" line
         answer = "\n".join(answer_parts).strip()
         if len(answer) < 2 or answer[0] not in _QUOTES or answer[-1] not in _QUOTES:
-            raise FormatError(file, answer_line, "an example answer in quotes after 'Answer Example:'")
+            raise FormatError(file, answer_line, "an example answer in quotes after 'Answer Example:'",
+                              f"{shown(answer)} after it, not in quotes at both ends" if answer
+                              else "nothing after it")
         intent = _joined(intent_parts)
         questions.append(
             QuestionDoc(
@@ -221,7 +230,8 @@ def _read_blocks(lines: list[tuple[int, str]], file: str, after_line: int,
             )
         )
     if not questions:
-        raise FormatError(file, after_line, "at least one question block after this '-' line")
+        raise FormatError(file, after_line, "at least one question block after this '-' line",
+                          "the end of the file")
     return questions
 
 

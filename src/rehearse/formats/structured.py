@@ -157,9 +157,35 @@ def _line_of(document: Any, location: tuple) -> int | None:
     return line
 
 
-def _describe(error: dict) -> str:
+def _describe(error: dict) -> tuple[str, str]:
+    """What the bank document should hold where pydantic found an error, and what it holds there."""
     path = ".".join(str(part) for part in error["loc"])
-    return f"{path}: {error['msg'].lower()}"
+    parent, _, field = path.rpartition(".")
+    if error["type"] == "missing":
+        return f"the field {field!r}" + (f" in {parent}" if parent else ""), "none"
+    if error["type"] == "extra_forbidden":
+        return "only the fields a bank document knows" + (f" in {parent}" if parent else ""), \
+            f"the unknown field {field!r}"
+    where = f" at {path}" if path else ""
+    wanted = re.sub(r" or instance of \w+$", "", error["msg"])  # pydantic names its own model class
+    if wanted.startswith("Input should be "):  # "Input should be a valid list": the expected thing, named
+        wanted, why = wanted.removeprefix("Input should be "), None
+        if reason := re.fullmatch(r"(a valid \w+), (.+)", wanted):  # "a valid string, unable to parse raw data …"
+            wanted, why = reason.groups()
+        found = _found_value(error.get("input"))
+        return f"{wanted}{where}", f"{found} ({why})" if why else found
+    return f"a valid value{where} ({wanted[:1].lower()}{wanted[1:]})", _found_value(error.get("input"))
+
+
+def _found_value(value: Any) -> str:
+    """A value of a document as a message names it: short texts and numbers as written, containers by kind."""
+    if isinstance(value, str):
+        return shown(value)
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    return "nothing" if value is None else repr(value)
 
 
 def _to_bank(parsed: _BankFileIn, locate: Any | None) -> BankDoc:
@@ -188,46 +214,50 @@ def _to_bank(parsed: _BankFileIn, locate: Any | None) -> BankDoc:
 
 def _validate(document: Any, file: str, locate: Any, *, question_lines: bool = True) -> ParseResult:
     if not isinstance(document, dict):
-        raise FormatError(file, 1, "a mapping with the keys 'bank' and 'roles'")
+        raise FormatError(file, 1, "a mapping with the keys 'bank' and 'roles'",
+                          "a list" if isinstance(document, list) else
+                          f"a single value ({type(document).__name__})" if document is not None else "no document")
     try:
         parsed = _BankFileIn.model_validate(dict(document))
     except ValidationError as error:
         first = error.errors()[0]
-        raise FormatError(file, locate(first["loc"]) or 1,
-                          f"a valid bank document ({_describe(first)})") from None
+        raise FormatError(file, locate(first["loc"]) or 1, *_describe(first)) from None
     return ParseResult(bank=_to_bank(parsed, locate if question_lines else None))
 
 
-def _json_problem(error: json.JSONDecodeError) -> tuple[int, str]:
-    """Where a JSON syntax error is and what it means, in words: json's own message ("Expecting property name
-    enclosed in double quotes") names the parser's state, not the writer's mistake."""
+def _json_problem(error: json.JSONDecodeError) -> tuple[int, str, str]:
+    """Where a JSON syntax error is, what was expected there and what was found, in words: json's own message
+    ("Expecting property name enclosed in double quotes") names the parser's state, not the writer's mistake."""
     before = error.doc[: error.pos].rstrip()
     at = error.doc[error.pos: error.pos + 1]
     if before.endswith(",") and at and at in "}]":  # at the comma, often on the line before
-        return len(before) - 1, f"a comma after the last item before '{at}', which JSON does not allow: remove it"
-    return error.pos, _json_message(error)
+        return (len(before) - 1, "valid JSON",
+                f"a comma after the last item before '{at}', which JSON does not allow (remove it)")
+    return (error.pos, *_json_message(error, repr(at) if at else "the end of the file"))
 
 
-def _json_message(error: json.JSONDecodeError) -> str:
+def _json_message(error: json.JSONDecodeError, found: str) -> tuple[str, str]:
     if error.msg.startswith("Expecting property name"):
-        return "a key in double quotes (\"text\": …); JSON has no single quotes, bare keys or comments"
+        return "a key in double quotes (\"text\": …)", f"{found} (JSON has no single quotes, bare keys or comments)"
     if error.msg.startswith("Expecting ',' delimiter"):
-        return "a comma between two items: one is missing before this point, or a quote inside a text is not " \
-               "written \\\""
+        return "a comma between two items", f"{found} (a comma is missing before it, or a quote inside a text is " \
+                                            "not written \\\")"
     if error.msg.startswith("Expecting ':' delimiter"):
-        return "a colon between a key and its value"
+        return "a colon between a key and its value", found
     if error.msg.startswith("Unterminated string") or (error.msg.startswith("Invalid control character")
                                                        and error.doc[error.pos: error.pos + 1] in "\r\n"):
-        return "a closing double quote for the text on this line (a line break inside a text is written \\n)"
+        return ("a closing double quote for the text on this line",
+                "the end of the line first (a line break inside a text is written \\n)")
     if error.msg.startswith("Invalid control character"):
-        return "no line break or tab inside a text: write them as \\n and \\t"
+        return "no tab or other control character inside a text", f"{found} (write a tab as \\t)"
     if error.msg.startswith("Invalid \\escape") or error.msg.startswith("Invalid \\u"):
-        return "a valid escape after a backslash (a backslash itself is written \\\\)"
+        return ("a valid escape after a backslash",
+                f"{error.doc[error.pos: error.pos + 6]!r} (a backslash itself is written \\\\)")
     if error.msg.startswith("Extra data"):
-        return "the end of the file: more text follows the bank's document (one {…} per file)"
+        return "the end of the file after the bank's document (one {…} per file)", f"more text, starting {found}"
     if error.msg.startswith("Expecting value"):
-        return "a value here (text in double quotes, a number, true, false, null, a list or an object)"
-    return error.msg
+        return "a value (text in double quotes, a number, true, false, null, a list or an object)", found
+    return "valid JSON", error.msg
 
 
 # A plain YAML value holding ": ", which YAML reads as a second key on the line: "text: Tell me about a time: what".
@@ -235,15 +265,16 @@ _COLON_IN_VALUE = re.compile(r"^(?P<lead>\s*(?:-\s+)?)(?P<key>[\w-]+):\s+(?P<val
 
 
 def _yaml_problem(error: yaml.MarkedYAMLError, text: str, line: int) -> str:
+    """What a YAML syntax error found, with the fix for the most common one (a value with ': ' in it)."""
     if error.problem == "mapping values are not allowed here":
         lines = lines_of(text)
         found = _COLON_IN_VALUE.match(lines[line - 1]) if line <= len(lines) else None
         if found:
             quoted = found.group("value").replace("\\", "\\\\").replace('"', '\\"')
-            return (f"valid YAML: a value that contains ': ' needs quotes, or YAML reads a second key in it; write "
-                    f"{found.group('key')}: \"{quoted}\"")
-        return "valid YAML: a value that contains ': ' needs quotes (\"…\"), or YAML reads a second key in it"
-    return f"valid YAML ({error.problem})"
+            return (f"a value that contains ': ' without quotes, so YAML reads a second key in it (write "
+                    f"{found.group('key')}: \"{quoted}\")")
+        return "a value that contains ': ' without quotes, so YAML reads a second key in it (put it in quotes: \"…\")"
+    return f"a syntax error ({error.problem})"
 
 
 def read_yaml(text: str, file: str = "<yaml>") -> ParseResult:
@@ -252,14 +283,16 @@ def read_yaml(text: str, file: str = "<yaml>") -> ParseResult:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = LineIndex(text).line(mark.index) if mark else 1
-        raise FormatError(file, line, _yaml_problem(error, text, line)) from None
+        raise FormatError(file, line, "valid YAML", _yaml_problem(error, text, line)) from None
     except yaml.reader.ReaderError as error:  # a character YAML does not allow (a NUL, a control character)
         line = LineIndex(text).line(error.position)
-        raise FormatError(file, line, f"valid YAML (character {error.character!r} is not allowed)") from None
+        character = f"U+{error.character:04X}" if isinstance(error.character, int) else repr(error.character)
+        raise FormatError(file, line, "valid YAML", f"the character {character}, which YAML does not allow") from None
     except yaml.YAMLError as error:
-        raise FormatError(file, 1, f"valid YAML ({error})") from None
+        raise FormatError(file, 1, "valid YAML", f"an error ({error})") from None
     except RecursionError:
-        raise FormatError(file, 1, "valid YAML nested less deeply") from None
+        raise FormatError(file, 1, "valid YAML nested less deeply", "lists or mappings nested too deeply to "
+                                                                    "read") from None
     return _validate(document, file, lambda loc: _line_of(document, loc))
 
 
@@ -288,16 +321,17 @@ def read_json(text: str, file: str = "<json>") -> ParseResult:
             line = LineIndex(text).line(error.problem_mark.index) if error.problem_mark else 1
         except (yaml.YAMLError, RecursionError, ValueError):  # JSON that YAML reads otherwise: no line
             line = 1
-        raise FormatError(file, line, f"each key once in an object ({shown(repeated.key)} is given twice; only "
-                                      "the last would count)") from None
+        raise FormatError(file, line, "each key once in an object", f"{shown(repeated.key)} twice (only the "
+                                                                      "last would count)") from None
     except json.JSONDecodeError as error:
-        position, problem = _json_problem(error)
+        position, expected, found = _json_problem(error)
         lines = LineIndex(text)
         line = lines.line(position)
         column = position - lines.starts[line - 1] + 1
-        raise FormatError(file, line, f"valid JSON (column {column}: {problem})") from None
+        raise FormatError(file, line, f"{expected} at column {column}", found) from None
     except RecursionError:
-        raise FormatError(file, 1, "valid JSON nested less deeply") from None
+        raise FormatError(file, 1, "valid JSON nested less deeply", "lists or objects nested too deeply to "
+                                                                    "read") from None
     located: list = []
 
     def locate(loc: tuple) -> int | None:

@@ -55,21 +55,23 @@ def read_csv(text: str, file: str = "<csv>") -> ParseResult:
     delimiter = _delimiter(text)
     unclosed = _unclosed_quote_line(text, delimiter)
     if unclosed is not None:
-        raise FormatError(file, unclosed, "a closing quote: a quoted cell opened on this line is never closed")
+        raise FormatError(file, unclosed, "a closing quote for the quoted cell opened on this line",
+                          "the end of the file first")
     # strict: a stray quote in a quoted cell ("Tell me about "the" time") is an error, not mangled text
     reader = csv.reader(io.StringIO(text), strict=True, delimiter=delimiter)
     try:
         header = next(reader, [])
     except csv.Error as error:
-        raise FormatError(file, max(reader.line_num, 1), f"a well-formed CSV header row ({error})") from None
+        raise FormatError(file, max(reader.line_num, 1), "a well-formed CSV header row",
+                          f"a malformed one ({error})") from None
     missing = [column for column in REQUIRED if column not in header]
     if missing:
-        raise FormatError(file, 1, f"a header row with the columns {', '.join(REQUIRED)} (missing: "
-                                   f"{', '.join(missing)}){_other_separator(header)}")
+        raise FormatError(file, 1, f"a header row with the columns {', '.join(REQUIRED)}",
+                          f"no column named {_one_of(missing)}{_other_separator(header)}")
     unknown = [column for column in header if column not in COLUMNS]
     if unknown:
-        raise FormatError(file, 1, f"only the columns {', '.join(COLUMNS)} (unknown: "
-                                   f"{', '.join(map(shown, unknown))})")
+        raise FormatError(file, 1, f"only the columns {', '.join(COLUMNS)}",
+                          f"the unknown column{'s' if len(unknown) > 1 else ''} {', '.join(map(shown, unknown))}")
     # A column the header leaves out is a field the file does not give: stored values are kept.
     omitted = frozenset(field for column, field in OPTIONAL_FIELDS.items() if column not in header)
     bank_meta: dict | None = None
@@ -80,30 +82,32 @@ def read_csv(text: str, file: str = "<csv>") -> ParseResult:
         try:
             cells = next(reader, None)
         except csv.Error as error:
-            raise FormatError(file, line, _explained(error, line, reader.line_num)) from None
+            raise FormatError(file, line, "well-formed CSV", _explained(error, line, reader.line_num)) from None
         if cells is None:
             break
         next_line = reader.line_num + 1
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) != len(header):
-            raise FormatError(file, line, f"{len(header)} cells, as in the header; {len(cells)} found"
-                                          f"{_why_cells_differ(line, cells, header)}")
+            raise FormatError(file, line, f"{len(header)} cells, as in the header",
+                              f"{len(cells)}{_why_cells_differ(line, cells, header)}")
         row = dict(zip(header, cells, strict=True))
         for column in REQUIRED:
             if not row[column].strip():
-                raise FormatError(file, line, f"a value in the '{column}' column")
+                raise FormatError(file, line, f"a value in the '{column}' column", "an empty cell")
         meta = (row["bank"].strip(), row.get("bank_source", "").strip() or None,
                 row.get("bank_licence", "").strip() or None)
         if bank_meta is None:
             bank_meta = {"name": meta[0], "source": meta[1], "licence": meta[2]}
         elif meta[0] != bank_meta["name"]:
-            raise FormatError(file, line, f"the same bank on every row ({shown(bank_meta['name'])})")
+            raise FormatError(file, line, f"the same bank on every row ({shown(bank_meta['name'])})",
+                              f"the bank {shown(meta[0])}")
         role = roles.setdefault(row["role"].strip(), {"slug": row.get("role_slug", "").strip() or None,
                                                       "questions": []})
         kind = row.get("kind", "").strip().lower() or None
         if kind and kind not in ("behavioural", "situational", "other"):
-            raise FormatError(file, line, "'kind' to be behavioural, situational or other")
+            raise FormatError(file, line, "a kind of behavioural, situational or other (or an empty cell)",
+                              f"the kind {shown(row['kind'].strip())}")
         role["questions"].append(QuestionDoc(
             text=row["text"].strip(),
             slug=row.get("slug", "").strip() or None,
@@ -117,7 +121,8 @@ def read_csv(text: str, file: str = "<csv>") -> ParseResult:
             omitted=omitted,
         ))
     if bank_meta is None:
-        raise FormatError(file, min(2, len(lines_of(text))) or 1, "at least one question row after the header")
+        raise FormatError(file, min(2, len(lines_of(text))) or 1, "at least one question row after the header",
+                          "none (only blank rows)" if len(lines_of(text)) > 1 else "none")
     warnings = ()
     if omitted:
         absent = [column for column, field in OPTIONAL_FIELDS.items() if field in omitted]
@@ -130,13 +135,18 @@ def read_csv(text: str, file: str = "<csv>") -> ParseResult:
     ), warnings=warnings)
 
 
+def _one_of(names: list[str]) -> str:
+    """'bank, role or text': names as a sentence lists them."""
+    return f"{', '.join(names[:-1])} or {names[-1]}" if len(names) > 1 else names[0]
+
+
 def _other_separator(header: list[str]) -> str:
     """Why a header misses columns, when it is one cell that another character separates."""
     for name, character in (("';'", ";"), ("tabs", "\t")):
         if len(header) == 1 and character in header[0]:
             return (f": this file separates columns with {name}, not commas, and its header does not name the "
-                    f"columns {', '.join(REQUIRED)}; save it as CSV with commas (in Excel: 'CSV UTF-8 (Comma "
-                    "delimited)'), or name the columns in the header")
+                    f"columns {', '.join(REQUIRED)} (save it as CSV with commas, in Excel 'CSV UTF-8 (Comma "
+                    "delimited)', or name the columns in the header)")
     return ""
 
 
@@ -149,12 +159,12 @@ def _line_of_cell(line: int, cells: list[str], header: list[str], column: str) -
 def _explained(error: csv.Error, line: int, reached: int) -> str:
     """What a strict csv error means for the one who wrote the file."""
     if "expected after" in str(error) and reached > line:
-        return (f"well-formed CSV: a quoted cell of the row starting here runs on to line {reached}, where a quote "
-                f"closes it and text follows (is a closing quote missing on line {line}?)")
+        return (f"a quoted cell of the row starting here that runs on to line {reached}, where a quote closes it "
+                f"and text follows (is a closing quote missing on line {line}?)")
     if "expected after" in str(error):
-        return ("well-formed CSV: text follows a quoted cell's closing quote (a quote inside a quoted cell is "
-                'written twice: "Tell me about ""the"" time")')
-    return f"well-formed CSV ({error})"
+        return ("text after a quoted cell's closing quote (a quote inside a quoted cell is written twice: "
+                '"Tell me about ""the"" time")')
+    return f"a malformed row ({error})"
 
 
 def _why_cells_differ(line: int, cells: list[str], header: list[str]) -> str:
@@ -229,12 +239,13 @@ def _listed_points(lines: list[str], *, file: str, line: int) -> tuple[str, ...]
         else:
             raise FormatError(file, line + offset, (
                 "a list item ('- …', '* …' or '1. …'), or an indented line that continues one, on each line of a "
-                "talking_points cell that lists its points, one an item; to keep the lines as one point instead, "
-                "write a backslash before each line that starts like an item ('\\- …')"))
+                "talking_points cell that lists its points, one an item"), (
+                f"{shown(text.strip())} (to keep the lines as one point instead, write a backslash before each "
+                "line that starts like an item: '\\- …')"))
     for number, text in items:
         if any(part.group() == "|" for part in _POINT_PART.finditer(text)):
-            raise FormatError(file, number, "talking points listed one an item or separated by ' | ', not both "
-                                            "(a '|' inside a point is written '\\|')")
+            raise FormatError(file, number, "talking points listed one an item or separated by ' | ', not both",
+                              f"the item {shown(text)}, with ' | ' in it (a '|' inside a point is written '\\|')")
     return tuple(point for _, text in items for point in _split_points(text) or ())
 
 

@@ -62,7 +62,8 @@ def test_one_slug_in_two_files_of_one_bank_is_refused_naming_both_and_nothing_is
     result = rehearse(cli_env, "import", str(tmp_path / "pm.yaml"), str(tmp_path / "senior.json"))
     assert result.returncode == 2
     # (a JSON bank's questions carry no line: reading them would take a second, slow parse)
-    assert f"{tmp_path / 'senior.json'}: " in result.stderr and f"at {tmp_path / 'pm.yaml'}:8:" in result.stderr
+    assert f"{tmp_path / 'senior.json'}: expected each question of bank " in result.stderr
+    assert f"at {tmp_path / 'pm.yaml'}:8 (a question belongs to one file of its bank)" in result.stderr
     assert "'pm-pricing'" in result.stderr and "nothing was imported" in result.stderr
     assert "pm-pricing" not in rehearse(cli_env, "questions", "list", "--json").stdout
 

@@ -103,8 +103,9 @@ def test_retiring_one_question_by_hand(session):
 def test_a_bank_whose_name_changed_is_refused_unless_told_it_was_renamed(session):
     import_all(session, pm_bank(WHY, PRICING, ROADMAP))
     renamed = pm_bank(WHY, PRICING, ROADMAP, name="Lena Ortiz Product Bank")
-    with pytest.raises(FormatError, match=r"every question slug it gives is one of bank 'Coach PM Bank' "
-                                          r"\(coach-pm-bank\)\. To rename that bank, import with --rename-bank"):
+    with pytest.raises(FormatError, match=r"found the bank name 'Lena Ortiz Product Bank', but every question slug "
+                                          r"the file gives is one of bank 'Coach PM Bank' \(coach-pm-bank\) \(to "
+                                          r"rename that bank, import with --rename-bank"):
         bank.import_bank(session, renamed, file="pm.yaml")
     summary = bank.ImportSummary()
     bank.import_bank(session, renamed, summary=summary, rename_bank=True)

@@ -82,7 +82,7 @@ def test_a_malformed_third_file_of_a_folder_is_named_and_nothing_is_imported(reh
     folder = _folder(tmp_path, {"a.yaml": YAML, "b.csv": CSV, "c.md": MARKDOWN.replace("1. pipelines", "pipelines")})
     result = rehearse("import", folder)
     assert result.exit_code == 2
-    assert f"{folder / 'c.md'}:11: a numbered talking point" in result.stderr
+    assert f"{folder / 'c.md'}:11: expected a numbered talking point such as '1. …'; found 'pipelines'" in result.stderr
     assert "nothing was imported" in result.stderr
     assert _slugs(rehearse) == []
 

@@ -31,5 +31,5 @@ def test_a_quote_opened_on_one_line_and_closed_lines_later_before_text_names_bot
 
 def test_a_quote_closed_lines_later_at_a_cell_boundary_is_explained_not_only_counted():
     message = refusal('B,R,q1,"Tell me about the time,a | b\nB,R,q2,Second?"\n')
-    assert message.startswith("bank.csv:2: 5 cells, as in the header; 4 found: ")
+    assert message.startswith("bank.csv:2: expected 5 cells, as in the header; found 4: ")
     assert "a quoted cell opened on line 2 is closed only on line 3" in message

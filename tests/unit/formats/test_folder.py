@@ -97,13 +97,14 @@ def test_a_folder_mixing_bank_files_and_question_files_is_refused_naming_both(tm
     with pytest.raises(FormatError) as refused:
         read_folder(folder)
     assert refused.value.file == str(folder)
-    assert "the bank files a.yaml and the question files conflict.md" in refused.value.expected
-    assert "Import the bank files by name" in refused.value.expected
+    assert refused.value.expected == "a folder of bank files, or of one-question Markdown files, not both"
+    assert refused.value.found.startswith("the bank files a.yaml and the question files conflict.md (import the bank "
+                                          "files by name")
 
 
 def test_a_folder_with_no_bank_file_is_refused(tmp_path):
     folder = _folder(tmp_path, {"README.md": "# Nothing here\n"})
-    with pytest.raises(FormatError, match="it has none"):
+    with pytest.raises(FormatError, match="found only files that are neither: README.md$"):
         read_folder(folder)
 
 

@@ -152,7 +152,7 @@ HOSTILE = [
     ("json", '{"bank": {"name": "B"}, "roles": [{"name": "R", "questions": [\n {"text": "Why?",\n'
              '  "example_answer": "a \\ud800 b"}]}]}', 3, "unicode string"),  # the field's line
     ("json", "[" * 100_000, 1, "nested"),
-    ("yaml", "bank:\n  name: B\nroles:\n  - name: R\n    questions:\n      - text: \"Why \x00?\"\n", 6, "not allowed"),
+    ("yaml", "bank:\n  name: B\nroles:\n  - name: R\n    questions:\n      - text: \"Why \x00?\"\n", 6, "found the character U+0000, which YAML does not allow"),
     ("yaml", "bank:\n  name: B\nroles:\n  - name: R\n    questions:\n      - text: \"Why \\ud800?\"\n", 6,
      "unicode string"),
     ("yaml", "bank:\n  name: B\nroles:\n  - name: R\n    slug: a/b\n    questions:\n      - text: Why?\n", 5,
@@ -163,13 +163,13 @@ HOSTILE = [
     ("yaml", "bank:\n  name: B\nroles:\n  - name: R\n    questions:\n      - text: Why?\n        competencies: ["
      + "c" * 81 + "]\n", 7, "competencies"),
     ("yaml", "bank:\n  name: B\n\u2028\u2028roles:\n  - name: R\n    questions: [\n", 6, "valid YAML"),
-    ("csv", 'bank,role,text\n"B,R,Why?\n', 2, "never closed"),
+    ("csv", 'bank,role,text\n"B,R,Why?\n', 2, "expected a closing quote"),
     ("csv", "bank,ro\x00le\n", 1, "column"),
     ("csv", "bank,role,text\nB,R,\"Why\x00?\"\n", 2, "NUL"),
     ("markdown", "---\nbank: B\nsource: [a, b]\n---\n## Role: R\n### Why?\n", 3, "'source:'"),
     ("markdown", "---\nbank: B\n---\n## Role:\n### Why?\n", 4, "role name"),
     ("markdown", "---\nbank: B\n---\n\x0c\x0c\n## Role: R\n### Why?\n- Slug: a b\n", 7, "slug"),
-    ("markdown", "---\nid: x\ntitle: Only prose\n---\nNo list here.\n", 5, "list of questions"),
+    ("markdown", "---\nid: x\ntitle: Only prose\n---\nNo list here.\n", 5, "found only prose from this line on"),
     ("page", "T Interview Questions\nIntro\nInterview Questions for R\nWhy?\n-\nWhy?\nEmployers ask.\n"
              "Answer Example: \"Because\x00.\"\nHelp us improve this answer. / -\n", 8, "NUL"),
 ]
@@ -180,7 +180,7 @@ def test_hostile_files_are_refused_at_their_line(format, text, line, expected):
     with pytest.raises(FormatError) as caught:
         read_bytes(text.encode("utf-8", "surrogatepass"), file=FILE, format=format)
     assert (caught.value.file, caught.value.line) == (FILE, line), str(caught.value)
-    assert expected in caught.value.expected
+    assert expected in str(caught.value)
 
 
 def test_front_matter_dates_and_numbers_are_read_as_text():

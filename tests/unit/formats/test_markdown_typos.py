@@ -53,12 +53,13 @@ def _refusal(text: str) -> FormatError:
 def test_a_section_heading_with_too_few_hashes_is_refused_naming_the_heading_meant(heading, meant, starts):
     refused = _refusal(BANK.format(heading=heading))
     assert refused.line == 14
-    assert refused.expected.startswith(f"{meant!r}, probably: {heading!r} would start a new {starts}")
+    assert str(refused).startswith(f"bank.md:14: expected {meant!r}, probably; found {heading!r}, which would start "
+                                   f"a new {starts}")
 
 
 def test_a_misspelt_section_heading_says_which_it_probably_meant():
     refused = _refusal(BANK.format(heading="#### Exmaple answer"))
-    assert refused.line == 14 and "(did you mean '#### Example answer'?)" in refused.expected
+    assert refused.line == 14 and "(did you mean '#### Example answer'?)" in refused.found
 
 
 def test_a_role_heading_after_a_question_is_still_a_role():
@@ -72,7 +73,8 @@ def test_a_role_heading_after_a_question_is_still_a_role():
 ])
 def test_a_misspelt_section_of_a_question_file_is_refused_naming_the_section_meant(heading, meant):
     refused = _refusal(QUESTION_FILE.format(heading=heading))
-    assert refused.line == 10 and refused.expected.startswith(f"{meant!r}, probably: {heading!r} is no section")
+    assert refused.line == 10
+    assert str(refused).startswith(f"bank.md:10: expected {meant!r}, probably; found {heading!r}, which is no section")
 
 
 def test_the_known_sections_a_question_file_skips_are_no_typos():

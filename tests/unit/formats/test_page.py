@@ -78,7 +78,7 @@ def test_broken_pages_are_refused_with_file_and_line(damage, line, expected):
         read(damage(PAGE))
     assert caught.value.file == "bank.txt"
     assert caught.value.line == line
-    assert expected in caught.value.expected
+    assert expected in str(caught.value)
 
 
 def test_write_then_read_gives_the_same_questions():
@@ -106,7 +106,9 @@ def test_a_block_without_its_closing_line_is_refused_where_the_next_question_sta
     with pytest.raises(FormatError) as caught:
         read(text)
     assert (caught.value.file, caught.value.line) == ("bank.txt", 10)
-    assert "Help us improve this answer" in caught.value.expected and "listed on line 5" in caught.value.expected
+    assert str(caught.value) == ("bank.txt:10: expected the line 'Help us improve this answer. / -' closing the block "
+                                 "that starts on line 7; found the question listed on line 5 first (is that closing "
+                                 "line missing before it?)")
 
 
 def test_a_listed_question_inside_another_blocks_guidance_is_refused():
@@ -114,7 +116,7 @@ def test_a_listed_question_inside_another_blocks_guidance_is_refused():
                         "Help us improve this answer. / -\n", "", 1)
     with pytest.raises(FormatError) as caught:
         read(text)
-    assert caught.value.line == 9 and "listed on line 5" in caught.value.expected
+    assert caught.value.line == 9 and "found the question listed on line 5 first" in str(caught.value)
 
 
 def test_a_page_without_its_title_line_is_refused():

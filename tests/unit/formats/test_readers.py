@@ -8,30 +8,36 @@ from rehearse.formats.structured import without_looks_like
 
 MALFORMED = [
     ("json", '{"bank": {"name": "B"},\n "roles": [\n  {"name": "R", "questions": [\n   {"kind": "other"}]}]}\n',
-     4, "text"),
-    ("json", '{"bank": {"name": "B"}, "roles": [}\n', 1, "valid JSON"),
+     4, "expected the field 'text' in roles.0.questions.0; found none"),
+    ("json", '{"bank": {"name": "B"}, "roles": [}\n', 1, "expected a value (text in double quotes, a number, true, "
+     "false, null, a list or an object) at column 35; found '}'"),
     # a bad field is named at its own line (7), not at the line where its question starts (6)
     ("yaml", "bank:\n  name: B\nroles:\n  - name: R\n    questions:\n      - text: Q?\n        kind: sideways\n",
-     7, "kind"),
-    ("yaml", "bank: [unclosed\n", 2, "valid YAML"),
-    ("yaml", "- just\n- a list\n", 1, "mapping"),
-    ("csv", "bank,role,text\nB,R,Why?\nB,,What?\n", 3, "'role'"),
-    ("csv", "bank,role,question\nB,R,Why?\n", 1, "missing: text"),
-    ("csv", "bank,role,text,kind\nB,R,Why?,sideways\n", 2, "kind"),
+     7, "expected 'behavioural', 'situational' or 'other' at roles.0.questions.0.kind; found 'sideways'"),
+    ("yaml", "bank: [unclosed\n", 2, "expected valid YAML; found a syntax error"),
+    ("yaml", "- just\n- a list\n", 1, "expected a mapping with the keys 'bank' and 'roles'; found a list"),
+    ("csv", "bank,role,text\nB,R,Why?\nB,,What?\n", 3, "expected a value in the 'role' column; found an empty cell"),
+    ("csv", "bank,role,question\nB,R,Why?\n", 1, "expected a header row with the columns bank, role, text; found no "
+     "column named text"),
+    ("csv", "bank,role,text,kind\nB,R,Why?,sideways\n", 2, "found the kind 'sideways'"),
     # A quoted cell that is never closed would swallow every row after it: refused where it opens.
     ("csv", 'bank,role,text,competencies,intent\nB,R,Why?,hiring,x\nB,R,How?,"planning, people,y\nB,R,What?,z,w\n',
-     3, "a quoted cell opened on this line is never closed"),
+     3, "expected a closing quote for the quoted cell opened on this line; found the end of the file first"),
     # A truncated row would import with its missing cells empty (talking points derived instead of listed).
     ("csv", "bank,role,text,intent,talking_points\nB,R,Why?,x,a | b\nB,R,How?,y\n", 3,
-     "5 cells, as in the header; 4 found (is it truncated?)"),
-    ("csv", "bank,role,text\nB,R,Why?,extra\n", 2, "3 cells, as in the header; 4 found"),
-    ("markdown", "---\nbank: B\n---\n### A question without a role?\n", 4, "Role"),
-    ("markdown", "---\nbank: B\n---\n## Role: R\n### Q?\n#### Notes\n", 6, "section named"),
-    ("markdown", "---\nbank: B\n---\n## Role: R\n### Q?\n#### Talking points\nnot a list item\n", 7, "numbered"),
-    ("page", "Title Interview Questions\nIntro\n", 2, "'-'"),
+     "expected 5 cells, as in the header; found 4 (is it truncated?)"),
+    ("csv", "bank,role,text\nB,R,Why?,extra\n", 2, "expected 3 cells, as in the header; found 4"),
+    ("markdown", "---\nbank: B\n---\n### A question without a role?\n", 4, "expected a '## Role: …' heading before "
+     "the first question; found the question 'A question without a role?' first"),
+    ("markdown", "---\nbank: B\n---\n## Role: R\n### Q?\n#### Notes\n", 6, "expected a section named 'Intent', "
+     "'Talking points' or 'Example answer'; found '#### Notes'"),
+    ("markdown", "---\nbank: B\n---\n## Role: R\n### Q?\n#### Talking points\nnot a list item\n", 7,
+     "expected a numbered talking point such as '1. …'; found 'not a list item'"),
+    ("page", "Title Interview Questions\nIntro\n", 2, "expected a line holding only '-' after the list of questions; "
+     "found the end of the file"),
     # a whole book pasted as an example answer: refused at its line, as a suggestion of it would be
     ("yaml", "bank: {name: B}\nroles:\n  - name: R\n    questions:\n      - text: Why?\n"
-             "        example_answer: " + "word " * 5000 + "\n", 6, "at most 20,000 characters"),
+             "        example_answer: " + "word " * 5000 + "\n", 6, "of at most 20,000 characters; found one of 24,999"),
 ]
 
 
@@ -40,7 +46,7 @@ def test_malformed_files_name_the_line(format, text, line, expected):
     with pytest.raises(FormatError) as caught:
         read_text(text, file=f"bank.{format}", format=format)
     assert (caught.value.file, caught.value.line) == (f"bank.{format}", line)
-    assert expected in caught.value.expected
+    assert expected in str(caught.value)
 
 
 def test_rehearse_markdown_reads_all_fields():
@@ -90,6 +96,57 @@ def test_a_docusaurus_page_gives_its_questions_without_guidance():
     assert all(q.intent is None and q.talking_points is None for q in bank.roles[0].questions)
 
 
+DOCUSAURUS_ARTICLE = """\
+---
+id: preparing-for-panels
+title: 'Preparing for panel interviews'
+sidebar_label: Panel interviews
+---
+
+import Callout from './_components/Callout';
+
+A panel interview puts you in front of several people at once, each listening for something different.
+
+<Callout>
+Book a mock panel with friends before the real one.
+</Callout>
+
+- **Hiring manager:** scope, ownership and judgement
+- **Peer engineer:** depth in the systems you have built
+
+Practise telling each story in two minutes.
+"""
+
+
+def test_a_docusaurus_article_without_a_question_list_is_refused_naming_its_first_prose_line():
+    with pytest.raises(FormatError) as refused:
+        read_text(DOCUSAURUS_ARTICLE, file="panels.md", format="markdown")
+    assert str(refused.value) == (
+        "panels.md:9: expected a Markdown list of questions (numbered or bulleted items of three words or more that "
+        "end in '?' or '.'); found prose from this line on ('A panel interview puts you in front of several people at"
+        "…') and 2 list items that are not questions (line 15: '- **Hiring manager:** scope, ownership and "
+        "judgement'): this page looks like an article, not a list of questions")
+
+
+def test_a_docusaurus_page_of_prose_only_is_refused_as_an_article():
+    text = DOCUSAURUS_ARTICLE.split("- **Hiring")[0]
+    with pytest.raises(FormatError, match=r"^panels.md:9: expected a Markdown list of questions .*; found only prose "
+                                          r"from this line on \('A panel interview"):
+        read_text(text, file="panels.md", format="markdown")
+
+
+def test_the_handbooks_article_for_senior_candidates_is_refused_as_no_question_list():
+    path = require_shared("external", "tech-interview-handbook", "behavioral-interview-senior-candidates.md")
+    with pytest.raises(FormatError) as refused:
+        read_text(path.read_text(encoding="utf-8"), file=path.name, format="markdown")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    after_front_matter = lines.index("---", 1) + 1
+    first_prose = next(number for number, line in enumerate(lines[after_front_matter:], start=after_front_matter + 1)
+                       if line.strip() and not line.startswith("import "))
+    assert refused.value.line == first_prose
+    assert refused.value.found.endswith("this page looks like an article, not a list of questions")
+
+
 def test_one_question_file_reads_key_points_and_example_response():
     path = require_shared("external", "chitamoor-interview-prep", "01_leadership_and_management",
                           "q01_prioritize_tasks.md")
@@ -120,7 +177,7 @@ def test_a_point_object_without_its_point_names_the_line():
             "        talking_points:\n          - looks_like: numbers\n")
     with pytest.raises(FormatError) as caught:
         read_text(text, file="bank.yaml", format="yaml")
-    assert caught.value.line == 8 and "point" in caught.value.expected
+    assert caught.value.line == 8 and "point" in str(caught.value)
 
 
 def test_a_csv_header_without_optional_columns_says_what_the_import_does_with_them():
@@ -150,16 +207,16 @@ def test_quotes_inside_csv_cells_are_not_mistaken_for_an_unclosed_cell():
 
 PAGE_BLOCK = "Why?\nEmployers ask this.\nAnswer Example: \"Because.\"\nHelp us improve this answer. / -\n"
 REPEATED = [
-    ("csv", "bank,role,slug,text\nB,R,a,Why?\nB,R,b,How?\nB,R,a,Why?\n", 4, "the slug 'a' is given here and at bank.csv:2"),
+    ("csv", "bank,role,slug,text\nB,R,a,Why?\nB,R,b,How?\nB,R,a,Why?\n", 4, "the slug 'a' here and at bank.csv:2"),
     ("page", "T Interview Questions\nIntro\nInterview Questions for R\nWhy?\n-\n" + PAGE_BLOCK + PAGE_BLOCK, 10,
-     "the slug 'why' is given here and at bank.page:6"),
+     "the slug 'why' here and at bank.page:6"),
     ("json", '{"bank": {"name": "B"}, "roles": [{"name": "R", "questions": [\n {"slug": "a", "text": "Why?"},\n'
-             ' {"slug": "a", "text": "How?"}]}]}', 3, "the slug 'a' is given here and at bank.json:2"),
+             ' {"slug": "a", "text": "How?"}]}]}', 3, "the slug 'a' here and at bank.json:2"),
     # (the same text under two slugs the file gives is two questions: imported, with a warning)
     ("yaml", "bank: {name: B}\nroles:\n  - name: R\n    questions:\n      - {slug: a, text: 'Why?'}\n"
-             "      - {text: 'Why?'}\n", 6, "the same question text is given here and at bank.yaml:5"),
+             "      - {text: 'Why?'}\n", 6, "the same question text here and at bank.yaml:5"),
     ("markdown", "---\nbank: B\n---\n## Role: R\n### Why?\n### How?\n### Why?\n", 7,
-     "the slug 'why' is given here and at bank.markdown:5"),
+     "the slug 'why' here and at bank.markdown:5"),
 ]
 
 
@@ -168,7 +225,7 @@ def test_a_question_repeated_within_one_role_is_refused_naming_both_lines(format
     with pytest.raises(FormatError) as caught:
         read_text(text, file=f"bank.{format}", format=format)
     assert caught.value.line == line
-    assert expected in caught.value.expected
+    assert expected in str(caught.value)
 
 
 def test_the_same_question_in_two_roles_is_not_a_repeat():
@@ -186,18 +243,19 @@ def _json_bank(question: dict) -> str:
 @pytest.mark.parametrize(("question", "expected"), [
     # scoring compares every sentence with every point: 100,000 points never finished
     ({"text": "Why?", "talking_points": [f"point {n}" for n in range(21)]},
-     "at most 20 talking points for a question, not 21"),
+     "expected at most 20 talking points for a question; found 21"),
     ({"text": "Why?", "intent": "In your answer, cover " + ", ".join(f"thing {n}" for n in range(30)) + "."},
-     "gives at most 20 talking points, not 30"),
+     "gives at most 20 talking points; found 30 (list the points the answer should cover instead)"),
     ({"text": "Why?", "talking_points": ["a point", "  "]}, "talking points with some text"),
-    ({"text": "Why?", "talking_points": ["a point", "A  point"]}, "each talking point once ('A  point' is given"),
+    ({"text": "Why?", "talking_points": ["a point", "A  point"]},
+     "expected each talking point once; found 'A  point' twice"),
     ({"text": "Why?", "competencies": ["hiring, firing"]}, "competencies without commas"),
 ])
 def test_talking_points_and_competencies_the_engine_or_other_formats_cannot_use_are_refused(question, expected):
     with pytest.raises(FormatError) as caught:
         read_text(_json_bank(question), file="b.json", format="json")
     assert caught.value.file == "b.json" and caught.value.line == 3
-    assert expected in caught.value.expected
+    assert expected in str(caught.value)
 
 
 @pytest.mark.parametrize(("field", "where"), [("slug", "question"), ("slug", "role"), ("name", "role"),
@@ -216,7 +274,7 @@ def test_an_over_long_value_is_described_by_its_length_not_printed(field, where)
 
 
 def test_a_short_bad_slug_is_quoted_in_the_message():
-    with pytest.raises(FormatError, match="not 'a b'"):
+    with pytest.raises(FormatError, match="found the slug 'a b'"):
         read_text(_json_bank({"text": "Why?", "slug": "a b"}), file="b.json", format="json")
 
 
@@ -229,7 +287,7 @@ def test_a_key_given_twice_is_refused_not_last_one_wins(format, text, line):
     """'text: First?' then 'text: Second?' imported as 'Second?' without a word."""
     with pytest.raises(FormatError) as caught:
         read_text(text, file=f"b.{format}", format=format)
-    assert caught.value.line == line and "'text'" in caught.value.expected and "twice" in caught.value.expected
+    assert caught.value.line == line and "'text'" in str(caught.value) and "twice" in str(caught.value)
 
 
 def test_two_roles_of_one_slug_are_named_as_one_role_when_a_question_repeats():
@@ -267,7 +325,7 @@ def test_a_numbered_list_under_intent_without_a_talking_points_heading_is_refuse
     with pytest.raises(FormatError) as caught:
         read_text(text, file="b.md", format="markdown")
     assert caught.value.line == 9
-    assert "did you mean '#### Talking points'" in caught.value.expected
+    assert "did you mean '#### Talking points'" in str(caught.value)
 
 
 def test_an_intent_that_holds_a_numbered_line_is_escaped_on_export_and_read_back():
@@ -327,9 +385,12 @@ def test_a_question_folder_names_each_file_it_skips(tmp_path):
         (str(tmp_path / "safety" / "notes.md"), "skipped"), (str(tmp_path / "stray.json"), "skipped")]
 
 
-@pytest.mark.parametrize(("name", "expected"), [("deck.apkg", "Anki decks (.apkg) can be exported, not imported"),
-                                                ("prep.html", "prep sheets (.html) can be exported, not imported"),
-                                                ("bank.data", "a known extension")])
+@pytest.mark.parametrize(("name", "expected"), [
+    ("deck.apkg", "found an Anki deck (.apkg), which can be exported, not imported"),
+    ("prep.html", "found a prep sheet (.html), which can be exported, not imported"),
+    ("bank.data", "expected a known extension (.csv, .json, .markdown, .md, .txt, .yaml, .yml) or --format; found the "
+                  "extension '.data'"),
+])
 def test_a_file_that_cannot_be_imported_is_named_for_what_it_is_and_export_formats_are_not_offered(
         tmp_path, name, expected):
     from rehearse.formats import read_path
@@ -338,7 +399,7 @@ def test_a_file_that_cannot_be_imported_is_named_for_what_it_is_and_export_forma
     path.write_bytes(b"PK\x03\x04\x8d\x00 not text")
     with pytest.raises(FormatError) as caught:
         read_path(path)
-    assert expected in caught.value.expected and ".apkg" not in caught.value.expected.split(":", 1)[-1]
+    assert expected in str(caught.value) and ".apkg" not in caught.value.expected
     assert ".json" in caught.value.expected
 
 
@@ -403,7 +464,7 @@ def test_a_csv_cell_that_mixes_a_list_with_other_lines_or_bars_is_refused_at_its
     with pytest.raises(FormatError) as caught:
         read_text(_csv_points(cell), file="b.csv", format="csv")
     assert (caught.value.file, caught.value.line) == ("b.csv", line)
-    assert expected in caught.value.expected
+    assert expected in str(caught.value)
 
 
 @pytest.mark.parametrize(("format", "text", "line"), [
@@ -418,4 +479,4 @@ def test_a_csv_cell_that_mixes_a_list_with_other_lines_or_bars_is_refused_at_its
 def test_a_field_of_the_wrong_type_is_named_at_its_own_line(format, text, line):
     with pytest.raises(FormatError) as caught:
         read_text(text, file=f"b.{format}", format=format)
-    assert caught.value.line == line and "talking_points" in caught.value.expected
+    assert caught.value.line == line and "talking_points" in str(caught.value)

@@ -117,7 +117,7 @@ def test_a_bank_holding_one_question_text_twice_in_a_role_exports_a_file_that_im
 
 def test_one_question_text_twice_without_slugs_of_its_own_is_still_refused():
     text = ("bank,role,text,slug\nB,R,How do you run a postmortem?,pm\nB,R,How do you run a postmortem?,\n")
-    with pytest.raises(FormatError, match="the same question text is given here and at b.csv:2"):
+    with pytest.raises(FormatError, match="found the same question text here and at b.csv:2"):
         read_text(text, file="b.csv", format="csv")
 
 
