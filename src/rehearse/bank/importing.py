@@ -2,6 +2,8 @@
 
 Split from the bank's use cases (`service`) because it is the one part that writes: a re-import
 matches questions by slug, updates what the file changed, and keeps what editors changed since.
+This module decides what each of a file's banks, roles and questions is in storage (the same one
+renamed, a copy, a new one); `merging` writes the questions, and `lifecycle` keeps their search rows.
 """
 
 from __future__ import annotations
@@ -10,16 +12,20 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from rehearse.formats import BankDoc, FormatError, ImportWarning, QuestionDoc, RoleDoc, parse_talking_points, slugify
+from rehearse.formats import BankDoc, FormatError, ImportWarning, QuestionDoc, RoleDoc, slugify
 from rehearse.formats.checks import MAX_SLUG
 from rehearse.formats.model import same_text
 
-from . import search as search_index
-from .competencies import infer_competencies
-from .models import Bank, ExampleAnswer, Question, QuestionCompetency, Role, utcnow
+from .lifecycle import current_example_answer, reindex_question, restore_question, retire_questions, search_document
+from .merging import insert_questions, update_question
+from .models import Bank, Question, Role, utcnow
+
+# Callers import these from here (and `service` re-exports them): the bank's writes, named in one place.
+__all__ = ["ImportSummary", "Progress", "check_files_apart", "current_example_answer", "import_bank",
+           "reindex_question", "restore_question", "retire_questions", "search_document", "settle_left_out"]
 
 Progress = Callable[[int], None]
 
@@ -66,12 +72,6 @@ def _unique_slugs(wanted: Sequence[str]) -> list[str]:
         used.add(candidate)
         slugs.append(candidate)
     return slugs
-
-
-def search_document(text: str, intent: str | None, points: Sequence[str], competencies: Sequence[str],
-                    example: str | None) -> str:
-    return "\n".join(part for part in (text, intent or "", " ".join(points), " ".join(competencies),
-                                       example or "") if part)
 
 
 def import_bank(session: Session, doc: BankDoc, *, progress: Progress | None = None,
@@ -175,10 +175,10 @@ def import_bank(session: Session, doc: BankDoc, *, progress: Progress | None = N
                 new_rows.append((slug, position, question_doc))
             elif current.retired_at is not None:  # retired, and the file holds it again: back in the bank
                 restore_question(session, current)
-                fields = _update_question(session, current, role, position, question_doc, summary, file, slug=slug)
+                fields = update_question(session, current, role, position, question_doc, summary, file, slug=slug)
                 summary.updated += 1
                 summary.updates.append((slug, ("restored", *(name for name in fields if name != "position"))))
-            elif not (fields := _update_question(session, current, role, position, question_doc, summary,
+            elif not (fields := update_question(session, current, role, position, question_doc, summary,
                                                  file, slug=slug)):
                 summary.unchanged += 1
             elif fields == ("position",):
@@ -188,7 +188,7 @@ def import_bank(session: Session, doc: BankDoc, *, progress: Progress | None = N
                 summary.updates.append((slug, tuple(name for name in fields if name != "position")))
             if progress:
                 progress(1)
-        summary.held.update(_insert_questions(session, bank, role, new_rows))
+        summary.held.update(insert_questions(session, bank, role, new_rows))
         summary.created += len(new_rows)
     if summary.created + summary.updated + summary.moved > changed_before:
         bank.imported_at = utcnow()
@@ -246,21 +246,6 @@ def settle_left_out(session: Session, summary: ImportSummary, *, prune: bool = F
         summary.retired += len(left)
 
 
-def retire_questions(session: Session, question_ids: Sequence[int]) -> None:
-    """Take questions out of the bank: out of lists, search, practice, mocks and exports; attempts, reviews and
-    revisions stay (a deleted question would take a candidate's attempts with it)."""
-    session.execute(update(Question).where(Question.id.in_(question_ids), Question.retired_at.is_(None))
-                    .values(retired_at=utcnow()))
-    search_index.remove(session, question_ids)
-
-
-def restore_question(session: Session, question: Question) -> None:
-    """Put a retired question back in the bank."""
-    session.execute(update(Question).where(Question.id == question.id).values(retired_at=None))
-    session.expire(question)
-    reindex_question(session, question.id)
-
-
 def _renamed(by_text: dict, said: Counter, claimed: set[str], role_id: int, doc: QuestionDoc) -> Question | None:
     """The stored question a file's question renames: the one question of its role with the same text
     (spacing and case aside), whose own slug no question of the file asks for."""
@@ -304,197 +289,3 @@ def _upsert_role(session: Session, bank: Bank, doc: RoleDoc, existing: dict[str,
                 summary.changes.append(_said_change(f"role {role.slug}", attribute, getattr(role, attribute), value))
             setattr(role, attribute, value)
     return role
-
-
-def _points_of(doc: QuestionDoc) -> tuple[list[str], str]:
-    if doc.talking_points is not None:
-        return list(doc.talking_points), "file"
-    return list(parse_talking_points(doc.intent)), "intent"
-
-
-def _competencies_of(doc: QuestionDoc) -> list[str]:
-    return list(dict.fromkeys(doc.competencies)) or infer_competencies(f"{doc.text} {doc.intent or ''}")
-
-
-def _insert_questions(session: Session, bank: Bank, role: Role, rows: list[tuple[str, int, QuestionDoc]]
-                      ) -> list[int]:
-    """Bulk insert: one INSERT per table, so a 10,000-question file imports in seconds. Returns the new ids."""
-    if not rows:
-        return []
-    values = []
-    extras = []
-    for slug, position, doc in rows:
-        points, source = _points_of(doc)
-        competencies = _competencies_of(doc)
-        values.append({
-            "bank_id": bank.id, "role_id": role.id, "slug": slug, "text": doc.text, "kind": doc.kind or "other",
-            "position": position, "intent": doc.intent, "talking_points": points, "talking_points_source": source,
-            "search_document": search_document(doc.text, doc.intent, points, competencies, doc.example_answer),
-        })
-        extras.append((doc, points, competencies))
-    ids = session.scalars(insert(Question).returning(Question.id, sort_by_parameter_order=True), values).all()
-    competency_rows, answer_rows, index_rows = [], [], []
-    for question_id, row, (doc, points, competencies) in zip(ids, values, extras, strict=True):
-        competency_rows += [{"question_id": question_id, "name": name, "position": i}
-                            for i, name in enumerate(competencies)]
-        # Every question starts with revision 1, a full snapshot (empty text: no example answer), so
-        # community edits and later imports share one history and have a base to compare with.
-        answer_rows.append({"question_id": question_id, "revision": 1, "text": doc.example_answer or "",
-                            "source": "import", "created_at": utcnow(), "intent": doc.intent,
-                            "talking_points": points, "file_values": _file_values(doc, points)})
-        index_rows.append(search_index.IndexRow(question_id, row["text"], doc.intent, points, competencies,
-                                                doc.example_answer))
-    if competency_rows:
-        session.execute(insert(QuestionCompetency), competency_rows)
-    if answer_rows:
-        session.execute(insert(ExampleAnswer), answer_rows)
-    search_index.write(session, index_rows)
-    return list(ids)
-
-
-def _file_values(doc: QuestionDoc, points: Sequence[str]) -> dict:
-    return {"example_answer": doc.example_answer or None, "intent": doc.intent, "talking_points": list(points)}
-
-
-def _update_question(session: Session, question: Question, role: Role, position: int, doc: QuestionDoc,
-                     summary: ImportSummary | None = None, file: str = "", slug: str | None = None
-                     ) -> tuple[str, ...]:
-    """Bring a stored question in line with the file; returns the names of the fields that changed
-    (none: unchanged), as a reader says them ("example answer", "talking points", "position").
-
-    The example answer, intent and talking points are merged with the question's history: a field
-    whose stored value an import wrote takes the file's value; a field a community edit set keeps it
-    unless the file gives a value the question never had (see `_values_ever_held`), and then the
-    import warns that it replaced the edit.
-    """
-    changes: dict = {}
-    kind = question.kind if "kind" in doc.omitted else doc.kind or "other"
-    for attribute, value in (("role_id", role.id), ("slug", slug or question.slug), ("text", doc.text),
-                             ("kind", kind), ("position", position)):
-        if getattr(question, attribute) != value:
-            changes[attribute] = value
-    points, source = _points_of(doc)
-    if "intent" in doc.omitted and doc.talking_points is None:  # points derived from the intent kept
-        points = list(parse_talking_points(question.intent))
-    competencies = question.competency_names if "competencies" in doc.omitted else _competencies_of(doc)
-    competencies_changed = question.competency_names != competencies
-    current_answer = question.example_answers[-1] if question.example_answers else None
-    imported = next((row.file_values for row in reversed(question.example_answers) if row.file_values), None)
-    now = {"example_answer": (current_answer.text or None) if current_answer else None,
-           "intent": question.intent, "talking_points": list(question.talking_points or ())}
-    incoming = _file_values(doc, points)
-    for name in doc.omitted & incoming.keys():
-        # The file has no place for this field: it says nothing about it, so the stored value stays, and
-        # the last file that did give it remains the base of the next merge.
-        incoming[name] = (imported or now).get(name)
-    merged = dict(now)
-    for name, value in incoming.items():
-        if name in doc.omitted or value == now[name]:
-            continue
-        if name == "example_answer" and not value:
-            if summary is not None and imported and imported.get("example_answer"):  # the file dropped it: say so
-                summary.kept_answers.append(question.slug)
-            continue  # a file without an example answer never removes one
-        if _community_edited(question, name, now[name]):
-            if value in _values_ever_held(question.example_answers, name):
-                continue  # what the question said before the edit: the file has not changed this field since
-            if summary is not None:
-                summary.warnings.append(ImportWarning(
-                    file, doc.line,
-                    f"question {question.slug!r}: the file changed the {name.replace('_', ' ')}, replacing a "
-                    "community edit made since the last import (it stays in the question's history)"))
-        merged[name] = value
-    if merged["intent"] != question.intent:
-        changes["intent"] = merged["intent"]
-    if merged["talking_points"] != now["talking_points"]:
-        changes["talking_points"] = merged["talking_points"]
-        changes["talking_points_source"] = source if merged["talking_points"] == points else "editor"
-    content_changed = merged != now
-    if not changes and not competencies_changed and not content_changed and imported == incoming:
-        return ()
-    if changes:
-        session.execute(update(Question).where(Question.id == question.id).values(**changes))
-    if competencies_changed:
-        session.execute(delete(QuestionCompetency).where(QuestionCompetency.question_id == question.id))
-    if competencies_changed and competencies:  # insert() with no rows would insert one row of defaults
-        session.execute(insert(QuestionCompetency), [
-            {"question_id": question.id, "name": name, "position": i} for i, name in enumerate(competencies)])
-    if content_changed or imported != incoming:
-        if content_changed or current_answer is None:
-            revision = (current_answer.revision if current_answer else 0) + 1
-            session.add(ExampleAnswer(question_id=question.id, revision=revision, text=merged["example_answer"] or "",
-                                      intent=merged["intent"], talking_points=merged["talking_points"],
-                                      file_values=incoming, source="import", created_at=utcnow()))
-        else:  # the file moved on, but the question already says it all: remember what the file says now
-            current_answer.file_values = incoming
-    session.flush()
-    session.expire(question)
-    reindex_question(session, question.id)
-    fields = [_FIELD_NAMES.get(name, name) for name in changes if name != "talking_points_source"]
-    fields += ["competencies"] if competencies_changed else []
-    fields += ["example answer"] if merged["example_answer"] != now["example_answer"] else []
-    return tuple(dict.fromkeys(fields))
-
-
-def _field_of(row: ExampleAnswer, name: str) -> tuple[bool, object]:
-    """(whether the revision recorded the field, its value there); rows older than snapshots kept only
-    the example answer."""
-    if name == "example_answer":
-        return True, row.text or None
-    if row.talking_points is None:
-        return False, None
-    return True, row.intent if name == "intent" else list(row.talking_points)
-
-
-def _community_edited(question: Question, name: str, value: object) -> bool:
-    """Whether the field's stored value is a person's edit (an accepted suggestion, an editor's edit or
-    revert), not what an import wrote: the revision that last changed the field was not an import, or
-    the question says something no revision recorded (an editor's override of its talking points)."""
-    setter, said = None, None
-    for row in question.example_answers:
-        recorded, at_row = _field_of(row, name)
-        if recorded and (setter is None or at_row != said):
-            setter, said = row, at_row
-    if name == "talking_points" and question.talking_points_source == "editor":
-        return True
-    if setter is None:
-        return False
-    return setter.source != "import" or said != value
-
-
-def _values_ever_held(rows: Sequence[ExampleAnswer], name: str) -> list:
-    """Every value the field had in the question's history, and every value an import's file gave it.
-
-    The base of an import's merge, when a community edit stands: a file "changed" the field only when
-    it says something new. Remembering the last import alone was not enough: importing an export (which
-    carries the edit) made the edit the last imported value, and the author's unchanged master file,
-    imported next, then looked changed and silently put back the wording the edit had replaced.
-    Files are not told apart (the same bank arrives as pm.yaml, pm.v2.yaml, an export, a backup), so
-    any earlier import counts: an import never brings back wording the question had before an edit;
-    an editor restores an old revision from the question's history for that.
-    """
-    values = [value for recorded, value in (_field_of(row, name) for row in rows) if recorded]
-    return values + [row.file_values.get(name) for row in rows if row.file_values and name in row.file_values]
-
-
-_FIELD_NAMES = {"role_id": "role", "talking_points": "talking points"}
-
-
-def reindex_question(session: Session, question_id: int) -> None:
-    """Rebuild one question's search row after any edit."""
-    question = session.get(Question, question_id)
-    if question.retired_at is not None:  # an edit of a retired question: kept, still out of search
-        search_index.remove(session, [question_id])
-        return
-    example = current_example_answer(session, question_id)
-    points, competencies = list(question.talking_points), question.competency_names
-    session.execute(update(Question).where(Question.id == question_id).values(
-        search_document=search_document(question.text, question.intent, points, competencies, example)))
-    search_index.write(session, [search_index.IndexRow(question_id, question.text, question.intent, points,
-                                                       competencies, example)])
-
-
-def current_example_answer(session: Session, question_id: int) -> str | None:
-    """The current revision's example answer; None when it has none (stored as empty text)."""
-    return session.scalar(select(ExampleAnswer.text).where(ExampleAnswer.question_id == question_id)
-                          .order_by(ExampleAnswer.revision.desc()).limit(1)) or None
