@@ -14,7 +14,7 @@ constant refers to a particular question.
 from __future__ import annotations
 
 # Talking point strength = sigmoid((bias + sum(w * feature)) / temperature); covered when
-# strength >= 0.5. features: engine.POINT_FEATURES (see engine._unit_features), computed for
+# strength >= 0.5. features: points.POINT_FEATURES (see points.unit_features), computed for
 # every answer unit (sentence or adjacent pair); the best unit is the evidence. Fitted as a
 # multiple-instance logistic regression (L2 0.05): pick each point's best unit under the
 # current weights, refit, six rounds; rows are every talking point of the train answers plus
@@ -100,7 +100,7 @@ REFERENCE = {
 }
 
 # On-topic probability = sigmoid(bias + sum(w * feature)); on topic when >= threshold, the
-# threshold flagging about 3% of the train split's own answers. Features (engine._relevance):
+# threshold flagging about 3% of the train split's own answers. Features (relevance.judge_relevance):
 # affinity (answer vs this question's profile: question + points, and example answer);
 # head_margin (cosine to this question + points minus the best other bank question's, over the
 # whole bank); other (that best other cosine); fit_margin (mean over points of the best

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from . import text as _text
-from .signals import names_an_action
+from .star import names_an_action
 
 DENIED_SHARE = 0.5  # the negated clause holds at least this share of the point's weighted words
 CANDIDATE_DENIED_SHARE = 0.3  # the same where the candidate denies an action of their own
@@ -162,13 +162,15 @@ def asks_to_avoid(point: str) -> bool:
 
 
 def denial_mask(sents: Sequence[str], point_stem_lists: Sequence[Sequence[str]],
-                overlap, avoiding: Sequence[bool] | None = None) -> tuple[np.ndarray, np.ndarray]:
+                overlap, avoiding: Sequence[bool] | None = None,
+                denies: Sequence[bool] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(points, units) True where the unit holds a sentence that denies the point, or that is
     evidence of nothing (no example to tell, a list of what the candidate did not do); and
     (points,) True for the points some sentence denies in the point's own words. Units are the
     sentences, then each adjacent pair (answer.answer_units). A point that asks to avoid
     something (`avoiding`, see asks_to_avoid) is denied only by a sentence with no example to tell:
-    "I never use them to rank individuals" is what "using metrics without gaming them" looks like."""
+    "I never use them to rank individuals" is what "using metrics without gaming them" looks like.
+    `denies`: `denying` of each sentence, where the caller has it already."""
     k, ns = len(point_stem_lists), len(sents)
     per_sentence = np.zeros((k, ns), dtype=bool)
     for j, s in enumerate(sents):
@@ -176,10 +178,12 @@ def denial_mask(sents: Sequence[str], point_stem_lists: Sequence[Sequence[str]],
     keep = np.ones(k, dtype=bool) if avoiding is None else ~np.asarray(avoiding, dtype=bool)
     per_sentence &= keep[:, None]
     named = per_sentence.any(axis=1)
+    if denies is None:
+        denies = [denying(s) for s in sents]
     for j, s in enumerate(sents):
         if no_example(s):
             per_sentence[:, j] = True
-        elif denying(s):
+        elif denies[j]:
             per_sentence[:, j] = keep
     if ns < 2:
         return per_sentence, named

@@ -1,21 +1,23 @@
 """analyze(): an answer and its question in, an explainable Report out.
 
 The stages live in their own modules: prepare (the question side, cached), answer (units
-and vectors), points (talking-point judging), relevance (on-topic), and signals (structure,
-specificity, delivery); this module assembles the report.
+and vectors), points (talking-point judging), relevance (on-topic), star (structure), signals
+(specificity), delivery, quoting (evidence as written) and advice (the suggestions); this module
+assembles the report.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
-import re
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 
 from . import signals as _sig
+from . import star as _star
 from . import text as _text
+from .advice import advice_for
 from .answer import build_answer
 from .backends import ENGINE_VERSION, Backend, fallback_reason, load_backend
 from .denial import candidate_denies, denying
@@ -26,12 +28,12 @@ from .models import (
     BreakdownItem,
     Question,
     Report,
-    Specificity,
     Suggestion,
     TalkingPointResult,
 )
 from .points import point_results
 from .prepare import prepare
+from .quoting import quoted
 from .relevance import judge_relevance
 
 # Chosen on the blind set's train split (benchmarks/data/blind) as the mix that best orders a
@@ -68,7 +70,6 @@ NONE_COVERED_CAP = 49.0  # and one that covers none of them is at most "weak", w
 # 39.9 → 21.4, ordering of real answers unchanged)
 SPECIFICS_FULL_FROM = 0.25
 NO_ACTION_STRENGTH = 0.45  # a point in a story where the candidate did nothing is at most a near miss
-OTHER_QUESTION_RATIO = -0.9  # bm25_ratio at or below which an on-topic answer is told its words point elsewhere
 NO_RESULT_STRENGTH = 0.45  # an outcome point of a story that tells no result is at most a near miss
 GRADES = ((85, "excellent"), (70, "strong"), (50, "fair"), (30, "weak"), (0, "poor"))
 
@@ -83,164 +84,6 @@ def grade_of(score: int) -> str:
 
 def _grade(score: int, on_topic: bool) -> str:
     return grade_of(score) if on_topic else "off-topic"
-
-
-def _suggestions(points, structure, spec: Specificity, delivery, on_topic, detail, basis,
-                 hypothetical: bool = False):
-    out: list[Suggestion] = []
-    if not on_topic:
-        other = detail.get("closest_other_question")
-        msg = "This answer does not seem to address the question asked."
-        if other and detail.get("margin", 0) < 0 and "floor" not in detail:  # not about the bank at all
-            msg += f" It reads more like an answer to: “{other}”"
-        out.append(Suggestion("off_topic", msg))
-    elif (detail.get("bm25_ratio", 0.0) <= OTHER_QUESTION_RATIO and detail.get("closest_other_question")
-          and "floor" not in detail and "not_judged" not in detail):
-        # on topic by the judge, but its words point elsewhere: said, not scored (train: 2% of the
-        # questions' own answers get this, and 34% of the off-topic pairs the judge lets through)
-        out.append(Suggestion("other_question", "Check that this answers the question asked: its words "
-                              f"match another question more closely (“{detail['closest_other_question']}”)."))
-    for p in points:
-        if not p.covered:
-            what = "point" if basis == "talking_points" else "part of the example answer"
-            msg = (f"Cover the {what} “{p.point}”" if basis == "talking_points"
-                   else f"Cover this {what}: “{p.point}”")
-            if p.strength >= 0.3 and p.evidence and on_topic:
-                msg += f": you touch on it (“{_excerpt(p.evidence, p.point)}”) but give it no substance."
-            else:
-                msg += "."
-            out.append(Suggestion("missed_point", msg, p.example))
-    if hypothetical:
-        out.append(Suggestion("real_example", "The question asks about a time you did this: "
-                              "tell one real example (what was happening, what you did, what "
-                              "changed) rather than what you would do."))
-    elif structure.kind == "behavioural":
-        star = structure.star or {}
-        missing = [k for k, v in star.items() if not v]
-        if star.get("situation") and star.get("action") and "task" in missing:
-            # a scene and what was done imply the task; strong stories rarely state it (the
-            # blind set: 5% of strong answers say "my goal was…"), so asking for it is noise
-            missing.remove("task")
-        if missing:
-            out.append(Suggestion("structure", "Use STAR: add the missing "
-                                  + ", ".join(missing) + "."))
-        if not structure.result_quantified and star.get("result"):  # no result: "add the missing result" says it
-            out.append(Suggestion("quantify_result", "Quantify the result: a number (a metric before and "
-                                  "after) or a time frame that shows what changed."))
-    elif structure.kind == "situational" and not structure.framework:
-        out.append(Suggestion("structure", "Lay out your approach as steps (first…, then…, "
-                              "finally…) or name the framework you would use."))
-    if spec.score < 0.4:
-        out.append(Suggestion("specificity", "Add specifics: numbers, time frames, and the "
-                              "practices or tools you used."))
-    lo, hi = (_sig.clock(s) for s in delivery.target_seconds)
-    if delivery.length_verdict == "short":
-        # in the unit of the target, m:ss as the rest of the report: "20 words; aim for 60–180 s" asked
-        # the reader to convert, and "51 s" beside "0:51 spoken" to compare two units
-        said = (f"about {_sig.clock(delivery.speaking_seconds)} spoken" if delivery.speaking_seconds >= 10
-                else f"{delivery.words} word{'s' if delivery.words != 1 else ''}, under 0:10 spoken")
-        out.append(Suggestion("length", f"Too short: {said}; aim for {lo}–{hi}."))
-    elif delivery.length_verdict == "long":
-        out.append(Suggestion("length", f"Too long: about {_sig.clock(delivery.speaking_seconds)} "
-                              f"spoken; keep it under {hi}."))
-    if (structure.kind == "behavioural" and delivery.we_share is not None
-            and delivery.we_share > 0.6 and delivery.we_count >= 4):
-        out.append(Suggestion("we", f"Too much “we” ({delivery.we_count} vs "
-                              f"{delivery.i_count} “I”): say what you did yourself."))
-    for label, counts in (("filler words", delivery.fillers), ("hedges", delivery.hedges)):
-        if sum(counts.values()) >= 3:
-            top = ", ".join(f"“{k}” ×{v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
-            out.append(Suggestion("delivery", f"Cut the {label}: {top}."))
-    if delivery.cliches:
-        out.append(Suggestion("delivery", "Replace clichés with specifics: "
-                              + ", ".join(f"“{k}”" for k in delivery.cliches) + "."))
-    return tuple(out)
-
-
-def _short(s: str, n: int = 80) -> str:
-    """At most n characters, cut at a word boundary ("…I was on call", not "…I was on ca…")."""
-    if len(s) <= n:
-        return s
-    cut = s[: n - 1]
-    if not s[n - 1].isspace() and " " in cut:
-        cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:") + "…"
-
-
-# what may stand between two units as written: the punctuation a clause split or a line break left out
-_BETWEEN_UNITS = re.compile(r"[\s;:,.!?\u2014\u2013-]*")
-
-
-def _excerpt(evidence: str, point: str, n: int = 80) -> str:
-    """At most about n characters of the evidence, around the words it shares with the point ("…then
-    actually reduce their workload…" for "changes to workload"), not always its opening."""
-    if len(evidence) <= n:
-        return evidence
-    wanted = set(_text.content_stems(point))
-    words = evidence.split(" ")
-    best, best_hits = 0, -1
-    for start in range(len(words)):
-        end, size = start, 0
-        while end < len(words) and size + len(words[end]) + 1 <= n - 2:
-            size += len(words[end]) + 1
-            end += 1
-        hits = len(wanted & set(_text.content_stems(" ".join(words[start:end]))))
-        if hits > best_hits:
-            best, best_hits = start, hits
-        if end == len(words):
-            break
-    if best == 0:
-        return _short(evidence, n)
-    rest = " ".join(words[best:])
-    return "…" + (_short(rest, n - 1) if len(rest) > n - 1 else rest)
-
-
-def _quoted(unit: str | None, cleaned: str = "") -> str | None:
-    """A unit as the report quotes it: a pair of sentences as written ("…in three months; I took it
-    to him", not "…in three months I took it to him"), a line break as " / "; a piece of a sentence
-    (a clause, or a window of a run-on) is marked "…" where it was cut ("We paired for a quarter…",
-    "…with three options"), a dangling comma or colon dropped, so the quote never reads as the whole."""
-    if not unit:
-        return unit
-    text, span = _as_written(unit, cleaned)
-    text = text.rstrip(" ,;:")
-    if span is None:
-        return text
-    start, end = span
-    if start > 0 and not _SENTENCE_BEFORE.search(cleaned, 0, start):
-        text = "…" + text
-    if not (_SENTENCE_CLOSE.search(text) or _SENTENCE_AFTER.match(cleaned, end)):
-        text += "…"
-    return text
-
-
-# what stands before a sentence's first word (the text's start, a sentence's end, a line break), and
-# how a sentence ends (its punctuation, a closing quote or bracket after it)
-_SENTENCE_BEFORE = re.compile(r"(?:^|[.!?][\"'”’)\]]*|\n)\s*$")
-_SENTENCE_CLOSE = re.compile(r"[.!?][\"'”’)\]]*$")
-_SENTENCE_AFTER = re.compile(r"[.!?]*[\"'”’)\]]*[ \t]*(?:\n|$)|[.!?][\"'”’)\]]*\s")
-
-
-def _as_written(unit: str, cleaned: str) -> tuple[str, tuple[int, int] | None]:
-    """The unit as the cleaned answer has it, and where it stands there (None: not found)."""
-    if not cleaned:
-        return unit, None
-    if (at := cleaned.find(unit)) >= 0:
-        return unit, (at, at + len(unit))
-    words = unit.split(" ")
-    for cut in range(1, len(words)):  # a pair of units: where the first ends, the second begins
-        first, second = " ".join(words[:cut]), " ".join(words[cut:])
-        start = cleaned.find(first)
-        if start < 0:
-            continue
-        end = start + len(first)
-        gap = _BETWEEN_UNITS.match(cleaned, end)
-        if gap and cleaned.startswith(second, gap.end()):
-            between = cleaned[end:gap.end()]
-            if "\n" in between:
-                between = between.replace("\n", " ").rstrip() + " / " if between.strip() else " / "
-            return first + between + second, (start, gap.end() + len(second))
-    return unit, None
 
 
 def _engine_info(backend: Backend) -> dict:
@@ -264,7 +107,7 @@ def _empty_report(q: Question, kind: str, kind_source: str, prep, backend, raw: 
                                                     for p, e in zip(prep.points, prep.shown_exemplar, strict=True)))
     if prep.basis != "talking_points":
         points = ()
-    structure = _sig.structure(kind, kind_source, [])
+    structure = _star.structure(kind, kind_source, [])
     spec = _sig.specificity("", None)
     delivery = _sig.delivery("", 0, spoken_seconds)
     weights = WEIGHTS if prep.basis != "none" else WEIGHTS_NO_RUBRIC
@@ -290,10 +133,10 @@ def _focused(asked: np.ndarray | None, tps: tuple[TalkingPointResult, ...]) -> t
 def _judge_asked_part(q: Question, kind: str, sents: list[str], raw: str,
                       tps: tuple[TalkingPointResult, ...]) -> tuple[TalkingPointResult, ...]:
     """The asked part's point (the only one reported) is covered when the rules find that part."""
-    shown = _sig.shows_part(q.asked_part, kind, sents, _sig.list_items(raw))
+    shown = _star.shows_part(q.asked_part, kind, sents, _sig.list_items(raw))
     return tuple(dataclasses.replace(t, covered=shown is not None,
                                      strength=1.0 if shown else min(t.strength, ASKED_PART_MISSING_STRENGTH),
-                                     evidence=_quoted(shown, "\n".join(sents)) if shown else None) for t in tps)
+                                     evidence=quoted(shown, "\n".join(sents)) if shown else None) for t in tps)
 
 
 def _specifics_credited(specificity: float, coverage: float | None) -> float:
@@ -311,7 +154,7 @@ def _coverage(tps) -> float | None:
 
 def _did_nothing(sents: list[str]) -> bool:
     """The candidate says what they did not do and nothing they did."""
-    return (not any(_sig.names_an_action(s) for s in sents)
+    return (not any(_star.names_an_action(s) for s in sents)
             and any(candidate_denies(s) for s in sents))
 
 
@@ -343,7 +186,7 @@ def _report(q: Question, raw: str, cleaned: str, sents: list[str], sent_vecs, ba
     ans = build_answer(raw, cleaned, sents, sent_vecs)
     asked = _asked(q, prep.points)
     raw_points = point_results(prep, ans, backend, lexicon, asked)
-    tps = tuple(TalkingPointResult(p, s >= 0.5, round(s, 3), _quoted(ev, cleaned) if s >= 0.3 else None, ex)
+    tps = tuple(TalkingPointResult(p, s >= 0.5, round(s, 3), quoted(ev, cleaned) if s >= 0.3 else None, ex)
                 for p, s, ev, _f, ex in raw_points)
     tps = _focused(asked, tps)
     if q.asked_part:
@@ -365,18 +208,18 @@ def _report(q: Question, raw: str, cleaned: str, sents: list[str], sent_vecs, ba
         tps = tuple(dataclasses.replace(t, covered=False, strength=min(t.strength, NO_ACTION_STRENGTH))
                     for t in tps)
         coverage = _coverage(tps)
-    elif kind == "behavioural" and not q.asked_part and not _sig.structure(kind, kind_source, sents).star["result"]:
+    elif kind == "behavioural" and not q.asked_part and not _star.structure(kind, kind_source, sents).star["result"]:
         # a story that ends on what was done tells no outcome ("…so we wouldn't take a new admission
         # before 17:00."): a sentence the model finds close to "the outcome for patients" is then a
         # near miss, not a result the STAR check would echo (train: of 6 such covered outcome points
         # the labels covered 1)
         tps = tuple(dataclasses.replace(t, covered=False, strength=min(t.strength, NO_RESULT_STRENGTH))
-                    if _sig.outcome_point(t.point) else t for t in tps)
+                    if _star.outcome_point(t.point) else t for t in tps)
         coverage = _coverage(tps)
-    outcomes = tuple(t.evidence for t in tps if t.covered and t.evidence and _sig.outcome_point(t.point))
-    structure = _sig.structure(kind, kind_source, sents, _sig.list_items(raw), outcomes)
+    outcomes = tuple(t.evidence for t in tps if t.covered and t.evidence and _star.outcome_point(t.point))
+    structure = _star.structure(kind, kind_source, sents, _sig.list_items(raw), outcomes)
     # "Tell me about a time…" answered with what one would do: capped below, and told so
-    hypothetical = structure.kind == "behavioural" and _sig.hypothetical(sents)
+    hypothetical = structure.kind == "behavioural" and _star.hypothetical(sents)
     # "I never set up an on-call rotation" names a practice the candidate did not use: not a specific
     denied = [denying(sent) for sent in sents]
     said = "\n".join(sent for sent, no in zip(sents, denied, strict=True) if not no) if any(denied) else cleaned
@@ -427,7 +270,7 @@ def _report(q: Question, raw: str, cleaned: str, sents: list[str], sent_vecs, ba
             total = cap
     score = int(round(max(0.0, min(100.0, total))))
     shown = tps if prep.basis == "talking_points" else ()
-    suggestions = _suggestions(tps, structure, spec, delivery, on_topic, detail, prep.basis, hypothetical)
+    suggestions = advice_for(tps, structure, spec, delivery, on_topic, detail, prep.basis, hypothetical)
     return Report(score, _grade(score, on_topic), tuple(items),
                   None if coverage is None else round(coverage, 4), prep.basis, shown, on_topic,
                   round(relevance, 4), detail, structure, spec, delivery, suggestions,

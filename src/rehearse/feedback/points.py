@@ -190,15 +190,16 @@ def point_results(prep: Prepared, ans: Answer, backend: Backend, lexicon: Lexico
     if coefs is _cal.POINT.get(backend.name) and backend.name in _cal.EVIDENCE:
         shown = _point_z(feats, _cal.EVIDENCE[backend.name])
     # a sentence that denies a point ("I did not confirm it with evidence") never covers it
+    denies = [denying(s) for s in ans.sents]
     denied, named = denial_mask(ans.sents, prep.point_stem_lists,
                                 lambda stems, found: lexical_overlap(stems, found, lexicon),
-                                [asks_to_avoid(p) for p in prep.points])
+                                [asks_to_avoid(p) for p in prep.points], denies)
     if denied.any():
         elsewhere = named[:, None] * DENIED_ELSEWHERE
         z = np.where(denied, DENIED_Z, z - elsewhere)
         shown = np.where(denied, DENIED_Z, shown)
     if MEANING_DENIAL and backend.name == "e5":
-        z = _denied_by_meaning(z, feats, ans.sents)
+        z = _denied_by_meaning(z, feats, denies)
     if ECHO and len(prep.points) >= ECHO_MIN_POINTS:
         z = _echoes_held(z, feats)
     results = []
@@ -211,11 +212,10 @@ def point_results(prep: Prepared, ans: Answer, backend: Backend, lexicon: Lexico
     return results
 
 
-def _denied_by_meaning(z: np.ndarray, feats: np.ndarray, sents) -> np.ndarray:
+def _denied_by_meaning(z: np.ndarray, feats: np.ndarray, denies: list[bool]) -> np.ndarray:
     """z with each point held to a near miss whose closest sentence is mostly the candidate's denials
-    (denial.denying; see MEANING_DENIAL)."""
-    ns = len(sents)
-    denies = [denying(s) for s in sents]
+    (`denies`: denial.denying of each sentence; see MEANING_DENIAL)."""
+    ns = len(denies)
     if not any(denies):
         return z
     columns = [POINT_FEATURES.index(name) for name in CLOSENESS]

@@ -236,15 +236,15 @@ def test_a_story_that_ends_on_what_was_done_tells_no_outcome(backend):
 def test_an_answer_whose_words_point_to_another_question_is_told_so_without_losing_points(backend):
     """The relevance judge let it through; its words match another question of the bank far better
     (BM25 ratio): the report says to check it answers the question asked, and names the other."""
-    from rehearse.feedback import engine
+    from rehearse.feedback.advice import advice_for
 
     r = analyze(UNDERPERFORMER, "We agreed a six-week plan with pairing.", backend=backend)
     args = (r.talking_points, r.structure, r.specificity, r.delivery, True)
     near = {"bm25_ratio": -1.2, "closest_other_question": "Tell me about a hiring decision you got wrong."}
-    [told] = [s for s in engine._suggestions(*args, near, r.coverage_basis) if s.kind == "other_question"]
+    [told] = [s for s in advice_for(*args, near, r.coverage_basis) if s.kind == "other_question"]
     assert "hiring decision you got wrong" in told.message
     for detail in ({**near, "bm25_ratio": -0.2}, {"bm25_ratio": -1.2}):
-        assert not any(s.kind == "other_question" for s in engine._suggestions(*args, detail, r.coverage_basis))
+        assert not any(s.kind == "other_question" for s in advice_for(*args, detail, r.coverage_basis))
 
 
 def test_specifics_of_something_else_earn_no_specificity(backend, lexicon):

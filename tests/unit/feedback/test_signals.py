@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rehearse.feedback import Lexicon, Question, analyze, load_backend
+from rehearse.feedback import Lexicon, Question, analyze, load_backend, star
 from rehearse.feedback import signals as S
 from rehearse.feedback import text as T
 
@@ -329,8 +329,8 @@ def test_specifics_cannot_make_up_for_the_points_an_answer_misses(backend, monke
 def test_the_star_result_agrees_with_a_covered_outcome_point():
     sents = ["Our API had three versions in use.", "I wrote the migration guide and called every team.",
              "All 34 services moved without an incident and we removed about 6,000 lines of code."]
-    alone = S.structure("behavioural", "question", sents)
-    told = S.structure("behavioural", "question", sents, outcomes=(sents[2],))
+    alone = star.structure("behavioural", "question", sents)
+    told = star.structure("behavioural", "question", sents, outcomes=(sents[2],))
     assert not alone.result_quantified
     assert told.star["result"] and told.result_quantified
 
@@ -344,4 +344,4 @@ def test_the_star_result_agrees_with_a_covered_outcome_point():
     ("tying engineering outcomes to company goals", False),
 ])
 def test_which_talking_points_ask_for_the_result(point, about_the_result):
-    assert S.outcome_point(point) is about_the_result
+    assert star.outcome_point(point) is about_the_result

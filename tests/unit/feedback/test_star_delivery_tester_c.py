@@ -3,7 +3,7 @@
 import pytest
 
 from rehearse.feedback.delivery import delivery
-from rehearse.feedback.signals import structure
+from rehearse.feedback.star import structure
 from rehearse.feedback.text import sentences
 
 

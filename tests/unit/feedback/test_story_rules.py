@@ -7,7 +7,7 @@ import dataclasses
 
 import pytest
 
-from rehearse.feedback import Question, analyze, load_backend
+from rehearse.feedback import Question, analyze, load_backend, star
 from rehearse.feedback import signals as S
 from rehearse.feedback import text as T
 
@@ -30,14 +30,14 @@ from rehearse.feedback import text as T
     ("making the risk concrete with likelihood and impact", False),
 ])
 def test_a_talking_point_about_what_came_of_it_asks_for_the_result(point, about_the_result):
-    assert S.outcome_point(point) is about_the_result
+    assert star.outcome_point(point) is about_the_result
 
 
 STORY = ["Our nightly deploys broke the billing job every month.", "I added a contract test to the pipeline."]
 
 
 def test_zero_incidents_since_a_year_is_a_quantified_result():
-    s = S.structure("behavioural", "question", [*STORY, "Since one year we have zero incidents of this type."])
+    s = star.structure("behavioural", "question", [*STORY, "Since one year we have zero incidents of this type."])
     assert s.star["result"] and s.result_quantified
 
 
@@ -46,7 +46,7 @@ def test_zero_incidents_since_a_year_is_a_quantified_result():
     "Within a week every other team had moved over.",
 ])
 def test_a_result_with_a_time_frame_is_quantified_and_not_asked_for_a_number(result):
-    s = S.structure("behavioural", "question", [*STORY, result])
+    s = star.structure("behavioural", "question", [*STORY, result])
     assert s.star["result"] and s.result_quantified
     q = Question(text="Tell me about a time you fixed a failing release process.")
     r = analyze(q, " ".join([*STORY, result]), backend=load_backend("lexical"))
@@ -70,7 +70,7 @@ def test_the_advice_to_quantify_asks_for_what_the_check_accepts():
     ["My manager would probably have reacted badly.", "I'd start by writing down what happened."],
 ])
 def test_sentences_whose_verb_is_would_tell_a_plan_whatever_their_participles(sents):
-    assert S.hypothetical(sents)
+    assert star.hypothetical(sents)
 
 
 @pytest.mark.parametrize("sents", [
@@ -78,7 +78,7 @@ def test_sentences_whose_verb_is_would_tell_a_plan_whatever_their_participles(se
     ["I said I would fix it and I fixed it that night.", "The fix would hold for a year."],
 ])
 def test_a_past_action_beside_reported_would_is_a_real_story(sents):
-    assert not S.hypothetical(sents)
+    assert not star.hypothetical(sents)
 
 
 # ---------------------------------------------------------------- fillers
@@ -158,21 +158,21 @@ def test_a_pair_of_sentences_is_quoted_as_written_not_run_together(monkeypatch):
 
 
 def test_a_heading_and_its_line_are_quoted_with_the_break_shown():
-    from rehearse.feedback.engine import _quoted
+    from rehearse.feedback.quoting import quoted
 
     cleaned = "Quality\nEscaped defects per release fell by half."
-    assert _quoted("Quality Escaped defects per release fell by half.", cleaned) == \
+    assert quoted("Quality Escaped defects per release fell by half.", cleaned) == \
         "Quality / Escaped defects per release fell by half."
 
 
 def test_a_near_miss_is_quoted_where_it_comes_near_the_point_not_from_its_opening():
-    from rehearse.feedback.engine import _excerpt
+    from rehearse.feedback.quoting import excerpt
 
     evidence = ("I would first sit down with them privately and listen, then actually reduce their workload "
                 "and cover for them so they can take some time off, and check in weekly.")
-    assert "reduce their workload" in _excerpt(evidence, "concrete changes to workload or responsibilities")
-    assert _excerpt(evidence, "a private conversation").startswith("I would first sit down")
-    assert len(_excerpt(evidence, "weekly check-ins")) <= 81
+    assert "reduce their workload" in excerpt(evidence, "concrete changes to workload or responsibilities")
+    assert excerpt(evidence, "a private conversation").startswith("I would first sit down")
+    assert len(excerpt(evidence, "weekly check-ins")) <= 81
 
 
 @pytest.mark.parametrize("story", [
@@ -184,7 +184,7 @@ def test_a_near_miss_is_quoted_where_it_comes_near_the_point_not_from_its_openin
     "I paired her with our staff engineer. She has since become the team's go-to person for billing.",
 ])
 def test_what_came_of_the_action_is_a_result_even_in_its_own_words(story):
-    assert S.structure("behavioural", "question", T.sentences(story)).star["result"]
+    assert star.structure("behavioural", "question", T.sentences(story)).star["result"]
 
 
 TURNAROUND = ["Last year one of my engineers, Sam, was missing every sprint goal.",
@@ -199,19 +199,19 @@ TURNAROUND = ["Last year one of my engineers, Sam, was missing every sprint goal
 @pytest.mark.parametrize("joined", [" ", " / "])
 def test_a_time_frame_in_the_plan_quoted_beside_the_result_does_not_quantify_it(result, joined):
     """An outcome point's evidence may be the plan and the result together: "weekly" is the plan's."""
-    told = S.structure("behavioural", "question", [*TURNAROUND, result], outcomes=(TURNAROUND[-1] + joined + result,))
+    told = star.structure("behavioural", "question", [*TURNAROUND, result], outcomes=(TURNAROUND[-1] + joined + result,))
     assert told.star["result"] and not told.result_quantified
 
 
 def test_a_result_is_not_read_into_the_scene_before_the_action():
     story = "We had no repeat customers that year. I wrote a plan."
-    assert not S.structure("behavioural", "question", T.sentences(story)).star["result"]
+    assert not star.structure("behavioural", "question", T.sentences(story)).star["result"]
 
 
 def test_steps_are_found_in_the_languages_answers_come_in():
     plan = ("Primero intento entender qué problema queremos resolver. Después me aseguro de tener CI/CD. "
             "Por último extraigo un servicio pequeño.")
-    assert S.structure("situational", "question", T.sentences(plan)).framework
+    assert star.structure("situational", "question", T.sentences(plan)).framework
 
 
 def test_a_short_answer_is_told_its_length_in_the_unit_it_is_asked_for():
@@ -272,28 +272,28 @@ RUN_ON = ("We estimated the migration at eight to twelve weeks with three option
 def test_each_piece_of_a_long_sentence_is_quoted_with_its_cuts_marked():
     """A window of a run-on sentence quoted without a mark reads as the whole sentence: "…and I agreed with
     the Chief Product Officer" dropped whom with and what was agreed."""
-    from rehearse.feedback.engine import _quoted
+    from rehearse.feedback.quoting import quoted
 
     cleaned = f"The launch date was fixed by a contract. {RUN_ON} It held."
     pieces = T.sentences(RUN_ON)
     assert len(pieces) >= 2
-    quoted = [_quoted(p, cleaned) for p in pieces]
-    assert quoted[0].startswith("We estimated") and quoted[0].endswith("…")
-    assert all(q.startswith("…") for q in quoted[1:]) and quoted[-1].endswith("herself.")
-    assert all(q.endswith("…") for q in quoted[:-1])
+    shown = [quoted(p, cleaned) for p in pieces]
+    assert shown[0].startswith("We estimated") and shown[0].endswith("…")
+    assert all(q.startswith("…") for q in shown[1:]) and shown[-1].endswith("herself.")
+    assert all(q.endswith("…") for q in shown[:-1])
     # whole sentences, alone or as a pair, are quoted as they stand
-    assert _quoted("It held.", cleaned) == "It held."
-    assert _quoted("The launch date was fixed by a contract.", cleaned) == "The launch date was fixed by a contract."
+    assert quoted("It held.", cleaned) == "It held."
+    assert quoted("The launch date was fixed by a contract.", cleaned) == "The launch date was fixed by a contract."
 
 
 def test_a_quoted_question_keeps_its_closing_quote_in_its_sentence_and_in_the_evidence():
-    from rehearse.feedback.engine import _quoted
+    from rehearse.feedback.quoting import quoted
 
     answer = ('I would ask privately, "How are you really doing?" Then I would listen without judging. '
               "She said \u201cnever again.\u201d We moved on.")
     sents = T.sentences(answer)
     assert sents[:2] == ['I would ask privately, "How are you really doing?"', "Then I would listen without judging."]
     assert sents[2] == "She said \u201cnever again.\u201d"
-    pair = _quoted(" ".join(sents[:2]), answer)
+    pair = quoted(" ".join(sents[:2]), answer)
     assert pair == 'I would ask privately, "How are you really doing?" Then I would listen without judging.'
     assert pair.count('"') == 2
