@@ -13,6 +13,7 @@ from rehearse.accounts.models import User
 from rehearse.bank.models import Bank, ExampleAnswer, Question
 
 from . import diff as diffs
+from .inbox import notify
 from .models import Suggestion
 from .revisions import (
     Snapshot,
@@ -31,6 +32,7 @@ from .rules import (
     NotFound,
     checked_text,
     require_editor,
+    shorten,
 )
 
 
@@ -118,8 +120,39 @@ def revert(session: Session, *, editor: User, question_id: int, to_revision: int
     if all(values[name] == latest.get(name) for name in FIELDS):  # a revision that changes nothing
         raise Conflict(f"Revision {latest.revision} already says what revision {to_revision} says; "
                        "there is nothing to restore.")
-    return write_revision(session, question, latest, values, author_id=editor.id, source="revert",
-                          note=reason, reverted_from=to_revision)
+    row = write_revision(session, question, latest, values, author_id=editor.id, source="revert",
+                         note=reason, reverted_from=to_revision)
+    undone = {name for name in FIELDS if values[name] != latest.get(name)}
+    for suggestion_id, author_id, made in undone_suggestions(session, question_id, to_revision, latest.revision,
+                                                             undone):
+        if author_id != editor.id:
+            notify(session, user_id=author_id, kind="reverted", suggestion_id=suggestion_id,
+                   message=f"Your change to “{shorten(question.text)}” (suggestion #{suggestion_id}, revision "
+                           f"{made}) was reverted by an editor, who restored revision {to_revision}. "
+                           f"Reason: {reason}")
+    session.flush()
+    return row
+
+
+def undone_suggestions(session: Session, question_id: int, after: int, upto: int,
+                       fields: set[str]) -> list[tuple[int, int, int]]:
+    """(suggestion id, author id, revision) of each accepted suggestion among revisions after..upto that
+    changed one of `fields`: the changes a revert of those fields to revision `after` takes back."""
+    rows = session.execute(
+        select(ExampleAnswer, Suggestion.author_id)
+        .join(Suggestion, (Suggestion.id == ExampleAnswer.suggestion_id)
+              & (Suggestion.question_id == ExampleAnswer.question_id))
+        .where(ExampleAnswer.question_id == question_id, ExampleAnswer.source == "suggestion",
+               ExampleAnswer.revision > after, ExampleAnswer.revision <= upto)
+        .order_by(ExampleAnswer.revision)).all()
+    now = current(session, question_id)
+    undone = []
+    for row, author_id in rows:
+        before = revision(session, question_id, row.revision - 1) or Snapshot(0, None, None, ())
+        made = snapshot_of(row, now)
+        if any(before.get(name) != made.get(name) for name in fields):
+            undone.append((row.suggestion_id, author_id, row.revision))
+    return undone
 
 
 def contributors(session: Session, *, bank_id: int | None = None) -> list[tuple[str, int]]:

@@ -115,14 +115,14 @@ class CommentReport(Base):
 
 
 class Notification(Base):
-    """An in-app message: your suggestion was accepted, rejected or commented on."""
+    """An in-app message: your suggestion was accepted, rejected or commented on, or your accepted change reverted."""
 
     __tablename__ = "notifications"
     __table_args__ = (Index("ix_notifications_user_id_read_at", "user_id", "read_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(30))  # accepted | rejected | commented | withdrawn
+    kind: Mapped[str] = mapped_column(String(30))  # accepted | rejected | commented | withdrawn | reverted
     suggestion_id: Mapped[int | None] = mapped_column(ForeignKey("suggestions.id", ondelete="CASCADE"))
     message: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
