@@ -203,6 +203,10 @@ class SuggestionRead(SuggestionSummary):
     my_vote: int = 0
     edited_by: str | None = Field(None, description="Accepted: the editor who changed it before accepting it "
                                   "(null when it was accepted as suggested).")
+    intent_warning: str | None = Field(None, description="Pending: accepting it changes the talking points and "
+                                       "the intent lists them without that change; accepted: the revision it "
+                                       "made did so. The intent is never rewritten for you: edit it if it should "
+                                       "say the change. Null otherwise.")
     comments: list[CommentRead]
 
     @classmethod
@@ -215,7 +219,7 @@ class SuggestionRead(SuggestionSummary):
                    stale=view.stale, current_revision=view.current.revision if view.current else None,
                    changed_since={k: chunks(v) for k, v in view.since.items()}, merged=view.merge,
                    conflict=view.conflict, my_vote=view.my_vote, edited_by=view.edited_by,
-                   comments=[CommentRead.of(c) for c in view.comments])
+                   intent_warning=view.intent_warning, comments=[CommentRead.of(c) for c in view.comments])
 
 
 class QueueItemRead(BaseModel):

@@ -20,6 +20,7 @@ from rehearse.bank import service as bank
 from rehearse.bank.models import ExampleAnswer, Question, Role, utcnow
 
 from . import diff as diffs
+from .intents import intent_warning
 from .models import Comment, Suggestion, Vote
 from .revisions import (
     Snapshot,
@@ -353,6 +354,8 @@ class SuggestionView:
     my_vote: int = 0
     comments: list[Comment] = field(default_factory=list)
     edited_by: str | None = None  # accepted: the editor who changed it before accepting, if one did
+    # Pending: accepting it changes the points but not the intent that lists them; accepted: its revision did.
+    intent_warning: str | None = None
 
     @property
     def changed_fields(self) -> list[str]:
@@ -376,6 +379,7 @@ def view_suggestion(session: Session, suggestion_id: int, *, viewer: User | None
             select(User.display_name).join(ExampleAnswer, ExampleAnswer.edited_by_id == User.id).where(
                 ExampleAnswer.question_id == suggestion.question_id, ExampleAnswer.revision == suggestion.revision,
                 ExampleAnswer.suggestion_id == suggestion.id))
+    view.intent_warning = _intent_warning(session, view)
     view.author_record = author_records(session, [suggestion.author_id]).get(suggestion.author_id, {})
     if viewer is not None:
         view.my_vote = session.scalar(select(Vote.value).where(Vote.suggestion_id == suggestion_id,
@@ -383,6 +387,24 @@ def view_suggestion(session: Session, suggestion_id: int, *, viewer: User | None
     view.comments = list(session.scalars(select(Comment).where(Comment.suggestion_id == suggestion_id)
                                          .options(selectinload(Comment.author)).order_by(Comment.id)))
     return view
+
+
+def _intent_warning(session: Session, view: SuggestionView) -> str | None:
+    """The editor's warning that the intent lists points this suggestion's change leaves it out of step with:
+    before a decision, for what accepting would store; after acceptance, for the revision it made, while that
+    revision is the current one (a later revision may have changed the intent, or taken the change back)."""
+    suggestion = view.suggestion
+    if suggestion.kind != "edit" or view.current is None:
+        return None
+    if suggestion.status == "pending":
+        values = view.merge or view.proposed
+        return intent_warning(values["intent"], view.current.talking_points, values["talking_points"])
+    if suggestion.status == "accepted" and suggestion.revision == view.current.revision:  # until a newer one
+        made = revision(session, suggestion.question_id, suggestion.revision)
+        before = revision(session, suggestion.question_id, suggestion.revision - 1)
+        if made is not None and before is not None:
+            return intent_warning(made.intent, before.talking_points, made.talking_points)
+    return None
 
 
 def withdraw(session: Session, *, user: User, suggestion_id: int) -> Suggestion:
