@@ -22,10 +22,12 @@ match strongly gets none.
 A question's strength is its best phrase's lift plus WORD_WEIGHT × its words (words alone without sentence
 vectors); it belongs in a plan from STRONG (STRONG_WORDS) up. Its relevance, shown as a percentage, is the
 strength over twice that bar: 50% is just strong enough, 100% twice as strong. The plan is for the role the
-posting's title names, else for the role whose questions match ROLE_PHRASES of its phrases strongly; with
-neither there is no plan. Once the role is chosen, its own questions count from OWN_ROLE_RELEVANCE. The bars,
-the weight, ROLE_PHRASES and OWN_ROLE_RELEVANCE were chosen on the tuning half of benchmarks/data/postings
-(python -m benchmarks.plan_quality), never on the held-out half.
+posting's title names, else the one it suggests ("Head of Engineering": Head of Software Engineering) where a few
+of its lines confirm it, else, of the roles whose questions match ROLE_PHRASES of its phrases strongly, the one
+whose best matches are strongest; with none there is no plan (see choose_role). Once the role is chosen, its
+own questions count from OWN_ROLE_RELEVANCE. The bars, the weight, ROLE_PHRASES and OWN_ROLE_RELEVANCE were
+chosen on the tuning half of benchmarks/data/postings (python -m benchmarks.plan_quality), never on the held-out
+half.
 The shared job terms shown are the distinctive ones (in few questions of the banks) that the question
 shares with the phrase it matched.
 """
@@ -267,6 +269,44 @@ def role_in_title(title: str, roles: dict[int, str]) -> int | None:
     return -max(named)[1] if named else None
 
 
+_TITLE_PARTS = re.compile(r"\s+(?:[-–—|·/]|at|for)\s+|[,;:()\[\]|/–—]")  # where a title's job name ends:
+# "Head of Engineering - Fernweh Travel", "… at Lumen Health", "…, Payments", "… (Software Engineering)"
+_RANKS = frozenset({"senior", "interim", "acting"})  # "Interim Head of Engineering" is still that job
+
+
+def _name_stems(text: str) -> set[str]:
+    return {_stem(w) for w in _title_words(text)} - _RANKS
+
+
+def roles_title_suggests(title: str, roles: dict[int, str]) -> list[int]:
+    """The roles whose name a part of the title says with words left out ("Head of Engineering" for Head of
+    Software Engineering): a part (cut at dashes, commas, brackets and "at") of two words or more, every one
+    in the role's name, one of them not in every role's name ("head", not "engineering"). Of those, the roles
+    sharing the most with it, each word weighed by its rarity among the names; all of them where several tie
+    ("Head of Engineering" with Head of Data Engineering beside it), none where none fits."""
+    names = {role_id: _name_stems(name) for role_id, name in roles.items()}
+    frequency = Counter(stem for stems in names.values() for stem in stems)
+    rarity = {stem: math.log(len(names) / n) for stem, n in frequency.items()}  # 0: in every role's name
+    weight: dict[int, float] = {}
+    for part in _TITLE_PARTS.split(title):
+        said = _name_stems(part)
+        if len(said) < 2:
+            continue
+        for role_id, stems in names.items():
+            if said <= stems and max(rarity[s] for s in said) > 0:
+                weight[role_id] = max(weight.get(role_id, 0.0), sum(rarity[s] for s in said))
+    top = max(weight.values(), default=0.0)
+    return sorted(role_id for role_id, w in weight.items() if w >= top - 1e-9) if weight else []
+
+
+def title_names(title: str, roles: dict[int, str], role_id: int) -> str | None:
+    """How the posting's title names a role: "named" (every word of its name), "suggested" (its name with
+    words left out, see roles_title_suggests), or None."""
+    if role_in_title(title, roles) == role_id:
+        return "named"
+    return "suggested" if role_id in roles_title_suggests(title, roles) else None
+
+
 @dataclass(frozen=True)
 class Match:
     index: int  # the question's position in the input
@@ -417,6 +457,7 @@ ROLE_PHRASES = 4  # a role no title names fits when strong matches of its questi
 # posting's phrases or more: a sales or nursing posting has a line or three that read like a leadership
 # question, a leader's has many. A short posting needs half as many as it has lines (two at least), and
 # as it may list several duties in one sentence, its strong questions count, not the phrases they match.
+# Among the roles that fit, the one whose matches add up to the most relevance is chosen (each phrase once).
 
 
 def phrases_needed(lines: int) -> int:
@@ -427,25 +468,35 @@ def phrases_needed(lines: int) -> int:
 
 def choose_role(title: str, roles: dict[int, str], strong: Sequence[tuple[int, str | None, float]],
                 lines: int) -> int | None:
-    """The role a plan is for, from the questions strong enough for a plan ((role, phrase matched, strength)
-    triples) of a posting of this many lines and sentences: the one the posting's title names where any
-    question is among them (an "Engineering Manager, Platform" posting may match only another role's
-    question on platform requests: the plan is still for an engineering manager), else the one whose strong
-    questions match the most of the posting's phrases, phrases_needed at least; None when no role fits."""
+    """The role a plan is for, from the questions strong enough for a plan ((role, phrase matched, relevance)
+    triples) of a posting of this many lines and sentences; None when no role fits.
+
+    * The role the posting's title names, where any question is among them (an "Engineering Manager,
+      Platform" posting may match only another role's question on platform requests: the plan is still for
+      an engineering manager).
+    * Else the role the title suggests ("Head of Engineering": Head of Software Engineering), where its own
+      questions match half as many phrases as a role needs to fit: the title is evidence, the lines confirm it.
+    * Else, of the roles whose strong questions match phrases_needed of the posting's phrases, the one whose
+      matches add up to the most relevance (a phrase counted once, at its best question): a role with a few
+      questions that say the posting's duties almost word for word beats one with more that only clear the
+      bar ("report to the CEO and the board")."""
     named = role_in_title(title, roles)
     if named is not None and strong:
         return named
-    matched: dict[int, list] = defaultdict(list)
-    total: dict[int, float] = defaultdict(float)
-    for role, phrase, value in strong:
-        matched[role].append(phrase)
-        total[role] += value
+    best: dict[int, dict[str | None, float]] = defaultdict(dict)  # role -> phrase (or question) -> relevance
+    for number, (role, phrase, value) in enumerate(strong):
+        key = phrase if lines >= ROLE_PHRASES else f"{number}"  # a short posting: each question counts
+        best[role][key] = max(best[role].get(key, 0.0), value)
 
-    def evidence(role: int) -> int:
-        return len(matched[role]) if lines < ROLE_PHRASES else len(set(matched[role]))
+    def strength(role: int) -> tuple[float, int]:
+        return round(sum(best[role].values()), 6), -role
 
-    fitting = [r for r in matched if evidence(r) >= phrases_needed(lines)]
-    return max(fitting, key=lambda r: (evidence(r), total[r], -r)) if fitting else None
+    needed = phrases_needed(lines)
+    suggested = [r for r in roles_title_suggests(title, roles) if len(best[r]) >= max(1, needed // 2)]
+    if suggested:
+        return max(suggested, key=strength)
+    fitting = [r for r in list(best) if len(best[r]) >= needed]
+    return max(fitting, key=strength) if fitting else None
 
 
 def order(relevance: Sequence[float], weakness: Sequence[float]) -> list[int]:

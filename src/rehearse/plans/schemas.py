@@ -11,6 +11,8 @@ class PlanCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     posting: str = Field(description="The job posting as text: 80 to 30,000 characters.")
+    role: str | None = Field(None, max_length=120, description="The role to plan for, by id or slug (GET /api/roles), "
+                             "instead of the one Rehearse picks; an unknown role, or one without questions, is a 422.")
 
 
 class PlanItemRead(BaseModel):
@@ -37,6 +39,9 @@ class PlanRead(BaseModel):
     id: int
     title: str
     role_id: int | None
+    role: str | None = Field(None, description="The name of the role the plan is for.")
+    role_reason: str | None = Field(None, description="Why the plan is for that role: the posting's title names it "
+                                    "or suggests it, and how many of its lines match the role's questions.")
     created_at: datetime
     items: list[PlanItemRead]
 

@@ -24,8 +24,10 @@ from .models import PrepPlan
 log = logging.getLogger("rehearse.plans")
 MIN_POSTING, MAX_POSTING = 80, 30_000  # characters: a few lines at least; a long posting is about 10,000
 PLAN_SIZE = 15  # questions kept at most: fewer when fewer match a line strongly (match.OWN_ROLE_RELEVANCE)
-OTHER_ROLES = 5  # at most this many of them from other roles than the one the plan is for
-OTHER_ROLE_RELEVANCE = 2 / 3  # and those only from relevance 67%, a third above the bar: the role's own come first
+OTHER_ROLES = 5  # at most this many of them from other roles than the one the plan is for,
+OTHER_ROLE_RELEVANCE = 2 / 3  # and those only from relevance 67%, a third above the bar: the role's own come first;
+# but any other role's question that matches more strongly than every one of the role's own is kept, whatever
+# the cap and from the bar (50%): a plan never hides a better match than the best it shows
 UNKNOWN_WEAKNESS = 0.5  # a competency the user has not practised counts as half weak
 WEAK_SCORE = 60  # a latest score under 60 (a review rating under "Good") makes a question a weak spot
 NO_MATCH = ("This posting doesn't match the roles in your banks ({roles}): too few of its lines match their "
@@ -38,8 +40,9 @@ TITLE = 200  # characters a plan's title keeps (the column's size)
 
 
 class PlanRejected(ValueError):
-    def __init__(self, message: str, status: int = 422):
+    def __init__(self, message: str, status: int = 422, *, field: str = "posting"):
         self.status = status
+        self.field = field  # the form field the problem is about
         super().__init__(message)
 
 
@@ -150,9 +153,12 @@ def question_weakness(question: Question, weak: dict[str, float]) -> float:
     return round(max(weak.get(n, UNKNOWN_WEAKNESS) for n in question.competency_names or ["general"]), 3)
 
 
-def make(session: Session, *, user: User, posting: str, backend: str = "auto") -> PrepPlan:
-    """Match the posting against every question of every bank, pick the role, order the plan, keep it."""
-    return store(session, user=user, planned=compute(session, user=user, posting=posting, backend=backend))
+def make(session: Session, *, user: User, posting: str, backend: str = "auto", role: str | None = None
+         ) -> PrepPlan:
+    """Match the posting against every question of every bank, pick the role (or take the one given), order
+    the plan, keep it."""
+    return store(session, user=user, planned=compute(session, user=user, posting=posting, backend=backend,
+                                                     role=role))
 
 
 def store(session: Session, *, user: User, planned: dict[str, Any]) -> PrepPlan:
@@ -162,13 +168,39 @@ def store(session: Session, *, user: User, planned: dict[str, Any]) -> PrepPlan:
     return plan
 
 
-def compute(session: Session, *, user: User, posting: str, backend: str = "auto") -> dict[str, Any]:
-    """The plan for a posting (reads only; the matching itself needs no database)."""
+def chosen_role(session: Session, reference: str, questions) -> int:
+    """The id of the role a user asks a plan to be for (its id or slug), which must have questions."""
+    from rehearse.bank.service import find_roles
+
+    found = find_roles(session, reference.strip())
+    if len(found) > 1:
+        raise PlanRejected(f"The role slug “{reference}” is in several banks ("
+                           f"{', '.join(r.bank.name for r in found)}); give the role's id (GET /api/roles).",
+                           field="role")
+    if not found:
+        raise PlanRejected(f"There is no role “{reference}”; give a role's id or slug (GET /api/roles lists them), "
+                           "or none to let Rehearse choose.", field="role")
+    if not any(q.role_id == found[0].id for q in questions):
+        raise PlanRejected(f"The role {found[0].name} has no questions to plan with; choose another.", field="role")
+    return found[0].id
+
+
+def roles_to_plan_for(session: Session) -> list[Role]:
+    """The roles a plan can be for: those with questions, by name."""
+    return list(session.scalars(select(Role).where(Role.id.in_(select(Question.role_id).where(
+        Question.retired_at.is_(None)))).order_by(Role.name, Role.id)))
+
+
+def compute(session: Session, *, user: User, posting: str, backend: str = "auto", role: str | None = None
+            ) -> dict[str, Any]:
+    """The plan for a posting (reads only; the matching itself needs no database), for the role given (an id or
+    slug) or else the one that fits."""
     posting = check_posting(posting)
     questions = session.scalars(select(Question).where(Question.retired_at.is_(None))
                                 .options(selectinload(Question.competencies)).order_by(Question.id)).all()
     if not questions:
         raise PlanRejected("There are no questions to plan with; import a bank first.", 409)
+    wanted = chosen_role(session, role, questions) if role and role.strip() else None
     cut = match.phrases(posting)
     question_texts = [q.text for q in questions]
     given, measure = _vectors(session, cut, question_texts, backend)
@@ -176,14 +208,16 @@ def compute(session: Session, *, user: User, posting: str, backend: str = "auto"
     first_line = match.title(posting) or "Job posting"
     roles = {r.id: r.name for r in session.scalars(select(Role).where(Role.id.in_({q.role_id for q in questions})))}
     strong = [m for m in matches if m.relevance >= match.MIN_RELEVANCE]
-    role_id = match.choose_role(first_line, roles, [(questions[m.index].role_id, m.phrase, m.strength) for m in strong],
-                                lines=len(match.lines(posting)))
+    role_id = wanted or match.choose_role(first_line, roles, [(questions[m.index].role_id, m.phrase, m.relevance)
+                                                             for m in strong], lines=len(match.lines(posting)))
     if role_id is None:
         raise PlanRejected(NO_MATCH.format(roles=", ".join(sorted(roles.values()))))
-    others = [m for m in strong if questions[m.index].role_id != role_id
-              and m.relevance >= OTHER_ROLE_RELEVANCE][:OTHER_ROLES]
-    own = [m for m in matches if questions[m.index].role_id == role_id
-           and m.relevance >= match.OWN_ROLE_RELEVANCE][:PLAN_SIZE - len(others)]
+    own = [m for m in matches if questions[m.index].role_id == role_id and m.relevance >= match.OWN_ROLE_RELEVANCE]
+    best_own = own[0].relevance if own else float("inf")  # none of its own: the cap alone
+    others = [m for m in strong if questions[m.index].role_id != role_id]  # strongest first
+    others = [m for rank, m in enumerate(others) if m.relevance > best_own
+              or (rank < OTHER_ROLES and m.relevance >= OTHER_ROLE_RELEVANCE)][:PLAN_SIZE]
+    own = own[:PLAN_SIZE - len(others)]
     kept = sorted(own + others, key=lambda m: (-m.relevance, m.index))
     if not kept:  # the title named a role, but only other roles' questions matched, and none well enough
         raise PlanRejected(NO_QUESTION.format(role=roles[role_id]))
@@ -307,6 +341,34 @@ def start_mock(session: Session, *, user: User, plan_id: int, count: int = 5, se
                             seconds=seconds, follow_ups=follow_ups, title=f"Mock interview: {plan.title}"[:300])
     except mocks.MockRejected as error:
         raise PlanRejected(str(error), error.status) from None
+
+
+def role_choice(session: Session, plan: PrepPlan, items: list[dict[str, Any]]) -> dict[str, Any]:
+    """The role the plan is for and why, and the other roles it could be for: those whose questions are in the
+    plan (matched the posting well), then every other role with questions. `items` as plan_view shows them."""
+    roles = roles_to_plan_for(session)
+    names = {r.id: r.name for r in roles}
+    role = session.get(Role, plan.role_id) if plan.role_id is not None else None
+    own_lines = len({item["phrase"] for item in items if not item["other_role"] and item["phrase"]})
+    matched = f"{own_lines} of the posting's lines match its questions" if own_lines else None
+    posting_title = match.title(plan.posting) or ""
+    how = match.title_names(posting_title, names, role.id) if role is not None and role.id in names else None
+    if how == "named":
+        reason = f"The posting's title, “{shorten(posting_title, 80)}”, names it."
+    elif how == "suggested":
+        reason = (f"The posting's title, “{shorten(posting_title, 80)}”, is its name with words left out"
+                  + (f", and {matched}." if matched else "."))
+    else:
+        reason = f"{matched}." if matched else None
+    fitting: dict[int, list[float]] = {}
+    for item in items:
+        if item["other_role"]:
+            fitting.setdefault(session.get(Question, item["question_id"]).role_id, []).append(item["relevance"])
+    alternatives = [{"id": role_id, "name": names.get(role_id, "?"), "questions": len(found), "best": max(found)}
+                    for role_id, found in sorted(fitting.items(), key=lambda pair: (-max(pair[1]), pair[0]))]
+    rest = [{"id": r.id, "name": r.name, "questions": 0, "best": None} for r in roles
+            if r.id not in fitting and (role is None or r.id != role.id)]
+    return {"role": role.name if role is not None else None, "reason": reason, "alternatives": alternatives + rest}
 
 
 def plan_view(session: Session, plan: PrepPlan) -> list[dict[str, Any]]:

@@ -25,16 +25,20 @@ def _call(function, *args, **kwargs):
 
 
 def plan_read(session, plan) -> PlanRead:
-    return PlanRead(id=plan.id, title=plan.title, role_id=plan.role_id, created_at=plan.created_at,
-                    items=[PlanItemRead(**item) for item in service.plan_view(session, plan)])
+    items = service.plan_view(session, plan)
+    choice = service.role_choice(session, plan, items)
+    return PlanRead(id=plan.id, title=plan.title, role_id=plan.role_id, role=choice["role"],
+                    role_reason=choice["reason"], created_at=plan.created_at,
+                    items=[PlanItemRead(**item) for item in items])
 
 
 @router.post("", response_model=PlanRead, status_code=201, dependencies=[CsrfApi])
 def create_plan(body: PlanCreate, user: ApiUser, session: ReadSessionDep, settings: SettingsDep,
                 database: DatabaseDep) -> PlanRead:
-    """Match the posting to every bank's questions (by meaning and job terms), choose the role, order the plan
-    by relevance and your weakest competencies, and keep it."""
-    planned = _call(service.compute, session, user=user, posting=body.posting, backend=settings.feedback_backend)
+    """Match the posting to every bank's questions (by meaning and job terms), choose the role (or take the one
+    given), order the plan by relevance and your weakest competencies, and keep it."""
+    planned = _call(service.compute, session, user=user, posting=body.posting, backend=settings.feedback_backend,
+                    role=body.role)
     begin_writing(session)  # the matching read; only storing the plan writes
     plan = plan_read(session, service.store(session, user=user, planned=planned))
     service.warm_in_background(database, backend=settings.feedback_backend)  # stores what this plan had to encode

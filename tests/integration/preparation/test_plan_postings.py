@@ -2,6 +2,7 @@
 holds only questions that match one of its lines strongly, and a posting for another trade gets no plan."""
 
 import pytest
+from sqlalchemy import select
 
 from rehearse.bank.builtin import load_builtin
 from rehearse.bank.models import Question, Role
@@ -300,3 +301,86 @@ def test_no_title_heading_or_company_line_is_shown_as_the_duty_matched(session, 
     for line in ("Staff Software Engineer - Infrastructure", "Engineering Manager, Payments Platform",
                  "Head of Engineering at Lumen Health", "Lumen is a 120-person", "Northwind moves freight"):
         assert not [phrase for phrase in shown if phrase and phrase.startswith(line)]
+
+
+# The outside tester's posting (testerC): a Head of Engineering's duties, said almost word for word by Head of
+# Software Engineering questions, and requirements that read like a VP's. The plan was for a VP of Engineering,
+# the Head of Software Engineering questions were pushed into "From other roles", and the sixth of them (the
+# incident process) was dropped by that group's cap.
+FERNWEH = """Head of Engineering - Fernweh Travel
+Munich or remote (EU)
+
+About the role
+Fernweh Travel is a 200-person travel-tech company. You will lead 35 engineers in five teams and report to the CEO and the board.
+
+What you will do
+- Lead 35 engineers in five teams, and grow the organisation as the company grows.
+- Hire and develop engineering managers.
+- Build a career framework for engineers and managers.
+- Move our weekly releases to continuous delivery.
+- Run incident management and blameless postmortems.
+- Own the engineering budget, including our external QA contractor.
+- Report to the CEO and the board.
+- Scale hiring without lowering the bar.
+
+What you bring
+- You have led a multi-team engineering organisation through a period of fast growth.
+- You can present engineering progress and risk to a board in plain language.
+- You have built and managed an annual engineering budget and headcount plan.
+- You have led an organisation through a change of company strategy.
+- You have designed an engineering organisation around product domains.
+- You have built a bench of leaders who can succeed you.
+"""
+
+
+@pytest.mark.parametrize("backend", ["lexical", "auto"])
+def test_a_head_of_engineering_posting_gets_a_head_of_software_engineering_plan(session, builtin, users, backend):
+    plan = plans.make(session, user=users[0], posting=FERNWEH, backend=backend)
+    assert session.get(Role, plan.role_id).name == "Head of Software Engineering"
+    assert plan.title == "Head of Engineering - Fernweh Travel — Head of Software Engineering"
+    own = {session.get(Question, item["question_id"]).slug for item in plans.plan_view(session, plan)
+           if not item["other_role"]}
+    assert {"hose-continuous-delivery", "hose-scale-hiring", "hose-career-framework"} <= own
+    reason = plans.role_choice(session, plan, plans.plan_view(session, plan))["reason"]
+    assert reason.startswith("The posting's title, “Head of Engineering - Fernweh Travel”, is its name with words")
+
+
+@pytest.mark.parametrize("reference", ["vp-of-engineering", "id"])
+def test_the_user_can_choose_the_role_a_plan_is_for(session, builtin, users, reference):
+    vp = session.scalar(select(Role).where(Role.slug == "vp-of-engineering"))
+    plan = plans.make(session, user=users[0], posting=FERNWEH, backend="auto",
+                      role=str(vp.id) if reference == "id" else reference)
+    items = plans.plan_view(session, plan)
+    assert plan.role_id == vp.id and plan.title == "Head of Engineering - Fernweh Travel — VP of Engineering"
+    assert items[0]["role"] == "VP of Engineering" and "vpe-annual-budget" in _slugs(session, plan)
+    choice = plans.role_choice(session, plan, items)
+    assert choice["role"] == "VP of Engineering"
+    assert choice["alternatives"][0]["name"] == "Head of Software Engineering"  # the other role that fits first
+
+
+@pytest.mark.parametrize(("role", "message"), [
+    ("chief-happiness-officer", "There is no role “chief-happiness-officer”"),
+    ("999999", "There is no role “999999”"),
+])
+def test_an_unknown_role_is_refused_with_a_reason(session, builtin, users, role, message):
+    with pytest.raises(plans.PlanRejected, match=message) as refused:
+        plans.make(session, user=users[0], posting=FERNWEH, backend="lexical", role=role)
+    assert refused.value.status == 422 and refused.value.field == "role"
+    assert plans.list_plans(session, user=users[0]) == []
+
+
+@pytest.mark.parametrize("backend", ["lexical", "auto"])
+def test_no_other_roles_question_stronger_than_the_plans_own_is_left_out(session, builtin, users, backend):
+    """A plan made for a role that fits the posting badly (here chosen by the user) shows every other role's
+    question that matches more strongly than its own best, not only the OTHER_ROLES strongest."""
+    plan = plans.make(session, user=users[0], posting=FERNWEH, backend=backend, role="staff-engineer")
+    items = plans.plan_view(session, plan)
+    best_own = max(item["relevance"] for item in items if not item["other_role"])
+    others = sorted((item["relevance"] for item in items if item["other_role"]), reverse=True)
+    assert len(others) > plans.OTHER_ROLES and all(r > best_own for r in others[plans.OTHER_ROLES:])
+    questions = session.scalars(select(Question).where(Question.retired_at.is_(None)).order_by(Question.id)).all()
+    cut = match.phrases(FERNWEH)
+    given, _ = plans._vectors(session, cut, [q.text for q in questions], backend)
+    stronger = {questions[m.index].id for m in match.match(cut, plans._documents(questions), **given)
+                if questions[m.index].role_id != plan.role_id and m.relevance > best_own}
+    assert stronger <= {item["question_id"] for item in items}

@@ -208,3 +208,62 @@ def test_the_posting_is_counted_as_typed_and_a_cut_is_said(app):
     assert len(kept) == 30_000
     api = ann.post("/api/plans", json={"posting": long}, headers=ann.page_csrf_header())
     assert api.status_code == 413 and f"{len(long.replace(chr(13), '')):,} characters" in api.json()["detail"]
+
+
+HEAD_OF_ENGINEERING = """Head of Engineering - Fernweh Travel
+
+What you will do
+- Lead 35 engineers in five teams, and grow the organisation as the company grows.
+- Hire and develop engineering managers.
+- Build a career framework for engineers and managers.
+- Move our weekly releases to continuous delivery.
+- Run incident management and blameless postmortems.
+- Own the engineering budget, including our external QA contractor.
+- Scale hiring without lowering the bar.
+
+What you bring
+- You have built and managed an annual engineering budget and headcount plan.
+- You have led a multi-team engineering organisation through a period of fast growth.
+- You have built a bench of leaders who can succeed you.
+"""
+
+
+def test_the_api_takes_a_role_to_plan_for_and_refuses_one_that_is_not_there(app):
+    ann = Browser(app)
+    ann.sign_up()
+    headers = ann.page_csrf_header()
+    picked = ann.post("/api/plans", json={"posting": HEAD_OF_ENGINEERING}, headers=headers).json()
+    assert picked["role"] == "Head of Software Engineering" and "title" in picked["role_reason"]
+    chosen = ann.post("/api/plans", json={"posting": HEAD_OF_ENGINEERING, "role": "vp-of-engineering"},
+                      headers=headers)
+    assert chosen.status_code == 201 and chosen.json()["role"] == "VP of Engineering"
+    unknown = ann.post("/api/plans", json={"posting": HEAD_OF_ENGINEERING, "role": "chief-of-fun"}, headers=headers)
+    assert unknown.status_code == 422 and "There is no role “chief-of-fun”" in unknown.json()["detail"]
+    assert "GET /api/roles" in unknown.json()["detail"]
+    assert len(ann.get("/api/plans").json()) == 2
+
+
+def test_the_plan_page_says_which_role_and_why_and_offers_another(app):
+    ann = Browser(app)
+    ann.sign_up()
+    made = ann.post("/plans", data={"csrf_token": csrf(ann.get("/plans").text), "posting": HEAD_OF_ENGINEERING},
+                    follow_redirects=False)
+    page = ann.get(made.headers["location"]).text
+    assert re.search(r"data-plan-role-name>Head of Software Engineering<", page)
+    assert "data-plan-role-reason" in page and "is its name with words left out" in page
+    switch = re.search(r'<form[^>]*data-plan-switch>(.*?)</form>', page, re.S).group(1)
+    options = dict((name.strip(), value) for value, name in re.findall(r'<option value="(\d+)">([^<(]+)', switch))
+    assert "VP of Engineering" in options and "Head of Software Engineering" not in options
+    remade = ann.post("/plans", data={"csrf_token": csrf(page), "posting": HEAD_OF_ENGINEERING,
+                                      "role": options["VP of Engineering"]}, follow_redirects=False)
+    assert remade.status_code == 303 and remade.headers["location"] != made.headers["location"]
+    assert re.search(r"data-plan-role-name>VP of Engineering<", ann.get(remade.headers["location"]).text)
+
+
+def test_the_form_says_what_is_wrong_with_a_role_that_is_not_there(app):
+    ann = Browser(app)
+    ann.sign_up()
+    refused = ann.post("/plans", data={"csrf_token": csrf(ann.get("/plans").text), "posting": HEAD_OF_ENGINEERING,
+                                       "role": "999999"})
+    assert refused.status_code == 422 and "There is no role “999999”" in refused.text
+    assert re.search(r'<select id="role"[^>]*aria-invalid="true"', refused.text)

@@ -20,8 +20,10 @@ from rehearse.plans.match import (
     phrases,
     plain_adverb,
     role_in_title,
+    roles_title_suggests,
     terms,
     title,
+    title_names,
     word_index,
     written_forms,
 )
@@ -249,13 +251,65 @@ def test_the_role_a_posting_title_names(title, expected):
     ("Account Executive", [(1, f"duty {i}", 5.0) for i in range(ROLE_PHRASES - 1)], None),
     # several strong questions of one phrase count as one phrase
     ("Account Executive", [(1, "close deals", 5.0)] * 6 + [(1, "hire SDRs", 5.0)], None),
-    # enough phrases: the role matching the most of them
-    ("Platform lead", [(3, f"duty {i}", 3.5) for i in range(ROLE_PHRASES)]
-     + [(2, f"duty {i}", 6.0) for i in range(ROLE_PHRASES + 1)], 2),
+    # enough phrases: of the roles that fit, the one whose best matches are strongest
+    ("Platform lead", [(3, f"duty {i}", 0.6) for i in range(ROLE_PHRASES)]
+     + [(2, f"duty {i}", 0.9) for i in range(ROLE_PHRASES + 1)], 2),
     ("Platform lead", [], None),
 ])
 def test_the_role_a_plan_is_for(title, strong, expected):
     assert choose_role(title, ROLES, strong, lines=20) == expected
+
+
+# The outside tester's "Head of Engineering" posting (testerC): the Head of Software Engineering questions
+# said its duties almost word for word, the VP of Engineering ones matched more of its lines, loosely; the
+# plan was for a VP.
+HOSE_CLOSE = [(2, "grow from 30 to 80 engineers", 1.0), (2, "weekly releases to continuous delivery", 0.96),
+              (2, "fund tech debt", 0.92), (2, "external QA contractor", 0.84), (2, "career framework", 0.82)]
+VPE_LOOSE = [(4, phrase, 0.5 + i / 50) for i, phrase in enumerate(
+    ["report to the CEO and board", "own the budget", "lead 35 engineers", "hire and develop managers",
+     "incident management", "scale hiring", "set the strategy"])]
+
+
+def test_the_role_whose_best_matches_are_strongest_wins_not_the_one_matching_most_lines():
+    assert choose_role("Engineering leader", ROLES, HOSE_CLOSE + VPE_LOOSE, lines=20) == 2
+
+
+def test_a_title_that_leaves_out_a_word_of_the_name_still_chooses_the_role():
+    strong = [(2, phrase, 0.55) for phrase in ("career framework", "continuous delivery")]
+    strong += [(4, f"duty {i}", 0.9) for i in range(8)]  # VP matches more, and more strongly
+    assert choose_role("Head of Engineering - Fernweh Travel", ROLES, strong, lines=20) == 2
+    # ...where a few of its lines confirm it: one phrase is not enough
+    assert choose_role("Head of Engineering - Fernweh Travel", ROLES, strong[1:], lines=20) == 4
+
+
+@pytest.mark.parametrize(("title", "expected"), [
+    ("Head of Engineering - Fernweh Travel", [2]),  # "head" is in one role's name, "engineering" in all
+    ("Interim Head of Engineering at Lumen Health", [2]),
+    ("Head of Software Development (Software Engineering)", [2]),  # the bracket says it
+    ("Head of Customer Success", []),  # words no role's name has
+    ("Vice President, Engineering", []),  # "engineering" alone is in every name: it suggests none
+    ("Product Manager (Software)", []),  # one word is no name
+    ("Director of Engineering, Platform", []),
+])
+def test_the_roles_a_title_suggests(title, expected):
+    assert roles_title_suggests(title, ROLES) == expected
+
+
+def test_a_title_suggesting_several_roles_equally_suggests_them_all():
+    roles = {1: "Head of Software Engineering", 2: "Head of Data Engineering", 3: "Engineering Manager"}
+    assert roles_title_suggests("Head of Engineering", roles) == [1, 2]
+    # the lines then choose between them
+    strong = [(2, f"duty {i}", 0.6) for i in range(3)] + [(1, f"duty {i}", 0.9) for i in range(3)]
+    assert choose_role("Head of Engineering", roles, strong, lines=20) == 1
+
+
+@pytest.mark.parametrize(("title", "role_id", "how"), [
+    ("VP of Engineering", 4, "named"),
+    ("Head of Engineering at Lumen Health", 2, "suggested"),
+    ("Head of Engineering at Lumen Health", 4, None),
+])
+def test_how_a_title_names_a_role(title, role_id, how):
+    assert title_names(title, ROLES, role_id) == how
 
 
 @pytest.mark.parametrize(("lines", "matched", "fits"), [

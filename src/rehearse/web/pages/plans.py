@@ -21,9 +21,10 @@ Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 NO_STORE = {"Cache-Control": "no-store"}
 
 
-def _list(request: Request, session, user, *, posting: str = "", errors: FormErrors | None = None,
+def _list(request: Request, session, user, *, posting: str = "", role: str = "", errors: FormErrors | None = None,
           status: int = 200) -> Response:
     return render(request, "plans/list.html", {"plans": plans.list_plans(session, user=user), "posting": posting,
+                                               "role": role, "roles": plans.roles_to_plan_for(session),
                                                "errors": errors, "limits": plans}, status_code=status,
                   headers=NO_STORE)
 
@@ -36,17 +37,19 @@ def list_page(request: Request, session: SessionDep, user: PageUser) -> Response
 
 @router.post("/plans", dependencies=[CsrfForm])
 def create(request: Request, session: ReadSessionDep, user: PageUser, settings: SettingsDep,
-           posting: Annotated[str, Form()] = "") -> Response:
+           posting: Annotated[str, Form()] = "", role: Annotated[str, Form()] = "") -> Response:
+    """Make a plan from the posting, for the role chosen in the form (the plan page's "make it for another
+    role" sends its posting back with one) or else the one that fits."""
     try:
-        planned = plans.compute(session, user=user, posting=posting, backend=settings.feedback_backend)
+        planned = plans.compute(session, user=user, posting=posting, backend=settings.feedback_backend, role=role)
     except plans.PlanRejected as error:
         text = plans.normal_line_ends(posting)
         message = str(error)
         if len(text) > plans.MAX_POSTING:  # the box gets what fits, and says so: not a silent cut
             message += (f" The box below holds its first {plans.MAX_POSTING:,} characters only; "
                         "the rest was not kept.")
-        return _list(request, session, user, posting=text[:plans.MAX_POSTING],
-                     errors=FormErrors.of(message, "posting"), status=error.status)
+        return _list(request, session, user, posting=text[:plans.MAX_POSTING], role=role,
+                     errors=FormErrors.of(message, error.field), status=error.status)
     begin_writing(session)
     plan = plans.store(session, user=user, planned=planned)
     plans.warm_in_background(request.app.state.database, backend=settings.feedback_backend)  # stores what it encoded
@@ -65,6 +68,7 @@ def show(plan_id: Id, request: Request, session: SessionDep, user: PageUser, add
     plan = _plan_or_404(session, user, plan_id)
     items = plans.plan_view(session, plan)
     return render(request, "plans/plan.html", {"plan": plan, "items": items, "added": added,
+                                               "choice": plans.role_choice(session, plan, items), "limits": plans,
                                                "mock_form_key": uuid.uuid4().hex,
                                                "own": [i for i in items if not i["other_role"]],
                                                "others": [i for i in items if i["other_role"]]},
