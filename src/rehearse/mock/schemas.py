@@ -58,10 +58,14 @@ class ItemRead(BaseModel):
     question: str
     answered: bool
     seconds_left: int | None = None
-    # Only once the mock is finished: no feedback during the interview.
-    answer: str | None = None
-    score: int | None = None
-    missed: list[str] | None = None
+    answer: str | None = Field(default=None, description="Your answer as it was kept, once this item is answered "
+                               "(during the mock too: it is your own text, to read back or resume from); \"\" when "
+                               "the time ran out before anything was written; null while not answered.")
+    # Only once the mock is finished: no feedback during the interview, as in a real one.
+    score: int | None = Field(default=None, description="The answer's score, once the mock is finished "
+                              "(null until then: no feedback during the interview).")
+    missed: list[str] | None = Field(default=None, description="The talking points the answer missed, once the "
+                                     "mock is finished (null until then).")
     timed_out: bool | None = Field(default=None, description="Whether the answer was sent when the time had run "
                                    "out (true or false once answered, finished or not); null while not answered.")
 
@@ -73,7 +77,7 @@ class ItemRead(BaseModel):
             id=item.id, number=item.number, follow_up=item.follow_up, question_id=item.question_id,
             question=item.prompt or item.question.text, answered=item.answered_at is not None,
             seconds_left=service.remaining_seconds(mock, item) if current else None,
-            answer=item.answer if finished else None, score=item.score if finished else None,
+            answer=item.answer if item.answered_at is not None else None, score=item.score if finished else None,
             missed=[p["point"] for p in report.get("talking_points", ()) if not p.get("covered")] if finished
             else None,
             timed_out=bool(item.timed_out) if item.answered_at is not None else None,
@@ -93,7 +97,13 @@ class MockRead(BaseModel):
     finished_at: datetime | None
     current_item_id: int | None
     items: list[ItemRead]
-    summary: dict[str, Any] | None
+    summary: dict[str, Any] | None = Field(description=(
+        "The end report, once finished (null until then). Its counts: `asked`, the questions asked (answered, or "
+        "their time ran out); `answered`, those answered with something written; `unanswered`, those whose time "
+        "ran out before anything was written, which score 0 in `score` and in `competencies` (as they do in "
+        "review and on /api/progress); `follow_ups`, the follow-up questions asked; `timed_out`, the answers to "
+        "questions or follow-ups sent when the time had run out, written or empty. Each entry of `questions` says "
+        "`timed_out` and `empty` of its own answer."))
     share_url: str | None
 
     @classmethod
@@ -107,7 +117,7 @@ class MockRead(BaseModel):
             created_at=mock.created_at, finished_at=mock.finished_at,
             current_item_id=current.id if current else None,
             items=[ItemRead.of(mock, i, current=i is current) for i in shown] if visible_items else [],
-            summary=mock.summary, share_url=share_url if mock.share_token else None,
+            summary=service.report_of(mock), share_url=share_url if mock.share_token else None,
         )
 
 

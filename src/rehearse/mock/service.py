@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from rehearse.accounts.models import User
 from rehearse.bank.models import Bank, Question, Role, utcnow
@@ -50,6 +50,18 @@ class AlreadyAnswered(MockRejected):
         self.item_id, self.number, self.follow_up = item.id, item.number, item.follow_up
         super().__init__("This question was already answered (in another tab or window?) with another text; "
                          "this answer was not kept.", 409)
+
+
+class MockInProgress(MockRejected):
+    """A new mock while one is unfinished: one interview at a time, as in a real one (409). It names the
+    unfinished mock, so that whoever asked can offer to resume or abandon it instead."""
+
+    def __init__(self, mock: MockInterview):
+        item = current_item(mock)
+        self.mock_id, self.number = mock.id, item.number if item else mock.question_count
+        super().__init__(f"You have an unfinished mock interview (“{mock.title}”, at question {self.number} of "
+                         f"{mock.question_count}): resume or abandon it before starting another, one interview at "
+                         f"a time. It is at /mocks/{mock.id} (API: GET or DELETE /api/mocks/{mock.id}).", 409)
 
 
 def same_answer(stored: str | None, sent: str) -> bool:
@@ -118,17 +130,38 @@ def _avoid(session: Session, *, user: User, seed: int | None, role: Role | None,
     return set(drawn.avoided or ()) if drawn is not None else set()
 
 
+def latest_unfinished(session: Session, *, user: User) -> MockInterview | None:
+    """The user's most recent mock still in progress (None: none is)."""
+    return session.scalar(select(MockInterview).where(MockInterview.user_id == user.id,
+                                                      MockInterview.status == "in_progress")
+                          .order_by(MockInterview.created_at.desc(), MockInterview.id.desc()).limit(1)
+                          .options(selectinload(MockInterview.items)))
+
+
+def _none_unfinished(session: Session, *, user: User) -> None:
+    """MockInProgress when the user has a mock in progress. The user's row is locked until the transaction
+    ends (PostgreSQL; on SQLite the write lock already orders writers), so that two starts at once are
+    checked one after the other: the second sees the first one's mock, and is refused."""
+    session.execute(select(User.id).where(User.id == user.id).with_for_update())
+    unfinished = latest_unfinished(session, user=user)
+    if unfinished is not None:
+        raise MockInProgress(unfinished)
+
+
 def create(session: Session, *, user: User, role: str | None = None, bank: str | None = None,
            count: int = DEFAULT_QUESTIONS, seconds: int = DEFAULT_SECONDS, mode: str = "typed",
            follow_ups: bool = True, seed: int | None = None, now: datetime | None = None,
            question_ids: list[int] | None = None, title: str | None = None) -> MockInterview:
     """A new mock: questions drawn (seeded, balanced), or the given ones in order (a prep plan's).
-    No countdown has started: the first question's starts when it is shown (`start_clock`)."""
+    No countdown has started: the first question's starts when it is shown (`start_clock`).
+
+    Refused (MockInProgress, 409) while the user has a mock in progress: one interview at a time."""
     _check(count, seconds, mode, seed)
     replay = seed is not None
     seed = secrets.randbelow(SEED_LIMIT) if seed is None else seed
     avoid: set[int] = set()
     if question_ids:
+        _none_unfinished(session, user=user)
         found_role = found_bank = None
         ids = list(question_ids)[:count]
         name = title or "Mock interview"
@@ -140,6 +173,7 @@ def create(session: Session, *, user: User, role: str | None = None, bank: str |
         questions = session.scalars(statement).all()
         if not questions:
             raise MockRejected(f"{name} has no questions to draw from.", 409)
+        _none_unfinished(session, user=user)
         candidates = [drawing.Candidate(q.id, tuple(q.competency_names), q.kind) for q in questions]
         avoid = _avoid(session, user=user, seed=seed if replay else None, role=found_role, bank=found_bank)
         ids = drawing.draw(candidates, count, seed, avoid=avoid)
@@ -377,6 +411,28 @@ def summary_items(mock: MockInterview) -> list[summary.Item]:
                          timed_out=i.timed_out, prompt=i.prompt, empty=not has_words(i.answer),
                          words_per_minute=((i.report or {}).get("speech") or {}).get("words_per_minute"))
             for i in mock.items]
+
+
+def follow_up_reports(session: Session, *, attempt_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The report of the follow-up asked after each of these attempts, for those answered in a mock that asked
+    one: what it covered was given once asked (summary.missed_with_follow_up)."""
+    if not attempt_ids:
+        return {}
+    follow = aliased(MockItem)
+    rows = session.execute(
+        select(MockItem.attempt_id, follow.report)
+        .join(follow, (follow.mock_id == MockItem.mock_id) & (follow.number == MockItem.number)
+              & follow.follow_up.is_(True))
+        .where(MockItem.attempt_id.in_(attempt_ids), MockItem.follow_up.is_(False), follow.report.is_not(None)))
+    return {attempt_id: report for attempt_id, report in rows}
+
+
+def report_of(mock: MockInterview) -> dict[str, Any] | None:
+    """The end report kept when the mock finished. One kept before the report told `asked` from `answered`
+    (it counted a question left empty when time ran out as answered) is made again from the answers."""
+    if mock.summary is None or "asked" in mock.summary:
+        return mock.summary
+    return summary.summarise(summary_items(mock))
 
 
 def finish(session: Session, *, mock: MockInterview, now: datetime | None = None) -> None:

@@ -116,8 +116,26 @@ def off_topic_note(report: dict[str, Any]) -> str | None:
 TIMED_OUT_EMPTY = "Time ran out before you wrote anything: answer within the time, even briefly."
 
 
+def covered_points(report: dict[str, Any] | None) -> list[str]:
+    """The talking points an answer covered; a follow-up's were given once asked, so they count as covered
+    wherever a question's answer is judged with its follow-up (this report, the prep sheet)."""
+    return [p["point"] for p in (report or {}).get("talking_points") or () if p.get("covered")]
+
+
+def missed_with_follow_up(report: dict[str, Any] | None, follow_up_report: dict[str, Any] | None) -> list[str]:
+    """The talking points an answer missed that its follow-up (when there was one) did not give either."""
+    given = set(covered_points(follow_up_report))
+    return [p.get("point", "") for p in (report or {}).get("talking_points") or ()
+            if not p.get("covered") and p.get("point", "") not in given]
+
+
 def summarise(items: list[Item]) -> dict[str, Any]:
-    """The end report, as JSON-ready data."""
+    """The end report, as JSON-ready data.
+
+    Of its counts, `asked` is every question that got an answer or ran out of time; `answered`, those with
+    something written; `unanswered`, those whose time ran out before anything was written (they score 0 in
+    `score` and by competency, as they do in review and on the progress page); `follow_ups`, the follow-ups
+    asked; `timed_out`, the answers of either kind sent when the time had run out, written or empty."""
     answered = [i for i in items if i.report is not None]
     mains = [i for i in answered if not i.follow_up]
     by_number: dict[int, dict[str, Any]] = {}
@@ -125,7 +143,7 @@ def summarise(items: list[Item]) -> dict[str, Any]:
         points = item.report.get("talking_points") or ()
         missed = [p["point"] for p in points if not p.get("covered")]
         entry = {"question": item.prompt or item.question, "score": item.score, "missed": missed,
-                 "covered": [p["point"] for p in points if p.get("covered")],
+                 "covered": covered_points(item.report),
                  "points": len(points), "timed_out": item.timed_out,
                  "empty": item.empty, "off_topic": off_topic_note(item.report)}
         if item.follow_up:
@@ -172,7 +190,9 @@ def summarise(items: list[Item]) -> dict[str, Any]:
             competency_scores[name].append(item.score or 0)
     return {
         "score": round(mean(i.score or 0 for i in mains)) if mains else None,
-        "answered": len(mains),
+        "asked": len(mains),
+        "answered": sum(1 for i in mains if not i.empty),
+        "unanswered": sum(1 for i in mains if i.empty),
         "follow_ups": sum(1 for i in answered if i.follow_up),
         "timed_out": sum(1 for i in answered if i.timed_out),
         "questions": [by_number[n] for n in sorted(by_number)],

@@ -91,10 +91,13 @@ def shown(session, mock) -> None:
         service.start_clock(session, item)
 
 
-@router.post("/mocks", response_model=MockRead, status_code=201, dependencies=[CsrfApi])
+@router.post("/mocks", response_model=MockRead, status_code=201, dependencies=[CsrfApi], responses={
+    409: {"description": "You have a mock interview in progress: one at a time. The detail names it; resume it "
+                         "(GET /api/mocks/{id}) or abandon it (DELETE /api/mocks/{id}) first."}})
 def create_mock(body: MockCreate, request: Request, user: ApiUser, session: SessionDep,
                 idempotency_key: StartKey = None) -> JSONResponse:
-    """Start a mock interview: questions drawn balanced across competencies (the seed is kept)."""
+    """Start a mock interview: questions drawn balanced across competencies (the seed is kept). One at a time,
+    as in a real interview: while another of yours is unfinished, the answer is 409."""
     check_speech(request, body.mode)
 
     def start() -> dict:

@@ -1,9 +1,11 @@
 """Mock interviews on a real database: the seeded draw, follow-ups, the end report, resuming, sharing."""
 
 import dataclasses
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from rehearse.bank.models import utcnow
 from rehearse.mock import service as mocks
@@ -23,6 +25,26 @@ def start(session, bank, user, **kwargs):
     mock = mocks.create(session, user=user, role=str(bank["role"].id), **kwargs)
     mocks.start_clock(session, mocks.current_item(mock))
     return mock
+
+
+@contextmanager
+def still_unfinished(session, *left):
+    """Data from before one mock at a time: the next mock starts while these stay unfinished."""
+    for mock in left:
+        mock.status = "finished"
+    session.flush()
+    yield
+    for mock in left:
+        mock.status = "in_progress"
+    session.flush()
+
+
+def drawn_once(session, bank, user, **kwargs) -> list[int]:
+    """The questions a new mock draws; the mock is abandoned, so that the next one may start."""
+    mock = mocks.create(session, user=user, role=str(bank["role"].id), **kwargs)
+    questions = drawn(mock)
+    mocks.abandon(session, user=user, mock_id=mock.id)
+    return questions
 
 
 def answer_current(session, user, mock, answer=WEAK, report=None, **kwargs):
@@ -83,7 +105,8 @@ def test_the_next_mock_sets_aside_the_questions_answered_in_the_last_ones_not_th
     first = start(session, bank, ann, count=4, follow_ups=False)
     answered, _ = answer_current(session, ann, first)  # the other three are never reached
     assert mocks.recent_question_ids(session, user=ann) == {answered.question_id}
-    everything_else = start(session, bank, ann, count=len(bank["questions"]) - 1)
+    with still_unfinished(session, first):
+        everything_else = start(session, bank, ann, count=len(bank["questions"]) - 1)
     assert answered.question_id not in drawn(everything_else) and everything_else.avoided == [answered.question_id]
 
 
@@ -95,11 +118,12 @@ def test_a_seed_given_again_replays_its_mock_setting_aside_what_that_draw_set_as
     mock = start(session, bank, ann, count=3, follow_ups=False)  # a random seed; the two answered set aside
     assert mock.avoided == sorted(drawn(earlier)) and not set(drawn(mock)) & set(drawn(earlier))
     answer_current(session, ann, mock)  # answered since: the recent questions are no longer the same
-    assert drawn(start(session, bank, ann, count=3, seed=mock.seed)) == drawn(mock)
-    assert drawn(start(session, bank, ann, count=4, seed=mock.seed))[:3] == drawn(mock)  # longer: the same first
-    # A seed none of one's mocks drew with sets nothing aside: the same set for anyone with this bank.
-    assert drawn(start(session, bank, ann, count=3, seed=(mock.seed + 1) % mocks.SEED_LIMIT)) == \
-        drawn(start(session, bank, bob, count=3, seed=(mock.seed + 1) % mocks.SEED_LIMIT))
+    with still_unfinished(session, mock):
+        assert drawn_once(session, bank, ann, count=3, seed=mock.seed) == drawn(mock)
+        assert drawn_once(session, bank, ann, count=4, seed=mock.seed)[:3] == drawn(mock)  # longer: the same first
+        # A seed none of one's mocks drew with sets nothing aside: the same set for anyone with this bank.
+        assert drawn_once(session, bank, ann, count=3, seed=(mock.seed + 1) % mocks.SEED_LIMIT) == \
+            drawn_once(session, bank, bob, count=3, seed=(mock.seed + 1) % mocks.SEED_LIMIT)
 
 
 def test_a_missed_point_brings_a_follow_up_scored_against_that_point(session, bank, users):
@@ -206,7 +230,8 @@ def test_a_timed_out_empty_answer_scores_0_makes_no_attempt_and_the_report_says_
     empty = fake_report(0, covered=(False, False, False)) | {"delivery": {"words": 0, "fillers": {}, "hedges": {}}}
     answer_current(session, ann, mock, answer="", report=empty, timed_out=True)
     summary = mock.summary
-    assert (summary["answered"], summary["timed_out"], summary["score"]) == (2, 1, 15)
+    assert (summary["asked"], summary["answered"], summary["unanswered"]) == (2, 1, 1)
+    assert (summary["timed_out"], summary["score"]) == (1, 15)
     assert [(q["score"], q["timed_out"], q["empty"]) for q in summary["questions"]] == [(30, False, False),
                                                                                       (0, True, True)]
     assert summary["delivery"]["mean_words"] == 120  # the answer given; the empty one has no length
@@ -268,8 +293,10 @@ def test_with_a_role_the_bank_says_which_role_of_that_slug_and_a_role_outside_it
     with pytest.raises(mocks.MockRejected, match="Several banks have a role 'prep-role' .*give `bank` too") as no:
         mocks.create(session, user=ann, role="prep-role")
     assert no.value.status == 422
-    assert mocks.create(session, user=ann, role="prep-role", bank="other-bank").role_id == namesake.id
-    assert mocks.create(session, user=ann, role="prep-role", bank="prep-bank").role_id == bank["role"].id
+    for bank_slug, role in (("other-bank", namesake), ("prep-bank", bank["role"])):
+        mock = mocks.create(session, user=ann, role="prep-role", bank=bank_slug)
+        assert mock.role_id == role.id
+        mocks.abandon(session, user=ann, mock_id=mock.id)
     with pytest.raises(mocks.MockRejected, match="The bank 'other-bank' has no role") as no:
         mocks.create(session, user=ann, role=str(bank["role"].id), bank="other-bank")
     assert no.value.status == 422
@@ -333,3 +360,100 @@ def test_a_question_left_unanswered_when_time_ran_out_comes_back_in_review(sessi
     [log] = session.query(ReviewLogEntry).filter_by(card_id=card.id).all()
     assert (log.score, log.rating, log.attempt_id) == (0, 1, None)
     assert utc(card.due) - utc(item.answered_at) < timedelta(days=1)
+
+
+def test_one_mock_at_a_time_a_second_start_is_refused_and_names_the_unfinished_one(session, bank, users):
+    """As in a real interview: while a mock is unfinished, starting another (drawn, or a prep plan's) is refused
+    with 409 and where to resume or abandon it; once it is finished or abandoned, the next one starts."""
+    ann, bob = users
+    first = start(session, bank, ann, count=2, follow_ups=False)
+    answer_current(session, ann, first)
+    for kwargs in ({"role": str(bank["role"].id)}, {"question_ids": [bank["questions"][0].id], "count": 1}):
+        with pytest.raises(mocks.MockInProgress) as refused:
+            mocks.create(session, user=ann, **kwargs)
+        assert refused.value.status == 409 and refused.value.mock_id == first.id
+        assert "at question 2 of 2): resume or abandon it before starting another" in str(refused.value)
+        assert f"/mocks/{first.id} (API: GET or DELETE /api/mocks/{first.id})" in str(refused.value)
+    assert mocks.count_in_progress(session, user=ann) == 1
+    start(session, bank, bob)  # another user's mock is theirs: bob starts his
+    answer_current(session, ann, first)  # finished
+    second = start(session, bank, ann)
+    mocks.abandon(session, user=ann, mock_id=second.id)
+    assert start(session, bank, ann).status == "in_progress"
+
+
+def test_two_starts_at_once_start_one_mock(fresh, monkeypatch):
+    """Two starts sent at once (two tabs, a script) are checked one after the other: one starts, the other is
+    refused with 409, never two unfinished mocks (SQLite's write lock, PostgreSQL's row lock on the user)."""
+    import threading
+    import time
+
+    from rehearse.accounts.models import User
+    from rehearse.mock import draw
+
+    real_draw = draw.draw
+
+    def slow_draw(*args, **kwargs):  # between the check and the insert: the other start runs meanwhile
+        time.sleep(0.3)
+        return real_draw(*args, **kwargs)
+
+    monkeypatch.setattr(draw, "draw", slow_draw)
+    together, results = threading.Barrier(2), []
+
+    def begin() -> None:
+        together.wait()
+        try:
+            with fresh.transaction(writes=True) as session:
+                ann = session.scalar(select(User).where(User.email == "ann@example.com"))
+                results.append(mocks.create(session, user=ann, role="prep-role", count=2).id)
+        except mocks.MockRejected as refused:
+            results.append(refused.status)
+
+    threads = [threading.Thread(target=begin) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(results, key=lambda result: result == 409)[1:] == [409] and results.count(409) == 1
+    with fresh.transaction() as session:
+        ann = session.scalar(select(User).where(User.email == "ann@example.com"))
+        assert mocks.count_in_progress(session, user=ann) == 1
+
+
+def test_several_unfinished_mocks_kept_from_before_stay_resumable_one_by_one(session, bank, users):
+    """Data from before one mock at a time may hold several unfinished mocks: each is still read, resumed and
+    abandoned on its own, and a new one waits until none is left."""
+    ann = users[0]
+    older = start(session, bank, ann, count=2, follow_ups=False)
+    with still_unfinished(session, older):
+        newer = start(session, bank, ann, count=2, follow_ups=False)
+    assert [m for m, _ in mocks.unfinished(session, user=ann)] == [older.id, newer.id]
+    with pytest.raises(mocks.MockInProgress) as refused:
+        mocks.create(session, user=ann, role=str(bank["role"].id))
+    assert refused.value.mock_id == newer.id  # the latest is named
+    mocks.abandon(session, user=ann, mock_id=newer.id)
+    with pytest.raises(mocks.MockInProgress) as refused:
+        mocks.create(session, user=ann, role=str(bank["role"].id))
+    assert refused.value.mock_id == older.id
+    assert mocks.resume(session, user=ann, mock_id=older.id).id == older.id
+
+
+def test_a_report_kept_before_it_counted_unanswered_questions_is_made_again_when_read(session, bank, users):
+    ann = users[0]
+    mock = start(session, bank, ann, count=2, seconds=60, follow_ups=False)
+    answer_current(session, ann, mock)
+    answer_current(session, ann, mock, answer="", timed_out=True)
+    kept = {key: value for key, value in mock.summary.items() if key not in ("asked", "unanswered")}
+    mock.summary = kept | {"answered": 2}  # as such a report said
+    report = mocks.report_of(mock)
+    assert (report["asked"], report["answered"], report["unanswered"]) == (2, 1, 1)
+    assert mock.summary["answered"] == 2  # read, not written
+
+
+def test_the_follow_up_report_of_each_attempt_answered_in_a_mock(session, bank, users):
+    ann = users[0]
+    mock = start(session, bank, ann, count=2, seed=3)
+    item, follow = answer_current(session, ann, mock)
+    answer_current(session, ann, mock)
+    assert mocks.follow_up_reports(session, attempt_ids=[item.attempt_id]) == {item.attempt_id: follow.report}
+    assert mocks.follow_up_reports(session, attempt_ids=[]) == {}

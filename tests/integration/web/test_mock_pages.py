@@ -154,8 +154,11 @@ def test_an_empty_answer_is_refused_while_time_is_left_and_sent_by_the_countdown
     assert "You have not answered any of its questions yet." in confirm  # an empty answer is not one kept
     done = ann.post(answers, json={"item_id": sent.json()["current_item_id"], "answer": WEAK}, headers=headers).json()
     assert [(i["score"], i["timed_out"]) for i in done["items"]][0] == (0, True)
-    assert (done["summary"]["answered"], done["summary"]["timed_out"]) == (2, 1)
+    summary = done["summary"]
+    assert (summary["asked"], summary["answered"], summary["unanswered"], summary["timed_out"]) == (2, 1, 1, 1)
     report = ann.get(f"/mocks/{mock['id']}").text
+    assert "over 2 questions (<span data-mock-unanswered>1 left unanswered when time ran out, scored 0</span>)" \
+        in report
     assert "; 1 sent when time ran out." in report and "(time ran out before an answer was written)" in report
     assert len(ann.get("/api/attempts").json()) == 1
 
@@ -185,6 +188,7 @@ def test_a_questions_countdown_starts_when_it_is_first_shown(app, question):
     assert sent.status_code == 303 and _clock_started(app, mock_id) is None  # the second question, not shown yet
     assert ann.get(f"/api/mocks/{mock_id}").json()["items"][-1]["seconds_left"] == 60  # read: shown, started
     assert _clock_started(app, mock_id) is not None
+    assert ann.delete(f"/api/mocks/{mock_id}", headers=ann.page_csrf_header()).status_code == 204  # one at a time
     # through the API: the answer that holds the next question (or a read of the mock) starts its clock
     api = ann.post("/api/mocks", json={"role": question["role_slug"], "questions": 2, "follow_ups": False},
                    headers=ann.page_csrf_header()).json()
@@ -444,6 +448,8 @@ def test_the_start_form_begins_where_the_last_mock_did(app, question):
     again = _form_state(ann.get("/mock").text)
     assert again["questions"] == "3" and again["minutes"] == "1.5" and again["follow_ups"] is False
     assert len(again["selected"]) == 1 and again["selected"][0].isdigit()
+    [unfinished] = ann.get("/api/mocks").json()
+    ann.delete(f"/api/mocks/{unfinished['id']}", headers=ann.page_csrf_header())  # one mock at a time
     page = ann.get("/mock").text
     bank = re.search(r'<option value="(bank:[^"]+)"', page).group(1)
     ann.post("/mock", data={"csrf_token": csrf(page), "role": bank, "questions": "2", "minutes": "2",
@@ -573,8 +579,9 @@ def test_an_unfinished_mock_is_offered_first_above_the_start_form_with_the_quest
     assert offer < listed.index('action="/mock"')  # before the form, not under it
     panel = listed[offer:listed.index("</section>", offer)]
     assert "You have an unfinished mock: question 2 of 2" in panel
-    assert f'href="/mocks/{mock_id}" data-action="resume-mock">Resume</a>' in panel
-    assert f'href="/mocks/{mock_id}/abandon" data-action="abandon-mock">Abandon</a>' in panel
+    named = f'<span class="visually-hidden"> mock #{mock_id}</span></a>'  # several read apart
+    assert f'href="/mocks/{mock_id}" data-action="resume-mock">Resume{named}' in panel
+    assert f'href="/mocks/{mock_id}/abandon" data-action="abandon-mock">Abandon{named}' in panel
 
     finished = ann.get(location).text
     item = re.search(r'name="item_id" value="(\d+)"', finished).group(1)
@@ -664,8 +671,11 @@ def test_an_answer_to_an_item_of_another_mock_is_told_it_is_an_item_id(app, ques
     ann = Browser(app)
     ann.sign_up()
     headers = ann.page_csrf_header()
-    made = [ann.post("/api/mocks", json={"role": question["role_slug"], "questions": 1}, headers=headers).json()
-            for _ in range(2)]
+    body = {"role": question["role_slug"], "questions": 1, "follow_ups": False}
+    made = [ann.post("/api/mocks", json=body, headers=headers).json()]
+    ann.post(f"/api/mocks/{made[0]['id']}/answers", json={"item_id": made[0]["current_item_id"], "answer": WEAK},
+             headers=headers)  # finished: one mock at a time
+    made.append(ann.post("/api/mocks", json=body, headers=headers).json())
     elsewhere = made[0]["current_item_id"]
     refused = ann.post(f"/api/mocks/{made[1]['id']}/answers", json={"item_id": elsewhere, "answer": WEAK},
                        headers=headers)
@@ -693,3 +703,68 @@ def test_an_answered_item_says_whether_time_ran_out_during_the_mock_as_after_it(
     assert [i["timed_out"] for i in done["items"]] == [False, True]
     schema = TestClient(app).get("/openapi.json").json()["components"]["schemas"]["ItemRead"]["properties"]
     assert "null while not answered" in schema["timed_out"]["description"]
+
+
+def set_status(app, mock_id: int, status: str) -> None:
+    from rehearse.mock.models import MockInterview
+
+    with app.state.database.transaction(writes=True) as session:
+        session.get(MockInterview, mock_id).status = status
+
+
+def test_one_mock_at_a_time_the_api_refuses_a_second_and_the_form_offers_the_unfinished_one(app, question):
+    ann = Browser(app)
+    ann.sign_up()
+    headers, body = ann.page_csrf_header(), {"role": question["role_slug"], "questions": 2}
+    first = ann.post("/api/mocks", json=body, headers=headers)
+    assert first.status_code == 201
+    mock_id = first.json()["id"]
+    again = ann.post("/api/mocks", json=body, headers=headers)
+    assert again.status_code == 409
+    assert "resume or abandon it before starting another" in again.json()["detail"]
+    assert f"(API: GET or DELETE /api/mocks/{mock_id})" in again.json()["detail"]
+    refused = start(ann, question)  # the form: the start page again, the unfinished mock offered above it
+    assert refused.status_code == 409 and "data-mock-form" in refused.text
+    assert "You have an unfinished mock interview: resume it, or abandon it, before starting another" in refused.text
+    assert f'data-resume-offer="{mock_id}"' in refused.text
+    assert [m["id"] for m in ann.get("/api/mocks").json()] == [mock_id]
+    assert ann.delete(f"/api/mocks/{mock_id}", headers=headers).status_code == 204
+    assert start(ann, question).status_code == 303  # abandoned: the next one starts
+
+
+def test_several_unfinished_mocks_kept_from_before_are_listed_apart(app, question):
+    """Old data may hold two unfinished mocks of the same role started the same minute: each offer names its
+    mock and how far it went, so that they do not read word for word alike."""
+    ann = Browser(app)
+    ann.sign_up()
+    headers, body = ann.page_csrf_header(), {"role": question["role_slug"], "questions": 2, "follow_ups": False}
+    older = ann.post("/api/mocks", json=body, headers=headers).json()
+    ann.post(f"/api/mocks/{older['id']}/answers", json={"item_id": older["current_item_id"], "answer": WEAK},
+             headers=headers)
+    set_status(app, older["id"], "finished")
+    newer = ann.post("/api/mocks", json=body, headers=headers).json()
+    set_status(app, older["id"], "in_progress")
+    page = ann.get("/mock").text
+    offers = re.findall(r'data-resume-offer="\d+">.*?</section>', page, re.S)
+    assert len(offers) == 2 and offers[0] != offers[1]
+    for mock, answered in ((newer, 0), (older, 1)):
+        offer = next(o for o in offers if o.startswith(f'data-resume-offer="{mock["id"]}"'))
+        assert f"mock #{mock['id']}</span>" in offer and f"{answered} of 2 answered" in offer
+    assert "One interview at a time" in page
+
+
+def test_the_owner_reads_back_their_own_answers_during_the_mock_but_no_score_until_the_end(app, question):
+    ann = Browser(app)
+    ann.sign_up()
+    headers = ann.page_csrf_header()
+    mock = ann.post("/api/mocks", json={"role": question["role_slug"], "questions": 2, "follow_ups": False},
+                    headers=headers).json()
+    ann.post(f"/api/mocks/{mock['id']}/answers", json={"item_id": mock["current_item_id"], "answer": WEAK},
+             headers=headers)
+    running = ann.get(f"/api/mocks/{mock['id']}").json()
+    assert running["status"] == "in_progress"
+    answered, current = running["items"]
+    assert (answered["answer"], answered["score"], answered["missed"]) == (WEAK, None, None)
+    assert current["answer"] is None and running["summary"] is None
+    schema = ann.get("/openapi.json").json()["components"]["schemas"]["ItemRead"]["properties"]
+    assert "during the mock too" in schema["answer"]["description"]

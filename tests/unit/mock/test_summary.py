@@ -2,7 +2,7 @@
 
 import pytest
 
-from rehearse.mock.summary import ACROSS_ANSWERS, Item, summarise, where
+from rehearse.mock.summary import ACROSS_ANSWERS, Item, missed_with_follow_up, summarise, where
 
 
 def report(score, missed=(), covered=(), suggestions=(), lost=None, words=100, fillers=None):
@@ -58,7 +58,8 @@ def test_the_length_is_the_questions_answers_not_the_follow_ups_nor_an_empty_one
     assert summary["delivery"]["mean_words"] == 120
     assert summary["delivery"]["fillers_per_100_words"] == 0.0  # fillers still count over every answer
     # the empty one is a question asked and lost to the clock: it counts, at 0, and says why
-    assert (summary["answered"], summary["score"], summary["timed_out"]) == (2, 30, 1)
+    assert (summary["asked"], summary["answered"], summary["unanswered"]) == (2, 1, 1)
+    assert (summary["score"], summary["timed_out"]) == (30, 1)
     assert summary["questions"][1] | {"missed": None} == {
         "number": 2, "question": "Q2", "score": 0, "missed": None, "covered": [], "points": 0, "timed_out": True,
         "empty": True, "off_topic": None, "competencies": []}
@@ -221,3 +222,24 @@ def test_an_off_topic_answer_says_so_beside_its_score():
     questions = summarise(items)["questions"]
     assert [q["off_topic"] for q in questions] == [None, READS_LIKE]
     assert questions[1]["follow_up"]["off_topic"] is None  # time ran out: nothing said, nothing off topic
+
+
+def test_the_counts_tell_questions_answered_from_those_left_empty_when_time_ran_out():
+    """Question 3's time ran out before anything was written: it was asked (and scores 0), not answered."""
+    items = [Item(1, False, "Q1", (), 60, report(60)),
+             Item(2, False, "Q2", (), 50, report(50), timed_out=True),
+             Item(3, False, "Q3", (), 0, report(0, words=0), timed_out=True, empty=True)]
+    summary = summarise(items)
+    assert {key: summary[key] for key in ("asked", "answered", "unanswered", "follow_ups", "timed_out")} == {
+        "asked": 3, "answered": 2, "unanswered": 1, "follow_ups": 0, "timed_out": 2}
+    assert summary["score"] == 37  # (60 + 50 + 0) / 3: the empty one counts 0
+
+
+@pytest.mark.parametrize(("main", "follow_up", "missed"), [
+    (report(40, missed=["a plan", "b"]), None, ["a plan", "b"]),  # no follow-up: as the answer's report says
+    (report(40, missed=["a plan", "b"]), report(70, covered=["a plan"]), ["b"]),  # given once asked
+    (report(40, missed=["a plan"]), report(20, missed=["a plan"]), ["a plan"]),  # asked, still missing
+    (report(40, covered=["a plan"]), report(70, covered=["the result"]), []),
+])
+def test_a_point_the_follow_up_covered_is_not_missed(main, follow_up, missed):
+    assert missed_with_follow_up(main, follow_up) == missed

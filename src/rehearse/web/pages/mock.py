@@ -28,6 +28,8 @@ router = APIRouter()
 MockId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 NO_STORE = {"Cache-Control": "no-store"}
 SPOKEN_UNAVAILABLE = "Spoken answers are not available on this server; choose typed."
+UNFINISHED_FIRST = ("You have an unfinished mock interview: resume it, or abandon it, before starting another "
+                    "(one interview at a time).")
 ANSWER_TO_FIX = (413, 422)  # refusals of the answer's text itself: the user fixes it on the question's page
 
 
@@ -129,7 +131,8 @@ def resumable(past) -> list[dict]:
         if mock.status == "finished":
             continue
         item = mocks.current_item(mock)
-        offers.append({"mock": mock, "number": item.number if item else mock.question_count})
+        offers.append({"mock": mock, "number": item.number if item else mock.question_count,
+                       "answered": sum(1 for i in mock.items if not i.follow_up and i.answered_at is not None)})
     return offers
 
 
@@ -179,6 +182,8 @@ def start_mock(request: Request, session: SessionDep, user: PageUser,
                 mock = mocks.create(session, user=user, role=None if whole_bank else (role or None), bank=whole_bank,
                                     count=_count(questions), seconds=_seconds(minutes), mode=mode,
                                     follow_ups=bool(follow_ups))
+            except mocks.MockInProgress:  # one interview at a time: the unfinished one is offered above the form
+                errors, status = FormErrors.of(UNFINISHED_FIRST), 409
             except mocks.MockRejected as refusal:  # the numbers passed: what is left is the role or bank
                 errors, status = FormErrors.of(str(refusal), "role"), refusal.status
     except idempotency.KeyMisused as misused:
@@ -211,7 +216,7 @@ def _crc32(text: str) -> str:
 
 
 def report_context(mock) -> dict:
-    summary = mock.summary or {}
+    summary = mocks.report_of(mock) or {}
     rows = summary.get("competencies") or []
     chart = charts.data_uri(charts.bar("Mean score by competency (out of 100)",
                                        [r["competency"].replace("-", " ") for r in rows],
