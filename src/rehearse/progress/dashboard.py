@@ -19,7 +19,7 @@ DUE_CHART_SIZE = (440, 300)  # shown in half a row: drawn at that size, its text
 def shown_weeks(weeks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The weeks the time charts draw: from the week before the first practised one (at least
     the last MIN_WEEKS_SHOWN) to now; the table and the API keep every week."""
-    practised = [i for i, w in enumerate(weeks) if w["attempts"]]
+    practised = [i for i, w in enumerate(weeks) if w["attempts"] or w.get("ran_out")]
     start = min(max(0, practised[0] - 1) if practised else len(weeks), len(weeks) - MIN_WEEKS_SHOWN)
     return weeks[max(0, start):]
 
@@ -42,7 +42,7 @@ def charts_for(figures: dict[str, Any]) -> dict[str, str | None]:
     """Image addresses of the dashboard's charts, untitled (TITLES); None where there is nothing to draw."""
     weeks = shown_weeks(figures["weeks"])
     labels = [_label(w["week"]) for w in weeks]
-    practised = any(w["attempts"] for w in weeks)
+    practised = any(w["attempts"] or w.get("ran_out") for w in weeks)
     coverage = [c for c in figures["coverage_by_competency"] if c["coverage"] is not None]
     paces = [w["words_per_minute"] for w in weeks]
     delivery = {"words per answer": [w["mean_words"] for w in weeks]}

@@ -99,3 +99,41 @@ def test_a_retired_question_is_not_offered_as_needing_work(session, bank, users)
     figures = progress.figures(session, user=ann, now=NOW)
     assert [w["question_id"] for w in figures["needs_work"]] == [weak.id]
     assert figures["totals"]["attempts"] == 2  # its attempts still count in the history
+
+
+def test_a_question_whose_time_ran_out_in_a_mock_counts_0_as_in_the_mock_report_and_review(session, bank, users):
+    """Nothing written when the time ran out: no answer is kept, but the mock's report scores the question 0 and
+    review brings it back; progress counts it the same, a try at 0 with every point missed (`ran_out`), until
+    it is answered again."""
+    from rehearse.mock import service as mocks
+
+    ann = users[0]
+    mock = mocks.create(session, user=ann, role=str(bank["role"].id), count=1, seconds=60, follow_ups=False, seed=3)
+    item = mocks.current_item(mock)
+    mocks.start_clock(session, item, now=NOW - timedelta(days=1, minutes=1))
+    points = tuple(item.question.talking_points)
+    mocks.record_answer(session, user=ann, mock=mock, item=item, answer="", timed_out=True,
+                        report=fake_report(0, points=points, covered=(False,) * len(points)),
+                        now=NOW - timedelta(days=1))
+    [competency] = item.question.competency_names
+    assert mock.summary["competencies"] == [{"competency": competency, "score": 0, "questions": 1}]
+
+    figures = progress.figures(session, user=ann, now=NOW)
+    assert figures["coverage_by_competency"] == [
+        {"competency": competency, "attempts": 0, "ran_out": 1, "coverage": 0.0, "mean_score": 0.0}]
+    [row] = figures["needs_work"]
+    assert (row["question_id"], row["last_score"], row["points_missed"]) == (item.question_id, 0, len(points))
+    assert (row["ran_out"], row["last_attempt_id"], row["attempts"]) == (True, None, 0)
+    assert row["due"] is not None  # review has it due, as /review shows
+    assert (figures["weeks"][-1]["attempts"], figures["weeks"][-1]["ran_out"], figures["weeks"][-1]["mean_score"]) \
+        == (0, 1, 0.0)
+    assert (figures["totals"]["attempts"], figures["totals"]["ran_out"]) == (0, 1)
+    assert figures["totals"]["mean_score_30_days"] == 0.0
+    assert charts_for(figures)["coverage"] is not None and charts_for(figures)["score"] is not None
+
+    attempt, when = practise(session, ann, item.question, 80, NOW)  # answered since: its latest try is that
+    at(session, attempt, when)
+    figures = progress.figures(session, user=ann, now=NOW)
+    assert figures["needs_work"] == []
+    assert figures["coverage_by_competency"] == [
+        {"competency": competency, "attempts": 1, "ran_out": 1, "coverage": round(1 / 6, 3), "mean_score": 40.0}]
