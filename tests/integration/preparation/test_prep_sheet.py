@@ -26,3 +26,26 @@ def test_best_answers_most_missed_points_and_matching_stories_first(session, ban
                                                                        (q1.talking_points[0], 1)}
     assert [s.title for s in made["stories"]] == ["Zebra", "Apple"]  # a story in the role's competencies first
     assert len(made["unpractised"]) == len(bank["questions"]) - 2
+
+
+def test_a_point_the_mocks_follow_up_covered_is_not_one_you_tend_to_miss(session, bank, users):
+    """The mock's report says the point was covered when asked; the prep sheet counts it covered too, by the
+    same rule (mock.summary.missed_with_follow_up)."""
+    from rehearse.mock import service as mocks
+
+    ann = users[0]
+    mock = mocks.create(session, user=ann, role=str(bank["role"].id), count=1, seed=3)
+    item = mocks.current_item(mock)
+    points = tuple(item.question.talking_points)
+    follow = mocks.record_answer(session, user=ann, mock=mock, item=item, answer="An answer.",
+                                 report=fake_report(40, points=points, covered=(False, True, True)))
+    assert follow.follow_up_point == points[0]
+    mocks.record_answer(session, user=ann, mock=mock, item=follow, answer="I did that.",
+                        report=fake_report(80, points=(points[0],), covered=(True,)))
+    [entry] = mock.summary["questions"]
+    assert entry["missed"] == [points[0]] and entry["follow_up"]["covered"] == [points[0]]  # covered when asked
+
+    made = sheet(session, user=ann, role=bank["role"])
+    assert made["missed"] == []
+    [answer] = made["answers"]
+    assert (answer["missed"], answer["when_asked"], answer["covered"]) == ([], [points[0]], list(points[1:]))
