@@ -69,6 +69,7 @@ def export_queue(session: Session) -> list[dict[str, Any]]:
                 "stale": item.stale, "author": item.author_name, "votes": item.votes, "reason": item.reason,
                 "proposed": proposed_record(suggestion),
                 "engine_score": item.score, "missed_points": list(item.missed),
+                "engine_scored_revision": item.scored_revision,
                 "decision": None, "decision_reason": None, "edited": None,
             })
         offset += len(items)

@@ -15,6 +15,7 @@ from rehearse.bank.models import Bank, ExampleAnswer, Question
 from . import diff as diffs
 from .inbox import notify
 from .models import Suggestion
+from .rescoring import rescore_later
 from .revisions import (
     Snapshot,
     current,
@@ -131,6 +132,7 @@ def revert(session: Session, *, editor: User, question_id: int, to_revision: int
                            f"{made}) was reverted by an editor, who restored revision {to_revision}. "
                            f"Reason: {reason}")
     session.flush()
+    rescore_later(session, question_id=question_id)  # pending suggestions were scored against other points
     return row
 
 

@@ -21,6 +21,7 @@ from .inbox import (
     notify,
 )
 from .models import Suggestion
+from .rescoring import rescore_later
 from .revisions import (
     Snapshot,
     current,
@@ -50,6 +51,7 @@ from .suggestions import (
     get_suggestion,
     proposed_values,
     refuse_repeated_question,
+    scored_revision,
 )
 
 QUESTION_ONLY = ("kind", "competencies")  # what an edit of a suggested new question may give besides FIELDS
@@ -76,6 +78,9 @@ class QueueItem:
     missed: tuple[str, ...]
     accepted: int
     rejected: int
+    # The revision whose talking points `score` and `missed` measure (None for a new question, or no report):
+    # behind current_revision until the re-score an accepted edit or a revert queued has run.
+    scored_revision: int | None = None
 
     @property
     def stale(self) -> bool:
@@ -134,7 +139,8 @@ def queue(session: Session, *, limit: int = QUEUE_PAGE, offset: int = 0) -> tupl
             sid, kind, qid, qtext or new_text or "", author_id, author_name, reason, votes, up, down, comments,
             created, base, revisions.get(qid, 0) if qid else None, fields,
             report.get("score") if report else None, tuple(report.get("missed", ())) if report else (),
-            records[author_id]["accepted"], records[author_id]["rejected"]))
+            records[author_id]["accepted"], records[author_id]["rejected"],
+            scored_revision(report, base) if kind == "edit" else None))
     return items, total
 
 
@@ -206,6 +212,7 @@ def accept(session: Session, *, editor: User, suggestion_id: int, note: str | No
            message=f"Your suggestion #{suggestion.id} was accepted as revision {row.revision} of "
                    f"“{shorten(question.text)}”.")
     session.flush()
+    rescore_later(session, question_id=question.id, now=now)  # the others were scored against older points
     return row
 
 

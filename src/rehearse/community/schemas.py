@@ -207,6 +207,8 @@ class SuggestionRead(SuggestionSummary):
                                        "the intent lists them without that change; accepted: the revision it "
                                        "made did so. The intent is never rewritten for you: edit it if it should "
                                        "say the change. Null otherwise.")
+    scored_revision: int | None = Field(None, description="The revision whose talking points `report` measures "
+                                        "(an edit's; see the queue's scored_revision).")
     comments: list[CommentRead]
 
     @classmethod
@@ -219,7 +221,8 @@ class SuggestionRead(SuggestionSummary):
                    stale=view.stale, current_revision=view.current.revision if view.current else None,
                    changed_since={k: chunks(v) for k, v in view.since.items()}, merged=view.merge,
                    conflict=view.conflict, my_vote=view.my_vote, edited_by=view.edited_by,
-                   intent_warning=view.intent_warning, comments=[CommentRead.of(c) for c in view.comments])
+                   intent_warning=view.intent_warning, scored_revision=view.scored_revision,
+                   comments=[CommentRead.of(c) for c in view.comments])
 
 
 class QueueItemRead(BaseModel):
@@ -242,6 +245,11 @@ class QueueItemRead(BaseModel):
     stale: bool
     score: int | None
     missed_points: list[str]
+    scored_revision: int | None = Field(None, description="The revision whose talking points `score` and "
+                                        "`missed_points` are measured against (null: a new question, or no "
+                                        "report). Older than current_revision until the re-score that an "
+                                        "accepted edit or a revert queues has run; a stale suggestion whose "
+                                        "change conflicts with the current revision keeps its own.")
 
     @classmethod
     def of(cls, item: service.QueueItem) -> QueueItemRead:
@@ -250,7 +258,7 @@ class QueueItemRead(BaseModel):
                    reason=item.reason, votes=item.votes, up=item.up, down=item.down, comments=item.comments,
                    created_at=item.created_at, fields=list(item.fields), base_revision=item.base_revision,
                    current_revision=item.current_revision, stale=item.stale, score=item.score,
-                   missed_points=list(item.missed))
+                   missed_points=list(item.missed), scored_revision=item.scored_revision)
 
 
 class QueueRead(BaseModel):

@@ -85,6 +85,14 @@ def compact_report(report) -> dict[str, Any]:
     }
 
 
+def scored_revision(report: dict[str, Any] | None, base_revision: int | None) -> int | None:
+    """The revision whose talking points a suggestion's stored report measures: its own record, else (a report
+    from before it was kept) the revision the suggestion was made on."""
+    if report is None:
+        return None
+    return report.get("revision", base_revision)
+
+
 def engine_report(session: Session, question: Question | None, values: dict[str, Any], *,
                   backend: str = "auto", question_text: str | None = None, scorer=None) -> dict[str, Any] | None:
     """The engine's report of the suggested example answer against the suggested talking points.
@@ -92,14 +100,25 @@ def engine_report(session: Session, question: Question | None, values: dict[str,
     With the web app's `scorer` the read transaction ends before scoring (no connection is held
     while it runs, or while a worker scores it through the job queue); without one it is scored here.
     """
-    from rehearse import feedback
     from rehearse.db.database import release
     from rehearse.practice.queued_scoring import score_here
+
+    if not values.get("example_answer"):
+        return None
+    prepared, answer = engine_input(session, question, values, question_text=question_text)
+    if scorer is None:
+        return compact_report(score_here(prepared, answer, backend=backend))
+    release(session)
+    return compact_report(scorer.score(prepared, answer))
+
+
+def engine_input(session: Session, question: Question | None, values: dict[str, Any], *,
+                 question_text: str | None = None):
+    """The engine's question (the suggested points, intent and kind) and the answer to score, as practice
+    would see them: the question's own text, competencies and bank lexicon."""
+    from rehearse import feedback
     from rehearse.practice.scoring import PreparedQuestion, bank_lexicon
 
-    answer = values.get("example_answer")
-    if not answer:
-        return None
     kind = question.kind if question else values.get("kind")  # a new question's: as its author gave it
     engine_question = feedback.Question(
         text=question.text if question else (question_text or ""),
@@ -113,11 +132,7 @@ def engine_report(session: Session, question: Question | None, values: dict[str,
     )
     prepared = PreparedQuestion(engine_question, bank_lexicon(session, question.bank_id) if question else None,
                                 question.bank_id if question else None)
-    answer = answer[:feedback.MAX_ANSWER_CHARS]
-    if scorer is None:
-        return compact_report(score_here(prepared, answer, backend=backend))
-    release(session)
-    return compact_report(scorer.score(prepared, answer))
+    return prepared, values["example_answer"][:feedback.MAX_ANSWER_CHARS]
 
 
 def preview_edit(session: Session, *, question_id: int, example_answer: str | None = None,
@@ -127,8 +142,10 @@ def preview_edit(session: Session, *, question_id: int, example_answer: str | No
     base = current(session, question_id)
     proposed = fill_proposed(base, example_answer=example_answer, intent=intent, talking_points=talking_points)
     preview = Preview(base=base, proposed=proposed, diffs=diff_fields(base, proposed))
-    preview.report = engine_report(session, question_or_404(session, question_id), proposed, backend=backend,
-                                   scorer=scorer)
+    report = engine_report(session, question_or_404(session, question_id), proposed, backend=backend,
+                           scorer=scorer)
+    # The revision whose points it was scored against: an accepted edit makes it stale, and it is scored again.
+    preview.report = {**report, "revision": base.revision} if report else None
     return preview
 
 
@@ -209,6 +226,10 @@ def suggest_edit(session: Session, *, user: User, question_id: int, reason: str,
     )
     session.add(suggestion)
     session.flush()
+    if report is not None and report.get("revision", base.revision) != base.revision:
+        from .rescoring import rescore_later  # scored on a revision an editor replaced meanwhile
+
+        rescore_later(session, question_id=question_id, now=now)
     return suggestion
 
 
@@ -356,6 +377,7 @@ class SuggestionView:
     edited_by: str | None = None  # accepted: the editor who changed it before accepting, if one did
     # Pending: accepting it changes the points but not the intent that lists them; accepted: its revision did.
     intent_warning: str | None = None
+    scored_revision: int | None = None  # the revision whose points the report measures (edits only)
 
     @property
     def changed_fields(self) -> list[str]:
@@ -380,6 +402,8 @@ def view_suggestion(session: Session, suggestion_id: int, *, viewer: User | None
                 ExampleAnswer.question_id == suggestion.question_id, ExampleAnswer.revision == suggestion.revision,
                 ExampleAnswer.suggestion_id == suggestion.id))
     view.intent_warning = _intent_warning(session, view)
+    if suggestion.kind == "edit":
+        view.scored_revision = scored_revision(suggestion.report, suggestion.base_revision)
     view.author_record = author_records(session, [suggestion.author_id]).get(suggestion.author_id, {})
     if viewer is not None:
         view.my_vote = session.scalar(select(Vote.value).where(Vote.suggestion_id == suggestion_id,

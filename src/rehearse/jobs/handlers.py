@@ -21,6 +21,7 @@ Handler = Callable[["JobContext"], dict[str, Any] | None]
 BUILTIN: dict[str, str] = {
     "transcribe": "rehearse.practice.transcriptions:run_job",
     "score": "rehearse.practice.queued_scoring:run_job",
+    "community-rescore": "rehearse.community.rescoring:run_job",
 }
 
 # Kinds a web request is waiting on: claimed before older background work (a queue of
