@@ -96,10 +96,10 @@ def bank_words(lexicon: Lexicon) -> BankWords:
     return index
 
 
-def bm25_scores(lexicon: Lexicon, q: Question, answer: str) -> tuple[float, float] | None:
+def bm25_closest(lexicon: Lexicon, q: Question, answer: str) -> tuple[float, float, int] | None:
     """The answer's BM25 against this question's material and against the best other question
-    of its bank; None when the bank has no other question. The question's own entry, under any
-    revision the bank holds, is not "another question"."""
+    of its bank, and that question's index in the lexicon; None when the bank has no other
+    question. The question's own entry, under any revision the bank holds, is not "another question"."""
     index = bank_words(lexicon)
     own = question_key(q)
     text = q.text.strip()
@@ -107,7 +107,15 @@ def bm25_scores(lexicon: Lexicon, q: Question, answer: str) -> tuple[float, floa
                        for k, other in zip(index.keys, lexicon.questions, strict=True)])
     if not others.any():
         return None
-    return index.own_score(bank_text(q), answer), float(index.scores(answer)[others].max())
+    scores = np.where(others, index.scores(answer), -np.inf)
+    best = int(np.argmax(scores))
+    return index.own_score(bank_text(q), answer), float(scores[best]), best
+
+
+def bm25_scores(lexicon: Lexicon, q: Question, answer: str) -> tuple[float, float] | None:
+    """bm25_closest without the other question's index."""
+    closest = bm25_closest(lexicon, q, answer)
+    return closest[:2] if closest else None
 
 
 def bm25_margin(lexicon: Lexicon, q: Question, answer: str) -> float:

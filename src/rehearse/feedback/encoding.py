@@ -14,7 +14,7 @@ from typing import Protocol
 
 import numpy as np
 
-ENGINE_VERSION = "2.14"  # bump when scoring changes, so stored reports say what scored them
+ENGINE_VERSION = "2.15"  # bump when scoring changes, so stored reports say what scored them
 # bump when a text's vector changes (model, prefixes, normalisation), not when scoring does: stored
 # rubric and question vectors are labelled with it, so a new engine version re-encodes nothing
 VECTORS_VERSION = "1"

@@ -270,7 +270,8 @@ def _report(q: Question, raw: str, cleaned: str, sents: list[str], sent_vecs, ba
             total = cap
     score = int(round(max(0.0, min(100.0, total))))
     shown = tps if prep.basis == "talking_points" else ()
-    suggestions = advice_for(tps, structure, spec, delivery, on_topic, detail, prep.basis, hypothetical)
+    suggestions = advice_for(tps, structure, spec, delivery, on_topic, detail, prep.basis, hypothetical,
+                             _text.other_language(cleaned))
     return Report(score, _grade(score, on_topic), tuple(items),
                   None if coverage is None else round(coverage, 4), prep.basis, shown, on_topic,
                   round(relevance, 4), detail, structure, spec, delivery, suggestions,

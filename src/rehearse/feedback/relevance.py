@@ -8,7 +8,7 @@ from . import calibration as _cal
 from . import text as _text
 from .answer import Answer
 from .backends import Backend
-from .bankwords import bm25_ratio, bm25_scores
+from .bankwords import bm25_closest, bm25_ratio
 from .lexicon import Lexicon
 from .models import Question
 from .points import sigmoid
@@ -112,12 +112,14 @@ def judge_relevance(prep: Prepared, q: Question, ans: Answer, coverage: float | 
                            for j in shortlist)
             feats["fit_margin"] = own_fit - best_fit
             feats["lex_margin"] = own_overlap - float(overlap[by_words[0]])
-            own_words, other_words = bm25_scores(lexicon, q, ans.cleaned) or (0.0, 0.0)
+            own_words, other_words, words_closest = bm25_closest(lexicon, q, ans.cleaned) or (0.0, 0.0, None)
             feats["bm25_margin"] = own_words - other_words
             for name in ("head_margin", "fit_margin", "lex_margin", "bm25_margin"):
                 detail[name] = round(feats[name], 4)
             # not a feature of the judge (calibration.py says why): the report's "other_question" note
             detail["bm25_ratio"] = round(bm25_ratio(own_words, other_words), 4)
+            if words_closest is not None:  # the question the ratio compares with, which the note names
+                detail["words_closest_question"] = lexicon.questions[words_closest].text
             if not backend.semantic:
                 # without a model encoding is cheap: compare whole profiles (question, points
                 # and example answer) too; a model backend never encodes other questions'

@@ -1,7 +1,7 @@
 """The answer's own words point to the question it answers, among a bank's questions."""
 
 from rehearse.feedback import Question
-from rehearse.feedback.bankwords import bank_words, bm25_margin, bm25_ratio, bm25_scores
+from rehearse.feedback.bankwords import bank_words, bm25_closest, bm25_margin, bm25_ratio, bm25_scores
 from rehearse.feedback.lexicon import Lexicon
 
 QUALITY = Question(
@@ -66,3 +66,9 @@ def test_the_ratio_compares_the_two_scores_without_the_answers_length():
     # twice as many matching words on both sides: the margin doubles, the ratio barely moves
     assert abs(bm25_ratio(3.0, 9.0) - bm25_ratio(7.0, 19.0)) < 0.1
     assert bm25_scores(Lexicon.from_questions([QUALITY]), QUALITY, ON_QUALITY) is None
+
+
+def test_the_closest_other_question_is_the_one_the_scores_compare_with():
+    own, best, closest = bm25_closest(BANK, QUALITY, ON_MOTIVATION)
+    assert BANK.questions[closest] is MOTIVATION
+    assert (own, best) == bm25_scores(BANK, QUALITY, ON_MOTIVATION)

@@ -247,6 +247,23 @@ def test_an_answer_whose_words_point_to_another_question_is_told_so_without_losi
         assert not any(s.kind == "other_question" for s in advice_for(*args, detail, r.coverage_basis))
 
 
+def test_the_other_question_is_named_only_where_both_word_measures_point_to_it(backend):
+    """The closest question by shared words and the one the BM25 ratio compares with may differ (an
+    answer about hiring "matched" an incident question): the report then says its words point elsewhere
+    without naming a question the answer has nothing to do with."""
+    from rehearse.feedback.advice import advice_for
+
+    r = analyze(UNDERPERFORMER, "We agreed a six-week plan with pairing.", backend=backend)
+    args = (r.talking_points, r.structure, r.specificity, r.delivery, True)
+    hiring = "Tell me about a hiring decision you got wrong."
+    agreed = {"bm25_ratio": -1.2, "closest_other_question": hiring, "words_closest_question": hiring}
+    differ = {**agreed, "words_closest_question": "Describe an incident your team caused."}
+    [named] = [s for s in advice_for(*args, agreed, r.coverage_basis) if s.kind == "other_question"]
+    [unnamed] = [s for s in advice_for(*args, differ, r.coverage_basis) if s.kind == "other_question"]
+    assert hiring in named.message
+    assert "“" not in unnamed.message and "other questions of the bank" in unnamed.message
+
+
 def test_specifics_of_something_else_earn_no_specificity(backend, lexicon):
     """A detailed answer about another subject names numbers and time frames, but they are not
     specifics of this answer: the score counts specifics as far as the answer covers the points."""
