@@ -68,8 +68,16 @@ def fill(session, user, questions, attempts, story_list, mock_list, plan_count=0
     for title, situation, action, competencies in story_list:
         stories.create(session, user=user, data=stories.StoryInput(title=title, situation=situation, action=action,
                                                                    competencies=tuple(competencies)))
+    made_mocks = []
     for count, seed, follow_ups, answered in mock_list:
+        # several may stay unfinished, as in data from before one mock at a time: each starts as if none were
+        left = [m for m in made_mocks if m.status == "in_progress"]
+        for earlier in left:
+            earlier.status = "finished"
         mock = mocks.create(session, user=user, role="prep-role", count=count, seed=seed, follow_ups=follow_ups)
+        for earlier in left:
+            earlier.status = "in_progress"
+        made_mocks.append(mock)
         for _ in range(answered):
             item = mocks.current_item(mock)
             if item is None:
