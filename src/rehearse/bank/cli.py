@@ -57,6 +57,7 @@ def import_files(
     from rich.progress import Progress
 
     from rehearse.bank.service import ImportSummary, check_files_apart, import_bank, settle_left_out
+    from rehearse.community.rescoring import rescore_imported_later
     from rehearse.formats import READ_FORMATS, FormatError, read_folder, read_path
     from rehearse.formats.checks import similar_questions
 
@@ -107,6 +108,7 @@ def import_files(
                 renamed += [(path, *change) for change in summary.renamed[renamed_before:]]
                 summary.warnings.extend(result.warnings)
             settle_left_out(session, summary, prune=prune)
+            rescore_imported_later(session, summary.held)
     except FormatError as error:  # a file the database's banks make ambiguous (a bank renamed?)
         _fail(f"{error} — nothing was imported")
     except SQLAlchemyError as error:  # the files were checked; this is the database (locked, gone, full)

@@ -12,6 +12,7 @@ keeps its report: there is no merged text to score until an editor edits it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -44,6 +45,13 @@ def rescore_later(session: Session, *, question_id: int, now: datetime | None = 
 
     if _behind(session, question_id, current(session, question_id).revision):
         jobs.enqueue(session, kind=KIND, payload={"question_id": question_id}, now=now or utcnow())
+
+
+def rescore_imported_later(session: Session, question_ids: Iterable[int], now: datetime | None = None) -> None:
+    """Queue re-scores for the questions a bank import wrote (in its transaction): a file that changed the
+    talking points leaves pending suggestions scored against the points before it."""
+    for question_id in sorted(set(question_ids)):
+        rescore_later(session, question_id=question_id, now=now)
 
 
 @dataclass(frozen=True)

@@ -129,3 +129,24 @@ def test_the_worker_runs_the_job_through_its_handler(own_database):
             assert queued(session, shorter_id).scored_revision == 2
     finally:
         database.dispose()
+
+
+def test_an_import_that_changes_the_points_queues_a_rescore_of_pending_suggestions(session, question, author):
+    """A bank file is the other way a question's points change: its pending suggestions are scored again."""
+    suggestion = scored_suggestion(session, author, question, example_answer=SHORTER)
+    summary = bank.ImportSummary()
+    bank.import_bank(session, bank_doc(points=(*POINTS, DIVERSITY)), summary=summary)
+    session.flush()
+    assert question.id in summary.held and not rescore_jobs(session, question.id)
+    rescoring.rescore_imported_later(session, summary.held)
+    assert len(rescore_jobs(session, question.id)) == 1
+    assert rescoring.rescore_now(session, question_id=question.id) == 1
+    assert DIVERSITY in queued(session, suggestion.id).missed_points
+
+
+def test_an_import_that_changes_nothing_queues_nothing(session, question, author):
+    scored_suggestion(session, author, question, example_answer=SHORTER)
+    summary = bank.ImportSummary()
+    bank.import_bank(session, bank_doc(), summary=summary)
+    rescoring.rescore_imported_later(session, summary.held)
+    assert not rescore_jobs(session, question.id)
