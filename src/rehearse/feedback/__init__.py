@@ -6,6 +6,7 @@ See README.md in this folder.
 
 from .backends import Backend, BackendUnavailable, load_backend, prepare_model, remember
 from .engine import analyze, analyze_many, prepare_question
+from .language import unreadable_script
 from .lexicon import Lexicon
 from .models import (
     MAX_ANSWER_CHARS,
@@ -20,7 +21,6 @@ from .models import (
     TalkingPointResult,
 )
 from .prepare import rubric_vectors
-from .text import unreadable_script
 
 __all__ = [
     "MAX_ANSWER_CHARS",

@@ -14,7 +14,7 @@ def advice_for(points, structure, spec: Specificity, delivery, on_topic, detail,
     """The suggestions for a report: off-topic first, then each point missed (with the bank's example of
     it), the story's shape, specifics, length and delivery. `detail`: the relevance judge's; `basis`:
     what coverage was judged against (talking points, or the example answer's parts). `language`: the
-    language the answer is written in, when it is not English (text.other_language)."""
+    language the answer is written in, when it is not English (language.other_language)."""
     out: list[Suggestion] = []
     if language:
         # said first: it explains the rest of the report (a point the model missed, no specifics found)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from . import language as _language
 from . import text as _text
 from .models import Delivery
 
@@ -108,7 +109,7 @@ def delivery(answer: str, n_sentences: int, spoken_seconds: float | None = None)
     lo, hi = TARGET_SECONDS
     verdict = ("empty" if n_words == 0 else "short" if seconds < lo * (1 - LENGTH_TOLERANCE)
                else "long" if seconds > hi * (1 + LENGTH_TOLERANCE) else "ok")
-    if _text.reads_as_english(answer):
+    if _language.reads_as_english(answer):
         fillers = count_phrases(lower, FILLERS)
         for word, pattern in (("like", _LIKE_FILLER), ("actually", _ACTUALLY_FILLER)):
             if found := len(set(m.end() for m in pattern.finditer(lower))):

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+from . import language as _language
 from . import signals as _sig
 from . import star as _star
 from . import text as _text
@@ -114,7 +115,7 @@ def _empty_report(q: Question, kind: str, kind_source: str, prep, backend, raw: 
     breakdown = tuple(BreakdownItem(k, w, 0.0, 0.0, "no answer") for k, w in weights.items())
     return Report(0, "no answer", breakdown, 0.0 if prep.basis != "none" else None, prep.basis,
                   points, False, 0.0, {"basis": "empty answer"}, structure, spec, delivery,
-                  (OTHER_SCRIPT if _text.unreadable_script(raw) else NO_ANSWER,), _engine_info(backend))
+                  (OTHER_SCRIPT if _language.unreadable_script(raw) else NO_ANSWER,), _engine_info(backend))
 
 
 def _asked(q: Question, points: Sequence[str]) -> np.ndarray | None:
@@ -271,7 +272,7 @@ def _report(q: Question, raw: str, cleaned: str, sents: list[str], sent_vecs, ba
     score = int(round(max(0.0, min(100.0, total))))
     shown = tps if prep.basis == "talking_points" else ()
     suggestions = advice_for(tps, structure, spec, delivery, on_topic, detail, prep.basis, hypothetical,
-                             _text.other_language(cleaned))
+                             _language.other_language(cleaned))
     return Report(score, _grade(score, on_topic), tuple(items),
                   None if coverage is None else round(coverage, 4), prep.basis, shown, on_topic,
                   round(relevance, 4), detail, structure, spec, delivery, suggestions,
@@ -280,7 +281,7 @@ def _report(q: Question, raw: str, cleaned: str, sents: list[str], sent_vecs, ba
 
 def split_answer(answer: str) -> tuple[str, list[str]]:
     cleaned = _text.clean(answer)
-    if _text.unreadable_script(cleaned):
+    if _language.unreadable_script(cleaned):
         return cleaned, []  # not half-read: its Latin words alone would be scored as the answer
     return cleaned, _text.sentences(cleaned)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rehearse.feedback import analyze
-from rehearse.feedback import text as T
+from rehearse.feedback.language import other_language
 
 from .conftest import UNDERPERFORMER
 
@@ -34,12 +34,12 @@ ENGLISH_NOTES = [
 
 @pytest.mark.parametrize(("language", "answer"), IN_OTHER_LANGUAGES)
 def test_an_answer_in_a_common_language_is_known_by_its_own_function_words(language, answer):
-    assert T.other_language(answer) == language
+    assert other_language(answer) == language
 
 
 @pytest.mark.parametrize("answer", ENGLISH_NOTES)
 def test_english_notes_with_few_stopwords_are_not_taken_for_another_language(answer):
-    assert T.other_language(answer) is None
+    assert other_language(answer) is None
 
 
 def test_the_report_says_first_that_it_reads_structure_specifics_and_delivery_in_english_only(backend):
