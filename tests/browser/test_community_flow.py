@@ -146,7 +146,8 @@ def test_suggest_vote_accept_history_revert(person, fresh_server, screenshots):
 
     author.goto("/")
     author.wait_for_selector("[data-unread-count]:not([hidden])")
-    assert author.text_content("[data-unread-count]") == "2"  # commented on, then accepted
+    # commented on, accepted, then reverted: the revert undid the author's change, and says so
+    assert author.text_content("[data-unread-count]") == "3"
     for page in (admin, author, voter, editor):
         assert page.script_errors == []
 
