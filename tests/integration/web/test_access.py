@@ -65,6 +65,17 @@ def people(app):
         person.client.close()
 
 
+def _finished_mock(person, role) -> dict[str, Any]:
+    """A one-question mock of the person's, answered: finished, so that another may start."""
+    made = _api(person, "POST", "/api/mocks", {"role": role["slug"], "questions": 1, "follow_ups": False})
+    assert made.status_code == 201, made.text
+    mock = made.json()
+    answered = _api(person, "POST", f"/api/mocks/{mock['id']}/answers",
+                    {"item_id": mock["current_item_id"], "answer": "An answer."})
+    assert answered.status_code == 200, answered.text
+    return mock
+
+
 @pytest.fixture(scope="module")
 def samples(app, people, question) -> dict[str, Any]:
     """A value for every path parameter; for OWNER routes, something that candidate A owns."""
@@ -72,7 +83,10 @@ def samples(app, people, question) -> dict[str, Any]:
     role = TestClient(app).get("/api/roles").json()[0]
     attempt = _api(a, "POST", "/api/attempts", {"question_id": question["id"], "answer": "We phased it in a year."})
     spare, spare_2 = (_api(a, "POST", "/api/tokens", {"name": f"spare {n}"}) for n in (1, 2))
-    mock, mock_2 = (_api(a, "POST", "/api/mocks", {"role": role["slug"]}) for _ in range(2))
+    # one unfinished mock at a time: the shared one and the second are finished before the first is started
+    shared, mock_2 = (_finished_mock(a, role) for _ in range(2))
+    assert _api(a, "POST", f"/api/mocks/{shared['id']}/share").status_code == 200
+    mock = _api(a, "POST", "/api/mocks", {"role": role["slug"]})
     story, story_2 = (_api(a, "POST", "/api/stories", {"title": f"The outage we turned around {n}",
                                                        "situation": "Checkout failed for an hour."}) for n in (1, 2))
     suggestion = _api(a, "POST", f"/api/questions/{question['id']}/suggestions",
@@ -81,16 +95,13 @@ def samples(app, people, question) -> dict[str, Any]:
     plan, plan_2 = (_api(a, "POST", "/api/plans", {"posting": "We are hiring a Head of Software Engineering to set "
                                                    "the engineering strategy, grow and hire the team, run incidents "
                                                    "well, and tie the roadmap to company OKRs."}) for _ in range(2))
-    for made in (attempt, spare, spare_2, mock, mock_2, story, story_2, suggestion, plan, plan_2):
+    for made in (attempt, spare, spare_2, mock, story, story_2, suggestion, plan, plan_2):
         assert made.status_code == 201, made.text
     comment = _api(a, "POST", f"/api/suggestions/{suggestion.json()['id']}/comments", {"body": "Agreed."})
     assert comment.status_code == 201, comment.text
     b_comments = _api(people["B"], "POST", f"/api/suggestions/{suggestion.json()['id']}/comments", {"body": "Why?"})
     assert b_comments.status_code == 201, b_comments.text  # tells A: a notification of A's
     notification = _api(a, "GET", "/api/notifications").json()[0]
-    shared = _api(a, "POST", "/api/mocks", {"role": role["slug"], "questions": 1, "follow_ups": False}).json()
-    _api(a, "POST", f"/api/mocks/{shared['id']}/answers", {"item_id": shared["current_item_id"], "answer": "An answer."})
-    assert _api(a, "POST", f"/api/mocks/{shared['id']}/share").status_code == 200
     third = _person(app, "cee", "candidate")
     me = _api(third, "GET", "/api/me").json()
     third.client.close()
@@ -102,7 +113,8 @@ def samples(app, people, question) -> dict[str, Any]:
         "token_id": spare.json()["id"],
         "token_id_2": spare_2.json()["id"],
         "mock_id": mock.json()["id"],
-        "mock_id_2": mock_2.json()["id"],
+        "mock_item_id": mock.json()["current_item_id"],
+        "mock_id_2": mock_2["id"],
         "mock_id_shared": shared["id"],  # finished and shared: a link to revoke
         "story_id": story.json()["id"],
         "story_id_2": story_2.json()["id"],
@@ -131,7 +143,7 @@ def test_every_route_of_the_app_is_in_the_access_list_once(app):
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/attempts/{attempt_id}/rating"): {"rating": "good"},
     ("PUT", "/api/review/attempts/{attempt_id}/rating"): {"rating": "good"},
-    ("POST", "/api/mocks/{mock_id}/answers"): {"item_id": 1, "answer": "An answer."},
+    ("POST", "/api/mocks/{mock_id}/answers"): {"item_id": "{mock_item_id}", "answer": "An answer."},
     ("PUT", "/api/stories/{story_id}"): {"title": "Edited", "situation": "Edited."},
     ("POST", "/api/stories/{story_id}/score"): {"question_id": "{question_id}"},
     ("POST", "/account/delete"): {"password": "not the password"},
