@@ -13,7 +13,7 @@ def test_a_line_number_in_an_error_stays_a_line_number(rehearse, tmp_path):
     path.write_bytes("\n".join(lines).encode("latin-1"))
     result = rehearse("import", path)
     assert result.exit_code == 2
-    assert f"{path}:100: UTF-8 text" in result.stderr.replace("\n", "")
+    assert f"{path}:100: expected UTF-8 text" in result.stderr.replace("\n", "")
     assert "💯" not in result.stderr
 
 
